@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const noVscode = {
+  'no-restricted-imports': ['error', {
+    paths: [{ name: 'vscode', message: 'The engine, the sandbox, shared types and the webview never import vscode (see CONTRIBUTING in README).' }],
+    patterns: [{ group: ['**/extension/**', '**/cli/**'], message: 'Only the faces import the core, never the other way round.' }],
+  }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results*', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'eqeqeq': ['error', 'smart'],
+      'no-console': 'off',
+    },
+  },
+  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/sandbox/**/*.ts'], rules: noVscode },
+  {
+    files: ['webview-ui/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The webview never imports vscode.' }], patterns: [{ group: ['**/core/**', '**/extension/**'], message: 'The webview imports only src/shared/protocol.ts (types).' }] }] },
+  },
+  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
+);

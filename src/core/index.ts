@@ -1,0 +1,4 @@
+/** The one entry the faces import. Everything re-exported here runs in plain node (no vscode). */
+export * from './model';
+export * from './secret';
+export type * from './trace/events';

@@ -1,0 +1,104 @@
+/**
+ * Plain JSON-serialisable results shared by every face (extension, CLI, webview via the protocol).
+ * Nothing here holds a secret: raw tokens travel only inside SecretValue (see secret.ts), which serialises as a marker.
+ */
+import type { TraceEvent } from './trace/events';
+
+/** Credential names as the Go SDK spells them (the JSON contract uses these). */
+export type CredentialName =
+  | 'EnvironmentCredential'
+  | 'WorkloadIdentityCredential'
+  | 'ManagedIdentityCredential'
+  | 'AzureCLICredential'
+  | 'AzureDeveloperCLICredential'
+  | 'AzurePowerShellCredential'
+  | 'VisualStudioCodeCredential'
+  | 'SharedTokenCacheCredential'
+  | 'VisualStudioCredential'
+  | 'InteractiveBrowserCredential'
+  | 'BrokerCredential'
+  | 'ClientSecretCredential'
+  | 'ClientCertificateCredential'
+  | 'ClientAssertionCredential'
+  | 'DeviceCodeCredential'
+  | 'UsernamePasswordCredential'
+  | 'OnBehalfOfCredential'
+  | 'RefreshTokenCredential'
+  | 'AzurePipelinesCredential'
+  | 'GitHubActionsCredential'
+  | 'VSCodeAccountCredential';
+
+export type ChainMode = 'sequential' | 'diagnose';
+export type ChainProfile = 'go' | 'js' | 'python' | 'dotnet';
+export type StepOutcome = 'success' | 'unavailable' | 'failed' | 'skipped';
+
+/** What a face may show about a token without revealing it. */
+export interface TokenSummary {
+  credential: string;
+  scope: string;
+  tokenType: string;
+  /** ISO-8601 UTC. */
+  expiresOn: string;
+  expiresOnEpochMs: number;
+  /** Decoded claims useful at a glance (absent for opaque tokens). */
+  audience?: string;
+  tenantId?: string;
+  appId?: string;
+  objectId?: string;
+  upn?: string;
+  identityType?: 'user' | 'application' | 'managed-identity' | 'unknown';
+  issuer?: string;
+  version?: string;
+  fromCache: boolean;
+  /** First 12 hex chars of SHA-256 of the token: identifies it across views without revealing it. */
+  fingerprint: string;
+}
+
+/** A classified failure, ready for a face to explain. */
+export interface ErrorInfo {
+  /** e.g. 'aadsts', 'network', 'timeout', 'credential-unavailable', 'process', 'config', 'parse', 'aborted', 'http'. */
+  kind: string;
+  message: string;
+  errorCodes: number[];
+  /** Entra error string (invalid_client, …) when there is one. */
+  oauthError?: string;
+  httpStatus?: number;
+  traceId?: string;
+  correlationId?: string;
+  timestamp?: string;
+}
+
+export interface StepResult {
+  credential: string;
+  outcome: StepOutcome;
+  message: string;
+  durationMs: number;
+  errorCodes: number[];
+  events: TraceEvent[];
+  error?: ErrorInfo;
+  token?: TokenSummary;
+  /** Why this step did not decide the chain (diagnose mode) or why it was skipped. */
+  note?: string;
+}
+
+export interface CredentialSelection {
+  /** Where the chain's membership came from. */
+  source: 'default' | 'AZURE_TOKEN_CREDENTIALS' | 'option';
+  value?: string;
+  credentials: string[];
+  reason: string;
+}
+
+export interface ChainResult {
+  mode: ChainMode;
+  profile: ChainProfile;
+  scope: string;
+  selection: CredentialSelection;
+  /** The credential DefaultAzureCredential picks (or would pick, in diagnose mode); null when none. */
+  winner: string | null;
+  steps: StepResult[];
+  token: TokenSummary | null;
+  error: ErrorInfo | null;
+  startedAt: string;
+  durationMs: number;
+}

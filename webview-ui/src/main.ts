@@ -1,0 +1,2 @@
+// Token Inspector webview (built in issue #5).
+export {};
