@@ -1,0 +1,76 @@
+/**
+ * The contract every credential implements. A credential never prints or stores a secret: it emits trace
+ * events through ctx.trace (redacted before any sink) and returns the token inside a SecretValue.
+ */
+import type { CredentialName, ErrorInfo, ChainProfile } from '../model';
+import type { SecretValue } from '../secret';
+import type { HttpClient } from '../http/types';
+import type { ProcessRunner } from '../process/types';
+import type { StepTracer } from '../trace/tracer';
+import type { EngineOptions } from '../options';
+
+export interface TokenRequest {
+  /** Usually one scope, e.g. https://management.azure.com/.default */
+  scopes: string[];
+  tenantId?: string;
+  claims?: string;
+  forceRefresh?: boolean;
+}
+
+export interface AccessTokenResult {
+  token: SecretValue;
+  expiresOnEpochMs: number;
+  tokenType: string;
+  refreshOnEpochMs?: number;
+  /** Set when the engine's cache answered without a network call. */
+  fromCache?: boolean;
+  /** Server Date header seen on the token response (for clock-skew checks). */
+  serverDate?: string;
+}
+
+export interface StepContext {
+  /** The environment the step sees (process.env by default; tests and the extension pass their own). */
+  env: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  trace: StepTracer;
+  http: HttpClient;
+  proc: ProcessRunner;
+  options: EngineOptions;
+  /** True when running inside DefaultAzureCredential semantics (IMDS probe, dev tools → unavailable, …). */
+  inChain: boolean;
+  profile: ChainProfile;
+  now: () => number;
+}
+
+export interface Credential {
+  readonly name: CredentialName;
+  getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult>;
+}
+
+/** The chain continues past this error (the SDKs' CredentialUnavailableError). */
+export class CredentialUnavailableError extends Error {
+  readonly kind = 'credential-unavailable' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CredentialUnavailableError';
+  }
+}
+
+/** The chain stops at this error in sequential mode (the SDKs' AuthenticationFailedError / AuthenticationError). */
+export class AuthenticationFailedError extends Error {
+  readonly kind = 'authentication-failed' as const;
+  readonly info: ErrorInfo;
+  constructor(info: ErrorInfo, options?: { cause?: unknown }) {
+    super(info.message, options);
+    this.name = 'AuthenticationFailedError';
+    this.info = info;
+  }
+}
+
+export function isCredentialUnavailable(e: unknown): e is CredentialUnavailableError {
+  return typeof e === 'object' && e !== null && (e as { kind?: unknown }).kind === 'credential-unavailable';
+}
+
+export function isAuthenticationFailed(e: unknown): e is AuthenticationFailedError {
+  return typeof e === 'object' && e !== null && (e as { kind?: unknown }).kind === 'authentication-failed';
+}

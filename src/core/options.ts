@@ -1,0 +1,23 @@
+/** Engine options: every endpoint the engine talks to is overridable (tests point all of them at the sandbox). */
+export interface EngineOptions {
+  /** Entra authority host, e.g. https://login.microsoftonline.com (default), or the sandbox's https://127.0.0.1:PORT. */
+  authorityHost?: string;
+  /** Extra CA certificates (PEM) to trust for HTTPS (the sandbox's CA). */
+  ca?: string;
+  /** IMDS endpoint base, default http://169.254.169.254 (AZURE_POD_IDENTITY_AUTHORITY_HOST also honoured). */
+  imdsEndpoint?: string;
+  /** Per-step time limit in ms (default 30 s; dev tools 10 s as the Go SDK). */
+  stepTimeoutMs?: number;
+  /** IMDS probe time limit (default 1000 ms as the SDKs). */
+  imdsProbeTimeoutMs?: number;
+  /** Time limit for az / azd / pwsh (default 10 s). */
+  processTimeoutMs?: number;
+  /** Overrides for executables (absolute paths), e.g. { az: '/opt/az/bin/az' }. */
+  executables?: Partial<Record<'az' | 'azd' | 'pwsh', string>>;
+  /** Explicit proxy URL (VS Code's http.proxy); otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */
+  proxy?: string;
+  /** Azure Arc key-file directory override (tests); the real one is fixed by the agent. */
+  arcKeyDirectory?: string;
+  /** Log HTTP bodies in traces: 'none' | 'redacted' (default). */
+  httpBodies?: 'none' | 'redacted';
+}
