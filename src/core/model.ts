@@ -79,6 +79,15 @@ export interface StepResult {
   token?: TokenSummary;
   /** Why this step did not decide the chain (diagnose mode) or why it was skipped. */
   note?: string;
+  /** What the hosting-environment fingerprint predicted before the step ran, and whether the outcome agreed. */
+  prediction?: Prediction;
+}
+
+export interface Prediction {
+  verdict: 'should-work' | 'unavailable' | 'misconfigured' | 'unknown';
+  reason: string;
+  /** Set after the step ran: false flags a disagreement worth the user's attention. */
+  agrees?: boolean;
 }
 
 export interface CredentialSelection {
