@@ -2,3 +2,4 @@
 export * from './model';
 export * from './secret';
 export type * from './trace/events';
+export * from './token/index';
