@@ -1,0 +1,28 @@
+// One engine chain run in a fresh process (the production bundle dist/engine.js): prints {ok, ms, winner, message}.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const engine = require('../dist/engine.js');
+const scope = process.env.BENCH_SCOPE ?? 'https://management.azure.com/.default';
+const mode = process.env.BENCH_MODE ?? 'sequential';
+const profile = process.env.BENCH_PROFILE ?? 'js';
+const t0 = performance.now();
+try {
+  const run = await engine.runChain({ scope, mode, profile }, { env: process.env });
+  const ms = performance.now() - t0;
+  const failed = run.steps.find((s) => s.outcome === 'failed');
+  const imds = run.steps.find((s) => s.credential === 'ManagedIdentityCredential');
+  process.stdout.write(
+    JSON.stringify({
+      ok: Boolean(run.token),
+      ms,
+      winner: run.winner,
+      message: (run.error?.message ?? (run.token ? 'token acquired' : failed?.message ?? 'no credential')).split('\n')[0].slice(0, 300),
+      managedIdentity: imds ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs } : null,
+      steps: run.steps.map((s) => ({ credential: s.credential, outcome: s.outcome, durationMs: Math.round(s.durationMs) })),
+    }) + '\n',
+  );
+} catch (e) {
+  process.stdout.write(JSON.stringify({ ok: false, ms: performance.now() - t0, message: `engine threw: ${e?.message ?? e}` }) + '\n');
+}
+process.exit(0);

@@ -1,0 +1,181 @@
+// Chain verdict latency, engine (sequential, diagnose) vs @azure/identity's DefaultAzureCredential, side by side.
+// Runs INSIDE a private network namespace made by bench/run.mjs (unshare -n): there 169.254.169.254/32 is put on
+// `lo`, so the SDK's own IMDS probe is real and no packet can leave the machine.
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import http from 'node:http';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const reps = Number(process.env.BENCH_REPS ?? 3);
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function sh(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** Starts `azauth sandbox --json` as its own process and resolves with its contract line. */
+function startSandbox() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'sandbox', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('sandbox did not start within 30 s')), 30000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve({ child, contract: JSON.parse(buf.slice(0, nl)) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+}
+
+/** What answers on 169.254.169.254:80: nothing (a black hole that accepts and never answers, as on a laptop where
+ * the SDK waits for its probe's time limit), a forward to the sandbox's IMDS, or a 404 responder (identity not yet
+ * assigned; the SDK retries). */
+function startImds(kind, sandboxImds) {
+  const sockets = new Set();
+  let server;
+  if (kind === 'blackhole') {
+    server = net.createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    });
+  } else if (kind === 'forward') {
+    const target = new URL(sandboxImds);
+    server = net.createServer((s) => {
+      const up = net.connect(Number(target.port), target.hostname);
+      s.pipe(up).pipe(s);
+      s.on('error', () => up.destroy());
+      up.on('error', () => s.destroy());
+    });
+  } else {
+    server = http.createServer((req, res) => {
+      const body =
+        req.headers.metadata !== 'true'
+          ? { status: 400, json: { error: 'invalid_request', error_description: 'Required metadata header not specified' } }
+          : { status: 404, json: { error: 'not_found', error_description: 'Identity not found' } };
+      res.writeHead(body.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body.json));
+    });
+  }
+  return new Promise((resolve) =>
+    server.listen(80, '169.254.169.254', () =>
+      resolve({
+        close: () => {
+          for (const s of sockets) s.destroy();
+          server.close();
+        },
+      }),
+    ),
+  );
+}
+
+function runOnce(side, env) {
+  const script = side === 'sdk' ? 'sdk-runner.mjs' : 'engine-runner.mjs';
+  const mode = side === 'diagnose' ? 'diagnose' : 'sequential';
+  const r = spawnSync(process.execPath, [path.join(here, script)], {
+    env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' },
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  const line = r.stdout.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { ok: false, ms: NaN, message: `runner printed no result (exit ${r.status}): ${r.stderr.slice(0, 300)}` };
+  }
+}
+
+export async function runLatency() {
+  sh('ip', ['link', 'set', 'lo', 'up']);
+  spawnSync('ip', ['addr', 'add', '169.254.169.254/32', 'dev', 'lo']);
+  const scratch = mkdtempSync(path.join(tmpdir(), 'azauth-bench-'));
+  const { child: sandbox, contract } = await startSandbox();
+  const app = contract.apps.find((a) => a.kind === 'confidential' && a.clientSecret);
+  // Bin folders: the real Debian az (not logged in) or the fake logged-in az with a start-up delay; no azd, no pwsh.
+  const realBin = path.join(scratch, 'real-bin');
+  const fakeBin = path.join(scratch, 'fake-bin');
+  mkdirSync(realBin);
+  mkdirSync(fakeBin);
+  spawnSync('ln', ['-s', '/usr/bin/az', path.join(realBin, 'az')]);
+  spawnSync('cp', [path.join(here, 'fixtures/az'), path.join(fakeBin, 'az')]);
+  const azConfig = path.join(scratch, 'azure-config');
+  mkdirSync(azConfig);
+  writeFileSync(path.join(azConfig, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
+  const systemPath = '/usr/local/sbin:/usr/sbin:/sbin:/bin';
+  const base = {
+    HOME: scratch,
+    PATH: `${realBin}:${systemPath}`,
+    AZURE_CONFIG_DIR: azConfig,
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    NODE_EXTRA_CA_CERTS: contract.caFile,
+    REQUESTS_CA_BUNDLE: contract.caFile,
+    AZURE_AUTHORITY_HOST: contract.authorityHost,
+  };
+  const delay = Number(process.env.BENCH_AZ_DELAY ?? 1);
+  const scenarios = [
+    { name: 'nothing configured (IMDS silent, real az not logged in)', imds: 'blackhole', env: base },
+    { name: `az logged in (fake az, ${delay} s start-up), IMDS silent`, imds: 'blackhole', env: { ...base, PATH: `${fakeBin}:${systemPath}`, AZ_FAKE_DELAY: String(delay) } },
+    { name: 'managed identity via IMDS succeeding', imds: 'forward', env: base },
+    { name: 'IMDS answers 404 (identity not yet assigned)', imds: '404', env: base },
+    {
+      name: 'environment secret wrong (blocks az)',
+      imds: 'blackhole',
+      env: { ...base, PATH: `${fakeBin}:${systemPath}`, AZ_FAKE_DELAY: String(delay), AZURE_TENANT_ID: contract.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: 'wrong-secret-value' },
+    },
+  ];
+  const results = [];
+  for (const sc of scenarios) {
+    const imds = await startImds(sc.imds, contract.managedIdentity.imds);
+    const sides = { sdk: [], sequential: [], diagnose: [] };
+    const last = {};
+    const orders = [
+      ['sdk', 'sequential', 'diagnose'],
+      ['diagnose', 'sequential', 'sdk'],
+    ];
+    for (let i = 0; i < reps; i++) {
+      for (const side of orders[i % 2]) {
+        const r = runOnce(side, sc.env);
+        sides[side].push(r.ms);
+        last[side] = r;
+      }
+    }
+    imds.close();
+    const stat = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.map((x) => Math.round(x)) });
+    const row = {
+      scenario: sc.name,
+      sdk: { ...stat(sides.sdk), verdict: last.sdk.message, ok: last.sdk.ok },
+      sequential: { ...stat(sides.sequential), verdict: last.sequential.message, ok: last.sequential.ok, winner: last.sequential.winner ?? null },
+      diagnose: { ...stat(sides.diagnose), verdict: last.diagnose.message, ok: last.diagnose.ok, winner: last.diagnose.winner ?? null, steps: last.diagnose.steps, managedIdentity: last.diagnose.managedIdentity },
+    };
+    row.ratioSequential = row.sequential.median / row.sdk.median;
+    row.ratioDiagnose = row.diagnose.median / row.sdk.median;
+    const slowest = Math.max(0, ...(last.diagnose.steps ?? []).map((s) => s.durationMs));
+    row.diagnoseSlowestStepMs = slowest;
+    row.diagnoseOverSlowest = slowest ? row.diagnose.median / slowest : null;
+    results.push(row);
+    console.log(`  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})`);
+  }
+  sandbox.kill('SIGTERM');
+  rmSync(scratch, { recursive: true, force: true });
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = await runLatency();
+  process.stdout.write('BENCH-RESULT ' + JSON.stringify(out) + '\n');
+}

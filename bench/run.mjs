@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// `npm run bench`: every figure is a ratio against a baseline measured in the same run (these machines are noisy).
+// Writes bench/results.json and prints the table; `--write` also refreshes the table in BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+process.chdir(root);
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (name) => !only || only.includes(name);
+
+function step(name) {
+  console.log(`\n== ${name} ==`);
+}
+
+const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString(), command: 'npm run bench' };
+
+if (!args.includes('--no-build')) {
+  step('production build + .vsix');
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+if (want('sizes')) {
+  step('sizes');
+  const size = (f) => (existsSync(f) ? statSync(f).size : null);
+  results.sizes = {
+    'dist/extension.js': size('dist/extension.js'),
+    'dist/engine.js': size('dist/engine.js'),
+    'dist/cli.js': size('dist/cli.js'),
+    'dist/webview/main.js': size('dist/webview/main.js'),
+    'dist/azure-auth-debugger.vsix': size('dist/azure-auth-debugger.vsix'),
+  };
+  results.budgets = { 'dist/extension.js': 150 * 1024, 'dist/azure-auth-debugger.vsix': 2 * 1024 * 1024 };
+  const ext = readFileSync('dist/extension.js', 'utf8');
+  results.lazy = {
+    extensionBundleContainsMsal: /msal-node|ConfidentialClientApplication/.test(ext),
+    extensionBundleContainsCatalogs: /UserStrongAuthClientAuthNRequired/.test(ext),
+  };
+  for (const [k, v] of Object.entries(results.sizes)) console.log(`  ${k.padEnd(32)} ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`}`);
+}
+
+function child(script, env = {}) {
+  const r = spawnSync(process.execPath, [path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
+  if (!line) {
+    console.error(r.stdout.slice(-2000), r.stderr.slice(-2000));
+    return { error: `no result (exit ${r.status})` };
+  }
+  if (r.stdout) process.stdout.write(r.stdout.split('\n').filter((l) => !l.startsWith('BENCH-RESULT ')).join('\n'));
+  return JSON.parse(line.slice('BENCH-RESULT '.length));
+}
+
+if (want('throughput')) {
+  step('decode / explain throughput (ratio to JSON.parse of the same payloads)');
+  results.throughput = child('throughput.mjs');
+}
+if (want('activation')) {
+  step('activation bundle load (ratio to an empty bundle of the same kind)');
+  results.activation = child('activation.mjs');
+}
+
+function inNetns(script, env = {}) {
+  const isolate = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
+  if (!isolate) {
+    console.error('  skipped: needs root and unshare -n (a private network namespace) so that nothing leaves loopback');
+    return { skipped: 'needs root + unshare -n' };
+  }
+  const r = spawnSync('unshare', ['-n', '--', process.execPath, path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900000 });
+  if (r.stdout) process.stdout.write(r.stdout.split('\n').filter((l) => !l.startsWith('BENCH-RESULT ')).join('\n') + '\n');
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
+  if (!line) {
+    console.error(r.stderr.slice(-3000));
+    return { error: `no result (exit ${r.status})` };
+  }
+  return JSON.parse(line.slice('BENCH-RESULT '.length));
+}
+
+if (want('cache')) {
+  step('token cache (in a private network namespace)');
+  results.cache = inNetns('cache.mjs');
+}
+if (want('latency')) {
+  step('chain verdict latency: engine vs @azure/identity DefaultAzureCredential (in a private network namespace)');
+  results.latency = inNetns('latency.mjs');
+}
+
+writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+const table = renderTable(results);
+console.log('\n' + table);
+if (args.includes('--write')) {
+  const md = readFileSync('BENCHMARKS.md', 'utf8');
+  const next = md.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${table}\n<!-- results:end -->`);
+  writeFileSync('BENCHMARKS.md', next);
+  console.log('BENCHMARKS.md updated');
+}
+
+function fmt(ms) {
+  return Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`) : '–';
+}
+
+function renderTable(r) {
+  const lines = [];
+  lines.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}, with \`npm run bench\`.`, '');
+  if (Array.isArray(r.latency)) {
+    lines.push('### Chain verdict latency (median of runs, min–max)', '');
+    lines.push('| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose | ratio | diagnose / slowest step |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const x of r.latency) {
+      lines.push(
+        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ×${x.ratioSequential.toFixed(2)} | ${fmt(x.diagnose.median)} | ×${x.ratioDiagnose.toFixed(2)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
+      );
+    }
+    lines.push('', 'Verdicts (last run):', '');
+    for (const x of r.latency) lines.push(`- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`);
+    lines.push('');
+  } else if (r.latency) {
+    lines.push(`Latency: ${JSON.stringify(r.latency)}`, '');
+  }
+  if (r.cache && !r.cache.error && !r.cache.skipped) {
+    lines.push('### Token cache', '', '| figure | value |', '|---|---|');
+    lines.push(`| first acquisition | ${fmt(r.cache.firstMs)} (${r.cache.firstRequests} HTTP requests) |`);
+    lines.push(`| cached acquisition (median of ${r.cache.cachedRuns}) | ${fmt(r.cache.cachedMs)} (${r.cache.cachedRequests} HTTP requests) |`);
+    lines.push(`| ratio cached / first | ×${(r.cache.cachedMs / r.cache.firstMs).toFixed(4)} |`);
+    lines.push(`| 50 concurrent identical requests | ${r.cache.concurrentRequests} token request(s) to the authority |`, '');
+  }
+  if (r.throughput && !r.throughput.error) {
+    lines.push('### Decode / explain throughput', '', '| operation | per second | ratio to JSON.parse of the same payloads |', '|---|---|---|');
+    for (const t of r.throughput.rows) lines.push(`| ${t.name} | ${Math.round(t.perSecond).toLocaleString('en-US')} | ×${t.ratio.toFixed(2)} slower |`);
+    lines.push('');
+  }
+  if (r.activation && !r.activation.error) {
+    lines.push('### Activation', '', '| figure | value |', '|---|---|');
+    lines.push(`| load of dist/extension.js vs an empty bundle | ${fmt(r.activation.extensionMs)} vs ${fmt(r.activation.emptyMs)} (×${r.activation.ratio.toFixed(2)}) |`);
+    if (r.activation.vscodeReported) lines.push(`| activation reported inside VS Code (integration run) | ${fmt(r.activation.vscodeReported)} |`);
+    lines.push('');
+  }
+  if (r.sizes) {
+    lines.push('### Sizes and budgets', '', '| file | size | budget |', '|---|---|---|');
+    for (const [k, v] of Object.entries(r.sizes)) lines.push(`| ${k} | ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`} | ${r.budgets[k] ? `${(r.budgets[k] / 1024).toFixed(0)} KB` : '–'} |`);
+    lines.push('', `msal-node in the activation bundle: ${r.lazy.extensionBundleContainsMsal ? 'YES (regression)' : 'no'}; AADSTS catalog in the activation bundle: ${r.lazy.extensionBundleContainsCatalogs ? 'YES (regression)' : 'no'}.`);
+  }
+  return lines.join('\n');
+}
+void mkdtempSync;
+void rmSync;
+void tmpdir;
