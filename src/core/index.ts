@@ -3,3 +3,5 @@ export * from './model';
 export * from './secret';
 export type * from './trace/events';
 export * from './token/index';
+export type * from './options';
+export * from './errors/index';

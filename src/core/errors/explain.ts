@@ -1,0 +1,145 @@
+/**
+ * explainText: one entry point for "what does this error mean and what do I do": AADSTS codes from the catalog,
+ * plus explanations for failures without a code (network, TLS, proxy, managed identity, developer tools, MSAL).
+ */
+import { aadstsDocsUrl, lookupAadsts } from './catalog';
+import { extract, type ErrorContext } from './extract';
+
+export interface ExplainedCode {
+  code: number;
+  name: string;
+  meaning: string;
+  causes: string[];
+  fixes: string[];
+  category: string;
+  docsUrl: string;
+}
+
+export interface OtherExplanation {
+  /** Stable id of the explanation (see explanations.json), e.g. 'econnrefused', 'imds-multiple-uami'. */
+  id: string;
+  /** network | tls | proxy | managed-identity | credential-unavailable | multi-tenant | cli | azd | powershell | msal | config | chain | resource | note | unknown-code */
+  kind: string;
+  title: string;
+  meaning: string;
+  fixes: string[];
+}
+
+export interface Explanation {
+  codes: ExplainedCode[];
+  /** AADSTS codes found in the input that the offline catalog does not describe. */
+  unknownCodes: number[];
+  context: Omit<ErrorContext, 'httpStatus'> & { httpStatus?: number };
+  other: OtherExplanation[];
+  /** The error's own first line, for display next to the explanation. */
+  message: string;
+}
+
+interface DataEntry {
+  id: string;
+  kind: string;
+  title: string;
+  meaning: string;
+  fixes: string[];
+  patterns: string[];
+}
+
+let compiled: { entry: DataEntry; res: RegExp[] }[] | undefined;
+
+/** Loads and compiles explanations.json on first use. */
+function explanations(): { entry: DataEntry; res: RegExp[] }[] {
+  if (!compiled) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const data = require('./explanations.json') as { entries: DataEntry[] };
+    compiled = data.entries.map((entry) => ({
+      entry,
+      res: entry.patterns.flatMap((p) => {
+        try {
+          return [new RegExp(p, 'i')];
+        } catch {
+          return [];
+        }
+      }),
+    }));
+  }
+  return compiled;
+}
+
+/** The non-AADSTS explanation data (for docs and tests). */
+export function nonAadstsExplanations(): OtherExplanation[] {
+  return explanations().map(({ entry }) => ({ id: entry.id, kind: entry.kind, title: entry.title, meaning: entry.meaning, fixes: [...entry.fixes] }));
+}
+
+/** Ids that make a more generic entry redundant when both match. */
+const SUPERSEDES: Record<string, string[]> = {
+  'imds-identity-not-found': ['credential-unavailable'],
+  'imds-multiple-uami': ['credential-unavailable'],
+  'docker-desktop-403': ['imds-unavailable', 'unreachable', 'credential-unavailable'],
+  'imds-unavailable': ['credential-unavailable'],
+  'env-incomplete': ['credential-unavailable'],
+  'workload-identity-missing': ['credential-unavailable'],
+  'az-not-found': ['credential-unavailable', 'az-not-logged-in'],
+  'azd-not-found': ['credential-unavailable', 'azd-not-logged-in'],
+  'pwsh-not-found': ['pwsh-not-connected'],
+  'msal-network-error': [],
+  'tls-self-signed': ['tls-unable-to-verify'],
+};
+
+export function explainText(input: string | object): Explanation {
+  const x = extract(input);
+  const codes: ExplainedCode[] = [];
+  const unknownCodes: number[] = [];
+  for (const code of x.codes) {
+    const e = lookupAadsts(code);
+    if (e) {
+      codes.push({
+        code: e.code,
+        name: e.name,
+        meaning: e.meaning,
+        causes: [...(e.causes ?? [])],
+        fixes: [...(e.fixes ?? [])],
+        category: e.category,
+        docsUrl: e.docsUrl || aadstsDocsUrl(e.code),
+      });
+    } else {
+      unknownCodes.push(code);
+    }
+  }
+
+  const matched: OtherExplanation[] = [];
+  const haystack = [x.text, ...x.names].join('\n');
+  for (const { entry, res } of explanations()) {
+    if (res.some((re) => re.test(haystack))) {
+      matched.push({ id: entry.id, kind: entry.kind, title: entry.title, meaning: entry.meaning, fixes: [...entry.fixes] });
+    }
+  }
+  const dropped = new Set(matched.flatMap((m) => SUPERSEDES[m.id] ?? []));
+  let other = matched.filter((m) => !dropped.has(m.id));
+
+  // The Azure CLI ends every token failure with "Please run 'az login'": with a code before it, the code is the cause.
+  if (x.codes.length > 0) {
+    const loginTail = other.find((o) => o.id === 'az-not-logged-in');
+    if (loginTail) {
+      other = other.filter((o) => o.id !== 'az-not-logged-in');
+      other.push({
+        id: 'az-login-tail',
+        kind: 'note',
+        title: "The 'Please run az login' line is not the cause",
+        meaning:
+          `The Azure CLI adds "Please run 'az login'" to every failed token request. Here Entra ID returned ${x.codes.map((c) => `AADSTS${c}`).join(', ')} first: ` +
+          'that code is the real reason, and signing in again only helps if the code is about an expired or revoked session.',
+        fixes: ['Fix what the AADSTS explanation above says; then re-run the command (az login --scope <scope> if it asks for MFA or consent).'],
+      });
+    }
+  }
+  for (const code of unknownCodes) {
+    other.push({
+      id: 'unknown-code',
+      kind: 'unknown-code',
+      title: `AADSTS${code} is not in the offline catalog`,
+      meaning: `This code is not described in the catalog shipped with this version. Microsoft's own lookup page has the current text: ${aadstsDocsUrl(code)}`,
+      fixes: [`Open ${aadstsDocsUrl(code)}`, 'Search the full error_description: Entra usually says in words what is wrong.'],
+    });
+  }
+  return { codes, unknownCodes, context: { ...x.context }, other, message: x.message };
+}
