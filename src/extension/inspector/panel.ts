@@ -1,0 +1,359 @@
+/**
+ * The Token Inspector panel host: one WebviewPanel, full snapshots to the webview, intents validated on the way in.
+ *
+ * - The webview gets a snapshot only after its `ready` handshake, again on every store change while it is visible,
+ *   and again whenever the panel becomes visible.
+ * - The raw token is posted only as the answer to an explicit `reveal` for that token. Copy happens host-side.
+ * - Everything the webview sends goes through parseWebviewMessage; anything else is dropped and logged.
+ * - Posting goes through a small seam (`deps.postMessage`) so extension-host tests can record what the webview got.
+ */
+import * as vscode from 'vscode';
+import type { HostToWebview, InspectorSnapshot, InspectorUiState, WebviewToHost } from '../../shared/protocol';
+import type { RunStore, RunStoreSnapshot, StoreSelection } from '../runStore';
+import { inspectorHtml, makeNonce } from './html';
+import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from './messages';
+import { buildSnapshot, selectedTokenId, type TokenAnalysisInput } from './snapshot';
+
+export const INSPECTOR_VIEW_TYPE = 'azureAuthDebugger.tokenInspector';
+
+/** The engine functions the panel uses; each may be missing while the engine is being built. */
+export interface InspectorEngine {
+  decodeToken?: (input: string) => unknown;
+  explainClaims?: (decoded: unknown, ...rest: unknown[]) => unknown;
+  validateToken?: (input: unknown, ...rest: unknown[]) => unknown;
+  explainText?: (text: string, ...rest: unknown[]) => unknown;
+}
+
+export interface InspectorLog {
+  info(component: string, message: string): void;
+  warn(component: string, message: string): void;
+  debug(component: string, message: string): void;
+}
+
+export interface InspectorDeps {
+  extensionUri: vscode.Uri;
+  store: RunStore;
+  /** Returns the (lazily loaded) engine. Called only when a snapshot needs decoding, never at activation. */
+  engine: () => InspectorEngine;
+  log?: InspectorLog;
+  /** Seam: how messages reach the webview (tests record them here). */
+  postMessage?: (webview: vscode.Webview, message: HostToWebview) => Thenable<boolean>;
+  /** Seam: how the AADSTS documentation link is opened. */
+  openExternal?: (uri: vscode.Uri) => Thenable<boolean>;
+  /** Seam: where Copy puts the token. */
+  writeClipboard?: (text: string) => Thenable<void>;
+}
+
+/** Longest time validation may take before the snapshot is posted without it. */
+const VALIDATION_BUDGET_MS = 3000;
+
+function fn<T extends keyof InspectorEngine>(engine: InspectorEngine | undefined, name: T): NonNullable<InspectorEngine[T]> | undefined {
+  const f = engine?.[name];
+  return typeof f === 'function' ? (f as NonNullable<InspectorEngine[T]>) : undefined;
+}
+
+async function settleWithin(v: unknown, ms: number): Promise<unknown> {
+  if (!(v instanceof Promise)) return v;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([v.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class InspectorPanel implements vscode.Disposable {
+  private static current: InspectorPanel | undefined;
+
+  /** The open panel, if any (tests and the composition root use it). */
+  static get instance(): InspectorPanel | undefined {
+    return InspectorPanel.current;
+  }
+
+  /** Opens the panel (or reveals the open one), optionally selecting something in the store first. */
+  static show(deps: InspectorDeps, options: { selection?: StoreSelection; preserveFocus?: boolean } = {}): InspectorPanel {
+    if (options.selection) deps.store.select(options.selection);
+    const existing = InspectorPanel.current;
+    if (existing) {
+      existing.reveal(options.preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      INSPECTOR_VIEW_TYPE,
+      'Token Inspector',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
+      InspectorPanel.webviewOptions(deps.extensionUri),
+    );
+    return new InspectorPanel(panel, deps);
+  }
+
+  /** Restores a panel VS Code kept across a reload (called by the serializer). */
+  static revive(panel: vscode.WebviewPanel, deps: InspectorDeps, state: unknown): InspectorPanel {
+    InspectorPanel.current?.dispose();
+    return new InspectorPanel(panel, deps, parseUiState(state));
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      enableFindWidget: true,
+      // Not retained when hidden: a revealed token disappears with the hidden webview; the snapshot is re-sent on show.
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposedEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposedEmitter.event;
+  private ready = false;
+  private disposed = false;
+  private sequence = 0;
+  private uiState: InspectorUiState;
+  private readonly analyses = new Map<string, TokenAnalysisInput>();
+  private readonly explanations = new Map<string, unknown>();
+  /** The nonce of the currently loaded HTML (a new one for every load). */
+  nonce = '';
+  /** The last snapshot posted (for tests and diagnostics). */
+  lastSnapshot: InspectorSnapshot | undefined;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: InspectorDeps,
+    restored?: InspectorUiState,
+  ) {
+    InspectorPanel.current = this;
+    this.uiState = restored ?? {};
+    panel.webview.options = InspectorPanel.webviewOptions(deps.extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible && this.ready) void this.postSnapshot();
+      }),
+      deps.store.onDidChange(() => {
+        if (this.ready && this.panel.visible) void this.postSnapshot();
+      }),
+      this.disposedEmitter,
+    );
+    this.load();
+  }
+
+  /** Loads (or reloads) the HTML shell with a fresh nonce; the webview then sends `ready`. */
+  load(): void {
+    const webview = this.panel.webview;
+    const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', f)).toString();
+    this.nonce = makeNonce();
+    this.ready = false;
+    webview.html = inspectorHtml({
+      cspSource: webview.cspSource,
+      nonce: this.nonce,
+      script: asset('main.js'),
+      style: asset('main.css'),
+      codicons: asset('codicon.css'),
+    });
+  }
+
+  get html(): string {
+    return this.panel.webview.html;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
+    if (this.ready) void this.postSnapshot();
+  }
+
+  private post(message: HostToWebview): Thenable<boolean> {
+    if (this.disposed) return Promise.resolve(false);
+    const seam = this.deps.postMessage;
+    return seam ? seam(this.panel.webview, message) : this.panel.webview.postMessage(message);
+  }
+
+  /** Validates and handles one inbound message. Returns false when it was rejected. */
+  async handleMessage(raw: unknown): Promise<boolean> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.log?.warn('webview', `rejected a message from the Token Inspector: ${parsed.reason}`);
+      return false;
+    }
+    try {
+      await this.dispatch(parsed.message);
+    } catch (e) {
+      this.deps.log?.warn('webview', `Token Inspector message ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
+      void this.post({ type: 'notice', level: 'error', text: 'That did not work; see the "Azure Auth Debugger" output for details.' });
+    }
+    return true;
+  }
+
+  private async dispatch(m: WebviewToHost): Promise<void> {
+    const store = this.deps.store;
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        if (m.state) this.uiState = m.state;
+        const fp = this.uiState.selectedFingerprint;
+        if (fp) {
+          // After a reload, go back to the token the user had selected if it is still in this session.
+          const snap = store.snapshot();
+          const t = snap.tokens.find((x) => x.summary.fingerprint === fp);
+          if (t && selectedTokenId(snap) !== t.id) store.select({ kind: 'token', id: t.id });
+        }
+        await this.postSnapshot();
+        return;
+      }
+      case 'uiState':
+        this.uiState = m.state;
+        return;
+      case 'select':
+        if (store.token(m.id)) store.select({ kind: 'token', id: m.id });
+        return;
+      case 'reveal': {
+        const info = store.token(m.id);
+        const raw = info ? store.revealToken(m.id) : undefined;
+        if (!info || raw === undefined) {
+          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
+          return;
+        }
+        this.deps.log?.info('webview', `raw token revealed in the Token Inspector at the user's request (fingerprint ${info.summary.fingerprint})`);
+        await this.post({ type: 'rawToken', id: info.id, fingerprint: info.summary.fingerprint, token: raw });
+        return;
+      }
+      case 'copy': {
+        const info = store.token(m.id);
+        const raw = info ? store.revealToken(m.id) : undefined;
+        if (!info || raw === undefined) {
+          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
+          return;
+        }
+        await (this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t)))(raw);
+        this.deps.log?.info('webview', `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`);
+        await this.post({ type: 'copied', id: info.id, fingerprint: info.summary.fingerprint });
+        return;
+      }
+      case 'openDocs': {
+        // Checked by the parser already; checked again on the parsed URI so nothing but the lookup page opens.
+        const uri = vscode.Uri.parse(m.url, true);
+        if (!isAadstsDocsUrl(uri.toString(true)) || uri.scheme !== 'https' || uri.authority !== 'login.microsoftonline.com') {
+          this.deps.log?.warn('webview', 'refused to open a documentation link that is not an Entra error lookup');
+          return;
+        }
+        await (this.deps.openExternal ?? ((u: vscode.Uri) => vscode.env.openExternal(u)))(uri);
+        return;
+      }
+    }
+  }
+
+  /** Builds the full snapshot (decoding the selected token host-side) and posts it. Later calls win. */
+  async postSnapshot(): Promise<InspectorSnapshot | undefined> {
+    const seq = ++this.sequence;
+    const snapshot = await this.buildSnapshot(this.deps.store.snapshot());
+    if (seq !== this.sequence || this.disposed) return undefined;
+    this.lastSnapshot = snapshot;
+    await this.post({ type: 'snapshot', snapshot });
+    return snapshot;
+  }
+
+  /** The snapshot the webview would get now (no posting). */
+  async buildSnapshot(store: RunStoreSnapshot): Promise<InspectorSnapshot> {
+    const analyses = new Map<string, TokenAnalysisInput>();
+    const id = selectedTokenId(store);
+    if (id) {
+      const analysis = await this.analyse(id, store);
+      if (analysis) analyses.set(id, analysis);
+    }
+    let failureExplanation: unknown;
+    const err = store.lastError;
+    if (err && err.explanation === undefined) failureExplanation = this.explainError(err.id, err.error?.message ?? err.source);
+    return buildSnapshot({ store, analyses, failureExplanation });
+  }
+
+  private engine(): InspectorEngine | undefined {
+    try {
+      return this.deps.engine();
+    } catch (e) {
+      this.deps.log?.warn('webview', `the engine could not be loaded for the Token Inspector: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  private explainError(id: string, text: string): unknown {
+    if (this.explanations.has(id)) return this.explanations.get(id);
+    const explain = fn(this.engine(), 'explainText');
+    let result: unknown;
+    try {
+      result = explain && text ? explain(text) : undefined;
+    } catch {
+      result = undefined;
+    }
+    if (result instanceof Promise) result = undefined;
+    this.explanations.set(id, result);
+    return result;
+  }
+
+  /** Decodes, explains and validates one token (cached by fingerprint: a token never changes). */
+  private async analyse(id: string, store: RunStoreSnapshot): Promise<TokenAnalysisInput | undefined> {
+    const info = store.tokens.find((t) => t.id === id);
+    if (!info) return undefined;
+    const key = info.summary.fingerprint;
+    const cached = this.analyses.get(key);
+    if (cached) return cached;
+    const raw = this.deps.store.revealToken(id);
+    const engine = this.engine();
+    const decode = fn(engine, 'decodeToken');
+    if (raw === undefined || !decode) return undefined;
+    let decoded: unknown;
+    try {
+      decoded = decode(raw);
+    } catch (e) {
+      decoded = { ok: false, error: { message: `Decoding failed: ${e instanceof Error ? e.message : String(e)}` } };
+    }
+    const analysis: TokenAnalysisInput = { decoded };
+    const ok = typeof decoded === 'object' && decoded !== null && (decoded as { ok?: unknown; kind?: unknown }).ok === true && (decoded as { kind?: unknown }).kind === 'jwt';
+    if (ok) {
+      const explain = fn(engine, 'explainClaims');
+      const validate = fn(engine, 'validateToken');
+      try {
+        analysis.claims = explain ? await settleWithin(explain(decoded, { now: Date.now() }), VALIDATION_BUDGET_MS) : undefined;
+      } catch (e) {
+        this.deps.log?.debug('webview', `explainClaims failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        // Offline checks only: the panel never fetches keys by itself (signature checks run from the Validate command).
+        analysis.validation = validate
+          ? await settleWithin(validate(decoded, { scope: info.summary.scope, expectedScope: info.summary.scope, now: Date.now(), offline: true }), VALIDATION_BUDGET_MS)
+          : undefined;
+      } catch (e) {
+        this.deps.log?.debug('webview', `validateToken failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.analyses.set(key, analysis);
+    return analysis;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (InspectorPanel.current === this) InspectorPanel.current = undefined;
+    this.analyses.clear();
+    this.disposedEmitter.fire();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Restores the panel after a window reload (VS Code passes the webview's saved, non-secret state). */
+export function registerInspectorSerializer(deps: InspectorDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+    deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
+      InspectorPanel.revive(panel, deps, state);
+      return Promise.resolve();
+    },
+  });
+}

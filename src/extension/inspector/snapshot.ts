@@ -1,0 +1,396 @@
+/**
+ * Builds the Token Inspector's snapshot from the run store's snapshot and the engine's decode / explain results.
+ * Pure functions, no vscode import (tested in plain node).
+ *
+ * Everything from the engine arrives as `unknown` and is read defensively: only the fields the protocol names are
+ * copied, every value becomes bounded plain text, and nothing else (in particular the decoder's `raw` field) can
+ * travel into the snapshot. The snapshot therefore never contains a raw token.
+ */
+import type {
+  AadstsExplanation,
+  ClaimRow,
+  FailureView,
+  InspectorSnapshot,
+  RunTimeline,
+  TimelineOutcome,
+  TimelineStep,
+  TokenDetail,
+  TokenListItem,
+  ValidationVerdict,
+  VerdictStatus,
+} from '../../shared/protocol';
+import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
+
+/** Longest value shown for one claim; longer values are cut and flagged `truncated`. */
+export const MAX_VALUE_CHARS = 4000;
+/** Longest meaning / interpretation / reason / message text. */
+export const MAX_TEXT_CHARS = 2000;
+export const MAX_CLAIMS = 300;
+export const MAX_LIST_ITEMS = 50;
+export const MAX_STEPS = 100;
+export const EXPIRING_SOON_MS = 5 * 60 * 1000;
+
+/** The engine's results for one token, as returned (shapes owned by src/core/token). */
+export interface TokenAnalysisInput {
+  /** decodeToken(raw) */
+  decoded: unknown;
+  /** explainClaims(...) — rows of { name, value, meaning, interpretation }, or undefined when not available. */
+  claims?: unknown;
+  /** validateToken(...) — verdicts, or undefined when not run. */
+  validation?: unknown;
+}
+
+export interface BuildInput {
+  store: RunStoreSnapshot;
+  /** Engine results for the selected token (keyed by store token id). Other tokens only appear in the list. */
+  analyses?: ReadonlyMap<string, TokenAnalysisInput>;
+  /** Explanation of the last error when the store did not carry one (explainText of its message). */
+  failureExplanation?: unknown;
+  /** Host clock (epoch ms); defaults to the store snapshot's `now`. */
+  now?: number;
+}
+
+// ---------- bounded text ----------
+
+function cap(s: string, max: number): { text: string; truncated: boolean } {
+  if (s.length <= max) return { text: s, truncated: false };
+  return { text: `${s.slice(0, max)}…`, truncated: true };
+}
+
+/** Any value → bounded display text. Objects and arrays become JSON (errors in stringify give a marker). */
+export function displayText(v: unknown, max = MAX_VALUE_CHARS): { text: string; truncated: boolean } {
+  let s: string;
+  if (v === null) s = 'null';
+  else if (v === undefined) s = '';
+  else if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
+  else {
+    try {
+      s = JSON.stringify(v) ?? '';
+    } catch {
+      s = '[unprintable value]';
+    }
+  }
+  return cap(s, max);
+}
+
+function text(v: unknown, max = MAX_TEXT_CHARS): string {
+  if (typeof v === 'string') return cap(v, max).text;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+function textList(v: unknown): string[] {
+  if (typeof v === 'string') return v ? [text(v)] : [];
+  if (!Array.isArray(v)) return [];
+  return v.slice(0, MAX_LIST_ITEMS).map((x) => text(x)).filter((x) => x.length > 0);
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function finiteOr(v: unknown, fallback: number): number {
+  return num(v) ?? fallback;
+}
+
+// ---------- tokens ----------
+
+function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
+  const s = t.summary;
+  const item: TokenListItem = {
+    id: t.id,
+    fingerprint: text(s.fingerprint, 64),
+    label: text(t.label, 200),
+    credential: text(s.credential, 200),
+    scope: text(s.scope, 500),
+    origin: t.origin,
+    expiresOnEpochMs: finiteOr(s.expiresOnEpochMs, 0),
+    fromCache: s.fromCache === true,
+    active: t.id === activeId,
+  };
+  if (s.audience !== undefined) item.audience = text(s.audience, 500);
+  if (s.identityType !== undefined) item.identityType = text(s.identityType, 40);
+  return item;
+}
+
+/** Header or payload object → rows with empty meanings (used for the header, and for claims when the catalog is absent). */
+function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
+  if (!o) return [];
+  return Object.keys(o)
+    .slice(0, MAX_CLAIMS)
+    .map((name) => {
+      const v = displayText(o[name]);
+      return { name: text(name, 200), value: v.text, truncated: v.truncated, meaning: '', interpretation: '', known: false };
+    });
+}
+
+/** Rows from explainClaims(): accepts an array of rows or an object with a `claims` array. */
+export function claimRows(explained: unknown, payload: Record<string, unknown> | undefined): ClaimRow[] {
+  const arr = Array.isArray(explained) ? explained : Array.isArray(obj(explained)?.claims) ? (obj(explained)!.claims as unknown[]) : undefined;
+  if (!arr) return plainRows(payload);
+  const rows: ClaimRow[] = [];
+  for (const r of arr.slice(0, MAX_CLAIMS)) {
+    const o = obj(r);
+    if (!o || typeof o.name !== 'string') continue;
+    const raw = o.value !== undefined ? o.value : payload?.[o.name];
+    const v = displayText(raw);
+    const meaning = text(o.meaning);
+    const interpretation = text(o.interpretation ?? o.interpreted ?? o.description);
+    rows.push({
+      name: text(o.name, 200),
+      value: v.text,
+      truncated: v.truncated,
+      meaning,
+      interpretation,
+      known: typeof o.known === 'boolean' ? o.known : meaning.length > 0,
+    });
+  }
+  return rows;
+}
+
+const STATUS_WORDS: Record<string, VerdictStatus> = {
+  pass: 'pass', passed: 'pass', ok: 'pass', valid: 'pass', success: 'pass',
+  fail: 'fail', failed: 'fail', invalid: 'fail', error: 'fail',
+  warn: 'warn', warning: 'warn',
+  skip: 'skip', skipped: 'skip', unknown: 'skip', 'not-checked': 'skip', unchecked: 'skip',
+  info: 'info',
+};
+
+function verdictStatus(o: Record<string, unknown>): VerdictStatus {
+  for (const key of ['status', 'verdict', 'result', 'outcome']) {
+    const s = o[key];
+    if (typeof s === 'string' && STATUS_WORDS[s.toLowerCase()]) return STATUS_WORDS[s.toLowerCase()];
+  }
+  if (typeof o.ok === 'boolean') return o.ok ? 'pass' : 'fail';
+  if (typeof o.valid === 'boolean') return o.valid ? 'pass' : 'fail';
+  return 'info';
+}
+
+/** Verdicts from validateToken(): an array, or an object with `checks` / `verdicts` / `results`, or a map name → verdict. */
+export function verdicts(validation: unknown): ValidationVerdict[] {
+  const o = obj(validation);
+  let arr: unknown[] | undefined;
+  if (Array.isArray(validation)) arr = validation;
+  else if (o) {
+    for (const k of ['checks', 'verdicts', 'results']) if (Array.isArray(o[k])) arr = o[k] as unknown[];
+    if (!arr) {
+      arr = Object.entries(o)
+        .filter(([, v]) => obj(v))
+        .map(([k, v]) => ({ check: k, ...(v as Record<string, unknown>) }));
+    }
+  }
+  if (!arr) return [];
+  const out: ValidationVerdict[] = [];
+  for (const r of arr.slice(0, MAX_LIST_ITEMS)) {
+    const v = obj(r);
+    if (!v) continue;
+    const check = text(v.check ?? v.name ?? v.kind ?? v.id, 100);
+    if (!check) continue;
+    out.push({ check, status: verdictStatus(v), reason: text(v.reason ?? v.message ?? v.detail) });
+  }
+  return out;
+}
+
+function epochFromSeconds(v: unknown): number | undefined {
+  const n = num(v);
+  return n === undefined ? undefined : n * 1000;
+}
+
+/** The detail of one token from its store entry and the engine's results. Never copies a raw token. */
+export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | undefined): TokenDetail {
+  const s = t.summary;
+  const detail: TokenDetail = {
+    id: t.id,
+    fingerprint: text(s.fingerprint, 64),
+    label: text(t.label, 200),
+    credential: text(s.credential, 200),
+    scope: text(s.scope, 500),
+    tokenType: text(s.tokenType, 40) || 'Bearer',
+    origin: t.origin,
+    expiresOnEpochMs: finiteOr(s.expiresOnEpochMs, 0),
+    rawLength: finiteOr(t.rawLength, 0),
+    kind: 'error',
+    header: [],
+    claims: [],
+    validation: [],
+    warnings: [],
+  };
+  const d = obj(analysis?.decoded);
+  if (!d) {
+    detail.notice = 'The token could not be decoded here.';
+    return detail;
+  }
+  if (d.ok === false) {
+    const err = obj(d.error);
+    detail.notice = text(err?.message) || 'The token could not be decoded.';
+    return detail;
+  }
+  const header = obj(d.header);
+  detail.header = plainRows(header);
+  if (d.kind === 'jwe' || d.kind === 'opaque') {
+    detail.kind = d.kind;
+    detail.notice = text(d.reason) || (d.kind === 'jwe' ? 'This token is encrypted (JWE).' : 'This token is opaque.');
+    return detail;
+  }
+  const payload = obj(d.payload);
+  detail.kind = 'jwt';
+  detail.claims = claimRows(analysis?.claims, payload);
+  detail.validation = verdicts(analysis?.validation);
+  detail.warnings = textList(d.warnings);
+  const iat = epochFromSeconds(payload?.iat);
+  const nbf = epochFromSeconds(payload?.nbf);
+  if (iat !== undefined) detail.issuedAtEpochMs = iat;
+  if (nbf !== undefined) detail.notBeforeEpochMs = nbf;
+  return detail;
+}
+
+// ---------- failures ----------
+
+const DOCS = /^https:\/\/login\.microsoftonline\.com\/error\?code=\d{1,9}$/;
+
+function explanationCodes(v: unknown): AadstsExplanation[] {
+  const o = obj(v);
+  const arr = Array.isArray(o?.codes) ? (o!.codes as unknown[]) : Array.isArray(v) ? v : [];
+  const out: AadstsExplanation[] = [];
+  for (const r of arr.slice(0, MAX_LIST_ITEMS)) {
+    const c = obj(r);
+    const code = num(c?.code);
+    if (!c || code === undefined || !Number.isInteger(code) || code < 0) continue;
+    // The link is rebuilt from the number, so a catalog entry cannot smuggle another URL into the panel.
+    const docsUrl = `https://login.microsoftonline.com/error?code=${code}`;
+    out.push({
+      code,
+      name: text(c.name, 200),
+      meaning: text(c.meaning),
+      causes: textList(c.causes),
+      fixes: textList(c.fixes),
+      category: text(c.category, 100),
+      docsUrl: DOCS.test(docsUrl) ? docsUrl : '',
+    });
+  }
+  return out;
+}
+
+export function failureView(err: StoredError, fallbackExplanation?: unknown): FailureView {
+  const explanation = err.explanation !== undefined ? err.explanation : fallbackExplanation;
+  const ex = obj(explanation);
+  const ctx = obj(ex?.context);
+  const info = err.error;
+  const unknownCodes = (Array.isArray(ex?.unknownCodes) ? (ex!.unknownCodes as unknown[]) : [])
+    .map((c) => num(c))
+    .filter((c): c is number => c !== undefined && Number.isInteger(c))
+    .slice(0, MAX_LIST_ITEMS);
+  const view: FailureView = {
+    id: text(err.id, 128),
+    atEpochMs: finiteOr(err.at, 0),
+    message: text(info?.message) || text(err.source),
+    kind: text(info?.kind, 60) || 'error',
+    source: text(err.source),
+    codes: explanationCodes(explanation),
+    unknownCodes,
+    notes: textList(ex?.notes ?? ex?.explanations ?? ex?.hints),
+  };
+  // Codes the classification saw but the explanation did not cover are listed as unknown, not dropped.
+  for (const c of info?.errorCodes ?? []) {
+    if (Number.isInteger(c) && !view.codes.some((x) => x.code === c) && !view.unknownCodes.includes(c)) view.unknownCodes.push(c);
+  }
+  const traceId = text(ctx?.traceId ?? info?.traceId, 100);
+  const correlationId = text(ctx?.correlationId ?? info?.correlationId, 100);
+  const timestamp = text(ctx?.timestamp ?? info?.timestamp, 100);
+  if (traceId) view.traceId = traceId;
+  if (correlationId) view.correlationId = correlationId;
+  if (timestamp) view.timestamp = timestamp;
+  return view;
+}
+
+// ---------- chain run timeline ----------
+
+const OUTCOMES: readonly TimelineOutcome[] = ['success', 'unavailable', 'failed', 'skipped'];
+
+export function runTimeline(run: StoredRun): RunTimeline {
+  const r = run.result;
+  const startedAt = Date.parse(r.startedAt);
+  const t0 = Number.isFinite(startedAt) ? startedAt : run.at - finiteOr(r.durationMs, 0);
+  const steps: TimelineStep[] = [];
+  let cursor = 0;
+  const stepsIn = Array.isArray(r.steps) ? r.steps.slice(0, MAX_STEPS) : [];
+  stepsIn.forEach((s, index) => {
+    const duration = Math.max(0, finiteOr(s.durationMs, 0));
+    // Prefer the step's own start event; without one, sequential steps follow each other and diagnose steps
+    // start together (they run concurrently).
+    const startEvent = Array.isArray(s.events) ? s.events.find((e) => e && e.kind === 'step-start') : undefined;
+    let start = startEvent && num(startEvent.at) !== undefined ? startEvent.at - t0 : r.mode === 'diagnose' ? 0 : cursor;
+    if (!Number.isFinite(start) || start < 0) start = r.mode === 'diagnose' ? 0 : cursor;
+    const outcome = OUTCOMES.includes(s.outcome) ? s.outcome : 'failed';
+    const step: TimelineStep = {
+      index,
+      credential: text(s.credential, 200),
+      outcome,
+      startMs: start,
+      endMs: start + duration,
+      durationMs: duration,
+      message: text(s.message),
+      errorCodes: (Array.isArray(s.errorCodes) ? s.errorCodes : []).filter((c) => Number.isInteger(c)).slice(0, MAX_LIST_ITEMS),
+      winner: r.winner !== null && s.credential === r.winner,
+    };
+    if (s.note) step.note = text(s.note);
+    steps.push(step);
+    cursor = Math.max(cursor, start + duration);
+  });
+  const total = Math.max(finiteOr(r.durationMs, 0), cursor);
+  const winner = typeof r.winner === 'string' ? text(r.winner, 200) : null;
+  const summary = winner
+    ? r.mode === 'diagnose'
+      ? `DefaultAzureCredential would pick ${winner} (${steps.length} credentials checked)`
+      : `${winner} succeeded after ${steps.length} step${steps.length === 1 ? '' : 's'}`
+    : `No credential succeeded (${steps.length} step${steps.length === 1 ? '' : 's'})`;
+  return {
+    id: text(run.id, 128),
+    mode: r.mode === 'diagnose' ? 'diagnose' : 'sequential',
+    profile: text(r.profile, 20),
+    scope: text(r.scope, 500),
+    startedAtEpochMs: t0,
+    durationMs: total,
+    winner,
+    summary,
+    steps,
+  };
+}
+
+// ---------- the whole snapshot ----------
+
+/** Which token the panel details: the store's token selection, else the active token, else the newest. */
+export function selectedTokenId(store: RunStoreSnapshot): string | null {
+  const sel = store.selection;
+  if (sel?.kind === 'token' && store.tokens.some((t) => t.id === sel.id)) return sel.id;
+  if (sel?.kind === 'run') {
+    const fromRun = store.tokens.find((t) => t.runId === sel.id);
+    if (fromRun) return fromRun.id;
+  }
+  if (store.activeTokenId && store.tokens.some((t) => t.id === store.activeTokenId)) return store.activeTokenId;
+  return store.tokens[0]?.id ?? null;
+}
+
+export function buildSnapshot(input: BuildInput): InspectorSnapshot {
+  const { store } = input;
+  const selected = selectedTokenId(store);
+  const selectedInfo = selected ? store.tokens.find((t) => t.id === selected) : undefined;
+  const sel = store.selection;
+  const run = sel?.kind === 'run' ? (store.runs.find((r) => r.id === sel.id) ?? store.runs[0]) : store.runs[0];
+  return {
+    version: 1,
+    generatedAt: input.now ?? store.now,
+    tokens: store.tokens.map((t) => listItem(t, store.activeTokenId)),
+    selectedTokenId: selected,
+    detail: selectedInfo ? tokenDetail(selectedInfo, input.analyses?.get(selectedInfo.id)) : null,
+    failure: store.lastError ? failureView(store.lastError, input.failureExplanation) : null,
+    run: run ? runTimeline(run) : null,
+    focus: sel ? sel.kind : null,
+    expiringSoonMs: EXPIRING_SOON_MS,
+  };
+}
