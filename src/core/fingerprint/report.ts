@@ -1,0 +1,72 @@
+/** The fingerprint as a trace note (head of every trace) and as a Markdown section (exported reports). */
+import type { TraceLevel } from '../trace/events';
+import type { EngineOptions } from '../options';
+import type { ChainProfile } from '../model';
+import { fingerprint } from './detect';
+import { predictCredentials } from './predict';
+import type { Fingerprint, Predictions } from './types';
+
+export interface FingerprintNote {
+  level: TraceLevel;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** The note event the chain emits on step 'chain' before any credential runs. */
+export function fingerprintNote(fp: Fingerprint, predictions?: Predictions): FingerprintNote {
+  const data: Record<string, unknown> = {
+    fingerprint: {
+      primary: fp.primary,
+      summary: fp.summary,
+      platform: fp.platform,
+      environments: fp.environments,
+      managedIdentitySource: fp.managedIdentity,
+      federatedToken: { state: fp.federatedToken.state, path: fp.federatedToken.path, claims: fp.federatedToken.claims, expired: fp.federatedToken.expired },
+      tools: { az: fp.tools.az, azd: fp.tools.azd, pwsh: fp.tools.pwsh, azLogin: fp.tools.azLogin },
+      durationMs: fp.durationMs,
+    },
+  };
+  if (predictions) data.predictions = predictions;
+  return { level: 'info', message: `Hosting environment: ${fp.summary} (read in ${fp.durationMs.toFixed(1)} ms)`, data };
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
+/** A Markdown section for exported reports. Contains no secret (the fingerprint never holds one). */
+export function fingerprintReport(fp: Fingerprint, predictions?: Predictions): string {
+  const lines: string[] = ['## Hosting environment', '', `**${mdEscape(fp.summary)}**`, ''];
+  lines.push('| Environment | Confidence | Evidence |', '|---|---|---|');
+  for (const f of fp.environments) {
+    const ev = f.evidence.map((e) => `${e.kind} ${mdEscape(e.name)}: ${mdEscape(e.detail)}`).join('<br>');
+    lines.push(`| ${mdEscape(f.label)} | ${f.confidence} | ${ev} |`);
+  }
+  lines.push('', `Managed-identity source: **${fp.managedIdentity.source}** — ${mdEscape(fp.managedIdentity.reason)}`);
+  if (predictions) {
+    lines.push('', '| Credential | Prediction | Why | Agrees |', '|---|---|---|---|');
+    for (const [name, p] of Object.entries(predictions)) {
+      lines.push(`| ${name} | ${p.verdict} | ${mdEscape(p.reason)} | ${p.agrees === undefined ? '' : p.agrees ? 'yes' : '**no**'} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * What a chain run needs, computed once per run: the fingerprint, the predictions for the profile, and the note for
+ * the head of the trace. Fast (local files only), never throws.
+ */
+export function fingerprintForRun(
+  env: Readonly<Record<string, string | undefined>>,
+  profile: ChainProfile,
+  options: Pick<EngineOptions, 'executables' | 'imdsProbeTimeoutMs'> = {},
+  root?: string,
+): { fingerprint: Fingerprint; predictions: Predictions; note: FingerprintNote } | null {
+  try {
+    const fp = fingerprint({ env, executables: options.executables, root });
+    const predictions = predictCredentials(fp, env, profile, { imdsProbeTimeoutMs: options.imdsProbeTimeoutMs });
+    return { fingerprint: fp, predictions, note: fingerprintNote(fp) };
+  } catch {
+    return null;
+  }
+}
