@@ -1,9 +1,143 @@
+/**
+ * Composition root: creates the logger, the run store, the host services, the views, the status bar and the commands,
+ * and pushes each Disposable into context.subscriptions. Nothing here loads the engine (dist/engine.js): commands
+ * load it on first use, so activation never loads msal-node or the catalogs.
+ */
 import * as vscode from 'vscode';
+import { AcquireCommand, type AcquireArgs } from './commands/acquire';
+import { ToolCommands, type ChainArgs, type TextArgs } from './commands/tools';
+import { CommandRunner } from './commandRunner';
+import { Commands, ContextKeys, Views } from './constants';
+import { isEngineLoaded } from './engine';
+import { Host } from './host';
+import { AuthHoverProvider } from './hovers';
+import { inspectorOpener, registerInspector } from './inspectorBridge';
+import { Logger } from './log';
+import { RunStore, type StoreSelection } from './runStore';
+import { onDidChangeSettings, readSettings } from './settings';
+import { ChainTreeProvider, type ChainNode } from './views/chainTree';
+import { TokenStatusBar } from './views/statusBar';
+import { TokensTreeProvider } from './views/tokensTree';
+import { VsCodeAccount } from './vscodeAccount';
+import type { StoredTokenInfo } from './runStore';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Azure Auth Debugger', { log: true });
-  context.subscriptions.push(log);
-  log.info('[activate] Azure Auth Debugger activated');
+/** Returned from activate(): used by the integration tests (and harmless for other extensions). */
+export interface ExtensionApi {
+  store: RunStore;
+  statusBarText(): string;
+  chainTreeItems(): { label: string; description?: string; children: string[] }[];
+  tokenTreeItems(): { label: string; description?: string }[];
+  logLines(): readonly string[];
+  lastCommandError(): string | undefined;
+  lastNotice(): string | undefined;
+  engineLoaded(): boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = new Logger();
+  const store = new RunStore();
+  const host = new Host(context, store, log);
+  const account = new VsCodeAccount();
+  const runner = new CommandRunner(log);
+  context.subscriptions.push(log, store, host, account);
+
+  const inspector = inspectorOpener(context, store);
+  context.subscriptions.push(...registerInspector(context, store));
+  const openInspector = (sel: { tokenId?: string; runId?: string; errorId?: string }): void => {
+    const selection: StoreSelection | undefined = sel.tokenId ? { kind: 'token', id: sel.tokenId } : sel.runId ? { kind: 'run', id: sel.runId } : sel.errorId ? { kind: 'error', id: sel.errorId } : undefined;
+    try {
+      inspector(selection);
+    } catch (e) {
+      // The result is already in the tree, the status bar and the log; say once what is missing.
+      log.info('inspector', e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const chainTree = new ChainTreeProvider(store, account);
+  const tokensTree = new TokensTreeProvider(store);
+  const statusBar = new TokenStatusBar(store);
+  statusBar.setEnabled(readSettings().statusBarEnabled);
+  context.subscriptions.push(
+    chainTree,
+    tokensTree,
+    statusBar,
+    vscode.window.createTreeView(Views.chain, { treeDataProvider: chainTree, showCollapseAll: true }),
+    vscode.window.createTreeView(Views.tokens, { treeDataProvider: tokensTree }),
+    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }], new AuthHoverProvider()),
+    onDidChangeSettings((changed) => {
+      if (changed.includes('statusBarEnabled')) statusBar.setEnabled(readSettings().statusBarEnabled);
+      log.debug('settings', `changed: ${changed.join(', ')}`);
+    }),
+    store.onDidChange(() => {
+      const snap = store.snapshot();
+      void vscode.commands.executeCommand('setContext', ContextKeys.hasRun, snap.runs.length > 0);
+      void vscode.commands.executeCommand('setContext', ContextKeys.hasTokens, snap.tokens.length > 0);
+    }),
+  );
+
+  // Live remaining time: tick every 15 s while there are tokens.
+  const ticker = setInterval(() => {
+    if (!store.activeToken()) return;
+    statusBar.update();
+    tokensTree.refresh();
+  }, 15000);
+  context.subscriptions.push({ dispose: () => clearInterval(ticker) });
+
+  const acquire = new AcquireCommand(host, account, openInspector);
+  const tools = new ToolCommands(host, acquire, openInspector);
+  const inspect = (arg?: { tokenId?: string; runId?: string; errorId?: string }): void => {
+    const sel: StoreSelection | undefined = arg?.tokenId ? { kind: 'token', id: arg.tokenId } : arg?.runId ? { kind: 'run', id: arg.runId } : arg?.errorId ? { kind: 'error', id: arg.errorId } : undefined;
+    inspector(sel);
+  };
+  context.subscriptions.push(
+    runner.register(Commands.acquireToken, (args?: AcquireArgs) => acquire.run(args)),
+    runner.register(Commands.runChain, (args?: ChainArgs) => tools.runChain(readSettings().mode, args)),
+    runner.register(Commands.diagnoseChain, (args?: ChainArgs) => tools.runChain('diagnose', args)),
+    runner.register(Commands.decodeToken, (args?: TextArgs) => tools.decode(args)),
+    runner.register(Commands.explainError, (args?: TextArgs) => tools.explain(args)),
+    runner.register(Commands.showInspector, (arg?: { tokenId?: string; runId?: string; errorId?: string }) => inspect(arg)),
+    runner.register(Commands.copyAccessToken, (arg?: unknown) => tools.copy(arg)),
+    runner.register(Commands.refreshToken, (arg?: unknown) => tools.refresh(arg)),
+    runner.register(Commands.clearTokens, (args?: { skipConfirm?: boolean }) => tools.clear(args)),
+    runner.register(Commands.startSandbox, (args?: { port?: number }) => tools.startSandbox(args)),
+    runner.register(Commands.stopSandbox, () => tools.stopSandbox()),
+    runner.register(Commands.exportTrace, (args?: { format?: 'markdown' | 'json'; path?: string }) => tools.exportTrace(args)),
+    runner.register(Commands.openSettings, () => tools.openSettings()),
+    runner.register(Commands.showLog, () => log.show()),
+    runner.register(Commands.refreshViews, () => {
+      chainTree.refresh();
+      tokensTree.refresh();
+      statusBar.update();
+      return account.probe();
+    }),
+    runner.register(Commands.acquireWithCredential, (node?: ChainNode) => acquire.run({ credential: node?.credential })),
+    runner.register(Commands.showStepTrace, (node?: ChainNode) => {
+      if (node?.runId) inspect({ runId: node.runId });
+      log.show();
+    }),
+    runner.register(Commands.copyItemText, async (node?: ChainNode) => {
+      if (node?.copyText) await vscode.env.clipboard.writeText(node.copyText);
+    }),
+    runner.register(Commands.showTokenInInspector, (t?: StoredTokenInfo) => inspect({ tokenId: t?.id })),
+  );
+
+  void account.probe();
+  log.info('activate', `Azure Auth Debugger ${String(context.extension.packageJSON.version)} activated (engine not loaded)`);
+
+  return {
+    store,
+    statusBarText: () => statusBar.text,
+    chainTreeItems: () => chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label) })),
+    tokenTreeItems: () =>
+      tokensTree.getChildren().map((t) => {
+        const item = tokensTree.getTreeItem(t);
+        return { label: String(item.label), description: typeof item.description === 'string' ? item.description : undefined };
+      }),
+    logLines: () => log.lines(),
+    lastCommandError: () => runner.lastError,
+    lastNotice: () => runner.lastNotice,
+    engineLoaded: isEngineLoaded,
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,91 @@
+/**
+ * The one error-handling wrapper every command goes through: full detail to the log, one line to the user with
+ * "Show Log" / "Explain", silence on cancel, an honest note for features that have not landed yet.
+ * Also turns VS Code cancellation into an AbortSignal for the engine.
+ */
+import * as vscode from 'vscode';
+import { Commands, type CommandId } from './constants';
+import { isNotAvailable } from './engine';
+import type { Logger } from './log';
+
+export class CancelledError extends Error {
+  readonly kind = 'aborted' as const;
+  constructor() {
+    super('Cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function isCancellation(e: unknown): boolean {
+  if (e instanceof vscode.CancellationError) return true;
+  if (typeof e !== 'object' || e === null) return false;
+  const k = (e as { kind?: unknown; name?: unknown }).kind;
+  const n = (e as { name?: unknown }).name;
+  return k === 'aborted' || n === 'AbortError' || n === 'Canceled';
+}
+
+/** An AbortSignal that aborts when any of the tokens is cancelled. */
+export function toAbortSignal(...tokens: (vscode.CancellationToken | undefined)[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const subs: vscode.Disposable[] = [];
+  for (const t of tokens) {
+    if (!t) continue;
+    if (t.isCancellationRequested) controller.abort(new CancelledError());
+    subs.push(t.onCancellationRequested(() => controller.abort(new CancelledError())));
+  }
+  return { signal: controller.signal, dispose: () => subs.forEach((s) => s.dispose()) };
+}
+
+/** Options a caller (tests, hover links, tree items) may pass as the last argument to skip prompts. */
+export interface CommandOptions {
+  /** Cancels the command (tests use it to exercise cancellation). */
+  cancellation?: vscode.CancellationToken;
+  /** Do not show notifications (tests). */
+  quiet?: boolean;
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return (m.split(/\r?\n/)[0] ?? '').slice(0, 300);
+}
+
+export class CommandRunner {
+  constructor(private readonly log: Logger) {}
+
+  /** The last error a command reported (test API). */
+  lastError: string | undefined;
+  /** The last informational "not available yet" note (test API). */
+  lastNotice: string | undefined;
+
+  register<A extends unknown[]>(id: CommandId, handler: (...args: A) => unknown): vscode.Disposable {
+    return vscode.commands.registerCommand(id, async (...args: A) => {
+      const started = Date.now();
+      this.log.debug('command', `${id} started`);
+      try {
+        const result = await handler(...args);
+        this.log.debug('command', `${id} finished in ${Date.now() - started} ms`);
+        return result;
+      } catch (e) {
+        if (isCancellation(e)) {
+          this.log.info('command', `${id} cancelled after ${Date.now() - started} ms`);
+          return undefined;
+        }
+        if (isNotAvailable(e)) {
+          this.lastNotice = e.message;
+          this.log.info('command', `${id}: ${e.message}`);
+          void vscode.window.showInformationMessage(e.message);
+          return undefined;
+        }
+        const detail = e instanceof Error ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}${e.cause ? `\ncause: ${String(e.cause)}` : ''}` : String(e);
+        this.log.error('command', `${id} failed: ${detail}`);
+        const line = firstLine(e);
+        this.lastError = line;
+        void vscode.window.showErrorMessage(`Azure Auth: ${line}`, 'Show Log', 'Explain').then((choice) => {
+          if (choice === 'Show Log') this.log.show();
+          if (choice === 'Explain') void vscode.commands.executeCommand(Commands.explainError, { text: e instanceof Error ? e.message : String(e) });
+        });
+        return undefined;
+      }
+    });
+  }
+}

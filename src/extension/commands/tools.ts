@@ -1,0 +1,234 @@
+/**
+ * The other commands: chain runs, decode, explain, copy / refresh / clear tokens, sandbox, export, settings.
+ * Each is registered through the CommandRunner (one error-handling wrapper) in extension.ts.
+ */
+import * as vscode from 'vscode';
+import { writeFile } from 'node:fs/promises';
+import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
+import { CONFIG_SECTION, ContextKeys, EXTENSION_ID } from '../constants';
+import { loadEngine, need, redact } from '../engine';
+import type { Host, SandboxHandle } from '../host';
+import type { RunStoreSnapshot, StoredTokenInfo } from '../runStore';
+import { duration } from '../views/format';
+import { SECRET_KEYS_KEY, type AcquireCommand } from './acquire';
+
+export interface ChainArgs extends CommandOptions {
+  scope?: string;
+  credentials?: string[];
+  noInspector?: boolean;
+}
+
+export interface TextArgs extends CommandOptions {
+  text?: string;
+  noInspector?: boolean;
+}
+
+const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
+const JWE_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
+
+export function findJwt(text: string): string | undefined {
+  return (JWE_RE.exec(text) ?? JWT_RE.exec(text))?.[0];
+}
+
+function selectionText(): string | undefined {
+  const ed = vscode.window.activeTextEditor;
+  if (!ed || ed.selection.isEmpty) return undefined;
+  return ed.document.getText(ed.selection);
+}
+
+export class ToolCommands {
+  constructor(
+    private readonly host: Host,
+    private readonly acquire: AcquireCommand,
+    private readonly openInspector: (sel: { tokenId?: string; runId?: string; errorId?: string }) => void,
+  ) {}
+
+  async runChain(mode: 'sequential' | 'diagnose', args: ChainArgs = {}): Promise<unknown> {
+    const scope = args.scope ?? this.host.settings().defaultScope;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Azure Auth: running the credential chain (${mode})`, cancellable: true },
+      async (_p, token) => {
+        const { signal, dispose } = toAbortSignal(token, args.cancellation);
+        try {
+          if (signal.aborted) throw new CancelledError();
+          const out = await this.host.runChain({ scope, mode, credentials: args.credentials }, signal);
+          if (!args.noInspector) this.openInspector({ tokenId: out.tokenId, runId: out.tokenId ? undefined : out.runId });
+          return out;
+        } finally {
+          dispose();
+        }
+      },
+    );
+  }
+
+  async decode(args: TextArgs = {}): Promise<{ tokenId?: string; kind: string } | undefined> {
+    let text = args.text ?? selectionText();
+    if (!text) {
+      const clip = await vscode.env.clipboard.readText();
+      if (clip && findJwt(clip)) text = clip;
+    }
+    text ??= await vscode.window.showInputBox({ title: 'Decode Token', prompt: 'Paste a JWT (Bearer prefix and quotes are fine). It stays on this machine.', password: true, ignoreFocusOut: true });
+    if (text === undefined) throw new CancelledError();
+    const core = loadEngine();
+    const decoded = core.decodeToken(text);
+    if (!decoded.ok) throw new Error(`Not a token: ${decoded.error.message}`);
+    const exp = decoded.kind === 'jwt' && typeof decoded.payload.exp === 'number' ? decoded.payload.exp * 1000 : 0;
+    const scope = decoded.kind === 'jwt' && typeof decoded.payload.aud === 'string' ? decoded.payload.aud : '';
+    const summary = core.summarizeToken(decoded.raw, { credential: 'decoded', scope, fromCache: false, expiresOnEpochMs: exp });
+    const tokenId = this.host.store.addToken('decoded', summary, new core.SecretValue(decoded.raw));
+    this.host.log.info('decode', `decoded a ${decoded.kind} (fingerprint ${summary.fingerprint}, audience ${summary.audience ?? 'n/a'})`);
+    if (decoded.kind !== 'jwt') void vscode.window.showInformationMessage(`Azure Auth: ${decoded.reason}`);
+    if (!args.noInspector) this.openInspector({ tokenId });
+    return { tokenId, kind: decoded.kind };
+  }
+
+  async explain(args: TextArgs = {}): Promise<unknown> {
+    let text = args.text ?? selectionText();
+    text ??= await vscode.window.showInputBox({ title: 'Explain Error', prompt: 'Paste an error message, an AADSTS code or a whole error response', ignoreFocusOut: true });
+    if (text === undefined) throw new CancelledError();
+    const explainText = need('explainText');
+    const explanation = explainText(text);
+    const source = redact(text).slice(0, 500);
+    const codes = (explanation as { codes?: { code: number; name?: string; meaning?: string }[] }).codes ?? [];
+    this.host.log.info('explain', codes.length ? codes.map((c) => `AADSTS${c.code}: ${c.meaning ?? c.name ?? ''}`).join(' | ') : 'no AADSTS code recognised');
+    const errorId = this.host.store.setError({ source, explanation, error: { kind: codes.length ? 'aadsts' : 'unknown', message: source, errorCodes: codes.map((c) => c.code) } });
+    if (!args.noInspector) this.openInspector({ errorId });
+    return explanation;
+  }
+
+  private tokenFrom(arg: unknown): StoredTokenInfo | undefined {
+    const a = arg as { tokenId?: string; id?: string } | undefined;
+    const id = a?.tokenId ?? a?.id;
+    return id ? this.host.store.token(id) : this.host.store.activeToken();
+  }
+
+  async copy(arg?: unknown): Promise<boolean> {
+    const t = this.tokenFrom(arg);
+    if (!t) throw new Error('No token yet: run "Azure Auth: Acquire Token…" first');
+    const raw = this.host.store.revealToken(t.id);
+    if (!raw) throw new Error('The token is no longer held');
+    await vscode.env.clipboard.writeText(raw);
+    this.host.log.info('tokens', `copied ${t.label} (fingerprint ${t.summary.fingerprint}) to the clipboard`);
+    if (!(arg as CommandOptions | undefined)?.quiet) void vscode.window.showInformationMessage(`Azure Auth: ${t.label} copied to the clipboard.`);
+    return true;
+  }
+
+  async refresh(arg?: unknown): Promise<unknown> {
+    const t = this.tokenFrom(arg);
+    if (!t) throw new Error('No token to refresh');
+    const req = t.request;
+    if (!req) throw new Error(`${t.label} was decoded, not acquired: there is nothing to refresh`);
+    const scope = req.scopes[0] ?? this.host.settings().defaultScope;
+    if (req.credential === 'chain') return this.runChain(req.mode ?? 'sequential', { scope, noInspector: true, cancellation: (arg as CommandOptions | undefined)?.cancellation });
+    return this.acquire.run({ credential: req.credential, scope, tenantId: req.tenantId, clientId: req.clientId, noInspector: true, cancellation: (arg as CommandOptions | undefined)?.cancellation });
+  }
+
+  async clear(args: { skipConfirm?: boolean } = {}): Promise<boolean> {
+    if (!args.skipConfirm) {
+      const ok = await vscode.window.showWarningMessage('Forget every token of this session and every secret saved by Azure Auth Debugger?', { modal: true }, 'Clear');
+      if (ok !== 'Clear') throw new CancelledError();
+    }
+    this.host.store.clearTokens();
+    const state = this.host.context.globalState;
+    const keys = state.get<string[]>(SECRET_KEYS_KEY, []);
+    for (const k of keys) await this.host.context.secrets.delete(k);
+    await state.update(SECRET_KEYS_KEY, []);
+    this.host.log.info('secrets', `cleared the session's tokens and ${keys.length} saved secret(s)`);
+    return true;
+  }
+
+  async startSandbox(args: { port?: number } = {}): Promise<SandboxHandle> {
+    if (this.host.sandbox) return this.host.sandbox;
+    const start = need('startSandbox');
+    const port = args.port ?? this.host.settings().sandboxPort;
+    const handle = (await start({ port, host: '127.0.0.1' })) as SandboxHandle;
+    this.host.setSandbox(handle);
+    await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, true);
+    this.host.log.info('sandbox', `sandbox tenant running at ${handle.authorityHost}${handle.managedIdentity?.imds ? `, IMDS ${handle.managedIdentity.imds}` : ''}; the engine now talks to it`);
+    return handle;
+  }
+
+  async stopSandbox(): Promise<boolean> {
+    const h = this.host.sandbox;
+    if (!h) return false;
+    this.host.setSandbox(undefined);
+    await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, false);
+    await h.close();
+    this.host.log.info('sandbox', 'sandbox stopped; the engine uses the configured endpoints again');
+    return true;
+  }
+
+  async exportTrace(args: { format?: 'markdown' | 'json'; path?: string } = {}): Promise<string> {
+    const snap = this.host.store.snapshot();
+    if (!snap.runs.length && !snap.lastError && !snap.tokens.length) throw new Error('Nothing to export yet: run the chain or acquire a token first');
+    let format = args.format;
+    if (!format) {
+      const pick = await vscode.window.showQuickPick([{ label: 'Markdown', id: 'markdown' as const, detail: 'For a support ticket or an issue' }, { label: 'JSON', id: 'json' as const, detail: 'Machine-readable, same shape as `azauth chain --json`' }], { title: 'Export Trace (redacted)' });
+      if (!pick) throw new CancelledError();
+      format = pick.id;
+    }
+    const text = format === 'json' ? exportJson(snap) : exportMarkdown(snap);
+    let target = args.path;
+    if (!target) {
+      const uri = await vscode.window.showSaveDialog({ title: 'Export Trace', defaultUri: vscode.Uri.file(`azure-auth-trace.${format === 'json' ? 'json' : 'md'}`), filters: format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] } });
+      if (!uri) throw new CancelledError();
+      target = uri.fsPath;
+    }
+    await writeFile(target, text, 'utf8');
+    this.host.log.info('export', `trace exported (${format}) to ${target}`);
+    return target;
+  }
+
+  async openSettings(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
+    void CONFIG_SECTION;
+  }
+}
+
+/** JSON export: the store snapshot (already redacted by the engine; tokens only as summaries and fingerprints). */
+export function exportJson(snap: RunStoreSnapshot): string {
+  return `${JSON.stringify({ exportedAt: new Date(snap.now).toISOString(), tool: 'Azure Auth Debugger', runs: snap.runs.map((r) => r.result), tokens: snap.tokens.map((t) => t.summary), lastError: snap.lastError }, null, 2)}\n`;
+}
+
+function cell(s: string | undefined): string {
+  return (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function exportMarkdown(snap: RunStoreSnapshot): string {
+  const out: string[] = [`# Azure Auth Debugger trace`, '', `Exported ${new Date(snap.now).toISOString()}. Secrets and tokens are redacted; tokens appear only as fingerprints.`, ''];
+  for (const r of snap.runs) {
+    const res = r.result;
+    out.push(`## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`, '', `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`, '');
+    out.push('| # | Credential | Outcome | Duration | Message |', '|---|---|---|---|---|');
+    res.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`));
+    out.push('');
+    for (const s of res.steps) {
+      out.push(`### ${s.credential}`, '', '```');
+      for (const e of s.events) {
+        if (e.kind === 'http') out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
+        else if (e.kind === 'process') out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);
+        else if (e.kind === 'outcome') out.push(`outcome ${e.outcome}: ${e.message}`);
+        else if (e.kind === 'note') out.push(`${e.level}: ${e.message}`);
+        else if (e.kind === 'config') {
+          for (const v of e.variables ?? []) out.push(`env ${v.name}: ${v.set ? (v.value ?? 'set') : 'not set'}`);
+          for (const x of e.executables ?? []) out.push(`exe ${x.name}: ${x.resolved ?? 'not found'}`);
+          for (const p of e.endpoints ?? []) out.push(`endpoint ${p.name}: ${p.url}`);
+        } else if (e.kind === 'step-start') out.push(`start${e.description ? `: ${e.description}` : ''}`);
+      }
+      out.push('```', '');
+    }
+    if (res.error) out.push(`**Error:** ${cell(res.error.message)}`, '');
+  }
+  if (snap.tokens.length) {
+    out.push('## Tokens', '', '| Token | Credential | Audience | Expires | Fingerprint |', '|---|---|---|---|---|');
+    for (const t of snap.tokens) out.push(`| ${cell(t.label)} | ${cell(t.summary.credential)} | ${cell(t.summary.audience)} | ${t.summary.expiresOn} | ${t.summary.fingerprint} |`);
+    out.push('');
+  }
+  if (snap.lastError) {
+    out.push('## Last error', '', '```', snap.lastError.source, '```', '');
+    const codes = (snap.lastError.explanation as { codes?: { code: number; meaning?: string; fixes?: string[] }[] } | undefined)?.codes ?? [];
+    for (const c of codes) out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes?.[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

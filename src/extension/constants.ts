@@ -1,0 +1,55 @@
+/**
+ * Typed ids shared with package.json: commands, views, context keys and setting keys. A test
+ * (test/suite/manifest.test.ts) asserts that package.json contributes exactly these commands and that each is registered.
+ */
+export const EXTENSION_ID = 'azure-auth-debugger.azure-auth-debugger';
+
+export const Commands = {
+  acquireToken: 'azureAuthDebugger.acquireToken',
+  runChain: 'azureAuthDebugger.runChain',
+  diagnoseChain: 'azureAuthDebugger.diagnoseChain',
+  decodeToken: 'azureAuthDebugger.decodeToken',
+  explainError: 'azureAuthDebugger.explainError',
+  showInspector: 'azureAuthDebugger.showInspector',
+  copyAccessToken: 'azureAuthDebugger.copyAccessToken',
+  refreshToken: 'azureAuthDebugger.refreshToken',
+  clearTokens: 'azureAuthDebugger.clearTokens',
+  startSandbox: 'azureAuthDebugger.startSandbox',
+  stopSandbox: 'azureAuthDebugger.stopSandbox',
+  exportTrace: 'azureAuthDebugger.exportTrace',
+  openSettings: 'azureAuthDebugger.openSettings',
+  showLog: 'azureAuthDebugger.showLog',
+  refreshViews: 'azureAuthDebugger.refreshViews',
+  // Item commands (context menus; hidden from the palette).
+  acquireWithCredential: 'azureAuthDebugger.acquireWithCredential',
+  showStepTrace: 'azureAuthDebugger.showStepTrace',
+  copyItemText: 'azureAuthDebugger.copyItemText',
+  showTokenInInspector: 'azureAuthDebugger.showTokenInInspector',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'azureAuthDebugger',
+  chain: 'azureAuthDebugger.chain',
+  tokens: 'azureAuthDebugger.tokens',
+} as const;
+
+/** Context keys (used in package.json `when` clauses). */
+export const ContextKeys = {
+  hasRun: 'azureAuthDebugger.hasRun',
+  hasTokens: 'azureAuthDebugger.hasTokens',
+  sandboxRunning: 'azureAuthDebugger.sandboxRunning',
+} as const;
+
+/** Tree item contextValues (used in package.json `view/item/context` menus). */
+export const ItemContext = {
+  step: 'credentialStep',
+  stepWithTrace: 'credentialStep.trace',
+  vscodeAccount: 'vscodeAccount',
+  detail: 'detail',
+  token: 'token',
+  tokenRefreshable: 'token.refreshable',
+} as const;
+
+export const OUTPUT_CHANNEL_NAME = 'Azure Auth Debugger';
+export const CONFIG_SECTION = 'azureAuthDebugger';

@@ -1,0 +1,107 @@
+/**
+ * Lazy access to the engine. esbuild builds src/core/index.ts into dist/engine.js and the extension bundle marks
+ * './engine.js' external, so nothing of the engine (msal-node, catalogs) loads until a command needs it.
+ *
+ * Parts of the engine land in parallel with this extension: `need()` returns a function only when the engine exports
+ * it, and otherwise throws NotAvailableError, which the command wrapper shows as an honest "not available yet".
+ */
+import type * as Core from '../core/index';
+import type { ChainResult, SecretValue, TokenSummary, TraceSink } from '../core/index';
+
+export type CoreModule = typeof Core;
+
+/** The engine functions the extension calls, by name (signatures as the engine issues specify them). */
+export interface EngineApi {
+  runChain(request: Record<string, unknown>, opts: { signal?: AbortSignal; sink?: TraceSink }): Promise<ChainResult & { accessToken?: SecretValue }>;
+  acquireToken(request: Record<string, unknown>, opts: { signal?: AbortSignal; sink?: TraceSink; [k: string]: unknown }): Promise<unknown>;
+  decodeToken(input: string): unknown;
+  explainClaims(decoded: unknown, ...rest: unknown[]): unknown;
+  tokenExpiry(decoded: unknown, ...rest: unknown[]): unknown;
+  validateToken(input: unknown, ...rest: unknown[]): unknown;
+  explainText(text: string, ...rest: unknown[]): unknown;
+  summarizeToken(raw: string, info: { credential: string; scope: string; fromCache: boolean; expiresOnEpochMs: number; tokenType?: string }): TokenSummary;
+  redactText(text: string): string;
+  startSandbox(options?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** What a command needs that has not landed yet (shown as information, not as an error). */
+export class NotAvailableError extends Error {
+  readonly kind = 'not-available' as const;
+  constructor(readonly feature: string, readonly arrivesWith: string) {
+    super(`${feature} is not available yet: it arrives with ${arrivesWith}.`);
+    this.name = 'NotAvailableError';
+  }
+}
+
+export function isNotAvailable(e: unknown): e is NotAvailableError {
+  return typeof e === 'object' && e !== null && (e as { kind?: unknown }).kind === 'not-available';
+}
+
+const ARRIVES_WITH: Record<keyof EngineApi, string> = {
+  runChain: 'the credential chain engine (issue #3)',
+  acquireToken: 'the credential chain engine (issue #3)',
+  decodeToken: 'token intelligence (issue #4)',
+  explainClaims: 'token intelligence (issue #4)',
+  tokenExpiry: 'token intelligence (issue #4)',
+  validateToken: 'token intelligence (issue #4)',
+  explainText: 'error intelligence (issue #4)',
+  summarizeToken: 'token intelligence (issue #4)',
+  redactText: 'the engine’s redaction module (issue #3)',
+  startSandbox: 'the sandbox (issue #2)',
+};
+
+let cached: Record<string, unknown> | undefined;
+let loadedListeners: (() => void)[] = [];
+
+/** Loads dist/engine.js on first use. */
+export function loadEngine(): CoreModule {
+  if (!cached) {
+    // A plain require of a sibling file: kept out of the bundle (see esbuild.mjs, external './engine.js').
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cached = require('./engine.js') as Record<string, unknown>;
+    const l = loadedListeners;
+    loadedListeners = [];
+    for (const f of l) f();
+  }
+  return cached as unknown as CoreModule;
+}
+
+export function isEngineLoaded(): boolean {
+  return cached !== undefined;
+}
+
+/** Whether the engine exports a function (loads the engine). */
+export function has(name: keyof EngineApi): boolean {
+  return typeof (loadEngine() as unknown as Record<string, unknown>)[name] === 'function';
+}
+
+/** The engine function `name`, or NotAvailableError when it has not landed yet. */
+export function need<K extends keyof EngineApi>(name: K): EngineApi[K] {
+  const core = loadEngine() as unknown as Record<string, unknown>;
+  const f = core[name];
+  if (typeof f !== 'function') throw new NotAvailableError(featureName(name), ARRIVES_WITH[name]);
+  return f as EngineApi[K];
+}
+
+function featureName(name: keyof EngineApi): string {
+  switch (name) {
+    case 'runChain':
+      return 'Running the credential chain';
+    case 'acquireToken':
+      return 'Acquiring a token with one credential';
+    case 'startSandbox':
+      return 'The sandbox tenant';
+    case 'explainText':
+      return 'Explaining errors';
+    default:
+      return 'Token decoding';
+  }
+}
+
+/** The engine's redaction for free text (user input echoed to the log); drops the text if redaction is missing. */
+export function redact(text: string): string {
+  const core = loadEngine() as unknown as Record<string, unknown>;
+  const f = core.redactText;
+  if (typeof f === 'function') return (f as (t: string) => string)(text);
+  return `(${text.length} characters, not shown)`;
+}

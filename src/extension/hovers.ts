@@ -1,0 +1,73 @@
+/**
+ * Editor hovers: a JWT anywhere in a file shows its decoded summary and a link to open it in the Token Inspector;
+ * an AADSTS code shows its explanation. The engine is loaded only when such a hover is actually requested.
+ */
+import * as vscode from 'vscode';
+import { Commands } from './constants';
+import { has, loadEngine, need } from './engine';
+import { mdEscape, remaining } from './views/format';
+
+const JWT_AT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+const AADSTS_AT = /AADSTS\d{4,8}/g;
+const MAX_LINE = 20000;
+
+function matchAt(line: string, re: RegExp, ch: number): { text: string; start: number } | undefined {
+  re.lastIndex = 0;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (ch >= m.index && ch <= m.index + m[0].length) return { text: m[0], start: m.index };
+  }
+  return undefined;
+}
+
+export class AuthHoverProvider implements vscode.HoverProvider {
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const line = doc.lineAt(pos.line).text;
+    if (line.length > MAX_LINE) return undefined;
+    const jwt = matchAt(line, JWT_AT, pos.character);
+    if (jwt) return this.jwtHover(jwt.text, new vscode.Range(pos.line, jwt.start, pos.line, jwt.start + jwt.text.length));
+    const code = matchAt(line, AADSTS_AT, pos.character);
+    if (code) return this.codeHover(code.text, new vscode.Range(pos.line, code.start, pos.line, code.start + code.text.length));
+    return undefined;
+  }
+
+  private jwtHover(text: string, range: vscode.Range): vscode.Hover | undefined {
+    const core = loadEngine();
+    const d = core.decodeToken(text);
+    if (!d.ok || d.kind !== 'jwt') return undefined;
+    const p = d.payload;
+    const exp = typeof p.exp === 'number' ? p.exp * 1000 : 0;
+    const s = core.summarizeToken(d.raw, { credential: 'decoded', scope: typeof p.aud === 'string' ? p.aud : '', fromCache: false, expiresOnEpochMs: exp });
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: [Commands.decodeToken] };
+    const left = remaining(exp);
+    md.appendMarkdown(`**$(key) JWT** — ${exp ? (left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`) : 'no expiry'}\n\n`);
+    const rows: [string, unknown][] = [
+      ['Audience', s.audience],
+      ['Issuer', s.issuer],
+      ['Tenant', s.tenantId],
+      ['App', s.appId],
+      ['User', s.upn],
+      ['Object id', s.objectId],
+      ['Identity', s.identityType],
+      ['Algorithm', d.header.alg],
+    ];
+    for (const [k, v] of rows) if (typeof v === 'string' && v) md.appendMarkdown(`${k}: \`${v.replace(/`/g, "'").slice(0, 200)}\`  \n`);
+    const args = encodeURIComponent(JSON.stringify([{ text: d.raw }]));
+    md.appendMarkdown(`\n[Open in Token Inspector](command:${Commands.decodeToken}?${args})`);
+    return new vscode.Hover(md, range);
+  }
+
+  private codeHover(text: string, range: vscode.Range): vscode.Hover | undefined {
+    if (!has('explainText')) return undefined;
+    const ex = need('explainText')(text) as { codes?: { code: number; name?: string; meaning?: string; causes?: string[]; fixes?: string[]; docsUrl?: string }[] };
+    const c = ex.codes?.[0];
+    if (!c) return undefined;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**AADSTS${c.code}**${c.name ? ` ${mdEscape(c.name)}` : ''}\n\n`);
+    if (c.meaning) md.appendText(c.meaning);
+    if (c.causes?.length) md.appendMarkdown('\n\n**Causes:** ').appendText(c.causes.slice(0, 3).join('; '));
+    if (c.fixes?.length) md.appendMarkdown('\n\n**Fix:** ').appendText(c.fixes.slice(0, 3).join('; '));
+    if (c.docsUrl && /^https:\/\/learn\.microsoft\.com\//.test(c.docsUrl)) md.appendMarkdown(`\n\n[Documentation](${c.docsUrl})`);
+    return new vscode.Hover(md, range);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * "Credential Chain" tree: the latest run's steps in chain order (outcome icon, outcome + duration), children with what
+ * each step detected, its message and the AADSTS explanation; plus the VS Code account as a credential.
+ * Projects the run store; holds no state of its own beyond the VS Code account probe.
+ */
+import * as vscode from 'vscode';
+import type { StepResult, TraceEvent } from '../../core/index';
+import { Commands, ItemContext } from '../constants';
+import type { RunStore } from '../runStore';
+import type { VsCodeAccount } from '../vscodeAccount';
+import { duration } from './format';
+
+export interface ChainNode {
+  kind: 'step' | 'detail' | 'account';
+  label: string;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  icon?: vscode.ThemeIcon;
+  contextValue?: string;
+  children?: ChainNode[];
+  /** For steps: the credential name. */
+  credential?: string;
+  runId?: string;
+  /** Text copied by "Copy". */
+  copyText?: string;
+}
+
+const OUTCOME_ICON: Record<string, vscode.ThemeIcon> = {
+  success: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  unavailable: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  skipped: new vscode.ThemeIcon('debug-step-over'),
+};
+
+function detected(events: readonly TraceEvent[]): ChainNode[] {
+  const out: ChainNode[] = [];
+  for (const e of events) {
+    if (e.kind === 'config') {
+      for (const v of e.variables ?? [])
+        out.push({ kind: 'detail', label: v.name, description: v.set ? (v.value !== undefined ? `set: ${v.value}` : 'set') : 'not set', icon: new vscode.ThemeIcon(v.set ? 'symbol-variable' : 'circle-outline'), contextValue: ItemContext.detail, copyText: v.name });
+      for (const f of e.files ?? []) out.push({ kind: 'detail', label: f.path, description: f.exists ? 'found' : 'missing', icon: new vscode.ThemeIcon('file'), contextValue: ItemContext.detail, copyText: f.path });
+      for (const x of e.executables ?? []) out.push({ kind: 'detail', label: x.name, description: x.resolved ?? 'not found on PATH', icon: new vscode.ThemeIcon('terminal'), contextValue: ItemContext.detail, copyText: x.resolved ?? x.name });
+      for (const p of e.endpoints ?? []) out.push({ kind: 'detail', label: p.name, description: p.url, icon: new vscode.ThemeIcon('globe'), contextValue: ItemContext.detail, copyText: p.url });
+    }
+  }
+  return out;
+}
+
+function explanationNode(explanation: unknown): ChainNode | undefined {
+  const codes = (explanation as { codes?: { code?: unknown; name?: unknown; meaning?: unknown; fixes?: unknown }[] } | undefined)?.codes;
+  if (!Array.isArray(codes) || codes.length === 0) return undefined;
+  const c = codes[0];
+  const fixes = Array.isArray(c.fixes) ? c.fixes.map(String) : [];
+  const md = new vscode.MarkdownString(undefined, false);
+  md.appendMarkdown(`**AADSTS${String(c.code)}** ${String(c.name ?? '')}\n\n`);
+  md.appendText(String(c.meaning ?? ''));
+  if (fixes.length) md.appendMarkdown('\n\n**Fix:** ').appendText(fixes[0] ?? '');
+  return {
+    kind: 'detail',
+    label: `AADSTS${String(c.code)}: ${String(c.meaning ?? c.name ?? '')}`,
+    description: fixes[0],
+    tooltip: md,
+    icon: new vscode.ThemeIcon('lightbulb'),
+    contextValue: ItemContext.detail,
+    copyText: `AADSTS${String(c.code)} ${String(c.meaning ?? '')}`,
+  };
+}
+
+export function stepNode(step: StepResult, runId: string, explanation: unknown, winner: string | null): ChainNode {
+  const children = detected(step.events);
+  if (step.prediction) children.push({ kind: 'detail', label: `Predicted: ${step.prediction.verdict}`, description: step.prediction.reason, icon: new vscode.ThemeIcon(step.prediction.agrees === false ? 'warning' : 'info'), contextValue: ItemContext.detail, copyText: step.prediction.reason });
+  children.push({ kind: 'detail', label: step.message || step.outcome, icon: new vscode.ThemeIcon('comment'), tooltip: step.message, contextValue: ItemContext.detail, copyText: step.message });
+  if (step.note) children.push({ kind: 'detail', label: step.note, icon: new vscode.ThemeIcon('note'), contextValue: ItemContext.detail, copyText: step.note });
+  if (step.errorCodes.length) {
+    const ex = explanationNode(explanation);
+    children.push(ex ?? { kind: 'detail', label: `AADSTS${step.errorCodes.join(', AADSTS')}`, description: 'run "Explain Error" for details', icon: new vscode.ThemeIcon('lightbulb'), contextValue: ItemContext.detail });
+  }
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${duration(step.durationMs)}\n\n`);
+  md.appendText(step.message);
+  return {
+    kind: 'step',
+    label: step.credential,
+    description: `${step.outcome}${winner === step.credential ? ' ★' : ''} · ${duration(step.durationMs)}`,
+    tooltip: md,
+    icon: OUTCOME_ICON[step.outcome] ?? new vscode.ThemeIcon('circle-outline'),
+    contextValue: step.events.length ? ItemContext.stepWithTrace : ItemContext.step,
+    children,
+    credential: step.credential,
+    runId,
+    copyText: `${step.credential}: ${step.outcome} — ${step.message}`,
+  };
+}
+
+export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly account: VsCodeAccount,
+  ) {
+    this.subs.push(store.onDidChange(() => this.changed.fire()), account.onDidChange(() => this.changed.fire()));
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  roots(): ChainNode[] {
+    const run = this.store.latestRun();
+    if (!run) return [];
+    const snap = this.store.snapshot();
+    const explanation = snap.lastError?.runId === run.id ? snap.lastError.explanation : undefined;
+    const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner));
+    nodes.push(this.account.node());
+    return nodes;
+  }
+
+  getChildren(element?: ChainNode): ChainNode[] {
+    return element ? (element.children ?? []) : this.roots();
+  }
+
+  getTreeItem(n: ChainNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(n.label, n.children?.length ? (n.kind === 'step' && n.icon === OUTCOME_ICON.failed ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    item.description = n.description;
+    item.tooltip = n.tooltip ?? n.label;
+    item.iconPath = n.icon;
+    item.contextValue = n.contextValue;
+    if (n.kind === 'step' && n.runId) item.command = { command: Commands.showInspector, title: 'Show in Token Inspector', arguments: [{ runId: n.runId }] };
+    return item;
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.changed.dispose();
+  }
+}
