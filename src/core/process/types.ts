@@ -8,6 +8,10 @@ export interface ProcessRequest {
   signal?: AbortSignal;
   /** Bytes kept of stdout / stderr. */
   maxOutputBytes?: number;
+  /** Names the outcome for the trace ('ok', 'not-installed', 'not-logged-in', …); called once the process ended. */
+  classify?: (result: ProcessResult) => string;
+  /** Keep stdout out of the trace (it holds a token): only its length is recorded. Default false (redacted text). */
+  hideStdout?: boolean;
 }
 
 export interface ProcessResult {

@@ -1,0 +1,443 @@
+/**
+ * The traced HTTP client on node:http / node:https. Every attempt becomes one `http` trace event (redacted by the
+ * tracer) with its duration, the proxy it went through, and — for retries — the reason and the delay waited.
+ *
+ * - per-attempt time limit (`timeoutMs`), AbortSignal, bounded response size;
+ * - retries per RetryPolicy: listed status codes and (optionally) network errors, honouring `Retry-After`
+ *   (seconds or HTTP date), `retry-after-ms` and `x-ms-retry-after-ms`, else exponential backoff; the whole exchange
+ *   stays within `maxTotalMs`;
+ * - proxies: explicit option, else HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case); HTTPS goes through a CONNECT tunnel;
+ * - extra CA certificates (the sandbox's) added to Node's roots.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { HttpClient, HttpRequest, HttpResponse, RetryPolicy } from './types';
+import type { StepTracer } from '../trace/tracer';
+
+export interface HttpClientOptions {
+  trace?: StepTracer;
+  /** Extra CA certificate(s), PEM. */
+  ca?: string;
+  /** Explicit proxy URL; '' or 'none' disables proxies even when the environment sets them. */
+  proxy?: string;
+  /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** 'none' keeps bodies out of the trace. */
+  bodies?: 'none' | 'redacted';
+  /** Default per-attempt time limit (default 30 s). */
+  defaultTimeoutMs?: number;
+  /** Largest response body kept (default 4 MiB); larger responses fail with kind 'too-large'. */
+  maxBodyBytes?: number;
+  now?: () => number;
+}
+
+export type HttpErrorKind = 'network' | 'timeout' | 'aborted' | 'too-large' | 'proxy' | 'bad-url';
+
+/** A request that produced no HTTP response. `kind` says why; `code` carries the socket error code when there is one. */
+export class HttpRequestError extends Error {
+  readonly kind: HttpErrorKind;
+  readonly code?: string;
+  readonly attempts: number;
+  readonly url: string;
+  constructor(kind: HttpErrorKind, message: string, opts: { code?: string; attempts?: number; url: string; cause?: unknown }) {
+    super(message, { cause: opts.cause });
+    this.name = kind === 'aborted' ? 'AbortError' : 'HttpRequestError';
+    this.kind = kind;
+    this.code = opts.code;
+    this.attempts = opts.attempts ?? 1;
+    this.url = opts.url;
+  }
+}
+
+export function isHttpRequestError(e: unknown): e is HttpRequestError {
+  return e instanceof Error && (e.name === 'HttpRequestError' || e.name === 'AbortError') && typeof (e as { kind?: unknown }).kind === 'string';
+}
+
+const TRACED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'date',
+  'retry-after',
+  'retry-after-ms',
+  'x-ms-retry-after-ms',
+  'www-authenticate',
+  'x-ms-request-id',
+  'client-request-id',
+  'x-ms-ests-server',
+  'x-ms-clitelem',
+  'location',
+  'server',
+];
+
+const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ESOCKETTIMEDOUT']);
+
+/** Parses Retry-After style headers into a delay in ms, or undefined. */
+export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
+  for (const h of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const v = headers[h];
+    if (v !== undefined && /^\d+(\.\d+)?$/.test(v.trim())) return Math.max(0, Math.round(Number(v)));
+  }
+  const ra = headers['retry-after'];
+  if (ra === undefined) return undefined;
+  const t = ra.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.max(0, Math.round(Number(t) * 1000));
+  const date = Date.parse(t);
+  if (!Number.isNaN(date)) return Math.max(0, date - now);
+  return undefined;
+}
+
+/** Exponential backoff: base * 2^(retry-1), capped. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+}
+
+// ------------------------------------------------------------------------------------------------ proxies
+
+export interface ProxyDecision {
+  proxy: string | null;
+  reason: string;
+}
+
+function hostMatchesNoProxy(host: string, port: string, noProxy: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  for (const raw of noProxy.split(/[,\s]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    const [rawHost, ePort] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]] : entry.split(':');
+    if (ePort && ePort !== port) continue;
+    const eHost = (rawHost ?? '').replace(/^\*?\./, '.');
+    if (eHost.startsWith('.')) {
+      if (h.endsWith(eHost) || h === eHost.slice(1)) return true;
+    } else if (h === eHost || h.endsWith(`.${eHost}`)) return true;
+    // CIDR (IPv4 only) — common in corporate NO_PROXY lists.
+    const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(eHost);
+    if (cidr && net.isIPv4(h)) {
+      const toInt = (ip: string) => ip.split('.').reduce((a, b) => (a << 8) + Number(b), 0) >>> 0;
+      const bits = Number(cidr[2]);
+      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+      if ((toInt(h) & mask) === (toInt(cidr[1]!) & mask)) return true;
+    }
+  }
+  return false;
+}
+
+/** Which proxy a request to `url` goes through, and why. */
+export function selectProxy(url: URL, options: { proxy?: string; env?: Readonly<Record<string, string | undefined>> }): ProxyDecision {
+  const env = options.env ?? process.env;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+  if (options.proxy !== undefined) {
+    if (options.proxy === '' || options.proxy === 'none') return { proxy: null, reason: 'proxy disabled by option' };
+    if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy)) return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
+    return { proxy: options.proxy, reason: 'explicit proxy option' };
+  }
+  const name = url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+  const value = env[name] ?? env[name.toLowerCase()];
+  if (!value) return { proxy: null, reason: `${name} not set` };
+  if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy)) return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
+  return { proxy: value, reason: `${name} from the environment` };
+}
+
+function proxyAuthHeader(p: URL): Record<string, string> {
+  if (!p.username) return {};
+  const cred = `${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`;
+  return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
+}
+
+// ------------------------------------------------------------------------------------------------ client
+
+interface AttemptResult {
+  status: number;
+  headers: Record<string, string>;
+  bodyText: string;
+}
+
+class TracedHttpClient implements HttpClient {
+  constructor(private readonly o: HttpClientOptions) {}
+
+  private get now() {
+    return this.o.now ?? Date.now;
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch (e) {
+      throw new HttpRequestError('bad-url', `invalid URL: ${req.url}`, { url: req.url, cause: e });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpRequestError('bad-url', `unsupported URL scheme ${url.protocol}`, { url: req.url });
+    const policy = req.retry;
+    const started = this.now();
+    const decision = selectProxy(url, { proxy: this.o.proxy, env: this.o.env });
+    let attempt = 0;
+    let retryReason: string | undefined;
+    let retryDelay: number | undefined;
+    for (;;) {
+      attempt++;
+      if (req.signal?.aborted) throw abortError(req, attempt);
+      const elapsed = this.now() - started;
+      let timeoutMs = req.timeoutMs ?? this.o.defaultTimeoutMs ?? 30_000;
+      if (policy?.maxTotalMs !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, policy.maxTotalMs - elapsed));
+      const t0 = this.now();
+      let result: AttemptResult | undefined;
+      let failure: HttpRequestError | undefined;
+      try {
+        result = await this.attempt(url, req, timeoutMs, decision.proxy);
+      } catch (e) {
+        failure = e as HttpRequestError;
+      }
+      const durationMs = this.now() - t0;
+      this.traceAttempt(req, url, attempt, durationMs, decision, result, failure, retryReason, retryDelay);
+      if (failure?.kind === 'aborted') throw failure;
+
+      // Decide whether to retry.
+      let reason: string | undefined;
+      let delay: number | undefined;
+      if (policy && attempt <= policy.maxRetries) {
+        if (result && policy.statusCodes.includes(result.status)) {
+          reason = `HTTP ${result.status}`;
+          const ra = retryAfterMs(result.headers, this.now());
+          delay = ra !== undefined ? ra : backoffMs(policy, attempt);
+          if (ra !== undefined) reason += ` (Retry-After ${ra} ms)`;
+        } else if (failure && policy.retryNetworkErrors && (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))) {
+          reason = failure.kind === 'timeout' ? `no response within ${timeoutMs} ms` : `network error ${failure.code}`;
+          delay = backoffMs(policy, attempt);
+        }
+      }
+      if (reason !== undefined && delay !== undefined && policy) {
+        const spent = this.now() - started;
+        if (policy.maxTotalMs !== undefined && spent + delay >= policy.maxTotalMs) {
+          this.o.trace?.note('debug', `not retrying ${req.method} ${url.origin}${url.pathname} after ${reason}: the next try (in ${delay} ms) would exceed the ${policy.maxTotalMs} ms budget`);
+        } else {
+          await sleep(delay, req.signal).catch(() => {
+            throw abortError(req, attempt);
+          });
+          retryReason = reason;
+          retryDelay = delay;
+          continue;
+        }
+      }
+      if (failure) throw Object.assign(failure, { attempts: attempt });
+      const r = result!;
+      return { status: r.status, headers: r.headers, bodyText: r.bodyText, json: parseJson(r), durationMs: this.now() - started, attempts: attempt };
+    }
+  }
+
+  private traceAttempt(
+    req: HttpRequest,
+    url: URL,
+    attempt: number,
+    durationMs: number,
+    decision: ProxyDecision,
+    result: AttemptResult | undefined,
+    failure: HttpRequestError | undefined,
+    retryReason: string | undefined,
+    retryDelayMs: number | undefined,
+  ): void {
+    const t = this.o.trace;
+    if (!t) return;
+    const bodies = this.o.bodies !== 'none';
+    let responseBody: unknown;
+    if (result && bodies && result.bodyText) {
+      const j = parseJson(result);
+      responseBody = j !== undefined ? j : result.bodyText.length > 2000 ? `${result.bodyText.slice(0, 2000)}… (${result.bodyText.length} chars)` : result.bodyText;
+    }
+    const responseHeaders: Record<string, string> = {};
+    if (result) for (const h of TRACED_RESPONSE_HEADERS) if (result.headers[h] !== undefined) responseHeaders[h] = result.headers[h]!;
+    t.http({
+      method: req.method,
+      url: url.toString(),
+      status: result?.status,
+      requestHeaders: req.headers ? { ...req.headers } : undefined,
+      responseHeaders: result ? responseHeaders : undefined,
+      requestBody: bodies && req.body !== undefined ? req.body : undefined,
+      responseBody,
+      durationMs,
+      error: failure ? failure.message : undefined,
+      attempt,
+      retryReason,
+      retryDelayMs,
+      proxy: decision.proxy,
+    });
+  }
+
+  private attempt(url: URL, req: HttpRequest, timeoutMs: number, proxy: string | null): Promise<AttemptResult> {
+    const maxBody = this.o.maxBodyBytes ?? 4 * 1024 * 1024;
+    const isHttps = url.protocol === 'https:';
+    const bodyText = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : req.body.toString();
+    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+    if (bodyText !== undefined) {
+      if (!lower.has('content-type')) headers['content-type'] = typeof req.body === 'string' ? 'text/plain' : 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(Buffer.byteLength(bodyText));
+    }
+    const ca = this.o.ca ? [...tls.rootCertificates, this.o.ca] : undefined;
+    const port = Number(url.port || (isHttps ? 443 : 80));
+
+    return new Promise<AttemptResult>((resolve, reject) => {
+      let settled = false;
+      const sockets: net.Socket[] = [];
+      const state: { timer?: NodeJS.Timeout } = {};
+      const finish = (err: HttpRequestError | undefined, value?: AttemptResult) => {
+        if (settled) return;
+        settled = true;
+        if (state.timer) clearTimeout(state.timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        if (err) {
+          for (const s of sockets) s.destroy();
+          reject(err);
+        } else resolve(value!);
+      };
+      const onAbort = () => finish(new HttpRequestError('aborted', 'the request was cancelled', { url: req.url }));
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      state.timer = setTimeout(() => finish(new HttpRequestError('timeout', `no response within ${timeoutMs} ms`, { url: req.url, code: 'ETIMEDOUT' })), timeoutMs);
+
+      const onResponse = (res: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBody) {
+            res.destroy();
+            finish(new HttpRequestError('too-large', `response body larger than ${maxBody} bytes`, { url: req.url }));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
+        res.on('end', () => {
+          const h: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          finish(undefined, { status: res.statusCode ?? 0, headers: h, bodyText: Buffer.concat(chunks).toString('utf8') });
+        });
+      };
+
+      const start = (socketFactory?: () => net.Socket) => {
+        if (settled) return;
+        const common: http.RequestOptions & tls.ConnectionOptions = {
+          method: req.method,
+          host: url.hostname.replace(/^\[|\]$/g, ''),
+          port,
+          path: `${url.pathname}${url.search}`,
+          headers,
+        };
+        let r: http.ClientRequest;
+        if (socketFactory) {
+          r = (isHttps ? https : http).request({ ...common, createConnection: socketFactory as never });
+        } else if (isHttps) {
+          r = https.request({ ...common, ca, agent: false, servername: net.isIP(url.hostname) ? undefined : url.hostname });
+        } else {
+          r = http.request({ ...common, agent: false });
+        }
+        r.on('socket', (s) => sockets.push(s));
+        r.on('response', onResponse);
+        r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
+        if (bodyText !== undefined) r.write(bodyText);
+        r.end();
+      };
+
+      if (!proxy) return start();
+      let p: URL;
+      try {
+        p = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+      } catch {
+        finish(new HttpRequestError('proxy', `invalid proxy URL ${proxy}`, { url: req.url }));
+        return;
+      }
+      const proxyPort = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
+      if (!isHttps) {
+        // Plain HTTP through a proxy: absolute-form request line to the proxy.
+        const r = (p.protocol === 'https:' ? https : http).request({
+          method: req.method,
+          host: p.hostname,
+          port: proxyPort,
+          path: url.toString(),
+          headers: { ...headers, host: url.host, ...proxyAuthHeader(p) },
+          agent: false,
+          ca,
+        });
+        r.on('socket', (s) => sockets.push(s));
+        r.on('response', onResponse);
+        r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
+        if (bodyText !== undefined) r.write(bodyText);
+        r.end();
+        return;
+      }
+      // HTTPS through a proxy: CONNECT tunnel, then TLS to the target inside it.
+      const c = (p.protocol === 'https:' ? https : http).request({
+        method: 'CONNECT',
+        host: p.hostname,
+        port: proxyPort,
+        path: `${url.hostname}:${port}`,
+        headers: { host: `${url.hostname}:${port}`, ...proxyAuthHeader(p) },
+        agent: false,
+        ca,
+      });
+      c.on('socket', (s) => sockets.push(s));
+      c.on('connect', (res, socket) => {
+        sockets.push(socket);
+        if (res.statusCode !== 200) {
+          finish(new HttpRequestError('proxy', `proxy ${p.host} refused CONNECT to ${url.host}: HTTP ${res.statusCode}`, { url: req.url }));
+          return;
+        }
+        start(() => {
+          const t = tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname, ca });
+          sockets.push(t);
+          return t;
+        });
+      });
+      c.on('response', (res) => finish(new HttpRequestError('proxy', `proxy ${p.host} answered CONNECT with HTTP ${res.statusCode}`, { url: req.url })));
+      c.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
+      c.end();
+    });
+  }
+}
+
+function netError(e: NodeJS.ErrnoException, url: string, proxy?: string): HttpRequestError {
+  const code = e.code;
+  const via = proxy ? ` (via proxy ${proxy})` : '';
+  let msg = e.message;
+  if (code === 'ECONNREFUSED') msg = `connection refused${via}`;
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') msg = `host not found${via}`;
+  else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) msg = `TLS certificate problem (${code}): ${e.message}${via}`;
+  else if (code) msg = `${code}: ${e.message}${via}`;
+  return new HttpRequestError('network', msg, { url, code, cause: e });
+}
+
+function abortError(req: HttpRequest, attempts: number): HttpRequestError {
+  return new HttpRequestError('aborted', 'the request was cancelled', { url: req.url, attempts });
+}
+
+function parseJson(r: { headers: Record<string, string>; bodyText: string }): unknown {
+  const t = r.bodyText.trimStart();
+  if (!t || (t[0] !== '{' && t[0] !== '[')) return undefined;
+  try {
+    return JSON.parse(r.bodyText);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves after ms, or rejects when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  return new TracedHttpClient(options);
+}
