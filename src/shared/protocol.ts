@@ -96,6 +96,15 @@ export interface AadstsExplanation {
   docsUrl: string;
 }
 
+/** A failure explained without an AADSTS code (from the engine's explanations data). */
+export interface OtherExplanationView {
+  id: string;
+  kind: string;
+  title: string;
+  meaning: string;
+  fixes: string[];
+}
+
 /** The most recent failure and its explanation. */
 export interface FailureView {
   id: string;
@@ -107,8 +116,8 @@ export interface FailureView {
   codes: AadstsExplanation[];
   /** Codes found in the text that are not in the catalog. */
   unknownCodes: number[];
-  /** Explanations of non-AADSTS failures (network, unavailable credential, …). */
-  notes: string[];
+  /** Explanations of failures without an AADSTS code (network, TLS, managed identity, developer tools, …). */
+  other: OtherExplanationView[];
   traceId?: string;
   correlationId?: string;
   timestamp?: string;

@@ -265,7 +265,18 @@ function failureView(f: FailureView): HTMLElement {
       }),
     );
   }
-  for (const n of f.notes) parts.push(h('p', { class: 'note' }, icon('lightbulb'), ' ', n));
+  for (const o of f.other) {
+    parts.push(
+      h(
+        'article',
+        { class: 'other-explanation', attrs: { 'data-explanation': o.id, 'data-kind': o.kind } },
+        h('h3', null, icon('lightbulb'), ' ', o.title),
+        h('p', { class: 'meaning' }, o.meaning),
+        o.fixes.length ? h('h4', null, 'What to do') : null,
+        o.fixes.length ? h('ol', { class: 'fixes' }, ...o.fixes.map((x) => h('li', null, x))) : null,
+      ),
+    );
+  }
   const ctx = h('dl', { class: 'facts context' });
   const fact = (term: string, value: string | undefined) => value && ctx.append(h('dt', null, term), h('dd', null, h('code', null, value)));
   fact('Trace id', f.traceId);

@@ -11,6 +11,7 @@ import type {
   ClaimRow,
   FailureView,
   InspectorSnapshot,
+  OtherExplanationView,
   RunTimeline,
   TimelineOutcome,
   TimelineStep,
@@ -276,6 +277,20 @@ function explanationCodes(v: unknown): AadstsExplanation[] {
   return out;
 }
 
+function otherExplanations(v: unknown): OtherExplanationView[] {
+  if (!Array.isArray(v)) return [];
+  const out: OtherExplanationView[] = [];
+  for (const r of v.slice(0, MAX_LIST_ITEMS)) {
+    const o = obj(r);
+    if (!o) continue;
+    const title = text(o.title, 300);
+    const meaning = text(o.meaning);
+    if (!title && !meaning) continue;
+    out.push({ id: text(o.id, 100), kind: text(o.kind, 60), title, meaning, fixes: textList(o.fixes) });
+  }
+  return out;
+}
+
 export function failureView(err: StoredError, fallbackExplanation?: unknown): FailureView {
   const explanation = err.explanation !== undefined ? err.explanation : fallbackExplanation;
   const ex = obj(explanation);
@@ -288,12 +303,12 @@ export function failureView(err: StoredError, fallbackExplanation?: unknown): Fa
   const view: FailureView = {
     id: text(err.id, 128),
     atEpochMs: finiteOr(err.at, 0),
-    message: text(info?.message) || text(err.source),
+    message: text(info?.message) || text(ex?.message) || text(err.source),
     kind: text(info?.kind, 60) || 'error',
     source: text(err.source),
     codes: explanationCodes(explanation),
     unknownCodes,
-    notes: textList(ex?.notes ?? ex?.explanations ?? ex?.hints),
+    other: otherExplanations(ex?.other),
   };
   // Codes the classification saw but the explanation did not cover are listed as unknown, not dropped.
   for (const c of info?.errorCodes ?? []) {
