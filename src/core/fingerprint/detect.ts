@@ -440,7 +440,8 @@ export function fingerprint(input: FingerprintInput = {}): Fingerprint {
   }
 
   const environments = [...c.findings.values()].sort((a, b) => ORDER.indexOf(a.environment) - ORDER.indexOf(b.environment));
-  const primaryFinding = environments.find((f) => f.confidence !== 'low') ?? environments[0]!;
+  const primaryFinding =
+    environments.find((f) => f.confidence !== 'low') ?? environments.find((f) => f.environment === 'developer-machine') ?? environments[0]!;
   const managedIdentity = selectManagedIdentitySource(env, platform !== 'darwin' && himds.exists);
   const tools = readTools(env, fsx, input.executables);
   const federatedToken = readFederatedToken(env, fsx, now);
