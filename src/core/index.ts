@@ -12,3 +12,4 @@ export { createHttpClient, selectProxy, HttpRequestError, isHttpRequestError, ty
 export type * from './http/types';
 export { createProcessRunner, resolveExecutable } from './process/runner';
 export type * from './process/types';
+export * from './fingerprint/index';

@@ -1,11 +1,80 @@
-import { EXIT_USAGE, type CliCommand } from '../io';
+/**
+ * `azauth where`: which hosting environment this process runs in (from local facts only, in milliseconds) and what
+ * that predicts for each credential of the chain, before anything runs.
+ */
+import { EXIT_OK, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import { fingerprint, predictCredentials, type ChainProfile, type Fingerprint, type Prediction, type Predictions } from '../../core/index';
 
-// Placeholder until issue #7 lands: it says so and does nothing else.
+const PROFILES: ChainProfile[] = ['go', 'js', 'python', 'dotnet'];
+
+const usage = `azauth where [--json] [--root DIR] [--profile go|js|python|dotnet]
+
+Fingerprints the hosting environment from local facts only (SMBIOS/DMI files, environment variables, agent
+files, mounted tokens, executables on PATH; no network) and predicts what each credential will do here.
+
+Options:
+  --json            one JSON object: { primary, summary, environments, evidence, managedIdentity, predictions }
+  --root DIR        read every file under DIR instead of / (replay a captured or fixture filesystem)
+  --profile NAME    whose DefaultAzureCredential chain to predict (default go)
+
+Examples:
+  azauth where
+  azauth where --json | jq '.predictions.ManagedIdentityCredential'
+  kubectl exec deploy/api -- azauth where`;
+
+const VERDICT: Record<Prediction['verdict'], { mark: string; colour: Colour }> = {
+  'should-work': { mark: '✓', colour: 'green' },
+  unavailable: { mark: '–', colour: 'gray' },
+  misconfigured: { mark: '!', colour: 'yellow' },
+  unknown: { mark: '?', colour: 'blue' },
+};
+
+export function whereJson(fp: Fingerprint, predictions: Predictions, profile: ChainProfile) {
+  return {
+    primary: fp.primary,
+    summary: fp.summary,
+    platform: fp.platform,
+    profile,
+    environments: fp.environments,
+    evidence: fp.environments.flatMap((f) => f.evidence.map((e) => ({ environment: f.environment, ...e }))),
+    managedIdentity: fp.managedIdentity,
+    federatedToken: fp.federatedToken,
+    tools: { az: fp.tools.az, azd: fp.tools.azd, pwsh: fp.tools.pwsh, azLogin: fp.tools.azLogin, searchedPath: fp.tools.searchedPath },
+    predictions,
+    durationMs: fp.durationMs,
+  };
+}
+
+export function renderWhere(io: Pick<CliIo, 'color'>, fp: Fingerprint, predictions: Predictions, profile: ChainProfile): string {
+  const out: string[] = [];
+  out.push(`${paint(io, 'bold', 'Where am I running?')}  ${fp.summary}  ${paint(io, 'dim', `(read in ${fp.durationMs.toFixed(1)} ms, no network)`)}`, '');
+  for (const f of fp.environments) {
+    const conf = paint(io, f.confidence === 'high' ? 'green' : f.confidence === 'medium' ? 'yellow' : 'gray', f.confidence);
+    out.push(`  ${paint(io, 'bold', f.label.padEnd(40))} ${conf}`);
+    for (const e of f.evidence) out.push(`      ${paint(io, 'dim', e.kind.padEnd(4))} ${e.name}: ${e.detail}`);
+  }
+  out.push('', `  Managed identity source: ${paint(io, 'bold', fp.managedIdentity.source)} — ${fp.managedIdentity.reason}`);
+  out.push('', paint(io, 'bold', `Predictions (${profile} DefaultAzureCredential chain, then the federated CI credentials):`));
+  const width = Math.max(...Object.keys(predictions).map((k) => k.length));
+  for (const [name, p] of Object.entries(predictions)) {
+    const v = VERDICT[p.verdict];
+    out.push(`  ${paint(io, v.colour, v.mark)} ${name.padEnd(width)}  ${paint(io, v.colour, p.verdict.padEnd(13))} ${p.reason}`);
+  }
+  return out.join('\n') + '\n';
+}
+
 export const command: CliCommand = {
-  summary: '(not built yet — arrives with issue #7)',
-  usage: 'azauth where: not built yet (issue #7).',
-  async run(_argv, io) {
-    io.stderr.write('azauth where is not built yet (issue #7).\n');
-    return EXIT_USAGE;
+  summary: 'which hosting environment this is, with evidence, and what each credential will do here',
+  usage,
+  async run(argv, io) {
+    const { values } = parse(argv, { json: { type: 'boolean' }, root: { type: 'string' }, profile: { type: 'string' } });
+    const profile = (values.profile ?? 'go') as ChainProfile;
+    if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
+    if (values.root !== undefined && values.root.trim() === '') throw new UsageError('--root needs a directory');
+    const fp = fingerprint({ env: io.env, root: values.root });
+    const predictions = predictCredentials(fp, io.env, profile);
+    if (values.json) writeJson(io, whereJson(fp, predictions, profile));
+    else io.stdout.write(renderWhere(io, fp, predictions, profile));
+    return EXIT_OK;
   },
 };

@@ -2,5 +2,4 @@
 export * from './types';
 export { fingerprint, selectManagedIdentitySource, describeVariable, registryWindowsFacts, AZURE_CHASSIS_ASSET_TAG, LABELS as ENVIRONMENT_LABELS, hasEnvironment } from './detect';
 export { predictCredentials, predictOne, comparePrediction, settlePrediction, tokenCredentialsSelection, PROFILE_CHAINS, CI_CREDENTIALS } from './predict';
-export { resolveExecutable, pathEntries } from './executables';
 export { fingerprintNote, fingerprintReport, fingerprintForRun, type FingerprintNote } from './report';

@@ -2,7 +2,7 @@
  * The hosting-environment fingerprint: where the process runs, read from local facts only (files, environment
  * variables, platform facts) — never from the network — so it answers in milliseconds.
  */
-import type { ChainProfile, Prediction } from '../model';
+import type { Prediction } from '../model';
 
 export type HostingEnvironment =
   | 'azure-vm'
@@ -158,4 +158,4 @@ export interface PredictionComparison {
   explanation: string;
 }
 
-export type { ChainProfile, Prediction };
+
