@@ -4,14 +4,14 @@
  * load it on first use, so activation never loads msal-node or the catalogs.
  */
 import * as vscode from 'vscode';
-import { AcquireCommand, type AcquireArgs } from './commands/acquire';
+import { AcquireCommand, SECRET_KEYS_KEY, type AcquireArgs } from './commands/acquire';
 import { ToolCommands, type ChainArgs, type TextArgs } from './commands/tools';
 import { CommandRunner } from './commandRunner';
 import { Commands, ContextKeys, Views } from './constants';
 import { isEngineLoaded } from './engine';
 import { Host } from './host';
 import { AuthHoverProvider } from './hovers';
-import { inspectorOpener, registerInspector } from './inspectorBridge';
+import { inspectorOpener, registerInspector } from './inspector/index';
 import { Logger } from './log';
 import { RunStore, type StoreSelection } from './runStore';
 import { onDidChangeSettings, readSettings } from './settings';
@@ -31,6 +31,8 @@ export interface ExtensionApi {
   lastCommandError(): string | undefined;
   lastNotice(): string | undefined;
   engineLoaded(): boolean;
+  /** How many secrets this extension has saved in SecretStorage (values never leave the extension). */
+  savedSecretCount(): Promise<number>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -41,8 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const runner = new CommandRunner(log);
   context.subscriptions.push(log, store, host, account);
 
-  const inspector = inspectorOpener(context, store);
-  context.subscriptions.push(...registerInspector(context, store));
+  const inspector = inspectorOpener(context, store, log);
+  context.subscriptions.push(...registerInspector(context, store, log));
   const openInspector = (sel: { tokenId?: string; runId?: string; errorId?: string }): void => {
     const selection: StoreSelection | undefined = sel.tokenId ? { kind: 'token', id: sel.tokenId } : sel.runId ? { kind: 'run', id: sel.runId } : sel.errorId ? { kind: 'error', id: sel.errorId } : undefined;
     try {
@@ -137,6 +139,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     lastCommandError: () => runner.lastError,
     lastNotice: () => runner.lastNotice,
     engineLoaded: isEngineLoaded,
+    savedSecretCount: async () => {
+      let n = 0;
+      for (const k of context.globalState.get<string[]>(SECRET_KEYS_KEY, [])) if ((await context.secrets.get(k)) !== undefined) n += 1;
+      return n;
+    },
   };
 }
 

@@ -1,0 +1,252 @@
+/**
+ * Every command against the in-process sandbox, started through the extension's own Start Sandbox command.
+ * Asserts on the run store, the tree items, the status bar text, the output channel, SecretStorage use and
+ * cancellation. Tests whose engine piece has not landed are skipped (reported as pending), never faked.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/extension/constants';
+import type { AcquireOutcome, SandboxHandle } from '../../src/extension/host';
+import { api, requireEngine, setSetting, waitFor } from './helpers';
+
+const ARM = 'https://management.azure.com/.default';
+const GRAPH = 'https://graph.microsoft.com/.default';
+// Sandbox fixtures (documented demo values, not secrets): see src/sandbox/config.ts DEMO.
+const CONFIDENTIAL_CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
+const CONFIDENTIAL_SECRET = 'sandbox-secret-value-1';
+const SANDBOX_TENANT = '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b';
+
+function exec<T>(id: string, ...args: unknown[]): Promise<T> {
+  return vscode.commands.executeCommand<T>(id, ...args) as Promise<T>;
+}
+
+suite('commands against the sandbox', function () {
+  this.timeout(120000);
+  let sandbox: SandboxHandle | undefined;
+
+  suiteSetup(async function () {
+    requireEngine(this, 'startSandbox');
+    sandbox = await exec<SandboxHandle>(Commands.startSandbox, { port: 0 });
+    assert.ok(sandbox, 'Start Sandbox returned the sandbox');
+  });
+
+  suiteTeardown(async () => {
+    await setSetting('chain.environment', undefined);
+    await setSetting('statusBar.enabled', undefined);
+    if (sandbox) await exec(Commands.stopSandbox);
+  });
+
+  test('Start Sandbox points the engine at the sandbox and says so', async () => {
+    const a = await api();
+    const snap = a.store.snapshot();
+    assert.equal(snap.sandbox.running, true);
+    assert.match(snap.sandbox.url ?? '', /^https:\/\/(127\.0\.0\.1|localhost):\d+/);
+    assert.ok(a.logLines().some((l) => l.includes('[sandbox]') && l.includes('the engine now talks to it')));
+  });
+
+  test('Run Credential Chain: managed identity wins; tree, status bar and log show it', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    const out = await exec<AcquireOutcome>(Commands.runChain, { scope: ARM, noInspector: true });
+    assert.ok(out?.runId, `a run was recorded (${a.lastCommandError() ?? ''})`);
+    const run = a.store.latestRun();
+    assert.equal(run?.result.winner, 'ManagedIdentityCredential', JSON.stringify(run?.result.steps.map((s) => [s.credential, s.outcome, s.message])));
+    const items = a.chainTreeItems();
+    const labels = items.map((i) => i.label);
+    assert.deepEqual(labels.slice(0, 3), ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+    assert.match(items[0]?.description ?? '', /^unavailable · \d/);
+    assert.match(items[2]?.description ?? '', /^success ★ · \d/);
+    assert.ok(items.some((i) => i.label === 'VS Code account (Microsoft)'), 'VS Code account is listed as a credential');
+    assert.match(a.statusBarText(), /^\$\(key\) ARM token · (\d+m|\d+h \d\dm)$/);
+    const tokens = a.tokenTreeItems();
+    assert.equal(tokens[0]?.label, 'ARM token');
+    assert.match(tokens[0]?.description ?? '', /left · ManagedIdentityCredential · active/);
+    const log = a.logLines();
+    assert.ok(log.some((l) => /^info \[managedIdentity\] ManagedIdentityCredential: start/.test(l)), 'step start at info');
+    assert.ok(log.some((l) => /^info \[managedIdentity\] ManagedIdentityCredential: success in \d+ ms/.test(l)), 'step outcome with duration at info');
+    assert.ok(log.some((l) => /^debug \[http\] .*GET http:\/\/127\.0\.0\.1:\d+\/metadata\/identity\/oauth2\/token/.test(l)), 'HTTP exchange at debug');
+    const raw = a.store.revealToken(a.store.activeToken()?.id ?? '') ?? '';
+    assert.ok(raw.length > 100, 'raw token kept host-side');
+    assert.ok(!log.some((l) => l.includes(raw.slice(20, 80))), 'the token never reaches the log');
+    assert.ok(!JSON.stringify(a.store.snapshot()).includes(raw.slice(20, 80)), 'the snapshot holds no raw token');
+  });
+
+  test('Run Credential Chain (Diagnose): every credential reported in chain order', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    await exec(Commands.diagnoseChain, { scope: ARM, noInspector: true });
+    const run = a.store.latestRun();
+    assert.equal(run?.result.mode, 'diagnose');
+    assert.equal(run?.result.winner, 'ManagedIdentityCredential');
+    assert.ok((run?.result.steps.length ?? 0) >= 4, 'all steps ran');
+  });
+
+  test('Acquire Token with a client secret; the secret goes to SecretStorage only when the user agrees', async function () {
+    requireEngine(this, 'acquireToken');
+    const a = await api();
+    const before = await a.savedSecretCount();
+    const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: CONFIDENTIAL_SECRET, saveSecret: false, noInspector: true });
+    assert.ok(out?.tokenId, `token acquired (${JSON.stringify(out?.error ?? a.lastCommandError())})`);
+    assert.equal(await a.savedSecretCount(), before, 'not saved when the user declines');
+    assert.match(a.statusBarText(), /Graph token · /);
+    await exec(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: CONFIDENTIAL_SECRET, saveSecret: true, noInspector: true });
+    assert.equal(await a.savedSecretCount(), before + 1, 'saved when the user agrees');
+    assert.ok(!a.logLines().some((l) => l.includes(CONFIDENTIAL_SECRET)), 'the secret never reaches the log');
+  });
+
+  test('a wrong client secret ends with the AADSTS7000215 explanation', async function () {
+    requireEngine(this, 'acquireToken', 'explainText');
+    const a = await api();
+    const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: ARM, tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: 'not-the-secret', saveSecret: false, noInspector: true, quiet: true });
+    assert.ok(out?.error, 'an error outcome');
+    assert.ok(out.error.errorCodes.includes(7000215), JSON.stringify(out.error));
+    const err = a.store.snapshot().lastError;
+    const codes = (err?.explanation as { codes?: { code: number }[] } | undefined)?.codes ?? [];
+    assert.ok(codes.some((c) => c.code === 7000215), 'explained');
+  });
+
+  test('a failing chain configuration: a bad AZURE_CLIENT_SECRET stops the chain, and the tree explains it', async function () {
+    requireEngine(this, 'runChain', 'explainText');
+    const a = await api();
+    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: 'wrong-secret' });
+    try {
+      await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+      const run = a.store.latestRun();
+      assert.equal(run?.result.winner, null);
+      const env = a.chainTreeItems().find((i) => i.label === 'EnvironmentCredential');
+      assert.match(env?.description ?? '', /^failed · /);
+      assert.ok(env?.children.some((c) => /^AADSTS7000215/.test(c)), `explanation child: ${JSON.stringify(env?.children)}`);
+      assert.ok(a.logLines().some((l) => /^warn \[environment\] EnvironmentCredential: failed .*AADSTS7000215/.test(l)), 'failure at warn with the code');
+      assert.ok(!a.logLines().some((l) => l.includes('wrong-secret')), 'the configured secret is redacted');
+    } finally {
+      await setSetting('chain.environment', undefined);
+    }
+  });
+
+  test('Decode Token adds a decoded token; Explain Error explains a code', async function () {
+    requireEngine(this, 'decodeToken', 'summarizeToken');
+    const a = await api();
+    const active = a.store.activeToken();
+    const raw = a.store.revealToken(active?.id ?? '');
+    assert.ok(raw, 'a token to decode');
+    const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, { text: `Bearer ${raw}`, noInspector: true });
+    assert.equal(out.kind, 'jwt');
+    assert.equal(a.store.token(out.tokenId)?.origin, 'decoded');
+    assert.equal(a.store.activeToken()?.id, active?.id, 'a decoded token does not take over the status bar');
+    const bad = await exec(Commands.decodeToken, { text: 'not a token', noInspector: true });
+    assert.equal(bad, undefined);
+    assert.match(a.lastCommandError() ?? '', /Not a token/);
+    if (typeof (await import('./helpers')).engine().explainText === 'function') {
+      const ex = await exec<{ codes: { code: number }[] }>(Commands.explainError, { text: 'AADSTS700016: Application not found', noInspector: true });
+      assert.equal(ex.codes[0]?.code, 700016);
+      assert.equal(a.store.snapshot().selection?.kind, 'error');
+    }
+  });
+
+  test('Copy Access Token copies the active token; Refresh Token re-runs its request', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    await exec(Commands.runChain, { scope: ARM, noInspector: true });
+    const t = a.store.activeToken();
+    assert.ok(t);
+    const copied = await exec<boolean>(Commands.copyAccessToken, { tokenId: t.id, quiet: true });
+    assert.equal(copied, true);
+    assert.equal(await vscode.env.clipboard.readText(), a.store.revealToken(t.id));
+    assert.ok(a.logLines().some((l) => l.includes('[tokens] copied ARM token')), 'copy is logged without the value');
+    const runs = a.store.snapshot().runs.length;
+    await exec(Commands.refreshToken, { tokenId: t.id });
+    assert.equal(a.store.snapshot().runs.length, runs + 1, 'refresh ran the chain again');
+  });
+
+  test('cancellation: a cancelled run is silent (no error, nothing recorded)', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    const runs = a.store.snapshot().runs.length;
+    const errorBefore = a.lastCommandError();
+    const cts = new vscode.CancellationTokenSource();
+    cts.cancel();
+    const out = await exec(Commands.runChain, { scope: ARM, cancellation: cts.token, noInspector: true });
+    assert.equal(out, undefined);
+    assert.equal(a.store.snapshot().runs.length, runs);
+    assert.equal(a.lastCommandError(), errorBefore, 'no error reported');
+    assert.ok(a.logLines().some((l) => l.includes(`${Commands.runChain} cancelled`)));
+    // Mid-flight: cancel while the chain runs (the sandbox IMDS answers; the abort must still win or the run finish).
+    const cts2 = new vscode.CancellationTokenSource();
+    const p = exec(Commands.runChain, { scope: GRAPH, cancellation: cts2.token, noInspector: true });
+    cts2.cancel();
+    await p;
+    assert.equal(a.lastCommandError(), errorBefore, 'mid-flight cancel reports no error');
+  });
+
+  test('Export Trace writes redacted Markdown and JSON', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'azexp-'));
+    try {
+      const md = await exec<string>(Commands.exportTrace, { format: 'markdown', path: path.join(dir, 't.md') });
+      const js = await exec<string>(Commands.exportTrace, { format: 'json', path: path.join(dir, 't.json') });
+      const mdText = fs.readFileSync(md, 'utf8');
+      const json = JSON.parse(fs.readFileSync(js, 'utf8')) as { runs: { winner: string | null }[]; tokens: { fingerprint: string }[] };
+      assert.match(mdText, /^# Azure Auth Debugger trace/);
+      assert.match(mdText, /\| \d+ \| ManagedIdentityCredential \| success \|/);
+      assert.ok(json.runs.length > 0 && json.tokens.length > 0);
+      for (const t of a.store.snapshot().tokens) {
+        const raw = a.store.revealToken(t.id) ?? '';
+        assert.ok(!mdText.includes(raw.slice(10, 60)) && !JSON.stringify(json).includes(raw.slice(10, 60)), 'no token in exports');
+      }
+      assert.ok(!mdText.includes(CONFIDENTIAL_SECRET) && !JSON.stringify(json).includes(CONFIDENTIAL_SECRET), 'no secret in exports');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('status bar follows its setting and the hover decodes JWTs in any file', async function () {
+    requireEngine(this, 'decodeToken');
+    const a = await api();
+    assert.notEqual(a.statusBarText(), '');
+    await setSetting('statusBar.enabled', false);
+    await waitFor('status bar hidden', () => a.statusBarText() === '');
+    await setSetting('statusBar.enabled', undefined);
+    await waitFor('status bar shown', () => a.statusBarText() !== '');
+    const raw = a.store.revealToken(a.store.activeToken()?.id ?? '') ?? '';
+    const doc = await vscode.workspace.openTextDocument({ content: `const token = "${raw}";\n// AADSTS7000215 here\n`, language: 'javascript' });
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 20));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /JWT/);
+    assert.match(text, /Audience: `https:\/\/management\.azure\.com/);
+    assert.match(text, /Open in Token Inspector\]\(command:azureAuthDebugger\.decodeToken\?/);
+    if (typeof (await import('./helpers')).engine().explainText === 'function') {
+      const h2 = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 6));
+      const t2 = h2.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      assert.match(t2, /AADSTS7000215/);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Show Token Inspector opens the webview panel', async () => {
+    await exec(Commands.showInspector, {});
+    const tab = await waitFor('inspector tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('azureAuthDebugger.tokenInspector')),
+    );
+    assert.equal(tab.label, 'Token Inspector');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Clear Tokens and Secrets forgets every token and saved secret', async () => {
+    const a = await api();
+    await exec(Commands.clearTokens, { skipConfirm: true });
+    assert.deepEqual(a.tokenTreeItems(), []);
+    assert.equal(a.statusBarText(), '');
+    assert.equal(await a.savedSecretCount(), 0);
+  });
+
+  test('Stop Sandbox stops it', async () => {
+    const a = await api();
+    assert.equal(await exec(Commands.stopSandbox), true);
+    sandbox = undefined;
+    assert.equal(a.store.snapshot().sandbox.running, false);
+  });
+});
