@@ -1,0 +1,127 @@
+/**
+ * ClientCertificateCredential: client credentials grant with a certificate-signed client assertion, through msal-node.
+ * Reads PEM (key + certificate(s)) or PKCS#12; the trace shows subject, issuer, validity and both thumbprints.
+ * Profiles: Go signs with x5t (SHA-1, RS256); the JS SDK 4.x with x5t#S256 (PS256) and reads PEM only.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { CredentialName } from '../model';
+import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
+import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
+import { createConfidentialApp, type MsalApp } from './msal/app';
+import type { ResolvedAuthorityHost } from './msal/authority';
+import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { CertificateError, MAX_CERTIFICATE_BYTES, parseClientCertificate, type ParsedClientCertificate } from './msal/certificate';
+import { requireValue, secretOf, type SecretInput } from './msal/common';
+
+export interface ClientCertificateCredentialOptions extends MsalCredentialOptions {
+  tenantId: string;
+  clientId: string;
+  /** Path of a PEM or PKCS#12 file. */
+  certificatePath?: string;
+  /** The file's bytes instead of a path (the extension's SecretStorage, tests). */
+  certificate?: Buffer;
+  certificatePassword?: SecretInput;
+  /** Send the x5c header (subject name / issuer authentication). */
+  sendCertificateChain?: boolean;
+  /** Force the thumbprint algorithm (default: SHA-256 for the js profile, SHA-1 otherwise). */
+  thumbprintAlgorithm?: 'sha1' | 'sha256';
+}
+
+/** Reads a certificate file with the size bound, mapping errors to CertificateError with the SDK-like wording. */
+export async function readCertificateFile(path: string): Promise<Buffer> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new CertificateError(`failed to read certificate file "${path}": not a regular file`, 'unreadable');
+    size = s.size;
+  } catch (e) {
+    if (e instanceof CertificateError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CertificateError(`failed to read certificate file "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'unreadable');
+  }
+  if (size > MAX_CERTIFICATE_BYTES) throw new CertificateError(`failed to read certificate file "${path}": ${size} bytes is too large for a certificate`, 'too-large');
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new CertificateError(`failed to read certificate file "${path}": ${(e as Error).message}`, 'unreadable');
+  }
+}
+
+export class ClientCertificateCredential extends MsalCredentialBase<ConfidentialClientApplication> {
+  readonly name: CredentialName;
+  parsed: ParsedClientCertificate | undefined;
+
+  constructor(private readonly options: ClientCertificateCredentialOptions) {
+    super(options);
+    this.name = options.reportAs ?? 'ClientCertificateCredential';
+  }
+
+  protected override secretValues(): (string | undefined)[] {
+    return [secretOf(this.options.certificatePassword)];
+  }
+
+  protected override validate(): void {
+    requireValue(this.options.tenantId, 'tenantId', this.name);
+    requireValue(this.options.clientId, 'clientId', this.name);
+    if (!this.options.certificatePath && !this.options.certificate) requireValue(undefined, 'certificatePath', this.name);
+  }
+
+  /** Loads and parses the certificate (traced); throws AuthenticationFailedError(kind config) with a precise reason. */
+  async loadCertificate(ctx: StepContext): Promise<ParsedClientCertificate> {
+    const label = this.options.certificatePath ?? 'the certificate';
+    try {
+      const data = this.options.certificate ?? (await readCertificateFile(this.options.certificatePath!));
+      ctx.trace.config({ files: [{ path: label, exists: true, size: data.length, note: 'client certificate' }] });
+      const parsed = parseClientCertificate(data, secretOf(this.options.certificatePassword), label, ctx.now());
+      ctx.trace.addSecret?.(parsed.privateKeyPem);
+      if (ctx.profile === 'js' && parsed.format === 'pkcs12') {
+        throw new CertificateError(
+          'The file at the specified path does not contain a PEM-encoded certificate. (@azure/identity for JavaScript reads PEM files only; the Go, .NET and Python SDKs also read PKCS#12.)',
+          'pkcs12-not-supported',
+        );
+      }
+      ctx.trace.note('info', `${this.name}: certificate ${parsed.leaf.subject} (${parsed.format}), SHA-1 ${parsed.leaf.thumbprintSha1}`, {
+        format: parsed.format,
+        subject: parsed.leaf.subject,
+        issuer: parsed.leaf.issuer,
+        notBefore: parsed.leaf.notBefore,
+        notAfter: parsed.leaf.notAfter,
+        thumbprintSha1: parsed.leaf.thumbprintSha1,
+        thumbprintSha256: parsed.leaf.thumbprintSha256,
+        chainLength: parsed.chain.length,
+        sendCertificateChain: Boolean(this.options.sendCertificateChain),
+      });
+      if (parsed.expired) ctx.trace.note('warn', `${this.name}: the certificate expired on ${parsed.leaf.notAfter}.`);
+      if (parsed.notYetValid) ctx.trace.note('warn', `${this.name}: the certificate is not valid before ${parsed.leaf.notBefore}.`);
+      this.parsed = parsed;
+      return parsed;
+    } catch (e) {
+      if (e instanceof CertificateError) {
+        if (this.options.certificatePath && e.reason === 'unreadable') ctx.trace.config({ files: [{ path: label, exists: false, note: e.message }] });
+        throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: ${e.message}`, errorCodes: [] }, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  protected override async createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<ConfidentialClientApplication>> {
+    const parsed = await this.loadCertificate(ctx);
+    const useSha256 = (this.options.thumbprintAlgorithm ?? (ctx.profile === 'js' ? 'sha256' : 'sha1')) === 'sha256';
+    return createConfidentialApp(
+      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata },
+      {
+        kind: 'certificate',
+        privateKeyPem: parsed.privateKeyPem,
+        thumbprintSha1: parsed.leaf.thumbprintSha1,
+        thumbprintSha256: parsed.leaf.thumbprintSha256,
+        x5cPem: this.options.sendCertificateChain ? parsed.x5cPem : undefined,
+        useSha256,
+      },
+    );
+  }
+
+  protected override acquire(app: MsalApp<ConfidentialClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+    ctx.trace.note('debug', `${this.name}: client credentials grant (certificate assertion${this.options.sendCertificateChain ? ' with x5c' : ''}) for ${scopes.join(' ')}`);
+    return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
+  }
+}

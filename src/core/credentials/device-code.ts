@@ -1,0 +1,85 @@
+/**
+ * DeviceCodeCredential: the device authorization grant through msal-node. The user code and verification URL reach the
+ * face through `onDeviceCode`; an AbortSignal stops polling (msal's request.cancel) and the step ends as aborted.
+ */
+import type { AuthenticationResult, DeviceCodeRequest, PublicClientApplication } from '@azure/msal-node';
+import type { CredentialName } from '../model';
+import type { StepContext, TokenRequest } from './types';
+import { createPublicApp, type MsalApp } from './msal/app';
+import type { ResolvedAuthorityHost } from './msal/authority';
+import { MsalCredentialBase, raceAbort, type MsalCredentialOptions } from './msal/base';
+import { DEVELOPER_SIGN_ON_CLIENT_ID } from './msal/common';
+
+export interface DeviceCodeInfo {
+  userCode: string;
+  verificationUri: string;
+  message: string;
+  /** ISO-8601 UTC. */
+  expiresOn: string;
+}
+
+export interface DeviceCodeCredentialOptions extends MsalCredentialOptions {
+  /** Default: organizations (with the default client id), else common. */
+  tenantId?: string;
+  /** Default: the Azure CLI's public client id, as the SDKs. */
+  clientId?: string;
+  onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** Seconds msal waits for the user before giving up (default: until the code expires). */
+  timeoutSeconds?: number;
+}
+
+export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplication> {
+  readonly name: CredentialName;
+
+  constructor(private readonly options: DeviceCodeCredentialOptions = {}) {
+    super({ ...options, clientId: options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID });
+    this.name = options.reportAs ?? 'DeviceCodeCredential';
+  }
+
+  protected override configuredTenant(): string {
+    return this.options.tenantId ?? (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common');
+  }
+
+  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
+    return createPublicApp({ clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata });
+  }
+
+  protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+    if (!request.forceRefresh) {
+      const [account] = await app.app.getTokenCache().getAllAccounts();
+      if (account) {
+        try {
+          return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
+        } catch {
+          // no usable cached token: sign in again
+        }
+      }
+    }
+    const req: DeviceCodeRequest = {
+      scopes,
+      claims: request.claims,
+      timeout: this.options.timeoutSeconds,
+      deviceCodeCallback: (r) => {
+        const info: DeviceCodeInfo = {
+          userCode: r.userCode,
+          verificationUri: r.verificationUri,
+          message: r.message,
+          expiresOn: new Date(ctx.now() + r.expiresIn * 1000).toISOString(),
+        };
+        ctx.trace.note('info', `${this.name}: waiting for sign-in at ${r.verificationUri} (code expires ${info.expiresOn}, polling every ${r.interval} s).`, {
+          verificationUri: r.verificationUri,
+          expiresOn: info.expiresOn,
+          interval: r.interval,
+        });
+        try {
+          this.options.onDeviceCode?.(info);
+        } catch (e) {
+          ctx.trace.note('warn', `${this.name}: the device code callback threw: ${(e as Error).message}`);
+        }
+      },
+    };
+    return raceAbort(app.app.acquireTokenByDeviceCode(req), ctx.signal, () => {
+      req.cancel = true;
+    });
+  }
+}

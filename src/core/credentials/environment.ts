@@ -1,0 +1,117 @@
+/**
+ * EnvironmentCredential: picks a service principal (secret or certificate) or a user (username/password) from
+ * AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH (+ _PASSWORD,
+ * AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) | AZURE_USERNAME + AZURE_PASSWORD, with AZURE_AUTHORITY_HOST and
+ * AZURE_ADDITIONALLY_ALLOWED_TENANTS. Emits which variables are set (values masked). Unavailable vs failed, and the
+ * wording, follow the SDK of the chosen profile (Go and JS differ).
+ */
+import type { ChainProfile } from '../model';
+import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
+import { ClientSecretCredential } from './client-secret';
+import { ClientCertificateCredential } from './client-certificate';
+import { UsernamePasswordCredential } from './username-password';
+import { parseAllowedTenants } from './msal/base';
+import { resolveAuthorityHost, AuthorityConfigError } from './msal/authority';
+
+export const ENVIRONMENT_VARIABLES = [
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_CLIENT_CERTIFICATE_PATH',
+  'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN',
+  'AZURE_USERNAME',
+  'AZURE_PASSWORD',
+  'AZURE_AUTHORITY_HOST',
+  'AZURE_ADDITIONALLY_ALLOWED_TENANTS',
+] as const;
+
+const JS_UNAVAILABLE =
+  'EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.';
+
+export type EnvironmentSelection = 'secret' | 'certificate' | 'username-password';
+
+/** Which underlying credential the environment selects (or why none), without touching the network. */
+export function selectFromEnvironment(env: Readonly<Record<string, string | undefined>>, profile: ChainProfile): { kind: EnvironmentSelection } | { unavailable: string } {
+  const v = (k: string) => {
+    const x = env[k];
+    return x !== undefined && x !== '' ? x : undefined;
+  };
+  const go = profile === 'go';
+  if (!v('AZURE_TENANT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_TENANT_ID' : JS_UNAVAILABLE };
+  if (!v('AZURE_CLIENT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_CLIENT_ID' : JS_UNAVAILABLE };
+  if (v('AZURE_CLIENT_SECRET')) return { kind: 'secret' };
+  if (v('AZURE_CLIENT_CERTIFICATE_PATH')) return { kind: 'certificate' };
+  if (v('AZURE_USERNAME')) {
+    if (v('AZURE_PASSWORD')) return { kind: 'username-password' };
+    return { unavailable: go ? 'EnvironmentCredential: no value for AZURE_PASSWORD' : JS_UNAVAILABLE };
+  }
+  return {
+    unavailable: go ? 'EnvironmentCredential: incomplete environment variable configuration. Only AZURE_TENANT_ID and AZURE_CLIENT_ID are set' : JS_UNAVAILABLE,
+  };
+}
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && /^(true|1)$/i.test(v.trim());
+}
+
+export class EnvironmentCredential implements Credential {
+  readonly name = 'EnvironmentCredential' as const;
+  #inner: Credential | undefined;
+  #innerKey = '';
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    const env = ctx.env;
+    ctx.trace.config({
+      variables: ENVIRONMENT_VARIABLES.map((name) => ({ name, set: env[name] !== undefined && env[name] !== '', value: env[name] })),
+    });
+    const sel = selectFromEnvironment(env, ctx.profile);
+    if ('unavailable' in sel) throw new CredentialUnavailableError(sel.unavailable);
+    ctx.trace.note('info', `EnvironmentCredential: using ${sel.kind === 'secret' ? 'a client secret (AZURE_CLIENT_SECRET)' : sel.kind === 'certificate' ? 'a client certificate (AZURE_CLIENT_CERTIFICATE_PATH)' : 'username and password (AZURE_USERNAME / AZURE_PASSWORD)'}.`);
+    if (sel.kind === 'username-password' && ctx.profile === 'js') {
+      ctx.trace.note('warn', 'EnvironmentCredential: @azure/identity logs a deprecation warning for username/password (no MFA support).');
+    }
+    const goCtor = ctx.profile === 'go' && ctx.inChain;
+    // Go validates AZURE_AUTHORITY_HOST in the constructor: inside DefaultAzureCredential that becomes "unavailable".
+    try {
+      resolveAuthorityHost(ctx.options.authorityHost, env, ctx.profile);
+    } catch (e) {
+      if (e instanceof AuthorityConfigError) {
+        if (goCtor) throw new CredentialUnavailableError(`EnvironmentCredential: ${e.message}`);
+        throw new AuthenticationFailedError({ kind: 'config', message: `EnvironmentCredential: ${e.message}`, errorCodes: [] });
+      }
+      throw e;
+    }
+    const key = ENVIRONMENT_VARIABLES.map((k) => env[k] ?? '').join('\u0000');
+    if (!this.#inner || this.#innerKey !== key) {
+      const common = {
+        reportAs: 'EnvironmentCredential' as const,
+        tenantId: env.AZURE_TENANT_ID!,
+        clientId: env.AZURE_CLIENT_ID!,
+        additionallyAllowedTenants: parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+      };
+      if (sel.kind === 'secret') this.#inner = new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
+      else if (sel.kind === 'certificate') {
+        const cert = new ClientCertificateCredential({
+          ...common,
+          certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+          certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined,
+          sendCertificateChain: truthy(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN),
+        });
+        // Go reads the certificate in the constructor: a bad file is "unavailable" inside DefaultAzureCredential.
+        if (goCtor) {
+          try {
+            await cert.loadCertificate(ctx);
+          } catch (e) {
+            if (isAuthenticationFailed(e)) throw new CredentialUnavailableError(e.message, { cause: e });
+            throw e;
+          }
+        }
+        this.#inner = cert;
+      } else this.#inner = new UsernamePasswordCredential({ ...common, username: env.AZURE_USERNAME!, password: env.AZURE_PASSWORD });
+      this.#innerKey = key;
+    }
+    return this.#inner.getToken(request, ctx);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * UsernamePasswordCredential: resource owner password credentials (ROPC) through msal-node. Deprecated by every SDK:
+ * it cannot satisfy MFA or Conditional Access (AADSTS50076 / 50079 / 53003), and the trace says so up front.
+ */
+import type { AuthenticationResult, PublicClientApplication } from '@azure/msal-node';
+import type { CredentialName } from '../model';
+import type { StepContext, TokenRequest } from './types';
+import { createPublicApp, type MsalApp } from './msal/app';
+import type { ResolvedAuthorityHost } from './msal/authority';
+import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { requireValue, secretOf, type SecretInput } from './msal/common';
+
+export interface UsernamePasswordCredentialOptions extends MsalCredentialOptions {
+  tenantId: string;
+  clientId: string;
+  username: string;
+  password: SecretInput;
+}
+
+export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientApplication> {
+  readonly name: CredentialName;
+
+  constructor(private readonly options: UsernamePasswordCredentialOptions) {
+    super(options);
+    this.name = options.reportAs ?? 'UsernamePasswordCredential';
+  }
+
+  protected override secretValues(): (string | undefined)[] {
+    return [secretOf(this.options.password)];
+  }
+
+  protected override validate(): void {
+    requireValue(this.options.tenantId, 'tenantId', this.name);
+    requireValue(this.options.clientId, 'clientId', this.name);
+    requireValue(this.options.username, 'username', this.name);
+    requireValue(secretOf(this.options.password), 'password', this.name);
+  }
+
+  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
+    return createPublicApp({ clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata });
+  }
+
+  protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+    ctx.trace.note(
+      'warn',
+      `${this.name}: the username/password (ROPC) flow is deprecated and fails for accounts that need MFA or Conditional Access (AADSTS50076, 50079, 53003). See https://aka.ms/azsdk/identity/mfa`,
+    );
+    if (!request.forceRefresh) {
+      const accounts = await app.app.getTokenCache().getAllAccounts();
+      const account = accounts.find((a) => a.username.toLowerCase() === this.options.username.toLowerCase());
+      if (account) {
+        try {
+          return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
+        } catch {
+          // fall through to a fresh ROPC request
+        }
+      }
+    }
+    return app.app.acquireTokenByUsernamePassword({ scopes, username: this.options.username, password: secretOf(this.options.password)!, claims: request.claims });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * WorkloadIdentityCredential (AKS workload identity and any projected service-account token): a client assertion whose
+ * value is the token file's content, re-read with a cache window (Go 10 min, JS 5 min). Configuration from options or
+ * AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST; unavailable / failed exactly as
+ * the SDK of the chosen profile says.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { AuthenticationFailedError, CredentialUnavailableError } from './types';
+import { ClientAssertionCredential } from './client-assertion';
+import { parseAllowedTenants } from './msal/base';
+
+export interface WorkloadIdentityCredentialOptions {
+  tenantId?: string;
+  clientId?: string;
+  tokenFilePath?: string;
+  authorityHost?: string;
+  additionallyAllowedTenants?: string[];
+  authorityMetadata?: string;
+}
+
+/** A projected token is a few KB; anything much bigger is not one. */
+export const MAX_TOKEN_FILE_BYTES = 256 * 1024;
+
+const JS_TSG = 'https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot';
+
+function unavailableMessage(profile: string, missing: 'clientId' | 'tenantId' | 'tokenFile'): string {
+  if (profile === 'go') {
+    switch (missing) {
+      case 'clientId':
+        return 'WorkloadIdentityCredential: no client ID specified. Check pod configuration or set ClientID in the options';
+      case 'tenantId':
+        return 'WorkloadIdentityCredential: no tenant ID specified. Check pod configuration or set TenantID in the options';
+      default:
+        return 'WorkloadIdentityCredential: no token file specified. Check pod configuration or set TokenFilePath in the options';
+    }
+  }
+  const [param, envVar] = missing === 'clientId' ? ['clientId', 'AZURE_CLIENT_ID'] : missing === 'tenantId' ? ['tenantId', 'AZURE_TENANT_ID'] : ['federatedTokenFilePath', 'AZURE_FEDERATED_TOKEN_FILE'];
+  return `WorkloadIdentityCredential: is unavailable. ${param} is a required parameter. In DefaultAzureCredential and ManagedIdentityCredential, this can be provided as an environment variable - "${envVar}". See the troubleshooting guide for more information: ${JS_TSG}`;
+}
+
+export class WorkloadIdentityCredential implements Credential {
+  readonly name = 'WorkloadIdentityCredential' as const;
+  #inner: ClientAssertionCredential | undefined;
+  #innerKey = '';
+  #cache: { content: string; readAt: number; path: string } | undefined;
+  #ctx: StepContext | undefined;
+
+  constructor(private readonly options: WorkloadIdentityCredentialOptions = {}) {}
+
+  /** Cache window for the token file's content per profile. */
+  static cacheWindowMs(profile: string): number {
+    return profile === 'js' ? 5 * 60_000 : 10 * 60_000;
+  }
+
+  async #readTokenFile(path: string, ctx: StepContext): Promise<string> {
+    const now = ctx.now();
+    const c = this.#cache;
+    if (c && c.path === path && now - c.readAt < WorkloadIdentityCredential.cacheWindowMs(ctx.profile)) {
+      ctx.trace.note('debug', `WorkloadIdentityCredential: using the token file content read ${Math.round((now - c.readAt) / 1000)} s ago (re-read every ${WorkloadIdentityCredential.cacheWindowMs(ctx.profile) / 60_000} min).`);
+      return c.content;
+    }
+    let size: number;
+    let mtime: number;
+    try {
+      const s = await stat(path);
+      if (!s.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      size = s.size;
+      mtime = s.mtimeMs;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      ctx.trace.config({ files: [{ path, exists: false, note: code ?? 'unreadable' }] });
+      const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a regular file' : (e as Error).message;
+      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${reason}.`, errorCodes: [] }, { cause: e });
+    }
+    ctx.trace.config({ files: [{ path, exists: true, size, note: `federated token file, modified ${new Date(mtime).toISOString()}` }] });
+    if (size > MAX_TOKEN_FILE_BYTES) {
+      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: the federated token file "${path}" is ${size} bytes, too large for a service-account token.`, errorCodes: [] });
+    }
+    let content: string;
+    try {
+      content = (await readFile(path, 'utf8')).trim();
+    } catch (e) {
+      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${(e as Error).message}.`, errorCodes: [] }, { cause: e });
+    }
+    if (!content) throw new CredentialUnavailableError(`WorkloadIdentityCredential: No content on the file ${path}.`);
+    ctx.trace.addSecret?.(content);
+    this.#cache = { content, readAt: now, path };
+    return content;
+  }
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    this.#ctx = ctx;
+    const env = ctx.env;
+    const clientId = this.options.clientId ?? env.AZURE_CLIENT_ID;
+    const tenantId = this.options.tenantId ?? env.AZURE_TENANT_ID;
+    const tokenFile = this.options.tokenFilePath ?? env.AZURE_FEDERATED_TOKEN_FILE;
+    const authorityHost = this.options.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
+    ctx.trace.config({
+      variables: [
+        { name: 'AZURE_CLIENT_ID', set: Boolean(env.AZURE_CLIENT_ID), value: env.AZURE_CLIENT_ID, note: this.options.clientId ? 'overridden by option' : undefined },
+        { name: 'AZURE_TENANT_ID', set: Boolean(env.AZURE_TENANT_ID), value: env.AZURE_TENANT_ID, note: this.options.tenantId ? 'overridden by option' : undefined },
+        { name: 'AZURE_FEDERATED_TOKEN_FILE', set: Boolean(env.AZURE_FEDERATED_TOKEN_FILE), value: env.AZURE_FEDERATED_TOKEN_FILE, note: this.options.tokenFilePath ? 'overridden by option' : undefined },
+        { name: 'AZURE_AUTHORITY_HOST', set: Boolean(env.AZURE_AUTHORITY_HOST), value: env.AZURE_AUTHORITY_HOST },
+      ],
+    });
+    const order: ('clientId' | 'tenantId' | 'tokenFile')[] = ctx.profile === 'go' ? ['clientId', 'tokenFile', 'tenantId'] : ['clientId', 'tenantId', 'tokenFile'];
+    const values = { clientId, tenantId, tokenFile };
+    for (const k of order) if (!values[k]?.trim()) throw new CredentialUnavailableError(unavailableMessage(ctx.profile, k));
+    const path = tokenFile!.trim();
+    const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
+    if (!this.#inner || this.#innerKey !== key) {
+      this.#inner = new ClientAssertionCredential({
+        reportAs: 'WorkloadIdentityCredential',
+        tenantId: tenantId!.trim(),
+        clientId: clientId!.trim(),
+        authorityHost,
+        authorityMetadata: this.options.authorityMetadata,
+        additionallyAllowedTenants: this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        getAssertion: () => this.#readTokenFile(path, this.#ctx ?? ctx),
+      });
+      this.#innerKey = key;
+    }
+    // Read once up front so an empty / missing file is reported before any network call.
+    await this.#readTokenFile(path, ctx);
+    return this.#inner.getToken(request, ctx);
+  }
+}
