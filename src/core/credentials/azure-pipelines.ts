@@ -1,0 +1,140 @@
+/**
+ * AzurePipelinesCredential (the SDKs' AzurePipelinesCredential): an Azure Pipelines job's OIDC token for a service
+ * connection, requested from the agent (POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id>,
+ * Authorization: Bearer $SYSTEM_ACCESSTOKEN → {"oidcToken": "<jwt>"}), then presented to Entra ID as a client assertion
+ * through the msal flows' ClientAssertionCredential. Configuration from options or the variables the AzureCLI@2 task
+ * sets (AZURESUBSCRIPTION_CLIENT_ID / _TENANT_ID / _SERVICE_CONNECTION_ID), falling back to AZURE_CLIENT_ID /
+ * AZURE_TENANT_ID; SYSTEM_ACCESSTOKEN must be mapped into the step explicitly.
+ */
+import type { HttpResponse } from '../http/types';
+import { ClientAssertionCredential } from './client-assertion';
+import { assertionClaims, secretOf, type AssertionClaims, type SecretInput } from './msal/common';
+import { parseAllowedTenants } from './msal/base';
+import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
+import { ciFailureHint, oidcField, oidcRequestFailure, withHint, type FederatedCiOptions } from './github-actions';
+
+export const PIPELINES_OIDC_API_VERSION = '7.1';
+
+export interface AzurePipelinesCredentialOptions extends FederatedCiOptions {
+  serviceConnectionId?: string;
+  /** $(System.AccessToken); SYSTEM_ACCESSTOKEN when absent. */
+  systemAccessToken?: SecretInput;
+}
+
+function first(...values: (string | undefined)[]): string | undefined {
+  for (const v of values) if (v !== undefined && v.trim() !== '') return v.trim();
+  return undefined;
+}
+
+export class AzurePipelinesCredential implements Credential {
+  readonly name = 'AzurePipelinesCredential' as const;
+  #inner: ClientAssertionCredential | undefined;
+  #key = '';
+  #lastClaims: AssertionClaims | undefined;
+  #ctx: StepContext | undefined;
+
+  constructor(private readonly options: AzurePipelinesCredentialOptions = {}) {}
+
+  async requestOidcToken(ctx: StepContext, oidcUri: string, serviceConnectionId: string, accessToken: string): Promise<string> {
+    let target: string;
+    try {
+      const u = new URL(oidcUri);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+      u.searchParams.set('api-version', PIPELINES_OIDC_API_VERSION);
+      u.searchParams.set('serviceConnectionId', serviceConnectionId);
+      target = u.toString();
+    } catch {
+      throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: SYSTEM_OIDCREQUESTURI is not an http(s) URL.`, errorCodes: [] });
+    }
+    ctx.trace.note('debug', `${this.name}: requesting an OIDC token for service connection ${serviceConnectionId}`);
+    let res: HttpResponse;
+    try {
+      res = await ctx.http.send({
+        method: 'POST',
+        url: target,
+        // X-TFS-FedAuthRedirect: Suppress makes a refused token answer 401 instead of a 302/203 sign-in page.
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'x-tfs-fedauthredirect': 'Suppress' },
+        body: '',
+        timeoutMs: this.options.oidcTimeoutMs ?? Math.min(10_000, ctx.options.stepTimeoutMs ?? 10_000),
+        signal: ctx.signal,
+        retry: { maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], baseDelayMs: 500, maxDelayMs: 4000, maxTotalMs: 20_000, retryNetworkErrors: true },
+      });
+    } catch (e) {
+      throw oidcRequestFailure(this.name, 'agent\'s OIDC endpoint (SYSTEM_OIDCREQUESTURI)', e);
+    }
+    const ids = [res.headers['x-vss-e2eid'] && `x-vss-e2eid ${res.headers['x-vss-e2eid']}`, res.headers['x-msedge-ref'] && `x-msedge-ref ${res.headers['x-msedge-ref']}`].filter(Boolean);
+    const idText = ids.length ? ` (${ids.join(', ')})` : '';
+    if (res.status !== 200) {
+      const why =
+        res.status === 401
+          ? ' SYSTEM_ACCESSTOKEN was refused: map it into the step (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)) — it is not available to scripts otherwise.'
+          : res.status === 404
+            ? ` Service connection ${serviceConnectionId} was not found, or this pipeline is not authorized to use it.`
+            : res.status === 400
+              ? ' The request was rejected; check the service connection id.'
+              : '';
+      const msg = typeof (res.json as { message?: unknown })?.message === 'string' ? ` ${String((res.json as { message: string }).message).slice(0, 300)}` : '';
+      throw new AuthenticationFailedError({ kind: 'http', httpStatus: res.status, message: `${this.name}: the OIDC request answered HTTP ${res.status}${idText}.${msg}${why}`, errorCodes: [] });
+    }
+    const token = oidcField(this.name, 'OIDC request', res, 'oidcToken', idText ? ` Identifiers for a support request:${idText}.` : '');
+    ctx.trace.addSecret?.(token);
+    this.#lastClaims = assertionClaims(token);
+    return token;
+  }
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    this.#ctx = ctx;
+    const env = ctx.env;
+    const o = this.options;
+    const clientId = first(o.clientId, env.AZURESUBSCRIPTION_CLIENT_ID, env.AZURE_CLIENT_ID);
+    const tenantId = first(o.tenantId, env.AZURESUBSCRIPTION_TENANT_ID, env.AZURE_TENANT_ID);
+    const serviceConnectionId = first(o.serviceConnectionId, env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID);
+    const accessToken = first(secretOf(o.systemAccessToken), env.SYSTEM_ACCESSTOKEN);
+    const oidcUri = first(env.SYSTEM_OIDCREQUESTURI);
+    if (accessToken) ctx.trace.addSecret?.(accessToken);
+    ctx.trace.config({
+      variables: [
+        { name: 'TF_BUILD', set: Boolean(env.TF_BUILD), value: env.TF_BUILD },
+        { name: 'SYSTEM_OIDCREQUESTURI', set: Boolean(oidcUri), value: oidcUri },
+        { name: 'SYSTEM_ACCESSTOKEN', set: Boolean(env.SYSTEM_ACCESSTOKEN), note: o.systemAccessToken ? 'overridden by option; secret' : 'secret: value not shown' },
+        { name: 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID', set: Boolean(env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID), value: env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, note: o.serviceConnectionId ? 'overridden by option' : undefined },
+        { name: 'AZURESUBSCRIPTION_CLIENT_ID', set: Boolean(env.AZURESUBSCRIPTION_CLIENT_ID), value: env.AZURESUBSCRIPTION_CLIENT_ID },
+        { name: 'AZURESUBSCRIPTION_TENANT_ID', set: Boolean(env.AZURESUBSCRIPTION_TENANT_ID), value: env.AZURESUBSCRIPTION_TENANT_ID },
+        { name: 'AZURE_CLIENT_ID', set: Boolean(env.AZURE_CLIENT_ID), value: env.AZURE_CLIENT_ID },
+        { name: 'AZURE_TENANT_ID', set: Boolean(env.AZURE_TENANT_ID), value: env.AZURE_TENANT_ID },
+      ],
+    });
+    if (!oidcUri) {
+      throw new CredentialUnavailableError(
+        `${this.name}: is unavailable. Missing system environment variable: SYSTEM_OIDCREQUESTURI (${/^true$/i.test(env.TF_BUILD ?? '') ? 'the agent is too old to issue OIDC tokens' : 'this is not an Azure Pipelines job'}).`,
+      );
+    }
+    const missing = [
+      !clientId && 'client id (AZURESUBSCRIPTION_CLIENT_ID or AZURE_CLIENT_ID)',
+      !tenantId && 'tenant id (AZURESUBSCRIPTION_TENANT_ID or AZURE_TENANT_ID)',
+      !serviceConnectionId && 'service connection id (AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)',
+      !accessToken && 'system access token (map env: SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the step)',
+    ].filter(Boolean) as string[];
+    if (missing.length) throw new CredentialUnavailableError(`${this.name}: is unavailable. Missing ${missing.join(', ')}.`);
+    const authorityHost = o.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
+    const key = `${clientId}|${tenantId}|${serviceConnectionId}|${authorityHost ?? ''}`;
+    if (!this.#inner || this.#key !== key) {
+      this.#inner = new ClientAssertionCredential({
+        reportAs: this.name,
+        tenantId: tenantId!,
+        clientId: clientId!,
+        authorityHost,
+        authorityMetadata: o.authorityMetadata,
+        additionallyAllowedTenants: o.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        getAssertion: () => this.requestOidcToken(this.#ctx ?? ctx, oidcUri, serviceConnectionId!, accessToken!),
+      });
+      this.#key = key;
+    }
+    try {
+      return await this.#inner.getToken(request, ctx);
+    } catch (e) {
+      throw withHint(e, isAuthenticationFailed(e) ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'pipelines') : undefined);
+    }
+  }
+}

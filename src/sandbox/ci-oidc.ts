@@ -1,0 +1,329 @@
+/**
+ * Runner-style OIDC token endpoints for the sandbox: what a GitHub Actions runner and an Azure Pipelines agent serve
+ * to a job, plus the issuer each token names (discovery document and JWKS), so the federated CI credentials are
+ * tested end to end on loopback.
+ *
+ *   GitHub Actions:  GET  $ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange
+ *                    Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN          → {"count":1,"value":"<jwt>"}
+ *   Azure Pipelines: POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id>
+ *                    Authorization: Bearer $SYSTEM_ACCESSTOKEN                     → {"oidcToken":"<jwt>"}
+ *
+ * Mount: call `handle(req, res)` from the sandbox's request listener; it returns false for paths it does not own.
+ * The sandbox's federated-credential check trusts these issuers through `issuers()` (issuer URL + JWKS).
+ */
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export const CI_OIDC_PREFIX = '/ci';
+export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+const MAX_BODY = 64 * 1024;
+const MAX_URL = 8 * 1024;
+
+export interface GitHubJobConfig {
+  repository: string;
+  /** refs/heads/main; used in the subject unless `environment` or `pullRequest` is set. */
+  ref: string;
+  environment?: string;
+  pullRequest?: boolean;
+  /** Overrides the computed subject (to produce subject mismatches on purpose). */
+  subject?: string;
+  runnerEnvironment: 'github-hosted' | 'self-hosted';
+  /** The job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN). Sandbox fixture, not a secret. */
+  requestToken: string;
+}
+
+export interface PipelinesJobConfig {
+  organization: string;
+  organizationId: string;
+  project: string;
+  /** serviceConnectionId → service connection name. */
+  serviceConnections: Record<string, string>;
+  /** The job's System.AccessToken. Sandbox fixture, not a secret. */
+  systemAccessToken: string;
+  /** Overrides the computed subject. */
+  subject?: string;
+}
+
+export interface CiOidcFault {
+  /** Answer every token request with this status and body (e.g. 500, or 200 with HTML). */
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export interface CiOidcOptions {
+  github?: Partial<GitHubJobConfig>;
+  pipelines?: Partial<PipelinesJobConfig>;
+  /** Token lifetime in seconds (default 300, as GitHub's). */
+  lifetimeSec?: number;
+  now?: () => number;
+}
+
+export interface CiIssuer {
+  name: 'github-actions' | 'azure-pipelines';
+  issuer: string;
+  jwksUri: string;
+  jwks: { keys: Record<string, unknown>[] };
+}
+
+export interface CiOidc {
+  /** Handles the request when its path starts with /ci/; returns false otherwise (the caller routes it elsewhere). */
+  handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<boolean>;
+  github: GitHubJobConfig;
+  pipelines: PipelinesJobConfig;
+  /** Faults by endpoint, for tests. */
+  faults: { github?: CiOidcFault; pipelines?: CiOidcFault };
+  /** Issuers (with their keys) the sandbox's federated-credential check must trust. */
+  issuers(baseUrl: string): CiIssuer[];
+  /** The variables a job would see, pointing at this sandbox. */
+  githubEnv(baseUrl: string): Record<string, string>;
+  pipelinesEnv(baseUrl: string): Record<string, string>;
+  /** The subject each issuer puts in its tokens (for registering federated credentials). */
+  githubSubject(): string;
+  pipelinesSubject(serviceConnectionId?: string): string;
+  githubIssuer(baseUrl: string): string;
+  pipelinesIssuer(baseUrl: string): string;
+  /** Every token request seen (no tokens recorded). */
+  readonly requests: { endpoint: 'github' | 'pipelines'; method: string; status: number; audience?: string; serviceConnectionId?: string }[];
+}
+
+interface Signer {
+  kid: string;
+  privateKey: KeyObject;
+  jwk: Record<string, unknown>;
+}
+
+function newSigner(): Signer {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pub = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  const kid = createHash('sha256').update(`${pub.n}.${pub.e}`).digest('base64url').slice(0, 32);
+  return { kid, privateKey, jwk: { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n: pub.n, e: pub.e } };
+}
+
+function signJwt(s: Signer, payload: Record<string, unknown>): string {
+  const h = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: s.kid, x5t: s.kid })).toString('base64url');
+  const p = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  const sig = sign('RSA-SHA256', Buffer.from(`${h}.${p}`), s.privateKey).toString('base64url');
+  return `${h}.${p}.${sig}`;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+async function drain(req: IncomingMessage): Promise<number> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return size;
+  }
+  return size;
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^bearer\s+(.+)$/i.exec(h.trim());
+  return m ? m[1]!.trim() : null;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return x.equals(y);
+}
+
+export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
+  const now = options.now ?? Date.now;
+  const lifetime = options.lifetimeSec ?? 300;
+  const ghSigner = newSigner();
+  const apSigner = newSigner();
+  const github: GitHubJobConfig = {
+    repository: 'contoso/webapp',
+    ref: 'refs/heads/main',
+    runnerEnvironment: 'github-hosted',
+    requestToken: 'sandbox-actions-request-token-' + randomBytes(6).toString('hex'),
+    ...options.github,
+  };
+  const pipelines: PipelinesJobConfig = {
+    organization: 'contoso',
+    organizationId: '6f2f1d4c-9a53-4e0b-8d0a-6b0e5d2f7a11',
+    project: 'webapp',
+    serviceConnections: { '0c7d3e51-2f0a-4a5e-9b7d-3a1f5e6c8d90': 'sandbox-federated' },
+    systemAccessToken: 'sandbox-system-access-token-' + randomBytes(6).toString('hex'),
+    ...options.pipelines,
+  };
+  const faults: CiOidc['faults'] = {};
+  const requests: CiOidc['requests'] = [];
+
+  const githubIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github`;
+  const pipelinesIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
+  const githubSubject = () =>
+    github.subject ??
+    (github.environment ? `repo:${github.repository}:environment:${github.environment}` : github.pullRequest ? `repo:${github.repository}:pull_request` : `repo:${github.repository}:ref:${github.ref}`);
+  const firstConnection = () => Object.keys(pipelines.serviceConnections)[0] ?? '';
+  const pipelinesSubject = (id = firstConnection()) =>
+    pipelines.subject ?? `sc://${pipelines.organization}/${pipelines.project}/${pipelines.serviceConnections[id] ?? id}`;
+
+  function discovery(issuer: string) {
+    return {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks`,
+      subject_types_supported: ['public', 'pairwise'],
+      response_types_supported: ['id_token'],
+      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid'],
+    };
+  }
+
+  function fault(res: ServerResponse, f: CiOidcFault): void {
+    res.writeHead(f.status, { 'content-type': f.contentType ?? 'text/html; charset=utf-8' });
+    res.end(f.body);
+  }
+
+  async function githubToken(req: IncomingMessage, res: ServerResponse, url: URL, base: string): Promise<void> {
+    const rec: CiOidc['requests'][number] = { endpoint: 'github', method: req.method ?? '', status: 0 };
+    requests.push(rec);
+    const done = (status: number, body: unknown) => {
+      rec.status = status;
+      send(res, status, body);
+    };
+    if (req.method !== 'GET') return done(405, { message: 'Method not allowed: the runner serves ID tokens on GET' });
+    const token = bearer(req);
+    if (!token || !safeEqual(token, github.requestToken)) return done(401, { message: 'Unauthorized: ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or wrong' });
+    const audience = url.searchParams.get('audience') ?? undefined;
+    rec.audience = audience?.slice(0, 200);
+    if (audience !== undefined && (audience.length === 0 || audience.length > 512)) return done(400, { message: 'Bad audience' });
+    if (faults.github) {
+      rec.status = faults.github.status;
+      return fault(res, faults.github);
+    }
+    const iat = Math.floor(now() / 1000);
+    const repoOwner = github.repository.split('/')[0] ?? '';
+    const value = signJwt(ghSigner, {
+      jti: randomUUID(),
+      sub: githubSubject(),
+      aud: audience ?? `https://github.com/${repoOwner}`,
+      ref: github.ref,
+      sha: createHash('sha1').update(github.ref).digest('hex'),
+      repository: github.repository,
+      repository_owner: repoOwner,
+      run_id: '1001',
+      run_number: '7',
+      run_attempt: '1',
+      actor: 'octocat',
+      workflow: 'deploy',
+      event_name: github.pullRequest ? 'pull_request' : 'push',
+      ref_type: 'branch',
+      environment: github.environment,
+      job_workflow_ref: `${github.repository}/.github/workflows/deploy.yml@${github.ref}`,
+      runner_environment: github.runnerEnvironment,
+      iss: githubIssuer(base),
+      nbf: iat - 5,
+      iat,
+      exp: iat + lifetime,
+    });
+    done(200, { count: 1, value });
+  }
+
+  async function pipelinesToken(req: IncomingMessage, res: ServerResponse, url: URL, base: string): Promise<void> {
+    const rec: CiOidc['requests'][number] = { endpoint: 'pipelines', method: req.method ?? '', status: 0 };
+    requests.push(rec);
+    const e2e = randomUUID();
+    const done = (status: number, body: unknown) => {
+      rec.status = status;
+      send(res, status, body, { 'x-vss-e2eid': e2e, 'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}` });
+    };
+    if (req.method !== 'POST') return done(405, { message: 'The requested resource does not support http method GET.', typeName: 'HttpMethodNotAllowed' });
+    const size = await drain(req);
+    if (size > MAX_BODY) return done(413, { message: 'Request body too large' });
+    const token = bearer(req);
+    if (!token || !safeEqual(token, pipelines.systemAccessToken)) return done(401, { message: 'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?', typeName: 'UnauthorizedRequestException' });
+    const id = url.searchParams.get('serviceConnectionId');
+    rec.serviceConnectionId = id?.slice(0, 100);
+    if (!id) return done(400, { message: 'serviceConnectionId is required', typeName: 'ArgumentNullException' });
+    if (!Object.hasOwn(pipelines.serviceConnections, id)) return done(404, { message: `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`, typeName: 'ServiceEndpointNotFoundException' });
+    if (faults.pipelines) {
+      rec.status = faults.pipelines.status;
+      return fault(res, faults.pipelines);
+    }
+    const iat = Math.floor(now() / 1000);
+    const oidcToken = signJwt(apSigner, {
+      jti: randomUUID(),
+      sub: pipelinesSubject(id),
+      aud: EXCHANGE_AUDIENCE,
+      iss: pipelinesIssuer(base),
+      nbf: iat - 5,
+      iat,
+      exp: iat + lifetime,
+    });
+    done(200, { oidcToken });
+  }
+
+  return {
+    github,
+    pipelines,
+    faults,
+    requests,
+    githubSubject,
+    pipelinesSubject,
+    githubIssuer,
+    pipelinesIssuer,
+    issuers(base) {
+      return [
+        { name: 'github-actions', issuer: githubIssuer(base), jwksUri: `${githubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner.jwk] } },
+        { name: 'azure-pipelines', issuer: pipelinesIssuer(base), jwksUri: `${pipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner.jwk] } },
+      ];
+    },
+    githubEnv(base) {
+      return {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_REPOSITORY: github.repository,
+        GITHUB_REF: github.ref,
+        RUNNER_ENVIRONMENT: github.runnerEnvironment,
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github/idtoken?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.requestToken,
+      };
+    },
+    pipelinesEnv(base) {
+      const b = base.replace(/\/+$/, '');
+      return {
+        TF_BUILD: 'True',
+        SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${b}${CI_OIDC_PREFIX}/pipelines/${pipelines.organization}/`,
+        SYSTEM_TEAMPROJECT: pipelines.project,
+        SYSTEM_OIDCREQUESTURI: `${b}${CI_OIDC_PREFIX}/pipelines/${pipelines.organization}/${pipelines.project}/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken`,
+        SYSTEM_ACCESSTOKEN: pipelines.systemAccessToken,
+        AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: firstConnection(),
+      };
+    },
+    async handle(req, res, baseUrl) {
+      const raw = req.url ?? '/';
+      if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return false;
+      if (raw.length > MAX_URL) {
+        send(res, 414, { message: 'URI too long' });
+        return true;
+      }
+      let url: URL;
+      try {
+        url = new URL(raw, 'http://sandbox.invalid');
+      } catch {
+        send(res, 400, { message: 'Bad request URL' });
+        return true;
+      }
+      const path = url.pathname;
+      const gh = githubIssuer('');
+      const ap = pipelinesIssuer('');
+      if (path === `${gh}/.well-known/openid-configuration`) send(res, 200, discovery(githubIssuer(baseUrl)));
+      else if (path === `${gh}/.well-known/jwks`) send(res, 200, { keys: [ghSigner.jwk] });
+      else if (path === `${gh}/idtoken`) await githubToken(req, res, url, baseUrl);
+      else if (path === `${ap}/.well-known/openid-configuration`) send(res, 200, discovery(pipelinesIssuer(baseUrl)));
+      else if (path === `${ap}/.well-known/jwks`) send(res, 200, { keys: [apSigner.jwk] });
+      else if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) await pipelinesToken(req, res, url, baseUrl);
+      else send(res, 404, { message: 'Not found' });
+      return true;
+    },
+  };
+}
