@@ -81,8 +81,18 @@ function section(id: string, key: InspectorSection, heading: string, description
   const c = h('vscode-collapsible', { id, attrs: { 'data-section': key, open: isOpen(key) } }, ...children);
   c.heading = heading;
   if (description) c.description = description;
+  c.setAttribute('aria-label', heading);
+  // The component's header is focusable and handles Enter/Space; give it the button semantics it lacks.
+  const describe = (open: boolean) => {
+    const header = c.shadowRoot?.querySelector('.collapsible-header');
+    header?.setAttribute('role', 'button');
+    header?.setAttribute('aria-expanded', String(open));
+    header?.setAttribute('aria-label', `${heading}${description ? ` (${description})` : ''}`);
+  };
+  void c.updateComplete.then(() => describe(c.open));
   c.addEventListener('vsc-collapsible-toggle', (ev) => {
     ui.open = { ...ui.open, [key]: ev.detail.open };
+    describe(ev.detail.open);
     saveState();
   });
   return c;
@@ -183,7 +193,8 @@ function claimTable(id: string, rows: ClaimRow[], attr: 'data-claim' | 'data-hea
       h(
         'td',
         { class: 'claim-value' },
-        h('span', { class: 'value' }, r.value),
+        // Long values scroll inside their cell; the scroll area is then focusable so keyboard users can scroll it.
+        h('span', { class: 'value', attrs: r.value.length > 300 ? { tabindex: 0, role: 'region', 'aria-label': `Value of ${r.name}` } : undefined }, r.value),
         r.truncated ? h('span', { class: 'truncated' }, ' (shortened)') : null,
         r.interpretation ? h('div', { class: 'interpretation' }, r.interpretation) : null,
       ),
