@@ -1,3 +1,4 @@
+/* global window, document */
 // The Token Inspector webview bundle in a real Chromium, under the exact HTML shell and CSP the host serves
 // (src/extension/inspector/html.ts), without VS Code around it: a stand-in for acquireVsCodeApi records what the
 // webview posts, and the test posts snapshots to it as the host would. Checks rendering of hostile claims as text,
