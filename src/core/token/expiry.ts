@@ -1,0 +1,77 @@
+/**
+ * Expiry and clock checks: how long the token lives, whether it is usable now, and whether the local clock
+ * disagrees with the issuer (iat) or with the server's Date header.
+ */
+import type { JsonObject } from './decode';
+
+/** Below this remaining lifetime a token counts as "expiring soon" (the SDKs refresh about 5 minutes before expiry). */
+export const EXPIRING_SOON_MS = 5 * 60 * 1000;
+/** Clock differences above this are worth a warning (Entra tolerates about 5 minutes of skew). */
+export const SKEW_WARNING_MS = 5 * 60 * 1000;
+
+export type ExpiryState = 'fresh' | 'expiring-soon' | 'expired' | 'not-yet-valid' | 'no-expiry';
+
+export interface TokenExpiry {
+  state: ExpiryState;
+  /** ISO-8601 UTC. */
+  expiresAt?: string;
+  notBefore?: string;
+  issuedAt?: string;
+  /** exp - now (negative once expired). */
+  remainingMs?: number;
+  /** exp - iat. */
+  lifetimeMs?: number;
+  skew: { iatVsLocalMs?: number; serverVsLocalMs?: number; warning?: string };
+}
+
+function seconds(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e11 ? v : undefined;
+}
+
+const iso = (s: number) => new Date(s * 1000).toISOString();
+
+function human(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+export function tokenExpiry(payload: JsonObject, opts: { now: number; serverDate?: string }): TokenExpiry {
+  const now = opts.now;
+  const p = payload ?? {};
+  const exp = seconds(p.exp);
+  const nbf = seconds(p.nbf);
+  const iat = seconds(p.iat);
+  const out: TokenExpiry = { state: 'no-expiry', skew: {} };
+  if (exp !== undefined) {
+    out.expiresAt = iso(exp);
+    out.remainingMs = exp * 1000 - now;
+  }
+  if (nbf !== undefined) out.notBefore = iso(nbf);
+  if (iat !== undefined) out.issuedAt = iso(iat);
+  if (exp !== undefined && iat !== undefined) out.lifetimeMs = (exp - iat) * 1000;
+
+  if (nbf !== undefined && now < nbf * 1000) out.state = 'not-yet-valid';
+  else if (exp === undefined) out.state = 'no-expiry';
+  else if (now >= exp * 1000) out.state = 'expired';
+  else if (exp * 1000 - now <= EXPIRING_SOON_MS) out.state = 'expiring-soon';
+  else out.state = 'fresh';
+
+  const warnings: string[] = [];
+  // iat is the issuer's clock at issue time. A token "issued in the future" means the local clock is behind.
+  if (iat !== undefined) {
+    const d = iat * 1000 - now;
+    out.skew.iatVsLocalMs = d;
+    if (d > SKEW_WARNING_MS) warnings.push(`The token was issued ${human(d)} in the future by the local clock: this machine's clock is probably behind.`);
+  }
+  if (opts.serverDate) {
+    const server = Date.parse(opts.serverDate);
+    if (Number.isFinite(server)) {
+      const d = server - now;
+      out.skew.serverVsLocalMs = d;
+      if (Math.abs(d) > SKEW_WARNING_MS) warnings.push(`The server's Date header differs from the local clock by ${human(d)} (local clock ${d > 0 ? 'behind' : 'ahead'}). Client assertions and token lifetimes are checked against the server's time: fix the local clock (NTP).`);
+    }
+  }
+  if (exp !== undefined && nbf !== undefined && exp < nbf) warnings.push('exp is before nbf: the token can never be valid.');
+  if (warnings.length) out.skew.warning = warnings.join(' ');
+  return out;
+}

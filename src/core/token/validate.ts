@@ -1,0 +1,202 @@
+/**
+ * Token validation with verdicts and reasons: audience, issuer, time, signature (jose, against the tenant's JWKS)
+ * and version. This is a diagnostic: it says *why* an API would accept or reject the token.
+ */
+import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import { decodeToken, type DecodeError, type JsonObject } from './decode';
+import { tokenExpiry } from './expiry';
+import { appIdOfResource, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
+
+export type { JSONWebKeySet };
+
+export type CheckName = 'audience' | 'issuer' | 'time' | 'signature' | 'version';
+export type VerdictValue = 'pass' | 'fail' | 'warn' | 'skipped';
+
+export interface Verdict {
+  check: CheckName;
+  verdict: VerdictValue;
+  reason: string;
+}
+
+export interface Validation {
+  /** True when no check failed (warnings and skipped checks do not make a token invalid). */
+  valid: boolean;
+  verdicts: Verdict[];
+  /** Set when the input could not be decoded as a JWT at all. */
+  error?: DecodeError | { kind: 'not-a-jwt'; message: string };
+}
+
+export interface ValidateOptions {
+  /** The scope the token was requested for (https://management.azure.com/.default, api://x/read, User.Read…). */
+  expectedScope?: string;
+  /** The resource (v1 form) the API expects, e.g. https://vault.azure.net. */
+  expectedResource?: string;
+  /** Tenant GUID the token should come from. */
+  expectedTenant?: string;
+  expectedVersion?: '1.0' | '2.0';
+  jwks?: JSONWebKeySet;
+  /** Called with the token's issuer when no jwks is given (the caller does OIDC discovery). */
+  fetchJwks?: (issuer: string) => Promise<JSONWebKeySet>;
+  now: number;
+}
+
+/** The audience value(s) a scope or resource turns into. */
+export function expectedAudiences(scopeOrResource: string, isScope: boolean): string[] {
+  let s = scopeOrResource.trim();
+  if (!s) return [];
+  if (isScope) {
+    if (!s.includes('/') && !isGuid(s)) return ['https://graph.microsoft.com']; // "User.Read", "openid": Graph scopes
+    if (/\/\.default$/i.test(s)) s = s.slice(0, -'/.default'.length);
+    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/.+/i.test(s) || /^[0-9a-f-]{36}\/.+/i.test(s)) s = s.slice(0, s.lastIndexOf('/'));
+  }
+  const base = s.replace(/\/+$/, '');
+  const out = new Set<string>([base]);
+  const m = /^api:\/\/([0-9a-f-]{36})$/i.exec(base);
+  if (m) out.add(m[1]); // v2 tokens carry the client id, not the Application ID URI
+  return [...out];
+}
+
+function checkAudience(p: JsonObject, opts: ValidateOptions): Verdict {
+  const auds = (Array.isArray(p.aud) ? p.aud : [p.aud]).filter((a): a is string => typeof a === 'string');
+  if (auds.length === 0) return { check: 'audience', verdict: 'fail', reason: 'The token has no aud claim: no API should accept it.' };
+  const wanted = opts.expectedResource ?? opts.expectedScope;
+  if (!wanted) return { check: 'audience', verdict: 'skipped', reason: `No expected scope or resource given; the token is for ${auds.join(', ')}.` };
+  const expected = expectedAudiences(wanted, opts.expectedResource === undefined);
+  const norm = new Set(expected.map(normalizeResource));
+  const hit = auds.find((a) => norm.has(normalizeResource(a)));
+  if (hit) {
+    const slash = hit.endsWith('/') !== expected[0].endsWith('/') ? ' (a trailing slash differs: audiences are compared without it here, but some APIs compare strictly)' : '';
+    return { check: 'audience', verdict: 'pass', reason: `aud ${hit} matches ${wanted}${slash}.` };
+  }
+  // Same first-party API under another of its names (ARM: management.azure.com ⇔ management.core.windows.net ⇔ app id).
+  for (const e of expected) {
+    const appId = isGuid(e) ? e : appIdOfResource(e);
+    if (!appId) continue;
+    const aliases = new Set([appId.toLowerCase(), ...resourceUrisOf(appId).map(normalizeResource)]);
+    const alias = auds.find((a) => aliases.has(normalizeResource(a)));
+    if (alias) {
+      return { check: 'audience', verdict: 'warn', reason: `aud ${alias} is another name of the same API (${lookupApp(appId)?.name ?? appId}) as ${wanted}. The API usually accepts it; check the cloud if the hosts differ.` };
+    }
+  }
+  const guidAud = auds.find((a) => isGuid(a));
+  const customExpected = expected.some((e) => /^api:\/\//i.test(e) || (/^https?:\/\//i.test(e) && !lookupApp(e)));
+  if (guidAud && customExpected) {
+    return { check: 'audience', verdict: 'warn', reason: `aud is the GUID ${guidAud} (the v2.0 form uses the API's client id instead of its Application ID URI). It matches only if ${guidAud} is the client id of ${wanted}.` };
+  }
+  if (!guidAud && expected.some((e) => isGuid(e)) && auds.some((a) => /^(api|https?):\/\//i.test(a))) {
+    return { check: 'audience', verdict: 'warn', reason: `aud ${auds[0]} is a URI (v1.0 form) while ${wanted} names a client id. It matches only if ${auds[0]} is that app's Application ID URI.` };
+  }
+  return { check: 'audience', verdict: 'fail', reason: `aud ${auds.join(', ')} does not match ${wanted} (expected ${expected.join(' or ')}). The API will reject this token: request it with the API's own scope.` };
+}
+
+function checkIssuer(p: JsonObject, opts: ValidateOptions): Verdict {
+  if (typeof p.iss !== 'string') return { check: 'issuer', verdict: 'fail', reason: 'The token has no iss claim.' };
+  const info = parseIssuer(p.iss);
+  const tid = typeof p.tid === 'string' ? p.tid : undefined;
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (info.tenant && tid && isGuid(info.tenant) && info.tenant.toLowerCase() !== tid.toLowerCase()) problems.push(`the issuer's tenant ${info.tenant} differs from tid ${tid}`);
+  if (opts.expectedTenant) {
+    const want = opts.expectedTenant.trim().toLowerCase();
+    const have = (info.tenant ?? tid ?? '').toLowerCase();
+    if (!isGuid(want)) notes.push(`expected tenant "${opts.expectedTenant}" is not a GUID, so it cannot be compared offline (tokens carry tenant GUIDs)`);
+    else if (have !== want && (tid ?? '').toLowerCase() !== want) problems.push(`the token comes from tenant ${info.tenant ?? tid ?? '?'}, not the expected ${opts.expectedTenant} (sign in to the right tenant: az login --tenant ${opts.expectedTenant})`);
+  }
+  if (info.version && typeof p.ver === 'string' && p.ver !== info.version) problems.push(`the issuer has the v${info.version} form but ver is ${p.ver}`);
+  if (!info.host) problems.push('iss is not a URL');
+  else if (!info.cloud) notes.push(`${info.host} is not a Microsoft cloud login host (fine for a sandbox or another identity provider)`);
+  if (info.host && !info.version) notes.push('the issuer path is neither /{tenant}/ (v1.0) nor /{tenant}/v2.0 (v2.0)');
+  const where = `${info.cloud ?? info.host ?? '?'}, v${info.version ?? '?'} issuer form, tenant ${info.tenant ?? tid ?? '?'}`;
+  if (problems.length) return { check: 'issuer', verdict: 'fail', reason: `${p.iss} (${where}): ${problems.join('; ')}.` };
+  if (notes.length) return { check: 'issuer', verdict: 'warn', reason: `${p.iss} (${where}): ${notes.join('; ')}.` };
+  return { check: 'issuer', verdict: 'pass', reason: `${p.iss} (${where})${opts.expectedTenant ? ' is the expected tenant' : ''}.` };
+}
+
+function checkTime(p: JsonObject, now: number): Verdict {
+  const e = tokenExpiry(p, { now });
+  const skew = e.skew.warning ? ` ${e.skew.warning}` : '';
+  switch (e.state) {
+    case 'no-expiry':
+      return { check: 'time', verdict: 'fail', reason: `The token has no exp claim; Entra always sets one.${skew}` };
+    case 'expired':
+      return { check: 'time', verdict: 'fail', reason: `Expired at ${e.expiresAt} (${Math.round(-(e.remainingMs ?? 0) / 60000)} min ago). Get a new token.${skew}` };
+    case 'not-yet-valid':
+      return { check: 'time', verdict: 'fail', reason: `Not valid before ${e.notBefore}: the local clock may be behind.${skew}` };
+    case 'expiring-soon':
+      return { check: 'time', verdict: 'warn', reason: `Valid, but expires in ${Math.round((e.remainingMs ?? 0) / 1000)} s (${e.expiresAt}).${skew}` };
+    default:
+      return { check: 'time', verdict: e.skew.warning ? 'warn' : 'pass', reason: `Valid until ${e.expiresAt} (${Math.round((e.remainingMs ?? 0) / 60000)} min left).${skew}` };
+  }
+}
+
+function checkVersion(p: JsonObject, expected: '1.0' | '2.0' | undefined): Verdict {
+  const ver = typeof p.ver === 'string' ? p.ver : typeof p.iss === 'string' ? parseIssuer(p.iss).version : undefined;
+  if (!expected) return { check: 'version', verdict: 'skipped', reason: `No expected version given; the token is v${ver ?? '?'}.` };
+  if (ver === expected) return { check: 'version', verdict: 'pass', reason: `v${ver}, as expected.` };
+  return {
+    check: 'version',
+    verdict: 'fail',
+    reason: `The token is v${ver ?? '?'} but the API expects v${expected}. The version follows the API's app registration (manifest: accessTokenAcceptedVersion / requestedAccessTokenVersion = ${expected === '2.0' ? 2 : 'null or 1'}), not the endpoint the client used.`,
+  };
+}
+
+const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
+
+function pickKeys(jwks: JSONWebKeySet, header: JsonObject): JWK[] {
+  const keys = Array.isArray(jwks?.keys) ? jwks.keys : [];
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
+  if (kid) {
+    const byKid = keys.filter((k) => k.kid === kid);
+    if (byKid.length) return byKid;
+  }
+  if (x5t) {
+    const byX5t = keys.filter((k) => (k as { x5t?: string }).x5t === x5t || k.kid === x5t);
+    if (byX5t.length) return byX5t;
+  }
+  return kid || x5t ? [] : keys.filter((k) => k.use === undefined || k.use === 'sig');
+}
+
+async function checkSignature(raw: string, header: JsonObject, p: JsonObject, opts: ValidateOptions): Promise<Verdict> {
+  const alg = typeof header.alg === 'string' ? header.alg : '';
+  if (typeof header.nonce === 'string') {
+    return { check: 'signature', verdict: 'skipped', reason: 'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.' };
+  }
+  if (alg === 'none' || !raw.split('.')[2]) return { check: 'signature', verdict: 'fail', reason: 'The token is unsigned (alg "none"): anyone could have written it.' };
+  if (!ASYMMETRIC.test(alg)) return { check: 'signature', verdict: 'fail', reason: `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.` };
+  let jwks = opts.jwks;
+  if (!jwks && opts.fetchJwks && typeof p.iss === 'string') {
+    try {
+      jwks = await opts.fetchJwks(p.iss);
+    } catch (e) {
+      return { check: 'signature', verdict: 'warn', reason: `Could not get the issuer's signing keys: ${(e as Error)?.message ?? String(e)}` };
+    }
+  }
+  if (!jwks) return { check: 'signature', verdict: 'skipped', reason: 'No signing keys available (give a JWKS file or URL, or allow OIDC discovery).' };
+  const candidates = pickKeys(jwks, header);
+  const keyName = typeof header.kid === 'string' ? `kid ${header.kid}` : typeof header.x5t === 'string' ? `x5t ${header.x5t}` : 'no kid';
+  if (candidates.length === 0) {
+    return { check: 'signature', verdict: 'fail', reason: `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).` };
+  }
+  let lastError = '';
+  for (const jwk of candidates) {
+    try {
+      const key = await importJWK({ ...jwk, alg: jwk.alg ?? alg }, alg);
+      await compactVerify(raw, key, { algorithms: [alg] });
+      return { check: 'signature', verdict: 'pass', reason: `Signature verified with ${keyName} (${alg}).` };
+    } catch (e) {
+      lastError = (e as Error)?.message ?? String(e);
+    }
+  }
+  return { check: 'signature', verdict: 'fail', reason: `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.` };
+}
+
+export async function validateToken(raw: string, opts: ValidateOptions): Promise<Validation> {
+  const d = decodeToken(raw);
+  if (!d.ok) return { valid: false, verdicts: [], error: d.error };
+  if (d.kind !== 'jwt') return { valid: false, verdicts: [], error: { kind: 'not-a-jwt', message: d.reason } };
+  const verdicts: Verdict[] = [checkAudience(d.payload, opts), checkIssuer(d.payload, opts), checkTime(d.payload, opts.now)];
+  verdicts.push(await checkSignature(d.raw, d.header, d.payload, opts));
+  verdicts.push(checkVersion(d.payload, opts.expectedVersion));
+  return { valid: verdicts.every((v) => v.verdict !== 'fail'), verdicts };
+}
