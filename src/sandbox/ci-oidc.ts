@@ -12,7 +12,7 @@
  * The sandbox's federated-credential check trusts these issuers through `issuers()` (issuer URL + JWKS).
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 export const CI_OIDC_PREFIX = '/ci';
 export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -66,8 +66,26 @@ export interface CiIssuer {
   jwks: { keys: Record<string, unknown>[] };
 }
 
+/** A request as any HTTP front end sees it (the sandbox's dispatcher or a bare node:http server). */
+export interface CiRequest {
+  method: string;
+  /** Path with query, e.g. /ci/github/idtoken?api-version=2.0&audience=… */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Size of the request body (its content is not used). */
+  bodyBytes: number;
+}
+
+export interface CiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface CiOidc {
-  /** Handles the request when its path starts with /ci/; returns false otherwise (the caller routes it elsewhere). */
+  /** Answers a request whose path starts with /ci/; null for other paths. Transport-agnostic (mount it anywhere). */
+  respond(req: CiRequest, baseUrl: string): CiResponse | null;
+  /** For a bare node:http(s) server: reads the (bounded) body, answers, returns false for paths it does not own. */
   handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<boolean>;
   github: GitHubJobConfig;
   pipelines: PipelinesJobConfig;
@@ -107,23 +125,20 @@ function signJwt(s: Signer, payload: Record<string, unknown>): string {
   return `${h}.${p}.${sig}`;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(text);
+function json(status: number, body: unknown, headers: Record<string, string> = {}): CiResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
 }
 
 async function drain(req: IncomingMessage): Promise<number> {
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return size;
-  }
+  // Counted, never buffered: reading to the end keeps the connection usable for the next request.
+  for await (const chunk of req as AsyncIterable<Buffer>) size += chunk.length;
   return size;
 }
 
-function bearer(req: IncomingMessage): string | null {
-  const h = req.headers.authorization;
+function bearer(req: CiRequest): string | null {
+  const raw = req.headers.authorization;
+  const h = Array.isArray(raw) ? raw[0] : raw;
   if (typeof h !== 'string') return null;
   const m = /^bearer\s+(.+)$/i.exec(h.trim());
   return m ? m[1]!.trim() : null;
@@ -179,17 +194,17 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     };
   }
 
-  function fault(res: ServerResponse, f: CiOidcFault): void {
-    res.writeHead(f.status, { 'content-type': f.contentType ?? 'text/html; charset=utf-8' });
-    res.end(f.body);
+  function fault(f: CiOidcFault): CiResponse {
+    return { status: f.status, headers: { 'content-type': f.contentType ?? 'text/html; charset=utf-8' }, body: f.body };
   }
 
-  async function githubToken(req: IncomingMessage, res: ServerResponse, url: URL, base: string): Promise<void> {
-    const rec: CiOidc['requests'][number] = { endpoint: 'github', method: req.method ?? '', status: 0 };
+  function githubToken(req: CiRequest, url: URL, base: string): CiResponse {
+    const rec: CiOidc['requests'][number] = { endpoint: 'github', method: req.method, status: 0 };
     requests.push(rec);
+    if (requests.length > 1000) requests.splice(0, requests.length - 1000);
     const done = (status: number, body: unknown) => {
       rec.status = status;
-      send(res, status, body);
+      return json(status, body);
     };
     if (req.method !== 'GET') return done(405, { message: 'Method not allowed: the runner serves ID tokens on GET' });
     const token = bearer(req);
@@ -199,7 +214,7 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     if (audience !== undefined && (audience.length === 0 || audience.length > 512)) return done(400, { message: 'Bad audience' });
     if (faults.github) {
       rec.status = faults.github.status;
-      return fault(res, faults.github);
+      return fault(faults.github);
     }
     const iat = Math.floor(now() / 1000);
     const repoOwner = github.repository.split('/')[0] ?? '';
@@ -226,20 +241,20 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       iat,
       exp: iat + lifetime,
     });
-    done(200, { count: 1, value });
+    return done(200, { count: 1, value });
   }
 
-  async function pipelinesToken(req: IncomingMessage, res: ServerResponse, url: URL, base: string): Promise<void> {
-    const rec: CiOidc['requests'][number] = { endpoint: 'pipelines', method: req.method ?? '', status: 0 };
+  function pipelinesToken(req: CiRequest, url: URL, base: string): CiResponse {
+    const rec: CiOidc['requests'][number] = { endpoint: 'pipelines', method: req.method, status: 0 };
     requests.push(rec);
+    if (requests.length > 1000) requests.splice(0, requests.length - 1000);
     const e2e = randomUUID();
     const done = (status: number, body: unknown) => {
       rec.status = status;
-      send(res, status, body, { 'x-vss-e2eid': e2e, 'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}` });
+      return json(status, body, { 'x-vss-e2eid': e2e, 'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}` });
     };
-    if (req.method !== 'POST') return done(405, { message: 'The requested resource does not support http method GET.', typeName: 'HttpMethodNotAllowed' });
-    const size = await drain(req);
-    if (size > MAX_BODY) return done(413, { message: 'Request body too large' });
+    if (req.method !== 'POST') return done(405, { message: `The requested resource does not support http method ${req.method.slice(0, 10)}.`, typeName: 'HttpMethodNotAllowed' });
+    if (req.bodyBytes > MAX_BODY) return done(413, { message: 'Request body too large' });
     const token = bearer(req);
     if (!token || !safeEqual(token, pipelines.systemAccessToken)) return done(401, { message: 'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?', typeName: 'UnauthorizedRequestException' });
     const id = url.searchParams.get('serviceConnectionId');
@@ -248,7 +263,7 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     if (!Object.hasOwn(pipelines.serviceConnections, id)) return done(404, { message: `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`, typeName: 'ServiceEndpointNotFoundException' });
     if (faults.pipelines) {
       rec.status = faults.pipelines.status;
-      return fault(res, faults.pipelines);
+      return fault(faults.pipelines);
     }
     const iat = Math.floor(now() / 1000);
     const oidcToken = signJwt(apSigner, {
@@ -260,7 +275,29 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       iat,
       exp: iat + lifetime,
     });
-    done(200, { oidcToken });
+    return done(200, { oidcToken });
+  }
+
+  function respond(req: CiRequest, baseUrl: string): CiResponse | null {
+    const raw = req.url || '/';
+    if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return null;
+    if (raw.length > MAX_URL) return json(414, { message: 'URI too long' });
+    let url: URL;
+    try {
+      url = new URL(raw, 'http://sandbox.invalid');
+    } catch {
+      return json(400, { message: 'Bad request URL' });
+    }
+    const path = url.pathname;
+    const gh = githubIssuer('');
+    const ap = pipelinesIssuer('');
+    if (path === `${gh}/.well-known/openid-configuration`) return json(200, discovery(githubIssuer(baseUrl)));
+    if (path === `${gh}/.well-known/jwks`) return json(200, { keys: [ghSigner.jwk] });
+    if (path === `${gh}/idtoken`) return githubToken(req, url, baseUrl);
+    if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(pipelinesIssuer(baseUrl)));
+    if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner.jwk] });
+    if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) return pipelinesToken(req, url, baseUrl);
+    return json(404, { message: 'Not found' });
   }
 
   return {
@@ -299,30 +336,13 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
         AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: firstConnection(),
       };
     },
+    respond,
     async handle(req, res, baseUrl) {
-      const raw = req.url ?? '/';
-      if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return false;
-      if (raw.length > MAX_URL) {
-        send(res, 414, { message: 'URI too long' });
-        return true;
-      }
-      let url: URL;
-      try {
-        url = new URL(raw, 'http://sandbox.invalid');
-      } catch {
-        send(res, 400, { message: 'Bad request URL' });
-        return true;
-      }
-      const path = url.pathname;
-      const gh = githubIssuer('');
-      const ap = pipelinesIssuer('');
-      if (path === `${gh}/.well-known/openid-configuration`) send(res, 200, discovery(githubIssuer(baseUrl)));
-      else if (path === `${gh}/.well-known/jwks`) send(res, 200, { keys: [ghSigner.jwk] });
-      else if (path === `${gh}/idtoken`) await githubToken(req, res, url, baseUrl);
-      else if (path === `${ap}/.well-known/openid-configuration`) send(res, 200, discovery(pipelinesIssuer(baseUrl)));
-      else if (path === `${ap}/.well-known/jwks`) send(res, 200, { keys: [apSigner.jwk] });
-      else if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) await pipelinesToken(req, res, url, baseUrl);
-      else send(res, 404, { message: 'Not found' });
+      if (!(req.url ?? '/').startsWith(`${CI_OIDC_PREFIX}/`)) return false;
+      const bodyBytes = await drain(req);
+      const r = respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes }, baseUrl)!;
+      res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)), ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}) });
+      res.end(r.body);
       return true;
     },
   };
