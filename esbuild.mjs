@@ -1,7 +1,7 @@
 // One build script, one esbuild context per target: the extension (activation bundle), the engine (loaded lazily
 // by the extension), the azauth CLI, the extension-host test suite and the Token Inspector webview.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -26,11 +26,17 @@ const targets = {
     ...node,
     entryPoints: { extension: 'src/extension/extension.ts' },
     outdir: 'dist',
-    external: ['vscode', './engine.js'],
+    external: ['vscode', './engine.js', './sandbox.js'],
   },
   engine: {
     ...node,
     entryPoints: { engine: 'src/core/index.ts' },
+    outdir: 'dist',
+  },
+  // The extension's Start Sandbox command loads dist/sandbox.js lazily, as it loads the engine.
+  sandbox: {
+    ...node,
+    entryPoints: { sandbox: existsSync('src/sandbox/index.ts') ? 'src/sandbox/index.ts' : 'src/sandbox/sandbox.ts' },
     outdir: 'dist',
   },
   cli: {

@@ -12,7 +12,10 @@ export type CoreModule = typeof Core;
 
 /** The engine functions the extension calls, by name (signatures as the engine issues specify them). */
 export interface EngineApi {
-  runChain(request: Record<string, unknown>, opts: { signal?: AbortSignal; sink?: TraceSink }): Promise<ChainResult & { accessToken?: SecretValue }>;
+  runChain(
+    request: Record<string, unknown>,
+    opts: { signal?: AbortSignal; sink?: TraceSink; env?: Readonly<Record<string, string | undefined>>; options?: Core.EngineOptions },
+  ): Promise<ChainResult & { accessToken?: SecretValue }>;
   acquireToken(request: Record<string, unknown>, opts: { signal?: AbortSignal; sink?: TraceSink; [k: string]: unknown }): Promise<unknown>;
   decodeToken(input: string): unknown;
   explainClaims(decoded: unknown, ...rest: unknown[]): unknown;
@@ -70,14 +73,24 @@ export function isEngineLoaded(): boolean {
   return cached !== undefined;
 }
 
+let sandboxModule: Record<string, unknown> | undefined;
+
+/** Loads dist/sandbox.js (the in-process sandbox tenant) on first use. */
+function loadSandbox(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sandboxModule ??= require('./sandbox.js') as Record<string, unknown>;
+  return sandboxModule;
+}
+
 /** Whether the engine exports a function (loads the engine). */
 export function has(name: keyof EngineApi): boolean {
-  return typeof (loadEngine() as unknown as Record<string, unknown>)[name] === 'function';
+  const core = name === 'startSandbox' ? loadSandbox() : (loadEngine() as unknown as Record<string, unknown>);
+  return typeof core[name] === 'function';
 }
 
 /** The engine function `name`, or NotAvailableError when it has not landed yet. */
 export function need<K extends keyof EngineApi>(name: K): EngineApi[K] {
-  const core = loadEngine() as unknown as Record<string, unknown>;
+  const core = name === 'startSandbox' ? loadSandbox() : (loadEngine() as unknown as Record<string, unknown>);
   const f = core[name];
   if (typeof f !== 'function') throw new NotAvailableError(featureName(name), ARRIVES_WITH[name]);
   return f as EngineApi[K];

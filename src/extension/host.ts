@@ -15,8 +15,8 @@ export interface SandboxHandle {
   authorityHost: string;
   tenantId?: string;
   caFile?: string;
-  ca?: string;
-  managedIdentity?: { imds?: string };
+  caPem?: string;
+  contract?: { managedIdentity?: { imds?: string } };
   close(): Promise<void> | void;
 }
 
@@ -92,7 +92,8 @@ export class Host implements vscode.Disposable {
     if (proxy) o.proxy = proxy;
     if (this.sandbox) {
       o.authorityHost = this.sandbox.authorityHost;
-      if (this.sandbox.managedIdentity?.imds) o.imdsEndpoint = this.sandbox.managedIdentity.imds;
+      const imds = this.sandbox.contract?.managedIdentity?.imds;
+      if (imds) o.imdsEndpoint = imds;
       if (this.sandboxCa) o.ca = this.sandboxCa;
     }
     return o;
@@ -111,7 +112,7 @@ export class Host implements vscode.Disposable {
   setSandbox(handle: SandboxHandle | undefined): void {
     this.sandbox = handle;
     this.sandboxCa = undefined;
-    if (handle?.ca) this.sandboxCa = handle.ca;
+    if (handle?.caPem) this.sandboxCa = handle.caPem;
     else if (handle?.caFile) {
       try {
         this.sandboxCa = readFileSync(handle.caFile, 'utf8');
@@ -136,10 +137,8 @@ export class Host implements vscode.Disposable {
         profile: s.profile,
         tenantId: req.tenantId ?? this.sandbox?.tenantId,
         credentials: req.credentials,
-        env: this.environment(s),
-        options: this.engineOptions(s),
       },
-      { signal, sink: this.sink() },
+      { signal, sink: this.sink(), env: this.environment(s), options: this.engineOptions(s) },
     );
     const raw = findSecret(result);
     const request: TokenRequestInfo = { credential: 'chain', scopes: [req.scope], tenantId: req.tenantId, mode: req.mode };

@@ -23,9 +23,19 @@ export function engine(): Record<string, unknown> {
   return req('./dist/engine.js') as Record<string, unknown>;
 }
 
+/** The sandbox bundle (dist/sandbox.js), or {} when it is not built. */
+export function sandboxModule(): Record<string, unknown> {
+  const req = createRequire(path.join(extensionPath(), 'package.json'));
+  try {
+    return req('./dist/sandbox.js') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** Skips the current test when the engine does not export the named functions yet (reported as pending). */
 export function requireEngine(ctx: Mocha.Context, ...names: string[]): void {
-  const core = engine();
+  const core = { ...engine(), ...(names.includes('startSandbox') ? sandboxModule() : {}) };
   const missing = names.filter((n) => typeof core[n] !== 'function');
   if (missing.length) {
     console.log(`    (skipped: the engine does not export ${missing.join(', ')} yet)`);

@@ -144,7 +144,8 @@ export class ToolCommands {
     const handle = (await start({ port, host: '127.0.0.1' })) as SandboxHandle;
     this.host.setSandbox(handle);
     await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, true);
-    this.host.log.info('sandbox', `sandbox tenant running at ${handle.authorityHost}${handle.managedIdentity?.imds ? `, IMDS ${handle.managedIdentity.imds}` : ''}; the engine now talks to it`);
+    const imds = handle.contract?.managedIdentity?.imds;
+    this.host.log.info('sandbox', `sandbox tenant running at ${handle.authorityHost}${imds ? `, IMDS ${imds}` : ''}; the engine now talks to it`);
     return handle;
   }
 
