@@ -13,3 +13,7 @@ export type * from './http/types';
 export { createProcessRunner, resolveExecutable } from './process/runner';
 export type * from './process/types';
 export * from './fingerprint/index';
+export * from './engine';
+export * from './chain/types';
+export { PROFILES, selectCredentials, isChainProfile, type ProfileInfo, type SelectionResult } from './chain/profiles';
+export { registerCredential, getCredentialFactory, registeredCredentials, type CredentialFactory } from './credentials/registry';

@@ -18,6 +18,15 @@ export interface EngineOptions {
   proxy?: string;
   /** Azure Arc key-file directory override (tests); the real one is fixed by the agent. */
   arcKeyDirectory?: string;
+  /**
+   * User-assigned managed identity (at most one): by client id, object id (principal id) or ARM resource id.
+   * Inside the chain AZURE_CLIENT_ID is used as the client id when none of these is set, as every SDK does.
+   */
+  managedIdentityClientId?: string;
+  managedIdentityObjectId?: string;
+  managedIdentityResourceId?: string;
+  /** Subscription passed to `az account get-access-token --subscription` (AzureCLICredential option). */
+  subscription?: string;
   /** Log HTTP bodies in traces: 'none' | 'redacted' (default). */
   httpBodies?: 'none' | 'redacted';
 }

@@ -40,6 +40,13 @@ export interface StepContext {
   inChain: boolean;
   profile: ChainProfile;
   now: () => number;
+  /** The chain's run mode when inChain (diagnose mode may report a slow-to-appear condition at once, saying so). */
+  mode?: 'sequential' | 'diagnose';
+  /**
+   * Whether ManagedIdentityCredential sends the DefaultAzureCredential IMDS probe (1 s, no Metadata header).
+   * Default: inChain. False for JS when AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential.
+   */
+  imdsProbe?: boolean;
 }
 
 export interface Credential {

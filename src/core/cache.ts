@@ -1,0 +1,70 @@
+/**
+ * The engine's token cache: successful results per (credential, tenant, scope, identity) until shortly before they
+ * expire, and in-flight sharing so that identical concurrent requests make one call. "Identity" is a hash of
+ * everything that decides which identity a credential uses (its environment variables and endpoint options), so
+ * changing AZURE_CLIENT_SECRET or AZURE_CLIENT_ID never returns a token minted for the previous configuration.
+ */
+import { createHash } from 'node:crypto';
+import type { AccessTokenResult } from './credentials/types';
+import type { EngineOptions } from './options';
+
+/** Tokens are not served from the cache in their last 5 minutes (the SDKs refresh in that window too). */
+export const CACHE_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+const IDENTITY_ENV = /^(AZURE_|IDENTITY_|MSI_|IMDS_|DEFAULT_IDENTITY_CLIENT_ID$|PATH$|Path$|HOME$|USERPROFILE$|AZD_|MSAL_|SYSTEM_OIDC|ACTIONS_ID_TOKEN)/;
+
+export function identityKey(env: Readonly<Record<string, string | undefined>>, options: EngineOptions): string {
+  const relevant: [string, string][] = Object.entries(env)
+    .filter((e): e is [string, string] => e[1] !== undefined && IDENTITY_ENV.test(e[0]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const opts = {
+    authorityHost: options.authorityHost,
+    imdsEndpoint: options.imdsEndpoint,
+    executables: options.executables,
+    arcKeyDirectory: options.arcKeyDirectory,
+    ca: options.ca ? createHash('sha256').update(options.ca).digest('hex') : undefined,
+    proxy: options.proxy,
+  };
+  return createHash('sha256').update(JSON.stringify([relevant, opts])).digest('hex').slice(0, 32);
+}
+
+export function cacheKey(credential: string, tenantId: string | undefined, scopes: string[], identity: string): string {
+  return JSON.stringify([credential, tenantId ?? '', [...scopes].sort(), identity]);
+}
+
+export class TokenCache {
+  readonly #entries = new Map<string, AccessTokenResult>();
+  readonly #inflight = new Map<string, Promise<unknown>>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(key: string): AccessTokenResult | undefined {
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
+    if (e.expiresOnEpochMs - CACHE_REFRESH_MARGIN_MS <= this.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(key: string, value: AccessTokenResult): void {
+    if (value.expiresOnEpochMs - CACHE_REFRESH_MARGIN_MS > this.now()) this.#entries.set(key, { ...value, fromCache: undefined });
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Runs `fn` once for concurrent callers with the same key; later callers get the same promise (joined = true). */
+  share<T>(key: string, fn: () => Promise<T>): { promise: Promise<T>; joined: boolean } {
+    const existing = this.#inflight.get(key) as Promise<T> | undefined;
+    if (existing) return { promise: existing, joined: true };
+    const p = fn().finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, p);
+    return { promise: p, joined: false };
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * The chain runner. `sequential` reproduces DefaultAzureCredential: unavailable → next step; success → stop;
+ * any other error → the chain stops with that error. `diagnose` runs every member concurrently, each with its own
+ * time limit, reports them in chain order, and names the credential DefaultAzureCredential would pick and why each
+ * earlier one did not win.
+ */
+import type { ChainMode, ChainProfile, CredentialName, ErrorInfo, StepResult } from '../model';
+import { SecretValue } from '../secret';
+import type { EngineOptions } from '../options';
+import type { TraceSink } from '../trace/events';
+import { Tracer } from '../trace/tracer';
+import { createHttpClient } from '../http/client';
+import { createProcessRunner } from '../process/runner';
+import { isAuthenticationFailed, isCredentialUnavailable, type AccessTokenResult, type StepContext, type TokenRequest } from '../credentials/types';
+import { getCredentialFactory } from '../credentials/registry';
+import { placeholderCredential } from './placeholders';
+import { PROFILES, selectCredentials } from './profiles';
+import { cacheKey, identityKey, type TokenCache } from '../cache';
+import { summarizeToken } from '../token/summary';
+import { classifyError } from '../errors/classify';
+import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
+
+export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  sink?: TraceSink;
+  env?: Readonly<Record<string, string | undefined>>;
+  options?: EngineOptions;
+}
+
+export interface StepRun {
+  result: StepResult;
+  token?: AccessTokenResult;
+}
+
+interface StepArgs {
+  name: string;
+  request: TokenRequest;
+  env: Readonly<Record<string, string | undefined>>;
+  options: EngineOptions;
+  profile: ChainProfile;
+  mode?: ChainMode;
+  inChain: boolean;
+  imdsProbe: boolean;
+  signal?: AbortSignal;
+  tracer: Tracer;
+  stepTimeoutMs: number;
+  cache: TokenCache;
+  now: () => number;
+}
+
+class StepAbort extends Error {
+  constructor(readonly why: 'timeout' | 'aborted') {
+    super(why);
+  }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, why: () => 'timeout' | 'aborted'): Promise<T> {
+  p.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(new StepAbort(why()));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new StepAbort(why()));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Runs one credential with its own time limit, cache and in-flight sharing; never throws. */
+export async function runStep(a: StepArgs): Promise<StepRun> {
+  const trace = a.tracer.forStep(a.name);
+  const t0 = a.now();
+  const scope = a.request.scopes.join(' ');
+  trace.start(`${a.name}${a.inChain ? ` (${a.profile} chain, ${a.mode ?? 'sequential'})` : ''} for ${scope}${a.request.tenantId ? `, tenant ${a.request.tenantId}` : ''}`);
+  const identity = identityKey(a.env, a.options);
+  const key = cacheKey(a.name, a.request.tenantId, a.request.scopes, identity);
+  if (!a.request.forceRefresh) {
+    const hit = a.cache.get(key);
+    if (hit) {
+      trace.addSecret(hit.token.reveal());
+      trace.note('info', `served from the engine cache (same credential, tenant, scope and configuration; expires ${new Date(hit.expiresOnEpochMs).toISOString()})`);
+      return finishSuccess(a, trace, t0, { ...hit, fromCache: true });
+    }
+  }
+  const shareKey = `${key}|${a.profile}|${a.mode ?? ''}|${a.inChain}|${a.imdsProbe}`;
+  const { promise, joined } = a.cache.share(shareKey, () => execute(a, trace, t0, key));
+  if (!joined) return promise;
+  trace.note('info', 'an identical request was already in flight: sharing its result instead of calling again');
+  const shared = await promise;
+  return { ...shared, result: { ...shared.result, events: [...trace.events, ...shared.result.events] } };
+}
+
+async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: number, key: string): Promise<StepRun> {
+  const controller = new AbortController();
+  let why: 'timeout' | 'aborted' = 'aborted';
+  const timer = setTimeout(() => {
+    why = 'timeout';
+    controller.abort(new Error(`step time limit of ${a.stepTimeoutMs} ms reached`));
+  }, a.stepTimeoutMs);
+  const onParent = () => controller.abort(a.signal?.reason);
+  if (a.signal?.aborted) onParent();
+  a.signal?.addEventListener('abort', onParent, { once: true });
+  const ctx: StepContext = {
+    env: a.env,
+    signal: controller.signal,
+    trace,
+    http: createHttpClient({ trace, ca: a.options.ca, proxy: a.options.proxy, env: a.env, bodies: a.options.httpBodies, now: a.now }),
+    proc: createProcessRunner({ trace, env: a.env, now: a.now }),
+    options: a.options,
+    inChain: a.inChain,
+    profile: a.profile,
+    now: a.now,
+    mode: a.mode,
+    imdsProbe: a.imdsProbe,
+  };
+  try {
+    const factory = getCredentialFactory(a.name);
+    const cred = factory ? factory() : placeholderCredential(a.name as CredentialName);
+    const tok = await raceAbort(
+      Promise.resolve().then(() => cred.getToken(a.request, ctx)),
+      controller.signal,
+      () => why,
+    );
+    if (!tok || !(tok.token instanceof SecretValue) || !Number.isFinite(tok.expiresOnEpochMs)) {
+      throw Object.assign(new Error(`${a.name} returned no usable token (internal error)`), { name: 'InternalError' });
+    }
+    a.cache.set(key, tok);
+    return finishSuccess(a, trace, t0, { ...tok, fromCache: false });
+  } catch (e) {
+    return finishError(a, trace, t0, e);
+  } finally {
+    clearTimeout(timer);
+    a.signal?.removeEventListener('abort', onParent);
+  }
+}
+
+function finishSuccess(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: number, tok: AccessTokenResult): StepRun {
+  const raw = tok.token.reveal();
+  trace.addSecret(raw);
+  const scope = a.request.scopes.join(' ');
+  const summary = summarizeToken(raw, { credential: a.name, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
+  const durationMs = a.now() - t0;
+  const who = summary.upn ?? summary.appId ?? summary.objectId;
+  const message = `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}${tok.fromCache ? ' (from the engine cache)' : ''}`;
+  trace.outcome({ outcome: 'success', message, durationMs });
+  return {
+    result: { credential: a.name, outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events], token: summary },
+    token: tok,
+  };
+}
+
+function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: number, e: unknown): StepRun {
+  const durationMs = a.now() - t0;
+  let outcome: 'unavailable' | 'failed';
+  let error: ErrorInfo;
+  if (e instanceof StepAbort) {
+    outcome = 'failed';
+    error =
+      e.why === 'timeout'
+        ? { kind: 'timeout', message: `${a.name} did not finish within the step time limit of ${a.stepTimeoutMs} ms; the engine stopped waiting (an SDK might wait longer, or forever)`, errorCodes: [] }
+        : { kind: 'aborted', message: `${a.name} was cancelled`, errorCodes: [] };
+  } else if (isCredentialUnavailable(e)) {
+    outcome = 'unavailable';
+    const c = classifyError(e);
+    error = { ...c, kind: 'credential-unavailable', message: (e as Error).message };
+  } else if (isAuthenticationFailed(e)) {
+    outcome = 'failed';
+    error = { ...(e as { info: ErrorInfo }).info };
+  } else {
+    outcome = 'failed';
+    error = classifyError(e);
+    if (!error.message) error.message = String(e);
+  }
+  const message = error.message;
+  trace.outcome({ outcome, message, durationMs, errorCodes: error.errorCodes });
+  return { result: { credential: a.name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error } };
+}
+
+function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
+  const spell = (n: string) => PROFILES[profile].spelling[n as CredentialName] ?? n;
+  switch (profile) {
+    case 'go':
+      return `DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n${steps.map((s) => `\t${s.credential}: ${s.message}`).join('\n')}`;
+    case 'js':
+      return `ChainedTokenCredential authentication failed.\n${steps.map((s) => `CredentialUnavailableError: ${s.message}`).join('\n')}`;
+    case 'python':
+      return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n${steps.map((s) => `\t${spell(s.credential)}: ${s.message}`).join('\n')}`;
+    case 'dotnet':
+      return `DefaultAzureCredential failed to retrieve a token from the included credentials. See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/defaultazurecredential/troubleshoot\n${steps.map((s) => `- ${s.message}`).join('\n')}`;
+  }
+}
+
+/** Runs the chain per the request; never throws (errors are in the result). */
+export async function runChainWith(cache: TokenCache, request: ChainRequest, run: RunOptions, now: () => number = Date.now): Promise<ChainRun> {
+  const startedAt = now();
+  const profile = request.profile ?? 'go';
+  const mode = request.mode ?? 'sequential';
+  const scope = request.scope ?? DEFAULT_SCOPE;
+  const env = run.env ?? process.env;
+  const options = run.options ?? {};
+  const tracer = new Tracer({ sink: run.sink, env, now });
+  const chainTrace = tracer.forStep('chain');
+  chainTrace.start(`DefaultAzureCredential (${PROFILES[profile].sdk}), ${mode} mode, scope ${scope}`);
+  const sel = selectCredentials(profile, env, request.credentials);
+  chainTrace.note('info', `selection: ${sel.selection.reason}`, { credentials: sel.selection.credentials, source: sel.selection.source });
+  const base = { mode, profile, scope, selection: sel.selection, startedAt: new Date(startedAt).toISOString() };
+  if (sel.error) {
+    chainTrace.outcome({ outcome: 'failed', message: sel.error.message, durationMs: now() - startedAt });
+    return { ...base, winner: null, steps: [], token: null, error: sel.error, durationMs: now() - startedAt };
+  }
+  const stepTimeoutMs = request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const tokenRequest: TokenRequest = { scopes: [scope], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
+  const stepArgs = (name: string): StepArgs => ({
+    name,
+    request: tokenRequest,
+    env,
+    options,
+    profile,
+    mode,
+    inChain: true,
+    imdsProbe: sel.imdsProbe,
+    signal: run.signal,
+    tracer,
+    stepTimeoutMs,
+    cache,
+    now,
+  });
+  const names = sel.selection.credentials;
+  const runs: StepRun[] = [];
+  let winner: string | null = null;
+  let stopper: StepRun | undefined;
+
+  if (mode === 'sequential') {
+    for (const name of names) {
+      const r = await runStep(stepArgs(name));
+      runs.push(r);
+      if (r.result.outcome === 'success') {
+        winner = name;
+        break;
+      }
+      if (r.result.outcome === 'failed') {
+        stopper = r;
+        r.result.note =
+          r.result.error?.kind === 'aborted'
+            ? 'the run was cancelled here'
+            : `DefaultAzureCredential stops here: this is an error, not "unavailable", so the credentials after it are never tried`;
+        break;
+      }
+      r.result.note = 'unavailable: DefaultAzureCredential moves on to the next credential';
+    }
+    for (const name of names.slice(runs.length)) {
+      const note = winner ? `not tried: ${winner} already returned a token` : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
+      runs.push({ result: { credential: name, outcome: 'skipped', message: note, durationMs: 0, errorCodes: [], events: [], note } });
+    }
+    if (winner) runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
+  } else {
+    const all = await Promise.all(names.map((name) => runStep(stepArgs(name))));
+    let decided = false;
+    for (const r of all) {
+      runs.push(r);
+      const s = r.result;
+      if (decided) {
+        s.note = winner ? `DefaultAzureCredential would not try this: ${winner} succeeds first` : `DefaultAzureCredential would not reach this: ${stopper?.result.credential} fails first and stops the chain`;
+      } else if (s.outcome === 'success') {
+        winner = s.credential;
+        decided = true;
+        s.note = 'DefaultAzureCredential would pick this credential';
+      } else if (s.outcome === 'unavailable') {
+        s.note = `did not win: unavailable (${firstLine(s.message)}); DefaultAzureCredential would move on`;
+      } else {
+        stopper = r;
+        decided = true;
+        s.note = `did not win: it fails with an error, and DefaultAzureCredential would stop here and report it`;
+      }
+    }
+  }
+
+  const winRun = winner ? runs.find((r) => r.result.credential === winner) : undefined;
+  let error: ErrorInfo | null = null;
+  if (!winRun) {
+    if (stopper?.result.error) {
+      error = { ...stopper.result.error, message: `${stopper.result.credential}: ${stopper.result.error.message}` };
+    } else {
+      const tried = runs.filter((r) => r.result.outcome === 'unavailable').map((r) => r.result);
+      error = {
+        kind: 'credential-unavailable',
+        message: names.length ? aggregateMessage(profile, tried) : 'no credential is selected',
+        errorCodes: [...new Set(tried.flatMap((s) => s.errorCodes))],
+      };
+    }
+  }
+  const durationMs = now() - startedAt;
+  chainTrace.outcome(
+    winRun
+      ? { outcome: 'success', message: `${mode === 'diagnose' ? 'DefaultAzureCredential would authenticate' : 'DefaultAzureCredential authenticated'} with ${winner}`, durationMs }
+      : { outcome: 'failed', message: error?.message ?? 'failed', durationMs, errorCodes: error?.errorCodes },
+  );
+  const result: ChainRun = {
+    ...base,
+    winner,
+    steps: runs.map((r) => r.result),
+    token: winRun?.result.token ?? null,
+    error,
+    durationMs,
+  };
+  if (winRun?.token) Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });
+  return result;
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n')[0] ?? '';
+  return l.length > 160 ? `${l.slice(0, 160)}…` : l;
+}
+
+/** Runs one credential outside the chain (standalone semantics: no IMDS probe, dev-tool errors are errors). */
+export async function runCredentialWith(
+  cache: TokenCache,
+  name: string,
+  request: { scope?: string; tenantId?: string; claims?: string; forceRefresh?: boolean; profile?: ChainProfile; stepTimeoutMs?: number },
+  run: RunOptions,
+  now: () => number = Date.now,
+): Promise<StepRun & { accessToken?: SecretValue }> {
+  const env = run.env ?? process.env;
+  const options = run.options ?? {};
+  const tracer = new Tracer({ sink: run.sink, env, now });
+  const r = await runStep({
+    name,
+    request: { scopes: [request.scope ?? DEFAULT_SCOPE], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh },
+    env,
+    options,
+    profile: request.profile ?? 'go',
+    inChain: false,
+    imdsProbe: false,
+    signal: run.signal,
+    tracer,
+    stepTimeoutMs: request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    cache,
+    now,
+  });
+  return { ...r, accessToken: r.token?.token };
+}

@@ -1,0 +1,27 @@
+import type { ChainMode, ChainProfile, ChainResult } from '../model';
+import type { SecretValue } from '../secret';
+
+/** What a face asks the engine to run. Everything is optional: defaults reproduce the Go SDK's DefaultAzureCredential. */
+export interface ChainRequest {
+  /** One scope (default https://management.azure.com/.default). */
+  scope?: string;
+  tenantId?: string;
+  /** Default 'sequential'. */
+  mode?: ChainMode;
+  /** Default 'go'. */
+  profile?: ChainProfile;
+  /** Explicit membership (a ChainedTokenCredential of these, in this order), overriding AZURE_TOKEN_CREDENTIALS. */
+  credentials?: string[];
+  /** Per-step time limit in ms (default options.stepTimeoutMs ?? 30 s). */
+  stepTimeoutMs?: number;
+  /** Bypass the engine's token cache. */
+  forceRefresh?: boolean;
+  claims?: string;
+}
+
+/** A chain run: the serialisable ChainResult, plus the token itself (not enumerable: JSON never includes it). */
+export interface ChainRun extends ChainResult {
+  accessToken?: SecretValue;
+}
+
+export const DEFAULT_SCOPE = 'https://management.azure.com/.default';

@@ -1,0 +1,207 @@
+/**
+ * AzureCLICredential: `az account get-access-token --output json --resource <scope without /.default>
+ * [--tenant T] [--subscription S]`, run with execFile (never a shell) after validating every argument, with the
+ * SDKs' 10 s time limit, and stderr classified as the SDKs do — except that an AADSTS error followed by
+ * "Please run: az login" stays an AADSTS error (the SDKs call it "not logged in" and lose the cause).
+ */
+import type { ChainProfile, CredentialName } from '../model';
+import { SecretValue } from '../secret';
+import {
+  AuthenticationFailedError,
+  CredentialUnavailableError,
+  type AccessTokenResult,
+  type Credential,
+  type StepContext,
+  type TokenRequest,
+} from './types';
+import {
+  INVALID_SCOPE_MESSAGE,
+  INVALID_TENANT_MESSAGE,
+  aadstsCodes,
+  aadstsLine,
+  classifyAz,
+  isValidDevToolScope,
+  isValidSubscription,
+  isValidTenantId,
+  parseToolExpiry,
+  scopeToResource,
+  stderrExcerpt,
+  type DevToolClass,
+} from '../process/classify';
+import type { ProcessResult } from '../process/types';
+
+export const DEV_TOOL_TIMEOUT_MS = 10_000;
+
+/** Validates scope (exactly one) and tenant before anything is spawned; throws as the SDKs do. */
+export function validateDevToolRequest(name: CredentialName, request: TokenRequest, ctx: StepContext, opts: { oneScope: boolean }): void {
+  if (opts.oneScope && request.scopes.length !== 1) {
+    throw new CredentialUnavailableError(`${name}: GetToken() requires exactly one scope (got ${request.scopes.length})`);
+  }
+  for (const s of request.scopes) {
+    if (!isValidDevToolScope(s)) {
+      ctx.trace.note('warn', `scope rejected before spawning anything: only letters, digits and - _ . : / are allowed`, { scope: s });
+      throw new CredentialUnavailableError(INVALID_SCOPE_MESSAGE);
+    }
+  }
+  if (request.tenantId !== undefined && !isValidTenantId(request.tenantId)) {
+    ctx.trace.note('warn', 'tenant rejected before spawning anything: only letters, digits, - and . are allowed', { tenant: request.tenantId });
+    // @azure/identity checks the tenant outside its try/catch: a plain error, which stops its chain (inferred from source).
+    if (ctx.profile === 'js') throw new AuthenticationFailedError({ kind: 'config', message: INVALID_TENANT_MESSAGE, errorCodes: [] });
+    throw new CredentialUnavailableError(INVALID_TENANT_MESSAGE);
+  }
+  if (request.claims && ctx.profile === 'js' && name !== 'AzureDeveloperCLICredential') {
+    const cmd =
+      name === 'AzureCLICredential'
+        ? `az login --claims-challenge ${Buffer.from(request.claims).toString('base64')} --scope ${request.scopes[0]}${request.tenantId ? ` --tenant ${request.tenantId}` : ''}`
+        : `Connect-AzAccount -ClaimsChallenge ${Buffer.from(request.claims).toString('base64')}`;
+    throw new CredentialUnavailableError(`This credential doesn't support claims challenges. To authenticate with the required claims, please run the following command: ${cmd}`);
+  }
+}
+
+/** The working directory the SDKs use on Unix (`/bin`), when it exists. */
+export function devToolCwd(): string | undefined {
+  return process.platform === 'win32' ? process.env.SystemRoot ?? process.env.SYSTEMROOT : '/bin';
+}
+
+interface FailureText {
+  notInstalled: Record<'go' | 'js', string>;
+  notLoggedIn: Record<'go' | 'js', string>;
+}
+
+/**
+ * Turns a classified failure into the error the chain sees. Inside DefaultAzureCredential every developer-tool
+ * failure is "unavailable" (Go: unavailableIfInDAC; JS: always CredentialUnavailableError). Standalone, only
+ * "not installed" (and JS "not logged in") stay unavailable.
+ */
+export function devToolFailure(_name: CredentialName, tool: string, cls: DevToolClass, r: ProcessResult, ctx: StepContext, text: FailureText, timeoutMs: number): Error {
+  const flavour: 'go' | 'js' = ctx.profile === 'go' ? 'go' : 'js';
+  const stderr = stderrExcerpt(r.stderr);
+  let message: string;
+  switch (cls) {
+    case 'not-installed':
+      message = text.notInstalled[flavour];
+      if (!r.resolvedPath) message += ` (searched PATH: ${ctx.env.PATH ?? '(PATH not set)'})`;
+      break;
+    case 'not-logged-in':
+      message = flavour === 'go' && stderr ? stderr : text.notLoggedIn[flavour];
+      break;
+    case 'timeout':
+      message = `${tool} did not finish within ${timeoutMs} ms and was stopped (with every process it started)${ctx.profile === 'js' ? '; @azure/identity itself sets no limit unless processTimeoutInMs is given' : ''}`;
+      break;
+    case 'aborted':
+      message = `${tool} was cancelled`;
+      break;
+    case 'mfa-required':
+    case 'aadsts': {
+      const line = aadstsLine(r.stderr) ?? stderr;
+      const sdkWould = /az login/.test(r.stderr) && tool === 'az' ? ` — az then says "Please run: az login", which @azure/identity reports as not logged in; the real cause is this AADSTS error` : '';
+      message = `${cls === 'mfa-required' ? 'multi-factor authentication or another interactive step is required: ' : ''}${line}${sdkWould}`;
+      break;
+    }
+    case 'no-module':
+      message = `The 'Az.Account' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: "Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".`;
+      break;
+    default:
+      message = stderr || `${tool} exited with code ${r.exitCode ?? `signal ${r.signal}`} and no error text`;
+  }
+  const codes = aadstsCodes(r.stderr);
+  if (ctx.inChain || cls === 'not-installed' || (flavour === 'js' && cls === 'not-logged-in') || cls === 'no-module') {
+    return new CredentialUnavailableError(message);
+  }
+  return new AuthenticationFailedError({
+    kind: cls === 'timeout' ? 'timeout' : cls === 'aborted' ? 'aborted' : codes.length ? 'aadsts' : 'process',
+    message,
+    errorCodes: codes,
+  });
+}
+
+/** Parses a tool's JSON stdout; non-JSON output becomes a precise "unexpected output" error. */
+export function parseToolJson(tool: string, r: ProcessResult, ctx: StepContext): Record<string, unknown> {
+  const out = r.stdout.trim();
+  let j: unknown;
+  try {
+    j = JSON.parse(out);
+  } catch {
+    const looksHtml = /^\s*<(!doctype|html)/i.test(out);
+    const msg = `${tool} printed output that is not JSON${looksHtml ? ' (an HTML page — a proxy or login page?)' : ''}: ${out ? JSON.stringify(out.slice(0, 120)) : '(empty)'}`;
+    throw ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+  }
+  if (!j || typeof j !== 'object' || Array.isArray(j)) {
+    const msg = `${tool} printed JSON that is not an object`;
+    throw ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+  }
+  return j as Record<string, unknown>;
+}
+
+export function badField(tool: string, field: string, got: unknown, ctx: StepContext): Error {
+  const msg = `Unexpected response from ${tool} when getting token. Expected "${field}" to be ${field.toLowerCase().includes('expire') ? 'a timestamp' : 'a non-empty string'}. Got: ${JSON.stringify(typeof got === 'string' ? got.slice(0, 60) : got ?? null)}`;
+  return ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+}
+
+export function profileFlavour(p: ChainProfile): 'go' | 'js' {
+  return p === 'go' ? 'go' : 'js';
+}
+
+export class AzureCLICredential implements Credential {
+  readonly name = 'AzureCLICredential' as const;
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    validateDevToolRequest(this.name, request, ctx, { oneScope: true });
+    const subscription = ctx.options.subscription;
+    if (subscription !== undefined && !isValidSubscription(subscription)) {
+      throw new CredentialUnavailableError(
+        `Subscription '${subscription}' contains invalid characters. If this is the name of a subscription, use its ID instead. You can locate your subscription by following the instructions listed here: https://learn.microsoft.com/azure/azure-portal/get-subscription-tenant-id`,
+      );
+    }
+    const scope = request.scopes[0]!;
+    const args = ['account', 'get-access-token', '--output', 'json', '--resource', scopeToResource(scope)];
+    if (request.tenantId) args.push('--tenant', request.tenantId);
+    if (subscription) args.push('--subscription', subscription);
+    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    ctx.trace.config({
+      variables: [{ name: 'AZURE_CONFIG_DIR', set: Boolean(ctx.env.AZURE_CONFIG_DIR), value: ctx.env.AZURE_CONFIG_DIR, note: 'where az keeps its login (default ~/.azure)' }],
+      settings: { timeoutMs, tenant: request.tenantId ?? null, subscription: subscription ?? null },
+    });
+    const r = await ctx.proc.run({
+      command: ctx.options.executables?.az ?? 'az',
+      args,
+      env: { ...ctx.env },
+      cwd: devToolCwd(),
+      timeoutMs,
+      signal: ctx.signal,
+      hideStdout: true,
+      classify: (res) => classifyAz(res),
+    });
+    const cls = classifyAz(r);
+    if (cls !== 'ok') {
+      throw devToolFailure(
+        this.name,
+        'az',
+        cls,
+        r,
+        ctx,
+        {
+          notInstalled: {
+            go: 'Azure CLI not found on path',
+            js: "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+          },
+          notLoggedIn: { go: "Please run 'az login' to set up an account", js: "Please run 'az login' from a command prompt to authenticate before using this credential." },
+        },
+        timeoutMs,
+      );
+    }
+    const j = parseToolJson('az', r, ctx);
+    const token = j.accessToken;
+    if (typeof token !== 'string' || !token) throw badField('Azure CLI', 'accessToken', token, ctx);
+    ctx.trace.addSecret?.(token);
+    // Newer az prints expires_on (POSIX seconds); 2.45 only expiresOn (local time without offset).
+    const exp = parseToolExpiry(j.expires_on) ?? parseToolExpiry(j.expiresOn);
+    if (exp === undefined) throw badField('Azure CLI', 'expiresOn', j.expiresOn, ctx);
+    ctx.trace.note('info', `az answered for tenant ${String(j.tenant ?? '?')}${j.subscription ? `, subscription ${String(j.subscription)}` : ''}`, {
+      expiresOn: j.expiresOn ?? null,
+      expires_on: j.expires_on ?? null,
+      note: j.expires_on === undefined ? 'expiresOn is local time without an offset (az < 2.54); read as local time like the SDKs' : undefined,
+    });
+    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: typeof j.tokenType === 'string' ? j.tokenType : 'Bearer' };
+  }
+}

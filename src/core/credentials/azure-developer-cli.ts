@@ -1,0 +1,69 @@
+/**
+ * AzureDeveloperCLICredential: `azd auth token --output json --no-prompt --scope S… [--tenant-id T] [--claims B64]`
+ * (Go spells `-o json`), execFile with the 10 s limit; azd's JSON or text stderr classified.
+ */
+import { SecretValue } from '../secret';
+import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from './types';
+import { classifyAzd, parseToolExpiry } from '../process/classify';
+import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
+
+export class AzureDeveloperCLICredential implements Credential {
+  readonly name = 'AzureDeveloperCLICredential' as const;
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    if (request.scopes.length === 0) {
+      throw new CredentialUnavailableError('at least one scope must be specified');
+    }
+    validateDevToolRequest(this.name, request, ctx, { oneScope: false });
+    const args = ['auth', 'token', ...(ctx.profile === 'go' ? ['-o', 'json'] : ['--output', 'json']), '--no-prompt'];
+    for (const s of request.scopes) args.push('--scope', s);
+    if (request.tenantId) args.push('--tenant-id', request.tenantId);
+    if (request.claims) args.push('--claims', Buffer.from(request.claims).toString('base64'));
+    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    ctx.trace.config({
+      variables: [
+        { name: 'AZD_CONFIG_DIR', set: Boolean(ctx.env.AZD_CONFIG_DIR), value: ctx.env.AZD_CONFIG_DIR },
+        { name: 'AZD_DEBUG', set: Boolean(ctx.env.AZD_DEBUG), value: ctx.env.AZD_DEBUG, note: ctx.env.AZD_DEBUG ? 'azd waits for a debugger prompt unless --no-prompt (passed)' : undefined },
+      ],
+      settings: { timeoutMs },
+    });
+    const r = await ctx.proc.run({
+      command: ctx.options.executables?.azd ?? 'azd',
+      args,
+      env: { ...ctx.env },
+      cwd: devToolCwd(),
+      timeoutMs,
+      signal: ctx.signal,
+      hideStdout: true,
+      classify: (res) => classifyAzd(res),
+    });
+    const cls = classifyAzd(r);
+    if (cls !== 'ok') {
+      throw devToolFailure(
+        this.name,
+        'azd',
+        cls,
+        r,
+        ctx,
+        {
+          notInstalled: {
+            go: 'Azure Developer CLI not found on path',
+            js: "Azure Developer CLI couldn't be found. To mitigate this issue, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.",
+          },
+          notLoggedIn: {
+            go: 'please run "azd auth login" from a command prompt to authenticate before using this credential',
+            js: "Please run 'azd auth login' from a command prompt to authenticate before using this credential.",
+          },
+        },
+        timeoutMs,
+      );
+    }
+    const j = parseToolJson('azd', r, ctx);
+    const token = j.token;
+    if (typeof token !== 'string' || !token) throw badField('Azure Developer CLI', 'token', token, ctx);
+    ctx.trace.addSecret?.(token);
+    const exp = parseToolExpiry(j.expiresOn);
+    if (exp === undefined) throw badField('Azure Developer CLI', 'expiresOn', j.expiresOn, ctx);
+    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: 'Bearer' };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * AzurePowerShellCredential: `pwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand <script>` where the
+ * script imports Az.Accounts (>= 2.2.0) and prints `{Token, ExpiresOn}` from Get-AzAccessToken (with -AsSecureString
+ * for 2.17 <= Az.Accounts < 5, converted back inside the script). Resource and tenant are validated before they are
+ * placed in the script, so the script never carries user-controlled syntax.
+ */
+import { SecretValue } from '../secret';
+import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { classifyPwsh, parseToolExpiry, scopeToResource } from '../process/classify';
+import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
+
+export function powerShellScript(resource: string, tenantId: string | undefined): string {
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    "$m = Import-Module Az.Accounts -MinimumVersion 2.2.0 -PassThru -ErrorAction SilentlyContinue",
+    "if (-not $m) { Write-Output 'NoAzAccountModule'; exit }",
+    `$params = @{ ResourceUrl = '${resource}'; WarningAction = 'Ignore' }`,
+    tenantId ? `$params['TenantId'] = '${tenantId}'` : '',
+    "if ($m.Version -ge [version]'2.17.0' -and $m.Version -lt [version]'5.0.0') { $params['AsSecureString'] = $true }",
+    '$token = Get-AzAccessToken @params',
+    '$t = $token.Token',
+    "if ($t -is [System.Security.SecureString]) { $t = [System.Net.NetworkCredential]::new('', $t).Password }",
+    '[pscustomobject]@{ Token = $t; ExpiresOn = $token.ExpiresOn.ToUnixTimeSeconds() } | ConvertTo-Json -Compress',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export class AzurePowerShellCredential implements Credential {
+  readonly name = 'AzurePowerShellCredential' as const;
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    validateDevToolRequest(this.name, request, ctx, { oneScope: true });
+    const resource = scopeToResource(request.scopes[0]!);
+    const script = powerShellScript(resource, request.tenantId);
+    const encoded = Buffer.from(script, 'utf16le').toString('base64');
+    const command = ctx.options.executables?.pwsh ?? (process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
+    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    ctx.trace.note('debug', 'PowerShell script (sent with -EncodedCommand)', { script });
+    const r = await ctx.proc.run({
+      command,
+      args: ['-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', encoded],
+      env: { ...ctx.env },
+      cwd: devToolCwd(),
+      timeoutMs,
+      signal: ctx.signal,
+      hideStdout: true,
+      classify: (res) => classifyPwsh(res),
+    });
+    const cls = classifyPwsh(r);
+    if (cls !== 'ok') {
+      throw devToolFailure(
+        this.name,
+        'pwsh',
+        cls,
+        r,
+        ctx,
+        {
+          notInstalled: { go: 'PowerShell (pwsh) not found on path', js: 'Failed to acquire token using PowerShell: PowerShell (pwsh) is not installed or not on PATH.' },
+          notLoggedIn: { go: 'Please run "Connect-AzAccount" to set up an account', js: "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential." },
+        },
+        timeoutMs,
+      );
+    }
+    const j = parseToolJson('pwsh', r, ctx);
+    const token = j.Token;
+    if (typeof token !== 'string' || !token) throw badField('Azure PowerShell', 'Token', token, ctx);
+    ctx.trace.addSecret?.(token);
+    const exp = parseToolExpiry(j.ExpiresOn);
+    if (exp === undefined) throw badField('Azure PowerShell', 'ExpiresOn', j.ExpiresOn, ctx);
+    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: 'Bearer' };
+  }
+}

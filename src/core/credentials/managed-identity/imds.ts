@@ -1,0 +1,119 @@
+/**
+ * IMDS (VMs, scale sets, AKS nodes): the DefaultAzureCredential probe (1 s, no Metadata header, no query; any HTTP
+ * response means "available" except Docker Desktop's 403 "unreachable"), then the token request with the retries the
+ * IMDS guidance asks for (404, 410, 429, 5xx; backoff and Retry-After; bounded in total time).
+ */
+import type { HttpResponse, RetryPolicy } from '../../http/types';
+import { isHttpRequestError } from '../../http/client';
+import type { AccessTokenResult, StepContext } from '../types';
+import { describeIdentity, errorText, miError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
+
+export const IMDS_DEFAULT = 'http://169.254.169.254';
+export const IMDS_PATH = '/metadata/identity/oauth2/token';
+export const IMDS_API_VERSION = '2018-02-01';
+const IMDS_STATUS = [404, 410, 429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511];
+
+export function imdsBase(ctx: StepContext): { base: string; from: string } {
+  if (ctx.options.imdsEndpoint) return { base: ctx.options.imdsEndpoint.replace(/\/+$/, ''), from: 'option imdsEndpoint' };
+  const pod = ctx.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+  if (pod) return { base: pod.replace(/\/+$/, ''), from: 'AZURE_POD_IDENTITY_AUTHORITY_HOST' };
+  return { base: IMDS_DEFAULT, from: 'default' };
+}
+
+/** IMDS retry policy per SDK (Go: 5 retries from 2 s; JS: 5 retries from 800 ms; others like JS). */
+export function imdsRetry(ctx: StepContext): RetryPolicy {
+  const go = ctx.profile === 'go';
+  return { maxRetries: 5, statusCodes: IMDS_STATUS, baseDelayMs: go ? 2000 : 800, maxDelayMs: 60_000, maxTotalMs: totalBudget(ctx), retryNetworkErrors: true };
+}
+
+/** How long the SDK would keep retrying a 404 (sum of its backoff delays). */
+export function imdsRetrySpanSeconds(ctx: StepContext): number {
+  const p = imdsRetry(ctx);
+  let total = 0;
+  for (let i = 1; i <= p.maxRetries; i++) total += Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (i - 1));
+  return Math.round(total / 100) / 10;
+}
+
+async function probe(ctx: StepContext, base: string): Promise<void> {
+  const timeoutMs = ctx.options.imdsProbeTimeoutMs ?? 1000;
+  ctx.trace.note('info', `probing IMDS (DefaultAzureCredential only): GET without Metadata header, ${timeoutMs} ms limit, no retries`);
+  let r: HttpResponse;
+  try {
+    r = await ctx.http.send({ method: 'GET', url: `${base}${IMDS_PATH}`, headers: { Accept: 'application/json' }, timeoutMs, signal: ctx.signal });
+  } catch (e) {
+    if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
+    const timedOut = isHttpRequestError(e) && e.kind === 'timeout';
+    const msg =
+      ctx.profile === 'go'
+        ? timedOut
+          ? 'managed identity timed out. See https://aka.ms/azsdk/go/identity/troubleshoot#dac for more information'
+          : `failed to reach the IMDS endpoint: ${(e as Error).message}`
+        : ctx.profile === 'js'
+          ? `ManagedIdentityCredential: Attempted to use the IMDS endpoint, but it is not available. (${(e as Error).message})`
+          : `ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint. (${(e as Error).message})`;
+    throw miError(ctx, 'unavailable', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`, {
+      kind: timedOut ? 'timeout' : 'network',
+    });
+  }
+  if (r.status === 403 && /unreachable/i.test(r.bodyText)) {
+    throw miError(ctx, 'unavailable', 'ManagedIdentityCredential: the IMDS address answered 403 "unreachable" (Docker Desktop answers this for 169.254.169.254): no managed identity here', {
+      httpStatus: 403,
+    });
+  }
+  ctx.trace.note('info', `IMDS probe answered HTTP ${r.status}: the endpoint exists, requesting a token`);
+}
+
+export async function imdsToken(ctx: StepContext, resource: string, id: UserAssigned | undefined): Promise<AccessTokenResult> {
+  const { base, from } = imdsBase(ctx);
+  ctx.trace.config({ endpoints: [{ name: `IMDS (${from})`, url: `${base}${IMDS_PATH}` }] });
+  const doProbe = ctx.inChain && ctx.imdsProbe !== false && !(ctx.profile === 'js' && ctx.env.AZURE_POD_IDENTITY_AUTHORITY_HOST);
+  if (doProbe) await probe(ctx, base);
+  const url = withQuery(`${base}${IMDS_PATH}`, {
+    'api-version': IMDS_API_VERSION,
+    resource,
+    client_id: id?.kind === 'clientId' ? id.value : undefined,
+    object_id: id?.kind === 'objectId' ? id.value : undefined,
+    msi_res_id: id?.kind === 'resourceId' ? id.value : undefined,
+  });
+  const diagnose = ctx.mode === 'diagnose';
+  const policy = imdsRetry(ctx);
+  // Diagnose mode reports a 404 at once (the identity may still be appearing) and says how long the SDK would wait.
+  const retry = diagnose ? { ...policy, statusCodes: policy.statusCodes.filter((s) => s !== 404 && s !== 410) } : policy;
+  let r: HttpResponse;
+  try {
+    r = await ctx.http.send({ method: 'GET', url, headers: { Metadata: 'true' }, timeoutMs: 60_000, signal: ctx.signal, retry });
+  } catch (e) {
+    if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
+    throw miError(ctx, 'unavailable', `ManagedIdentityCredential: Network unreachable. Message: ${(e as Error).message}`, { kind: isHttpRequestError(e) && e.kind === 'timeout' ? 'timeout' : 'network' });
+  }
+  if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
+  const { text, codes, oauthError } = errorText(r);
+  if ((r.status === 404 || r.status === 410) && diagnose) {
+    throw miError(
+      ctx,
+      'unavailable',
+      `identity not available yet: IMDS answered ${r.status} (${text}); the SDK would keep retrying for about ${imdsRetrySpanSeconds(ctx)} s before giving up`,
+      { httpStatus: r.status },
+    );
+  }
+  if (r.status === 400) {
+    if (id) {
+      throw miError(ctx, 'go-failed', `the requested identity isn't assigned to this resource: IMDS answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`, {
+        httpStatus: 400,
+        errorCodes: codes,
+        oauthError,
+      });
+    }
+    const multiple = /multiple user assigned identities/i.test(text);
+    throw miError(
+      ctx,
+      'unavailable',
+      multiple
+        ? `failed to authenticate a system assigned identity: ${text} — set AZURE_CLIENT_ID (or the managed-identity client id option) to the one to use`
+        : `failed to authenticate a system assigned identity. The endpoint responded with ${text}`,
+      { httpStatus: 400, errorCodes: codes, oauthError },
+    );
+  }
+  const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  throw miError(ctx, 'failed', `IMDS answered HTTP ${r.status}${after}: ${text}`, { httpStatus: r.status, errorCodes: codes, oauthError, kind: codes.length ? 'aadsts' : 'http' });
+}

@@ -1,0 +1,147 @@
+/**
+ * ManagedIdentityCredential, implemented by the engine (msal-node keeps the detected source and its tokens in static
+ * state, which a debugger that re-runs with changed settings cannot use). Source detection in msal-node's order:
+ * Service Fabric → App Service → Azure ML → Cloud Shell → Azure Arc → IMDS.
+ */
+import type { HttpResponse } from '../../http/types';
+import { isHttpRequestError } from '../../http/client';
+import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from '../types';
+import {
+  defaultSourceRetry,
+  describeIdentity,
+  errorText,
+  miError,
+  requestedIdentity,
+  scopeToMiResource,
+  tokenFromResponse,
+  withQuery,
+  type MiSource,
+  type UserAssigned,
+} from './common';
+import { imdsToken } from './imds';
+import { ARC_DEFAULT_ENDPOINT, arcKeyDirectory, arcToken, himdsExists } from './arc';
+
+export { imdsRetrySpanSeconds, IMDS_DEFAULT } from './imds';
+export type { MiSource } from './common';
+
+const MI_VARIABLES = [
+  'IDENTITY_ENDPOINT',
+  'IDENTITY_HEADER',
+  'IDENTITY_SERVER_THUMBPRINT',
+  'IMDS_ENDPOINT',
+  'MSI_ENDPOINT',
+  'MSI_SECRET',
+  'DEFAULT_IDENTITY_CLIENT_ID',
+  'AZURE_POD_IDENTITY_AUTHORITY_HOST',
+  'AZURE_CLIENT_ID',
+];
+
+/** Which hosting source the environment describes, and why. */
+export function detectSource(env: Readonly<Record<string, string | undefined>>, arcAgentPresent: boolean = himdsExists()): { source: MiSource; reason: string } {
+  if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER && env.IDENTITY_SERVER_THUMBPRINT)
+    return { source: 'ServiceFabric', reason: 'IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT are set' };
+  if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER) return { source: 'AppService', reason: 'IDENTITY_ENDPOINT and IDENTITY_HEADER are set' };
+  if (env.MSI_ENDPOINT && env.MSI_SECRET) return { source: 'MachineLearning', reason: 'MSI_ENDPOINT and MSI_SECRET are set' };
+  if (env.MSI_ENDPOINT) return { source: 'CloudShell', reason: 'MSI_ENDPOINT is set (without MSI_SECRET)' };
+  if (env.IDENTITY_ENDPOINT && env.IMDS_ENDPOINT) return { source: 'AzureArc', reason: 'IDENTITY_ENDPOINT and IMDS_ENDPOINT are set' };
+  if (arcAgentPresent) return { source: 'AzureArc', reason: 'the Azure Connected Machine agent (himds) is installed' };
+  return { source: 'Imds', reason: 'no other source is configured: IMDS (Azure VM, scale set, AKS node…)' };
+}
+
+async function send(ctx: StepContext, source: MiSource, req: Parameters<StepContext['http']['send']>[0]): Promise<HttpResponse> {
+  try {
+    return await ctx.http.send({ signal: ctx.signal, timeoutMs: 30_000, retry: defaultSourceRetry(ctx), ...req });
+  } catch (e) {
+    if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
+    throw miError(ctx, 'unavailable', `ManagedIdentityCredential: Network unreachable. Message: ${source} endpoint: ${(e as Error).message}`, {
+      kind: isHttpRequestError(e) && e.kind === 'timeout' ? 'timeout' : 'network',
+    });
+  }
+}
+
+function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAssigned | undefined): AccessTokenResult {
+  if (r.status === 200) return tokenFromResponse(ctx, r, source);
+  const { text, codes, oauthError } = errorText(r);
+  const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  if (r.status === 400 && id) {
+    throw miError(ctx, 'go-failed', `the requested identity isn't assigned to this resource: ${source} answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`, {
+      httpStatus: 400,
+      errorCodes: codes,
+      oauthError,
+    });
+  }
+  throw miError(ctx, 'failed', `${source} answered HTTP ${r.status}${after}: ${text}`, { httpStatus: r.status, errorCodes: codes, oauthError });
+}
+
+export class ManagedIdentityCredential implements Credential {
+  readonly name = 'ManagedIdentityCredential' as const;
+
+  async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
+    const env = ctx.env;
+    ctx.trace.config({
+      variables: MI_VARIABLES.map((name) => ({ name, set: Boolean(env[name]), value: env[name] })),
+      settings: {
+        managedIdentityClientId: ctx.options.managedIdentityClientId ?? null,
+        managedIdentityObjectId: ctx.options.managedIdentityObjectId ?? null,
+        managedIdentityResourceId: ctx.options.managedIdentityResourceId ?? null,
+      },
+    });
+    const resource = scopeToMiResource(request.scopes);
+    const idOrConflict = requestedIdentity(ctx);
+    if (idOrConflict && 'conflict' in idOrConflict) throw new CredentialUnavailableError(`ManagedIdentityCredential: ${idOrConflict.conflict}`);
+    const id = idOrConflict;
+    const { source, reason } = detectSource(env);
+    ctx.trace.note('info', `managed-identity source: ${source} (${reason}); asking for the ${describeIdentity(id)}${id ? ` from ${id.from}` : ''}`);
+    if (request.tenantId) ctx.trace.note('debug', 'managed identity ignores the tenant: the token comes from the identity\'s own tenant');
+
+    switch (source) {
+      case 'Imds':
+        return imdsToken(ctx, resource, id);
+      case 'AppService': {
+        const url = withQuery(env.IDENTITY_ENDPOINT!, {
+          'api-version': '2019-08-01',
+          resource,
+          client_id: id?.kind === 'clientId' ? id.value : undefined,
+          object_id: id?.kind === 'objectId' ? id.value : undefined,
+          mi_res_id: id?.kind === 'resourceId' ? id.value : undefined,
+        });
+        ctx.trace.config({ endpoints: [{ name: 'App Service (IDENTITY_ENDPOINT)', url: env.IDENTITY_ENDPOINT! }] });
+        return answer(ctx, source, await send(ctx, source, { method: 'GET', url, headers: { 'X-IDENTITY-HEADER': env.IDENTITY_HEADER! } }), id);
+      }
+      case 'CloudShell': {
+        if (id) {
+          throw miError(
+            ctx,
+            'unavailable',
+            `Specifying a user-assigned managed identity is not supported for CloudShell at runtime. When using Managed Identity in CloudShell, omit the clientId, resourceId and objectId (got ${describeIdentity(id)} from ${id.from}).`,
+          );
+        }
+        ctx.trace.config({ endpoints: [{ name: 'Cloud Shell (MSI_ENDPOINT)', url: env.MSI_ENDPOINT! }] });
+        return answer(ctx, source, await send(ctx, source, { method: 'POST', url: env.MSI_ENDPOINT!, headers: { Metadata: 'true' }, body: new URLSearchParams({ resource }) }), id);
+      }
+      case 'MachineLearning': {
+        if (id && id.kind !== 'clientId') {
+          throw miError(ctx, 'unavailable', `Azure Machine Learning selects user-assigned identities by client id only (got ${id.kind} from ${id.from})`);
+        }
+        const clientid = id?.value ?? env.DEFAULT_IDENTITY_CLIENT_ID;
+        const url = withQuery(env.MSI_ENDPOINT!, { 'api-version': '2017-09-01', resource, clientid });
+        ctx.trace.config({ endpoints: [{ name: 'Azure ML (MSI_ENDPOINT)', url: env.MSI_ENDPOINT! }] });
+        return answer(ctx, source, await send(ctx, source, { method: 'GET', url, headers: { Metadata: 'true', secret: env.MSI_SECRET! } }), id);
+      }
+      case 'ServiceFabric': {
+        if (id) {
+          throw miError(ctx, 'unavailable', `Service Fabric doesn't support selecting a user-assigned identity at runtime; configure it in the cluster (got ${describeIdentity(id)} from ${id.from})`);
+        }
+        const url = withQuery(env.IDENTITY_ENDPOINT!, { 'api-version': '2019-07-01-preview', resource });
+        ctx.trace.config({ endpoints: [{ name: 'Service Fabric (IDENTITY_ENDPOINT)', url: env.IDENTITY_ENDPOINT! }] });
+        if (url.startsWith('https:')) ctx.trace.note('info', `Service Fabric presents a cluster certificate (thumbprint ${env.IDENTITY_SERVER_THUMBPRINT}); the engine validates it against the trusted CAs`);
+        return answer(ctx, source, await send(ctx, source, { method: 'GET', url, headers: { secret: env.IDENTITY_HEADER!, Accept: 'application/json' } }), id);
+      }
+      case 'AzureArc': {
+        const endpoint = env.IDENTITY_ENDPOINT ?? ARC_DEFAULT_ENDPOINT;
+        ctx.trace.config({ endpoints: [{ name: 'Azure Arc (IDENTITY_ENDPOINT)', url: endpoint }], settings: { keyDirectory: arcKeyDirectory(ctx) } });
+        return arcToken(ctx, endpoint, resource, id);
+      }
+    }
+  }
+}
