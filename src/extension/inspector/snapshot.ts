@@ -130,14 +130,19 @@ function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
     });
 }
 
-/** Rows from explainClaims(): accepts an array of rows or an object with a `claims` array. */
-export function claimRows(explained: unknown, payload: Record<string, unknown> | undefined): ClaimRow[] {
+/**
+ * Rows from explainClaims(): accepts an array of rows or an object with a `claims` array. Rows carry a `location`
+ * ('header' | 'payload'); `location` picks which of the two tables is built (rows without one count as payload).
+ */
+export function claimRows(explained: unknown, payload: Record<string, unknown> | undefined, location: 'header' | 'payload' = 'payload'): ClaimRow[] {
   const arr = Array.isArray(explained) ? explained : Array.isArray(obj(explained)?.claims) ? (obj(explained)!.claims as unknown[]) : undefined;
   if (!arr) return plainRows(payload);
   const rows: ClaimRow[] = [];
-  for (const r of arr.slice(0, MAX_CLAIMS)) {
+  for (const r of arr) {
+    if (rows.length >= MAX_CLAIMS) break;
     const o = obj(r);
     if (!o || typeof o.name !== 'string') continue;
+    if ((o.location === 'header' ? 'header' : 'payload') !== location) continue;
     const raw = o.value !== undefined ? o.value : payload?.[o.name];
     const v = displayText(raw);
     const meaning = text(o.meaning);
@@ -233,6 +238,8 @@ export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | u
   }
   const header = obj(d.header);
   detail.header = plainRows(header);
+  const explainedHeader = Array.isArray(analysis?.claims) ? claimRows(analysis?.claims, header, 'header') : [];
+  if (explainedHeader.length) detail.header = explainedHeader;
   if (d.kind === 'jwe' || d.kind === 'opaque') {
     detail.kind = d.kind;
     detail.notice = text(d.reason) || (d.kind === 'jwe' ? 'This token is encrypted (JWE).' : 'This token is opaque.');

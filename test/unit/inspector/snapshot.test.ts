@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeToken, explainText, useAadstsCatalog } from '../../../src/core/index';
+import { decodeToken, explainClaims, explainText, useAadstsCatalog, validateToken } from '../../../src/core/index';
 import {
   buildSnapshot,
   claimRows,
@@ -66,6 +66,12 @@ describe('inspector snapshot builder', () => {
     };
     const raw = makeJwt(armPayload(hostile));
     const t = tokenInfo(raw);
+    // Through the real claims catalog too: interpretations may quote values, still as text.
+    const explained = buildSnapshot({ store: storeWith([t]), analyses: new Map([[t.id, analysisOf(raw, explainClaims(decodeToken(raw), { now: NOW }))]]) });
+    const named = explained.detail!.claims.find((r) => r.name === 'name');
+    assert.equal(named?.value, hostile.name);
+    assert.equal(explained.detail!.claims.find((r) => r.name === 'huge')?.truncated, true);
+    for (const r of explained.detail!.claims) assert.ok(r.interpretation.length <= 2001 && r.meaning.length <= 2001);
     const snap = buildSnapshot({ store: storeWith([t]), analyses: new Map([[t.id, analysisOf(raw)]]) });
     const rows = new Map(snap.detail!.claims.map((r) => [r.name, r]));
     assert.equal(rows.get('name')?.value, hostile.name);
@@ -109,6 +115,30 @@ describe('inspector snapshot builder', () => {
     assert.equal(rows[1].known, false);
     // Also accepts { claims: [...] }.
     assert.equal(claimRows({ claims: explained }, undefined).length, 2);
+  });
+
+  it('splits the real explainClaims output into the header and claims tables, with meanings', () => {
+    const raw = makeJwt(armPayload({ made_up_claim: 1 }));
+    const decoded = decodeToken(raw);
+    const t = tokenInfo(raw);
+    const explained = explainClaims(decoded, { now: NOW });
+    const detail = tokenDetail(t, { decoded, claims: explained });
+    assert.deepEqual(detail.header.map((r) => r.name), ['alg', 'typ', 'kid']);
+    assert.ok(detail.header.every((r) => r.meaning.length > 0), 'header fields have meanings');
+    assert.ok(!detail.claims.some((r) => r.name === 'alg'), 'header fields are not repeated as claims');
+    const aud = detail.claims.find((r) => r.name === 'aud');
+    assert.ok(aud && aud.known && aud.meaning.length > 0);
+    assert.match(aud.interpretation, /Resource Manager/);
+    assert.equal(detail.claims.find((r) => r.name === 'made_up_claim')?.known, false);
+  });
+
+  it('maps the real validateToken verdicts (signature skipped offline)', async () => {
+    const raw = makeJwt(armPayload({ exp: Date.now() / 1000 + 600, iat: Date.now() / 1000 - 60, nbf: Date.now() / 1000 - 60 }));
+    const v = verdicts(await validateToken(decodeToken(raw), { expectedScope: 'https://management.azure.com/.default', now: Date.now() }));
+    const byCheck = new Map(v.map((x) => [x.check, x.status]));
+    assert.equal(byCheck.get('audience'), 'pass');
+    assert.equal(byCheck.get('time'), 'pass');
+    assert.ok(['skip', 'warn'].includes(byCheck.get('signature') ?? ''), `signature: ${byCheck.get('signature')}`);
   });
 
   it('normalises validation verdicts of several shapes and ignores junk', () => {

@@ -1,0 +1,114 @@
+/* global document */
+// End to end, as a person would, in a real VS Code (code-server) and Chromium: "Azure Auth: Decode Token" from the
+// palette with a pasted JWT opens the Token Inspector, which shows the decoded claims (hostile ones as text), a
+// countdown that changes by itself, and the raw token only after Reveal; then "Azure Auth: Explain Error" shows the
+// AADSTS explanation. Screenshots go to test-results/. Loopback only; the extension loads unpackaged (?payload=).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ensureResults, haveToolchain, launchBrowser, root, startCodeServer } from './harness.mjs';
+
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const now = Math.floor(Date.now() / 1000);
+const HOSTILE = '<img src=x onerror="document.title=\'xss\'">';
+const JWT = [
+  b64({ alg: 'RS256', typ: 'JWT', kid: 'e2e' }),
+  b64({
+    aud: 'https://management.azure.com',
+    iss: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 3600,
+    tid: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    appid: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+    scp: 'user_impersonation',
+    name: HOSTILE,
+    ver: '1.0',
+  }),
+  Buffer.from('e2e-signature-not-verified-here').toString('base64url'),
+].join('.');
+
+const skip = (!haveToolchain() && 'code-server/Chromium missing') || (!existsSync(path.join(root, 'dist/webview/main.js')) && 'dist/webview is not built (node esbuild.mjs)');
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20000 });
+  await page.keyboard.press('Enter');
+}
+
+async function answerInputBox(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+function inspector(page) {
+  return page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
+}
+
+test('Token Inspector in code-server: decoded claims, live countdown, reveal, AADSTS explanation', { skip, timeout: 240000 }, async () => {
+  const server = await startCodeServer();
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const results = ensureResults();
+  try {
+    // Decode Token looks at the clipboard first; without the permission, the web workbench shows a clipboard error
+    // instead of going on to the input box.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(root)]]));
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.txt' }).waitFor({ timeout: 60000 });
+
+    await runCommand(page, 'Azure Auth: Decode Token');
+    await answerInputBox(page, `Bearer ${JWT}`);
+
+    const view = inspector(page);
+    const aud = view.locator('#claims tr[data-claim="aud"] .value');
+    await aud.waitFor({ timeout: 30000 });
+    assert.equal(await aud.textContent(), 'https://management.azure.com');
+    assert.equal(await view.locator('#claims tr[data-claim="name"] .value').textContent(), HOSTILE);
+    assert.equal(await view.locator('#claims tr[data-claim="name"] img').count(), 0, 'the hostile claim did not become markup');
+    assert.notEqual(await page.title(), 'xss');
+
+    // The countdown changes by itself.
+    const countdown = view.locator('#countdown');
+    const first = await countdown.textContent();
+    assert.match(first, /left$/);
+    let second = first;
+    for (let i = 0; i < 40 && second === first; i++) {
+      await page.waitForTimeout(250);
+      second = await countdown.textContent();
+    }
+    assert.notEqual(second, first, 'the countdown did not change');
+    await page.screenshot({ path: path.join(results, 'inspector-claims.png') });
+
+    // Masked until Reveal.
+    const rawEl = view.locator('#raw-token');
+    assert.equal(await rawEl.getAttribute('data-masked'), 'true');
+    assert.ok(!(await rawEl.textContent()).includes(JWT.split('.')[1]));
+    await view.locator('#reveal').click();
+    await view.locator('#raw-token[data-masked="false"]').waitFor({ timeout: 15000 });
+    assert.equal(await view.locator('#raw-token').textContent(), JWT);
+    await view.locator('#reveal').click();
+    await view.locator('#raw-token[data-masked="true"]').waitFor();
+
+    // A failure shows the AADSTS explanation.
+    await runCommand(page, 'Azure Auth: Explain Error');
+    await answerInputBox(page, "AADSTS700016: Application with identifier '11111111-2222-3333-4444-555555555555' was not found in the directory 'contoso'.");
+    const article = view.locator('#aadsts-explanation article[data-code="700016"]');
+    await article.waitFor({ timeout: 30000 });
+    assert.ok((await article.locator('.meaning').textContent()).length > 0);
+    assert.equal(await view.locator('#docs-700016').count(), 1);
+    await page.screenshot({ path: path.join(results, 'inspector-aadsts.png') });
+  } catch (e) {
+    await page.screenshot({ path: path.join(results, 'inspector-failure.png') }).catch(() => undefined);
+    throw e;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
