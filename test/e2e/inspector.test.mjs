@@ -1,4 +1,3 @@
-/* global document */
 // End to end, as a person would, in a real VS Code (code-server) and Chromium: "Azure Auth: Decode Token" from the
 // palette with a pasted JWT opens the Token Inspector, which shows the decoded claims (hostile ones as text), a
 // countdown that changes by itself, and the raw token only after Reveal; then "Azure Auth: Explain Error" shows the
