@@ -1,11 +1,80 @@
-import { EXIT_USAGE, type CliCommand } from '../io';
+/** `azauth discover`: the tenant's OpenID Connect metadata and signing keys, fetched and checked (traced). */
+import { readFile } from 'node:fs/promises';
+import { formatEvent, runDiscovery, type TraceEvent } from '../../core/index';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand } from '../io';
 
-// Placeholder until issue #3 lands: it says so and does nothing else.
+const USAGE = `azauth discover --tenant T [--authority-host H] [--ca FILE] [--verbose] [--json]
+
+Fetches <authority>/<tenant>/v2.0/.well-known/openid-configuration and its JWKS, checks that the endpoints stay on the
+authority host, and prints the issuer, the endpoints and the signing keys.
+
+Options:
+  --tenant T            tenant id, domain (contoso.onmicrosoft.com), organizations or common (required)
+  --authority-host H    https URL, or public / china / usgov (default AZURE_AUTHORITY_HOST, else public cloud)
+  --ca FILE             extra CA certificate(s) to trust (PEM)
+  --verbose             print every trace event
+  --json                one JSON object { result, discovery }
+
+Examples:
+  azauth discover --tenant contoso.onmicrosoft.com
+  azauth discover --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 --authority-host usgov --json
+
+Exit codes: 0 discovered, 1 discovery failed (unknown tenant, network, not JSON), 2 bad usage or input.`;
+
 export const command: CliCommand = {
-  summary: '(not built yet — arrives with issue #3)',
-  usage: 'azauth discover: not built yet (issue #3).',
-  async run(_argv, io) {
-    io.stderr.write('azauth discover is not built yet (issue #3).\n');
-    return EXIT_USAGE;
+  summary: "fetch and check a tenant's OpenID Connect metadata and signing keys",
+  usage: USAGE,
+  async run(argv, io) {
+    const { values: v } = parse(argv, {
+      tenant: { type: 'string' },
+      'authority-host': { type: 'string' },
+      ca: { type: 'string' },
+      verbose: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (!v.tenant) throw new UsageError('--tenant is required');
+    let ca: string | undefined;
+    if (v.ca) {
+      try {
+        ca = await readFile(v.ca, 'utf8');
+      } catch (e) {
+        throw new UsageError(`--ca ${v.ca}: ${(e as Error).message}`);
+      }
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${v.ca} contains no PEM certificate.`);
+    }
+    const sink = {
+      emit(e: TraceEvent) {
+        if (v.verbose && !v.json) for (const line of formatEvent(e)) io.stderr.write(`${paint(io, 'gray', line)}\n`);
+      },
+    };
+    const run = await runDiscovery({ tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options: { authorityHost: v['authority-host'], ca } });
+    const r = run.result;
+    const code = r.outcome === 'success' ? EXIT_OK : r.error?.kind === 'config' ? EXIT_USAGE : EXIT_AUTH_FAILED;
+    if (v.json) {
+      const d = run.discovery;
+      writeJson(io, { result: r, discovery: d ? { ...d, authorityMetadata: undefined } : null });
+      return code;
+    }
+    const d = run.discovery;
+    if (!d) {
+      io.stdout.write(`${paint(io, 'red', 'FAILED')} discovery for ${v.tenant}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n  ${r.message}\n`);
+      if (r.errorCodes.length) io.stdout.write(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})\n`);
+      return code;
+    }
+    const row = (k: string, val: string | undefined | null) => io.stdout.write(`  ${k.padEnd(24)} ${val ?? paint(io, 'dim', '(none)')}\n`);
+    io.stdout.write(`${paint(io, 'green', 'OK')} ${d.openIdConfigurationUrl}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n`);
+    row('issuer', d.issuer);
+    row('tenant id (from issuer)', d.issuerTenantId);
+    row('token endpoint', d.tokenEndpoint);
+    row('authorize endpoint', d.authorizationEndpoint);
+    row('device code endpoint', d.deviceAuthorizationEndpoint);
+    row('end session endpoint', d.endSessionEndpoint);
+    row('jwks uri', d.jwksUri);
+    row('cloud instance', d.cloudInstanceName);
+    row('region scope', d.tenantRegionScope);
+    io.stdout.write(`  signing keys (${d.keys.length}):\n`);
+    for (const k of d.keys) io.stdout.write(`    kid ${k.kid ?? '?'}  ${k.kty ?? '?'}${k.alg ? `/${k.alg}` : ''}  use ${k.use ?? '-'}  x5c ${k.x5cCount}\n`);
+    for (const w of d.warnings) io.stdout.write(`  ${paint(io, 'yellow', 'warning:')} ${w}\n`);
+    return code;
   },
 };

@@ -1,11 +1,293 @@
-import { EXIT_USAGE, type CliCommand } from '../io';
+/**
+ * `azauth token`: runs one credential — an explicit Entra flow or a chain member on its own — and prints the traced
+ * result. Secrets come only from environment variables, files or an interactive prompt, never from argv.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import {
+  acquireToken,
+  CHAIN_CREDENTIALS,
+  EXPLICIT_FLOWS,
+  formatEvent,
+  resolveCredentialName,
+  SecretValue,
+  type ChainProfile,
+  type DeviceCodeInfo,
+  type EngineOptions,
+  type FlowRequest,
+  type TraceEvent,
+} from '../../core/index';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
 
-// Placeholder until issue #3 lands: it says so and does nothing else.
+const USAGE = `azauth token --credential NAME [options]
+
+Runs one credential and shows every request it made (secrets redacted).
+
+Credentials (any case; short names in brackets):
+  ${EXPLICIT_FLOWS.join(', ')}
+  ${CHAIN_CREDENTIALS.join(', ')}
+  [secret, certificate, assertion, device-code, interactive, username-password, obo, refresh-token,
+   environment, workload-identity, managed-identity, az, azd, pwsh]
+
+Options:
+  --credential NAME               the credential to run (required)
+  --scope S                       scope to request (default https://management.azure.com/.default)
+  --tenant T                      tenant (service principals fall back to AZURE_TENANT_ID)
+  --client-id C                   application (client) id (service principals fall back to AZURE_CLIENT_ID)
+  --client-secret-env VAR         read the client secret from environment variable VAR
+  --certificate FILE              PEM (key + certificate[s]) or PKCS#12 (.pfx) file
+  --certificate-password-env VAR  read the certificate password from VAR
+  --send-certificate-chain        send the x5c header (subject name / issuer authentication)
+  --username U                    user name for username-password
+  --password-env VAR              read the password from VAR
+  --assertion-file F              client assertion (JWT) file, re-read on every request
+  --refresh-token-env VAR         read the refresh token from VAR
+  --user-assertion-env VAR        read the on-behalf-of user assertion from VAR
+  --authority-host H              https URL, or public / china / usgov (default AZURE_AUTHORITY_HOST, else public cloud)
+  --ca FILE                       extra CA certificate(s) to trust (PEM)
+  --profile go|js|python|dotnet   SDK semantics for messages and certificate handling (default go)
+  --no-browser                    interactive: print the sign-in URL instead of opening a browser
+  --timeout SECONDS               overall time limit
+  --show-token                    print the access token (it is a credential: handle with care)
+  --verbose                       print every trace event (requests and responses, redacted)
+  --json                          one JSON object shaped like a chain step
+
+When a secret the credential needs is not given and the terminal is interactive, azauth asks for it (no echo).
+Secrets on the command line (--client-secret, --password, …) are refused: they end up in shell history and ps.
+
+Examples:
+  AZURE_CLIENT_SECRET=… azauth token --credential secret --tenant contoso.onmicrosoft.com --client-id 1111… --client-secret-env AZURE_CLIENT_SECRET
+  azauth token --credential certificate --tenant T --client-id C --certificate ./sp.pem --send-certificate-chain
+  azauth token --credential device-code --scope https://graph.microsoft.com/.default
+  azauth token --credential environment --json
+
+Exit codes: 0 token acquired, 1 authentication failed or credential unavailable, 2 bad usage or input.`;
+
+const OPTIONS = {
+  credential: { type: 'string' },
+  scope: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret-env': { type: 'string' },
+  certificate: { type: 'string' },
+  'certificate-password-env': { type: 'string' },
+  'send-certificate-chain': { type: 'boolean' },
+  username: { type: 'string' },
+  'password-env': { type: 'string' },
+  'assertion-file': { type: 'string' },
+  'refresh-token-env': { type: 'string' },
+  'user-assertion-env': { type: 'string' },
+  'authority-host': { type: 'string' },
+  ca: { type: 'string' },
+  profile: { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  timeout: { type: 'string' },
+  'show-token': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Flags that would carry a secret on argv: refused with a pointer to the safe option. */
+const SECRET_FLAGS: Record<string, string> = {
+  '--client-secret': '--client-secret-env VAR',
+  '--secret': '--client-secret-env VAR',
+  '--password': '--password-env VAR',
+  '-p': '--password-env VAR',
+  '--certificate-password': '--certificate-password-env VAR',
+  '--refresh-token': '--refresh-token-env VAR',
+  '--user-assertion': '--user-assertion-env VAR',
+  '--assertion': '--assertion-file FILE',
+  '--access-token': '(nothing: azauth never takes tokens on the command line)',
+};
+
+export function refuseSecretFlags(argv: string[]): void {
+  for (const a of argv) {
+    const flag = a.split('=')[0]!;
+    const safe = SECRET_FLAGS[flag];
+    if (safe) throw new UsageError(`${flag} is not accepted: secrets are never read from the command line (shell history, ps). Use ${safe}.`);
+  }
+}
+
+function fromEnv(io: CliIo, variable: string | undefined, what: string): SecretValue | undefined {
+  if (variable === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`${what}: "${variable}" is not an environment variable name (give the NAME of the variable, not its value).`);
+  const v = io.env[variable];
+  if (v === undefined || v === '') throw new UsageError(`${what}: environment variable ${variable} is not set or empty.`);
+  return new SecretValue(v);
+}
+
+/** Reads a secret from the terminal without echo. Only when stdin is a TTY. */
+export async function promptSecret(io: CliIo, label: string): Promise<SecretValue | undefined> {
+  const stdin = io.stdin as NodeJS.ReadStream;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return undefined;
+  io.stderr.write(`${label}: `);
+  stdin.setRawMode(true);
+  stdin.resume();
+  try {
+    const value = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const onData = (chunk: Buffer | string) => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+            stdin.off('data', onData);
+            resolve(buf);
+            return;
+          }
+          if (ch === '\u0003') {
+            stdin.off('data', onData);
+            reject(new UsageError('cancelled'));
+            return;
+          }
+          if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
+          else buf += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+    return value ? new SecretValue(value) : undefined;
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    io.stderr.write('\n');
+  }
+}
+
+/** Opens a URL in the system browser with execFile (no shell). */
+export function openSystemBrowser(url: string): Promise<void> {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 10_000 }, () => resolve());
+  });
+}
+
+function parseProfile(v: string | undefined): ChainProfile {
+  if (v === undefined) return 'go';
+  if (v === 'go' || v === 'js' || v === 'python' || v === 'dotnet') return v;
+  throw new UsageError(`--profile must be go, js, python or dotnet (got "${v}")`);
+}
+
+async function readCa(path: string | undefined): Promise<string | undefined> {
+  if (!path) return undefined;
+  try {
+    const pem = await readFile(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${path} contains no PEM certificate.`);
+    return pem;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--ca ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+function exitFor(outcome: string, kind: string | undefined): number {
+  if (outcome === 'success') return EXIT_OK;
+  if (kind === 'usage' || kind === 'config') return EXIT_USAGE;
+  return EXIT_AUTH_FAILED;
+}
+
 export const command: CliCommand = {
-  summary: '(not built yet — arrives with issue #3)',
-  usage: 'azauth token: not built yet (issue #3).',
-  async run(_argv, io) {
-    io.stderr.write('azauth token is not built yet (issue #3).\n');
-    return EXIT_USAGE;
+  summary: 'run one credential (explicit Entra flow or chain member) with a full trace',
+  usage: USAGE,
+  async run(argv, io) {
+    refuseSecretFlags(argv);
+    const { values: v } = parse(argv, OPTIONS);
+    if (!v.credential) throw new UsageError('--credential is required');
+    const name = resolveCredentialName(v.credential);
+    if (!name) throw new UsageError(`unknown credential "${v.credential}"`);
+    const profile = parseProfile(v.profile);
+    let timeoutMs: number | undefined;
+    if (v.timeout !== undefined) {
+      const s = Number(v.timeout);
+      if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError('--timeout must be a number of seconds between 0 and 3600');
+      timeoutMs = Math.round(s * 1000);
+    }
+    const options: EngineOptions = { authorityHost: v['authority-host'], ca: await readCa(v.ca) };
+
+    const request: FlowRequest = {
+      credential: name,
+      scope: v.scope,
+      tenantId: v.tenant,
+      clientId: v['client-id'],
+      clientSecret: fromEnv(io, v['client-secret-env'], '--client-secret-env'),
+      certificatePath: v.certificate,
+      certificatePassword: fromEnv(io, v['certificate-password-env'], '--certificate-password-env'),
+      sendCertificateChain: v['send-certificate-chain'],
+      username: v.username,
+      password: fromEnv(io, v['password-env'], '--password-env'),
+      refreshToken: fromEnv(io, v['refresh-token-env'], '--refresh-token-env'),
+      userAssertion: fromEnv(io, v['user-assertion-env'], '--user-assertion-env'),
+      profile,
+      timeoutMs,
+    };
+    if (v['assertion-file']) {
+      const file = v['assertion-file'];
+      const read = async () => {
+        try {
+          return (await readFile(file, 'utf8')).trim();
+        } catch (e) {
+          throw new UsageError(`--assertion-file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        }
+      };
+      const first = await read();
+      if (!first) throw new UsageError(`--assertion-file ${file} is empty`);
+      request.getAssertion = read;
+    }
+    // Ask for what is missing when a person is at the terminal.
+    if (name === 'ClientSecretCredential' && !request.clientSecret) request.clientSecret = await promptSecret(io, 'Client secret');
+    if (name === 'UsernamePasswordCredential' && !request.password) request.password = await promptSecret(io, `Password for ${request.username ?? 'the user'}`);
+    if (name === 'RefreshTokenCredential' && !request.refreshToken) request.refreshToken = await promptSecret(io, 'Refresh token');
+    if (name === 'OnBehalfOfCredential' && !request.userAssertion) request.userAssertion = await promptSecret(io, 'User assertion (access token)');
+
+    request.onDeviceCode = (info: DeviceCodeInfo) => {
+      io.stderr.write(`\n${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}\n(expires ${info.expiresOn})\n\n`);
+    };
+    request.openBrowser = async (url: string) => {
+      io.stderr.write(`\nSign in at:\n${url}\n\n`);
+      if (!v['no-browser']) await openSystemBrowser(url);
+    };
+
+    const events: TraceEvent[] = [];
+    const sink = {
+      emit(e: TraceEvent) {
+        events.push(e);
+        if (v.verbose && !v.json) for (const line of formatEvent(e)) io.stderr.write(`${paint(io, 'gray', line)}\n`);
+      },
+    };
+    const run = await acquireToken(request, { signal: io.signal, sink, env: io.env, options });
+    const r = run.result;
+    const code = exitFor(r.outcome, r.error?.kind);
+    if (v.json) {
+      const out: Record<string, unknown> = {
+        credential: r.credential,
+        outcome: r.outcome,
+        message: r.message,
+        durationMs: r.durationMs,
+        errorCodes: r.errorCodes,
+        events: r.events,
+        token: r.token ?? null,
+        error: r.error ?? null,
+      };
+      if (v['show-token'] && run.accessToken) out.accessToken = run.accessToken.reveal();
+      writeJson(io, out);
+      return code;
+    }
+    if (!v.verbose) {
+      for (const e of r.events) {
+        if (e.kind === 'http') io.stdout.write(`${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}\n`);
+        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error')) io.stdout.write(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}\n`);
+      }
+    }
+    const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
+    io.stdout.write(`${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n  ${r.message}\n`);
+    if (r.errorCodes.length) io.stdout.write(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})\n`);
+    if (r.error?.correlationId || r.error?.traceId) io.stdout.write(`  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}\n`);
+    if (r.token) {
+      const t = r.token;
+      io.stdout.write(
+        `  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}\n`,
+      );
+    }
+    if (v['show-token'] && run.accessToken) io.stdout.write(`${run.accessToken.reveal()}\n`);
+    return code;
   },
 };

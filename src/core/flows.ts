@@ -1,0 +1,331 @@
+/**
+ * The explicit-flow facade the faces call: one credential, one traced run, a result shaped like one chain step.
+ * `acquireToken({ credential: 'ClientSecretCredential', scope, tenantId, clientId, clientSecret }, { signal, sink })`.
+ * Chain credentials (EnvironmentCredential, ManagedIdentityCredential, AzureCLICredential, …) run standalone through the
+ * registry. Never throws for authentication problems: the outcome is in `result`.
+ */
+import type { ChainProfile, CredentialName, ErrorInfo, StepResult } from './model';
+import type { EngineOptions } from './options';
+import type { TraceSink } from './trace/events';
+import { type SecretValue } from './secret';
+import { Tracer, type StepTracerImpl } from './trace/tracer';
+import { createHttpClient } from './http/client';
+import { createProcessRunner } from './process/runner';
+import { classifyError } from './errors/classify';
+import { summarizeToken } from './token/summary';
+import { getCredentialFactory } from './credentials/registry';
+import { isAuthenticationFailed, isCredentialUnavailable, type Credential, type StepContext } from './credentials/types';
+import { ClientSecretCredential } from './credentials/client-secret';
+import { ClientCertificateCredential } from './credentials/client-certificate';
+import { ClientAssertionCredential } from './credentials/client-assertion';
+import { DeviceCodeCredential, type DeviceCodeInfo } from './credentials/device-code';
+import { InteractiveBrowserCredential } from './credentials/interactive-browser';
+import { UsernamePasswordCredential } from './credentials/username-password';
+import { OnBehalfOfCredential } from './credentials/on-behalf-of';
+import { RefreshTokenCredential } from './credentials/refresh-token';
+import { EnvironmentCredential } from './credentials/environment';
+import { WorkloadIdentityCredential } from './credentials/workload-identity';
+import type { MsalTokenResult } from './credentials/msal/base';
+
+export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
+/** Time the user gets for a device code or browser sign-in unless the request says otherwise. */
+export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_FLOW_TIMEOUT_MS = 30_000;
+
+export const EXPLICIT_FLOWS = [
+  'ClientSecretCredential',
+  'ClientCertificateCredential',
+  'ClientAssertionCredential',
+  'DeviceCodeCredential',
+  'InteractiveBrowserCredential',
+  'UsernamePasswordCredential',
+  'OnBehalfOfCredential',
+  'RefreshTokenCredential',
+] as const satisfies readonly CredentialName[];
+export type ExplicitFlowName = (typeof EXPLICIT_FLOWS)[number];
+
+/** Chain members the facade can run on their own. */
+export const CHAIN_CREDENTIALS = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'AzureCLICredential',
+  'AzureDeveloperCLICredential',
+  'AzurePowerShellCredential',
+] as const satisfies readonly CredentialName[];
+
+const ALIASES: Record<string, CredentialName> = {
+  secret: 'ClientSecretCredential',
+  clientsecret: 'ClientSecretCredential',
+  certificate: 'ClientCertificateCredential',
+  cert: 'ClientCertificateCredential',
+  clientcertificate: 'ClientCertificateCredential',
+  assertion: 'ClientAssertionCredential',
+  clientassertion: 'ClientAssertionCredential',
+  devicecode: 'DeviceCodeCredential',
+  device: 'DeviceCodeCredential',
+  interactive: 'InteractiveBrowserCredential',
+  interactivebrowser: 'InteractiveBrowserCredential',
+  browser: 'InteractiveBrowserCredential',
+  usernamepassword: 'UsernamePasswordCredential',
+  ropc: 'UsernamePasswordCredential',
+  onbehalfof: 'OnBehalfOfCredential',
+  obo: 'OnBehalfOfCredential',
+  refreshtoken: 'RefreshTokenCredential',
+  environment: 'EnvironmentCredential',
+  env: 'EnvironmentCredential',
+  workloadidentity: 'WorkloadIdentityCredential',
+  workload: 'WorkloadIdentityCredential',
+  managedidentity: 'ManagedIdentityCredential',
+  mi: 'ManagedIdentityCredential',
+  azurecli: 'AzureCLICredential',
+  az: 'AzureCLICredential',
+  cli: 'AzureCLICredential',
+  azuredevelopercli: 'AzureDeveloperCLICredential',
+  azd: 'AzureDeveloperCLICredential',
+  azurepowershell: 'AzurePowerShellCredential',
+  powershell: 'AzurePowerShellCredential',
+  pwsh: 'AzurePowerShellCredential',
+};
+
+/** Accepts Go spellings, JS spellings (AzureCliCredential), and short names (secret, device-code, obo, az, …), any case. */
+export function resolveCredentialName(input: string): ExplicitFlowName | (typeof CHAIN_CREDENTIALS)[number] | undefined {
+  const n = input.trim().toLowerCase().replace(/[-_\s]/g, '');
+  const all = [...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS] as string[];
+  const exact = all.find((c) => c.toLowerCase() === n || c.toLowerCase() === `${n}credential`);
+  if (exact) return exact as ExplicitFlowName;
+  const alias = ALIASES[n.replace(/credential$/, '')];
+  return alias && all.includes(alias) ? (alias as ExplicitFlowName) : undefined;
+}
+
+export function isExplicitFlow(name: string): name is ExplicitFlowName {
+  return (EXPLICIT_FLOWS as readonly string[]).includes(name);
+}
+
+export interface FlowRequest {
+  /** An explicit flow name or a chain credential name (see resolveCredentialName for accepted spellings). */
+  credential: string;
+  scope?: string;
+  /** Explicit flows: the app's tenant (service principals fall back to AZURE_TENANT_ID). Chain credentials: the requested tenant. */
+  tenantId?: string;
+  /** Service principals fall back to AZURE_CLIENT_ID; user flows to the Azure CLI's public client id. */
+  clientId?: string;
+  clientSecret?: SecretValue;
+  certificatePath?: string;
+  certificatePassword?: SecretValue;
+  sendCertificateChain?: boolean;
+  assertion?: SecretValue;
+  /** Called for each assertion instead of `assertion` (e.g. re-read a file). */
+  getAssertion?: () => Promise<string>;
+  username?: string;
+  password?: SecretValue;
+  refreshToken?: SecretValue;
+  userAssertion?: SecretValue;
+  onDeviceCode?: (info: DeviceCodeInfo) => void;
+  openBrowser?: (url: string) => Promise<void>;
+  loginHint?: string;
+  claims?: string;
+  forceRefresh?: boolean;
+  additionallyAllowedTenants?: string[];
+  /** SDK semantics for wording and certificate handling (default go). */
+  profile?: ChainProfile;
+  /** Overall time limit of this run (default 30 s; 15 min for device code and browser sign-in). */
+  timeoutMs?: number;
+}
+
+export interface FlowRun {
+  result: StepResult;
+  /** The access token (only the faces reveal it, and only when the user asks). */
+  accessToken?: SecretValue;
+  idTokenClaims?: Record<string, unknown>;
+  account?: MsalTokenResult['account'];
+}
+
+export interface FlowRunOptions {
+  signal?: AbortSignal;
+  sink?: TraceSink;
+  env?: Readonly<Record<string, string | undefined>>;
+  options?: EngineOptions;
+  now?: () => number;
+}
+
+/** Thrown by createFlowCredential for requests that cannot be run (unknown credential name). */
+export class FlowUsageError extends Error {
+  readonly kind = 'usage' as const;
+}
+
+/** Builds the credential a request names (exported for tests and for faces that keep a credential between runs). */
+export function createFlowCredential(request: FlowRequest, env: Readonly<Record<string, string | undefined>>): Credential {
+  const name = resolveCredentialName(request.credential);
+  if (!name) throw new FlowUsageError(`unknown credential "${request.credential}". Known: ${[...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS].join(', ')}`);
+  const spTenant = request.tenantId ?? env.AZURE_TENANT_ID ?? '';
+  const spClient = request.clientId ?? env.AZURE_CLIENT_ID ?? '';
+  const common = { additionallyAllowedTenants: request.additionallyAllowedTenants };
+  switch (name) {
+    case 'ClientSecretCredential':
+      return new ClientSecretCredential({ ...common, tenantId: spTenant, clientId: spClient, clientSecret: request.clientSecret });
+    case 'ClientCertificateCredential':
+      return new ClientCertificateCredential({
+        ...common,
+        tenantId: spTenant,
+        clientId: spClient,
+        certificatePath: request.certificatePath,
+        certificatePassword: request.certificatePassword,
+        sendCertificateChain: request.sendCertificateChain,
+      });
+    case 'ClientAssertionCredential':
+      return new ClientAssertionCredential({ ...common, tenantId: spTenant, clientId: spClient, assertion: request.assertion, getAssertion: request.getAssertion });
+    case 'DeviceCodeCredential':
+      return new DeviceCodeCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, onDeviceCode: request.onDeviceCode });
+    case 'InteractiveBrowserCredential':
+      return new InteractiveBrowserCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, openBrowser: request.openBrowser, loginHint: request.loginHint });
+    case 'UsernamePasswordCredential':
+      return new UsernamePasswordCredential({ ...common, tenantId: spTenant, clientId: spClient, username: request.username ?? '', password: request.password });
+    case 'OnBehalfOfCredential':
+      return new OnBehalfOfCredential({
+        ...common,
+        tenantId: spTenant,
+        clientId: spClient,
+        clientSecret: request.clientSecret,
+        certificatePath: request.certificatePath,
+        certificatePassword: request.certificatePassword,
+        sendCertificateChain: request.sendCertificateChain,
+        userAssertion: request.userAssertion,
+      });
+    case 'RefreshTokenCredential':
+      return new RefreshTokenCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, refreshToken: request.refreshToken, clientSecret: request.clientSecret });
+    case 'EnvironmentCredential':
+      return new EnvironmentCredential();
+    case 'WorkloadIdentityCredential':
+      return new WorkloadIdentityCredential({ tenantId: request.tenantId, clientId: request.clientId, additionallyAllowedTenants: request.additionallyAllowedTenants });
+    default: {
+      const factory = getCredentialFactory(name);
+      if (!factory) throw new FlowUsageError(`${name} is not available in this build.`);
+      return factory();
+    }
+  }
+}
+
+function secretsOf(r: FlowRequest): (string | undefined)[] {
+  return [r.clientSecret, r.certificatePassword, r.assertion, r.password, r.refreshToken, r.userAssertion].map((s) => s?.reveal());
+}
+
+/** Runs one credential (explicit flow or chain member, standalone semantics). Never throws for authentication errors. */
+export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {}): Promise<FlowRun> {
+  const env = run.env ?? process.env;
+  const options = run.options ?? {};
+  const now = run.now ?? Date.now;
+  const profile = request.profile ?? 'go';
+  const tracer = new Tracer({ sink: run.sink, env, now });
+  for (const s of secretsOf(request)) tracer.redactor.addSecret(s);
+  const resolved = resolveCredentialName(request.credential);
+  const stepName = resolved ?? request.credential;
+  const trace = tracer.forStep(stepName);
+  const t0 = now();
+  const scope = request.scope?.trim() || DEFAULT_FLOW_SCOPE;
+  const explicit = resolved !== undefined && isExplicitFlow(resolved);
+  trace.start(`${stepName} for ${scope}${request.tenantId ? `, tenant ${request.tenantId}` : ''}${explicit ? '' : ' (standalone)'}`);
+
+  const interactive = resolved === 'DeviceCodeCredential' || resolved === 'InteractiveBrowserCredential';
+  const limit = request.timeoutMs ?? (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS));
+  const controller = new AbortController();
+  let why: 'timeout' | 'aborted' = 'aborted';
+  const timer = setTimeout(() => {
+    why = 'timeout';
+    controller.abort(new Error(`time limit of ${limit} ms reached`));
+  }, limit);
+  const onParent = () => controller.abort(run.signal?.reason ?? new Error('cancelled'));
+  if (run.signal?.aborted) onParent();
+  run.signal?.addEventListener('abort', onParent, { once: true });
+
+  const ctx: StepContext = {
+    env,
+    signal: controller.signal,
+    trace,
+    http: createHttpClient({ trace, ca: options.ca, proxy: options.proxy, env, bodies: options.httpBodies, now }),
+    proc: createProcessRunner({ trace, env, now }),
+    options,
+    inChain: false,
+    profile,
+    now,
+  };
+  try {
+    if (!explicit && (request.tenantId || request.clientId) && resolved !== 'WorkloadIdentityCredential') {
+      trace.note('info', `${stepName} reads its configuration from the environment; --tenant asks for a token in that tenant (multi-tenant rules apply).`);
+    }
+    if (explicit && !request.tenantId && env.AZURE_TENANT_ID && ['ClientSecretCredential', 'ClientCertificateCredential', 'ClientAssertionCredential', 'UsernamePasswordCredential', 'OnBehalfOfCredential'].includes(resolved)) {
+      trace.note('info', `tenant taken from AZURE_TENANT_ID (${env.AZURE_TENANT_ID}).`);
+    }
+    const credential = createFlowCredential(request, env);
+    const tokenRequest = { scopes: [scope], tenantId: explicit ? undefined : request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
+    const tok = (await raceStep(credential.getToken(tokenRequest, ctx), controller.signal)) as MsalTokenResult;
+    const raw = tok.token.reveal();
+    trace.addSecret(raw);
+    const summary = summarizeToken(raw, { credential: stepName, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
+    const durationMs = now() - t0;
+    const who = summary.upn ?? summary.appId ?? summary.objectId;
+    const message = `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}`;
+    trace.outcome({ outcome: 'success', message, durationMs });
+    const out: FlowRun = {
+      result: { credential: stepName, outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events], token: summary },
+      accessToken: tok.token,
+    };
+    if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
+    if (tok.account) out.account = tok.account;
+    return out;
+  } catch (e) {
+    return { result: finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit) };
+  } finally {
+    clearTimeout(timer);
+    run.signal?.removeEventListener('abort', onParent);
+  }
+}
+
+function raceStep<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  p.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function finishError(name: string, trace: StepTracerImpl, durationMs: number, e: unknown, aborted: 'timeout' | 'aborted' | undefined, limit: number): StepResult {
+  let outcome: 'unavailable' | 'failed';
+  let error: ErrorInfo;
+  if (aborted === 'timeout') {
+    outcome = 'failed';
+    error = { kind: 'timeout', message: `${name} did not finish within the time limit of ${limit} ms; the engine stopped waiting.`, errorCodes: [] };
+  } else if (aborted === 'aborted') {
+    outcome = 'failed';
+    error = { kind: 'aborted', message: `${name} was cancelled.`, errorCodes: [] };
+  } else if (e instanceof FlowUsageError) {
+    outcome = 'failed';
+    error = { kind: 'usage', message: e.message, errorCodes: [] };
+  } else if (isCredentialUnavailable(e)) {
+    outcome = 'unavailable';
+    error = { ...classifyError(e), kind: 'credential-unavailable', message: (e as Error).message };
+  } else if (isAuthenticationFailed(e)) {
+    outcome = 'failed';
+    error = { ...e.info };
+  } else {
+    outcome = 'failed';
+    error = classifyError(e);
+    if (!error.message) error.message = String(e);
+  }
+  trace.outcome({ outcome, message: error.message, durationMs, errorCodes: error.errorCodes });
+  // The outcome event went through the redactor: report its message, not the raw one.
+  const last = trace.events.at(-1);
+  const message = last?.kind === 'outcome' ? last.message : error.message;
+  return { credential: name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error: { ...error, message } };
+}
