@@ -13,6 +13,9 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { send, type Route } from './http';
+import { signFederatedToken } from './issuers';
+import type { SandboxImpl } from './sandbox';
 
 export const CI_OIDC_PREFIX = '/ci';
 export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -51,7 +54,18 @@ export interface CiOidcFault {
   contentType?: string;
 }
 
+/**
+ * Who signs the CI tokens and which issuer they name. The default signs with keys of its own under /ci/<kind>; the
+ * sandbox mount signs with the sandbox's hosted external issuers so its federated-credential check trusts them.
+ */
+export interface CiSigner {
+  issuer(kind: 'github' | 'pipelines', baseUrl: string): string;
+  /** Signs `claims` (without iss/iat/nbf/exp, which the signer sets) for `lifetimeSec`. */
+  sign(kind: 'github' | 'pipelines', claims: Record<string, unknown>, lifetimeSec: number, baseUrl: string): Promise<string>;
+}
+
 export interface CiOidcOptions {
+  signer?: CiSigner;
   github?: Partial<GitHubJobConfig>;
   pipelines?: Partial<PipelinesJobConfig>;
   /** Token lifetime in seconds (default 300, as GitHub's). */
@@ -84,14 +98,14 @@ export interface CiResponse {
 
 export interface CiOidc {
   /** Answers a request whose path starts with /ci/; null for other paths. Transport-agnostic (mount it anywhere). */
-  respond(req: CiRequest, baseUrl: string): CiResponse | null;
+  respond(req: CiRequest, baseUrl: string): Promise<CiResponse | null>;
   /** For a bare node:http(s) server: reads the (bounded) body, answers, returns false for paths it does not own. */
   handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<boolean>;
   github: GitHubJobConfig;
   pipelines: PipelinesJobConfig;
   /** Faults by endpoint, for tests. */
   faults: { github?: CiOidcFault; pipelines?: CiOidcFault };
-  /** Issuers (with their keys) the sandbox's federated-credential check must trust. */
+  /** The default signer's issuers with their keys (not used when a signer is given). */
   issuers(baseUrl: string): CiIssuer[];
   /** The variables a job would see, pointing at this sandbox. */
   githubEnv(baseUrl: string): Record<string, string>;
@@ -173,8 +187,17 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
   const faults: CiOidc['faults'] = {};
   const requests: CiOidc['requests'] = [];
 
-  const githubIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github`;
-  const pipelinesIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
+  const ownGithubIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github`;
+  const ownPipelinesIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
+  const signer: CiSigner = options.signer ?? {
+    issuer: (kind, base) => (kind === 'github' ? ownGithubIssuer(base) : ownPipelinesIssuer(base)),
+    async sign(kind, claims, lifetimeSec, base) {
+      const iat = Math.floor(now() / 1000);
+      return signJwt(kind === 'github' ? ghSigner : apSigner, { ...claims, iss: this.issuer(kind, base), nbf: iat - 5, iat, exp: iat + lifetimeSec });
+    },
+  };
+  const githubIssuer = (base: string) => signer.issuer('github', base);
+  const pipelinesIssuer = (base: string) => signer.issuer('pipelines', base);
   const githubSubject = () =>
     github.subject ??
     (github.environment ? `repo:${github.repository}:environment:${github.environment}` : github.pullRequest ? `repo:${github.repository}:pull_request` : `repo:${github.repository}:ref:${github.ref}`);
@@ -198,7 +221,7 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     return { status: f.status, headers: { 'content-type': f.contentType ?? 'text/html; charset=utf-8' }, body: f.body };
   }
 
-  function githubToken(req: CiRequest, url: URL, base: string): CiResponse {
+  async function githubToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
     const rec: CiOidc['requests'][number] = { endpoint: 'github', method: req.method, status: 0 };
     requests.push(rec);
     if (requests.length > 1000) requests.splice(0, requests.length - 1000);
@@ -216,9 +239,8 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       rec.status = faults.github.status;
       return fault(faults.github);
     }
-    const iat = Math.floor(now() / 1000);
     const repoOwner = github.repository.split('/')[0] ?? '';
-    const value = signJwt(ghSigner, {
+    const value = await signer.sign('github', {
       jti: randomUUID(),
       sub: githubSubject(),
       aud: audience ?? `https://github.com/${repoOwner}`,
@@ -236,15 +258,11 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       environment: github.environment,
       job_workflow_ref: `${github.repository}/.github/workflows/deploy.yml@${github.ref}`,
       runner_environment: github.runnerEnvironment,
-      iss: githubIssuer(base),
-      nbf: iat - 5,
-      iat,
-      exp: iat + lifetime,
-    });
+    }, lifetime, base);
     return done(200, { count: 1, value });
   }
 
-  function pipelinesToken(req: CiRequest, url: URL, base: string): CiResponse {
+  async function pipelinesToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
     const rec: CiOidc['requests'][number] = { endpoint: 'pipelines', method: req.method, status: 0 };
     requests.push(rec);
     if (requests.length > 1000) requests.splice(0, requests.length - 1000);
@@ -265,20 +283,11 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       rec.status = faults.pipelines.status;
       return fault(faults.pipelines);
     }
-    const iat = Math.floor(now() / 1000);
-    const oidcToken = signJwt(apSigner, {
-      jti: randomUUID(),
-      sub: pipelinesSubject(id),
-      aud: EXCHANGE_AUDIENCE,
-      iss: pipelinesIssuer(base),
-      nbf: iat - 5,
-      iat,
-      exp: iat + lifetime,
-    });
+    const oidcToken = await signer.sign('pipelines', { jti: randomUUID(), sub: pipelinesSubject(id), aud: EXCHANGE_AUDIENCE }, lifetime, base);
     return done(200, { oidcToken });
   }
 
-  function respond(req: CiRequest, baseUrl: string): CiResponse | null {
+  async function respond(req: CiRequest, baseUrl: string): Promise<CiResponse | null> {
     const raw = req.url || '/';
     if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return null;
     if (raw.length > MAX_URL) return json(414, { message: 'URI too long' });
@@ -289,12 +298,13 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       return json(400, { message: 'Bad request URL' });
     }
     const path = url.pathname;
-    const gh = githubIssuer('');
-    const ap = pipelinesIssuer('');
-    if (path === `${gh}/.well-known/openid-configuration`) return json(200, discovery(githubIssuer(baseUrl)));
+    const gh = ownGithubIssuer('');
+    const ap = ownPipelinesIssuer('');
+    // Discovery and keys of the default signer's issuers (a mounted sandbox publishes its own under /external/…).
+    if (path === `${gh}/.well-known/openid-configuration`) return json(200, discovery(ownGithubIssuer(baseUrl)));
     if (path === `${gh}/.well-known/jwks`) return json(200, { keys: [ghSigner.jwk] });
     if (path === `${gh}/idtoken`) return githubToken(req, url, baseUrl);
-    if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(pipelinesIssuer(baseUrl)));
+    if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(ownPipelinesIssuer(baseUrl)));
     if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner.jwk] });
     if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) return pipelinesToken(req, url, baseUrl);
     return json(404, { message: 'Not found' });
@@ -311,8 +321,8 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     pipelinesIssuer,
     issuers(base) {
       return [
-        { name: 'github-actions', issuer: githubIssuer(base), jwksUri: `${githubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner.jwk] } },
-        { name: 'azure-pipelines', issuer: pipelinesIssuer(base), jwksUri: `${pipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner.jwk] } },
+        { name: 'github-actions', issuer: ownGithubIssuer(base), jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner.jwk] } },
+        { name: 'azure-pipelines', issuer: ownPipelinesIssuer(base), jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner.jwk] } },
       ];
     },
     githubEnv(base) {
@@ -340,10 +350,52 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     async handle(req, res, baseUrl) {
       if (!(req.url ?? '/').startsWith(`${CI_OIDC_PREFIX}/`)) return false;
       const bodyBytes = await drain(req);
-      const r = respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes }, baseUrl)!;
+      const r = (await respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes }, baseUrl))!;
       res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)), ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}) });
       res.end(r.body);
       return true;
     },
   };
+}
+
+// ------------------------------------------------------------------------------------------------ sandbox mount
+
+/** Hosted external issuer names (SandboxConfig.externalIssuers) the mounted CI endpoints sign with. */
+export const CI_SANDBOX_ISSUERS = { github: 'github', pipelines: 'azure-pipelines' } as const;
+
+const mounted = new WeakMap<SandboxImpl, CiOidc>();
+
+/** The CI OIDC endpoints of a running sandbox (created on first use, one per sandbox). */
+export function ciOidcOf(sb: SandboxImpl): CiOidc {
+  let ci = mounted.get(sb);
+  if (!ci) {
+    ci = createCiOidc({
+      now: () => sb.nowMs(),
+      signer: {
+        // The sandbox's hosted issuers: its federated-credential check verifies them against its own keys.
+        issuer: (kind) => `${sb.authorityHost}/external/${CI_SANDBOX_ISSUERS[kind]}`,
+        sign: (kind, claims, lifetimeSec) => {
+          const { sub, aud, ...rest } = claims;
+          return signFederatedToken(sb, { issuer: CI_SANDBOX_ISSUERS[kind], subject: String(sub), audience: aud as string | string[], lifetimeSec, claims: rest });
+        },
+      },
+    });
+    mounted.set(sb, ci);
+  }
+  return ci;
+}
+
+/** Routes for the sandbox's authority listener: /ci/github/idtoken and the Azure Pipelines oidctoken path. */
+export function ciOidcRoutes(sb: SandboxImpl): Route[] {
+  return [
+    {
+      endpoint: 'ci-oidc',
+      methods: ['GET', 'POST'],
+      pattern: /^\/ci\//,
+      handler: async (ctx) => {
+        const r = await ciOidcOf(sb).respond({ method: ctx.method, url: ctx.url.pathname + ctx.url.search, headers: ctx.headers, bodyBytes: Buffer.byteLength(ctx.bodyText) }, sb.origin(ctx));
+        send(ctx, r?.status ?? 404, r?.body ?? '', r?.headers ?? {});
+      },
+    },
+  ];
 }

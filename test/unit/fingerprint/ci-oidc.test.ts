@@ -118,7 +118,7 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
     assert.equal((await req('GET', '/ci/nothing')).status, 404);
     assert.equal((await req('GET', '/other')).status, 418);
     assert.equal((await req('GET', '/ci/' + 'a'.repeat(9000))).status, 414);
-    assert.equal(ci.respond({ method: 'GET', url: '/x', headers: {}, bodyBytes: 0 }, base), null);
+    assert.equal(await ci.respond({ method: "GET", url: "/x", headers: {}, bodyBytes: 0 }, base), null);
   });
 
   it('records requests without tokens', () => {
