@@ -1,11 +1,188 @@
-import { EXIT_USAGE, type CliCommand } from '../io';
+/**
+ * `azauth decode`: decode a token, explain every claim, check expiry and (optionally) validate it.
+ * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
+ */
+import { readFile } from 'node:fs/promises';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import {
+  decodeToken,
+  discoverJwks,
+  explainClaims,
+  guessTokenKind,
+  parseJwks,
+  tokenExpiry,
+  tokenFingerprint,
+  validateToken,
+  type ClaimExplanation,
+  type JSONWebKeySet,
+  type TokenExpiry,
+  type Validation,
+} from '../../core/index';
 
-// Placeholder until issue #4 lands: it says so and does nothing else.
+const usage = `azauth decode [TOKEN|-] [options]
+
+Decode a JWT (access or ID token), explain every claim, show its lifetime and validate it.
+TOKEN may carry "Bearer ", quotes or line breaks. With "-" or no TOKEN, the token is read from standard input
+(safer: it stays out of your shell history).
+
+Options:
+  --json             Machine-readable output: { header, payload, claims, expiry, validation, warnings }
+  --scope S          Check the audience against the scope the token was requested for (e.g. https://vault.azure.net/.default)
+  --resource R       Check the audience against a resource URI (v1 form, e.g. https://management.azure.com/)
+  --tenant T         Check that the token comes from tenant T (GUID)
+  --version V        Check the token version the API expects (1.0 or 2.0)
+  --jwks FILE|URL    Verify the signature against this key set (a JWKS file, or an https URL to fetch)
+  --discover         Verify the signature with keys from the issuer's OpenID configuration (network)
+
+Exit codes: 0 decoded (and no validation check failed), 1 a validation check failed, 2 bad input.
+The token itself is never printed.`;
+
+const options = {
+  json: { type: 'boolean' },
+  scope: { type: 'string' },
+  resource: { type: 'string' },
+  tenant: { type: 'string' },
+  version: { type: 'string' },
+  jwks: { type: 'string' },
+  discover: { type: 'boolean' },
+} as const;
+
+async function fetchJson(url: string, io: CliIo): Promise<unknown> {
+  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(15_000)]);
+  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  const text = await res.text();
+  if (text.length > 1024 * 1024) throw new Error(`GET ${url}: response too large`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`GET ${url}: the response is not JSON`);
+  }
+}
+
+async function loadJwks(spec: string, io: CliIo): Promise<JSONWebKeySet> {
+  if (/^https?:\/\//i.test(spec)) return parseJwks(await fetchJson(spec, io));
+  let text: string;
+  try {
+    text = await readFile(spec, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the key set file ${spec}: ${(e as Error).message}`);
+  }
+  try {
+    return parseJwks(text);
+  } catch (e) {
+    throw new UsageError(`${spec}: ${(e as Error).message}`);
+  }
+}
+
+function fail(io: CliIo, json: boolean, kind: string, message: string, segment?: string): number {
+  if (json) writeJson(io, { error: { kind, message, ...(segment ? { segment } : {}) } });
+  else io.stderr.write(`azauth decode: ${message}\n`);
+  return EXIT_USAGE;
+}
+
+function show(v: unknown, max = 100): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  // Claims are attacker-controlled: never let control characters (terminal escapes) through.
+  const one = [...(s ?? String(v))].map((ch) => { const c = ch.codePointAt(0) ?? 0; return c < 0x20 || (c >= 0x7f && c < 0xa0) ? ' ' : ch; }).join('');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+const STATE_COLOUR = { fresh: 'green', 'expiring-soon': 'yellow', expired: 'red', 'not-yet-valid': 'red', 'no-expiry': 'yellow' } as const;
+const VERDICT = { pass: ['✔', 'green'], fail: ['✖', 'red'], warn: ['!', 'yellow'], skipped: ['–', 'gray'] } as const;
+
+function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], expiry: TokenExpiry, validation: Validation, warnings: string[]): void {
+  const out: string[] = [];
+  out.push(`${paint(io, 'bold', 'Token')}  ${kindLine}`);
+  const width = Math.min(24, Math.max(...claims.map((c) => c.name.length), 4));
+  for (const section of ['header', 'payload'] as const) {
+    const rows = claims.filter((c) => c.location === section);
+    if (!rows.length) continue;
+    out.push('', paint(io, 'bold', section === 'header' ? 'Header' : 'Claims'));
+    for (const c of rows) {
+      const name = c.known ? c.name.padEnd(width) : paint(io, 'yellow', c.name.padEnd(width));
+      out.push(`  ${name}  ${show(c.value)}`);
+      const note = c.interpretation || c.meaning;
+      const pad = ' '.repeat(width + 4);
+      out.push(`${pad}${paint(io, 'gray', show(c.known ? note : `(unknown claim) ${note}`, 160))}`);
+    }
+  }
+  out.push('', `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${Math.round(expiry.remainingMs / 60000)} min left` : `${Math.round(-expiry.remainingMs / 60000)} min ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${Math.round(expiry.lifetimeMs / 60000)} min` : ''}`);
+  if (expiry.skew.warning) out.push(`        ${paint(io, 'yellow', expiry.skew.warning)}`);
+  out.push('', paint(io, 'bold', 'Validation'));
+  for (const v of validation.verdicts) {
+    const [mark, colour] = VERDICT[v.verdict];
+    out.push(`  ${paint(io, colour, mark)} ${v.check.padEnd(9)} ${paint(io, colour, v.verdict.padEnd(7))} ${v.reason}`);
+  }
+  if (warnings.length) {
+    out.push('', paint(io, 'bold', 'Warnings'));
+    for (const w of warnings) out.push(`  ${paint(io, 'yellow', '!')} ${w}`);
+  }
+  io.stdout.write(out.join('\n') + '\n');
+}
+
 export const command: CliCommand = {
-  summary: '(not built yet — arrives with issue #4)',
-  usage: 'azauth decode: not built yet (issue #4).',
-  async run(_argv, io) {
-    io.stderr.write('azauth decode is not built yet (issue #4).\n');
-    return EXIT_USAGE;
+  summary: 'Decode a token, explain every claim, check expiry and validate it',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, options, true);
+    const json = Boolean(values.json);
+    if (positionals.length > 1) throw new UsageError('give one token (or "-" to read it from standard input)');
+    if (values.version !== undefined && values.version !== '1.0' && values.version !== '2.0') throw new UsageError('--version must be 1.0 or 2.0');
+    let input = positionals[0];
+    if (input === undefined || input === '-') {
+      if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY) throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
+      input = await readStdin(io);
+    }
+    const d = decodeToken(input);
+    if (!d.ok) return fail(io, json, d.error.kind, d.error.message, d.error.segment);
+    const now = Date.now();
+    if (d.kind !== 'jwt') {
+      const header = d.header ?? {};
+      if (json) writeJson(io, { kind: d.kind, header, payload: null, claims: [], expiry: null, validation: null, warnings: [d.reason], fingerprint: tokenFingerprint(d.raw) });
+      else io.stdout.write(`${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}\n\n${d.reason}\n`);
+      return EXIT_OK;
+    }
+    let jwks: JSONWebKeySet | undefined;
+    let fetchJwks: ((issuer: string) => Promise<JSONWebKeySet>) | undefined;
+    if (values.jwks) jwks = await loadJwks(values.jwks, io).catch((e: unknown) => {
+      if (e instanceof UsageError) throw e;
+      fetchJwks = async () => {
+        throw e;
+      };
+      return undefined;
+    });
+    else if (values.discover) fetchJwks = (issuer) => discoverJwks(issuer, (url) => fetchJson(url, io));
+    const claims = explainClaims(d.payload, d.header, { now });
+    const expiry = tokenExpiry(d.payload, { now });
+    const validation = await validateToken(d.raw, {
+      now,
+      ...(values.scope ? { expectedScope: values.scope } : {}),
+      ...(values.resource ? { expectedResource: values.resource } : {}),
+      ...(values.tenant ? { expectedTenant: values.tenant } : {}),
+      ...(values.version ? { expectedVersion: values.version as '1.0' | '2.0' } : {}),
+      ...(jwks ? { jwks } : {}),
+      ...(fetchJwks ? { fetchJwks } : {}),
+    });
+    const warnings = [...d.warnings];
+    if (expiry.skew.warning) warnings.push(expiry.skew.warning);
+    const kind = guessTokenKind(d.payload);
+    if (json) {
+      writeJson(io, {
+        kind: 'jwt',
+        tokenKind: kind,
+        fingerprint: tokenFingerprint(d.raw),
+        header: d.header,
+        payload: d.payload,
+        claims: claims.map((c) => ({ name: c.name, value: c.value, meaning: c.meaning, interpretation: c.interpretation, known: c.known, location: c.location, tokenKinds: c.tokenKinds })),
+        expiry,
+        validation,
+        warnings,
+      });
+    } else {
+      const [k, v] = kind.split('-');
+      renderHuman(io, `JWT · ${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
+    }
+    return validation.valid ? EXIT_OK : EXIT_AUTH_FAILED;
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo } from '../model';
 import { extract } from './extract';
+import { redactText } from '../trace/redact';
 
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EPIPE|network_error|endpoints_resolution_error|UND_ERR_SOCKET|fetch failed|socket hang up|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|Proxy Authentication Required|tunneling socket)\b/i;
 const TIMEOUT = /\b(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|TimeoutError|timed out|Request timeout)\b/i;
@@ -32,7 +33,7 @@ export function classifyError(e: unknown): ErrorInfo {
   const name = nameOf(e);
   const hay = [name ?? '', ...x.names, x.text].join('\n');
   let kind: string;
-  if (name === 'AbortError' || /\bAbortError\b|\bThe operation was aborted\b|\binterrupted\b/.test(hay.slice(0, 2000)) && !x.codes.length) kind = 'aborted';
+  if (name === 'AbortError' || (/\bAbortError\b|\bThe operation was aborted\b/.test(hay.slice(0, 2000)) && !x.codes.length)) kind = 'aborted';
   else if (x.codes.length > 0) kind = 'aadsts';
   else if (UNAVAILABLE.test(hay)) kind = 'credential-unavailable';
   else if (TIMEOUT.test(hay)) kind = 'timeout';
@@ -43,7 +44,7 @@ export function classifyError(e: unknown): ErrorInfo {
   else if (x.context.httpStatus !== undefined || x.context.oauthError) kind = 'http';
   else kind = 'unknown';
 
-  const info: ErrorInfo = { kind, message: x.message || (name ?? 'Unknown error'), errorCodes: x.codes };
+  const info: ErrorInfo = { kind, message: redactText(x.message || (name ?? 'Unknown error')), errorCodes: x.codes };
   if (x.context.oauthError) info.oauthError = x.context.oauthError;
   if (x.context.httpStatus !== undefined) info.httpStatus = x.context.httpStatus;
   if (x.context.traceId) info.traceId = x.context.traceId;

@@ -4,6 +4,7 @@
  */
 import { aadstsDocsUrl, lookupAadsts } from './catalog';
 import { extract, type ErrorContext } from './extract';
+import { redactText } from '../trace/redact';
 
 export interface ExplainedCode {
   code: number;
@@ -141,5 +142,5 @@ export function explainText(input: string | object): Explanation {
       fixes: [`Open ${aadstsDocsUrl(code)}`, 'Search the full error_description: Entra usually says in words what is wrong.'],
     });
   }
-  return { codes, unknownCodes, context: { ...x.context }, other, message: x.message };
+  return { codes, unknownCodes, context: { ...x.context }, other, message: redactText(x.message) };
 }

@@ -2,7 +2,7 @@
  * explainClaims: every claim of a decoded token with its meaning (from data/claims.json) and an interpretation
  * of its value (times, versions, auth methods, roles, well-known apps and tenants, managed identity ids…).
  */
-import type { JsonObject } from './decode';
+import { isDecodedJwt, type DecodeResult, type JsonObject } from './decode';
 import { directoryRoleName, isGuid, lookupApp, lookupTenant, parseIssuer } from './wellknown';
 
 export interface ClaimExplanation {
@@ -255,9 +255,27 @@ function explainOne(name: string, value: unknown, def: ClaimDef | undefined, loc
 }
 
 /** Explains every header and payload claim. Header claims come first, then payload claims in token order. */
-export function explainClaims(payload: JsonObject, header: JsonObject, opts: { now: number }): ClaimExplanation[] {
+export function explainClaims(payload: JsonObject, header: JsonObject, opts: { now: number }): ClaimExplanation[];
+/** Also accepts a decodeToken() result directly: explainClaims(decodeToken(raw), { now }). */
+export function explainClaims(decoded: DecodeResult, opts: { now: number }): ClaimExplanation[];
+export function explainClaims(a: JsonObject | DecodeResult, b: JsonObject | { now: number }, o?: { now: number }): ClaimExplanation[] {
+  let payload: JsonObject;
+  let header: JsonObject;
+  let opts: { now: number };
+  if (isDecodedJwt(a)) {
+    payload = a.payload;
+    header = a.header;
+    opts = (o ?? b) as { now: number };
+  } else if (a && typeof a === 'object' && (a as { ok?: unknown }).ok !== undefined && (a as { kind?: unknown }).kind !== undefined) {
+    return []; // a failed or undecodable decode result: no claims to explain
+  } else {
+    payload = a as JsonObject;
+    header = b as JsonObject;
+    opts = o ?? { now: Date.now() };
+  }
+  const now = typeof opts?.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
   const cat = claimsCatalog();
-  const c: Ctx = { payload: payload ?? {}, header: header ?? {}, now: opts.now };
+  const c: Ctx = { payload: payload ?? {}, header: header ?? {}, now };
   const out: ClaimExplanation[] = [];
   for (const [k, v] of Object.entries(header ?? {})) out.push(explainOne(k, v, Object.hasOwn(cat.header, k) ? cat.header[k] : undefined, 'header', c));
   for (const [k, v] of Object.entries(payload ?? {})) out.push(explainOne(k, v, Object.hasOwn(cat.payload, k) ? cat.payload[k] : undefined, 'payload', c));

@@ -46,6 +46,13 @@ export type DecodeResult = DecodedJwt | UndecodableToken | { ok: false; error: D
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+/** True for a successful decodeToken() result of kind 'jwt' (lets callers pass a decode result where a token is expected). */
+export function isDecodedJwt(v: unknown): v is DecodedJwt {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Partial<DecodedJwt>;
+  return d.ok === true && d.kind === 'jwt' && typeof d.raw === 'string' && typeof d.payload === 'object' && d.payload !== null && typeof d.header === 'object' && d.header !== null;
+}
+
 /** Strips what commonly wraps a pasted token. Exported for the fingerprint so `Bearer x` and `x` agree. */
 export function normalizeTokenInput(input: string): string {
   let s = input.trim();

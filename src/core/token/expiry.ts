@@ -2,7 +2,7 @@
  * Expiry and clock checks: how long the token lives, whether it is usable now, and whether the local clock
  * disagrees with the issuer (iat) or with the server's Date header.
  */
-import type { JsonObject } from './decode';
+import { isDecodedJwt, type DecodeResult, type JsonObject } from './decode';
 
 /** Below this remaining lifetime a token counts as "expiring soon" (the SDKs refresh about 5 minutes before expiry). */
 export const EXPIRING_SOON_MS = 5 * 60 * 1000;
@@ -35,9 +35,9 @@ function human(ms: number): string {
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 }
 
-export function tokenExpiry(payload: JsonObject, opts: { now: number; serverDate?: string }): TokenExpiry {
-  const now = opts.now;
-  const p = payload ?? {};
+export function tokenExpiry(payload: JsonObject | DecodeResult, opts: { now: number; serverDate?: string }): TokenExpiry {
+  const now = typeof opts?.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
+  const p: JsonObject = isDecodedJwt(payload) ? payload.payload : ((payload as JsonObject) ?? {});
   const exp = seconds(p.exp);
   const nbf = seconds(p.nbf);
   const iat = seconds(p.iat);

@@ -3,7 +3,7 @@
  * and version. This is a diagnostic: it says *why* an API would accept or reject the token.
  */
 import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { decodeToken, type DecodeError, type JsonObject } from './decode';
+import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
 import { tokenExpiry } from './expiry';
 import { appIdOfResource, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
 
@@ -56,6 +56,14 @@ export function expectedAudiences(scopeOrResource: string, isScope: boolean): st
   return [...out];
 }
 
+/** public / US Government / China, from a resource URI's host. */
+function cloudGroup(uri: string): string {
+  const host = /^[a-z]+:\/\/([^/]+)/i.exec(uri)?.[1]?.toLowerCase() ?? '';
+  if (/(\.us|usgovcloudapi\.net)$/.test(host)) return 'Azure US Government';
+  if (/(\.cn|chinacloudapi\.cn)$/.test(host)) return 'Azure China';
+  return 'the public cloud';
+}
+
 function checkAudience(p: JsonObject, opts: ValidateOptions): Verdict {
   const auds = (Array.isArray(p.aud) ? p.aud : [p.aud]).filter((a): a is string => typeof a === 'string');
   if (auds.length === 0) return { check: 'audience', verdict: 'fail', reason: 'The token has no aud claim: no API should accept it.' };
@@ -75,7 +83,11 @@ function checkAudience(p: JsonObject, opts: ValidateOptions): Verdict {
     const aliases = new Set([appId.toLowerCase(), ...resourceUrisOf(appId).map(normalizeResource)]);
     const alias = auds.find((a) => aliases.has(normalizeResource(a)));
     if (alias) {
-      return { check: 'audience', verdict: 'warn', reason: `aud ${alias} is another name of the same API (${lookupApp(appId)?.name ?? appId}) as ${wanted}. The API usually accepts it; check the cloud if the hosts differ.` };
+      const name = lookupApp(appId)?.name ?? appId;
+      if (isGuid(alias) || cloudGroup(alias) === cloudGroup(e)) {
+        return { check: 'audience', verdict: 'pass', reason: `aud ${alias} is ${isGuid(alias) ? 'the application id' : 'another resource URI'} of the same API (${name}) as ${wanted}; the API accepts both forms.` };
+      }
+      return { check: 'audience', verdict: 'warn', reason: `aud ${alias} names the same API (${name}) as ${wanted} but in another cloud: the API in ${cloudGroup(e)} will not accept it.` };
     }
   }
   const guidAud = auds.find((a) => isGuid(a));
@@ -191,12 +203,48 @@ async function checkSignature(raw: string, header: JsonObject, p: JsonObject, op
   return { check: 'signature', verdict: 'fail', reason: `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.` };
 }
 
-export async function validateToken(raw: string, opts: ValidateOptions): Promise<Validation> {
-  const d = decodeToken(raw);
+export async function validateToken(raw: string | DecodeResult, opts: ValidateOptions): Promise<Validation> {
+  const d = isDecodedJwt(raw) ? raw : decodeToken(typeof raw === 'string' ? raw : '');
   if (!d.ok) return { valid: false, verdicts: [], error: d.error };
   if (d.kind !== 'jwt') return { valid: false, verdicts: [], error: { kind: 'not-a-jwt', message: d.reason } };
-  const verdicts: Verdict[] = [checkAudience(d.payload, opts), checkIssuer(d.payload, opts), checkTime(d.payload, opts.now)];
+  const now = typeof opts?.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
+  opts = { ...opts, now };
+  const verdicts: Verdict[] = [checkAudience(d.payload, opts), checkIssuer(d.payload, opts), checkTime(d.payload, now)];
   verdicts.push(await checkSignature(d.raw, d.header, d.payload, opts));
   verdicts.push(checkVersion(d.payload, opts.expectedVersion));
   return { valid: verdicts.every((v) => v.verdict !== 'fail'), verdicts };
+}
+
+/** The OpenID configuration URL for an issuer (v1 and v2 forms, custom hosts such as the sandbox). */
+export function openIdConfigurationUrl(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+}
+
+function isJwks(v: unknown): v is JSONWebKeySet {
+  return typeof v === 'object' && v !== null && Array.isArray((v as { keys?: unknown }).keys) && (v as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null);
+}
+
+/** Parses a JWKS document (text or object); throws a plain-language error when it is not one. */
+export function parseJwks(input: unknown): JSONWebKeySet {
+  let v = input;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw new Error('the key set is not JSON');
+    }
+  }
+  if (!isJwks(v)) throw new Error('the key set has no "keys" array (expected a JWKS document)');
+  return v;
+}
+
+/**
+ * OIDC discovery: issuer → openid-configuration → jwks_uri → key set. The caller supplies the HTTP GET
+ * (so the engine's traced client, a CA bundle or a test server can be used); nothing here touches the network.
+ */
+export async function discoverJwks(issuer: string, getJson: (url: string) => Promise<unknown>): Promise<JSONWebKeySet> {
+  const config = await getJson(openIdConfigurationUrl(issuer));
+  const jwksUri = typeof config === 'object' && config !== null ? (config as { jwks_uri?: unknown }).jwks_uri : undefined;
+  if (typeof jwksUri !== 'string' || !/^https?:\/\//i.test(jwksUri)) throw new Error(`the OpenID configuration of ${issuer} has no jwks_uri`);
+  return parseJwks(await getJson(jwksUri));
 }
