@@ -50,8 +50,16 @@ function inspector(page) {
   return page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
 }
 
-test('Token Inspector in code-server: decoded claims, live countdown, reveal, AADSTS explanation', { skip, timeout: 240000 }, async () => {
-  const server = await startCodeServer();
+test('Token Inspector in code-server: decoded claims, live countdown, reveal, AADSTS explanation, chain waterfall', { skip, timeout: 240000 }, async () => {
+  // The chain run at the end stays on this machine: only the developer-tool credentials (local processes), and the
+  // managed identity endpoint pointed at a closed loopback port in case a profile includes it.
+  const server = await startCodeServer({
+    workspaceSettings: {
+      'azureAuthDebugger.chain.environment': { AZURE_TOKEN_CREDENTIALS: 'dev' },
+      'azureAuthDebugger.managedIdentity.imdsEndpoint': 'http://127.0.0.1:9',
+      'azureAuthDebugger.chain.processTimeoutMs': 5000,
+    },
+  });
   const browser = await launchBrowser();
   const { page } = browser;
   const results = ensureResults();
@@ -103,6 +111,20 @@ test('Token Inspector in code-server: decoded claims, live countdown, reveal, AA
     assert.ok((await article.locator('.meaning').textContent()).length > 0);
     assert.equal(await view.locator('#docs-700016').count(), 1);
     await page.screenshot({ path: path.join(results, 'inspector-aadsts.png') });
+
+    // A chain run appears as a waterfall with one row per credential and its outcome.
+    await runCommand(page, 'Azure Auth: Run Credential Chain');
+    const steps = view.locator('#timeline li[data-step]');
+    await steps.first().waitFor({ timeout: 60000 });
+    const rows = await steps.evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-outcome')]));
+    assert.ok(rows.length >= 1, 'at least one credential step');
+    for (const [name, outcome] of rows) {
+      assert.ok(name && name.endsWith('Credential'), name);
+      assert.ok(['success', 'unavailable', 'failed', 'skipped'].includes(outcome), outcome);
+    }
+    assert.equal(await view.locator('#timeline .bar').count(), rows.length);
+    await view.locator('#timeline-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(results, 'inspector-timeline.png') });
   } catch (e) {
     await page.screenshot({ path: path.join(results, 'inspector-failure.png') }).catch(() => undefined);
     throw e;

@@ -374,14 +374,14 @@ function render(): void {
     );
     return;
   }
-  const order: HTMLElement[] = [];
-  if (s.failure) order.push(failureView(s.failure));
-  if (s.tokens.length) order.push(tokenList(s));
-  if (s.detail) order.push(detailView(s, s.detail));
-  if (s.run) order.push(timelineView(s.run));
-  // A failure is the most urgent thing; when the store focuses a run, show it before the token detail.
-  if (s.focus === 'run' && s.run && !s.failure) order.unshift(order.pop() as HTMLElement);
-  for (const part of order) app.appendChild(part);
+  // The thing the user just asked about comes first: the error, or the chain run; then the tokens.
+  const failure = s.failure ? failureView(s.failure) : null;
+  const run = s.run ? timelineView(s.run) : null;
+  const parts: (HTMLElement | null)[] =
+    s.focus === 'run'
+      ? [run, failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null]
+      : [failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null, run];
+  for (const part of parts) if (part) app.appendChild(part);
   if (focusToken) (app.querySelector(`[data-token-id="${CSS.escape(focusToken)}"]`) as HTMLElement | null)?.focus();
   else if (focusId) document.getElementById(focusId)?.focus();
 }

@@ -44,6 +44,9 @@ export interface InspectorDeps {
   writeClipboard?: (text: string) => Thenable<void>;
 }
 
+/** How long a token's decoded analysis (with its time-dependent verdicts) is reused. */
+const ANALYSIS_TTL_MS = 30_000;
+
 /** Longest time validation may take before the snapshot is posted without it. */
 const VALIDATION_BUDGET_MS = 3000;
 
@@ -113,7 +116,7 @@ export class InspectorPanel implements vscode.Disposable {
   private disposed = false;
   private sequence = 0;
   private uiState: InspectorUiState;
-  private readonly analyses = new Map<string, TokenAnalysisInput>();
+  private readonly analyses = new Map<string, { at: number; analysis: TokenAnalysisInput }>();
   private readonly explanations = new Map<string, unknown>();
   /** The nonce of the currently loaded HTML (a new one for every load). */
   nonce = '';
@@ -303,7 +306,8 @@ export class InspectorPanel implements vscode.Disposable {
     if (!info) return undefined;
     const key = info.summary.fingerprint;
     const cached = this.analyses.get(key);
-    if (cached) return cached;
+    // Decoding never changes, but the time verdict does: refresh the analysis after a while.
+    if (cached && Date.now() - cached.at < ANALYSIS_TTL_MS) return cached.analysis;
     const raw = this.deps.store.revealToken(id);
     const engine = this.engine();
     const decode = fn(engine, 'decodeToken');
@@ -333,7 +337,7 @@ export class InspectorPanel implements vscode.Disposable {
         this.deps.log?.debug('webview', `validateToken failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    this.analyses.set(key, analysis);
+    this.analyses.set(key, { at: Date.now(), analysis });
     return analysis;
   }
 
