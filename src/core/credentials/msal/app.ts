@@ -70,7 +70,9 @@ function baseConfiguration(cfg: MsalAppConfig, binding: MsalBinding): { config: 
         logLevel: LogLevel.Warning,
         loggerCallback: (level, message, containsPii) => {
           if (containsPii) return;
-          binding.trace?.note(level === LogLevel.Error ? 'error' : 'warn', `msal-node: ${message.replace(/^\[[^\]]*\]\s*:\s*/, '')}`);
+          // "[correlation id] : @azure/msal-node@7.2.3 : Warning - text" → "text"; msal warnings are mostly noise (debug).
+          const text = message.replace(/^\[[^\]]*\]\s*:\s*(?:@azure\/msal-node@[^:]*:\s*)?(?:\w+\s*-\s*)?/, '');
+          binding.trace?.note(level === LogLevel.Error ? 'warn' : 'debug', `msal-node: ${text}`);
         },
       },
     },

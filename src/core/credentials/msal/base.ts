@@ -210,6 +210,7 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     app.binding.signal = ctx.signal;
     app.binding.trace = ctx.trace;
     app.network.lastError = undefined;
+    app.network.lastThrown = undefined;
     try {
       const result = await this.acquire(app, scopes, request, ctx);
       const out = toTokenResult(result, this.name);
@@ -218,7 +219,7 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
       if (out.fromCache) ctx.trace.note('info', `${this.name}: token served from this credential's msal cache (no network call).`);
       return out;
     } catch (e) {
-      throw mapMsalError(e, { credential: this.name, profile: ctx.profile, observed: app.network.lastError, signal: ctx.signal, hint: (i) => this.failureHint(i) });
+      throw mapMsalError(e, { credential: this.name, profile: ctx.profile, observed: app.network.lastError, thrown: app.network.lastThrown, signal: ctx.signal, hint: (i) => this.failureHint(i) });
     } finally {
       app.binding.trace = undefined;
     }

@@ -93,6 +93,8 @@ export interface MapContext {
   profile: ChainProfile;
   /** The Entra error body the network adapter saw during this call (if any). */
   observed?: ObservedError;
+  /** The engine error the network adapter threw during this call (msal-node may re-wrap it without a cause). */
+  thrown?: Error & { kind: string };
   signal?: AbortSignal;
   /** Extra sentence appended to the message (e.g. the workload identity assertion's iss/sub/aud). */
   hint?: (info: ErrorInfo) => string | undefined;
@@ -112,7 +114,7 @@ export function mapMsalError(e: unknown, ctx: MapContext): AuthenticationFailedE
     info = { kind: 'aborted', message: `${ctx.credential}: the operation was cancelled${reason?.message ? ` (${reason.message})` : ''}.`, errorCodes: [] };
     return new AuthenticationFailedError(info, { cause: e });
   }
-  const own = ownCause(e);
+  const own = ownCause(e) ?? ctx.thrown;
   if (ctx.observed && !own) {
     info = errorInfoFromBody(ctx.observed);
     if (!info.correlationId && str(m.correlationId)) info.correlationId = m.correlationId;

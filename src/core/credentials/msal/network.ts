@@ -62,6 +62,8 @@ export class TracedNetworkModule implements INetworkModule {
   lastError: ObservedError | undefined;
   /** Date header of the last response (clock-skew checks). */
   lastServerDate: string | undefined;
+  /** The last error this module threw (msal-node re-wraps it without a cause, so the mapper reads it from here). */
+  lastThrown: (Error & { kind: string }) | undefined;
   /** Every URL msal asked for, in order (tests and the trace summary use it). */
   readonly requested: string[] = [];
 
@@ -76,6 +78,15 @@ export class TracedNetworkModule implements INetworkModule {
   }
 
   async #send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    try {
+      return await this.#sendInner<T>(method, url, options, timeout);
+    } catch (e) {
+      if (e && typeof e === 'object' && typeof (e as { kind?: unknown }).kind === 'string') this.lastThrown = e as Error & { kind: string };
+      throw e;
+    }
+  }
+
+  async #sendInner<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
     this.requested.push(url);
     let host: string;
     try {
