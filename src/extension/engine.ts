@@ -6,25 +6,21 @@
  * it, and otherwise throws NotAvailableError, which the command wrapper shows as an honest "not available yet".
  */
 import type * as Core from '../core/index';
-import type { ChainResult, SecretValue, TokenSummary, TraceSink } from '../core/index';
 
 export type CoreModule = typeof Core;
 
-/** The engine functions the extension calls, by name (signatures as the engine issues specify them). */
+/** The engine functions the extension calls, by name (typed from the core's own declarations). */
 export interface EngineApi {
-  runChain(
-    request: Record<string, unknown>,
-    opts: { signal?: AbortSignal; sink?: TraceSink; env?: Readonly<Record<string, string | undefined>>; options?: Core.EngineOptions },
-  ): Promise<ChainResult & { accessToken?: SecretValue }>;
-  acquireToken(request: Record<string, unknown>, opts: { signal?: AbortSignal; sink?: TraceSink; [k: string]: unknown }): Promise<unknown>;
-  decodeToken(input: string): unknown;
-  explainClaims(decoded: unknown, ...rest: unknown[]): unknown;
-  tokenExpiry(decoded: unknown, ...rest: unknown[]): unknown;
-  validateToken(input: unknown, ...rest: unknown[]): unknown;
-  explainText(text: string, ...rest: unknown[]): unknown;
-  summarizeToken(raw: string, info: { credential: string; scope: string; fromCache: boolean; expiresOnEpochMs: number; tokenType?: string }): TokenSummary;
-  redactText(text: string): string;
-  startSandbox(options?: Record<string, unknown>): Promise<unknown>;
+  runChain: CoreModule['runChain'];
+  acquireToken: CoreModule['acquireToken'];
+  decodeToken: CoreModule['decodeToken'];
+  explainClaims: CoreModule['explainClaims'];
+  tokenExpiry: CoreModule['tokenExpiry'];
+  validateToken: CoreModule['validateToken'];
+  explainText: CoreModule['explainText'];
+  summarizeToken: CoreModule['summarizeToken'];
+  redactText: CoreModule['redactText'];
+  startSandbox(options?: { port?: number; host?: string }): Promise<unknown>;
 }
 
 /** What a command needs that has not landed yet (shown as information, not as an error). */

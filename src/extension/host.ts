@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import type { ChainResult, EngineOptions, ErrorInfo, SecretValue, TokenSummary, TraceEvent, TraceSink } from '../core/index';
+import type { ChainResult, DeviceCodeInfo, EngineOptions, ErrorInfo, SecretValue, TokenSummary, TraceEvent, TraceSink } from '../core/index';
+import { CancelledError } from './commandRunner';
 import { has, loadEngine, need } from './engine';
 import { logSink, type Logger } from './log';
 import type { RunStore, TokenRequestInfo } from './runStore';
@@ -22,6 +23,7 @@ export interface SandboxHandle {
 
 export interface ChainRunRequest {
   scope: string;
+  forceRefresh?: boolean;
   mode: 'sequential' | 'diagnose';
   tenantId?: string;
   /** Limit the chain to these credentials (a tree item's "acquire with this credential"). */
@@ -43,25 +45,6 @@ export interface AcquireOutcome {
   runId?: string;
   summary?: TokenSummary;
   error?: ErrorInfo;
-}
-
-function isSecret(v: unknown): v is SecretValue {
-  return typeof v === 'object' && v !== null && typeof (v as { reveal?: unknown }).reveal === 'function';
-}
-
-/** Finds the raw token the engine returned, wherever the result keeps it (always a SecretValue). */
-function findSecret(result: unknown): SecretValue | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const r = result as Record<string, unknown>;
-  for (const k of ['accessToken', 'token', 'secret', 'rawToken']) if (isSecret(r[k])) return r[k];
-  for (const k of ['accessToken', 'token', 'result']) {
-    const inner = r[k];
-    if (inner && typeof inner === 'object' && !isSecret(inner)) {
-      const s = findSecret(inner);
-      if (s) return s;
-    }
-  }
-  return undefined;
 }
 
 export class Host implements vscode.Disposable {
@@ -123,80 +106,69 @@ export class Host implements vscode.Disposable {
     this.store.setSandbox(handle ? { running: true, url: handle.authorityHost, tenantId: handle.tenantId } : { running: false });
   }
 
-  /** Runs the credential chain and records the run (and its token) in the store. */
+  /** Runs the credential chain and records the run (and its token) in the store. A cancelled run records nothing. */
   async runChain(req: ChainRunRequest, signal: AbortSignal): Promise<AcquireOutcome> {
     const runChain = need('runChain');
     const s = this.settings();
     const started = Date.now();
     this.log.info('chain', `run (${req.mode}, profile ${s.profile}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
     const result = await runChain(
-      {
-        scope: req.scope,
-        scopes: [req.scope],
-        mode: req.mode,
-        profile: s.profile,
-        tenantId: req.tenantId ?? this.sandbox?.tenantId,
-        credentials: req.credentials,
-      },
+      { scope: req.scope, mode: req.mode, profile: s.profile, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
       { signal, sink: this.sink(), env: this.environment(s), options: this.engineOptions(s) },
     );
-    const raw = findSecret(result);
+    if (signal.aborted) throw new CancelledError();
+    const raw = result.accessToken;
     const request: TokenRequestInfo = { credential: 'chain', scopes: [req.scope], tenantId: req.tenantId, mode: req.mode };
-    const plain: ChainResult = { ...result };
-    delete (plain as { accessToken?: unknown }).accessToken;
-    const runId = this.store.addRun(plain, raw, request);
-    const tokenId = raw && plain.token ? this.store.activeToken()?.id : undefined;
-    this.log.info('chain', `finished in ${Date.now() - started} ms: ${plain.winner ? `${plain.winner} won` : 'no credential succeeded'}`);
-    if (plain.error) this.recordError(plain.error, `Credential chain for ${req.scope}`, runId);
-    return { runId, tokenId, summary: plain.token ?? undefined, error: plain.error ?? undefined };
+    const runId = this.store.addRun(result, raw, request);
+    const tokenId = raw && result.token ? this.store.activeToken()?.id : undefined;
+    this.log.info('chain', `finished in ${Date.now() - started} ms: ${result.winner ? `${result.winner} ${req.mode === 'diagnose' ? 'would be picked' : 'won'}` : 'no credential succeeded'}`);
+    if (result.error) this.recordError(result.error, `Credential chain for ${req.scope}`, runId);
+    return { runId, tokenId, summary: result.token ?? undefined, error: result.error ?? undefined };
   }
 
-  /** One explicit credential / flow. */
+  /** One explicit flow or one chain credential on its own; recorded as a one-step run so the tree and timeline show it. */
   async acquireWithFlow(req: FlowRequest, signal: AbortSignal, ui: { onDeviceCode?: (info: DeviceCodeInfo) => void; openBrowser?: (url: string) => Promise<void> }): Promise<AcquireOutcome> {
     const acquireToken = need('acquireToken');
     const s = this.settings();
-    this.log.info(req.credential, `acquire for scope ${req.scope}${req.tenantId ? ` in tenant ${req.tenantId}` : ''}`);
     const started = Date.now();
-    try {
-      const result = await acquireToken(
-        {
-          credential: req.credential,
-          scopes: [req.scope],
-          scope: req.scope,
-          tenantId: req.tenantId ?? this.sandbox?.tenantId,
-          clientId: req.clientId,
-          clientSecret: req.secret,
-          certificatePath: req.certificatePath,
-          username: req.username,
-          password: req.credential === 'UsernamePasswordCredential' ? req.secret : undefined,
-          env: this.environment(s),
-          options: this.engineOptions(s),
-        },
-        { signal, sink: this.sink(), onDeviceCode: ui.onDeviceCode, openBrowser: ui.openBrowser },
-      );
-      const raw = findSecret(result);
-      if (!raw) throw new Error(`${req.credential} returned no token`);
-      const summary = this.summarize(raw, req.credential, req.scope, result);
-      const tokenId = this.store.addToken('acquired', summary, raw, { credential: req.credential, scopes: [req.scope], tenantId: req.tenantId, clientId: req.clientId });
-      this.log.info(req.credential, `success in ${Date.now() - started} ms: ${summary.audience ?? req.scope}`);
-      return { tokenId, summary };
-    } catch (e) {
-      const info = (e as { info?: ErrorInfo }).info;
-      if (info && typeof info.message === 'string') {
-        this.log.warn(req.credential, `failed in ${Date.now() - started} ms: ${info.message.split('\n')[0]}`);
-        this.recordError(info, `${req.credential} for ${req.scope}`);
-        return { error: info };
-      }
-      throw e;
+    const run = await acquireToken(
+      {
+        credential: req.credential,
+        scope: req.scope,
+        tenantId: req.tenantId,
+        clientId: req.clientId,
+        clientSecret: req.credential === 'UsernamePasswordCredential' ? undefined : req.secret,
+        password: req.credential === 'UsernamePasswordCredential' ? req.secret : undefined,
+        certificatePath: req.certificatePath,
+        username: req.username,
+        profile: s.profile,
+        onDeviceCode: ui.onDeviceCode,
+        openBrowser: ui.openBrowser,
+      },
+      { signal, sink: this.sink(), env: this.environment(s), options: this.engineOptions(s) },
+    );
+    if (signal.aborted) throw new CancelledError();
+    const step = run.result;
+    const chainLike: ChainResult = {
+      mode: 'sequential',
+      profile: s.profile,
+      scope: req.scope,
+      selection: { source: 'option', credentials: [step.credential], reason: `Acquire Token with ${step.credential} only` },
+      winner: step.outcome === 'success' ? step.credential : null,
+      steps: [step],
+      token: step.token ?? null,
+      error: step.error ?? null,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+    };
+    const request: TokenRequestInfo = { credential: req.credential, scopes: [req.scope], tenantId: req.tenantId, clientId: req.clientId };
+    const runId = this.store.addRun(chainLike, run.accessToken, request);
+    if (step.outcome === 'success' && run.accessToken && step.token) {
+      return { runId, tokenId: this.store.activeToken()?.id, summary: step.token };
     }
-  }
-
-  summarize(raw: SecretValue, credential: string, scope: string, result?: unknown): TokenSummary {
-    const r = (result ?? {}) as { summary?: TokenSummary; expiresOnEpochMs?: number; tokenType?: string; fromCache?: boolean };
-    if (r.summary && typeof r.summary.fingerprint === 'string') return r.summary;
-    const summarizeToken = need('summarizeToken');
-    const s = summarizeToken(raw.reveal(), { credential, scope, expiresOnEpochMs: r.expiresOnEpochMs ?? 0, tokenType: r.tokenType, fromCache: r.fromCache ?? false });
-    return { ...s, credential: s.credential || credential, scope: s.scope || scope };
+    const error: ErrorInfo = step.error ?? { kind: 'unknown', message: step.message, errorCodes: step.errorCodes };
+    this.recordError(error, `${step.credential} for ${req.scope}`, runId);
+    return { runId, error };
   }
 
   /** Explains an ErrorInfo with the engine and stores it as the last error. */
@@ -226,9 +198,4 @@ export class Host implements vscode.Disposable {
   }
 }
 
-export interface DeviceCodeInfo {
-  userCode: string;
-  verificationUri: string;
-  message?: string;
-  expiresInSeconds?: number;
-}
+export type { DeviceCodeInfo } from '../core/index';

@@ -150,18 +150,20 @@ export class AcquireCommand {
         const kind = choice.secret;
         const key = secretKey(tenantId, kind === 'password' ? username : clientId, kind);
         let value = args.secret;
+        let fromStorage = false;
         if (value === undefined) {
           const saved = await this.host.context.secrets.get(key);
           if (saved !== undefined) {
             const use = await vscode.window.showQuickPick(['Use the saved value', 'Enter a new value'], { title: `A ${kind === 'password' ? 'password' : 'client secret'} is saved for this app`, ignoreFocusOut: true });
             if (use === undefined) throw new CancelledError();
-            if (use === 'Use the saved value') value = saved;
+            if (use === 'Use the saved value') {
+              value = saved;
+              fromStorage = true;
+            }
           }
         }
-        if (value === undefined) {
-          value = abortIfUndefined(await vscode.window.showInputBox({ title: `Acquire Token: ${kind === 'password' ? 'password' : 'client secret'}`, prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage', password: true, ignoreFocusOut: true }));
-          secretToSave = { key, value };
-        }
+        value ??= abortIfUndefined(await vscode.window.showInputBox({ title: `Acquire Token: ${kind === 'password' ? 'password' : 'client secret'}`, prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage', password: true, ignoreFocusOut: true }));
+        if (!fromStorage) secretToSave = { key, value };
         secret = new SecretCtor(value);
       }
     }

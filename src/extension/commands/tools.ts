@@ -63,7 +63,8 @@ export class ToolCommands {
 
   async decode(args: TextArgs = {}): Promise<{ tokenId?: string; kind: string } | undefined> {
     let text = args.text ?? selectionText();
-    if (!text) {
+    if (text === undefined || (args.text === undefined && !text.trim())) {
+      text = undefined;
       const clip = await vscode.env.clipboard.readText();
       if (clip && findJwt(clip)) text = clip;
     }
