@@ -157,6 +157,11 @@ suite('Token Inspector panel', () => {
     assert.equal(revealed.length, 1);
     assert.deepEqual(revealed[0], { type: 'rawToken', id: tokenId, fingerprint: core.tokenFingerprint(raw), token: raw });
 
+    // Snapshots after the reveal still carry no raw token: only the one answer did.
+    h.store.setActiveToken(tokenId);
+    await waitFor('a snapshot after the reveal', () => h.posted.at(-1)?.type === 'snapshot');
+    assert.ok(!JSON.stringify(snapshots(h)).includes(raw.split('.')[1]));
+
     // Unknown token: a notice, no token.
     await panel.handleMessage({ type: 'reveal', id: 'tok-does-not-exist' });
     assert.equal(h.posted.filter((m) => m.type === 'rawToken').length, 1);
@@ -237,6 +242,24 @@ suite('Token Inspector panel', () => {
     // The extension registered the reload serializer at activation: a second registration for the view type fails.
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     assert.throws(() => registerInspectorSerializer(h.deps), /already registered/);
+  });
+
+  test('re-sends the full snapshot when the panel becomes visible again', async () => {
+    const panel = InspectorPanel.show(h.deps);
+    await panel.handleMessage({ type: 'ready' });
+    await waitFor('first snapshot', () => snapshots(h).length >= 1);
+    // Another editor in the same group hides the panel; store changes meanwhile are not posted to a hidden panel.
+    const doc = await vscode.workspace.openTextDocument({ content: 'cover', language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn, preview: false });
+    await waitFor('panel hidden', () => !panel.panel.visible);
+    const hiddenCount = snapshots(h).length;
+    h.store.setError({ source: 'while hidden', error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:1', errorCodes: [] } });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(snapshots(h).length, hiddenCount, 'no snapshot to a hidden panel');
+    panel.reveal();
+    const snap = await waitFor('snapshot after becoming visible', () => snapshots(h).length > hiddenCount && snapshots(h).at(-1));
+    assert.equal(snap.failure?.source, 'while hidden', 'the re-sent snapshot is complete and current');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('the real webview bundle loads under the CSP and sends ready by itself', async () => {

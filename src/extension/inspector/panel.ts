@@ -12,7 +12,7 @@ import type { HostToWebview, InspectorSnapshot, InspectorUiState, WebviewToHost 
 import type { RunStore, RunStoreSnapshot, StoreSelection } from '../runStore';
 import { inspectorHtml, makeNonce } from './html';
 import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from './messages';
-import { buildSnapshot, selectedTokenId, type TokenAnalysisInput } from './snapshot';
+import { buildSnapshot, selectedTokenId, shownFailure, type TokenAnalysisInput } from './snapshot';
 
 export const INSPECTOR_VIEW_TYPE = 'azureAuthDebugger.tokenInspector';
 
@@ -272,7 +272,7 @@ export class InspectorPanel implements vscode.Disposable {
       if (analysis) analyses.set(id, analysis);
     }
     let failureExplanation: unknown;
-    const err = store.lastError;
+    const err = shownFailure(store);
     if (err && err.explanation === undefined) failureExplanation = this.explainError(err.id, err.error?.message ?? err.source);
     return buildSnapshot({ store, analyses, failureExplanation });
   }

@@ -398,19 +398,40 @@ export function selectedTokenId(store: RunStoreSnapshot): string | null {
   return store.tokens[0]?.id ?? null;
 }
 
+/** The run the timeline shows: the selected run, else the latest. */
+export function shownRun(store: RunStoreSnapshot): StoredRun | undefined {
+  const sel = store.selection;
+  return sel?.kind === 'run' ? (store.runs.find((r) => r.id === sel.id) ?? store.runs[0]) : store.runs[0];
+}
+
+/**
+ * The failure the panel explains: the store's last error, unless the shown chain run failed more recently without an
+ * error of its own in the store (a chain where no credential succeeded), in which case that run's error.
+ */
+export function shownFailure(store: RunStoreSnapshot): StoredError | null {
+  const run = shownRun(store);
+  const last = store.lastError;
+  const runError = run?.result.error;
+  if (run && runError && (!last || (last.runId !== run.id && last.at <= run.at))) {
+    return { id: `run-error-${run.id}`, at: run.at, source: `Credential chain (${run.result.mode}) for ${run.result.scope}`, error: runError, runId: run.id };
+  }
+  return last;
+}
+
 export function buildSnapshot(input: BuildInput): InspectorSnapshot {
   const { store } = input;
   const selected = selectedTokenId(store);
   const selectedInfo = selected ? store.tokens.find((t) => t.id === selected) : undefined;
   const sel = store.selection;
-  const run = sel?.kind === 'run' ? (store.runs.find((r) => r.id === sel.id) ?? store.runs[0]) : store.runs[0];
+  const run = shownRun(store);
+  const failure = shownFailure(store);
   return {
     version: 1,
     generatedAt: input.now ?? store.now,
     tokens: store.tokens.map((t) => listItem(t, store.activeTokenId)),
     selectedTokenId: selected,
     detail: selectedInfo ? tokenDetail(selectedInfo, input.analyses?.get(selectedInfo.id)) : null,
-    failure: store.lastError ? failureView(store.lastError, input.failureExplanation) : null,
+    failure: failure ? failureView(failure, input.failureExplanation) : null,
     run: run ? runTimeline(run) : null,
     focus: sel ? sel.kind : null,
     expiringSoonMs: EXPIRING_SOON_MS,

@@ -249,6 +249,25 @@ describe('inspector snapshot builder', () => {
     assert.equal(j.outcome, 'failed');
   });
 
+  it('explains a failed chain run that is newer than the last error', () => {
+    const result: ChainResult = {
+      mode: 'sequential', profile: 'go', scope: 's', selection: { source: 'default', credentials: [], reason: '' }, winner: null, steps: [], token: null,
+      error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] }, startedAt: new Date(NOW).toISOString(), durationMs: 5,
+    };
+    const older = { id: 'err-old', at: NOW - 10_000, source: 'Explain Error', error: { kind: 'unknown', message: 'old', errorCodes: [] } };
+    const withRun = storeWith([], { runs: [{ id: 'run-1', at: NOW, result }], lastError: older, selection: { kind: 'run', id: 'run-1' } });
+    const snap = buildSnapshot({ store: withRun, failureExplanation: explainText(result.error!.message) });
+    assert.equal(snap.failure?.id, 'run-error-run-1');
+    assert.equal(snap.failure?.kind, 'aadsts');
+    assert.match(snap.failure?.source ?? '', /Credential chain/);
+    assert.ok(snap.failure?.codes.some((c) => c.code === 7000215) || snap.failure?.unknownCodes.includes(7000215));
+    // A newer error in the store wins over the run; a run without an error leaves the last error alone.
+    const newer = { ...older, id: 'err-new', at: NOW + 1 };
+    assert.equal(buildSnapshot({ store: { ...withRun, lastError: newer } }).failure?.id, 'err-new');
+    const ok = storeWith([], { runs: [{ id: 'run-2', at: NOW, result: { ...result, error: null, winner: 'X' } }], lastError: older });
+    assert.equal(buildSnapshot({ store: ok }).failure?.id, 'err-old');
+  });
+
   it('selects the store selection, else the run\'s token, else the active token', () => {
     const a = tokenInfo(makeJwt(armPayload({ n: 1 })), 'tok-a');
     const b = { ...tokenInfo(makeJwt(armPayload({ n: 2 })), 'tok-b'), runId: 'run-9' };
