@@ -90,3 +90,35 @@ export function assertCleanRun(sb: Sandbox, captured: Captured, all: string, sec
     assertModule.ok(!all.includes(s), `a secret (${s.length} chars) appeared in trace output`);
   }
 }
+
+import { Tracer } from '../../../src/core/trace/tracer';
+import { createHttpClient } from '../../../src/core/http/client';
+import { createProcessRunner } from '../../../src/core/process/runner';
+import type { StepContext } from '../../../src/core/credentials/types';
+import type { ChainProfile } from '../../../src/core/model';
+
+/** A StepContext as the chain runner builds one (for credential-level tests: inChain, injected clock). */
+export function makeCtx(
+  sb: Sandbox | undefined,
+  o: { env?: Record<string, string | undefined>; profile?: ChainProfile; inChain?: boolean; now?: () => number; signal?: AbortSignal; options?: EngineOptions } = {},
+): { ctx: StepContext; captured: Captured } {
+  const { sink, captured } = captureSink();
+  const env = o.env ?? {};
+  const tracer = new Tracer({ sink, env });
+  const trace = tracer.forStep('test');
+  const options = o.options ?? (sb ? engineOptions(sb) : {});
+  return {
+    captured,
+    ctx: {
+      env,
+      signal: o.signal ?? new AbortController().signal,
+      trace,
+      http: createHttpClient({ trace, ca: options.ca, env }),
+      proc: createProcessRunner({ trace, env }),
+      options,
+      inChain: o.inChain ?? false,
+      profile: o.profile ?? 'go',
+      now: o.now ?? Date.now,
+    },
+  };
+}
