@@ -19,6 +19,7 @@ import { cacheKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
+import { attachPredictions, fingerprintForRun } from '../fingerprint/report'; // [issue 7] hosting fingerprint
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -210,6 +211,9 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const tracer = new Tracer({ sink: run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
   chainTrace.start(`DefaultAzureCredential (${PROFILES[profile].sdk}), ${mode} mode, scope ${scope}`);
+  // [issue 7] The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
+  const fp = fingerprintForRun(env, profile, options);
+  if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);
   const sel = selectCredentials(profile, env, request.credentials);
   chainTrace.note('info', `selection: ${sel.selection.reason}`, { credentials: sel.selection.credentials, source: sel.selection.source });
   const base = { mode, profile, scope, selection: sel.selection, startedAt: new Date(startedAt).toISOString() };
@@ -275,7 +279,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
         decided = true;
         s.note = 'DefaultAzureCredential would pick this credential';
       } else if (s.outcome === 'unavailable') {
-        s.note = `did not win: unavailable (${firstLine(s.message)}); DefaultAzureCredential would move on`;
+        s.note = 'did not win: unavailable, so DefaultAzureCredential would move on to the next credential';
       } else {
         stopper = r;
         decided = true;
@@ -284,11 +288,13 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     }
   }
 
+  attachPredictions(runs.map((r) => r.result), fp, { env, profile, mode, options }); // [issue 7]
   const winRun = winner ? runs.find((r) => r.result.credential === winner) : undefined;
   let error: ErrorInfo | null = null;
   if (!winRun) {
     if (stopper?.result.error) {
-      error = { ...stopper.result.error, message: `${stopper.result.credential}: ${stopper.result.error.message}` };
+      const m = stopper.result.error.message;
+      error = { ...stopper.result.error, message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}` };
     } else {
       const tried = runs.filter((r) => r.result.outcome === 'unavailable').map((r) => r.result);
       error = {
@@ -316,11 +322,6 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   return result;
 }
 
-function firstLine(s: string): string {
-  const l = s.split('\n')[0] ?? '';
-  return l.length > 160 ? `${l.slice(0, 160)}…` : l;
-}
-
 /** Runs one credential outside the chain (standalone semantics: no IMDS probe, dev-tool errors are errors). */
 export async function runCredentialWith(
   cache: TokenCache,
@@ -346,5 +347,7 @@ export async function runCredentialWith(
     cache,
     now,
   });
+  // [issue 7] An explicit run gets its prediction too.
+  attachPredictions([r.result], fingerprintForRun(env, request.profile ?? 'go', options), { env, profile: request.profile ?? 'go', inChain: false, options });
   return { ...r, accessToken: r.token?.token };
 }

@@ -37,3 +37,8 @@ registerCredential('AzurePowerShellCredential', () => new AzurePowerShellCredent
 // Credentials built on msal-node (EnvironmentCredential, WorkloadIdentityCredential, explicit flows) register below.
 registerCredential('EnvironmentCredential', () => new EnvironmentCredential());
 registerCredential('WorkloadIdentityCredential', () => new WorkloadIdentityCredential());
+// [issue 7] Federated CI credentials: GitHub Actions OIDC and Azure Pipelines (client assertion from the runner's token).
+import { GitHubActionsCredential } from './github-actions';
+import { AzurePipelinesCredential } from './azure-pipelines';
+registerCredential('GitHubActionsCredential', () => new GitHubActionsCredential());
+registerCredential('AzurePipelinesCredential', () => new AzurePipelinesCredential());

@@ -147,6 +147,8 @@ function predictManagedIdentity(fp: Fingerprint, env: Env, profile: ChainProfile
       break;
   }
   // IMDS.
+  if (opts.imdsEndpoint && !/^https?:\/\/169\.254\.169\.254(?::80)?\/?$/.test(opts.imdsEndpoint.trim()))
+    return p('unknown', `the IMDS endpoint is overridden (${opts.imdsEndpoint.slice(0, 100)}): that endpoint, not the hosting environment, decides`);
   if (isSet(env, 'AZURE_POD_IDENTITY_AUTHORITY_HOST')) return p('unknown', 'AZURE_POD_IDENTITY_AUTHORITY_HOST redirects IMDS (AAD pod identity): no probe, the endpoint decides');
   if (hasEnvironment(fp, 'container-apps')) return p('unavailable', 'Container Apps without IDENTITY_ENDPOINT / IDENTITY_HEADER: managed identity is not enabled for this app, and IMDS is not reachable here');
   if (hasEnvironment(fp, 'app-service') || hasEnvironment(fp, 'azure-functions', 'medium')) {

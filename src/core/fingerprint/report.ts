@@ -1,9 +1,9 @@
 /** The fingerprint as a trace note (head of every trace) and as a Markdown section (exported reports). */
 import type { TraceLevel } from '../trace/events';
 import type { EngineOptions } from '../options';
-import type { ChainProfile } from '../model';
+import type { ChainMode, ChainProfile, StepResult } from '../model';
 import { fingerprint } from './detect';
-import { predictCredentials } from './predict';
+import { predictCredentials, predictOne, settlePrediction } from './predict';
 import type { Fingerprint, Predictions } from './types';
 
 export interface FingerprintNote {
@@ -59,14 +59,38 @@ export function fingerprintReport(fp: Fingerprint, predictions?: Predictions): s
 export function fingerprintForRun(
   env: Readonly<Record<string, string | undefined>>,
   profile: ChainProfile,
-  options: Pick<EngineOptions, 'executables' | 'imdsProbeTimeoutMs'> = {},
+  options: Pick<EngineOptions, 'executables' | 'imdsProbeTimeoutMs' | 'imdsEndpoint'> = {},
   root?: string,
 ): { fingerprint: Fingerprint; predictions: Predictions; note: FingerprintNote } | null {
   try {
     const fp = fingerprint({ env, executables: options.executables, root });
-    const predictions = predictCredentials(fp, env, profile, { imdsProbeTimeoutMs: options.imdsProbeTimeoutMs });
+    const predictions = predictCredentials(fp, env, profile, { imdsProbeTimeoutMs: options.imdsProbeTimeoutMs, imdsEndpoint: options.imdsEndpoint });
     return { fingerprint: fp, predictions, note: fingerprintNote(fp) };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Attaches each step's prediction and settles it against the observed outcome. Steps a sequential run never tried
+ * (outcome 'skipped' after a winner or a stopping error) keep the prediction without a verdict on agreement.
+ * Credentials outside the profile's chain (explicit runs, CI credentials) get predictOne().
+ */
+export function attachPredictions(
+  steps: StepResult[],
+  run: { fingerprint: Fingerprint; predictions: Predictions } | null,
+  ctx: { env: Readonly<Record<string, string | undefined>>; profile: ChainProfile; mode?: ChainMode; inChain?: boolean; options?: Pick<EngineOptions, 'imdsProbeTimeoutMs' | 'imdsEndpoint'> },
+): void {
+  if (!run) return;
+  for (const s of steps) {
+    try {
+      const p =
+        (ctx.inChain !== false ? run.predictions[s.credential] : undefined) ??
+        predictOne(s.credential, run.fingerprint, ctx.env, ctx.profile, { imdsProbeTimeoutMs: ctx.options?.imdsProbeTimeoutMs, imdsEndpoint: ctx.options?.imdsEndpoint });
+      const notTried = s.outcome === 'skipped' && ctx.mode !== 'diagnose' && /^not tried/.test(s.message);
+      s.prediction = notTried ? { verdict: p.verdict, reason: p.reason } : settlePrediction(p, s.outcome, { credential: s.credential, message: s.message });
+    } catch {
+      // A prediction is advice: it never breaks a run.
+    }
   }
 }

@@ -149,6 +149,8 @@ export interface FingerprintInput {
 export interface PredictOptions {
   /** IMDS probe limit the chain will use (default 1000 ms). */
   imdsProbeTimeoutMs?: number;
+  /** IMDS endpoint override (EngineOptions.imdsEndpoint): the endpoint, not the hosting environment, decides then. */
+  imdsEndpoint?: string;
 }
 
 export type Predictions = Record<string, Prediction>;

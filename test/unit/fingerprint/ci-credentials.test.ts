@@ -15,6 +15,7 @@ import { isAuthenticationFailed, isCredentialUnavailable } from '../../../src/co
 import { createStepTracer } from '../../../src/core/trace/tracer';
 import { createHttpClient } from '../../../src/core/http/client';
 import type { TraceEvent } from '../../../src/core/trace/events';
+import { createEngine } from '../../../src/core/engine';
 
 const CI_APP = '5e1f0c1a-7d3b-4c2e-9f60-00000000c1c1';
 const SCOPE = 'https://management.azure.com/.default';
@@ -173,5 +174,17 @@ describe('federated CI credentials end to end against the sandbox', function () 
     assert.ok(a.e.info.errorCodes.includes(70021));
     assert.match(a.e.message, /sc:\/\/<organization>\/<project>\/<service connection name>/);
     assert.match(a.e.message, /subject "sc:\/\/contoso\/webapp\/renamed-connection"/);
+  });
+
+  it('through the engine: registered credentials run with their prediction settled (should-work, agrees)', async () => {
+    const engine = createEngine();
+    const options = { authorityHost: sb.authorityHost, ca: sb.caPem };
+    const gh = await engine.runCredential('GitHubActionsCredential', {}, { env: ghEnv(), options });
+    assert.equal(gh.result.outcome, 'success', gh.result.message);
+    assert.deepEqual([gh.result.prediction?.verdict, gh.result.prediction?.agrees], ['should-work', true]);
+    assert.ok(gh.accessToken && !JSON.stringify(gh).includes(gh.accessToken.reveal()));
+    const ap = await engine.runCredential('AzurePipelinesCredential', {}, { env: apEnv(), options });
+    assert.equal(ap.result.outcome, 'success', ap.result.message);
+    assert.equal(ap.result.prediction?.agrees, true);
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * The chain runner attaches each step's prediction and settles it against the outcome; the fingerprint heads the
+ * trace. Against the sandbox over loopback (run inside `unshare -n`).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
+import { createEngine } from '../../../src/core/engine';
+import type { TraceEvent } from '../../../src/core/trace/events';
+
+describe('chain runner × fingerprint predictions', function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  let home: string;
+  before(async () => {
+    sb = await startSandbox();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'azauth-home-'));
+  });
+  after(async () => {
+    await sb?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  const options = () => ({ authorityHost: sb.authorityHost, ca: sb.caPem, imdsEndpoint: 'http://127.0.0.1:1', imdsProbeTimeoutMs: 200 });
+
+  it('diagnose mode: the fingerprint note comes first and every step carries a settled prediction', async () => {
+    const events: TraceEvent[] = [];
+    const env = { PATH: '', HOME: home, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001', AZURE_CLIENT_SECRET: 'sandbox-secret-value-1' };
+    const run = await createEngine().runChain({ mode: 'diagnose', profile: 'go' }, { env, options: options(), sink: { emit: (e) => events.push(e) } });
+    const chainEvents = events.filter((e) => e.step === 'chain');
+    assert.equal(chainEvents[0]?.kind, 'step-start');
+    assert.ok(chainEvents[1]?.kind === 'note' && /^Hosting environment: /.test(chainEvents[1].message), 'fingerprint right after the start');
+    assert.ok((chainEvents[1] as { data?: { fingerprint?: unknown } }).data?.fingerprint);
+    for (const s of run.steps) assert.ok(s.prediction, `${s.credential} has a prediction`);
+    const envStep = run.steps.find((s) => s.credential === 'EnvironmentCredential')!;
+    assert.equal(envStep.outcome, 'success');
+    assert.deepEqual([envStep.prediction!.verdict, envStep.prediction!.agrees], ['should-work', true]);
+    const cli = run.steps.find((s) => s.credential === 'AzureCLICredential')!;
+    assert.equal(cli.prediction!.verdict, 'unavailable');
+    assert.equal(cli.prediction!.agrees, true);
+    const mi = run.steps.find((s) => s.credential === 'ManagedIdentityCredential')!;
+    assert.equal(mi.prediction!.verdict, 'unknown', 'an overridden IMDS endpoint is not predicted from the host');
+  });
+
+  it('a wrong secret: predicted to work, failed — the disagreement is flagged and explained', async () => {
+    const env = { PATH: '', HOME: home, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001', AZURE_CLIENT_SECRET: 'wrong-secret' };
+    const run = await createEngine().runChain({ mode: 'sequential' }, { env, options: options() });
+    const s = run.steps[0]!;
+    assert.equal(s.outcome, 'failed');
+    assert.equal(s.prediction?.agrees, false);
+    assert.match(s.prediction!.reason, /DISAGREES: expected to work, but it ended failed .*Likely cause: Entra rejected the service principal's credential/);
+    const skipped = run.steps.filter((x) => x.outcome === 'skipped');
+    assert.ok(skipped.length > 0);
+    for (const k of skipped) assert.equal(k.prediction?.agrees, undefined, 'steps never tried are not judged');
+  });
+
+  it('an explicit run (GitHub Actions outside a job) carries its prediction', async () => {
+    const r = await createEngine().runCredential('GitHubActionsCredential', {}, { env: { PATH: '' }, options: options() });
+    assert.equal(r.result.outcome, 'unavailable');
+    assert.deepEqual([r.result.prediction?.verdict, r.result.prediction?.agrees], ['unavailable', true]);
+  });
+});
