@@ -266,7 +266,7 @@ export function explainClaims(a: JsonObject | DecodeResult, b: JsonObject | { no
     payload = a.payload;
     header = a.header;
     opts = (o ?? b) as { now: number };
-  } else if (a && typeof a === 'object' && (a as { ok?: unknown }).ok !== undefined && (a as { kind?: unknown }).kind !== undefined) {
+  } else if (a && typeof a === 'object' && typeof (a as { ok?: unknown }).ok === 'boolean' && ('error' in a || 'kind' in a)) {
     return []; // a failed or undecodable decode result: no claims to explain
   } else {
     payload = a as JsonObject;
