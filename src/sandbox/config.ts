@@ -334,7 +334,7 @@ export function defaultSandboxConfig(): SandboxConfig {
       serviceFabric: { enabled: true, systemAssigned: true, userAssigned: [], secret: 'sandbox-service-fabric-secret' },
       azureMl: { enabled: true, systemAssigned: false, userAssigned: [DEMO.uamiOneClientId], secret: 'sandbox-azure-ml-secret' },
     },
-    externalIssuers: ['default', 'github'],
+    externalIssuers: ['default', 'github', 'azure-pipelines'],
     subscriptions: [{ id: DEMO.subscriptionId, displayName: 'Sandbox Subscription', tenantId: DEFAULT_TENANT_ID }],
     tokenLifetimeSec: 3599,
     managedIdentityTokenLifetimeSec: 86399,

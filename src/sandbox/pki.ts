@@ -132,8 +132,8 @@ export interface SandboxPki {
 let cached: Promise<SandboxPki> | undefined;
 
 async function build(): Promise<SandboxPki> {
-  const [caKeys, serverKeys, signingKeys, clientKeys, unregisteredKeys, issuerA, issuerB, foreignKeys] = await Promise.all(
-    Array.from({ length: 8 }, () => rsaKeyPair()),
+  const [caKeys, serverKeys, signingKeys, clientKeys, unregisteredKeys, issuerA, issuerB, issuerC, foreignKeys] = await Promise.all(
+    Array.from({ length: 9 }, () => rsaKeyPair()),
   );
   const caPem = makeCert({ commonName: 'Azure Auth Debugger Sandbox CA', days: 3650, keys: caKeys!, ca: true });
   const ca = material(caKeys!, caPem);
@@ -152,7 +152,7 @@ async function build(): Promise<SandboxPki> {
     signing: self('sandbox token signing', signingKeys!),
     client: self('sandbox-confidential-app', clientKeys!, true),
     unregisteredClient: self('sandbox-unregistered-cert', unregisteredKeys!, true),
-    issuerKeys: [self('sandbox external issuer 1', issuerA!), self('sandbox external issuer 2', issuerB!)],
+    issuerKeys: [self('sandbox external issuer 1', issuerA!), self('sandbox external issuer 2', issuerB!), self('sandbox external issuer 3', issuerC!)],
     foreign: self('foreign issuer', foreignKeys!),
   };
 }

@@ -17,6 +17,7 @@ import { entraRoutes } from './entra';
 import { miRoutes, miFaultBody } from './mi';
 import { armRoutes } from './arm';
 import { issuerRoutes, signFederatedToken, type FederatedTokenOptions } from './issuers';
+import { ciOidcRoutes } from './ci-oidc';
 import { signIn, type SignInOptions, type SignInResult } from './signin';
 import type { SandboxContract, SandboxUrls } from './contract';
 import { buildContract, buildUrls } from './contract';
@@ -267,7 +268,7 @@ export class SandboxImpl {
 
   private makeDispatcher(name: ListenerName) {
     const routes: Route[] =
-      name === 'authority' ? [...entraRoutes(this), ...armRoutes(this), ...issuerRoutes(this)] : miRoutes(this, name);
+      name === 'authority' ? [...entraRoutes(this), ...armRoutes(this), ...issuerRoutes(this), ...ciOidcRoutes(this)] : miRoutes(this, name);
     return createDispatcher({
       listener: name,
       routes: () => routes,
