@@ -1,11 +1,228 @@
-import { EXIT_USAGE, type CliCommand } from '../io';
+/**
+ * `azauth chain`: runs DefaultAzureCredential as the chosen SDK would (sequential) or every member at once
+ * (diagnose), prints one aligned line per credential with its time, then explains the failure that mattered.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  createEngine,
+  explainText,
+  formatEvent,
+  isChainProfile,
+  PROFILES,
+  type ChainMode,
+  type ChainRun,
+  type EngineOptions,
+  type StepResult,
+  type TraceEvent,
+} from '../../core/index';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
 
-// Placeholder until issue #3 lands: it says so and does nothing else.
+const USAGE = `azauth chain [options]
+
+Runs the DefaultAzureCredential chain of an Azure SDK here, step by step, and says which credential wins,
+what every credential saw and did (environment, files, executables, HTTP exchanges, child processes; secrets
+redacted) and — when it fails — which failure mattered and how to fix it.
+
+Options:
+  --scope S                        scope to request (default https://management.azure.com/.default)
+  --mode sequential|diagnose       sequential: exactly what DefaultAzureCredential does (default);
+                                   diagnose: run every credential at once and say who would win and why
+  --profile go|js|python|dotnet    whose chain: order, AZURE_TOKEN_CREDENTIALS rules, messages (default go)
+  --tenant T                       tenant to request the token for
+  --timeout MS                     time limit per credential in milliseconds (default 30000)
+  --authority-host H               Entra authority host (https URL, or public / china / usgov)
+  --ca FILE                        extra CA certificate(s) to trust, PEM (e.g. the sandbox's CA)
+  --imds-endpoint URL              IMDS base URL instead of http://169.254.169.254
+  --verbose                        print every trace event (requests, responses, processes; redacted)
+  --json                           one JSON object (see below)
+
+JSON (--json): { mode, profile, scope, selection, winner, steps: [{ credential, outcome, message, durationMs,
+errorCodes, events, note?, error? }], token, error, durationMs } — outcome is success | unavailable | failed | skipped,
+credential names as the Go SDK spells them. The access token itself is never printed.
+
+Examples:
+  azauth chain
+  azauth chain --mode diagnose --profile js
+  AZURE_TOKEN_CREDENTIALS=dev azauth chain --profile python --json | jq .winner
+  azauth chain --authority-host https://127.0.0.1:8443 --ca ./sandbox-ca.pem --imds-endpoint http://127.0.0.1:8081
+
+Exit codes: 0 token acquired, 1 authentication failed (no credential produced a token), 2 bad usage or input
+(including an AZURE_TOKEN_CREDENTIALS value the SDK rejects).`;
+
+const OPTIONS = {
+  scope: { type: 'string' },
+  mode: { type: 'string' },
+  profile: { type: 'string' },
+  tenant: { type: 'string' },
+  timeout: { type: 'string' },
+  'authority-host': { type: 'string' },
+  ca: { type: 'string' },
+  'imds-endpoint': { type: 'string' },
+  verbose: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The JSON contract of `azauth chain --json`. */
+export function chainJson(r: ChainRun) {
+  return {
+    mode: r.mode,
+    profile: r.profile,
+    scope: r.scope,
+    selection: r.selection,
+    winner: r.winner,
+    steps: r.steps.map((s) => ({
+      credential: s.credential,
+      outcome: s.outcome,
+      message: s.message,
+      durationMs: s.durationMs,
+      errorCodes: s.errorCodes,
+      events: s.events,
+      ...(s.note ? { note: s.note } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    })),
+    token: r.token,
+    error: r.error,
+    durationMs: r.durationMs,
+  };
+}
+
+const MARK: Record<StepResult['outcome'], { mark: string; colour: Colour }> = {
+  success: { mark: '✓', colour: 'green' },
+  unavailable: { mark: '–', colour: 'yellow' },
+  failed: { mark: '✗', colour: 'red' },
+  skipped: { mark: '·', colour: 'gray' },
+};
+
+function firstLine(s: string, max = 110): string {
+  const l = (s.split('\n').find((x) => x.trim()) ?? '').trim();
+  return l.length > max ? `${l.slice(0, max - 1)}…` : l;
+}
+
+function ms(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
+}
+
+function relative(epochMs: number): string {
+  const d = epochMs - Date.now();
+  if (d <= 0) return 'expired';
+  const min = Math.round(d / 60_000);
+  return min >= 120 ? `in ${Math.round(min / 60)} h` : `in ${min} min`;
+}
+
+/** Human rendering: header, one aligned line per step with a timing column, the verdict, the explanation. */
+export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
+  const out: string[] = [];
+  const sdk = PROFILES[r.profile].sdk;
+  out.push(`${paint(io, 'bold', 'DefaultAzureCredential')} ${paint(io, 'dim', `· ${sdk} · ${r.mode} · ${r.scope}`)}`);
+  out.push(paint(io, 'dim', `Selection: ${r.selection.reason}`));
+  out.push('');
+  const nameW = Math.max(10, ...r.steps.map((s) => s.credential.length));
+  for (const s of r.steps) {
+    const m = MARK[s.outcome];
+    const time = s.outcome === 'skipped' ? '—' : ms(s.durationMs);
+    out.push(`  ${paint(io, m.colour, m.mark)} ${s.credential.padEnd(nameW)}  ${paint(io, m.colour, s.outcome.padEnd(11))} ${paint(io, 'dim', time.padStart(8))}  ${firstLine(s.message)}`);
+    if (r.mode === 'diagnose' && s.note) out.push(`    ${' '.repeat(nameW + 22)}${paint(io, 'dim', `↳ ${s.note}`)}`);
+  }
+  out.push('');
+  if (r.winner && r.token) {
+    const t = r.token;
+    const who = t.upn ?? t.appId ?? t.objectId;
+    const verb = r.mode === 'diagnose' ? 'would authenticate with' : 'authenticated with';
+    out.push(`${paint(io, 'green', '✓')} ${paint(io, 'bold', `DefaultAzureCredential ${verb} ${r.winner}`)} ${paint(io, 'dim', `in ${ms(r.durationMs)}`)}`);
+    out.push(
+      `  token for ${t.audience ?? r.scope}${who ? ` as ${who}` : ''}${t.identityType && t.identityType !== 'unknown' ? ` (${t.identityType})` : ''}${t.tenantId ? `, tenant ${t.tenantId}` : ''}`,
+    );
+    out.push(`  expires ${t.expiresOn} (${relative(t.expiresOnEpochMs)})${t.fromCache ? ', from the engine cache' : ''}, fingerprint ${t.fingerprint}`);
+    const slow = r.steps.filter((s) => s.credential !== r.winner && s.outcome !== 'skipped' && s.durationMs >= 1000);
+    if (slow.length && r.mode === 'sequential')
+      out.push(paint(io, 'yellow', `  time spent before the winner: ${slow.map((s) => `${s.credential} ${ms(s.durationMs)}`).join(', ')}`));
+    return out.join('\n') + '\n';
+  }
+  const err = r.error;
+  const stopper = r.steps.find((s) => s.outcome === 'failed');
+  if (stopper) {
+    out.push(`${paint(io, 'red', '✗')} ${paint(io, 'bold', `DefaultAzureCredential ${r.mode === 'diagnose' ? 'would stop' : 'stopped'} at ${stopper.credential}`)}`);
+    out.push(`  ${stopper.credential} failed with an error (not "unavailable"), so the credentials after it ${r.mode === 'diagnose' ? 'would never be tried' : 'were never tried'}.`);
+  } else if (r.steps.length === 0) {
+    out.push(`${paint(io, 'red', '✗')} ${paint(io, 'bold', 'DefaultAzureCredential cannot be created')}`);
+  } else {
+    out.push(`${paint(io, 'red', '✗')} ${paint(io, 'bold', 'No credential in the chain is available here')}`);
+  }
+  if (err) {
+    out.push('', paint(io, 'bold', 'The failure that mattered:'));
+    for (const line of err.message.split('\n').slice(0, 12)) out.push(`  ${line}`);
+    out.push(...renderExplanation(io, stopper?.message ?? err.message));
+  }
+  return out.join('\n') + '\n';
+}
+
+function renderExplanation(io: Pick<CliIo, 'color'>, text: string): string[] {
+  const out: string[] = [];
+  let ex;
+  try {
+    ex = explainText(text);
+  } catch {
+    return out;
+  }
+  for (const c of ex.codes) {
+    out.push('', `${paint(io, 'bold', `AADSTS${c.code}`)} ${c.name}: ${c.meaning}`);
+    for (const f of c.fixes.slice(0, 4)) out.push(`  → ${f}`);
+    out.push(paint(io, 'dim', `  ${c.docsUrl}`));
+  }
+  for (const o of ex.other.slice(0, 3)) {
+    out.push('', `${paint(io, 'bold', o.title)}: ${o.meaning}`);
+    for (const f of o.fixes.slice(0, 4)) out.push(`  → ${f}`);
+  }
+  return out;
+}
+
 export const command: CliCommand = {
-  summary: '(not built yet — arrives with issue #3)',
-  usage: 'azauth chain: not built yet (issue #3).',
-  async run(_argv, io) {
-    io.stderr.write('azauth chain is not built yet (issue #3).\n');
-    return EXIT_USAGE;
+  summary: 'run DefaultAzureCredential step by step: who wins, why the others did not, and what to fix',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values } = parse(argv, OPTIONS);
+    const mode = (values.mode ?? 'sequential') as ChainMode;
+    if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError('--mode must be sequential or diagnose');
+    const profile = values.profile ?? 'go';
+    if (!isChainProfile(profile)) throw new UsageError('--profile must be one of go, js, python, dotnet');
+    let stepTimeoutMs: number | undefined;
+    if (values.timeout !== undefined) {
+      if (!/^\d+$/.test(values.timeout) || Number(values.timeout) < 1 || Number(values.timeout) > 3_600_000)
+        throw new UsageError('--timeout needs a whole number of milliseconds between 1 and 3600000');
+      stepTimeoutMs = Number(values.timeout);
+    }
+    if (values.scope !== undefined && !values.scope.trim()) throw new UsageError('--scope needs a value');
+    const options: EngineOptions = {};
+    if (values['authority-host']) options.authorityHost = values['authority-host'];
+    if (values['imds-endpoint']) {
+      try {
+        const u = new URL(values['imds-endpoint']);
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      } catch {
+        throw new UsageError(`--imds-endpoint must be an http(s) URL (got "${values['imds-endpoint']}")`);
+      }
+      options.imdsEndpoint = values['imds-endpoint'];
+    }
+    if (values.ca) {
+      try {
+        options.ca = await readFile(values.ca, 'utf8');
+      } catch (e) {
+        throw new UsageError(`--ca: cannot read ${values.ca}: ${(e as Error).message}`);
+      }
+      if (!options.ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${values.ca} holds no PEM certificate`);
+    }
+    if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
+
+    const verbose = Boolean(values.verbose) && !values.json;
+    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', l)).join('\n') + '\n') } : undefined;
+    const run = await createEngine().runChain(
+      { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs },
+      { signal: io.signal, sink, env: io.env, options },
+    );
+    if (values.json) writeJson(io, chainJson(run));
+    else io.stdout.write(renderChain(io, run));
+    if (run.winner) return EXIT_OK;
+    if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
+    return EXIT_AUTH_FAILED;
   },
 };

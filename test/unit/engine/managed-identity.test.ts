@@ -149,7 +149,7 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('IMDS: an HTML page (proxy) is a precise unavailable, not a crash', async () => {
-    const s = await open((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Corporate proxy login</body></html>'));
+    const s = await open((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Corporate proxy login</body></html>'));
     const { step } = await chain({}, { options: { imdsEndpoint: s.url } });
     assert.equal(step.outcome, 'unavailable');
     assert.match(step.message, /HTML page/);

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+import { FIXTURE_BIN, fakeJwt } from './helpers';
+
+const TOKEN = fakeJwt({ tid: 'tid-cli', upn: 'cli@contoso.example', scp: 'x' });
+
+async function azauth(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, color: false, signal: new AbortController().signal };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+const base = { PATH: FIXTURE_BIN, FAKE_TOKEN: TOKEN };
+// 127.0.0.1:9 (discard) refuses connections: IMDS is unavailable at once, nothing leaves loopback.
+const noImds = ['--imds-endpoint', 'http://127.0.0.1:9'];
+
+describe('azauth chain', () => {
+  it('--json prints the contract object and exits 0 when a credential wins', async () => {
+    const r = await azauth(['chain', '--json', ...noImds], base);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(j).slice(0, 8), ['mode', 'profile', 'scope', 'selection', 'winner', 'steps', 'token', 'error']);
+    assert.equal(j.mode, 'sequential');
+    assert.equal(j.profile, 'go');
+    assert.equal(j.winner, 'AzureCLICredential');
+    assert.deepEqual(
+      j.steps.map((s: { credential: string; outcome: string }) => [s.credential, s.outcome]),
+      [
+        ['EnvironmentCredential', 'unavailable'],
+        ['WorkloadIdentityCredential', 'unavailable'],
+        ['ManagedIdentityCredential', 'unavailable'],
+        ['AzureCLICredential', 'success'],
+        ['AzureDeveloperCLICredential', 'skipped'],
+      ],
+    );
+    for (const s of j.steps) for (const k of ['credential', 'outcome', 'message', 'durationMs', 'errorCodes', 'events']) assert.ok(k in s, k);
+    assert.equal(j.token.upn, 'cli@contoso.example');
+    assert.equal(j.error, null);
+    assert.ok(!r.out.includes(TOKEN));
+  });
+
+  it('human output: aligned lines with a timing column, then the failure explained; exit 1', async () => {
+    const r = await azauth(['chain', '--profile', 'js', ...noImds], { ...base, FAKE_AZ_MODE: 'aadsts', FAKE_AZD_MODE: 'not-logged-in', FAKE_PWSH_MODE: 'not-logged-in' });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /AzureCLICredential\s+unavailable\s+\d+ ms\s+AADSTS500011/);
+    assert.match(r.out, /No credential in the chain is available here/);
+    assert.match(r.out, /The failure that mattered:/);
+    assert.match(r.out, /AADSTS500011/);
+    const lines = r.out.split('\n').filter((l) => /^\s+[✓–✗·] /.test(l));
+    assert.equal(lines.length, 8);
+    const col = lines.map((l) => l.search(/(unavailable|success|failed|skipped)/));
+    assert.equal(new Set(col).size, 1, 'outcome column aligned');
+  });
+
+  it('diagnose mode names the would-be winner and why earlier ones did not win', async () => {
+    const r = await azauth(['chain', '--mode', 'diagnose', '--json', ...noImds], { ...base, FAKE_AZ_MODE: 'not-logged-in' });
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.equal(j.winner, 'AzureDeveloperCLICredential');
+    assert.match(j.steps[3].note, /did not win: unavailable/);
+    assert.match(j.steps[4].note, /would pick this credential/);
+  });
+
+  it('exit 2: bad flags, unreadable --ca, and an AZURE_TOKEN_CREDENTIALS value the SDK rejects', async () => {
+    assert.equal((await azauth(['chain', '--mode', 'fast'], base)).code, 2);
+    assert.equal((await azauth(['chain', '--profile', 'rust'], base)).code, 2);
+    assert.equal((await azauth(['chain', '--timeout', '-5'], base)).code, 2);
+    assert.equal((await azauth(['chain', '--ca', '/nonexistent/ca.pem'], base)).code, 2);
+    assert.equal((await azauth(['chain', '--imds-endpoint', 'file:///etc/passwd'], base)).code, 2);
+    const bad = await azauth(['chain', '--json'], { ...base, AZURE_TOKEN_CREDENTIALS: 'Dev' });
+    assert.equal(bad.code, 2);
+    const j = JSON.parse(bad.out);
+    assert.match(j.error.message, /^invalid AZURE_TOKEN_CREDENTIALS value "Dev"/);
+    assert.match(j.selection.reason, /case and spaces matter/);
+    const js = await azauth(['chain', '--json', '--profile', 'js', ...noImds], { ...base, AZURE_TOKEN_CREDENTIALS: ' Dev ' });
+    assert.equal(JSON.parse(js.out).selection.source, 'AZURE_TOKEN_CREDENTIALS');
+    assert.equal(JSON.parse(js.out).steps[0].credential, 'VisualStudioCodeCredential');
+  });
+
+  it('--verbose writes redacted trace lines to stderr, never the secret', async () => {
+    const r = await azauth(['chain', '--verbose', ...noImds], { ...base, AZURE_CLIENT_SECRET: 'cli-test-secret-value-42', AZURE_CLIENT_ID: 'c', AZURE_USERNAME: 'u' });
+    assert.match(r.err, /\[AzureCLICredential\] exec /);
+    assert.ok(!r.err.includes('cli-test-secret-value-42'));
+    assert.ok(!r.out.includes('cli-test-secret-value-42'));
+  });
+});
