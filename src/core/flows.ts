@@ -52,6 +52,9 @@ export const CHAIN_CREDENTIALS = [
   'AzureCLICredential',
   'AzureDeveloperCLICredential',
   'AzurePowerShellCredential',
+  // [issue 7] Federated CI credentials (not DefaultAzureCredential members, but run the same way, from the environment).
+  'GitHubActionsCredential',
+  'AzurePipelinesCredential',
 ] as const satisfies readonly CredentialName[];
 
 const ALIASES: Record<string, CredentialName> = {
@@ -86,6 +89,10 @@ const ALIASES: Record<string, CredentialName> = {
   azurepowershell: 'AzurePowerShellCredential',
   powershell: 'AzurePowerShellCredential',
   pwsh: 'AzurePowerShellCredential',
+  githubactions: 'GitHubActionsCredential', // [issue 7]
+  github: 'GitHubActionsCredential', // [issue 7]
+  azurepipelines: 'AzurePipelinesCredential', // [issue 7]
+  pipelines: 'AzurePipelinesCredential', // [issue 7]
 };
 
 /** Accepts Go spellings, JS spellings (AzureCliCredential), and short names (secret, device-code, obo, az, …), any case. */

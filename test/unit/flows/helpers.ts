@@ -122,3 +122,20 @@ export function makeCtx(
     },
   };
 }
+
+import https from 'node:https';
+
+/** A raw form POST to the sandbox's token endpoint (used to obtain a refresh token, which msal-node never returns). */
+export function rawTokenRequest(sb: Sandbox, form: Record<string, string>, tenant = sb.tenantId): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(`${sb.authorityHost}/${tenant}/oauth2/v2.0/token`);
+  const data = new URLSearchParams(form).toString();
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}

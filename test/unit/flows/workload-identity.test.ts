@@ -21,7 +21,7 @@ describe('WorkloadIdentityCredential against the sandbox', () => {
   });
   beforeEach(() => sb.clearRequests());
 
-  async function tokenFile(subject = DEMO.workloadSubject, extra: Record<string, unknown> = {}): Promise<{ file: string; token: string }> {
+  async function tokenFile(subject: string = DEMO.workloadSubject, extra: Record<string, unknown> = {}): Promise<{ file: string; token: string }> {
     const token = await sb.issueFederatedToken({ subject, audience: 'api://AzureADTokenExchange', ...extra });
     const file = path.join(dir, `token-${n++}`);
     writeFileSync(file, `${token}\n`);
