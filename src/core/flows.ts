@@ -26,6 +26,7 @@ import { RefreshTokenCredential } from './credentials/refresh-token';
 import { EnvironmentCredential } from './credentials/environment';
 import { WorkloadIdentityCredential } from './credentials/workload-identity';
 import type { MsalTokenResult } from './credentials/msal/base';
+import { attachPredictions, fingerprintForRun } from './fingerprint/report'; // [issue 7] hosting fingerprint
 
 export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
 /** Time the user gets for a device code or browser sign-in unless the request says otherwise. */
@@ -279,9 +280,12 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
     if (tok.account) out.account = tok.account;
+    if (!explicit) attachPredictions([out.result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options }); // [issue 7]
     return out;
   } catch (e) {
-    return { result: finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit) };
+    const result = finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit);
+    if (!explicit && resolved) attachPredictions([result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options }); // [issue 7]
+    return { result };
   } finally {
     clearTimeout(timer);
     run.signal?.removeEventListener('abort', onParent);

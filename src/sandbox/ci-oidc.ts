@@ -167,8 +167,11 @@ function safeEqual(a: string, b: string): boolean {
 export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
   const now = options.now ?? Date.now;
   const lifetime = options.lifetimeSec ?? 300;
-  const ghSigner = newSigner();
-  const apSigner = newSigner();
+  // Keys are generated on first use (a mounted sandbox signs with its own issuers and never needs them).
+  let ghKey: Signer | undefined;
+  let apKey: Signer | undefined;
+  const ghSigner = () => (ghKey ??= newSigner());
+  const apSigner = () => (apKey ??= newSigner());
   const github: GitHubJobConfig = {
     repository: 'contoso/webapp',
     ref: 'refs/heads/main',
@@ -193,7 +196,7 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     issuer: (kind, base) => (kind === 'github' ? ownGithubIssuer(base) : ownPipelinesIssuer(base)),
     async sign(kind, claims, lifetimeSec, base) {
       const iat = Math.floor(now() / 1000);
-      return signJwt(kind === 'github' ? ghSigner : apSigner, { ...claims, iss: this.issuer(kind, base), nbf: iat - 5, iat, exp: iat + lifetimeSec });
+      return signJwt(kind === 'github' ? ghSigner() : apSigner(), { ...claims, iss: this.issuer(kind, base), nbf: iat - 5, iat, exp: iat + lifetimeSec });
     },
   };
   const githubIssuer = (base: string) => signer.issuer('github', base);
@@ -302,10 +305,10 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     const ap = ownPipelinesIssuer('');
     // Discovery and keys of the default signer's issuers (a mounted sandbox publishes its own under /external/…).
     if (path === `${gh}/.well-known/openid-configuration`) return json(200, discovery(ownGithubIssuer(baseUrl)));
-    if (path === `${gh}/.well-known/jwks`) return json(200, { keys: [ghSigner.jwk] });
+    if (path === `${gh}/.well-known/jwks`) return json(200, { keys: [ghSigner().jwk] });
     if (path === `${gh}/idtoken`) return githubToken(req, url, baseUrl);
     if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(ownPipelinesIssuer(baseUrl)));
-    if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner.jwk] });
+    if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner().jwk] });
     if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) return pipelinesToken(req, url, baseUrl);
     return json(404, { message: 'Not found' });
   }
@@ -321,8 +324,8 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     pipelinesIssuer,
     issuers(base) {
       return [
-        { name: 'github-actions', issuer: ownGithubIssuer(base), jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner.jwk] } },
-        { name: 'azure-pipelines', issuer: ownPipelinesIssuer(base), jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner.jwk] } },
+        { name: 'github-actions', issuer: ownGithubIssuer(base), jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner().jwk] } },
+        { name: 'azure-pipelines', issuer: ownPipelinesIssuer(base), jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner().jwk] } },
       ];
     },
     githubEnv(base) {
@@ -363,7 +366,23 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
 /** Hosted external issuer names (SandboxConfig.externalIssuers) the mounted CI endpoints sign with. */
 export const CI_SANDBOX_ISSUERS = { github: 'github', pipelines: 'azure-pipelines' } as const;
 
+/** Fixture credentials of the mounted endpoints (sandbox demo values, not secrets), so scripts and tests can act as a job. */
+export const SANDBOX_CI = {
+  githubRequestToken: 'sandbox-actions-id-token-request-token',
+  systemAccessToken: 'sandbox-system-access-token',
+} as const;
+
 const mounted = new WeakMap<SandboxImpl, CiOidc>();
+
+/** The variables a GitHub Actions job would see, pointing at a running sandbox's mounted runner endpoint. */
+export function sandboxGitHubEnv(authorityHost: string): Record<string, string> {
+  return createCiOidc({ github: { requestToken: SANDBOX_CI.githubRequestToken } }).githubEnv(authorityHost);
+}
+
+/** The variables an Azure Pipelines job would see (AzureCLI@2 style), pointing at a running sandbox. */
+export function sandboxPipelinesEnv(authorityHost: string): Record<string, string> {
+  return createCiOidc({ pipelines: { systemAccessToken: SANDBOX_CI.systemAccessToken } }).pipelinesEnv(authorityHost);
+}
 
 /** The CI OIDC endpoints of a running sandbox (created on first use, one per sandbox). */
 export function ciOidcOf(sb: SandboxImpl): CiOidc {
@@ -371,6 +390,8 @@ export function ciOidcOf(sb: SandboxImpl): CiOidc {
   if (!ci) {
     ci = createCiOidc({
       now: () => sb.nowMs(),
+      github: { requestToken: SANDBOX_CI.githubRequestToken },
+      pipelines: { systemAccessToken: SANDBOX_CI.systemAccessToken },
       signer: {
         // The sandbox's hosted issuers: its federated-credential check verifies them against its own keys.
         issuer: (kind) => `${sb.authorityHost}/external/${CI_SANDBOX_ISSUERS[kind]}`,
