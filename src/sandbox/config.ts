@@ -361,6 +361,8 @@ export type ValidationResult = { ok: true; config: SandboxConfig } | { ok: false
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
 class Checker {
   readonly errors: ConfigError[] = [];
   fail(path: string, message: string): void {
@@ -385,7 +387,7 @@ class Checker {
   }
   string(o: Record<string, unknown>, key: string, path: string, opts: { optional?: boolean; pattern?: RegExp; patternName?: string; nonEmpty?: boolean } = {}): string | undefined {
     const v = o[key];
-    const p = `${path}.${key}`;
+    const p = join(path, key);
     if (v === undefined && opts.optional) return undefined;
     if (typeof v !== 'string') {
       this.fail(p, v === undefined ? 'is required (a string)' : 'must be a string');
@@ -409,7 +411,7 @@ class Checker {
     const v = o[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'boolean') {
-      this.fail(`${path}.${key}`, 'must be true or false');
+      this.fail(join(path, key), 'must be true or false');
       return undefined;
     }
     return v;
@@ -418,7 +420,7 @@ class Checker {
     const v = o[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(`${path}.${key}`, `must be an integer from ${min} to ${max}`);
+      this.fail(join(path, key), `must be an integer from ${min} to ${max}`);
       return undefined;
     }
     return v;
@@ -426,12 +428,12 @@ class Checker {
   strings(o: Record<string, unknown>, key: string, path: string, optional = true, pattern?: RegExp, patternName?: string): string[] | undefined {
     const v = o[key];
     if (v === undefined && optional) return undefined;
-    const a = this.array(v, `${path}.${key}`);
+    const a = this.array(v, join(path, key));
     if (!a) return undefined;
     const out: string[] = [];
     a.forEach((s, i) => {
-      if (typeof s !== 'string' || s.length === 0) this.fail(`${path}.${key}[${i}]`, 'must be a non-empty string');
-      else if (pattern && !pattern.test(s)) this.fail(`${path}.${key}[${i}]`, `must be ${patternName ?? 'valid'}`);
+      if (typeof s !== 'string' || s.length === 0) this.fail(`${join(path, key)}[${i}]`, 'must be a non-empty string');
+      else if (pattern && !pattern.test(s)) this.fail(`${join(path, key)}[${i}]`, `must be ${patternName ?? 'valid'}`);
       else out.push(s);
     });
     return out;
@@ -457,7 +459,7 @@ function isAbsoluteUrl(s: string): boolean {
 export function validateSandboxConfig(json: unknown): ValidationResult {
   const c = new Checker();
   const base = defaultSandboxConfig();
-  if (!c.isObject(json)) return { ok: false, errors: [{ path: '(root)', message: 'the configuration must be a JSON object' }] };
+  if (!c.isObject(json)) return { ok: false, errors: [{ path: '', message: 'the configuration must be a JSON object' }] };
   const topKeys = Object.keys(base) as (keyof SandboxConfig)[];
   c.unknownKeys(json, topKeys, '');
   const cfg: SandboxConfig = { ...base };
@@ -682,7 +684,7 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
   }
 
   if (json.externalIssuers !== undefined) {
-    const names = c.strings(json, 'externalIssuers', '(root)', false, /^[a-z0-9][a-z0-9-]{0,62}$/i, 'a short name (letters, digits, dashes)');
+    const names = c.strings(json, 'externalIssuers', '', false, /^[a-z0-9][a-z0-9-]{0,62}$/i, 'a short name (letters, digits, dashes)');
     if (names) cfg.externalIssuers = names;
   }
 
@@ -703,7 +705,7 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
   }
 
   const num = (key: keyof SandboxConfig, min: number, max: number) => {
-    const v = c.int(json, key, '(root)', min, max);
+    const v = c.int(json, key, '', min, max);
     if (v !== undefined) (cfg as unknown as Record<string, unknown>)[key] = v;
   };
   num('tokenLifetimeSec', 60, 86400 * 2);
@@ -713,7 +715,7 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
   num('clockOffsetSec', -86400 * 365, 86400 * 365);
   num('assertionClockSkewSec', 0, 3600);
   num('maxBodyBytes', 1024, 64 * 1024 * 1024);
-  const single = c.bool(json, 'refreshTokenSingleUse', '(root)');
+  const single = c.bool(json, 'refreshTokenSingleUse', '');
   if (single !== undefined) cfg.refreshTokenSingleUse = single;
   if (json.deviceCode !== undefined) {
     const o = c.object(json.deviceCode, 'deviceCode');

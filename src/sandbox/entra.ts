@@ -251,6 +251,7 @@ export function parseScopes(sb: SandboxImpl, scope: string | undefined, tenantNa
   const perms: string[] = [];
   for (const t of rest) {
     const { resource, perm } = splitScope(t);
+    if (!resource && (perm === '.default' || t.includes('/'))) throw aad.invalidScopeValue(t);
     const r = resource || GRAPH;
     if (!resource) unqualified = true;
     if (resourceId && normUri(resourceId) !== normUri(r)) {
