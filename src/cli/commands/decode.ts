@@ -33,6 +33,8 @@ Options:
   --version V        Check the token version the API expects (1.0 or 2.0)
   --jwks FILE|URL    Verify the signature against this key set (a JWKS file, or an https URL to fetch)
   --discover         Verify the signature with keys from the issuer's OpenID configuration (network)
+  --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
+                     (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)
 
 Exit codes: 0 decoded (and no validation check failed), 1 a validation check failed, 2 bad input.
 The token itself is never printed.`;
@@ -45,6 +47,7 @@ const options = {
   version: { type: 'string' },
   jwks: { type: 'string' },
   discover: { type: 'boolean' },
+  'authority-host': { type: 'string' },
 } as const;
 
 async function fetchJson(url: string, io: CliIo): Promise<unknown> {
@@ -152,7 +155,10 @@ export const command: CliCommand = {
       };
       return undefined;
     });
-    else if (values.discover) fetchJwks = (issuer) => discoverJwks(issuer, (url) => fetchJson(url, io));
+    else if (values.discover) {
+      const authorityHost = values['authority-host'] ?? io.env.AZURE_AUTHORITY_HOST;
+      fetchJwks = (issuer) => discoverJwks(issuer, (url) => fetchJson(url, io), authorityHost ? { authorityHost } : {});
+    }
     const claims = explainClaims(d.payload, d.header, { now });
     const expiry = tokenExpiry(d.payload, { now });
     const validation = await validateToken(d.raw, {

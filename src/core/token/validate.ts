@@ -215,9 +215,20 @@ export async function validateToken(raw: string | DecodeResult, opts: ValidateOp
   return { valid: verdicts.every((v) => v.verdict !== 'fail'), verdicts };
 }
 
-/** The OpenID configuration URL for an issuer (v1 and v2 forms, custom hosts such as the sandbox). */
-export function openIdConfigurationUrl(issuer: string): string {
-  return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+/**
+ * The OpenID configuration URL for an issuer (v1 and v2 forms). With `authorityHost`, the document is fetched from
+ * that host instead of the issuer's (a sandbox or private cloud that issues tokens with a public-cloud issuer).
+ */
+export function openIdConfigurationUrl(issuer: string, authorityHost?: string): string {
+  const trimmed = issuer.replace(/\/+$/, '');
+  if (!authorityHost) return `${trimmed}/.well-known/openid-configuration`;
+  let path = '';
+  try {
+    path = new URL(trimmed).pathname.replace(/\/+$/, '');
+  } catch {
+    path = '';
+  }
+  return `${authorityHost.replace(/\/+$/, '')}${path}/.well-known/openid-configuration`;
 }
 
 function isJwks(v: unknown): v is JSONWebKeySet {
@@ -242,8 +253,8 @@ export function parseJwks(input: unknown): JSONWebKeySet {
  * OIDC discovery: issuer → openid-configuration → jwks_uri → key set. The caller supplies the HTTP GET
  * (so the engine's traced client, a CA bundle or a test server can be used); nothing here touches the network.
  */
-export async function discoverJwks(issuer: string, getJson: (url: string) => Promise<unknown>): Promise<JSONWebKeySet> {
-  const config = await getJson(openIdConfigurationUrl(issuer));
+export async function discoverJwks(issuer: string, getJson: (url: string) => Promise<unknown>, options: { authorityHost?: string } = {}): Promise<JSONWebKeySet> {
+  const config = await getJson(openIdConfigurationUrl(issuer, options.authorityHost));
   const jwksUri = typeof config === 'object' && config !== null ? (config as { jwks_uri?: unknown }).jwks_uri : undefined;
   if (typeof jwksUri !== 'string' || !/^https?:\/\//i.test(jwksUri)) throw new Error(`the OpenID configuration of ${issuer} has no jwks_uri`);
   return parseJwks(await getJson(jwksUri));

@@ -85,6 +85,29 @@ describe('azauth decode', () => {
     assert.match(c.out(), /signature fail/);
   });
 
+  it('--discover --authority-host: OpenID configuration and keys from the given host (loopback)', async () => {
+    const t = await signer.sign(live());
+    const paths: string[] = [];
+    const server: Server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      const port = (server.address() as { port: number }).port;
+      res.setHeader('content-type', 'application/json');
+      if (req.url === `/${TENANT}/.well-known/openid-configuration`) res.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${port}/${TENANT}/discovery/keys` }));
+      else if (req.url === `/${TENANT}/discovery/keys`) res.end(JSON.stringify(signer.jwks));
+      else res.writeHead(404).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const c = io();
+      assert.equal(await main(['decode', t, '--json', '--discover', '--authority-host', `http://127.0.0.1:${port}`], c), 0);
+      assert.equal(JSON.parse(c.out()).validation.verdicts[3].verdict, 'pass');
+      assert.deepEqual(paths, [`/${TENANT}/.well-known/openid-configuration`, `/${TENANT}/discovery/keys`]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('reads the token from standard input with "-"', async () => {
     const c = io(`  "${jwt(live())}"\n`);
     assert.equal(await main(['decode', '-', '--json'], c), 0);
