@@ -191,7 +191,12 @@ export type SandboxConfigInput = Partial<Omit<SandboxConfig, 'managedIdentity' |
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 export const DEFAULT_TENANT_ID = '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b';
 export const OTHER_TENANT_ID = '0e9d8c7b-6a59-4483-9271-605f4e3d2c1b';
-export const DEMO = {
+export const DEMO: Readonly<Record<
+  | 'confidentialClientId' | 'confidentialSecret' | 'expiredSecret' | 'publicClientId' | 'workloadClientId' | 'workloadSubject' | 'consentClientId'
+  | 'apiClientId' | 'apiSecret' | 'password' | 'mfaCode' | 'subscriptionId' | 'systemAssignedClientId' | 'systemAssignedObjectId'
+  | 'uamiOneClientId' | 'uamiOneObjectId' | 'uamiTwoClientId' | 'uamiTwoObjectId',
+  string
+>> = {
   confidentialClientId: 'c0ffee00-0000-4000-8000-000000000001',
   confidentialSecret: 'sandbox-secret-value-1',
   expiredSecret: 'sandbox-expired-secret',
@@ -210,7 +215,7 @@ export const DEMO = {
   uamiOneObjectId: '0a11ce00-2222-4222-8222-222222222222',
   uamiTwoClientId: '0b0b0000-1111-4111-8111-111111111111',
   uamiTwoObjectId: '0b0b0000-2222-4222-8222-222222222222',
-} as const;
+};
 
 const RG = `/subscriptions/${DEMO.subscriptionId}/resourcegroups/sandbox-rg`;
 
