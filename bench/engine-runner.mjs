@@ -6,6 +6,15 @@ const engine = require('../dist/engine.js');
 const scope = process.env.BENCH_SCOPE ?? 'https://management.azure.com/.default';
 const mode = process.env.BENCH_MODE ?? 'sequential';
 const profile = process.env.BENCH_PROFILE ?? 'js';
+// [issue 7] The fingerprint's instant verdict for ManagedIdentityCredential, timed on its own before the chain runs.
+let fingerprint = null;
+try {
+  const tf = performance.now();
+  const p = engine.predictCredentials(engine.fingerprint({ env: process.env }), process.env, profile).ManagedIdentityCredential;
+  fingerprint = { ms: performance.now() - tf, verdict: p?.verdict, reason: p?.reason?.slice(0, 200) };
+} catch (e) {
+  fingerprint = { ms: NaN, error: String(e?.message ?? e) };
+}
 const t0 = performance.now();
 try {
   const run = await engine.runChain({ scope, mode, profile }, { env: process.env });
@@ -20,6 +29,7 @@ try {
       message: (run.error?.message ?? (run.token ? 'token acquired' : failed?.message ?? 'no credential')).split('\n')[0].slice(0, 300),
       managedIdentity: imds ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs } : null,
       steps: run.steps.map((s) => ({ credential: s.credential, outcome: s.outcome, durationMs: Math.round(s.durationMs) })),
+      fingerprint, // [issue 7]
     }) + '\n',
   );
 } catch (e) {

@@ -142,6 +142,7 @@ export async function runLatency() {
   for (const sc of scenarios) {
     const imds = await startImds(sc.imds, contract.managedIdentity.imds);
     const sides = { sdk: [], sequential: [], diagnose: [] };
+    const fingerprintMs = []; // [issue 7]
     const last = {};
     const orders = [
       ['sdk', 'sequential', 'diagnose'],
@@ -152,6 +153,7 @@ export async function runLatency() {
         const r = runOnce(side, sc.env);
         sides[side].push(r.ms);
         last[side] = r;
+        if (Number.isFinite(r.fingerprint?.ms)) fingerprintMs.push(r.fingerprint.ms); // [issue 7]
       }
     }
     imds.close();
@@ -162,13 +164,19 @@ export async function runLatency() {
       sequential: { ...stat(sides.sequential), verdict: last.sequential.message, ok: last.sequential.ok, winner: last.sequential.winner ?? null },
       diagnose: { ...stat(sides.diagnose), verdict: last.diagnose.message, ok: last.diagnose.ok, winner: last.diagnose.winner ?? null, steps: last.diagnose.steps, managedIdentity: last.diagnose.managedIdentity },
     };
+    // [issue 7] How soon the fingerprint says what ManagedIdentityCredential will do, as a ratio of the SDK's time.
+    if (fingerprintMs.length) {
+      const fp = last.sequential?.fingerprint ?? last.diagnose?.fingerprint ?? {};
+      row.fingerprint = { ...stat(fingerprintMs), verdict: fp.verdict, reason: fp.reason };
+      row.ratioFingerprint = row.fingerprint.median / row.sdk.median;
+    }
     row.ratioSequential = row.sequential.median / row.sdk.median;
     row.ratioDiagnose = row.diagnose.median / row.sdk.median;
     const slowest = Math.max(0, ...(last.diagnose.steps ?? []).map((s) => s.durationMs));
     row.diagnoseSlowestStepMs = slowest;
     row.diagnoseOverSlowest = slowest ? row.diagnose.median / slowest : null;
     results.push(row);
-    console.log(`  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})`);
+    console.log(`  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})${row.fingerprint ? `, fingerprint verdict for ManagedIdentityCredential ${row.fingerprint.median.toFixed(2)} ms (×${row.ratioFingerprint.toFixed(4)} of the SDK)` : ''}`);
   }
   sandbox.kill('SIGTERM');
   rmSync(scratch, { recursive: true, force: true });

@@ -71,7 +71,7 @@ function inNetns(script, env = {}) {
     console.error('  skipped: needs root and unshare -n (a private network namespace) so that nothing leaves loopback');
     return { skipped: 'needs root + unshare -n' };
   }
-  const r = spawnSync('unshare', ['-n', '--', process.execPath, path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900000 });
+  const r = spawnSync('unshare', ['-n', '--', process.execPath, '--import', 'tsx', path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900000 });
   if (r.stdout) process.stdout.write(r.stdout.split('\n').filter((l) => !l.startsWith('BENCH-RESULT ')).join('\n') + '\n');
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
   if (!line) {
@@ -101,7 +101,7 @@ if (args.includes('--write')) {
 }
 
 function fmt(ms) {
-  return Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`) : '–';
+  return Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`) : '–';
 }
 
 function renderTable(r) {
@@ -118,6 +118,11 @@ function renderTable(r) {
     }
     lines.push('', 'Verdicts (last run):', '');
     for (const x of r.latency) lines.push(`- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`);
+    // [issue 7] The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
+    if (r.latency.some((x) => x.fingerprint)) {
+      lines.push('', 'Fingerprint verdict for ManagedIdentityCredential before anything runs (median; ratio to the SDK\'s time in the same scenario):', '');
+      for (const x of r.latency) if (x.fingerprint) lines.push(`- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`);
+    }
     lines.push('');
   } else if (r.latency) {
     lines.push(`Latency: ${JSON.stringify(r.latency)}`, '');
