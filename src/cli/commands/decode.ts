@@ -8,6 +8,7 @@ import {
   decodeToken,
   discoverJwks,
   explainClaims,
+  formatDuration,
   guessTokenKind,
   parseJwks,
   tokenExpiry,
@@ -110,7 +111,7 @@ function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], ex
       out.push(`${pad}${paint(io, 'gray', show(c.known ? note : `(unknown claim) ${note}`, 160))}`);
     }
   }
-  out.push('', `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${Math.round(expiry.remainingMs / 60000)} min left` : `${Math.round(-expiry.remainingMs / 60000)} min ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${Math.round(expiry.lifetimeMs / 60000)} min` : ''}`);
+  out.push('', `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${formatDuration(expiry.remainingMs)} left` : `${formatDuration(expiry.remainingMs)} ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`);
   if (expiry.skew.warning) out.push(`        ${paint(io, 'yellow', expiry.skew.warning)}`);
   out.push('', paint(io, 'bold', 'Validation'));
   for (const v of validation.verdicts) {

@@ -46,7 +46,8 @@ export function knownClaimNames(): { header: string[]; payload: string[] } {
 
 const pad = (n: number, w = 2) => String(Math.trunc(Math.abs(n))).padStart(w, '0');
 
-function fmtDuration(ms: number): string {
+/** "42 s", "5 min", "3 h 5 min", "12 days 4 h". */
+export function formatDuration(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
@@ -66,7 +67,7 @@ export function describeTime(seconds: number, now: number): string {
   const off = -d.getTimezoneOffset();
   const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} local (UTC${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)})`;
   const delta = ms - now;
-  const rel = Math.abs(delta) < 1000 ? 'now' : delta > 0 ? `in ${fmtDuration(delta)}` : `${fmtDuration(delta)} ago`;
+  const rel = Math.abs(delta) < 1000 ? 'now' : delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
   return `${utc} · ${local} · ${rel}`;
 }
 
@@ -216,7 +217,7 @@ const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string>
   sub: (v, c) => (typeof v === 'string' && v === c.payload.oid ? 'Equals oid: typical of app-only tokens (the subject is the service principal itself).' : 'Pairwise: differs per application for the same user; use oid to identify the user across apps.'),
   list: (v) => (Array.isArray(v) ? `${v.length} value(s).` : ''),
   cnf: () => 'Proof-of-possession token: sending it alone is not enough, the caller must also sign the request with the bound key.',
-  pwd_exp: (v) => (typeof v === 'number' ? `Password expires in ${fmtDuration(v * 1000)}.` : ''),
+  pwd_exp: (v) => (typeof v === 'number' ? `Password expires in ${formatDuration(v * 1000)}.` : ''),
 };
 
 function kindsOf(p: JsonObject): string {

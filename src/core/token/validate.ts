@@ -5,6 +5,7 @@
 import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
 import { tokenExpiry } from './expiry';
+import { formatDuration } from './claims';
 import { appIdOfResource, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
 
 export type { JSONWebKeySet };
@@ -131,13 +132,13 @@ function checkTime(p: JsonObject, now: number): Verdict {
     case 'no-expiry':
       return { check: 'time', verdict: 'fail', reason: `The token has no exp claim; Entra always sets one.${skew}` };
     case 'expired':
-      return { check: 'time', verdict: 'fail', reason: `Expired at ${e.expiresAt} (${Math.round(-(e.remainingMs ?? 0) / 60000)} min ago). Get a new token.${skew}` };
+      return { check: 'time', verdict: 'fail', reason: `Expired at ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} ago). Get a new token.${skew}` };
     case 'not-yet-valid':
       return { check: 'time', verdict: 'fail', reason: `Not valid before ${e.notBefore}: the local clock may be behind.${skew}` };
     case 'expiring-soon':
-      return { check: 'time', verdict: 'warn', reason: `Valid, but expires in ${Math.round((e.remainingMs ?? 0) / 1000)} s (${e.expiresAt}).${skew}` };
+      return { check: 'time', verdict: 'warn', reason: `Valid, but expires in ${formatDuration(e.remainingMs ?? 0)} (${e.expiresAt}).${skew}` };
     default:
-      return { check: 'time', verdict: e.skew.warning ? 'warn' : 'pass', reason: `Valid until ${e.expiresAt} (${Math.round((e.remainingMs ?? 0) / 60000)} min left).${skew}` };
+      return { check: 'time', verdict: e.skew.warning ? 'warn' : 'pass', reason: `Valid until ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} left).${skew}` };
   }
 }
 
