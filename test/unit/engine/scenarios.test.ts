@@ -254,7 +254,7 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
       const mem = new MemorySink();
       const text: string[] = [];
       const json: string[] = [];
-      const env = { FAKE_TOKEN: 'fake-dev-tool-token-value', ...row.env(ctx) };
+      const env: Record<string, string> = { FAKE_TOKEN: 'fake-dev-tool-token-value', ...row.env(ctx) };
       const options: EngineOptions = { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem, imdsEndpoint: ctx.closedPort, processTimeoutMs: 5000, stepTimeoutMs: 20_000, ...row.options?.(ctx) };
       const r = await createEngine().runChain(
         { profile: row.profile ?? 'go', scope: row.scope },
