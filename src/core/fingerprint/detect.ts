@@ -136,9 +136,17 @@ function isSet(env: Env, name: string): boolean {
   return v !== undefined && v.trim() !== '';
 }
 
-/** Default Windows reader: `reg query` of the BIOS key (no WMI, no PowerShell; 2 s limit). */
+let registryCache: { value: WindowsSmbiosFacts | null } | undefined;
+
+/** Default Windows reader: `reg query` of the BIOS key (no WMI, no PowerShell; 2 s limit), read once per process. */
 export const registryWindowsFacts: WindowsFactsReader = () => {
   if (process.platform !== 'win32') return null;
+  if (registryCache) return registryCache.value;
+  registryCache = { value: readRegistry() };
+  return registryCache.value;
+};
+
+function readRegistry(): WindowsSmbiosFacts | null {
   const key = 'HKLM\\HARDWARE\\DESCRIPTION\\System\\BIOS';
   try {
     const out = execFileSync('reg', ['query', key], { timeout: 2000, windowsHide: true, encoding: 'utf8', maxBuffer: 256 * 1024 });
@@ -147,7 +155,7 @@ export const registryWindowsFacts: WindowsFactsReader = () => {
   } catch {
     return null;
   }
-};
+}
 
 interface Smbios {
   vendor: string | null;
@@ -254,7 +262,8 @@ function readTools(env: Env, fsx: LocalFs, executables: FingerprintInput['execut
   const azd = resolveExecutable('azd', env, fsx, executables?.azd);
   const pwsh = resolveExecutable('pwsh', env, fsx, executables?.pwsh) ?? (platform === 'win32' ? resolveExecutable('powershell', env, fsx) : null);
   const azConfigDir = isSet(env, 'AZURE_CONFIG_DIR') ? env.AZURE_CONFIG_DIR! : home ? `${home}${sep}.azure` : null;
-  let azLogin: ToolFacts['azLogin'] = 'no-profile';
+  // Without HOME (or AZURE_CONFIG_DIR) there is no telling where az keeps its login.
+  let azLogin: ToolFacts['azLogin'] = azConfigDir ? 'no-profile' : 'unknown';
   if (azConfigDir) {
     const profilePath = `${azConfigDir}${sep}azureProfile.json`;
     const info = fsx.info(profilePath);

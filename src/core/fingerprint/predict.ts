@@ -189,6 +189,8 @@ function predictAzureCli(fp: Fingerprint): Prediction {
       return p('unavailable', `az is installed (${t.az}) but logged out (azureProfile.json lists no accounts): run az login`);
     case 'unreadable':
       return p('unknown', `az is installed (${t.az}); its azureProfile.json could not be read`);
+    case 'unknown':
+      return p('unknown', `az is installed (${t.az}); HOME and AZURE_CONFIG_DIR are not set, so where it keeps its login is unknown`);
     default:
       return p('should-work', `az is installed (${t.az}) and logged in (azureProfile.json lists accounts); an expired login or MFA requirement shows only when it runs`);
   }
@@ -198,6 +200,7 @@ function predictAzd(fp: Fingerprint, env: Env): Prediction {
   const t = fp.tools;
   if (!t.azd) return p('unavailable', `azd is not on the PATH this process sees (${pathNote(fp)})`);
   const dbg = isSet(env, 'AZD_DEBUG') ? ' AZD_DEBUG is set: older SDKs hang waiting for azd\'s debugger prompt.' : '';
+  if (!t.azdConfigDir) return p('unknown', `azd is installed (${t.azd}); HOME and AZD_CONFIG_DIR are not set, so its login state is unknown.${dbg}`);
   if (!t.azdConfigExists) return p('unavailable', `azd is installed (${t.azd}) but has not been logged in here (no ${t.azdConfigDir ?? '~/.azd'}/auth): run azd auth login.${dbg}`);
   return p('should-work', `azd is installed (${t.azd}) and has login state in ${t.azdConfigDir}.${dbg}`);
 }
@@ -292,8 +295,14 @@ const HINTS: Record<string, Partial<Record<Prediction['verdict'], string>>> = {
     'should-work': 'the endpoint answered without a token: most often no identity (or not the requested user-assigned one) is assigned here',
     unavailable: 'an identity endpoint answered where the fingerprint saw none: a network route to 169.254.169.254 exists (proxy, VPN, sandbox override or an unrecognised Azure host)',
   },
-  AzureCLICredential: { 'should-work': 'az is logged in on disk, but the login expired, needs MFA, or is for another tenant: run az login again' },
-  AzureDeveloperCLICredential: { 'should-work': 'azd has login state on disk, but it expired or belongs to another tenant: run azd auth login' },
+  AzureCLICredential: {
+    'should-work': 'az is logged in on disk, but the login expired, needs MFA, or is for another tenant: run az login again',
+    unavailable: 'az found a login the fingerprint did not see: the az on PATH uses another configuration directory (AZURE_CONFIG_DIR) or is a wrapper',
+  },
+  AzureDeveloperCLICredential: {
+    'should-work': 'azd has login state on disk, but it expired or belongs to another tenant: run azd auth login',
+    unavailable: 'azd found a login the fingerprint did not see (another AZD_CONFIG_DIR, or azd delegating to az)',
+  },
   WorkloadIdentityCredential: { 'should-work': 'Entra rejected the assertion: compare the federated credential\'s issuer, subject and audience with the token\'s claims' },
   EnvironmentCredential: { 'should-work': 'Entra rejected the service principal\'s credential (wrong or expired secret, certificate not uploaded, wrong tenant)' },
 };

@@ -88,9 +88,9 @@ export interface ToolFacts {
   /** The PATH entries searched. */
   searchedPath: string[];
   /** az: ~/.azure/azureProfile.json has subscriptions (a login happened), or not, or the file is absent. */
-  azLogin: 'logged-in' | 'no-subscriptions' | 'no-profile' | 'unreadable';
+  azLogin: 'logged-in' | 'no-subscriptions' | 'no-profile' | 'unreadable' | 'unknown';
   azConfigDir: string | null;
-  /** azd: its config directory exists (it was used on this machine). */
+  /** azd: its config directory exists (it was used on this machine); null directory when HOME is not set. */
   azdConfigDir: string | null;
   azdConfigExists: boolean;
   /** Azure PowerShell context file (Connect-AzAccount) exists. */

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
+import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { createEngine } from '../../../src/core/engine';
 import type { TraceEvent } from '../../../src/core/trace/events';
 
@@ -61,4 +61,33 @@ describe('chain runner × fingerprint predictions', function () {
     assert.equal(r.result.outcome, 'unavailable');
     assert.deepEqual([r.result.prediction?.verdict, r.result.prediction?.agrees], ['unavailable', true]);
   });
+
+  // A scenario table in the spirit of the engine's: every step's prediction agrees with what happened, except where the
+  // local facts cannot know (a wrong secret) — and there the disagreement is explained.
+  const rows: { name: string; env: () => Record<string, string>; disagree?: string[] }[] = [
+    { name: 'nothing configured', env: () => ({ PATH: '' }) },
+    { name: 'workload identity with its token file', env: () => ({ PATH: '', AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: tokenFile }) },
+    { name: 'workload identity without its token file', env: () => ({ PATH: '', AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: tokenFile + '-missing' }) },
+    { name: 'App Service managed identity', env: () => ({ PATH: '', IDENTITY_ENDPOINT: sb.contract.managedIdentity.appService.endpoint, IDENTITY_HEADER: sb.contract.managedIdentity.appService.header }) },
+    { name: 'Cloud Shell managed identity', env: () => ({ PATH: '', MSI_ENDPOINT: sb.contract.managedIdentity.cloudShell }) },
+    { name: 'partial environment', env: () => ({ PATH: '', AZURE_CLIENT_SECRET: 'x', AZURE_CLIENT_ID: 'c' }) },
+    { name: 'AZURE_TOKEN_CREDENTIALS=prod', env: () => ({ PATH: '', AZURE_TOKEN_CREDENTIALS: 'prod' }) },
+    { name: 'wrong secret', env: () => ({ PATH: '', AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: 'nope' }), disagree: ['EnvironmentCredential'] },
+  ];
+  let tokenFile = '';
+  before(async () => {
+    tokenFile = path.join(home, 'azure-identity-token');
+    fs.writeFileSync(tokenFile, await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }));
+  });
+  for (const row of rows) {
+    it(`scenario "${row.name}": predictions agree, or the disagreement is explained`, async () => {
+      const run = await createEngine().runChain({ mode: 'diagnose' }, { env: { HOME: home, ...row.env() }, options: options() });
+      for (const s of run.steps) {
+        assert.ok(s.prediction, s.credential);
+        const expected = !(row.disagree ?? []).includes(s.credential);
+        assert.equal(s.prediction.agrees, expected, `${s.credential}: ${s.outcome} — ${s.prediction.reason}`);
+        if (!expected) assert.match(s.prediction.reason, /DISAGREES: .*Likely cause: /);
+      }
+    });
+  }
 });

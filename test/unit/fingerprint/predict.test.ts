@@ -58,6 +58,15 @@ describe('predictions: instant verdicts per credential', () => {
     assert.equal(run({}).p.AzureCLICredential!.verdict, 'should-work');
   });
 
+  it('without HOME the login state of az and azd is unknown, not "never logged in"', () => {
+    m.exe('/usr/bin/az').exe('/usr/bin/azd');
+    const env = { PATH: '/usr/bin' };
+    const fp = fingerprint({ env, root: m.root, platform: 'linux' });
+    const p = predictCredentials(fp, env, 'go');
+    assert.equal(fp.tools.azLogin, 'unknown');
+    assert.deepEqual([p.AzureCLICredential!.verdict, p.AzureDeveloperCLICredential!.verdict], ['unknown', 'unknown']);
+  });
+
   it('azd and pwsh from PATH and their login state', () => {
     m.exe('/usr/bin/azd').exe('/usr/bin/pwsh');
     let { p } = run({}, 'js');
