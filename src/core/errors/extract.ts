@@ -203,7 +203,8 @@ export function extract(input: unknown): Extracted {
   if (correlationId && new RegExp(`^${GUID}$`).test(correlationId)) context.correlationId = correlationId.toLowerCase();
   if (timestamp && timestamp.length <= 40) context.timestamp = timestamp;
 
-  const oauth = firstString(fields, 'error') ?? RE_OAUTH.exec(text)?.[1] ?? RE_OAUTH_TEXT.exec(text)?.[1];
+  const msalCode = firstString(fields, 'errorcode');
+  const oauth = firstString(fields, 'error') ?? (msalCode && RE_OAUTH_TEXT.test(msalCode) ? msalCode : undefined) ?? RE_OAUTH.exec(text)?.[1] ?? RE_OAUTH_TEXT.exec(text)?.[1];
   if (oauth && /^[a-z_]{3,60}$/.test(oauth)) context.oauthError = oauth;
   const status = firstNumber(fields, 'statuscode', 'status', 'httpstatus') ?? Number(RE_STATUS.exec(text)?.[1] ?? NaN);
   if (Number.isInteger(status) && status >= 100 && status <= 599) context.httpStatus = status;

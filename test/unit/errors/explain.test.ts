@@ -83,6 +83,7 @@ describe('explainText with the shipped catalog', () => {
   it('an msal-node error as a plain object (errorCode, subError, correlationId, errorMessage)', () => {
     const x = explainText({ errorCode: 'invalid_grant', subError: 'consent_required', correlationId: CORR, errorMessage: 'AADSTS65001: The user or administrator has not consented to use the application.' });
     assert.deepEqual(x.codes.map((c) => c.code), [65001]);
+    assert.equal(x.context.oauthError, 'invalid_grant');
     assert.equal(x.context.correlationId, CORR);
   });
 
@@ -222,6 +223,16 @@ describe('explainText with the shipped catalog', () => {
       assert.deepEqual(explainText(s).codes.map((c) => c.code), [50076]);
       const many = Array.from({ length: 20_000 }, (_, i) => `AADSTS${10000 + i}`).join(' ');
       assert.equal(explainText(many).codes.length + explainText(many).unknownCodes.length, 20_000);
+    });
+
+    it('finds any code wherever it sits in noise (property-based)', () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 200 }), fc.integer({ min: 1000, max: 99_999_999 }), fc.string({ maxLength: 200 }), (before, code, after) => {
+          const x = explainText(`${before} AADSTS${code}: failed ${after}`);
+          assert.ok([...x.codes.map((c) => c.code), ...x.unknownCodes].includes(code), `${code} not found`);
+        }),
+        { numRuns: 3000 },
+      );
     });
 
     it('never throws and always answers the typed shape (property-based)', () => {
