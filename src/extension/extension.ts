@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runner.register(Commands.copyAccessToken, (arg?: unknown) => tools.copy(arg)),
     runner.register(Commands.refreshToken, (arg?: unknown) => tools.refresh(arg)),
     runner.register(Commands.clearTokens, (args?: { skipConfirm?: boolean }) => tools.clear(args)),
-    runner.register(Commands.startSandbox, (args?: { port?: number }) => tools.startSandbox(args)),
+    runner.register(Commands.startSandbox, (args?: { port?: number; quiet?: boolean }) => tools.startSandbox(args)),
     runner.register(Commands.stopSandbox, () => tools.stopSandbox()),
     runner.register(Commands.exportTrace, (args?: { format?: 'markdown' | 'json'; path?: string }) => tools.exportTrace(args)),
     runner.register(Commands.openSettings, () => tools.openSettings()),

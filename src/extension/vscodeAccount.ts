@@ -39,6 +39,7 @@ export class VsCodeAccount implements vscode.Disposable {
     const description = s.status === 'signed-in' ? `signed in as ${s.account}` : s.status === 'signed-out' ? 'not signed in' : s.status === 'unavailable' ? 'no Microsoft sign-in in this VS Code' : 'checking…';
     return {
       kind: 'account',
+      id: 'vscode-account',
       label: 'VS Code account (Microsoft)',
       description,
       tooltip: s.status === 'unavailable' ? `The 'microsoft' authentication provider is not available here: ${s.reason ?? ''}` : 'The account VS Code and the Azure extensions sign in with. Acquire a token with it from the context menu.',

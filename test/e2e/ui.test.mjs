@@ -22,13 +22,24 @@ async function shot(name) {
 }
 
 async function palette(command, pick = command) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  // The command list fills in once the extension host has registered the contributions: retry a few times.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${command}`);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= 4) {
+        await shot(`palette-${command.replace(/\W+/g, '-')}`);
+        throw e;
+      }
+    }
+  }
 }
 
 /** Picks an item in the open quick pick by its visible text. */
@@ -84,14 +95,11 @@ after(async () => {
 
 test('Acquire Token… with the default chain against the sandbox: inspector, tree, status bar and log', { skip, timeout: 240000 }, async () => {
   await palette('Azure Auth: Start Sandbox Tenant');
-  await page.locator('.notifications-toasts, .statusbar').first().waitFor();
-  // The palette offers "Stop Sandbox Tenant" only once the sandbox runs.
-  await page.waitForTimeout(500);
-  await palette('Azure Auth: Stop Sandbox Tenant', 'Stop Sandbox Tenant').catch(async (e) => {
+  // Generating the sandbox's keys takes a few seconds; the command says when it is ready.
+  await page.locator('.notifications-toasts', { hasText: 'sandbox tenant running at' }).first().waitFor({ timeout: 90000 }).catch(async (e) => {
     await shot('sandbox-failed');
     throw e;
   });
-  await page.keyboard.press('Escape'); // do not stop it: we only checked it is offered
 
   await palette('Azure Auth: Acquire Token…', 'Acquire Token');
   await choose('Default credential chain');
@@ -130,8 +138,7 @@ test('Acquire Token… with the default chain against the sandbox: inspector, tr
   // Output channel: the trace.
   await palette('Azure Auth: Show Log', 'Show Log');
   const out = await outputText('ManagedIdentityCredential: success');
-  assert.match(out, /\[info\] \[chain\] run \(sequential/);
-  assert.match(out, /\[managedIdentity\] ManagedIdentityCredential: success in \d+ ms/);
+  assert.match(out, /\[info\] \[managedIdentity\] ManagedIdentityCredential: success in \d+ ms/);
   await shot('workbench');
 });
 
@@ -147,7 +154,10 @@ test('a failing configuration shows the AADSTS explanation', { skip, timeout: 18
   await page.waitForTimeout(1500); // the configuration service picks the file change up
   await palette('Azure Auth: Run Credential Chain', 'Run Credential Chain');
   const row = page.locator('.pane .monaco-list-row', { hasText: 'AADSTS7000215' }).first();
-  await row.waitFor({ timeout: 60000 });
+  await row.waitFor({ timeout: 60000 }).catch(async (e) => {
+    await shot('failure-missing');
+    throw e;
+  });
   const frame = inspector();
   const explanation = frame.locator('[data-code="7000215"]').first();
   await explanation.waitFor({ timeout: 30000 });

@@ -138,15 +138,16 @@ export class ToolCommands {
     return true;
   }
 
-  async startSandbox(args: { port?: number } = {}): Promise<SandboxHandle> {
+  async startSandbox(args: { port?: number; quiet?: boolean } = {}): Promise<SandboxHandle> {
     if (this.host.sandbox) return this.host.sandbox;
     const start = need('startSandbox');
     const port = args.port ?? this.host.settings().sandboxPort;
-    const handle = (await start({ port, host: '127.0.0.1' })) as SandboxHandle;
+    const handle = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the sandbox tenant' }, async () => (await start({ port, host: '127.0.0.1' })) as SandboxHandle);
     this.host.setSandbox(handle);
     await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, true);
     const imds = handle.contract?.managedIdentity?.imds;
     this.host.log.info('sandbox', `sandbox tenant running at ${handle.authorityHost}${imds ? `, IMDS ${imds}` : ''}; the engine now talks to it`);
+    if (!args.quiet) void vscode.window.showInformationMessage(`Azure Auth: sandbox tenant running at ${handle.authorityHost}. The credential chain now talks to it.`);
     return handle;
   }
 

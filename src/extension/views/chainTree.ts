@@ -12,6 +12,8 @@ import { duration } from './format';
 
 export interface ChainNode {
   kind: 'step' | 'detail' | 'account';
+  /** Unique per run, so each new run starts with fresh expansion state (failed steps open). */
+  id?: string;
   label: string;
   description?: string;
   tooltip?: string | vscode.MarkdownString;
@@ -36,8 +38,12 @@ function detected(events: readonly TraceEvent[]): ChainNode[] {
   const out: ChainNode[] = [];
   for (const e of events) {
     if (e.kind === 'config') {
-      for (const v of e.variables ?? [])
-        out.push({ kind: 'detail', label: v.name, description: v.set ? (v.value !== undefined ? `set: ${v.value}` : 'set') : 'not set', icon: new vscode.ThemeIcon(v.set ? 'symbol-variable' : 'circle-outline'), contextValue: ItemContext.detail, copyText: v.name });
+      const vars = e.variables ?? [];
+      for (const v of vars.filter((x) => x.set))
+        out.push({ kind: 'detail', label: v.name, description: v.value !== undefined ? `set: ${v.value}` : 'set', icon: new vscode.ThemeIcon('symbol-variable'), tooltip: v.note, contextValue: ItemContext.detail, copyText: v.name });
+      const unset = vars.filter((x) => !x.set).map((x) => x.name);
+      if (unset.length)
+        out.push({ kind: 'detail', label: unset.length === 1 ? `${unset[0]} not set` : `${unset.length} variables not set`, description: unset.length > 1 ? unset.join(', ') : undefined, tooltip: unset.join('\n'), icon: new vscode.ThemeIcon('circle-outline'), contextValue: ItemContext.detail, copyText: unset.join(' ') });
       for (const f of e.files ?? []) out.push({ kind: 'detail', label: f.path, description: f.exists ? 'found' : 'missing', icon: new vscode.ThemeIcon('file'), contextValue: ItemContext.detail, copyText: f.path });
       for (const x of e.executables ?? []) out.push({ kind: 'detail', label: x.name, description: x.resolved ?? 'not found on PATH', icon: new vscode.ThemeIcon('terminal'), contextValue: ItemContext.detail, copyText: x.resolved ?? x.name });
       for (const p of e.endpoints ?? []) out.push({ kind: 'detail', label: p.name, description: p.url, icon: new vscode.ThemeIcon('globe'), contextValue: ItemContext.detail, copyText: p.url });
@@ -78,8 +84,11 @@ export function stepNode(step: StepResult, runId: string, explanation: unknown, 
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${duration(step.durationMs)}\n\n`);
   md.appendText(step.message);
+  const id = `${runId}/${step.credential}`;
+  children.forEach((c, i) => (c.id = `${id}/${i}`));
   return {
     kind: 'step',
+    id,
     label: step.credential,
     description: `${step.outcome}${winner === step.credential ? ' ★' : ''} · ${duration(step.durationMs)}`,
     tooltip: md,
@@ -124,6 +133,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
 
   getTreeItem(n: ChainNode): vscode.TreeItem {
     const item = new vscode.TreeItem(n.label, n.children?.length ? (n.kind === 'step' && n.icon === OUTCOME_ICON.failed ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    if (n.id) item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip ?? n.label;
     item.iconPath = n.icon;

@@ -92,6 +92,7 @@ describe('packaged extension (.vsix)', function () {
     for (const f of files()) {
       assert.doesNotMatch(f, /(^|\/)(src|test|out|node_modules|\.vscode-test|\.ci|webview-ui|bench|scripts|test-results)\//, f);
       assert.doesNotMatch(f, /\.(map|ts|tsx|mjs)$/, f);
+      assert.doesNotMatch(f, /^media\/screenshots\//, 'README screenshots are not shipped');
     }
     for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/webview/main.js', 'dist/webview/codicon.css', 'dist/webview/codicon.ttf', 'media/activity.svg']) {
       assert.ok(files().includes(need), `${need} is packaged`);
