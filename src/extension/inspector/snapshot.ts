@@ -360,7 +360,8 @@ export function runTimeline(run: StoredRun): RunTimeline {
       errorCodes: (Array.isArray(s.errorCodes) ? s.errorCodes : []).filter((c) => Number.isInteger(c)).slice(0, MAX_LIST_ITEMS),
       winner: r.winner !== null && s.credential === r.winner,
     };
-    if (s.note) step.note = text(s.note);
+    // The note adds to the message; when the engine repeats the message as the note, show it once.
+    if (s.note && !step.message.includes(s.note)) step.note = text(s.note);
     steps.push(step);
     cursor = Math.max(cursor, start + duration);
   });

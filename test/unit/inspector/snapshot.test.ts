@@ -242,6 +242,11 @@ describe('inspector snapshot builder', () => {
     // A step-start event gives the real offset.
     const withEvents = { ...result, steps: [{ ...result.steps[0], events: [{ kind: 'step-start' as const, at: NOW + 50, step: 'EnvironmentCredential' }] }] };
     assert.equal(runTimeline({ ...run, result: withEvents }).steps[0].startMs, 50);
+    // A note that repeats the message is shown once; a different note is kept.
+    const noted = { ...result, steps: [{ ...result.steps[0], message: 'not tried: X already returned a token', note: 'not tried: X already returned a token' }, { ...result.steps[1], note: 'extra' }] };
+    const nt = runTimeline({ ...run, result: noted });
+    assert.equal(nt.steps[0].note, undefined);
+    assert.equal(nt.steps[1].note, 'extra');
     // Garbage durations and outcomes stay inside the axis.
     const junk = { ...result, steps: [{ ...result.steps[0], durationMs: Number.NaN, outcome: 'exploded' as never }] };
     const j = runTimeline({ ...run, result: junk }).steps[0];
