@@ -392,7 +392,7 @@ async function verifyFederated(sb: SandboxImpl, app: AppConfig, token: string): 
   if (!match) throw aad.noFederatedRecord(iss, sub, auds.join(','));
   const name = issuerNameFromUrl(sb, iss);
   if (!name) throw aad.externalIssuerUnreachable(iss);
-  if (!(await verifyWith(token, sb.issuerKey(name).publicKey))) throw aad.badAssertionSignature();
+  if (!(await verifyWith(token, (await sb.issuerKey(name)).publicKey))) throw aad.badAssertionSignature();
   checkTimes(sb, payload);
 }
 

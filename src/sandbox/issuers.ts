@@ -4,7 +4,7 @@
  * signs the tokens tests present as federated assertions.
  */
 import { sendJson, type Route } from './http';
-import { jwkOf } from './pki';
+import { jwkOf, namedKey } from './pki';
 import type { SandboxImpl } from './sandbox';
 import { b64url, signJwt } from './tokens';
 
@@ -44,7 +44,7 @@ export async function signFederatedToken(sb: SandboxImpl, o: FederatedTokenOptio
   const name = isUrl ? issuerNameFromUrl(sb, given) : given;
   if (!isUrl && !sb.config.externalIssuers.includes(given)) throw new Error(`issueFederatedToken: no external issuer named "${given}" (configured: ${sb.config.externalIssuers.join(', ')})`);
   const iss = isUrl ? given : `${sb.authorityHost}/external/${given}`;
-  const key = name ? sb.issuerKey(name) : sb.pki.foreign;
+  const key = await (name ? sb.issuerKey(name) : namedKey('foreign issuer'));
   const iat = sb.nowSec() + (o.issuedAtOffsetSec ?? 0);
   const claims: Record<string, unknown> = {
     aud: Array.isArray(o.audience) ? o.audience : o.audience,
@@ -87,13 +87,13 @@ export function issuerRoutes(sb: SandboxImpl): Route[] {
       methods: ['GET'],
       pattern: /^\/external\/([^/]+)\/(?:openid\/v1\/jwks|jwks|keys)\/?$/,
       keys: ['name'],
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const name = ctx.params.name!;
         if (!sb.config.externalIssuers.includes(name)) {
           sendJson(ctx, 404, { error: 'not_found', error_description: `No external issuer named "${name}".` });
           return;
         }
-        const jwk = jwkOf(sb.issuerKey(name));
+        const jwk = jwkOf(await sb.issuerKey(name));
         delete jwk.x5c;
         delete jwk.x5t;
         sendJson(ctx, 200, { keys: [{ ...jwk, alg: 'RS256' }] });

@@ -121,20 +121,13 @@ export interface SandboxPki {
   signing: CertificateMaterial;
   /** Default client certificate registered on the demo confidential app. */
   client: CertificateMaterial;
-  /** A second client certificate that is NOT registered anywhere (for AADSTS700027 demos). */
-  unregisteredClient: CertificateMaterial;
-  /** Keys of the sandbox-hosted external OIDC issuers (workload identity federation). */
-  issuerKeys: CertificateMaterial[];
-  /** A key no issuer publishes (tokens from "foreign" issuers). */
-  foreign: CertificateMaterial;
 }
 
 let cached: Promise<SandboxPki> | undefined;
 
 async function build(): Promise<SandboxPki> {
-  const [caKeys, serverKeys, signingKeys, clientKeys, unregisteredKeys, issuerA, issuerB, issuerC, foreignKeys] = await Promise.all(
-    Array.from({ length: 9 }, () => rsaKeyPair()),
-  );
+  // Only the keys every sandbox needs are made up front; the others (external issuers, foreign keys) on first use.
+  const [caKeys, serverKeys, signingKeys, clientKeys] = await Promise.all(Array.from({ length: 4 }, () => rsaKeyPair()));
   const caPem = makeCert({ commonName: 'Azure Auth Debugger Sandbox CA', days: 3650, keys: caKeys!, ca: true });
   const ca = material(caKeys!, caPem);
   const serverPem = makeCert({
@@ -145,16 +138,16 @@ async function build(): Promise<SandboxPki> {
     sans: { dns: ['localhost'], ips: ['127.0.0.1', '::1'] },
     serverAuth: true,
   });
-  const self = (cn: string, keys: KeyPairPem, clientAuth = false) => material(keys, makeCert({ commonName: cn, days: 730, keys, clientAuth }));
   return {
     ca,
     server: material(serverKeys!, serverPem),
-    signing: self('sandbox token signing', signingKeys!),
-    client: self('sandbox-confidential-app', clientKeys!, true),
-    unregisteredClient: self('sandbox-unregistered-cert', unregisteredKeys!, true),
-    issuerKeys: [self('sandbox external issuer 1', issuerA!), self('sandbox external issuer 2', issuerB!), self('sandbox external issuer 3', issuerC!)],
-    foreign: self('foreign issuer', foreignKeys!),
+    signing: selfSigned('sandbox token signing', signingKeys!),
+    client: selfSigned('sandbox-confidential-app', clientKeys!, true),
   };
+}
+
+function selfSigned(cn: string, keys: KeyPairPem, clientAuth = false): CertificateMaterial {
+  return material(keys, makeCert({ commonName: cn, days: 730, keys, clientAuth }));
 }
 
 /** The process-wide key material (generated on first use). */
@@ -164,6 +157,22 @@ export function getPki(): Promise<SandboxPki> {
     throw e;
   });
   return cached;
+}
+
+const extra = new Map<string, Promise<CertificateMaterial>>();
+
+/**
+ * A named key + self-signed certificate made on first use and kept for the process (external issuer keys,
+ * the "foreign issuer" key nobody publishes, …).
+ */
+export function namedKey(name: string): Promise<CertificateMaterial> {
+  let p = extra.get(name);
+  if (!p) {
+    p = rsaKeyPair().then((k) => selfSigned(`sandbox ${name}`, k));
+    p.catch(() => extra.delete(name));
+    extra.set(name, p);
+  }
+  return p;
 }
 
 /** PKCS#12 (PFX) with the private key and certificate, encrypted with `password` (3DES, SHA-1 MAC: what every client reads). */

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { aadErrorBody, aad } from './errors';
 import { defaultSandboxConfig, validateSandboxConfig, type FaultConfig, type SandboxConfig, type SandboxConfigInput, type UserConfig, type AppConfig } from './config';
 import { closeServer, createDispatcher, listen, trackSockets, sendJson, type Ctx, type ListenerName, type RecordedRequest, type Route } from './http';
-import { getPki, toPfx, tryParseCertificate, type CertificateMaterial, type SandboxPki } from './pki';
+import { getPki, namedKey, toPfx, tryParseCertificate, type CertificateMaterial, type SandboxPki } from './pki';
 import { entraRoutes } from './entra';
 import { miRoutes, miFaultBody } from './mi';
 import { armRoutes } from './arm';
@@ -109,7 +109,6 @@ export class SandboxImpl {
   readonly certificateFile: string;
   readonly certificatePfxFile: string;
   readonly certificatePassword: string;
-  readonly unregisteredCertificateFile: string;
   readonly arcKeyDirectoryDefault: string;
   authorityPort = 0;
   readonly extraPorts: number[] = [];
@@ -140,8 +139,6 @@ export class SandboxImpl {
     this.certificatePassword = 'sandbox-pfx-password';
     this.certificatePfxFile = path.join(this.tmpDir, 'sandbox-client-cert.pfx');
     writeFileSync(this.certificatePfxFile, toPfx(pki.client, this.certificatePassword, 'sandbox-confidential-app'), { mode: 0o600 });
-    this.unregisteredCertificateFile = path.join(this.tmpDir, 'sandbox-unregistered-cert.pem');
-    writeFileSync(this.unregisteredCertificateFile, pki.unregisteredClient.privateKeyPem + pki.unregisteredClient.certPem, { mode: 0o600 });
     this.arcKeyDirectoryDefault = path.join(this.tmpDir, 'arc-tokens');
     mkdirSync(this.arcKeyDirectoryDefault, { recursive: true, mode: 0o700 });
   }
@@ -221,10 +218,9 @@ export class SandboxImpl {
     }
     return c;
   }
-  /** Key for the issuer named `name` (cycled over the generated issuer keys). */
-  issuerKey(name: string): CertificateMaterial {
-    const i = Math.max(0, this.config.externalIssuers.indexOf(name));
-    return this.pki.issuerKeys[i % this.pki.issuerKeys.length]!;
+  /** Key of the hosted external issuer named `name` (made on first use, stable for the process). */
+  issuerKey(name: string): Promise<CertificateMaterial> {
+    return namedKey(`external issuer ${name}`);
   }
 
   // ---------------------------------------------------------------------------------------------- faults & recording
