@@ -175,6 +175,11 @@ export class AzHarness {
     return this.run(['login', '--service-principal', '-u', o.clientId, '-p', credential, '--tenant', o.tenantId, '--allow-no-subscriptions', '--output', 'json']);
   }
 
+  /** `az login --service-principal --federated-token` (workload identity federation: the JWT is the client assertion). */
+  loginFederated(o: { clientId: string; tenantId: string; federatedToken: string }): Promise<AzResult> {
+    return this.run(['login', '--service-principal', '-u', o.clientId, '--federated-token', o.federatedToken, '--tenant', o.tenantId, '--allow-no-subscriptions', '--output', 'json']);
+  }
+
   /** `az login -u -p` (ROPC with the Azure CLI's public client); MSAL Python asks /common/userrealm on port 443 first. */
   loginUser(o: { username: string; password: string; tenantId?: string }): Promise<AzResult> {
     const args = ['login', '-u', o.username, '-p', o.password, '--allow-no-subscriptions', '--output', 'json'];

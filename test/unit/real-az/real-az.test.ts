@@ -315,9 +315,37 @@ describe('real Azure CLI against the sandbox tenant', function () {
     });
   });
 
+  describe('logged in as a service principal with a federated token (workload identity)', () => {
+    before(async function () {
+      if (no443) skipWithReason(this, no443);
+    });
+
+    it('a token from a subject with no federated credential fails the login with AADSTS70021', async () => {
+      const wrong = await sb.issueFederatedToken({ subject: 'system:serviceaccount:default:someone-else', audience: 'api://AzureADTokenExchange' });
+      const r = await az.loginFederated({ clientId: DEMO.workloadClientId, tenantId: sb.tenantId, federatedToken: wrong });
+      assert.notEqual(r.exitCode, 0);
+      assert.match(r.stderr, /AADSTS70021/);
+      assert.ok(!r.stderr.includes(wrong), 'az printed the assertion');
+    });
+
+    it('with the registered subject az logs in and AzureCLICredential gets the workload app’s token', async () => {
+      const jwt = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' });
+      const login = await az.loginFederated({ clientId: DEMO.workloadClientId, tenantId: sb.tenantId, federatedToken: jwt });
+      assertOk(login, 'az login --federated-token');
+      const r = await cliCredential();
+      assert.equal(r.result.outcome, 'success', r.result.message);
+      const claims = jwtPayload(r.accessToken!.reveal());
+      assert.equal(claims.appid, DEMO.workloadClientId);
+      assert.equal(claims.tid, sb.tenantId);
+      assert.equal(claims.appidacr, '2', 'a client assertion counts as certificate-strength authentication');
+    });
+  });
+
   describe('logged in as a user with -u/-p', () => {
     before(async function () {
       if (no443) skipWithReason(this, no443);
+      // Forget the service principals above, so Alice is the only account and `az logout` below leaves none.
+      await az.ok(['account', 'clear']);
       sb.clearRequests();
       const r = await az.loginUser({ username: ALICE, password: DEMO.password });
       assertOk(r, 'az login -u -p');
@@ -367,12 +395,11 @@ describe('real Azure CLI against the sandbox tenant', function () {
   });
 
   describe('after az logout', () => {
-    before(async () => {
-      // Log out every account this suite logged in (az logout logs out the current one).
-      for (let i = 0; i < 4; i++) {
-        const r = await az.logout();
-        if (r.exitCode !== 0) break;
-      }
+    before(async function () {
+      if (no443) skipWithReason(this, no443); // nobody was logged in: "not logged in" above covers it
+      // Alice is the only account (see the user login): logging her out leaves az with none.
+      const r = await az.logout();
+      assertOk(r, 'az logout');
     });
 
     it('az says to run az login and AzureCLICredential reports not logged in', async () => {
