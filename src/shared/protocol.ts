@@ -72,6 +72,8 @@ export interface TokenDetail {
   /** `iat` / `nbf` when the token carries them (epoch ms). */
   issuedAtEpochMs?: number;
   notBeforeEpochMs?: number;
+  /** exp − iat, when the token carries both. */
+  lifetimeMs?: number;
   /** Length of the raw token, shown next to the mask. */
   rawLength: number;
   /** 'jwt' when decoded; 'jwe' / 'opaque' when it cannot be read by design; 'error' when decoding failed. */

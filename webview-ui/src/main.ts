@@ -20,7 +20,7 @@ import type {
   WebviewToHost,
 } from '../../src/shared/protocol';
 import { clear, h, icon, type Child } from './dom';
-import { formatMs, remaining, utc } from './time';
+import { formatDuration, formatMs, remaining, utc } from './time';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -151,6 +151,7 @@ function tokenSummary(d: TokenDetail, soon: number): HTMLElement {
   fact('Fingerprint', h('code', null, d.fingerprint));
   fact('Expires', utc(d.expiresOnEpochMs));
   if (d.issuedAtEpochMs !== undefined) fact('Issued', utc(d.issuedAtEpochMs));
+  if (d.lifetimeMs !== undefined) fact('Lifetime', formatDuration(d.lifetimeMs));
   const countdown = h(
     'div',
     { id: 'countdown', class: 'countdown', attrs: { 'data-state': r.state, 'data-expires': d.expiresOnEpochMs, role: 'timer', 'aria-live': 'off', 'aria-label': 'Time until the token expires' } },

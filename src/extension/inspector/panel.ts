@@ -21,6 +21,7 @@ export interface InspectorEngine {
   decodeToken?: (input: string) => unknown;
   explainClaims?: (decoded: unknown, ...rest: unknown[]) => unknown;
   validateToken?: (input: unknown, ...rest: unknown[]) => unknown;
+  tokenExpiry?: (decoded: unknown, ...rest: unknown[]) => unknown;
   explainText?: (text: string, ...rest: unknown[]) => unknown;
 }
 
@@ -321,6 +322,12 @@ export class InspectorPanel implements vscode.Disposable {
     const analysis: TokenAnalysisInput = { decoded };
     const ok = typeof decoded === 'object' && decoded !== null && (decoded as { ok?: unknown; kind?: unknown }).ok === true && (decoded as { kind?: unknown }).kind === 'jwt';
     if (ok) {
+      const expiry = fn(engine, 'tokenExpiry');
+      try {
+        analysis.expiry = expiry ? expiry(decoded, { now: Date.now() }) : undefined;
+      } catch (e) {
+        this.deps.log?.debug('webview', `tokenExpiry failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
       const explain = fn(engine, 'explainClaims');
       const validate = fn(engine, 'validateToken');
       try {

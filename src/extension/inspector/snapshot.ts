@@ -39,6 +39,8 @@ export interface TokenAnalysisInput {
   claims?: unknown;
   /** validateToken(...) — verdicts, or undefined when not run. */
   validation?: unknown;
+  /** tokenExpiry(...) — lifetime and clock-skew warnings, or undefined. */
+  expiry?: unknown;
 }
 
 export interface BuildInput {
@@ -250,6 +252,11 @@ export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | u
   detail.claims = claimRows(analysis?.claims, payload);
   detail.validation = verdicts(analysis?.validation);
   detail.warnings = textList(d.warnings);
+  const expiry = obj(analysis?.expiry);
+  const lifetime = num(expiry?.lifetimeMs);
+  if (lifetime !== undefined) detail.lifetimeMs = lifetime;
+  const skew = text(obj(expiry?.skew)?.warning);
+  if (skew) detail.warnings.push(skew);
   const iat = epochFromSeconds(payload?.iat);
   const nbf = epochFromSeconds(payload?.nbf);
   if (iat !== undefined) detail.issuedAtEpochMs = iat;

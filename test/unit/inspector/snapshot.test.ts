@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeToken, explainClaims, explainText, useAadstsCatalog, validateToken } from '../../../src/core/index';
+import { decodeToken, explainClaims, explainText, tokenExpiry, useAadstsCatalog, validateToken } from '../../../src/core/index';
 import {
   buildSnapshot,
   claimRows,
@@ -130,6 +130,17 @@ describe('inspector snapshot builder', () => {
     assert.ok(aud && aud.known && aud.meaning.length > 0);
     assert.match(aud.interpretation, /Resource Manager/);
     assert.equal(detail.claims.find((r) => r.name === 'made_up_claim')?.known, false);
+  });
+
+  it('adds the lifetime and a clock-skew warning from tokenExpiry', () => {
+    const raw = makeJwt(armPayload({ iat: NOW / 1000 + 3600, nbf: NOW / 1000, exp: NOW / 1000 + 7200 }));
+    const decoded = decodeToken(raw);
+    const detail = tokenDetail(tokenInfo(raw), { decoded, expiry: tokenExpiry(decoded, { now: NOW }) });
+    assert.equal(detail.lifetimeMs, 3600_000);
+    assert.ok(detail.warnings.some((w) => /clock/.test(w)), detail.warnings.join(' | '));
+    const fine = tokenDetail(tokenInfo(makeJwt(armPayload())), { decoded: decodeToken(makeJwt(armPayload())), expiry: { lifetimeMs: 'x', skew: 5 } });
+    assert.equal(fine.lifetimeMs, undefined);
+    assert.deepEqual(fine.warnings, []);
   });
 
   it('maps the real validateToken verdicts (signature skipped offline)', async () => {
