@@ -217,6 +217,15 @@ const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string>
   sub: (v, c) => (typeof v === 'string' && v === c.payload.oid ? 'Equals oid: typical of app-only tokens (the subject is the service principal itself).' : 'Pairwise: differs per application for the same user; use oid to identify the user across apps.'),
   list: (v) => (Array.isArray(v) ? `${v.length} value(s).` : ''),
   cnf: () => 'Proof-of-possession token: sending it alone is not enough, the caller must also sign the request with the bound key.',
+  alg: (v) => {
+    const a = String(v);
+    if (a === 'RS256') return 'RSA signature with SHA-256: what Entra uses for every token it signs.';
+    if (a === 'none') return 'Unsigned: anyone could have written this token. Never accept it.';
+    if (/^HS/.test(a)) return 'HMAC (shared secret): Entra never signs with it, and it cannot be checked against public keys.';
+    if (/^(RS|PS|ES)\d{3}$|^EdDSA$/.test(a)) return 'A public-key algorithm Entra does not normally use for its tokens (other issuers may).';
+    return 'Not a standard JWS algorithm.';
+  },
+  typ: (v) => (String(v).toLowerCase() === 'at+jwt' ? 'An access token per RFC 9068 (not Entra\'s usual "JWT").' : String(v).toUpperCase() === 'JWT' ? '' : 'Unusual type for an Entra token.'),
   pwd_exp: (v) => (typeof v === 'number' ? `Password expires in ${formatDuration(v * 1000)}.` : ''),
 };
 

@@ -29,6 +29,8 @@ describe('explainClaims', () => {
     assert.match(m.get('payload:iat')!.interpretation, /10 min ago$/);
     assert.match(m.get('payload:sub')!.interpretation, /Pairwise/);
     assert.equal(m.get('payload:ipaddr')!.tokenKinds.includes('access-v1'), true);
+    assert.match(m.get('header:alg')!.interpretation, /what Entra uses/);
+    assert.match(explainClaims({}, { alg: 'HS256' }, { now: NOW })[0].interpretation, /never signs with it/);
   });
 
   it('explains a v2 managed identity app-only token', () => {
@@ -106,7 +108,7 @@ describe('explainClaims', () => {
 
 describe('claims and well-known data files', () => {
   const claims = JSON.parse(readFileSync('src/core/token/data/claims.json', 'utf8')) as { header: Record<string, { meaning: string; tokenKinds: string[]; interpret?: string }>; payload: Record<string, { meaning: string; tokenKinds: string[]; interpret?: string }> };
-  const interpreters = ['time', 'ver', 'idtyp', 'acr', 'amr', 'appidacr', 'wids', 'aud', 'app', 'tenant', 'mirid', 'scp', 'roles', 'iss', 'idp', 'groups', 'xms_cc', 'sub', 'list', 'cnf', 'pwd_exp', 'acct'];
+  const interpreters = ['alg', 'typ', 'time', 'ver', 'idtyp', 'acr', 'amr', 'appidacr', 'wids', 'aud', 'app', 'tenant', 'mirid', 'scp', 'roles', 'iss', 'idp', 'groups', 'xms_cc', 'sub', 'list', 'cnf', 'pwd_exp', 'acct'];
   const kinds = new Set(['access-v1', 'access-v2', 'id-v1', 'id-v2', 'header']);
 
   it('every claim has a meaning, valid token kinds and a real interpreter', () => {
