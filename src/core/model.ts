@@ -110,4 +110,19 @@ export interface ChainResult {
   error: ErrorInfo | null;
   startedAt: string;
   durationMs: number;
+  /** [issue 7] Where the run happened: the hosting fingerprint (local facts only, secret-free), set by the chain runner. */
+  hosting?: HostingSummary;
+}
+
+/** [issue 7] The hosting-environment fingerprint as it travels with a run (src/core/fingerprint has the full facts). */
+export interface HostingSummary {
+  primary: string;
+  summary: string;
+  environments: {
+    environment: string;
+    label: string;
+    confidence: 'high' | 'medium' | 'low';
+    evidence: { kind: 'file' | 'env' | 'fact'; name: string; detail: string }[];
+  }[];
+  managedIdentitySource: string;
 }

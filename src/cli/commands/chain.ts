@@ -84,6 +84,7 @@ export function chainJson(r: ChainRun) {
     token: r.token,
     error: r.error,
     durationMs: r.durationMs,
+    ...(r.hosting ? { hosting: r.hosting } : {}), // [issue 7] where the run happened
   };
 }
 

@@ -19,7 +19,7 @@ import { cacheKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
-import { attachPredictions, fingerprintForRun } from '../fingerprint/report'; // [issue 7] hosting fingerprint
+import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report'; // [issue 7] hosting fingerprint
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -322,6 +322,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   return result;
 }
 
+  if (fp) result.hosting = hostingSummary(fp.fingerprint); // [issue 7]
 /** Runs one credential outside the chain (standalone semantics: no IMDS probe, dev-tool errors are errors). */
 export async function runCredentialWith(
   cache: TokenCache,

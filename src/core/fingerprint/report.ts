@@ -1,7 +1,7 @@
 /** The fingerprint as a trace note (head of every trace) and as a Markdown section (exported reports). */
 import type { TraceLevel } from '../trace/events';
 import type { EngineOptions } from '../options';
-import type { ChainMode, ChainProfile, StepResult } from '../model';
+import type { ChainMode, ChainProfile, HostingSummary, StepResult } from '../model';
 import { fingerprint } from './detect';
 import { predictCredentials, predictOne, settlePrediction } from './predict';
 import type { Fingerprint, Predictions } from './types';
@@ -10,6 +10,16 @@ export interface FingerprintNote {
   level: TraceLevel;
   message: string;
   data: Record<string, unknown>;
+}
+
+/** The fingerprint as it travels with a ChainResult (`hosting`). */
+export function hostingSummary(fp: Fingerprint): HostingSummary {
+  return {
+    primary: fp.primary,
+    summary: fp.summary,
+    environments: fp.environments.map((f) => ({ environment: f.environment, label: f.label, confidence: f.confidence, evidence: f.evidence.map((e) => ({ ...e })) })),
+    managedIdentitySource: fp.managedIdentity.source,
+  };
 }
 
 /** The note event the chain emits on step 'chain' before any credential runs. */

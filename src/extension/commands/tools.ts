@@ -202,11 +202,20 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
   for (const r of snap.runs) {
     const res = r.result;
     out.push(`## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`, '', `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`, '');
+    // [issue 7] Where the run happened (the hosting fingerprint, evidence included).
+    if (res.hosting) {
+      out.push(`Hosting environment: **${cell(res.hosting.summary)}** · managed-identity source: ${cell(res.hosting.managedIdentitySource)}`, '');
+      for (const f of res.hosting.environments) out.push(`- ${cell(f.label)} (${f.confidence}): ${f.evidence.map((e) => `${e.kind} ${cell(e.name)}: ${cell(e.detail)}`).join('; ')}`);
+      out.push('');
+    }
     out.push('| # | Credential | Outcome | Duration | Message |', '|---|---|---|---|---|');
     res.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`));
     out.push('');
     for (const s of res.steps) {
-      out.push(`### ${s.credential}`, '', '```');
+      out.push(`### ${s.credential}`, '');
+      // [issue 7] The fingerprint's prediction, and whether the outcome agreed with it.
+      if (s.prediction) out.push(`Predicted **${s.prediction.verdict}**${s.prediction.agrees === false ? ' — the outcome disagrees' : ''}: ${cell(s.prediction.reason)}`, '');
+      out.push('```');
       for (const e of s.events) {
         if (e.kind === 'http') out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
         else if (e.kind === 'process') out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);

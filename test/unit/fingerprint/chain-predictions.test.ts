@@ -34,6 +34,8 @@ describe('chain runner × fingerprint predictions', function () {
     assert.ok(chainEvents[1]?.kind === 'note' && /^Hosting environment: /.test(chainEvents[1].message), 'fingerprint right after the start');
     assert.ok((chainEvents[1] as { data?: { fingerprint?: unknown } }).data?.fingerprint);
     for (const s of run.steps) assert.ok(s.prediction, `${s.credential} has a prediction`);
+    assert.ok(run.hosting && run.hosting.summary.length > 0 && run.hosting.environments.length > 0, 'the run says where it happened');
+    assert.equal(JSON.parse(JSON.stringify(run)).hosting.primary, run.hosting.primary, 'plain JSON');
     const envStep = run.steps.find((s) => s.credential === 'EnvironmentCredential')!;
     assert.equal(envStep.outcome, 'success');
     assert.deepEqual([envStep.prediction!.verdict, envStep.prediction!.agrees], ['should-work', true]);
