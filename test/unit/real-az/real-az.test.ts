@@ -36,13 +36,16 @@ function engineOptions(extra: EngineOptions = {}): EngineOptions {
     imdsEndpoint: `http://127.0.0.1:${closedPort}`,
     imdsProbeTimeoutMs: 500,
     executables: { az: AZ_PATH },
+    // az itself is the slow part on a loaded machine; no test here measures time, so give it room.
+    processTimeoutMs: 30_000,
+    stepTimeoutMs: 45_000,
     ...extra,
   };
 }
 
 /** AzureCLICredential on its own (standalone semantics), with a fresh engine so no cached token hides az. */
-function cliCredential(request: { scope?: string; tenantId?: string; profile?: 'go' | 'js' } = {}) {
-  return createEngine().runCredential('AzureCLICredential', { scope: ARM_SCOPE, ...request }, { env: az.env, options: engineOptions() });
+function cliCredential(request: { scope?: string; tenantId?: string; profile?: 'go' | 'js' } = {}, options: EngineOptions = {}) {
+  return createEngine().runCredential('AzureCLICredential', { scope: ARM_SCOPE, ...request }, { env: az.env, options: engineOptions(options) });
 }
 
 /** The Go SDK's DefaultAzureCredential with nothing configured but az: env is exactly az's environment. */
@@ -227,6 +230,26 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.equal(run.token?.tenantId, sb.tenantId);
       assert.ok(run.accessToken);
       assert.equal(jwtPayload(run.accessToken.reveal()).appid, DEMO.confidentialClientId);
+    });
+
+    it('with a subscription option az gets --subscription and answers for it', async () => {
+      const r = await cliCredential({}, { subscription: DEMO.subscriptionId });
+      assert.equal(r.result.outcome, 'success', r.result.message);
+      assert.deepEqual(processEvents(r.result.events)[0]?.args.slice(-2), ['--subscription', DEMO.subscriptionId]);
+      assert.equal(jwtPayload(r.accessToken!.reveal()).tid, sb.tenantId);
+    });
+
+    it('a hostile scope, tenant or subscription is refused before az is spawned', async () => {
+      for (const [request, options] of [
+        [{ scope: 'https://management.azure.com/.default; rm -rf /' }, {}],
+        [{ scope: 'https://x/.default"$(id)"' }, {}],
+        [{ tenantId: `${sb.tenantId} --debug` }, {}],
+        [{}, { subscription: 'sub;id' }],
+      ] as [{ scope?: string; tenantId?: string }, EngineOptions][]) {
+        const r = await cliCredential(request, options);
+        assert.notEqual(r.result.outcome, 'success', JSON.stringify(request));
+        assert.equal(processEvents(r.result.events).length, 0, `az was spawned for ${JSON.stringify({ request, options })}`);
+      }
     });
 
     describe('an AADSTS error behind "Please run: az login"', () => {
