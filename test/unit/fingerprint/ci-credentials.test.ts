@@ -141,6 +141,29 @@ describe('federated CI credentials end to end against the sandbox', function () 
     assert.match((a as { e: Error }).e.message, /HTML page/);
   });
 
+  it('GitHub Actions: hostile runner answers (huge body, wrong types, JSON array, empty value) end with precise parse errors', async () => {
+    const cases: [string, string, RegExp][] = [
+      [JSON.stringify({ value: 'x'.repeat(1024 * 1024 + 10) }), 'application/json', /a few KB/],
+      [JSON.stringify({ value: 123 }), 'application/json', /without a "value" string/],
+      [JSON.stringify([{ value: 'a.b.c' }]), 'application/json', /not JSON/],
+      [JSON.stringify({ value: '   ' }), 'application/json', /without a "value" string/],
+      ['{"value": "a.b', 'application/json', /not JSON/],
+    ];
+    for (const [body, contentType, re] of cases) {
+      ci.faults.github = { status: 200, body, contentType };
+      const a = await attempt(new GitHubActionsCredential(), ghEnv());
+      assert.ok(!a.ok && isAuthenticationFailed(a.e), body.slice(0, 40));
+      assert.match((a as { e: Error }).e.message, re, body.slice(0, 40));
+    }
+  });
+
+  it('GitHub Actions: a runner token that is not a JWT is refused by Entra and the message says so', async () => {
+    ci.faults.github = { status: 200, body: JSON.stringify({ value: 'not-a-jwt' }), contentType: 'application/json' };
+    const a = await attempt(new GitHubActionsCredential(), ghEnv());
+    assert.ok(!a.ok && isAuthenticationFailed(a.e));
+    assert.ok(a.e.info.errorCodes.length > 0 || /assertion|JWT|malformed/i.test(a.e.message), a.e.message);
+  });
+
   it('GitHub Actions: an unreachable runner endpoint ends with a network error, not a hang', async () => {
     const a = await attempt(new GitHubActionsCredential({ oidcTimeoutMs: 2000 }), { ...ghEnv(), ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/idtoken?x=1' });
     assert.ok(!a.ok && isAuthenticationFailed(a.e));
