@@ -84,6 +84,8 @@ const SUPERSEDES: Record<string, string[]> = {
   'pwsh-not-found': ['pwsh-not-connected'],
   'msal-network-error': [],
   'tls-self-signed': ['tls-unable-to-verify'],
+  'vscode-credential': ['credential-unavailable'],
+  'broker-failed': ['credential-unavailable'],
 };
 
 export function explainText(input: string | object): Explanation {

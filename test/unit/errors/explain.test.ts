@@ -167,6 +167,10 @@ describe('explainText with the shipped catalog', () => {
       ['token-credentials-invalid', 'invalid AZURE_TOKEN_CREDENTIALS value "devv". Valid values are "dev", "prod"'],
       ['arm-wrong-tenant', '{"error":{"code":"InvalidAuthenticationTokenTenant","message":"The access token is from the wrong issuer"}}'],
       ['rbac-denied', 'Status: 403 (Forbidden) ErrorCode: AuthorizationPermissionMismatch'],
+      ['vscode-credential', 'CredentialUnavailableError: Visual Studio Code Authentication is not available. Ensure you have have Azure Resources Extension installed in VS Code, signed into Azure via VS Code, installed the @azure/identity-vscode package, and properly configured the extension.'],
+      ['broker-failed', 'Failed to acquire token using broker authentication'],
+      ['ropc-mfa', 'EnvironmentCredential: no value for AZURE_PASSWORD'],
+      ['imds-unavailable', 'ManagedIdentityCredential: no response from the IMDS endpoint.'],
     ];
     for (const [id, input] of cases) {
       it(`${id}: ${typeof input === 'string' ? input.slice(0, 60) : JSON.stringify(input).slice(0, 60)}`, () => {
