@@ -287,7 +287,7 @@ function parseV1Resource(sb: SandboxImpl, resource: string | undefined, tenantNa
   if (!resource) throw aad.missingParameter('resource');
   const r = findResource(sb, resource);
   if (!r) throw aad.resourceNotFound(resource, tenantName);
-  return { oidc: ['openid'], resource: r, requested: resource, isDefault: true, perms: [r.scopes[0] ?? 'user_impersonation'], responseScope: r.scopes[0] ?? 'user_impersonation', original: `${resource}/.default openid offline_access` };
+  return { oidc: ['openid', 'offline_access'], resource: r, requested: resource, isDefault: true, perms: [r.scopes[0] ?? 'user_impersonation'], responseScope: r.scopes[0] ?? 'user_impersonation', original: `${resource}/.default openid offline_access` };
 }
 
 // ------------------------------------------------------------------------------------------------ apps & client auth
