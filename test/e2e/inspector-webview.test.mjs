@@ -135,6 +135,9 @@ test('renders the decoded claims, with hostile values as text and no injected el
   assert.equal(await page.textContent('#failure-message'), ` AADSTS700016: ${HOSTILE.img}`);
   assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .meaning'), HOSTILE.script);
   assert.equal(await page.locator('#token-list [data-token-id="tok-2"] .token-label').textContent(), HOSTILE.img);
+  // The saved state ({ open: { header: true } }) was restored: the header section, closed by default, is open.
+  assert.equal(await page.evaluate(() => document.querySelector('vscode-collapsible[data-section="header"]')?.hasAttribute('open')), true);
+  assert.equal(await page.evaluate(() => document.querySelector('vscode-collapsible[data-section="claims"]')?.hasAttribute('open')), true);
 });
 
 test('the countdown ticks by itself every second, without the host', { skip }, async () => {
