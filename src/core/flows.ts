@@ -26,6 +26,7 @@ import { RefreshTokenCredential } from './credentials/refresh-token';
 import { EnvironmentCredential } from './credentials/environment';
 import { WorkloadIdentityCredential } from './credentials/workload-identity';
 import type { MsalTokenResult } from './credentials/msal/base';
+import { discoverTenant } from './discovery';
 import { attachPredictions, fingerprintForRun } from './fingerprint/report'; // [issue 7] hosting fingerprint
 
 export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
@@ -139,6 +140,11 @@ export interface FlowRequest {
   profile?: ChainProfile;
   /** Overall time limit of this run (default 30 s; 15 min for device code and browser sign-in). */
   timeoutMs?: number;
+  /**
+   * Explicit flows: fetch the tenant's openid-configuration first (traced, in this step) and give msal-node its
+   * endpoints instead of the standard `/oauth2/v2.0/*` templates (authorities with non-standard paths, e.g. ADFS).
+   */
+  discoverAuthority?: boolean;
 }
 
 export interface FlowRun {
@@ -163,12 +169,12 @@ export class FlowUsageError extends Error {
 }
 
 /** Builds the credential a request names (exported for tests and for faces that keep a credential between runs). */
-export function createFlowCredential(request: FlowRequest, env: Readonly<Record<string, string | undefined>>): Credential {
+export function createFlowCredential(request: FlowRequest, env: Readonly<Record<string, string | undefined>>, extra: { authorityMetadata?: string } = {}): Credential {
   const name = resolveCredentialName(request.credential);
   if (!name) throw new FlowUsageError(`unknown credential "${request.credential}". Known: ${[...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS].join(', ')}`);
   const spTenant = request.tenantId ?? env.AZURE_TENANT_ID ?? '';
   const spClient = request.clientId ?? env.AZURE_CLIENT_ID ?? '';
-  const common = { additionallyAllowedTenants: request.additionallyAllowedTenants };
+  const common = { additionallyAllowedTenants: request.additionallyAllowedTenants, authorityMetadata: extra.authorityMetadata };
   switch (name) {
     case 'ClientSecretCredential':
       return new ClientSecretCredential({ ...common, tenantId: spTenant, clientId: spClient, clientSecret: request.clientSecret });
@@ -264,7 +270,19 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     if (explicit && !request.tenantId && env.AZURE_TENANT_ID && ['ClientSecretCredential', 'ClientCertificateCredential', 'ClientAssertionCredential', 'UsernamePasswordCredential', 'OnBehalfOfCredential'].includes(resolved)) {
       trace.note('info', `tenant taken from AZURE_TENANT_ID (${env.AZURE_TENANT_ID}).`);
     }
-    const credential = createFlowCredential(request, env);
+    if (env.AZURE_REGIONAL_AUTHORITY_NAME && explicit) {
+      trace.note('info', `AZURE_REGIONAL_AUTHORITY_NAME=${env.AZURE_REGIONAL_AUTHORITY_NAME} is set: the SDKs would use a regional endpoint (ESTS-R) for service principals; this run uses the global endpoint.`);
+    }
+    let authorityMetadata: string | undefined;
+    if (request.discoverAuthority && explicit) {
+      const tenant = request.tenantId ?? env.AZURE_TENANT_ID ?? 'organizations';
+      const d = await raceStep(discoverTenant({ tenantId: tenant, profile }, { http: ctx.http, trace, env, signal: controller.signal, engine: options }), controller.signal);
+      if (d.authorityMetadata) {
+        authorityMetadata = d.authorityMetadata;
+        trace.note('info', `using the discovered endpoints (token endpoint ${d.tokenEndpoint}).`);
+      } else trace.note('warn', 'the discovered document is not usable as msal metadata; using the standard endpoints.');
+    }
+    const credential = createFlowCredential(request, env, { authorityMetadata });
     const tokenRequest = { scopes: [scope], tenantId: explicit ? undefined : request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
     const tok = (await raceStep(credential.getToken(tokenRequest, ctx), controller.signal)) as MsalTokenResult;
     const raw = tok.token.reveal();

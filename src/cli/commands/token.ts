@@ -45,6 +45,7 @@ Options:
   --user-assertion-env VAR        read the on-behalf-of user assertion from VAR
   --authority-host H              https URL, or public / china / usgov (default AZURE_AUTHORITY_HOST, else public cloud)
   --ca FILE                       extra CA certificate(s) to trust (PEM)
+  --discover-authority            fetch the tenant's openid-configuration first and use its endpoints (ADFS, custom paths)
   --profile go|js|python|dotnet   SDK semantics for messages and certificate handling (default go)
   --no-browser                    interactive: print the sign-in URL instead of opening a browser
   --timeout SECONDS               overall time limit
@@ -79,6 +80,7 @@ const OPTIONS = {
   'user-assertion-env': { type: 'string' },
   'authority-host': { type: 'string' },
   ca: { type: 'string' },
+  'discover-authority': { type: 'boolean' },
   profile: { type: 'string' },
   'no-browser': { type: 'boolean' },
   timeout: { type: 'string' },
@@ -218,6 +220,7 @@ export const command: CliCommand = {
       userAssertion: fromEnv(io, v['user-assertion-env'], '--user-assertion-env'),
       profile,
       timeoutMs,
+      discoverAuthority: v['discover-authority'],
     };
     if (v['assertion-file']) {
       const file = v['assertion-file'];

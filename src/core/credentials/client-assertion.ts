@@ -55,7 +55,7 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<ConfidentialClientApplication> {
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata },
+      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
       { kind: 'assertion', getAssertion: () => this.nextAssertion() },
     );
   }

@@ -108,7 +108,7 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
     const parsed = await this.loadCertificate(ctx);
     const useSha256 = (this.options.thumbprintAlgorithm ?? (ctx.profile === 'js' ? 'sha256' : 'sha1')) === 'sha256';
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata },
+      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
       {
         kind: 'certificate',
         privateKeyPem: parsed.privateKeyPem,

@@ -33,7 +33,7 @@ export class ClientSecretCredential extends MsalCredentialBase<ConfidentialClien
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<ConfidentialClientApplication> {
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata },
+      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
       { kind: 'secret', secret: secretOf(this.options.clientSecret)! },
     );
   }

@@ -41,7 +41,7 @@ export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplica
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({ clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata });
+    return createPublicApp({ clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) });
   }
 
   protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {

@@ -45,7 +45,7 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
   }
 
   protected override async createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<ConfidentialClientApplication>> {
-    const cfg = { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata };
+    const cfg = { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) };
     const secret = secretOf(this.options.clientSecret);
     if (secret) return createConfidentialApp(cfg, { kind: 'secret', secret });
     const loader = new ClientCertificateCredential({ ...this.options, reportAs: this.name });

@@ -37,7 +37,7 @@ export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientA
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({ clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.options.authorityMetadata });
+    return createPublicApp({ clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) });
   }
 
   protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {

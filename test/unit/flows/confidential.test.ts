@@ -133,6 +133,15 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
       assert.equal(run.result.error?.kind, 'aborted');
     });
 
+    it('discoverAuthority: the openid-configuration is fetched in the same traced step and its endpoints feed msal-node', async () => {
+      const { run, captured } = await runFlow(sb, secretReq(DEMO.confidentialSecret, { discoverAuthority: true, tenantId: 'sandbox.onmicrosoft.com' }));
+      assert.equal(run.result.outcome, 'success', run.result.message);
+      const urls = captured.events.filter((e) => e.kind === 'http').map((e) => (e as { url: string }).url);
+      assert.match(urls[0]!, /\/sandbox\.onmicrosoft\.com\/v2\.0\/\.well-known\/openid-configuration$/);
+      assert.match(urls.at(-1)!, /\/oauth2\/v2\.0\/token/);
+      assert.ok(captured.events.some((e) => e.kind === 'note' && /using the discovered endpoints/.test(e.message)));
+    });
+
     it('a custom authority never makes msal-node call login.microsoftonline.com, even for tenant names', async () => {
       const { run, captured } = await runFlow(sb, secretReq(DEMO.confidentialSecret, { tenantId: 'sandbox.onmicrosoft.com' }));
       assert.equal(run.result.outcome, 'success', run.result.message);

@@ -154,6 +154,11 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     }
   }
 
+  /** Discovered endpoints apply to the configured tenant only (another tenant gets the standard templates). */
+  protected metadataFor(tenant: string): string | undefined {
+    return tenant === this.configuredTenant() ? this.baseOptions.authorityMetadata : undefined;
+  }
+
   protected configuredTenant(): string {
     return this.baseOptions.tenantId ?? 'organizations';
   }
