@@ -151,7 +151,9 @@ function finishSuccess(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
   const summary = summarizeToken(raw, { credential: a.name, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
   const durationMs = a.now() - t0;
   const who = summary.upn ?? summary.appId ?? summary.objectId;
-  const message = `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}${tok.fromCache ? ' (from the engine cache)' : ''}`;
+  const message = a.tracer.redactor.text(
+    `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}${tok.fromCache ? ' (from the engine cache)' : ''}`,
+  );
   trace.outcome({ outcome: 'success', message, durationMs });
   return {
     result: { credential: a.name, outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events], token: summary },
@@ -181,6 +183,8 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
     error = classifyError(e);
     if (!error.message) error.message = String(e);
   }
+  // Messages come from exceptions (stderr, response bodies): they go through the run's redactor like every event.
+  error = a.tracer.redactor.value(error) as ErrorInfo;
   const message = error.message;
   trace.outcome({ outcome, message, durationMs, errorCodes: error.errorCodes });
   return { result: { credential: a.name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error } };
@@ -318,11 +322,11 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     error,
     durationMs,
   };
+  if (fp) result.hosting = hostingSummary(fp.fingerprint); // [issue 7]
   if (winRun?.token) Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });
   return result;
 }
 
-  if (fp) result.hosting = hostingSummary(fp.fingerprint); // [issue 7]
 /** Runs one credential outside the chain (standalone semantics: no IMDS probe, dev-tool errors are errors). */
 export async function runCredentialWith(
   cache: TokenCache,
