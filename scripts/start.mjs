@@ -119,5 +119,6 @@ console.log(`\n${bold('── Next ').padEnd(100, '─')}`);
 console.log(`   Run the sandbox on its own:   node dist/cli.js sandbox          (prints the authority, CA file, apps, users, endpoints)`);
 console.log(`   Run the chain against it:     node dist/cli.js chain --ca <caFile> --authority-host <authorityHost> [--mode diagnose] [--json]`);
 console.log(`   On a real machine:            node dist/cli.js chain            (your own environment, az / azd logins and IMDS)`);
+console.log(`   In VS Code, in your browser:  node scripts/vscode-demo.mjs     (the extension against the sandbox, nothing to install)`);
 console.log(`   Everything else:              node dist/cli.js --help`);
 process.exit(failures ? 1 : 0);

@@ -73,7 +73,7 @@ export async function startCodeServer(opts = {}) {
     const r = spawnSync(process.execPath, [CODE_SERVER, '--install-extension', opts.vsix, '--force', '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed: ${r.stdout}\n${r.stderr}`);
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace],
