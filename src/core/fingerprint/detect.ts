@@ -84,7 +84,9 @@ const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 const SHOWABLE = /^(AZURE_CLIENT_ID|AZURE_TENANT_ID|AZURE_AUTHORITY_HOST|AZURE_FEDERATED_TOKEN_FILE|AZURE_TOKEN_CREDENTIALS|AZURE_POD_IDENTITY_AUTHORITY_HOST|IDENTITY_ENDPOINT|IMDS_ENDPOINT|MSI_ENDPOINT|KUBERNETES_SERVICE_HOST|WEBSITE_SITE_NAME|WEBSITE_HOSTNAME|WEBSITE_SKU|FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|CONTAINER_APP_NAME|CONTAINER_APP_JOB_NAME|CONTAINER_APP_REVISION|AZUREPS_HOST_ENVIRONMENT|ACC_CLOUD|GITHUB_ACTIONS|GITHUB_REPOSITORY|GITHUB_REF|GITHUB_WORKFLOW|RUNNER_ENVIRONMENT|RUNNER_OS|TF_BUILD|SYSTEM_TEAMFOUNDATIONCOLLECTIONURI|SYSTEM_TEAMPROJECT|BUILD_REPOSITORY_NAME|AGENT_NAME|CODESPACES|CODESPACE_NAME|REMOTE_CONTAINERS|WSL_DISTRO_NAME|HOSTNAME|DEFAULT_IDENTITY_CLIENT_ID|Fabric_ApplicationName|Fabric_NodeName|Fabric_ServiceName|AZURESUBSCRIPTION_CLIENT_ID|AZURESUBSCRIPTION_TENANT_ID|AZURESUBSCRIPTION_SERVICE_CONNECTION_ID|SYSTEM_OIDCREQUESTURI|ACTIONS_ID_TOKEN_REQUEST_URL|AZUREML_[A-Z_]*)$/;
 
 function clip(s: string, n = 120): string {
-  const oneLine = s.replace(/[\r\n\t]+/g, ' ');
+  // One line, no control characters: evidence is printed to terminals and rendered in the editor.
+  // eslint-disable-next-line no-control-regex
+  const oneLine = s.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
   return oneLine.length > n ? oneLine.slice(0, n) + '…' : oneLine;
 }
 
@@ -126,7 +128,7 @@ function envEvidence(env: Env, names: string[]): Evidence[] {
   const out: Evidence[] = [];
   for (const n of names) {
     const v = env[n];
-    if (v !== undefined) out.push({ kind: 'env', name: n, detail: describeVariable(n, v) });
+    if (v !== undefined) out.push({ kind: 'env', name: clip(n, 80), detail: describeVariable(n, v) });
   }
   return out;
 }

@@ -26,7 +26,14 @@ function isSet(env: Env, name: string): boolean {
   return v !== undefined && v.trim() !== '';
 }
 
-const p = (verdict: Prediction['verdict'], reason: string): Prediction => ({ verdict, reason });
+/** Reasons quote environment values: one line, no control characters, bounded. */
+function clean(reason: string): string {
+  // eslint-disable-next-line no-control-regex
+  const r = reason.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+  return r.length > 1000 ? `${r.slice(0, 1000)}…` : r;
+}
+
+const p = (verdict: Prediction['verdict'], reason: string): Prediction => ({ verdict, reason: clean(reason) });
 
 /** Which chain members AZURE_TOKEN_CREDENTIALS keeps, with each SDK's matching rule; null when unset. */
 export function tokenCredentialsSelection(env: Env, profile: ChainProfile): { value: string; members: string[] | 'invalid' } | null {

@@ -248,6 +248,8 @@ describe('fingerprint: files and tools', () => {
     m.file('/sys/class/dmi/id/product_name', Buffer.from([0xff, 0xfe, 0x00, 0x01]));
     const f = fp({ KUBERNETES_SERVICE_HOST: 'evil\n\u0000'.repeat(1000), AZURE_FEDERATED_TOKEN_FILE: '/../../../../etc/passwd', HOSTNAME: 'a'.repeat(100000) });
     for (const e of f.environments) for (const ev of e.evidence) assert.ok(ev.detail.length < 400, `evidence ${ev.name} is bounded`);
+    // eslint-disable-next-line no-control-regex
+    for (const e of f.environments) for (const ev of e.evidence) assert.ok(!/[\u0000-\u001f\u007f]/.test(ev.detail), `no control characters in ${ev.name}`);
     // Traversal is clamped to the root: /../../etc/passwd resolves inside the fixture, where it does not exist.
     assert.equal(f.federatedToken.state, 'missing');
   });

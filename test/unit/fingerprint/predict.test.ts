@@ -188,6 +188,16 @@ describe('predictions: instant verdicts per credential', () => {
     assert.equal(tokenCredentialsSelection({ AZURE_TOKEN_CREDENTIALS: 'nonsense' }, 'python')?.members, 'invalid');
   });
 
+  it('hostile variable values never put control characters or unbounded text into a reason', () => {
+    const evil = '\u001b]0;pwned\u0007\u001b[2J' + 'x'.repeat(100_000);
+    const { p } = run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: evil, AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'http://' + evil, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: evil, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', AZURE_TENANT_ID_X: evil, AZURE_TOKEN_CREDENTIALS: evil });
+    for (const [name, pr] of Object.entries(p)) {
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\u0000-\u001f\u007f]/.test(pr.reason), name);
+      assert.ok(pr.reason.length <= 1001, name);
+    }
+  });
+
   it('profiles predict their own chain members', () => {
     assert.deepEqual(Object.keys(run({}, 'go').p), ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzureDeveloperCLICredential', 'GitHubActionsCredential', 'AzurePipelinesCredential']);
     assert.ok('VisualStudioCredential' in run({}, 'dotnet').p);
