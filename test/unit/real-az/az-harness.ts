@@ -13,7 +13,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
 import { startDiscoveryProxy, type DiscoveryProxy } from './discovery-proxy';
 
 /** Where Debian's azure-cli package installs the CLI. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
 import { describeArgs } from './az-harness';
 import { PUBLIC_AUTHORITY, sandboxQuestion, startDiscoveryProxy, type DiscoveryProxy } from './discovery-proxy';
 

@@ -8,12 +8,8 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { createServer } from 'node:net';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { Sandbox } from '../../../src/sandbox/sandbox';
-import { AZURE_CLI_CLIENT_ID, DEMO } from '../../../src/sandbox/config';
-import { createEngine } from '../../../src/core/engine';
-import type { ChainRun } from '../../../src/core/chain/types';
-import type { ProcessEvent, TraceEvent } from '../../../src/core/trace/events';
-import type { EngineOptions } from '../../../src/core/options';
+import { AZURE_CLI_CLIENT_ID, DEMO, type Sandbox } from '../../../src/sandbox/index';
+import { createEngine, type ChainRun, type EngineOptions, type ProcessEvent, type TraceEvent } from '../../../src/core/index';
 import { AZ_PATH, azMissingReason, jwtPayload, setupRealAz, type AzAccessToken, type AzHarness, type AzResult, type RealAzSetup } from './az-harness';
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
