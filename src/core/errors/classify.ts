@@ -23,6 +23,22 @@ function nameOf(e: unknown): string | undefined {
   }
 }
 
+/** A `kind` the thrower already decided (the engine's HTTP client, engine errors), mapped to ErrorInfo kinds. */
+const OWN_KINDS: Record<string, string> = {
+  network: 'network', timeout: 'timeout', aborted: 'aborted', proxy: 'network', 'bad-url': 'config', 'too-large': 'http',
+  'credential-unavailable': 'credential-unavailable', process: 'process', config: 'config', parse: 'parse', http: 'http',
+};
+
+function ownKind(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  try {
+    const k = (e as { kind?: unknown }).kind;
+    return typeof k === 'string' && Object.hasOwn(OWN_KINDS, k) ? OWN_KINDS[k] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function classifyError(e: unknown): ErrorInfo {
   let x;
   try {
@@ -35,6 +51,7 @@ export function classifyError(e: unknown): ErrorInfo {
   let kind: string;
   if (name === 'AbortError' || (/\bAbortError\b|\bThe operation was aborted\b/.test(hay.slice(0, 2000)) && !x.codes.length)) kind = 'aborted';
   else if (x.codes.length > 0) kind = 'aadsts';
+  else if (ownKind(e)) kind = ownKind(e) as string;
   else if (UNAVAILABLE.test(hay)) kind = 'credential-unavailable';
   else if (TIMEOUT.test(hay)) kind = 'timeout';
   else if (NETWORK.test(hay)) kind = 'network';

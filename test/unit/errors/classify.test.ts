@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { ClientConfigurationError, ServerError } from '@azure/msal-node';
 import { classifyError } from '../../../src/core/errors/classify';
+import { HttpRequestError } from '../../../src/core/http/client';
 
 const TRACE = '12345678-1234-1234-1234-123456789012';
 
@@ -28,6 +29,13 @@ describe('classifyError', () => {
     assert.equal(classifyError(abort).kind, 'aborted');
     assert.deepEqual(classifyError({ statusCode: 503, message: 'Service Unavailable' }), { kind: 'http', message: 'Service Unavailable', errorCodes: [], httpStatus: 503 });
     assert.equal(classifyError(new Error('something odd')).kind, 'unknown');
+  });
+
+  it('keeps the kind the engine HTTP client already decided', () => {
+    assert.equal(classifyError(new HttpRequestError('proxy', 'proxy CONNECT refused', { url: 'https://login.example/' })).kind, 'network');
+    assert.equal(classifyError(new HttpRequestError('timeout', 'no answer within 1000 ms', { url: 'http://169.254.169.254/' })).kind, 'timeout');
+    assert.equal(classifyError(new HttpRequestError('bad-url', 'not a URL', { url: 'x' })).kind, 'config');
+    assert.equal(classifyError({ kind: 'weird', message: 'x' }).kind, 'unknown');
   });
 
   it('redacts secrets that leak into messages', () => {
