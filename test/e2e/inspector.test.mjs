@@ -65,7 +65,7 @@ function inspector(page) {
   return page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
 }
 
-test('Token Inspector in code-server: decoded claims, live countdown, reveal, AADSTS explanation, chain waterfall', { skip, timeout: 240000 }, async () => {
+test('Token Inspector in code-server: decoded claims, live countdown, reveal, AADSTS explanation, chain waterfall, restored after reload', { skip, timeout: 240000 }, async () => {
   // The chain run at the end stays on this machine: only the developer-tool credentials (local processes), and the
   // managed identity endpoint pointed at a closed loopback port in case a profile includes it.
   const server = await startCodeServer({
@@ -140,6 +140,14 @@ test('Token Inspector in code-server: decoded claims, live countdown, reveal, AA
     assert.equal(await view.locator('#timeline .bar').count(), rows.length);
     await view.locator('#timeline-section').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(results, 'inspector-timeline.png') });
+
+    // Reload the window: without the serializer VS Code would drop the tab; with it the panel comes back and renders.
+    // The session's tokens are gone after a reload, so the restored panel says what to do.
+    await runCommand(page, 'Developer: Reload Window');
+    await workbenchReady(page);
+    const restored = inspector(page);
+    await restored.locator('#empty').waitFor({ timeout: 60000 });
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Token Inspector' }).count(), 1);
   } catch (e) {
     await page.screenshot({ path: path.join(results, 'inspector-failure.png') }).catch(() => undefined);
     throw e;
