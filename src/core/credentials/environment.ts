@@ -30,6 +30,12 @@ export const ENVIRONMENT_VARIABLES = [
 const JS_UNAVAILABLE =
   'EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.';
 
+/** Python and .NET say the same thing in their own words (facts doc §1.4). */
+const PY_UNAVAILABLE =
+  'EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\nVisit https://aka.ms/azsdk/python/identity/environmentcredential/troubleshoot to troubleshoot this issue.';
+const NET_UNAVAILABLE =
+  'EnvironmentCredential authentication unavailable. Environment variables are not fully configured. See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/environmentcredential/troubleshoot';
+
 export type EnvironmentSelection = 'secret' | 'certificate' | 'username-password';
 
 /** Which underlying credential the environment selects (or why none), without touching the network. */
@@ -39,16 +45,17 @@ export function selectFromEnvironment(env: Readonly<Record<string, string | unde
     return x !== undefined && x !== '' ? x : undefined;
   };
   const go = profile === 'go';
-  if (!v('AZURE_TENANT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_TENANT_ID' : JS_UNAVAILABLE };
-  if (!v('AZURE_CLIENT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_CLIENT_ID' : JS_UNAVAILABLE };
+  const other = profile === 'python' ? PY_UNAVAILABLE : profile === 'dotnet' ? NET_UNAVAILABLE : JS_UNAVAILABLE;
+  if (!v('AZURE_TENANT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_TENANT_ID' : other };
+  if (!v('AZURE_CLIENT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_CLIENT_ID' : other };
   if (v('AZURE_CLIENT_SECRET')) return { kind: 'secret' };
   if (v('AZURE_CLIENT_CERTIFICATE_PATH')) return { kind: 'certificate' };
   if (v('AZURE_USERNAME')) {
     if (v('AZURE_PASSWORD')) return { kind: 'username-password' };
-    return { unavailable: go ? 'EnvironmentCredential: no value for AZURE_PASSWORD' : JS_UNAVAILABLE };
+    return { unavailable: go ? 'EnvironmentCredential: no value for AZURE_PASSWORD' : other };
   }
   return {
-    unavailable: go ? 'EnvironmentCredential: incomplete environment variable configuration. Only AZURE_TENANT_ID and AZURE_CLIENT_ID are set' : JS_UNAVAILABLE,
+    unavailable: go ? 'EnvironmentCredential: incomplete environment variable configuration. Only AZURE_TENANT_ID and AZURE_CLIENT_ID are set' : other,
   };
 }
 

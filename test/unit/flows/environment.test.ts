@@ -85,6 +85,13 @@ describe('EnvironmentCredential against the sandbox', () => {
     assert.equal(sb.requests.length, 0);
   });
 
+  it('python and dotnet profiles use their own unavailable wording', () => {
+    const r = selectFromEnvironment({ AZURE_TENANT_ID: 't' }, 'python');
+    assert.ok('unavailable' in r && /^EnvironmentCredential authentication unavailable\. Environment variables are not fully configured\.\nVisit https:\/\/aka\.ms\/azsdk\/python/.test(r.unavailable));
+    const n = selectFromEnvironment({}, 'dotnet');
+    assert.ok('unavailable' in n && /aka\.ms\/azsdk\/net\/identity\/environmentcredential\/troubleshoot$/.test(n.unavailable));
+  });
+
   it('selectFromEnvironment: secret wins over certificate, certificate over username', () => {
     const all = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/p', AZURE_USERNAME: 'u', AZURE_PASSWORD: 'p' };
     assert.deepEqual(selectFromEnvironment(all, 'go'), { kind: 'secret' });
