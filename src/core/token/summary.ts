@@ -53,6 +53,11 @@ export function summarizeToken(raw: string, info: TokenSummaryInfo): TokenSummar
   const d = decodeToken(typeof raw === 'string' ? raw : '');
   if (!d.ok || d.kind !== 'jwt') return summary;
   const p = d.payload;
+  // Some sources report no expiry (0 / NaN); the token's own exp is then the best answer.
+  if (!(info.expiresOnEpochMs > 0) && typeof p.exp === 'number' && Number.isFinite(p.exp) && p.exp > 0 && p.exp < 1e11) {
+    summary.expiresOnEpochMs = p.exp * 1000;
+    summary.expiresOn = isoOrEmpty(p.exp * 1000);
+  }
   const aud = Array.isArray(p.aud) ? str(p.aud[0]) : str(p.aud);
   const set = <K extends keyof TokenSummary>(k: K, v: TokenSummary[K] | undefined) => {
     if (v !== undefined) summary[k] = v;

@@ -40,6 +40,13 @@ describe('summarizeToken', () => {
     assert.equal(summarizeToken('not a token', info).identityType, undefined);
   });
 
+  it('falls back to the token exp when the source reported no expiry', () => {
+    const s = summarizeToken(jwt({ exp: 1_800_000_000 }), { ...info, expiresOnEpochMs: 0 });
+    assert.equal(s.expiresOnEpochMs, 1_800_000_000_000);
+    assert.equal(s.expiresOn, new Date(1_800_000_000_000).toISOString());
+    assert.equal(summarizeToken(jwt({ exp: 1_800_000_000 }), info).expiresOnEpochMs, info.expiresOnEpochMs, 'a reported expiry wins');
+  });
+
   it('fingerprints the token the same with or without Bearer', () => {
     const t = jwt({ a: 1 });
     assert.equal(tokenFingerprint(`Bearer ${t}`), tokenFingerprint(t));
