@@ -181,8 +181,10 @@ export function extract(input: unknown): Extracted {
     if (Number.isSafeInteger(n) && n > 0 && !codes.includes(n)) codes.push(n);
   };
   // A bare code: "50012", "AADSTS50012".
-  const bare = /^\s*(?:AADSTS)?[ :]?(\d{4,8})\s*$/i.exec(rawText);
-  if (bare) addCode(Number(bare[1]));
+  // Bare codes: "50012", "AADSTS50012", "50012 70002", "50012,AADSTS70002".
+  if (rawText.length < 2000 && /^\s*(?:(?:AADSTS)?[ :]?\d{4,8}(?:[\s,;]+|$))+$/i.test(rawText)) {
+    for (const m of rawText.matchAll(/(\d{4,8})/g)) addCode(Number(m[1]));
+  }
   for (const m of text.matchAll(RE_AADSTS)) addCode(Number(m[1]));
   for (const k of ['errorcodes', 'errorcode', 'suberror', 'errorno']) {
     for (const v of fields.get(k) ?? []) {

@@ -37,6 +37,8 @@ describe('explainText with the fixture catalog', () => {
   it('the same body as JSON text, and as a bare code', () => {
     assert.deepEqual(explainText(JSON.stringify(entraBody([50076], 'invalid_grant'))).codes.map((c) => c.code), [50076]);
     for (const s of ['50076', 'AADSTS50076', ' aadsts50076 \n']) assert.deepEqual(explainText(s).codes.map((c) => c.code), [50076], s);
+    assert.deepEqual(explainText('50012 70002, AADSTS50076').codes.map((c) => c.code), [50012, 70002, 50076]);
+    assert.deepEqual(explainText('port 50012 is closed').codes, [], 'a number in prose is not a code');
   });
 
   it('an unknown code is reported honestly with the link', () => {
