@@ -107,6 +107,17 @@ describe('azauth token / azauth discover', () => {
     }
   });
 
+  it('a hostile scope is refused before any request (exit 2)', async () => {
+    for (const scope of ['https://x/.default openid', 'a\u0000b', 'x'.repeat(5000)]) {
+      const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
+      const code = await main(['token', '--credential', 'secret', ...common(), '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'MY_SECRET', '--scope', scope, '--json'], io);
+      await tick();
+      assert.equal(code, 2, scope.slice(0, 30));
+      assert.match((JSON.parse(io.out()) as { message: string }).message, /invalid scope/);
+    }
+    assert.equal(sb.requests.length, 0);
+  });
+
   it('a malformed certificate exits 2 with the precise reason', async () => {
     const junk = path.join(dir, 'junk.pem');
     writeFileSync(junk, 'garbage');

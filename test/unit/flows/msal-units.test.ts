@@ -268,3 +268,52 @@ describe('msal layer units', () => {
     });
   });
 });
+
+import { assertionClaims, assertionHint } from '../../../src/core/credentials/msal/common';
+import { refuseSecretFlags } from '../../../src/cli/commands/token';
+
+describe('assertion claims and hints (hostile input)', () => {
+  const jwt = (payload: unknown, header: unknown = { alg: 'RS256', kid: 'k' }) =>
+    `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
+
+  it('reads iss/sub/aud/exp/nbf/iat, ignores wrong types, bounds long strings', () => {
+    const c = assertionClaims(jwt({ iss: 'https://issuer', sub: 'system:serviceaccount:a:b', aud: ['api://AzureADTokenExchange', 7], exp: 100, nbf: 'x', iat: 50 }))!;
+    assert.equal(c.iss, 'https://issuer');
+    assert.deepEqual(c.aud, ['api://AzureADTokenExchange']);
+    assert.equal(c.nbf, undefined);
+    const long = assertionClaims(jwt({ iss: 'i'.repeat(100_000), sub: { nested: true }, aud: null }))!;
+    assert.equal(long.iss!.length, 500);
+    assert.equal(long.sub, undefined);
+    for (const bad of ['', 'abc', 'a.b.c', '....', 'eyJ.eyJ.x', '\u0000'.repeat(10)]) assert.equal(assertionClaims(bad), undefined, bad);
+    fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => {
+      assertionClaims(s);
+      return true;
+    }));
+  });
+
+  it('explains 70021/700211 with the presented claims, 700024 with the window, and nothing for other codes', () => {
+    const c = assertionClaims(jwt({ iss: 'https://oidc.prod-aks.azure.com/x/', sub: 'system:serviceaccount:ns:sa', aud: 'api://AzureADTokenExchange', exp: 2_000_000_000, nbf: 1_000, iat: 1_000 }));
+    assert.match(assertionHint([70021], c, 0)!, /issuer "https:\/\/oidc\.prod-aks\.azure\.com\/x\/", subject "system:serviceaccount:ns:sa"/);
+    assert.match(assertionHint([700211], c, 0)!, /must match all three exactly/);
+    assert.match(assertionHint([700024], c, Date.UTC(2026, 0, 1))!, /local clock says 2026-01-01T00:00:00\.000Z/);
+    assert.equal(assertionHint([7000215], c, 0), undefined);
+    assert.equal(assertionHint([70021], undefined, 0), undefined);
+  });
+});
+
+describe('azauth token argv guard', () => {
+  it('refuses every secret-carrying flag, with or without =value, and accepts the safe ones', () => {
+    for (const f of ['--client-secret', '--secret', '--password', '-p', '--certificate-password', '--refresh-token', '--user-assertion', '--assertion', '--access-token']) {
+      assert.throws(() => refuseSecretFlags([f, 'x']), /never read from the command line/, f);
+      assert.throws(() => refuseSecretFlags([`${f}=x`]), /never read from the command line/, f);
+    }
+    assert.doesNotThrow(() => refuseSecretFlags(['--client-secret-env', 'X', '--password-env', 'Y', '--assertion-file', 'f', '--refresh-token-env', 'R']));
+  });
+
+  it('resolveCredentialName never throws on arbitrary input', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
+      const r = resolveCredentialName(s);
+      return r === undefined || typeof r === 'string';
+    }));
+  });
+});
