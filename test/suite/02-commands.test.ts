@@ -18,6 +18,9 @@ const GRAPH = 'https://graph.microsoft.com/.default';
 const CONFIDENTIAL_CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
 const CONFIDENTIAL_SECRET = 'sandbox-secret-value-1';
 const SANDBOX_TENANT = '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b';
+const PUBLIC_CLIENT = 'c0ffee00-0000-4000-8000-000000000002';
+const USER = 'alice@sandbox.onmicrosoft.com';
+const PASSWORD = 'Sandbox-Passw0rd!';
 
 function exec<T>(id: string, ...args: unknown[]): Promise<T> {
   return vscode.commands.executeCommand<T>(id, ...args) as Promise<T>;
@@ -54,7 +57,9 @@ suite('commands against the sandbox', function () {
     assert.ok(out?.runId, `a run was recorded (${a.lastCommandError() ?? ''})`);
     const run = a.store.latestRun();
     assert.equal(run?.result.winner, 'ManagedIdentityCredential', JSON.stringify(run?.result.steps.map((s) => [s.credential, s.outcome, s.message])));
-    const items = a.chainTreeItems();
+    const all = a.chainTreeItems();
+    assert.equal(all[0]?.label, 'Environment', 'the hosting fingerprint heads the tree'); // [issue 7]
+    const items = all.filter((i) => i.label !== 'Environment');
     const labels = items.map((i) => i.label);
     assert.deepEqual(labels.slice(0, 3), ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
     assert.match(items[0]?.description ?? '', /^unavailable · \d/);
@@ -232,6 +237,44 @@ suite('commands against the sandbox', function () {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('azureAuthDebugger.tokenInspector')),
     );
     assert.equal(tab.label, 'Token Inspector');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Acquire Token with a device code: the code is shown, the user approves, the token arrives', async function () {
+    requireEngine(this, 'acquireToken');
+    const a = await api();
+    const pending = exec<AcquireOutcome>(Commands.acquireToken, { credential: 'DeviceCodeCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, noInspector: true });
+    const info = await waitFor('device code', () => a.lastDeviceCode(), 30000);
+    assert.match(info.userCode, /^[A-Z0-9-]{6,}$/);
+    assert.match(info.verificationUri, /^https:\/\/127\.0\.0\.1:\d+\//);
+    (sandbox as unknown as { approveDeviceCode(code: string, user: string): void }).approveDeviceCode(info.userCode, USER);
+    const out = await pending;
+    assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
+    assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'user');
+    assert.equal(a.chainTreeItems()[0]?.label, 'DeviceCodeCredential', 'the one-credential run shows in the tree');
+  });
+
+  test('Acquire Token with username and password; the password never reaches the log', async function () {
+    requireEngine(this, 'acquireToken');
+    const a = await api();
+    const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'UsernamePasswordCredential', scope: ARM, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, username: USER, secret: PASSWORD, saveSecret: false, noInspector: true });
+    assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
+    assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'user');
+    assert.ok(!a.logLines().some((l) => l.includes(PASSWORD)));
+  });
+
+  test('tree item commands: copy a step, acquire with one credential from its item', async function () {
+    requireEngine(this, 'runChain', 'acquireToken');
+    const a = await api();
+    await exec(Commands.runChain, { scope: ARM, noInspector: true });
+    const node = { kind: 'step', label: 'ManagedIdentityCredential', credential: 'ManagedIdentityCredential', copyText: 'ManagedIdentityCredential: success' };
+    await exec(Commands.copyItemText, node);
+    assert.equal(await vscode.env.clipboard.readText(), 'ManagedIdentityCredential: success');
+    const before = a.store.snapshot().runs.length;
+    const out = await exec<AcquireOutcome>(Commands.acquireWithCredential, { ...node, scope: ARM });
+    assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
+    assert.equal(a.store.snapshot().runs.length, before + 1);
+    assert.deepEqual(a.chainTreeItems().map((i) => i.label).slice(0, 1), ['ManagedIdentityCredential']);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

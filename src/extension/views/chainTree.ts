@@ -4,7 +4,7 @@
  * Projects the run store; holds no state of its own beyond the VS Code account probe.
  */
 import * as vscode from 'vscode';
-import type { StepResult, TraceEvent } from '../../core/index';
+import type { HostingSummary, StepResult, TraceEvent } from '../../core/index';
 import { Commands, ItemContext } from '../constants';
 import type { RunStore } from '../runStore';
 import type { VsCodeAccount } from '../vscodeAccount';
@@ -101,6 +101,36 @@ export function stepNode(step: StepResult, runId: string, explanation: unknown, 
   };
 }
 
+const EVIDENCE_ICON: Record<string, string> = { file: 'file', env: 'symbol-variable', fact: 'info' };
+
+/** [issue 7] "Environment": where the latest run happened (hosting fingerprint), each finding with its evidence. */
+export function environmentNode(h: HostingSummary, runId: string): ChainNode {
+  const id = `${runId}/environment`;
+  const children: ChainNode[] = h.environments.map((f, i) => ({
+    kind: 'detail',
+    id: `${id}/${i}`,
+    label: f.label,
+    description: `${f.confidence} confidence`,
+    icon: new vscode.ThemeIcon(f.confidence === 'high' ? 'pass' : 'question'),
+    contextValue: ItemContext.detail,
+    copyText: `${f.label} (${f.confidence}): ${f.evidence.map((e) => `${e.name}: ${e.detail}`).join('; ')}`,
+    children: f.evidence.map((e, j) => ({
+      kind: 'detail',
+      id: `${id}/${i}/${j}`,
+      label: e.name,
+      description: e.detail,
+      icon: new vscode.ThemeIcon(EVIDENCE_ICON[e.kind] ?? 'info'),
+      contextValue: ItemContext.detail,
+      copyText: `${e.name}: ${e.detail}`,
+    })),
+  }));
+  children.push({ kind: 'detail', id: `${id}/mi`, label: 'Managed-identity source', description: h.managedIdentitySource, icon: new vscode.ThemeIcon('key'), contextValue: ItemContext.detail, copyText: h.managedIdentitySource });
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**Where the chain ran** (local facts only, no network)\n\n');
+  md.appendText(h.summary);
+  return { kind: 'detail', id, label: 'Environment', description: h.summary, tooltip: md, icon: new vscode.ThemeIcon('server-environment'), contextValue: ItemContext.detail, copyText: h.summary, children };
+}
+
 export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -123,6 +153,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     const snap = this.store.snapshot();
     const explanation = snap.lastError?.runId === run.id ? snap.lastError.explanation : undefined;
     const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner));
+    if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id)); // [issue 7]
     nodes.push(this.account.node());
     return nodes;
   }
