@@ -1,32 +1,22 @@
 /**
- * Redaction of the sandbox's own request recording (the wire-traffic log tests assert on). The engine's redaction
- * lives in src/core/trace/redact.ts; the sandbox plays the other side of the wire and is independent of the core, so
- * this file only knows which OAuth / managed-identity field names carry secrets.
+ * Redaction of the sandbox's request recording (the wire-traffic log tests assert on). The rules are the product's
+ * one redaction module (src/core/trace/redact.ts); this file only maps the recording's parts onto it and adds the
+ * two OAuth spellings that module treats as context-dependent: `code` in forms / queries / redirects (an
+ * authorization code) and the hidden inputs of the form_post page.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { REDACTED, isSecretName, redactText, redactValue } from '../core/trace/redact';
 
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
-/** Form, query and JSON field names whose values are secrets. */
-const SECRET_FIELDS = new Set([
-  'client_secret',
-  'client_assertion',
-  'assertion',
-  'password',
-  'refresh_token',
-  'code',
-  'code_verifier',
-  'device_code',
-  'subject_token',
-  'mfa_code',
-  'otp',
-  'id_token_hint',
-]);
+/** OAuth parameters that name a kind of credential rather than carry one. */
+const NOT_SECRET = new Set(['client_assertion_type', 'subject_token_type', 'requested_token_type', 'actor_token_type', 'requested_token_use', 'token_type']);
 
-const SECRET_HEADERS = new Set(['authorization', 'x-identity-header', 'secret', 'cookie', 'set-cookie', 'proxy-authorization']);
-
+/** Form / query names whose values are secret in OAuth requests. */
 export function isSecretField(name: string): boolean {
-  return SECRET_FIELDS.has(name.toLowerCase());
+  const n = name.toLowerCase();
+  if (NOT_SECRET.has(n)) return false;
+  return isSecretName(n) || n === 'code' || n === 'subject_token' || n === 'otp' || n === 'id_token_hint';
 }
 
 export function redactParams(values: Record<string, string>): Record<string, string> {
@@ -44,37 +34,30 @@ export function redactHeaders(h: IncomingHttpHeaders | Record<string, string>): 
     if (key === 'authorization' || key === 'proxy-authorization') {
       const scheme = /^\s*(\S+)\s+/.exec(v)?.[1];
       out[key] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
-    } else if (key === 'location') out[key] = redactUrl(v);
-    else out[key] = SECRET_HEADERS.has(key) ? REDACTED : v;
+    } else if (key === 'www-authenticate') out[key] = v;
+    else if (key === 'location') out[key] = redactUrl(v);
+    else out[key] = isSecretName(key) ? REDACTED : v;
   }
   return out;
 }
 
 export function redactUrl(u: string): string {
-  return u.replace(/([?&#](?:code|refresh_token|client_secret|password|code_verifier|device_code)=)[^&#\s]*/gi, `$1${REDACTED}`);
+  return redactText(u.replace(/([?&#](?:code|refresh_token|client_secret|password|code_verifier|device_code)=)[^&#\s]*/gi, `$1${REDACTED}`));
 }
 
-function redactValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(redactValue);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = isSecretField(k) && typeof x === 'string' ? REDACTED : redactValue(x);
-    return out;
-  }
-  return v;
-}
-
-/** Redacts a recorded body: JSON by field name, otherwise url-encoded and HTML-form patterns. */
+/** Redacts a recorded body: JSON by field name (and token shapes), otherwise url-encoded and HTML-form patterns. */
 export function redactJsonText(text: string): string {
   const t = text.trimStart();
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
       return JSON.stringify(redactValue(JSON.parse(text)));
     } catch {
-      // fall through to pattern redaction
+      // fall through to text redaction
     }
   }
-  return redactUrl(text)
-    .replace(/(name="(?:code|refresh_token|client_secret|password|code_verifier|device_code|otp)"\s+value=")[^"]*/gi, `$1${REDACTED}`)
-    .replace(/(^|&)((?:code|refresh_token|client_secret|client_assertion|assertion|password|code_verifier|device_code|subject_token)=)[^&]*/gi, `$1$2${REDACTED}`);
+  return redactText(
+    redactUrl(text)
+      .replace(/(name="(?:code|refresh_token|client_secret|password|code_verifier|device_code|otp)"\s+value=")[^"]*/gi, `$1${REDACTED}`)
+      .replace(/(^|&)((?:code|refresh_token|client_secret|client_assertion|assertion|password|code_verifier|device_code|subject_token)=)[^&]*/gi, `$1$2${REDACTED}`),
+  );
 }
