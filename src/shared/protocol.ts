@@ -72,6 +72,8 @@ export interface TokenDetail {
   /** `iat` / `nbf` when the token carries them (epoch ms). */
   issuedAtEpochMs?: number;
   notBeforeEpochMs?: number;
+  /** True when the request that produced the token is known, so the host can run it again (Refresh). */
+  refreshable: boolean;
   /** exp − iat, when the token carries both. */
   lifetimeMs?: number;
   /** Length of the raw token, shown next to the mask. */
@@ -187,6 +189,8 @@ export type WebviewToHost =
   | { type: 'select'; id: string }
   | { type: 'reveal'; id: string }
   | { type: 'copy'; id: string }
+  /** Run the token's request again (the host runs "Azure Auth: Refresh Token" for it). */
+  | { type: 'refresh'; id: string }
   | { type: 'openDocs'; url: string }
   | { type: 'uiState'; state: InspectorUiState };
 

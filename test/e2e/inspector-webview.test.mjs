@@ -40,7 +40,7 @@ function snapshot(overrides = {}) {
     selectedTokenId: 'tok-1',
     detail: {
       id: 'tok-1', fingerprint: '0123456789ab', label: 'ARM token', credential: 'AzureCLICredential', scope: 'https://management.azure.com/.default', tokenType: 'Bearer', origin: 'acquired',
-      expiresOnEpochMs: NOW + 3_600_000, issuedAtEpochMs: NOW - 300_000, rawLength: RAW.length, kind: 'jwt',
+      expiresOnEpochMs: NOW + 3_600_000, issuedAtEpochMs: NOW - 300_000, rawLength: RAW.length, refreshable: true, kind: 'jwt',
       header: [{ name: 'alg', value: 'RS256', truncated: false, meaning: '', interpretation: '', known: false }],
       claims,
       validation: [{ check: 'audience', status: 'pass', reason: 'matches the requested scope' }, { check: 'signature', status: 'skip', reason: HOSTILE.script }],
@@ -198,6 +198,9 @@ test('keyboard: Enter on a token selects it, Space on Reveal reveals, the docs b
   const reveals = (await posted()).filter((m) => m.type === 'reveal').length;
   await page.keyboard.press(' ');
   await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'reveal').length > n, reveals);
+  await page.focus('#refresh');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'refresh' && m.id === 'tok-1'));
   await page.focus('#docs-700016');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'openDocs'));

@@ -44,11 +44,12 @@ interface Harness {
   clipboard: string[];
   warnings: string[];
   deps: InspectorDeps;
+  commands: unknown[][];
 }
 
 function harness(): Harness {
   const store = new RunStore();
-  const h: Harness = { store, posted: [], opened: [], clipboard: [], warnings: [], deps: undefined as unknown as InspectorDeps };
+  const h: Harness = { store, posted: [], opened: [], clipboard: [], warnings: [], commands: [], deps: undefined as unknown as InspectorDeps };
   h.deps = {
     extensionUri: vscode.Uri.file(root),
     store,
@@ -61,6 +62,10 @@ function harness(): Harness {
     openExternal: (uri) => {
       h.opened.push(uri);
       return Promise.resolve(true);
+    },
+    executeCommand: (command, ...args) => {
+      h.commands.push([command, ...args]);
+      return Promise.resolve(undefined);
     },
     writeClipboard: (text) => {
       h.clipboard.push(text);
@@ -194,6 +199,20 @@ suite('Token Inspector panel', () => {
     assert.equal(h.clipboard.length, 0);
     assert.equal(JSON.stringify(h.store.snapshot().selection), selection);
     assert.equal(h.warnings.length, bad.length, 'each rejection is logged');
+  });
+
+  test('Refresh runs the Refresh Token command for a token whose request is known, and only for such a token', async () => {
+    const panel = InspectorPanel.show(h.deps);
+    await panel.handleMessage({ type: 'ready' });
+    const snap = await waitFor('snapshot', () => snapshots(h).at(-1));
+    assert.equal(snap.detail?.refreshable, true);
+    assert.equal(await panel.handleMessage({ type: 'refresh', id: tokenId }), true);
+    assert.deepEqual(h.commands, [['azureAuthDebugger.refreshToken', { tokenId }]]);
+    const pasted = await signedToken({ aud: 'api://pasted' });
+    const decodedId = h.store.addToken('decoded', core.summarizeToken(pasted, { credential: 'decoded', scope: '', fromCache: false, expiresOnEpochMs: Date.now() + 60_000 }), new core.SecretValue(pasted));
+    await panel.handleMessage({ type: 'refresh', id: decodedId });
+    assert.equal(h.commands.length, 1, 'a pasted token is not refreshed');
+    assert.equal(h.posted.at(-1)?.type, 'notice');
   });
 
   test('opens the AADSTS documentation only through the host, only for the lookup URL', async () => {

@@ -157,7 +157,10 @@ function tokenSummary(d: TokenDetail, soon: number): HTMLElement {
     { id: 'countdown', class: 'countdown', attrs: { 'data-state': r.state, 'data-expires': d.expiresOnEpochMs, role: 'timer', 'aria-live': 'off', 'aria-label': 'Time until the token expires' } },
     r.text,
   );
-  return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), countdown, dl);
+  const refresh = d.refreshable
+    ? button('refresh', 'Refresh', 'refresh', `Acquire ${d.label} again with ${d.credential}`, () => post({ type: 'refresh', id: d.id }), r.state !== 'expired' && r.state !== 'expiring')
+    : null;
+  return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), h('div', { class: 'overview-actions' }, countdown, refresh), dl);
 }
 
 function rawSection(d: TokenDetail): HTMLElement {

@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { HostToWebview, InspectorSnapshot, InspectorUiState, WebviewToHost } from '../../shared/protocol';
+import { Commands } from '../constants';
 import type { RunStore, RunStoreSnapshot, StoreSelection } from '../runStore';
 import { inspectorHtml, makeNonce } from './html';
 import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from './messages';
@@ -43,6 +44,8 @@ export interface InspectorDeps {
   openExternal?: (uri: vscode.Uri) => Thenable<boolean>;
   /** Seam: where Copy puts the token. */
   writeClipboard?: (text: string) => Thenable<void>;
+  /** Seam: how the panel runs an extension command (Refresh). */
+  executeCommand?: (command: string, ...args: unknown[]) => Thenable<unknown>;
 }
 
 /** How long a token's decoded analysis (with its time-dependent verdicts) is reused. */
@@ -239,6 +242,15 @@ export class InspectorPanel implements vscode.Disposable {
         await (this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t)))(raw);
         this.deps.log?.info('webview', `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`);
         await this.post({ type: 'copied', id: info.id, fingerprint: info.summary.fingerprint });
+        return;
+      }
+      case 'refresh': {
+        const info = store.token(m.id);
+        if (!info?.request || info.origin === 'decoded') {
+          void this.post({ type: 'notice', level: 'error', text: 'This token cannot be refreshed from here: the request that produced it is not known.' });
+          return;
+        }
+        await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(Commands.refreshToken, { tokenId: info.id });
         return;
       }
       case 'openDocs': {

@@ -222,6 +222,7 @@ export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | u
     origin: t.origin,
     expiresOnEpochMs: finiteOr(s.expiresOnEpochMs, 0),
     rawLength: finiteOr(t.rawLength, 0),
+    refreshable: t.origin !== 'decoded' && t.request !== undefined,
     kind: 'error',
     header: [],
     claims: [],

@@ -8,6 +8,7 @@ describe('inspector inbound message validation', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'select', id: 'tok-mwx1-3' }), { ok: true, message: { type: 'select', id: 'tok-mwx1-3' } });
     assert.deepEqual(parseWebviewMessage({ type: 'reveal', id: 'tok-1' }), { ok: true, message: { type: 'reveal', id: 'tok-1' } });
     assert.deepEqual(parseWebviewMessage({ type: 'copy', id: 'tok-1' }), { ok: true, message: { type: 'copy', id: 'tok-1' } });
+    assert.deepEqual(parseWebviewMessage({ type: 'refresh', id: 'tok-1' }), { ok: true, message: { type: 'refresh', id: 'tok-1' } });
     assert.deepEqual(parseWebviewMessage({ type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' }), {
       ok: true,
       message: { type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' },
@@ -38,6 +39,8 @@ describe('inspector inbound message validation', () => {
       { type: 'select', id: 'a b' },
       { type: 'select', id: 'tok-1', extra: true },
       { type: 'reveal', id: ['tok-1'] },
+      { type: 'refresh', id: 'tok-1', command: 'workbench.action.terminal.new' },
+      { type: 'refresh' },
       { type: 'copy', id: { toString: () => 'tok-1' } },
       { type: 'ready', extra: 1 },
       { type: 'uiState', state: { selectedFingerprint: 'NOT-HEX' } },
@@ -82,12 +85,12 @@ describe('inspector inbound message validation', () => {
     fc.assert(
       fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, withMap: true, withSet: true }), (v) => {
         const r = parseWebviewMessage(v);
-        if (r.ok) assert.ok(['ready', 'select', 'reveal', 'copy', 'openDocs', 'uiState'].includes(r.message.type));
+        if (r.ok) assert.ok(['ready', 'select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState'].includes(r.message.type));
       }),
       { numRuns: 3000 },
     );
     fc.assert(
-      fc.property(fc.record({ type: fc.constantFrom('select', 'reveal', 'copy', 'openDocs', 'uiState', 'ready'), id: fc.string(), url: fc.webUrl(), state: fc.anything() }, { requiredKeys: ['type'] }), (v) => {
+      fc.property(fc.record({ type: fc.constantFrom('select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState', 'ready'), id: fc.string(), url: fc.webUrl(), state: fc.anything() }, { requiredKeys: ['type'] }), (v) => {
         const r = parseWebviewMessage(v);
         if (r.ok && r.message.type === 'openDocs') assert.ok(isAadstsDocsUrl(r.message.url));
       }),

@@ -32,6 +32,11 @@ describe('inspector snapshot builder', () => {
     assert.ok(snap.detail);
     assert.equal(snap.detail.kind, 'jwt');
     assert.equal(snap.detail.rawLength, raw.length);
+    assert.equal(snap.detail.refreshable, false, 'no request known');
+    const withRequest = buildSnapshot({ store: storeWith([{ ...t, request: { credential: 'chain', scopes: ['s'] } }]) });
+    assert.equal(withRequest.detail?.refreshable, true);
+    const decodedOne = buildSnapshot({ store: storeWith([{ ...t, origin: 'decoded', request: { credential: 'chain', scopes: ['s'] } }]) });
+    assert.equal(decodedOne.detail?.refreshable, false, 'a pasted token cannot be refreshed');
     assert.equal(snap.detail.expiresOnEpochMs, NOW + 3600_000);
     assert.equal(snap.detail.issuedAtEpochMs, NOW - 300_000);
     assert.deepEqual(snap.detail.header.map((r) => r.name), ['alg', 'typ', 'kid']);
