@@ -25,6 +25,11 @@ import type { StoredTokenInfo } from './runStore';
 export interface ExtensionApi {
   store: RunStore;
   statusBarText(): string;
+  statusBarState(): { text: string; background?: string; command?: string };
+  /** Re-renders the time-dependent views now (what the 15-second ticker does). */
+  tick(): void;
+  /** The device code the last device-code sign-in showed. */
+  lastDeviceCode(): { userCode: string; verificationUri: string } | undefined;
   chainTreeItems(): { label: string; description?: string; children: string[] }[];
   tokenTreeItems(): { label: string; description?: string }[];
   logLines(): readonly string[];
@@ -112,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       statusBar.update();
       return account.probe();
     }),
-    runner.register(Commands.acquireWithCredential, (node?: ChainNode) => acquire.run({ credential: node?.credential })),
+    runner.register(Commands.acquireWithCredential, (node?: ChainNode & { scope?: string }) => acquire.run({ credential: node?.credential, scope: node?.scope })),
     runner.register(Commands.showStepTrace, (node?: ChainNode) => {
       if (node?.runId) inspect({ runId: node.runId });
       log.show();
@@ -131,6 +136,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     store,
     statusBarText: () => statusBar.text,
+    statusBarState: () => statusBar.state,
+    tick: () => {
+      statusBar.update();
+      tokensTree.refresh();
+    },
+    lastDeviceCode: () => acquire.lastDeviceCode,
     chainTreeItems: () => chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label) })),
     tokenTreeItems: () =>
       tokensTree.getChildren().map((t) => {

@@ -148,6 +148,30 @@ suite('offline commands', function () {
     assert.match(a.lastCommandError() ?? '', /was decoded, not acquired/);
   });
 
+  test('status bar: warning colour near expiry, error colour once expired, Markdown-free text', async function () {
+    requireEngine(this, 'decodeToken');
+    const a = await api();
+    await exec(Commands.clearTokens, { skipConfirm: true });
+    const t = Math.floor(Date.now() / 1000);
+    const token = (exp: number, aud: string) => [b64url({ alg: 'RS256', typ: 'JWT' }), b64url({ aud, exp, iat: t - 3000, tid: 't' }), 'c2ln'].join('.');
+    await exec(Commands.decodeToken, { text: token(t + 120, 'https://storage.azure.com'), noInspector: true });
+    const soon = a.statusBarState();
+    assert.match(soon.text, /^\$\(key\) Storage token · (1m|2m|1\d\ds|\d\ds)$/);
+    assert.equal(soon.background, 'statusBarItem.warningBackground');
+    assert.equal(soon.command, Commands.showInspector);
+    await exec(Commands.clearTokens, { skipConfirm: true });
+    await exec(Commands.decodeToken, { text: token(t - 60, 'https://graph.microsoft.com'), noInspector: true });
+    const expired = a.statusBarState();
+    assert.equal(expired.text, '$(error) Graph token · expired');
+    assert.equal(expired.background, 'statusBarItem.errorBackground');
+    assert.match(a.tokenTreeItems()[0]?.description ?? '', /^expired 1m ago · decoded/);
+    await exec(Commands.clearTokens, { skipConfirm: true });
+    await exec(Commands.decodeToken, { text: token(t + 7230, 'api://my-app'), noInspector: true });
+    assert.deepEqual(a.statusBarState(), { text: '$(key) my-app token · 2h 00m', background: undefined, command: Commands.showInspector });
+    a.tick();
+    assert.equal(a.statusBarText(), '$(key) my-app token · 2h 00m', 'the ticker re-renders from the same store');
+  });
+
   test('Clear Tokens and Secrets empties the Tokens view and hides the status bar', async () => {
     const a = await api();
     assert.equal(await exec(Commands.clearTokens, { skipConfirm: true }), true);

@@ -73,6 +73,9 @@ export function secretKey(tenantId: string | undefined, clientId: string | undef
 }
 
 export class AcquireCommand {
+  /** The last device code shown to the user (what the notification says; part of the test API). */
+  lastDeviceCode: DeviceCodeInfo | undefined;
+
   constructor(
     private readonly host: Host,
     private readonly account: VsCodeAccount,
@@ -226,6 +229,7 @@ export class AcquireCommand {
   }
 
   private async showDeviceCode(info: DeviceCodeInfo): Promise<void> {
+    this.lastDeviceCode = info;
     this.host.log.info('deviceCode', `device code issued; verification at ${info.verificationUri}`);
     const choice = await vscode.window.showInformationMessage(`To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`, 'Copy code and open browser');
     if (choice) {

@@ -31,6 +31,13 @@ export class TokenStatusBar implements vscode.Disposable {
   }
   private visible = false;
 
+  /** Text, colour and click action (test API). */
+  get state(): { text: string; background?: string; command?: string } {
+    if (!this.visible) return { text: '' };
+    const cmd = this.item.command;
+    return { text: this.item.text, background: this.item.backgroundColor?.id, command: typeof cmd === 'string' ? cmd : cmd?.command };
+  }
+
   update(now = Date.now()): void {
     const t = this.store.activeToken();
     if (!this.enabled || !t) {
