@@ -72,7 +72,7 @@ function imdsStyleError(ctx: Ctx, status: number, error: string, description: st
 
 /** Shared by IMDS and Azure Arc (same protocol; Arc adds the key-file challenge). */
 async function imdsLike(sb: SandboxImpl, ctx: Ctx, src: MiSourceConfig, versions: string[], arc: boolean): Promise<void> {
-  if (header(ctx, 'metadata') !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+  if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
   if (header(ctx, 'x-forwarded-for') !== undefined) return imdsStyleError(ctx, 400, 'invalid_request', 'Request contains a forbidden X-Forwarded-For header');
   const q = ctx.query;
   if (!q['api-version']) return imdsStyleError(ctx, 400, 'invalid_request', "Required query variable 'api-version' is missing");
@@ -147,7 +147,7 @@ async function appService(sb: SandboxImpl, ctx: Ctx): Promise<void> {
 }
 
 async function cloudShell(sb: SandboxImpl, ctx: Ctx): Promise<void> {
-  if (header(ctx, 'metadata') !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+  if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
   const p = { ...ctx.query, ...ctx.form };
   if (p.client_id || p.object_id || p.msi_res_id || p.mi_res_id) return imdsStyleError(ctx, 400, 'invalid_request', 'User-assigned managed identities are not supported in Cloud Shell.');
   if (!p.resource) return imdsStyleError(ctx, 400, 'invalid_request', "Required parameter 'resource' is missing");
@@ -246,7 +246,7 @@ export function miRoutes(sb: SandboxImpl, name: ListenerName): Route[] {
           methods: ['GET'],
           pattern: /^\/metadata\/instance(?:\/.*)?$/,
           handler: (ctx) => {
-            if (header(ctx, 'metadata') !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+            if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
             send(ctx, 200, { compute: { azEnvironment: 'AzurePublicCloud', location: 'sandbox', name: 'sandbox-vm', subscriptionId: sb.config.subscriptions[0]?.id ?? '', resourceId: mi().systemAssigned.resourceId } });
           },
         },

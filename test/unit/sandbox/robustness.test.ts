@@ -155,6 +155,40 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
     );
   });
 
+  it('random paths and methods on every listener never get a 5xx', async () => {
+    const bases = [sb.authorityHost, sb.urls.imds, sb.urls.cloudShell.replace(/\/oauth2\/token$/, ''), sb.urls.arc.replace(/\/metadata.*$/, '')];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(fc.oneof(fc.constantFrom('common', 'organizations', sb.tenantId, 'oauth2', 'v2.0', 'token', 'authorize', 'devicecode', 'discovery', 'keys', 'instance', '.well-known', 'openid-configuration', 'metadata', 'identity', 'external', 'default', 'userrealm', 'subscriptions', 'msi', '%00', '..', '%2e%2e'), fc.webSegment()), { maxLength: 6 }),
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
+        fc.webQueryParameters(),
+        async (base, segs, method, query) => {
+          const r = await request(`${base}/${segs.join('/')}?${query}`, { method, ca: sb.caPem, headers: { Metadata: 'true' } });
+          assert.ok(r.status >= 200 && r.status < 500, `${method} /${segs.join('/')}?${query} → ${r.status} ${r.body.slice(0, 200)}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('validateSandboxConfig never throws on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
+        const r = validateSandboxConfig(v);
+        assert.equal(typeof r.ok, 'boolean');
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('apps', 'users', 'tenants', 'managedIdentity', 'faults', 'resources', 'deviceCode', 'subscriptions'), fc.jsonValue({ maxDepth: 3 }), (key, v) => {
+        const r = validateSandboxConfig({ [key]: v });
+        if (!r.ok) assert.ok(r.errors.every((e) => typeof e.path === 'string' && e.path.length > 0 && typeof e.message === 'string'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('hostile scope strings and client ids', async () => {
     for (const scope of ['<script>', 'a\u0000b', 'x'.repeat(5000), '   ', '/.default', 'https://management.azure.com//.default//.default']) {
       const r = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope });
