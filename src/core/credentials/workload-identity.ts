@@ -36,7 +36,8 @@ function unavailableMessage(profile: string, missing: 'clientId' | 'tenantId' | 
     }
   }
   const [param, envVar] = missing === 'clientId' ? ['clientId', 'AZURE_CLIENT_ID'] : missing === 'tenantId' ? ['tenantId', 'AZURE_TENANT_ID'] : ['federatedTokenFilePath', 'AZURE_FEDERATED_TOKEN_FILE'];
-  return `WorkloadIdentityCredential: is unavailable. ${param} is a required parameter. In DefaultAzureCredential and ManagedIdentityCredential, this can be provided as an environment variable - "${envVar}". See the troubleshooting guide for more information: ${JS_TSG}`;
+  // Verbatim from @azure/identity, line break and indentation included.
+  return `WorkloadIdentityCredential: is unavailable. ${param} is a required parameter. In DefaultAzureCredential and ManagedIdentityCredential, this can be provided as an environment variable - "${envVar}".\n        See the troubleshooting guide for more information: ${JS_TSG}`;
 }
 
 export class WorkloadIdentityCredential implements Credential {
@@ -83,7 +84,11 @@ export class WorkloadIdentityCredential implements Credential {
     } catch (e) {
       throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${(e as Error).message}.`, errorCodes: [] }, { cause: e });
     }
-    if (!content) throw new CredentialUnavailableError(`WorkloadIdentityCredential: No content on the file ${path}.`);
+    if (!content) {
+      throw new CredentialUnavailableError(
+        ctx.profile === 'go' ? `WorkloadIdentityCredential: No content on the file ${path}.` : `WorkloadIdentityCredential: is unavailable. No content on the file ${path}.`,
+      );
+    }
     ctx.trace.addSecret?.(content);
     this.#cache = { content, readAt: now, path };
     return content;

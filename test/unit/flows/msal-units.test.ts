@@ -245,7 +245,7 @@ describe('msal layer units', () => {
       assert.equal(resolveTenant('adfs', 'b', [], {}, 'go'), 'adfs');
       assert.equal(resolveTenant('a', 'b', [], { AZURE_IDENTITY_DISABLE_MULTITENANTAUTH: 'true' }, 'js'), 'a');
       assert.throws(() => resolveTenant('a', 'b', [], {}, 'go'), (e) => isAuthenticationFailed(e) && /AdditionallyAllowedTenants/.test((e as Error).message));
-      assert.throws(() => resolveTenant('a', 'b', [], {}, 'js'), (e) => isCredentialUnavailable(e) && /additionallyAllowedTenants/.test((e as Error).message));
+      assert.throws(() => resolveTenant('a', 'b', [], {}, 'js'), (e) => isCredentialUnavailable(e) && /^The current credential is not configured to acquire tokens for tenant b\. .*AdditionallyAllowedTenants/.test((e as Error).message));
       assert.throws(() => resolveTenant('a', 'b/../c', ['*'], {}, 'go'), (e) => isCredentialUnavailable(e));
       assert.deepEqual(parseAllowedTenants(' a ; ;b;'), ['a', 'b']);
     });

@@ -52,7 +52,7 @@ describe('WorkloadIdentityCredential against the sandbox', () => {
     assert.equal(none.run.result.outcome, 'unavailable');
     assert.equal(none.run.result.message, 'WorkloadIdentityCredential: no token file specified. Check pod configuration or set TokenFilePath in the options');
     const js = await runFlow(sb, { credential: 'WorkloadIdentityCredential', profile: 'js' }, { env: webhookEnv(undefined), options: { ca: sb.caPem } });
-    assert.match(js.run.result.message, /^WorkloadIdentityCredential: is unavailable\. federatedTokenFilePath is a required parameter\..*"AZURE_FEDERATED_TOKEN_FILE"/);
+    assert.match(js.run.result.message, /^WorkloadIdentityCredential: is unavailable\. federatedTokenFilePath is a required parameter\..*"AZURE_FEDERATED_TOKEN_FILE"\.\n {8}See the troubleshooting guide/);
     const noClient = await runFlow(sb, { credential: 'WorkloadIdentityCredential' }, { env: {}, options: { ca: sb.caPem } });
     assert.equal(noClient.run.result.message, 'WorkloadIdentityCredential: no client ID specified. Check pod configuration or set ClientID in the options');
     const { file } = await tokenFile();
@@ -67,6 +67,8 @@ describe('WorkloadIdentityCredential against the sandbox', () => {
     const { run } = await runFlow(sb, { credential: 'WorkloadIdentityCredential' }, { env: webhookEnv(empty), options: { ca: sb.caPem } });
     assert.equal(run.result.outcome, 'unavailable');
     assert.equal(run.result.message, `WorkloadIdentityCredential: No content on the file ${empty}.`);
+    const js = await runFlow(sb, { credential: 'WorkloadIdentityCredential', profile: 'js' }, { env: webhookEnv(empty), options: { ca: sb.caPem } });
+    assert.equal(js.run.result.message, `WorkloadIdentityCredential: is unavailable. No content on the file ${empty}.`);
     assert.equal(sb.requests.length, 0);
   });
 

@@ -37,7 +37,7 @@ export interface MsalCredentialOptions {
 export function tenantNotAllowedMessage(tenant: string, profile: ChainProfile): string {
   return profile === 'go'
     ? `the current credential is not configured to acquire tokens for tenant ${tenant}. To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to AdditionallyAllowedTenants to allow acquiring tokens for any tenant`
-    : `The current credential is not configured to acquire tokens for tenant ${tenant}. To enable acquiring tokens for this tenant add it to the additionallyAllowedTenants on the credential options, or add "*" to additionallyAllowedTenants to allow acquiring tokens for any tenant.`;
+    : `The current credential is not configured to acquire tokens for tenant ${tenant}. To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to AdditionallyAllowedTenants to allow acquiring tokens for any tenant.`;
 }
 
 /** Parses AZURE_ADDITIONALLY_ALLOWED_TENANTS (`;`-separated). */

@@ -133,7 +133,8 @@ export function mapMsalError(e: unknown, ctx: MapContext): AuthenticationFailedE
   const sub = str(m.subError);
   const link = troubleshootLink(ctx.credential, ctx.profile);
   const hint = ctx.hint?.(info);
-  const prefix = ctx.profile === 'go' ? `${ctx.credential} authentication failed.` : `${ctx.credential}: authentication failed.`;
+  // Go: "<Cred> authentication failed."; JS EnvironmentCredential: "EnvironmentCredential authentication failed."; other JS credentials prefix with "<Cred>:".
+  const prefix = ctx.profile === 'go' || ctx.credential === 'EnvironmentCredential' ? `${ctx.credential} authentication failed.` : `${ctx.credential}: authentication failed.`;
   info = {
     ...info,
     message: [prefix, info.message, sub && sub !== info.oauthError ? `(suberror: ${sub})` : undefined, hint, link ? `To troubleshoot, visit ${link}` : undefined]
