@@ -193,6 +193,20 @@ describe('sandbox: start, discovery, JWKS, client credentials, IMDS', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(c)), c);
   });
 
+  it('writes the default client certificate as PEM (key + cert) and as a password-protected PKCS#12', async () => {
+    const { createSecureContext } = await import('node:tls');
+    const { X509Certificate, createPrivateKey, createPublicKey } = await import('node:crypto');
+    const app = sb.contract.apps.find((a) => a.clientId === DEMO.confidentialClientId)!;
+    const pfx = readFileSync(app.certificatePfxFile!);
+    assert.doesNotThrow(() => createSecureContext({ pfx, passphrase: app.certificatePassword }));
+    assert.throws(() => createSecureContext({ pfx, passphrase: 'wrong-password' }));
+    const pem = readFileSync(app.certificateFile!, 'utf8');
+    const cert = new X509Certificate(pem);
+    assert.equal(cert.fingerprint.replace(/:/g, ''), app.certificateThumbprint);
+    const key = createPrivateKey(pem);
+    assert.deepEqual(createPublicKey(key).export({ format: 'jwk' }), cert.publicKey.export({ format: 'jwk' }), 'the key matches the certificate');
+  });
+
   it('drives @azure/msal-node ConfidentialClientApplication (secret) to a token without leaving the sandbox', async () => {
     const log: string[] = [];
     const auth = await msalAuthOptions(sb);
