@@ -154,9 +154,19 @@ export class Redactor {
     } catch {
       return this.text(input);
     }
-    if (u.password) u.password = 'REDACTED';
-    for (const [k, v] of [...u.searchParams]) if (isSecretName(k) || isFormSecretName(k, v)) u.searchParams.set(k, REDACTED);
-    return this.text(u.toString());
+    let changed = false;
+    if (u.password) {
+      u.password = 'REDACTED';
+      changed = true;
+    }
+    for (const [k, v] of [...u.searchParams]) {
+      if (isSecretName(k) || isFormSecretName(k, v)) {
+        u.searchParams.set(k, REDACTED);
+        changed = true;
+      }
+    }
+    // Unchanged URLs keep their exact spelling (no added trailing slash, no re-encoding).
+    return this.text(changed ? u.toString() : input);
   }
 
   /** Deep-copies a JSON-like value, redacting secret-named fields and scrubbing every string. */

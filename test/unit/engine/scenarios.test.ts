@@ -316,6 +316,44 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
     assert.equal(e.token?.fromCache, false, 'a different identity is never served from the cache');
   });
 
+  it('HTTPS_PROXY: the token request goes through a CONNECT tunnel and every http event names the proxy', async () => {
+    const seen: string[] = [];
+    const proxy = net.createServer((client) => {
+      client.once('data', (head) => {
+        const line = head.toString('latin1').split('\r\n')[0]!;
+        seen.push(line);
+        const m = /^CONNECT ([^:]+):(\d+) /.exec(line);
+        if (!m) return client.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n');
+        const up = net.connect(Number(m[2]), m[1]!, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          up.pipe(client);
+          client.pipe(up);
+        });
+        up.on('error', () => client.destroy());
+        client.on('error', () => up.destroy());
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const env = { PATH: NOTHING, HTTPS_PROXY: proxyUrl, ...spEnv(ctx) };
+      const r = await createEngine().runChain({ credentials: ['EnvironmentCredential'] }, { env, options: { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem } });
+      assert.equal(r.winner, 'EnvironmentCredential', r.steps[0]!.message);
+      assert.ok(seen.some((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(ctx.sb.authorityHost).port}`)), seen.join(' | '));
+      const http = r.steps[0]!.events.filter((e) => e.kind === 'http');
+      assert.ok(http.length > 0);
+      for (const e of http) assert.equal(e.kind === 'http' ? e.proxy : null, proxyUrl);
+      const np = await createEngine().runChain(
+        { credentials: ['EnvironmentCredential'] },
+        { env: { ...env, NO_PROXY: '127.0.0.1' }, options: { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem } },
+      );
+      assert.equal(np.winner, 'EnvironmentCredential');
+      for (const e of np.steps[0]!.events) if (e.kind === 'http') assert.equal(e.proxy, null);
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('an aborted run ends every step promptly with "cancelled", never hangs', async () => {
     const ac = new AbortController();
     const p = createEngine().runChain({ mode: 'diagnose' }, { env: { PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'hang', FAKE_AZD_MODE: 'hang' }, options: { imdsEndpoint: ctx.closedPort }, signal: ac.signal });
