@@ -188,7 +188,8 @@ export const command: CliCommand = {
       });
     } else {
       const [k, v] = kind.split('-');
-      renderHuman(io, `JWT · ${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
+      const what = kind === 'federated' ? 'federated token (external issuer, for workload identity federation)' : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
+      renderHuman(io, `JWT · ${what} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
     }
     return validation.valid ? EXIT_OK : EXIT_AUTH_FAILED;
   },

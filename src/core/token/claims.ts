@@ -3,7 +3,7 @@
  * of its value (times, versions, auth methods, roles, well-known apps and tenants, managed identity ids…).
  */
 import { isDecodedJwt, type DecodeResult, type JsonObject } from './decode';
-import { directoryRoleName, isGuid, lookupApp, lookupTenant, parseIssuer } from './wellknown';
+import { directoryRoleName, externalIssuerName, isGuid, lookupApp, lookupTenant, parseIssuer } from './wellknown';
 
 export interface ClaimExplanation {
   name: string;
@@ -136,6 +136,17 @@ function interpretMirid(v: unknown): string {
 
 type Ctx = { payload: JsonObject; header: JsonObject; now: number };
 
+/** Subjects of tokens from external issuers that workload identity federation exchanges. */
+function federatedSubject(sub: string): string | undefined {
+  let m = /^system:serviceaccount:([^:]+):(.+)$/.exec(sub);
+  if (m) return `Kubernetes service account "${m[2]}" in namespace "${m[1]}".`;
+  m = /^repo:([^:]+):(.+)$/.exec(sub);
+  if (m) return `GitHub Actions workflow in ${m[1]} (${m[2].replace(/^ref:/, 'ref ').replace(/^environment:/, 'environment ').replace(/^pull_request$/, 'pull request')}).`;
+  m = /^sc:\/\/([^/]+)\/([^/]+)\/(.+)$/.exec(sub);
+  if (m) return `Azure DevOps service connection "${m[3]}" in ${m[1]}/${m[2]}.`;
+  return undefined;
+}
+
 const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string> = {
   time: (v, c) => (typeof v === 'number' ? describeTime(v, c.now) : 'Expected a number of seconds since 1970.'),
   ver: (v) =>
@@ -200,6 +211,8 @@ const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string>
   },
   iss: (v) => {
     if (typeof v !== 'string') return '';
+    const external = externalIssuerName(v);
+    if (external) return `${external}. Entra accepts this token only through a federated identity credential on an app or user-assigned identity whose issuer is exactly ${v}.`;
     const i = parseIssuer(v);
     const cloud = i.cloud ?? (i.host ? `a custom issuer host (${i.host}: not a Microsoft cloud; e.g. a sandbox, B2C custom domain or another IdP)` : 'an unknown issuer');
     const ver = i.version ? `v${i.version} issuer form` : 'issuer form not recognised as v1.0 or v2.0';
@@ -214,7 +227,18 @@ const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string>
   },
   groups: (v) => `${asList(v).length} group object id(s). Above 200 groups Entra sends an overage (_claim_names) instead; call Microsoft Graph then.`,
   xms_cc: (v) => (asList(v).includes('cp1') ? 'cp1: the client can handle claims challenges, so Continuous Access Evaluation can give it long-lived tokens that are revoked on critical events.' : ''),
-  sub: (v, c) => (typeof v === 'string' && v === c.payload.oid ? 'Equals oid: typical of app-only tokens (the subject is the service principal itself).' : 'Pairwise: differs per application for the same user; use oid to identify the user across apps.'),
+  sub: (v, c) => {
+    if (typeof v !== 'string') return '';
+    const fed = federatedSubject(v);
+    if (fed) return `${fed} A federated identity credential matches only if its subject is exactly this string (and its issuer and audience match iss and aud).`;
+    return v === c.payload.oid ? 'Equals oid: typical of app-only tokens (the subject is the service principal itself).' : 'Pairwise: differs per application for the same user; use oid to identify the user across apps.';
+  },
+  k8s: (v) => {
+    if (typeof v !== 'object' || v === null) return '';
+    const k = v as { namespace?: unknown; serviceaccount?: { name?: unknown }; pod?: { name?: unknown } };
+    const parts = [k.namespace ? `namespace ${String(k.namespace)}` : '', k.serviceaccount?.name ? `service account ${String(k.serviceaccount.name)}` : '', k.pod?.name ? `pod ${String(k.pod.name)}` : ''].filter(Boolean);
+    return parts.length ? `Bound to ${parts.join(', ')}.` : '';
+  },
   list: (v) => (Array.isArray(v) ? `${v.length} value(s).` : ''),
   cnf: () => 'Proof-of-possession token: sending it alone is not enough, the caller must also sign the request with the bound key.',
   alg: (v) => {
@@ -230,6 +254,7 @@ const interpreters: Record<string, (v: unknown, c: Ctx, name: string) => string>
 };
 
 function kindsOf(p: JsonObject): string {
+  if ((typeof p.iss === 'string' && externalIssuerName(p.iss)) || (typeof p.sub === 'string' && federatedSubject(p.sub))) return 'federated';
   const v = tokenVersion(p);
   const isId =
     p.nonce !== undefined || p.c_hash !== undefined || p.at_hash !== undefined ||
@@ -292,7 +317,7 @@ export function explainClaims(a: JsonObject | DecodeResult, b: JsonObject | { no
   return out;
 }
 
-/** "access-v1" | "access-v2" | "id-v1" | "id-v2": best guess from the claims. */
+/** "access-v1" | "access-v2" | "id-v1" | "id-v2" | "federated" (a token from an external issuer for workload identity federation): best guess from the claims. */
 export function guessTokenKind(payload: JsonObject): string {
   return kindsOf(payload);
 }

@@ -18,6 +18,7 @@ interface TenantsData {
   tenants: { id: string; name: string; meaning: string }[];
   aliases: { id: string; meaning: string }[];
   clouds: { name: string; hosts?: string[]; hostSuffixes?: string[] }[];
+  externalIssuers?: { pattern: string; name: string }[];
 }
 
 let apps: { byId: Map<string, AppEntry>; byUri: Map<string, string>; patterns: { re: RegExp; name: string }[] } | undefined;
@@ -102,6 +103,19 @@ export function cloudOfHost(host: string): string | undefined {
   for (const c of loadTenants().clouds) {
     if (c.hosts?.includes(h)) return c.name;
     if (c.hostSuffixes?.some((s) => h.endsWith(s))) return c.name;
+  }
+  return undefined;
+}
+
+/** Names a well-known non-Entra issuer (GitHub Actions, AKS, Azure Pipelines…) whose tokens federation exchanges. */
+export function externalIssuerName(iss: string): string | undefined {
+  if (typeof iss !== 'string') return undefined;
+  for (const e of loadTenants().externalIssuers ?? []) {
+    try {
+      if (new RegExp(e.pattern, 'i').test(iss)) return e.name;
+    } catch {
+      /* a malformed pattern in the data file: skip it */
+    }
   }
   return undefined;
 }

@@ -86,9 +86,23 @@ describe('explainClaims', () => {
     assert.ok(rows.every((r) => typeof r.interpretation === 'string'));
   });
 
+  it('explains federated tokens from Kubernetes, GitHub Actions and Azure Pipelines', () => {
+    const k8s = byName(explainClaims({ aud: ['api://AzureADTokenExchange'], iss: 'https://eastus.oic.prod-aks.azure.com/tid/guid/', sub: 'system:serviceaccount:orders:orders-sa', 'kubernetes.io': { namespace: 'orders', serviceaccount: { name: 'orders-sa', uid: 'u' }, pod: { name: 'orders-7d9', uid: 'p' } } }, {}, { now: NOW }));
+    assert.match(k8s.get('payload:sub')!.interpretation, /Kubernetes service account "orders-sa" in namespace "orders".*exactly this string/);
+    assert.match(k8s.get('payload:kubernetes.io')!.interpretation, /namespace orders, service account orders-sa, pod orders-7d9/);
+    assert.match(k8s.get('payload:aud')!.interpretation, /workload identity federation/);
+    assert.match(k8s.get('payload:iss')!.interpretation, /AKS cluster OIDC issuer/);
+    const gh = byName(explainClaims({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:contoso/orders:environment:prod', repository: 'contoso/orders', environment: 'prod' }, {}, { now: NOW }));
+    assert.match(gh.get('payload:iss')!.interpretation, /GitHub Actions OIDC issuer/);
+    assert.match(gh.get('payload:sub')!.interpretation, /GitHub Actions workflow in contoso\/orders \(environment prod\)/);
+    assert.ok(gh.get('payload:repository')!.known && gh.get('payload:environment')!.known);
+    assert.match(explainClaims({ sub: 'sc://contoso/web/prod-connection' }, {}, { now: NOW })[0].interpretation, /service connection "prod-connection" in contoso\/web/);
+  });
+
   it('guesses the token kind', () => {
     assert.equal(guessTokenKind(armV1Payload()), 'access-v1');
     assert.equal(guessTokenKind(miV2Payload()), 'access-v2');
+    assert.equal(guessTokenKind({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:a/b:ref:refs/heads/main' }), 'federated');
     assert.equal(guessTokenKind({ aud: 'cccccccc-0000-0000-0000-000000000003', iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, nonce: 'x', ver: '2.0' }), 'id-v2');
   });
 
@@ -108,8 +122,8 @@ describe('explainClaims', () => {
 
 describe('claims and well-known data files', () => {
   const claims = JSON.parse(readFileSync('src/core/token/data/claims.json', 'utf8')) as { header: Record<string, { meaning: string; tokenKinds: string[]; interpret?: string }>; payload: Record<string, { meaning: string; tokenKinds: string[]; interpret?: string }> };
-  const interpreters = ['alg', 'typ', 'time', 'ver', 'idtyp', 'acr', 'amr', 'appidacr', 'wids', 'aud', 'app', 'tenant', 'mirid', 'scp', 'roles', 'iss', 'idp', 'groups', 'xms_cc', 'sub', 'list', 'cnf', 'pwd_exp', 'acct'];
-  const kinds = new Set(['access-v1', 'access-v2', 'id-v1', 'id-v2', 'header']);
+  const interpreters = ['alg', 'typ', 'k8s', 'time', 'ver', 'idtyp', 'acr', 'amr', 'appidacr', 'wids', 'aud', 'app', 'tenant', 'mirid', 'scp', 'roles', 'iss', 'idp', 'groups', 'xms_cc', 'sub', 'list', 'cnf', 'pwd_exp', 'acct'];
+  const kinds = new Set(['access-v1', 'access-v2', 'id-v1', 'id-v2', 'header', 'federated']);
 
   it('every claim has a meaning, valid token kinds and a real interpreter', () => {
     for (const [section, defs] of Object.entries({ header: claims.header, payload: claims.payload })) {
