@@ -111,14 +111,17 @@ export class WorkloadIdentityCredential implements Credential {
     });
     const order: ('clientId' | 'tenantId' | 'tokenFile')[] = ctx.profile === 'go' ? ['clientId', 'tokenFile', 'tenantId'] : ['clientId', 'tenantId', 'tokenFile'];
     const values = { clientId, tenantId, tokenFile };
-    for (const k of order) if (!values[k]?.trim()) throw new CredentialUnavailableError(unavailableMessage(ctx.profile, k));
+    // Go uses os.LookupEnv (a variable set to "" counts as set); JS uses `||` (empty counts as missing).
+    const missing = (v: string | undefined) => (ctx.profile === 'go' ? v === undefined : !v?.trim());
+    for (const k of order) if (missing(values[k])) throw new CredentialUnavailableError(unavailableMessage(ctx.profile, k));
+    if (!tokenFile?.trim()) throw new AuthenticationFailedError({ kind: 'config', message: 'WorkloadIdentityCredential: AZURE_FEDERATED_TOKEN_FILE is set but empty.', errorCodes: [] });
     const path = tokenFile!.trim();
     const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
     if (!this.#inner || this.#innerKey !== key) {
       this.#inner = new ClientAssertionCredential({
         reportAs: 'WorkloadIdentityCredential',
-        tenantId: tenantId!.trim(),
-        clientId: clientId!.trim(),
+        tenantId: (tenantId ?? '').trim(),
+        clientId: (clientId ?? '').trim(),
         authorityHost,
         authorityMetadata: this.options.authorityMetadata,
         additionallyAllowedTenants: this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
