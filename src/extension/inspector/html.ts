@@ -30,25 +30,29 @@ export interface ShellUris {
   codicons: string;
 }
 
-const ATTR_UNSAFE = /["'<>&\s]/;
+/** Escapes a value for a double-quoted HTML attribute. */
+function attr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 export function inspectorHtml(u: ShellUris): string {
-  // The values are URIs and a base64 nonce the host made; refuse anything that could leave an attribute.
-  for (const v of [u.script, u.style, u.codicons, u.nonce]) if (ATTR_UNSAFE.test(v)) throw new Error('unsafe value for the webview shell');
-  if (/["<>]/.test(u.cspSource)) throw new Error('unsafe cspSource');
+  // The nonce is ours (base64) and goes into the CSP too: refuse anything else. URIs are escaped as attributes.
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(u.nonce)) throw new Error('unsafe nonce for the webview shell');
+  // cspSource is VS Code's own source list (it may hold several sources, e.g. "'self' https://*.vscode-cdn.net").
+  if (/[\r\n"<>;,]/.test(u.cspSource)) throw new Error('unsafe cspSource for the webview shell');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(u.cspSource, u.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${u.codicons}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${u.style}">
+<link rel="stylesheet" href="${attr(u.codicons)}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${attr(u.style)}">
 <title>Token Inspector</title>
 </head>
 <body>
 <main id="app" aria-label="Token Inspector"></main>
-<script nonce="${u.nonce}" src="${u.script}"></script>
+<script nonce="${u.nonce}" src="${attr(u.script)}"></script>
 </body>
 </html>`;
 }

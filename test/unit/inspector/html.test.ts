@@ -13,8 +13,8 @@ const uris = (nonce: string) => ({
 describe('inspector HTML shell and CSP', () => {
   it('allows nothing by default, scripts only with the nonce, styles and fonts only from the webview origin', () => {
     assert.equal(
-      contentSecurityPolicy(SRC, 'N0nce+/='),
-      `default-src 'none'; style-src ${SRC}; font-src ${SRC}; img-src ${SRC}; script-src 'nonce-N0nce+/='; base-uri 'none'; form-action 'none'`,
+      contentSecurityPolicy(SRC, 'N0nce+/=N0nce+/=N0nce'),
+      `default-src 'none'; style-src ${SRC}; font-src ${SRC}; img-src ${SRC}; script-src 'nonce-N0nce+/=N0nce+/=N0nce'; base-uri 'none'; form-action 'none'`,
     );
   });
 
@@ -44,9 +44,16 @@ describe('inspector HTML shell and CSP', () => {
     assert.ok(html.includes('<main id="app"'));
   });
 
-  it('refuses values that could break out of an attribute', () => {
-    assert.throws(() => inspectorHtml({ ...uris('abc'), script: 'x" onload="alert(1)' }));
-    assert.throws(() => inspectorHtml({ ...uris('a b') }));
-    assert.throws(() => inspectorHtml({ ...uris('abc'), cspSource: '"><script>' }));
+  it('escapes URIs as attributes and refuses a nonce or source that could break out', () => {
+    const nonce = makeNonce();
+    const html = inspectorHtml({ ...uris(nonce), script: 'https://x/a" onload="alert(1)&b=<c>' });
+    assert.ok(html.includes('src="https://x/a&quot; onload=&quot;alert(1)&amp;b=&lt;c&gt;"'));
+    assert.equal((html.match(/<script\b/g) ?? []).length, 1);
+    assert.throws(() => inspectorHtml({ ...uris('a b c d e f g h i j k') }));
+    assert.throws(() => inspectorHtml({ ...uris('short') }));
+    assert.throws(() => inspectorHtml({ ...uris(`${nonce}'; script-src *`) }));
+    assert.throws(() => inspectorHtml({ ...uris(nonce), cspSource: '"><script>' }));
+    assert.ok(inspectorHtml({ ...uris(nonce), cspSource: "'self' https://*.vscode-cdn.net" }).includes("style-src 'self' https://*.vscode-cdn.net;"));
+    assert.throws(() => inspectorHtml({ ...uris(nonce), cspSource: "https://x; script-src 'unsafe-inline'" }));
   });
 });
