@@ -110,6 +110,7 @@ export const command: CliCommand = {
           ...(x.context.credential ? { credential: x.context.credential } : {}),
           ...(x.context.oauthError ? { oauthError: x.context.oauthError } : {}),
           ...(x.context.httpStatus !== undefined ? { httpStatus: x.context.httpStatus } : {}),
+          ...(x.context.assertion ? { assertion: x.context.assertion } : {}),
         },
         other: x.other,
         message: redactText(x.message),

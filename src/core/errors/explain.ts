@@ -135,6 +135,21 @@ export function explainText(input: string | object): Explanation {
       });
     }
   }
+  const a = x.context.assertion;
+  if (a) {
+    const rows = [a.issuer ? `issuer "${a.issuer}"` : '', a.subject ? `subject "${a.subject}"` : '', a.audience ? `audience "${a.audience}"` : ''].filter(Boolean);
+    other.push({
+      id: 'federated-assertion',
+      kind: 'note',
+      title: 'What the rejected assertion carried',
+      meaning: `Entra compared the presented token's ${rows.join(', ')} with the federated identity credentials of the app (or user-assigned identity). A credential matches only when issuer and subject are exactly equal (case-sensitive, no trailing-slash tolerance) and its audiences include the token's audience.`,
+      fixes: [
+        'Portal: App registrations > your app > Certificates & secrets > Federated credentials (or the managed identity > Federated credentials): compare each field character by character.',
+        `CLI: az ad app federated-credential list --id <app-id>  (for a managed identity: az identity federated-credential list -g <rg> --identity-name <name>)${a.subject ? `; the subject must be exactly ${a.subject}` : ''}.`,
+        'Decode the token you send (azauth decode - < $AZURE_FEDERATED_TOKEN_FILE) to see its iss, sub and aud.',
+      ],
+    });
+  }
   for (const code of unknownCodes) {
     other.push({
       id: 'unknown-code',

@@ -10,6 +10,8 @@ const MAX_NODES = 5000;
 const MAX_DEPTH = 12;
 
 export interface ErrorContext {
+  /** What a rejected client assertion carried (workload identity federation errors spell it out). */
+  assertion?: { issuer?: string; subject?: string; audience?: string };
   traceId?: string;
   correlationId?: string;
   timestamp?: string;
@@ -210,6 +212,14 @@ export function extract(input: unknown): Extracted {
   if (oauth && /^[a-z_]{3,60}$/.test(oauth)) context.oauthError = oauth;
   const status = firstNumber(fields, 'statuscode', 'status', 'httpstatus') ?? Number(RE_STATUS.exec(text)?.[1] ?? NaN);
   if (Number.isInteger(status) && status >= 100 && status <= 599) context.httpStatus = status;
+
+  // AADSTS70021 / 700211 / 700212 / 700213: "Assertion Issuer: 'x'. Assertion Subject: 'y'." or "presented assertion subject 'y'".
+  const assertion: NonNullable<ErrorContext['assertion']> = {};
+  for (const part of ['issuer', 'subject', 'audience'] as const) {
+    const m = new RegExp(`(?:Assertion ${part}:\\s*|presented assertion ${part}\\s+)'([^'\\r\\n]{1,500})'`, 'i').exec(text);
+    if (m) assertion[part] = m[1];
+  }
+  if (Object.keys(assertion).length) context.assertion = assertion;
 
   const credField = firstString(fields, 'credential');
   const credentials = [...text.matchAll(RE_CREDENTIAL)].map((m) => ({ name: CANONICAL[m[1]] ?? m[1], at: m.index ?? 0 }));

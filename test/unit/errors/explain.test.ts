@@ -125,6 +125,15 @@ describe('explainText with the shipped catalog', () => {
     assert.equal(x.context.correlationId, CORR);
   });
 
+  it('workload identity: the rejected assertion issuer, subject and audience are pulled out', () => {
+    const body = entraBody([70021], 'invalid_request', "No matching federated identity record found for presented assertion. Assertion Issuer: 'https://eastus.oic.prod-aks.azure.com/t/u/'. Assertion Subject: 'system:serviceaccount:default:workload-sa'. Assertion Audience: 'api://AzureADTokenExchange'.");
+    const x = explainText(body);
+    assert.deepEqual(x.context.assertion, { issuer: 'https://eastus.oic.prod-aks.azure.com/t/u/', subject: 'system:serviceaccount:default:workload-sa', audience: 'api://AzureADTokenExchange' });
+    const note = x.other.find((o) => o.id === 'federated-assertion')!;
+    assert.match(note.meaning, /subject "system:serviceaccount:default:workload-sa"/);
+    assert.deepEqual(explainText("AADSTS700211: No matching federated identity record found for presented assertion issuer 'https://token.actions.githubusercontent.com'.").context.assertion, { issuer: 'https://token.actions.githubusercontent.com' });
+  });
+
   it('codes buried in log noise, with duplicates, all explained once', () => {
     const log = `2025-06-17T10:30:00.123Z [warn] retrying... AADSTS700016: Application with identifier 'x' was not found\n<html>junk</html> {"partial": \n 2025-06-17T10:30:01Z [error] AADSTS700016 again, then AADSTS50020 and aadsts 500011; ids ${'x'.repeat(500)}`;
     const x = explainText(log);
