@@ -37,6 +37,8 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
       assert.ok(!all.includes(run.accessToken.reveal()), 'the access token appeared in trace output');
       const http = captured.events.filter((e) => e.kind === 'http');
       assert.equal(http.length, 1, 'one token request, no discovery traffic');
+      assert.equal(sb.requests.length, 1, 'the sandbox saw exactly the traced request');
+      assert.equal(sb.requests[0]!.endpoint, 'token');
       assert.match((http[0] as { url: string }).url, /\/oauth2\/v2\.0\/token/);
       assert.equal(sb.requests.filter((r) => r.endpoint === 'instance-discovery' || r.endpoint === 'openid-configuration').length, 0);
       assertCleanRun(sb, captured, all, [DEMO.confidentialSecret]);

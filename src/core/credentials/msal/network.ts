@@ -118,7 +118,10 @@ export class TracedNetworkModule implements INetworkModule {
       throw new NonJsonResponseError(res.status, res.headers['content-type'] ?? '', excerpt(res.bodyText ?? ''), url);
     }
     const obj = body as Record<string, unknown>;
-    if (res.status >= 400 || typeof obj.error === 'string') this.lastError = { status: res.status, body: obj, url };
+    // Device-code polling answers authorization_pending / slow_down until the user acts: expected, not the failure.
+    const pending = obj.error === 'authorization_pending' || obj.error === 'slow_down';
+    if ((res.status >= 400 || typeof obj.error === 'string') && !pending) this.lastError = { status: res.status, body: obj, url };
+    else if (res.status < 300 && obj.error === undefined) this.lastError = undefined;
     return { headers: { ...res.headers }, body: body as T, status: res.status };
   }
 }
