@@ -51,7 +51,7 @@ export function renderWhere(io: Pick<CliIo, 'color'>, fp: Fingerprint, predictio
   for (const f of fp.environments) {
     const conf = paint(io, f.confidence === 'high' ? 'green' : f.confidence === 'medium' ? 'yellow' : 'gray', f.confidence);
     out.push(`  ${paint(io, 'bold', f.label.padEnd(40))} ${conf}`);
-    for (const e of f.evidence) out.push(`      ${paint(io, 'dim', e.kind.padEnd(4))} ${e.name}: ${e.detail}`);
+    for (const e of f.evidence) out.push(`      ${paint(io, 'dim', e.kind.padEnd(4))} ${e.name}${e.detail.startsWith('=') ? ' ' : ': '}${e.detail}`);
   }
   out.push('', `  Managed identity source: ${paint(io, 'bold', fp.managedIdentity.source)} — ${fp.managedIdentity.reason}`);
   out.push('', paint(io, 'bold', `Predictions (${profile} DefaultAzureCredential chain, then the federated CI credentials):`));
