@@ -524,6 +524,7 @@ async function issueUserTokens(
   if (wantRt) {
     rt = `0.A${sb.newId(96)}`;
     const now = sb.nowSec();
+    sb.prune();
     sb.refreshTokens.set(rt, {
       token: rt,
       clientId: o.app.clientId,
@@ -773,6 +774,7 @@ function deviceCodeEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
     interval: sb.config.deviceCode.intervalSec,
     state: 'pending',
   };
+  sb.prune();
   sb.deviceCodes.set(entry.deviceCode, entry);
   const uri = `${sb.origin(ctx)}/devicelogin`;
   const message = `To sign in, use a web browser to open the page ${uri} and enter the code ${entry.userCode} to authenticate.`;
@@ -981,6 +983,7 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
     sb.consents.add(key);
   }
   const code = `1.A${sb.newId(64)}`;
+  sb.prune();
   sb.authCodes.set(code, {
     code,
     clientId: app.clientId,

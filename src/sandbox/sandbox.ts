@@ -387,6 +387,17 @@ export class SandboxImpl {
     throw new Error(`no pending device code with user code "${userCode}"`);
   }
 
+  /** Forgets expired or used grants once the stores grow (a long-running `azauth sandbox` must not grow forever). */
+  prune(limit = 5000): void {
+    const now = this.nowSec();
+    if (this.deviceCodes.size > limit) for (const [k, v] of this.deviceCodes) if (v.expiresAt <= now) this.deviceCodes.delete(k);
+    if (this.authCodes.size > limit) for (const [k, v] of this.authCodes) if (v.used || v.expiresAt <= now) this.authCodes.delete(k);
+    if (this.refreshTokens.size > limit) for (const [k, v] of this.refreshTokens) if (v.revoked || v.expiresAt <= now) this.refreshTokens.delete(k);
+    for (const m of [this.deviceCodes, this.authCodes, this.refreshTokens] as Map<string, unknown>[]) {
+      while (m.size > limit * 2) m.delete(m.keys().next().value as string);
+    }
+  }
+
   revokeRefreshTokens(username?: string): number {
     let n = 0;
     for (const rt of this.refreshTokens.values()) {
