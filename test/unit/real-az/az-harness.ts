@@ -8,7 +8,7 @@
  *
  * Secrets (client secrets, passwords) travel only as az arguments: error messages built here mask them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,40 @@ export class AzHarness {
     const args = ['login', '-u', o.username, '-p', o.password, '--allow-no-subscriptions', '--output', 'json'];
     if (o.tenantId) args.push('--tenant', o.tenantId);
     return this.run(args);
+  }
+
+  /**
+   * `az login --use-device-code`: waits for az to print the sign-in message on stderr, hands the user code and the
+   * verification URL to `onCode` (a test approves it in the sandbox), then waits for az to finish polling.
+   */
+  loginDeviceCode(onCode: (userCode: string, verificationUrl: string) => void | Promise<void>, timeoutMs = 60_000): Promise<AzResult & { userCode?: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(AZ_PATH, ['login', '--use-device-code', '--allow-no-subscriptions', '--output', 'json'], { env: this.env, cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let userCode: string | undefined;
+      let callbackError: unknown;
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+        const m = /open the page (\S+) and enter the code (\S+) to authenticate/.exec(stderr);
+        if (m && !userCode) {
+          userCode = m[2]!;
+          Promise.resolve()
+            .then(() => onCode(userCode!, m[1]!))
+            .catch((e: unknown) => {
+              callbackError = e;
+              child.kill('SIGKILL');
+            });
+        }
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (callbackError) stderr += `\n[harness] approving the device code failed: ${(callbackError as Error)?.message ?? String(callbackError)}`;
+        resolve({ exitCode: code, signal, stdout, stderr, userCode });
+      });
+    });
   }
 
   /** `az account get-access-token` exactly as the SDKs call it (--resource), or with --scope / --tenant. */

@@ -166,6 +166,19 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.match(r.result.message, /Please run 'az login' from a command prompt/);
       assert.equal(r.accessToken, undefined);
     });
+
+    it('a hostile scope, tenant or subscription is refused before az is spawned', async () => {
+      for (const [request, options] of [
+        [{ scope: 'https://management.azure.com/.default; rm -rf /' }, {}],
+        [{ scope: 'https://x/.default"$(id)"' }, {}],
+        [{ tenantId: `${sb.tenantId} --debug` }, {}],
+        [{}, { subscription: 'sub;id' }],
+      ] as [{ scope?: string; tenantId?: string }, EngineOptions][]) {
+        const r = await cliCredential(request, options);
+        assert.notEqual(r.result.outcome, 'success', JSON.stringify(request));
+        assert.equal(processEvents(r.result.events).length, 0, `az was spawned for ${JSON.stringify({ request, options })}`);
+      }
+    });
   });
 
   describe('logged in as a service principal with a client secret', () => {
@@ -233,19 +246,6 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.equal(r.result.outcome, 'success', r.result.message);
       assert.deepEqual(processEvents(r.result.events)[0]?.args.slice(-2), ['--subscription', DEMO.subscriptionId]);
       assert.equal(jwtPayload(r.accessToken!.reveal()).tid, sb.tenantId);
-    });
-
-    it('a hostile scope, tenant or subscription is refused before az is spawned', async () => {
-      for (const [request, options] of [
-        [{ scope: 'https://management.azure.com/.default; rm -rf /' }, {}],
-        [{ scope: 'https://x/.default"$(id)"' }, {}],
-        [{ tenantId: `${sb.tenantId} --debug` }, {}],
-        [{}, { subscription: 'sub;id' }],
-      ] as [{ scope?: string; tenantId?: string }, EngineOptions][]) {
-        const r = await cliCredential(request, options);
-        assert.notEqual(r.result.outcome, 'success', JSON.stringify(request));
-        assert.equal(processEvents(r.result.events).length, 0, `az was spawned for ${JSON.stringify({ request, options })}`);
-      }
     });
 
     describe('an AADSTS error behind "Please run: az login"', () => {
@@ -413,10 +413,40 @@ describe('real Azure CLI against the sandbox tenant', function () {
     });
   });
 
+  describe('logged in as a user with the device code flow', () => {
+    let login: AzResult & { userCode?: string };
+    let shownUrl = '';
+    before(async function () {
+      if (no443) skipWithReason(this, no443);
+      await sb.update((c) => {
+        c.deviceCode.intervalSec = 1; // az polls at the interval the sandbox names; 1 s keeps the suite short
+      });
+      await az.ok(['account', 'clear']);
+      login = await az.loginDeviceCode((userCode, url) => {
+        shownUrl = url;
+        sb.approveDeviceCode(userCode, ALICE);
+      });
+    });
+
+    it('az shows the sandbox’s code, polls until the sandbox approves, and AzureCLICredential gets Alice’s token', async () => {
+      assert.ok(login.userCode, `az printed no device-code message: ${login.stderr}`);
+      assertOk(login, 'az login --use-device-code');
+      assert.match(shownUrl, /^https:\/\/127\.0\.0\.1(:\d+)?\/devicelogin$/, 'the verification page is the sandbox’s');
+      const polls = sb.requests.filter((q) => q.endpoint === 'token' && q.form?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code');
+      assert.ok(polls.length >= 1, 'az never redeemed the device code');
+      assert.equal(polls.at(-1)?.status, 200);
+      const r = await cliCredential();
+      assert.equal(r.result.outcome, 'success', r.result.message);
+      const claims = jwtPayload(r.accessToken!.reveal());
+      assert.equal(claims.upn, ALICE);
+      assert.equal(claims.appid, AZURE_CLI_CLIENT_ID);
+    });
+  });
+
   describe('after az logout', () => {
     before(async function () {
       if (no443) skipWithReason(this, no443); // nobody was logged in: "not logged in" above covers it
-      // Alice is the only account (see the user login): logging her out leaves az with none.
+      // Alice is the only account (the device-code login cleared the others first): logging her out leaves none.
       const r = await az.logout();
       assertOk(r, 'az logout');
     });
