@@ -71,7 +71,10 @@ function baseConfiguration(cfg: MsalAppConfig, binding: MsalBinding): { config: 
         loggerCallback: (level, message, containsPii) => {
           if (containsPii) return;
           // "[correlation id] : @azure/msal-node@7.2.3 : Warning - text" → "text"; msal warnings are mostly noise (debug).
-          const text = message.replace(/^\[[^\]]*\]\s*:\s*(?:@azure\/msal-node@[^:]*:\s*)?(?:\w+\s*-\s*)?/, '');
+          const m = /\b(?:Error|Warning|Info|Verbose|Trace)\s+-\s+([\s\S]*)$/.exec(message);
+          const text = (m?.[1] ?? message).trim();
+          // Client credentials responses never carry client_info: msal warns about it on every app-only token.
+          if (/^No client info in response$/.test(text)) return;
           binding.trace?.note(level === LogLevel.Error ? 'warn' : 'debug', `msal-node: ${text}`);
         },
       },
