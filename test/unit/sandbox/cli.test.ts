@@ -83,6 +83,18 @@ describe('azauth sandbox', () => {
     assert.equal(await main(['sandbox', '--bogus'], t.io), 2);
   });
 
+  it('a port in use exits 2 with a clear message', async () => {
+    const { startSandbox } = await import('../../../src/sandbox/index');
+    const other = await startSandbox();
+    try {
+      const t = io();
+      assert.equal(await main(['sandbox', '--port', new URL(other.authorityHost).port], t.io), 2);
+      assert.match(t.err(), /already in use/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a good config file is used', async () => {
     const good = path.join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ tokenLifetimeSec: 600, managedIdentity: { imds: { enabled: false } } }));
