@@ -135,6 +135,27 @@ export function explainText(input: string | object): Explanation {
       });
     }
   }
+  // AADSTS700024 spells out Entra's clock and the assertion's window: turn it into a skew the user can act on.
+  const window = /Current time:\s*([0-9T:.\- ]+Z?),\s*assertion valid from\s*([0-9T:.\- ]+Z?|\(none\)),\s*expiry time of assertion\s*([0-9T:.\- ]+Z?|\(none\))/i.exec(x.text);
+  if (window) {
+    const server = Date.parse(window[1]);
+    const from = Date.parse(window[2]);
+    const until = Date.parse(window[3]);
+    const minutes = (ms: number) => `${Math.round(Math.abs(ms) / 60000)} min`;
+    let meaning = '';
+    if (Number.isFinite(server) && Number.isFinite(from) && from > server) meaning = `The assertion becomes valid ${minutes(from - server)} after Entra's current time: the clock of the machine that created it is ahead.`;
+    else if (Number.isFinite(server) && Number.isFinite(until) && until <= server) meaning = `The assertion expired ${minutes(server - until)} before Entra's current time: it was reused too long, or the clock of the machine that created it is behind.`;
+    if (meaning) {
+      other.push({
+        id: 'assertion-clock',
+        kind: 'note',
+        title: 'Client assertion outside its time window',
+        meaning,
+        fixes: ['Synchronise the clock of the machine or pod that signs the assertion (NTP).', 'Create a fresh assertion for every token request; federated tokens from files (AZURE_FEDERATED_TOKEN_FILE) are rotated by the platform — re-read the file.'],
+      });
+    }
+  }
+
   const a = x.context.assertion;
   if (a) {
     const rows = [a.issuer ? `issuer "${a.issuer}"` : '', a.subject ? `subject "${a.subject}"` : '', a.audience ? `audience "${a.audience}"` : ''].filter(Boolean);

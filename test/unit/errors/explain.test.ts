@@ -134,6 +134,13 @@ describe('explainText with the shipped catalog', () => {
     assert.deepEqual(explainText("AADSTS700211: No matching federated identity record found for presented assertion issuer 'https://token.actions.githubusercontent.com'.").context.assertion, { issuer: 'https://token.actions.githubusercontent.com' });
   });
 
+  it('AADSTS700024: the assertion time window becomes a clock-skew note', () => {
+    const ahead = explainText('AADSTS700024: Client assertion is not within its valid time range. Current time: 2025-06-17T10:30:00.000Z, assertion valid from 2025-06-17T10:42:00.000Z, expiry time of assertion 2025-06-17T11:42:00.000Z.');
+    assert.match(ahead.other.find((o) => o.id === 'assertion-clock')!.meaning, /valid 12 min after .* clock .* is ahead/);
+    const stale = explainText('AADSTS700024: Client assertion is not within its valid time range. Current time: 2025-06-17T10:30:00.000Z, assertion valid from 2025-06-17T08:00:00.000Z, expiry time of assertion 2025-06-17T09:00:00.000Z.');
+    assert.match(stale.other.find((o) => o.id === 'assertion-clock')!.meaning, /expired 90 min before/);
+  });
+
   it('codes buried in log noise, with duplicates, all explained once', () => {
     const log = `2025-06-17T10:30:00.123Z [warn] retrying... AADSTS700016: Application with identifier 'x' was not found\n<html>junk</html> {"partial": \n 2025-06-17T10:30:01Z [error] AADSTS700016 again, then AADSTS50020 and aadsts 500011; ids ${'x'.repeat(500)}`;
     const x = explainText(log);
