@@ -153,6 +153,7 @@ interface AttemptResult {
   status: number;
   headers: Record<string, string>;
   bodyText: string;
+  peerCertificateSha1?: string;
 }
 
 class TracedHttpClient implements HttpClient {
@@ -223,7 +224,9 @@ class TracedHttpClient implements HttpClient {
       }
       if (failure) throw Object.assign(failure, { attempts: attempt });
       const r = result!;
-      return { status: r.status, headers: r.headers, bodyText: r.bodyText, json: parseJson(r), durationMs: this.now() - started, attempts: attempt };
+      const response: HttpResponse = { status: r.status, headers: r.headers, bodyText: r.bodyText, json: parseJson(r), durationMs: this.now() - started, attempts: attempt };
+      if (r.peerCertificateSha1) response.peerCertificateSha1 = r.peerCertificateSha1;
+      return response;
     }
   }
 
@@ -276,6 +279,7 @@ class TracedHttpClient implements HttpClient {
       headers['content-length'] = String(Buffer.byteLength(bodyText));
     }
     const ca = this.o.ca ? [...tls.rootCertificates, this.o.ca] : undefined;
+    const rejectUnauthorized = req.tlsVerify !== 'skip';
     const port = Number(url.port || (isHttps ? 443 : 80));
 
     return new Promise<AttemptResult>((resolve, reject) => {
@@ -297,6 +301,14 @@ class TracedHttpClient implements HttpClient {
       state.timer = setTimeout(() => finish(new HttpRequestError('timeout', `no response within ${timeoutMs} ms`, { url: req.url, code: 'ETIMEDOUT' })), timeoutMs);
 
       const onResponse = (res: http.IncomingMessage) => {
+        const sock = res.socket as tls.TLSSocket | null;
+        let peerCertificateSha1: string | undefined;
+        try {
+          const fp = typeof sock?.getPeerCertificate === 'function' ? sock.getPeerCertificate()?.fingerprint : undefined;
+          if (fp) peerCertificateSha1 = fp.replace(/:/g, '').toUpperCase();
+        } catch {
+          /* not TLS */
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -312,7 +324,7 @@ class TracedHttpClient implements HttpClient {
         res.on('end', () => {
           const h: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-          finish(undefined, { status: res.statusCode ?? 0, headers: h, bodyText: Buffer.concat(chunks).toString('utf8') });
+          finish(undefined, { status: res.statusCode ?? 0, headers: h, bodyText: Buffer.concat(chunks).toString('utf8'), peerCertificateSha1 });
         });
       };
 
@@ -329,7 +341,7 @@ class TracedHttpClient implements HttpClient {
         if (socketFactory) {
           r = (isHttps ? https : http).request({ ...common, createConnection: socketFactory as never });
         } else if (isHttps) {
-          r = https.request({ ...common, ca, agent: false, servername: net.isIP(url.hostname) ? undefined : url.hostname });
+          r = https.request({ ...common, ca, rejectUnauthorized, agent: false, servername: net.isIP(url.hostname) ? undefined : url.hostname });
         } else {
           r = http.request({ ...common, agent: false });
         }
@@ -385,7 +397,7 @@ class TracedHttpClient implements HttpClient {
           return;
         }
         start(() => {
-          const t = tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname, ca });
+          const t = tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname, ca, rejectUnauthorized });
           sockets.push(t);
           return t;
         });

@@ -21,6 +21,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   signal?: AbortSignal;
   retry?: RetryPolicy;
+  /**
+   * 'skip' accepts any server certificate (Service Fabric's self-signed cluster certificate, as the SDKs do);
+   * the certificate's SHA-1 thumbprint is still reported in the response so the caller can compare it.
+   */
+  tlsVerify?: 'default' | 'skip';
 }
 
 export interface HttpResponse {
@@ -32,6 +37,8 @@ export interface HttpResponse {
   json?: unknown;
   durationMs: number;
   attempts: number;
+  /** HTTPS only: SHA-1 thumbprint of the server certificate (upper-case hex, no separators). */
+  peerCertificateSha1?: string;
 }
 
 export interface HttpClient {

@@ -200,6 +200,42 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     assert.ok(!text.includes('sf-secret-value'));
   });
 
+  it('Service Fabric over HTTPS: a self-signed cluster certificate is accepted (as the SDKs do) and its thumbprint compared', async () => {
+    const forge = (await import('node-forge')).default;
+    const keys = forge.pki.rsa.generateKeyPair(1024);
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = keys.publicKey;
+    cert.serialNumber = '01';
+    cert.validity.notBefore = new Date(Date.now() - 60_000);
+    cert.validity.notAfter = new Date(Date.now() + 3_600_000);
+    cert.setSubject([{ name: 'commonName', value: 'sf-cluster' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'sf-cluster' }]);
+    cert.sign(keys.privateKey, forge.md.sha256.create());
+    const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
+    const thumb = forge.md.sha1.create().update(der).digest().toHex().toUpperCase();
+    const https = await import('node:https');
+    const server = https.createServer({ key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) }, (req, res) =>
+      req.headers.secret === 'sf-secret' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {}),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/token`;
+    try {
+      const ok = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret', IDENTITY_SERVER_THUMBPRINT: thumb });
+      assert.equal(ok.step.outcome, 'success', ok.step.message);
+      assert.match(ok.text, /thumbprint [0-9A-F]{40} matches IDENTITY_SERVER_THUMBPRINT/);
+      const other = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret', IDENTITY_SERVER_THUMBPRINT: 'AB'.repeat(20) });
+      assert.equal(other.step.outcome, 'success');
+      assert.match(other.text, /not IDENTITY_SERVER_THUMBPRINT/);
+      // Anything else over HTTPS still needs a trusted certificate.
+      const app = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret' });
+      assert.equal(app.step.outcome, 'unavailable');
+      assert.match(app.step.message, /certificate/i);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   describe('Azure Arc key-file challenge', () => {
     let dir: string;
     before(() => {
