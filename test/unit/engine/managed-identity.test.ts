@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEngine } from '../../../src/core/engine';
 import { MemorySink, TextSink, fanOut } from '../../../src/core/trace/sinks';
@@ -218,7 +219,7 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
       req.headers.secret === 'sf-secret' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {}),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `https://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/token`;
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
     try {
       const ok = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret', IDENTITY_SERVER_THUMBPRINT: thumb });
       assert.equal(ok.step.outcome, 'success', ok.step.message);
