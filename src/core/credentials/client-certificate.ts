@@ -105,7 +105,8 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
   }
 
   protected override async createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<ConfidentialClientApplication>> {
-    const parsed = await this.loadCertificate(ctx);
+    // Already read in this getToken (EnvironmentCredential checks it first in the Go chain): don't trace it twice.
+    const parsed = this.parsed ?? (await this.loadCertificate(ctx));
     const useSha256 = (this.options.thumbprintAlgorithm ?? (ctx.profile === 'js' ? 'sha256' : 'sha1')) === 'sha256';
     return createConfidentialApp(
       { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },

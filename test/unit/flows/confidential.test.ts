@@ -112,6 +112,28 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
       }
     });
 
+    it('truncated JSON, an empty body and a connection reset from the token endpoint are classified', async () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ endpoint: 'token', status: 200, body: 'malformed' }, 'parse'],
+        [{ endpoint: 'token', status: 500, body: 'empty' }, 'parse'],
+        [{ endpoint: 'token', reset: true }, 'network'],
+      ];
+      for (const [fault, kind] of cases) {
+        await sb.update((c) => {
+          c.faults = [fault as never];
+        });
+        try {
+          const { run } = await runFlow(sb, secretReq(DEMO.confidentialSecret));
+          assert.equal(run.result.outcome, 'failed', JSON.stringify(fault));
+          assert.equal(run.result.error?.kind, kind, `${JSON.stringify(fault)}: ${run.result.message}`);
+        } finally {
+          await sb.update((c) => {
+            c.faults = [];
+          });
+        }
+      }
+    });
+
     it('a hung token endpoint ends at the time limit', async () => {
       await sb.update((c) => {
         c.faults = [{ endpoint: 'token', hang: true }];
