@@ -917,6 +917,9 @@ function authorizeGet(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
     if (m !== 'S256' && m !== 'plain') return deliverError(sb, ctx, txn, new AadError({ error: 'invalid_request', status: 400, codes: [501491], text: `Invalid code_challenge_method '${m}'. Supported: S256, plain.` }));
     if (!/^[A-Za-z0-9._~-]{43,128}$/.test(q.code_challenge)) return deliverError(sb, ctx, txn, new AadError({ error: 'invalid_request', status: 400, codes: [501491], text: 'Invalid size of Code_Challenge parameter.' }));
   }
+  if (q.prompt === 'none') {
+    return deliverError(sb, ctx, txn, new AadError({ error: 'login_required', status: 400, codes: [50058], text: 'A silent sign-in request was sent but no user is signed in.' }));
+  }
   sb.authorizeTxns.set(txn.id, txn);
   if (sb.authorizeTxns.size > 1000) sb.authorizeTxns.delete(sb.authorizeTxns.keys().next().value!);
   renderSignIn(sb, ctx, txn, app, 'credentials');

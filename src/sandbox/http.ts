@@ -50,6 +50,8 @@ export interface Ctx {
   endpoint: string;
   record: RecordedRequest;
   sent: boolean;
+  /** The sandbox clock (ms), for the Date header. */
+  nowMs: () => number;
 }
 
 export interface Route {
@@ -130,6 +132,8 @@ export function send(ctx: Ctx, status: number, body: unknown, headers: Record<st
     h['content-type'] ??= 'application/json; charset=utf-8';
   }
   h['cache-control'] ??= 'no-store, no-cache';
+  // The Date header follows the sandbox clock, so clients can see (and the debugger can explain) clock skew.
+  h.date ??= new Date(ctx.nowMs()).toUTCString();
   h['x-content-type-options'] ??= 'nosniff';
   h['content-length'] = String(Buffer.byteLength(text));
   ctx.record.status = status;
@@ -169,6 +173,7 @@ export interface DispatcherHooks {
   faultBody: (ctx: Ctx, fault: FaultConfig) => unknown;
   record: (r: RecordedRequest) => void;
   nextId: () => number;
+  nowMs: () => number;
   /** Sleeps, but wakes early when the sandbox closes. */
   sleep: (ms: number) => Promise<void>;
   onError: (ctx: Ctx, e: unknown) => void;
@@ -231,6 +236,7 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
     endpoint: 'unknown',
     record,
     sent: false,
+    nowMs: h.nowMs,
   };
   h.record(record);
 

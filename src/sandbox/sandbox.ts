@@ -276,6 +276,7 @@ export class SandboxImpl {
         if (this.requests.length > 5000) this.requests.splice(0, this.requests.length - 5000);
       },
       nextId: () => ++this.requestId,
+      nowMs: () => this.nowMs(),
       sleep: (ms) => this.sleep(ms),
       onError: (ctx, e) => {
         const spec = (e as { spec?: { status: number } }).spec;

@@ -215,6 +215,25 @@ describe('sandbox: every listed AADSTS error with its code, HTTP status and body
     assert.equal((await cc({ client_secret: DEMO.confidentialSecret })).status, 200);
   });
 
+  it('the Date header follows the sandbox clock (clock skew is visible to clients)', async () => {
+    await sb.update((c) => {
+      c.clockOffsetSec = 3 * 3600;
+    });
+    const r = await get(sb, sb.urls.jwks);
+    const skew = Date.parse(String(r.headers.date)) - Date.now();
+    assert.ok(skew > 2 * 3600 * 1000 && skew < 4 * 3600 * 1000, `skew ${skew}`);
+  });
+
+  it('prompt=none without a session: login_required (AADSTS50058) delivered to the redirect URI', async () => {
+    const q = new URLSearchParams({ client_id: DEMO.publicClientId, response_type: 'code', redirect_uri: 'http://localhost:5555', scope: 'openid', state: 'x', prompt: 'none' });
+    const r = await get(sb, `${sb.urls.authorize}?${q}`);
+    assert.equal(r.status, 302);
+    const loc = new URL(String(r.headers.location));
+    assert.equal(loc.searchParams.get('error'), 'login_required');
+    assert.match(loc.searchParams.get('error_description')!, /^AADSTS50058: /);
+    assert.equal(loc.searchParams.get('state'), 'x');
+  });
+
   it('missing grant_type (900144) and an unsupported grant (70003)', async () => {
     assertAadError(await postForm(sb, sb.urls.token, { client_id: DEMO.publicClientId }), 400, 900144, 'invalid_request');
     assertAadError(await postForm(sb, sb.urls.token, { grant_type: 'magic', client_id: DEMO.publicClientId }), 400, 70003, 'unsupported_grant_type');
