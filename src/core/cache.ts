@@ -5,6 +5,8 @@
  * changing AZURE_CLIENT_SECRET or AZURE_CLIENT_ID never returns a token minted for the previous configuration.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { AccessTokenResult } from './credentials/types';
 import type { EngineOptions } from './options';
 
@@ -28,8 +30,38 @@ export function identityKey(env: Readonly<Record<string, string | undefined>>, o
   return createHash('sha256').update(JSON.stringify([relevant, opts])).digest('hex').slice(0, 32);
 }
 
-export function cacheKey(credential: string, tenantId: string | undefined, scopes: string[], identity: string): string {
-  return JSON.stringify([credential, tenantId ?? '', [...scopes].sort(), identity]);
+/**
+ * Developer tools keep their login outside the environment (az logout, azd auth login, Connect-AzAccount): the
+ * modification time and size of their state files join the identity, so a changed login is never hidden by the cache.
+ */
+export function externalStateKey(credential: string, env: Readonly<Record<string, string | undefined>>): string {
+  const home = env.HOME ?? env.USERPROFILE ?? '';
+  const files: string[] = [];
+  if (credential === 'AzureCLICredential') {
+    const dir = env.AZURE_CONFIG_DIR ?? path.join(home, '.azure');
+    files.push(...['azureProfile.json', 'msal_token_cache.json', 'msal_token_cache.bin', 'clouds.config'].map((f) => path.join(dir, f)));
+  } else if (credential === 'AzureDeveloperCLICredential') {
+    const dir = env.AZD_CONFIG_DIR ?? path.join(home, '.azd');
+    files.push(path.join(dir, 'config.json'), path.join(dir, 'auth'));
+  } else if (credential === 'AzurePowerShellCredential') {
+    files.push(path.join(home, '.Azure', 'AzureRmContext.json'), path.join(home, '.Azure', 'msal.cache'), path.join(home, '.Azure', 'msal.cache.cae'));
+  } else {
+    return '';
+  }
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.mtimeMs}:${st.size}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
+}
+
+export function cacheKey(credential: string, tenantId: string | undefined, scopes: string[], identity: string, externalState = ''): string {
+  return JSON.stringify([credential, tenantId ?? '', [...scopes].sort(), identity, externalState]);
 }
 
 export class TokenCache {

@@ -15,7 +15,7 @@ import { isAuthenticationFailed, isCredentialUnavailable, type AccessTokenResult
 import { getCredentialFactory } from '../credentials/registry';
 import { placeholderCredential } from './placeholders';
 import { PROFILES, selectCredentials } from './profiles';
-import { cacheKey, identityKey, type TokenCache } from '../cache';
+import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
@@ -83,7 +83,7 @@ export async function runStep(a: StepArgs): Promise<StepRun> {
   const scope = a.request.scopes.join(' ');
   trace.start(`${a.name}${a.inChain ? ` (${a.profile} chain, ${a.mode ?? 'sequential'})` : ''} for ${scope}${a.request.tenantId ? `, tenant ${a.request.tenantId}` : ''}`);
   const identity = identityKey(a.env, a.options);
-  const key = cacheKey(a.name, a.request.tenantId, a.request.scopes, identity);
+  const key = cacheKey(a.name, a.request.tenantId, a.request.scopes, identity, externalStateKey(a.name, a.env));
   if (!a.request.forceRefresh) {
     const hit = a.cache.get(key);
     if (hit) {

@@ -136,6 +136,18 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     assert.match(nl.step.message, /Connect-AzAccount/);
   });
 
+  it('the cache never hides a changed az login: its state files are part of the identity', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'azcfg-cache-'));
+    const engine = createEngine();
+    const env = { PATH: FIXTURE_BIN, FAKE_TOKEN: TOKEN, AZURE_CONFIG_DIR: dir };
+    const run = () => engine.runChain({ credentials: ['AzureCLICredential'] }, { env });
+    assert.equal((await run()).token?.fromCache, false);
+    assert.equal((await run()).token?.fromCache, true);
+    writeFileSync(path.join(dir, 'azureProfile.json'), '{"subscriptions":[]}');
+    assert.equal((await run()).token?.fromCache, false, 'az login / logout changed the profile: ask az again');
+    assert.equal((await run()).token?.fromCache, true);
+  });
+
   it('parses every expiry form the tools print', () => {
     assert.equal(parseToolExpiry(4070908800), 4070908800000);
     assert.equal(parseToolExpiry('4070908800'), 4070908800000);
