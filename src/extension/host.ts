@@ -37,6 +37,7 @@ export interface FlowRequest {
   clientId?: string;
   secret?: SecretValue;
   certificatePath?: string;
+  certificatePassword?: SecretValue;
   username?: string;
 }
 
@@ -140,6 +141,7 @@ export class Host implements vscode.Disposable {
         clientSecret: req.credential === 'UsernamePasswordCredential' ? undefined : req.secret,
         password: req.credential === 'UsernamePasswordCredential' ? req.secret : undefined,
         certificatePath: req.certificatePath,
+        certificatePassword: req.certificatePassword,
         username: req.username,
         profile: s.profile,
         onDeviceCode: ui.onDeviceCode,

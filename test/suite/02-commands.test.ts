@@ -254,6 +254,17 @@ suite('commands against the sandbox', function () {
     assert.equal(a.chainTreeItems()[0]?.label, 'DeviceCodeCredential', 'the one-credential run shows in the tree');
   });
 
+  test('Acquire Token with a client certificate from the sandbox', async function () {
+    requireEngine(this, 'acquireToken');
+    const a = await api();
+    const apps = (sandbox as unknown as { contract: { apps: { clientId: string; tenantId: string; certificateFile?: string; certificatePassword?: string }[] } }).contract.apps;
+    const app = apps.find((x) => x.certificateFile);
+    if (!app?.certificateFile) this.skip();
+    const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientCertificateCredential', scope: ARM, tenantId: app.tenantId, clientId: app.clientId, certificatePath: app.certificateFile, certificatePassword: '', noInspector: true });
+    assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
+    assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'application');
+  });
+
   test('Acquire Token with username and password; the password never reaches the log', async function () {
     requireEngine(this, 'acquireToken');
     const a = await api();

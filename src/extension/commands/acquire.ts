@@ -19,6 +19,8 @@ export interface AcquireArgs extends CommandOptions {
   secret?: string;
   username?: string;
   certificatePath?: string;
+  /** Certificate password (tests only; '' for none). */
+  certificatePassword?: string;
   /** Answer to "save the secret in SecretStorage?" without asking. */
   saveSecret?: boolean;
   /** Do not open the Token Inspector afterwards. */
@@ -133,6 +135,7 @@ export class AcquireCommand {
     let secret: SecretValue | undefined;
     let username = args.username;
     let certificatePath = args.certificatePath;
+    let certificatePassword: SecretValue | undefined;
     let secretToSave: { key: string; value: string } | undefined;
     if (choice.needsApp) {
       const last = this.state.get<{ tenantId?: string; clientId?: string }>(LAST_APP_KEY, {});
@@ -145,9 +148,13 @@ export class AcquireCommand {
       }
       if (choice.secret === 'certificate') {
         if (!certificatePath) {
-          const uris = abortIfUndefined(await vscode.window.showOpenDialog({ title: 'Certificate (PEM with private key)', canSelectMany: false, filters: { 'PEM certificate': ['pem', 'crt', 'key'] } }));
+          const uris = abortIfUndefined(await vscode.window.showOpenDialog({ title: 'Certificate (PEM or PKCS#12 with private key)', canSelectMany: false, filters: { Certificate: ['pem', 'crt', 'key', 'pfx', 'p12'] } }));
           certificatePath = abortIfUndefined(uris[0]).fsPath;
         }
+        const pw =
+          args.certificatePassword ??
+          abortIfUndefined(await vscode.window.showInputBox({ title: 'Acquire Token: certificate password', prompt: 'Leave empty when the private key is not encrypted. Used for this request only.', password: true, ignoreFocusOut: true }));
+        if (pw) certificatePassword = new SecretCtor(pw);
       }
       if (choice.secret === 'client-secret' || choice.secret === 'password') {
         const kind = choice.secret;
@@ -182,7 +189,7 @@ export class AcquireCommand {
           }
           if (choice.id === VSCODE_ACCOUNT) return await this.viaVsCodeAccount(scope, tenantId, clientId);
           progress.report({ message: choice.label });
-          return await this.host.acquireWithFlow({ credential: choice.id, scope, tenantId, clientId, secret, username, certificatePath }, signal, {
+          return await this.host.acquireWithFlow({ credential: choice.id, scope, tenantId, clientId, secret, username, certificatePath, certificatePassword }, signal, {
             onDeviceCode: (info) => void this.showDeviceCode(info),
             openBrowser: async (url) => {
               await vscode.env.openExternal(vscode.Uri.parse(url, true));
