@@ -89,14 +89,14 @@ export class AzHarness {
     // requests trusts exactly this bundle: the sandbox CA (+ the discovery proxy's CA).
     const bundle = path.join(root, 'ca-bundle.pem');
     writeFileSync(bundle, o.trustPems.map((p) => p.trim()).join('\n') + '\n');
+    // Nothing that changes what az prints (no ONLY_SHOW_ERRORS / NO_COLOR): the credential must cope with az's
+    // stderr as a user's shell would get it.
     this.env = {
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: home,
       LANG: 'C.UTF-8',
       AZURE_CONFIG_DIR: this.configDir,
       AZURE_CORE_COLLECT_TELEMETRY: 'false',
-      AZURE_CORE_NO_COLOR: 'true',
-      AZURE_CORE_ONLY_SHOW_ERRORS: 'true',
       REQUESTS_CA_BUNDLE: bundle,
     };
     if (o.proxyUrl) {
