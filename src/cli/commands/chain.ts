@@ -123,11 +123,11 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const m = MARK[s.outcome];
     const time = s.outcome === 'skipped' ? '—' : ms(s.durationMs);
     out.push(`  ${paint(io, m.colour, m.mark)} ${s.credential.padEnd(nameW)}  ${paint(io, m.colour, s.outcome.padEnd(11))} ${paint(io, 'dim', time.padStart(8))}  ${firstLine(s.message)}`);
-    if (r.mode === 'diagnose' && s.note) out.push(`    ${' '.repeat(nameW + 22)}${paint(io, 'dim', `↳ ${s.note}`)}`);
+    if (r.mode === 'diagnose' && s.note) out.push(`${' '.repeat(nameW + 28)}${paint(io, 'dim', `↳ ${s.note}`)}`);
     // [issue 7] The fingerprint's prediction beside the outcome: always in diagnose mode, and wherever it disagrees.
     if (s.prediction && (r.mode === 'diagnose' || s.prediction.agrees === false)) {
       const off = s.prediction.agrees === false;
-      out.push(`    ${' '.repeat(nameW + 22)}${paint(io, off ? 'yellow' : 'dim', `${off ? '⚠ predicted' : '↳ predicted'} ${s.prediction.verdict}: ${firstLine(s.prediction.reason, off ? 600 : 200)}`)}`);
+      out.push(`${' '.repeat(nameW + 28)}${paint(io, off ? 'yellow' : 'dim', `${off ? '⚠ predicted' : '↳ predicted'} ${s.prediction.verdict}: ${firstLine(s.prediction.reason, off ? 600 : 200)}`)}`);
     }
   }
   out.push('');
