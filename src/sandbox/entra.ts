@@ -282,6 +282,13 @@ export function parseScopes(sb: SandboxImpl, scope: string | undefined, tenantNa
   return { oidc, resource, requested: resourceId, isDefault, perms: granted, responseScope, original: scope };
 }
 
+/** The resource identifier a remembered scope string was for (v1 refresh without `resource=`). */
+function resourceOfScope(scope: string): string {
+  const first = scope.split(/\s+/).find((t) => t && !OIDC_SCOPES.includes(t.toLowerCase()));
+  if (!first) return `${GRAPH}/`;
+  return splitScope(first).resource || GRAPH;
+}
+
 /** v1 `resource=` → the same ScopeInfo, keeping the identifier exactly as sent (it becomes `aud`). */
 function parseV1Resource(sb: SandboxImpl, resource: string | undefined, tenantName: string): ScopeInfo {
   if (!resource) throw aad.missingParameter('resource');
@@ -696,7 +703,7 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       const user = sb.userByName(entry.username);
       if (!user) throw aad.refreshRevoked();
       const scopeText = version === 1 ? undefined : (f.scope ?? entry.scope);
-      const scope = version === 1 ? parseV1Resource(sb, f.resource ?? findResource(sb, entry.scope.split(' ')[0]!.replace(/\/\.default$/, ''))?.identifierUris[0], tenantName) : parseScopes(sb, scopeText, tenantName);
+      const scope = version === 1 ? parseV1Resource(sb, f.resource ?? resourceOfScope(entry.scope), tenantName) : parseScopes(sb, scopeText, tenantName);
       checkPolicies(sb, user, app, scope, entry.mfaDone);
       entry.used = true;
       if (sb.config.refreshTokenSingleUse) sb.refreshTokens.delete(token);

@@ -28,6 +28,10 @@ describe('sandbox: more endpoints and token shapes', () => {
     const [h] = String(b.id_token).split('.');
     assert.equal(JSON.parse(Buffer.from(h!, 'base64url').toString()).alg, 'none');
     assert.equal(decodeJwt(String(b.id_token)).iss, `https://sts.windows.net/${sb.tenantId}/`);
+    const refreshed = await postForm(sb, sb.urls.tokenV1, { grant_type: 'refresh_token', client_id: AZURE_CLI_CLIENT_ID, refresh_token: String(b.refresh_token) });
+    assert.equal(refreshed.status, 200, refreshed.body);
+    assert.equal(refreshed.json().resource, 'https://management.core.windows.net/');
+    assert.equal((await verifyWithJwks(sb, String(refreshed.json().access_token))).payload.aud, 'https://management.core.windows.net/');
     const cc = await postForm(sb, sb.urls.tokenV1, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, resource: 'https://vault.azure.net' });
     assert.deepEqual(Object.keys(cc.json()), ['token_type', 'expires_in', 'ext_expires_in', 'expires_on', 'not_before', 'resource', 'access_token']);
   });
