@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 /**
  * The REAL Azure CLI (Debian's azure-cli, /usr/bin/az) logged in to the sandbox tenant, serving tokens to our
  * AzureCLICredential — not logged in, logged in as a service principal (secret and certificate) and as a user
@@ -103,6 +104,12 @@ function assertTokenShape(j: AzAccessToken, withSubscription: boolean): void {
   assert.match(j.expiresOn, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/, 'expiresOn is local time without offset in az 2.45');
 }
 
+function notIsolatedReason(): string | undefined {
+  if (process.platform !== 'linux') return 'the real az runs only inside a Linux network namespace with loopback only';
+  const nics = readdirSync('/sys/class/net').filter((n) => n !== 'lo');
+  return nics.length ? `not inside a loopback-only network namespace (interfaces: ${nics.join(', ')}); run npm test, or unshare -n as root` : undefined;
+}
+
 /** mocha's skip() takes no reason: print it where the skipped tests are listed, then skip. */
 function skipWithReason(ctx: Mocha.Context, reason: string): never {
   console.log(`      skipped: ${reason}`);
@@ -115,6 +122,10 @@ describe('real Azure CLI against the sandbox tenant', function () {
   before(async function () {
     const missing = azMissingReason();
     if (missing) skipWithReason(this, missing);
+    // The real az is a third-party program: run it only where nothing can leave loopback (npm test isolates itself
+    // with unshare -n; a developer running mocha on the host network gets a skip, never a packet off the machine).
+    const isolation = notIsolatedReason();
+    if (isolation) skipWithReason(this, isolation);
     setup = await setupRealAz();
     ({ sb, az, no443 } = setup);
     closedPort = await freePortThenClose();
