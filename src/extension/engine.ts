@@ -114,3 +114,12 @@ export function redact(text: string): string {
   if (typeof f === 'function') return (f as (t: string) => string)(text);
   return `(${text.length} characters, not shown)`;
 }
+
+/**
+ * Defence in depth for lines the extension writes itself (error details, exports): the engine's redaction when the
+ * engine is loaded. Before it is loaded nothing the engine produced can be in the text, and activation stays light.
+ */
+export function redactIfLoaded(text: string): string {
+  const f = cached?.redactText;
+  return typeof f === 'function' ? (f as (t: string) => string)(text) : text;
+}

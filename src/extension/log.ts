@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { TraceEvent, TraceSink } from '../core/index';
 import { OUTPUT_CHANNEL_NAME } from './constants';
+import { redactIfLoaded } from './engine';
 import type { HttpBodies } from './settings';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -20,7 +21,7 @@ export class Logger implements vscode.Disposable {
   }
 
   private write(level: Level, component: string, message: string): void {
-    const line = `[${component}] ${message}`;
+    const line = redactIfLoaded(`[${component}] ${message}`);
     this.channel[level](line);
     this.recent.push(`${level} ${line}`);
     if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);

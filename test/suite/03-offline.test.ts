@@ -172,6 +172,21 @@ suite('offline commands', function () {
     assert.equal(a.statusBarText(), '$(key) my-app token · 2h 00m', 'the ticker re-renders from the same store');
   });
 
+  test('VS Code account: listed as a credential; acquiring ends with a token, a clear error or a silent cancel', async () => {
+    const a = await api();
+    const cts = new vscode.CancellationTokenSource();
+    const errBefore = a.lastCommandError();
+    const tokensBefore = a.store.snapshot().tokens.length;
+    const timer = setTimeout(() => cts.cancel(), 3000);
+    const out = await exec<{ tokenId?: string } | undefined>(Commands.acquireToken, { credential: 'VSCodeAccountCredential', scope: 'https://management.azure.com/.default', cancellation: cts.token, noInspector: true });
+    clearTimeout(timer);
+    console.log(`    (VS Code account here: ${out?.tokenId ? 'token' : (a.lastCommandError() ?? 'cancelled')})`);
+    if (out?.tokenId) assert.equal(a.store.token(out.tokenId)?.origin, 'vscode-account');
+    else if (a.lastCommandError() !== errBefore) assert.match(a.lastCommandError() ?? '', /\S/);
+    else assert.equal(a.store.snapshot().tokens.length, tokensBefore, 'a cancel adds nothing');
+    assert.ok(a.logLines().some((l) => l.includes('[vscodeAccount] VSCodeAccountCredential: start')));
+  });
+
   test('Clear Tokens and Secrets empties the Tokens view and hides the status bar', async () => {
     const a = await api();
     assert.equal(await exec(Commands.clearTokens, { skipConfirm: true }), true);

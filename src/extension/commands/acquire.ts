@@ -187,7 +187,7 @@ export class AcquireCommand {
           if (choice.id === 'chain' || choice.id === 'chain:diagnose') {
             return await this.host.runChain({ scope, mode: choice.id === 'chain' ? this.host.settings().mode : 'diagnose', tenantId }, signal);
           }
-          if (choice.id === VSCODE_ACCOUNT) return await this.viaVsCodeAccount(scope, tenantId, clientId);
+          if (choice.id === VSCODE_ACCOUNT) return await this.viaVsCodeAccount(scope, tenantId, clientId, signal);
           progress.report({ message: choice.label });
           return await this.host.acquireWithFlow({ credential: choice.id, scope, tenantId, clientId, secret, username, certificatePath, certificatePassword }, signal, {
             onDeviceCode: (info) => void this.showDeviceCode(info),
@@ -221,10 +221,16 @@ export class AcquireCommand {
     return outcome;
   }
 
-  async viaVsCodeAccount(scope: string, tenantId?: string, clientId?: string): Promise<AcquireOutcome> {
+  async viaVsCodeAccount(scope: string, tenantId?: string, clientId?: string, signal?: AbortSignal): Promise<AcquireOutcome> {
     const started = Date.now();
     this.host.log.info('vscodeAccount', `VSCodeAccountCredential: start — scope ${scope}`);
-    const { accessToken, account } = await this.account.getToken(scope, tenantId, clientId);
+    // getSession takes no cancellation token: the user's cancel ends our wait (VS Code closes its own prompt).
+    const cancelled = new Promise<never>((_, reject) => {
+      if (signal?.aborted) reject(new CancelledError());
+      signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    const { accessToken, account } = await Promise.race([this.account.getToken(scope, tenantId, clientId), cancelled]);
     const core = loadEngine();
     const raw = new core.SecretValue(accessToken);
     const decoded = core.decodeToken(accessToken);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
 import { CONFIG_SECTION, ContextKeys, EXTENSION_ID } from '../constants';
-import { loadEngine, need, redact } from '../engine';
+import { loadEngine, need, redact, redactIfLoaded } from '../engine';
 import type { Host, SandboxHandle } from '../host';
 import type { RunStoreSnapshot, StoredTokenInfo } from '../runStore';
 import { duration } from '../views/format';
@@ -170,7 +170,7 @@ export class ToolCommands {
       if (!pick) throw new CancelledError();
       format = pick.id;
     }
-    const text = format === 'json' ? exportJson(snap) : exportMarkdown(snap);
+    const text = redactIfLoaded(format === 'json' ? exportJson(snap) : exportMarkdown(snap));
     let target = args.path;
     if (!target) {
       const uri = await vscode.window.showSaveDialog({ title: 'Export Trace', defaultUri: vscode.Uri.file(`azure-auth-trace.${format === 'json' ? 'json' : 'md'}`), filters: format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] } });
