@@ -30,6 +30,8 @@ export interface ExtensionApi {
   tick(): void;
   /** The device code the last device-code sign-in showed. */
   lastDeviceCode(): { userCode: string; verificationUri: string } | undefined;
+  /** The sign-in page the last interactive sign-in opened. */
+  lastBrowserUrl(): string | undefined;
   chainTreeItems(): { label: string; description?: string; children: string[] }[];
   tokenTreeItems(): { label: string; description?: string }[];
   logLines(): readonly string[];
@@ -142,6 +144,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       tokensTree.refresh();
     },
     lastDeviceCode: () => acquire.lastDeviceCode,
+    lastBrowserUrl: () => acquire.lastBrowserUrl,
     chainTreeItems: () => chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label) })),
     tokenTreeItems: () =>
       tokensTree.getChildren().map((t) => {

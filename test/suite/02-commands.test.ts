@@ -265,6 +265,19 @@ suite('commands against the sandbox', function () {
     assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'application');
   });
 
+  test('Acquire Token with interactive sign-in: the browser opens the sandbox sign-in page (PKCE), the user signs in', async function () {
+    requireEngine(this, 'acquireToken');
+    const a = await api();
+    const pending = exec<AcquireOutcome>(Commands.acquireToken, { credential: 'InteractiveBrowserCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, noInspector: true });
+    const url = await waitFor('sign-in page', () => a.lastBrowserUrl(), 30000);
+    assert.match(url, /\/oauth2\/v2\.0\/authorize\?.*code_challenge=/);
+    // A person would sign in on that page; the sandbox drives the same page and form.
+    await (sandbox as unknown as { signIn(url: string, user: string, password: string): Promise<unknown> }).signIn(url, USER, PASSWORD);
+    const out = await pending;
+    assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
+    assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'user');
+  });
+
   test('Acquire Token with username and password; the password never reaches the log', async function () {
     requireEngine(this, 'acquireToken');
     const a = await api();

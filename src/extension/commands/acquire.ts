@@ -77,6 +77,8 @@ export function secretKey(tenantId: string | undefined, clientId: string | undef
 export class AcquireCommand {
   /** The last device code shown to the user (what the notification says; part of the test API). */
   lastDeviceCode: DeviceCodeInfo | undefined;
+  /** The last sign-in page opened for interactive sign-in (test API; holds no secret: PKCE keeps the verifier here). */
+  lastBrowserUrl: string | undefined;
 
   constructor(
     private readonly host: Host,
@@ -192,7 +194,10 @@ export class AcquireCommand {
           return await this.host.acquireWithFlow({ credential: choice.id, scope, tenantId, clientId, secret, username, certificatePath, certificatePassword }, signal, {
             onDeviceCode: (info) => void this.showDeviceCode(info),
             openBrowser: async (url) => {
-              await vscode.env.openExternal(vscode.Uri.parse(url, true));
+              this.lastBrowserUrl = url;
+              this.host.log.info('interactive', 'opening the sign-in page in the browser');
+              const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+              if (!opened) this.host.log.warn('interactive', 'the browser did not open: run the command again, or use the device code flow');
             },
           });
         } finally {
