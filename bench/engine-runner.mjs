@@ -25,6 +25,7 @@ try {
     JSON.stringify({
       ok: Boolean(run.token),
       ms,
+      verdictMs: run.verdictMs,
       winner: run.winner,
       message: (run.error?.message ?? (run.token ? 'token acquired' : failed?.message ?? 'no credential')).split('\n')[0].slice(0, 300),
       managedIdentity: imds ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs } : null,

@@ -84,20 +84,28 @@ function startImds(kind, sandboxImds) {
   );
 }
 
+/** Runs one side in a fresh process. Asynchronous on purpose: the IMDS stand-ins live in this process and must
+ * keep answering while the child runs (spawnSync would freeze them). */
 function runOnce(side, env) {
   const script = side === 'sdk' ? 'sdk-runner.mjs' : 'engine-runner.mjs';
   const mode = side === 'diagnose' ? 'diagnose' : 'sequential';
-  const r = spawnSync(process.execPath, [path.join(here, script)], {
-    env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' },
-    encoding: 'utf8',
-    timeout: 120000,
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(here, script)], { env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120000);
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').pop();
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        resolve({ ok: false, ms: NaN, message: `runner printed no result (exit ${code}): ${err.slice(0, 300)}` });
+      }
+    });
   });
-  const line = r.stdout.trim().split('\n').pop();
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { ok: false, ms: NaN, message: `runner printed no result (exit ${r.status}): ${r.stderr.slice(0, 300)}` };
-  }
 }
 
 export async function runLatency() {
@@ -141,7 +149,7 @@ export async function runLatency() {
   const results = [];
   for (const sc of scenarios) {
     const imds = await startImds(sc.imds, contract.managedIdentity.imds);
-    const sides = { sdk: [], sequential: [], diagnose: [] };
+    const sides = { sdk: [], sequential: [], diagnose: [], diagnoseVerdict: [] };
     const fingerprintMs = []; // [issue 7]
     const last = {};
     const orders = [
@@ -150,8 +158,9 @@ export async function runLatency() {
     ];
     for (let i = 0; i < reps; i++) {
       for (const side of orders[i % 2]) {
-        const r = runOnce(side, sc.env);
+        const r = await runOnce(side, sc.env);
         sides[side].push(r.ms);
+        if (side === 'diagnose') sides.diagnoseVerdict.push(Number.isFinite(r.verdictMs) ? r.verdictMs : r.ms);
         last[side] = r;
         if (Number.isFinite(r.fingerprint?.ms)) fingerprintMs.push(r.fingerprint.ms); // [issue 7]
       }
@@ -172,6 +181,8 @@ export async function runLatency() {
     }
     row.ratioSequential = row.sequential.median / row.sdk.median;
     row.ratioDiagnose = row.diagnose.median / row.sdk.median;
+    row.diagnoseVerdict = stat(sides.diagnoseVerdict);
+    row.ratioDiagnoseVerdict = row.diagnoseVerdict.median / row.sdk.median;
     const slowest = Math.max(0, ...(last.diagnose.steps ?? []).map((s) => s.durationMs));
     row.diagnoseSlowestStepMs = slowest;
     row.diagnoseOverSlowest = slowest ? row.diagnose.median / slowest : null;

@@ -109,11 +109,11 @@ function renderTable(r) {
   lines.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}, with \`npm run bench\`.`, '');
   if (Array.isArray(r.latency)) {
     lines.push('### Chain verdict latency (median of runs, min–max)', '');
-    lines.push('| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose | ratio | diagnose / slowest step |');
-    lines.push('|---|---|---|---|---|---|---|');
+    lines.push('| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose: verdict | ratio | diagnose: full report | ratio | full report / slowest step |');
+    lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const x of r.latency) {
       lines.push(
-        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ×${x.ratioSequential.toFixed(2)} | ${fmt(x.diagnose.median)} | ×${x.ratioDiagnose.toFixed(2)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
+        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ×${x.ratioSequential.toFixed(2)} | ${fmt(x.diagnoseVerdict?.median)} | ×${(x.ratioDiagnoseVerdict ?? NaN).toFixed(2)} | ${fmt(x.diagnose.median)} | ×${x.ratioDiagnose.toFixed(2)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
       );
     }
     lines.push('', 'Verdicts (last run):', '');

@@ -110,6 +110,9 @@ export interface ChainResult {
   error: ErrorInfo | null;
   startedAt: string;
   durationMs: number;
+  /** When DefaultAzureCredential's verdict was known: the whole run in sequential mode; in diagnose mode the moment
+   * every step up to the deciding one had settled (the rest of durationMs only adds detail about later steps). */
+  verdictMs?: number;
   /** [issue 7] Where the run happened: the hosting fingerprint (local facts only, secret-free), set by the chain runner. */
   hosting?: HostingSummary;
 }

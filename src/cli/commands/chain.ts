@@ -37,7 +37,8 @@ Options:
   --json                           one JSON object (see below)
 
 JSON (--json): { mode, profile, scope, selection, winner, steps: [{ credential, outcome, message, durationMs,
-errorCodes, events, note?, error? }], token, error, durationMs } — outcome is success | unavailable | failed | skipped,
+errorCodes, events, note?, error? }], token, error, durationMs, verdictMs } — outcome is success | unavailable | failed | skipped; verdictMs is when the
+verdict was known (in diagnose mode, often before slower later steps finish),
 credential names as the Go SDK spells them. The access token itself is never printed.
 
 Examples:
@@ -84,6 +85,7 @@ export function chainJson(r: ChainRun) {
     token: r.token,
     error: r.error,
     durationMs: r.durationMs,
+    ...(r.verdictMs !== undefined ? { verdictMs: r.verdictMs } : {}),
     ...(r.hosting ? { hosting: r.hosting } : {}), // [issue 7] where the run happened
   };
 }
@@ -135,7 +137,7 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const t = r.token;
     const who = t.upn ?? t.appId ?? t.objectId;
     const verb = r.mode === 'diagnose' ? 'would authenticate with' : 'authenticated with';
-    out.push(`${paint(io, 'green', '✓')} ${paint(io, 'bold', `DefaultAzureCredential ${verb} ${r.winner}`)} ${paint(io, 'dim', `in ${ms(r.durationMs)}`)}`);
+    out.push(`${paint(io, 'green', '✓')} ${paint(io, 'bold', `DefaultAzureCredential ${verb} ${r.winner}`)} ${paint(io, 'dim', r.mode === 'diagnose' && r.verdictMs !== undefined && r.verdictMs < r.durationMs ? `verdict in ${ms(r.verdictMs)} (full report in ${ms(r.durationMs)})` : `in ${ms(r.durationMs)}`)}`);
     out.push(
       `  token for ${t.audience ?? r.scope}${who ? ` as ${who}` : ''}${t.identityType && t.identityType !== 'unknown' ? ` (${t.identityType})` : ''}${t.tenantId ? `, tenant ${t.tenantId}` : ''}`,
     );

@@ -246,6 +246,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const runs: StepRun[] = [];
   let winner: string | null = null;
   let stopper: StepRun | undefined;
+  let verdictAt = startedAt;
 
   if (mode === 'sequential') {
     for (const name of names) {
@@ -271,10 +272,20 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     }
     if (winner) runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
   } else {
-    const all = await Promise.all(names.map((name) => runStep(stepArgs(name))));
+    const settledAt: number[] = [];
+    const all = await Promise.all(
+      names.map((name, i) =>
+        runStep(stepArgs(name)).then((r) => {
+          settledAt[i] = now();
+          return r;
+        }),
+      ),
+    );
     let decided = false;
-    for (const r of all) {
+    for (const [i, r] of all.entries()) {
       runs.push(r);
+      // The verdict is known once every step up to the deciding one has settled (later ones only add detail).
+      if (!decided) verdictAt = Math.max(verdictAt, settledAt[i] ?? now());
       const s = r.result;
       if (decided) {
         s.note = winner ? `DefaultAzureCredential would not try this: ${winner} succeeds first` : `DefaultAzureCredential would not reach this: ${stopper?.result.credential} fails first and stops the chain`;
@@ -321,6 +332,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     token: winRun?.result.token ?? null,
     error,
     durationMs,
+    verdictMs: mode === 'diagnose' ? verdictAt - startedAt : durationMs,
   };
   if (fp) result.hosting = hostingSummary(fp.fingerprint); // [issue 7]
   if (winRun?.token) Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });

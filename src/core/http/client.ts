@@ -88,9 +88,10 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
   return undefined;
 }
 
-/** Exponential backoff: base * 2^(retry-1), capped. */
-export function backoffMs(policy: RetryPolicy, retry: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+/** Exponential backoff: base * 2^(retry-1), capped; with 'half' jitter, a random point in its upper half. */
+export function backoffMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return policy.jitter === 'half' ? Math.round(d / 2 + random() * (d / 2)) : d;
 }
 
 // ------------------------------------------------------------------------------------------------ proxies

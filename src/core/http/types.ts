@@ -8,6 +8,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Upper bound on the whole exchange, retries included. */
   maxTotalMs?: number;
+  /** 'half': each delay is d/2 + random(0, d/2), as @azure/core-util's calculateRetryDelay (the JS SDK). */
+  jitter?: 'none' | 'half';
   retryNetworkErrors?: boolean;
 }
 

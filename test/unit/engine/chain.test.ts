@@ -78,6 +78,15 @@ describe('engine: chain runner', () => {
     assert.equal(stop.steps[2]!.outcome, 'success', 'it ran anyway and its own outcome is reported');
   });
 
+  it('diagnose: the verdict is known when the deciding step settles, before slower later steps finish', async () => {
+    const r = await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, good, deaf], stepTimeoutMs: 400 }, { env: {} });
+    assert.equal(r.winner, good);
+    assert.equal(r.steps[2]!.error?.kind, 'timeout', 'the later step ran to its time limit');
+    assert.ok(r.verdictMs! < r.durationMs, `verdict ${r.verdictMs} ms should come before the full report ${r.durationMs} ms`);
+    const seq = await createEngine().runChain({ credentials: [unavailable, good] }, { env: {} });
+    assert.equal(seq.verdictMs, seq.durationMs, 'in sequential mode the verdict is the whole run');
+  });
+
   it('the access token is available to the caller but never enumerable or serialised', async () => {
     const r = await createEngine().runChain({ credentials: [good] }, { env: {} });
     assert.equal(r.accessToken?.reveal(), 'good-token-value-xyz');

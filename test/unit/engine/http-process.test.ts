@@ -4,7 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { createHttpClient, selectProxy, retryAfterMs, type HttpRequestError } from '../../../src/core/http/client';
+import { backoffMs, createHttpClient, selectProxy, retryAfterMs, type HttpRequestError } from '../../../src/core/http/client';
+import { imdsRetry, imdsRetrySpanSeconds } from '../../../src/core/credentials/managed-identity/imds';
+import type { StepContext } from '../../../src/core/credentials/types';
 import { createProcessRunner, resolveExecutable } from '../../../src/core/process/runner';
 import { createStepTracer } from '../../../src/core/trace/tracer';
 import type { HttpEvent, ProcessEvent } from '../../../src/core/trace/events';
@@ -192,5 +194,23 @@ describe('engine: process runner', () => {
     const fs = await import('node:fs');
     assert.equal(fs.readFileSync(file, 'utf8'), 'a; touch /tmp/pwned-azauth\n$(id)\n');
     assert.equal(fs.existsSync('/tmp/pwned-azauth'), false);
+  });
+});
+
+describe('retry delays as the SDKs compute them', () => {
+  const policy = { maxRetries: 5, statusCodes: [404], baseDelayMs: 800, maxDelayMs: 60_000 };
+  it('exponential without jitter; the upper half of each step with core-util jitter (JS SDK)', () => {
+    assert.deepEqual([1, 2, 3].map((n) => backoffMs(policy, n)), [800, 1600, 3200]);
+    const j = { ...policy, jitter: 'half' as const };
+    assert.equal(backoffMs(j, 3, () => 0), 1600, 'lowest: half the step');
+    assert.equal(backoffMs(j, 3, () => 1), 3200, 'highest: the whole step');
+    assert.equal(backoffMs({ ...j, maxDelayMs: 1000 }, 5, () => 1), 1000, 'capped before jitter');
+  });
+  it('IMDS 404 retry span per profile: Go 62 s without jitter, JS ~18.6 s on average (5 retries from 800 ms, jittered)', () => {
+    const ctx = (profile: string) => ({ profile, options: {}, env: {} }) as unknown as StepContext;
+    assert.equal(imdsRetry(ctx('go')).jitter, 'none');
+    assert.equal(imdsRetry(ctx('js')).jitter, 'half');
+    assert.equal(imdsRetrySpanSeconds(ctx('go')), 62);
+    assert.equal(imdsRetrySpanSeconds(ctx('js')), 18.6);
   });
 });

@@ -20,17 +20,27 @@ export function imdsBase(ctx: StepContext): { base: string; from: string } {
   return { base: IMDS_DEFAULT, from: 'default' };
 }
 
-/** IMDS retry policy per SDK (Go: 5 retries from 2 s; JS: 5 retries from 800 ms; others like JS). */
+/** IMDS retry policy per SDK (Go: 5 retries from 2 s; JS: 5 retries from 800 ms with core-util's jitter, which puts
+ * each delay in the upper half of its exponential step; others like JS). */
 export function imdsRetry(ctx: StepContext): RetryPolicy {
   const go = ctx.profile === 'go';
-  return { maxRetries: 5, statusCodes: IMDS_STATUS, baseDelayMs: go ? 2000 : 800, maxDelayMs: 60_000, maxTotalMs: totalBudget(ctx), retryNetworkErrors: true };
+  return {
+    maxRetries: 5,
+    statusCodes: IMDS_STATUS,
+    baseDelayMs: go ? 2000 : 800,
+    maxDelayMs: 60_000,
+    maxTotalMs: totalBudget(ctx),
+    retryNetworkErrors: true,
+    jitter: go ? 'none' : 'half',
+  };
 }
 
-/** How long the SDK would keep retrying a 404 (sum of its backoff delays). */
+/** How long the SDK would keep retrying a 404 (sum of its backoff delays; the mean when the delays are jittered). */
 export function imdsRetrySpanSeconds(ctx: StepContext): number {
   const p = imdsRetry(ctx);
   let total = 0;
   for (let i = 1; i <= p.maxRetries; i++) total += Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (i - 1));
+  if (p.jitter === 'half') total *= 0.75;
   return Math.round(total / 100) / 10;
 }
 
