@@ -105,7 +105,8 @@ export function audienceLabel(summary: Pick<TokenSummary, 'audience' | 'scope'>)
     [/cognitiveservices/, 'Cognitive Services'],
   ];
   for (const [re, label] of known) if (re.test(a)) return `${label} token`;
-  const raw = summary.audience ?? summary.scope ?? 'token';
+  const raw = summary.audience || summary.scope || '';
+  if (!raw.trim()) return 'Token';
   const short = raw.replace(/^api:\/\//, '').replace(/^https?:\/\//, '').replace(/\/\.default$/, '').replace(/\/$/, '');
   return short.length > 24 ? `${short.slice(0, 23)}… token` : `${short} token`;
 }

@@ -8,8 +8,9 @@ import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRu
 import { CONFIG_SECTION, ContextKeys, EXTENSION_ID } from '../constants';
 import { loadEngine, need, redact, redactIfLoaded } from '../engine';
 import type { Host, SandboxHandle } from '../host';
-import type { RunStoreSnapshot, StoredTokenInfo } from '../runStore';
-import { duration } from '../views/format';
+import type { StoredTokenInfo } from '../runStore';
+import { exportJson, exportMarkdown } from '../exportTrace';
+import { findJwt } from '../views/format';
 import { SECRET_KEYS_KEY, type AcquireCommand } from './acquire';
 
 export interface ChainArgs extends CommandOptions {
@@ -21,13 +22,6 @@ export interface ChainArgs extends CommandOptions {
 export interface TextArgs extends CommandOptions {
   text?: string;
   noInspector?: boolean;
-}
-
-const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
-const JWE_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
-
-export function findJwt(text: string): string | undefined {
-  return (JWE_RE.exec(text) ?? JWT_RE.exec(text))?.[0];
 }
 
 function selectionText(): string | undefined {
@@ -186,61 +180,4 @@ export class ToolCommands {
     await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
     void CONFIG_SECTION;
   }
-}
-
-/** JSON export: the store snapshot (already redacted by the engine; tokens only as summaries and fingerprints). */
-export function exportJson(snap: RunStoreSnapshot): string {
-  return `${JSON.stringify({ exportedAt: new Date(snap.now).toISOString(), tool: 'Azure Auth Debugger', runs: snap.runs.map((r) => r.result), tokens: snap.tokens.map((t) => t.summary), lastError: snap.lastError }, null, 2)}\n`;
-}
-
-function cell(s: string | undefined): string {
-  return (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-export function exportMarkdown(snap: RunStoreSnapshot): string {
-  const out: string[] = [`# Azure Auth Debugger trace`, '', `Exported ${new Date(snap.now).toISOString()}. Secrets and tokens are redacted; tokens appear only as fingerprints.`, ''];
-  for (const r of snap.runs) {
-    const res = r.result;
-    out.push(`## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`, '', `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`, '');
-    // [issue 7] Where the run happened (the hosting fingerprint, evidence included).
-    if (res.hosting) {
-      out.push(`Hosting environment: **${cell(res.hosting.summary)}** · managed-identity source: ${cell(res.hosting.managedIdentitySource)}`, '');
-      for (const f of res.hosting.environments) out.push(`- ${cell(f.label)} (${f.confidence}): ${f.evidence.map((e) => `${e.kind} ${cell(e.name)}: ${cell(e.detail)}`).join('; ')}`);
-      out.push('');
-    }
-    out.push('| # | Credential | Outcome | Duration | Message |', '|---|---|---|---|---|');
-    res.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`));
-    out.push('');
-    for (const s of res.steps) {
-      out.push(`### ${s.credential}`, '');
-      // [issue 7] The fingerprint's prediction, and whether the outcome agreed with it.
-      if (s.prediction) out.push(`Predicted **${s.prediction.verdict}**${s.prediction.agrees === false ? ' — the outcome disagrees' : ''}: ${cell(s.prediction.reason)}`, '');
-      out.push('```');
-      for (const e of s.events) {
-        if (e.kind === 'http') out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
-        else if (e.kind === 'process') out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);
-        else if (e.kind === 'outcome') out.push(`outcome ${e.outcome}: ${e.message}`);
-        else if (e.kind === 'note') out.push(`${e.level}: ${e.message}`);
-        else if (e.kind === 'config') {
-          for (const v of e.variables ?? []) out.push(`env ${v.name}: ${v.set ? (v.value ?? 'set') : 'not set'}`);
-          for (const x of e.executables ?? []) out.push(`exe ${x.name}: ${x.resolved ?? 'not found'}`);
-          for (const p of e.endpoints ?? []) out.push(`endpoint ${p.name}: ${p.url}`);
-        } else if (e.kind === 'step-start') out.push(`start${e.description ? `: ${e.description}` : ''}`);
-      }
-      out.push('```', '');
-    }
-    if (res.error) out.push(`**Error:** ${cell(res.error.message)}`, '');
-  }
-  if (snap.tokens.length) {
-    out.push('## Tokens', '', '| Token | Credential | Audience | Expires | Fingerprint |', '|---|---|---|---|---|');
-    for (const t of snap.tokens) out.push(`| ${cell(t.label)} | ${cell(t.summary.credential)} | ${cell(t.summary.audience)} | ${t.summary.expiresOn} | ${t.summary.fingerprint} |`);
-    out.push('');
-  }
-  if (snap.lastError) {
-    out.push('## Last error', '', '```', snap.lastError.source, '```', '');
-    const codes = (snap.lastError.explanation as { codes?: { code: number; meaning?: string; fixes?: string[] }[] } | undefined)?.codes ?? [];
-    for (const c of codes) out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes?.[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
-    out.push('');
-  }
-  return out.join('\n');
 }

@@ -1,0 +1,139 @@
+/**
+ * Small pure pieces of the host side, run in the extension host (some import vscode): labels, time formatting,
+ * Markdown escaping of untrusted text, JWT finding, export rendering, settings sanitising and the run store.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { exportJson, exportMarkdown } from '../../src/extension/exportTrace';
+import { RunStore, audienceLabel } from '../../src/extension/runStore';
+import { readSettings, authorityHostOf } from '../../src/extension/settings';
+import { duration, findJwt, mdEscape, remaining, span } from '../../src/extension/views/format';
+import { setSetting } from './helpers';
+import type { ChainResult, SecretValue, TokenSummary } from '../../src/core/index';
+
+function secret(v: string): SecretValue {
+  return { reveal: () => v, length: v.length, toJSON: () => '[REDACTED]', toString: () => '[REDACTED]' } as unknown as SecretValue;
+}
+
+function summary(over: Partial<TokenSummary> = {}): TokenSummary {
+  return { credential: 'X', scope: 'https://management.azure.com/.default', tokenType: 'Bearer', expiresOn: '', expiresOnEpochMs: Date.now() + 3600_000, fromCache: false, fingerprint: 'abcdefabcdef', audience: 'https://management.azure.com', ...over };
+}
+
+suite('host-side units', () => {
+  test('audience labels: known APIs by URI or app id, others shortened', () => {
+    assert.equal(audienceLabel({ audience: 'https://management.core.windows.net/', scope: '' }), 'ARM token');
+    assert.equal(audienceLabel({ audience: '00000003-0000-0000-c000-000000000000', scope: '' }), 'Graph token');
+    assert.equal(audienceLabel({ audience: undefined, scope: 'https://vault.azure.net/.default' }), 'Key Vault token');
+    assert.equal(audienceLabel({ audience: 'api://my-app', scope: '' }), 'my-app token');
+    assert.equal(audienceLabel({ audience: `https://${'x'.repeat(100)}.example.com`, scope: '' }).length <= 31, true);
+    assert.equal(audienceLabel({ audience: undefined, scope: '' }), 'Token');
+    assert.equal(audienceLabel({ audience: '', scope: 'api://x/.default' }), 'x token');
+  });
+
+  test('remaining time and durations', () => {
+    const now = 1_000_000_000_000;
+    assert.deepEqual(remaining(now + 52 * 60_000 + 5000, now), { text: '52m', ms: 52 * 60_000 + 5000, expired: false });
+    assert.equal(remaining(now + 45_000, now).text, '45s');
+    assert.equal(remaining(now + 65 * 60_000, now).text, '1h 05m');
+    assert.equal(remaining(now - 3 * 60_000, now).text, 'expired 3m ago');
+    assert.equal(remaining(0, now).text, 'unknown expiry');
+    assert.equal(remaining(Number.NaN, now).text, 'unknown expiry');
+    assert.equal(span(3 * 86_400_000), '3d');
+    assert.equal(duration(12.4), '12 ms');
+    assert.equal(duration(1234), '1.23 s');
+    assert.equal(duration(undefined), '');
+  });
+
+  test('Markdown escaping keeps untrusted claim text inert', () => {
+    const hostile = '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> `x` *y*\nnext';
+    const md = mdEscape(hostile);
+    assert.ok(!/(^|[^\\])\[click\]\(/.test(md), md);
+    assert.ok(!md.includes('\n'));
+    assert.ok(!/(^|[^\\])</.test(md));
+    const rendered = new vscode.MarkdownString(md);
+    assert.equal(rendered.isTrusted, undefined);
+  });
+
+  test('findJwt finds a JWT (or JWE) inside text and ignores look-alikes', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln';
+    assert.equal(findJwt(`Authorization: Bearer ${jwt}\n`), jwt);
+    assert.equal(findJwt('eyJ.eyJ.x'), undefined);
+    assert.equal(findJwt('no token here'), undefined);
+    assert.equal(findJwt('x'.repeat(100_000)), undefined);
+    const jwe = 'eyJhbGciOiJSU0EtT0FFUCJ9.AAAA.BBBB.CCCC.DDDD';
+    assert.equal(findJwt(jwe), jwe);
+  });
+
+  test('exports escape table cells and carry no raw token', () => {
+    const store = new RunStore();
+    const result: ChainResult = {
+      mode: 'sequential',
+      profile: 'go',
+      scope: 'https://management.azure.com/.default',
+      selection: { source: 'default', credentials: ['EnvironmentCredential'], reason: 'default' },
+      winner: 'EnvironmentCredential',
+      steps: [{ credential: 'EnvironmentCredential', outcome: 'success', message: 'a | b\nc', durationMs: 12, errorCodes: [], events: [] }],
+      token: summary(),
+      error: null,
+      startedAt: new Date().toISOString(),
+      durationMs: 13,
+    };
+    store.addRun(result, secret('RAW-TOKEN-VALUE-123'), { credential: 'chain', scopes: [result.scope] });
+    const md = exportMarkdown(store.snapshot());
+    assert.match(md, /\| 1 \| EnvironmentCredential \| success \| 12 ms \| a \\\| b c \|/);
+    const json = exportJson(store.snapshot());
+    assert.ok(!md.includes('RAW-TOKEN-VALUE-123') && !json.includes('RAW-TOKEN-VALUE-123'));
+    assert.equal((JSON.parse(json) as { tokens: { fingerprint: string }[] }).tokens[0]?.fingerprint, 'abcdefabcdef');
+    store.dispose();
+  });
+
+  test('run store: snapshot is plain data without secrets; selection, active token and clearing behave', () => {
+    const store = new RunStore();
+    let changes = 0;
+    store.onDidChange(() => changes++);
+    const acquired = store.addToken('acquired', summary({ fingerprint: 'aaaaaaaaaaaa' }), secret('SECRET-ONE'), { credential: 'chain', scopes: ['s'] });
+    const decoded = store.addToken('decoded', summary({ fingerprint: 'bbbbbbbbbbbb', audience: 'https://graph.microsoft.com' }), secret('SECRET-TWO'));
+    assert.equal(store.activeToken()?.id, acquired, 'a decoded token does not take over');
+    assert.deepEqual(store.snapshot().selection, { kind: 'token', id: decoded });
+    const text = JSON.stringify(store.snapshot());
+    assert.ok(!text.includes('SECRET-ONE') && !text.includes('SECRET-TWO'));
+    assert.equal(store.revealToken(acquired), 'SECRET-ONE');
+    store.select({ kind: 'run', id: 'does-not-exist' });
+    assert.deepEqual(store.snapshot().selection, { kind: 'token', id: decoded }, 'unknown selections are ignored');
+    // Same token again replaces its entry.
+    store.addToken('acquired', summary({ fingerprint: 'aaaaaaaaaaaa' }), secret('SECRET-ONE'));
+    assert.equal(store.snapshot().tokens.filter((t) => t.summary.fingerprint === 'aaaaaaaaaaaa').length, 1);
+    store.removeToken(store.activeToken()?.id ?? '');
+    assert.equal(store.activeToken()?.id, decoded, 'falls back to the remaining token');
+    store.clearTokens();
+    assert.equal(store.revealToken(acquired), undefined);
+    assert.equal(store.snapshot().activeTokenId, null);
+    assert.equal(changes, 5, 'one change event per effective change; an ignored selection fires none');
+    store.dispose();
+  });
+
+  test('run store caps what it keeps (50 tokens, 20 runs)', () => {
+    const store = new RunStore();
+    for (let i = 0; i < 60; i++) store.addToken('decoded', summary({ fingerprint: `f${String(i).padStart(11, '0')}` }), secret(`tok-${i}`));
+    assert.equal(store.snapshot().tokens.length, 50);
+    store.dispose();
+  });
+
+  test('settings are sanitised: bad types fall back to defaults, environment keys are validated', async () => {
+    try {
+      await setSetting('chain.stepTimeoutMs', -5);
+      await setSetting('chain.mode', 'sideways');
+      await setSetting('chain.environment', { GOOD_NAME: 'v', 'bad name': 'x', ALSO_BAD: { nested: true }, NUM: 5 });
+      await setSetting('authority.cloud', 'custom');
+      await setSetting('authority.host', 'https://login.example.com///');
+      const s = readSettings();
+      assert.equal(s.stepTimeoutMs, 30000);
+      assert.equal(s.mode, 'sequential');
+      assert.deepEqual(s.environment, { GOOD_NAME: 'v', NUM: '5' });
+      assert.equal(authorityHostOf(s), 'https://login.example.com');
+    } finally {
+      for (const k of ['chain.stepTimeoutMs', 'chain.mode', 'chain.environment', 'authority.cloud', 'authority.host']) await setSetting(k, undefined);
+    }
+    assert.equal(authorityHostOf(readSettings()), 'https://login.microsoftonline.com');
+  });
+});
