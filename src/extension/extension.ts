@@ -130,7 +130,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runner.register(Commands.showTokenInInspector, (t?: StoredTokenInfo) => inspect({ tokenId: t?.id })),
   );
 
-  void account.probe();
   // `node scripts/vscode-demo.mjs` (browser-hosted demo) asks for the sandbox to be running from the start.
   if (process.env.AZURE_AUTH_DEBUGGER_START_SANDBOX === '1') void vscode.commands.executeCommand(Commands.startSandbox, { quiet: true });
   log.info('activate', `Azure Auth Debugger ${String(context.extension.packageJSON.version)} activated (engine not loaded)`);

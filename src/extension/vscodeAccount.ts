@@ -13,6 +13,7 @@ export class VsCodeAccount implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
+  private probing = false;
   private state: { status: 'unknown' | 'signed-in' | 'signed-out' | 'unavailable'; account?: string; reason?: string } = { status: 'unknown' };
 
   constructor() {
@@ -35,6 +36,11 @@ export class VsCodeAccount implements vscode.Disposable {
   }
 
   node(): ChainNode {
+    // Probed on first display, not at activation: asking for a session activates VS Code's Microsoft sign-in.
+    if (this.state.status === 'unknown' && !this.probing) {
+      this.probing = true;
+      void this.probe().finally(() => (this.probing = false));
+    }
     const s = this.state;
     const description = s.status === 'signed-in' ? `signed in as ${s.account}` : s.status === 'signed-out' ? 'not signed in' : s.status === 'unavailable' ? 'no Microsoft sign-in in this VS Code' : 'checking…';
     return {
