@@ -186,6 +186,33 @@ suite('commands against the sandbox', function () {
     assert.equal(a.lastCommandError(), errorBefore, 'mid-flight cancel reports no error');
   });
 
+  test('cancellation in flight: a hanging token endpoint, the user cancels, the command ends at once and records nothing', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    const sb = sandbox as unknown as { update(m: (c: { faults: unknown[] }) => void): Promise<unknown> };
+    await sb.update((c) => {
+      c.faults = [{ endpoint: 'token', hang: true }];
+    });
+    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET });
+    try {
+      const runs = a.store.snapshot().runs.length;
+      const errorBefore = a.lastCommandError();
+      const cts = new vscode.CancellationTokenSource();
+      const pending = exec(Commands.runChain, { scope: 'https://storage.azure.com/.default', cancellation: cts.token, noInspector: true });
+      await waitFor('the environment step to start', () => a.logLines().some((l) => l.includes('EnvironmentCredential: start') && l.includes('storage.azure.com')), 20000);
+      cts.cancel();
+      const out = await Promise.race([pending, new Promise((r) => setTimeout(() => r('still running'), 10000))]);
+      assert.equal(out, undefined, 'the command ended when cancelled (not after the 30 s step limit)');
+      assert.equal(a.store.snapshot().runs.length, runs, 'a cancelled run is not recorded');
+      assert.equal(a.lastCommandError(), errorBefore, 'no error toast');
+    } finally {
+      await setSetting('chain.environment', undefined);
+      await sb.update((c) => {
+        c.faults = [];
+      });
+    }
+  });
+
   test('Export Trace writes redacted Markdown and JSON', async function () {
     requireEngine(this, 'runChain');
     const a = await api();
