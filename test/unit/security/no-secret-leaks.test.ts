@@ -1,0 +1,476 @@
+/**
+ * House rule 1, end to end: secrets never reach any output.
+ *
+ * Every credential and flow runs against the sandbox through the public engine API (acquireToken, runChain,
+ * runCredential) and the CLI (main(argv, io)), with distinctive secret values. Every output is collected — MemorySink
+ * events, TextSink lines (bodies and timestamps on), JsonLinesSink lines, the result JSON, util.inspect of the results
+ * (showHidden), thrown error messages, and anything written to stdout / stderr / console meanwhile — and searched for
+ * every secret value given to the engine plus every secret value that crossed the wire (read on the sandbox's side:
+ * issued access / refresh / id tokens, device codes, authorization codes, PKCE verifiers, assertions).
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { inspect } from 'node:util';
+import https from 'node:https';
+import forge from 'node-forge';
+import {
+  acquireToken,
+  createEngine,
+  fanOut,
+  JsonLinesSink,
+  MemorySink,
+  runChain,
+  runCredential,
+  SecretValue,
+  TextSink,
+  type EngineOptions,
+  type FlowRequest,
+} from '../../../src/core/index';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
+import { assertNoLeak, captureProcessOutput, installWireCapture, type WireCapture } from './capture';
+
+const tag = randomBytes(6).toString('hex');
+/** Distinctive values: nothing else in the product could print them by chance. */
+const S = {
+  clientSecret: `LEAK-client-secret-${tag}-Zq9`,
+  wrongSecret: `LEAK-wrong-secret-${tag}-Wx1`,
+  apiSecret: `LEAK-obo-api-secret-${tag}-Kp3`,
+  pfxPassword: `LEAK-pfx-password-${tag}-Tt7`,
+  wrongPfxPassword: `LEAK-wrong-pfx-pw-${tag}-Yy2`,
+  pemPassword: `LEAK-pem-password-${tag}-Rr5`,
+  userPassword: `LEAK-user-Passw0rd-${tag}!`,
+  wrongUserPassword: `LEAK-wrong-Passw0rd-${tag}!`,
+  identityHeader: `LEAK-identity-header-${tag}-Hh4`,
+  garbageAssertion: `LEAK-garbage-assertion-${tag}-Gg6`,
+};
+const LEAK_APP = 'feedface-0000-4000-8000-00000000beef';
+const LEAK_USER = `leak-user-${tag}@sandbox.onmicrosoft.com`;
+const WI_SUBJECT = `system:serviceaccount:leaks:sa-${tag}`;
+
+function makeCert(password: string, pemPassword: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const encKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassword }).toString();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = '0b' + randomUUID().replace(/-/g, '').slice(0, 14);
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 86400_000);
+  const attrs = [{ name: 'commonName', value: `leak-test-${tag}` }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  const fkey = forge.pki.privateKeyFromPem(keyPem);
+  cert.sign(fkey, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  const p12 = forge.pkcs12.toPkcs12Asn1(fkey, [cert], password, { algorithm: '3des' });
+  const pfx = Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+  return { keyPem, encKeyPem, certPem, pfx };
+}
+
+/** A raw form POST to the sandbox token endpoint (to obtain a refresh token and an OBO user assertion). */
+function rawToken(sb: Sandbox, form: Record<string, string>): Promise<Record<string, unknown>> {
+  const url = new URL(`${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`);
+  const data = new URLSearchParams(form).toString();
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Every sink the product has, fanned out, plus what each would print. */
+function allSinks() {
+  const memory = new MemorySink();
+  const text: string[] = [];
+  const textNoBodies: string[] = [];
+  const jsonl: string[] = [];
+  const sink = fanOut(memory, new TextSink((l) => text.push(l), { timestamps: true, bodies: true }), new TextSink((l) => textNoBodies.push(l)), new JsonLinesSink((l) => jsonl.push(l)));
+  return {
+    sink,
+    outputs: (): Record<string, string> => ({
+      'MemorySink events': JSON.stringify(memory.events),
+      'MemorySink inspect': inspect(memory.events, { depth: Infinity, showHidden: true }),
+      'TextSink (bodies)': text.join('\n'),
+      'TextSink (default)': textNoBodies.join('\n'),
+      JsonLinesSink: jsonl.join('\n'),
+    }),
+    events: memory.events,
+  };
+}
+
+function resultOutputs(prefix: string, value: unknown): Record<string, string> {
+  return {
+    [`${prefix} JSON`]: JSON.stringify(value),
+    [`${prefix} inspect`]: inspect(value, { depth: Infinity, showHidden: true, getters: true }),
+    [`${prefix} String`]: String(value),
+  };
+}
+
+function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  stdin.end('');
+  let o = '';
+  let e = '';
+  stdout.on('data', (d) => (o += d));
+  stderr.on('data', (d) => (e += d));
+  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('security: no secret reaches any output (engine API and CLI, against the sandbox)', function () {
+  this.timeout(60_000);
+  let sb: Sandbox;
+  let wire: WireCapture;
+  let dir: string;
+  let cert: ReturnType<typeof makeCert>;
+  let files: { pem: string; encPem: string; pfx: string; tokenFile: string; assertionFile: string; pathDir: string };
+  let federated: string;
+  let clientAssertion: string;
+  /** Everything that must never be printed, accumulated over the file (values given to the engine + wire secrets). */
+  const forbidden = new Map<string, string>();
+  let opts: EngineOptions;
+
+  function forbid(label: string, value: string | undefined): void {
+    if (value) forbidden.set(label, value);
+  }
+  function allForbidden(except: string[] = []): Map<string, string> {
+    const m = new Map(forbidden);
+    for (const [k, v] of wire.seen) m.set(`wire ${k}`, v);
+    for (const e of except) for (const [k, v] of m) if (v === e) m.delete(k);
+    return m;
+  }
+
+  before(async () => {
+    wire = installWireCapture();
+    cert = makeCert(S.pfxPassword, S.pemPassword);
+    dir = mkdtempSync(path.join(tmpdir(), 'azauth-leaks-'));
+    files = {
+      pem: path.join(dir, 'sp.pem'),
+      encPem: path.join(dir, 'sp-enc.pem'),
+      pfx: path.join(dir, 'sp.pfx'),
+      tokenFile: path.join(dir, 'federated-token'),
+      assertionFile: path.join(dir, 'assertion.jwt'),
+      pathDir: path.join(dir, 'empty-path'),
+    };
+    writeFileSync(files.pem, cert.keyPem + cert.certPem);
+    writeFileSync(files.encPem, cert.encKeyPem + cert.certPem);
+    writeFileSync(files.pfx, cert.pfx);
+    sb = await startSandbox();
+    await sb.update((c) => {
+      c.apps.push({
+        clientId: LEAK_APP,
+        displayName: 'Leak test app',
+        kind: 'confidential',
+        secrets: [{ value: S.clientSecret }],
+        certificates: [{ pem: cert.certPem }],
+        federatedCredentials: [{ name: 'leaks', issuer: '{authorityHost}/external/default', subject: WI_SUBJECT, audiences: ['api://AzureADTokenExchange'] }],
+        redirectUris: ['http://localhost'],
+        roles: ['Sandbox.Read.All'],
+      });
+      c.users.push({ username: LEAK_USER, password: S.userPassword, displayName: 'Leak User', objectId: 'feedface-1111-4000-8000-00000000beef' });
+      const api = c.apps.find((a) => a.clientId === DEMO.apiClientId)!;
+      api.secrets = [{ value: S.apiSecret }];
+      c.managedIdentity.appService.identityHeader = S.identityHeader;
+      c.deviceCode = { expiresInSec: 900, intervalSec: 1 };
+    });
+    federated = await sb.issueFederatedToken({ subject: WI_SUBJECT, audience: 'api://AzureADTokenExchange' });
+    clientAssertion = await sb.issueFederatedToken({ subject: WI_SUBJECT, audience: 'api://AzureADTokenExchange', claims: { jti: randomUUID() } });
+    writeFileSync(files.tokenFile, `${federated}\n`);
+    writeFileSync(files.assertionFile, clientAssertion);
+    opts = { authorityHost: sb.authorityHost, ca: sb.caPem, imdsEndpoint: sb.urls.imds };
+    for (const [k, v] of Object.entries(S)) forbid(k, v);
+    forbid('certificate private key', cert.keyPem);
+    forbid('certificate encrypted private key', cert.encKeyPem);
+    forbid('pfx bytes (base64)', cert.pfx.toString('base64'));
+    forbid('federated token', federated);
+    forbid('client assertion', clientAssertion);
+    forbid('sandbox service-fabric secret', sb.contract.managedIdentity.serviceFabric.header);
+  });
+  after(async () => {
+    wire?.restore();
+    await sb?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs one explicit flow with every sink attached and checks every output. Returns the run. */
+  async function flow(name: string, request: FlowRequest, env: Record<string, string | undefined> = {}, expect: 'success' | 'failed' | 'unavailable' = 'success') {
+    const sinks = allSinks();
+    let thrown = '';
+    const { value: run, output } = await captureProcessOutput(async () => {
+      try {
+        return await acquireToken(request, { sink: sinks.sink, env, options: opts });
+      } catch (e) {
+        thrown = `${(e as Error).message}\n${(e as Error).stack ?? ''}\n${inspect(e, { depth: Infinity, showHidden: true })}`;
+        return undefined;
+      }
+    });
+    assert.equal(thrown, '', `${name}: acquireToken threw`);
+    assert.ok(run);
+    assert.equal(run.result.outcome, expect, `${name}: ${run.result.message}`);
+    assert.ok(sinks.events.length > 0, `${name}: the sinks saw events`);
+    if (expect === 'success') {
+      assert.ok(run.accessToken, `${name}: token`);
+      forbid(`${name} access token (reveal)`, run.accessToken.reveal());
+    }
+    assertNoLeak({ ...sinks.outputs(), ...resultOutputs('FlowRun', run), ...resultOutputs('StepResult', run.result), 'process output': output }, allForbidden());
+    return run;
+  }
+
+  describe('acquireToken: every explicit flow', () => {
+    it('ClientSecretCredential: right and wrong secret; with --discover-authority', async () => {
+      await flow('secret', { credential: 'ClientSecretCredential', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.clientSecret) });
+      await flow('secret (discover)', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.clientSecret), discoverAuthority: true, forceRefresh: true });
+      const bad = await flow('wrong secret', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.wrongSecret) }, {}, 'failed');
+      assert.deepEqual(bad.result.errorCodes, [7000215]);
+    });
+
+    it('ClientCertificateCredential: PEM, encrypted PEM, PFX + password, wrong PFX password, with the chain', async () => {
+      await flow('cert pem', { credential: 'ClientCertificateCredential', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pem, sendCertificateChain: true });
+      await flow('cert encrypted pem', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.encPem, certificatePassword: new SecretValue(S.pemPassword), forceRefresh: true });
+      await flow('cert pfx', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pfx, certificatePassword: new SecretValue(S.pfxPassword), forceRefresh: true });
+      await flow('cert pfx wrong password', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pfx, certificatePassword: new SecretValue(S.wrongPfxPassword) }, {}, 'failed');
+    });
+
+    it('ClientAssertionCredential: a federated assertion, then a garbage one', async () => {
+      await flow('assertion', { credential: 'ClientAssertionCredential', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(clientAssertion) });
+      await flow('garbage assertion', { credential: 'assertion', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(S.garbageAssertion) }, {}, 'failed');
+    });
+
+    it('UsernamePasswordCredential: right and wrong password', async () => {
+      await flow('ropc', { credential: 'UsernamePasswordCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: LEAK_USER, password: new SecretValue(S.userPassword) });
+      await flow('ropc wrong', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: LEAK_USER, password: new SecretValue(S.wrongUserPassword) }, {}, 'failed');
+    });
+
+    it('RefreshTokenCredential and OnBehalfOfCredential with tokens the sandbox issued', async () => {
+      const withRt = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const rt = String(withRt.refresh_token ?? '');
+      assert.ok(rt.length > 8, 'the sandbox issued a refresh token');
+      forbid('refresh token given to RefreshTokenCredential', rt);
+      await flow('refresh token', { credential: 'RefreshTokenCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt), scope: 'https://graph.microsoft.com/.default' });
+      const user = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: `api://${DEMO.apiClientId}/.default` });
+      const userToken = String(user.access_token ?? '');
+      assert.ok(userToken.startsWith('eyJ'), JSON.stringify(Object.keys(user)));
+      forbid('OBO user assertion', userToken);
+      await flow('obo', { credential: 'OnBehalfOfCredential', tenantId: sb.tenantId, clientId: DEMO.apiClientId, clientSecret: new SecretValue(S.apiSecret), userAssertion: new SecretValue(userToken), scope: 'https://graph.microsoft.com/.default' });
+      await flow('obo garbage user assertion', { credential: 'obo', tenantId: sb.tenantId, clientId: DEMO.apiClientId, clientSecret: new SecretValue(S.apiSecret), userAssertion: new SecretValue(S.garbageAssertion) }, {}, 'failed');
+    });
+
+    it('DeviceCodeCredential and InteractiveBrowserCredential (device code, auth code, PKCE verifier, issued refresh tokens)', async () => {
+      await flow('device code', {
+        credential: 'DeviceCodeCredential',
+        tenantId: sb.tenantId,
+        onDeviceCode: (info) => setTimeout(() => sb.approveDeviceCode(info.userCode, LEAK_USER), 20),
+      });
+      let signIn: Promise<unknown> | undefined;
+      await flow('interactive', {
+        credential: 'InteractiveBrowserCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        scope: 'https://graph.microsoft.com/User.Read',
+        openBrowser: async (url) => {
+          signIn = sb.signIn(url, LEAK_USER, S.userPassword);
+        },
+      });
+      await signIn;
+      const labels = [...wire.seen.keys()].join(' ');
+      assert.match(labels, /request\.code_verifier/, 'the PKCE verifier was seen on the wire (and is checked)');
+      assert.match(labels, /request\.code#/, 'the authorization code was seen on the wire (and is checked)');
+      assert.match(labels, /response\.refresh_token/, 'issued refresh tokens were seen on the wire (and are checked)');
+      assert.match(labels, /response\.device_code/);
+    });
+  });
+
+  describe('acquireToken: chain members standalone, from the environment', () => {
+    const spEnv = () => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_AUTHORITY_HOST: sb.authorityHost });
+    it('EnvironmentCredential: secret, PFX + password, username + password', async () => {
+      await flow('env secret', { credential: 'EnvironmentCredential' }, { ...spEnv(), AZURE_CLIENT_SECRET: S.clientSecret });
+      await flow('env pfx', { credential: 'environment', forceRefresh: true }, { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword });
+      await flow('env pfx wrong', { credential: 'environment' }, { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.wrongPfxPassword }, 'failed');
+      await flow('env user', { credential: 'environment' }, { ...spEnv(), AZURE_CLIENT_ID: DEMO.publicClientId, AZURE_USERNAME: LEAK_USER, AZURE_PASSWORD: S.userPassword });
+    });
+    it('WorkloadIdentityCredential with a federated token file', async () => {
+      await flow('workload identity', { credential: 'WorkloadIdentityCredential' }, { ...spEnv(), AZURE_FEDERATED_TOKEN_FILE: files.tokenFile });
+    });
+    it('ManagedIdentityCredential: IMDS and App Service (IDENTITY_HEADER)', async () => {
+      await flow('mi imds', { credential: 'ManagedIdentityCredential' }, {});
+      const as = sb.contract.managedIdentity.appService;
+      assert.equal(as.header, S.identityHeader);
+      await flow('mi app service', { credential: 'mi', forceRefresh: true }, { IDENTITY_ENDPOINT: as.endpoint, IDENTITY_HEADER: as.header });
+    });
+  });
+
+  describe('runChain / runCredential', () => {
+    const chainEnv = () => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: LEAK_APP,
+      AZURE_AUTHORITY_HOST: sb.authorityHost,
+      AZURE_CLIENT_SECRET: S.clientSecret,
+      AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
+      AZURE_PASSWORD: S.userPassword,
+      IDENTITY_HEADER: S.identityHeader,
+      PATH: files.pathDir,
+    });
+    for (const mode of ['sequential', 'diagnose'] as const) {
+      for (const profile of ['go', 'js'] as const) {
+        it(`runChain ${mode} (${profile}) with every secret in the environment`, async () => {
+          const sinks = allSinks();
+          const { value: run, output } = await captureProcessOutput(() =>
+            createEngine().runChain({ mode, profile, forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts }),
+          );
+          assert.ok(run.winner, JSON.stringify(run.steps.map((s) => [s.credential, s.outcome, s.message])));
+          assert.ok(run.accessToken);
+          forbid(`chain ${mode} ${profile} token`, run.accessToken.reveal());
+          assertNoLeak({ ...sinks.outputs(), ...resultOutputs('ChainRun', run), 'process output': output }, allForbidden());
+        });
+      }
+    }
+
+    it('the module-level runChain / runCredential (shared engine) and a failing chain', async () => {
+      const sinks = allSinks();
+      const { value, output } = await captureProcessOutput(async () => {
+        const a = await runChain({ forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts });
+        const b = await runCredential('EnvironmentCredential', { forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts });
+        const c = await runChain({ mode: 'diagnose' }, { sink: sinks.sink, env: { ...chainEnv(), AZURE_CLIENT_SECRET: S.wrongSecret }, options: opts });
+        return { a, b, c };
+      });
+      assert.equal(value.b.result.outcome, 'success');
+      assert.ok(value.b.accessToken);
+      forbid('runCredential token', value.b.accessToken.reveal());
+      assert.ok(value.a.accessToken);
+      forbid('runChain token', value.a.accessToken.reveal());
+      assert.equal(value.c.steps.find((s) => s.credential === 'EnvironmentCredential')?.outcome, 'failed');
+      assertNoLeak({ ...sinks.outputs(), ...resultOutputs('runs', value), 'process output': output }, allForbidden());
+    });
+  });
+
+  describe('azauth CLI (main(argv, io), secrets through environment variables)', () => {
+    const common = () => ['--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile];
+    const cliEnv = (): NodeJS.ProcessEnv => ({
+      SP_SECRET: S.clientSecret,
+      PFX_PW: S.pfxPassword,
+      USER_PW: S.userPassword,
+      API_SECRET: S.apiSecret,
+      PATH: files.pathDir,
+    });
+
+    async function azauth(argv: string[], env: NodeJS.ProcessEnv) {
+      const io = captureIo(env);
+      let thrown = '';
+      const { value: code, output } = await captureProcessOutput(async () => {
+        try {
+          return await main(argv, io);
+        } catch (e) {
+          thrown = String((e as Error).stack ?? e);
+          return -1;
+        }
+      });
+      await tick();
+      return { code, out: io.out(), err: io.err(), proc: output, thrown };
+    }
+    function check(label: string, r: { out: string; err: string; proc: string; thrown: string }, except: string[] = []) {
+      assertNoLeak({ [`${label} stdout`]: r.out, [`${label} stderr`]: r.err, [`${label} process output`]: r.proc, [`${label} thrown`]: r.thrown }, allForbidden(except));
+    }
+
+    it('azauth chain --json and --verbose (sequential and diagnose)', async () => {
+      const env = {
+        AZURE_TENANT_ID: sb.tenantId,
+        AZURE_CLIENT_ID: LEAK_APP,
+        AZURE_AUTHORITY_HOST: sb.authorityHost,
+        AZURE_CLIENT_SECRET: S.clientSecret,
+        AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
+        AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
+        IDENTITY_HEADER: S.identityHeader,
+        PATH: files.pathDir,
+      };
+      const base = ['chain', '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--imds-endpoint', sb.urls.imds];
+      for (const extra of [['--json'], ['--verbose'], ['--json', '--mode', 'diagnose'], ['--verbose', '--mode', 'diagnose', '--profile', 'js']]) {
+        wire.clear();
+        const r = await azauth([...base, ...extra], env);
+        assert.equal(r.code, 0, r.err + r.out);
+        assert.ok(wire.accessTokens.length > 0, 'the chain obtained a token from the sandbox');
+        if (extra.includes('--json')) assert.ok(JSON.parse(r.out).winner);
+        if (extra.includes('--verbose')) assert.match(r.err, /POST https:\/\/127\.0\.0\.1/);
+        check(`chain ${extra.join(' ')}`, r);
+      }
+      const bad = await azauth([...base, '--verbose'], { ...env, AZURE_CLIENT_SECRET: S.wrongSecret });
+      assert.equal(bad.code, 1);
+      assert.match(bad.out, /7000215/);
+      check('chain (wrong secret)', bad);
+    });
+
+    it('azauth token --json for every flow', async () => {
+      const withRt = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const userTok = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: `api://${DEMO.apiClientId}/.default` });
+      const env = { ...cliEnv(), RT: String(withRt.refresh_token), UA: String(userTok.access_token) };
+      const cases: [string, string[], NodeJS.ProcessEnv?][] = [
+        ['secret', ['--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET']],
+        ['cert pem', ['--credential', 'certificate', '--client-id', LEAK_APP, '--certificate', files.pem, '--send-certificate-chain']],
+        ['cert pfx', ['--credential', 'certificate', '--client-id', LEAK_APP, '--certificate', files.pfx, '--certificate-password-env', 'PFX_PW']],
+        ['assertion', ['--credential', 'assertion', '--client-id', LEAK_APP, '--assertion-file', files.assertionFile]],
+        ['ropc', ['--credential', 'ropc', '--client-id', DEMO.publicClientId, '--username', LEAK_USER, '--password-env', 'USER_PW']],
+        ['refresh token', ['--credential', 'refresh-token', '--client-id', DEMO.publicClientId, '--refresh-token-env', 'RT', '--scope', 'https://graph.microsoft.com/.default']],
+        ['obo', ['--credential', 'obo', '--client-id', DEMO.apiClientId, '--client-secret-env', 'API_SECRET', '--user-assertion-env', 'UA', '--scope', 'https://graph.microsoft.com/.default']],
+        [
+          'environment',
+          ['--credential', 'environment'],
+          { ...env, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_CLIENT_SECRET: S.clientSecret, AZURE_AUTHORITY_HOST: sb.authorityHost },
+        ],
+        [
+          'workload identity',
+          ['--credential', 'workload-identity'],
+          { ...env, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_FEDERATED_TOKEN_FILE: files.tokenFile, AZURE_AUTHORITY_HOST: sb.authorityHost },
+        ],
+      ];
+      forbid('cli refresh token', env.RT);
+      forbid('cli user assertion', env.UA);
+      for (const [label, args, e] of cases) {
+        for (const mode of [['--json'], ['--verbose'], []]) {
+          wire.clear();
+          const r = await azauth(['token', ...common(), ...args, ...mode], e ?? env);
+          assert.equal(r.code, 0, `${label}: ${r.err}${r.out}`);
+          if (mode.includes('--json')) assert.equal(JSON.parse(r.out).outcome, 'success');
+          assert.ok(wire.accessTokens.length > 0, `${label}: a token was issued`);
+          check(`token ${label} ${mode.join(' ')}`, r);
+        }
+      }
+    });
+
+    it('azauth token prints the access token only with --show-token (human and JSON)', async () => {
+      const args = ['token', ...common(), '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET'];
+      for (const json of [false, true]) {
+        wire.clear();
+        const hidden = await azauth([...args, ...(json ? ['--json'] : [])], cliEnv());
+        assert.equal(hidden.code, 0, hidden.err);
+        const issued = wire.accessTokens.at(-1);
+        assert.ok(issued, 'the sandbox issued a token');
+        assert.ok(!(hidden.out + hidden.err + hidden.proc).includes(issued), 'no token without --show-token');
+        check(`token ${json ? '--json' : ''}`, hidden);
+
+        wire.clear();
+        const shown = await azauth([...args, '--show-token', ...(json ? ['--json'] : [])], cliEnv());
+        assert.equal(shown.code, 0, shown.err);
+        const issued2 = wire.accessTokens.at(-1);
+        assert.ok(issued2);
+        if (json) assert.equal(JSON.parse(shown.out).accessToken, issued2);
+        else assert.ok(shown.out.split('\n').includes(issued2), 'the token is printed on its own line');
+        assert.ok(!shown.err.includes(issued2), 'never on stderr');
+        // Everything else stays secret, and the token appears exactly once.
+        assert.equal(shown.out.split(issued2).length - 1, 1);
+        check(`token --show-token ${json ? '--json' : ''}`, shown, [issued2]);
+      }
+    });
+  });
+});
