@@ -47,11 +47,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
+    // Loaded only on this path (the engine stays out of `azauth --help`); faces reach the core through its index.
+    const { redactText } = await import('../core/index');
     if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage') {
-      io.stderr.write(`azauth ${name}: ${(e as Error).message}\n${command.usage.trimEnd()}\n`);
+      // Usage messages can echo an argument (node's parseArgs names unexpected positionals): it may be a pasted secret.
+      io.stderr.write(`azauth ${name}: ${redactText((e as Error).message)}\n${command.usage.trimEnd()}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`azauth ${name}: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    // An unexpected error's text is foreign (library messages, response excerpts): scrub it like any other output.
+    io.stderr.write(`azauth ${name}: unexpected error: ${redactText((e as Error).stack ?? String(e))}\n`);
     return EXIT_USAGE;
   }
 }

@@ -112,9 +112,12 @@ export function refuseSecretFlags(argv: string[]): void {
 
 function fromEnv(io: CliIo, variable: string | undefined, what: string): SecretValue | undefined {
   if (variable === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`${what}: "${variable}" is not an environment variable name (give the NAME of the variable, not its value).`);
+  // The argument may be the secret itself, pasted by mistake: echo it only when it looks like a variable name.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+    throw new UsageError(`${what}: the argument (${variable.length} characters, not shown) is not an environment variable name — give the NAME of the variable, not its value.`);
   const v = io.env[variable];
-  if (v === undefined || v === '') throw new UsageError(`${what}: environment variable ${variable} is not set or empty.`);
+  const shown = /^[A-Z_][A-Z0-9_]{0,63}$/.test(variable) ? variable : `(a name of ${variable.length} characters, not shown: if it is the secret itself, give the NAME of a variable instead)`;
+  if (v === undefined || v === '') throw new UsageError(`${what}: environment variable ${shown} is not set or empty.`);
   return new SecretValue(v);
 }
 

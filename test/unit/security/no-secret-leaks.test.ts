@@ -448,6 +448,31 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       }
     });
 
+    it('a secret pasted where a variable NAME belongs, or as a stray argument, is never echoed', async () => {
+      const base = ['token', ...common(), '--credential', 'secret', '--client-id', LEAK_APP];
+      // Not a variable name at all (the usual shape of an Entra client secret).
+      const pasted = `Qx8~${tag}.LEAKpasted-Secret_value`;
+      const a = await azauth([...base, '--client-secret-env', pasted], {});
+      assert.equal(a.code, 2);
+      assert.match(a.err, /not an environment variable name/);
+      assert.ok(!(a.out + a.err + a.proc).includes(pasted), a.err);
+      // A secret that happens to be a valid identifier: not a conventional (upper-case) name, so not shown either.
+      const identLike = `LeakSecret${tag}AbcDef`;
+      const b = await azauth([...base, '--client-secret-env', identLike], {});
+      assert.equal(b.code, 2);
+      assert.match(b.err, /is not set or empty/);
+      assert.ok(!(b.out + b.err + b.proc).includes(identLike), b.err);
+      // A conventional name is named, so the user sees which variable is missing.
+      const c = await azauth([...base, '--client-secret-env', 'MY_SP_SECRET'], {});
+      assert.equal(c.code, 2);
+      assert.match(c.err, /environment variable MY_SP_SECRET is not set or empty/);
+      // A token pasted as a stray positional argument (node's parseArgs echoes it): scrubbed by shape.
+      const d = await azauth(['chain', federated], {});
+      assert.equal(d.code, 2);
+      assert.match(d.err, /Unexpected argument/);
+      assert.ok(!(d.out + d.err + d.proc).includes(federated), d.err);
+    });
+
     it('azauth token prints the access token only with --show-token (human and JSON)', async () => {
       const args = ['token', ...common(), '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET'];
       for (const json of [false, true]) {
