@@ -34,6 +34,7 @@ try {
     }) + '\n',
   );
 } catch (e) {
-  process.stdout.write(JSON.stringify({ ok: false, ms: performance.now() - t0, message: `engine threw: ${e?.message ?? e}` }) + '\n');
+  // An exception's text is not a redacted result: scrub it before it reaches results.json / BENCHMARKS.md.
+  process.stdout.write(JSON.stringify({ ok: false, ms: performance.now() - t0, message: engine.redactText(`engine threw: ${e?.message ?? e}`).slice(0, 300) }) + '\n');
 }
 process.exit(0);

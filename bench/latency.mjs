@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -102,7 +103,8 @@ function runOnce(side, env) {
       try {
         resolve(JSON.parse(line));
       } catch {
-        resolve({ ok: false, ms: NaN, message: `runner printed no result (exit ${code}): ${err.slice(0, 300)}` });
+        // A runner's stderr is raw (stack traces, library logs) and goes into results.json / BENCHMARKS.md: scrub it.
+        resolve({ ok: false, ms: NaN, message: `runner printed no result (exit ${code}): ${createRequire(import.meta.url)('../dist/engine.js').redactText(err).slice(0, 300)}` });
       }
     });
   });
