@@ -3,7 +3,7 @@
  * loopback. A guard wraps net.Socket#connect, tls.connect, dns.lookup and dns.promises.lookup, records every
  * destination and, during these tests, refuses anything else before a packet or a DNS query leaves.
  *
- * The guard is also installed for the WHOLE mocha run (root-level hooks of this file, record-only for other files):
+ * The guard is installed for the WHOLE mocha run (root-level hooks of this file): it refuses for every test file, and
  * the final root hook fails the run if any test anywhere in this process tried to reach a non-loopback host.
  */
 import assert from 'node:assert/strict';
@@ -24,10 +24,14 @@ import { NetGuard, isLoopbackHost, offLoopback } from './net-guard';
 const FIXTURE_BIN = path.resolve(__dirname, '../../fixtures/bin');
 const ALICE = 'alice@sandbox.onmicrosoft.com';
 
-/** One guard for the whole process: record-only outside this file's tests, refusing inside them. */
+/**
+ * One guard for the whole process, refusing from the first test to the last: on a machine where `unshare -n` is not
+ * available (the suite then runs on the host network), an in-process attempt to leave loopback still sends nothing.
+ */
 const guard = new NetGuard();
 before(() => {
   guard.install();
+  guard.blocking = true;
 });
 after(() => {
   guard.restore();
@@ -77,12 +81,8 @@ describe('security: loopback only (in-process network guard)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
-    guard.blocking = true;
     mark = guard.mark();
     sb.clearRequests();
-  });
-  afterEach(() => {
-    guard.blocking = false;
   });
 
   /** Every destination since the test began is loopback, and there was at least one (the guard saw the traffic). */
