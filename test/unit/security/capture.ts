@@ -33,6 +33,8 @@ const RESPONSE_SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_tok
 export interface WireCapture {
   /** label → value of every secret seen on the wire since the last clear(). */
   readonly seen: Map<string, string>;
+  /** Every secret seen on the wire since install (clear() does not forget these). */
+  readonly all: Map<string, string>;
   /** Access tokens issued since the last clear(), oldest first. */
   readonly accessTokens: string[];
   clear(): void;
@@ -44,6 +46,7 @@ function addValue(cap: WireCapture, label: string, value: unknown): void {
   const v = value.trim();
   if (v.length < 8) return;
   cap.seen.set(`${label}#${cap.seen.size}`, v);
+  cap.all.set(`${label}#${cap.all.size}`, v);
   if (label.endsWith('access_token')) cap.accessTokens.push(v);
 }
 
@@ -86,6 +89,7 @@ export function installWireCapture(): WireCapture {
   const resBodies = new WeakMap<object, Buffer[]>();
   const cap: WireCapture = {
     seen: new Map(),
+    all: new Map(),
     accessTokens: [],
     clear() {
       cap.seen.clear();

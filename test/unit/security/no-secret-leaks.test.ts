@@ -145,9 +145,9 @@ describe('security: no secret reaches any output (engine API and CLI, against th
   function forbid(label: string, value: string | undefined): void {
     if (value) forbidden.set(label, value);
   }
-  function allForbidden(except: string[] = []): Map<string, string> {
+  function allForbidden(except: string[] = [], everything = true): Map<string, string> {
     const m = new Map(forbidden);
-    for (const [k, v] of wire.seen) m.set(`wire ${k}`, v);
+    for (const [k, v] of everything ? wire.all : wire.seen) m.set(`wire ${k}`, v);
     for (const e of except) for (const [k, v] of m) if (v === e) m.delete(k);
     return m;
   }
@@ -448,6 +448,29 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       }
     });
 
+    it('azauth where (hosting fingerprint) and azauth discover --verbose with every secret variable set', async () => {
+      const env = {
+        PATH: files.pathDir,
+        AZURE_TENANT_ID: sb.tenantId,
+        AZURE_CLIENT_ID: LEAK_APP,
+        AZURE_CLIENT_SECRET: S.clientSecret,
+        AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
+        AZURE_PASSWORD: S.userPassword,
+        IDENTITY_ENDPOINT: sb.contract.managedIdentity.appService.endpoint,
+        IDENTITY_HEADER: S.identityHeader,
+        MSI_SECRET: S.apiSecret,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: clientAssertion,
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${sb.authorityHost}/gh?x=1`,
+        SYSTEM_ACCESSTOKEN: S.garbageAssertion,
+        AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
+      };
+      for (const argv of [['where', '--json'], ['where'], ['discover', '--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--verbose']]) {
+        const r = await azauth(argv, env);
+        assert.equal(r.code, 0, r.err + r.out);
+        check(argv.join(' '), r);
+      }
+    });
+
     it('a secret pasted where a variable NAME belongs, or as a stray argument, is never echoed', async () => {
       const base = ['token', ...common(), '--credential', 'secret', '--client-id', LEAK_APP];
       // Not a variable name at all (the usual shape of an Entra client secret).
@@ -496,6 +519,14 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         assert.equal(shown.out.split(issued2).length - 1, 1);
         check(`token --show-token ${json ? '--json' : ''}`, shown, [issued2]);
       }
+    });
+  });
+  describe('the sandbox request log (runs last)', () => {
+    it('everything the sandbox recorded for this file, request and response, is redacted', () => {
+      // Tests and anyone reading `sb.requests` see this log: whatever flow produced an entry, no secret is in it.
+      assert.ok(sb.requests.length > 50, `the log holds the file's traffic (${sb.requests.length} entries)`);
+      assertNoLeak({ 'sandbox request log': JSON.stringify(sb.requests), 'sandbox request log inspect': inspect(sb.requests, { depth: Infinity }) }, allForbidden([], true));
+      assert.ok(wire.all.size > 100, `checked against every secret seen on the wire (${wire.all.size})`);
     });
   });
 });
