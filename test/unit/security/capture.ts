@@ -175,6 +175,8 @@ export async function captureProcessOutput<T>(fn: () => Promise<T>): Promise<{ v
 /** The distinctive parts of a forbidden value that must not appear either (a JWT's payload / signature, a PEM's lines). */
 export function fragmentsOf(value: string): string[] {
   const out = new Set<string>([value]);
+  // The same secret as JSON text, in a URL or a form body: a leak in another spelling is still a leak.
+  for (const v of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) if (v.length >= 8) out.add(v);
   if (/^eyJ[\w-]+\.[\w-]*\.[\w-]*$/.test(value)) {
     const [, payload, sig] = value.split('.');
     if (payload && payload.length >= 16) out.add(payload);

@@ -48,6 +48,9 @@ const S = {
   wrongUserPassword: `LEAK-wrong-Passw0rd-${tag}!`,
   identityHeader: `LEAK-identity-header-${tag}-Hh4`,
   garbageAssertion: `LEAK-garbage-assertion-${tag}-Gg6`,
+  /** Characters that change spelling in JSON, URLs and forms: the leak check looks for every spelling. */
+  oddSecret: `LEAK "q" \\b&c=d+e%f ü~${tag}`,
+  oddPassword: `LEAK-pw "x" \\y&z=1+2%3 é${tag}`,
 };
 const LEAK_APP = 'feedface-0000-4000-8000-00000000beef';
 const LEAK_USER = `leak-user-${tag}@sandbox.onmicrosoft.com`;
@@ -173,13 +176,14 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         clientId: LEAK_APP,
         displayName: 'Leak test app',
         kind: 'confidential',
-        secrets: [{ value: S.clientSecret }],
+        secrets: [{ value: S.clientSecret }, { value: S.oddSecret }],
         certificates: [{ pem: cert.certPem }],
         federatedCredentials: [{ name: 'leaks', issuer: '{authorityHost}/external/default', subject: WI_SUBJECT, audiences: ['api://AzureADTokenExchange'] }],
         redirectUris: ['http://localhost'],
         roles: ['Sandbox.Read.All'],
       });
       c.users.push({ username: LEAK_USER, password: S.userPassword, displayName: 'Leak User', objectId: 'feedface-1111-4000-8000-00000000beef' });
+      c.users.push({ username: `odd-${LEAK_USER}`, password: S.oddPassword, displayName: 'Odd Password User', objectId: 'feedface-2222-4000-8000-00000000beef' });
       const api = c.apps.find((a) => a.clientId === DEMO.apiClientId)!;
       api.secrets = [{ value: S.apiSecret }];
       c.managedIdentity.appService.identityHeader = S.identityHeader;
@@ -246,6 +250,14 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     it('ClientAssertionCredential: a federated assertion, then a garbage one', async () => {
       await flow('assertion', { credential: 'ClientAssertionCredential', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(clientAssertion) });
       await flow('garbage assertion', { credential: 'assertion', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(S.garbageAssertion) }, {}, 'failed');
+    });
+
+    it('secrets with quotes, backslashes, &, =, +, % and non-ASCII: right and wrong, every spelling checked', async () => {
+      await flow('odd secret', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.oddSecret), forceRefresh: true });
+      await flow('odd secret wrong', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(`${S.oddSecret}-nope`) }, {}, 'failed');
+      await flow('odd password', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: `odd-${LEAK_USER}`, password: new SecretValue(S.oddPassword) });
+      await flow('odd password wrong', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: `odd-${LEAK_USER}`, password: new SecretValue(`x${S.oddPassword}`) }, {}, 'failed');
+      await flow('odd env secret', { credential: 'environment' }, { AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_AUTHORITY_HOST: sb.authorityHost, AZURE_CLIENT_SECRET: `${S.oddSecret}-nope` }, 'failed');
     });
 
     it('UsernamePasswordCredential: right and wrong password', async () => {
