@@ -16,10 +16,19 @@ writeFileSync(empty, '"use strict";var e={};module.exports={activate(){},deactiv
 const loader = path.join(dir, 'load.js');
 writeFileSync(
   loader,
-  `const Module=require('module');const orig=Module._load;Module._load=function(r,...a){if(r==='vscode')return {};return orig.call(this,r,...a)};
-const t0=process.hrtime.bigint();require(process.argv[2]);const t1=process.hrtime.bigint();process.stdout.write(String(Number(t1-t0)/1e6));`,
+  // An inert stand-in that absorbs any top-level use (new vscode.ThemeColor(...), enums, …): only the module's own
+  // parse/compile/evaluate cost is timed; nothing is activated.
+  `const Module=require('module');const orig=Module._load;const inert=new Proxy(function(){},{get:(t,k)=>k===Symbol.toPrimitive?()=>'':inert,apply:()=>inert,construct:()=>inert});
+const names=new Set(require('fs').readFileSync(process.argv[2],'utf8').match(/[A-Za-z_$][\\w$]*/g));const api={};for(const n of names)api[n]=inert;
+Module._load=function(r,...a){if(r==='vscode')return api;return orig.call(this,r,...a)};
+const t0=process.hrtime.bigint();let ok=true;try{require(process.argv[2]);}catch(e){ok=false;process.stderr.write(String(e&&e.stack||e));}const t1=process.hrtime.bigint();process.stdout.write(ok?String(Number(t1-t0)/1e6):'NaN');`,
 );
-const time = (file) => Number(spawnSync(process.execPath, [loader, file], { encoding: 'utf8' }).stdout);
+const time = (file) => {
+  const r = spawnSync(process.execPath, [loader, file], { encoding: 'utf8' });
+  const ms = Number(r.stdout);
+  if (!Number.isFinite(ms)) throw new Error(`loading ${file} failed: ${r.stderr.slice(0, 500)}`);
+  return ms;
+};
 const ext = [];
 const base = [];
 for (let i = 0; i < 15; i++) {

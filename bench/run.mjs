@@ -100,6 +100,10 @@ if (args.includes('--write')) {
   console.log('BENCHMARKS.md updated');
 }
 
+function ratio(x) {
+  return Number.isFinite(x) ? `×${x.toFixed(2)}` : '–';
+}
+
 function fmt(ms) {
   return Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`) : '–';
 }
@@ -113,7 +117,7 @@ function renderTable(r) {
     lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const x of r.latency) {
       lines.push(
-        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ×${x.ratioSequential.toFixed(2)} | ${fmt(x.diagnoseVerdict?.median)} | ×${(x.ratioDiagnoseVerdict ?? NaN).toFixed(2)} | ${fmt(x.diagnose.median)} | ×${x.ratioDiagnose.toFixed(2)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
+        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ${ratio(x.ratioSequential)} | ${fmt(x.diagnoseVerdict?.median)} | ${ratio(x.ratioDiagnoseVerdict)} | ${fmt(x.diagnose.median)} | ${ratio(x.ratioDiagnose)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
       );
     }
     lines.push('', 'Verdicts (last run):', '');

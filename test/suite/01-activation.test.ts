@@ -31,6 +31,11 @@ suite('activation and manifest', () => {
     const loaded = Object.keys(require.cache).filter((k) => /[\\/]dist[\\/]engine\.js$|msal-node/.test(k));
     assert.deepEqual(loaded, [], `engine modules in require.cache after activation: ${loaded.join(', ')}`);
     assert.ok(a.logLines().some((l) => l.includes('[activate]') && l.includes('engine not loaded')), 'activation line in the log');
+    // What VS Code's extension host spent in activate(), for `npm run bench` (a figure, not an assertion on speed).
+    assert.ok(Number.isFinite(a.activationMs()) && a.activationMs() > 0);
+    const results = path.join(extensionPath(), 'test-results');
+    fs.mkdirSync(results, { recursive: true });
+    fs.writeFileSync(path.join(results, 'activation.json'), JSON.stringify({ activateMs: a.activationMs(), vscode: vscode.version, at: new Date().toISOString() }) + '\n');
   });
 
   test('every contributed command is registered, and every registered command is contributed', async () => {
