@@ -350,6 +350,28 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       }
     }
 
+    it('developer tools (az, azd, pwsh stand-ins) handing over an opaque token and a JWT: neither reaches an output', async () => {
+      const fixtureBin = path.resolve(__dirname, '../../fixtures/bin');
+      const opaque = `opaqueDevToolToken_${tag}_abcdefghijklmnopqrstuvwxyz0123456789`;
+      const b = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const jwt = `${b({ alg: 'RS256', typ: 'JWT', kid: 'k' })}.${b({ exp: 4070908800, tid: sb.tenantId, upn: `dev-${tag}@sandbox.test` })}.${randomBytes(64).toString('base64url')}`;
+      forbid('dev tool opaque token', opaque);
+      forbid('dev tool jwt', jwt);
+      for (const token of [opaque, jwt]) {
+        const sinks = allSinks();
+        const env = { PATH: fixtureBin, HOME: dir, FAKE_TOKEN: token };
+        const { value, output } = await captureProcessOutput(async () => {
+          const runs = [];
+          for (const name of ['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential']) runs.push(await createEngine().runCredential(name, {}, { sink: sinks.sink, env, options: opts }));
+          const chain = await createEngine().runChain({ mode: 'diagnose', profile: 'js' }, { sink: sinks.sink, env, options: opts });
+          return { runs, chain };
+        });
+        for (const r of value.runs) assert.equal(r.result.outcome, 'success', `${r.result.credential}: ${r.result.message}`);
+        assert.ok(value.chain.winner);
+        assertNoLeak({ ...sinks.outputs(), ...resultOutputs('dev tool runs', value), 'process output': output }, allForbidden());
+      }
+    });
+
     it('the module-level runChain / runCredential (shared engine) and a failing chain', async () => {
       const sinks = allSinks();
       const { value, output } = await captureProcessOutput(async () => {
