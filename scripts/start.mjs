@@ -6,7 +6,7 @@
 //   3. a failing configuration explained: a wrong AZURE_CLIENT_SECRET stops the chain before a logged-in `az`.
 // Every run uses a clean environment: your own AZURE_* variables and logins are never used, nothing leaves loopback.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,12 +61,23 @@ const sandbox = await startSandbox();
 const c = sandbox.contract;
 const app = c.apps.find((a) => a.kind === 'confidential' && a.clientSecret);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'azauth-start-'));
-const fakeBin = path.join(root, 'test/fixtures/bin');
+const fakeBin = path.join(scratch, 'bin');
+mkdirSync(fakeBin);
+symlinkSync(path.join(root, 'test/fixtures/bin/az'), path.join(fakeBin, 'az'));
 const cleanPath = [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter);
 // A clean environment: only what each scenario sets (no AZURE_* from your shell, a scratch HOME without logins).
 // A fresh az config folder would make the real az check its version online first: tell it it is current.
 writeFileSync(path.join(scratch, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
-const base = { PATH: cleanPath, HOME: scratch, AZURE_CONFIG_DIR: scratch, AZURE_CORE_COLLECT_TELEMETRY: 'false', ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}) };
+// The demo never runs your real az (a third-party program that may go online): a stand-in az that is not logged
+// in comes first on PATH, except in scenario 3, where the stand-in is logged in.
+const base = {
+  PATH: [fakeBin, cleanPath].join(path.delimiter),
+  FAKE_AZ_MODE: 'not-logged-in',
+  HOME: scratch,
+  AZURE_CONFIG_DIR: scratch,
+  AZURE_CORE_COLLECT_TELEMETRY: 'false',
+  ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}),
+};
 const common = ['--ca', c.caFile, '--authority-host', c.authorityHost, '--timeout', '10000'];
 const imdsOff = ['--imds-endpoint', 'http://127.0.0.1:9'];
 
@@ -104,7 +115,7 @@ try {
   );
   const bad = await azauthChain([...common, ...imdsOff], {
     ...base,
-    PATH: [fakeBin, cleanPath].join(path.delimiter),
+    FAKE_AZ_MODE: 'logged-in',
     AZURE_TENANT_ID: app.tenantId,
     AZURE_CLIENT_ID: app.clientId,
     AZURE_CLIENT_SECRET: 'not-the-secret-of-this-app',
@@ -121,4 +132,20 @@ console.log(`   Run the chain against it:     node dist/cli.js chain --ca <caFil
 console.log(`   On a real machine:            node dist/cli.js chain            (your own environment, az / azd logins and IMDS)`);
 console.log(`   In VS Code, in your browser:  node scripts/vscode-demo.mjs     (the extension against the sandbox, nothing to install)`);
 console.log(`   Everything else:              node dist/cli.js --help`);
-process.exit(failures ? 1 : 0);
+
+// The offer: see the extension itself, in a browser-hosted VS Code against the sandbox, without installing anything.
+if (process.stdin.isTTY && process.stdout.isTTY && !process.env.CI) {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = (await rl.question(`\n${bold('Open the extension in VS Code in your browser now')} (code-server on loopback, against the sandbox)? [y/N] `)).trim().toLowerCase();
+  rl.close();
+  if (answer === 'y' || answer === 'yes') {
+    const demo = spawn(process.execPath, [path.join(root, 'scripts/vscode-demo.mjs')], { stdio: 'inherit' });
+    demo.on('exit', (code) => process.exit(code ?? 0));
+    process.on('SIGINT', () => demo.kill('SIGINT'));
+  } else {
+    process.exit(failures ? 1 : 0);
+  }
+} else {
+  process.exit(failures ? 1 : 0);
+}
