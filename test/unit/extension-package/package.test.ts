@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
@@ -94,9 +94,13 @@ describe('packaged extension (.vsix)', function () {
       assert.doesNotMatch(f, /\.(map|ts|tsx|mjs)$/, f);
       assert.doesNotMatch(f, /^media\/screenshots\//, 'README screenshots are not shipped');
     }
-    for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/webview/main.js', 'dist/webview/codicon.css', 'dist/webview/codicon.ttf', 'media/activity.svg']) {
+    for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/sandbox.js', 'dist/cli.js', 'media/activity.svg']) {
       assert.ok(files().includes(need), `${need} is packaged`);
     }
+    // Everything the webview build emits (script, styles, icon font) is loaded by the panel at run time: all of it ships.
+    const webviewBuild = readdirSync(path.join(root, 'dist', 'webview')).filter((f) => !f.endsWith('.map'));
+    assert.ok(webviewBuild.includes('main.css') && webviewBuild.includes('main.js'), 'the webview build has a script and a stylesheet');
+    for (const f of webviewBuild) assert.ok(files().includes(`dist/webview/${f}`), `dist/webview/${f} is packaged (the panel loads it)`);
   });
 
   it('stays within the size budget: extension.js ≤ 150 KB minified, .vsix ≤ 2 MB', () => {
