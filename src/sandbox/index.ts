@@ -1,7 +1,7 @@
 /**
  * The sandbox tenant: a local emulator of Microsoft Entra ID and the Azure managed-identity endpoints on loopback,
  * over real HTTP(S). Independent of the engine (it plays the other side of the wire); it shares only the product's
- * redaction module (src/core/trace/redact.ts) for its request recording. See docs/sandbox.md.
+ * redaction module (src/core/trace/redact.ts) for its request recording. See "The sandbox tenant" in README.md.
  */
 export { startSandbox, type Sandbox, type StartOptions } from './sandbox';
 export {

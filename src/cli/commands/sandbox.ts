@@ -9,7 +9,7 @@ Azure managed-identity endpoints (plain HTTP), on loopback only. It serves until
 
 Options:
   --port N         port of the HTTPS authority host (default: any free port)
-  --config FILE    JSON configuration (tenants, apps, users, managed identities, faults…); see docs/sandbox.md
+  --config FILE    JSON configuration (tenants, apps, users, managed identities, faults…); see "The sandbox tenant" in README.md
   --json           print exactly one JSON line (the contract for scripts) once the sandbox is ready
 
 Trust the CA printed as caFile: NODE_EXTRA_CA_CERTS=<caFile> (Node), REQUESTS_CA_BUNDLE=<caFile> (Azure CLI / Python).

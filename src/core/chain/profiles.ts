@@ -1,6 +1,6 @@
 /**
  * Chain profiles: each SDK's DefaultAzureCredential order and its AZURE_TOKEN_CREDENTIALS rules
- * (see docs/engine.md and ../shared/reference/azure-identity-facts.md §1).
+ * (see the azauth chain section of README.md).
  * Credential names are spelled as the Go SDK spells them (the JSON contract uses these).
  */
 import type { ChainProfile, CredentialName, CredentialSelection, ErrorInfo } from '../model';

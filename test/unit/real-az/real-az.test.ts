@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 /**
  * The REAL Azure CLI (Debian's azure-cli, /usr/bin/az) logged in to the sandbox tenant, serving tokens to our
  * AzureCLICredential — not logged in, logged in as a service principal (secret and certificate) and as a user
- * (-u/-p), and logged out again. Run inside a network namespace with only loopback (see docs/real-az.md):
+ * (-u/-p), and logged out again. Run inside a network namespace with only loopback (see "How the tests drive the real Azure CLI" in README.md):
  *   unshare -n sh -c 'ip link set lo up && npx mocha "test/unit/real-az/**\/*.test.ts"'
  */
 import assert from 'node:assert/strict';
