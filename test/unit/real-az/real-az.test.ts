@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 /**
  * The REAL Azure CLI (Debian's azure-cli, /usr/bin/az) logged in to the sandbox tenant, serving tokens to our
  * AzureCLICredential — not logged in, logged in as a service principal (secret and certificate) and as a user
@@ -106,7 +106,12 @@ function assertTokenShape(j: AzAccessToken, withSubscription: boolean): void {
 
 function notIsolatedReason(): string | undefined {
   if (process.platform !== 'linux') return 'the real az runs only inside a Linux network namespace with loopback only';
-  const nics = readdirSync('/sys/class/net').filter((n) => n !== 'lo');
+  // /proc/net/dev lists the interfaces of this process's network namespace (/sys/class/net shows the host's).
+  const nics = readFileSync('/proc/net/dev', 'utf8')
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0]!.trim())
+    .filter((n) => n && n !== 'lo');
   return nics.length ? `not inside a loopback-only network namespace (interfaces: ${nics.join(', ')}); run npm test, or unshare -n as root` : undefined;
 }
 
