@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../../../src/core/engine';
 import { MemorySink, JsonLinesSink, TextSink, fanOut } from '../../../src/core/trace/sinks';
 import type { ChainProfile } from '../../../src/core/model';
 import { classifyAz, parseToolExpiry } from '../../../src/core/process/classify';
 import { powerShellScript } from '../../../src/core/credentials/azure-powershell';
-import { FIXTURE_BIN, fakeJwt } from './helpers';
+import { FIXTURE_BIN, fakeJwt, tempDir } from './helpers';
 
 const TOKEN = fakeJwt({ tid: 'tid-dev', upn: 'dev@contoso.example', scp: 'user_impersonation', oid: 'o1' });
 
@@ -30,7 +29,7 @@ async function one(name: string, env: Record<string, string>, opts: { profile?: 
 describe('engine: developer-tool credentials (fake executables on PATH)', () => {
   let argsFile: string;
   beforeEach(() => {
-    argsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'args-')), 'args.txt');
+    argsFile = path.join(tempDir('args-'), 'args.txt');
   });
   const args = () => readFileSync(argsFile, 'utf8').trim().split('\n');
 
@@ -137,7 +136,7 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
   });
 
   it('the cache never hides a changed az login: its state files are part of the identity', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'azcfg-cache-'));
+    const dir = tempDir('azcfg-cache-');
     const engine = createEngine();
     const env = { PATH: FIXTURE_BIN, FAKE_TOKEN: TOKEN, AZURE_CONFIG_DIR: dir };
     const run = () => engine.runChain({ credentials: ['AzureCLICredential'] }, { env });
@@ -176,7 +175,7 @@ describe('engine: the real Azure CLI (Debian azure-cli) in its not-logged-in sta
   });
 
   it('AzureCLICredential reports "not logged in" from the real az, as unavailable in the chain', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'azcfg-'));
+    const dir = tempDir('azcfg-');
     writeFileSync(path.join(dir, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
     const env = { PATH: '/usr/bin:/bin', HOME: dir, AZURE_CONFIG_DIR: dir, AZURE_CORE_COLLECT_TELEMETRY: 'false' };
     const r = await createEngine().runChain({ credentials: ['AzureCLICredential', 'AzureDeveloperCLICredential'] }, { env, options: { processTimeoutMs: 30_000 } });

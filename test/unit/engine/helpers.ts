@@ -1,9 +1,22 @@
 /** Test helpers for the engine: loopback stub servers and token fixtures. */
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
 export const FIXTURE_BIN = path.resolve(__dirname, '../../fixtures/bin');
+
+const tempDirs: string[] = [];
+/** A scratch folder removed after the run (tests leave nothing in the system temp folder). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `azauth-test-${prefix}`));
+  tempDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface Stub {
   url: string;

@@ -194,6 +194,7 @@ describe('engine: process runner', () => {
     const fs = await import('node:fs');
     assert.equal(fs.readFileSync(file, 'utf8'), 'a; touch /tmp/pwned-azauth\n$(id)\n');
     assert.equal(fs.existsSync('/tmp/pwned-azauth'), false);
+    fs.rmSync(file, { force: true });
   });
 });
 

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEngine } from '../../../src/core/engine';
 import { MemorySink, TextSink, fanOut } from '../../../src/core/trace/sinks';
 import type { ChainProfile } from '../../../src/core/model';
 import { detectSource } from '../../../src/core/credentials/managed-identity/index';
-import { fakeJwt, json, miTokenBody, stub, type Stub } from './helpers';
+import { fakeJwt, json, miTokenBody, stub, type Stub, tempDir } from './helpers';
 
 const MI = ['ManagedIdentityCredential'];
 const TOKEN = fakeJwt({ tid: 't-mi', oid: 'oid-1', sub: 'oid-1', appid: 'app-mi', xms_mirid: '/subscriptions/x/resourcegroups/y/providers/Microsoft.Compute/virtualMachines/vm' });
@@ -240,7 +239,7 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   describe('Azure Arc key-file challenge', () => {
     let dir: string;
     before(() => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'arc-'));
+      dir = tempDir('arc-');
       mkdirSync(path.join(dir, 'tokens'));
       writeFileSync(path.join(dir, 'tokens', 'good.key'), 'arc-key-secret-contents');
       writeFileSync(path.join(dir, 'tokens', 'big.key'), 'x'.repeat(5000));

@@ -4,9 +4,8 @@
  * with fake az / azd / pwsh on PATH. Also asserts that no secret of any row reaches the memory, text or JSON sinks.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
@@ -14,7 +13,7 @@ import { createEngine } from '../../../src/core/engine';
 import { MemorySink, JsonLinesSink, TextSink, fanOut } from '../../../src/core/trace/sinks';
 import type { ChainProfile, StepOutcome } from '../../../src/core/model';
 import type { EngineOptions } from '../../../src/core/options';
-import { FIXTURE_BIN } from './helpers';
+import { FIXTURE_BIN, tempDir } from './helpers';
 
 type O = 'S' | 'U' | 'F' | 'K';
 const OUTCOME: Record<O, StepOutcome> = { S: 'success', U: 'unavailable', F: 'failed', K: 'skipped' };
@@ -161,7 +160,7 @@ const ROWS: Row[] = [
   {
     name: 'az not installed, azd not logged in',
     env: () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'only-azd-'));
+      const dir = tempDir('only-azd-');
       writeFileSync(path.join(dir, 'azd'), `#!/bin/sh\nFAKE_AZD_MODE=not-logged-in exec ${FIXTURE_BIN}/azd "$@"\n`, { mode: 0o755 });
       return { PATH: dir };
     },
@@ -238,7 +237,7 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     ctx.closedPort = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
     await new Promise<void>((r) => srv.close(() => r()));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'wi-'));
+    const dir = tempDir('wi-');
     ctx.tokenFile = path.join(dir, 'azure-identity-token');
     writeFileSync(ctx.tokenFile, await ctx.sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }));
     ctx.secrets = [DEMO.confidentialSecret, 'definitely-not-the-secret', ctx.sb.contract.managedIdentity.appService.header, ctx.sb.contract.managedIdentity.serviceFabric.header, ctx.sb.contract.managedIdentity.azureMl.secret];
