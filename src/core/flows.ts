@@ -4,6 +4,7 @@
  * Chain credentials (EnvironmentCredential, ManagedIdentityCredential, AzureCLICredential, …) run standalone through the
  * registry. Never throws for authentication problems: the outcome is in `result`.
  */
+import { raceAbort } from './abort';
 import type { ChainProfile, CredentialName, ErrorInfo, StepResult } from './model';
 import type { EngineOptions } from './options';
 import type { TraceSink } from './trace/events';
@@ -276,7 +277,7 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     let authorityMetadata: string | undefined;
     if (request.discoverAuthority && explicit) {
       const tenant = request.tenantId ?? env.AZURE_TENANT_ID ?? 'organizations';
-      const d = await raceStep(discoverTenant({ tenantId: tenant, profile }, { http: ctx.http, trace, env, signal: controller.signal, engine: options }), controller.signal);
+      const d = await raceAbort(discoverTenant({ tenantId: tenant, profile }, { http: ctx.http, trace, env, signal: controller.signal, engine: options }), controller.signal, abortError);
       if (d.authorityMetadata) {
         authorityMetadata = d.authorityMetadata;
         trace.note('info', `using the discovered endpoints (token endpoint ${d.tokenEndpoint}).`);
@@ -284,7 +285,7 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     }
     const credential = createFlowCredential(request, env, { authorityMetadata });
     const tokenRequest = { scopes: [scope], tenantId: explicit ? undefined : request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
-    const tok = (await raceStep(credential.getToken(tokenRequest, ctx), controller.signal)) as MsalTokenResult;
+    const tok = (await raceAbort(credential.getToken(tokenRequest, ctx), controller.signal, abortError)) as MsalTokenResult;
     const raw = tok.token.reveal();
     trace.addSecret(raw);
     const summary = summarizeToken(raw, { credential: stepName, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
@@ -310,24 +311,6 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   }
 }
 
-function raceStep<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  p.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 function finishError(name: string, trace: StepTracerImpl, durationMs: number, e: unknown, aborted: 'timeout' | 'aborted' | undefined, limit: number): StepResult {
   let outcome: 'unavailable' | 'failed';
@@ -357,4 +340,8 @@ function finishError(name: string, trace: StepTracerImpl, durationMs: number, e:
   const last = trace.events.at(-1);
   const message = last?.kind === 'outcome' ? last.message : error.message;
   return { credential: name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error: { ...error, message } };
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('aborted'), { name: 'AbortError' });
 }

@@ -4,6 +4,7 @@
  * time limit, reports them in chain order, and names the credential DefaultAzureCredential would pick and why each
  * earlier one did not win.
  */
+import { raceAbort } from '../abort';
 import type { ChainMode, ChainProfile, CredentialName, ErrorInfo, StepResult } from '../model';
 import { SecretValue } from '../secret';
 import type { EngineOptions } from '../options';
@@ -57,24 +58,6 @@ class StepAbort extends Error {
   }
 }
 
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal, why: () => 'timeout' | 'aborted'): Promise<T> {
-  p.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(new StepAbort(why()));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new StepAbort(why()));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 /** Runs one credential with its own time limit, cache and in-flight sharing; never throws. */
 export async function runStep(a: StepArgs): Promise<StepRun> {
@@ -129,7 +112,7 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     const tok = await raceAbort(
       Promise.resolve().then(() => cred.getToken(a.request, ctx)),
       controller.signal,
-      () => why,
+      () => new StepAbort(why),
     );
     if (!tok || !(tok.token instanceof SecretValue) || !Number.isFinite(tok.expiresOnEpochMs)) {
       throw Object.assign(new Error(`${a.name} returned no usable token (internal error)`), { name: 'InternalError' });
