@@ -1,19 +1,8 @@
+import { captureIo as captureIoShared } from '../cli-io';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 
-function io(stdinText = '', color = false): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env: {}, color, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const io = (stdinText = '', color = false) => captureIoShared({ stdin: stdinText, color });
 
 const TRACE = '12345678-1234-1234-1234-123456789012';
 

@@ -1,24 +1,13 @@
+import { captureIo as captureIoShared } from '../cli-io';
 /** `azauth token --credential github|pipelines` against the sandbox's mounted runner endpoints (inside `unshare -n`). */
 import { strict as assert } from 'node:assert';
-import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
 import { sandboxGitHubEnv, sandboxPipelinesEnv } from '../../../src/sandbox/ci-oidc';
 
 const CI_APP = '5e1f0c1a-7d3b-4c2e-9f60-00000000c1c2';
 
-function io(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end('');
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const io = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 
 describe('azauth token with the federated CI credentials (sandbox-mounted runner endpoints)', function () {
   this.timeout(30_000);

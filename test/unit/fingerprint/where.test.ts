@@ -1,20 +1,9 @@
+import { captureIo as captureIoShared } from '../cli-io';
 import { strict as assert } from 'node:assert';
-import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { FakeMachine } from './fixture';
 
-function io(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end('');
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const io = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 
 describe('azauth where', () => {
   let m: FakeMachine;

@@ -1,24 +1,13 @@
+import { captureIo as captureIoShared } from '../cli-io';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../../src/cli/io';
 import { DEMO, withSandbox } from './helpers';
 import type { Sandbox } from '../../../src/sandbox/index';
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end('');
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const captureIo = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 
 /** Flushes the PassThrough streams so out()/err() see everything written. */
 const tick = () => new Promise((r) => setImmediate(r));

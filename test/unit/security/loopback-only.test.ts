@@ -1,3 +1,4 @@
+import { captureIo as captureIoShared } from '../cli-io';
 /**
  * House rule 2, in the test process: every destination the engine, msal-node and the CLI connect to (or look up) is
  * loopback. A guard wraps net.Socket#connect, tls.connect, dns.lookup and dns.promises.lookup, records every
@@ -13,11 +14,9 @@ import https from 'node:https';
 import dns from 'node:dns';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { acquireToken, createEngine, SecretValue, type EngineOptions, type FlowRequest } from '../../../src/core/index';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { NetGuard, isLoopbackHost, offLoopback } from './net-guard';
 
@@ -46,17 +45,7 @@ function fakeJwt(claims: Record<string, unknown>): string {
   return `${b({ alg: 'RS256', typ: 'JWT', kid: 'k' })}.${b({ exp: 4070908800, ...claims })}.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZy1lbm91Z2g`;
 }
 
-function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end('');
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const captureIo = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 
 describe('security: loopback only (in-process network guard)', function () {
   this.timeout(60_000);

@@ -1,3 +1,4 @@
+import { captureIo as captureIoShared } from '../cli-io';
 /**
  * House rule 1, end to end: secrets never reach any output.
  *
@@ -13,7 +14,6 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import https from 'node:https';
 import forge from 'node-forge';
@@ -31,7 +31,6 @@ import {
   type FlowRequest,
 } from '../../../src/core/index';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { assertNoLeak, captureProcessOutput, installWireCapture, type WireCapture } from './capture';
 
@@ -119,17 +118,7 @@ function resultOutputs(prefix: string, value: unknown): Record<string, string> {
   };
 }
 
-function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end('');
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env, color: false, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const captureIo = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('security: no secret reaches any output (engine API and CLI, against the sandbox)', function () {

@@ -1,24 +1,13 @@
+import { captureIo as captureIoShared } from '../cli-io';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { armV1Payload, b64, jwt, makeSigner, nowS, TENANT, type Signer } from './helpers';
 
-function io(stdinText = '', color = false): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env: {}, color, signal: new AbortController().signal, out: () => o, err: () => e };
-}
+const io = (stdinText = '', color = false) => captureIoShared({ stdin: stdinText, color });
 
 /** Real time: the CLI uses the clock, so these tokens are minted around now. */
 const live = (o: Record<string, unknown> = {}) => armV1Payload({ iat: Math.floor(Date.now() / 1000) - 60, nbf: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, ...o });
