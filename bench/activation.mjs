@@ -31,11 +31,14 @@ const time = (file) => {
 };
 const ext = [];
 const base = [];
-for (let i = 0; i < 15; i++) {
-  base.push(time(empty));
-  ext.push(time(path.join(root, 'dist/extension.js')));
+try {
+  for (let i = 0; i < 15; i++) {
+    base.push(time(empty));
+    ext.push(time(path.join(root, 'dist/extension.js')));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
-rmSync(dir, { recursive: true, force: true });
 const out = { extensionMs: median(ext), emptyMs: median(base), ratio: median(ext) / median(base) };
 const reported = path.join(root, 'test-results/activation.json');
 if (existsSync(reported)) out.vscodeReported = JSON.parse(readFileSync(reported, 'utf8')).activateMs;
