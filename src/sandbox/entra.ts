@@ -705,8 +705,8 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       const scopeText = version === 1 ? undefined : (f.scope ?? entry.scope);
       const scope = version === 1 ? parseV1Resource(sb, f.resource ?? resourceOfScope(entry.scope), tenantName) : parseScopes(sb, scopeText, tenantName);
       checkPolicies(sb, user, app, scope, entry.mfaDone);
+      // A redeemed token stays known (marked used) so that replaying it answers 70008, as Entra does, not "unknown".
       entry.used = true;
-      if (sb.config.refreshTokenSingleUse) sb.refreshTokens.delete(token);
       issued = await issueUserTokens(sb, ctx, { app, user, tenantId: entry.tenantId, scope, clientAuth, mfaDone: entry.mfaDone, version, refreshToken: true });
       break;
     }

@@ -201,8 +201,8 @@ describe('user flows against the sandbox: device code, interactive browser, user
       assertCleanRun(sb, ok.captured, ok.all, [rt]);
       const again = await runFlow(sb, { credential: 'refresh-token', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt), scope: 'https://graph.microsoft.com/.default' });
       assert.equal(again.run.result.outcome, 'failed');
-      // Entra answers 70008 for a rotated-away token; the sandbox forgets rotated tokens and answers 9002313 (unknown).
-      assert.ok(again.run.result.errorCodes.includes(70008) || again.run.result.errorCodes.includes(9002313), JSON.stringify(again.run.result.errorCodes));
+      // Entra answers 70008 for a rotated-away (already redeemed) refresh token.
+      assert.ok(again.run.result.errorCodes.includes(70008), JSON.stringify(again.run.result.errorCodes));
       assert.equal(again.run.result.error?.oauthError, 'invalid_grant');
       assertCleanRun(sb, again.captured, again.all, [rt]);
       const unknown = await runFlow(sb, { credential: 'RefreshTokenCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue('0.AAAA-not-a-real-refresh-token') });

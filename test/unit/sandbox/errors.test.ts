@@ -199,7 +199,7 @@ describe('sandbox: every listed AADSTS error with its code, HTTP status and body
     });
     const single = await rt();
     assert.equal((await useRt(single)).status, 200);
-    assertAadError(await useRt(single), 400, 9002313);
+    assertAadError(await useRt(single), 400, 70008, 'invalid_grant');
     await sb.update((c) => {
       c.refreshTokenSingleUse = false;
     });
