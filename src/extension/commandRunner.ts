@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from './constants';
-import { isNotAvailable } from './engine';
+import { isNotAvailable, redactLoadingEngine } from './engine';
 import type { Logger } from './log';
 
 export class CancelledError extends Error {
@@ -44,9 +44,8 @@ export interface CommandOptions {
   quiet?: boolean;
 }
 
-function firstLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return (m.split(/\r?\n/)[0] ?? '').slice(0, 300);
+function firstLine(text: string): string {
+  return (text.split(/\r?\n/)[0] ?? '').slice(0, 300);
 }
 
 export class CommandRunner {
@@ -76,13 +75,17 @@ export class CommandRunner {
           void vscode.window.showInformationMessage(e.message);
           return undefined;
         }
-        const detail = e instanceof Error ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}${e.cause ? `\ncause: ${String(e.cause)}` : ''}` : String(e);
+        // An error message can carry what the user typed or what a tool printed (a secret, a token): everything that
+        // leaves this handler — the log, the notification, lastError and the text handed to "Explain" — goes through
+        // the engine's one redaction module, loaded here if no command has loaded it yet.
+        const detail = redactLoadingEngine(e instanceof Error ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}${e.cause ? `\ncause: ${String(e.cause)}` : ''}` : String(e));
         this.log.error('command', `${id} failed: ${detail}`);
-        const line = firstLine(e);
+        const message = redactLoadingEngine(e instanceof Error ? e.message : String(e));
+        const line = firstLine(message);
         this.lastError = line;
         void vscode.window.showErrorMessage(`Azure Auth: ${line}`, 'Show Log', 'Explain').then((choice) => {
           if (choice === 'Show Log') this.log.show();
-          if (choice === 'Explain') void vscode.commands.executeCommand(Commands.explainError, { text: e instanceof Error ? e.message : String(e) });
+          if (choice === 'Explain') void vscode.commands.executeCommand(Commands.explainError, { text: message });
         });
         return undefined;
       }

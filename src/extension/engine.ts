@@ -116,6 +116,26 @@ export function redact(text: string): string {
 }
 
 /**
+ * The engine's redaction for text that may carry a secret and is about to be shown, logged or handed to another
+ * command (error messages): loads the engine when needed (an error path may load it; activation never does). If the
+ * engine cannot load, the text is withheld rather than shown unredacted.
+ */
+export function redactLoadingEngine(text: string): string {
+  try {
+    return redact(text);
+  } catch {
+    return `(${text.length} characters, not shown: the redaction module could not be loaded)`;
+  }
+}
+
+/** The core's `isSecretName` (loads the engine): true when a variable / field of this name holds a secret. */
+export function isSecretName(name: string): boolean {
+  const f = (loadEngine() as unknown as Record<string, unknown>).isSecretName;
+  // Without the core's list, treat every name as secret: nothing is read from settings that should not be.
+  return typeof f === 'function' ? (f as (n: string) => boolean)(name) : true;
+}
+
+/**
  * Defence in depth for lines the extension writes itself (error details, exports): the engine's redaction when the
  * engine is loaded. Before it is loaded nothing the engine produced can be in the text, and activation stays light.
  */
