@@ -14,6 +14,7 @@ export const Commands = {
   copyAccessToken: 'azureAuthDebugger.copyAccessToken',
   refreshToken: 'azureAuthDebugger.refreshToken',
   clearTokens: 'azureAuthDebugger.clearTokens',
+  setChainSecret: 'azureAuthDebugger.setChainEnvironmentSecret',
   startSandbox: 'azureAuthDebugger.startSandbox',
   stopSandbox: 'azureAuthDebugger.stopSandbox',
   exportTrace: 'azureAuthDebugger.exportTrace',

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { AcquireCommand, SECRET_KEYS_KEY, type AcquireArgs } from './commands/acquire';
+import { setChainSecret, type ChainSecretArgs } from './commands/chainSecrets';
 import { ToolCommands, type ChainArgs, type TextArgs } from './commands/tools';
 import { CommandRunner } from './commandRunner';
 import { Commands, ContextKeys, Views } from './constants';
@@ -32,11 +33,14 @@ export interface ExtensionApi {
   lastDeviceCode(): { userCode: string; verificationUri: string } | undefined;
   /** The sign-in page the last interactive sign-in opened. */
   lastBrowserUrl(): string | undefined;
-  chainTreeItems(): { label: string; description?: string; children: string[] }[];
+  /** Top-level items of the Credential Chain tree; `details` has each child's label and description. */
+  chainTreeItems(): { label: string; description?: string; children: string[]; details: { label: string; description?: string }[] }[];
   tokenTreeItems(): { label: string; description?: string }[];
   logLines(): readonly string[];
   lastCommandError(): string | undefined;
   lastNotice(): string | undefined;
+  /** The last warning about secret-named variables ignored in the chain.environment setting. */
+  lastEnvironmentWarning(): string | undefined;
   engineLoaded(): boolean;
   /** How many secrets this extension has saved in SecretStorage (values never leave the extension). */
   savedSecretCount(): Promise<number>;
@@ -111,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runner.register(Commands.copyAccessToken, (arg?: unknown) => tools.copy(arg)),
     runner.register(Commands.refreshToken, (arg?: unknown) => tools.refresh(arg)),
     runner.register(Commands.clearTokens, (args?: { skipConfirm?: boolean }) => tools.clear(args)),
+    runner.register(Commands.setChainSecret, (args?: ChainSecretArgs) => setChainSecret(host, args)),
     runner.register(Commands.startSandbox, (args?: { port?: number; quiet?: boolean }) => tools.startSandbox(args)),
     runner.register(Commands.stopSandbox, () => tools.stopSandbox()),
     runner.register(Commands.exportTrace, (args?: { format?: 'markdown' | 'json'; path?: string }) => tools.exportTrace(args)),
@@ -149,7 +154,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     },
     lastDeviceCode: () => acquire.lastDeviceCode,
     lastBrowserUrl: () => acquire.lastBrowserUrl,
-    chainTreeItems: () => chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label) })),
+    chainTreeItems: () =>
+      chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label), details: (n.children ?? []).map((c) => ({ label: c.label, description: c.description })) })),
     tokenTreeItems: () =>
       tokensTree.getChildren().map((t) => {
         const item = tokensTree.getTreeItem(t);
@@ -158,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     logLines: () => log.lines(),
     lastCommandError: () => runner.lastError,
     lastNotice: () => runner.lastNotice,
+    lastEnvironmentWarning: () => host.lastEnvironmentWarning,
     engineLoaded: isEngineLoaded,
     savedSecretCount: async () => {
       let n = 0;

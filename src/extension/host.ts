@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { ChainResult, DeviceCodeInfo, EngineOptions, ErrorInfo, SecretValue, TokenSummary, TraceEvent, TraceSink } from '../core/index';
 import { CancelledError } from './commandRunner';
-import { has, loadEngine, need } from './engine';
+import { Commands } from './constants';
+import { has, isSecretName, loadEngine, need } from './engine';
 import { logSink, type Logger } from './log';
 import type { RunStore, TokenRequestInfo } from './runStore';
-import { authorityHostOf, readSettings, type Settings } from './settings';
+import { authorityHostOf, CHAIN_SECRET_VARIABLES, chainSecretKey, readSettings, splitSecretVariables, type Settings } from './settings';
 
 /** What the running in-process sandbox serves (the fields of its `--json` contract the extension uses). */
 export interface SandboxHandle {
@@ -83,9 +84,42 @@ export class Host implements vscode.Disposable {
     return o;
   }
 
-  /** The environment the chain sees: the extension host's, plus the chain.environment setting. */
-  environment(s: Settings = this.settings()): Record<string, string | undefined> {
-    return { ...process.env, ...s.environment };
+  /** The last warning about secret-named variables in chain.environment (test API). */
+  lastEnvironmentWarning: string | undefined;
+  /** The ignored names the one notification was shown for (a new set of names gets a new notification). */
+  private notifiedIgnored = '';
+
+  /**
+   * The environment the chain sees: the extension host's, plus the chain.environment setting without its
+   * secret-named variables (plain-text settings never supply a secret: they are ignored, with a warning), plus the
+   * secrets stored with "Set Chain Environment Secret…" (SecretStorage). Loads the engine (the core's isSecretName).
+   */
+  async environment(s: Settings = this.settings()): Promise<{ env: Record<string, string | undefined>; fromSecretStorage: string[] }> {
+    const { kept, ignored } = splitSecretVariables(s.environment, isSecretName);
+    if (ignored.length) this.warnIgnoredSecrets(ignored);
+    const env: Record<string, string | undefined> = { ...process.env, ...kept };
+    const fromSecretStorage: string[] = [];
+    for (const name of CHAIN_SECRET_VARIABLES) {
+      const value = await this.context.secrets.get(chainSecretKey(name));
+      if (value) {
+        env[name] = value;
+        fromSecretStorage.push(name);
+      }
+    }
+    return { env, fromSecretStorage };
+  }
+
+  private warnIgnoredSecrets(ignored: string[]): void {
+    const names = ignored.join(', ');
+    const message = `The setting azureAuthDebugger.chain.environment sets ${names}: values of secret-named variables are ignored there, because settings.json is plain text. Remove ${ignored.length === 1 ? 'it' : 'them'} from settings and store the secret with "Azure Auth: Set Chain Environment Secret…" (kept in VS Code's SecretStorage).`;
+    this.lastEnvironmentWarning = message;
+    this.log.warn('settings', message);
+    if (this.notifiedIgnored === names) return;
+    this.notifiedIgnored = names;
+    const offer = ignored.find((n) => (CHAIN_SECRET_VARIABLES as readonly string[]).includes(n));
+    void vscode.window.showWarningMessage(`Azure Auth: ${message}`, 'Set Chain Environment Secret…').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(Commands.setChainSecret, offer ? { name: offer } : undefined);
+    });
   }
 
   sink(extra?: (e: TraceEvent) => void): TraceSink {
@@ -113,14 +147,15 @@ export class Host implements vscode.Disposable {
     const s = this.settings();
     const started = Date.now();
     this.log.info('chain', `run (${req.mode}, profile ${s.profile}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
+    const { env, fromSecretStorage } = await this.environment(s);
     const result = await runChain(
       { scope: req.scope, mode: req.mode, profile: s.profile, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
-      { signal, sink: this.sink(), env: this.environment(s), options: this.engineOptions(s) },
+      { signal, sink: this.sink(), env, options: this.engineOptions(s) },
     );
     if (signal.aborted) throw new CancelledError();
     const raw = result.accessToken;
     const request: TokenRequestInfo = { credential: 'chain', scopes: [req.scope], tenantId: req.tenantId, mode: req.mode };
-    const runId = this.store.addRun(result, raw, request);
+    const runId = this.store.addRun(result, raw, request, fromSecretStorage);
     const tokenId = raw && result.token ? this.store.activeToken()?.id : undefined;
     this.log.info('chain', `finished in ${Date.now() - started} ms: ${result.winner ? `${result.winner} ${req.mode === 'diagnose' ? 'would be picked' : 'won'}` : 'no credential succeeded'}`);
     if (result.error) this.recordError(result.error, `Credential chain for ${req.scope}`, runId);
@@ -132,6 +167,7 @@ export class Host implements vscode.Disposable {
     const acquireToken = need('acquireToken');
     const s = this.settings();
     const started = Date.now();
+    const { env, fromSecretStorage } = await this.environment(s);
     const run = await acquireToken(
       {
         credential: req.credential,
@@ -147,7 +183,7 @@ export class Host implements vscode.Disposable {
         onDeviceCode: ui.onDeviceCode,
         openBrowser: ui.openBrowser,
       },
-      { signal, sink: this.sink(), env: this.environment(s), options: this.engineOptions(s) },
+      { signal, sink: this.sink(), env, options: this.engineOptions(s) },
     );
     if (signal.aborted) throw new CancelledError();
     const step = run.result;
@@ -164,7 +200,7 @@ export class Host implements vscode.Disposable {
       durationMs: Date.now() - started,
     };
     const request: TokenRequestInfo = { credential: req.credential, scopes: [req.scope], tenantId: req.tenantId, clientId: req.clientId };
-    const runId = this.store.addRun(chainLike, run.accessToken, request);
+    const runId = this.store.addRun(chainLike, run.accessToken, request, fromSecretStorage);
     if (step.outcome === 'success' && run.accessToken && step.token) {
       return { runId, tokenId: this.store.activeToken()?.id, summary: step.token };
     }

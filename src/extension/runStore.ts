@@ -45,6 +45,8 @@ export interface StoredRun {
   /** Epoch ms when the run finished. */
   at: number;
   result: ChainResult;
+  /** Names (never values) of the variables the run took from SecretStorage ("Set Chain Environment Secret…"). */
+  fromSecretStorage?: string[];
 }
 
 /** The most recent failure and its explanation (from the engine's explainText / classification). */
@@ -138,11 +140,13 @@ export class RunStore implements vscode.Disposable {
   }
 
   /** Records a finished chain run. A token it produced is added and becomes active. Returns the run id. */
-  addRun(result: ChainResult, token?: SecretValue, request?: TokenRequestInfo): string {
+  addRun(result: ChainResult, token?: SecretValue, request?: TokenRequestInfo, fromSecretStorage?: readonly string[]): string {
     // JSON round trip drops anything that is not plain data (and SecretValue serialises as a marker).
     const plain = JSON.parse(JSON.stringify(result)) as ChainResult;
     const id = newId('run');
-    this.runs = [{ id, at: Date.now(), result: plain }, ...this.runs].slice(0, MAX_RUNS);
+    const run: StoredRun = { id, at: Date.now(), result: plain };
+    if (fromSecretStorage?.length) run.fromSecretStorage = [...fromSecretStorage];
+    this.runs = [run, ...this.runs].slice(0, MAX_RUNS);
     this.selection = { kind: 'run', id };
     if (token && plain.token) {
       this.insertToken('acquired', plain.token, token, request, id);

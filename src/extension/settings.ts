@@ -18,7 +18,10 @@ export interface Settings {
   cloud: Cloud;
   authorityHost: string;
   imdsEndpoint: string;
-  /** Extra environment variables the chain sees (managed-identity endpoints, AZURE_* values). */
+  /**
+   * Extra environment variables the chain sees (managed-identity endpoints, AZURE_* values), as written in settings.
+   * The host drops the secret-named ones (see `splitSecretVariables`): secrets come from SecretStorage only.
+   */
   environment: Record<string, string>;
   defaultScope: string;
   statusBarEnabled: boolean;
@@ -46,6 +49,34 @@ export const SettingKeys = {
 export const RESTRICTED_SETTINGS = [SettingKeys.authorityHost, SettingKeys.cloud, SettingKeys.imdsEndpoint, SettingKeys.environment].map(
   (k) => `${CONFIG_SECTION}.${k}`,
 );
+
+/**
+ * The secret-named variables the engine reads for the chain's EnvironmentCredential. "Set Chain Environment Secret…"
+ * offers these and keeps their values in SecretStorage; their values in `chain.environment` are ignored. A test checks
+ * that the core's redaction module (`isSecretName`) calls each of them secret.
+ */
+export const CHAIN_SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'] as const;
+export type ChainSecretVariable = (typeof CHAIN_SECRET_VARIABLES)[number];
+
+/** The SecretStorage key of a chain environment secret. */
+export function chainSecretKey(name: ChainSecretVariable): string {
+  return `azureAuthDebugger.chainEnvironment:${name}`;
+}
+
+/**
+ * Splits the `chain.environment` setting into the variables the chain may see and the names whose values are ignored
+ * because they are secret (`isSecret` is the core's `isSecretName`: settings.json is plain text, so a secret there
+ * is never used, only reported by name).
+ */
+export function splitSecretVariables(env: Record<string, string>, isSecret: (name: string) => boolean): { kept: Record<string, string>; ignored: string[] } {
+  const kept: Record<string, string> = {};
+  const ignored: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (isSecret(k)) ignored.push(k);
+    else kept[k] = v;
+  }
+  return { kept, ignored: ignored.sort() };
+}
 
 export const CLOUD_AUTHORITY: Record<Exclude<Cloud, 'custom'>, string> = {
   public: 'https://login.microsoftonline.com',

@@ -1,12 +1,13 @@
 // UI end to end, as a person would: install the packaged .vsix into code-server, start the sandbox tenant from the
 // command palette, run "Azure Auth: Acquire Token…" with the default chain and a scope, and check the Token Inspector
 // (decoded claims, live countdown), the Credential Chain tree, the status bar and the output channel; then a failing
-// configuration (a wrong AZURE_CLIENT_SECRET in the workspace settings) shows the AADSTS explanation.
+// configuration (tenant and client id in the workspace settings, a wrong AZURE_CLIENT_SECRET typed into the password box
+// of "Set Chain Environment Secret…", kept in SecretStorage and never in settings) shows the AADSTS explanation.
 // Screenshots go to test-results/ui-*.png (the README uses copies in media/screenshots/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensureResults, haveToolchain, launchBrowser, root, startCodeServer } from './harness.mjs';
 
@@ -143,21 +144,36 @@ test('Acquire Token… with the default chain against the sandbox: inspector, tr
 });
 
 test('a failing configuration shows the AADSTS explanation', { skip, timeout: 180000 }, async () => {
-  // A wrong client secret in the workspace's chain environment: EnvironmentCredential fails and stops the chain.
-  mkdirSync(path.join(server.workspace, '.vscode'), { recursive: true });
+  // Tenant and client id in the workspace's chain environment (no secret there: settings are plain text) ...
+  const settingsFile = path.join(server.workspace, '.vscode', 'settings.json');
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
   writeFileSync(
-    path.join(server.workspace, '.vscode', 'settings.json'),
+    settingsFile,
     JSON.stringify({
-      'azureAuthDebugger.chain.environment': { AZURE_TENANT_ID: '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b', AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001', AZURE_CLIENT_SECRET: 'not-the-secret' },
+      'azureAuthDebugger.chain.processTimeoutMs': 20000,
+      'azureAuthDebugger.chain.environment': { AZURE_TENANT_ID: '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b', AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001' },
     }),
   );
   await page.waitForTimeout(1500); // the configuration service picks the file change up
+  // ... and a wrong client secret typed into the password box of "Set Chain Environment Secret…" (SecretStorage).
+  await palette('Azure Auth: Set Chain Environment Secret…', 'Set Chain Environment Secret');
+  await choose('AZURE_CLIENT_SECRET');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  assert.equal(await input.getAttribute('type'), 'password', 'the value is asked in a password box');
+  await input.fill('not-the-secret');
+  await page.keyboard.press('Enter');
+  await page.locator('.notifications-toasts', { hasText: 'AZURE_CLIENT_SECRET is stored in SecretStorage' }).first().waitFor({ timeout: 20000 });
+  assert.ok(!readFileSync(settingsFile, 'utf8').includes('not-the-secret'), 'the secret is not in settings.json');
+
+  // EnvironmentCredential fails and stops the chain.
   await palette('Azure Auth: Run Credential Chain', 'Run Credential Chain');
   const row = page.locator('.pane .monaco-list-row', { hasText: 'AADSTS7000215' }).first();
   await row.waitFor({ timeout: 60000 }).catch(async (e) => {
     await shot('failure-missing');
     throw e;
   });
+  await page.locator('.pane .monaco-list-row', { hasText: 'from SecretStorage' }).first().waitFor({ timeout: 10000 });
   const frame = inspector();
   const explanation = frame.locator('[data-code="7000215"]').first();
   await explanation.waitFor({ timeout: 30000 });

@@ -113,22 +113,95 @@ suite('commands against the sandbox', function () {
     assert.ok(codes.some((c) => c.code === 7000215), 'explained');
   });
 
-  test('a failing chain configuration: a bad AZURE_CLIENT_SECRET stops the chain, and the tree explains it', async function () {
+  test('a secret-named variable in chain.environment is ignored, with a warning that names it (never its value)', async function () {
+    requireEngine(this, 'runChain');
+    const a = await api();
+    // The right secret: were it read from settings, EnvironmentCredential would win.
+    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET, AZURE_PASSWORD: PASSWORD });
+    try {
+      await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+      const run = a.store.latestRun();
+      const env = run?.result.steps.find((st) => st.credential === 'EnvironmentCredential');
+      assert.equal(env?.outcome, 'unavailable', `the secret in settings was not used: ${JSON.stringify(env?.message)}`);
+      const details = a.chainTreeItems().find((i) => i.label === 'EnvironmentCredential')?.details ?? [];
+      assert.ok(details.some((d) => d.label === 'AZURE_TENANT_ID' && /^set/.test(d.description ?? '')), `the non-secret variables are kept: ${JSON.stringify(details)}`);
+      assert.ok(!details.some((d) => d.label === 'AZURE_CLIENT_SECRET'), 'AZURE_CLIENT_SECRET is not set for the chain');
+      const warning = a.lastEnvironmentWarning() ?? '';
+      assert.match(warning, /AZURE_CLIENT_SECRET, AZURE_PASSWORD/);
+      assert.match(warning, /ignored/);
+      assert.match(warning, /Set Chain Environment Secret/);
+      assert.ok(a.logLines().some((l) => /^warn \[settings\] .*AZURE_CLIENT_SECRET.*ignored/.test(l)), 'the warning is in the log');
+      for (const v of [CONFIDENTIAL_SECRET, PASSWORD]) assert.ok(!a.logLines().some((l) => l.includes(v)) && !warning.includes(v), 'the ignored value is never shown');
+    } finally {
+      await setSetting('chain.environment', undefined);
+    }
+  });
+
+  test('an error message with a secret-looking value is redacted in lastCommandError() and the log', async function () {
+    requireEngine(this, 'runChain', 'redactText');
+    const a = await api();
+    const secret = 'Sup3rS3cretValue99';
+    const jwt = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    // Export Trace to a folder that does not exist: Node's ENOENT message repeats the path, secrets and all.
+    for (const leak of [`client_secret=${secret}`, jwt]) {
+      const out = await exec(Commands.exportTrace, { format: 'json', path: path.join(os.tmpdir(), 'azexp-missing', leak, 't.json') });
+      assert.equal(out, undefined);
+      const err = a.lastCommandError() ?? '';
+      assert.match(err, /ENOENT/);
+      assert.match(err, /REDACTED/);
+      assert.ok(!err.includes(secret) && !err.includes(jwt), `lastCommandError is redacted: ${err}`);
+    }
+    assert.ok(!a.logLines().some((l) => l.includes(secret) || l.includes(jwt)), 'the log is redacted');
+  });
+
+  test('a failing chain configuration: a wrong AZURE_CLIENT_SECRET from SecretStorage stops the chain, the tree explains it; the right one succeeds; Clear removes it', async function () {
     requireEngine(this, 'runChain', 'explainText');
     const a = await api();
-    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: 'wrong-secret' });
+    const before = await a.savedSecretCount();
+    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT });
     try {
+      assert.equal(await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_SECRET', value: 'wrong-secret', quiet: true }), 'AZURE_CLIENT_SECRET');
+      assert.equal(await a.savedSecretCount(), before + 1, 'stored in SecretStorage');
+      const inspect = vscode.workspace.getConfiguration('azureAuthDebugger').inspect('chain.environment');
+      assert.ok(!JSON.stringify(inspect).includes('wrong-secret') && !JSON.stringify(inspect).includes('AZURE_CLIENT_SECRET'), 'never written to settings');
       await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
       const run = a.store.latestRun();
       assert.equal(run?.result.winner, null);
       const env = a.chainTreeItems().find((i) => i.label === 'EnvironmentCredential');
       assert.match(env?.description ?? '', /^failed · /);
       assert.ok(env?.children.some((c) => /^AADSTS7000215/.test(c)), `explanation child: ${JSON.stringify(env?.children)}`);
+      const secretRow = env?.details.find((d) => d.label === 'AZURE_CLIENT_SECRET');
+      assert.match(secretRow?.description ?? '', /^set \(from SecretStorage\)/, JSON.stringify(env?.details));
+      assert.ok(!(secretRow?.description ?? '').includes('wrong-secret'), 'the value is masked');
       assert.ok(a.logLines().some((l) => /^warn \[environment\] EnvironmentCredential: failed .*AADSTS7000215/.test(l)), 'failure at warn with the code');
-      assert.ok(!a.logLines().some((l) => l.includes('wrong-secret')), 'the configured secret is redacted');
+      assert.ok(a.logLines().some((l) => /\[secrets\] AZURE_CLIENT_SECRET stored in SecretStorage/.test(l)));
+      assert.ok(!a.logLines().some((l) => l.includes('wrong-secret')), 'the stored secret is redacted');
+      assert.ok(!JSON.stringify(a.store.snapshot()).includes('wrong-secret'), 'nor in the snapshot the webview gets');
+
+      await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_SECRET', value: CONFIDENTIAL_SECRET, quiet: true });
+      assert.equal(await a.savedSecretCount(), before + 1, 'replaced, not added');
+      await exec(Commands.runChain, { scope: 'https://vault.azure.net/.default', noInspector: true, quiet: true });
+      assert.equal(a.store.latestRun()?.result.winner, 'EnvironmentCredential', JSON.stringify(a.store.latestRun()?.result.steps.map((st) => [st.credential, st.outcome, st.message])));
+      assert.ok(!a.logLines().some((l) => l.includes(CONFIDENTIAL_SECRET)), 'the right secret is not logged either');
+
+      await exec(Commands.clearTokens, { skipConfirm: true });
+      assert.equal(await a.savedSecretCount(), 0, 'Clear removed it');
+      await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+      const after = a.store.latestRun();
+      assert.equal(after?.result.steps.find((st) => st.credential === 'EnvironmentCredential')?.outcome, 'unavailable', 'the chain no longer sees it');
     } finally {
+      await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_SECRET', value: '', quiet: true });
       await setSetting('chain.environment', undefined);
     }
+    // Clear forgot the session's tokens: the next tests need an active one again (managed identity, as before).
+    await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+    assert.equal(a.store.latestRun()?.result.winner, 'ManagedIdentityCredential');
+  });
+
+  test('Set Chain Environment Secret… refuses a variable that is not a chain secret', async () => {
+    const a = await api();
+    assert.equal(await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_ID', value: 'x', quiet: true }), undefined);
+    assert.match(a.lastCommandError() ?? '', /AZURE_CLIENT_ID is not one of the secret variables/);
   });
 
   test('Decode Token adds a decoded token; Explain Error explains a code', async function () {
@@ -193,7 +266,8 @@ suite('commands against the sandbox', function () {
     await sb.update((c) => {
       c.faults = [{ endpoint: 'token', hang: true }];
     });
-    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET });
+    await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT });
+    await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_SECRET', value: CONFIDENTIAL_SECRET, quiet: true });
     try {
       const runs = a.store.snapshot().runs.length;
       const errorBefore = a.lastCommandError();
@@ -206,6 +280,7 @@ suite('commands against the sandbox', function () {
       assert.equal(a.store.snapshot().runs.length, runs, 'a cancelled run is not recorded');
       assert.equal(a.lastCommandError(), errorBefore, 'no error toast');
     } finally {
+      await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_SECRET', value: '', quiet: true });
       await setSetting('chain.environment', undefined);
       await sb.update((c) => {
         c.faults = [];

@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { exportJson, exportMarkdown } from '../../src/extension/exportTrace';
 import { RunStore, audienceLabel } from '../../src/extension/runStore';
-import { readSettings, authorityHostOf } from '../../src/extension/settings';
+import { readSettings, authorityHostOf, CHAIN_SECRET_VARIABLES, splitSecretVariables } from '../../src/extension/settings';
 import { duration, findJwt, mdEscape, remaining, span } from '../../src/extension/views/format';
-import { setSetting } from './helpers';
+import { engine, setSetting } from './helpers';
 import type { ChainResult, SecretValue, TokenSummary } from '../../src/core/index';
 
 function secret(v: string): SecretValue {
@@ -135,5 +135,17 @@ suite('host-side units', () => {
       for (const k of ['chain.stepTimeoutMs', 'chain.mode', 'chain.environment', 'authority.cloud', 'authority.host']) await setSetting(k, undefined);
     }
     assert.equal(authorityHostOf(readSettings()), 'https://login.microsoftonline.com');
+  });
+
+  test('chain.environment: the secret variables the new command offers are secret to the core, and the core decides what settings may not supply', () => {
+    const isSecretName = engine().isSecretName as (name: string) => boolean;
+    assert.equal(typeof isSecretName, 'function', 'the core exports isSecretName');
+    for (const n of CHAIN_SECRET_VARIABLES) assert.equal(isSecretName(n), true, `${n} is a secret name in src/core/trace/redact.ts`);
+    const { kept, ignored } = splitSecretVariables(
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', AZURE_TOKEN_CREDENTIALS: 'dev', AZURE_CLIENT_SECRET: 's1', AZURE_PASSWORD: 'p1', AZURE_CLIENT_CERTIFICATE_PASSWORD: 'c1', MY_API_KEY: 'k1' },
+      isSecretName,
+    );
+    assert.deepEqual(kept, { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', AZURE_TOKEN_CREDENTIALS: 'dev' });
+    assert.deepEqual(ignored, ['AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'MY_API_KEY']);
   });
 });

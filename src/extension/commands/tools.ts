@@ -12,6 +12,8 @@ import type { StoredTokenInfo } from '../runStore';
 import { exportJson, exportMarkdown } from '../exportTrace';
 import { findJwt } from '../views/format';
 import { SECRET_KEYS_KEY, type AcquireCommand } from './acquire';
+import { storedChainSecrets } from './chainSecrets';
+import { chainSecretKey } from '../settings';
 
 export interface ChainArgs extends CommandOptions {
   scope?: string;
@@ -125,7 +127,8 @@ export class ToolCommands {
     }
     this.host.store.clearTokens();
     const state = this.host.context.globalState;
-    const keys = state.get<string[]>(SECRET_KEYS_KEY, []);
+    // Every key this extension saved, and the chain-environment secrets by their fixed keys even if the list was lost.
+    const keys = [...new Set([...state.get<string[]>(SECRET_KEYS_KEY, []), ...(await storedChainSecrets(this.host.context.secrets)).map(chainSecretKey)])];
     for (const k of keys) await this.host.context.secrets.delete(k);
     await state.update(SECRET_KEYS_KEY, []);
     this.host.log.info('secrets', `cleared the session's tokens and ${keys.length} saved secret(s)`);

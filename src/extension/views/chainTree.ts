@@ -34,13 +34,21 @@ const OUTCOME_ICON: Record<string, vscode.ThemeIcon> = {
   skipped: new vscode.ThemeIcon('debug-step-over'),
 };
 
-function detected(events: readonly TraceEvent[]): ChainNode[] {
+/** How a variable taken from SecretStorage is shown: set, where from, the value masked (never shown). */
+const FROM_SECRET_STORAGE = 'set (from SecretStorage): ••••••••';
+
+function detected(events: readonly TraceEvent[], fromSecretStorage: readonly string[] = []): ChainNode[] {
   const out: ChainNode[] = [];
   for (const e of events) {
     if (e.kind === 'config') {
       const vars = e.variables ?? [];
-      for (const v of vars.filter((x) => x.set))
+      for (const v of vars.filter((x) => x.set)) {
+        if (fromSecretStorage.includes(v.name)) {
+          out.push({ kind: 'detail', label: v.name, description: FROM_SECRET_STORAGE, icon: new vscode.ThemeIcon('lock'), tooltip: `${v.name} comes from VS Code's SecretStorage ("Azure Auth: Set Chain Environment Secret…"); "Clear Tokens and Secrets" removes it.`, contextValue: ItemContext.detail, copyText: v.name });
+          continue;
+        }
         out.push({ kind: 'detail', label: v.name, description: v.value !== undefined ? `set: ${v.value}` : 'set', icon: new vscode.ThemeIcon('symbol-variable'), tooltip: v.note, contextValue: ItemContext.detail, copyText: v.name });
+      }
       const unset = vars.filter((x) => !x.set).map((x) => x.name);
       if (unset.length)
         out.push({ kind: 'detail', label: unset.length === 1 ? `${unset[0]} not set` : `${unset.length} variables not set`, description: unset.length > 1 ? unset.join(', ') : undefined, tooltip: unset.join('\n'), icon: new vscode.ThemeIcon('circle-outline'), contextValue: ItemContext.detail, copyText: unset.join(' ') });
@@ -72,8 +80,8 @@ function explanationNode(explanation: unknown): ChainNode | undefined {
   };
 }
 
-export function stepNode(step: StepResult, runId: string, explanation: unknown, winner: string | null): ChainNode {
-  const children = detected(step.events);
+export function stepNode(step: StepResult, runId: string, explanation: unknown, winner: string | null, fromSecretStorage: readonly string[] = []): ChainNode {
+  const children = detected(step.events, fromSecretStorage);
   if (step.prediction) children.push({ kind: 'detail', label: `Predicted: ${step.prediction.verdict}`, description: step.prediction.reason, icon: new vscode.ThemeIcon(step.prediction.agrees === false ? 'warning' : 'info'), contextValue: ItemContext.detail, copyText: step.prediction.reason });
   children.push({ kind: 'detail', label: step.message || step.outcome, icon: new vscode.ThemeIcon('comment'), tooltip: step.message, contextValue: ItemContext.detail, copyText: step.message });
   if (step.note) children.push({ kind: 'detail', label: step.note, icon: new vscode.ThemeIcon('note'), contextValue: ItemContext.detail, copyText: step.note });
@@ -152,7 +160,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     if (!run) return [];
     const snap = this.store.snapshot();
     const explanation = snap.lastError?.runId === run.id ? snap.lastError.explanation : undefined;
-    const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner));
+    const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage));
     if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id)); // [issue 7]
     nodes.push(this.account.node());
     return nodes;
