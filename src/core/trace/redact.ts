@@ -134,14 +134,15 @@ export class Redactor {
       if (s.includes(secret)) s = s.split(secret).join(REDACTED);
     }
     s = s.replace(PEM_RE, (_m, label: string) => (/CERTIFICATE/.test(label) && !/PRIVATE/.test(label) ? `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----` : `[REDACTED ${label.trim() || 'PEM'}]`));
+    // Labelled values before JWT shapes: a secret followed by a JWT in one run of characters must go whole.
+    s = s.replace(LABEL_RE, (m, label: string, sep: string, q: string, value: string) =>
+      value.includes('REDACTED') ? m : `${label}${sep}${q}${REDACTED}${q}`,
+    );
     s = s.replace(JWT_RE, '[REDACTED JWT]');
     s = s.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
     s = s.replace(JSON_PAIR_RE, (m, prefix: string, name: string) => (isSecretName(name) ? `${prefix}"${REDACTED}"` : m));
     s = s.replace(KV_RE, (m, lead: string, name: string, value: string) =>
       isSecretName(name) || isFormSecretName(name, value) ? `${lead}${name}=${REDACTED}` : m,
-    );
-    s = s.replace(LABEL_RE, (m, label: string, sep: string, q: string, value: string) =>
-      value.includes('REDACTED') ? m : `${label}${sep}${q}${REDACTED}${q}`,
     );
     return s;
   }

@@ -102,4 +102,11 @@ describe('engine: redaction', () => {
     assert.ok(lines.some((l) => l.includes('AZURE_CLIENT_ID = cid')));
     assert.equal(mem.events.length, 6);
   });
+
+  it('a labelled secret followed by a JWT in one run of characters is removed whole', () => {
+    const jwt = 'eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.c2ln';
+    const out = redactText(`GET https://x/client_secret=Sup3rS3cretValue99/${jwt}/t.json`);
+    assert.ok(!out.includes('Sup3rS3cretValue99'), out);
+    assert.ok(!out.includes(jwt), out);
+  });
 });
