@@ -48,6 +48,7 @@ function startSandbox() {
  * assigned; the SDK retries). */
 function startImds(kind, sandboxImds) {
   const sockets = new Set();
+  const counter = { requests: 0 };
   let server;
   if (kind === 'blackhole') {
     server = net.createServer((s) => {
@@ -65,6 +66,7 @@ function startImds(kind, sandboxImds) {
     });
   } else {
     server = http.createServer((req, res) => {
+      counter.requests += 1;
       const body =
         req.headers.metadata !== 'true'
           ? { status: 400, json: { error: 'invalid_request', error_description: 'Required metadata header not specified' } }
@@ -76,6 +78,7 @@ function startImds(kind, sandboxImds) {
   return new Promise((resolve) =>
     server.listen(80, '169.254.169.254', () =>
       resolve({
+        counter,
         close: () => {
           for (const s of sockets) s.destroy();
           server.close();
@@ -149,18 +152,24 @@ export async function runLatency() {
     },
   ];
   const results = [];
-  for (const sc of scenarios) {
+  const only = process.env.BENCH_SCENARIO;
+  for (const sc of scenarios.filter((x) => !only || x.name.includes(only))) {
     const imds = await startImds(sc.imds, contract.managedIdentity.imds);
     const sides = { sdk: [], sequential: [], diagnose: [], diagnoseVerdict: [] };
     const fingerprintMs = []; // [issue 7]
     const last = {};
+    const imdsRequests = {};
     const orders = [
       ['sdk', 'sequential', 'diagnose'],
       ['diagnose', 'sequential', 'sdk'],
     ];
-    for (let i = 0; i < reps; i++) {
+    // The 404 scenario's time is mostly the SDK's randomly jittered retry delays: more runs for a fairer median.
+    const n = sc.imds === '404' ? Math.max(reps, 5) : reps;
+    for (let i = 0; i < n; i++) {
       for (const side of orders[i % 2]) {
+        const before = imds.counter.requests;
         const r = await runOnce(side, sc.env);
+        if (sc.imds === '404') (imdsRequests[side] ??= []).push(imds.counter.requests - before);
         sides[side].push(r.ms);
         if (side === 'diagnose') sides.diagnoseVerdict.push(Number.isFinite(r.verdictMs) ? r.verdictMs : r.ms);
         last[side] = r;
@@ -181,6 +190,7 @@ export async function runLatency() {
       row.fingerprint = { ...stat(fingerprintMs), verdict: fp.verdict, reason: fp.reason };
       row.ratioFingerprint = row.fingerprint.median / row.sdk.median;
     }
+    if (sc.imds === '404') row.imdsRequests = imdsRequests; // requests each run sent to the 404 responder (probe + tries)
     row.ratioSequential = row.sequential.median / row.sdk.median;
     row.ratioDiagnose = row.diagnose.median / row.sdk.median;
     row.diagnoseVerdict = stat(sides.diagnoseVerdict);
