@@ -196,3 +196,29 @@ export function ensureResults() {
   mkdirSync(RESULTS, { recursive: true });
   return RESULTS;
 }
+
+/**
+ * Runs a command from the palette as a person would (F1, type, Enter). Every step has a short limit and the whole
+ * sequence is retried: under load the extension's contributions can appear late, and a toast or a closing quick
+ * pick can take the focus (and so the palette) away between F1 and typing.
+ */
+export async function runPaletteCommand(page, command, { pick = command, attempts = 5, onGiveUp } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${command}`, { timeout: 5000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= attempts) {
+        await onGiveUp?.();
+        throw e;
+      }
+      await page.waitForTimeout(500 * attempt);
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureResults, haveToolchain, launchBrowser, root, startCodeServer } from './harness.mjs';
+import { ensureResults, haveToolchain, launchBrowser, root, runPaletteCommand, startCodeServer } from './harness.mjs';
 
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
@@ -31,21 +31,8 @@ const JWT = [
 const skip = (!haveToolchain() && 'code-server/Chromium missing') || (!existsSync(path.join(root, 'dist/webview/main.js')) && 'dist/webview is not built (node esbuild.mjs)');
 
 /** Runs a palette command. Under load the development extension's contributions can appear late: retry a few times. */
-async function runCommand(page, title) {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (attempt >= 4) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
+function runCommand(page, title) {
+  return runPaletteCommand(page, title);
 }
 
 /** The workbench is up and the extension's contributions are in (its activity-bar container is there). */

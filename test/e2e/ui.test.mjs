@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureResults, haveToolchain, launchBrowser, root, startCodeServer } from './harness.mjs';
+import { ensureResults, haveToolchain, launchBrowser, root, runPaletteCommand, startCodeServer } from './harness.mjs';
 
 const VSIX = path.join(root, 'dist', 'azure-auth-debugger.vsix');
 const skip = !haveToolchain() && 'code-server/Chromium missing';
@@ -22,25 +22,8 @@ async function shot(name) {
   await page.screenshot({ path: path.join(results, `ui-${name}.png`) });
 }
 
-async function palette(command, pick = command) {
-  // The command list fills in once the extension host has registered the contributions: retry a few times.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${command}`);
-    try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 10000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (attempt >= 4) {
-        await shot(`palette-${command.replace(/\W+/g, '-')}`);
-        throw e;
-      }
-    }
-  }
+function palette(command, pick = command) {
+  return runPaletteCommand(page, command, { pick, onGiveUp: () => shot(`palette-${command.replace(/\W+/g, '-')}`) });
 }
 
 /** Picks an item in the open quick pick by its visible text. */
