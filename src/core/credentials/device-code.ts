@@ -7,7 +7,7 @@ import type { CredentialName } from '../model';
 import type { StepContext, TokenRequest } from './types';
 import { createPublicApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, raceAbort, type MsalCredentialOptions } from './msal/base';
+import { MsalCredentialBase, trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
 import { DEVELOPER_SIGN_ON_CLIENT_ID } from './msal/common';
 
 export interface DeviceCodeInfo {
@@ -45,16 +45,8 @@ export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplica
   }
 
   protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
-    if (!request.forceRefresh) {
-      const [account] = await app.app.getTokenCache().getAllAccounts();
-      if (account) {
-        try {
-          return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
-        } catch {
-          // no usable cached token: sign in again
-        }
-      }
-    }
+    const cached = await trySilent(app, scopes, request);
+    if (cached) return cached;
     const req: DeviceCodeRequest = {
       scopes,
       claims: request.claims,

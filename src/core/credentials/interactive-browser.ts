@@ -8,7 +8,7 @@ import type { CredentialName } from '../model';
 import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
 import { createPublicApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, raceAbort, type MsalCredentialOptions } from './msal/base';
+import { MsalCredentialBase, trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
 import { DEVELOPER_SIGN_ON_CLIENT_ID } from './msal/common';
 
 export interface InteractiveBrowserCredentialOptions extends MsalCredentialOptions {
@@ -65,16 +65,8 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
   }
 
   protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
-    if (!request.forceRefresh) {
-      const [account] = await app.app.getTokenCache().getAllAccounts();
-      if (account) {
-        try {
-          return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
-        } catch {
-          // sign in again
-        }
-      }
-    }
+    const cached = await trySilent(app, scopes, request);
+    if (cached) return cached;
     let pending: { redirectUri: string; state: string } | undefined;
     const req: InteractiveRequest = {
       scopes,

@@ -7,7 +7,7 @@ import type { CredentialName } from '../model';
 import type { StepContext, TokenRequest } from './types';
 import { createPublicApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { MsalCredentialBase, trySilent, type MsalCredentialOptions } from './msal/base';
 import { requireValue, secretOf, type SecretInput } from './msal/common';
 
 export interface UsernamePasswordCredentialOptions extends MsalCredentialOptions {
@@ -45,17 +45,9 @@ export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientA
       'warn',
       `${this.name}: the username/password (ROPC) flow is deprecated and fails for accounts that need MFA or Conditional Access (AADSTS50076, 50079, 53003). See https://aka.ms/azsdk/identity/mfa`,
     );
-    if (!request.forceRefresh) {
-      const accounts = await app.app.getTokenCache().getAllAccounts();
-      const account = accounts.find((a) => a.username.toLowerCase() === this.options.username.toLowerCase());
-      if (account) {
-        try {
-          return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
-        } catch {
-          // fall through to a fresh ROPC request
-        }
-      }
-    }
+    const user = this.options.username.toLowerCase();
+    const cached = await trySilent(app, scopes, request, (accounts) => accounts.find((a) => a.username.toLowerCase() === user));
+    if (cached) return cached;
     return app.app.acquireTokenByUsernamePassword({ scopes, username: this.options.username, password: secretOf(this.options.password)!, claims: request.claims });
   }
 }

@@ -3,7 +3,8 @@
  * (so each credential instance has its own token cache), binding the per-call tracer / HTTP client / signal, cancellation,
  * error mapping and converting msal's AuthenticationResult into the engine's AccessTokenResult.
  */
-import type { AuthenticationResult } from '@azure/msal-node';
+import type { AccountInfo, AuthenticationResult, PublicClientApplication } from '@azure/msal-node';
+import { raceAbort as raceSignal } from '../../abort';
 import type { ChainProfile, CredentialName, ErrorInfo } from '../../model';
 import { SecretValue } from '../../secret';
 import type { AccessTokenResult, StepContext, TokenRequest } from '../types';
@@ -73,28 +74,27 @@ export function resolveTenant(
 /** Resolves `promise`, or rejects as soon as `signal` aborts (after calling `onAbort`, e.g. to set request.cancel). */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) {
+  return raceSignal(promise, signal, () => {
     onAbort?.();
-    promise.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const listener = () => {
-      onAbort?.();
-      reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', listener, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', listener);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', listener);
-        reject(e);
-      },
-    );
+    return abortReason(signal);
   });
+}
+
+/** A token from the app's own cache for `account` (or its first account), or null when a fresh sign-in is needed. */
+export async function trySilent(
+  app: MsalApp<PublicClientApplication>,
+  scopes: string[],
+  request: TokenRequest,
+  pick: (accounts: AccountInfo[]) => AccountInfo | undefined = (a) => a[0],
+): Promise<AuthenticationResult | null> {
+  if (request.forceRefresh) return null;
+  const account = pick(await app.app.getTokenCache().getAllAccounts());
+  if (!account) return null;
+  try {
+    return await app.app.acquireTokenSilent({ account, scopes, claims: request.claims });
+  } catch {
+    return null; // nothing usable in the cache: sign in again
+  }
 }
 
 function abortReason(signal: AbortSignal): Error {
