@@ -259,7 +259,9 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     trace,
     http: createHttpClient({ trace, ca: options.ca, proxy: options.proxy, env, bodies: options.httpBodies, now }),
     proc: createProcessRunner({ trace, env, now }),
-    options,
+    // The run's own limit (request.timeoutMs wins over the options'): budgets inside the credential (managed identity
+    // retries, CI OIDC requests) must end before it, or a time-limit error hides the real failure.
+    options: { ...options, stepTimeoutMs: limit },
     inChain: false,
     profile,
     now,

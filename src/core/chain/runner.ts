@@ -99,7 +99,9 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     trace,
     http: createHttpClient({ trace, ca: a.options.ca, proxy: a.options.proxy, env: a.env, bodies: a.options.httpBodies, now: a.now }),
     proc: createProcessRunner({ trace, env: a.env, now: a.now }),
-    options: a.options,
+    // The step's own limit (a request's stepTimeoutMs wins over the options'): budgets inside the step (managed
+    // identity retries, CI OIDC requests) must end before it, or a time-limit error hides the real failure.
+    options: { ...a.options, stepTimeoutMs: a.stepTimeoutMs },
     inChain: a.inChain,
     profile: a.profile,
     now: a.now,

@@ -3,6 +3,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createEngine } from '../../../src/core/engine';
+import { acquireToken } from '../../../src/core/flows';
 import { MemorySink, TextSink, fanOut } from '../../../src/core/trace/sinks';
 import type { ChainProfile } from '../../../src/core/model';
 import { detectSource } from '../../../src/core/credentials/managed-identity/index';
@@ -298,5 +299,23 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     assert.equal(step.outcome, 'failed');
     assert.equal(step.error?.kind, 'timeout');
     assert.match(step.message, /step time limit of 300 ms/);
+  });
+
+  it('retries stay inside a limit given on the request (chain, runCredential, acquireToken): the real error, not a time-limit one', async () => {
+    // IMDS keeps answering 500. Go retries from 2 s; with a 1.5 s limit the budget (90 %) leaves no room for a retry,
+    // so every path must end with the 500 itself. Before, the budget came from options.stepTimeoutMs only (30 s by
+    // default), the retry slept past the limit, and the outcome was "did not finish within the time limit".
+    const s = await open((_req, res) => json(res, 500, { error: 'server_error', error_description: 'IMDS is broken' }));
+    const options = { imdsEndpoint: s.url };
+    const limit = 1500;
+    const viaChain = (await chain({}, { options, stepTimeoutMs: limit })).step;
+    const viaRun = (await createEngine().runCredential('ManagedIdentityCredential', { stepTimeoutMs: limit }, { env: { PATH: '/nonexistent' }, options })).result;
+    const viaFlow = (await acquireToken({ credential: 'managed-identity', timeoutMs: limit }, { env: { PATH: '/nonexistent' }, options })).result;
+    for (const [name, step] of [['chain', viaChain], ['runCredential', viaRun], ['acquireToken', viaFlow]] as const) {
+      assert.notEqual(step.error?.kind, 'timeout', `${name}: ${step.message}`);
+      assert.doesNotMatch(step.message, /time limit/, name);
+      assert.match(step.message, /500|IMDS is broken/, name);
+      assert.ok(step.durationMs < limit, `${name} took ${step.durationMs} ms`);
+    }
   });
 });
