@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  resolveAuthorityHost,
   createEngine,
   explainText,
   formatEvent,
@@ -202,7 +203,15 @@ export const command: CliCommand = {
     }
     if (values.scope !== undefined && !values.scope.trim()) throw new UsageError('--scope needs a value');
     const options: EngineOptions = {};
-    if (values['authority-host']) options.authorityHost = values['authority-host'];
+    if (values['authority-host']) {
+      // A bad flag is bad usage (exit 2), as for `azauth token`; a bad AZURE_AUTHORITY_HOST stays the chain's business.
+      try {
+        resolveAuthorityHost(values['authority-host'], {});
+      } catch (e) {
+        throw new UsageError(`--authority-host: ${(e as Error).message}`);
+      }
+      options.authorityHost = values['authority-host'];
+    }
     if (values['imds-endpoint']) {
       try {
         const u = new URL(values['imds-endpoint']);

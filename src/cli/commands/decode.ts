@@ -32,7 +32,7 @@ Options:
   --resource R       Check the audience against a resource URI (v1 form, e.g. https://management.azure.com/)
   --tenant T         Check that the token comes from tenant T (GUID)
   --version V        Check the token version the API expects (1.0 or 2.0)
-  --jwks FILE|URL    Verify the signature against this key set (a JWKS file, or an https URL to fetch)
+  --jwks FILE|URL    Verify the signature against this key set (a JWKS file, or an http(s) URL to fetch)
   --discover         Verify the signature with keys from the issuer's OpenID configuration (network)
   --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
                      (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)

@@ -75,6 +75,9 @@ describe('azauth chain', () => {
     assert.equal((await azauth(['chain', '--timeout', '-5'], base)).code, 2);
     assert.equal((await azauth(['chain', '--ca', '/nonexistent/ca.pem'], base)).code, 2);
     assert.equal((await azauth(['chain', '--imds-endpoint', 'file:///etc/passwd'], base)).code, 2);
+    const http = await azauth(['chain', '--authority-host', 'http://127.0.0.1:9'], base);
+    assert.equal(http.code, 2, 'a non-https authority host given as a flag is bad usage, as for azauth token');
+    assert.match(http.err, /--authority-host/);
     const bad = await azauth(['chain', '--json'], { ...base, AZURE_TOKEN_CREDENTIALS: 'Dev' });
     assert.equal(bad.code, 2);
     const j = JSON.parse(bad.out);
