@@ -3,20 +3,10 @@
  * The catalog is loaded on the first lookup, not at import time, so importing the core stays cheap.
  */
 
-/** One AADSTS code as the catalog describes it. */
-export interface AadstsEntry {
-  code: number;
-  name: string;
-  meaning: string;
-  causes: string[];
-  fixes: string[];
-  category: string;
-  docsUrl: string;
-  /** Credentials that typically meet this code (EnvironmentCredential, AzureCLICredential, …). */
-  credentials?: string[];
-  /** True for codes users meet that Microsoft's reference page does not list. */
-  notOnReferencePage?: boolean;
-}
+import type { AadstsEntry as CatalogDataEntry } from './aadsts/index';
+
+/** One AADSTS code as the catalog describes it: the data's own type, with any category string accepted. */
+export type AadstsEntry = Omit<CatalogDataEntry, 'category'> & { category: string };
 
 /** The link Entra itself puts in `error_uri`: always valid, even for codes the catalog does not know. */
 export function aadstsDocsUrl(code: number): string {

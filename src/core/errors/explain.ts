@@ -2,19 +2,11 @@
  * explainText: one entry point for "what does this error mean and what do I do": AADSTS codes from the catalog,
  * plus explanations for failures without a code (network, TLS, proxy, managed identity, developer tools, MSAL).
  */
-import { aadstsDocsUrl, lookupAadsts } from './catalog';
+import { aadstsDocsUrl, lookupAadsts, type AadstsEntry } from './catalog';
 import { extract, type ErrorContext } from './extract';
 import { redactText } from '../trace/redact';
 
-export interface ExplainedCode {
-  code: number;
-  name: string;
-  meaning: string;
-  causes: string[];
-  fixes: string[];
-  category: string;
-  docsUrl: string;
-}
+export type ExplainedCode = Pick<AadstsEntry, 'code' | 'name' | 'meaning' | 'causes' | 'fixes' | 'category' | 'docsUrl'>;
 
 export interface OtherExplanation {
   /** Stable id of the explanation (see explanations.json), e.g. 'econnrefused', 'imds-multiple-uami'. */

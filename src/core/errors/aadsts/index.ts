@@ -35,7 +35,7 @@ export const AADSTS_CATEGORIES = [
 
 export type AadstsCategory = (typeof AADSTS_CATEGORIES)[number];
 
-/** One AADSTS code. Structurally the same as `AadstsEntry` in ../catalog.ts, with `category` narrowed. */
+/** One AADSTS code as stored in these files (../catalog.ts derives its lookup type from this one). */
 export interface AadstsEntry {
   /** The number after "AADSTS" (e.g. 50076 for AADSTS50076). Unique across all files. */
   code: number;
