@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { median } from './latency.mjs';
+import { assertLoopbackOnly } from './netns-guard.mjs';
+
+assertLoopbackOnly('cache benchmark');
 
 spawnSync('ip', ['link', 'set', 'lo', 'up']);
 const require = createRequire(import.meta.url);

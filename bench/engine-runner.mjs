@@ -1,5 +1,8 @@
 // One engine chain run in a fresh process (the production bundle dist/engine.js): prints {ok, ms, winner, message}.
 import { createRequire } from 'node:module';
+import { assertLoopbackOnly } from './netns-guard.mjs';
+
+assertLoopbackOnly('engine-runner');
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/engine.js');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { assertLoopbackOnly } from './netns-guard.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -114,6 +115,7 @@ function runOnce(side, env) {
 }
 
 export async function runLatency() {
+  assertLoopbackOnly('latency benchmark');
   sh('ip', ['link', 'set', 'lo', 'up']);
   spawnSync('ip', ['addr', 'add', '169.254.169.254/32', 'dev', 'lo']);
   const scratch = mkdtempSync(path.join(tmpdir(), 'azauth-bench-'));

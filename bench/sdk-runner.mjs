@@ -3,6 +3,9 @@
 // engine runner's does, so both sides measure the verdict, not Node's start-up.
 import { createRequire } from 'node:module';
 import { DefaultAzureCredential } from '@azure/identity';
+import { assertLoopbackOnly } from './netns-guard.mjs';
+
+assertLoopbackOnly('sdk-runner');
 
 const scope = process.env.BENCH_SCOPE ?? 'https://management.azure.com/.default';
 // The SDK would ask the public cloud for instance discovery; with the sandbox as authority host it must not.
