@@ -6,6 +6,7 @@ export * from './token/index';
 export type * from './options';
 export * from './errors/index';
 export * from './trace/redact';
+export * from './text/terminal';
 export * from './trace/sinks';
 export * from './trace/tracer';
 export { createHttpClient, selectProxy, HttpRequestError, isHttpRequestError, type HttpClientOptions } from './http/client';
