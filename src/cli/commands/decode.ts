@@ -37,8 +37,20 @@ Options:
   --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
                      (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)
 
-Exit codes: 0 decoded (and no validation check failed), 1 a validation check failed, 2 bad input.
+Verdict: verified (the signature was checked against the issuer's keys and no check failed), invalid (a check
+failed; an unsigned token, alg "none", is always invalid) or unverified (no check failed, but the signature could
+not be checked: no keys given, the key fetch failed, or a Microsoft Graph token, which only Graph can verify).
+
+Exit codes:
+  0  verified; or, when no check was asked for (no --scope/--resource/--tenant/--version/--jwks/--discover),
+     decoded and unverified
+  1  invalid
+  2  bad usage or input (not a token, unreadable file)
+  3  unverified although a check was asked for
 The token itself is never printed.`;
+
+/** Exit code when a validation was asked for but the signature could not be checked. */
+export const EXIT_UNVERIFIED = 3;
 
 const options = {
   json: { type: 'boolean' },
@@ -93,6 +105,7 @@ function show(v: unknown, max = 100): string {
 }
 
 const STATE_COLOUR = { fresh: 'green', 'expiring-soon': 'yellow', expired: 'red', 'not-yet-valid': 'red', 'no-expiry': 'yellow' } as const;
+const VERDICT_OF_TOKEN = { verified: ['✔', 'green'], invalid: ['✖', 'red'], unverified: ['?', 'yellow'] } as const;
 const VERDICT = { pass: ['✔', 'green'], fail: ['✖', 'red'], warn: ['!', 'yellow'], skipped: ['–', 'gray'] } as const;
 
 function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], expiry: TokenExpiry, validation: Validation, warnings: string[]): void {
@@ -113,6 +126,8 @@ function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], ex
   }
   out.push('', `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${formatDuration(expiry.remainingMs)} left` : `${formatDuration(expiry.remainingMs)} ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`);
   if (expiry.skew.warning) out.push(`        ${paint(io, 'yellow', expiry.skew.warning)}`);
+  const [vmark, vcolour] = VERDICT_OF_TOKEN[validation.verdict];
+  out.push('', `${paint(io, 'bold', 'Verdict')}  ${paint(io, vcolour, `${vmark} ${validation.verdict}`)} · ${validation.summary}`);
   out.push('', paint(io, 'bold', 'Validation'));
   for (const v of validation.verdicts) {
     const [mark, colour] = VERDICT[v.verdict];
@@ -191,6 +206,8 @@ export const command: CliCommand = {
       const what = kind === 'federated' ? 'federated token (external issuer, for workload identity federation)' : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
       renderHuman(io, `JWT · ${what} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
     }
-    return validation.valid ? EXIT_OK : EXIT_AUTH_FAILED;
+    if (validation.verdict === 'invalid') return EXIT_AUTH_FAILED;
+    const requested = Boolean(values.scope || values.resource || values.tenant || values.version || values.jwks || values.discover);
+    return validation.verdict === 'verified' || !requested ? EXIT_OK : EXIT_UNVERIFIED;
   },
 };

@@ -19,11 +19,35 @@ export interface Verdict {
   reason: string;
 }
 
+/**
+ * What a validation concludes about the whole token:
+ * - `verified`: the signature was checked against the issuer's keys and no check failed;
+ * - `invalid`: a check failed (an unsigned token, a bad signature, a wrong audience, an expired token…);
+ * - `unverified`: nothing failed, but the signature could not be checked, so nothing proves who wrote the token.
+ */
+export type TokenVerdict = 'verified' | 'invalid' | 'unverified';
+
+/** Why a token that failed no check is still `unverified`. */
+export type UnverifiedReason = 'no-keys' | 'key-fetch-failed' | 'graph-token';
+
+/** Why fetching the signing keys failed: `kind` is the fetcher's classification (see KeyFetchError) when it gives one. */
+export interface KeyFetchFailure {
+  kind: string;
+  message: string;
+}
+
 export interface Validation {
-  /** True when no check failed (warnings and skipped checks do not make a token invalid). */
+  verdict: TokenVerdict;
+  /** One sentence saying why the verdict is what it is. */
+  summary: string;
+  /** Set when the verdict is `unverified`. */
+  unverifiedBecause?: UnverifiedReason;
+  /** True only when the verdict is `verified`: a token whose signature was never checked is not called valid. */
   valid: boolean;
   verdicts: Verdict[];
-  /** Set when the input could not be decoded as a JWT at all. */
+  /** Set when the signing keys were to be fetched and could not be. */
+  keyFetchError?: KeyFetchFailure;
+  /** Set when the input could not be decoded as a JWT at all (the verdict is then `invalid`). */
   error?: DecodeError | { kind: 'not-a-jwt'; message: string };
 }
 
@@ -170,50 +194,89 @@ function pickKeys(jwks: JSONWebKeySet, header: JsonObject): JWK[] {
   return kid || x5t ? [] : keys.filter((k) => k.use === undefined || k.use === 'sig');
 }
 
-async function checkSignature(raw: string, header: JsonObject, p: JsonObject, opts: ValidateOptions): Promise<Verdict> {
+/** Microsoft Graph's application id: only tokens for this audience carry Graph's header nonce legitimately. */
+export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/** True when one of the token's audiences is Microsoft Graph (its app id, or its URI in any cloud). */
+export function isGraphAudience(aud: unknown): boolean {
+  const auds = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+  return auds.some((a) => a.trim().toLowerCase() === MICROSOFT_GRAPH_APP_ID || appIdOfResource(a) === MICROSOFT_GRAPH_APP_ID);
+}
+
+interface SignatureOutcome {
+  verdict: Verdict;
+  unverified?: UnverifiedReason;
+  keyFetchError?: KeyFetchFailure;
+}
+
+async function checkSignature(raw: string, header: JsonObject, p: JsonObject, opts: ValidateOptions): Promise<SignatureOutcome> {
   const alg = typeof header.alg === 'string' ? header.alg : '';
-  if (typeof header.nonce === 'string') {
-    return { check: 'signature', verdict: 'skipped', reason: 'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.' };
+  const sig = (check: VerdictValue, reason: string): Verdict => ({ check: 'signature', verdict: check, reason });
+  // First, whatever else the header says: an unsigned token proves nothing, and a nonce must not excuse it.
+  if (alg.toLowerCase() === 'none' || !raw.split('.')[2]) return { verdict: sig('fail', 'The token is unsigned (alg "none" or an empty signature): anyone could have written it.') };
+  if (typeof header.nonce === 'string' && isGraphAudience(p.aud)) {
+    return {
+      verdict: sig('skipped', 'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.'),
+      unverified: 'graph-token',
+    };
   }
-  if (alg === 'none' || !raw.split('.')[2]) return { check: 'signature', verdict: 'fail', reason: 'The token is unsigned (alg "none"): anyone could have written it.' };
-  if (!ASYMMETRIC.test(alg)) return { check: 'signature', verdict: 'fail', reason: `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.` };
+  if (!ASYMMETRIC.test(alg)) return { verdict: sig('fail', `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.`) };
   let jwks = opts.jwks;
   if (!jwks && opts.fetchJwks && typeof p.iss === 'string') {
     try {
       jwks = await opts.fetchJwks(p.iss);
     } catch (e) {
-      return { check: 'signature', verdict: 'warn', reason: `Could not get the issuer's signing keys: ${(e as Error)?.message ?? String(e)}` };
+      const kind = typeof (e as { kind?: unknown })?.kind === 'string' ? (e as { kind: string }).kind : 'error';
+      const message = (e as Error)?.message ?? String(e);
+      return { verdict: sig('skipped', `Could not get the issuer's signing keys, so the signature was not checked: ${message}`), unverified: 'key-fetch-failed', keyFetchError: { kind, message } };
     }
   }
-  if (!jwks) return { check: 'signature', verdict: 'skipped', reason: 'No signing keys available (give a JWKS file or URL, or allow OIDC discovery).' };
+  if (!jwks) return { verdict: sig('skipped', 'No signing keys available, so the signature was not checked (give a JWKS file or URL, or allow OIDC discovery).'), unverified: 'no-keys' };
   const candidates = pickKeys(jwks, header);
   const keyName = typeof header.kid === 'string' ? `kid ${header.kid}` : typeof header.x5t === 'string' ? `x5t ${header.x5t}` : 'no kid';
   if (candidates.length === 0) {
-    return { check: 'signature', verdict: 'fail', reason: `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).` };
+    return { verdict: sig('fail', `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).`) };
   }
   let lastError = '';
   for (const jwk of candidates) {
     try {
       const key = await importJWK({ ...jwk, alg: jwk.alg ?? alg }, alg);
       await compactVerify(raw, key, { algorithms: [alg] });
-      return { check: 'signature', verdict: 'pass', reason: `Signature verified with ${keyName} (${alg}).` };
+      return { verdict: sig('pass', `Signature verified with ${keyName} (${alg}).`) };
     } catch (e) {
       lastError = (e as Error)?.message ?? String(e);
     }
   }
-  return { check: 'signature', verdict: 'fail', reason: `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.` };
+  const nonce = typeof header.nonce === 'string' ? ' The header carries a nonce, but the audience is not Microsoft Graph, so the Graph exception does not apply.' : '';
+  return { verdict: sig('fail', `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.${nonce}`) };
+}
+
+const UNVERIFIED_SUMMARY: Record<UnverifiedReason, string> = {
+  'no-keys': 'No check failed, but the signature was not checked (no signing keys were given): nothing proves who wrote this token.',
+  'key-fetch-failed': "No check failed, but the signature was not checked (the issuer's signing keys could not be fetched): nothing proves who wrote this token.",
+  'graph-token': 'No check failed; the signature of a Microsoft Graph token can only be checked by Graph itself.',
+};
+
+function invalid(verdicts: Verdict[], summary: string, error?: Validation['error']): Validation {
+  return { verdict: 'invalid', summary, valid: false, verdicts, ...(error ? { error } : {}) };
 }
 
 export async function validateToken(raw: string | DecodeResult, opts: ValidateOptions): Promise<Validation> {
   const d = isDecodedJwt(raw) ? raw : decodeToken(typeof raw === 'string' ? raw : '');
-  if (!d.ok) return { valid: false, verdicts: [], error: d.error };
-  if (d.kind !== 'jwt') return { valid: false, verdicts: [], error: { kind: 'not-a-jwt', message: d.reason } };
+  if (!d.ok) return invalid([], `The input is not a token that can be validated: ${d.error.message}`, d.error);
+  if (d.kind !== 'jwt') return invalid([], d.reason, { kind: 'not-a-jwt', message: d.reason });
   const now = typeof opts?.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
   opts = { ...opts, now };
   const verdicts: Verdict[] = [checkAudience(d.payload, opts), checkIssuer(d.payload, opts), checkTime(d.payload, now)];
-  verdicts.push(await checkSignature(d.raw, d.header, d.payload, opts));
+  const signature = await checkSignature(d.raw, d.header, d.payload, opts);
+  verdicts.push(signature.verdict);
   verdicts.push(checkVersion(d.payload, opts.expectedVersion));
-  return { valid: verdicts.every((v) => v.verdict !== 'fail'), verdicts };
+  const extra = signature.keyFetchError ? { keyFetchError: signature.keyFetchError } : {};
+  const failed = verdicts.filter((v) => v.verdict === 'fail');
+  if (failed.length) return { ...invalid(verdicts, `Invalid: ${failed.map((v) => v.check).join(', ')} check${failed.length > 1 ? 's' : ''} failed.`), ...extra };
+  if (signature.verdict.verdict === 'pass') return { verdict: 'verified', summary: 'Verified: the signature matches the issuer\'s key and no check failed.', valid: true, verdicts };
+  const because = signature.unverified ?? 'no-keys';
+  return { verdict: 'unverified', summary: UNVERIFIED_SUMMARY[because], unverifiedBecause: because, valid: false, verdicts, ...extra };
 }
 
 /**

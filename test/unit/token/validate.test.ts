@@ -66,7 +66,8 @@ describe('validateToken', () => {
     assert.deepEqual(seen, [`https://sts.windows.net/${TENANT}/`]);
     assert.equal(verdict(v, 'signature').verdict, 'pass');
     const broken = await validateToken(t, { now: NOW, fetchJwks: async () => { throw new Error('ENOTFOUND'); } });
-    assert.deepEqual([verdict(broken, 'signature').verdict, /ENOTFOUND/.test(verdict(broken, 'signature').reason)], ['warn', true]);
+    assert.deepEqual([verdict(broken, 'signature').verdict, /ENOTFOUND/.test(verdict(broken, 'signature').reason)], ['skipped', true]);
+    assert.equal(broken.verdict, 'unverified', 'a signature that could not be checked is not a pass');
     assert.equal(verdict(await validateToken(t, { now: NOW }), 'signature').verdict, 'skipped');
   });
 
