@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // See the extension without installing it: starts a browser-hosted VS Code (code-server 4.100.3 from
-// scripts/install-e2e.sh) on loopback with the packaged .vsix installed and the sandbox tenant started by the
+// scripts/install-deps.sh) on loopback with the packaged .vsix installed and the sandbox tenant started by the
 // extension itself, then prints the URL to open. Ctrl+C stops everything.
 //
 //   node scripts/vscode-demo.mjs [--port 8080]
@@ -16,8 +16,8 @@ const port = portArg > 0 ? Number(process.argv[portArg + 1]) : undefined;
 
 const harness = await import(path.join(root, 'test/e2e/harness.mjs'));
 if (!existsSync(harness.CODE_SERVER)) {
-  console.log('[vscode] code-server is not installed yet: running scripts/install-e2e.sh (needs the npm registry)…');
-  const r = spawnSync('bash', ['scripts/install-e2e.sh'], { stdio: 'inherit' });
+  console.log('[vscode] code-server is not installed yet: running scripts/install-deps.sh (needs the npm registry)…');
+  const r = spawnSync('bash', ['scripts/install-deps.sh'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
 }
 const vsix = path.join(root, 'dist/azure-auth-debugger.vsix');

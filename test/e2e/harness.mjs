@@ -40,7 +40,7 @@ function xdgEnv() {
  * ({ relPath: text } put in the workspace), env (extra environment for the server and so the extension host).
  */
 export async function startCodeServer(opts = {}) {
-  if (!haveToolchain()) throw new Error('code-server or Chromium missing: run scripts/install-e2e.sh');
+  if (!haveToolchain()) throw new Error('code-server or Chromium missing: run scripts/install-deps.sh');
   const run = mkdtempSync(path.join(tmpdir(), 'azcs-'));
   const dirs = { run, userData: path.join(run, 'user-data'), extensions: path.join(run, 'extensions'), workspace: path.join(run, 'workspace'), tmp: path.join(run, 't') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
