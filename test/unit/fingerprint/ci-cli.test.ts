@@ -49,7 +49,7 @@ describe('azauth token with the federated CI credentials (sandbox-mounted runner
     assert.equal(await main(args('AzurePipelinesCredential'), c), 1);
     const j = JSON.parse(c.out());
     assert.equal(j.outcome, 'failed');
-    assert.ok(j.errorCodes.some((n: number) => n === 700211 || n === 70021));
+    assert.deepEqual(j.errorCodes, [700211], 'no federated identity record for the Azure DevOps issuer');
     assert.match(j.message, /sc:\/\/contoso\/webapp\/sandbox-federated/);
     assert.equal(j.prediction.agrees, false, 'predicted to work from the environment; Entra disagreed');
   });

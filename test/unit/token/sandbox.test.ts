@@ -107,7 +107,8 @@ describe('sandbox-issued tokens', () => {
     const unknown = claims.filter((c) => !c.known).map((c) => c.name);
     assert.deepEqual(unknown, [], `claims the catalog does not know: ${unknown.join(', ')}`);
     const mirid = claims.find((c) => c.name === 'xms_mirid');
-    if (mirid) assert.match(mirid.interpretation, /managed identity/);
+    assert.ok(mirid, 'the sandbox puts the managed identity resource id in xms_mirid');
+    assert.match(mirid.interpretation, /managed identity/);
     const v = await validateToken(token, { now: Date.now(), fetchJwks: (iss) => discoverJwks(iss, getJson(sb), { authorityHost: sb.authorityHost }) });
     assert.equal(v.verdicts.find((x) => x.check === 'signature')?.verdict, 'pass');
   });
