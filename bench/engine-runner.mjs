@@ -9,7 +9,7 @@ const engine = require('../dist/engine.js');
 const scope = process.env.BENCH_SCOPE ?? 'https://management.azure.com/.default';
 const mode = process.env.BENCH_MODE ?? 'sequential';
 const profile = process.env.BENCH_PROFILE ?? 'js';
-// [issue 7] The fingerprint's instant verdict for ManagedIdentityCredential, timed on its own before the chain runs.
+// The fingerprint's instant verdict for ManagedIdentityCredential, timed on its own before the chain runs.
 let fingerprint = null;
 try {
   const tf = performance.now();
@@ -33,7 +33,7 @@ try {
       message: (run.error?.message ?? (run.token ? 'token acquired' : failed?.message ?? 'no credential')).split('\n')[0].slice(0, 300),
       managedIdentity: imds ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs } : null,
       steps: run.steps.map((s) => ({ credential: s.credential, outcome: s.outcome, durationMs: Math.round(s.durationMs) })),
-      fingerprint, // [issue 7]
+      fingerprint,
     }) + '\n',
   );
 } catch (e) {

@@ -158,7 +158,7 @@ export async function runLatency() {
   for (const sc of scenarios.filter((x) => !only || x.name.includes(only))) {
     const imds = await startImds(sc.imds, contract.managedIdentity.imds);
     const sides = { sdk: [], sequential: [], diagnose: [], diagnoseVerdict: [] };
-    const fingerprintMs = []; // [issue 7]
+    const fingerprintMs = [];
     const last = {};
     const imdsRequests = {};
     const orders = [
@@ -175,7 +175,7 @@ export async function runLatency() {
         sides[side].push(r.ms);
         if (side === 'diagnose') sides.diagnoseVerdict.push(Number.isFinite(r.verdictMs) ? r.verdictMs : r.ms);
         last[side] = r;
-        if (Number.isFinite(r.fingerprint?.ms)) fingerprintMs.push(r.fingerprint.ms); // [issue 7]
+        if (Number.isFinite(r.fingerprint?.ms)) fingerprintMs.push(r.fingerprint.ms);
       }
     }
     imds.close();
@@ -186,7 +186,7 @@ export async function runLatency() {
       sequential: { ...stat(sides.sequential), verdict: last.sequential.message, ok: last.sequential.ok, winner: last.sequential.winner ?? null },
       diagnose: { ...stat(sides.diagnose), verdict: last.diagnose.message, ok: last.diagnose.ok, winner: last.diagnose.winner ?? null, steps: last.diagnose.steps, managedIdentity: last.diagnose.managedIdentity },
     };
-    // [issue 7] How soon the fingerprint says what ManagedIdentityCredential will do, as a ratio of the SDK's time.
+    // How soon the fingerprint says what ManagedIdentityCredential will do, as a ratio of the SDK's time.
     if (fingerprintMs.length) {
       const fp = last.sequential?.fingerprint ?? last.diagnose?.fingerprint ?? {};
       row.fingerprint = { ...stat(fingerprintMs), verdict: fp.verdict, reason: fp.reason };

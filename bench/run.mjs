@@ -122,7 +122,7 @@ function renderTable(r) {
     }
     lines.push('', 'Verdicts (last run):', '');
     for (const x of r.latency) lines.push(`- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`);
-    // [issue 7] The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
+    // The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
     if (r.latency.some((x) => x.fingerprint)) {
       lines.push('', 'Fingerprint verdict for ManagedIdentityCredential before anything runs (median; ratio to the SDK\'s time in the same scenario):', '');
       for (const x of r.latency) if (x.fingerprint) lines.push(`- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`);

@@ -87,10 +87,6 @@ export class TokenCache {
     this.#entries.clear();
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** Runs `fn` once for concurrent callers with the same key; later callers get the same promise (joined = true). */
   share<T>(key: string, fn: () => Promise<T>): { promise: Promise<T>; joined: boolean } {
     const existing = this.#inflight.get(key) as Promise<T> | undefined;

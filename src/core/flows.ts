@@ -28,7 +28,7 @@ import { EnvironmentCredential } from './credentials/environment';
 import { WorkloadIdentityCredential } from './credentials/workload-identity';
 import type { MsalTokenResult } from './credentials/msal/base';
 import { discoverTenant } from './discovery';
-import { attachPredictions, fingerprintForRun } from './fingerprint/report'; // [issue 7] hosting fingerprint
+import { attachPredictions, fingerprintForRun } from './fingerprint/report';
 
 export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
 /** Time the user gets for a device code or browser sign-in unless the request says otherwise. */
@@ -55,7 +55,7 @@ export const CHAIN_CREDENTIALS = [
   'AzureCLICredential',
   'AzureDeveloperCLICredential',
   'AzurePowerShellCredential',
-  // [issue 7] Federated CI credentials (not DefaultAzureCredential members, but run the same way, from the environment).
+  // Federated CI credentials (not DefaultAzureCredential members, but run the same way, from the environment).
   'GitHubActionsCredential',
   'AzurePipelinesCredential',
 ] as const satisfies readonly CredentialName[];
@@ -92,10 +92,10 @@ const ALIASES: Record<string, CredentialName> = {
   azurepowershell: 'AzurePowerShellCredential',
   powershell: 'AzurePowerShellCredential',
   pwsh: 'AzurePowerShellCredential',
-  githubactions: 'GitHubActionsCredential', // [issue 7]
-  github: 'GitHubActionsCredential', // [issue 7]
-  azurepipelines: 'AzurePipelinesCredential', // [issue 7]
-  pipelines: 'AzurePipelinesCredential', // [issue 7]
+  githubactions: 'GitHubActionsCredential',
+  github: 'GitHubActionsCredential',
+  azurepipelines: 'AzurePipelinesCredential',
+  pipelines: 'AzurePipelinesCredential',
 };
 
 /** Accepts Go spellings, JS spellings (AzureCliCredential), and short names (secret, device-code, obo, az, …), any case. */
@@ -301,11 +301,11 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
     if (tok.account) out.account = tok.account;
-    if (!explicit) attachPredictions([out.result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options }); // [issue 7]
+    if (!explicit) attachPredictions([out.result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options });
     return out;
   } catch (e) {
     const result = finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit);
-    if (!explicit && resolved) attachPredictions([result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options }); // [issue 7]
+    if (!explicit && resolved) attachPredictions([result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options });
     return { result };
   } finally {
     clearTimeout(timer);

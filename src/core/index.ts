@@ -22,4 +22,4 @@ export type { DeviceCodeInfo } from './credentials/device-code';
 export * from './engine';
 export * from './chain/types';
 export { PROFILES, selectCredentials, isChainProfile, type ProfileInfo, type SelectionResult } from './chain/profiles';
-export { registerCredential, getCredentialFactory, registeredCredentials, type CredentialFactory } from './credentials/registry';
+export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';

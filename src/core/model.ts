@@ -113,11 +113,11 @@ export interface ChainResult {
   /** When DefaultAzureCredential's verdict was known: the whole run in sequential mode; in diagnose mode the moment
    * every step up to the deciding one had settled (the rest of durationMs only adds detail about later steps). */
   verdictMs?: number;
-  /** [issue 7] Where the run happened: the hosting fingerprint (local facts only, secret-free), set by the chain runner. */
+  /** Where the run happened: the hosting fingerprint (local facts only, secret-free), set by the chain runner. */
   hosting?: HostingSummary;
 }
 
-/** [issue 7] The hosting-environment fingerprint as it travels with a run (src/core/fingerprint has the full facts). */
+/** The hosting-environment fingerprint as it travels with a run (src/core/fingerprint has the full facts). */
 export interface HostingSummary {
   primary: string;
   summary: string;

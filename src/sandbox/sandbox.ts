@@ -361,10 +361,6 @@ export class SandboxImpl {
     }
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   // ---------------------------------------------------------------------------------------------- helpers for tests
 
   approveDeviceCode(userCode: string, username: string): void {

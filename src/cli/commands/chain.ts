@@ -81,13 +81,13 @@ export function chainJson(r: ChainRun) {
       events: s.events,
       ...(s.note ? { note: s.note } : {}),
       ...(s.error ? { error: s.error } : {}),
-      ...(s.prediction ? { prediction: s.prediction } : {}), // [issue 7] fingerprint verdict
+      ...(s.prediction ? { prediction: s.prediction } : {}), // fingerprint verdict
     })),
     token: r.token,
     error: r.error,
     durationMs: r.durationMs,
     ...(r.verdictMs !== undefined ? { verdictMs: r.verdictMs } : {}),
-    ...(r.hosting ? { hosting: r.hosting } : {}), // [issue 7] where the run happened
+    ...(r.hosting ? { hosting: r.hosting } : {}), // where the run happened
   };
 }
 
@@ -127,7 +127,7 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const time = s.outcome === 'skipped' ? '—' : ms(s.durationMs);
     out.push(`  ${paint(io, m.colour, m.mark)} ${s.credential.padEnd(nameW)}  ${paint(io, m.colour, s.outcome.padEnd(11))} ${paint(io, 'dim', time.padStart(8))}  ${firstLine(s.message)}`);
     if (r.mode === 'diagnose' && s.note) out.push(`${' '.repeat(nameW + 28)}${paint(io, 'dim', `↳ ${s.note}`)}`);
-    // [issue 7] The fingerprint's prediction beside the outcome: always in diagnose mode, and wherever it disagrees.
+    // The fingerprint's prediction beside the outcome: always in diagnose mode, and wherever it disagrees.
     if (s.prediction && (r.mode === 'diagnose' || s.prediction.agrees === false)) {
       const off = s.prediction.agrees === false;
       out.push(`${' '.repeat(nameW + 28)}${paint(io, off ? 'yellow' : 'dim', `${off ? '⚠ predicted' : '↳ predicted'} ${s.prediction.verdict}: ${firstLine(s.prediction.reason, off ? 600 : 200)}`)}`);

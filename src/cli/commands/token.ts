@@ -272,7 +272,7 @@ export const command: CliCommand = {
         events: r.events,
         token: r.token ?? null,
         error: r.error ?? null,
-        ...(r.prediction ? { prediction: r.prediction } : {}), // [issue 7] fingerprint verdict
+        ...(r.prediction ? { prediction: r.prediction } : {}), // fingerprint verdict
       };
       if (v['show-token'] && run.accessToken) out.accessToken = run.accessToken.reveal();
       writeJson(io, out);
@@ -286,7 +286,7 @@ export const command: CliCommand = {
     }
     const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
     io.stdout.write(`${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n  ${r.message}\n`);
-    if (r.prediction) io.stdout.write(`  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}\n`); // [issue 7]
+    if (r.prediction) io.stdout.write(`  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}\n`);
     if (r.errorCodes.length) io.stdout.write(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})\n`);
     if (r.error?.correlationId || r.error?.traceId) io.stdout.write(`  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}\n`);
     if (r.token) {

@@ -20,7 +20,7 @@ import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cac
 import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
-import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report'; // [issue 7] hosting fingerprint
+import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -200,7 +200,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const tracer = new Tracer({ sink: run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
   chainTrace.start(`DefaultAzureCredential (${PROFILES[profile].sdk}), ${mode} mode, scope ${scope}`);
-  // [issue 7] The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
+  // The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
   const fp = fingerprintForRun(env, profile, options);
   if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);
   const sel = selectCredentials(profile, env, request.credentials);
@@ -288,7 +288,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     }
   }
 
-  attachPredictions(runs.map((r) => r.result), fp, { env, profile, mode, options }); // [issue 7]
+  attachPredictions(runs.map((r) => r.result), fp, { env, profile, mode, options });
   const winRun = winner ? runs.find((r) => r.result.credential === winner) : undefined;
   let error: ErrorInfo | null = null;
   if (!winRun) {
@@ -319,7 +319,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     durationMs,
     verdictMs: mode === 'diagnose' ? verdictAt - startedAt : durationMs,
   };
-  if (fp) result.hosting = hostingSummary(fp.fingerprint); // [issue 7]
+  if (fp) result.hosting = hostingSummary(fp.fingerprint);
   if (winRun?.token) Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });
   return result;
 }
@@ -349,7 +349,7 @@ export async function runCredentialWith(
     cache,
     now,
   });
-  // [issue 7] An explicit run gets its prediction too.
+  // An explicit run gets its prediction too.
   attachPredictions([r.result], fingerprintForRun(env, request.profile ?? 'go', options), { env, profile: request.profile ?? 'go', inChain: false, options });
   return { ...r, accessToken: r.token?.token };
 }

@@ -4,7 +4,7 @@
  * SDKs' 10 s time limit, and stderr classified as the SDKs do — except that an AADSTS error followed by
  * "Please run: az login" stays an AADSTS error (the SDKs call it "not logged in" and lose the cause).
  */
-import type { ChainProfile, CredentialName } from '../model';
+import type { CredentialName } from '../model';
 import { SecretValue } from '../secret';
 import {
   AuthenticationFailedError,
@@ -136,10 +136,6 @@ export function parseToolJson(tool: string, r: ProcessResult, ctx: StepContext):
 export function badField(tool: string, field: string, got: unknown, ctx: StepContext): Error {
   const msg = `Unexpected response from ${tool} when getting token. Expected "${field}" to be ${field.toLowerCase().includes('expire') ? 'a timestamp' : 'a non-empty string'}. Got: ${JSON.stringify(typeof got === 'string' ? got.slice(0, 60) : got ?? null)}`;
   return ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
-}
-
-export function profileFlavour(p: ChainProfile): 'go' | 'js' {
-  return p === 'go' ? 'go' : 'js';
 }
 
 export class AzureCLICredential implements Credential {

@@ -26,10 +26,6 @@ export function getCredentialFactory(name: string): CredentialFactory | undefine
   return factories.get(name);
 }
 
-export function registeredCredentials(): string[] {
-  return [...factories.keys()];
-}
-
 registerCredential('ManagedIdentityCredential', () => new ManagedIdentityCredential());
 registerCredential('AzureCLICredential', () => new AzureCLICredential());
 registerCredential('AzureDeveloperCLICredential', () => new AzureDeveloperCLICredential());
@@ -37,7 +33,7 @@ registerCredential('AzurePowerShellCredential', () => new AzurePowerShellCredent
 // Credentials built on msal-node (EnvironmentCredential, WorkloadIdentityCredential, explicit flows) register below.
 registerCredential('EnvironmentCredential', () => new EnvironmentCredential());
 registerCredential('WorkloadIdentityCredential', () => new WorkloadIdentityCredential());
-// [issue 7] Federated CI credentials: GitHub Actions OIDC and Azure Pipelines (client assertion from the runner's token).
+// Federated CI credentials: GitHub Actions OIDC and Azure Pipelines (client assertion from the runner's token).
 import { GitHubActionsCredential } from './github-actions';
 import { AzurePipelinesCredential } from './azure-pipelines';
 registerCredential('GitHubActionsCredential', () => new GitHubActionsCredential());

@@ -40,28 +40,6 @@ export function fingerprintNote(fp: Fingerprint, predictions?: Predictions): Fin
   return { level: 'info', message: `Hosting environment: ${fp.summary} (read in ${fp.durationMs.toFixed(1)} ms)`, data };
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
-}
-
-/** A Markdown section for exported reports. Contains no secret (the fingerprint never holds one). */
-export function fingerprintReport(fp: Fingerprint, predictions?: Predictions): string {
-  const lines: string[] = ['## Hosting environment', '', `**${mdEscape(fp.summary)}**`, ''];
-  lines.push('| Environment | Confidence | Evidence |', '|---|---|---|');
-  for (const f of fp.environments) {
-    const ev = f.evidence.map((e) => `${e.kind} ${mdEscape(e.name)}: ${mdEscape(e.detail)}`).join('<br>');
-    lines.push(`| ${mdEscape(f.label)} | ${f.confidence} | ${ev} |`);
-  }
-  lines.push('', `Managed-identity source: **${fp.managedIdentity.source}** — ${mdEscape(fp.managedIdentity.reason)}`);
-  if (predictions) {
-    lines.push('', '| Credential | Prediction | Why | Agrees |', '|---|---|---|---|');
-    for (const [name, p] of Object.entries(predictions)) {
-      lines.push(`| ${name} | ${p.verdict} | ${mdEscape(p.reason)} | ${p.agrees === undefined ? '' : p.agrees ? 'yes' : '**no**'} |`);
-    }
-  }
-  return lines.join('\n') + '\n';
-}
-
 /**
  * What a chain run needs, computed once per run: the fingerprint, the predictions for the profile, and the note for
  * the head of the trace. Fast (local files only), never throws.

@@ -295,8 +295,3 @@ export function redactText(s: string): string {
 export function redactValue(v: unknown): unknown {
   return defaultRedactor.value(v);
 }
-
-/** Redacted copy of a trace event. */
-export function redactEvent(e: TraceEvent, redactor: Redactor = defaultRedactor): TraceEvent {
-  return redactor.event(e);
-}

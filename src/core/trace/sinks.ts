@@ -9,9 +9,6 @@ export class MemorySink implements TraceSink {
   emit(event: TraceEvent): void {
     this.events.push(event);
   }
-  clear(): void {
-    this.events.length = 0;
-  }
 }
 
 /** Calls `write` with one human-readable line per event (no trailing newline). */

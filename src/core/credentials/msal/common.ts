@@ -1,5 +1,5 @@
 /** Small helpers shared by the msal-backed credentials. */
-import { SecretValue, isSecretValue } from '../../secret';
+import { type SecretValue, isSecretValue } from '../../secret';
 import { decodeToken } from '../../token/decode';
 import { AuthenticationFailedError, type StepContext } from '../types';
 
@@ -12,11 +12,6 @@ export type SecretInput = SecretValue | string | undefined;
 export function secretOf(v: SecretInput): string | undefined {
   if (v === undefined) return undefined;
   return isSecretValue(v) ? v.reveal() : v;
-}
-
-export function toSecret(v: SecretInput): SecretValue | undefined {
-  if (v === undefined) return undefined;
-  return isSecretValue(v) ? v : new SecretValue(v);
 }
 
 /** Throws the config failure the SDKs give for a missing required option. */
