@@ -23,3 +23,4 @@ export * from './engine';
 export * from './chain/types';
 export { PROFILES, selectCredentials, isChainProfile, type ProfileInfo, type SelectionResult } from './chain/profiles';
 export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';
+export * from './resource/index';

@@ -18,6 +18,8 @@ import { miRoutes, miFaultBody } from './mi';
 import { armRoutes } from './arm';
 import { issuerRoutes, signFederatedToken, type FederatedTokenOptions } from './issuers';
 import { ciOidcRoutes } from './ci-oidc';
+import { resourceRoutes } from './resources/routes';
+import { sandboxResources, type SandboxResources } from './resources/state';
 import { signIn, type SignInOptions, type SignInResult } from './signin';
 import type { SandboxContract, SandboxUrls } from './contract';
 import { buildContract, buildUrls } from './contract';
@@ -264,7 +266,7 @@ export class SandboxImpl {
 
   private makeDispatcher(name: ListenerName) {
     const routes: Route[] =
-      name === 'authority' ? [...entraRoutes(this), ...armRoutes(this), ...issuerRoutes(this), ...ciOidcRoutes(this)] : miRoutes(this, name);
+      name === 'authority' ? [...entraRoutes(this), ...armRoutes(this), ...issuerRoutes(this), ...ciOidcRoutes(this), ...resourceRoutes(this)] : miRoutes(this, name);
     return createDispatcher({
       listener: name,
       routes: () => routes,
@@ -439,6 +441,8 @@ export interface Sandbox {
   issueFederatedToken(options: FederatedTokenOptions): Promise<string>;
   /** Drives the authorize page like a browser: GET the page, POST the form, deliver the redirect. */
   signIn(authorizeUrl: string, username: string, password: string, options?: SignInOptions): Promise<SignInResult>;
+  /** Loopback stand-ins for ARM, Graph, Key Vault, Storage and Service Bus (see resources/routes.ts). */
+  readonly resources: SandboxResources;
   close(): Promise<void>;
 }
 
@@ -480,6 +484,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     revokeRefreshTokens: (u) => impl.revokeRefreshTokens(u),
     issueFederatedToken: (o) => signFederatedToken(impl, o),
     signIn: (url, u, p, o) => signIn(impl, url, u, p, o),
+    resources: sandboxResources(impl),
     close: () => impl.close(),
   };
   return sb;

@@ -14,7 +14,7 @@ export interface RetryPolicy {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** Form body (application/x-www-form-urlencoded) or raw text. */
