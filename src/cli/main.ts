@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   explain: async () => (await import('./commands/explain')).command,
   where: async () => (await import('./commands/where')).command,
   sandbox: async () => (await import('./commands/sandbox')).command,
+  call: async () => (await import('./commands/call')).command,
 };
 
 async function help(io: CliIo): Promise<void> {

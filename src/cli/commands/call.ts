@@ -1,0 +1,266 @@
+/**
+ * `azauth call`: send one request with a token to an Azure API (or a preset that only reads) and explain the answer
+ * against the token: status, headers, body (token redacted), the WWW-Authenticate challenge, the error code, the
+ * cross-checks and the fix. The token comes from standard input (default), the credential chain or one flow.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  acquireToken,
+  callResource,
+  createEngine,
+  findPreset,
+  isResourceCallError,
+  isResourceService,
+  presetUrl,
+  RESOURCE_METHODS,
+  RESOURCE_PRESETS,
+  resolveCredentialName,
+  terminalSafe,
+  terminalSafeBlock,
+  formatEvent,
+  SecretValue,
+  Tracer,
+  type ResourceCallResult,
+  type ResourceMethod,
+  type TraceEvent,
+} from '../../core/index';
+import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+
+const USAGE = `azauth call [options] <METHOD> <URL>
+azauth call [options] --preset NAME [--subscription S | --vault V | --account A | --namespace N --entity E]
+
+Sends one request with an access token and explains the answer against the token: for a 401 / 403, the
+WWW-Authenticate challenge (claims challenges decoded), the service's error code, what the token says (audience,
+tenant, lifetime and clock skew, roles / scopes, object id) and the fix (for example the az role assignment line).
+
+Token (never printed unless --show-token):
+  --token-from stdin     read the token from standard input (default; "Bearer " and quotes are accepted)
+  --token-from chain     run DefaultAzureCredential's chain for the preset's (or --scope's) scope
+  --token-from flow      run one credential: --credential NAME (same names as azauth token), with --tenant,
+                         --client-id, --client-secret-env VAR, --certificate FILE
+  --scope S              scope for chain / flow (default: the preset's, or the URL's API + /.default)
+
+Request:
+  --preset NAME          a read-only request (see below); METHOD and URL are then not given
+  --endpoint URL         replace the preset's scheme and host (sovereign cloud, emulator, the sandbox's
+                         https://127.0.0.1:PORT/resources/<arm|graph|vault|storage|servicebus>)
+  --service S            which API the URL is when its host does not say: arm, graph, keyvault, storage, servicebus
+  --header "K: V"        extra request header (repeatable; Authorization is set from the token)
+  --ca FILE              extra CA certificate(s) to trust (PEM), e.g. the sandbox's
+  --timeout SECONDS      overall time limit (default 30)
+
+Output:
+  --json                 one JSON object: { request, response, redirects, explanation }
+  --show-token           also print the token (it is a credential: handle with care)
+  --verbose              print the trace (redacted)
+
+Plain http is accepted only for loopback addresses; a redirect to another host is never followed with the token.
+
+Presets:
+${RESOURCE_PRESETS.map((p) => `  ${p.id.padEnd(20)} ${p.title}${p.params.length ? ` (${p.params.map((x) => `--${x}`).join(' ')})` : ''}`).join('\n')}
+
+Exit codes: 0 the API accepted the token (2xx), 1 it refused it or the call failed, 2 bad usage.`;
+
+const OPTIONS = {
+  'token-from': { type: 'string' },
+  scope: { type: 'string' },
+  credential: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret-env': { type: 'string' },
+  certificate: { type: 'string' },
+  'authority-host': { type: 'string' },
+  preset: { type: 'string' },
+  endpoint: { type: 'string' },
+  service: { type: 'string' },
+  subscription: { type: 'string' },
+  vault: { type: 'string' },
+  account: { type: 'string' },
+  namespace: { type: 'string' },
+  entity: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  ca: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  'show-token': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+} as const;
+
+function scopeForUrl(url: string): string | undefined {
+  try {
+    const h = new URL(url).hostname;
+    if (h === 'management.azure.com') return 'https://management.azure.com/.default';
+    if (h === 'graph.microsoft.com') return 'https://graph.microsoft.com/.default';
+    if (h.endsWith('.vault.azure.net')) return 'https://vault.azure.net/.default';
+    if (/\.(blob|queue|file|table|dfs)\.core\.windows\.net$/.test(h)) return 'https://storage.azure.com/.default';
+    if (h.endsWith('.servicebus.windows.net')) return 'https://servicebus.azure.net/.default';
+  } catch {
+    /* checked later */
+  }
+  return undefined;
+}
+
+function render(io: CliIo, r: ResourceCallResult): string {
+  const x = r.explanation;
+  const lines: string[] = [];
+  const safe = terminalSafe;
+  const colour = x.outcome === 'authorized' ? 'green' : x.outcome === 'denied' ? 'red' : 'yellow';
+  lines.push(`${paint(io, 'bold', safe(`${r.request.method} ${r.request.url}`))}`);
+  lines.push(`${paint(io, colour, `HTTP ${r.response.status}`)}  ${paint(io, 'dim', `${r.response.durationMs} ms · ${x.service.displayName}`)}`);
+  for (const d of r.redirects) lines.push(`  ${paint(io, d.followed ? 'dim' : 'yellow', safe(`redirect ${d.status} → ${d.location}: ${d.followed ? 'followed' : 'NOT followed'} (${d.reason})`))}`);
+  lines.push('', paint(io, 'bold', 'Response headers'));
+  for (const [k, v] of Object.entries(r.response.headers)) lines.push(`  ${safe(k)}: ${safe(v)}`);
+  if (r.response.bodyText) {
+    lines.push('', paint(io, 'bold', 'Body'));
+    const body = r.response.bodyText.length > 4000 ? `${r.response.bodyText.slice(0, 4000)}… (${r.response.bodyText.length} chars)` : r.response.bodyText;
+    lines.push(...terminalSafeBlock(body).split('\n').map((l) => `  ${l}`));
+  }
+  if (x.outcome === 'authorized') {
+    lines.push('', paint(io, 'green', 'The API accepted the token.'));
+  } else {
+    lines.push('', paint(io, 'bold', 'Explanation'));
+    if (x.entry) lines.push(`  ${paint(io, 'bold', safe(`${x.entry.code}${x.body.innerCode ? ` / ${x.body.innerCode}` : ''}`))} (${x.classification}): ${safe(x.entry.title)}`, `  ${safe(x.entry.meaning)}`, `  ${paint(io, 'dim', x.entry.docsUrl)}`);
+    else if (x.unknownCode) lines.push(`  ${paint(io, 'yellow', safe(`${x.unknownCode.code}: unknown code`))} — not in this tool's catalog; look it up: ${safe(x.unknownCode.lookupUrl)}`);
+    else if (x.classification === 'claims-challenge') lines.push(`  ${paint(io, 'bold', 'Claims challenge')} (Continuous Access Evaluation / Conditional Access)`);
+    else lines.push(`  No error code in the answer.`);
+  }
+  if (x.challenge) {
+    const c = x.challenge;
+    lines.push('', paint(io, 'bold', 'WWW-Authenticate'));
+    if (c.authorizationUri) lines.push(`  authorization: ${safe(c.authorizationUri)}${c.tenant ? ` (tenant ${safe(c.tenant)})` : ''}`);
+    if (c.resource) lines.push(`  resource: ${safe(c.resource)}`);
+    if (c.error) lines.push(`  error: ${safe(c.error)}${c.errorDescription ? ` — ${safe(c.errorDescription)}` : ''}`);
+    if (c.wants?.length) {
+      lines.push('  the API wants a token with:');
+      for (const w of c.wants) lines.push(`    ${safe(w.claim)}${w.essential ? ' (essential)' : ''}: ${safe(w.meaning)}`);
+    } else if (c.claimsProblem) lines.push(`  claims: ${safe(c.claimsProblem)}`);
+  }
+  for (const p of x.challengeProblems) lines.push(`  ${paint(io, 'yellow', safe(`header: ${p}`))}`);
+  if (x.findings.length) {
+    lines.push('', paint(io, 'bold', 'Token vs the answer'));
+    for (const f of x.findings) lines.push(`  ${paint(io, f.verdict === 'ok' ? 'green' : f.verdict === 'problem' ? 'red' : 'yellow', f.verdict.padEnd(7))} ${f.check.padEnd(11)} ${safe(f.message)}`);
+  }
+  if (x.fixes.length) {
+    lines.push('', paint(io, 'bold', 'Fix'));
+    for (const f of x.fixes) lines.push(`  • ${safe(f)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const command: CliCommand = {
+  summary: 'send one request with a token to an Azure API and explain its 401 / 403 against the token',
+  usage: USAGE,
+  async run(argv, io) {
+    for (const a of argv) if (/^--(token|access-token|client-secret|password)(=|$)/.test(a)) throw new UsageError(`${a.split('=')[0]} is refused: a token or secret on the command line ends up in shell history; pipe it in (--token-from stdin)`);
+    const { values: v, positionals } = parse(argv, OPTIONS, true);
+    const from = v['token-from'] ?? 'stdin';
+    if (!['stdin', 'chain', 'flow'].includes(from)) throw new UsageError('--token-from must be stdin, chain or flow');
+    let method: ResourceMethod;
+    let url: string;
+    let service = v.service;
+    const headers: Record<string, string> = {};
+    let scope = v.scope;
+    if (service !== undefined && !isResourceService(service)) throw new UsageError('--service must be one of arm, graph, keyvault, storage, servicebus');
+    if (v.preset) {
+      if (positionals.length) throw new UsageError('give either --preset or METHOD URL, not both');
+      const p = findPreset(v.preset);
+      if (!p) throw new UsageError(`unknown preset "${v.preset}"; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`);
+      try {
+        url = presetUrl(p, { subscription: v.subscription, vault: v.vault, account: v.account, namespace: v.namespace, entity: v.entity }, v.endpoint);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      method = p.method;
+      Object.assign(headers, p.headers ?? {});
+      service ??= p.service;
+      scope ??= p.scope;
+    } else {
+      if (positionals.length !== 2) throw new UsageError('give METHOD and URL (or --preset NAME)');
+      const m = positionals[0]!.toUpperCase();
+      if (!(RESOURCE_METHODS as readonly string[]).includes(m)) throw new UsageError(`METHOD must be one of ${RESOURCE_METHODS.join(', ')}`);
+      method = m as ResourceMethod;
+      url = positionals[1]!;
+      scope ??= scopeForUrl(url);
+    }
+    for (const h of v.header ?? []) {
+      const i = h.indexOf(':');
+      if (i <= 0) throw new UsageError(`--header must be "Name: value", got ${JSON.stringify(h.slice(0, 60))}`);
+      headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+    }
+    let deadlineMs = 30_000;
+    if (v.timeout !== undefined) {
+      const s = Number(v.timeout);
+      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout must be a number of seconds between 0 and 600');
+      deadlineMs = Math.round(s * 1000);
+    }
+    let ca: string | undefined;
+    if (v.ca) {
+      try {
+        ca = await readFile(v.ca, 'utf8');
+      } catch (e) {
+        throw new UsageError(`--ca: cannot read ${v.ca}: ${(e as Error).message}`);
+      }
+    }
+    const verbose = Boolean(v.verbose) && !v.json;
+    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', terminalSafe(l))).join('\n') + '\n') } : undefined;
+
+    // --- the token
+    let token: string;
+    if (from === 'stdin') {
+      token = (await readStdin(io, 1024 * 1024)).trim();
+      if (!token) throw new UsageError('no token on standard input (pipe one in, or use --token-from chain|flow)');
+    } else {
+      if (!scope) throw new UsageError('--scope is needed to get a token for this URL (its host does not name a known API)');
+      const options = { authorityHost: v['authority-host'], ca };
+      if (from === 'chain') {
+        const run = await createEngine().runChain({ scope, tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options });
+        if (!run.accessToken) {
+          io.stderr.write(`azauth call: the credential chain found no token for ${scope}${run.error ? `: ${terminalSafe(run.error.message)}` : ''} (azauth chain shows why)\n`);
+          return EXIT_AUTH_FAILED;
+        }
+        token = run.accessToken.reveal();
+      } else {
+        if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
+        const name = resolveCredentialName(v.credential);
+        if (!name) throw new UsageError(`unknown credential "${v.credential}"`);
+        const envVar = v['client-secret-env'];
+        const secret = envVar ? io.env[envVar] : undefined;
+        if (envVar && !secret) throw new UsageError(`--client-secret-env: ${envVar} is not set`);
+        const run = await acquireToken(
+          { credential: name, scope, tenantId: v.tenant, clientId: v['client-id'], clientSecret: secret ? new SecretValue(secret) : undefined, certificatePath: v.certificate },
+          { signal: io.signal, sink, env: io.env, options },
+        );
+        if (!run.accessToken) {
+          io.stderr.write(`azauth call: ${run.result.credential} got no token: ${terminalSafe(run.result.message)}\n`);
+          return EXIT_AUTH_FAILED;
+        }
+        token = run.accessToken.reveal();
+      }
+    }
+
+    const trace = new Tracer(sink ? { sink, env: io.env } : { env: io.env }).forStep('call');
+    let result: ResourceCallResult;
+    try {
+      result = await callResource(
+        { method, url, token, headers, ...(service && isResourceService(service) ? { service } : {}) },
+        { trace, ca, deadlineMs, signal: io.signal, env: io.env },
+      );
+    } catch (e) {
+      if (isResourceCallError(e)) {
+        if (e.kind === 'bad-url' || e.kind === 'insecure-url' || e.kind === 'bad-token' || e.kind === 'bad-header') throw new UsageError(e.message);
+        if (v.json) writeJson(io, { error: { kind: e.kind, message: e.message } });
+        else io.stderr.write(`azauth call: ${terminalSafe(e.message)} (${e.kind})\n`);
+        return EXIT_AUTH_FAILED;
+      }
+      throw e;
+    }
+    if (v.json) {
+      writeJson(io, { ...result, ...(v['show-token'] ? { accessToken: token } : {}) });
+    } else {
+      io.stdout.write(render(io, result));
+      if (v['show-token']) io.stdout.write(`\n${paint(io, 'bold', 'Token')} (a credential: handle with care)\n${token}\n`);
+    }
+    return result.explanation.outcome === 'authorized' ? EXIT_OK : EXIT_AUTH_FAILED;
+  },
+};
+
