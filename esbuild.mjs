@@ -1,12 +1,15 @@
 // One build script, one esbuild context per target: the extension (activation bundle), the engine (loaded lazily
 // by the extension), the azauth CLI, the extension-host test suite and the Token Inspector webview.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : undefined;
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+/** `azauth --version` says the package's version, whichever bundle it runs from. */
+const cliVersion = { 'process.env.AZAUTH_VERSION': JSON.stringify(version) };
 
 /** @type {import('esbuild').BuildOptions} */
 const node = {
@@ -44,6 +47,18 @@ const targets = {
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
+    define: cliVersion,
+  },
+  // The CLI on its own for the npm package and the single executable (scripts/pack-cli.mjs, scripts/build-sea.mjs):
+  // every dependency inside, minified, no source map. Built only when named (--only=azauth).
+  azauth: {
+    ...node,
+    minify: true,
+    sourcemap: false,
+    entryPoints: { azauth: 'src/cli/main.ts' },
+    outdir: 'dist/azauth',
+    banner: { js: '#!/usr/bin/env node' },
+    define: cliVersion,
   },
   suite: {
     ...node,
@@ -75,7 +90,9 @@ function copyAssets() {
   }
 }
 
-const names = Object.keys(targets).filter((n) => !only || only.includes(n)).filter((n) => !(production && n === 'suite'));
+const names = Object.keys(targets)
+  .filter((n) => (only ? only.includes(n) : n !== 'azauth'))
+  .filter((n) => !(production && n === 'suite'));
 if (!only) rmSync('dist', { recursive: true, force: true });
 copyAssets();
 const contexts = await Promise.all(names.map((n) => esbuild.context(targets[n])));
