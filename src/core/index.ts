@@ -11,6 +11,8 @@ export * from './trace/sinks';
 export * from './trace/tracer';
 export { createHttpClient, selectProxy, HttpRequestError, isHttpRequestError, type HttpClientOptions } from './http/client';
 export type * from './http/types';
+export { classifyRequestFailure, FAILURE_LABEL, type NetworkFailureClass } from './http/failure';
+export * from './fs/read';
 export { createProcessRunner, resolveExecutable } from './process/runner';
 export type * from './process/types';
 export * from './fingerprint/index';

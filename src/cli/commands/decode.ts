@@ -2,11 +2,17 @@
  * `azauth decode`: decode a token, explain every claim, check expiry and (optionally) validate it.
  * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
  */
-import { readFile } from 'node:fs/promises';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
 import {
   decodeToken,
-  discoverJwks,
+  DEFAULT_KEY_FETCH_TIMEOUT_MS,
+  discoverJwksBounded,
+  fetchJwksUrl,
+  isKeyFetchError,
+  isUserFileError,
+  KeyFetchError,
+  MAX_KEY_DOCUMENT_BYTES,
+  readUserText,
   explainClaims,
   formatDuration,
   guessTokenKind,
@@ -36,6 +42,8 @@ Options:
   --discover         Verify the signature with keys from the issuer's OpenID configuration (network)
   --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
                      (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)
+  --ca FILE          With --jwks URL / --discover: also trust this CA certificate (PEM), e.g. the sandbox's caFile
+  --timeout T        Time limit for fetching the keys, all requests together: seconds, or 30s / 500ms (default 10 s)
 
 Verdict: verified (the signature was checked against the issuer's keys and no check failed), invalid (a check
 failed; an unsigned token, alg "none", is always invalid) or unverified (no check failed, but the signature could
@@ -61,33 +69,45 @@ const options = {
   jwks: { type: 'string' },
   discover: { type: 'boolean' },
   'authority-host': { type: 'string' },
+  timeout: { type: 'string' },
+  ca: { type: 'string' },
 } as const;
 
-async function fetchJson(url: string, io: CliIo): Promise<unknown> {
-  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(15_000)]);
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-  const text = await res.text();
-  if (text.length > 1024 * 1024) throw new Error(`GET ${url}: response too large`);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`GET ${url}: the response is not JSON`);
-  }
+/** A CA bundle: a handful of PEM certificates (the system's whole bundle is about 200 KB). */
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** --timeout: seconds, or with a unit (30s, 500ms). */
+function parseTimeout(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_KEY_FETCH_TIMEOUT_MS;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(v.trim());
+  const ms = m ? Math.round(Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)) : NaN;
+  if (!Number.isFinite(ms) || ms < 1 || ms > 3_600_000) throw new UsageError('--timeout takes seconds (e.g. 10, 10s or 500ms), at most 3600 s');
+  return ms;
 }
 
-async function loadJwks(spec: string, io: CliIo): Promise<JSONWebKeySet> {
-  if (/^https?:\/\//i.test(spec)) return parseJwks(await fetchJson(spec, io));
-  let text: string;
-  try {
-    text = await readFile(spec, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read the key set file ${spec}: ${(e as Error).message}`);
-  }
+async function readCa(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  const pem = await readUserText(path, { maxBytes: MAX_CA_BYTES, what: '--ca file' }).catch((e: unknown) => {
+    throw isUserFileError(e) ? new UsageError(e.message) : e;
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${path}: contains no PEM certificate`);
+  return pem;
+}
+
+/** The key fetch's message, with what to do about an untrusted certificate. */
+function withHint(e: unknown): unknown {
+  if (isKeyFetchError(e) && e.kind === 'tls') return new KeyFetchError(e.kind, e.url, `${e.message} (give the server's CA certificate with --ca FILE)`, { cause: e });
+  return e;
+}
+
+async function loadJwksFile(spec: string): Promise<JSONWebKeySet> {
+  const text = await readUserText(spec, { maxBytes: MAX_KEY_DOCUMENT_BYTES, what: '--jwks file' }).catch((e: unknown) => {
+    throw isUserFileError(e) ? new UsageError(e.message) : e;
+  });
   try {
     return parseJwks(text);
   } catch (e) {
-    throw new UsageError(`${spec}: ${(e as Error).message}`);
+    throw new UsageError(`--jwks file ${spec}: ${(e as Error).message}`);
   }
 }
 
@@ -162,18 +182,18 @@ export const command: CliCommand = {
       else io.stdout.write(`${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}\n\n${d.reason}\n`);
       return EXIT_OK;
     }
+    const timeoutMs = parseTimeout(values.timeout);
+    const ca = await readCa(values.ca);
+    const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
     let jwks: JSONWebKeySet | undefined;
     let fetchJwks: ((issuer: string) => Promise<JSONWebKeySet>) | undefined;
-    if (values.jwks) jwks = await loadJwks(values.jwks, io).catch((e: unknown) => {
-      if (e instanceof UsageError) throw e;
-      fetchJwks = async () => {
-        throw e;
-      };
-      return undefined;
-    });
+    if (values.jwks && /^https?:\/\//i.test(values.jwks)) {
+      const url = values.jwks;
+      fetchJwks = () => fetchJwksUrl(url, fetchOptions).catch((e: unknown) => Promise.reject(withHint(e)));
+    } else if (values.jwks) jwks = await loadJwksFile(values.jwks);
     else if (values.discover) {
       const authorityHost = values['authority-host'] ?? io.env.AZURE_AUTHORITY_HOST;
-      fetchJwks = (issuer) => discoverJwks(issuer, (url) => fetchJson(url, io), authorityHost ? { authorityHost } : {});
+      fetchJwks = (issuer) => discoverJwksBounded(issuer, { ...fetchOptions, ...(authorityHost ? { authorityHost } : {}) }).catch((e: unknown) => Promise.reject(withHint(e)));
     }
     const claims = explainClaims(d.payload, d.header, { now });
     const expiry = tokenExpiry(d.payload, { now });

@@ -416,6 +416,9 @@ function netError(e: NodeJS.ErrnoException, url: string, proxy?: string): HttpRe
   let msg = e.message;
   if (code === 'ECONNREFUSED') msg = `connection refused${via}`;
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') msg = `host not found${via}`;
+  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') msg = `${code === 'ENETUNREACH' ? 'network' : 'host'} unreachable (${code})${via}`;
+  else if (code === 'ECONNRESET') msg = `connection reset by the peer (ECONNRESET)${via}`;
+  else if (code?.startsWith('HPE_')) msg = `malformed HTTP response (${code}): ${e.message}${via}`;
   else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) msg = `TLS certificate problem (${code}): ${e.message}${via}`;
   else if (code) msg = `${code}: ${e.message}${via}`;
   return new HttpRequestError('network', msg, { url, code, cause: e });

@@ -5,3 +5,4 @@ export * from './claims';
 export * from './expiry';
 export { lookupApp, lookupTenant, directoryRoleName, parseIssuer, normalizeResource, isGuid, type IssuerInfo, type KnownApp } from './wellknown';
 export * from './validate';
+export * from './keys';

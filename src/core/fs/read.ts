@@ -1,0 +1,139 @@
+/**
+ * The one way the engine and its faces read a file the user named (a CA bundle, a key set, an assertion, a
+ * certificate, a token file, a sandbox configuration): it must be a regular file, and at most `maxBytes` are read.
+ * A device (/dev/zero), a FIFO or a directory fails at once instead of being read until memory runs out, and a
+ * FIFO is opened non-blocking so that opening it cannot hang either.
+ */
+import { constants, openSync, fstatSync, readSync, closeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+export type UserFileErrorKind = 'not-found' | 'not-a-regular-file' | 'too-large' | 'unreadable';
+
+export interface ReadUserFileOptions {
+  /** The most bytes the file may hold. */
+  maxBytes: number;
+  /** What the file is, for the message ("--ca file", "certificate file", "federated token file"…). */
+  what: string;
+}
+
+/** A user-named file that could not be read; `kind` says why. The message names the file and what it was for. */
+export class UserFileError extends Error {
+  readonly kind: UserFileErrorKind;
+  readonly path: string;
+  readonly code?: string;
+  constructor(kind: UserFileErrorKind, path: string, message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'UserFileError';
+    this.kind = kind;
+    this.path = path;
+    this.code = options.code;
+  }
+}
+
+export function isUserFileError(e: unknown): e is UserFileError {
+  return e instanceof Error && e.name === 'UserFileError' && typeof (e as { kind?: unknown }).kind === 'string';
+}
+
+// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. Regular files ignore the flag.
+const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const CHUNK = 64 * 1024;
+
+function sizeText(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : n >= 1024 ? `${Math.round((n / 1024) * 10) / 10} KiB` : `${n} bytes`;
+}
+
+function openError(e: unknown, path: string, what: string): UserFileError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new UserFileError('not-found', path, `${what} ${path}: no such file`, { code, cause: e });
+  if (code === 'EISDIR') return new UserFileError('not-a-regular-file', path, `${what} ${path}: is a directory, not a regular file`, { code, cause: e });
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `cannot be read (${code})` : `cannot be read (${(e as Error)?.message ?? String(e)})`;
+  return new UserFileError('unreadable', path, `${what} ${path}: ${why}`, { code, cause: e });
+}
+
+function kindOf(st: { isFile(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function notRegular(path: string, what: string, st: Parameters<typeof kindOf>[0]): UserFileError {
+  return new UserFileError('not-a-regular-file', path, `${what} ${path}: is ${kindOf(st)}, not a regular file`);
+}
+
+function tooLarge(path: string, what: string, maxBytes: number, size?: number): UserFileError {
+  return new UserFileError('too-large', path, `${what} ${path}: ${size !== undefined ? `is ${sizeText(size)}, ` : ''}larger than the ${sizeText(maxBytes)} allowed`);
+}
+
+/** Reads a user-named regular file of at most `maxBytes` bytes. Throws UserFileError. */
+export async function readUserFile(path: string, options: ReadUserFileOptions): Promise<Buffer> {
+  const { maxBytes, what } = options;
+  let handle;
+  try {
+    handle = await open(path, FLAGS);
+  } catch (e) {
+    throw openError(e, path, what);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw notRegular(path, what, st);
+    if (st.size > maxBytes) throw tooLarge(path, what, maxBytes, st.size);
+    // Read in chunks until the end, whatever stat said: a file that grew (or a /proc file that reports size 0) is
+    // still capped.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(CHUNK);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (e) {
+    if (isUserFileError(e)) throw e;
+    throw openError(e, path, what);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** readUserFile as UTF-8 text. */
+export async function readUserText(path: string, options: ReadUserFileOptions): Promise<string> {
+  return (await readUserFile(path, options)).toString('utf8');
+}
+
+/** The synchronous form, for the few callers that cannot wait (a key file read inside a synchronous step). */
+export function readUserFileSync(path: string, options: ReadUserFileOptions): Buffer {
+  const { maxBytes, what } = options;
+  let fd: number;
+  try {
+    fd = openSync(path, FLAGS);
+  } catch (e) {
+    throw openError(e, path, what);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path, what, st);
+    if (st.size > maxBytes) throw tooLarge(path, what, maxBytes, st.size);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(CHUNK);
+      const n = readSync(fd, chunk, 0, CHUNK, total);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (e) {
+    if (isUserFileError(e)) throw e;
+    throw openError(e, path, what);
+  } finally {
+    closeSync(fd);
+  }
+}
