@@ -2,7 +2,7 @@
  * `azauth chain`: runs DefaultAzureCredential as the chosen SDK would (sequential) or every member at once
  * (diagnose), prints one aligned line per credential with its time, then explains the failure that mattered.
  */
-import { readFile } from 'node:fs/promises';
+import { readCaOption } from '../files';
 import {
   resolveAuthorityHost,
   createEngine,
@@ -221,14 +221,7 @@ export const command: CliCommand = {
       }
       options.imdsEndpoint = values['imds-endpoint'];
     }
-    if (values.ca) {
-      try {
-        options.ca = await readFile(values.ca, 'utf8');
-      } catch (e) {
-        throw new UsageError(`--ca: cannot read ${values.ca}: ${(e as Error).message}`);
-      }
-      if (!options.ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${values.ca} holds no PEM certificate`);
-    }
+    if (values.ca !== undefined) options.ca = await readCaOption(values.ca);
     if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
 
     const verbose = Boolean(values.verbose) && !values.json;

@@ -3,16 +3,15 @@
  * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
  */
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { readCaOption, readOptionFile } from '../files';
 import {
   decodeToken,
   DEFAULT_KEY_FETCH_TIMEOUT_MS,
   discoverJwksBounded,
   fetchJwksUrl,
   isKeyFetchError,
-  isUserFileError,
   KeyFetchError,
   MAX_KEY_DOCUMENT_BYTES,
-  readUserText,
   explainClaims,
   formatDuration,
   guessTokenKind,
@@ -73,8 +72,6 @@ const options = {
   ca: { type: 'string' },
 } as const;
 
-/** A CA bundle: a handful of PEM certificates (the system's whole bundle is about 200 KB). */
-const MAX_CA_BYTES = 1024 * 1024;
 
 /** --timeout: seconds, or with a unit (30s, 500ms). */
 function parseTimeout(v: string | undefined): number {
@@ -85,15 +82,6 @@ function parseTimeout(v: string | undefined): number {
   return ms;
 }
 
-async function readCa(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  const pem = await readUserText(path, { maxBytes: MAX_CA_BYTES, what: '--ca file' }).catch((e: unknown) => {
-    throw isUserFileError(e) ? new UsageError(e.message) : e;
-  });
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${path}: contains no PEM certificate`);
-  return pem;
-}
-
 /** The key fetch's message, with what to do about an untrusted certificate. */
 function withHint(e: unknown): unknown {
   if (isKeyFetchError(e) && e.kind === 'tls') return new KeyFetchError(e.kind, e.url, `${e.message} (give the server's CA certificate with --ca FILE)`, { cause: e });
@@ -101,9 +89,7 @@ function withHint(e: unknown): unknown {
 }
 
 async function loadJwksFile(spec: string): Promise<JSONWebKeySet> {
-  const text = await readUserText(spec, { maxBytes: MAX_KEY_DOCUMENT_BYTES, what: '--jwks file' }).catch((e: unknown) => {
-    throw isUserFileError(e) ? new UsageError(e.message) : e;
-  });
+  const text = await readOptionFile(spec, '--jwks file', MAX_KEY_DOCUMENT_BYTES);
   try {
     return parseJwks(text);
   } catch (e) {
@@ -183,7 +169,7 @@ export const command: CliCommand = {
       return EXIT_OK;
     }
     const timeoutMs = parseTimeout(values.timeout);
-    const ca = await readCa(values.ca);
+    const ca = values.ca === undefined ? undefined : await readCaOption(values.ca);
     const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
     let jwks: JSONWebKeySet | undefined;
     let fetchJwks: ((issuer: string) => Promise<JSONWebKeySet>) | undefined;

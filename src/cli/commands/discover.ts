@@ -1,5 +1,5 @@
 /** `azauth discover`: the tenant's OpenID Connect metadata and signing keys, fetched and checked (traced). */
-import { readFile } from 'node:fs/promises';
+import { readCaOption } from '../files';
 import { formatEvent, runDiscovery, type TraceEvent } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand } from '../io';
 
@@ -33,15 +33,7 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
     });
     if (!v.tenant) throw new UsageError('--tenant is required');
-    let ca: string | undefined;
-    if (v.ca) {
-      try {
-        ca = await readFile(v.ca, 'utf8');
-      } catch (e) {
-        throw new UsageError(`--ca ${v.ca}: ${(e as Error).message}`);
-      }
-      if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${v.ca} contains no PEM certificate.`);
-    }
+    const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const sink = {
       emit(e: TraceEvent) {
         if (v.verbose && !v.json) for (const line of formatEvent(e)) io.stderr.write(`${paint(io, 'gray', line)}\n`);

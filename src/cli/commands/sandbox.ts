@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readOptionFile } from '../files';
 import { EXIT_OK, EXIT_USAGE, paint, parse, UsageError, type CliCommand, type CliIo } from '../io';
 import { startSandbox, validateSandboxConfig, type Sandbox, type SandboxContract } from '../../sandbox/index';
+
+/** A sandbox configuration lists a few tenants, apps and users: kilobytes, not megabytes. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 const usage = `azauth sandbox [--port N] [--config FILE] [--json]
 
@@ -16,12 +19,7 @@ Trust the CA printed as caFile: NODE_EXTRA_CA_CERTS=<caFile> (Node), REQUESTS_CA
 The demo secrets and passwords are sandbox fixtures that only open this local emulator.`;
 
 async function loadConfig(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read --config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = await readOptionFile(file, '--config file', MAX_CONFIG_BYTES);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

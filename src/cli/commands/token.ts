@@ -3,7 +3,7 @@
  * result. Secrets come only from environment variables, files or an interactive prompt, never from argv.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readCaOption, readOptionFile } from '../files';
 import {
   acquireToken,
   CHAIN_CREDENTIALS,
@@ -18,6 +18,9 @@ import {
   type TraceEvent,
 } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+
+/** A client assertion is a signed JWT of a few KB (with an x5c chain, tens of KB). */
+const MAX_ASSERTION_BYTES = 256 * 1024;
 
 const USAGE = `azauth token --credential NAME [options]
 
@@ -172,18 +175,6 @@ function parseProfile(v: string | undefined): ChainProfile {
   throw new UsageError(`--profile must be go, js, python or dotnet (got "${v}")`);
 }
 
-async function readCa(path: string | undefined): Promise<string | undefined> {
-  if (!path) return undefined;
-  try {
-    const pem = await readFile(path, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${path} contains no PEM certificate.`);
-    return pem;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`--ca ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 function exitFor(outcome: string, kind: string | undefined): number {
   if (outcome === 'success') return EXIT_OK;
   if (kind === 'usage' || kind === 'config') return EXIT_USAGE;
@@ -206,7 +197,7 @@ export const command: CliCommand = {
       if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError('--timeout must be a number of seconds between 0 and 3600');
       timeoutMs = Math.round(s * 1000);
     }
-    const options: EngineOptions = { authorityHost: v['authority-host'], ca: await readCa(v.ca) };
+    const options: EngineOptions = { authorityHost: v['authority-host'], ca: v.ca === undefined ? undefined : await readCaOption(v.ca) };
 
     const request: FlowRequest = {
       credential: name,
@@ -227,13 +218,7 @@ export const command: CliCommand = {
     };
     if (v['assertion-file']) {
       const file = v['assertion-file'];
-      const read = async () => {
-        try {
-          return (await readFile(file, 'utf8')).trim();
-        } catch (e) {
-          throw new UsageError(`--assertion-file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-        }
-      };
+      const read = async () => (await readOptionFile(file, '--assertion-file', MAX_ASSERTION_BYTES)).trim();
       const first = await read();
       if (!first) throw new UsageError(`--assertion-file ${file} is empty`);
       request.getAssertion = read;

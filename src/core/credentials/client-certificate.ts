@@ -3,7 +3,7 @@
  * Reads PEM (key + certificate(s)) or PKCS#12; the trace shows subject, issuer, validity and both thumbprints.
  * Profiles: Go signs with x5t (SHA-1, RS256); the JS SDK 4.x with x5t#S256 (PS256) and reads PEM only.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { isUserFileError, readUserFile } from '../fs/read';
 import type { CredentialName } from '../model';
 import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
@@ -27,23 +27,13 @@ export interface ClientCertificateCredentialOptions extends MsalCredentialOption
   thumbprintAlgorithm?: 'sha1' | 'sha256';
 }
 
-/** Reads a certificate file with the size bound, mapping errors to CertificateError with the SDK-like wording. */
+/** Reads a certificate file through the bounded reader, mapping its errors to CertificateError with the SDK-like wording. */
 export async function readCertificateFile(path: string): Promise<Buffer> {
-  let size: number;
   try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new CertificateError(`failed to read certificate file "${path}": not a regular file`, 'unreadable');
-    size = s.size;
+    return await readUserFile(path, { maxBytes: MAX_CERTIFICATE_BYTES, what: 'certificate file' });
   } catch (e) {
-    if (e instanceof CertificateError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CertificateError(`failed to read certificate file "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'unreadable');
-  }
-  if (size > MAX_CERTIFICATE_BYTES) throw new CertificateError(`failed to read certificate file "${path}": ${size} bytes is too large for a certificate`, 'too-large');
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw new CertificateError(`failed to read certificate file "${path}": ${(e as Error).message}`, 'unreadable');
+    if (!isUserFileError(e)) throw e;
+    throw new CertificateError(`failed to read certificate file "${path}": ${e.detail}${e.kind === 'too-large' ? ' (too large for a certificate)' : ''}`, e.kind === 'too-large' ? 'too-large' : 'unreadable');
   }
 }
 

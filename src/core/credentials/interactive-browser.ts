@@ -93,6 +93,8 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ error: 'access_denied', error_description: 'cancelled by the user', state: p.state }).toString(),
+        // Our own loopback listener answers at once; the limit only keeps a wedged listener from holding this forever.
+        signal: AbortSignal.timeout(5000),
       }).catch(() => undefined);
     });
   }

@@ -4,7 +4,8 @@
  * AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST; unavailable / failed exactly as
  * the SDK of the chosen profile says.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { isUserFileError, readUserFile } from '../fs/read';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { AuthenticationFailedError, CredentialUnavailableError } from './types';
 import { ClientAssertionCredential } from './client-assertion';
@@ -61,29 +62,18 @@ export class WorkloadIdentityCredential implements Credential {
       ctx.trace.note('debug', `WorkloadIdentityCredential: using the token file content read ${Math.round((now - c.readAt) / 1000)} s ago (re-read every ${WorkloadIdentityCredential.cacheWindowMs(ctx.profile) / 60_000} min).`);
       return c.content;
     }
-    let size: number;
-    let mtime: number;
+    let bytes: Buffer;
     try {
-      const s = await stat(path);
-      if (!s.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-      size = s.size;
-      mtime = s.mtimeMs;
+      bytes = await readUserFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES, what: 'federated token file' });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      ctx.trace.config({ files: [{ path, exists: false, note: code ?? 'unreadable' }] });
-      const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a regular file' : (e as Error).message;
-      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${reason}.`, errorCodes: [] }, { cause: e });
+      if (!isUserFileError(e)) throw e;
+      ctx.trace.config({ files: [{ path, exists: e.kind !== 'not-found', note: e.detail }] });
+      const detail = e.kind === 'too-large' ? `${e.detail} (too large for a service-account token)` : e.detail;
+      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`, errorCodes: [] }, { cause: e });
     }
-    ctx.trace.config({ files: [{ path, exists: true, size, note: `federated token file, modified ${new Date(mtime).toISOString()}` }] });
-    if (size > MAX_TOKEN_FILE_BYTES) {
-      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: the federated token file "${path}" is ${size} bytes, too large for a service-account token.`, errorCodes: [] });
-    }
-    let content: string;
-    try {
-      content = (await readFile(path, 'utf8')).trim();
-    } catch (e) {
-      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${(e as Error).message}.`, errorCodes: [] }, { cause: e });
-    }
+    const mtime = await stat(path).then((st) => `, modified ${new Date(st.mtimeMs).toISOString()}`, () => '');
+    ctx.trace.config({ files: [{ path, exists: true, size: bytes.length, note: `federated token file${mtime}` }] });
+    const content = bytes.toString('utf8').trim();
     if (!content) {
       throw new CredentialUnavailableError(
         ctx.profile === 'go' ? `WorkloadIdentityCredential: No content on the file ${path}.` : `WorkloadIdentityCredential: is unavailable. No content on the file ${path}.`,

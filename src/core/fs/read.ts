@@ -20,12 +20,15 @@ export interface ReadUserFileOptions {
 export class UserFileError extends Error {
   readonly kind: UserFileErrorKind;
   readonly path: string;
+  /** The problem alone ("no such file", "is a character device, not a regular file"…), for callers that word their own message. */
+  readonly detail: string;
   readonly code?: string;
-  constructor(kind: UserFileErrorKind, path: string, message: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+  constructor(kind: UserFileErrorKind, path: string, what: string, detail: string, options: { code?: string; cause?: unknown } = {}) {
+    super(`${what} ${path}: ${detail}`, { cause: options.cause });
     this.name = 'UserFileError';
     this.kind = kind;
     this.path = path;
+    this.detail = detail;
     this.code = options.code;
   }
 }
@@ -39,15 +42,15 @@ const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const CHUNK = 64 * 1024;
 
 function sizeText(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : n >= 1024 ? `${Math.round((n / 1024) * 10) / 10} KiB` : `${n} bytes`;
+  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : n >= 64 * 1024 ? `${Math.round((n / 1024) * 10) / 10} KiB` : `${n} bytes`;
 }
 
 function openError(e: unknown, path: string, what: string): UserFileError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new UserFileError('not-found', path, `${what} ${path}: no such file`, { code, cause: e });
-  if (code === 'EISDIR') return new UserFileError('not-a-regular-file', path, `${what} ${path}: is a directory, not a regular file`, { code, cause: e });
+  if (code === 'ENOENT') return new UserFileError('not-found', path, what, 'no such file', { code, cause: e });
+  if (code === 'EISDIR') return new UserFileError('not-a-regular-file', path, what, 'is a directory, not a regular file', { code, cause: e });
   const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `cannot be read (${code})` : `cannot be read (${(e as Error)?.message ?? String(e)})`;
-  return new UserFileError('unreadable', path, `${what} ${path}: ${why}`, { code, cause: e });
+  return new UserFileError('unreadable', path, what, why, { code, cause: e });
 }
 
 function kindOf(st: { isFile(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
@@ -60,11 +63,11 @@ function kindOf(st: { isFile(): boolean; isDirectory(): boolean; isCharacterDevi
 }
 
 function notRegular(path: string, what: string, st: Parameters<typeof kindOf>[0]): UserFileError {
-  return new UserFileError('not-a-regular-file', path, `${what} ${path}: is ${kindOf(st)}, not a regular file`);
+  return new UserFileError('not-a-regular-file', path, what, `is ${kindOf(st)}, not a regular file`);
 }
 
 function tooLarge(path: string, what: string, maxBytes: number, size?: number): UserFileError {
-  return new UserFileError('too-large', path, `${what} ${path}: ${size !== undefined ? `is ${sizeText(size)}, ` : ''}larger than the ${sizeText(maxBytes)} allowed`);
+  return new UserFileError('too-large', path, what, `${size !== undefined ? `is ${sizeText(size)}, ` : 'is '}larger than the ${sizeText(maxBytes)} allowed`);
 }
 
 /** Reads a user-named regular file of at most `maxBytes` bytes. Throws UserFileError. */

@@ -70,7 +70,7 @@ describe('azauth sandbox', () => {
     assert.match(t.err(), /apps\[0\]\.certificates\[0\]\.pem: not a PEM certificate/);
     t = io();
     assert.equal(await main(['sandbox', '--config', path.join(dir, 'missing.json')], t.io), 2);
-    assert.match(t.err(), /cannot read --config/);
+    assert.match(t.err(), /--config file .*missing.json: no such file/);
     const notJson = path.join(dir, 'x.json');
     writeFileSync(notJson, '{nope');
     t = io();

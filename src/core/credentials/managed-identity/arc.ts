@@ -4,7 +4,8 @@
  * lives exactly in the agent's token directory and is at most 4096 bytes, then repeats the request with
  * `Authorization: Basic <file contents>`. The key directory is overridable (options.arcKeyDirectory) for tests.
  */
-import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import { isUserFileError, readUserFileSync } from '../../fs/read';
 import path from 'node:path';
 import type { HttpResponse } from '../../http/types';
 import { isHttpRequestError } from '../../http/client';
@@ -45,22 +46,15 @@ export function readArcKey(ctx: StepContext, wwwAuthenticate: string | undefined
   if (!path.isAbsolute(file) || path.resolve(path.dirname(file)) !== path.resolve(expectedDir) || resolvedDir !== expectedResolved || file.split(/[\\/]/).includes('..')) {
     throw miError(ctx, 'failed', `invalid_file_path: the key file ${file} is not in the agent's token directory ${expectedDir}`, { kind: 'config' });
   }
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new Error('not a regular file');
-    size = st.size;
-  } catch (e) {
-    throw miError(ctx, 'failed', `unable_to_read_secret_file: ${file}: ${(e as Error).message}`, { kind: 'config' });
-  }
-  ctx.trace.config({ files: [{ path: file, exists: true, size, note: `Azure Arc key file (limit ${ARC_MAX_KEY_BYTES} bytes)` }] });
-  if (size > ARC_MAX_KEY_BYTES) throw miError(ctx, 'failed', `invalid_secret: the key file ${file} is ${size} bytes; at most ${ARC_MAX_KEY_BYTES} are allowed`, { kind: 'config' });
   let key: string;
   try {
-    key = readFileSync(file, 'utf8');
+    key = readUserFileSync(file, { maxBytes: ARC_MAX_KEY_BYTES, what: 'Azure Arc key file' }).toString('utf8');
   } catch (e) {
-    throw miError(ctx, 'failed', `unable_to_read_secret_file: ${file}: ${(e as Error).message}`, { kind: 'config' });
+    if (!isUserFileError(e)) throw e;
+    if (e.kind === 'too-large') throw miError(ctx, 'failed', `invalid_secret: the key file ${file} ${e.detail}`, { kind: 'config' });
+    throw miError(ctx, 'failed', `unable_to_read_secret_file: ${file}: ${e.detail}`, { kind: 'config' });
   }
+  ctx.trace.config({ files: [{ path: file, exists: true, size: Buffer.byteLength(key), note: `Azure Arc key file (limit ${ARC_MAX_KEY_BYTES} bytes)` }] });
   if (!key.trim()) throw miError(ctx, 'failed', `invalid_secret: the key file ${file} is empty`, { kind: 'config' });
   ctx.trace.addSecret?.(key);
   ctx.trace.addSecret?.(key.trim());
