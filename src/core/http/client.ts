@@ -15,6 +15,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpClient, HttpRequest, HttpResponse, RetryPolicy } from './types';
 import type { StepTracer } from '../trace/tracer';
+import { limitJsonDepth } from '../json/depth';
 
 export interface HttpClientOptions {
   trace?: StepTracer;
@@ -432,7 +433,8 @@ function parseJson(r: { headers: Record<string, string>; bodyText: string }): un
   const t = r.bodyText.trimStart();
   if (!t || (t[0] !== '{' && t[0] !== '[')) return undefined;
   try {
-    return JSON.parse(r.bodyText);
+    // Depth-limited: a hostile endpoint's deeply nested answer must not overflow the trace sinks' JSON.stringify.
+    return limitJsonDepth(JSON.parse(r.bodyText) as unknown).value;
   } catch {
     return undefined;
   }

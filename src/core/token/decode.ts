@@ -4,11 +4,19 @@
  * Decoding never verifies anything; see validate.ts for that.
  */
 import { jwtDecode } from 'jwt-decode';
+import { limitJsonDepth } from '../json/depth';
+import { isGraphAudience } from './wellknown';
 
 /** Largest input we try to decode. Real Entra tokens are a few KB (big `groups` overage stays well under 64 KB). */
 export const MAX_TOKEN_CHARS = 1024 * 1024;
 
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * Deepest nesting kept in a decoded header or payload. Entra's deepest claim (_claim_sources) has three levels; the
+ * limit keeps output linear in the token's size with a small factor (indentation grows with depth).
+ */
+export const MAX_CLAIM_DEPTH = 16;
 
 export type DecodeErrorKind = 'empty' | 'not-three-parts' | 'bad-base64url' | 'not-json' | 'not-utf8' | 'not-an-object' | 'too-large';
 export type TokenSegment = 'header' | 'payload' | 'signature';
@@ -202,14 +210,23 @@ export function decodeToken(input: string): DecodeResult {
   if (!isObject(payload)) return fail('not-an-object', 'The payload is JSON but not an object (a JWT payload is a JSON object of claims).', 'payload');
 
   const warnings: string[] = [];
-  if (typeof header.nonce === 'string') {
+  // Claims nested past any real token's depth would overflow recursive renderers and blow up indented JSON.
+  const h2 = limitJsonDepth<JsonObject>(header, MAX_CLAIM_DEPTH);
+  const p2 = limitJsonDepth<JsonObject>(payload, MAX_CLAIM_DEPTH);
+  const [safeHeader, safePayload] = [h2.value, p2.value];
+  if (h2.truncated || p2.truncated) {
+    warnings.push(`The ${h2.truncated ? (p2.truncated ? 'header and payload nest' : 'header nests') : 'payload nests'} objects or arrays more than ${MAX_CLAIM_DEPTH} levels deep; deeper levels are not shown. Entra never nests claims like that: this token was crafted.`);
+  }
+  if (typeof safeHeader.nonce === 'string' && isGraphAudience(safePayload.aud)) {
     warnings.push(
       'The header carries a "nonce": this is a Microsoft Graph access token. Graph hashes the nonce before it checks the signature, so the signature does not verify with the published keys — only Graph itself can validate it. Do not validate Graph tokens in your own API; request a token for your own API instead.',
     );
+  } else if (typeof safeHeader.nonce === 'string') {
+    warnings.push('The header carries a "nonce" as Microsoft Graph tokens do, but the audience is not Microsoft Graph: the "only Graph can verify it" exception does not apply, and the signature must verify like any other.');
   }
-  if (header.alg === 'none' || sig.length === 0) {
+  if ((typeof safeHeader.alg === 'string' && safeHeader.alg.toLowerCase() === 'none') || sig.length === 0) {
     warnings.push('The token is unsigned (alg "none" or an empty signature): anyone could have written it. Entra never issues unsigned access tokens.');
   }
-  if (typeof header.enc === 'string') warnings.push('The header has an "enc" member but the token has three parts: it is malformed as a JWE.');
-  return { ok: true, kind: 'jwt', header, payload, signature: sig, raw: canonical, warnings };
+  if (typeof safeHeader.enc === 'string') warnings.push('The header has an "enc" member but the token has three parts: it is malformed as a JWE.');
+  return { ok: true, kind: 'jwt', header: safeHeader, payload: safePayload, signature: sig, raw: canonical, warnings };
 }

@@ -6,7 +6,9 @@ import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
 import { tokenExpiry } from './expiry';
 import { formatDuration } from './claims';
-import { appIdOfResource, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
+import { appIdOfResource, isGraphAudience, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
+
+export { isGraphAudience, MICROSOFT_GRAPH_APP_ID } from './wellknown';
 
 export type { JSONWebKeySet };
 
@@ -192,15 +194,6 @@ function pickKeys(jwks: JSONWebKeySet, header: JsonObject): JWK[] {
     if (byX5t.length) return byX5t;
   }
   return kid || x5t ? [] : keys.filter((k) => k.use === undefined || k.use === 'sig');
-}
-
-/** Microsoft Graph's application id: only tokens for this audience carry Graph's header nonce legitimately. */
-export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-
-/** True when one of the token's audiences is Microsoft Graph (its app id, or its URI in any cloud). */
-export function isGraphAudience(aud: unknown): boolean {
-  const auds = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
-  return auds.some((a) => a.trim().toLowerCase() === MICROSOFT_GRAPH_APP_ID || appIdOfResource(a) === MICROSOFT_GRAPH_APP_ID);
 }
 
 interface SignatureOutcome {

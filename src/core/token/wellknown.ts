@@ -164,3 +164,12 @@ export function parseIssuer(iss: string): IssuerInfo {
   info.entra = Boolean(cloud) && url.protocol === 'https:' && Boolean(info.version) && (isGuid(info.tenant) || info.tenant === '{tenantid}');
   return info;
 }
+
+/** Microsoft Graph's application id: only tokens for this audience carry Graph's header nonce legitimately. */
+export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/** True when one of the token's audiences is Microsoft Graph (its app id, or its URI in any cloud). */
+export function isGraphAudience(aud: unknown): boolean {
+  const auds = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+  return auds.some((a) => a.trim().toLowerCase() === MICROSOFT_GRAPH_APP_ID || appIdOfResource(a) === MICROSOFT_GRAPH_APP_ID);
+}
