@@ -253,6 +253,9 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   if (run.signal?.aborted) onParent();
   run.signal?.addEventListener('abort', onParent, { once: true });
 
+  // Made before the run so that a step can act on it (managed identity stops retrying ENETUNREACH when no endpoint exists).
+  const fp = !explicit && resolved ? fingerprintForRun(env, profile, options) : null;
+  const prediction = resolved ? fp?.predictions[resolved] : undefined;
   const ctx: StepContext = {
     env,
     signal: controller.signal,
@@ -265,6 +268,7 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     inChain: false,
     profile,
     now,
+    ...(prediction ? { prediction } : {}),
   };
   try {
     if (!explicit && (request.tenantId || request.clientId) && resolved !== 'WorkloadIdentityCredential') {
@@ -301,11 +305,11 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
     if (tok.account) out.account = tok.account;
-    if (!explicit) attachPredictions([out.result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options });
+    if (!explicit) attachPredictions([out.result], fp, { env, profile, inChain: false, options });
     return out;
   } catch (e) {
     const result = finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit);
-    if (!explicit && resolved) attachPredictions([result], fingerprintForRun(env, profile, options), { env, profile, inChain: false, options });
+    if (!explicit && resolved) attachPredictions([result], fp, { env, profile, inChain: false, options });
     return { result };
   } finally {
     clearTimeout(timer);

@@ -60,6 +60,8 @@ export interface ErrorInfo {
   kind: string;
   message: string;
   errorCodes: number[];
+  /** For a request that got no usable HTTP answer: what really happened (timeout, refused, unreachable, tls, …). */
+  networkFailure?: string;
   /** Entra error string (invalid_client, …) when there is one. */
   oauthError?: string;
   httpStatus?: number;

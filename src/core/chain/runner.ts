@@ -45,6 +45,8 @@ interface StepArgs {
   mode?: ChainMode;
   inChain: boolean;
   imdsProbe: boolean;
+  /** The fingerprint's prediction for this credential (e.g. no managed-identity endpoint exists here). */
+  prediction?: { verdict: string; reason: string };
   signal?: AbortSignal;
   tracer: Tracer;
   stepTimeoutMs: number;
@@ -107,6 +109,7 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     now: a.now,
     mode: a.mode,
     imdsProbe: a.imdsProbe,
+    ...(a.prediction ? { prediction: a.prediction } : {}),
   };
   try {
     const factory = getCredentialFactory(a.name);
@@ -221,6 +224,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     mode,
     inChain: true,
     imdsProbe: sel.imdsProbe,
+    ...(fp?.predictions[name] ? { prediction: fp.predictions[name] } : {}),
     signal: run.signal,
     tracer,
     stepTimeoutMs,
@@ -335,6 +339,8 @@ export async function runCredentialWith(
   const env = run.env ?? process.env;
   const options = run.options ?? {};
   const tracer = new Tracer({ sink: run.sink, env, now });
+  const fp = fingerprintForRun(env, request.profile ?? 'go', options);
+  const prediction = fp?.predictions[name];
   const r = await runStep({
     name,
     request: { scopes: [request.scope ?? DEFAULT_SCOPE], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh },
@@ -343,6 +349,7 @@ export async function runCredentialWith(
     profile: request.profile ?? 'go',
     inChain: false,
     imdsProbe: false,
+    ...(prediction ? { prediction } : {}),
     signal: run.signal,
     tracer,
     stepTimeoutMs: request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
@@ -350,6 +357,6 @@ export async function runCredentialWith(
     now,
   });
   // An explicit run gets its prediction too.
-  attachPredictions([r.result], fingerprintForRun(env, request.profile ?? 'go', options), { env, profile: request.profile ?? 'go', inChain: false, options });
+  attachPredictions([r.result], fp, { env, profile: request.profile ?? 'go', inChain: false, options });
   return { ...r, accessToken: r.token?.token };
 }

@@ -47,6 +47,8 @@ export interface StepContext {
    * Default: inChain. False for JS when AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential.
    */
   imdsProbe?: boolean;
+  /** The hosting fingerprint's prediction for this credential, when one was made before the step ran. */
+  prediction?: { verdict: string; reason: string };
 }
 
 export interface Credential {

@@ -67,5 +67,8 @@ export function classifyError(e: unknown): ErrorInfo {
   if (x.context.traceId) info.traceId = x.context.traceId;
   if (x.context.correlationId) info.correlationId = x.context.correlationId;
   if (x.context.timestamp) info.timestamp = x.context.timestamp;
+  // Set by the engine on errors from a request that got no usable answer (see http/failure.ts).
+  const networkFailure = typeof e === 'object' && e !== null ? (e as { networkFailure?: unknown }).networkFailure : undefined;
+  if (typeof networkFailure === 'string') info.networkFailure = networkFailure;
   return info;
 }

@@ -206,6 +206,8 @@ class TracedHttpClient implements HttpClient {
           const ra = retryAfterMs(result.headers, this.now());
           delay = ra !== undefined ? ra : backoffMs(policy, attempt);
           if (ra !== undefined) reason += ` (Retry-After ${ra} ms)`;
+        } else if (failure?.code && policy.retryNetworkErrors && policy.noRetryCodes?.includes(failure.code)) {
+          this.o.trace?.note('info', `not retrying ${req.method} ${url.origin}${url.pathname} after ${failure.code}${policy.noRetryReason ? `: ${policy.noRetryReason}` : ''}`);
         } else if (failure && policy.retryNetworkErrors && (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))) {
           reason = failure.kind === 'timeout' ? `no response within ${timeoutMs} ms` : `network error ${failure.code}`;
           delay = backoffMs(policy, attempt);
@@ -417,7 +419,7 @@ function netError(e: NodeJS.ErrnoException, url: string, proxy?: string): HttpRe
   let msg = e.message;
   if (code === 'ECONNREFUSED') msg = `connection refused${via}`;
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') msg = `host not found${via}`;
-  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') msg = `${code === 'ENETUNREACH' ? 'network' : 'host'} unreachable (${code})${via}`;
+  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') msg = `unreachable ${code === 'ENETUNREACH' ? 'network' : 'host'} (${code})${via}`;
   else if (code === 'ECONNRESET') msg = `connection reset by the peer (ECONNRESET)${via}`;
   else if (code?.startsWith('HPE_')) msg = `malformed HTTP response (${code}): ${e.message}${via}`;
   else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) msg = `TLS certificate problem (${code}): ${e.message}${via}`;

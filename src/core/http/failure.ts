@@ -52,7 +52,7 @@ export const FAILURE_LABEL: Record<NetworkFailureClass, string> = {
   tls: 'TLS / untrusted certificate',
   refused: 'connection refused',
   dns: 'host name not found',
-  unreachable: 'network or host unreachable',
+  unreachable: 'unreachable',
   reset: 'connection reset',
   'too-large': 'response too large',
   'malformed-http': 'malformed HTTP response',

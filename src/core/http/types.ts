@@ -11,6 +11,10 @@ export interface RetryPolicy {
   /** 'half': each delay is d/2 + random(0, d/2), as @azure/core-util's calculateRetryDelay (the JS SDK). */
   jitter?: 'none' | 'half';
   retryNetworkErrors?: boolean;
+  /** Socket error codes never retried even with retryNetworkErrors (ENETUNREACH when nothing can answer here). */
+  noRetryCodes?: string[];
+  /** Said in the trace when a code in noRetryCodes ends the retries. */
+  noRetryReason?: string;
 }
 
 export interface HttpRequest {

@@ -8,9 +8,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { isUserFileError, readUserFileSync } from '../../fs/read';
 import path from 'node:path';
 import type { HttpResponse } from '../../http/types';
-import { isHttpRequestError } from '../../http/client';
 import type { AccessTokenResult, StepContext } from '../types';
-import { defaultSourceRetry, describeIdentity, errorText, miError, tokenFromResponse, withQuery, type UserAssigned } from './common';
+import { defaultSourceRetry, describeIdentity, errorText, miError, miNetworkError, tokenFromResponse, withQuery, type UserAssigned } from './common';
 
 export const ARC_API_VERSION = '2020-06-01';
 export const ARC_DEFAULT_ENDPOINT = 'http://127.0.0.1:40342/metadata/identity/oauth2/token';
@@ -84,8 +83,7 @@ export async function arcToken(ctx: StepContext, endpoint: string, resource: str
     try {
       return await ctx.http.send({ method: 'GET', url, headers, timeoutMs: 30_000, signal: ctx.signal, retry: { ...defaultSourceRetry(ctx), statusCodes: [404, 408, 429, 500, 503, 504] } });
     } catch (e) {
-      if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
-      throw miError(ctx, 'unavailable', `ManagedIdentityCredential: Network unreachable. Message: ${(e as Error).message}`, { kind: 'network' });
+      throw miNetworkError(ctx, 'Azure Arc', e);
     }
   };
   const first = await send({ Metadata: 'true' });

@@ -5,6 +5,8 @@
 import { SecretValue } from '../../secret';
 import type { ErrorInfo } from '../../model';
 import type { HttpResponse, RetryPolicy } from '../../http/types';
+import { isHttpRequestError } from '../../http/client';
+import { classifyRequestFailure, FAILURE_LABEL } from '../../http/failure';
 import { AuthenticationFailedError, CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
 
 export type MiSource = 'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
@@ -55,6 +57,24 @@ export function miError(ctx: StepContext, severity: Severity, message: string, i
     return new CredentialUnavailableError(`${jsPrefix}${message}`);
   }
   return new AuthenticationFailedError({ kind: info.kind ?? (info.errorCodes?.length ? 'aadsts' : 'http'), message, errorCodes: info.errorCodes ?? [], ...info });
+}
+
+/**
+ * A request to a managed-identity endpoint that got no usable HTTP answer, labelled by what really happened
+ * (timed out, connection refused, network unreachable, response too large, malformed HTTP…) instead of one
+ * "network unreachable" for everything. Unavailable, as in every SDK; a cancellation is passed through.
+ */
+export function miNetworkError(ctx: StepContext, endpoint: string, e: unknown): Error {
+  if (isHttpRequestError(e) && e.kind === 'aborted') return e;
+  const failure = isHttpRequestError(e) ? classifyRequestFailure(e) : 'network';
+  const attempts = isHttpRequestError(e) && e.attempts > 1 ? ` after ${e.attempts} attempts` : '';
+  const detail = (e as Error)?.message ?? String(e);
+  const label = FAILURE_LABEL[failure];
+  const text = detail.toLowerCase().startsWith(label.toLowerCase()) ? detail : `${label}: ${detail}`;
+  const err = miError(ctx, 'unavailable', `ManagedIdentityCredential: no usable answer from the ${endpoint} endpoint${attempts} (${text})`, {
+    kind: failure === 'timeout' ? 'timeout' : 'network',
+  });
+  return Object.assign(err, { networkFailure: failure });
 }
 
 /** Error fields as IMDS and the other sources send them (error may be a string or {code, message}). */

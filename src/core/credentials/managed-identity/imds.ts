@@ -5,8 +5,9 @@
  */
 import type { HttpResponse, RetryPolicy } from '../../http/types';
 import { isHttpRequestError } from '../../http/client';
+import { classifyRequestFailure } from '../../http/failure';
 import type { AccessTokenResult, StepContext } from '../types';
-import { describeIdentity, errorText, miError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
+import { describeIdentity, errorText, miError, miNetworkError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
 export const IMDS_PATH = '/metadata/identity/oauth2/token';
@@ -24,7 +25,11 @@ export function imdsBase(ctx: StepContext): { base: string; from: string } {
  * each delay in the upper half of its exponential step; others like JS). */
 export function imdsRetry(ctx: StepContext): RetryPolicy {
   const go = ctx.profile === 'go';
+  // Retrying an unreachable network is for a VM whose network is still coming up. When the hosting fingerprint
+  // already says no managed-identity endpoint exists here and the address is IMDS's own, ENETUNREACH is the answer.
+  const noEndpoint = ctx.prediction?.verdict === 'unavailable' && imdsBase(ctx).from === 'default';
   return {
+    ...(noEndpoint ? { noRetryCodes: ['ENETUNREACH', 'EHOSTUNREACH'], noRetryReason: `the hosting fingerprint says no managed-identity endpoint exists here (${ctx.prediction!.reason})` } : {}),
     maxRetries: 5,
     statusCodes: IMDS_STATUS,
     baseDelayMs: go ? 2000 : 800,
@@ -61,9 +66,10 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
         : ctx.profile === 'js'
           ? `ManagedIdentityCredential: Attempted to use the IMDS endpoint, but it is not available. (${(e as Error).message})`
           : `ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint. (${(e as Error).message})`;
-    throw miError(ctx, 'unavailable', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`, {
+    const err = miError(ctx, 'unavailable', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`, {
       kind: timedOut ? 'timeout' : 'network',
     });
+    throw Object.assign(err, { networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network' });
   }
   if (r.status === 403 && /unreachable/i.test(r.bodyText)) {
     throw miError(ctx, 'unavailable', 'ManagedIdentityCredential: the IMDS address answered 403 "unreachable" (Docker Desktop answers this for 169.254.169.254): no managed identity here', {
@@ -93,8 +99,7 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
   try {
     r = await ctx.http.send({ method: 'GET', url, headers: { Metadata: 'true' }, timeoutMs: 60_000, signal: ctx.signal, retry });
   } catch (e) {
-    if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
-    throw miError(ctx, 'unavailable', `ManagedIdentityCredential: Network unreachable. Message: ${(e as Error).message}`, { kind: isHttpRequestError(e) && e.kind === 'timeout' ? 'timeout' : 'network' });
+    throw miNetworkError(ctx, 'IMDS', e);
   }
   if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
   const { text, codes, oauthError } = errorText(r);

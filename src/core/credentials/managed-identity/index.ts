@@ -4,13 +4,13 @@
  * Service Fabric → App Service → Azure ML → Cloud Shell → Azure Arc → IMDS.
  */
 import type { HttpResponse } from '../../http/types';
-import { isHttpRequestError } from '../../http/client';
 import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from '../types';
 import {
   defaultSourceRetry,
   describeIdentity,
   errorText,
   miError,
+  miNetworkError,
   requestedIdentity,
   scopeToMiResource,
   tokenFromResponse,
@@ -48,14 +48,20 @@ export function detectSource(env: Readonly<Record<string, string | undefined>>, 
   return { source: 'Imds', reason: 'no other source is configured: IMDS (Azure VM, scale set, AKS node…)' };
 }
 
+const SOURCE_NAME: Record<MiSource, string> = {
+  ServiceFabric: 'Service Fabric',
+  AppService: 'App Service',
+  MachineLearning: 'Azure ML',
+  CloudShell: 'Cloud Shell',
+  AzureArc: 'Azure Arc',
+  Imds: 'IMDS',
+};
+
 async function send(ctx: StepContext, source: MiSource, req: Parameters<StepContext['http']['send']>[0]): Promise<HttpResponse> {
   try {
     return await ctx.http.send({ signal: ctx.signal, timeoutMs: 30_000, retry: defaultSourceRetry(ctx), ...req });
   } catch (e) {
-    if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
-    throw miError(ctx, 'unavailable', `ManagedIdentityCredential: Network unreachable. Message: ${source} endpoint: ${(e as Error).message}`, {
-      kind: isHttpRequestError(e) && e.kind === 'timeout' ? 'timeout' : 'network',
-    });
+    throw miNetworkError(ctx, SOURCE_NAME[source], e);
   }
 }
 
