@@ -29,6 +29,7 @@ import { WorkloadIdentityCredential } from './credentials/workload-identity';
 import type { MsalTokenResult } from './credentials/msal/base';
 import { discoverTenant } from './discovery';
 import { attachPredictions, fingerprintForRun } from './fingerprint/report';
+import { targetNote } from './target/process';
 
 export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
 /** Time the user gets for a device code or browser sign-in unless the request says otherwise. */
@@ -240,6 +241,7 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   const scope = request.scope?.trim() || DEFAULT_FLOW_SCOPE;
   const explicit = resolved !== undefined && isExplicitFlow(resolved);
   trace.start(`${stepName} for ${scope}${request.tenantId ? `, tenant ${request.tenantId}` : ''}${explicit ? '' : ' (standalone)'}`);
+  if (options.target) trace.note('info', targetNote(options.target), { ...options.target });
 
   const interactive = resolved === 'DeviceCodeCredential' || resolved === 'InteractiveBrowserCredential';
   const limit = request.timeoutMs ?? (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS));

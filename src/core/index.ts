@@ -15,6 +15,7 @@ export { classifyRequestFailure, FAILURE_LABEL, type NetworkFailureClass } from 
 export * from './fs/read';
 export { createProcessRunner, resolveExecutable } from './process/runner';
 export type * from './process/types';
+export { readProcessTarget, assertRunning, parsePid, parseEnviron, pathUnderRoot, isProcessTargetError, ProcessTargetError, type ProcessTarget, type ProcessTargetErrorCode } from './target/process';
 export * from './fingerprint/index';
 export { acquireToken, createFlowCredential, resolveCredentialName, isExplicitFlow, EXPLICIT_FLOWS, CHAIN_CREDENTIALS, DEFAULT_FLOW_SCOPE, FlowUsageError, type FlowRequest, type FlowRun, type FlowRunOptions, type ExplicitFlowName } from './flows';
 export { runDiscovery, discoverTenant, type DiscoveryResult, type DiscoveryRun, type DiscoverOptions, type DiscoveredKey } from './discovery';

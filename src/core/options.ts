@@ -29,4 +29,10 @@ export interface EngineOptions {
   subscription?: string;
   /** Log HTTP bodies in traces: 'none' | 'redacted' (default). */
   httpBodies?: 'none' | 'redacted';
+  /**
+   * The process the run describes when it is not this one (azauth --pid; src/core/target/process.ts): named at the
+   * head of the trace, and its filesystem root (/proc/PID/root) is where every path from its environment is read —
+   * the federated token file, certificate files, the az and azd configuration folders, the fingerprint's files.
+   */
+  target?: { pid: number; comm: string; root: string };
 }

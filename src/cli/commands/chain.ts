@@ -17,6 +17,7 @@ import {
   type TraceEvent,
 } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import { PID_HELP, PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 const USAGE = `azauth chain [options]
 
@@ -34,6 +35,7 @@ Options:
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
   --ca FILE                        extra CA certificate(s) to trust, PEM (e.g. the sandbox's CA)
   --imds-endpoint URL              IMDS base URL instead of http://169.254.169.254
+${PID_HELP}
   --verbose                        print every trace event (requests, responses, processes; redacted)
   --json                           one JSON object (see below)
 
@@ -62,6 +64,7 @@ const OPTIONS = {
   'imds-endpoint': { type: 'string' },
   verbose: { type: 'boolean' },
   json: { type: 'boolean' },
+  ...PID_OPTION,
 } as const;
 
 /** The JSON contract of `azauth chain --json`. */
@@ -226,14 +229,16 @@ export const command: CliCommand = {
 
     const verbose = Boolean(values.verbose) && !values.json;
     const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', l)).join('\n') + '\n') } : undefined;
-    const run = await createEngine().runChain(
-      { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs },
-      { signal: io.signal, sink, env: io.env, options },
-    );
-    if (values.json) writeJson(io, chainJson(run));
-    else io.stdout.write(renderChain(io, run));
-    if (run.winner) return EXIT_OK;
-    if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
-    return EXIT_AUTH_FAILED;
+    return withTarget(io, 'chain', values.pid, async (io, target) => {
+      const run = await createEngine().runChain(
+        { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs },
+        { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
+      );
+      if (values.json) writeJson(io, { ...chainJson(run), ...targetJson(target) });
+      else io.stdout.write(targetHeader(io, target) + renderChain(io, run));
+      if (run.winner) return EXIT_OK;
+      if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
+      return EXIT_AUTH_FAILED;
+    });
   },
 };

@@ -15,9 +15,11 @@ import {
   type DeviceCodeInfo,
   type EngineOptions,
   type FlowRequest,
+  type ProcessTarget,
   type TraceEvent,
 } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 /** A client assertion is a signed JWT of a few KB (with an x5c chain, tens of KB). */
 const MAX_ASSERTION_BYTES = 256 * 1024;
@@ -53,6 +55,8 @@ Options:
   --no-browser                    interactive: print the sign-in URL instead of opening a browser
   --timeout SECONDS               overall time limit
   --show-token                    print the access token (it is a credential: handle with care)
+  --pid PID                       run it as process PID would: its environment (/proc/PID/environ) and its
+                                  files (/proc/PID/root/…); Linux, as its user or root
   --verbose                       print every trace event (requests and responses, redacted)
   --json                          one JSON object shaped like a chain step
 
@@ -90,6 +94,7 @@ const OPTIONS = {
   'show-token': { type: 'boolean' },
   verbose: { type: 'boolean' },
   json: { type: 'boolean' },
+  ...PID_OPTION,
 } as const;
 
 /** Flags that would carry a secret on argv: refused with a pointer to the safe option. */
@@ -181,12 +186,18 @@ function exitFor(outcome: string, kind: string | undefined): number {
   return EXIT_AUTH_FAILED;
 }
 
-export const command: CliCommand = {
+type TokenValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: ProcessTarget | undefined): Promise<number> } = {
   summary: 'run one credential (explicit Entra flow or chain member) with a full trace',
   usage: USAGE,
   async run(argv, io) {
     refuseSecretFlags(argv);
-    const { values: v } = parse(argv, OPTIONS);
+    const { values } = parse(argv, OPTIONS);
+    return withTarget(io, 'token', values.pid, (io, target) => this.runFor(values, io, target));
+  },
+  /** One credential for this process, or (--pid) for another one: its environment, its files. */
+  async runFor(v, io, target) {
     if (!v.credential) throw new UsageError('--credential is required');
     const name = resolveCredentialName(v.credential);
     if (!name) throw new UsageError(`unknown credential "${v.credential}"`);
@@ -197,7 +208,7 @@ export const command: CliCommand = {
       if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError('--timeout must be a number of seconds between 0 and 3600');
       timeoutMs = Math.round(s * 1000);
     }
-    const options: EngineOptions = { authorityHost: v['authority-host'], ca: v.ca === undefined ? undefined : await readCaOption(v.ca) };
+    const options: EngineOptions = { authorityHost: v['authority-host'], ca: v.ca === undefined ? undefined : await readCaOption(v.ca), ...(target ? { target: targetOption(target) } : {}) };
 
     const request: FlowRequest = {
       credential: name,
@@ -258,11 +269,13 @@ export const command: CliCommand = {
         token: r.token ?? null,
         error: r.error ?? null,
         ...(r.prediction ? { prediction: r.prediction } : {}), // fingerprint verdict
+        ...targetJson(target),
       };
       if (v['show-token'] && run.accessToken) out.accessToken = run.accessToken.reveal();
       writeJson(io, out);
       return code;
     }
+    io.stdout.write(targetHeader(io, target));
     if (!v.verbose) {
       for (const e of r.events) {
         if (e.kind === 'http') io.stdout.write(`${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}\n`);

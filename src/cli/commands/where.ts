@@ -4,10 +4,11 @@
  */
 import { EXIT_OK, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
 import { fingerprint, predictCredentials, type ChainProfile, type Fingerprint, type Prediction, type Predictions } from '../../core/index';
+import { PID_OPTION, targetHeader, targetJson, withTarget } from '../target';
 
 const PROFILES: ChainProfile[] = ['go', 'js', 'python', 'dotnet'];
 
-const usage = `azauth where [--json] [--root DIR] [--profile go|js|python|dotnet]
+const usage = `azauth where [--json] [--root DIR | --pid PID] [--profile go|js|python|dotnet]
 
 Fingerprints the hosting environment from local facts only (SMBIOS/DMI files, environment variables, agent
 files, mounted tokens, executables on PATH; no network) and predicts what each credential will do here.
@@ -16,11 +17,14 @@ Options:
   --json            one JSON object: { primary, summary, environments, evidence, managedIdentity, predictions }
   --root DIR        read every file under DIR instead of / (replay a captured or fixture filesystem)
   --profile NAME    whose DefaultAzureCredential chain to predict (default go)
+  --pid PID         describe process PID instead of this shell: its environment (/proc/PID/environ)
+                    and its files (/proc/PID/root/…); Linux, as its user or root
 
 Examples:
   azauth where
   azauth where --json | jq '.predictions.ManagedIdentityCredential'
-  kubectl exec deploy/api -- azauth where`;
+  kubectl exec deploy/api -- azauth where
+  azauth where --pid "$(pgrep -o -f 'python app.py')"`;
 
 const VERDICT: Record<Prediction['verdict'], { mark: string; colour: Colour }> = {
   'should-work': { mark: '✓', colour: 'green' },
@@ -67,14 +71,17 @@ export const command: CliCommand = {
   summary: 'which hosting environment this is, with evidence, and what each credential will do here',
   usage,
   async run(argv, io) {
-    const { values } = parse(argv, { json: { type: 'boolean' }, root: { type: 'string' }, profile: { type: 'string' } });
+    const { values } = parse(argv, { json: { type: 'boolean' }, root: { type: 'string' }, profile: { type: 'string' }, ...PID_OPTION });
     const profile = (values.profile ?? 'go') as ChainProfile;
     if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
     if (values.root !== undefined && values.root.trim() === '') throw new UsageError('--root needs a directory');
-    const fp = fingerprint({ env: io.env, root: values.root });
-    const predictions = predictCredentials(fp, io.env, profile);
-    if (values.json) writeJson(io, whereJson(fp, predictions, profile));
-    else io.stdout.write(renderWhere(io, fp, predictions, profile));
-    return EXIT_OK;
+    if (values.root !== undefined && values.pid !== undefined) throw new UsageError('--root and --pid cannot be combined: --pid reads the process\'s files under /proc/PID/root');
+    return withTarget(io, 'where', values.pid, async (io, target) => {
+      const fp = fingerprint({ env: io.env, root: target?.root ?? values.root });
+      const predictions = predictCredentials(fp, io.env, profile);
+      if (values.json) writeJson(io, { ...whereJson(fp, predictions, profile), ...targetJson(target) });
+      else io.stdout.write(targetHeader(io, target) + renderWhere(io, fp, predictions, profile));
+      return EXIT_OK;
+    });
   },
 };

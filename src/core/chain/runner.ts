@@ -21,6 +21,7 @@ import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
 import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report';
+import { targetNote } from '../target/process';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -203,6 +204,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const tracer = new Tracer({ sink: run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
   chainTrace.start(`DefaultAzureCredential (${PROFILES[profile].sdk}), ${mode} mode, scope ${scope}`);
+  if (options.target) chainTrace.note('info', targetNote(options.target), { ...options.target });
   // The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
   const fp = fingerprintForRun(env, profile, options);
   if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);

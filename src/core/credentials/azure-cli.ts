@@ -29,6 +29,7 @@ import {
   type DevToolClass,
 } from '../process/classify';
 import type { ProcessResult } from '../process/types';
+import { pathUnderRoot } from '../target/process';
 
 export const DEV_TOOL_TIMEOUT_MS = 10_000;
 
@@ -61,6 +62,19 @@ export function validateDevToolRequest(name: CredentialName, request: TokenReque
 /** The working directory the SDKs use on Unix (`/bin`), when it exists. */
 export function devToolCwd(): string | undefined {
   return process.platform === 'win32' ? process.env.SystemRoot ?? process.env.SYSTEMROOT : '/bin';
+}
+
+/**
+ * The environment az or azd runs with: the step's own. For another process (azauth --pid) the tool's configuration
+ * folder — `variable`, else ~/`folder` of that process's HOME — is the one in that process's filesystem.
+ */
+export function devToolEnv(ctx: StepContext, variable: 'AZURE_CONFIG_DIR' | 'AZD_CONFIG_DIR', folder: '.azure' | '.azd'): { env: Record<string, string | undefined>; note?: string } {
+  const env = { ...ctx.env };
+  const root = ctx.options.target?.root;
+  const dir = ctx.env[variable] || (ctx.env.HOME ? `${ctx.env.HOME}/${folder}` : undefined);
+  if (!root || !dir) return { env };
+  env[variable] = pathUnderRoot(root, dir);
+  return { env, note: `process ${ctx.options.target!.pid}'s ${dir}, read as ${env[variable]}` };
 }
 
 interface FailureText {
@@ -154,14 +168,15 @@ export class AzureCLICredential implements Credential {
     if (request.tenantId) args.push('--tenant', request.tenantId);
     if (subscription) args.push('--subscription', subscription);
     const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    const tool = devToolEnv(ctx, 'AZURE_CONFIG_DIR', '.azure');
     ctx.trace.config({
-      variables: [{ name: 'AZURE_CONFIG_DIR', set: Boolean(ctx.env.AZURE_CONFIG_DIR), value: ctx.env.AZURE_CONFIG_DIR, note: 'where az keeps its login (default ~/.azure)' }],
+      variables: [{ name: 'AZURE_CONFIG_DIR', set: Boolean(ctx.env.AZURE_CONFIG_DIR), value: ctx.env.AZURE_CONFIG_DIR, note: tool.note ?? 'where az keeps its login (default ~/.azure)' }],
       settings: { timeoutMs, tenant: request.tenantId ?? null, subscription: subscription ?? null },
     });
     const r = await ctx.proc.run({
       command: ctx.options.executables?.az ?? 'az',
       args,
-      env: { ...ctx.env },
+      env: tool.env,
       cwd: devToolCwd(),
       timeoutMs,
       signal: ctx.signal,

@@ -5,7 +5,7 @@
 import { SecretValue } from '../secret';
 import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from './types';
 import { classifyAzd, parseToolExpiry } from '../process/classify';
-import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
+import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolEnv, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
 
 export class AzureDeveloperCLICredential implements Credential {
   readonly name = 'AzureDeveloperCLICredential' as const;
@@ -20,9 +20,10 @@ export class AzureDeveloperCLICredential implements Credential {
     if (request.tenantId) args.push('--tenant-id', request.tenantId);
     if (request.claims) args.push('--claims', Buffer.from(request.claims).toString('base64'));
     const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    const tool = devToolEnv(ctx, 'AZD_CONFIG_DIR', '.azd');
     ctx.trace.config({
       variables: [
-        { name: 'AZD_CONFIG_DIR', set: Boolean(ctx.env.AZD_CONFIG_DIR), value: ctx.env.AZD_CONFIG_DIR },
+        { name: 'AZD_CONFIG_DIR', set: Boolean(ctx.env.AZD_CONFIG_DIR), value: ctx.env.AZD_CONFIG_DIR, note: tool.note },
         { name: 'AZD_DEBUG', set: Boolean(ctx.env.AZD_DEBUG), value: ctx.env.AZD_DEBUG, note: ctx.env.AZD_DEBUG ? 'azd waits for a debugger prompt unless --no-prompt (passed)' : undefined },
       ],
       settings: { timeoutMs },
@@ -30,7 +31,7 @@ export class AzureDeveloperCLICredential implements Credential {
     const r = await ctx.proc.run({
       command: ctx.options.executables?.azd ?? 'azd',
       args,
-      env: { ...ctx.env },
+      env: tool.env,
       cwd: devToolCwd(),
       timeoutMs,
       signal: ctx.signal,

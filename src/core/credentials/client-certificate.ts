@@ -12,6 +12,7 @@ import type { ResolvedAuthorityHost } from './msal/authority';
 import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
 import { CertificateError, MAX_CERTIFICATE_BYTES, parseClientCertificate, type ParsedClientCertificate } from './msal/certificate';
 import { requireValue, secretOf, type SecretInput } from './msal/common';
+import { pathUnderRoot } from '../target/process';
 
 export interface ClientCertificateCredentialOptions extends MsalCredentialOptions {
   tenantId: string;
@@ -27,10 +28,13 @@ export interface ClientCertificateCredentialOptions extends MsalCredentialOption
   thumbprintAlgorithm?: 'sha1' | 'sha256';
 }
 
-/** Reads a certificate file through the bounded reader, mapping its errors to CertificateError with the SDK-like wording. */
-export async function readCertificateFile(path: string): Promise<Buffer> {
+/**
+ * Reads a certificate file through the bounded reader, mapping its errors to CertificateError with the SDK-like wording.
+ * `root`: the filesystem root of the process the path belongs to (azauth --pid); messages keep the path as it wrote it.
+ */
+export async function readCertificateFile(path: string, root?: string): Promise<Buffer> {
   try {
-    return await readUserFile(path, { maxBytes: MAX_CERTIFICATE_BYTES, what: 'certificate file' });
+    return await readUserFile(pathUnderRoot(root, path), { maxBytes: MAX_CERTIFICATE_BYTES, what: 'certificate file' });
   } catch (e) {
     if (!isUserFileError(e)) throw e;
     throw new CertificateError(`failed to read certificate file "${path}": ${e.detail}${e.kind === 'too-large' ? ' (too large for a certificate)' : ''}`, e.kind === 'too-large' ? 'too-large' : 'unreadable');
@@ -60,7 +64,7 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
   async loadCertificate(ctx: StepContext): Promise<ParsedClientCertificate> {
     const label = this.options.certificatePath ?? 'the certificate';
     try {
-      const data = this.options.certificate ?? (await readCertificateFile(this.options.certificatePath!));
+      const data = this.options.certificate ?? (await readCertificateFile(this.options.certificatePath!, ctx.options.target?.root));
       ctx.trace.config({ files: [{ path: label, exists: true, size: data.length, note: 'client certificate' }] });
       const parsed = parseClientCertificate(data, secretOf(this.options.certificatePassword), label, ctx.now());
       ctx.trace.addSecret?.(parsed.privateKeyPem);

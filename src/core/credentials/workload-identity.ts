@@ -10,6 +10,7 @@ import type { AccessTokenResult, Credential, StepContext, TokenRequest } from '.
 import { AuthenticationFailedError, CredentialUnavailableError } from './types';
 import { ClientAssertionCredential } from './client-assertion';
 import { parseAllowedTenants } from './msal/base';
+import { pathUnderRoot } from '../target/process';
 
 export interface WorkloadIdentityCredentialOptions {
   tenantId?: string;
@@ -64,15 +65,16 @@ export class WorkloadIdentityCredential implements Credential {
     }
     let bytes: Buffer;
     try {
-      bytes = await readUserFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES, what: 'federated token file' });
+      bytes = await readUserFile(pathUnderRoot(ctx.options.target?.root, path), { maxBytes: MAX_TOKEN_FILE_BYTES, what: 'federated token file' });
     } catch (e) {
       if (!isUserFileError(e)) throw e;
       ctx.trace.config({ files: [{ path, exists: e.kind !== 'not-found', note: e.detail }] });
       const detail = e.kind === 'too-large' ? `${e.detail} (too large for a service-account token)` : e.detail;
       throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`, errorCodes: [] }, { cause: e });
     }
-    const mtime = await stat(path).then((st) => `, modified ${new Date(st.mtimeMs).toISOString()}`, () => '');
-    ctx.trace.config({ files: [{ path, exists: true, size: bytes.length, note: `federated token file${mtime}` }] });
+    const real = pathUnderRoot(ctx.options.target?.root, path);
+    const mtime = await stat(real).then((st) => `, modified ${new Date(st.mtimeMs).toISOString()}`, () => '');
+    ctx.trace.config({ files: [{ path, exists: true, size: bytes.length, note: `federated token file${mtime}${real !== path ? `, read as ${real}` : ''}` }] });
     const content = bytes.toString('utf8').trim();
     if (!content) {
       throw new CredentialUnavailableError(

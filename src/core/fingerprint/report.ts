@@ -47,8 +47,8 @@ export function fingerprintNote(fp: Fingerprint, predictions?: Predictions): Fin
 export function fingerprintForRun(
   env: Readonly<Record<string, string | undefined>>,
   profile: ChainProfile,
-  options: Pick<EngineOptions, 'executables' | 'imdsProbeTimeoutMs' | 'imdsEndpoint'> = {},
-  root?: string,
+  options: Pick<EngineOptions, 'executables' | 'imdsProbeTimeoutMs' | 'imdsEndpoint' | 'target'> = {},
+  root = options.target?.root,
 ): { fingerprint: Fingerprint; predictions: Predictions; note: FingerprintNote } | null {
   try {
     const fp = fingerprint({ env, executables: options.executables, root });
