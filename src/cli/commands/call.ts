@@ -3,7 +3,7 @@
  * against the token: status, headers, body (token redacted), the WWW-Authenticate challenge, the error code, the
  * cross-checks and the fix. The token comes from standard input (default), the credential chain or one flow.
  */
-import { readFile } from 'node:fs/promises';
+import { readCaOption } from '../files';
 import {
   acquireToken,
   callResource,
@@ -193,14 +193,7 @@ export const command: CliCommand = {
       if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout must be a number of seconds between 0 and 600');
       deadlineMs = Math.round(s * 1000);
     }
-    let ca: string | undefined;
-    if (v.ca) {
-      try {
-        ca = await readFile(v.ca, 'utf8');
-      } catch (e) {
-        throw new UsageError(`--ca: cannot read ${v.ca}: ${(e as Error).message}`);
-      }
-    }
+    const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const verbose = Boolean(v.verbose) && !v.json;
     const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', terminalSafe(l))).join('\n') + '\n') } : undefined;
 

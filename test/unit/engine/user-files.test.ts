@@ -60,6 +60,7 @@ describe('bounded reading of user-named files', () => {
     ['chain --ca', ['chain', '--ca', '/dev/zero']],
     ['discover --ca', ['discover', '--tenant', 'contoso.onmicrosoft.com', '--ca', '/dev/zero']],
     ['sandbox --config', ['sandbox', '--config', '/dev/zero']],
+    ['call --ca', ['call', 'GET', 'https://127.0.0.1:9/subscriptions', '--ca', '/dev/zero']],
   ];
   for (const [name, argv] of cases) {
     it(`${name} /dev/zero: exit 2 at once, "not a regular file"`, async () => {
