@@ -85,6 +85,10 @@ if (want('cache')) {
   step('token cache (in a private network namespace)');
   results.cache = inNetns('cache.mjs');
 }
+if (want('cli')) {
+  step('azauth where the chain fails: package and executable sizes, --version cold start (ratios to node -e 0 and az version)');
+  results.cli = inNetns('cli-start.mjs');
+}
 if (want('latency')) {
   step('chain verdict latency: engine vs @azure/identity DefaultAzureCredential (in a private network namespace)');
   results.latency = inNetns('latency.mjs');
@@ -147,6 +151,15 @@ function renderTable(r) {
     lines.push('### Activation', '', '| figure | value |', '|---|---|');
     lines.push(`| load of dist/extension.js vs an empty bundle | ${fmt(r.activation.extensionMs)} vs ${fmt(r.activation.emptyMs)} (×${r.activation.ratio.toFixed(2)}) |`);
     if (r.activation.vscodeReported) lines.push(`| activation reported inside VS Code (integration run) | ${fmt(r.activation.vscodeReported)} |`);
+    lines.push('');
+  }
+  if (r.cli && !r.cli.error && !r.cli.skipped) {
+    const kb = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
+    lines.push('### azauth as a package and a single executable', '', '| artifact | size |', '|---|---|');
+    lines.push(`| npm package (dist/azauth-<version>.tgz) | ${kb(r.cli.sizes.tarball)} (the bundle inside: ${kb(r.cli.sizes.bundle)}) |`);
+    lines.push(`| single executable (dist/azauth-linux-x64) | ${kb(r.cli.sizes.executable)} (the node binary it starts from: ${kb(r.cli.sizes.node)}) |`, '');
+    lines.push(`Cold start, median of ${r.cli.runs} interleaved runs (min–max):`, '', '| command | time | ratio to node -e 0 | ratio to az version |', '|---|---|---|---|');
+    for (const [k, v] of Object.entries(r.cli.start)) lines.push(`| ${k} | ${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)}) | ×${v.overNode.toFixed(2)} | ×${v.overAz.toFixed(3)} |`);
     lines.push('');
   }
   if (r.sizes) {
