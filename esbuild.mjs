@@ -1,7 +1,7 @@
 // One build script, one esbuild context per target: the extension (activation bundle), the engine (loaded lazily
 // by the extension), the azauth CLI, the extension-host test suite and the Token Inspector webview.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -39,7 +39,7 @@ const targets = {
   // The extension's Start Sandbox command loads dist/sandbox.js lazily, as it loads the engine.
   sandbox: {
     ...node,
-    entryPoints: { sandbox: existsSync('src/sandbox/index.ts') ? 'src/sandbox/index.ts' : 'src/sandbox/sandbox.ts' },
+    entryPoints: { sandbox: 'src/sandbox/index.ts' },
     outdir: 'dist',
   },
   cli: {

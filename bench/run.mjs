@@ -2,8 +2,8 @@
 // `npm run bench`: every figure is a ratio against a baseline measured in the same run (these machines are noisy).
 // Writes bench/results.json and prints the table; `--write` also refreshes the table in BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -169,6 +169,3 @@ function renderTable(r) {
   }
   return lines.join('\n');
 }
-void mkdtempSync;
-void rmSync;
-void tmpdir;

@@ -306,12 +306,10 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
     if (fault.delayMs) await h.sleep(fault.delayMs);
     if (fault.hang) return; // the socket stays open until the client gives up or the sandbox closes
     if (fault.reset) {
-      const s = req.socket as Socket & { resetAndDestroy?: () => void };
       try {
-        if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
-        else s.destroy();
+        req.socket.resetAndDestroy();
       } catch {
-        s.destroy();
+        req.socket.destroy();
       }
       return;
     }
