@@ -44,15 +44,28 @@ const REFERENCE_PAGE_CODES: readonly number[] = [
   9002332, 9002341,
 ];
 
+/** Every code of the older "Sign-in activity report error codes" page (Azure AD reporting reference, last revision). */
+const SIGNIN_REPORT_PAGE_CODES: readonly number[] = [
+  16000, 20001, 20012, 20033, 40008, 40009, 40014, 50000, 50001, 50002, 50003, 50005, 50006, 50007, 50008, 50010,
+  50011, 50012, 50013, 50017, 50020, 50027, 50029, 50034, 50042, 50048, 50050, 50053, 50055, 50056, 50057, 50058,
+  50059, 50061, 50072, 50074, 50076, 50079, 50085, 50089, 50097, 50099, 50105, 50107, 50120, 50124, 50125, 50126,
+  50127, 50128, 50129, 50130, 50131, 50132, 50133, 50135, 50136, 50140, 50143, 50144, 50146, 50148, 50155, 50158,
+  50161, 50166, 50169, 50172, 50173, 50177, 50178, 50180, 50181, 50201, 51001, 51004, 51006, 52004, 53000, 53001,
+  53002, 53003, 53004, 65001, 65004, 65005, 70000, 70001, 70002, 70003, 70004, 70005, 70007, 70008, 70011, 70012,
+  70018, 70019, 70037, 70043, 70044, 75001, 75003, 75005, 75008, 75011, 75016, 80001, 80002, 80003, 80005, 80007,
+  80010, 80011, 80012, 80013, 80014, 81001, 81005, 81007, 81012, 90010, 90014, 90051, 90072, 90094, 500021, 500121,
+  500133, 530021, 530032, 700016, 900432, 7000218,
+];
+
 /** Lower bound of the whole catalog: dropping any data file (the smallest has 3 entries) or a few entries fails. */
-const MIN_TOTAL = 376;
+const MIN_TOTAL = 386;
 
 /** Entries per file when this test was written; a file may grow, never shrink silently. */
 const MIN_PER_FILE: Record<string, number> = {
   'application-configuration.json': 49, 'certificate-and-assertion.json': 21, 'client-credentials.json': 12,
-  'consent-and-permissions.json': 18, 'device-code.json': 6, 'federation.json': 47, 'mfa-and-conditional-access.json': 43,
+  'consent-and-permissions.json': 18, 'device-code.json': 6, 'federation.json': 48, 'mfa-and-conditional-access.json': 46,
   'other.json': 3, 'request-format.json': 33, 'tenant-and-account.json': 28, 'throttling-and-service.json': 14,
-  'token-and-session.json': 16, 'user-sign-in.json': 86,
+  'token-and-session.json': 16, 'user-sign-in.json': 92,
 };
 
 const KNOWN_CREDENTIALS = new Set([
@@ -183,6 +196,12 @@ describe('AADSTS catalog data', () => {
       if (page.has(e.code)) assert.equal(e.notOnReferencePage, undefined, `AADSTS${e.code} is on the page`);
       else assert.equal(e.notOnReferencePage, true, `AADSTS${e.code} is not on the page and must say so`);
     }
+  });
+
+  it('covers every code of the older sign-in activity report error-code page', () => {
+    const byCode = new Map(aadstsEntries.map((e) => [e.code, e]));
+    assert.equal(new Set(SIGNIN_REPORT_PAGE_CODES).size, SIGNIN_REPORT_PAGE_CODES.length);
+    assert.deepEqual(SIGNIN_REPORT_PAGE_CODES.filter((c) => !byCode.has(c)), []);
   });
 
   it('keeps the workload-identity and client-credential codes users hit most, with SDK-specific hints', () => {
