@@ -4,7 +4,7 @@
  * describe the process whose identity fails (the app in a pod, seen from a debug container beside it) rather than
  * the shell the user has. Linux only. Reads are bounded; every failure is a classified ProcessTargetError.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 export type ProcessTargetErrorCode = 'bad-pid' | 'unsupported-platform' | 'no-such-process' | 'exited' | 'not-readable' | 'other-user-namespace';
@@ -70,9 +70,17 @@ function errno(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException).code;
 }
 
+/** Reads at most `max` bytes (procfs files report size 0, so the size cannot be checked first). */
 function readLimited(file: string, max: number): Buffer {
-  const b = readFileSync(file);
-  return b.length > max ? b.subarray(0, max) : b;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < max; n += got) got = readSync(fd, buf, n, max - n, null);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Fields of /proc/PID/stat after the command name (which may itself hold spaces and parentheses). */
