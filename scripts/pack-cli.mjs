@@ -52,7 +52,8 @@ One bundled file, no dependencies; Node.js 20 or later. For machines without Nod
 `,
 );
 
-const r = spawnSync('npm', ['pack', '--pack-destination', '..', '--loglevel=warn'], { cwd: stage, encoding: 'utf8' });
+// --offline and no update check: packing a folder needs no registry, so nothing is asked of one.
+const r = spawnSync('npm', ['pack', '--offline', '--pack-destination', '..', '--loglevel=warn'], { cwd: stage, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 if (r.status !== 0) {
   process.stderr.write(r.stderr);
   process.exit(r.status ?? 1);

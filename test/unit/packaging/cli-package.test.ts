@@ -80,7 +80,7 @@ describe('azauth as an npm package and a single executable', function () {
     ok(run(process.execPath, ['scripts/pack-cli.mjs']), 'npm run pack:cli');
     ok(run(process.execPath, ['scripts/build-sea.mjs']), 'npm run build:sea');
     dir = mkdtempSync(path.join(tmpdir(), 'azauth-pkg-'));
-    ok(run('npm', ['install', '--offline', '--no-audit', '--no-fund', TARBALL], { cwd: dir, env: { ...process.env, npm_config_cache: path.join(dir, '.npm') } }), 'npm install --offline');
+    ok(run('npm', ['install', '--offline', '--no-audit', '--no-fund', TARBALL], { cwd: dir, env: { ...process.env, npm_config_cache: path.join(dir, '.npm'), npm_config_update_notifier: 'false' } }), 'npm install --offline');
     bin = path.join(dir, 'node_modules', '.bin', 'azauth');
   });
 
