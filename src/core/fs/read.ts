@@ -70,6 +70,38 @@ function tooLarge(path: string, what: string, maxBytes: number, size?: number): 
   return new UserFileError('too-large', path, what, `${size !== undefined ? `is ${sizeText(size)}, ` : 'is '}larger than the ${sizeText(maxBytes)} allowed`);
 }
 
+/**
+ * What both readers share: the checks on the open file and the capped accumulation. Chunks are read until the end,
+ * whatever stat said, so a file that grows (or a /proc file that reports size 0) is still capped.
+ */
+class Capped {
+  readonly #chunks: Buffer[] = [];
+  total = 0;
+  constructor(
+    private readonly path: string,
+    private readonly what: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  check(st: Parameters<typeof kindOf>[0] & { size: number }): void {
+    if (!st.isFile()) throw notRegular(this.path, this.what, st);
+    if (st.size > this.maxBytes) throw tooLarge(this.path, this.what, this.maxBytes, st.size);
+  }
+
+  /** Takes the `n` bytes just read into `chunk`; false at the end of the file. */
+  add(chunk: Buffer, n: number): boolean {
+    if (n === 0) return false;
+    this.total += n;
+    if (this.total > this.maxBytes) throw tooLarge(this.path, this.what, this.maxBytes);
+    this.#chunks.push(chunk.subarray(0, n));
+    return true;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.#chunks, this.total);
+  }
+}
+
 /** Reads a user-named regular file of at most `maxBytes` bytes. Throws UserFileError. */
 export async function readUserFile(path: string, options: ReadUserFileOptions): Promise<Buffer> {
   const { maxBytes, what } = options;
@@ -80,22 +112,12 @@ export async function readUserFile(path: string, options: ReadUserFileOptions): 
     throw openError(e, path, what);
   }
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw notRegular(path, what, st);
-    if (st.size > maxBytes) throw tooLarge(path, what, maxBytes, st.size);
-    // Read in chunks until the end, whatever stat said: a file that grew (or a /proc file that reports size 0) is
-    // still capped.
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const c = new Capped(path, what, maxBytes);
+    c.check(await handle.stat());
     for (;;) {
       const chunk = Buffer.alloc(CHUNK);
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK, total);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
-      chunks.push(chunk.subarray(0, bytesRead));
+      if (!c.add(chunk, (await handle.read(chunk, 0, CHUNK, c.total)).bytesRead)) return c.bytes();
     }
-    return Buffer.concat(chunks, total);
   } catch (e) {
     if (isUserFileError(e)) throw e;
     throw openError(e, path, what);
@@ -119,20 +141,12 @@ export function readUserFileSync(path: string, options: ReadUserFileOptions): Bu
     throw openError(e, path, what);
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw notRegular(path, what, st);
-    if (st.size > maxBytes) throw tooLarge(path, what, maxBytes, st.size);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const c = new Capped(path, what, maxBytes);
+    c.check(fstatSync(fd));
     for (;;) {
       const chunk = Buffer.alloc(CHUNK);
-      const n = readSync(fd, chunk, 0, CHUNK, total);
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) throw tooLarge(path, what, maxBytes);
-      chunks.push(chunk.subarray(0, n));
+      if (!c.add(chunk, readSync(fd, chunk, 0, CHUNK, c.total))) return c.bytes();
     }
-    return Buffer.concat(chunks, total);
   } catch (e) {
     if (isUserFileError(e)) throw e;
     throw openError(e, path, what);
