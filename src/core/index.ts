@@ -24,6 +24,9 @@ export { parseClientCertificate, CertificateError, type ParsedClientCertificate,
 export type { DeviceCodeInfo } from './credentials/device-code';
 export * from './engine';
 export * from './chain/types';
-export { PROFILES, selectCredentials, isChainProfile, type ProfileInfo, type SelectionResult } from './chain/profiles';
+export { PROFILES, selectCredentials, isChainProfile, sdkLabel, chainOrder, invalidValueMessage, checkRequired, type ProfileInfo, type SelectionResult } from './chain/profiles';
+export { resolveProfile, requireProfile, newestRelease, nearestRelease, profileSuggestions, MODELLED, PACKAGE_NAMES, SDKS, type ResolvedRelease, type ResolveResult } from './sdk/releases';
+export { RULES, type Citation, type RuleEntry, type RuleKey, type RuleValues } from './sdk/rules';
+export { parseVersion, compareVersions, type Version } from './sdk/version';
 export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';
 export * from './resource/index';

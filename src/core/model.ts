@@ -103,6 +103,8 @@ export interface CredentialSelection {
 export interface ChainResult {
   mode: ChainMode;
   profile: ChainProfile;
+  /** The SDK release whose rules ran, e.g. `js@4.13.0` (the bare profile means the newest modelled release). */
+  release?: string;
   scope: string;
   selection: CredentialSelection;
   /** The credential DefaultAzureCredential picks (or would pick, in diagnose mode); null when none. */

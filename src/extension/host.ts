@@ -146,10 +146,10 @@ export class Host implements vscode.Disposable {
     const runChain = need('runChain');
     const s = this.settings();
     const started = Date.now();
-    this.log.info('chain', `run (${req.mode}, profile ${s.profile}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
+    this.log.info('chain', `run (${req.mode}, profile ${s.profileSpec}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
     const { env, fromSecretStorage } = await this.environment(s);
     const result = await runChain(
-      { scope: req.scope, mode: req.mode, profile: s.profile, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
+      { scope: req.scope, mode: req.mode, profile: s.profileSpec, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
       { signal, sink: this.sink(), env, options: this.engineOptions(s) },
     );
     if (signal.aborted) throw new CancelledError();

@@ -10,7 +10,13 @@ export type Cloud = 'public' | 'china' | 'usgov' | 'custom';
 export type HttpBodies = 'none' | 'redacted';
 
 export interface Settings {
+  /** The SDK of `chain.profile` (flows use its wording). */
   profile: 'go' | 'js' | 'python' | 'dotnet';
+  /**
+   * `chain.profile` as written: an SDK or one release (`js@4.5.0`). The engine resolves it and answers an unknown
+   * release with an error naming the nearest modelled one, so it is passed on as is.
+   */
+  profileSpec: string;
   mode: 'sequential' | 'diagnose';
   stepTimeoutMs: number;
   processTimeoutMs: number;
@@ -31,6 +37,7 @@ export interface Settings {
 
 export const SettingKeys = {
   profile: 'chain.profile',
+  profileSpec: 'chain.profile',
   mode: 'chain.mode',
   stepTimeoutMs: 'chain.stepTimeoutMs',
   processTimeoutMs: 'chain.processTimeoutMs',
@@ -102,10 +109,18 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+/** `chain.profile` trimmed and capped (the engine validates the release itself). */
+function profileSpec(value: unknown): string {
+  const v = typeof value === 'string' ? value.trim().slice(0, 40) : '';
+  return v || 'go';
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  const spec = profileSpec(c.get(SettingKeys.profile));
   return {
-    profile: oneOf(c.get(SettingKeys.profile), ['go', 'js', 'python', 'dotnet'] as const, 'go'),
+    profile: oneOf(spec.split('@')[0].toLowerCase(), ['go', 'js', 'python', 'dotnet'] as const, 'go'),
+    profileSpec: spec,
     mode: oneOf(c.get(SettingKeys.mode), ['sequential', 'diagnose'] as const, 'sequential'),
     stepTimeoutMs: positive(c.get(SettingKeys.stepTimeoutMs), 30000),
     processTimeoutMs: positive(c.get(SettingKeys.processTimeoutMs), 10000),

@@ -8,8 +8,8 @@ import {
   createEngine,
   explainText,
   formatEvent,
-  isChainProfile,
-  PROFILES,
+  resolveProfile,
+  sdkLabel,
   type ChainMode,
   type ChainRun,
   type EngineOptions,
@@ -29,7 +29,10 @@ Options:
   --scope S                        scope to request (default https://management.azure.com/.default)
   --mode sequential|diagnose       sequential: exactly what DefaultAzureCredential does (default);
                                    diagnose: run every credential at once and say who would win and why
-  --profile go|js|python|dotnet    whose chain: order, AZURE_TOKEN_CREDENTIALS rules, messages (default go)
+  --profile SDK[@RELEASE]          whose chain: go, js, python or dotnet (their newest modelled release), or one
+                                   release, e.g. js@4.5.0, js@4.10 (newest 4.10.x), python@1.13.0b2, go@1.13.1,
+                                   dotnet@1.20.0: order, AZURE_TOKEN_CREDENTIALS rules, probe, retries, messages
+                                   as that release has them (default go)
   --tenant T                       tenant to request the token for
   --timeout MS                     time limit per credential in milliseconds (default 30000)
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
@@ -40,13 +43,14 @@ ${PID_HELP}
   --json                           one JSON object (see below)
 
 JSON (--json): { mode, profile, scope, selection, winner, steps: [{ credential, outcome, message, durationMs,
-errorCodes, events, note?, error? }], token, error, durationMs, verdictMs } — outcome is success | unavailable | failed | skipped; verdictMs is when the
+errorCodes, events, note?, error? }], token, error, durationMs, verdictMs, release } — outcome is success | unavailable | failed | skipped; verdictMs is when the
 verdict was known (in diagnose mode, often before slower later steps finish),
 credential names as the Go SDK spells them. The access token itself is never printed.
 
 Examples:
   azauth chain
   azauth chain --mode diagnose --profile js
+  azauth chain --profile js@4.5.0
   AZURE_TOKEN_CREDENTIALS=dev azauth chain --profile python --json | jq .winner
   azauth chain --authority-host https://127.0.0.1:8443 --ca ./sandbox-ca.pem --imds-endpoint http://127.0.0.1:8081
 
@@ -90,6 +94,7 @@ export function chainJson(r: ChainRun) {
     error: r.error,
     durationMs: r.durationMs,
     ...(r.verdictMs !== undefined ? { verdictMs: r.verdictMs } : {}),
+    ...(r.release ? { release: r.release } : {}),
     ...(r.hosting ? { hosting: r.hosting } : {}), // where the run happened
   };
 }
@@ -120,7 +125,8 @@ function relative(epochMs: number): string {
 /** Human rendering: header, one aligned line per step with a timing column, the verdict, the explanation. */
 export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
   const out: string[] = [];
-  const sdk = PROFILES[r.profile].sdk;
+  const resolved = resolveProfile(r.release ?? r.profile);
+  const sdk = resolved.ok ? sdkLabel(resolved.release) : r.profile;
   out.push(`${paint(io, 'bold', 'DefaultAzureCredential')} ${paint(io, 'dim', `· ${sdk} · ${r.mode} · ${r.scope}`)}`);
   out.push(paint(io, 'dim', `Selection: ${r.selection.reason}`));
   out.push('');
@@ -197,7 +203,8 @@ export const command: CliCommand = {
     const mode = (values.mode ?? 'sequential') as ChainMode;
     if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError('--mode must be sequential or diagnose');
     const profile = values.profile ?? 'go';
-    if (!isChainProfile(profile)) throw new UsageError('--profile must be one of go, js, python, dotnet');
+    const resolved = resolveProfile(profile);
+    if (!resolved.ok) throw new UsageError(`--profile: ${resolved.message}`);
     let stepTimeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       if (!/^\d+$/.test(values.timeout) || Number(values.timeout) < 1 || Number(values.timeout) > 3_600_000)

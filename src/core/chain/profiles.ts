@@ -1,119 +1,52 @@
 /**
- * Chain profiles: each SDK's DefaultAzureCredential order and its AZURE_TOKEN_CREDENTIALS rules
- * (see the azauth chain section of README.md).
- * Credential names are spelled as the Go SDK spells them (the JSON contract uses these).
+ * Chain profiles: each SDK's DefaultAzureCredential membership and its AZURE_TOKEN_CREDENTIALS rules, for one
+ * release (see src/core/sdk/rules.ts for the rules and the CHANGELOG entry behind each; the README's azauth chain
+ * section for how users pick a release). Credential names are spelled as the Go SDK spells them (the JSON contract
+ * uses these); `spelling` gives each SDK's own spelling for its messages.
  */
 import type { ChainProfile, CredentialName, CredentialSelection, ErrorInfo } from '../model';
+import { newestRelease, type ResolvedRelease } from '../sdk/releases';
+import { SPELLING, engineName, type TokenCredentialsRule } from '../sdk/rules';
 
 export interface ProfileInfo {
   profile: ChainProfile;
   /** The SDK this profile reproduces, for messages. */
   sdk: string;
+  /** The newest modelled release's default chain on this platform. */
   order: CredentialName[];
-  dev: CredentialName[];
-  prod: CredentialName[];
-  /** Names accepted as a single-credential selection, keyed by their normalised spelling. */
-  names: Record<string, CredentialName>;
-  /** How the SDK normalises the variable before matching. */
-  normalise: (raw: string) => { keyword: string; name: string };
-  invalidMessage: (raw: string) => string;
   /** How the SDK spells each credential in its own messages. */
   spelling: Partial<Record<CredentialName, string>>;
 }
 
-const PROD: CredentialName[] = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'];
-
-const lowerMap = (names: CredentialName[], spelling: Partial<Record<CredentialName, string>> = {}) =>
-  Object.fromEntries(names.map((n) => [(spelling[n] ?? n).toLowerCase(), n])) as Record<string, CredentialName>;
-
-const jsSpelling: Partial<Record<CredentialName, string>> = {
-  AzureCLICredential: 'AzureCliCredential',
-  AzureDeveloperCLICredential: 'AzureDeveloperCliCredential',
+const SDK_NAMES: Record<ChainProfile, string> = {
+  go: 'Azure SDK for Go (azidentity)',
+  js: 'Azure SDK for JavaScript (@azure/identity)',
+  python: 'Azure SDK for Python (azure-identity)',
+  dotnet: 'Azure SDK for .NET (Azure.Identity)',
 };
 
-const GO_ORDER: CredentialName[] = [...PROD, 'AzureCLICredential', 'AzureDeveloperCLICredential'];
-const JS_ORDER: CredentialName[] = [...PROD, 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential', 'BrokerCredential'];
-const PY_ORDER: CredentialName[] = [
-  ...PROD,
-  ...(process.platform === 'win32' ? (['SharedTokenCacheCredential'] as CredentialName[]) : []),
-  'VisualStudioCodeCredential',
-  'AzureCLICredential',
-  'AzurePowerShellCredential',
-  'AzureDeveloperCLICredential',
-];
-const NET_ORDER: CredentialName[] = [...PROD, 'VisualStudioCredential', 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'];
+/** A release's default chain as the SDK builds it on `platform`. */
+export function chainOrder(release: ResolvedRelease, platform: NodeJS.Platform = process.platform): CredentialName[] {
+  const winOnly = release.rules.windowsOnly;
+  return release.rules.order.filter((n) => platform === 'win32' || !winOnly.includes(n));
+}
 
-export const PROFILES: Record<ChainProfile, ProfileInfo> = {
-  go: {
-    profile: 'go',
-    sdk: 'Azure SDK for Go (azidentity)',
-    order: GO_ORDER,
-    dev: ['AzureCLICredential', 'AzureDeveloperCLICredential'],
-    prod: PROD,
-    names: lowerMap(GO_ORDER),
-    // Go: "dev"/"prod" exact and case-sensitive, names compared with strings.EqualFold, no trimming.
-    normalise: (raw) => ({ keyword: raw, name: raw.toLowerCase() }),
-    invalidMessage: (raw) =>
-      `invalid AZURE_TOKEN_CREDENTIALS value "${raw}". Valid values are "dev", "prod", or the name of any credential type in the default chain. See https://aka.ms/azsdk/go/identity/docs#DefaultAzureCredential for more information`,
-    spelling: {},
-  },
-  js: {
-    profile: 'js',
-    sdk: 'Azure SDK for JavaScript (@azure/identity 4.14)',
-    order: JS_ORDER,
-    dev: ['VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential', 'BrokerCredential'],
-    prod: PROD,
-    names: lowerMap(['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'], jsSpelling),
-    normalise: (raw) => {
-      const v = raw.trim().toLowerCase();
-      return { keyword: v, name: v };
-    },
-    invalidMessage: (raw) =>
-      `Invalid value for AZURE_TOKEN_CREDENTIALS = ${raw}. Valid values are 'prod' or 'dev' or any of these credentials - EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential, VisualStudioCodeCredential, AzureCliCredential, AzurePowerShellCredential, AzureDeveloperCliCredential.`,
-    spelling: jsSpelling,
-  },
-  python: {
-    profile: 'python',
-    sdk: 'Azure SDK for Python (azure-identity)',
-    order: PY_ORDER,
-    dev: PY_ORDER.filter((n) => !PROD.includes(n)),
-    prod: PROD,
-    names: lowerMap(
-      ['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential', 'EnvironmentCredential', 'InteractiveBrowserCredential', 'ManagedIdentityCredential', 'VisualStudioCodeCredential', 'WorkloadIdentityCredential'],
-      jsSpelling,
-    ),
-    normalise: (raw) => {
-      const v = raw.trim().toLowerCase();
-      return { keyword: v, name: v };
-    },
-    // Wording inferred (ValueError); the accepted values are from the Python documentation.
-    invalidMessage: (raw) =>
-      `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are 'dev', 'prod', or the name of a credential in the DefaultAzureCredential chain (for example 'AzureCliCredential').`,
-    spelling: jsSpelling,
-  },
-  dotnet: {
-    profile: 'dotnet',
-    sdk: 'Azure SDK for .NET (Azure.Identity)',
-    order: NET_ORDER,
-    dev: NET_ORDER.filter((n) => !PROD.includes(n)),
-    prod: PROD,
-    names: lowerMap([...NET_ORDER, 'InteractiveBrowserCredential'], jsSpelling),
-    normalise: (raw) => {
-      const v = raw.trim().toLowerCase();
-      return { keyword: v, name: v };
-    },
-    // Wording inferred (the SDK throws an InvalidOperationException naming the variable and the accepted values).
-    invalidMessage: (raw) =>
-      `Invalid value for environment variable AZURE_TOKEN_CREDENTIALS: '${raw}'. Valid values are 'dev', 'prod', or the name of a credential in the DefaultAzureCredential chain.`,
-    spelling: jsSpelling,
-  },
-};
+function info(profile: ChainProfile): ProfileInfo {
+  return { profile, sdk: SDK_NAMES[profile], order: chainOrder(newestRelease(profile)), spelling: SPELLING[profile] };
+}
+
+export const PROFILES: Record<ChainProfile, ProfileInfo> = { go: info('go'), js: info('js'), python: info('python'), dotnet: info('dotnet') };
+
+/** "Azure SDK for JavaScript (@azure/identity 4.5.0)" */
+export function sdkLabel(release: ResolvedRelease): string {
+  return SDK_NAMES[release.sdk].replace(/\)$/, ` ${release.version})`);
+}
 
 export interface SelectionResult {
   selection: CredentialSelection;
   /** Set when AZURE_TOKEN_CREDENTIALS has a value the SDK rejects (DefaultAzureCredential cannot be constructed). */
   error?: ErrorInfo;
-  /** JS: ManagedIdentityCredential selected alone → no IMDS probe (4.13.0). */
+  /** False when the release skips the managed-identity probe (ManagedIdentityCredential selected alone, JS 4.13+ …). */
   imdsProbe: boolean;
 }
 
@@ -121,69 +54,142 @@ export function isChainProfile(p: unknown): p is ChainProfile {
   return p === 'go' || p === 'js' || p === 'python' || p === 'dotnet';
 }
 
-/** Decides the chain's membership from an explicit list, or AZURE_TOKEN_CREDENTIALS with the profile's matching rules. */
-export function selectCredentials(profile: ChainProfile, env: Readonly<Record<string, string | undefined>>, explicit?: string[]): SelectionResult {
-  const info = PROFILES[profile];
+/** The SDK's invalid-value error, in the wording of the release. */
+export function invalidValueMessage(rule: TokenCredentialsRule, raw: string): string {
+  switch (rule.wording) {
+    case 'js-4.10':
+      return `Invalid value for AZURE_TOKEN_CREDENTIALS = ${raw}. Valid values are 'prod' or 'dev'.`;
+    case 'js-4.11':
+      return `Invalid value for AZURE_TOKEN_CREDENTIALS = ${raw}. Valid values are 'prod' or 'dev' or any of these credentials - ${rule.names.join(', ')}.`;
+    case 'go':
+      return `invalid AZURE_TOKEN_CREDENTIALS value "${raw}". Valid values are "dev", "prod", or the name of any credential type in the default chain. See https://aka.ms/azsdk/go/identity/docs#DefaultAzureCredential for more information`;
+    case 'python-1.23':
+      return `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are: dev, prod.`;
+    case 'python-1.24':
+      return `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are: dev, prod, ${rule.names.map((n) => n.toLowerCase()).sort().join(', ')}.`;
+    case 'dotnet':
+      // Wording inferred (the SDK throws an InvalidOperationException naming the variable and the accepted values).
+      return `Invalid value for environment variable AZURE_TOKEN_CREDENTIALS: '${raw}'. Valid values are 'dev', 'prod', or the name of a credential in the DefaultAzureCredential chain.`;
+  }
+}
+
+function asRelease(profile: ChainProfile | ResolvedRelease): ResolvedRelease {
+  return typeof profile === 'string' ? newestRelease(profile) : profile;
+}
+
+/**
+ * Decides the chain's membership from an explicit list, or AZURE_TOKEN_CREDENTIALS with the release's rules.
+ * `profile` may be a bare SDK (its newest modelled release) or a resolved release.
+ */
+export function selectCredentials(
+  profile: ChainProfile | ResolvedRelease,
+  env: Readonly<Record<string, string | undefined>>,
+  explicit?: string[],
+  platform: NodeJS.Platform = process.platform,
+): SelectionResult {
+  const rel = asRelease(profile);
+  const sdk = sdkLabel(rel);
+  const order = chainOrder(rel, platform);
+  const tc = rel.rules.tokenCredentials;
+  const spell = (n: CredentialName) => SPELLING[rel.sdk][n] ?? n;
   if (explicit && explicit.length) {
-    const byLower = new Map<string, CredentialName>();
-    for (const n of [...info.order, ...Object.values(info.names)]) byLower.set(n.toLowerCase(), n);
-    const credentials = explicit.map((n) => byLower.get(n.toLowerCase()) ?? (n as CredentialName));
+    const credentials = explicit.map((n) => engineName(n) ?? (n as CredentialName));
     return {
       selection: { source: 'option', credentials, reason: `explicit credential list (${credentials.join(', ')}), in that order` },
       imdsProbe: true,
     };
   }
   const raw = env.AZURE_TOKEN_CREDENTIALS;
-  if (raw === undefined || raw === '' || (profile !== 'go' && raw.trim() === '')) {
-    return {
-      selection: { source: 'default', credentials: [...info.order], reason: `AZURE_TOKEN_CREDENTIALS is not set: the full ${info.sdk} DefaultAzureCredential chain` },
-      imdsProbe: true,
-    };
-  }
-  const { keyword, name } = info.normalise(raw);
-  if (keyword === 'dev') {
-    return {
-      selection: {
-        source: 'AZURE_TOKEN_CREDENTIALS',
-        value: raw,
-        credentials: info.order.filter((n) => info.dev.includes(n)),
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the developer-tool credentials only (${info.sdk})`,
-      },
-      imdsProbe: true,
-    };
-  }
-  if (keyword === 'prod') {
+  const fullChain = (why: string): SelectionResult => ({
+    selection: { source: 'default', credentials: [...order], reason: `${why}: the full ${sdk} DefaultAzureCredential chain` },
+    imdsProbe: true,
+  });
+  if (tc.support === 'none') return fullChain(raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : `AZURE_TOKEN_CREDENTIALS="${raw}" is ignored by ${rel.label} (the variable arrived later)`);
+  const blank = tc.match === 'go' ? raw === '' : raw !== undefined && raw.trim() === '';
+  if (raw === undefined || (blank && tc.blank === 'full-chain')) return fullChain(raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : 'AZURE_TOKEN_CREDENTIALS is set but blank');
+  const keyword = tc.match === 'go' ? raw : raw.trim().toLowerCase();
+  const name = tc.match === 'go' ? raw.toLowerCase() : keyword;
+  const how = tc.match === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively';
+  if (!blank && keyword === 'dev') {
     return {
       selection: {
         source: 'AZURE_TOKEN_CREDENTIALS',
         value: raw,
-        credentials: info.order.filter((n) => info.prod.includes(n)),
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the deployed-service credentials only (${info.sdk})`,
+        credentials: order.filter((n) => tc.dev.includes(n)),
+        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the developer-tool credentials only (${sdk})`,
       },
       imdsProbe: true,
     };
   }
-  const single = info.names[name];
-  if (single) {
-    const noProbe = profile === 'js' && single === 'ManagedIdentityCredential';
+  if (!blank && keyword === 'prod') {
+    const prod: CredentialName[] = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'];
+    return {
+      selection: {
+        source: 'AZURE_TOKEN_CREDENTIALS',
+        value: raw,
+        credentials: order.filter((n) => prod.includes(n)),
+        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the deployed-service credentials only (${sdk})`,
+      },
+      imdsProbe: true,
+    };
+  }
+  const accepted = tc.support === 'names' ? tc.names.find((n) => n.toLowerCase() === name) : undefined;
+  const single = accepted ? engineName(accepted) : undefined;
+  if (single && !blank) {
+    const noProbe = single === 'ManagedIdentityCredential' && !rel.rules.probeWhenMiAlone;
     return {
       selection: {
         source: 'AZURE_TOKEN_CREDENTIALS',
         value: raw,
         credentials: [single],
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects ${info.spelling[single] ?? single} alone (${profile === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively'})${noProbe ? '; @azure/identity then skips the IMDS probe and uses normal retries' : ''}`,
+        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects ${spell(single)} alone (${how})${noProbe ? `; ${rel.label} then skips the IMDS probe and uses normal retries` : ''}`,
       },
       imdsProbe: !noProbe,
     };
   }
-  let why = 'it is neither "dev", "prod" nor a credential name this SDK accepts';
-  if (profile === 'go' && (raw.trim().toLowerCase() === 'dev' || raw.trim().toLowerCase() === 'prod')) why = `Go compares "dev" and "prod" exactly: case and spaces matter`;
-  else if (profile === 'go' && info.names[raw.trim().toLowerCase()]) why = 'Go does not trim the value: remove the surrounding spaces';
-  else if (Object.keys(PROFILES).some((p) => PROFILES[p as ChainProfile].names[name]))
-    why = `that credential is not part of the ${info.sdk} default chain`;
+  let why = tc.support === 'dev-prod' ? `${rel.label} accepts only "dev" or "prod"` : 'it is neither "dev", "prod" nor a credential name this release accepts';
+  const lowered = raw.trim().toLowerCase();
+  if (blank) why = `${rel.label} reads the variable with os.LookupEnv: set but empty is a value, and not a valid one`;
+  else if (tc.match === 'go' && (lowered === 'dev' || lowered === 'prod')) why = `Go compares "dev" and "prod" exactly: case and spaces matter`;
+  else if (tc.match === 'go' && tc.names.some((n) => n.toLowerCase() === lowered)) why = 'Go does not trim the value: remove the surrounding spaces';
+  else if (engineName(lowered) && tc.support === 'names') why = `that credential is not part of the ${sdk} default chain`;
+  else if (engineName(lowered) && tc.support === 'dev-prod') why = `${rel.label} accepts only "dev" or "prod" (single credential names came in a later release)`;
   return {
     selection: { source: 'AZURE_TOKEN_CREDENTIALS', value: raw, credentials: [], reason: `AZURE_TOKEN_CREDENTIALS="${raw}" is rejected: ${why}` },
-    error: { kind: 'config', message: info.invalidMessage(raw), errorCodes: [] },
+    error: { kind: 'config', message: invalidValueMessage(tc, raw), errorCodes: [] },
     imdsProbe: true,
   };
+}
+
+/**
+ * The release's "require AZURE_TOKEN_CREDENTIALS" option (Go RequireAzureTokenCredentials, JS requiredEnvVars,
+ * Python require_envvar), when the request turns it on: the construction error, or undefined when satisfied.
+ * `required` is the JS list of variables; for Go and Python only AZURE_TOKEN_CREDENTIALS counts.
+ */
+export function checkRequired(rel: ResolvedRelease, env: Readonly<Record<string, string | undefined>>, required: string[]): ErrorInfo | undefined {
+  const rule = rel.rules.require;
+  if (!required.length) return undefined;
+  if (!rule) {
+    return {
+      kind: 'config',
+      message: `${rel.label} has no option that requires AZURE_TOKEN_CREDENTIALS (${rel.sdk === 'dotnet' ? '.NET has none' : 'it came in a later release'}); run without it or pick a newer release`,
+      errorCodes: [],
+    };
+  }
+  const vars = rule.what === 'listed variables' ? required : ['AZURE_TOKEN_CREDENTIALS'];
+  const missing = vars.filter((v) => !env[v]);
+  if (!missing.length) return undefined;
+  switch (rel.sdk) {
+    case 'js':
+      return {
+        kind: 'config',
+        message: `Required environment ${missing.length === 1 ? 'variable' : 'variables'} '${missing.join(', ')}' for DefaultAzureCredential ${missing.length === 1 ? 'is' : 'are'} not set or empty.`,
+        errorCodes: [],
+      };
+    case 'go':
+      return { kind: 'config', message: 'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true', errorCodes: [] };
+    default:
+      // Wording inferred: Python raises a ValueError naming the variable.
+      return { kind: 'config', message: `AZURE_TOKEN_CREDENTIALS must be set when ${rule.option}=True`, errorCodes: [] };
+  }
 }

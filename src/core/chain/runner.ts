@@ -15,7 +15,8 @@ import { createProcessRunner } from '../process/runner';
 import { isAuthenticationFailed, isCredentialUnavailable, type AccessTokenResult, type StepContext, type TokenRequest } from '../credentials/types';
 import { getCredentialFactory } from '../credentials/registry';
 import { placeholderCredential } from './placeholders';
-import { PROFILES, selectCredentials } from './profiles';
+import { PROFILES, checkRequired, sdkLabel, selectCredentials } from './profiles';
+import { newestRelease, resolveProfile, type ResolvedRelease } from '../sdk/releases';
 import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
 import { classifyError } from '../errors/classify';
@@ -43,6 +44,7 @@ interface StepArgs {
   env: Readonly<Record<string, string | undefined>>;
   options: EngineOptions;
   profile: ChainProfile;
+  release: ResolvedRelease;
   mode?: ChainMode;
   inChain: boolean;
   imdsProbe: boolean;
@@ -78,7 +80,7 @@ export async function runStep(a: StepArgs): Promise<StepRun> {
       return finishSuccess(a, trace, t0, { ...hit, fromCache: true });
     }
   }
-  const shareKey = `${key}|${a.profile}|${a.mode ?? ''}|${a.inChain}|${a.imdsProbe}`;
+  const shareKey = `${key}|${a.release.label}|${a.mode ?? ''}|${a.inChain}|${a.imdsProbe}`;
   const { promise, joined } = a.cache.share(shareKey, () => execute(a, trace, t0, key));
   if (!joined) return promise;
   trace.note('info', 'an identical request was already in flight: sharing its result instead of calling again');
@@ -107,6 +109,7 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     options: { ...a.options, stepTimeoutMs: a.stepTimeoutMs },
     inChain: a.inChain,
     profile: a.profile,
+    release: a.release,
     now: a.now,
     mode: a.mode,
     imdsProbe: a.imdsProbe,
@@ -196,24 +199,48 @@ function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
 /** Runs the chain per the request; never throws (errors are in the result). */
 export async function runChainWith(cache: TokenCache, request: ChainRequest, run: RunOptions, now: () => number = Date.now): Promise<ChainRun> {
   const startedAt = now();
-  const profile = request.profile ?? 'go';
+  const resolved = resolveProfile(request.profile ?? 'go');
   const mode = request.mode ?? 'sequential';
   const scope = request.scope ?? DEFAULT_SCOPE;
   const env = run.env ?? process.env;
   const options = run.options ?? {};
   const tracer = new Tracer({ sink: run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
-  chainTrace.start(`DefaultAzureCredential (${PROFILES[profile].sdk}), ${mode} mode, scope ${scope}`);
+  if (!resolved.ok) {
+    // A release the engine does not model: say so (naming the nearest) instead of guessing another release's rules.
+    const guess = String(request.profile ?? '').split('@')[0].trim().toLowerCase();
+    const profile: ChainProfile = guess === 'js' || guess === 'python' || guess === 'dotnet' ? guess : 'go';
+    const error: ErrorInfo = { kind: 'config', message: resolved.message, errorCodes: [] };
+    chainTrace.start(`DefaultAzureCredential, ${mode} mode, scope ${scope}`);
+    chainTrace.outcome({ outcome: 'failed', message: resolved.message, durationMs: now() - startedAt });
+    return {
+      mode,
+      profile,
+      scope,
+      selection: { source: 'default', credentials: [], reason: `no chain: ${resolved.message}` },
+      startedAt: new Date(startedAt).toISOString(),
+      winner: null,
+      steps: [],
+      token: null,
+      error,
+      durationMs: now() - startedAt,
+    };
+  }
+  const release = resolved.release;
+  const profile = release.sdk;
+  chainTrace.start(`DefaultAzureCredential (${sdkLabel(release)}), ${mode} mode, scope ${scope}`);
+  if (release.note) chainTrace.note('info', release.note);
   if (options.target) chainTrace.note('info', targetNote(options.target), { ...options.target });
   // The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
   const fp = fingerprintForRun(env, profile, options);
   if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);
-  const sel = selectCredentials(profile, env, request.credentials);
+  const sel = selectCredentials(release, env, request.credentials);
   chainTrace.note('info', `selection: ${sel.selection.reason}`, { credentials: sel.selection.credentials, source: sel.selection.source });
-  const base = { mode, profile, scope, selection: sel.selection, startedAt: new Date(startedAt).toISOString() };
-  if (sel.error) {
-    chainTrace.outcome({ outcome: 'failed', message: sel.error.message, durationMs: now() - startedAt });
-    return { ...base, winner: null, steps: [], token: null, error: sel.error, durationMs: now() - startedAt };
+  const base = { mode, profile, release: release.label, scope, selection: sel.selection, startedAt: new Date(startedAt).toISOString() };
+  const ctorError = checkRequired(release, env, request.required ?? []) ?? sel.error;
+  if (ctorError) {
+    chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
+    return { ...base, winner: null, steps: [], token: null, error: ctorError, durationMs: now() - startedAt };
   }
   const stepTimeoutMs = request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const tokenRequest: TokenRequest = { scopes: [scope], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
@@ -223,6 +250,7 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     env,
     options,
     profile,
+    release,
     mode,
     inChain: true,
     imdsProbe: sel.imdsProbe,
@@ -349,6 +377,7 @@ export async function runCredentialWith(
     env,
     options,
     profile: request.profile ?? 'go',
+    release: newestRelease(request.profile ?? 'go'),
     inChain: false,
     imdsProbe: false,
     ...(prediction ? { prediction } : {}),

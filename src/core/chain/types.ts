@@ -8,8 +8,17 @@ export interface ChainRequest {
   tenantId?: string;
   /** Default 'sequential'. */
   mode?: ChainMode;
-  /** Default 'go'. */
-  profile?: ChainProfile;
+  /**
+   * Whose chain: an SDK (`go`, `js`, `python`, `dotnet`: its newest modelled release) or one release (`js@4.5.0`,
+   * `python@1.13.0b2`; see src/core/sdk/releases.ts). Default 'go'. An unknown release ends the run with a config
+   * error naming the nearest modelled one.
+   */
+  profile?: ChainProfile | string;
+  /**
+   * Turns on the release's "require" option: JS requiredEnvVars with these variables; Go
+   * RequireAzureTokenCredentials / Python require_envvar when the list is non-empty (only AZURE_TOKEN_CREDENTIALS counts).
+   */
+  required?: string[];
   /** Explicit membership (a ChainedTokenCredential of these, in this order), overriding AZURE_TOKEN_CREDENTIALS. */
   credentials?: string[];
   /** Per-step time limit in ms (default options.stepTimeoutMs ?? 30 s). */

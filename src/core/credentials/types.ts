@@ -8,6 +8,7 @@ import type { HttpClient } from '../http/types';
 import type { ProcessRunner } from '../process/types';
 import type { StepTracer } from '../trace/tracer';
 import type { EngineOptions } from '../options';
+import type { ResolvedRelease } from '../sdk/releases';
 
 export interface TokenRequest {
   /** Usually one scope, e.g. https://management.azure.com/.default */
@@ -39,6 +40,8 @@ export interface StepContext {
   /** True when running inside DefaultAzureCredential semantics (IMDS probe, dev tools → unavailable, …). */
   inChain: boolean;
   profile: ChainProfile;
+  /** The SDK release whose rules apply (retry policy, token exchange, regional authority…); newest when absent. */
+  release?: ResolvedRelease;
   now: () => number;
   /** The chain's run mode when inChain (diagnose mode may report a slow-to-appear condition at once, saying so). */
   mode?: 'sequential' | 'diagnose';

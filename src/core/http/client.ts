@@ -90,8 +90,9 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
 }
 
 /** Exponential backoff: base * 2^(retry-1), capped; with 'half' jitter, a random point in its upper half. */
-export function backoffMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+export function backoffMs(policy: RetryPolicy, retry: number, random: () => number = Math.random, status?: number): number {
+  const base = (status !== undefined ? policy.baseDelayByStatusMs?.[status] : undefined) ?? policy.baseDelayMs;
+  const d = Math.min(policy.maxDelayMs, base * 2 ** Math.max(0, retry - 1));
   return policy.jitter === 'half' ? Math.round(d / 2 + random() * (d / 2)) : d;
 }
 
@@ -204,7 +205,7 @@ class TracedHttpClient implements HttpClient {
         if (result && policy.statusCodes.includes(result.status)) {
           reason = `HTTP ${result.status}`;
           const ra = retryAfterMs(result.headers, this.now());
-          delay = ra !== undefined ? ra : backoffMs(policy, attempt);
+          delay = ra !== undefined ? ra : backoffMs(policy, attempt, Math.random, result.status);
           if (ra !== undefined) reason += ` (Retry-After ${ra} ms)`;
         } else if (failure?.code && policy.retryNetworkErrors && policy.noRetryCodes?.includes(failure.code)) {
           this.o.trace?.note('info', `not retrying ${req.method} ${url.origin}${url.pathname} after ${failure.code}${policy.noRetryReason ? `: ${policy.noRetryReason}` : ''}`);

@@ -5,6 +5,8 @@ export interface RetryPolicy {
   statusCodes: number[];
   /** Base delay; exponential backoff unless Retry-After says otherwise. */
   baseDelayMs: number;
+  /** A different base delay for some statuses (JS and .NET start IMDS 410 at 3 s so five retries span about 70 s). */
+  baseDelayByStatusMs?: Record<number, number>;
   maxDelayMs: number;
   /** Upper bound on the whole exchange, retries included. */
   maxTotalMs?: number;

@@ -120,11 +120,13 @@ describe('engine: chain runner', () => {
 describe('engine: AZURE_TOKEN_CREDENTIALS per SDK', () => {
   const sel = (profile: 'go' | 'js' | 'python' | 'dotnet', value: string | undefined) => selectCredentials(profile, value === undefined ? {} : { AZURE_TOKEN_CREDENTIALS: value });
 
-  it('unset or empty: the full chain of the profile', () => {
+  it('unset: the full chain of the profile; empty: the full chain except in Go, which reads it with os.LookupEnv', () => {
     for (const p of ['go', 'js', 'python', 'dotnet'] as const) {
       assert.deepEqual(sel(p, undefined).selection.credentials, PROFILES[p].order);
-      assert.deepEqual(sel(p, '').selection.credentials, PROFILES[p].order);
+      if (p !== 'go') assert.deepEqual(sel(p, '').selection.credentials, PROFILES[p].order);
     }
+    assert.equal(sel('go', '').error?.kind, 'config');
+    assert.match(sel('go', '').selection.reason, /set but empty/);
   });
 
   it('Go: dev/prod exact and case-sensitive; names case-insensitive but never trimmed', () => {
@@ -144,7 +146,7 @@ describe('engine: AZURE_TOKEN_CREDENTIALS per SDK', () => {
     assert.deepEqual(sel('js', ' DEV ').selection.credentials, ['VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential', 'BrokerCredential']);
     assert.deepEqual(sel('js', 'AzureCliCredential').selection.credentials, ['AzureCLICredential']);
     assert.equal(sel('js', 'ManagedIdentityCredential').imdsProbe, false);
-    assert.equal(sel('go', 'ManagedIdentityCredential').imdsProbe, true);
+    assert.equal(sel('go', 'ManagedIdentityCredential').imdsProbe, false);
     assert.match(sel('js', 'nope').error!.message, /^Invalid value for AZURE_TOKEN_CREDENTIALS = nope\. Valid values are 'prod' or 'dev'/);
     assert.deepEqual(sel('python', 'interactivebrowsercredential').selection.credentials, ['InteractiveBrowserCredential']);
     assert.equal(sel('js', 'InteractiveBrowserCredential').error?.kind, 'config');

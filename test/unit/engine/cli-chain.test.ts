@@ -72,6 +72,12 @@ describe('azauth chain', () => {
   it('exit 2: bad flags, unreadable --ca, and an AZURE_TOKEN_CREDENTIALS value the SDK rejects', async () => {
     assert.equal((await azauth(['chain', '--mode', 'fast'], base)).code, 2);
     assert.equal((await azauth(['chain', '--profile', 'rust'], base)).code, 2);
+    const future = await azauth(['chain', '--profile', 'js@9.9'], base);
+    assert.equal(future.code, 2);
+    assert.match(future.err, /--profile: js@9\.9 is newer than the newest modelled release \(4\.14\.1\); the nearest modelled release is js@4\.14\.1/);
+    const junk = await azauth(['chain', '--profile', 'python@x'], base);
+    assert.equal(junk.code, 2);
+    assert.match(junk.err, /"x" is not a release number.*python@1\.25\.3/);
     assert.equal((await azauth(['chain', '--timeout', '-5'], base)).code, 2);
     assert.equal((await azauth(['chain', '--ca', '/nonexistent/ca.pem'], base)).code, 2);
     assert.equal((await azauth(['chain', '--imds-endpoint', 'file:///etc/passwd'], base)).code, 2);
@@ -86,6 +92,22 @@ describe('azauth chain', () => {
     const js = await azauth(['chain', '--json', '--profile', 'js', ...noImds], { ...base, AZURE_TOKEN_CREDENTIALS: ' Dev ' });
     assert.equal(JSON.parse(js.out).selection.source, 'AZURE_TOKEN_CREDENTIALS');
     assert.equal(JSON.parse(js.out).steps[0].credential, 'VisualStudioCodeCredential');
+  });
+
+  it('--profile js@4.5.0 runs that release: its chain (no VisualStudioCode), AZURE_TOKEN_CREDENTIALS ignored, release in the JSON and the header', async () => {
+    const r = await azauth(['chain', '--json', '--profile', 'js@4.5.0', ...noImds], { ...base, AZURE_TOKEN_CREDENTIALS: 'dev' });
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.equal(j.release, 'js@4.5.0');
+    assert.equal(j.profile, 'js');
+    assert.equal(j.selection.source, 'default');
+    assert.match(j.selection.reason, /ignored by js@4\.5\.0/);
+    assert.deepEqual(
+      j.steps.map((s: { credential: string }) => s.credential),
+      ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'],
+    );
+    const human = await azauth(['chain', '--profile', 'js@4.10', ...noImds], base);
+    assert.match(human.out, /@azure\/identity 4\.10\.2\)/);
   });
 
   it('--verbose writes redacted trace lines to stderr, never the secret', async () => {

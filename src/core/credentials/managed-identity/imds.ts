@@ -8,6 +8,7 @@ import { isHttpRequestError } from '../../http/client';
 import { classifyRequestFailure } from '../../http/failure';
 import type { AccessTokenResult, StepContext } from '../types';
 import { describeIdentity, errorText, miError, miNetworkError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
+import { newestRelease } from '../../sdk/releases';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
 export const IMDS_PATH = '/metadata/identity/oauth2/token';
@@ -21,30 +22,36 @@ export function imdsBase(ctx: StepContext): { base: string; from: string } {
   return { base: IMDS_DEFAULT, from: 'default' };
 }
 
-/** IMDS retry policy per SDK (Go: 5 retries from 2 s; JS: 5 retries from 800 ms with core-util's jitter, which puts
- * each delay in the upper half of its exponential step; others like JS). */
+/**
+ * IMDS retry policy of the run's SDK release (src/core/sdk/rules.ts, imdsRetry): Go 5 retries from 2 s; JS 3 retries
+ * from 800 ms before 4.1.0, then 5 with core-util's jitter (each delay in the upper half of its exponential step);
+ * 410 retried from 3 s (JS 4.11+, .NET 1.15+) so the retries span about 70 s, and not at all by JS before 4.11.
+ */
 export function imdsRetry(ctx: StepContext): RetryPolicy {
-  const go = ctx.profile === 'go';
+  const rule = (ctx.release ?? newestRelease(ctx.profile)).rules.imdsRetry;
   // Retrying an unreachable network is for a VM whose network is still coming up. When the hosting fingerprint
   // already says no managed-identity endpoint exists here and the address is IMDS's own, ENETUNREACH is the answer.
   const noEndpoint = ctx.prediction?.verdict === 'unavailable' && imdsBase(ctx).from === 'default';
   return {
     ...(noEndpoint ? { noRetryCodes: ['ENETUNREACH', 'EHOSTUNREACH'], noRetryReason: `the hosting fingerprint says no managed-identity endpoint exists here (${ctx.prediction!.reason})` } : {}),
-    maxRetries: 5,
-    statusCodes: IMDS_STATUS,
-    baseDelayMs: go ? 2000 : 800,
-    maxDelayMs: 60_000,
+    maxRetries: rule.maxRetries,
+    statusCodes: rule.retry410 ? IMDS_STATUS : IMDS_STATUS.filter((s) => s !== 410),
+    baseDelayMs: rule.baseDelayMs,
+    ...(rule.min410DelayMs ? { baseDelayByStatusMs: { 410: Math.max(rule.min410DelayMs, rule.baseDelayMs) } } : {}),
+    maxDelayMs: ctx.profile === 'js' ? 64_000 : 60_000,
     maxTotalMs: totalBudget(ctx),
     retryNetworkErrors: true,
-    jitter: go ? 'none' : 'half',
+    jitter: rule.jitter,
   };
 }
 
-/** How long the SDK would keep retrying a 404 (sum of its backoff delays; the mean when the delays are jittered). */
-export function imdsRetrySpanSeconds(ctx: StepContext): number {
+/** How long the SDK would keep retrying a 404 (or another status: 410 may start later), as the sum of its backoff
+ * delays; the mean when the delays are jittered. */
+export function imdsRetrySpanSeconds(ctx: StepContext, status = 404): number {
   const p = imdsRetry(ctx);
+  const base = p.baseDelayByStatusMs?.[status] ?? p.baseDelayMs;
   let total = 0;
-  for (let i = 1; i <= p.maxRetries; i++) total += Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (i - 1));
+  for (let i = 1; i <= p.maxRetries; i++) total += Math.min(p.maxDelayMs, base * 2 ** (i - 1));
   if (p.jitter === 'half') total *= 0.75;
   return Math.round(total / 100) / 10;
 }
@@ -107,7 +114,7 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
     throw miError(
       ctx,
       'unavailable',
-      `identity not available yet: IMDS answered ${r.status} (${text}); the SDK would keep retrying for about ${imdsRetrySpanSeconds(ctx)} s before giving up`,
+      `identity not available yet: IMDS answered ${r.status} (${text}); the SDK would keep retrying for about ${imdsRetrySpanSeconds(ctx, r.status)} s before giving up`,
       { httpStatus: r.status },
     );
   }
