@@ -28,5 +28,6 @@ export { PROFILES, selectCredentials, isChainProfile, sdkLabel, chainOrder, inva
 export { resolveProfile, requireProfile, newestRelease, nearestRelease, profileSuggestions, MODELLED, PACKAGE_NAMES, SDKS, type ResolvedRelease, type ResolveResult } from './sdk/releases';
 export { RULES, type Citation, type RuleEntry, type RuleKey, type RuleValues } from './sdk/rules';
 export { parseVersion, compareVersions, type Version } from './sdk/version';
+export { detectSdk, describeDetection, newestAllowed, type Detection, type DetectedSdk, type DetectOptions } from './sdk/detect';
 export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';
 export * from './resource/index';

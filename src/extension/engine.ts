@@ -20,6 +20,7 @@ export interface EngineApi {
   explainText: CoreModule['explainText'];
   summarizeToken: CoreModule['summarizeToken'];
   redactText: CoreModule['redactText'];
+  detectSdk: CoreModule['detectSdk'];
   startSandbox(options?: { port?: number; host?: string }): Promise<unknown>;
 }
 
@@ -46,6 +47,7 @@ const ARRIVES_WITH: Record<keyof EngineApi, string> = {
   explainText: 'error intelligence (issue #4)',
   summarizeToken: 'token intelligence (issue #4)',
   redactText: 'the engine’s redaction module (issue #3)',
+  detectSdk: 'SDK release detection (issue #11)',
   startSandbox: 'the sandbox (issue #2)',
 };
 
@@ -102,6 +104,8 @@ function featureName(name: keyof EngineApi): string {
       return 'The sandbox tenant';
     case 'explainText':
       return 'Explaining errors';
+    case 'detectSdk':
+      return 'Detecting the workspace’s Azure Identity release';
     default:
       return 'Token decoding';
   }

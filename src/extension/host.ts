@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { ChainResult, DeviceCodeInfo, EngineOptions, ErrorInfo, SecretValue, TokenSummary, TraceEvent, TraceSink } from '../core/index';
 import { CancelledError } from './commandRunner';
+import { autoProfile } from './autoProfile';
 import { Commands } from './constants';
 import { has, isSecretName, loadEngine, need } from './engine';
 import { logSink, type Logger } from './log';
@@ -147,9 +148,11 @@ export class Host implements vscode.Disposable {
     const s = this.settings();
     const started = Date.now();
     this.log.info('chain', `run (${req.mode}, profile ${s.profileSpec}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
+    const profile = s.profileSpec === 'auto' ? await autoProfile(this.log) : s.profileSpec;
+    if (profile === undefined) throw new CancelledError();
     const { env, fromSecretStorage } = await this.environment(s);
     const result = await runChain(
-      { scope: req.scope, mode: req.mode, profile: s.profileSpec, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
+      { scope: req.scope, mode: req.mode, profile, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
       { signal, sink: this.sink(), env, options: this.engineOptions(s) },
     );
     if (signal.aborted) throw new CancelledError();

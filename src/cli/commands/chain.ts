@@ -10,6 +10,10 @@ import {
   formatEvent,
   resolveProfile,
   sdkLabel,
+  detectSdk,
+  describeDetection,
+  terminalSafe,
+  type DetectedSdk,
   type ChainMode,
   type ChainRun,
   type EngineOptions,
@@ -33,6 +37,8 @@ Options:
                                    release, e.g. js@4.5.0, js@4.10 (newest 4.10.x), python@1.13.0b2, go@1.13.1,
                                    dotnet@1.20.0: order, AZURE_TOKEN_CREDENTIALS rules, probe, retries, messages
                                    as that release has them (default go)
+  --detect [DIR]                   let the project decide: read DIR's lock and manifest files (default: the current
+                                   folder) and run the SDK release the app uses, saying which file and line decided
   --tenant T                       tenant to request the token for
   --timeout MS                     time limit per credential in milliseconds (default 30000)
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
@@ -43,14 +49,16 @@ ${PID_HELP}
   --json                           one JSON object (see below)
 
 JSON (--json): { mode, profile, scope, selection, winner, steps: [{ credential, outcome, message, durationMs,
-errorCodes, events, note?, error? }], token, error, durationMs, verdictMs, release } — outcome is success | unavailable | failed | skipped; verdictMs is when the
+errorCodes, events, note?, error? }], token, error, durationMs, verdictMs, release, detected? } — outcome is success | unavailable | failed | skipped; verdictMs is when the
 verdict was known (in diagnose mode, often before slower later steps finish),
-credential names as the Go SDK spells them. The access token itself is never printed.
+credential names as the Go SDK spells them. With --detect, detected = { profile, file, line, text, exact, note?,
+others, problems }. The access token itself is never printed.
 
 Examples:
   azauth chain
   azauth chain --mode diagnose --profile js
   azauth chain --profile js@4.5.0
+  azauth chain --detect ./my-app
   AZURE_TOKEN_CREDENTIALS=dev azauth chain --profile python --json | jq .winner
   azauth chain --authority-host https://127.0.0.1:8443 --ca ./sandbox-ca.pem --imds-endpoint http://127.0.0.1:8081
 
@@ -61,6 +69,7 @@ const OPTIONS = {
   scope: { type: 'string' },
   mode: { type: 'string' },
   profile: { type: 'string' },
+  detect: { type: 'boolean' },
   tenant: { type: 'string' },
   timeout: { type: 'string' },
   'authority-host': { type: 'string' },
@@ -71,8 +80,14 @@ const OPTIONS = {
   ...PID_OPTION,
 } as const;
 
+/** What `--detect` found, for the JSON contract (the deciding line is outside text: capped by the detector). */
+function detectedJson(d: DetectedSdk, others: DetectedSdk[], problems: { file: string; message: string }[]) {
+  const one = (x: DetectedSdk) => ({ profile: x.profile, file: x.file, line: x.line, text: x.text, exact: x.exact, ...(x.note ? { note: x.note } : {}) });
+  return { ...one(d), others: others.map(one), problems };
+}
+
 /** The JSON contract of `azauth chain --json`. */
-export function chainJson(r: ChainRun) {
+export function chainJson(r: ChainRun, detected?: ReturnType<typeof detectedJson>) {
   return {
     mode: r.mode,
     profile: r.profile,
@@ -95,6 +110,7 @@ export function chainJson(r: ChainRun) {
     durationMs: r.durationMs,
     ...(r.verdictMs !== undefined ? { verdictMs: r.verdictMs } : {}),
     ...(r.release ? { release: r.release } : {}),
+    ...(detected ? { detected } : {}),
     ...(r.hosting ? { hosting: r.hosting } : {}), // where the run happened
   };
 }
@@ -199,10 +215,30 @@ export const command: CliCommand = {
   summary: 'run DefaultAzureCredential step by step: who wins, why the others did not, and what to fix',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parse(argv, OPTIONS);
+    const { values, positionals } = parse(argv, OPTIONS, true);
+    if (positionals.length && !values.detect) throw new UsageError(`unexpected argument "${terminalSafe(positionals[0].slice(0, 80))}" (a folder goes after --detect)`);
+    if (positionals.length > 1) throw new UsageError('--detect takes one folder');
+    if (values.detect && values.profile !== undefined) throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
     const mode = (values.mode ?? 'sequential') as ChainMode;
     if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError('--mode must be sequential or diagnose');
-    const profile = values.profile ?? 'go';
+    let profile = values.profile ?? 'go';
+    let detected: ReturnType<typeof detectedJson> | undefined;
+    const detectLines: string[] = [];
+    if (values.detect) {
+      const folder = positionals[0] ?? '.';
+      const d = await detectSdk(folder);
+      const shown = terminalSafe(folder);
+      for (const p of d.problems) detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
+      if (!d.found.length) {
+        const read = d.scanned.length ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}` : 'no lock or manifest file there';
+        throw new UsageError(`--detect: no Azure Identity package found in ${shown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`);
+      }
+      const [first, ...others] = d.found;
+      profile = first.profile;
+      detected = detectedJson(first, others, d.problems);
+      detectLines.unshift(`${paint(io, 'bold', 'Detected')} ${terminalSafe(describeDetection(first))}`);
+      if (others.length) detectLines.push(paint(io, 'yellow', `  this folder also uses ${others.map((o) => `${o.profile} (${terminalSafe(`${o.file}:${o.line}`)})`).join(', ')}: pick one with --profile`));
+    }
     const resolved = resolveProfile(profile);
     if (!resolved.ok) throw new UsageError(`--profile: ${resolved.message}`);
     let stepTimeoutMs: number | undefined;
@@ -241,8 +277,8 @@ export const command: CliCommand = {
         { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs },
         { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
       );
-      if (values.json) writeJson(io, { ...chainJson(run), ...targetJson(target) });
-      else io.stdout.write(targetHeader(io, target) + renderChain(io, run));
+      if (values.json) writeJson(io, { ...chainJson(run, detected), ...targetJson(target) });
+      else io.stdout.write(targetHeader(io, target) + (detectLines.length ? `${detectLines.join('\n')}\n\n` : '') + renderChain(io, run));
       if (run.winner) return EXIT_OK;
       if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
       return EXIT_AUTH_FAILED;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { FIXTURE_BIN, fakeJwt } from './helpers';
@@ -115,5 +118,31 @@ describe('azauth chain', () => {
     assert.match(r.err, /\[AzureCLICredential\] exec /);
     assert.ok(!r.err.includes('cli-test-secret-value-42'));
     assert.ok(!r.out.includes('cli-test-secret-value-42'));
+  });
+});
+
+describe('azauth chain --detect', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'azauth-cli-detect-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the release the project locks, and says which file and line decided', async () => {
+    writeFileSync(join(dir, 'yarn.lock'), '"@azure/identity@^4.0.0":\n  version "4.5.0"\n');
+    const r = await azauth(['chain', '--detect', dir, '--json', ...noImds], base);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.equal(j.release, 'js@4.5.0');
+    assert.deepEqual([j.detected.profile, j.detected.file, j.detected.line, j.detected.text], ['js@4.5.0', 'yarn.lock', 2, 'version "4.5.0"']);
+    const human = await azauth(['chain', '--detect', dir, ...noImds], base);
+    assert.match(human.out, /^Detected js@4\.5\.0 — yarn\.lock:2: version "4\.5\.0"/);
+  });
+
+  it('bad usage: --detect with --profile, a stray argument, a folder with no SDK', async () => {
+    assert.equal((await azauth(['chain', '--detect', dir, '--profile', 'js'], base)).code, 2);
+    assert.equal((await azauth(['chain', 'somewhere'], base)).code, 2);
+    const empty = mkdtempSync(join(tmpdir(), 'azauth-cli-empty-'));
+    const r = await azauth(['chain', '--detect', empty], base);
+    rmSync(empty, { recursive: true, force: true });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no Azure Identity package found/);
   });
 });
