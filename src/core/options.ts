@@ -12,6 +12,11 @@ export interface EngineOptions {
   imdsProbeTimeoutMs?: number;
   /** Time limit for az / azd / pwsh (default 10 s). */
   processTimeoutMs?: number;
+  /**
+   * Diagnose mode: how long az / azd / pwsh wait for the in-process steps before starting while nothing is decided
+   * (default 50 ms; see DIAGNOSE_PROCESS_DELAY_MS in src/core/chain/runner.ts).
+   */
+  diagnoseProcessDelayMs?: number;
   /** Overrides for executables (absolute paths), e.g. { az: '/opt/az/bin/az' }. */
   executables?: Partial<Record<'az' | 'azd' | 'pwsh', string>>;
   /** Explicit proxy URL (VS Code's http.proxy); otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */

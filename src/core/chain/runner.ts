@@ -196,6 +196,44 @@ function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
   }
 }
 
+/** Credentials whose step starts a child process (az, azd, pwsh). */
+const SPAWNS_PROCESS = new Set(['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential']);
+
+/**
+ * In diagnose mode, how long the in-process steps (environment, workload identity, managed identity: HTTP only) run
+ * alone before the child-process steps start. Starting az, azd and pwsh at once on a small machine slows down the
+ * in-process step that decides, so diagnose's verdict came after the SDK's; the child processes wait until the
+ * verdict is known, every earlier step has settled, or this much time has passed with the earlier steps unresolved
+ * (an IMDS probe that will time out), whichever comes first.
+ */
+export const DIAGNOSE_PROCESS_DELAY_MS = 50;
+
+/** Opens once the chain's verdict is decided by the settled steps, every in-process step has settled, or after `delayMs`. */
+function processGate(names: string[], settled: (StepRun | undefined)[], delayMs: number) {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let done = false;
+  const release = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    open();
+  };
+  const timer = setTimeout(release, delayMs);
+  const check = () => {
+    if (done) return;
+    // Decided: the first step in chain order that is not "unavailable" has settled (success or a stopping error).
+    for (let i = 0; i < names.length; i++) {
+      const r = settled[i];
+      if (!r) break;
+      if (r.result.outcome !== 'unavailable') return release();
+    }
+    if (names.every((n, i) => SPAWNS_PROCESS.has(n) || settled[i])) release();
+  };
+  check();
+  return { opened, check, dispose: release };
+}
+
 /** Runs the chain per the request; never throws (errors are in the result). */
 export async function runChainWith(cache: TokenCache, request: ChainRequest, run: RunOptions, now: () => number = Date.now): Promise<ChainRun> {
   const startedAt = now();
@@ -292,14 +330,19 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     if (winner) runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
   } else {
     const settledAt: number[] = [];
+    const settled: (StepRun | undefined)[] = [];
+    const gate = processGate(names, settled, options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS);
     const all = await Promise.all(
       names.map((name, i) =>
-        runStep(stepArgs(name)).then((r) => {
+        (SPAWNS_PROCESS.has(name) ? gate.opened.then(() => runStep(stepArgs(name))) : runStep(stepArgs(name))).then((r) => {
           settledAt[i] = now();
+          settled[i] = r;
+          gate.check();
           return r;
         }),
       ),
     );
+    gate.dispose();
     let decided = false;
     for (const [i, r] of all.entries()) {
       runs.push(r);

@@ -6,6 +6,7 @@ import { CredentialUnavailableError, type Credential } from '../../../src/core/c
 import { SecretValue } from '../../../src/core/secret';
 import { MemorySink, TextSink, fanOut } from '../../../src/core/trace/sinks';
 import type { CredentialName } from '../../../src/core/model';
+import { FIXTURE_BIN, fakeJwt } from './helpers';
 
 const SECRET = 'leaky-secret-value-0123456789';
 
@@ -114,6 +115,36 @@ describe('engine: chain runner', () => {
     assert.equal(js.error?.message, 'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: not here');
     const py = await createEngine().runChain({ credentials: [unavailable], profile: 'python' }, { env: {} });
     assert.match(py.error!.message, /^DefaultAzureCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:/);
+  });
+});
+
+describe('engine: diagnose mode starts child processes after the in-process steps', () => {
+  const env = { PATH: FIXTURE_BIN, FAKE_TOKEN: fakeJwt({ tid: 't', upn: 'u@example.com' }) };
+  const order = (mem: MemorySink) => mem.events.filter((e) => e.kind === 'step-start' || e.kind === 'outcome').map((e) => `${e.kind}:${e.step}`);
+  const before = (seq: string[], a: string, b: string) => {
+    assert.ok(seq.includes(a) && seq.includes(b), seq.join(' '));
+    assert.ok(seq.indexOf(a) < seq.indexOf(b), `${a} before ${b}: ${seq.join(' ')}`);
+  };
+
+  it('az starts once an earlier in-process step has decided the verdict', async () => {
+    const mem = new MemorySink();
+    const r = await createEngine().runChain({ mode: 'diagnose', credentials: [counted, 'AzureCLICredential'] }, { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } });
+    assert.equal(r.winner, counted);
+    before(order(mem), `outcome:${counted}`, 'step-start:AzureCLICredential');
+    assert.equal(r.steps[1]!.outcome, 'success', 'the full report still runs az');
+  });
+
+  it('az starts when the earlier steps are all unavailable, or after the delay while one is still unresolved', async () => {
+    const mem = new MemorySink();
+    await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, 'AzureCLICredential'] }, { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } });
+    before(order(mem), `outcome:${unavailable}`, 'step-start:AzureCLICredential');
+    const mem2 = new MemorySink();
+    const r = await createEngine().runChain(
+      { mode: 'diagnose', credentials: [deaf, 'AzureCLICredential'], stepTimeoutMs: 3000 },
+      { env, sink: mem2, options: { diagnoseProcessDelayMs: 1 } },
+    );
+    before(order(mem2), 'step-start:AzureCLICredential', `outcome:${deaf}`);
+    assert.equal(r.steps[0]!.error?.kind, 'timeout');
   });
 });
 
