@@ -12,7 +12,7 @@ import { fakeJwt, json, miTokenBody, stub, type Stub, tempDir } from './helpers'
 const MI = ['ManagedIdentityCredential'];
 const TOKEN = fakeJwt({ tid: 't-mi', oid: 'oid-1', sub: 'oid-1', appid: 'app-mi', xms_mirid: '/subscriptions/x/resourcegroups/y/providers/Microsoft.Compute/virtualMachines/vm' });
 
-async function chain(env: Record<string, string>, opts: { profile?: ChainProfile; mode?: 'sequential' | 'diagnose'; options?: Record<string, unknown>; stepTimeoutMs?: number } = {}) {
+async function chain(env: Record<string, string>, opts: { profile?: ChainProfile | string; mode?: 'sequential' | 'diagnose'; options?: Record<string, unknown>; stepTimeoutMs?: number } = {}) {
   const mem = new MemorySink();
   const lines: string[] = [];
   const r = await createEngine().runChain(
@@ -42,6 +42,19 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     assert.equal(detectSource({ IDENTITY_ENDPOINT: 'x', IMDS_ENDPOINT: 'y' }, false).source, 'AzureArc');
     assert.equal(detectSource({}, true).source, 'AzureArc');
     assert.equal(detectSource({}, false).source, 'Imds');
+  });
+
+  it('JS (and .NET) managed identity is the workload-identity token exchange when a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set; Go asks IMDS', async () => {
+    const s = await open((_req, res) => json(res, 200, miTokenBody(TOKEN)));
+    const env = { AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555', AZURE_TENANT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', AZURE_FEDERATED_TOKEN_FILE: path.join(tempDir('mi-tx'), 'missing-token') };
+    const js = await chain(env, { profile: 'js@4.13.0', options: { imdsEndpoint: s.url } });
+    assert.equal(js.step.outcome, 'unavailable');
+    assert.match(js.step.message, /^ManagedIdentityCredential: Authentication failed\. Message /);
+    assert.match(js.text, /managed identity uses token exchange/);
+    assert.equal(s.requests.length, 0, 'no managed-identity endpoint is asked');
+    const go = await chain(env, { profile: 'go', options: { imdsEndpoint: s.url } });
+    assert.equal(go.step.outcome, 'success');
+    assert.ok(s.requests.length > 0);
   });
 
   it('IMDS: probes without Metadata header, then asks with Metadata and the resource', async () => {

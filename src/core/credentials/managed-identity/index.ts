@@ -20,6 +20,9 @@ import {
 } from './common';
 import { imdsToken } from './imds';
 import { ARC_DEFAULT_ENDPOINT, arcKeyDirectory, arcToken, himdsExists } from './arc';
+import { WorkloadIdentityCredential } from '../workload-identity';
+import { isCredentialUnavailable } from '../types';
+import { newestRelease } from '../../sdk/releases';
 
 export { imdsRetrySpanSeconds, IMDS_DEFAULT } from './imds';
 export type { MiSource } from './common';
@@ -81,6 +84,29 @@ function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAss
 
 export class ManagedIdentityCredential implements Credential {
   readonly name = 'ManagedIdentityCredential' as const;
+  #exchange: WorkloadIdentityCredential | undefined;
+
+  /**
+   * JS (tokenExchangeMsi) and .NET (TokenExchangeManagedIdentitySource): with a client id, AZURE_TENANT_ID and
+   * AZURE_FEDERATED_TOKEN_FILE all set, managed identity is the workload-identity exchange, before any source
+   * detection or probe (src/core/sdk/rules.ts, miTokenExchange). JS turns every failure into "unavailable" with its
+   * "Authentication failed. Message" prefix.
+   */
+  private async tokenExchange(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult | undefined> {
+    const rules = (ctx.release ?? newestRelease(ctx.profile)).rules;
+    const clientId = ctx.options.managedIdentityClientId || ctx.env.AZURE_CLIENT_ID;
+    if (!rules.miTokenExchange || !clientId || !ctx.env.AZURE_TENANT_ID || !ctx.env.AZURE_FEDERATED_TOKEN_FILE) return undefined;
+    ctx.trace.note('info', 'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint');
+    this.#exchange ??= new WorkloadIdentityCredential({ clientId });
+    try {
+      return await this.#exchange.getToken(request, ctx);
+    } catch (e) {
+      if (ctx.signal.aborted || ctx.profile !== 'js') throw e;
+      const message = (e as Error)?.message ?? String(e);
+      if (isCredentialUnavailable(e) && message.startsWith('ManagedIdentityCredential')) throw e;
+      throw new CredentialUnavailableError(`ManagedIdentityCredential: Authentication failed. Message ${message}`, { cause: e });
+    }
+  }
 
   async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
     const env = ctx.env;
@@ -92,6 +118,8 @@ export class ManagedIdentityCredential implements Credential {
         managedIdentityResourceId: ctx.options.managedIdentityResourceId ?? null,
       },
     });
+    const exchange = await this.tokenExchange(request, ctx);
+    if (exchange) return exchange;
     const resource = scopeToMiResource(request.scopes);
     const idOrConflict = requestedIdentity(ctx);
     if (idOrConflict && 'conflict' in idOrConflict) throw new CredentialUnavailableError(`ManagedIdentityCredential: ${idOrConflict.conflict}`);
