@@ -39,6 +39,8 @@ Options:
                                    as that release has them (default go)
   --detect [DIR]                   let the project decide: read DIR's lock and manifest files (default: the current
                                    folder) and run the SDK release the app uses, saying which file and line decided
+  --require VARS                   the release's "require" option: JS requiredEnvVars (comma-separated variables);
+                                   Go RequireAzureTokenCredentials / Python require_envvar (AZURE_TOKEN_CREDENTIALS)
   --tenant T                       tenant to request the token for
   --timeout MS                     time limit per credential in milliseconds (default 30000)
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
@@ -70,6 +72,7 @@ const OPTIONS = {
   mode: { type: 'string' },
   profile: { type: 'string' },
   detect: { type: 'boolean' },
+  require: { type: 'string' },
   tenant: { type: 'string' },
   timeout: { type: 'string' },
   'authority-host': { type: 'string' },
@@ -272,9 +275,12 @@ export const command: CliCommand = {
 
     const verbose = Boolean(values.verbose) && !values.json;
     const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', l)).join('\n') + '\n') } : undefined;
+    const required = values.require === undefined ? undefined : values.require.split(',').map((v) => v.trim()).filter(Boolean);
+    if (required && (!required.length || required.some((v) => !/^[A-Za-z_][A-Za-z0-9_]{0,100}$/.test(v))))
+      throw new UsageError('--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)');
     return withTarget(io, 'chain', values.pid, async (io, target) => {
       const run = await createEngine().runChain(
-        { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs },
+        { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs, required },
         { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
       );
       if (values.json) writeJson(io, { ...chainJson(run, detected), ...targetJson(target) });

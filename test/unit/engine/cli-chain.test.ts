@@ -97,6 +97,15 @@ describe('azauth chain', () => {
     assert.equal(JSON.parse(js.out).steps[0].credential, 'VisualStudioCodeCredential');
   });
 
+  it('--require: the release\'s require option stops DefaultAzureCredential before any credential (exit 2)', async () => {
+    const r = await azauth(['chain', '--json', '--profile', 'go@1.12.0', '--require', 'AZURE_TOKEN_CREDENTIALS'], base);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.out).error.message, 'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true');
+    const js = await azauth(['chain', '--json', '--profile', 'js', '--require', 'AZURE_TENANT_ID,AZURE_CLIENT_ID'], base);
+    assert.match(JSON.parse(js.out).error.message, /^Required environment variables 'AZURE_TENANT_ID, AZURE_CLIENT_ID'/);
+    assert.equal((await azauth(['chain', '--require', 'not a name'], base)).code, 2);
+  });
+
   it('--profile js@4.5.0 runs that release: its chain (no VisualStudioCode), AZURE_TOKEN_CREDENTIALS ignored, release in the JSON and the header', async () => {
     const r = await azauth(['chain', '--json', '--profile', 'js@4.5.0', ...noImds], { ...base, AZURE_TOKEN_CREDENTIALS: 'dev' });
     assert.equal(r.code, 0);
