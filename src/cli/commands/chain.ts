@@ -219,7 +219,8 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, true);
-    if (positionals.length && !values.detect) throw new UsageError(`unexpected argument "${terminalSafe(positionals[0].slice(0, 80))}" (a folder goes after --detect)`);
+    // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).
+    if (positionals.length && !values.detect) throw new UsageError(`Unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`);
     if (positionals.length > 1) throw new UsageError('--detect takes one folder');
     if (values.detect && values.profile !== undefined) throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
     const mode = (values.mode ?? 'sequential') as ChainMode;
