@@ -103,7 +103,8 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     signal: controller.signal,
     trace,
     http: createHttpClient({ trace, ca: a.options.ca, proxy: a.options.proxy, env: a.env, bodies: a.options.httpBodies, now: a.now }),
-    proc: createProcessRunner({ trace, env: a.env, now: a.now }),
+    // Diagnose runs tools beside the in-process steps: at a lower priority, so a tool's start-up cannot delay the verdict.
+    proc: createProcessRunner({ trace, env: a.env, now: a.now, lowPriority: a.inChain && a.mode === 'diagnose' }),
     // The step's own limit (a request's stepTimeoutMs wins over the options'): budgets inside the step (managed
     // identity retries, CI OIDC requests) must end before it, or a time-limit error hides the real failure.
     options: { ...a.options, stepTimeoutMs: a.stepTimeoutMs },

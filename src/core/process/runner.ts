@@ -4,6 +4,7 @@
  * process group), bounded output, and one `process` trace event per run.
  */
 import { spawn } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessRequest, ProcessResult, ProcessRunner } from './types';
@@ -14,6 +15,11 @@ export interface ProcessRunnerOptions {
   /** Environment used when a request gives none (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => number;
+  /**
+   * Start children at a lower scheduling priority (diagnose mode: a tool starting up must not take the CPU from the
+   * in-process step that decides the verdict). Best effort: ignored where the OS refuses.
+   */
+  lowPriority?: boolean;
 }
 
 const isWindows = process.platform === 'win32';
@@ -145,6 +151,13 @@ class TracedProcessRunner implements ProcessRunner {
       } catch (e) {
         resolve({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: now() - t0, timedOut: false, resolvedPath: resolved, spawnError: (e as NodeJS.ErrnoException).code ?? 'ESPAWN' });
         return;
+      }
+      if (this.o.lowPriority && child.pid) {
+        try {
+          setPriority(child.pid, Math.min(19, getPriority(child.pid) + 10));
+        } catch {
+          // Not allowed here (or the child already exited): it runs at normal priority.
+        }
       }
       const done = (spawnError?: string) => {
         if (settled) return;

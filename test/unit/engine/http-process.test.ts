@@ -165,6 +165,14 @@ describe('engine: process runner', () => {
     assert.deepEqual(cfg && cfg.kind === 'config' ? cfg.executables?.[0]?.searchedPath : null, [FIXTURES]);
   });
 
+  it('lowPriority (diagnose mode) starts the child at a lower scheduling priority', async () => {
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const args = ['-c', 'sleep 0.3; cat /proc/self/stat'];
+    const low = await createProcessRunner({ lowPriority: true }).run({ command: 'sh', args, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 5000 });
+    const normal = await createProcessRunner({}).run({ command: 'sh', args, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 5000 });
+    assert.equal(niceOf(low.stdout), Math.min(19, niceOf(normal.stdout) + 10), `${low.stdout} / ${normal.stdout}`);
+  });
+
   it('reports a missing executable without spawning', async () => {
     const r = await createProcessRunner({}).run({ command: 'az', args: [], env: { PATH: '/nonexistent' }, timeoutMs: 1000 });
     assert.equal(r.spawnError, 'ENOENT');
