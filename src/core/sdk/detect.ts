@@ -6,11 +6,12 @@
  * and parsed line by line with anchored regular expressions (JSON lock files are parsed with JSON.parse, which has no
  * recursion a crafted file can exhaust); a malformed file becomes a problem in the result, never an exception.
  */
-import { open, readdir, lstat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { ChainProfile } from '../model';
 import { compareVersions, isComplete, parseVersion } from './version';
 import { MODELLED, PACKAGE_NAMES, nearestRelease, resolveProfile } from './releases';
+import { isUserFileError, readUserText } from '../fs/read';
 
 export interface Evidence {
   sdk: ChainProfile;
@@ -273,22 +274,6 @@ function newestOf(list: Evidence[]): Evidence[] {
   return [ok.reduce((a, b) => (compareVersions(b.written, a.written) > 0 ? b : a))];
 }
 
-/** Reads a regular file, refusing anything larger than maxBytes (never follows the read past the cap). */
-async function readCapped(path: string, maxBytes: number): Promise<string> {
-  const st = await lstat(path);
-  if (!st.isFile()) throw new Error('not a regular file');
-  if (st.size > maxBytes) throw new Error(`larger than ${maxBytes} bytes (${st.size}); not read`);
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    if (bytesRead > maxBytes) throw new Error(`grew past ${maxBytes} bytes while being read; not used`);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Bounded breadth-first walk: the files the parsers know, no deeper than maxDepth, no more than maxEntries looked at. */
 async function candidates(folder: string, maxDepth: number, maxEntries: number): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind; depth: number }[] = [];
@@ -373,11 +358,11 @@ export async function detectSdk(folder: string, opts: DetectOptions = {}): Promi
     const rel = relative(folder, path).split('\\').join('/') || basename(path);
     let evidence: Evidence[];
     try {
-      const text = await readCapped(path, maxBytes);
+      const text = await readUserText(path, { maxBytes, what: 'lock or manifest file' });
       result.scanned.push(rel);
       evidence = kind.parse(text, rel);
     } catch (e) {
-      const msg = e instanceof SyntaxError ? `not valid JSON (${e.message.slice(0, 120)})` : (e as Error).message.slice(0, 200);
+      const msg = e instanceof SyntaxError ? `not valid JSON (${e.message.slice(0, 120)})` : isUserFileError(e) ? e.detail.slice(0, 200) : String((e as Error)?.message ?? e).slice(0, 200);
       result.problems.push({ file: rel, message: msg });
       continue;
     }

@@ -337,7 +337,7 @@ describe('sdk detection: bad input', () => {
   it('a file over the size cap is not read', async () => {
     const d = await detectSdk(project({ 'yarn.lock': `"@azure/identity@^4":\n  version "4.13.0"\n${'#'.repeat(5000)}\n` }), { maxBytes: 1000 });
     assert.equal(d.found.length, 0);
-    assert.match(d.problems[0].message, /larger than 1000 bytes/);
+    assert.match(d.problems[0].message, /larger than the 1000 bytes allowed/);
   });
 
   it('a release the engine does not model: the nearest modelled one, with the reason', async () => {
