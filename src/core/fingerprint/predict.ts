@@ -5,17 +5,16 @@
 import type { ChainProfile, Prediction, StepOutcome } from '../model';
 import { hasEnvironment, WORKLOAD_IDENTITY_AUDIENCE } from './detect';
 import type { Fingerprint, PredictOptions, PredictionComparison, Predictions } from './types';
+import { PROFILES, selectCredentials } from '../chain/profiles';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const PROD = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'];
-
-/** DefaultAzureCredential membership per SDK (facts §1.1), in chain order. */
+/** DefaultAzureCredential membership per SDK (its newest modelled release, on this platform), in chain order. */
 export const PROFILE_CHAINS: Record<ChainProfile, string[]> = {
-  go: [...PROD, 'AzureCLICredential', 'AzureDeveloperCLICredential'],
-  js: [...PROD, 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'],
-  python: [...PROD, 'SharedTokenCacheCredential', 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'],
-  dotnet: [...PROD, 'VisualStudioCredential', 'VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'],
+  go: PROFILES.go.order,
+  js: PROFILES.js.order,
+  python: PROFILES.python.order,
+  dotnet: PROFILES.dotnet.order,
 };
 
 /** Federated CI credentials: not in DefaultAzureCredential, but predicted so `where` and explicit runs can show them. */
@@ -35,17 +34,17 @@ function clean(reason: string): string {
 
 const p = (verdict: Prediction['verdict'], reason: string): Prediction => ({ verdict, reason: clean(reason) });
 
-/** Which chain members AZURE_TOKEN_CREDENTIALS keeps, with each SDK's matching rule; null when unset. */
-export function tokenCredentialsSelection(env: Env, profile: ChainProfile): { value: string; members: string[] | 'invalid' } | null {
+/**
+ * Which chain members AZURE_TOKEN_CREDENTIALS keeps, by the chain's own selection rules (src/core/chain/profiles.ts);
+ * null when the variable leaves the full chain. `probe` is false when the release skips the managed-identity probe.
+ */
+export function tokenCredentialsSelection(env: Env, profile: ChainProfile): { value: string; members: string[] | 'invalid'; probe: boolean } | null {
   const raw = env.AZURE_TOKEN_CREDENTIALS;
-  if (raw === undefined || raw === '') return null;
-  const chain = PROFILE_CHAINS[profile];
-  const v = profile === 'go' ? raw : raw.trim().toLowerCase();
-  if (v === 'dev') return { value: raw, members: chain.filter((c) => !PROD.includes(c)) };
-  if (v === 'prod') return { value: raw, members: chain.filter((c) => PROD.includes(c)) };
-  const wanted = (profile === 'go' ? raw : raw.trim()).toLowerCase();
-  const hit = chain.find((c) => c.toLowerCase() === wanted);
-  return { value: raw, members: hit ? [hit] : 'invalid' };
+  if (raw === undefined) return null;
+  const sel = selectCredentials(profile, env);
+  if (sel.error) return { value: raw, members: 'invalid', probe: true };
+  if (sel.selection.source !== 'AZURE_TOKEN_CREDENTIALS') return null;
+  return { value: raw, members: sel.selection.credentials, probe: sel.imdsProbe };
 }
 
 function secs(ms: number): string {
@@ -176,7 +175,7 @@ function predictManagedIdentity(fp: Fingerprint, env: Env, profile: ChainProfile
   if (hasEnvironment(fp, 'azure-vm')) return p('unknown', 'probably an Azure VM (weak evidence): IMDS may answer');
   if (hasEnvironment(fp, 'kubernetes')) return p('unknown', 'a Kubernetes pod on a node that is not recognisably an Azure VM: IMDS may not exist');
   const sel = tokenCredentialsSelection(env, profile);
-  if (sel && Array.isArray(sel.members) && sel.members.length === 1 && sel.members[0] === 'ManagedIdentityCredential' && profile === 'js')
+  if (sel && Array.isArray(sel.members) && sel.members.length === 1 && sel.members[0] === 'ManagedIdentityCredential' && !sel.probe)
     return p('unavailable', 'not an Azure VM and no managed-identity variables; with AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential there is no probe, so the request is retried before it gives up (slow)');
   return p('unavailable', `not an Azure VM and no managed-identity variables: the IMDS probe will time out after ${probe} — set AZURE_TOKEN_CREDENTIALS=dev to skip it`);
 }
