@@ -31,3 +31,4 @@ export { parseVersion, compareVersions, type Version } from './sdk/version';
 export { detectSdk, describeDetection, newestAllowed, type Detection, type DetectedSdk, type DetectOptions } from './sdk/detect';
 export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';
 export * from './resource/index';
+export * from './apptrace/index';

@@ -1,0 +1,365 @@
+/**
+ * Observations → chain runs. The SDKs log differently, but every one of them says the same few things: a credential
+ * was tried, it succeeded or failed (unavailable, or an error that stops the chain), the chain picked a winner or gave
+ * up, and which HTTP exchanges happened. This turns those into StepResults with trace events, redacted on the way in.
+ */
+import type { StepOutcome, StepResult } from '../model';
+import type { TraceEvent } from '../trace/events';
+import type { Redactor } from '../trace/redact';
+import { resolveCredentialName } from '../flows';
+import type { Observation, ObservedRun, SdkId } from './types';
+
+/** Credentials an SDK runs inside another one: their lines belong to the outer step while it is open. */
+const INNER: Record<string, string> = {
+  ClientSecretCredential: 'EnvironmentCredential',
+  ClientCertificateCredential: 'EnvironmentCredential',
+  UsernamePasswordCredential: 'EnvironmentCredential',
+  ClientAssertionCredential: 'WorkloadIdentityCredential',
+  ImdsCredential: 'ManagedIdentityCredential',
+  AppServiceCredential: 'ManagedIdentityCredential',
+  AzureArcCredential: 'ManagedIdentityCredential',
+  CloudShellCredential: 'ManagedIdentityCredential',
+  ServiceFabricCredential: 'ManagedIdentityCredential',
+  AzureMLCredential: 'ManagedIdentityCredential',
+  TokenExchangeCredential: 'ManagedIdentityCredential',
+  MsiCredential: 'ManagedIdentityCredential',
+};
+
+/** DefaultAzureCredential's members across the SDKs, in chain order (each SDK's chain is a subsequence of this). */
+const CHAIN_ORDER = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'SharedTokenCacheCredential',
+  'VisualStudioCredential',
+  'VisualStudioCodeCredential',
+  'AzureCLICredential',
+  'AzurePowerShellCredential',
+  'AzureDeveloperCLICredential',
+  'InteractiveBrowserCredential',
+  'BrokerCredential',
+];
+
+/** The Go spelling the engine's model uses (AzureCliCredential → AzureCLICredential); unknown names stay as given. */
+export function canonicalCredential(name: string): string {
+  const trimmed = name.trim().replace(/^Azure\.Identity\./, '').replace(/^\*?azidentity\./, '').replace(/^com\.azure\.identity\./, '');
+  if (trimmed === 'VisualStudioCodeCredential' || trimmed === 'BrokerCredential' || trimmed === 'SharedTokenCacheCredential') return trimmed;
+  if (INNER[trimmed]) return trimmed;
+  return resolveCredentialName(trimmed) ?? trimmed;
+}
+
+interface StepBuilder {
+  credential: string;
+  events: TraceEvent[];
+  startAt: number;
+  endAt?: number;
+  outcome?: StepOutcome;
+  /** The outcome came from a line that cannot tell "unavailable" from "failed"; the chain's end may correct it. */
+  provisional?: boolean;
+  message: string;
+  errorCodes: Set<number>;
+}
+
+interface RunBuilder {
+  steps: StepBuilder[];
+  pending: TraceEvent[];
+  requests: { at: number; method: string; url: string; attempt?: number; step: StepBuilder | null }[];
+  startAt: number;
+  lastAt: number;
+  scope: string | null;
+  winner: string | null;
+  failure: { message: string } | null;
+  closed: boolean;
+}
+
+const AADSTS_RE = /AADSTS(\d{4,8})/g;
+
+export function aadstsCodes(text: string): number[] {
+  const out = new Set<number>();
+  for (const m of text.matchAll(AADSTS_RE)) out.add(Number(m[1]));
+  return [...out];
+}
+
+export class RunAssembler {
+  readonly #runs: RunBuilder[] = [];
+  #run: RunBuilder | null = null;
+  /** Inner credential → the outer one it ran under before (a later getToken logs only the inner one's lines). */
+  readonly #learned = new Map<string, string>();
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly describe: () => { sdk: SdkId; release: string | null; label: string },
+  ) {}
+
+  observe(o: Observation, at: number): void {
+    switch (o.kind) {
+      case 'release':
+        return;
+      case 'attempt': {
+        const run = this.#ensureRun(at);
+        const existing = this.#find(run, o.credential);
+        if (existing?.outcome && !existing.provisional && !INNER[o.credential]) {
+          // The same credential tried again after it finished: the app asked for another token.
+          this.#close(run);
+          const next = this.#ensureRun(at);
+          this.#start(this.#stepFor(next, o.credential, at), o.detail, at);
+          return;
+        }
+        this.#start(this.#stepFor(run, o.credential, at), o.detail, at);
+        return;
+      }
+      case 'config': {
+        const run = this.#ensureRun(at);
+        const step = this.#stepFor(run, o.credential, at);
+        this.#push(run, step, { kind: 'config', at, step: step.credential, settings: { ...o.settings } });
+        if (o.message) this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message });
+        return;
+      }
+      case 'success': {
+        const run = this.#ensureRun(at);
+        if (o.scope && !run.scope) run.scope = o.scope;
+        const step = this.#stepFor(run, o.credential, at);
+        if (step.credential !== canonicalCredential(o.credential)) {
+          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message ?? `${o.credential} returned a token` });
+          return;
+        }
+        this.#settle(run, step, 'success', o.message ?? 'returned a token', at, false);
+        return;
+      }
+      case 'failure': {
+        const run = this.#ensureRun(at);
+        if (o.scope && !run.scope) run.scope = o.scope;
+        const step = this.#stepFor(run, o.credential, at);
+        if (step.credential !== canonicalCredential(o.credential)) {
+          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'warn', message: `${o.credential}: ${o.message}` });
+          for (const c of aadstsCodes(o.message)) step.errorCodes.add(c);
+          if (o.outcome === 'failed') this.#settle(run, step, 'failed', o.message, at, false);
+          return;
+        }
+        this.#settle(run, step, o.outcome ?? 'unavailable', o.message, at, o.outcome === undefined);
+        return;
+      }
+      case 'winner': {
+        let run = this.#ensureRun(at);
+        const name = canonicalCredential(o.credential);
+        const found = this.#find(run, name);
+        if (run.winner || (found?.outcome && found.outcome !== 'success' && !found.provisional)) {
+          this.#close(run);
+          run = this.#ensureRun(at);
+        }
+        if (o.scope && !run.scope) run.scope = o.scope;
+        const step = this.#stepFor(run, name, at);
+        if (step.outcome !== 'success') this.#settle(run, step, 'success', 'returned a token', at, false);
+        run.winner = step.credential;
+        this.#close(run);
+        return;
+      }
+      case 'chain-failed': {
+        const run = this.#ensureRun(at);
+        for (const a of o.attempted ?? []) {
+          // An entry whose message names no credential belongs to the step that logged the same error.
+          const head = a.message.split('\n')[0]!.slice(0, 60);
+          const credential = a.credential || run.steps.find((s) => s.message.startsWith(head))?.credential;
+          if (!credential) continue;
+          const step = this.#stepFor(run, credential, at);
+          // The chain's own list is what the app's error says: its message wins; the credential's earlier line stays as a note.
+          if (step.message && step.message !== a.message) this.#push(run, step, { kind: 'note', at: step.endAt ?? at, step: step.credential, level: 'info', message: step.message });
+          if (!step.outcome || step.provisional) this.#settle(run, step, a.outcome ?? step.outcome ?? 'unavailable', a.message, step.endAt ?? at, a.outcome === undefined);
+          else step.message = a.message;
+        }
+        const lastFailed = o.lastFailed ? [...run.steps].filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable').sort((a, b) => (a.endAt ?? 0) - (b.endAt ?? 0)).pop() : undefined;
+        const failed = o.failed ?? lastFailed?.credential;
+        if (failed) {
+          const step = this.#stepFor(run, failed, at);
+          // The chain's message may say more than the credential's own line did (Java's has only placeholders).
+          const richer = !step.message || (aadstsCodes(o.message).length > 0 && aadstsCodes(step.message).length === 0);
+          this.#settle(run, step, 'failed', richer ? o.message : step.message, step.endAt ?? at, false);
+        }
+        run.failure = { message: o.message };
+        this.#close(run);
+        return;
+      }
+      case 'http-request': {
+        const run = this.#ensureRun(at);
+        const step = this.#current(run);
+        run.requests.push({ at, method: o.method, url: o.url, attempt: o.attempt, step });
+        return;
+      }
+      case 'http-response': {
+        const run = this.#ensureRun(at);
+        const i = findLastIndex(run.requests, (r) => (o.url ? r.url === o.url : true));
+        const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
+        const step = req?.step ?? this.#current(run);
+        this.#push(run, step, {
+          kind: 'http',
+          at: req?.at ?? at,
+          step: step?.credential ?? 'chain',
+          method: req?.method ?? o.method ?? 'GET',
+          url: req?.url ?? o.url ?? '(not logged)',
+          status: o.status,
+          error: o.error,
+          durationMs: Math.max(0, Math.round(o.durationMs ?? at - (req?.at ?? at))),
+          attempt: req?.attempt,
+        });
+        return;
+      }
+      case 'note': {
+        const run = this.#ensureRun(at);
+        const step = o.credential ? this.#stepFor(run, o.credential, at) : this.#current(run);
+        this.#push(run, step, { kind: 'note', at, step: step?.credential ?? 'chain', level: o.level, message: o.message });
+        return;
+      }
+    }
+  }
+
+  /** Every run so far; the open one is closed as it stands (complete: false when the chain had not said how it ended). */
+  finish(): ObservedRun[] {
+    if (this.#run && !this.#run.closed) this.#close(this.#run);
+    return this.#runs.filter((r) => r.steps.length > 0).map((r) => this.#result(r));
+  }
+
+  #ensureRun(at: number): RunBuilder {
+    if (!this.#run || this.#run.closed) {
+      this.#run = { steps: [], pending: [], requests: [], startAt: at, lastAt: at, scope: null, winner: null, failure: null, closed: false };
+      this.#runs.push(this.#run);
+    }
+    this.#run.lastAt = Math.max(this.#run.lastAt, at);
+    return this.#run;
+  }
+
+  #close(run: RunBuilder): void {
+    // Requests that never got a logged response still happened.
+    for (const r of run.requests) this.#push(run, r.step, { kind: 'http', at: r.at, step: r.step?.credential ?? 'chain', method: r.method, url: r.url, durationMs: 0, error: 'no response logged' });
+    run.requests = [];
+    run.closed = true;
+  }
+
+  #find(run: RunBuilder, credential: string): StepBuilder | undefined {
+    const name = canonicalCredential(credential);
+    return run.steps.find((s) => s.credential === name);
+  }
+
+  #stepFor(run: RunBuilder, credential: string, at: number): StepBuilder {
+    const name = canonicalCredential(credential);
+    const outer = INNER[name];
+    if (outer) {
+      const o = run.steps.find((s) => s.credential === outer && (!s.outcome || s.provisional));
+      if (o) {
+        this.#learned.set(name, outer);
+        return o;
+      }
+      const learned = this.#learned.get(name);
+      if (learned && !run.steps.some((s) => s.credential === learned)) return this.#stepFor(run, learned, at);
+    }
+    let step = run.steps.find((s) => s.credential === name);
+    if (!step) {
+      step = { credential: name, events: [], startAt: at, message: '', errorCodes: new Set() };
+      run.steps.push(step);
+      if (run.pending.length) {
+        for (const e of run.pending) step.events.push({ ...e, step: name });
+        run.pending = [];
+      }
+    }
+    return step;
+  }
+
+  #current(run: RunBuilder): StepBuilder | null {
+    for (let i = run.steps.length - 1; i >= 0; i--) if (!run.steps[i]!.outcome) return run.steps[i]!;
+    return run.steps[run.steps.length - 1] ?? null;
+  }
+
+  #start(step: StepBuilder, detail: string | undefined, at: number): void {
+    if (!step.events.some((e) => e.kind === 'step-start')) {
+      step.startAt = Math.min(step.startAt, at);
+      step.events.unshift(this.redactor.event({ kind: 'step-start', at, step: step.credential, description: detail ?? 'observed in your app' }));
+    }
+  }
+
+  #settle(run: RunBuilder, step: StepBuilder, outcome: StepOutcome, message: string, at: number, provisional: boolean): void {
+    if (step.outcome && !step.provisional && provisional) return;
+    step.outcome = outcome;
+    step.provisional = provisional;
+    step.message = message;
+    step.endAt = at;
+    for (const c of aadstsCodes(message)) step.errorCodes.add(c);
+    void run;
+  }
+
+  #push(run: RunBuilder, step: StepBuilder | null, event: TraceEvent): void {
+    const clean = this.redactor.event(event);
+    if (step) step.events.push(clean);
+    else run.pending.push(clean);
+    if (event.kind === 'note' || event.kind === 'http') for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
+  }
+
+  #result(run: RunBuilder): ObservedRun {
+    const { sdk, release, label } = this.describe();
+    // An inner credential logged before its outer one was named (Go logs ClientSecretCredential, then
+    // "authenticated with EnvironmentCredential"): its lines belong to the outer step.
+    for (const inner of [...run.steps]) {
+      const outer = run.steps.find((s) => s.credential === INNER[inner.credential]);
+      if (!outer) continue;
+      outer.events.push(...inner.events.map((e) => ({ ...e, step: outer.credential })));
+      outer.events.sort((a, b) => a.at - b.at);
+      outer.startAt = Math.min(outer.startAt, inner.startAt);
+      for (const c of inner.errorCodes) outer.errorCodes.add(c);
+      if (!outer.outcome && inner.outcome) {
+        outer.outcome = inner.outcome;
+        outer.message = inner.message;
+        outer.endAt = inner.endAt;
+      }
+      run.steps.splice(run.steps.indexOf(inner), 1);
+    }
+    const order = (c: string) => {
+      const i = CHAIN_ORDER.indexOf(c);
+      return i === -1 ? CHAIN_ORDER.length : i;
+    };
+    const sorted = run.steps.map((s, i) => ({ s, i })).sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i).map((x) => x.s);
+    let winner = run.winner;
+    if (!winner && !run.failure) winner = sorted.find((s) => s.outcome === 'success')?.credential ?? null;
+    // Where the chain stopped: credentials before it without a line of their own were passed over (unavailable —
+    // some SDKs log nothing for that); credentials after it were never tried.
+    const decider = winner ?? sorted.find((s) => s.outcome === 'failed' && !s.provisional)?.credential ?? null;
+    const deciderIndex = decider ? sorted.findIndex((s) => s.credential === decider) : -1;
+    const steps: StepResult[] = sorted.map((s, i) => {
+      const passedOver = !s.outcome && deciderIndex > i;
+      const outcome: StepOutcome = s.outcome ?? (passedOver ? 'unavailable' : 'skipped');
+      const message = this.redactor.text(
+        s.outcome
+          ? s.message
+          : passedOver
+            ? `unavailable: the chain went on to ${decider} without a line from this credential`
+            : winner || run.failure
+              ? 'not tried: the chain had ended before this credential'
+              : 'no outcome logged',
+      );
+      const durationMs = Math.max(0, Math.round((s.endAt ?? s.startAt) - s.startAt));
+      const events = [...s.events, this.redactor.event({ kind: 'outcome', at: s.endAt ?? s.startAt, step: s.credential, outcome, message, durationMs, errorCodes: [...s.errorCodes] })];
+      const result: StepResult = { credential: s.credential, outcome, message, durationMs, errorCodes: [...s.errorCodes], events };
+      if (outcome === 'failed' || outcome === 'unavailable') {
+        result.error = { kind: s.errorCodes.size ? 'aadsts' : outcome === 'unavailable' ? 'credential-unavailable' : 'authentication', message, errorCodes: [...s.errorCodes] };
+      }
+      return result;
+    });
+    const errorCodes = [...new Set(steps.flatMap((s) => s.errorCodes))];
+    const failure = run.failure ? this.redactor.text(run.failure.message) : null;
+    return {
+      label,
+      sdk,
+      release,
+      scope: run.scope,
+      winner,
+      steps,
+      error: failure ? { kind: errorCodes.length ? 'aadsts' : 'chain', message: failure, errorCodes } : null,
+      errorCodes,
+      startedAt: new Date(run.startAt).toISOString(),
+      durationMs: Math.max(0, Math.round(run.lastAt - run.startAt)),
+      complete: Boolean(run.winner || run.failure),
+    };
+  }
+}
+
+function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {
+  for (let i = a.length - 1; i >= 0; i--) if (f(a[i]!)) return i;
+  return -1;
+}

@@ -1,0 +1,191 @@
+/**
+ * The readers on transcripts: Go, .NET and Java in the formats their sources print (each fixture cites them), and
+ * bad input — huge lines, binary, 100 MB, interleaved streams, lines of a newer release, secrets in verbose logs.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppTraceReader, LineSplitter, type AppTrace, type ObservedRun, type Stream } from '../../../src/core/index';
+
+const TRANSCRIPTS = path.resolve(__dirname, '../../fixtures/apptrace/transcripts');
+
+/** Feeds a transcript (citation lines "#! …" removed) as one stream, line by line. */
+function readTranscript(name: string, stream: Stream = 'stderr'): AppTrace {
+  const r = new AppTraceReader();
+  let t = 1_000;
+  for (const line of readFileSync(path.join(TRANSCRIPTS, name), 'utf8').split('\n')) {
+    if (line.startsWith('#! ') || line === '') continue;
+    r.line(stream, line, (t += 10));
+  }
+  return r.end();
+}
+
+const outcomes = (run: ObservedRun | undefined) => Object.fromEntries((run?.steps ?? []).map((s) => [s.credential, s.outcome]));
+
+describe('apptrace readers: Go, .NET and Java transcripts', () => {
+  it('Go: every credential unavailable (the chain lists them), the IMDS request error, the release from the User-Agent', () => {
+    const t = readTranscript('go-chain-unavailable.txt');
+    assert.equal(t.sdk, 'go');
+    assert.equal(t.label, 'observed in your app: azidentity (Go) 1.10.1');
+    assert.equal(t.runs.length, 1);
+    const run = t.runs[0]!;
+    assert.equal(run.winner, null);
+    assert.equal(run.complete, true);
+    assert.deepEqual(outcomes(run), {
+      EnvironmentCredential: 'unavailable',
+      WorkloadIdentityCredential: 'unavailable',
+      ManagedIdentityCredential: 'unavailable',
+      AzureCLICredential: 'unavailable',
+      AzureDeveloperCLICredential: 'unavailable',
+    });
+    assert.match(run.steps.find((s) => s.credential === 'EnvironmentCredential')!.message, /missing environment variable AZURE_TENANT_ID/);
+    const http = run.steps.flatMap((s) => s.events).filter((e) => e.kind === 'http');
+    assert.equal(http.length, 1);
+    assert.equal(http[0]!.kind === 'http' && http[0]!.error, 'request error (no response)');
+    assert.equal(t.notUnderstood.count, 0);
+    assert.equal(t.stats.passthroughLines, 1, 'the program’s own line is not the SDK’s');
+  });
+
+  it('Go: EnvironmentCredential wins (its client-secret token, then the chain), a second getToken is a second run', () => {
+    const t = readTranscript('go-env-wins.txt');
+    assert.equal(t.runs.length, 2);
+    assert.equal(t.runs[0]!.winner, 'EnvironmentCredential');
+    assert.deepEqual(outcomes(t.runs[0]), { EnvironmentCredential: 'success' });
+    assert.equal(t.runs[0]!.scope, 'https://management.azure.com/.default');
+    const http = t.runs[0]!.steps[0]!.events.filter((e) => e.kind === 'http');
+    assert.equal(http.length, 1);
+    assert.ok(http[0]!.kind === 'http' && http[0]!.status === 200 && http[0]!.durationMs === 150);
+    assert.equal(t.runs[1]!.winner, 'EnvironmentCredential');
+    assert.equal(t.notUnderstood.count, 0);
+  });
+
+  it('.NET: a wrong secret stops DefaultAzureCredential at EnvironmentCredential (AADSTS7000215, the 401 and its time)', () => {
+    const t = readTranscript('dotnet-env-failed.txt', 'stdout');
+    assert.equal(t.label, 'observed in your app: Azure.Identity (.NET) 1.13.2');
+    const run = t.runs[0]!;
+    assert.equal(run.winner, null);
+    assert.equal(outcomes(run).EnvironmentCredential, 'failed');
+    assert.deepEqual(run.errorCodes, [7000215]);
+    assert.ok(run.error, 'the chain failed');
+    const http = run.steps[0]!.events.filter((e) => e.kind === 'http');
+    assert.ok(http[0]!.kind === 'http' && http[0]!.status === 401 && http[0]!.durationMs === 200, JSON.stringify(http));
+    assert.deepEqual(t.aadstsCodes, [7000215]);
+    assert.equal(t.notUnderstood.count, 0);
+  });
+
+  it('.NET: environment and managed identity unavailable, Azure CLI selected', () => {
+    const t = readTranscript('dotnet-cli-wins.txt', 'stdout');
+    const run = t.runs[0]!;
+    assert.equal(run.winner, 'AzureCLICredential');
+    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'unavailable', ManagedIdentityCredential: 'unavailable', AzureCLICredential: 'success' });
+    assert.ok(run.steps[1]!.events.some((e) => e.kind === 'note' && /IMDS endpoint is not available/.test(e.message)));
+    assert.equal(t.label, 'observed in your app: Azure.Identity (.NET)');
+    assert.equal(t.notUnderstood.count, 0);
+  });
+
+  it('Java: four credentials unavailable, Azure CLI returns the token', () => {
+    const t = readTranscript('java-cli-wins.txt', 'stdout');
+    const run = t.runs[0]!;
+    assert.equal(t.sdk, 'java');
+    assert.equal(run.winner, 'AzureCLICredential');
+    assert.deepEqual(outcomes(run), {
+      EnvironmentCredential: 'unavailable',
+      WorkloadIdentityCredential: 'unavailable',
+      ManagedIdentityCredential: 'unavailable',
+      SharedTokenCacheCredential: 'unavailable',
+      AzureCLICredential: 'success',
+    });
+    assert.equal(t.stats.passthroughLines, 1);
+  });
+
+  it('Java: the chain’s exception names the credential that stopped it (the SDK’s own error line has only placeholders)', () => {
+    const t = readTranscript('java-env-failed.txt', 'stdout');
+    const run = t.runs[0]!;
+    assert.equal(run.winner, null);
+    assert.equal(outcomes(run).EnvironmentCredential, 'failed');
+    assert.match(run.error!.message, /AADSTS7000215/);
+    assert.deepEqual(run.errorCodes, [7000215]);
+  });
+});
+
+describe('apptrace readers: bad input', function () {
+  this.timeout(60_000);
+
+  it('a 10 MB line is cut at the cap (counted), and the SDK line after it is still read', () => {
+    const seen: number[] = [];
+    const r = new AppTraceReader({ maxLineBytes: 64 * 1024 });
+    const big = Buffer.alloc(10 * 1024 * 1024, 0x78);
+    for (let i = 0; i < big.length; i += 1 << 20) r.write('stdout', big.subarray(i, i + (1 << 20)));
+    r.write('stdout', '\nazure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n');
+    const t = r.end();
+    assert.equal(t.stats.truncatedLines, 1);
+    assert.equal(t.runs[0]!.winner, 'EnvironmentCredential');
+    const s = new LineSplitter((l) => seen.push(l.text.length), { maxLineBytes: 4096 });
+    s.push(big);
+    s.end();
+    assert.deepEqual(seen, [4096]);
+    assert.equal(s.stats.truncatedLines, 1);
+  });
+
+  it('binary output is counted, not decoded or parsed', () => {
+    const r = new AppTraceReader();
+    const bin = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256));
+    r.write('stdout', bin);
+    r.write('stdout', '\n');
+    const t = r.end();
+    assert.ok(t.stats.binaryLines >= 1);
+    assert.equal(t.notUnderstood.count, 0);
+    assert.equal(t.runs.length, 0);
+  });
+
+  it('100 MB of output goes by in bounded memory', () => {
+    const r = new AppTraceReader();
+    const line = Buffer.from(`${'program output '.repeat(6)}\n`);
+    const chunk = Buffer.concat(Array.from({ length: Math.floor((1 << 20) / line.length) }, () => line));
+    if (global.gc) global.gc();
+    const before = process.memoryUsage().heapUsed;
+    let total = 0;
+    while (total < 100 * 1024 * 1024) {
+      r.write('stdout', chunk);
+      total += chunk.length;
+    }
+    const t = r.end();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.equal(t.stats.bytes, total);
+    assert.ok(t.stats.lines > 1_000_000);
+    assert.ok(grown < 64 * 1024 * 1024, `heap grew ${Math.round(grown / 1048576)} MB`);
+  });
+
+  it('interleaved stdout and stderr: a record on one stream is not cut by lines of the other', () => {
+    const r = new AppTraceReader();
+    r.line('stderr', 'azure:identity:info ChainedTokenCredential => getToken() => ERROR. Scopes: s. Error message: ChainedTokenCredential authentication failed.');
+    r.line('stdout', 'app: still working');
+    r.line('stderr', 'CredentialUnavailableError: EnvironmentCredential is unavailable. No underlying credential could be used.');
+    r.line('stdout', 'app: done');
+    r.line('stderr', 'CredentialUnavailableError: Please run \'az login\' from a command prompt to authenticate before using this credential.');
+    const t = r.end();
+    assert.deepEqual(outcomes(t.runs[0]), { EnvironmentCredential: 'unavailable', AzureCLICredential: 'unavailable' });
+    assert.equal(t.stats.passthroughLines, 2);
+  });
+
+  it('lines of a newer release in an unknown shape are counted and shown as not understood', () => {
+    const r = new AppTraceReader();
+    r.line('stderr', 'azure:identity:info DefaultAzureCredential => getToken() => Tried the quantum credential, it was unsure.');
+    r.line('stderr', '2026-12-05 10:00:00,000 azure.identity._credentials.future INFO Something no release printed before');
+    r.line('stderr', 'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.');
+    const t = r.end();
+    assert.equal(t.notUnderstood.count, 2);
+    assert.match(t.notUnderstood.samples[0]!, /quantum credential/);
+    assert.equal(t.runs[0]!.winner, 'EnvironmentCredential');
+  });
+
+  it('secrets and tokens an SDK prints at verbose level never reach the trace', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const r = new AppTraceReader({ env: { AZURE_CLIENT_SECRET: 'my-very-secret-value' } });
+    r.line('stderr', `azure:identity:info EnvironmentCredential => getToken() => ERROR. Scopes: s. Error message: bad request client_secret=my-very-secret-value assertion=${jwt}.`);
+    r.line('stderr', `2026-12-05 10:00:00,000 azure.identity._internal.decorators DEBUG ManagedIdentityCredential.get_token failed: got Bearer ${jwt} and refresh_token: 0.AAAAsecretrefresh`);
+    r.line('stderr', 'azure.identity._exceptions.CredentialUnavailableError: nope');
+    const text = JSON.stringify(r.end());
+    for (const secret of ['my-very-secret-value', jwt, '0.AAAAsecretrefresh']) assert.ok(!text.includes(secret), `${secret} reached the trace`);
+  });
+});
