@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   where: async () => (await import('./commands/where')).command,
   sandbox: async () => (await import('./commands/sandbox')).command,
   call: async () => (await import('./commands/call')).command,
+  run: async () => (await import('./commands/run')).command,
 };
 
 async function help(io: CliIo): Promise<void> {

@@ -76,10 +76,15 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
       return;
     }
     let killTimer: NodeJS.Timeout | undefined;
+    const running = () => child.exitCode === null && child.signalCode === null;
     function onAbort() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGINT');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 5000);
+      // On a terminal, Ctrl+C already reached the program (same process group): give it a moment before sending
+      // SIGINT ourselves, so it is not interrupted twice while it cleans up; SIGKILL only after killAfterMs.
+      killTimer = setTimeout(() => {
+        if (running()) child.kill('SIGINT');
+        killTimer = setTimeout(() => running() && child.kill('SIGKILL'), options.killAfterMs ?? 5000);
+        killTimer.unref();
+      }, 300);
       killTimer.unref();
     }
     if (options.signal?.aborted) onAbort();

@@ -1,0 +1,193 @@
+/**
+ * `azauth run [--profile …] [--json] -- <command> [args…]`: runs the user's program with its Azure SDK's logging
+ * switched on, passes its output through unchanged, then prints the credential chain the SDK logged (and what the
+ * AADSTS codes in it mean). The exit code is the program's.
+ */
+import type * as CoreModule from '../../core/index';
+import type { AppTrace, ObservedRun, RunTracedResult, SdkId } from '../../core/index';
+import { UsageError, paint, type CliCommand, type CliIo } from '../io';
+
+const usage = `Usage: azauth run [--profile <sdk>[,<sdk>…]] [--verbose] [--json] -- <command> [args…]
+
+Runs <command> (no shell) with its Azure SDK's own logging switched on and shows the credential chain it logged:
+which credentials were tried, their outcome and message, the HTTP exchanges, the winner and the time each took —
+"observed in your app", not simulated. The program's output passes through unchanged; the trace follows it (on
+stderr, or as one JSON object on stdout with --json). The exit code is the program's (127: it could not start).
+
+What is switched on (nothing else in the environment changes):
+  js      AZURE_LOG_LEVEL=info (@azure/identity)          go      AZURE_SDK_GO_LOGGING=all (azidentity)
+  python  a logging hook on PYTHONPATH (azure.identity)   java    AZURE_LOG_LEVEL=info (azure-identity)
+  dotnet  nothing to switch: the app's own AzureEventSourceListener.CreateConsoleLogger() output is read
+
+Options:
+  --profile <list>   the SDKs to switch on and read (default: all): js, python, go, dotnet, java
+  --verbose          AZURE_LOG_LEVEL=verbose instead of info (JS, Java)
+  --json             print the trace as one JSON object on stdout after the program's output
+`;
+
+interface Parsed {
+  sdks?: SdkId[];
+  json: boolean;
+  verbose: boolean;
+  command: string;
+  args: string[];
+}
+
+function parseRunArgs(argv: string[], isSdk: (s: string) => s is SdkId): Parsed {
+  let json = false;
+  let verbose = false;
+  let sdks: SdkId[] | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '--json') json = true;
+    else if (a === '--verbose') verbose = true;
+    else if (a === '--profile' || a.startsWith('--profile=')) {
+      const value = a === '--profile' ? argv[++i] : a.slice('--profile='.length);
+      if (!value) throw new UsageError('--profile needs a value (js, python, go, dotnet, java; comma-separated)');
+      const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const bad = list.filter((s) => !isSdk(s));
+      if (bad.length || !list.length) throw new UsageError(`--profile: unknown SDK ${JSON.stringify(bad.join(',') || value)} (js, python, go, dotnet, java)`);
+      sdks = list as SdkId[];
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)} (put the program after --)`);
+    else break;
+  }
+  const rest = argv.slice(i);
+  if (!rest.length) throw new UsageError('no command to run (azauth run -- <command> [args…])');
+  return { sdks, json, verbose, command: rest[0]!, args: rest.slice(1) };
+}
+
+export const command: CliCommand = {
+  summary: "run your program and show the credential chain its own Azure SDK logged",
+  usage,
+  async run(argv, io) {
+    const core = await import('../../core/index');
+    const opts = parseRunArgs(argv, core.isSdkId);
+    const result = await core.runTraced({
+      command: opts.command,
+      args: opts.args,
+      env: io.env,
+      sdks: opts.sdks,
+      level: opts.verbose ? 'verbose' : 'info',
+      stdout: (b) => io.stdout.write(b),
+      stderr: (b) => io.stderr.write(b),
+      signal: io.signal,
+      stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
+    });
+    const explanations = explain(core, result.trace);
+    if (opts.json) {
+      await drain(io.stdout);
+      io.stdout.write(
+        JSON.stringify({
+          ...result.trace,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          ...(result.spawnError ? { spawnError: core.redactText(result.spawnError) } : {}),
+          interrupted: io.signal.aborted,
+          durationMs: result.durationMs,
+          loggingSwitches: Object.keys(result.added),
+          explanations,
+        }) + '\n',
+      );
+    } else {
+      await drain(io.stderr);
+      io.stderr.write(render(core, io, result, explanations));
+    }
+    return exitCode(result);
+  },
+};
+
+type Core = typeof CoreModule;
+
+interface CodeExplanation {
+  code: number;
+  name: string;
+  meaning: string;
+  fixes: string[];
+  docsUrl: string;
+}
+
+function explain(core: Core, trace: AppTrace): CodeExplanation[] {
+  const out: CodeExplanation[] = [];
+  for (const code of trace.aadstsCodes.slice(0, 10)) {
+    const e = core.explainText(`AADSTS${code}`).codes[0];
+    if (e) out.push({ code: e.code, name: e.name, meaning: e.meaning, fixes: e.fixes.slice(0, 3), docsUrl: e.docsUrl });
+    else out.push({ code, name: 'unknown', meaning: 'not in the offline catalog', fixes: [], docsUrl: core.aadstsDocsUrl(code) });
+  }
+  return out;
+}
+
+function exitCode(r: RunTracedResult): number {
+  if (r.spawnError) return 127;
+  if (r.exitCode !== null) return r.exitCode;
+  const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+  return 128 + (r.signal ? (signals[r.signal] ?? 1) : 1);
+}
+
+/** Waits until a stream has flushed what the program wrote, so the trace never lands in the middle of it. */
+function drain(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if ((stream as { writableNeedDrain?: boolean }).writableNeedDrain) stream.once('drain', () => resolve());
+    else resolve();
+  });
+}
+
+const ICON: Record<string, string> = { success: '✔', unavailable: '–', failed: '✖', skipped: '·' };
+const COLOUR = { success: 'green', unavailable: 'yellow', failed: 'red', skipped: 'gray' } as const;
+
+function render(core: Core, io: CliIo, result: RunTracedResult, explanations: CodeExplanation[]): string {
+  const safe = core.terminalSafe;
+  const t = result.trace;
+  const lines: string[] = [''];
+  lines.push(paint(io, 'bold', `── azauth run: ${safe(t.label)} ──`));
+  if (result.spawnError) lines.push(paint(io, 'red', `could not start ${safe(t.app ?? '')}: ${safe(core.redactText(result.spawnError))}`));
+  if (!t.runs.length) {
+    lines.push(
+      t.sdk
+        ? 'The SDK logged no credential chain (the program asked for no token?).'
+        : 'No Azure SDK log lines were seen. Does the program use an Azure SDK? (.NET apps print theirs only with AzureEventSourceListener.CreateConsoleLogger().)',
+    );
+  }
+  t.runs.forEach((run, i) => lines.push(...renderRun(core, io, run, i + 1, t.runs.length)));
+  if (t.notUnderstood.count) {
+    lines.push(paint(io, 'yellow', `Not understood: ${t.notUnderstood.count} SDK line${t.notUnderstood.count === 1 ? '' : 's'} of an unknown shape (a newer release?), e.g.`));
+    for (const s of t.notUnderstood.samples.slice(0, 3)) lines.push(`    ${safe(s)}`);
+  }
+  for (const e of explanations) {
+    lines.push(`${paint(io, 'bold', `AADSTS${e.code}`)} ${safe(e.name)}: ${safe(e.meaning)}`);
+    for (const f of e.fixes) lines.push(`    fix: ${safe(f)}`);
+    lines.push(`    ${safe(e.docsUrl)}`);
+  }
+  const s = t.stats;
+  const extras = [s.truncatedLines ? `${s.truncatedLines} line(s) longer than the cap` : '', s.binaryLines ? `${s.binaryLines} binary line(s)` : ''].filter(Boolean);
+  lines.push(
+    paint(io, 'gray', `${s.lines} lines read (${s.sdkRecords} SDK records) in ${result.durationMs} ms; ${result.spawnError ? 'not started' : result.signal ? `ended by ${result.signal}` : `exit code ${result.exitCode}`}${extras.length ? `; ${extras.join(', ')}` : ''}`),
+  );
+  return lines.join('\n') + '\n';
+}
+
+function renderRun(core: Core, io: CliIo, run: ObservedRun, n: number, of: number): string[] {
+  const safe = core.terminalSafe;
+  const head = run.winner ? `→ ${run.winner}` : run.complete ? paint(io, 'red', '→ no credential returned a token') : '(the log ended before the chain did)';
+  const lines = [`${of > 1 ? `Run ${n}: ` : ''}${head}${run.scope ? `  scope ${safe(run.scope)}` : ''}  ${run.durationMs} ms`];
+  const width = Math.max(...run.steps.map((s) => s.credential.length));
+  for (const step of run.steps) {
+    const icon = paint(io, COLOUR[step.outcome], `${ICON[step.outcome]} ${step.outcome.padEnd(11)}`);
+    const first = step.message.split('\n')[0] ?? '';
+    lines.push(`  ${icon} ${step.credential.padEnd(width)}  ${String(step.durationMs).padStart(5)} ms  ${safe(first.length > 160 ? `${first.slice(0, 160)}…` : first)}`);
+    for (const e of step.events) {
+      if (e.kind === 'http') lines.push(paint(io, 'gray', `      ${safe(e.method)} ${safe(e.url)} → ${e.status ?? safe(e.error ?? 'no response')} ${e.durationMs} ms`));
+      else if (e.kind === 'config' && e.settings) {
+        const kv = Object.entries(e.settings).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+        if (kv) lines.push(paint(io, 'gray', `      ${safe(kv)}`));
+      }
+    }
+  }
+  if (run.error && !run.winner) lines.push(`  ${paint(io, 'red', 'chain error:')} ${safe(run.error.message.split('\n')[0] ?? '')}`);
+  return lines;
+}
+

@@ -1,0 +1,149 @@
+/**
+ * `azauth run` end to end: the real @azure/identity and Python azure-identity apps through the command, the JSON
+ * object after the program's output, exit codes passed through, Ctrl+C, and bad output (100 MB, binary, a 10 MB
+ * line, interleaved streams) passed through byte for byte.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
+import { main } from '../../../src/cli/main';
+import { captureIo } from '../cli-io';
+import { tempDir } from '../engine/helpers';
+import { JS_APP, PY_APP, PYTHON, appResult, baseEnv } from './apps';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+
+interface Spawned {
+  code: number | null;
+  stdoutHash: string;
+  stdoutBytes: number;
+  stderrHash: string;
+  stderrBytes: number;
+  tail: string;
+  err: string;
+}
+
+/** Runs the CLI as a process, hashing its output as it streams (a 100 MB program never sits in memory here). */
+function spawnCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Spawned> {
+  return new Promise((resolve) => {
+    const child = spawn(CLI[0]!, [...CLI.slice(1), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const outHash = createHash('sha256');
+    const errHash = createHash('sha256');
+    let outBytes = 0;
+    let errBytes = 0;
+    let tail = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      outHash.update(b);
+      outBytes += b.length;
+      tail = (tail + b.toString('latin1')).slice(-200_000);
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      errHash.update(b);
+      errBytes += b.length;
+      err = (err + b.toString('utf8')).slice(-200_000);
+    });
+    onStart?.(child);
+    child.on('close', (code) => resolve({ code, stdoutHash: outHash.digest('hex'), stdoutBytes: outBytes, stderrHash: errHash.digest('hex'), stderrBytes: errBytes, tail, err }));
+  });
+}
+
+describe('azauth run', function () {
+  this.timeout(180_000);
+  let sb: Sandbox;
+  before(async () => {
+    sb = await startSandbox();
+  });
+  after(async () => {
+    await sb.close();
+  });
+
+  it('node app.mjs with the real @azure/identity: output unchanged, then the chain it logged (EnvironmentCredential wins)', async () => {
+    const env = { ...baseEnv(sb), AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret };
+    const io = captureIo({ env });
+    const code = await main(['run', '--', process.execPath, JS_APP], io);
+    assert.equal(code, 0, io.err());
+    assert.equal(appResult<{ winner: string }>(io.out()).winner, 'EnvironmentCredential');
+    assert.match(io.err(), /── azauth run: observed in your app: @azure\/identity 4\.13\.0 ──/);
+    assert.match(io.err(), /→ EnvironmentCredential {2}scope https:\/\/management\.azure\.com\/\.default/);
+    assert.match(io.err(), /✔ success {5}EnvironmentCredential/);
+    assert.ok(!io.err().includes(DEMO.confidentialSecret) && !io.out().includes(DEMO.confidentialSecret));
+  });
+
+  it('python3 app.py --json with a wrong secret: one JSON object after the output, EnvironmentCredential failed with AADSTS7000215 explained', async () => {
+    const env = { ...baseEnv(sb), AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: 'a-wrong-secret-value' };
+    const io = captureIo({ env });
+    const code = await main(['run', '--profile', 'python', '--json', '--', PYTHON, PY_APP], io);
+    assert.equal(code, 0, io.err());
+    const lines = io.out().trimEnd().split('\n');
+    assert.match(lines[lines.length - 2]!, /^APP-RESULT /, 'the program’s output comes first');
+    const trace = JSON.parse(lines[lines.length - 1]!) as { label: string; runs: { winner: string | null; steps: { credential: string; outcome: string }[] }[]; explanations: { code: number }[]; exitCode: number; loggingSwitches: string[] };
+    assert.equal(trace.label, 'observed in your app: azure-identity (Python) 1.13.0b2');
+    assert.equal(trace.runs[0]!.winner, null);
+    assert.equal(trace.runs[0]!.steps.find((s) => s.credential === 'EnvironmentCredential')!.outcome, 'failed');
+    assert.deepEqual(trace.explanations.map((e) => e.code), [7000215]);
+    assert.deepEqual(trace.loggingSwitches, ['PYTHONPATH']);
+    assert.ok(!io.out().includes('a-wrong-secret-value'), 'the secret from the environment is not in the trace');
+  });
+
+  it('passes the exit code through; 127 when the program cannot start; 2 for bad usage', async () => {
+    const io = captureIo({ env: { PATH: process.env.PATH } });
+    assert.equal(await main(['run', '--', process.execPath, '-e', 'process.exit(3)'], io), 3);
+    const missing = captureIo({ env: { PATH: '/nonexistent' } });
+    assert.equal(await main(['run', '--', 'no-such-program-azauth'], missing), 127);
+    assert.match(missing.err(), /could not start no-such-program-azauth: ENOENT/);
+    assert.equal(await main(['run'], captureIo()), 2);
+    assert.equal(await main(['run', '--profile', 'cobol', '--', 'true'], captureIo()), 2);
+  });
+
+  it('100 MB of output, binary bytes, a 10 MB line and interleaved stdout/stderr pass through byte for byte; the SDK lines among them are still read', async () => {
+    // The program writes deterministic bytes; the expected hashes come from the same generator in this process.
+    const program = `
+      const big = Buffer.alloc(1 << 20, 0x61); big[big.length - 1] = 10;
+      const bin = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256));
+      const long = Buffer.alloc(10 * 1024 * 1024, 0x62);
+      const sdk = 'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\\n';
+      (async () => {
+        const w = (s, b) => new Promise((r) => (s.write(b) ? r() : s.once('drain', r)));
+        for (let i = 0; i < 100; i++) { await w(process.stdout, big); if (i % 10 === 0) await w(process.stderr, 'stderr line ' + i + '\\n'); }
+        await w(process.stdout, bin); await w(process.stdout, '\\n');
+        await w(process.stdout, long); await w(process.stdout, '\\n');
+        await w(process.stderr, sdk);
+      })();`;
+    const expectOut = createHash('sha256');
+    const big = Buffer.alloc(1 << 20, 0x61);
+    big[big.length - 1] = 10;
+    for (let i = 0; i < 100; i++) expectOut.update(big);
+    expectOut.update(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256)));
+    expectOut.update('\n');
+    expectOut.update(Buffer.alloc(10 * 1024 * 1024, 0x62));
+    expectOut.update('\n');
+    const expectErr = createHash('sha256');
+    for (let i = 0; i < 100; i += 10) expectErr.update(`stderr line ${i}\n`);
+    expectErr.update('azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n');
+
+    const r = await spawnCli(['run', '--', process.execPath, '-e', program], { PATH: process.env.PATH, HOME: tempDir('azauth-run-home-') });
+    assert.equal(r.code, 0, r.err.slice(-2000));
+    assert.equal(r.stdoutHash, expectOut.digest('hex'), 'stdout changed');
+    // stderr = the program's stderr, then the trace: the program's part is its prefix.
+    const traceAt = r.err.indexOf('\n── azauth run:');
+    assert.ok(traceAt > 0, r.err.slice(-2000));
+    assert.equal(createHash('sha256').update(r.err.slice(0, traceAt)).digest('hex'), expectErr.digest('hex'), 'stderr changed');
+    assert.match(r.err, /→ EnvironmentCredential/);
+    // 100 lines of 1 MB and the 10 MB one exceed the 64 KB cap; the binary block splits at its own 0x0a bytes.
+    assert.match(r.err, /; 101 line\(s\) longer than the cap, \d+ binary line\(s\)/);
+  });
+
+  it('Ctrl+C: the program stops, the trace so far is printed, the exit code says SIGINT', async () => {
+    const program = `console.error('azure:identity:info AzureCliCredential => getToken() => ERROR. Scopes: s. Error message: Please run \\'az login\\' from a command prompt to authenticate before using this credential..'); console.log('ready'); setInterval(() => {}, 1000);`;
+    const r = await spawnCli(['run', '--', process.execPath, '-e', program], { PATH: process.env.PATH }, (child) => {
+      child.stdout!.once('data', () => child.kill('SIGINT'));
+    });
+    assert.equal(r.code, 130, r.err);
+    assert.match(r.err, /AzureCLICredential/);
+    assert.match(r.err, /ended by SIGINT/);
+  });
+});
