@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   sandbox: async () => (await import('./commands/sandbox')).command,
   call: async () => (await import('./commands/call')).command,
   run: async () => (await import('./commands/run')).command,
+  broker: async () => (await import('./commands/broker')).command,
 };
 
 async function help(io: CliIo): Promise<void> {

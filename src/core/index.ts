@@ -32,3 +32,4 @@ export { detectSdk, describeDetection, newestAllowed, type Detection, type Detec
 export { registerCredential, getCredentialFactory, type CredentialFactory } from './credentials/registry';
 export * from './resource/index';
 export * from './apptrace/index';
+export * from './broker/index';
