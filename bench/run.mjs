@@ -94,6 +94,11 @@ if (want('latency')) {
   results.latency = inNetns('latency.mjs');
 }
 
+if (want('apptrace')) {
+  step('app tracing overhead and the managed-identity broker (in a private network namespace)');
+  results.apptrace = inNetns('apptrace.mjs');
+}
+
 writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 const table = renderTable(results);
 console.log('\n' + table);
@@ -141,6 +146,14 @@ function renderTable(r) {
     lines.push(`| cached acquisition (median of ${r.cache.cachedRuns}) | ${fmt(r.cache.cachedMs)} (${r.cache.cachedRequests} HTTP requests) |`);
     lines.push(`| ratio cached / first | ×${(r.cache.cachedMs / r.cache.firstMs).toFixed(4)} |`);
     lines.push(`| 50 concurrent identical requests | ${r.cache.concurrentRequests} token request(s) to the authority |`, '');
+  }
+  if (r.apptrace && !r.apptrace.error && !r.apptrace.skipped) {
+    const a = r.apptrace;
+    lines.push('### Tracing the app and the managed-identity broker', '', '| figure | value | ratio |', '|---|---|---|');
+    lines.push(`| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}) | ${fmt(a.bareMs)} | baseline |`);
+    lines.push(`| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)} | ×${a.ratioTraced.toFixed(3)} |`);
+    lines.push(`| the same through the \`azauth run\` CLI process (adds its own start-up) | ${fmt(a.cliMs)} | ×${a.ratioCli.toFixed(3)} |`);
+    lines.push(`| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`, '');
   }
   if (r.throughput && !r.throughput.error) {
     lines.push('### Decode / explain throughput', '', '| operation | per second | ratio to JSON.parse of the same payloads |', '|---|---|---|');

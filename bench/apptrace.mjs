@@ -1,0 +1,128 @@
+// Issue 12 figures, inside a private network namespace made by bench/run.mjs (unshare -n):
+// 1. tracing overhead: a real @azure/identity program asking 100 tokens, run bare vs traced (runTraced in-process,
+//    the core of `azauth run`, and the whole `azauth run` CLI process), medians of alternating runs;
+// 2. the managed-identity broker answering a cached token vs a bare loopback HTTP round trip, same client.
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertLoopbackOnly } from './netns-guard.mjs';
+
+assertLoopbackOnly('bench/apptrace.mjs');
+spawnSync('ip', ['link', 'set', 'lo', 'up']);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const { startSandbox, DEMO } = await import(path.join(root, 'src/sandbox/index.ts'));
+const core = await import(path.join(root, 'src/core/index.ts'));
+const reps = Number(process.env.BENCH_REPS ?? 5);
+const TOKENS = 100;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const sb = await startSandbox();
+const app = path.join(root, 'test/fixtures/apptrace/app.mjs');
+const env = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  NODE_EXTRA_CA_CERTS: sb.caFile,
+  AZURE_AUTHORITY_HOST: sb.authorityHost,
+  AZURE_TENANT_ID: sb.tenantId,
+  AZURE_CLIENT_ID: DEMO.confidentialClientId,
+  AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+  APP_TOKENS: String(TOKENS),
+};
+
+function timed(cmd, args, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.resume();
+    child.on('close', (code) => (code === 0 && out.includes('"ok":true') ? resolve(performance.now() - t0) : reject(new Error(`${cmd} exit ${code}: ${out.slice(-500)}`))));
+  });
+}
+
+async function inProcess() {
+  const t0 = performance.now();
+  const r = await core.runTraced({ command: process.execPath, args: [app], env, stdin: 'ignore', sdks: ['js'], stdout: () => {}, stderr: () => {} });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0 || r.trace.runs.length !== TOKENS) throw new Error(`traced run: exit ${r.exitCode}, ${r.trace.runs.length} runs`);
+  return ms;
+}
+
+const bare = [];
+const traced = [];
+const cli = [];
+await timed(process.execPath, [app]); // warm the file cache
+for (let i = 0; i < reps; i++) {
+  bare.push(await timed(process.execPath, [app]));
+  traced.push(await inProcess());
+  cli.push(await timed(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app]));
+}
+console.log(`  100 tokens: bare ${median(bare).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`);
+
+// Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
+const broker = await core.startBroker({
+  source: core.credentialTokenSource(
+    { credential: 'ClientSecretCredential', tenantId: sb.tenantId, clientId: DEMO.confidentialClientId, clientSecret: new core.SecretValue(DEMO.confidentialSecret) },
+    { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+  ),
+});
+const plain = http.createServer((req, res) => {
+  const body = JSON.stringify({ access_token: 'x'.repeat(1200), expires_on: '1999999999', resource: 'https://management.azure.com', token_type: 'Bearer' });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+});
+await new Promise((r) => plain.listen(0, '127.0.0.1', r));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function get(url, headers) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    http.get(url, { agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
+    }).on('error', reject);
+  });
+}
+const tokenUrl = `${broker.endpoint}?resource=${encodeURIComponent('https://management.azure.com')}&api-version=2019-08-01`;
+const headers = { 'X-IDENTITY-HEADER': broker.header.reveal() };
+await get(tokenUrl, headers); // fills the cache
+const plainUrl = `http://127.0.0.1:${plain.address().port}/msi/token`;
+for (let i = 0; i < 50; i++) {
+  await get(plainUrl, {});
+  await get(tokenUrl, headers);
+}
+const b = [];
+const p = [];
+for (let i = 0; i < 500; i++) {
+  p.push(await get(plainUrl, {}));
+  b.push(await get(tokenUrl, headers));
+}
+const cachedAnswers = broker.requests.filter((r) => r.answer === 'cached-token').length;
+console.log(`  broker cached token ${median(b).toFixed(3)} ms vs bare loopback ${median(p).toFixed(3)} ms (${cachedAnswers} cached answers)`);
+agent.destroy();
+plain.close();
+await broker.close();
+await sb.close();
+
+console.log(
+  'BENCH-RESULT ' +
+    JSON.stringify({
+      tokens: TOKENS,
+      reps,
+      bareMs: median(bare),
+      tracedMs: median(traced),
+      cliMs: median(cli),
+      ratioTraced: median(traced) / median(bare),
+      ratioCli: median(cli) / median(bare),
+      brokerCachedMs: median(b),
+      loopbackMs: median(p),
+      ratioBroker: median(b) / median(p),
+      brokerP95Ms: [...b].sort((x, y) => x - y)[Math.floor(b.length * 0.95)],
+    }),
+);
+process.exit(0);
