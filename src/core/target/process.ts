@@ -106,6 +106,16 @@ function inNestedUserNamespace(proc: string): boolean {
   }
 }
 
+/** Whether this process holds CAP_SYS_PTRACE (bit 19 of CapEff in /proc/self/status). */
+function hasPtraceCapability(proc: string): boolean {
+  try {
+    const hex = /^CapEff:\s*([0-9a-f]+)/im.exec(readFileSync(`${proc}/self/status`, 'utf8'))?.[1];
+    return hex !== undefined && ((BigInt(`0x${hex}`) >> 19n) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
 function gone(pid: number, cause?: unknown): ProcessTargetError {
   return new ProcessTargetError(`no process with pid ${pid} (it does not exist, or it has already exited)`, 'no-such-process', { cause });
 }
@@ -142,6 +152,15 @@ export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
       const me = process.geteuid?.() ?? -1;
       // Root of the initial namespace may read every process of its own and of nested namespaces: when even root
       // cannot, the process lives outside (an enclosing namespace); a nested namespace reaches nothing outside itself.
+      const owner = Number.isFinite(uid) ? `user ${uid}` : 'another user';
+      // The usual case in a container: root, but without the capability that reading another user's process needs.
+      if (me === 0 && uid !== 0 && !hasPtraceCapability(proc) && !inNestedUserNamespace(proc)) {
+        throw new ProcessTargetError(
+          `process ${pid} (${comm}) belongs to ${owner}; azauth runs as root but without CAP_SYS_PTRACE, which reading another user's process needs (kubectl debug --profile=general, docker run --cap-add=SYS_PTRACE)`,
+          'not-readable',
+          { cause: e },
+        );
+      }
       if ((theirs !== undefined && mine !== undefined && theirs !== mine) || inNestedUserNamespace(proc) || (me === 0 && theirs === undefined)) {
         throw new ProcessTargetError(
           `process ${pid} (${comm}) is in another user namespace (or a security module forbids reading it): its environment and files cannot be read from here — run azauth inside its namespace (kubectl debug --target, nsenter -U -t ${pid})`,
@@ -149,7 +168,6 @@ export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
           { cause: e },
         );
       }
-      const owner = Number.isFinite(uid) ? `user ${uid}` : 'another user';
       throw new ProcessTargetError(
         uid === me
           ? `process ${pid} (${comm}) runs as this user but its environment is not readable (it is not dumpable, or kernel.yama.ptrace_scope forbids it): run azauth as root`

@@ -210,9 +210,21 @@ describe('--pid: another process as the subject of where, chain and token', func
     assert.throws(() => assertRunning({ pid: victim.pid!, startTicks: '1' }), /exited during the run/);
   });
 
-  it('another user\'s process, and a process outside this user namespace: not readable, each said so', () => {
+  it('another user\'s process (as another user, and as root without CAP_SYS_PTRACE), and a process outside this user namespace: each said so', async () => {
     const asNobody = azauthAs(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'], ['where', '--pid', String(pid)]);
     assertBadPid({ code: asNobody.code, out: asNobody.out, err: asNobody.err }, 'not-readable', new RegExp(`process ${pid} \\(sleep\\) belongs to user 0: .*run azauth as user 0 or as root`));
+    // Root in a container usually lacks CAP_SYS_PTRACE, which reading another user's process needs.
+    const nobodys = spawn(bin('setpriv'), ['--reuid=65534', '--regid=65534', '--clear-groups', bin('sleep'), '600'], { env: { PATH: '' } });
+    children.push(nobodys);
+    await waitFor('nobody\'s sleep', () => {
+      try {
+        return readFileSync(`/proc/${nobodys.pid}/comm`, 'utf8').trim() === 'sleep';
+      } catch {
+        return false;
+      }
+    });
+    const noPtrace = azauthAs(['setpriv', '--bounding-set=-sys_ptrace'], ['token', '--credential', 'workload', '--pid', String(nobodys.pid)]);
+    assertBadPid({ code: noPtrace.code, out: noPtrace.out, err: noPtrace.err }, 'not-readable', new RegExp(`process ${nobodys.pid} \\(sleep\\) belongs to user 65534; azauth runs as root but without CAP_SYS_PTRACE`));
     const inUserNs = azauthAs(['unshare', '-U', '-r'], ['chain', '--pid', String(pid)]);
     assertBadPid({ code: inUserNs.code, out: inUserNs.out, err: inUserNs.err }, 'other-user-namespace', new RegExp(`process ${pid} \\(sleep\\) is in another user namespace`));
   });
