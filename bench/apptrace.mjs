@@ -56,15 +56,18 @@ async function inProcess() {
 }
 
 const bare = [];
+const logging = [];
 const traced = [];
 const cli = [];
 await timed(process.execPath, [app]); // warm the file cache
 for (let i = 0; i < reps; i++) {
   bare.push(await timed(process.execPath, [app]));
+  // The SDK's own logging switched on, its output read by nobody: what the SDK itself costs.
+  logging.push(await timed(process.execPath, [app], { AZURE_LOG_LEVEL: 'info' }));
   traced.push(await inProcess());
   cli.push(await timed(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app]));
 }
-console.log(`  100 tokens: bare ${median(bare).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`);
+console.log(`  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`);
 
 // Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
 const broker = await core.startBroker({
@@ -115,6 +118,9 @@ console.log(
       tokens: TOKENS,
       reps,
       bareMs: median(bare),
+      loggingMs: median(logging),
+      ratioLogging: median(logging) / median(bare),
+      ratioTracedOverLogging: median(traced) / median(logging),
       tracedMs: median(traced),
       cliMs: median(cli),
       ratioTraced: median(traced) / median(bare),
