@@ -21,6 +21,7 @@ export const Commands = {
   openSettings: 'azureAuthDebugger.openSettings',
   showLog: 'azureAuthDebugger.showLog',
   refreshViews: 'azureAuthDebugger.refreshViews',
+  tryToken: 'azureAuthDebugger.tryToken',
   // Item commands (context menus; hidden from the palette).
   acquireWithCredential: 'azureAuthDebugger.acquireWithCredential',
   showStepTrace: 'azureAuthDebugger.showStepTrace',

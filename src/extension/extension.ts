@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { AcquireCommand, SECRET_KEYS_KEY, type AcquireArgs } from './commands/acquire';
 import { setChainSecret, type ChainSecretArgs } from './commands/chainSecrets';
 import { ToolCommands, type ChainArgs, type TextArgs } from './commands/tools';
+import { TryTokenCommand, type TryTokenArgs } from './commands/tryToken';
 import { CommandRunner } from './commandRunner';
 import { Commands, ContextKeys, Views } from './constants';
 import { isEngineLoaded } from './engine';
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const acquire = new AcquireCommand(host, account, openInspector);
   const tools = new ToolCommands(host, acquire, openInspector);
+  const tryToken = new TryTokenCommand(host);
   const inspect = (arg?: { tokenId?: string; runId?: string; errorId?: string }): void => {
     const sel: StoreSelection | undefined = arg?.tokenId ? { kind: 'token', id: arg.tokenId } : arg?.runId ? { kind: 'run', id: arg.runId } : arg?.errorId ? { kind: 'error', id: arg.errorId } : undefined;
     inspector(sel);
@@ -136,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       if (node?.copyText) await vscode.env.clipboard.writeText(node.copyText);
     }),
     runner.register(Commands.showTokenInInspector, (t?: StoredTokenInfo) => inspect({ tokenId: t?.id })),
+    runner.register(Commands.tryToken, (args?: TryTokenArgs) => tryToken.run(args)),
   );
 
   // `node scripts/vscode-demo.mjs` (browser-hosted demo) asks for the sandbox to be running from the start.

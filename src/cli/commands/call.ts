@@ -16,7 +16,7 @@ import {
   RESOURCE_PRESETS,
   resolveCredentialName,
   terminalSafe,
-  terminalSafeBlock,
+  renderResourceCall,
   formatEvent,
   SecretValue,
   Tracer,
@@ -24,7 +24,7 @@ import {
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, readStdin, UsageError, writeJson, type CliCommand } from '../io';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
 azauth call [options] --preset NAME [--subscription S | --vault V | --account A | --namespace N --entity E]
@@ -98,53 +98,6 @@ function scopeForUrl(url: string): string | undefined {
     /* checked later */
   }
   return undefined;
-}
-
-function render(io: CliIo, r: ResourceCallResult): string {
-  const x = r.explanation;
-  const lines: string[] = [];
-  const safe = terminalSafe;
-  const colour = x.outcome === 'authorized' ? 'green' : x.outcome === 'denied' ? 'red' : 'yellow';
-  lines.push(`${paint(io, 'bold', safe(`${r.request.method} ${r.request.url}`))}`);
-  lines.push(`${paint(io, colour, `HTTP ${r.response.status}`)}  ${paint(io, 'dim', `${r.response.durationMs} ms · ${x.service.displayName}`)}`);
-  for (const d of r.redirects) lines.push(`  ${paint(io, d.followed ? 'dim' : 'yellow', safe(`redirect ${d.status} → ${d.location}: ${d.followed ? 'followed' : 'NOT followed'} (${d.reason})`))}`);
-  lines.push('', paint(io, 'bold', 'Response headers'));
-  for (const [k, v] of Object.entries(r.response.headers)) lines.push(`  ${safe(k)}: ${safe(v)}`);
-  if (r.response.bodyText) {
-    lines.push('', paint(io, 'bold', 'Body'));
-    const body = r.response.bodyText.length > 4000 ? `${r.response.bodyText.slice(0, 4000)}… (${r.response.bodyText.length} chars)` : r.response.bodyText;
-    lines.push(...terminalSafeBlock(body).split('\n').map((l) => `  ${l}`));
-  }
-  if (x.outcome === 'authorized') {
-    lines.push('', paint(io, 'green', 'The API accepted the token.'));
-  } else {
-    lines.push('', paint(io, 'bold', 'Explanation'));
-    if (x.entry) lines.push(`  ${paint(io, 'bold', safe(`${x.entry.code}${x.body.innerCode ? ` / ${x.body.innerCode}` : ''}`))} (${x.classification}): ${safe(x.entry.title)}`, `  ${safe(x.entry.meaning)}`, `  ${paint(io, 'dim', x.entry.docsUrl)}`);
-    else if (x.unknownCode) lines.push(`  ${paint(io, 'yellow', safe(`${x.unknownCode.code}: unknown code`))} — not in this tool's catalog; look it up: ${safe(x.unknownCode.lookupUrl)}`);
-    else if (x.classification === 'claims-challenge') lines.push(`  ${paint(io, 'bold', 'Claims challenge')} (Continuous Access Evaluation / Conditional Access)`);
-    else lines.push(`  No error code in the answer.`);
-  }
-  if (x.challenge) {
-    const c = x.challenge;
-    lines.push('', paint(io, 'bold', 'WWW-Authenticate'));
-    if (c.authorizationUri) lines.push(`  authorization: ${safe(c.authorizationUri)}${c.tenant ? ` (tenant ${safe(c.tenant)})` : ''}`);
-    if (c.resource) lines.push(`  resource: ${safe(c.resource)}`);
-    if (c.error) lines.push(`  error: ${safe(c.error)}${c.errorDescription ? ` — ${safe(c.errorDescription)}` : ''}`);
-    if (c.wants?.length) {
-      lines.push('  the API wants a token with:');
-      for (const w of c.wants) lines.push(`    ${safe(w.claim)}${w.essential ? ' (essential)' : ''}: ${safe(w.meaning)}`);
-    } else if (c.claimsProblem) lines.push(`  claims: ${safe(c.claimsProblem)}`);
-  }
-  for (const p of x.challengeProblems) lines.push(`  ${paint(io, 'yellow', safe(`header: ${p}`))}`);
-  if (x.findings.length) {
-    lines.push('', paint(io, 'bold', 'Token vs the answer'));
-    for (const f of x.findings) lines.push(`  ${paint(io, f.verdict === 'ok' ? 'green' : f.verdict === 'problem' ? 'red' : 'yellow', f.verdict.padEnd(7))} ${f.check.padEnd(11)} ${safe(f.message)}`);
-  }
-  if (x.fixes.length) {
-    lines.push('', paint(io, 'bold', 'Fix'));
-    for (const f of x.fixes) lines.push(`  • ${safe(f)}`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 export const command: CliCommand = {
@@ -250,7 +203,7 @@ export const command: CliCommand = {
     if (v.json) {
       writeJson(io, { ...result, ...(v['show-token'] ? { accessToken: token } : {}) });
     } else {
-      io.stdout.write(render(io, result));
+      io.stdout.write(renderResourceCall(result, (colour, text) => paint(io, colour, text)));
       if (v['show-token']) io.stdout.write(`\n${paint(io, 'bold', 'Token')} (a credential: handle with care)\n${token}\n`);
     }
     return result.explanation.outcome === 'authorized' ? EXIT_OK : EXIT_AUTH_FAILED;

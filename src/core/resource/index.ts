@@ -5,3 +5,4 @@ export * from './services';
 export * from './catalog';
 export * from './explain';
 export * from './call';
+export * from './render';
