@@ -235,7 +235,7 @@ function vaultRoutes(sb: SandboxImpl): Route[] {
           case 'missing':
             return unauthorized('AKV10000: Request is missing a Bearer or PoP token.');
           case 'signature':
-            return unauthorized('AKV10016: Token signature could not be verified.');
+            return unauthorized('Token signature validation failed.');
           case 'audience':
             return unauthorized(`AKV10022: Invalid audience. Expected https://vault.azure.net, found: ${String(c.aud)}.`);
           case 'tenant':
