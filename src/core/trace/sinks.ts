@@ -1,7 +1,10 @@
 /**
  * Trace sinks. Events arrive already redacted (the Tracer redacts before delivering), so sinks print or keep them
  * as they are. Memory (tests, run store), human text lines (output channel, CLI --verbose), JSON lines (export, CI).
+ * Human text carries outside text (URLs, bodies, stderr, environment values, messages): each line goes through the
+ * terminal-safe helper, so no control, bidi or zero-width character reaches a terminal and no value adds a line.
  */
+import { terminalSafe } from '../text/terminal';
 import type { TraceEvent, TraceSink } from './events';
 
 export class MemorySink implements TraceSink {
@@ -53,8 +56,12 @@ function body(b: unknown): string {
   return excerpt(typeof b === 'string' ? b : JSON.stringify(b));
 }
 
-/** Human text for one event: the first line is a summary, following lines (indented) give detail. */
+/** Human text for one event: the first line is a summary, following lines (indented) give detail; terminal-safe. */
 export function formatEvent(e: TraceEvent, options: { timestamps?: boolean; bodies?: boolean } = {}): string[] {
+  return formatLines(e, options).map(terminalSafe);
+}
+
+function formatLines(e: TraceEvent, options: { timestamps?: boolean; bodies?: boolean } = {}): string[] {
   const ts = options.timestamps ? `${new Date(e.at).toISOString()} ` : '';
   const tag = `${ts}[${e.step}]`;
   const lines: string[] = [];
