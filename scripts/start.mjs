@@ -78,7 +78,7 @@ const base = {
   AZURE_CORE_COLLECT_TELEMETRY: 'false',
   ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}),
 };
-const common = ['--ca', c.caFile, '--authority-host', c.authorityHost, '--timeout', '10000'];
+const common = ['--ca', c.caFile, '--authority-host', c.authorityHost, '--timeout', '10s'];
 const imdsOff = ['--imds-endpoint', 'http://127.0.0.1:9'];
 
 console.log(`${bold('Azure Auth Debugger')} — sandbox tenant ${c.tenantDomain} (${c.tenantId}) at ${c.authorityHost}`);

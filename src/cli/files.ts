@@ -3,7 +3,7 @@
  * reader: regular files only, capped, and a problem is bad usage (exit 2) with a message naming the option.
  */
 import { isUserFileError, readUserText } from '../core/index';
-import { UsageError } from './io';
+import { shown, UsageError } from './io';
 
 /** A CA bundle is a handful of PEM certificates (a whole system bundle is about 200 KB). */
 export const MAX_CA_BYTES = 1024 * 1024;
@@ -20,6 +20,6 @@ export async function readOptionFile(path: string, what: string, maxBytes: numbe
 /** --ca FILE: PEM certificate(s) trusted in addition to the system's roots. */
 export async function readCaOption(path: string): Promise<string> {
   const pem = await readOptionFile(path, '--ca file', MAX_CA_BYTES);
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${path}: contains no PEM certificate`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${shown(path, 120)}: contains no PEM certificate`);
   return pem;
 }

@@ -2,7 +2,8 @@
  * `azauth`: the Azure Auth Debugger engine for terminals, containers, pods and CI.
  * Each sub-command lives in ./commands and is loaded only when used.
  */
-import { EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './io';
+import { quoteValue, terminalSafe } from '../core/text/terminal';
+import { endOpenLines, EXIT_USAGE, safeIo, UsageError, writeJson, type CliCommand, type CliIo } from './io';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   chain: async () => (await import('./commands/chain')).command,
@@ -18,7 +19,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
 };
 
 async function help(io: CliIo): Promise<void> {
-  const lines = ['azauth — Azure Auth Debugger on the command line', '', 'Usage: azauth <command> [options]   (azauth <command> --help for details)', ''];
+  const lines = ['azauth — Azure Auth Debugger on the command line', '', 'Usage: azauth <command> [options]   (azauth help <command> for details)', ''];
   for (const [name, load] of Object.entries(commands)) {
     const c = await load();
     lines.push(`  ${name.padEnd(10)} ${c.summary}`);
@@ -27,38 +28,73 @@ async function help(io: CliIo): Promise<void> {
   io.stdout.write(lines.join('\n') + '\n');
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    await help(io);
-    return name ? 0 : EXIT_USAGE;
+/** Everything before a `--` (after it, arguments are values, not switches). */
+function flags(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return end < 0 ? argv : argv.slice(0, end);
+}
+
+/**
+ * The one way a mistake is reported, whatever the command: exit 2, one line on stderr naming the command and the
+ * mistake, then where to read more (never the whole help). With --json the same error also goes to stdout as JSON.
+ */
+async function usageError(io: CliIo, name: string | undefined, message: string, json: boolean): Promise<number> {
+  // A usage message can echo an argument (it may be a pasted secret): redact it. Loaded only on this path, so that
+  // `azauth --help` never loads the engine.
+  const { redactText } = await import('../core/index');
+  const text = redactText(message);
+  const help = name ? `azauth help ${name}` : 'azauth help';
+  io.stderr.write(`azauth${name ? ` ${name}` : ''}: ${terminalSafe(text)}\nSee "${help}".\n`);
+  if (json) writeJson(io, { error: { kind: 'usage', message: text, help } });
+  return EXIT_USAGE;
+}
+
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const json = flags(argv).includes('--json');
+  const io = safeIo(rawIo, { wrap: !json });
+  try {
+    return await dispatch(argv, io, json);
+  } finally {
+    endOpenLines(io);
   }
-  if (name === '--version' || name === '-v') {
+}
+
+async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<number> {
+  const [first, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h') {
+    await help(io);
+    return first ? 0 : EXIT_USAGE;
+  }
+  if (first === 'help') {
+    if (rest.length === 0) {
+      await help(io);
+      return 0;
+    }
+    const load = rest.length === 1 ? commands[rest[0]!] : undefined;
+    if (!load) return usageError(io, undefined, `no help for ${quoteValue(rest.join(' '))}: the commands are ${Object.keys(commands).join(', ')}`, json);
+    io.stdout.write((await load()).usage.trimEnd() + '\n');
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
     io.stdout.write(`${process.env.AZAUTH_VERSION ?? '0.1.0'}\n`);
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    io.stderr.write(`azauth: unknown command "${name}". Run "azauth --help".\n`);
-    return EXIT_USAGE;
-  }
+  const load = Object.hasOwn(commands, first) ? commands[first] : undefined;
+  if (!load) return usageError(io, undefined, `unknown command ${quoteValue(first)} (the commands are ${Object.keys(commands).join(', ')})`, json);
   const command = await load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (flags(rest).includes('--help') || flags(rest).includes('-h')) {
     io.stdout.write(command.usage.trimEnd() + '\n');
     return 0;
   }
   try {
     return await command.run(rest, io);
   } catch (e) {
-    // Loaded only on this path (the engine stays out of `azauth --help`); faces reach the core through its index.
-    const { redactText } = await import('../core/index');
-    if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage') {
-      // Usage messages can echo an argument (node's parseArgs names unexpected positionals): it may be a pasted secret.
-      io.stderr.write(`azauth ${name}: ${redactText((e as Error).message)}\n${command.usage.trimEnd()}\n`);
-      return EXIT_USAGE;
-    }
+    if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage') return usageError(io, first, (e as Error).message, json);
     // An unexpected error's text is foreign (library messages, response excerpts): scrub it like any other output.
-    io.stderr.write(`azauth ${name}: unexpected error: ${redactText((e as Error).stack ?? String(e))}\n`);
+    const { redactText } = await import('../core/index');
+    const message = redactText((e as Error).message ?? String(e));
+    io.stderr.write(`azauth ${first}: unexpected error: ${redactText((e as Error).stack ?? String(e))}\n`);
+    if (json) writeJson(io, { error: { kind: 'internal', message } });
     return EXIT_USAGE;
   }
 }

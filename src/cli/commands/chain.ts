@@ -20,7 +20,7 @@ import {
   type StepResult,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, parseHttpUrl, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
 import { PID_HELP, PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 const USAGE = `azauth chain [options]
@@ -42,7 +42,7 @@ Options:
   --require VARS                   the release's "require" option: JS requiredEnvVars (comma-separated variables);
                                    Go RequireAzureTokenCredentials / Python require_envvar (AZURE_TOKEN_CREDENTIALS)
   --tenant T                       tenant to request the token for
-  --timeout MS                     time limit per credential in milliseconds (default 30000)
+  --timeout SECONDS                time limit per credential: seconds, or 30s / 500ms / 2m (default 30)
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
   --ca FILE                        extra CA certificate(s) to trust, PEM (e.g. the sandbox's CA)
   --imds-endpoint URL              IMDS base URL instead of http://169.254.169.254
@@ -174,7 +174,7 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const slow = r.steps.filter((s) => s.credential !== r.winner && s.outcome !== 'skipped' && s.durationMs >= 1000);
     if (slow.length && r.mode === 'sequential')
       out.push(paint(io, 'yellow', `  time spent before the winner: ${slow.map((s) => `${s.credential} ${ms(s.durationMs)}`).join(', ')}`));
-    return out.join('\n') + '\n';
+    return lines(out);
   }
   const err = r.error;
   const stopper = r.steps.find((s) => s.outcome === 'failed');
@@ -188,10 +188,16 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
   }
   if (err) {
     out.push('', paint(io, 'bold', 'The failure that mattered:'));
-    for (const line of err.message.split('\n').slice(0, 12)) out.push(`  ${line}`);
+    // The chain's aggregate message lists every step's message, each of them outside text: rebuild it from the steps,
+    // one line per step, so that a newline inside a step's message stays visible on that step's line.
+    const aggregate = /\nAttempted credentials:\n/.exec(err.message);
+    if (aggregate) {
+      out.push(`  ${err.message.slice(0, aggregate.index)}`, '  Attempted credentials:');
+      for (const s of r.steps.filter((x) => x.outcome !== 'skipped').slice(0, 12)) out.push(`    ${s.credential}: ${s.message}`);
+    } else out.push(`  ${err.message}`);
     out.push(...renderExplanation(io, stopper?.message ?? err.message));
   }
-  return out.join('\n') + '\n';
+  return lines(out);
 }
 
 function renderExplanation(io: Pick<CliIo, 'color'>, text: string): string[] {
@@ -220,22 +226,22 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, true);
     // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).
-    if (positionals.length && !values.detect) throw new UsageError(`Unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`);
+    if (positionals.length && !values.detect) throw new UsageError(`unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`);
     if (positionals.length > 1) throw new UsageError('--detect takes one folder');
     if (values.detect && values.profile !== undefined) throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
     const mode = (values.mode ?? 'sequential') as ChainMode;
-    if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError('--mode must be sequential or diagnose');
+    if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError(`--mode must be sequential or diagnose (got ${shown(mode, 20)})`);
     let profile = values.profile ?? 'go';
     let detected: ReturnType<typeof detectedJson> | undefined;
     const detectLines: string[] = [];
     if (values.detect) {
       const folder = positionals[0] ?? '.';
       const d = await detectSdk(folder);
-      const shown = terminalSafe(folder);
+      const folderShown = terminalSafe(folder);
       for (const p of d.problems) detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
       if (!d.found.length) {
         const read = d.scanned.length ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}` : 'no lock or manifest file there';
-        throw new UsageError(`--detect: no Azure Identity package found in ${shown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`);
+        throw new UsageError(`--detect: no Azure Identity package found in ${folderShown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`);
       }
       const [first, ...others] = d.found;
       profile = first.profile;
@@ -245,12 +251,7 @@ export const command: CliCommand = {
     }
     const resolved = resolveProfile(profile);
     if (!resolved.ok) throw new UsageError(`--profile: ${resolved.message}`);
-    let stepTimeoutMs: number | undefined;
-    if (values.timeout !== undefined) {
-      if (!/^\d+$/.test(values.timeout) || Number(values.timeout) < 1 || Number(values.timeout) > 3_600_000)
-        throw new UsageError('--timeout needs a whole number of milliseconds between 1 and 3600000');
-      stepTimeoutMs = Number(values.timeout);
-    }
+    const stepTimeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
     if (values.scope !== undefined && !values.scope.trim()) throw new UsageError('--scope needs a value');
     const options: EngineOptions = {};
     if (values['authority-host']) {
@@ -262,27 +263,23 @@ export const command: CliCommand = {
       }
       options.authorityHost = values['authority-host'];
     }
-    if (values['imds-endpoint']) {
-      try {
-        const u = new URL(values['imds-endpoint']);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-      } catch {
-        throw new UsageError(`--imds-endpoint must be an http(s) URL (got "${values['imds-endpoint']}")`);
-      }
-      options.imdsEndpoint = values['imds-endpoint'];
-    }
+    if (values['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', values['imds-endpoint']);
     if (values.ca !== undefined) options.ca = await readCaOption(values.ca);
     if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
 
     const verbose = Boolean(values.verbose) && !values.json;
-    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', l)).join('\n') + '\n') } : undefined;
+    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'dim', l)))) } : undefined;
     const required = values.require === undefined ? undefined : values.require.split(',').map((v) => v.trim()).filter(Boolean);
     if (required && (!required.length || required.some((v) => !/^[A-Za-z_][A-Za-z0-9_]{0,100}$/.test(v))))
       throw new UsageError('--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)');
     return withTarget(io, 'chain', values.pid, async (io, target) => {
-      const run = await createEngine().runChain(
-        { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs, required },
-        { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
+      const run = await withProgress(
+        io,
+        'running the credential chain',
+        createEngine().runChain(
+          { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs, required },
+          { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
+        ),
       );
       if (values.json) writeJson(io, { ...chainJson(run, detected), ...targetJson(target) });
       else io.stdout.write(targetHeader(io, target) + (detectLines.length ? `${detectLines.join('\n')}\n\n` : '') + renderChain(io, run));

@@ -2,7 +2,7 @@
  * `azauth decode`: decode a token, explain every claim, check expiry and (optionally) validate it.
  * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
  */
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, readStdin, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
 import { readCaOption, readOptionFile } from '../files';
 import {
   decodeToken,
@@ -42,7 +42,7 @@ Options:
   --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
                      (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)
   --ca FILE          With --jwks URL / --discover: also trust this CA certificate (PEM), e.g. the sandbox's caFile
-  --timeout T        Time limit for fetching the keys, all requests together: seconds, or 30s / 500ms (default 10 s)
+  --timeout T        Time limit for fetching the keys, all requests together: seconds, or 30s / 500ms / 2m (default 10 s)
 
 Verdict: verified (the signature was checked against the issuer's keys and no check failed), invalid (a check
 failed; an unsigned token, alg "none", is always invalid) or unverified (no check failed, but the signature could
@@ -73,14 +73,6 @@ const options = {
 } as const;
 
 
-/** --timeout: seconds, or with a unit (30s, 500ms). */
-function parseTimeout(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_KEY_FETCH_TIMEOUT_MS;
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(v.trim());
-  const ms = m ? Math.round(Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)) : NaN;
-  if (!Number.isFinite(ms) || ms < 1 || ms > 3_600_000) throw new UsageError('--timeout takes seconds (e.g. 10, 10s or 500ms), at most 3600 s');
-  return ms;
-}
 
 /** The key fetch's message, with what to do about an untrusted certificate. */
 function withHint(e: unknown): unknown {
@@ -93,21 +85,21 @@ async function loadJwksFile(spec: string): Promise<JSONWebKeySet> {
   try {
     return parseJwks(text);
   } catch (e) {
-    throw new UsageError(`--jwks file ${spec}: ${(e as Error).message}`);
+    throw new UsageError(`--jwks file ${shown(spec, 120)}: ${(e as Error).message}`);
   }
 }
 
 function fail(io: CliIo, json: boolean, kind: string, message: string, segment?: string): number {
   if (json) writeJson(io, { error: { kind, message, ...(segment ? { segment } : {}) } });
-  else io.stderr.write(`azauth decode: ${message}\n`);
+  else io.stderr.write(lines([`azauth decode: ${message}`]));
   return EXIT_USAGE;
 }
 
+/** A claim value cut to `max` characters; escaping is the output layer's (`lines`). */
 function show(v: unknown, max = 100): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  // Claims are attacker-controlled: never let control characters (terminal escapes) through.
-  const one = [...(s ?? String(v))].map((ch) => { const c = ch.codePointAt(0) ?? 0; return c < 0x20 || (c >= 0x7f && c < 0xa0) ? ' ' : ch; }).join('');
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  const s = (typeof v === 'string' ? v : JSON.stringify(v)) ?? String(v);
+  const chars = Array.from(s);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : s;
 }
 
 const STATE_COLOUR = { fresh: 'green', 'expiring-soon': 'yellow', expired: 'red', 'not-yet-valid': 'red', 'no-expiry': 'yellow' } as const;
@@ -143,7 +135,7 @@ function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], ex
     out.push('', paint(io, 'bold', 'Warnings'));
     for (const w of warnings) out.push(`  ${paint(io, 'yellow', '!')} ${w}`);
   }
-  io.stdout.write(out.join('\n') + '\n');
+  io.stdout.write(lines(out));
 }
 
 export const command: CliCommand = {
@@ -165,10 +157,10 @@ export const command: CliCommand = {
     if (d.kind !== 'jwt') {
       const header = d.header ?? {};
       if (json) writeJson(io, { kind: d.kind, header, payload: null, claims: [], expiry: null, validation: null, warnings: [d.reason], fingerprint: tokenFingerprint(d.raw) });
-      else io.stdout.write(`${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}\n\n${d.reason}\n`);
+      else io.stdout.write(lines([`${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}`, '', d.reason]));
       return EXIT_OK;
     }
-    const timeoutMs = parseTimeout(values.timeout);
+    const timeoutMs = values.timeout === undefined ? DEFAULT_KEY_FETCH_TIMEOUT_MS : parseDuration('--timeout', values.timeout);
     const ca = values.ca === undefined ? undefined : await readCaOption(values.ca);
     const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
     let jwks: JSONWebKeySet | undefined;
@@ -183,7 +175,7 @@ export const command: CliCommand = {
     }
     const claims = explainClaims(d.payload, d.header, { now });
     const expiry = tokenExpiry(d.payload, { now });
-    const validation = await validateToken(d.raw, {
+    const validation = await withProgress(io, 'fetching the signing keys', validateToken(d.raw, {
       now,
       ...(values.scope ? { expectedScope: values.scope } : {}),
       ...(values.resource ? { expectedResource: values.resource } : {}),
@@ -191,7 +183,7 @@ export const command: CliCommand = {
       ...(values.version ? { expectedVersion: values.version as '1.0' | '2.0' } : {}),
       ...(jwks ? { jwks } : {}),
       ...(fetchJwks ? { fetchJwks } : {}),
-    });
+    }));
     const warnings = [...d.warnings];
     if (expiry.skew.warning) warnings.push(expiry.skew.warning);
     const kind = guessTokenKind(d.payload);

@@ -1,7 +1,7 @@
 /** `azauth discover`: the tenant's OpenID Connect metadata and signing keys, fetched and checked (traced). */
 import { readCaOption } from '../files';
 import { formatEvent, runDiscovery, type TraceEvent } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, UsageError, withProgress, writeJson, type CliCommand } from '../io';
 
 const USAGE = `azauth discover --tenant T [--authority-host H] [--ca FILE] [--verbose] [--json]
 
@@ -36,10 +36,10 @@ export const command: CliCommand = {
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const sink = {
       emit(e: TraceEvent) {
-        if (v.verbose && !v.json) for (const line of formatEvent(e)) io.stderr.write(`${paint(io, 'gray', line)}\n`);
+        if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
       },
     };
-    const run = await runDiscovery({ tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options: { authorityHost: v['authority-host'], ca } });
+    const run = await withProgress(io, 'fetching the OpenID configuration', runDiscovery({ tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options: { authorityHost: v['authority-host'], ca } }));
     const r = run.result;
     const code = r.outcome === 'success' ? EXIT_OK : r.error?.kind === 'config' ? EXIT_USAGE : EXIT_AUTH_FAILED;
     if (v.json) {
@@ -48,13 +48,15 @@ export const command: CliCommand = {
       return code;
     }
     const d = run.discovery;
+    const out: string[] = [];
     if (!d) {
-      io.stdout.write(`${paint(io, 'red', 'FAILED')} discovery for ${v.tenant}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n  ${r.message}\n`);
-      if (r.errorCodes.length) io.stdout.write(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})\n`);
+      out.push(`${paint(io, 'red', 'FAILED')} discovery for ${v.tenant}  ${paint(io, 'dim', `${r.durationMs} ms`)}`, `  ${r.message}`);
+      if (r.errorCodes.length) out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
+      io.stdout.write(lines(out));
       return code;
     }
-    const row = (k: string, val: string | undefined | null) => io.stdout.write(`  ${k.padEnd(24)} ${val ?? paint(io, 'dim', '(none)')}\n`);
-    io.stdout.write(`${paint(io, 'green', 'OK')} ${d.openIdConfigurationUrl}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n`);
+    const row = (k: string, val: string | undefined | null) => out.push(`  ${k.padEnd(24)} ${val ?? paint(io, 'dim', '(none)')}`);
+    out.push(`${paint(io, 'green', 'OK')} ${d.openIdConfigurationUrl}  ${paint(io, 'dim', `${r.durationMs} ms`)}`);
     row('issuer', d.issuer);
     row('tenant id (from issuer)', d.issuerTenantId);
     row('token endpoint', d.tokenEndpoint);
@@ -64,9 +66,10 @@ export const command: CliCommand = {
     row('jwks uri', d.jwksUri);
     row('cloud instance', d.cloudInstanceName);
     row('region scope', d.tenantRegionScope);
-    io.stdout.write(`  signing keys (${d.keys.length}):\n`);
-    for (const k of d.keys) io.stdout.write(`    kid ${k.kid ?? '?'}  ${k.kty ?? '?'}${k.alg ? `/${k.alg}` : ''}  use ${k.use ?? '-'}  x5c ${k.x5cCount}\n`);
-    for (const w of d.warnings) io.stdout.write(`  ${paint(io, 'yellow', 'warning:')} ${w}\n`);
+    out.push(`  signing keys (${d.keys.length}):`);
+    for (const k of d.keys) out.push(`    kid ${k.kid ?? '?'}  ${k.kty ?? '?'}${k.alg ? `/${k.alg}` : ''}  use ${k.use ?? '-'}  x5c ${k.x5cCount}`);
+    for (const w of d.warnings) out.push(`  ${paint(io, 'yellow', 'warning:')} ${w}`);
+    io.stdout.write(lines(out));
     return code;
   },
 };

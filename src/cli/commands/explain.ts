@@ -2,7 +2,7 @@
  * `azauth explain`: explain AADSTS codes and other authentication failures, offline.
  * Accepts a code, an Entra error body, an SDK / msal-node error dump, az / azd stderr or any log snippet.
  */
-import { EXIT_OK, EXIT_USAGE, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { EXIT_OK, EXIT_USAGE, lines, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
 import { explainText, redactText, type Explanation } from '../../core/index';
 
 const usage = `azauth explain [TEXT|CODE|-] [--json]
@@ -76,7 +76,8 @@ function renderHuman(io: CliIo, x: Explanation): void {
     out.push(paint(io, 'bold', 'Context (quote trace id, correlation id and timestamp in a support request)'));
     for (const [k, v] of present) out.push(`  ${k.padEnd(15)} ${v}`);
   }
-  io.stdout.write(out.join('\n').replace(/\n+$/, '') + '\n');
+  while (out.length && out[out.length - 1] === '') out.pop();
+  io.stdout.write(lines(out));
 }
 
 export const command: CliCommand = {

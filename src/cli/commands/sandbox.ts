@@ -1,5 +1,5 @@
 import { readOptionFile } from '../files';
-import { EXIT_OK, EXIT_USAGE, paint, parse, UsageError, type CliCommand, type CliIo } from '../io';
+import { EXIT_OK, EXIT_USAGE, lines as safeLines, paint, parse, shown, UsageError, type CliCommand, type CliIo } from '../io';
 import { startSandbox, validateSandboxConfig, type Sandbox, type SandboxContract } from '../../sandbox/index';
 
 /** A sandbox configuration lists a few tenants, apps and users: kilobytes, not megabytes. */
@@ -23,7 +23,7 @@ async function loadConfig(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new UsageError(`--config ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`--config ${shown(file, 120)} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -62,7 +62,7 @@ function summary(io: CliIo, c: SandboxContract): string {
     '',
     `Try: curl --cacert ${c.caFile} ${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration`,
   ];
-  return lines.join('\n') + '\n';
+  return safeLines(lines);
 }
 
 /** Resolves when the process is asked to stop (SIGINT / SIGTERM) or the CLI's signal aborts. */
@@ -88,7 +88,7 @@ export const command: CliCommand = {
     const { values } = parse(argv, { port: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } });
     let port: number | undefined;
     if (values.port !== undefined) {
-      if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got "${values.port}")`);
+      if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got ${shown(values.port, 20)})`);
       port = Number(values.port);
     }
     let config: unknown = {};
@@ -96,7 +96,7 @@ export const command: CliCommand = {
       config = await loadConfig(values.config);
       const v = validateSandboxConfig(config);
       if (!v.ok) {
-        io.stderr.write(`azauth sandbox: invalid configuration in ${values.config}:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`);
+        io.stderr.write(safeLines([`azauth sandbox: invalid configuration in ${shown(values.config, 120)}:`, ...v.errors.map((e) => `  ${e.path}: ${e.message}`)]));
         return EXIT_USAGE;
       }
     }

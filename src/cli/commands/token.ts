@@ -18,7 +18,7 @@ import {
   type ProcessTarget,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, paint, parse, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, parseHttpUrl, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
 import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 /** A client assertion is a signed JWT of a few KB (with an x5c chain, tens of KB). */
@@ -51,9 +51,10 @@ Options:
   --authority-host H              https URL, or public / china / usgov (default AZURE_AUTHORITY_HOST, else public cloud)
   --ca FILE                       extra CA certificate(s) to trust (PEM)
   --discover-authority            fetch the tenant's openid-configuration first and use its endpoints (ADFS, custom paths)
+  --imds-endpoint URL             managed-identity: IMDS base URL instead of http://169.254.169.254
   --profile go|js|python|dotnet   SDK semantics for messages and certificate handling (default go)
   --no-browser                    interactive: print the sign-in URL instead of opening a browser
-  --timeout SECONDS               overall time limit
+  --timeout SECONDS               overall time limit: seconds, or 30s / 500ms / 2m
   --show-token                    print the access token (it is a credential: handle with care)
   --pid PID                       run it as process PID would: its environment (/proc/PID/environ) and its
                                   files (/proc/PID/root/…); Linux, as its user or root
@@ -88,6 +89,7 @@ const OPTIONS = {
   'authority-host': { type: 'string' },
   ca: { type: 'string' },
   'discover-authority': { type: 'boolean' },
+  'imds-endpoint': { type: 'string' },
   profile: { type: 'string' },
   'no-browser': { type: 'boolean' },
   timeout: { type: 'string' },
@@ -177,7 +179,7 @@ export function openSystemBrowser(url: string): Promise<void> {
 function parseProfile(v: string | undefined): ChainProfile {
   if (v === undefined) return 'go';
   if (v === 'go' || v === 'js' || v === 'python' || v === 'dotnet') return v;
-  throw new UsageError(`--profile must be go, js, python or dotnet (got "${v}")`);
+  throw new UsageError(`--profile must be go, js, python or dotnet (got ${shown(v, 20)})`);
 }
 
 function exitFor(outcome: string, kind: string | undefined): number {
@@ -200,15 +202,11 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
   async runFor(v, io, target) {
     if (!v.credential) throw new UsageError('--credential is required');
     const name = resolveCredentialName(v.credential);
-    if (!name) throw new UsageError(`unknown credential "${v.credential}"`);
+    if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
     const profile = parseProfile(v.profile);
-    let timeoutMs: number | undefined;
-    if (v.timeout !== undefined) {
-      const s = Number(v.timeout);
-      if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError('--timeout must be a number of seconds between 0 and 3600');
-      timeoutMs = Math.round(s * 1000);
-    }
+    const timeoutMs = v.timeout === undefined ? undefined : parseDuration('--timeout', v.timeout);
     const options: EngineOptions = { authorityHost: v['authority-host'], ca: v.ca === undefined ? undefined : await readCaOption(v.ca), ...(target ? { target: targetOption(target) } : {}) };
+    if (v['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', v['imds-endpoint']);
 
     const request: FlowRequest = {
       credential: name,
@@ -231,7 +229,7 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
       const file = v['assertion-file'];
       const read = async () => (await readOptionFile(file, '--assertion-file', MAX_ASSERTION_BYTES)).trim();
       const first = await read();
-      if (!first) throw new UsageError(`--assertion-file ${file} is empty`);
+      if (!first) throw new UsageError(`--assertion-file ${shown(file, 120)} is empty`);
       request.getAssertion = read;
     }
     // Ask for what is missing when a person is at the terminal.
@@ -241,10 +239,10 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
     if (name === 'OnBehalfOfCredential' && !request.userAssertion) request.userAssertion = await promptSecret(io, 'User assertion (access token)');
 
     request.onDeviceCode = (info: DeviceCodeInfo) => {
-      io.stderr.write(`\n${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}\n(expires ${info.expiresOn})\n\n`);
+      io.stderr.write(lines(['', `${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}`, `(expires ${info.expiresOn})`, '']));
     };
     request.openBrowser = async (url: string) => {
-      io.stderr.write(`\nSign in at:\n${url}\n\n`);
+      io.stderr.write(lines(['', 'Sign in at:', url, '']));
       if (!v['no-browser']) await openSystemBrowser(url);
     };
 
@@ -252,10 +250,10 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
     const sink = {
       emit(e: TraceEvent) {
         events.push(e);
-        if (v.verbose && !v.json) for (const line of formatEvent(e)) io.stderr.write(`${paint(io, 'gray', line)}\n`);
+        if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
       },
     };
-    const run = await acquireToken(request, { signal: io.signal, sink, env: io.env, options });
+    const run = await withProgress(io, `waiting for ${name}`, acquireToken(request, { signal: io.signal, sink, env: io.env, options }));
     const r = run.result;
     const code = exitFor(r.outcome, r.error?.kind);
     if (v.json) {
@@ -276,24 +274,24 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
       return code;
     }
     io.stdout.write(targetHeader(io, target));
+    const out: string[] = [];
     if (!v.verbose) {
       for (const e of r.events) {
-        if (e.kind === 'http') io.stdout.write(`${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}\n`);
-        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error')) io.stdout.write(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}\n`);
+        if (e.kind === 'http') out.push(`${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}`);
+        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error')) out.push(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}`);
       }
     }
     const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
-    io.stdout.write(`${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}\n  ${r.message}\n`);
-    if (r.prediction) io.stdout.write(`  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}\n`);
-    if (r.errorCodes.length) io.stdout.write(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})\n`);
-    if (r.error?.correlationId || r.error?.traceId) io.stdout.write(`  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}\n`);
+    out.push(`${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}`, `  ${r.message}`);
+    if (r.prediction) out.push(`  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}`);
+    if (r.errorCodes.length) out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
+    if (r.error?.correlationId || r.error?.traceId) out.push(`  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}`);
     if (r.token) {
       const t = r.token;
-      io.stdout.write(
-        `  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}\n`,
-      );
+      out.push(`  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}`);
     }
-    if (v['show-token'] && run.accessToken) io.stdout.write(`${run.accessToken.reveal()}\n`);
+    if (v['show-token'] && run.accessToken) out.push(run.accessToken.reveal());
+    io.stdout.write(lines(out));
     return code;
   },
 };

@@ -2,7 +2,7 @@
  * `azauth where`: which hosting environment this process runs in (from local facts only, in milliseconds) and what
  * that predicts for each credential of the chain, before anything runs.
  */
-import { EXIT_OK, paint, parse, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import { EXIT_OK, lines, paint, parse, shown, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
 import { fingerprint, predictCredentials, type ChainProfile, type Fingerprint, type Prediction, type Predictions } from '../../core/index';
 import { PID_OPTION, targetHeader, targetJson, withTarget } from '../target';
 
@@ -64,7 +64,7 @@ export function renderWhere(io: Pick<CliIo, 'color'>, fp: Fingerprint, predictio
     const v = VERDICT[p.verdict];
     out.push(`  ${paint(io, v.colour, v.mark)} ${name.padEnd(width)}  ${paint(io, v.colour, p.verdict.padEnd(13))} ${p.reason}`);
   }
-  return out.join('\n') + '\n';
+  return lines(out);
 }
 
 export const command: CliCommand = {
@@ -73,7 +73,7 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values } = parse(argv, { json: { type: 'boolean' }, root: { type: 'string' }, profile: { type: 'string' }, ...PID_OPTION });
     const profile = (values.profile ?? 'go') as ChainProfile;
-    if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
+    if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (got ${shown(profile, 20)})`);
     if (values.root !== undefined && values.root.trim() === '') throw new UsageError('--root needs a directory');
     if (values.root !== undefined && values.pid !== undefined) throw new UsageError('--root and --pid cannot be combined: --pid reads the process\'s files under /proc/PID/root');
     return withTarget(io, 'where', values.pid, async (io, target) => {
