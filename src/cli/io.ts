@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 // Dependency-free: `azauth --help` must not load the engine, and the output layer is needed before any command runs.
 import { quoteValue, terminalSafe, terminalSafeBlock } from '../core/text/terminal';
+import { redactText } from '../core/trace/redact';
 
 /** Exit codes of the CLI contract: 0 token acquired / success, 1 authentication failed, 2 bad usage or input. */
 export const EXIT_OK = 0;
@@ -41,9 +42,18 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** An argument echoed in a message: escaped, quoted and cut (it may be a pasted token or binary junk). */
+/** An argument echoed in a message: redacted (a token by its shape), then escaped, quoted and cut. */
 export function shown(value: string, max = 60): string {
-  return quoteValue(value, max);
+  return quoteValue(redactText(value), max);
+}
+
+/**
+ * An argument nobody expected (a stray positional): it may be a secret pasted in the wrong place, so one that looks like
+ * an opaque credential (long, no spaces, not a path or URL) is described, not shown; anything else as `shown`.
+ */
+export function stray(value: string): string {
+  if (value.length >= 20 && !/[\s/\\]/.test(value) && redactText(value) === value) return `(${value.length} characters, not shown: it may be a secret)`;
+  return shown(value);
 }
 
 function closest(name: string, names: string[]): string | undefined {
@@ -84,7 +94,7 @@ export function parse<T extends Options>(argv: string[], options: T, allowPositi
       if (def.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value.length > 1)))
         throw new UsageError(`--${t.name} needs a value${t.value !== undefined ? ` (${shown(t.value)} looks like an option; write --${t.name}=VALUE if it is the value)` : ''}`);
     } else if (t.kind === 'positional' && !allowPositionals) {
-      throw new UsageError(`unexpected argument ${shown(t.value)}`);
+      throw new UsageError(`unexpected argument ${stray(t.value)}`);
     }
   }
   try {
@@ -103,7 +113,7 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
  */
 export function parseDuration(flag: string, value: string, { maxSeconds = 3600 } = {}): number {
   const m = DURATION.exec(value.trim());
-  const hint = `give seconds (30), or 30s, 500ms, 2m; at most ${maxSeconds} s`;
+  const hint = 'give seconds (30), or 30s, 500ms, 2m';
   if (!m) throw new UsageError(`${flag} ${shown(value, 20)} is not a duration: ${hint}`);
   const n = Number(m[1]);
   const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
@@ -170,15 +180,15 @@ export function wrapLine(line: string, width: number): string[] {
   const lead = /^\s*/.exec(plain)![0].length;
   const column = /^(\s*\S.*?\s{2,})\S/.exec(plain)?.[1]?.length;
   const indent = ' '.repeat(column !== undefined && column <= width / 2 ? column : Math.min(lead + 2, Math.floor(width / 2)));
-  const words = line.slice(0).split(/(?<=\S) (?=\S)/);
+  // Each piece is a word with the spaces before it, so alignment runs of spaces survive where the line is not broken.
+  const pieces = line.match(/\s*\S+/g) ?? [line];
   const out: string[] = [];
   let cur = '';
-  for (const w of words) {
-    if (!cur) cur = w;
-    else if (visibleLength(cur) + 1 + visibleLength(w) <= width) cur += ` ${w}`;
+  for (const p of pieces) {
+    if (!cur || visibleLength(cur) + visibleLength(p) <= width) cur += p;
     else {
       out.push(cur);
-      cur = indent + w.trimStart();
+      cur = indent + p.trimStart();
     }
   }
   if (cur) out.push(cur);

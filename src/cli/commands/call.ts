@@ -24,7 +24,7 @@ import {
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, readStdin, UsageError, writeJson, type CliCommand } from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, parseDuration, readStdin, shown, UsageError, writeJson, type CliCommand } from '../io';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
 azauth call [options] --preset NAME [--subscription S | --vault V | --account A | --namespace N --entity E]
@@ -47,7 +47,7 @@ Request:
   --service S            which API the URL is when its host does not say: arm, graph, keyvault, storage, servicebus
   --header "K: V"        extra request header (repeatable; Authorization is set from the token)
   --ca FILE              extra CA certificate(s) to trust (PEM), e.g. the sandbox's
-  --timeout SECONDS      overall time limit (default 30)
+  --timeout SECONDS      overall time limit: seconds, or 30s / 500ms / 2m (default 30)
 
 Output:
   --json                 one JSON object: { request, response, redirects, explanation }
@@ -117,7 +117,7 @@ export const command: CliCommand = {
     if (v.preset) {
       if (positionals.length) throw new UsageError('give either --preset or METHOD URL, not both');
       const p = findPreset(v.preset);
-      if (!p) throw new UsageError(`unknown preset "${v.preset}"; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`);
+      if (!p) throw new UsageError(`unknown preset ${shown(v.preset, 40)}; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`);
       try {
         url = presetUrl(p, { subscription: v.subscription, vault: v.vault, account: v.account, namespace: v.namespace, entity: v.entity }, v.endpoint);
       } catch (e) {
@@ -137,15 +137,10 @@ export const command: CliCommand = {
     }
     for (const h of v.header ?? []) {
       const i = h.indexOf(':');
-      if (i <= 0) throw new UsageError(`--header must be "Name: value", got ${JSON.stringify(h.slice(0, 60))}`);
+      if (i <= 0) throw new UsageError(`--header must be "Name: value", got ${shown(h)}`);
       headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
     }
-    let deadlineMs = 30_000;
-    if (v.timeout !== undefined) {
-      const s = Number(v.timeout);
-      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout must be a number of seconds between 0 and 600');
-      deadlineMs = Math.round(s * 1000);
-    }
+    const deadlineMs = v.timeout === undefined ? 30_000 : parseDuration('--timeout', v.timeout, { maxSeconds: 600 });
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const verbose = Boolean(v.verbose) && !v.json;
     const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', terminalSafe(l))).join('\n') + '\n') } : undefined;
@@ -168,7 +163,7 @@ export const command: CliCommand = {
       } else {
         if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
         const name = resolveCredentialName(v.credential);
-        if (!name) throw new UsageError(`unknown credential "${v.credential}"`);
+        if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
         const envVar = v['client-secret-env'];
         const secret = envVar ? io.env[envVar] : undefined;
         if (envVar && !secret) throw new UsageError(`--client-secret-env: ${envVar} is not set`);

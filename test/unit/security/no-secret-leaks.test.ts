@@ -515,7 +515,7 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       // A token pasted as a stray positional argument (node's parseArgs echoes it): scrubbed by shape.
       const d = await azauth(['chain', federated], {});
       assert.equal(d.code, 2);
-      assert.match(d.err, /Unexpected argument/);
+      assert.match(d.err, /unexpected argument/i);
       assert.ok(!(d.out + d.err + d.proc).includes(federated), d.err);
     });
 
