@@ -105,18 +105,18 @@ export function parse<T extends Options>(argv: string[], options: T, allowPositi
   }
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s)?$/;
 
 /**
- * A time limit option: a number is seconds; `30s`, `500ms` and `2m` say their unit. Returns milliseconds.
+ * A time limit option: a number is seconds; `30s` and `500ms` say their unit. Returns milliseconds.
  * Every command's `--timeout` uses this one reader, so the unit is the same everywhere.
  */
 export function parseDuration(flag: string, value: string, { maxSeconds = 3600 } = {}): number {
   const m = DURATION.exec(value.trim());
-  const hint = 'give seconds (30), or 30s, 500ms, 2m';
+  const hint = 'give seconds (30), or 30s, 500ms';
   if (!m) throw new UsageError(`${flag} ${shown(value, 20)} is not a duration: ${hint}`);
   const n = Number(m[1]);
-  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  const ms = m[2] === 'ms' ? n : n * 1000;
   if (!(ms >= 1)) throw new UsageError(`${flag} ${shown(value, 20)} is too short: ${hint}`);
   if (ms > maxSeconds * 1000)
     throw new UsageError(`${flag} ${shown(value, 20)} is more than ${maxSeconds} s${m[2] === undefined && n >= 1000 ? ` (a bare number is seconds: did you mean ${value}ms?)` : ''}`);

@@ -96,13 +96,12 @@ describe('azauth: one way to do each thing on every command', () => {
     assert.match(general.out, /azauth help <command>/);
   });
 
-  it('--timeout: one unit on every command (seconds, or 30s / 500ms / 2m), the same message for the same mistake', async () => {
+  it('--timeout: one unit on every command (seconds, or 30s / 500ms), the same message for the same mistake', async () => {
     assert.equal(parseDuration('--timeout', '30'), 30_000);
     assert.equal(parseDuration('--timeout', '1.5'), 1500);
     assert.equal(parseDuration('--timeout', '30s'), 30_000);
     assert.equal(parseDuration('--timeout', '500ms'), 500);
-    assert.equal(parseDuration('--timeout', '2m'), 120_000);
-    for (const bad of ['0', '-1', 'soon', '5h', '', '0ms']) assert.throws(() => parseDuration('--timeout', bad), UsageError, bad);
+    for (const bad of ['0', '-1', 'soon', '5h', '2m', '', '0ms']) assert.throws(() => parseDuration('--timeout', bad), UsageError, bad);
     assert.throws(() => parseDuration('--timeout', '30000'), /more than 3600 s \(a bare number is seconds: did you mean 30000ms\?\)/);
     const messages = new Set<string>();
     for (const argv of [['chain'], ['token', '--credential', 'environment'], ['call', 'GET', 'https://management.azure.com/']]) {

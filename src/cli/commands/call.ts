@@ -47,7 +47,7 @@ Request:
   --service S            which API the URL is when its host does not say: arm, graph, keyvault, storage, servicebus
   --header "K: V"        extra request header (repeatable; Authorization is set from the token)
   --ca FILE              extra CA certificate(s) to trust (PEM), e.g. the sandbox's
-  --timeout SECONDS      overall time limit: seconds, or 30s / 500ms / 2m (default 30)
+  --timeout SECONDS      overall time limit: seconds, or 30s / 500ms (default 30)
 
 Output:
   --json                 one JSON object: { request, response, redirects, explanation }

@@ -42,7 +42,7 @@ Options:
   --require VARS                   the release's "require" option: JS requiredEnvVars (comma-separated variables);
                                    Go RequireAzureTokenCredentials / Python require_envvar (AZURE_TOKEN_CREDENTIALS)
   --tenant T                       tenant to request the token for
-  --timeout SECONDS                time limit per credential: seconds, or 30s / 500ms / 2m (default 30)
+  --timeout SECONDS                time limit per credential: seconds, or 30s / 500ms (default 30)
   --authority-host H               Entra authority host (https URL, or public / china / usgov)
   --ca FILE                        extra CA certificate(s) to trust, PEM (e.g. the sandbox's CA)
   --imds-endpoint URL              IMDS base URL instead of http://169.254.169.254

@@ -42,7 +42,7 @@ Options:
   --authority-host H With --discover: fetch the OpenID configuration from H instead of the issuer's host
                      (default: AZURE_AUTHORITY_HOST when set; e.g. the sandbox's https://127.0.0.1:PORT)
   --ca FILE          With --jwks URL / --discover: also trust this CA certificate (PEM), e.g. the sandbox's caFile
-  --timeout T        Time limit for fetching the keys, all requests together: seconds, or 30s / 500ms / 2m (default 10 s)
+  --timeout T        Time limit for fetching the keys, all requests together: seconds, or 30s / 500ms (default 10 s)
 
 Verdict: verified (the signature was checked against the issuer's keys and no check failed), invalid (a check
 failed; an unsigned token, alg "none", is always invalid) or unverified (no check failed, but the signature could

@@ -54,7 +54,7 @@ Options:
   --imds-endpoint URL             managed-identity: IMDS base URL instead of http://169.254.169.254
   --profile go|js|python|dotnet   SDK semantics for messages and certificate handling (default go)
   --no-browser                    interactive: print the sign-in URL instead of opening a browser
-  --timeout SECONDS               overall time limit: seconds, or 30s / 500ms / 2m
+  --timeout SECONDS               overall time limit: seconds, or 30s / 500ms
   --show-token                    print the access token (it is a credential: handle with care)
   --pid PID                       run it as process PID would: its environment (/proc/PID/environ) and its
                                   files (/proc/PID/root/…); Linux, as its user or root
