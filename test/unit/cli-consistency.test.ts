@@ -60,10 +60,13 @@ describe('azauth: one way to do each thing on every command', () => {
       assert.equal(r.code, 2, cmd);
       assert.equal(r.err, `azauth ${cmd}: ${opt} needs a value\nSee "azauth help ${cmd}".\n`, cmd);
     }
-    for (const cmd of ['chain', 'token', 'discover', 'where', 'sandbox']) {
+    for (const cmd of ['token', 'discover', 'where', 'sandbox']) {
       const r = await azauth([cmd, 'stray']);
       assert.equal(r.err, `azauth ${cmd}: unexpected argument "stray"\nSee "azauth help ${cmd}".\n`, cmd);
     }
+    // chain takes a folder after --detect only; without it a stray argument is not even quoted back.
+    const chain = await azauth(['chain', 'stray']);
+    assert.equal(chain.err, 'azauth chain: unexpected argument (5 characters, not shown): azauth chain takes a folder only after --detect\nSee "azauth help chain".\n');
     const sw = await azauth(['where', '--json=yes']);
     assert.equal(sw.err.split('\n')[0], 'azauth where: --json is a switch and takes no value (got "yes")');
     const typo = await azauth(['chain', '--scpoe', 'x']);
