@@ -228,6 +228,10 @@ class SafeStream extends Writable {
   ) {
     super({ decodeStrings: false });
   }
+  /** See passThrough. The program's bytes leave `last` alone: azauth never appends to what the program wrote. */
+  passRaw(bytes: Uint8Array | string): void {
+    if (bytes.length) this.raw.write(bytes);
+  }
   override _write(chunk: unknown, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     if (!text) return done();
@@ -262,6 +266,19 @@ export function safeIo(io: CliIo, { wrap }: { wrap: boolean }): CliIo {
     stdout: new SafeStream(io.stdout, terminal, width, io.color, Boolean((io.stdout as { isTTY?: boolean }).isTTY)),
     stderr: new SafeStream(io.stderr, terminal, width, io.color, errTty),
   };
+}
+
+/**
+ * Bytes that are not azauth's to change — the output of the user's own program under `azauth run` — go to the terminal
+ * exactly as they are (after a progress line is erased). Everything azauth itself prints goes through `write`.
+ */
+export function passThrough(stream: NodeJS.WritableStream, bytes: Uint8Array | string): void {
+  if (!(stream instanceof SafeStream)) {
+    stream.write(bytes);
+    return;
+  }
+  stream.terminal.clearProgress();
+  stream.passRaw(bytes);
 }
 
 /** Ends a line a command left open (a prompt, a partial line), so the shell prompt or the next message starts clean. */

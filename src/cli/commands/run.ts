@@ -5,7 +5,7 @@
  */
 import type * as CoreModule from '../../core/index';
 import type { AppTrace, ObservedRun, RunTracedResult, SdkId } from '../../core/index';
-import { UsageError, paint, type CliCommand, type CliIo } from '../io';
+import { passThrough, UsageError, paint, type CliCommand, type CliIo } from '../io';
 
 const usage = `Usage: azauth run [--profile <sdk>[,<sdk>…]] [--verbose] [--json] -- <command> [args…]
 
@@ -73,8 +73,9 @@ export const command: CliCommand = {
       env: io.env,
       sdks: opts.sdks,
       level: opts.verbose ? 'verbose' : 'info',
-      stdout: (b) => io.stdout.write(b),
-      stderr: (b) => io.stderr.write(b),
+      // The program's own output, byte for byte: not azauth's text to escape or wrap.
+      stdout: (b) => passThrough(io.stdout, b),
+      stderr: (b) => passThrough(io.stderr, b),
       signal: io.signal,
       stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
     });
