@@ -18,6 +18,7 @@ describe('terminal-safe text', () => {
     assert.equal(terminalSafe('a\u200bb\u200cc\u200dd\u2060e\ufeff'), 'a\\u200bb\\u200cc\\u200dd\\u2060e\\ufeff');
     assert.equal(terminalSafe('x\u{e0041}\u{e0042}'), 'x\\u{e0041}\\u{e0042}', 'invisible tag characters');
     assert.equal(terminalSafe('a\u2028b'), 'a\\u2028b');
+    assert.equal(terminalSafe('\u{e0002}'), '\\u{e0002}', 'unassigned tag characters too');
   });
 
   it('keeps a value on one line; a block keeps its layout newlines', () => {
