@@ -82,13 +82,6 @@ suite('offline commands', function () {
     }
   });
 
-  test('Run Credential Chain says honestly when the engine is not there yet', async function () {
-    const a = await api();
-    if (typeof engine().runChain === 'function') this.skip();
-    await exec(Commands.runChain, { noInspector: true });
-    assert.match(a.lastNotice() ?? '', /Running the credential chain is not available yet: it arrives with/);
-  });
-
   test('a cancelled command is silent: no error, a log line, no run', async () => {
     const a = await api();
     const before = a.lastCommandError();
