@@ -68,6 +68,8 @@ export interface ErrorInfo {
   traceId?: string;
   correlationId?: string;
   timestamp?: string;
+  /** The error class the SDK's combined error prints for this step when it is not CredentialUnavailableError (JS: AuthenticationRequiredError). */
+  sdkErrorName?: string;
 }
 
 export interface StepResult {
@@ -83,6 +85,11 @@ export interface StepResult {
   note?: string;
   /** What the hosting-environment fingerprint predicted before the step ran, and whether the outcome agreed. */
   prediction?: Prediction;
+  /**
+   * Unavailable because the SDK could not construct this credential inside DefaultAzureCredential: it replaced it by a
+   * placeholder, so the chain moved on and the SDK's combined error does not name it (JS @azure/identity).
+   */
+  placeholder?: boolean;
 }
 
 export interface Prediction {

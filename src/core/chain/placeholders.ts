@@ -6,6 +6,7 @@
  */
 import type { ChainProfile, CredentialName } from '../model';
 import { CredentialUnavailableError, type Credential } from '../credentials/types';
+import { constructorFailed, jsChainConstruction } from '../credentials/js-construction';
 
 const JS_REASONS: Partial<Record<CredentialName, string>> = {
   VisualStudioCodeCredential:
@@ -38,10 +39,21 @@ export function placeholderReason(name: CredentialName, profile: ChainProfile): 
   return BY_SDK[profile][name] ?? COMMON[name] ?? `${name} is not reproduced by this build of the engine.`;
 }
 
+/**
+ * @azure/identity's BrokerCredential throws from its constructor when @azure/identity-broker is not registered
+ * (msal/nodeFlows/msalPlugins getBrokerPlugin), so DefaultAzureCredential keeps a placeholder that is never named.
+ */
+const JS_BROKER_MISSING =
+  'Broker for WAM was requested, but no plugin was configured or no authentication record was found. You must install the @azure/identity-broker plugin package (npm install --save @azure/identity-broker) and enable it by importing `useIdentityPlugin` from `@azure/identity` and calling useIdentityPlugin(nativeBrokerPlugin) before using enableBroker.';
+
 export function placeholderCredential(name: CredentialName): Credential {
   return {
     name,
     async getToken(_request, ctx) {
+      if (name === 'BrokerCredential' && jsChainConstruction(ctx)) {
+        ctx.trace.note('info', 'BrokerCredential: without @azure/identity-broker its constructor throws, so DefaultAzureCredential skips it without naming it');
+        throw constructorFailed(JS_BROKER_MISSING);
+      }
       const reason = placeholderReason(name, ctx.profile);
       ctx.trace.note('info', `${name} is not reproduced by the engine; reporting what a default SDK installation reports`);
       throw new CredentialUnavailableError(reason);

@@ -168,6 +168,8 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
     outcome = 'unavailable';
     const c = classifyError(e);
     error = { ...c, kind: 'credential-unavailable', message: (e as Error).message };
+    if (e.sdkErrorName) error.sdkErrorName = e.sdkErrorName;
+    if (e.errorCodes?.length) error.errorCodes = [...new Set([...error.errorCodes, ...e.errorCodes])];
   } else if (isAuthenticationFailed(e)) {
     outcome = 'failed';
     error = { ...(e as { info: ErrorInfo }).info };
@@ -180,7 +182,9 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
   error = a.tracer.redactor.value(error) as ErrorInfo;
   const message = error.message;
   trace.outcome({ outcome, message, durationMs, errorCodes: error.errorCodes });
-  return { result: { credential: a.name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error } };
+  const result: StepResult = { credential: a.name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error };
+  if (isCredentialUnavailable(e) && e.placeholder) result.placeholder = true;
+  return { result };
 }
 
 function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
@@ -189,7 +193,8 @@ function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
     case 'go':
       return `DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n${steps.map((s) => `\t${s.credential}: ${s.message}`).join('\n')}`;
     case 'js':
-      return `ChainedTokenCredential authentication failed.\n${steps.map((s) => `CredentialUnavailableError: ${s.message}`).join('\n')}`;
+      // AggregateAuthenticationError: one `${error.name}: ${error.message}` line per thrown error, in chain order.
+      return `ChainedTokenCredential authentication failed.\n${steps.map((s) => `${s.error?.sdkErrorName ?? 'CredentialUnavailableError'}: ${s.message}`).join('\n')}`;
     case 'python':
       return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n${steps.map((s) => `\t${spell(s.credential)}: ${s.message}`).join('\n')}`;
     case 'dotnet':
@@ -322,7 +327,9 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
             : `DefaultAzureCredential stops here: this is an error, not "unavailable", so the credentials after it are never tried`;
         break;
       }
-      r.result.note = 'unavailable: DefaultAzureCredential moves on to the next credential';
+      r.result.note = r.result.placeholder
+        ? 'the SDK could not construct this credential: DefaultAzureCredential skips it and never names it in its error'
+        : 'unavailable: DefaultAzureCredential moves on to the next credential';
     }
     for (const name of names.slice(runs.length)) {
       const note = winner ? `not tried: ${winner} already returned a token` : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
@@ -357,7 +364,9 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
         decided = true;
         s.note = 'DefaultAzureCredential would pick this credential';
       } else if (s.outcome === 'unavailable') {
-        s.note = 'did not win: unavailable, so DefaultAzureCredential would move on to the next credential';
+        s.note = s.placeholder
+          ? 'did not win: the SDK could not construct it, so DefaultAzureCredential would skip it without naming it'
+          : 'did not win: unavailable, so DefaultAzureCredential would move on to the next credential';
       } else {
         stopper = r;
         decided = true;
@@ -374,10 +383,13 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
       const m = stopper.result.error.message;
       error = { ...stopper.result.error, message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}` };
     } else {
-      const tried = runs.filter((r) => r.result.outcome === 'unavailable').map((r) => r.result);
+      // Members the SDK could not construct are placeholders: never named in its combined error (js-construction.ts).
+      const tried = runs.filter((r) => r.result.outcome === 'unavailable' && !r.result.placeholder).map((r) => r.result);
+      const allPlaceholders = names.length > 0 && tried.length === 0 && runs.some((r) => r.result.placeholder);
       error = {
         kind: 'credential-unavailable',
-        message: names.length ? aggregateMessage(profile, tried) : 'no credential is selected',
+        // JS ChainedTokenCredential: no member threw, none returned a token → CredentialUnavailableError.
+        message: allPlaceholders ? 'Failed to retrieve a valid token' : names.length ? aggregateMessage(profile, tried) : 'no credential is selected',
         errorCodes: [...new Set(tried.flatMap((s) => s.errorCodes))],
       };
     }

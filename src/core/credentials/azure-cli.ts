@@ -119,8 +119,16 @@ export function devToolFailure(_name: CredentialName, tool: string, cls: DevTool
       message = stderr || `${tool} exited with code ${r.exitCode ?? `signal ${r.signal}`} and no error text`;
   }
   const codes = aadstsCodes(r.stderr);
+  if (ctx.profile === 'js') {
+    // @azure/identity's own words (its chain shows them); the engine's reading of the failure goes to the trace.
+    const sdk = jsDevToolMessage(tool, cls, r, text);
+    if (sdk !== undefined && sdk !== message) {
+      ctx.trace.note('info', `${tool}: ${message}`);
+      message = sdk;
+    }
+  }
   if (ctx.inChain || cls === 'not-installed' || (flavour === 'js' && cls === 'not-logged-in') || cls === 'no-module') {
-    return new CredentialUnavailableError(message);
+    return new CredentialUnavailableError(message, { errorCodes: codes });
   }
   return new AuthenticationFailedError({
     kind: cls === 'timeout' ? 'timeout' : cls === 'aborted' ? 'aborted' : codes.length ? 'aadsts' : 'process',
@@ -129,15 +137,51 @@ export function devToolFailure(_name: CredentialName, tool: string, cls: DevTool
   });
 }
 
+const JS_PWSH_TROUBLESHOOT = 'To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.';
+
+/**
+ * What @azure/identity 4.x says for a failed developer tool (azureCliCredential, azurePowerShellCredential,
+ * azureDeveloperCliCredential): az's stderr decides — "az login" (but not "az login --scope") is "not logged in",
+ * anything else that left no JSON is az's raw stderr; PowerShell failures are `${error}. To troubleshoot, …`.
+ * undefined: keep the engine's wording (no SDK text known for this case).
+ */
+function jsDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult, text: FailureText): string | undefined {
+  if (cls === 'not-installed') {
+    return tool === 'pwsh' ? `Error: Unable to execute PowerShell. Ensure that it is installed in your system. ${JS_PWSH_TROUBLESHOOT}` : text.notInstalled.js;
+  }
+  if (tool === 'az') {
+    if (cls === 'timeout' || cls === 'aborted') return undefined;
+    if (/az login/.test(r.stderr) && !/az login --scope/.test(r.stderr)) return text.notLoggedIn.js;
+    return r.stderr || undefined;
+  }
+  if (tool === 'azd' && cls === 'not-logged-in') {
+    return `${text.notLoggedIn.js} For more information, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.`;
+  }
+  if (tool === 'pwsh' && cls === 'no-module') return `Error: No access token found in the output. Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
+  return undefined;
+}
+
 /** Parses a tool's JSON stdout; non-JSON output becomes a precise "unexpected output" error. */
 export function parseToolJson(tool: string, r: ProcessResult, ctx: StepContext): Record<string, unknown> {
   const out = r.stdout.trim();
   let j: unknown;
   try {
     j = JSON.parse(out);
-  } catch {
+  } catch (e) {
     const looksHtml = /^\s*<(!doctype|html)/i.test(out);
-    const msg = `${tool} printed output that is not JSON${looksHtml ? ' (an HTML page — a proxy or login page?)' : ''}: ${out ? JSON.stringify(out.slice(0, 120)) : '(empty)'}`;
+    let msg = `${tool} printed output that is not JSON${looksHtml ? ' (an HTML page — a proxy or login page?)' : ''}: ${out ? JSON.stringify(out.slice(0, 120)) : '(empty)'}`;
+    if (ctx.profile === 'js' && tool === 'az') {
+      // @azure/identity: JSON.parse of az's raw stdout; when az also wrote to stderr, that text instead.
+      ctx.trace.note('info', msg);
+      msg = r.stderr || (() => {
+        try {
+          JSON.parse(r.stdout);
+          return (e as Error).message;
+        } catch (raw) {
+          return (raw as Error).message;
+        }
+      })();
+    }
     throw ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
   }
   if (!j || typeof j !== 'object' || Array.isArray(j)) {

@@ -13,6 +13,7 @@ import { ClientCertificateCredential } from './client-certificate';
 import { UsernamePasswordCredential } from './username-password';
 import { parseAllowedTenants } from './msal/base';
 import { resolveAuthorityHost, AuthorityConfigError } from './msal/authority';
+import { checkJsConstruction } from './js-construction';
 
 export const ENVIRONMENT_VARIABLES = [
   'AZURE_TENANT_ID',
@@ -79,6 +80,9 @@ export class EnvironmentCredential implements Credential {
     if (sel.kind === 'username-password' && ctx.profile === 'js') {
       ctx.trace.note('warn', 'EnvironmentCredential: @azure/identity logs a deprecation warning for username/password (no MFA support).');
     }
+    // @azure/identity builds the inner credential in EnvironmentCredential's constructor: a malformed tenant id or an
+    // http authority host makes it throw, and DefaultAzureCredential keeps a silent placeholder (js-construction.ts).
+    checkJsConstruction(ctx, { tenantId: env.AZURE_TENANT_ID, identityClient: true });
     const goCtor = ctx.profile === 'go' && ctx.inChain;
     // Go validates AZURE_AUTHORITY_HOST in the constructor: inside DefaultAzureCredential that becomes "unavailable".
     try {
@@ -119,6 +123,30 @@ export class EnvironmentCredential implements Credential {
       } else this.#inner = new UsernamePasswordCredential({ ...common, username: env.AZURE_USERNAME!, password: env.AZURE_PASSWORD });
       this.#innerKey = key;
     }
-    return this.#inner.getToken(request, ctx);
+    if (ctx.profile !== 'js') return this.#inner.getToken(request, ctx);
+    try {
+      return await this.#inner.getToken(request, ctx);
+    } catch (e) {
+      throw jsEnvironmentFailure(e, ctx);
+    }
   }
+}
+
+const JS_FAILED = 'EnvironmentCredential authentication failed.';
+
+/**
+ * @azure/identity's EnvironmentCredential.getToken turns *every* error of its inner credential — an unreadable
+ * certificate, a tenant the multi-tenant guard refuses (an "unavailable" error there), an AADSTS answer — into
+ * AuthenticationError(400, "EnvironmentCredential authentication failed. …"): in a chain it always stops.
+ */
+function jsEnvironmentFailure(e: unknown, ctx: StepContext): unknown {
+  if (ctx.signal.aborted) return e;
+  const message = (e as Error)?.message ?? String(e);
+  if (isAuthenticationFailed(e) && message.startsWith(JS_FAILED)) return e;
+  const inner = message.replace(/^EnvironmentCredential:\s*/, '');
+  const info = isAuthenticationFailed(e) ? e.info : { kind: 'config', errorCodes: [] as number[] };
+  return new AuthenticationFailedError(
+    { ...info, message: `${JS_FAILED} ${inner} To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot` },
+    { cause: e },
+  );
 }

@@ -62,9 +62,21 @@ export interface Credential {
 /** The chain continues past this error (the SDKs' CredentialUnavailableError). */
 export class CredentialUnavailableError extends Error {
   readonly kind = 'credential-unavailable' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * The SDK could not even construct this credential inside DefaultAzureCredential and put a placeholder in its place
+   * (JS: UnavailableDefaultCredential): the chain moves on and its combined error never names it. See js-construction.ts.
+   */
+  readonly placeholder: boolean;
+  /** The error class the SDK reports in its combined error when it is not CredentialUnavailableError (JS: AuthenticationRequiredError). */
+  readonly sdkErrorName?: string;
+  /** AADSTS codes behind the failure when the SDK's wording hides them (JS: az's "Please run 'az login'" after an AADSTS error). */
+  readonly errorCodes?: number[];
+  constructor(message: string, options?: { cause?: unknown; placeholder?: boolean; sdkErrorName?: string; errorCodes?: number[] }) {
     super(message, options);
     this.name = 'CredentialUnavailableError';
+    this.placeholder = options?.placeholder ?? false;
+    this.sdkErrorName = options?.sdkErrorName;
+    this.errorCodes = options?.errorCodes;
   }
 }
 

@@ -7,7 +7,8 @@
 import { stat } from 'node:fs/promises';
 import { isUserFileError, readUserFile } from '../fs/read';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
-import { AuthenticationFailedError, CredentialUnavailableError } from './types';
+import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
+import { checkJsConstruction, constructorFailed, jsChainConstruction } from './js-construction';
 import { ClientAssertionCredential } from './client-assertion';
 import { parseAllowedTenants } from './msal/base';
 import { pathUnderRoot } from '../target/process';
@@ -103,9 +104,18 @@ export class WorkloadIdentityCredential implements Credential {
     });
     const order: ('clientId' | 'tenantId' | 'tokenFile')[] = ctx.profile === 'go' ? ['clientId', 'tokenFile', 'tenantId'] : ['clientId', 'tenantId', 'tokenFile'];
     const values = { clientId, tenantId, tokenFile };
+    // In @azure/identity these are constructor checks (tenant id format first, then each parameter, then the msal
+    // client's authority host): inside DefaultAzureCredential a throwing constructor leaves a silent placeholder.
+    const jsChain = jsChainConstruction(ctx);
+    if (jsChain && tenantId) checkJsConstruction(ctx, { tenantId, identityClient: false });
     // Go uses os.LookupEnv (a variable set to "" counts as set); JS uses `||` (empty counts as missing).
     const missing = (v: string | undefined) => (ctx.profile === 'go' ? v === undefined : !v?.trim());
-    for (const k of order) if (missing(values[k])) throw new CredentialUnavailableError(unavailableMessage(ctx.profile, k));
+    for (const k of order) {
+      if (!missing(values[k])) continue;
+      const message = unavailableMessage(ctx.profile, k);
+      throw jsChain ? constructorFailed(message) : new CredentialUnavailableError(message);
+    }
+    if (jsChain) checkJsConstruction(ctx, { identityClient: true });
     if (!tokenFile?.trim()) throw new AuthenticationFailedError({ kind: 'config', message: 'WorkloadIdentityCredential: AZURE_FEDERATED_TOKEN_FILE is set but empty.', errorCodes: [] });
     const path = tokenFile!.trim();
     const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
@@ -121,8 +131,35 @@ export class WorkloadIdentityCredential implements Credential {
       });
       this.#innerKey = key;
     }
-    // Read once up front so an empty / missing file is reported before any network call.
-    await this.#readTokenFile(path, ctx);
-    return this.#inner.getToken(request, ctx);
+    if (!jsChain) {
+      // Read once up front so an empty / missing file is reported before any network call.
+      await this.#readTokenFile(path, ctx);
+      return this.#inner.getToken(request, ctx);
+    }
+    try {
+      await this.#readTokenFile(path, ctx);
+      return await this.#inner.getToken(request, ctx);
+    } catch (e) {
+      throw asAuthenticationRequired(e, ctx);
+    }
   }
+}
+
+/**
+ * @azure/identity's WorkloadIdentityCredential lets msal's errors through handleMsalError (msal/utils), which turns
+ * every one that is not a configuration, abort or authentication error into AuthenticationRequiredError — and
+ * ChainedTokenCredential treats that as "unavailable": an unreadable token file, or an Entra answer such as AADSTS70021
+ * (no federated credential matches the token's subject), moves DefaultAzureCredential on. The message is msal's own
+ * text (for a server error: "invalid_request: Error(s): 70021 - Timestamp: … - Description: …").
+ */
+function asAuthenticationRequired(e: unknown, ctx: StepContext): unknown {
+  if (ctx.signal.aborted) return e;
+  const cause = (e as { cause?: unknown }).cause as (Error & { errorCode?: unknown; syscall?: unknown }) | undefined;
+  let message = (e as Error)?.message ?? String(e);
+  if (isAuthenticationFailed(e) && cause instanceof Error) {
+    // msal's ServerError text, or Node's own message for the file (read with readFile in the SDK: "open", not "stat").
+    if (typeof cause.errorCode === 'string' || typeof cause.syscall === 'string') message = cause.message.replace(/, stat '/, ", open '");
+  }
+  ctx.trace.note('info', `WorkloadIdentityCredential: @azure/identity reports this as AuthenticationRequiredError, so DefaultAzureCredential moves on: ${(e as Error)?.message ?? String(e)}`);
+  return new CredentialUnavailableError(message, { cause: e, sdkErrorName: 'AuthenticationRequiredError' });
 }

@@ -111,7 +111,10 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     await one('AzureDeveloperCLICredential', { FAKE_ARGS_FILE: argsFile }, { profile: 'js' });
     assert.deepEqual(args().slice(0, 5), ['auth', 'token', '--output', 'json', '--no-prompt']);
     const nl = await one('AzureDeveloperCLICredential', { FAKE_AZD_MODE: 'not-logged-in' }, { profile: 'js' });
-    assert.equal(nl.step.message, "Please run 'azd auth login' from a command prompt to authenticate before using this credential.");
+    assert.equal(
+      nl.step.message,
+      "Please run 'azd auth login' from a command prompt to authenticate before using this credential. For more information, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.",
+    );
     const mfa = await one('AzureDeveloperCLICredential', { FAKE_AZD_MODE: 'mfa' });
     assert.equal(mfa.step.outcome, 'unavailable');
     assert.match(mfa.step.message, /multi-factor/);

@@ -71,10 +71,42 @@ export function miNetworkError(ctx: StepContext, endpoint: string, e: unknown): 
   const detail = (e as Error)?.message ?? String(e);
   const label = FAILURE_LABEL[failure];
   const text = detail.toLowerCase().startsWith(label.toLowerCase()) ? detail : `${label}: ${detail}`;
+  if (ctx.profile === 'js') {
+    // @azure/identity (msal-node) says "network_error" for all of these; what happened goes to the trace and to
+    // error.networkFailure.
+    ctx.trace.note('info', `no usable answer from the ${endpoint} endpoint${attempts} (${text})`);
+    return Object.assign(new CredentialUnavailableError(JS_MI_NETWORK_ERROR), { networkFailure: failure });
+  }
   const err = miError(ctx, 'unavailable', `ManagedIdentityCredential: no usable answer from the ${endpoint} endpoint${attempts} (${text})`, {
     kind: failure === 'timeout' ? 'timeout' : 'network',
   });
   return Object.assign(err, { networkFailure: failure });
+}
+
+/** msal-node's wording for a failed managed-identity answer, as @azure/identity 4.10+ prints it (JS profile). */
+export const JS_MI_NETWORK_ERROR = 'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details';
+
+/**
+ * What @azure/identity (4.10+, managed identity through msal-node) says for a non-200 answer: a JSON error body
+ * becomes msal's ServerError text wrapped by ManagedIdentityCredential ("Authentication failed. Message …"); a body
+ * that is not JSON (HTML, truncated, IMDS 410's text) fails msal's parsing, which it reports as a network error.
+ */
+export function jsMiFailureMessage(r: HttpResponse): string {
+  const j = r.json as Record<string, unknown> | undefined;
+  if (!j || typeof j !== 'object') return JS_MI_NETWORK_ERROR;
+  const e = j.error;
+  const code = typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'unknown';
+  const desc =
+    typeof j.error_description === 'string'
+      ? j.error_description
+      : e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'
+        ? (e as { message: string }).message
+        : typeof j.message === 'string'
+          ? j.message
+          : '';
+  const codes = Array.isArray(j.error_codes) && j.error_codes.length ? j.error_codes.join(', ') : 'Not Available';
+  const na = (v: unknown) => (typeof v === 'string' && v ? v : 'Not Available');
+  return `ManagedIdentityCredential: Authentication failed. Message ${code}: Error(s): ${codes} - Timestamp: ${na(j.timestamp)} - Description: ${desc} - Correlation ID: ${na(j.correlation_id)} - Trace ID: ${na(j.trace_id)}`;
 }
 
 /** Error fields as IMDS and the other sources send them (error may be a string or {code, message}). */
@@ -132,6 +164,11 @@ export function tokenFromResponse(ctx: StepContext, r: HttpResponse, source: MiS
   const j = r.json;
   if (!j || typeof j !== 'object' || Array.isArray(j)) {
     const html = /^\s*<(!doctype|html)/i.test(r.bodyText);
+    if (ctx.profile === 'js') {
+      // msal-node fails to parse the body and reports a network error (@azure/identity 4.10+).
+      ctx.trace.note('info', `${source} answered ${r.status} with ${html ? 'an HTML page' : 'a body that is not JSON'} (${JSON.stringify(r.bodyText.slice(0, 100))}): something other than the managed-identity endpoint answered (a proxy?)`);
+      throw new CredentialUnavailableError(JS_MI_NETWORK_ERROR);
+    }
     throw miError(
       ctx,
       'unavailable',

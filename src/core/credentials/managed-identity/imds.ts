@@ -6,8 +6,8 @@
 import type { HttpResponse, RetryPolicy } from '../../http/types';
 import { isHttpRequestError } from '../../http/client';
 import { classifyRequestFailure } from '../../http/failure';
-import type { AccessTokenResult, StepContext } from '../types';
-import { describeIdentity, errorText, miError, miNetworkError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
+import { CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
+import { describeIdentity, errorText, jsMiFailureMessage, miError, miNetworkError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
 import { newestRelease } from '../../sdk/releases';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
@@ -73,6 +73,14 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
         : ctx.profile === 'js'
           ? `ManagedIdentityCredential: Attempted to use the IMDS endpoint, but it is not available. (${(e as Error).message})`
           : `ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint. (${(e as Error).message})`;
+    if (ctx.profile === 'js') {
+      // @azure/identity's own words (its probe's CredentialUnavailableError, re-wrapped by ManagedIdentityCredential's
+      // catch-all); the engine's reason goes to the trace and to error.networkFailure.
+      ctx.trace.note('info', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`);
+      throw Object.assign(new CredentialUnavailableError('ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.'), {
+        networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network',
+      });
+    }
     const err = miError(ctx, 'unavailable', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`, {
       kind: timedOut ? 'timeout' : 'network',
     });
@@ -110,6 +118,10 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
   }
   if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
   const { text, codes, oauthError } = errorText(r);
+  if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose')) {
+    ctx.trace.note('info', `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`);
+    throw new CredentialUnavailableError(jsMiFailureMessage(r));
+  }
   if ((r.status === 404 || r.status === 410) && diagnose) {
     throw miError(
       ctx,

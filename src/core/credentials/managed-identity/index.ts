@@ -9,6 +9,7 @@ import {
   defaultSourceRetry,
   describeIdentity,
   errorText,
+  jsMiFailureMessage,
   miError,
   miNetworkError,
   requestedIdentity,
@@ -19,8 +20,9 @@ import {
   type UserAssigned,
 } from './common';
 import { imdsToken } from './imds';
-import { ARC_DEFAULT_ENDPOINT, arcKeyDirectory, arcToken, himdsExists } from './arc';
+import { checkJsConstruction } from '../js-construction';
 import { WorkloadIdentityCredential } from '../workload-identity';
+import { ARC_DEFAULT_ENDPOINT, arcKeyDirectory, arcToken, himdsExists } from './arc';
 import { isCredentialUnavailable } from '../types';
 import { newestRelease } from '../../sdk/releases';
 
@@ -72,6 +74,10 @@ function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAss
   if (r.status === 200) return tokenFromResponse(ctx, r, source);
   const { text, codes, oauthError } = errorText(r);
   const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  if (ctx.profile === 'js') {
+    ctx.trace.note('info', `${source} answered HTTP ${r.status}${after}: ${text}`);
+    throw new CredentialUnavailableError(jsMiFailureMessage(r));
+  }
   if (r.status === 400 && id) {
     throw miError(ctx, 'go-failed', `the requested identity isn't assigned to this resource: ${source} answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`, {
       httpStatus: 400,
@@ -104,6 +110,9 @@ export class ManagedIdentityCredential implements Credential {
       if (ctx.signal.aborted || ctx.profile !== 'js') throw e;
       const message = (e as Error)?.message ?? String(e);
       if (isCredentialUnavailable(e) && message.startsWith('ManagedIdentityCredential')) throw e;
+      // ManagedIdentityCredential's catch passes AuthenticationRequiredError through unchanged (workload identity's
+      // failures in the JS chain, workload-identity.ts).
+      if (isCredentialUnavailable(e) && e.sdkErrorName === 'AuthenticationRequiredError') throw e;
       throw new CredentialUnavailableError(`ManagedIdentityCredential: Authentication failed. Message ${message}`, { cause: e });
     }
   }
@@ -118,6 +127,8 @@ export class ManagedIdentityCredential implements Credential {
         managedIdentityResourceId: ctx.options.managedIdentityResourceId ?? null,
       },
     });
+    // @azure/identity builds an IdentityClient in the constructor: an http authority host makes it throw (js-construction.ts).
+    checkJsConstruction(ctx, { identityClient: true });
     const exchange = await this.tokenExchange(request, ctx);
     if (exchange) return exchange;
     const resource = scopeToMiResource(request.scopes);
