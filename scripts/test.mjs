@@ -111,6 +111,14 @@ if (run('typecheck', npx('tsc'), ['--noEmit', '-p', 'tsconfig.json'])) run('type
 run('lint', npx('eslint'), ['.']);
 run('package .vsix', 'npm', ['run', '--silent', 'package']);
 run('unit tests (mocha, plain node)', npx('mocha'), ['--reporter', path.join(root, 'scripts/mocha-report.cjs')], { report: mochaReport });
+// The differential parity suite: real @azure/identity releases vs the engine's profiles, scenario by scenario, each
+// group in its own loopback-only network namespace (test/parity/run.mjs). One comparison = one scenario × release;
+// an allow-listed difference (test/parity/allowlist.json, with its reason) counts as passed, nothing is skipped.
+const parityReport = (out) => {
+  const m = /parity: .*?: (\d+) agree, (\d+) allow-listed, (\d+) differ, (\d+) missing/.exec(out);
+  return m ? { passed: Number(m[1]) + Number(m[2]), failed: Number(m[3]) + Number(m[4]), skipped: [] } : { passed: 0, failed: 1, skipped: [] };
+};
+run('parity: real SDKs vs engine profiles', process.execPath, ['test/parity/run.mjs'], { report: parityReport });
 // The unit suite guards its own process (test/unit/security/loopback-only.test.ts refuses any non-loopback
 // connection), but the end-to-end suites run code-server, a VS Code extension host and Chromium: programs we cannot
 // guard from inside. On the host network they could send packets off the machine (update checks, DNS, whatever a

@@ -1,0 +1,1 @@
+export function assertLoopbackOnly(what: string): void;
