@@ -32,6 +32,8 @@ if (process.platform !== 'linux' || process.getuid?.() !== 0 || spawnSync('unsha
   process.exit(1);
 }
 const engine = require(path.join(root, 'dist/engine.js'));
+// Read first: a malformed allow-list fails before minutes of scenarios, not after.
+const allow = JSON.parse(readFileSync(path.join(here, 'allowlist.json'), 'utf8'));
 const wantReleases = arg('releases')?.split(',');
 const releases = RELEASES.filter((r) => !wantReleases || wantReleases.some((w) => r.endsWith(`-${w.replace('.', '-')}`))).map((alias) => ({
   alias,
@@ -82,7 +84,8 @@ function runWorker(group) {
   });
 }
 
-const maxWorkers = Number(process.env.PARITY_WORKERS ?? 4);
+// Three namespaces at a time: on two cores more would starve the processes whose 1 s IMDS probe decides a scenario.
+const maxWorkers = Number(process.env.PARITY_WORKERS ?? 3);
 const queue = [...groups];
 const workerErrors = [];
 await Promise.all(
@@ -95,7 +98,6 @@ await Promise.all(
   }),
 );
 
-const allow = JSON.parse(readFileSync(path.join(here, 'allowlist.json'), 'utf8'));
 // Every (entry, release, scenario, field) the allow-list names must be met by a difference in this run.
 const used = new Set();
 const key = (i, release, scenarioId, field) => JSON.stringify([i, release, scenarioId, field]);

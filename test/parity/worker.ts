@@ -62,8 +62,11 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
     });
   } else {
     server = http.createServer((req, res) => {
-      if (kind === 'success') return forward(req, res);
+      // A slow IMDS is slow for everything, the probe included (its time limit is 1 s).
+      if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
+      // The probe (no Metadata header) is answered here, as IMDS answers it, without a hop to the sandbox.
       if (req.headers.metadata !== 'true') return json(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+      if (kind === 'success') return forward(req, res);
       switch (kind) {
         case '400':
           return json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
@@ -82,9 +85,6 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
         case 'truncated':
           res.writeHead(200, { 'content-type': 'application/json' });
           return res.end('{"access_token":"eyJ0eXAiOiJKV1QiLCJhbGciOi","expires_in":"86');
-        case 'slow':
-          setTimeout(() => forward(req, res), 3000);
-          return;
         default:
           return json(res, 500, { error: `unknown stand-in ${kind}` });
       }

@@ -154,11 +154,17 @@ export class WorkloadIdentityCredential implements Credential {
  */
 function asAuthenticationRequired(e: unknown, ctx: StepContext): unknown {
   if (ctx.signal.aborted) return e;
-  const cause = (e as { cause?: unknown }).cause as (Error & { errorCode?: unknown; syscall?: unknown }) | undefined;
   let message = (e as Error)?.message ?? String(e);
-  if (isAuthenticationFailed(e) && cause instanceof Error) {
-    // msal's ServerError text, or Node's own message for the file (read with readFile in the SDK: "open", not "stat").
-    if (typeof cause.errorCode === 'string' || typeof cause.syscall === 'string') message = cause.message.replace(/, stat '/, ", open '");
+  if (isAuthenticationFailed(e)) {
+    // msal's ServerError text, or Node's own message for the file (the SDK reads it with readFile: "open", not "stat").
+    let cur: unknown = (e as { cause?: unknown }).cause;
+    for (let depth = 0; cur instanceof Error && depth < 5; depth++, cur = (cur as { cause?: unknown }).cause) {
+      const c = cur as Error & { errorCode?: unknown; syscall?: unknown };
+      if (typeof c.errorCode === 'string' || typeof c.syscall === 'string') {
+        message = c.message.replace(/, (stat|lstat|fstat) '/, ", open '");
+        break;
+      }
+    }
   }
   ctx.trace.note('info', `WorkloadIdentityCredential: @azure/identity reports this as AuthenticationRequiredError, so DefaultAzureCredential moves on: ${(e as Error)?.message ?? String(e)}`);
   return new CredentialUnavailableError(message, { cause: e, sdkErrorName: 'AuthenticationRequiredError' });
