@@ -62,11 +62,11 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
     });
   } else {
     server = http.createServer((req, res) => {
-      // A slow IMDS is slow for everything, the probe included (its time limit is 1 s).
-      if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
       // The probe (no Metadata header) is answered here, as IMDS answers it, without a hop to the sandbox.
       if (req.headers.metadata !== 'true') return json(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
       if (kind === 'success') return forward(req, res);
+      // Slow: the probe passes, the token takes 3 s (longer than the probe's 1 s limit, shorter than any request's).
+      if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
       switch (kind) {
         case '400':
           return json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
