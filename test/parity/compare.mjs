@@ -74,6 +74,7 @@ export function shape(r) {
     s.named = entries.map(credentialOfLine).map((n) => n ?? '?').join(', ');
     s.wording = normaliseText(r.message);
   }
+  if (verdict === 'crash' || verdict === 'hang') s.headline = String(r.message ?? '').slice(0, 300);
   if (verdict === 'error' || verdict === 'construct-error') {
     // The headline an application prints: the message's first sentence.
     s.headline = normaliseText(String(r.message ?? '').split('\n')[0].split(/\.\s/)[0]);

@@ -251,7 +251,7 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
   return env;
 }
 
-function runSide(side: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+function runSide(side: string, env: Record<string, string>): Promise<Record<string, unknown> & { verdict?: string; message?: string }> {
   let cmd = process.execPath;
   let args: string[];
   if (side.startsWith('engine:')) args = [path.join(here, 'engine-oracle.mjs'), side.slice(7)];
@@ -305,7 +305,10 @@ async function main(): Promise<void> {
       tasks.push(async () => {
         const runDir = path.join(world.scratch, `run-${n++}`);
         mkdirSync(runDir);
-        const result = await runSide(side, environment(world, s, runDir));
+        let result = await runSide(side, environment(world, s, runDir));
+        // A process that died without a result is the harness failing (starved, out of resources), not an answer:
+        // one more try, and the report says so.
+        if (result.verdict === 'crash') result = { ...(await runSide(side, environment(world, s, `${runDir}-again`))), retriedAfter: String(result.message).slice(0, 300) };
         rmSync(runDir, { recursive: true, force: true });
         process.stdout.write(`PARITY-RUN ${JSON.stringify({ scenario: s.id, side, result })}\n`);
       });
