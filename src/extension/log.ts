@@ -1,10 +1,15 @@
 /**
  * The one LogOutputChannel, with component tags ("[chain]", "[imds]", "[webview]"), plus a trace sink that renders the
  * engine's typed trace events into it. Events arrive already redacted by the engine (one redaction module, in the core);
- * this file only formats them. Users change the level with "Developer: Set Log Level…".
+ * this file only formats them. Every line is terminal-safe (outside text: server bodies, claims, environment): control,
+ * bidi and zero-width characters show escaped and a value's newline stays on its line, so a response cannot forge or
+ * hide a log line. Users change the level with "Developer: Set Log Level…".
  */
 import * as vscode from 'vscode';
 import type { TraceEvent, TraceSink } from '../core/index';
+// The one deliberate value import from the core outside its index: a dependency-free module, bundled into the activation
+// bundle so that every log line is escaped from the first one on without loading the engine (dist/engine.js) early.
+import { terminalSafe } from '../core/text/terminal';
 import { OUTPUT_CHANNEL_NAME } from './constants';
 import { redactIfLoaded } from './engine';
 import type { HttpBodies } from './settings';
@@ -21,7 +26,7 @@ export class Logger implements vscode.Disposable {
   }
 
   private write(level: Level, component: string, message: string): void {
-    const line = redactIfLoaded(`[${component}] ${message}`);
+    const line = terminalSafe(redactIfLoaded(`[${component}] ${message}`));
     this.channel[level](line);
     this.recent.push(`${level} ${line}`);
     if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);
