@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // See the extension without installing it: starts a browser-hosted VS Code (code-server 4.100.3 from
 // scripts/install-deps.sh) on loopback with the packaged .vsix installed and the sandbox tenant started by the
-// extension itself, then prints the URL to open. Ctrl+C stops everything.
+// extension itself (the workspace setting azureAuthDebugger.sandbox.startOnActivation), then prints the URL to open.
+// Ctrl+C stops everything.
 //
 //   node scripts/vscode-demo.mjs [--port 8080]
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ if (!existsSync(vsix)) {
 const server = await harness.startCodeServer({
   vsix,
   port,
-  env: { AZURE_AUTH_DEBUGGER_START_SANDBOX: '1' },
+  workspaceSettings: { 'azureAuthDebugger.sandbox.startOnActivation': true },
   files: {
     'README-first.md':
       '# Azure Auth Debugger demo\n\nThe sandbox tenant started with the extension (the **Azure Auth Debugger** output channel says where it runs).\n\n' +

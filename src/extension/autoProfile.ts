@@ -4,14 +4,14 @@
  * releases found changes); none → the Go profile, said in the log.
  */
 import * as vscode from 'vscode';
-import { need } from './engine';
+import { loadEngine } from './engine';
 import type { Logger } from './log';
 
 let remembered: { key: string; profile: string } | undefined;
 
 /** The profile to run, or undefined when the user dismissed the choice. */
 export async function autoProfile(log: Logger): Promise<string | undefined> {
-  const detectSdk = need('detectSdk');
+  const { detectSdk } = loadEngine();
   const found: { profile: string; where: string; text: string; note?: string }[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     if (folder.uri.scheme !== 'file') continue;

@@ -1,11 +1,11 @@
 /**
  * The one error-handling wrapper every command goes through: full detail to the log, one line to the user with
- * "Show Log" / "Explain", silence on cancel, an honest note for features that have not landed yet.
+ * "Show Log" / "Explain", silence on cancel.
  * Also turns VS Code cancellation into an AbortSignal for the engine.
  */
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from './constants';
-import { isNotAvailable, redactLoadingEngine } from './engine';
+import { redactLoadingEngine } from './engine';
 import type { Logger } from './log';
 
 export class CancelledError extends Error {
@@ -51,10 +51,8 @@ function firstLine(text: string): string {
 export class CommandRunner {
   constructor(private readonly log: Logger) {}
 
-  /** The last error a command reported (test API). */
+  /** The last error a command reported (read by the test API only, in ExtensionMode.Test). */
   lastError: string | undefined;
-  /** The last informational "not available yet" note (test API). */
-  lastNotice: string | undefined;
 
   register<A extends unknown[]>(id: CommandId, handler: (...args: A) => unknown): vscode.Disposable {
     return vscode.commands.registerCommand(id, async (...args: A) => {
@@ -67,12 +65,6 @@ export class CommandRunner {
       } catch (e) {
         if (isCancellation(e)) {
           this.log.info('command', `${id} cancelled after ${Date.now() - started} ms`);
-          return undefined;
-        }
-        if (isNotAvailable(e)) {
-          this.lastNotice = e.message;
-          this.log.info('command', `${id}: ${e.message}`);
-          void vscode.window.showInformationMessage(e.message);
           return undefined;
         }
         // An error message can carry what the user typed or what a tool printed (a secret, a token): everything that

@@ -16,7 +16,7 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
   for (const r of snap.runs) {
     const res = r.result;
     out.push(`## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`, '', `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`, '');
-    // [issue 7] Where the run happened (the hosting fingerprint, evidence included).
+    // Where the run happened (the hosting fingerprint, evidence included).
     if (res.hosting) {
       out.push(`Hosting environment: **${cell(res.hosting.summary)}** · managed-identity source: ${cell(res.hosting.managedIdentitySource)}`, '');
       for (const f of res.hosting.environments) out.push(`- ${cell(f.label)} (${f.confidence}): ${f.evidence.map((e) => `${e.kind} ${cell(e.name)}: ${cell(e.detail)}`).join('; ')}`);
@@ -27,7 +27,7 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
     out.push('');
     for (const s of res.steps) {
       out.push(`### ${s.credential}`, '');
-      // [issue 7] The fingerprint's prediction, and whether the outcome agreed with it.
+      // The fingerprint's prediction, and whether the outcome agreed with it.
       if (s.prediction) out.push(`Predicted **${s.prediction.verdict}**${s.prediction.agrees === false ? ' — the outcome disagrees' : ''}: ${cell(s.prediction.reason)}`, '');
       out.push('```');
       for (const e of s.events) {

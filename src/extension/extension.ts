@@ -11,6 +11,7 @@ import { TryTokenCommand, type TryTokenArgs } from './commands/tryToken';
 import { CommandRunner } from './commandRunner';
 import { Commands, ContextKeys, Views } from './constants';
 import { isEngineLoaded } from './engine';
+import { testApi, type ExtensionApi } from './testApi';
 import { Host } from './host';
 import { AuthHoverProvider } from './hovers';
 import { inspectorOpener, registerInspector } from './inspector/index';
@@ -23,33 +24,7 @@ import { TokensTreeProvider } from './views/tokensTree';
 import { VsCodeAccount } from './vscodeAccount';
 import type { StoredTokenInfo } from './runStore';
 
-/** Returned from activate(): used by the integration tests (and harmless for other extensions). */
-export interface ExtensionApi {
-  store: RunStore;
-  statusBarText(): string;
-  statusBarState(): { text: string; background?: string; command?: string };
-  /** Re-renders the time-dependent views now (what the 15-second ticker does). */
-  tick(): void;
-  /** The device code the last device-code sign-in showed. */
-  lastDeviceCode(): { userCode: string; verificationUri: string } | undefined;
-  /** The sign-in page the last interactive sign-in opened. */
-  lastBrowserUrl(): string | undefined;
-  /** Top-level items of the Credential Chain tree; `details` has each child's label and description. */
-  chainTreeItems(): { label: string; description?: string; children: string[]; details: { label: string; description?: string }[] }[];
-  tokenTreeItems(): { label: string; description?: string }[];
-  logLines(): readonly string[];
-  lastCommandError(): string | undefined;
-  lastNotice(): string | undefined;
-  /** The last warning about secret-named variables ignored in the chain.environment setting. */
-  lastEnvironmentWarning(): string | undefined;
-  engineLoaded(): boolean;
-  /** How many secrets this extension has saved in SecretStorage (values never leave the extension). */
-  savedSecretCount(): Promise<number>;
-  /** How long activate() took, in ms (the benchmark reads it from the integration run). */
-  activationMs(): number;
-}
-
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const activateStart = performance.now();
   const log = new Logger();
   const store = new RunStore();
@@ -141,12 +116,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runner.register(Commands.tryToken, (args?: TryTokenArgs) => tryToken.run(args)),
   );
 
-  // `node scripts/vscode-demo.mjs` (browser-hosted demo) asks for the sandbox to be running from the start.
-  if (process.env.AZURE_AUTH_DEBUGGER_START_SANDBOX === '1') void vscode.commands.executeCommand(Commands.startSandbox, { quiet: true });
+  // A demo or training workspace asks for the sandbox from the start (`node scripts/vscode-demo.mjs` sets this).
+  if (readSettings().sandboxStartOnActivation) void vscode.commands.executeCommand(Commands.startSandbox, { quiet: true });
   const activationMs = performance.now() - activateStart;
   log.info('activate', `Azure Auth Debugger ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms (engine not loaded)`);
 
-  return {
+  // Other extensions get nothing: the API below reaches the store (raw tokens) and exists for the in-host tests only.
+  return testApi(context.extensionMode, () => ({
     activationMs: () => activationMs,
     store,
     statusBarText: () => statusBar.text,
@@ -166,7 +142,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       }),
     logLines: () => log.lines(),
     lastCommandError: () => runner.lastError,
-    lastNotice: () => runner.lastNotice,
     lastEnvironmentWarning: () => host.lastEnvironmentWarning,
     engineLoaded: isEngineLoaded,
     savedSecretCount: async () => {
@@ -174,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       for (const k of context.globalState.get<string[]>(SECRET_KEYS_KEY, [])) if ((await context.secrets.get(k)) !== undefined) n += 1;
       return n;
     },
-  };
+  }));
 }
 
 export function deactivate(): void {}

@@ -8,7 +8,7 @@ import type { ChainResult, DeviceCodeInfo, EngineOptions, ErrorInfo, SecretValue
 import { CancelledError } from './commandRunner';
 import { autoProfile } from './autoProfile';
 import { Commands } from './constants';
-import { has, isSecretName, loadEngine, need } from './engine';
+import { isSecretName, loadEngine } from './engine';
 import { logSink, type Logger } from './log';
 import type { RunStore, TokenRequestInfo } from './runStore';
 import { authorityHostOf, CHAIN_SECRET_VARIABLES, chainSecretKey, readSettings, splitSecretVariables, type Settings } from './settings';
@@ -144,7 +144,7 @@ export class Host implements vscode.Disposable {
 
   /** Runs the credential chain and records the run (and its token) in the store. A cancelled run records nothing. */
   async runChain(req: ChainRunRequest, signal: AbortSignal): Promise<AcquireOutcome> {
-    const runChain = need('runChain');
+    const { runChain } = loadEngine();
     const s = this.settings();
     const started = Date.now();
     this.log.info('chain', `run (${req.mode}, profile ${s.profileSpec}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
@@ -167,7 +167,7 @@ export class Host implements vscode.Disposable {
 
   /** One explicit flow or one chain credential on its own; recorded as a one-step run so the tree and timeline show it. */
   async acquireWithFlow(req: FlowRequest, signal: AbortSignal, ui: { onDeviceCode?: (info: DeviceCodeInfo) => void; openBrowser?: (url: string) => Promise<void> }): Promise<AcquireOutcome> {
-    const acquireToken = need('acquireToken');
+    const { acquireToken } = loadEngine();
     const s = this.settings();
     const started = Date.now();
     const { env, fromSecretStorage } = await this.environment(s);
@@ -216,7 +216,7 @@ export class Host implements vscode.Disposable {
   recordError(error: ErrorInfo, source: string, runId?: string): void {
     let explanation: unknown;
     try {
-      if (has('explainText')) explanation = need('explainText')(error.message);
+      explanation = loadEngine().explainText(error.message);
     } catch (e) {
       this.log.debug('explain', `could not explain: ${String(e)}`);
     }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands } from './constants';
-import { has, loadEngine, need } from './engine';
+import { loadEngine } from './engine';
 import { mdEscape, remaining } from './views/format';
 
 const JWT_AT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
@@ -58,8 +58,7 @@ export class AuthHoverProvider implements vscode.HoverProvider {
   }
 
   private codeHover(text: string, range: vscode.Range): vscode.Hover | undefined {
-    if (!has('explainText')) return undefined;
-    const ex = need('explainText')(text) as { codes?: { code: number; name?: string; meaning?: string; causes?: string[]; fixes?: string[]; docsUrl?: string }[] };
+    const ex = loadEngine().explainText(text);
     const c = ex.codes?.[0];
     if (!c) return undefined;
     const md = new vscode.MarkdownString();

@@ -33,6 +33,8 @@ export interface Settings {
   statusBarEnabled: boolean;
   httpBodies: HttpBodies;
   sandboxPort: number;
+  /** Start the sandbox tenant when the extension activates (demo and training workspaces). */
+  sandboxStartOnActivation: boolean;
 }
 
 export const SettingKeys = {
@@ -50,10 +52,11 @@ export const SettingKeys = {
   statusBarEnabled: 'statusBar.enabled',
   httpBodies: 'trace.httpBodies',
   sandboxPort: 'sandbox.port',
+  sandboxStartOnActivation: 'sandbox.startOnActivation',
 } as const satisfies Record<keyof Settings, string>;
 
 /** The settings that can send credentials or tokens elsewhere: restricted in untrusted workspaces. */
-export const RESTRICTED_SETTINGS = [SettingKeys.authorityHost, SettingKeys.cloud, SettingKeys.imdsEndpoint, SettingKeys.environment].map(
+export const RESTRICTED_SETTINGS = [SettingKeys.authorityHost, SettingKeys.cloud, SettingKeys.imdsEndpoint, SettingKeys.environment, SettingKeys.sandboxStartOnActivation].map(
   (k) => `${CONFIG_SECTION}.${k}`,
 );
 
@@ -133,6 +136,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     statusBarEnabled: c.get(SettingKeys.statusBarEnabled) !== false,
     httpBodies: oneOf(c.get(SettingKeys.httpBodies), ['none', 'redacted'] as const, 'redacted'),
     sandboxPort: Math.max(0, Math.min(65535, Math.floor(Number(c.get(SettingKeys.sandboxPort) ?? 0)) || 0)),
+    sandboxStartOnActivation: c.get(SettingKeys.sandboxStartOnActivation) === true,
   };
 }
 

@@ -158,10 +158,11 @@ export async function launchBrowser() {
 
 /**
  * Runs the mocha suite inside the extension host (extensionDevelopmentPath + extensionTestsPath through ?payload=).
+ * With `vsix`, that package is installed first (it then runs as an installed extension, in ExtensionMode.Production).
  * Resolves with { code, log } when the runner's promise settles (code 0 = all passed).
  */
-export async function runExtensionTests({ extensionDevelopmentPath = root, extensionTestsPath = path.join(root, 'out/suite/index.js'), timeoutMs = 300000, env, workspaceSettings, files, onLog } = {}) {
-  const server = await startCodeServer({ env, workspaceSettings, files });
+export async function runExtensionTests({ extensionDevelopmentPath = root, extensionTestsPath = path.join(root, 'out/suite/index.js'), timeoutMs = 300000, env, workspaceSettings, files, vsix, onLog } = {}) {
+  const server = await startCodeServer({ env, workspaceSettings, files, vsix });
   const browser = await launchBrowser();
   const lines = [];
   try {
@@ -190,6 +191,16 @@ export async function runExtensionTests({ extensionDevelopmentPath = root, exten
     await browser.close();
     await server.stop();
   }
+}
+
+/** The packaged extension (dist/azure-auth-debugger.vsix), built with `npm run package` when it is missing. */
+export const VSIX = path.join(root, 'dist', 'azure-auth-debugger.vsix');
+export function packagedVsix() {
+  if (!existsSync(VSIX)) {
+    const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run package failed');
+  }
+  return VSIX;
 }
 
 export function ensureResults() {

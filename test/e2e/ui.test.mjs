@@ -6,12 +6,10 @@
 // Screenshots go to test-results/ui-*.png (the README uses copies in media/screenshots/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureResults, haveToolchain, launchBrowser, root, runPaletteCommand, startCodeServer } from './harness.mjs';
+import { ensureResults, haveToolchain, launchBrowser, packagedVsix, runPaletteCommand, startCodeServer } from './harness.mjs';
 
-const VSIX = path.join(root, 'dist', 'azure-auth-debugger.vsix');
 const skip = !haveToolchain() && 'code-server/Chromium missing';
 let server;
 let browser;
@@ -55,12 +53,8 @@ async function outputText(needle, timeout = 20000) {
 before(async () => {
   if (skip) return;
   results = ensureResults();
-  if (!existsSync(VSIX)) {
-    const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'npm run package');
-  }
   server = await startCodeServer({
-    vsix: VSIX,
+    vsix: packagedVsix(),
     workspaceSettings: { 'azureAuthDebugger.chain.processTimeoutMs': 20000 },
     files: { 'notes/token.txt': 'Paste tokens here.\n' },
     // The chain must see a clean environment: no AZURE_* from the developer's shell.

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, OUTPUT_CHANNEL_NAME, Views } from '../../src/extension/constants';
 import { RESTRICTED_SETTINGS } from '../../src/extension/settings';
+import { testApi } from '../../src/extension/testApi';
 import { api, extensionPath } from './helpers';
 
 interface Manifest {
@@ -36,6 +37,19 @@ suite('activation and manifest', () => {
     const results = path.join(extensionPath(), 'test-results');
     fs.mkdirSync(results, { recursive: true });
     fs.writeFileSync(path.join(results, 'activation.json'), JSON.stringify({ activateMs: a.activationMs(), vscode: vscode.version, at: new Date().toISOString() }) + '\n');
+  });
+
+  test('the test API exists only in ExtensionMode.Test: Production and Development get nothing, and it is not even built', async () => {
+    let built = 0;
+    const build = () => ({ store: ++built });
+    assert.equal(testApi(vscode.ExtensionMode.Production, build), undefined);
+    assert.equal(testApi(vscode.ExtensionMode.Development, build), undefined);
+    assert.equal(built, 0, 'the API object is not created outside test mode');
+    assert.deepEqual(testApi(vscode.ExtensionMode.Test, build), { store: 1 });
+    // This host runs the extension for its tests (extensionTestsPath), so here activate() did return it.
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal(typeof (await ext?.activate()), 'object');
+    assert.equal(typeof ext?.exports, 'object');
   });
 
   test('every contributed command is registered, and every registered command is contributed', async () => {

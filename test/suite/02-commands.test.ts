@@ -1,7 +1,7 @@
 /**
  * Every command against the in-process sandbox, started through the extension's own Start Sandbox command.
  * Asserts on the run store, the tree items, the status bar text, the output channel, SecretStorage use and
- * cancellation. Tests whose engine piece has not landed are skipped (reported as pending), never faked.
+ * cancellation.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/constants';
 import type { AcquireOutcome, SandboxHandle } from '../../src/extension/host';
-import { api, requireEngine, setSetting, waitFor } from './helpers';
+import { api, setSetting, waitFor } from './helpers';
 
 const ARM = 'https://management.azure.com/.default';
 const GRAPH = 'https://graph.microsoft.com/.default';
@@ -31,7 +31,6 @@ suite('commands against the sandbox', function () {
   let sandbox: SandboxHandle | undefined;
 
   suiteSetup(async function () {
-    requireEngine(this, 'startSandbox');
     sandbox = await exec<SandboxHandle>(Commands.startSandbox, { port: 0 });
     assert.ok(sandbox, 'Start Sandbox returned the sandbox');
   });
@@ -51,7 +50,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Run Credential Chain: managed identity wins; tree, status bar and log show it', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     const out = await exec<AcquireOutcome>(Commands.runChain, { scope: ARM, noInspector: true });
     assert.ok(out?.runId, `a run was recorded (${a.lastCommandError() ?? ''})`);
@@ -80,7 +78,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Run Credential Chain (Diagnose): every credential reported in chain order', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     await exec(Commands.diagnoseChain, { scope: ARM, noInspector: true });
     const run = a.store.latestRun();
@@ -90,7 +87,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Acquire Token with a client secret; the secret goes to SecretStorage only when the user agrees', async function () {
-    requireEngine(this, 'acquireToken');
     const a = await api();
     const before = await a.savedSecretCount();
     const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: CONFIDENTIAL_SECRET, saveSecret: false, noInspector: true });
@@ -103,7 +99,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('a wrong client secret ends with the AADSTS7000215 explanation', async function () {
-    requireEngine(this, 'acquireToken', 'explainText');
     const a = await api();
     const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: ARM, tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: 'not-the-secret', saveSecret: false, noInspector: true, quiet: true });
     assert.ok(out?.error, 'an error outcome');
@@ -114,7 +109,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('a secret-named variable in chain.environment is ignored, with a warning that names it (never its value)', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     // The right secret: were it read from settings, EnvironmentCredential would win.
     await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT, AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET, AZURE_PASSWORD: PASSWORD });
@@ -138,7 +132,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('an error message with a secret-looking value is redacted in lastCommandError() and the log', async function () {
-    requireEngine(this, 'runChain', 'redactText');
     const a = await api();
     const secret = 'Sup3rS3cretValue99';
     const jwt = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
@@ -155,7 +148,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('a failing chain configuration: a wrong AZURE_CLIENT_SECRET from SecretStorage stops the chain, the tree explains it; the right one succeeds; Clear removes it', async function () {
-    requireEngine(this, 'runChain', 'explainText');
     const a = await api();
     const before = await a.savedSecretCount();
     await setSetting('chain.environment', { AZURE_TENANT_ID: SANDBOX_TENANT, AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT });
@@ -205,7 +197,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Decode Token adds a decoded token; Explain Error explains a code', async function () {
-    requireEngine(this, 'decodeToken', 'summarizeToken');
     const a = await api();
     const active = a.store.activeToken();
     const raw = a.store.revealToken(active?.id ?? '');
@@ -217,15 +208,12 @@ suite('commands against the sandbox', function () {
     const bad = await exec(Commands.decodeToken, { text: 'not a token', noInspector: true });
     assert.equal(bad, undefined);
     assert.match(a.lastCommandError() ?? '', /Not a token/);
-    if (typeof (await import('./helpers')).engine().explainText === 'function') {
-      const ex = await exec<{ codes: { code: number }[] }>(Commands.explainError, { text: 'AADSTS700016: Application not found', noInspector: true });
-      assert.equal(ex.codes[0]?.code, 700016);
-      assert.equal(a.store.snapshot().selection?.kind, 'error');
-    }
+    const ex = await exec<{ codes: { code: number }[] }>(Commands.explainError, { text: 'AADSTS700016: Application not found', noInspector: true });
+    assert.equal(ex.codes[0]?.code, 700016);
+    assert.equal(a.store.snapshot().selection?.kind, 'error');
   });
 
   test('Copy Access Token copies the active token; Refresh Token re-runs its request', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     await exec(Commands.runChain, { scope: ARM, noInspector: true });
     const t = a.store.activeToken();
@@ -240,7 +228,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('cancellation: a cancelled run is silent (no error, nothing recorded)', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     const runs = a.store.snapshot().runs.length;
     const errorBefore = a.lastCommandError();
@@ -260,7 +247,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('cancellation in flight: a hanging token endpoint, the user cancels, the command ends at once and records nothing', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     const sb = sandbox as unknown as { update(m: (c: { faults: unknown[] }) => void): Promise<unknown> };
     await sb.update((c) => {
@@ -289,7 +275,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Export Trace writes redacted Markdown and JSON', async function () {
-    requireEngine(this, 'runChain');
     const a = await api();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'azexp-'));
     try {
@@ -311,7 +296,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('status bar follows its setting and the hover decodes JWTs in any file', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     assert.notEqual(a.statusBarText(), '');
     await setSetting('statusBar.enabled', false);
@@ -325,11 +309,9 @@ suite('commands against the sandbox', function () {
     assert.match(text, /JWT/);
     assert.match(text, /Audience: `https:\/\/management\.azure\.com/);
     assert.match(text, /Open in Token Inspector\]\(command:azureAuthDebugger\.decodeToken\?/);
-    if (typeof (await import('./helpers')).engine().explainText === 'function') {
-      const h2 = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 6));
-      const t2 = h2.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-      assert.match(t2, /AADSTS7000215/);
-    }
+    const h2 = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 6));
+    const t2 = h2.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(t2, /AADSTS7000215/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -343,7 +325,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Acquire Token with a device code: the code is shown, the user approves, the token arrives', async function () {
-    requireEngine(this, 'acquireToken');
     const a = await api();
     const pending = exec<AcquireOutcome>(Commands.acquireToken, { credential: 'DeviceCodeCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, noInspector: true });
     const info = await waitFor('device code', () => a.lastDeviceCode(), 30000);
@@ -357,18 +338,16 @@ suite('commands against the sandbox', function () {
   });
 
   test('Acquire Token with a client certificate from the sandbox', async function () {
-    requireEngine(this, 'acquireToken');
     const a = await api();
     const apps = (sandbox as unknown as { contract: { apps: { clientId: string; tenantId: string; certificateFile?: string; certificatePassword?: string }[] } }).contract.apps;
     const app = apps.find((x) => x.certificateFile);
-    if (!app?.certificateFile) this.skip();
+    assert.ok(app?.certificateFile, 'the sandbox contract lists an app with a certificate');
     const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientCertificateCredential', scope: ARM, tenantId: app.tenantId, clientId: app.clientId, certificatePath: app.certificateFile, certificatePassword: '', noInspector: true });
     assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
     assert.equal(a.store.token(out.tokenId)?.summary.identityType, 'application');
   });
 
   test('Acquire Token with interactive sign-in: the browser opens the sandbox sign-in page (PKCE), the user signs in', async function () {
-    requireEngine(this, 'acquireToken');
     const a = await api();
     const pending = exec<AcquireOutcome>(Commands.acquireToken, { credential: 'InteractiveBrowserCredential', scope: GRAPH, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, noInspector: true });
     const url = await waitFor('sign-in page', () => a.lastBrowserUrl(), 30000);
@@ -381,7 +360,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('Acquire Token with username and password; the password never reaches the log', async function () {
-    requireEngine(this, 'acquireToken');
     const a = await api();
     const out = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'UsernamePasswordCredential', scope: ARM, tenantId: SANDBOX_TENANT, clientId: PUBLIC_CLIENT, username: USER, secret: PASSWORD, saveSecret: false, noInspector: true });
     assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
@@ -390,7 +368,6 @@ suite('commands against the sandbox', function () {
   });
 
   test('tree item commands: copy a step, acquire with one credential from its item', async function () {
-    requireEngine(this, 'runChain', 'acquireToken');
     const a = await api();
     await exec(Commands.runChain, { scope: ARM, noInspector: true });
     const node = { kind: 'step', label: 'ManagedIdentityCredential', credential: 'ManagedIdentityCredential', copyText: 'ManagedIdentityCredential: success' };

@@ -1,6 +1,6 @@
 /**
- * Commands that need no identity provider: decode, explain, hovers, inspector, copy, export, clear, cancellation,
- * and the honest "not available yet" for engine parts that have not landed. Uses a token built here (unsigned JWT).
+ * Commands that need no identity provider: decode, explain, hovers, inspector, copy, export, clear and cancellation.
+ * Uses a token built here (unsigned JWT).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/constants';
-import { api, engine, requireEngine, waitFor } from './helpers';
+import { api, waitFor } from './helpers';
 
 function b64url(o: unknown): string {
   return Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -33,7 +33,6 @@ suite('offline commands', function () {
   this.timeout(60000);
 
   test('Decode Token: a JWT from the argument becomes a decoded token; the status bar shows it when nothing else is active', async function () {
-    requireEngine(this, 'decodeToken', 'summarizeToken');
     const a = await api();
     await exec(Commands.clearTokens, { skipConfirm: true });
     const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, { text: `Authorization: Bearer ${JWT}`, noInspector: true });
@@ -48,7 +47,6 @@ suite('offline commands', function () {
   });
 
   test('Decode Token: garbage gives one clear line, no crash', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     for (const text of ['', 'eyJ', 'a.b.c', '\u0000'.repeat(1000), 'x'.repeat(2_000_000)]) {
       const r = await exec(Commands.decodeToken, { text, noInspector: true });
@@ -58,7 +56,6 @@ suite('offline commands', function () {
   });
 
   test('JWT hover shows the decoded summary with a link; claim text stays text', async function () {
-    requireEngine(this, 'decodeToken');
     const doc = await vscode.workspace.openTextDocument({ content: `token: ${JWT}\n`, language: 'yaml' });
     const h = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 12)));
     assert.match(h, /JWT/);
@@ -68,18 +65,13 @@ suite('offline commands', function () {
     assert.ok(!hoverText(none).includes('JWT'), 'no hover outside the token');
   });
 
-  test('Explain Error explains AADSTS codes (or says it is not available yet)', async () => {
+  test('Explain Error explains AADSTS codes', async () => {
     const a = await api();
     const r = await exec<{ codes?: { code: number }[] } | undefined>(Commands.explainError, { text: 'AADSTS7000215: Invalid client secret provided.', noInspector: true });
-    if (typeof engine().explainText === 'function') {
-      assert.equal(r?.codes?.[0]?.code, 7000215);
-      const err = a.store.snapshot().lastError;
-      assert.equal(err?.error?.kind, 'aadsts');
-      assert.deepEqual(err?.error?.errorCodes, [7000215]);
-    } else {
-      assert.equal(r, undefined);
-      assert.match(a.lastNotice() ?? '', /not available yet/);
-    }
+    assert.equal(r?.codes?.[0]?.code, 7000215);
+    const err = a.store.snapshot().lastError;
+    assert.equal(err?.error?.kind, 'aadsts');
+    assert.deepEqual(err?.error?.errorCodes, [7000215]);
   });
 
   test('a cancelled command is silent: no error, a log line, no run', async () => {
@@ -97,7 +89,6 @@ suite('offline commands', function () {
   });
 
   test('Show Token Inspector opens the panel; a second call reuses it', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     const id = a.store.snapshot().tokens[0]?.id;
     await exec(Commands.showInspector, { tokenId: id });
@@ -110,7 +101,6 @@ suite('offline commands', function () {
   });
 
   test('Copy Access Token puts the raw token on the clipboard and logs only the label', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     const t = a.store.snapshot().tokens[0];
     assert.ok(t);
@@ -120,7 +110,6 @@ suite('offline commands', function () {
   });
 
   test('Export Trace (JSON) holds summaries and fingerprints, never the token', async function () {
-    requireEngine(this, 'decodeToken');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'azexp-'));
     try {
       const p = await exec<string>(Commands.exportTrace, { format: 'json', path: path.join(dir, 'x.json') });
@@ -135,14 +124,12 @@ suite('offline commands', function () {
   });
 
   test('Refresh Token on a decoded token explains why it cannot', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     await exec(Commands.refreshToken, { tokenId: a.store.snapshot().tokens[0]?.id });
     assert.match(a.lastCommandError() ?? '', /was decoded, not acquired/);
   });
 
   test('status bar: warning colour near expiry, error colour once expired, Markdown-free text', async function () {
-    requireEngine(this, 'decodeToken');
     const a = await api();
     await exec(Commands.clearTokens, { skipConfirm: true });
     const t = Math.floor(Date.now() / 1000);
@@ -165,18 +152,14 @@ suite('offline commands', function () {
     assert.equal(a.statusBarText(), '$(key) my-app token · 2h 00m', 'the ticker re-renders from the same store');
   });
 
-  test('VS Code account: listed as a credential; acquiring ends with a token, a clear error or a silent cancel', async () => {
+  test('VS Code account: acquiring needs a Microsoft sign-in, which this test host refuses; the command ends with that one clear line and adds nothing', async () => {
     const a = await api();
-    const cts = new vscode.CancellationTokenSource();
-    const errBefore = a.lastCommandError();
     const tokensBefore = a.store.snapshot().tokens.length;
-    const timer = setTimeout(() => cts.cancel(), 3000);
-    const out = await exec<{ tokenId?: string } | undefined>(Commands.acquireToken, { credential: 'VSCodeAccountCredential', scope: 'https://management.azure.com/.default', cancellation: cts.token, noInspector: true });
-    clearTimeout(timer);
-    console.log(`    (VS Code account here: ${out?.tokenId ? 'token' : (a.lastCommandError() ?? 'cancelled')})`);
-    if (out?.tokenId) assert.equal(a.store.token(out.tokenId)?.origin, 'vscode-account');
-    else if (a.lastCommandError() !== errBefore) assert.match(a.lastCommandError() ?? '', /\S/);
-    else assert.equal(a.store.snapshot().tokens.length, tokensBefore, 'a cancel adds nothing');
+    const out = await exec<{ tokenId?: string } | undefined>(Commands.acquireToken, { credential: 'VSCodeAccountCredential', scope: 'https://management.azure.com/.default', noInspector: true });
+    assert.equal(out, undefined);
+    // VS Code's dialog service answers sign-in prompts in an extension test host with this refusal.
+    assert.match(a.lastCommandError() ?? '', /wants to sign in using Microsoft/);
+    assert.equal(a.store.snapshot().tokens.length, tokensBefore, 'no token added');
     assert.ok(a.logLines().some((l) => l.includes('[vscodeAccount] VSCodeAccountCredential: start')));
   });
 

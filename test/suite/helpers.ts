@@ -3,12 +3,15 @@ import * as vscode from 'vscode';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { EXTENSION_ID } from '../../src/extension/constants';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { CoreModule } from '../../src/extension/engine';
+import type { ExtensionApi } from '../../src/extension/testApi';
 
 export async function api(): Promise<ExtensionApi> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
+  const a = await ext.activate();
+  if (!a) throw new Error(`extension ${EXTENSION_ID} exported no test API: is the host running in ExtensionMode.Test?`);
+  return a;
 }
 
 export function extensionPath(): string {
@@ -17,30 +20,10 @@ export function extensionPath(): string {
   return ext.extensionPath;
 }
 
-/** The engine bundle as the extension loads it (for feature detection in tests). */
-export function engine(): Record<string, unknown> {
+/** The engine bundle as the extension loads it (dist/engine.js), with the core's types. */
+export function engine(): CoreModule {
   const req = createRequire(path.join(extensionPath(), 'package.json'));
-  return req('./dist/engine.js') as Record<string, unknown>;
-}
-
-/** The sandbox bundle (dist/sandbox.js), or {} when it is not built. */
-export function sandboxModule(): Record<string, unknown> {
-  const req = createRequire(path.join(extensionPath(), 'package.json'));
-  try {
-    return req('./dist/sandbox.js') as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-/** Skips the current test when the engine does not export the named functions yet (reported as pending). */
-export function requireEngine(ctx: Mocha.Context, ...names: string[]): void {
-  const core = { ...engine(), ...(names.includes('startSandbox') ? sandboxModule() : {}) };
-  const missing = names.filter((n) => typeof core[n] !== 'function');
-  if (missing.length) {
-    console.log(`    (skipped: the engine does not export ${missing.join(', ')} yet)`);
-    ctx.skip();
-  }
+  return req('./dist/engine.js') as CoreModule;
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10000): Promise<T> {

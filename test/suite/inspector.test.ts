@@ -53,7 +53,7 @@ function harness(): Harness {
   h.deps = {
     extensionUri: vscode.Uri.file(root),
     store,
-    engine: () => core as unknown as ReturnType<InspectorDeps['engine']>,
+    engine: () => core,
     log: { info: () => undefined, debug: () => undefined, warn: (_c, m) => h.warnings.push(m) },
     postMessage: (webview, message) => {
       h.posted.push(JSON.parse(JSON.stringify(message)) as HostToWebview);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
 import { CONFIG_SECTION, ContextKeys, EXTENSION_ID } from '../constants';
-import { loadEngine, need, redact, redactIfLoaded } from '../engine';
+import { loadEngine, loadSandbox, redact, redactIfLoaded } from '../engine';
 import type { Host, SandboxHandle } from '../host';
 import type { StoredTokenInfo } from '../runStore';
 import { exportJson, exportMarkdown } from '../exportTrace';
@@ -83,10 +83,9 @@ export class ToolCommands {
     let text = args.text ?? selectionText();
     text ??= await vscode.window.showInputBox({ title: 'Explain Error', prompt: 'Paste an error message, an AADSTS code or a whole error response', ignoreFocusOut: true });
     if (text === undefined) throw new CancelledError();
-    const explainText = need('explainText');
-    const explanation = explainText(text);
+    const explanation = loadEngine().explainText(text);
     const source = redact(text).slice(0, 500);
-    const codes = (explanation as { codes?: { code: number; name?: string; meaning?: string }[] }).codes ?? [];
+    const codes = explanation.codes;
     this.host.log.info('explain', codes.length ? codes.map((c) => `AADSTS${c.code}: ${c.meaning ?? c.name ?? ''}`).join(' | ') : 'no AADSTS code recognised');
     const errorId = this.host.store.setError({ source, explanation, error: { kind: codes.length ? 'aadsts' : 'unknown', message: source, errorCodes: codes.map((c) => c.code) } });
     if (!args.noInspector) this.openInspector({ errorId });
@@ -137,9 +136,9 @@ export class ToolCommands {
 
   async startSandbox(args: { port?: number; quiet?: boolean } = {}): Promise<SandboxHandle> {
     if (this.host.sandbox) return this.host.sandbox;
-    const start = need('startSandbox');
+    const { startSandbox } = loadSandbox();
     const port = args.port ?? this.host.settings().sandboxPort;
-    const handle = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the sandbox tenant' }, async () => (await start({ port, host: '127.0.0.1' })) as SandboxHandle);
+    const handle = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the sandbox tenant' }, () => startSandbox({ port, host: '127.0.0.1' }));
     this.host.setSandbox(handle);
     await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, true);
     const imds = handle.contract?.managedIdentity?.imds;

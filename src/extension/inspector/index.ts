@@ -5,13 +5,13 @@
 import type * as vscode from 'vscode';
 import type { RunStore, StoreSelection } from '../runStore';
 import { loadEngine } from '../engine';
-import { InspectorPanel, registerInspectorSerializer, type InspectorDeps, type InspectorEngine, type InspectorLog } from './panel';
+import { InspectorPanel, registerInspectorSerializer, type InspectorDeps, type InspectorLog } from './panel';
 
 export { InspectorPanel, INSPECTOR_VIEW_TYPE, registerInspectorSerializer } from './panel';
 export type { InspectorDeps, InspectorEngine, InspectorLog } from './panel';
 
 export function inspectorDeps(context: vscode.ExtensionContext, store: RunStore, log?: InspectorLog): InspectorDeps {
-  return { extensionUri: context.extensionUri, store, engine: () => loadEngine() as unknown as InspectorEngine, log };
+  return { extensionUri: context.extensionUri, store, engine: loadEngine, log };
 }
 
 /** Opens (or reveals) the Token Inspector, selecting `selection` in the store first. */

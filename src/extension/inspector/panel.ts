@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview, InspectorSnapshot, InspectorUiState, WebviewToHost } from '../../shared/protocol';
 import { Commands } from '../constants';
+import type { CoreModule } from '../engine';
 import type { RunStore, RunStoreSnapshot, StoreSelection } from '../runStore';
 import { inspectorHtml, makeNonce } from './html';
 import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from './messages';
@@ -17,14 +18,8 @@ import { buildSnapshot, selectedTokenId, shownFailure, type TokenAnalysisInput }
 
 export const INSPECTOR_VIEW_TYPE = 'azureAuthDebugger.tokenInspector';
 
-/** The engine functions the panel uses; each may be missing while the engine is being built. */
-export interface InspectorEngine {
-  decodeToken?: (input: string) => unknown;
-  explainClaims?: (decoded: unknown, ...rest: unknown[]) => unknown;
-  validateToken?: (input: unknown, ...rest: unknown[]) => unknown;
-  tokenExpiry?: (decoded: unknown, ...rest: unknown[]) => unknown;
-  explainText?: (text: string, ...rest: unknown[]) => unknown;
-}
+/** The engine functions the panel uses (the core's own signatures). */
+export type InspectorEngine = Pick<CoreModule, 'decodeToken' | 'explainClaims' | 'validateToken' | 'tokenExpiry' | 'explainText'>;
 
 export interface InspectorLog {
   info(component: string, message: string): void;
@@ -54,13 +49,7 @@ const ANALYSIS_TTL_MS = 30_000;
 /** Longest time validation may take before the snapshot is posted without it. */
 const VALIDATION_BUDGET_MS = 3000;
 
-function fn<T extends keyof InspectorEngine>(engine: InspectorEngine | undefined, name: T): NonNullable<InspectorEngine[T]> | undefined {
-  const f = engine?.[name];
-  return typeof f === 'function' ? (f as NonNullable<InspectorEngine[T]>) : undefined;
-}
-
-async function settleWithin(v: unknown, ms: number): Promise<unknown> {
-  if (!(v instanceof Promise)) return v;
+async function settleWithin<T>(v: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
@@ -301,14 +290,12 @@ export class InspectorPanel implements vscode.Disposable {
 
   private explainError(id: string, text: string): unknown {
     if (this.explanations.has(id)) return this.explanations.get(id);
-    const explain = fn(this.engine(), 'explainText');
     let result: unknown;
     try {
-      result = explain && text ? explain(text) : undefined;
+      result = text ? this.engine()?.explainText(text) : undefined;
     } catch {
       result = undefined;
     }
-    if (result instanceof Promise) result = undefined;
     this.explanations.set(id, result);
     return result;
   }
@@ -323,35 +310,30 @@ export class InspectorPanel implements vscode.Disposable {
     if (cached && Date.now() - cached.at < ANALYSIS_TTL_MS) return cached.analysis;
     const raw = this.deps.store.revealToken(id);
     const engine = this.engine();
-    const decode = fn(engine, 'decodeToken');
-    if (raw === undefined || !decode) return undefined;
-    let decoded: unknown;
+    if (raw === undefined || !engine) return undefined;
+    let decoded: ReturnType<InspectorEngine['decodeToken']> | undefined;
     try {
-      decoded = decode(raw);
+      decoded = engine.decodeToken(raw);
     } catch (e) {
-      decoded = { ok: false, error: { message: `Decoding failed: ${e instanceof Error ? e.message : String(e)}` } };
+      // The detail then says the token could not be decoded here; the log says why.
+      this.deps.log?.warn('webview', `decodeToken failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     const analysis: TokenAnalysisInput = { decoded };
-    const ok = typeof decoded === 'object' && decoded !== null && (decoded as { ok?: unknown; kind?: unknown }).ok === true && (decoded as { kind?: unknown }).kind === 'jwt';
-    if (ok) {
-      const expiry = fn(engine, 'tokenExpiry');
+    if (decoded?.ok && decoded.kind === 'jwt') {
+      const now = Date.now();
       try {
-        analysis.expiry = expiry ? expiry(decoded, { now: Date.now() }) : undefined;
+        analysis.expiry = engine.tokenExpiry(decoded, { now });
       } catch (e) {
         this.deps.log?.debug('webview', `tokenExpiry failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const explain = fn(engine, 'explainClaims');
-      const validate = fn(engine, 'validateToken');
       try {
-        analysis.claims = explain ? await settleWithin(explain(decoded, { now: Date.now() }), VALIDATION_BUDGET_MS) : undefined;
+        analysis.claims = engine.explainClaims(decoded, { now });
       } catch (e) {
         this.deps.log?.debug('webview', `explainClaims failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
-        // Offline checks only: the panel never fetches keys by itself (signature checks run from the Validate command).
-        analysis.validation = validate
-          ? await settleWithin(validate(decoded, { scope: info.summary.scope, expectedScope: info.summary.scope, now: Date.now(), offline: true }), VALIDATION_BUDGET_MS)
-          : undefined;
+        // Offline checks only: the panel never fetches keys by itself.
+        analysis.validation = await settleWithin(engine.validateToken(decoded, { expectedScope: info.summary.scope, now }), VALIDATION_BUDGET_MS);
       } catch (e) {
         this.deps.log?.debug('webview', `validateToken failed: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -111,7 +111,7 @@ export function stepNode(step: StepResult, runId: string, explanation: unknown, 
 
 const EVIDENCE_ICON: Record<string, string> = { file: 'file', env: 'symbol-variable', fact: 'info' };
 
-/** [issue 7] "Environment": where the latest run happened (hosting fingerprint), each finding with its evidence. */
+/** "Environment": where the latest run happened (hosting fingerprint), each finding with its evidence. */
 export function environmentNode(h: HostingSummary, runId: string): ChainNode {
   const id = `${runId}/environment`;
   const children: ChainNode[] = h.environments.map((f, i) => ({
@@ -161,7 +161,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     const snap = this.store.snapshot();
     const explanation = snap.lastError?.runId === run.id ? snap.lastError.explanation : undefined;
     const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage));
-    if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id)); // [issue 7]
+    if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id));
     nodes.push(this.account.node());
     return nodes;
   }
