@@ -13,6 +13,7 @@ export const Commands = {
   showInspector: 'azureAuthDebugger.showInspector',
   copyAccessToken: 'azureAuthDebugger.copyAccessToken',
   refreshToken: 'azureAuthDebugger.refreshToken',
+  pinToken: 'azureAuthDebugger.pinToken',
   clearTokens: 'azureAuthDebugger.clearTokens',
   setChainSecret: 'azureAuthDebugger.setChainEnvironmentSecret',
   startSandbox: 'azureAuthDebugger.startSandbox',
@@ -51,6 +52,8 @@ export const ItemContext = {
   detail: 'detail',
   token: 'token',
   tokenRefreshable: 'token.refreshable',
+  /** Suffix for a token that is not the status-bar token (offers "Pin to Status Bar"). */
+  unpinnedSuffix: '.unpinned',
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Azure Auth Debugger';

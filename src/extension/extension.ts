@@ -91,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     runner.register(Commands.showInspector, (arg?: { tokenId?: string; runId?: string; errorId?: string }) => inspect(arg)),
     runner.register(Commands.copyAccessToken, (arg?: unknown) => tools.copy(arg)),
     runner.register(Commands.refreshToken, (arg?: unknown) => tools.refresh(arg)),
+    runner.register(Commands.pinToken, (arg?: unknown) => tools.pin(arg)),
     runner.register(Commands.clearTokens, (args?: { skipConfirm?: boolean }) => tools.clear(args)),
     runner.register(Commands.setChainSecret, (args?: ChainSecretArgs) => setChainSecret(host, args)),
     runner.register(Commands.startSandbox, (args?: { port?: number; quiet?: boolean }) => tools.startSandbox(args)),

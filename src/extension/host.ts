@@ -11,7 +11,8 @@ import { Commands } from './constants';
 import { isSecretName, loadEngine } from './engine';
 import { logSink, type Logger } from './log';
 import type { RunStore, TokenRequestInfo } from './runStore';
-import { authorityHostOf, CHAIN_SECRET_VARIABLES, chainSecretKey, readSettings, splitSecretVariables, type Settings } from './settings';
+import { storedChainSecrets } from './commands/chainSecrets';
+import { authorityHostOf, chainSecretKey, readSettings, splitSecretVariables, type Settings } from './settings';
 
 /** What the running in-process sandbox serves (the fields of its `--json` contract the extension uses). */
 export interface SandboxHandle {
@@ -100,7 +101,7 @@ export class Host implements vscode.Disposable {
     if (ignored.length) this.warnIgnoredSecrets(ignored);
     const env: Record<string, string | undefined> = { ...process.env, ...kept };
     const fromSecretStorage: string[] = [];
-    for (const name of CHAIN_SECRET_VARIABLES) {
+    for (const name of await storedChainSecrets(this.context)) {
       const value = await this.context.secrets.get(chainSecretKey(name));
       if (value) {
         env[name] = value;
@@ -117,9 +118,8 @@ export class Host implements vscode.Disposable {
     this.log.warn('settings', message);
     if (this.notifiedIgnored === names) return;
     this.notifiedIgnored = names;
-    const offer = ignored.find((n) => (CHAIN_SECRET_VARIABLES as readonly string[]).includes(n));
     void vscode.window.showWarningMessage(`Azure Auth: ${message}`, 'Set Chain Environment Secret…').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(Commands.setChainSecret, offer ? { name: offer } : undefined);
+      if (choice) void vscode.commands.executeCommand(Commands.setChainSecret, ignored.length === 1 ? { name: ignored[0] } : undefined);
     });
   }
 

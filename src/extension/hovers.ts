@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { loadEngine } from './engine';
-import { mdEscape, remaining } from './views/format';
+import { aadstsMarkdown, codeSpan, mdEscape } from './markdown';
+import { remaining } from './views/format';
 
 const JWT_AT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const AADSTS_AT = /AADSTS\d{4,8}/g;
@@ -51,7 +52,7 @@ export class AuthHoverProvider implements vscode.HoverProvider {
       ['Identity', s.identityType],
       ['Algorithm', d.header.alg],
     ];
-    for (const [k, v] of rows) if (typeof v === 'string' && v) md.appendMarkdown(`${k}: \`${v.replace(/`/g, "'").slice(0, 200)}\`  \n`);
+    for (const [k, v] of rows) if (typeof v === 'string' && v) md.appendMarkdown(`${k}: ${codeSpan(v.slice(0, 200))}  \n`);
     const args = encodeURIComponent(JSON.stringify([{ text: d.raw }]));
     md.appendMarkdown(`\n[Open in Token Inspector](command:${Commands.decodeToken}?${args})`);
     return new vscode.Hover(md, range);
@@ -61,12 +62,6 @@ export class AuthHoverProvider implements vscode.HoverProvider {
     const ex = loadEngine().explainText(text);
     const c = ex.codes?.[0];
     if (!c) return undefined;
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**AADSTS${c.code}**${c.name ? ` ${mdEscape(c.name)}` : ''}\n\n`);
-    if (c.meaning) md.appendText(c.meaning);
-    if (c.causes?.length) md.appendMarkdown('\n\n**Causes:** ').appendText(c.causes.slice(0, 3).join('; '));
-    if (c.fixes?.length) md.appendMarkdown('\n\n**Fix:** ').appendText(c.fixes.slice(0, 3).join('; '));
-    if (c.docsUrl && /^https:\/\/learn\.microsoft\.com\//.test(c.docsUrl)) md.appendMarkdown(`\n\n[Documentation](${c.docsUrl})`);
-    return new vscode.Hover(md, range);
+    return new vscode.Hover(new vscode.MarkdownString(aadstsMarkdown(c)), range);
   }
 }

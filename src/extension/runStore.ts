@@ -150,14 +150,26 @@ export class RunStore implements vscode.Disposable {
     this.selection = { kind: 'run', id };
     if (token && plain.token) {
       this.insertToken('acquired', plain.token, token, request, id);
+      this.lastError = null;
     }
     this.changed.fire();
     return id;
   }
 
-  /** Adds a token (acquired, decoded or from the VS Code account); it becomes the active and selected token. */
+  /**
+   * Adds a token and selects it. An acquired token (or the VS Code account's) becomes the status-bar token, and a
+   * later success retires the last error. A decoded token never takes over the status bar (the user can pin it), and
+   * decoding a token the session already holds selects that entry instead of adding a copy.
+   */
   addToken(origin: TokenOrigin, summary: TokenSummary, raw: SecretValue, request?: TokenRequestInfo): string {
+    const held = origin === 'decoded' ? this.tokens.find((t) => t.summary.fingerprint === summary.fingerprint) : undefined;
+    if (held) {
+      this.selection = { kind: 'token', id: held.id };
+      this.changed.fire();
+      return held.id;
+    }
     const id = this.insertToken(origin, summary, raw, request);
+    if (origin !== 'decoded') this.lastError = null;
     this.changed.fire();
     return id;
   }
@@ -183,8 +195,8 @@ export class RunStore implements vscode.Disposable {
       const dropped = this.tokens.pop();
       if (dropped) this.secrets.delete(dropped.id);
     }
-    // Decoded tokens are shown but do not take over the status bar from a token the user acquired.
-    if (origin !== 'decoded' || this.activeTokenId === null) this.activeTokenId = id;
+    // Decoded tokens are shown but never take over the status bar by themselves (see pin()).
+    if (origin !== 'decoded') this.activeTokenId = id;
     this.selection = { kind: 'token', id };
     return id;
   }
@@ -192,7 +204,7 @@ export class RunStore implements vscode.Disposable {
   private removeTokenInternal(id: string): void {
     this.tokens = this.tokens.filter((t) => t.id !== id);
     this.secrets.delete(id);
-    if (this.activeTokenId === id) this.activeTokenId = this.tokens.find((t) => t.origin !== 'decoded')?.id ?? this.tokens[0]?.id ?? null;
+    if (this.activeTokenId === id) this.activeTokenId = this.tokens.find((t) => t.origin !== 'decoded')?.id ?? null;
     if (this.selection?.kind === 'token' && this.selection.id === id) this.selection = null;
   }
 
@@ -210,14 +222,16 @@ export class RunStore implements vscode.Disposable {
     return id;
   }
 
+  /** Selects a token, run or error. Selecting an acquired token makes it the status-bar token; a decoded one does not. */
   select(selection: StoreSelection | null): void {
     if (selection && !this.exists(selection)) return;
     this.selection = selection;
-    if (selection?.kind === 'token') this.activeTokenId = selection.id;
+    if (selection?.kind === 'token' && this.token(selection.id)?.origin !== 'decoded') this.activeTokenId = selection.id;
     this.changed.fire();
   }
 
-  setActiveToken(id: string): void {
+  /** Makes any token, a decoded one included, the status-bar token ("Pin to Status Bar"). */
+  pin(id: string): void {
     if (!this.tokens.some((t) => t.id === id)) return;
     this.activeTokenId = id;
     this.changed.fire();

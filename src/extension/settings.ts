@@ -60,16 +60,8 @@ export const RESTRICTED_SETTINGS = [SettingKeys.authorityHost, SettingKeys.cloud
   (k) => `${CONFIG_SECTION}.${k}`,
 );
 
-/**
- * The secret-named variables the engine reads for the chain's EnvironmentCredential. "Set Chain Environment Secret…"
- * offers these and keeps their values in SecretStorage; their values in `chain.environment` are ignored. A test checks
- * that the core's redaction module (`isSecretName`) calls each of them secret.
- */
-export const CHAIN_SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'] as const;
-export type ChainSecretVariable = (typeof CHAIN_SECRET_VARIABLES)[number];
-
-/** The SecretStorage key of a chain environment secret. */
-export function chainSecretKey(name: ChainSecretVariable): string {
+/** The SecretStorage key of a chain environment secret (any variable the core's isSecretName calls secret). */
+export function chainSecretKey(name: string): string {
   return `azureAuthDebugger.chainEnvironment:${name}`;
 }
 

@@ -88,13 +88,20 @@ export interface TokenDetail {
   warnings: string[];
 }
 
+/**
+ * A piece of catalog prose: plain text, a command or value to show as code, or a web address (shown, not opened:
+ * the panel opens no link but the Entra error lookup). Parsed host-side by src/extension/markdown.ts; all untrusted.
+ */
+export type Inline = { kind: 'text'; text: string } | { kind: 'code'; text: string } | { kind: 'link'; text: string };
+export type RichText = Inline[];
+
 /** One AADSTS code explained (from the errors catalog). */
 export interface AadstsExplanation {
   code: number;
   name: string;
-  meaning: string;
-  causes: string[];
-  fixes: string[];
+  meaning: RichText;
+  causes: RichText[];
+  fixes: RichText[];
   category: string;
   /** Always https://login.microsoftonline.com/error?code=N (the host re-checks before opening it). */
   docsUrl: string;
@@ -105,8 +112,8 @@ export interface OtherExplanationView {
   id: string;
   kind: string;
   title: string;
-  meaning: string;
-  fixes: string[];
+  meaning: RichText;
+  fixes: RichText[];
 }
 
 /** The most recent failure and its explanation. */
@@ -191,6 +198,8 @@ export type WebviewToHost =
   | { type: 'copy'; id: string }
   /** Run the token's request again (the host runs "Azure Auth: Refresh Token" for it). */
   | { type: 'refresh'; id: string }
+  /** Make this token the status-bar token (the only way a decoded token gets there). */
+  | { type: 'pin'; id: string }
   | { type: 'openDocs'; url: string }
   | { type: 'uiState'; state: InspectorUiState };
 

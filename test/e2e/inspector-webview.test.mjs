@@ -48,7 +48,17 @@ function snapshot(overrides = {}) {
     },
     failure: {
       id: 'err-1', atEpochMs: NOW, message: `AADSTS700016: ${HOSTILE.img}`, kind: 'aadsts', source: 'Acquire Token',
-      codes: [{ code: 700016, name: 'UnauthorizedClient', meaning: HOSTILE.script, causes: ['Wrong client id'], fixes: ['Check AZURE_CLIENT_ID'], category: 'client', docsUrl: 'https://login.microsoftonline.com/error?code=700016' }],
+      codes: [
+        {
+          code: 700016,
+          name: 'UnauthorizedClient',
+          meaning: [{ kind: 'text', text: HOSTILE.script }],
+          causes: [[{ kind: 'text', text: 'Wrong client id' }]],
+          fixes: [[{ kind: 'text', text: 'Check AZURE_CLIENT_ID, or run ' }, { kind: 'code', text: 'az login --tenant <tenant-id>' }, { kind: 'text', text: '.' }]],
+          category: 'client',
+          docsUrl: 'https://login.microsoftonline.com/error?code=700016',
+        },
+      ],
       unknownCodes: [9999999], other: [], correlationId: '11111111-2222-3333-4444-555555555555',
     },
     run: {
@@ -134,6 +144,9 @@ test('renders the decoded claims, with hostile values as text and no injected el
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(await page.textContent('#failure-message'), ` AADSTS700016: ${HOSTILE.img}`);
   assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .meaning'), HOSTILE.script);
+  // "What to do" shows the command as code, without the catalog's backticks.
+  assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .fixes li'), 'Check AZURE_CLIENT_ID, or run az login --tenant <tenant-id>.');
+  assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .fixes li code'), 'az login --tenant <tenant-id>');
   assert.equal(await page.locator('#token-list [data-token-id="tok-2"] .token-label').textContent(), HOSTILE.img);
   // The saved state ({ open: { header: true } }) was restored: the header section, closed by default, is open.
   assert.equal(await page.evaluate(() => document.querySelector('vscode-collapsible[data-section="header"]')?.hasAttribute('open')), true);

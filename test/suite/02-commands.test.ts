@@ -193,18 +193,72 @@ suite('commands against the sandbox', function () {
   test('Set Chain Environment Secret… refuses a variable that is not a chain secret', async () => {
     const a = await api();
     assert.equal(await exec(Commands.setChainSecret, { name: 'AZURE_CLIENT_ID', value: 'x', quiet: true }), undefined);
-    assert.match(a.lastCommandError() ?? '', /AZURE_CLIENT_ID is not one of the secret variables/);
+    assert.match(a.lastCommandError() ?? '', /AZURE_CLIENT_ID is not a secret-named variable: put it in the setting azureAuthDebugger\.chain\.environment/);
   });
+
+  interface MiContract {
+    appService: { endpoint: string; header: string };
+    azureMl: { endpoint: string; secret: string };
+    userAssigned: { clientId: string }[];
+  }
+  const mi = (): MiContract => (sandbox as unknown as { contract: { managedIdentity: MiContract } }).contract.managedIdentity;
+
+  for (const c of [
+    {
+      source: 'App Service',
+      secret: 'IDENTITY_HEADER',
+      env: () => ({ IDENTITY_ENDPOINT: mi().appService.endpoint }),
+      right: () => mi().appService.header,
+      endpoint: () => mi().appService.endpoint,
+    },
+    {
+      source: 'Azure Machine Learning',
+      secret: 'MSI_SECRET',
+      env: () => ({ MSI_ENDPOINT: mi().azureMl.endpoint, DEFAULT_IDENTITY_CLIENT_ID: mi().userAssigned[0]?.clientId ?? '' }),
+      right: () => mi().azureMl.secret,
+      endpoint: () => mi().azureMl.endpoint,
+    },
+  ]) {
+    test(`${c.source} managed identity configured from the extension: the endpoint in chain.environment, ${c.secret} stored with Set Chain Environment Secret…; a wrong value fails, the right one wins`, async () => {
+      const a = await api();
+      await setSetting('chain.environment', c.env());
+      try {
+        assert.equal(await exec(Commands.setChainSecret, { name: c.secret, value: `wrong-${c.secret.toLowerCase()}`, quiet: true }), c.secret);
+        await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+        const failed = a.store.latestRun()?.result;
+        const step = failed?.steps.find((st) => st.credential === 'ManagedIdentityCredential');
+        assert.notEqual(failed?.winner, 'ManagedIdentityCredential', JSON.stringify(step));
+        assert.notEqual(step?.outcome, 'success');
+        const row = a.chainTreeItems().find((i) => i.label === 'ManagedIdentityCredential')?.details.find((d) => d.label === c.secret);
+        assert.match(row?.description ?? '', /^set \(from SecretStorage\)/, JSON.stringify(a.chainTreeItems().find((i) => i.label === 'ManagedIdentityCredential')?.details));
+
+        await exec(Commands.setChainSecret, { name: c.secret, value: c.right(), quiet: true });
+        await exec(Commands.runChain, { scope: ARM, noInspector: true, quiet: true });
+        const run = a.store.latestRun()?.result;
+        assert.equal(run?.winner, 'ManagedIdentityCredential', JSON.stringify(run?.steps.map((st) => [st.credential, st.outcome, st.message])));
+        const endpoint = new URL(c.endpoint());
+        assert.ok(a.logLines().some((l) => l.startsWith('debug [http]') && l.includes(`${endpoint.host}${endpoint.pathname}`)), `the token came from the ${c.source} endpoint`);
+        for (const v of [c.right(), `wrong-${c.secret.toLowerCase()}`]) assert.ok(!a.logLines().some((l) => l.includes(v)), `${c.secret}'s value is never logged`);
+        assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('azureAuthDebugger').inspect('chain.environment')).includes(c.secret), 'never written to settings');
+      } finally {
+        await exec(Commands.setChainSecret, { name: c.secret, value: '', quiet: true });
+        await setSetting('chain.environment', undefined);
+      }
+    });
+  }
 
   test('Decode Token adds a decoded token; Explain Error explains a code', async function () {
     const a = await api();
     const active = a.store.activeToken();
     const raw = a.store.revealToken(active?.id ?? '');
     assert.ok(raw, 'a token to decode');
+    const count = a.store.snapshot().tokens.length;
     const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, { text: `Bearer ${raw}`, noInspector: true });
     assert.equal(out.kind, 'jwt');
-    assert.equal(a.store.token(out.tokenId)?.origin, 'decoded');
-    assert.equal(a.store.activeToken()?.id, active?.id, 'a decoded token does not take over the status bar');
+    assert.equal(out.tokenId, active?.id, 'decoding a token the session holds selects it');
+    assert.equal(a.store.snapshot().tokens.length, count, 'no duplicate');
+    assert.equal(a.store.token(out.tokenId)?.origin, 'acquired');
+    assert.equal(a.store.activeToken()?.id, active?.id);
     const bad = await exec(Commands.decodeToken, { text: 'not a token', noInspector: true });
     assert.equal(bad, undefined);
     assert.match(a.lastCommandError() ?? '', /Not a token/);
@@ -373,10 +427,11 @@ suite('commands against the sandbox', function () {
     const node = { kind: 'step', label: 'ManagedIdentityCredential', credential: 'ManagedIdentityCredential', copyText: 'ManagedIdentityCredential: success' };
     await exec(Commands.copyItemText, node);
     assert.equal(await vscode.env.clipboard.readText(), 'ManagedIdentityCredential: success');
-    const before = a.store.snapshot().runs.length;
+    const before = a.store.latestRun()?.id;
     const out = await exec<AcquireOutcome>(Commands.acquireWithCredential, { ...node, scope: ARM });
     assert.ok(out?.tokenId, JSON.stringify(out?.error ?? a.lastCommandError()));
-    assert.equal(a.store.snapshot().runs.length, before + 1);
+    assert.notEqual(a.store.latestRun()?.id, before, 'a new run was recorded');
+    assert.equal(a.store.latestRun()?.id, out.runId);
     assert.deepEqual(a.chainTreeItems().map((i) => i.label).slice(0, 1), ['ManagedIdentityCredential']);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/constants';
-import { api, waitFor } from './helpers';
+import { api, engine, waitFor } from './helpers';
 
 function b64url(o: unknown): string {
   return Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -32,7 +32,7 @@ function hoverText(hovers: vscode.Hover[]): string {
 suite('offline commands', function () {
   this.timeout(60000);
 
-  test('Decode Token: a JWT from the argument becomes a decoded token; the status bar shows it when nothing else is active', async function () {
+  test('Decode Token: a JWT from the argument becomes a decoded token, never the status-bar token by itself; Pin puts it there; decoding it again selects it instead of adding a copy', async function () {
     const a = await api();
     await exec(Commands.clearTokens, { skipConfirm: true });
     const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, { text: `Authorization: Bearer ${JWT}`, noInspector: true });
@@ -41,8 +41,17 @@ suite('offline commands', function () {
     assert.equal(t?.origin, 'decoded');
     assert.equal(t?.label, 'Key Vault token');
     assert.equal(t?.summary.audience, 'https://vault.azure.net');
+    assert.equal(a.statusBarText(), '', 'a decoded token does not take the status bar, even when it is empty');
+    assert.match(a.tokenTreeItems()[0]?.description ?? '', /^(4[89]|50)m left · decoded$/);
+    assert.equal(await exec(Commands.pinToken, { tokenId: out.tokenId }), out.tokenId);
     assert.match(a.statusBarText(), /^\$\(key\) Key Vault token · (4[89]|50)m$/);
     assert.match(a.tokenTreeItems()[0]?.description ?? '', /^(4[89]|50)m left · decoded · active$/);
+    // The hover's "Open in Token Inspector" decodes the token again: the held entry is selected, not duplicated.
+    a.store.select(null);
+    const again = await exec<{ tokenId: string }>(Commands.decodeToken, { text: JWT, noInspector: true });
+    assert.equal(again.tokenId, out.tokenId);
+    assert.equal(a.store.snapshot().tokens.length, 1);
+    assert.deepEqual(a.store.snapshot().selection, { kind: 'token', id: out.tokenId });
     assert.ok(!a.logLines().some((l) => l.includes(JWT.split('.')[1] ?? '')), 'the token is not logged');
   });
 
@@ -72,6 +81,33 @@ suite('offline commands', function () {
     const err = a.store.snapshot().lastError;
     assert.equal(err?.error?.kind, 'aadsts');
     assert.deepEqual(err?.error?.errorCodes, [7000215]);
+  });
+
+  test('the AADSTS hover of every catalog entry is real Markdown (rendered by VS Code\'s Markdown extension): causes and fixes are list items, commands are code, no literal backtick, every link covers only its address', async function () {
+    this.timeout(240000);
+    const catalog = engine().aadstsCatalog();
+    const doc = await vscode.workspace.openTextDocument({ content: catalog.map((e) => `error AADSTS${e.code} here`).join('\n'), language: 'plaintext' });
+    const decode = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    for (const [line, e] of catalog.entries()) {
+      const md = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 10)));
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', md);
+      const where = `AADSTS${e.code}`;
+      assert.match(html, new RegExp(`<strong>AADSTS${e.code}</strong>`), where);
+      assert.equal((html.match(/<li[\s>]/g) ?? []).length, (e.causes ?? []).length + (e.fixes ?? []).length, `${where}: every cause and fix is a list item\n${html}`);
+      const codes = [e.meaning, ...(e.causes ?? []), ...(e.fixes ?? [])].flatMap((t) => [...t.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''));
+      const rendered = [...html.matchAll(/<code[^>]*>([^<]*)<\/code>/g)].map((m) => decode(m[1] ?? ''));
+      assert.deepEqual(rendered, codes, `${where}: commands are code spans\n${html}`);
+      const outsideCode = decode(html.replace(/<code[^>]*>[^<]*<\/code>/g, '').replace(/<[^>]+>/g, ''));
+      assert.ok(!outsideCode.includes('`'), `${where}: a literal backtick\n${html}`);
+      for (const a of html.matchAll(/<a [^>]*?href="([^"]*)"[^>]*>(.*?)<\/a>/g)) {
+        const href = decode(a[1] ?? '');
+        const text = decode((a[2] ?? '').replace(/<[^>]+>/g, ''));
+        assert.ok(href.endsWith(text) || text === `Microsoft documentation for AADSTS${e.code}`, `${where}: the link "${text}" swallowed text (href ${href})`);
+      }
+      assert.ok(html.includes(`href="https://login.microsoftonline.com/error?code=${e.code}"`), where);
+    }
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('a cancelled command is silent: no error, a log line, no run', async () => {
@@ -134,19 +170,22 @@ suite('offline commands', function () {
     await exec(Commands.clearTokens, { skipConfirm: true });
     const t = Math.floor(Date.now() / 1000);
     const token = (exp: number, aud: string) => [b64url({ alg: 'RS256', typ: 'JWT' }), b64url({ aud, exp, iat: t - 3000, tid: 't' }), 'c2ln'].join('.');
-    await exec(Commands.decodeToken, { text: token(t + 120, 'https://storage.azure.com'), noInspector: true });
+    const pin = async (text: string) => exec(Commands.pinToken, { tokenId: (await exec<{ tokenId: string }>(Commands.decodeToken, { text, noInspector: true })).tokenId });
+    await pin(token(t + 120, 'https://storage.azure.com'));
     const soon = a.statusBarState();
     assert.match(soon.text, /^\$\(key\) Storage token · (1m|2m|1\d\ds|\d\ds)$/);
     assert.equal(soon.background, 'statusBarItem.warningBackground');
     assert.equal(soon.command, Commands.showInspector);
     await exec(Commands.clearTokens, { skipConfirm: true });
     await exec(Commands.decodeToken, { text: token(t - 60, 'https://graph.microsoft.com'), noInspector: true });
+    assert.equal(a.statusBarText(), '', 'a long-expired decoded token does not turn the status bar red');
+    await pin(token(t - 60, 'https://graph.microsoft.com'));
     const expired = a.statusBarState();
     assert.equal(expired.text, '$(error) Graph token · expired');
     assert.equal(expired.background, 'statusBarItem.errorBackground');
     assert.match(a.tokenTreeItems()[0]?.description ?? '', /^expired 1m ago · decoded/);
     await exec(Commands.clearTokens, { skipConfirm: true });
-    await exec(Commands.decodeToken, { text: token(t + 7230, 'api://my-app'), noInspector: true });
+    await pin(token(t + 7230, 'api://my-app'));
     assert.deepEqual(a.statusBarState(), { text: '$(key) my-app token · 2h 00m', background: undefined, command: Commands.showInspector });
     a.tick();
     assert.equal(a.statusBarText(), '$(key) my-app token · 2h 00m', 'the ticker re-renders from the same store');

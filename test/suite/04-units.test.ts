@@ -6,8 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { exportJson, exportMarkdown } from '../../src/extension/exportTrace';
 import { RunStore, audienceLabel } from '../../src/extension/runStore';
-import { readSettings, authorityHostOf, CHAIN_SECRET_VARIABLES, splitSecretVariables } from '../../src/extension/settings';
-import { duration, findJwt, mdEscape, remaining, span } from '../../src/extension/views/format';
+import { readSettings, authorityHostOf, splitSecretVariables } from '../../src/extension/settings';
+import { duration, findJwt, remaining, span } from '../../src/extension/views/format';
+import { mdEscape } from '../../src/extension/markdown';
+import { Commands } from '../../src/extension/constants';
 import { engine, setSetting } from './helpers';
 import type { ChainResult, SecretValue, TokenSummary } from '../../src/core/index';
 
@@ -104,11 +106,41 @@ suite('host-side units', () => {
     store.addToken('acquired', summary({ fingerprint: 'aaaaaaaaaaaa' }), secret('SECRET-ONE'));
     assert.equal(store.snapshot().tokens.filter((t) => t.summary.fingerprint === 'aaaaaaaaaaaa').length, 1);
     store.removeToken(store.activeToken()?.id ?? '');
-    assert.equal(store.activeToken()?.id, decoded, 'falls back to the remaining token');
+    assert.equal(store.activeToken(), undefined, 'the decoded token left does not take over the status bar');
+    store.pin(decoded);
+    assert.equal(store.activeToken()?.id, decoded, 'unless the user pins it');
     store.clearTokens();
     assert.equal(store.revealToken(acquired), undefined);
     assert.equal(store.snapshot().activeTokenId, null);
-    assert.equal(changes, 5, 'one change event per effective change; an ignored selection fires none');
+    assert.equal(changes, 6, 'one change event per effective change; an ignored selection fires none');
+    store.dispose();
+  });
+
+  test('run store: a later success retires the last error (the inspector stops leading with it)', () => {
+    const store = new RunStore();
+    store.setError({ source: 'Acquire Token', error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] } });
+    assert.ok(store.snapshot().lastError);
+    store.addToken('decoded', summary({ fingerprint: 'cccccccccccc' }), secret('SECRET-THREE'));
+    assert.ok(store.snapshot().lastError, 'decoding a token is not a success of anything');
+    const result: ChainResult = {
+      mode: 'sequential',
+      profile: 'go',
+      scope: 'https://management.azure.com/.default',
+      selection: { source: 'default', credentials: ['EnvironmentCredential'], reason: 'default' },
+      winner: 'EnvironmentCredential',
+      steps: [{ credential: 'EnvironmentCredential', outcome: 'success', message: 'ok', durationMs: 12, errorCodes: [], events: [] }],
+      token: summary(),
+      error: null,
+      startedAt: new Date().toISOString(),
+      durationMs: 13,
+    };
+    store.addRun({ ...result, winner: null, token: null, error: { kind: 'unknown', message: 'no', errorCodes: [] } });
+    assert.ok(store.snapshot().lastError, 'a failed run keeps it');
+    store.addRun(result, secret('RAW'), { credential: 'chain', scopes: [result.scope] });
+    assert.equal(store.snapshot().lastError, null, 'a successful run clears it');
+    store.setError({ source: 'again', error: { kind: 'network', message: 'ECONNREFUSED', errorCodes: [] } });
+    store.addToken('vscode-account', summary({ fingerprint: 'dddddddddddd' }), secret('SECRET-FOUR'));
+    assert.equal(store.snapshot().lastError, null, 'so does a token acquired with the VS Code account');
     store.dispose();
   });
 
@@ -137,9 +169,21 @@ suite('host-side units', () => {
     assert.equal(authorityHostOf(readSettings()), 'https://login.microsoftonline.com');
   });
 
+  test('Set Chain Environment Secret… accepts every secret variable the engine reads and any other name the core calls secret, and refuses the rest', async () => {
+    const exec = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args) as Promise<T>;
+    const known = [...engine().SECRET_ENV_VARS];
+    for (const n of ['AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_HEADER', 'MSI_SECRET']) assert.ok(known.includes(n), n);
+    const names = [...known, 'MY_API_KEY', 'SERVICE_PASSWORD'];
+    try {
+      for (const n of names) assert.equal(await exec(Commands.setChainSecret, { name: n, value: `value-of-${n}`, quiet: true }), n);
+    } finally {
+      for (const n of names) await exec(Commands.setChainSecret, { name: n, value: '', quiet: true });
+    }
+    for (const n of ['AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'bad name']) assert.equal(await exec(Commands.setChainSecret, { name: n, value: 'x', quiet: true }), undefined, n);
+  });
+
   test('chain.environment: the secret variables the new command offers are secret to the core, and the core decides what settings may not supply', () => {
     const { isSecretName } = engine();
-    for (const n of CHAIN_SECRET_VARIABLES) assert.equal(isSecretName(n), true, `${n} is a secret name in src/core/trace/redact.ts`);
     const { kept, ignored } = splitSecretVariables(
       { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', AZURE_TOKEN_CREDENTIALS: 'dev', AZURE_CLIENT_SECRET: 's1', AZURE_PASSWORD: 'p1', AZURE_CLIENT_CERTIFICATE_PASSWORD: 'c1', MY_API_KEY: 'k1' },
       isSecretName,

@@ -12,6 +12,7 @@ import * as core from '../../src/core/index';
 import { RunStore } from '../../src/extension/runStore';
 import { EXTENSION_ID } from '../../src/extension/constants';
 import { InspectorPanel, registerInspectorSerializer, type InspectorDeps } from '../../src/extension/inspector/panel';
+import { TokenStatusBar } from '../../src/extension/views/statusBar';
 import { contentSecurityPolicy } from '../../src/extension/inspector/html';
 import type { HostToWebview, InspectorSnapshot } from '../../src/shared/protocol';
 
@@ -163,7 +164,7 @@ suite('Token Inspector panel', () => {
     assert.deepEqual(revealed[0], { type: 'rawToken', id: tokenId, fingerprint: core.tokenFingerprint(raw), token: raw });
 
     // Snapshots after the reveal still carry no raw token: only the one answer did.
-    h.store.setActiveToken(tokenId);
+    h.store.pin(tokenId);
     await waitFor('a snapshot after the reveal', () => h.posted.at(-1)?.type === 'snapshot');
     assert.ok(!JSON.stringify(snapshots(h)).includes(raw.split('.')[1]));
 
@@ -268,7 +269,8 @@ suite('Token Inspector panel', () => {
     await panel.handleMessage({ type: 'ready' });
     await waitFor('first snapshot', () => snapshots(h).length >= 1);
     // Another editor in the same group hides the panel; store changes meanwhile are not posted to a hidden panel.
-    const doc = await vscode.workspace.openTextDocument({ content: 'cover', language: 'plaintext' });
+    // A file on disk, not an untitled document: closing it later asks no "save changes?" question.
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root, 'package.json')));
     await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn, preview: false });
     await waitFor('panel hidden', () => !panel.panel.visible);
     const hiddenCount = snapshots(h).length;
@@ -287,4 +289,44 @@ suite('Token Inspector panel', () => {
     const snap = await waitFor('snapshot after the real handshake', () => snapshots(h).at(-1));
     assert.equal(snap.detail?.kind, 'jwt');
   });
+
+  for (const tab of ['in front', 'hidden', 'closed'] as const) {
+    test(`opens on the token just acquired when its tab is ${tab}: the rebuilt webview's saved selection does not win, and the status bar follows the new token`, async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      // The previous test's panel was disposed a moment ago; a new webview created in the same instant sometimes
+      // never loads in code-server, so let the workbench settle first.
+      await new Promise((r) => setTimeout(r, 1500));
+      const bar = new TokenStatusBar(h.store);
+      try {
+        // The user looked at the first token in the real webview, which saved its fingerprint with setState.
+        let panel = InspectorPanel.show(h.deps, { selection: { kind: 'token', id: tokenId } });
+        await waitFor('the webview ready handshake', () => panel.readyCount >= 1, 30000);
+        await waitFor('a snapshot of the first token', () => snapshots(h).at(-1)?.selectedTokenId === tokenId);
+        await new Promise((r) => setTimeout(r, 300)); // the webview saves its state as it renders the snapshot
+        let readyBefore = panel.readyCount;
+        if (tab === 'hidden') {
+          const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root, 'package.json')));
+          await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn, preview: false });
+          await waitFor('panel hidden', () => !panel.panel.visible);
+        } else if (tab === 'closed') {
+          panel.dispose();
+          readyBefore = 0;
+        }
+        // A second token arrives and the inspector is opened on it, as Acquire Token…, the Tokens view and the hover do.
+        const id2 = addToken(h.store, await signedToken({ aud: 'https://graph.microsoft.com' }), 'EnvironmentCredential');
+        panel = InspectorPanel.show(h.deps, { selection: { kind: 'token', id: id2 } });
+        if (tab !== 'in front') await waitFor('the rebuilt webview says ready', () => panel.readyCount > readyBefore, 30000);
+        await waitFor('a snapshot of the new token', () => snapshots(h).at(-1)?.selectedTokenId === id2);
+        await new Promise((r) => setTimeout(r, 500)); // a late handshake would re-select the old token here
+        assert.equal(snapshots(h).at(-1)?.selectedTokenId, id2, 'the panel shows the new token');
+        assert.equal(snapshots(h).at(-1)?.detail?.credential, 'EnvironmentCredential');
+        assert.deepEqual(h.store.snapshot().selection, { kind: 'token', id: id2 });
+        assert.match(bar.state.text, /^\$\(key\) Graph token · /, 'the status bar follows the new token');
+        assert.equal(panel.panel.visible, true);
+      } finally {
+        bar.dispose();
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+    });
+  }
 });

@@ -14,6 +14,7 @@ import type {
   InspectorSection,
   InspectorSnapshot,
   InspectorUiState,
+  RichText,
   RunTimeline,
   TokenDetail,
   TokenListItem,
@@ -141,7 +142,7 @@ function tokenItem(t: TokenListItem, selected: boolean, soon: number): HTMLEleme
 
 // ---------- selected token ----------
 
-function tokenSummary(d: TokenDetail, soon: number): HTMLElement {
+function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElement {
   const r = remaining(d.expiresOnEpochMs, Date.now(), soon, d.notBeforeEpochMs);
   const dl = h('dl', { id: 'token-summary', class: 'facts' });
   const fact = (term: string, ...value: Child[]) => dl.append(h('dt', null, term), h('dd', null, ...value));
@@ -160,7 +161,11 @@ function tokenSummary(d: TokenDetail, soon: number): HTMLElement {
   const refresh = d.refreshable
     ? button('refresh', 'Refresh', 'refresh', `Acquire ${d.label} again with ${d.credential}`, () => post({ type: 'refresh', id: d.id }), r.state !== 'expired' && r.state !== 'expiring')
     : null;
-  return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), h('div', { class: 'overview-actions' }, countdown, refresh), dl);
+  // The status bar shows acquired tokens by itself; any other token gets there only when the user pins it.
+  const pin = active
+    ? h('span', { id: 'pinned', class: 'muted' }, icon('pinned'), ' In the status bar')
+    : button('pin', 'Pin to Status Bar', 'pin', `Show ${d.label} in the status bar`, () => post({ type: 'pin', id: d.id }));
+  return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), h('div', { class: 'overview-actions' }, countdown, refresh, pin), dl);
 }
 
 function rawSection(d: TokenDetail): HTMLElement {
@@ -230,7 +235,7 @@ function validationList(d: TokenDetail): HTMLElement {
 }
 
 function detailView(s: InspectorSnapshot, d: TokenDetail): HTMLElement {
-  const parts: Child[] = [tokenSummary(d, s.expiringSoonMs)];
+  const parts: Child[] = [tokenSummary(d, s.expiringSoonMs, s.tokens.some((t) => t.id === d.id && t.active))];
   if (d.notice) parts.push(h('p', { id: 'token-notice', class: 'notice', attrs: { role: 'note' } }, icon('info'), ' ', d.notice));
   for (const w of d.warnings) parts.push(h('p', { class: 'warning', attrs: { 'data-warning': '' } }, icon('warning'), ' ', w));
   parts.push(rawSection(d));
@@ -244,11 +249,16 @@ function detailView(s: InspectorSnapshot, d: TokenDetail): HTMLElement {
 
 // ---------- failure ----------
 
+/** Catalog prose as the host parsed it: commands in <code>, addresses as text (the panel opens no links). */
+function rich(pieces: RichText): Child[] {
+  return pieces.map((p) => (p.kind === 'code' ? h('code', null, p.text) : p.kind === 'link' ? h('span', { class: 'url' }, p.text) : p.text));
+}
+
 function failureView(f: FailureView): HTMLElement {
   const parts: Child[] = [h('p', { id: 'failure-message', class: 'failure-message' }, icon('error'), ' ', f.message)];
   for (const c of f.codes) {
-    const causes = h('ul', { class: 'causes' }, ...c.causes.map((x) => h('li', null, x)));
-    const fixes = h('ol', { class: 'fixes' }, ...c.fixes.map((x) => h('li', null, x)));
+    const causes = h('ul', { class: 'causes' }, ...c.causes.map((x) => h('li', null, ...rich(x))));
+    const fixes = h('ol', { class: 'fixes' }, ...c.fixes.map((x) => h('li', null, ...rich(x))));
     const docs = c.docsUrl
       ? button(`docs-${c.code}`, 'Open Microsoft documentation', 'link-external', `Open the Microsoft documentation for AADSTS${c.code}`, () => post({ type: 'openDocs', url: c.docsUrl }))
       : null;
@@ -259,7 +269,7 @@ function failureView(f: FailureView): HTMLElement {
         { class: 'aadsts', attrs: { 'data-code': c.code, 'aria-labelledby': `aadsts-${c.code}` } },
         h('h3', { id: `aadsts-${c.code}` }, `AADSTS${c.code}`, c.name ? h('span', { class: 'code-name' }, ` ${c.name}`) : null),
         c.category ? h('vscode-badge', { class: 'category' }, c.category) : null,
-        h('p', { class: 'meaning' }, c.meaning),
+        h('p', { class: 'meaning' }, ...rich(c.meaning)),
         c.causes.length ? h('h4', null, 'Likely causes') : null,
         c.causes.length ? causes : null,
         c.fixes.length ? h('h4', null, 'What to do') : null,
@@ -286,9 +296,9 @@ function failureView(f: FailureView): HTMLElement {
         'article',
         { class: 'other-explanation', attrs: { 'data-explanation': o.id, 'data-kind': o.kind } },
         h('h3', null, icon('lightbulb'), ' ', o.title),
-        h('p', { class: 'meaning' }, o.meaning),
+        h('p', { class: 'meaning' }, ...rich(o.meaning)),
         o.fixes.length ? h('h4', null, 'What to do') : null,
-        o.fixes.length ? h('ol', { class: 'fixes' }, ...o.fixes.map((x) => h('li', null, x))) : null,
+        o.fixes.length ? h('ol', { class: 'fixes' }, ...o.fixes.map((x) => h('li', null, ...rich(x)))) : null,
       ),
     );
   }

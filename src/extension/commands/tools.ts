@@ -12,8 +12,7 @@ import type { StoredTokenInfo } from '../runStore';
 import { exportJson, exportMarkdown } from '../exportTrace';
 import { findJwt } from '../views/format';
 import { SECRET_KEYS_KEY, type AcquireCommand } from './acquire';
-import { storedChainSecrets } from './chainSecrets';
-import { chainSecretKey } from '../settings';
+import { clearChainSecrets } from './chainSecrets';
 
 export interface ChainArgs extends CommandOptions {
   scope?: string;
@@ -109,6 +108,25 @@ export class ToolCommands {
     return true;
   }
 
+  /** "Pin to Status Bar": the one way a decoded token becomes the status-bar token (any token can be pinned). */
+  async pin(arg?: unknown): Promise<string> {
+    let t = (arg as { tokenId?: string; id?: string } | undefined)?.tokenId || (arg as { id?: string } | undefined)?.id ? this.tokenFrom(arg) : undefined;
+    if (!t) {
+      const tokens = this.host.store.snapshot().tokens;
+      if (!tokens.length) throw new Error('No token yet: run "Azure Auth: Acquire Token…" or "Decode Token" first');
+      const pick = await vscode.window.showQuickPick(
+        tokens.map((x) => ({ label: x.label, description: `${x.origin === 'decoded' ? 'decoded' : x.summary.credential} · ${x.summary.fingerprint}`, id: x.id })),
+        { title: 'Pin to Status Bar', placeHolder: 'Which token should the status bar show?' },
+      );
+      if (!pick) throw new CancelledError();
+      t = this.host.store.token(pick.id);
+    }
+    if (!t) throw new Error('That token is no longer in this session');
+    this.host.store.pin(t.id);
+    this.host.log.info('tokens', `${t.label} (fingerprint ${t.summary.fingerprint}) pinned to the status bar`);
+    return t.id;
+  }
+
   async refresh(arg?: unknown): Promise<unknown> {
     const t = this.tokenFrom(arg);
     if (!t) throw new Error('No token to refresh');
@@ -126,11 +144,12 @@ export class ToolCommands {
     }
     this.host.store.clearTokens();
     const state = this.host.context.globalState;
-    // Every key this extension saved, and the chain-environment secrets by their fixed keys even if the list was lost.
-    const keys = [...new Set([...state.get<string[]>(SECRET_KEYS_KEY, []), ...(await storedChainSecrets(this.host.context.secrets)).map(chainSecretKey)])];
+    // Every key this extension saved, and every chain-environment secret even if the key list was lost.
+    const keys = state.get<string[]>(SECRET_KEYS_KEY, []);
+    const chain = await clearChainSecrets(this.host.context);
     for (const k of keys) await this.host.context.secrets.delete(k);
     await state.update(SECRET_KEYS_KEY, []);
-    this.host.log.info('secrets', `cleared the session's tokens and ${keys.length} saved secret(s)`);
+    this.host.log.info('secrets', `cleared the session's tokens and ${new Set(keys).size} saved secret(s) (${chain} for the chain's environment)`);
     return true;
   }
 

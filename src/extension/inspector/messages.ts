@@ -64,7 +64,8 @@ export function parseWebviewMessage(v: unknown): ParseResult {
     case 'select':
     case 'reveal':
     case 'copy':
-    case 'refresh': {
+    case 'refresh':
+    case 'pin': {
       if (!onlyKeys(v, ['type', 'id'])) return { ok: false, reason: `unexpected keys in ${type}` };
       if (typeof v.id !== 'string' || !ID.test(v.id)) return { ok: false, reason: `bad id in ${type}` };
       return { ok: true, message: { type, id: v.id } };

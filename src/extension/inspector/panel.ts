@@ -108,7 +108,14 @@ export class InspectorPanel implements vscode.Disposable {
   private ready = false;
   private disposed = false;
   private sequence = 0;
-  private uiState: InspectorUiState;
+  /**
+   * The token the webview showed before VS Code reloaded the window (from the serializer), applied once at the first
+   * `ready`. Every later `ready` (a hidden panel's webview is rebuilt when it is shown again) carries the webview's
+   * saved selection too, but that one is older than whatever the user just opened the panel for, so it is ignored.
+   */
+  private restoreFingerprint: string | undefined;
+  /** How many `ready` handshakes the webview sent (diagnostics and tests: one per load of the HTML). */
+  readyCount = 0;
   private readonly analyses = new Map<string, { at: number; analysis: TokenAnalysisInput }>();
   private readonly explanations = new Map<string, unknown>();
   /** The nonce of the currently loaded HTML (a new one for every load). */
@@ -122,12 +129,13 @@ export class InspectorPanel implements vscode.Disposable {
     restored?: InspectorUiState,
   ) {
     InspectorPanel.current = this;
-    this.uiState = restored ?? {};
+    this.restoreFingerprint = restored?.selectedFingerprint;
     panel.webview.options = InspectorPanel.webviewOptions(deps.extensionUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
       panel.onDidChangeViewState((e) => {
+        // A hidden webview is discarded (retainContextWhenHidden is off): it says `ready` again once it is rebuilt.
         if (e.webviewPanel.visible && this.ready) void this.postSnapshot();
       }),
       deps.store.onDidChange(() => {
@@ -193,10 +201,11 @@ export class InspectorPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready': {
         this.ready = true;
-        if (m.state) this.uiState = m.state;
-        const fp = this.uiState.selectedFingerprint;
+        this.readyCount += 1;
+        const fp = this.restoreFingerprint;
+        this.restoreFingerprint = undefined;
         if (fp) {
-          // After a reload, go back to the token the user had selected if it is still in this session.
+          // After a window reload, go back to the token the user had selected if it is still in this session.
           const snap = store.snapshot();
           const t = snap.tokens.find((x) => x.summary.fingerprint === fp);
           if (t && selectedTokenId(snap) !== t.id) store.select({ kind: 'token', id: t.id });
@@ -205,7 +214,7 @@ export class InspectorPanel implements vscode.Disposable {
         return;
       }
       case 'uiState':
-        this.uiState = m.state;
+        // The webview keeps its UI state itself (setState); VS Code hands it to the serializer after a reload.
         return;
       case 'select':
         if (store.token(m.id)) store.select({ kind: 'token', id: m.id });
@@ -240,6 +249,16 @@ export class InspectorPanel implements vscode.Disposable {
           return;
         }
         await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(Commands.refreshToken, { tokenId: info.id });
+        return;
+      }
+      case 'pin': {
+        const info = store.token(m.id);
+        if (!info) {
+          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
+          return;
+        }
+        store.pin(info.id);
+        this.deps.log?.info('webview', `${info.label} (fingerprint ${info.summary.fingerprint}) pinned to the status bar`);
         return;
       }
       case 'openDocs': {

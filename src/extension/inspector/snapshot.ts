@@ -20,6 +20,8 @@ import type {
   ValidationVerdict,
   VerdictStatus,
 } from '../../shared/protocol';
+import type { RichText } from '../../shared/protocol';
+import { parseInline } from '../markdown';
 import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
 
 /** Longest value shown for one claim; longer values are cut and flagged `truncated`. */
@@ -87,6 +89,15 @@ function textList(v: unknown): string[] {
   if (typeof v === 'string') return v ? [text(v)] : [];
   if (!Array.isArray(v)) return [];
   return v.slice(0, MAX_LIST_ITEMS).map((x) => text(x)).filter((x) => x.length > 0);
+}
+
+/** Catalog prose → bounded pieces (text, code, link) that the panel renders without markup characters. */
+function rich(v: unknown): RichText {
+  return parseInline(text(v));
+}
+
+function richList(v: unknown): RichText[] {
+  return textList(v).map((t) => parseInline(t));
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
@@ -282,9 +293,9 @@ function explanationCodes(v: unknown): AadstsExplanation[] {
     out.push({
       code,
       name: text(c.name, 200),
-      meaning: text(c.meaning),
-      causes: textList(c.causes),
-      fixes: textList(c.fixes),
+      meaning: rich(c.meaning),
+      causes: richList(c.causes),
+      fixes: richList(c.fixes),
       category: text(c.category, 100),
       docsUrl: DOCS.test(docsUrl) ? docsUrl : '',
     });
@@ -301,7 +312,7 @@ function otherExplanations(v: unknown): OtherExplanationView[] {
     const title = text(o.title, 300);
     const meaning = text(o.meaning);
     if (!title && !meaning) continue;
-    out.push({ id: text(o.id, 100), kind: text(o.kind, 60), title, meaning, fixes: textList(o.fixes) });
+    out.push({ id: text(o.id, 100), kind: text(o.kind, 60), title, meaning: parseInline(meaning), fixes: richList(o.fixes) });
   }
   return out;
 }

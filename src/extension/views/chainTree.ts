@@ -4,7 +4,8 @@
  * Projects the run store; holds no state of its own beyond the VS Code account probe.
  */
 import * as vscode from 'vscode';
-import type { HostingSummary, StepResult, TraceEvent } from '../../core/index';
+import type { Explanation, HostingSummary, StepResult, TraceEvent } from '../../core/index';
+import { aadstsMarkdown, parseInline, plainText } from '../markdown';
 import { Commands, ItemContext } from '../constants';
 import type { RunStore } from '../runStore';
 import type { VsCodeAccount } from '../vscodeAccount';
@@ -61,22 +62,18 @@ function detected(events: readonly TraceEvent[], fromSecretStorage: readonly str
 }
 
 function explanationNode(explanation: unknown): ChainNode | undefined {
-  const codes = (explanation as { codes?: { code?: unknown; name?: unknown; meaning?: unknown; fixes?: unknown }[] } | undefined)?.codes;
+  const codes = (explanation as Partial<Explanation> | undefined)?.codes;
   if (!Array.isArray(codes) || codes.length === 0) return undefined;
   const c = codes[0];
-  const fixes = Array.isArray(c.fixes) ? c.fixes.map(String) : [];
-  const md = new vscode.MarkdownString(undefined, false);
-  md.appendMarkdown(`**AADSTS${String(c.code)}** ${String(c.name ?? '')}\n\n`);
-  md.appendText(String(c.meaning ?? ''));
-  if (fixes.length) md.appendMarkdown('\n\n**Fix:** ').appendText(fixes[0] ?? '');
+  const fix = c.fixes[0] ? plainText(parseInline(c.fixes[0])) : undefined;
   return {
     kind: 'detail',
-    label: `AADSTS${String(c.code)}: ${String(c.meaning ?? c.name ?? '')}`,
-    description: fixes[0],
-    tooltip: md,
+    label: `AADSTS${c.code}: ${c.meaning || c.name}`,
+    description: fix,
+    tooltip: new vscode.MarkdownString(aadstsMarkdown(c)),
     icon: new vscode.ThemeIcon('lightbulb'),
     contextValue: ItemContext.detail,
-    copyText: `AADSTS${String(c.code)} ${String(c.meaning ?? '')}`,
+    copyText: `AADSTS${c.code} ${c.meaning}`,
   };
 }
 

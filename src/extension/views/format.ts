@@ -23,11 +23,6 @@ export function duration(ms: number | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
 }
 
-/** Escapes text for a MarkdownString (claim values are untrusted). */
-export function mdEscape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
 /** Warning threshold for "about to expire". */
 export const EXPIRING_MS = 5 * 60 * 1000;
 

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { RunStore } from '../runStore';
-import { EXPIRING_MS, mdEscape, remaining } from './format';
+import { mdEscape } from '../markdown';
+import { EXPIRING_MS, remaining } from './format';
 
 export class TokenStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

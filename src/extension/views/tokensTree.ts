@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Commands, ItemContext } from '../constants';
 import type { RunStore, StoredTokenInfo } from '../runStore';
-import { EXPIRING_MS, mdEscape, remaining } from './format';
+import { mdEscape } from '../markdown';
+import { EXPIRING_MS, remaining } from './format';
 
 export class TokensTreeProvider implements vscode.TreeDataProvider<StoredTokenInfo>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -39,7 +40,7 @@ export function tokenTreeItem(t: StoredTokenInfo, active: boolean, now = Date.no
   item.description = `${left.expired ? left.text : `${left.text} left`} · ${t.origin === 'decoded' ? 'decoded' : t.summary.credential}${active ? ' · active' : ''}`;
   const color = left.expired ? 'testing.iconFailed' : left.ms < EXPIRING_MS ? 'editorWarning.foreground' : undefined;
   item.iconPath = new vscode.ThemeIcon(left.expired ? 'error' : 'key', color ? new vscode.ThemeColor(color) : undefined);
-  item.contextValue = t.request ? ItemContext.tokenRefreshable : ItemContext.token;
+  item.contextValue = (t.request ? ItemContext.tokenRefreshable : ItemContext.token) + (active ? '' : ItemContext.unpinnedSuffix);
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${mdEscape(t.label)}** — ${mdEscape(left.text)}\n\n`);
   md.appendMarkdown(`| | |\n|---|---|\n`);

@@ -219,8 +219,8 @@ describe('inspector snapshot builder', () => {
 
     const evil = failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: 50076, name: 'x', docsUrl: 'javascript:alert(1)', causes: ['<b>c</b>'], fixes: 'not-a-list' }] } });
     assert.equal(evil.codes[0].docsUrl, 'https://login.microsoftonline.com/error?code=50076');
-    assert.deepEqual(evil.codes[0].causes, ['<b>c</b>']);
-    assert.deepEqual(evil.codes[0].fixes, ['not-a-list']);
+    assert.deepEqual(evil.codes[0].causes, [[{ kind: 'text', text: '<b>c</b>' }]]);
+    assert.deepEqual(evil.codes[0].fixes, [[{ kind: 'text', text: 'not-a-list' }]]);
     assert.deepEqual(failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: -1 }, { code: 1.5 }, { code: 'x' }] } }).codes, []);
   }
 
