@@ -49,6 +49,7 @@ export const ItemContext = {
   step: 'credentialStep',
   stepWithTrace: 'credentialStep.trace',
   vscodeAccount: 'vscodeAccount',
+  sandbox: 'sandbox',
   detail: 'detail',
   token: 'token',
   tokenRefreshable: 'token.refreshable',

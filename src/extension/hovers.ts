@@ -20,8 +20,14 @@ function matchAt(line: string, re: RegExp, ch: number): { text: string; start: n
   return undefined;
 }
 
+const VERDICT_LINE: Record<'verified' | 'invalid' | 'unverified', string> = {
+  verified: '$(verified-filled) **Verified**',
+  invalid: '$(error) **Invalid**',
+  unverified: '$(unverified) **Unverified**',
+};
+
 export class AuthHoverProvider implements vscode.HoverProvider {
-  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.ProviderResult<vscode.Hover> {
     const line = doc.lineAt(pos.line).text;
     if (line.length > MAX_LINE) return undefined;
     const jwt = matchAt(line, JWT_AT, pos.character);
@@ -31,7 +37,7 @@ export class AuthHoverProvider implements vscode.HoverProvider {
     return undefined;
   }
 
-  private jwtHover(text: string, range: vscode.Range): vscode.Hover | undefined {
+  private async jwtHover(text: string, range: vscode.Range): Promise<vscode.Hover | undefined> {
     const core = loadEngine();
     const d = core.decodeToken(text);
     if (!d.ok || d.kind !== 'jwt') return undefined;
@@ -53,6 +59,9 @@ export class AuthHoverProvider implements vscode.HoverProvider {
       ['Algorithm', d.header.alg],
     ];
     for (const [k, v] of rows) if (typeof v === 'string' && v) md.appendMarkdown(`${k}: ${codeSpan(v.slice(0, 200))}  \n`);
+    // Offline: the hover fetches no keys, so at best it says "unverified"; an unsigned or expired token is invalid.
+    const validation = await core.validateToken(d, { now: Date.now() });
+    md.appendMarkdown(`\n${VERDICT_LINE[validation.verdict]} — ${mdEscape(validation.summary)}\n`);
     const args = encodeURIComponent(JSON.stringify([{ text: d.raw }]));
     md.appendMarkdown(`\n[Open in Token Inspector](command:${Commands.decodeToken}?${args})`);
     return new vscode.Hover(md, range);

@@ -59,6 +59,17 @@ export interface ValidationVerdict {
   reason: string;
 }
 
+/**
+ * What the validation concludes about the whole token (the core's TokenVerdict): `verified` only when the signature was
+ * checked against the issuer's keys and nothing failed; `invalid` when any check failed (an unsigned token always
+ * does); `unverified` when nothing failed but the signature could not be checked.
+ */
+export interface TokenVerdictView {
+  verdict: 'verified' | 'invalid' | 'unverified';
+  /** One sentence saying why. */
+  summary: string;
+}
+
 /** The decoded view of the selected token. Never contains the raw token. */
 export interface TokenDetail {
   id: string;
@@ -85,6 +96,8 @@ export interface TokenDetail {
   header: ClaimRow[];
   claims: ClaimRow[];
   validation: ValidationVerdict[];
+  /** The overall verdict, when the token was validated. */
+  verdict?: TokenVerdictView;
   warnings: string[];
 }
 

@@ -44,6 +44,7 @@ function snapshot(overrides = {}) {
       header: [{ name: 'alg', value: 'RS256', truncated: false, meaning: '', interpretation: '', known: false }],
       claims,
       validation: [{ check: 'audience', status: 'pass', reason: 'matches the requested scope' }, { check: 'signature', status: 'skip', reason: HOSTILE.script }],
+      verdict: { verdict: 'unverified', summary: `No check failed, but the signature was not checked. ${HOSTILE.img}` },
       warnings: [HOSTILE.svg],
     },
     failure: {
@@ -144,6 +145,9 @@ test('renders the decoded claims, with hostile values as text and no injected el
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(await page.textContent('#failure-message'), ` AADSTS700016: ${HOSTILE.img}`);
   assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .meaning'), HOSTILE.script);
+  // The overall verdict says which of the three it is, in words, with the reason as text.
+  assert.equal(await page.getAttribute('#token-verdict', 'data-verdict'), 'unverified');
+  assert.equal((await page.textContent('#token-verdict')).trim(), `Unverified — No check failed, but the signature was not checked. ${HOSTILE.img}`);
   // "What to do" shows the command as code, without the catalog's backticks.
   assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .fixes li'), 'Check AZURE_CLIENT_ID, or run az login --tenant <tenant-id>.');
   assert.equal(await page.textContent('#aadsts-explanation article[data-code="700016"] .fixes li code'), 'az login --tenant <tenant-id>');
@@ -223,6 +227,41 @@ test('keyboard: Enter on a token selects it, Space on Reveal reveals, the docs b
     [...document.querySelectorAll('button, vscode-button')].filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim())).length,
   );
   assert.equal(unnamed, 0);
+});
+
+test('focus stays on the control the user used after Enter/Space, through the re-render that the host\'s answer causes', { skip }, async () => {
+  await send({ type: 'snapshot', snapshot: snapshot() });
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    const inner = a?.shadowRoot?.activeElement;
+    return { id: a?.id ?? '', token: a?.getAttribute('data-token-id') ?? '', cls: a?.className ?? '', inner: inner?.className ?? '' };
+  });
+  // Enter on a token: the host answers with a snapshot that selects it; the focus stays on that token.
+  await page.focus('#token-list [data-token-id="tok-2"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'select' && m.id === 'tok-2'));
+  await send({ type: 'snapshot', snapshot: snapshot({ selectedTokenId: 'tok-2' }) });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await focused().then((f) => [f.token, /token-item/.test(f.cls)]), ['tok-2', true]);
+  // Space on Reveal: the raw token arrives and the panel re-renders; the focus stays on the (new) Reveal/Hide button.
+  await send({ type: 'snapshot', snapshot: snapshot() });
+  await page.waitForSelector('#reveal');
+  await page.focus('#reveal');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'reveal').length > 0);
+  await send({ type: 'rawToken', id: 'tok-1', fingerprint: '0123456789ab', token: RAW });
+  await page.waitForSelector('#raw-token[data-masked="false"]');
+  await page.waitForTimeout(300);
+  assert.equal((await focused()).id, 'reveal');
+  // Enter on a section header, then any re-render: the focus is back on that header.
+  await page.locator('#claims-section .collapsible-header').focus();
+  await page.keyboard.press('Enter');
+  await send({ type: 'snapshot', snapshot: snapshot() });
+  await page.waitForTimeout(300);
+  const f = await focused();
+  assert.deepEqual([f.id, /collapsible-header/.test(f.inner)], ['claims-section', true]);
+  await page.keyboard.press('Enter'); // open the section again for the tests that follow
+  await page.waitForFunction(() => window.__states.at(-1)?.open?.claims === true);
 });
 
 test('the chain run renders as a waterfall with the winner marked', { skip }, async () => {

@@ -100,6 +100,16 @@ suite('activation and manifest', () => {
     }
   });
 
+  test('the sandbox\'s running state shows in the Credential Chain view: its own welcome (with Stop), and a tree item with Stop and Copy', () => {
+    const m = manifest();
+    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const running = m.contributes.viewsWelcome.find((w) => w.view === Views.chain && (w as { when?: string }).when === 'azureAuthDebugger.sandboxRunning');
+    assert.ok(running, 'a welcome for the running sandbox');
+    assert.match(nls[running.contents.replace(/^%|%$/g, '')] ?? '', /sandbox tenant is running[\s\S]*\(command:azureAuthDebugger\.stopSandbox\)/);
+    const items = m.contributes.menus['view/item/context'].filter((x) => /viewItem == sandbox/.test(x.when ?? ''));
+    assert.deepEqual(items.map((x) => x.command).sort(), [Commands.copyItemText, Commands.stopSandbox].sort());
+  });
+
   test('the trees are empty (welcome shown) and the status bar hidden before anything ran', async () => {
     const a = await api();
     assert.deepEqual(a.chainTreeItems(), []);

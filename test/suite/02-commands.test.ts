@@ -84,6 +84,10 @@ suite('commands against the sandbox', function () {
     assert.equal(run?.result.mode, 'diagnose');
     assert.equal(run?.result.winner, 'ManagedIdentityCredential');
     assert.ok((run?.result.steps.length ?? 0) >= 4, 'all steps ran');
+    // The running sandbox shows in the tree, with its URL (Stop and Copy are its item actions).
+    const node = a.chainTreeItems().find((i) => i.label === 'Sandbox tenant');
+    assert.equal(node?.description, a.store.snapshot().sandbox.url);
+    assert.match(node?.description ?? '', /^https:\/\/127\.0\.0\.1:\d+/);
   });
 
   test('Acquire Token with a client secret; the secret goes to SecretStorage only when the user agrees', async function () {
@@ -449,5 +453,6 @@ suite('commands against the sandbox', function () {
     assert.equal(await exec(Commands.stopSandbox), true);
     sandbox = undefined;
     assert.equal(a.store.snapshot().sandbox.running, false);
+    assert.ok(!a.chainTreeItems().some((i) => i.label === 'Sandbox tenant'), 'the sandbox node is gone');
   });
 });

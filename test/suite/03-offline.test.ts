@@ -70,6 +70,12 @@ suite('offline commands', function () {
     assert.match(h, /JWT/);
     assert.match(h, /Audience: `https:\/\/vault\.azure\.net`/);
     assert.match(h, /\[Open in Token Inspector\]\(command:azureAuthDebugger\.decodeToken\?/);
+    // The hover fetches no keys: a signed-looking token is unverified, never called valid; an unsigned one is invalid.
+    assert.match(h, /\$\(unverified\) \*\*Unverified\*\* — No check failed, but the signature was not checked/);
+    const unsigned = [b64url({ alg: 'none', typ: 'JWT' }), JWT.split('.')[1], ''].join('.');
+    const doc2 = await vscode.workspace.openTextDocument({ content: `token: ${unsigned}\n`, language: 'yaml' });
+    const h2 = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc2.uri, new vscode.Position(0, 12)));
+    assert.match(h2, /\$\(error\) \*\*Invalid\*\* — Invalid: signature check failed/);
     const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 2));
     assert.ok(!hoverText(none).includes('JWT'), 'no hover outside the token');
   });

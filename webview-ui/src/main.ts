@@ -162,8 +162,9 @@ function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElemen
     ? button('refresh', 'Refresh', 'refresh', `Acquire ${d.label} again with ${d.credential}`, () => post({ type: 'refresh', id: d.id }), r.state !== 'expired' && r.state !== 'expiring')
     : null;
   // The status bar shows acquired tokens by itself; any other token gets there only when the user pins it.
+  // Same id in both states, so the focus stays here after the user pinned the token.
   const pin = active
-    ? h('span', { id: 'pinned', class: 'muted' }, icon('pinned'), ' In the status bar')
+    ? h('span', { id: 'pin', class: 'muted', attrs: { tabindex: -1 } }, icon('pinned'), ' In the status bar')
     : button('pin', 'Pin to Status Bar', 'pin', `Show ${d.label} in the status bar`, () => post({ type: 'pin', id: d.id }));
   return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), h('div', { class: 'overview-actions' }, countdown, refresh, pin), dl);
 }
@@ -215,6 +216,27 @@ function claimTable(id: string, rows: ClaimRow[], attr: 'data-claim' | 'data-hea
   return table;
 }
 
+const VERDICT_TEXT: Record<string, { title: string; icon: string }> = {
+  verified: { title: 'Verified', icon: 'verified-filled' },
+  invalid: { title: 'Invalid', icon: 'error' },
+  unverified: { title: 'Unverified', icon: 'unverified' },
+};
+
+/** The token's overall verdict, above the claims: verified, invalid or unverified, with the reason. */
+function verdictBanner(d: TokenDetail): HTMLElement | null {
+  const v = d.verdict;
+  if (!v) return null;
+  const t = VERDICT_TEXT[v.verdict] ?? { title: v.verdict, icon: 'info' };
+  return h(
+    'p',
+    { id: 'token-verdict', class: `verdict verdict-${v.verdict}`, attrs: { 'data-verdict': v.verdict, role: 'status' } },
+    icon(t.icon),
+    ' ',
+    h('strong', null, t.title),
+    v.summary ? ` — ${v.summary}` : null,
+  );
+}
+
 function validationList(d: TokenDetail): HTMLElement {
   const icons: Record<string, string> = { pass: 'pass', fail: 'error', warn: 'warning', skip: 'circle-slash', info: 'info' };
   const list = h('ul', { id: 'validation', class: 'verdicts' });
@@ -231,11 +253,11 @@ function validationList(d: TokenDetail): HTMLElement {
     );
   }
   if (d.validation.length === 0) list.appendChild(h('li', { class: 'muted' }, 'No validation results for this token.'));
-  return section('validation-section', 'validation', 'Validation', String(d.validation.length), list);
+  return section('validation-section', 'validation', 'Validation', d.verdict ? (VERDICT_TEXT[d.verdict.verdict]?.title ?? d.verdict.verdict) : String(d.validation.length), list);
 }
 
 function detailView(s: InspectorSnapshot, d: TokenDetail): HTMLElement {
-  const parts: Child[] = [tokenSummary(d, s.expiringSoonMs, s.tokens.some((t) => t.id === d.id && t.active))];
+  const parts: Child[] = [tokenSummary(d, s.expiringSoonMs, s.tokens.some((t) => t.id === d.id && t.active)), verdictBanner(d)];
   if (d.notice) parts.push(h('p', { id: 'token-notice', class: 'notice', attrs: { role: 'note' } }, icon('info'), ' ', d.notice));
   for (const w of d.warnings) parts.push(h('p', { class: 'warning', attrs: { 'data-warning': '' } }, icon('warning'), ' ', w));
   parts.push(rawSection(d));
@@ -396,8 +418,29 @@ function render(): void {
       ? [run, failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null]
       : [failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null, run];
   for (const part of parts) if (part) app.appendChild(part);
-  if (focusToken) (app.querySelector(`[data-token-id="${CSS.escape(focusToken)}"]`) as HTMLElement | null)?.focus();
-  else if (focusId) document.getElementById(focusId)?.focus();
+  restoreFocus(focusToken ? (app.querySelector(`.token-item[data-token-id="${CSS.escape(focusToken)}"]`) as HTMLElement | null) : focusId ? document.getElementById(focusId) : null);
+}
+
+/**
+ * Puts the keyboard focus back on the control the user was on (the re-render replaced it with a new element of the
+ * same id). Components render after they are connected, so focus is set again once they have; a section's focus
+ * goes to its header, which lives in the component's shadow root.
+ */
+function restoreFocus(target: HTMLElement | null): void {
+  if (!target) return;
+  const apply = () => {
+    if (document.activeElement !== document.body && document.activeElement !== target) return;
+    if (target.tagName === 'VSCODE-COLLAPSIBLE') target.shadowRoot?.querySelector<HTMLElement>('.collapsible-header')?.focus();
+    else target.focus();
+  };
+  apply();
+  // The target and the sections around it (whose slots show it) finish rendering asynchronously.
+  const pending: Promise<unknown>[] = [];
+  for (let e: HTMLElement | null = target; e; e = e.parentElement) {
+    const p = (e as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+    if (p) pending.push(p);
+  }
+  if (pending.length) void Promise.all(pending).then(() => requestAnimationFrame(apply));
 }
 
 /** Once a second: update the countdown and the list's remaining times in place (no host round-trip). */

@@ -20,7 +20,7 @@ import type {
   ValidationVerdict,
   VerdictStatus,
 } from '../../shared/protocol';
-import type { RichText } from '../../shared/protocol';
+import type { RichText, TokenVerdictView } from '../../shared/protocol';
 import { parseInline } from '../markdown';
 import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
 
@@ -215,6 +215,16 @@ export function verdicts(validation: unknown): ValidationVerdict[] {
   return out;
 }
 
+const TOKEN_VERDICTS: readonly TokenVerdictView['verdict'][] = ['verified', 'invalid', 'unverified'];
+
+/** The overall verdict of validateToken(), or undefined when there is none. */
+export function tokenVerdict(validation: unknown): TokenVerdictView | undefined {
+  const o = obj(validation);
+  const v = o?.verdict;
+  if (typeof v !== 'string' || !(TOKEN_VERDICTS as readonly string[]).includes(v)) return undefined;
+  return { verdict: v as TokenVerdictView['verdict'], summary: text(o?.summary) };
+}
+
 function epochFromSeconds(v: unknown): number | undefined {
   const n = num(v);
   return n === undefined ? undefined : n * 1000;
@@ -263,6 +273,8 @@ export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | u
   detail.kind = 'jwt';
   detail.claims = claimRows(analysis?.claims, payload);
   detail.validation = verdicts(analysis?.validation);
+  const verdict = tokenVerdict(analysis?.validation);
+  if (verdict) detail.verdict = verdict;
   detail.warnings = textList(d.warnings);
   const expiry = obj(analysis?.expiry);
   const lifetime = num(expiry?.lifetimeMs);

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import type { Explanation, HostingSummary, StepResult, TraceEvent } from '../../core/index';
-import { aadstsMarkdown, parseInline, plainText } from '../markdown';
+import { aadstsMarkdown, codeSpan, mdEscape, parseInline, plainText } from '../markdown';
 import { Commands, ItemContext } from '../constants';
-import type { RunStore } from '../runStore';
+import type { RunStore, RunStoreSnapshot } from '../runStore';
 import type { VsCodeAccount } from '../vscodeAccount';
 import { duration } from './format';
 
 export interface ChainNode {
-  kind: 'step' | 'detail' | 'account';
+  kind: 'step' | 'detail' | 'account' | 'sandbox';
   /** Unique per run, so each new run starts with fresh expansion state (failed steps open). */
   id?: string;
   label: string;
@@ -136,6 +136,19 @@ export function environmentNode(h: HostingSummary, runId: string): ChainNode {
   return { kind: 'detail', id, label: 'Environment', description: h.summary, tooltip: md, icon: new vscode.ThemeIcon('server-environment'), contextValue: ItemContext.detail, copyText: h.summary, children };
 }
 
+/**
+ * The running sandbox tenant, with its URL, Stop and Copy. (Before anything has run the tree is empty and its welcome
+ * view says the sandbox is running instead.)
+ */
+export function sandboxNode(sb: RunStoreSnapshot['sandbox']): ChainNode | undefined {
+  if (!sb.running || !sb.url) return undefined;
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**Sandbox tenant running** at ${mdEscape(sb.url)}\n\n`);
+  if (sb.tenantId) md.appendMarkdown(`Tenant: ${codeSpan(sb.tenantId)}  \n`);
+  md.appendMarkdown('The credential chain talks to it instead of Entra ID and the real managed-identity endpoints.');
+  return { kind: 'sandbox', id: 'sandbox', label: 'Sandbox tenant', description: sb.url, tooltip: md, icon: new vscode.ThemeIcon('beaker'), contextValue: ItemContext.sandbox, copyText: sb.url };
+}
+
 export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -160,6 +173,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage));
     if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id));
     nodes.push(this.account.node());
+    const sandbox = sandboxNode(snap.sandbox);
+    if (sandbox) nodes.push(sandbox);
     return nodes;
   }
 

@@ -9,8 +9,10 @@ import {
   runTimeline,
   selectedTokenId,
   tokenDetail,
+  tokenVerdict,
   verdicts,
 } from '../../../src/extension/inspector/snapshot';
+import { armV1Payload, jwt, makeSigner, NOW as TOKEN_NOW } from '../token/helpers';
 import type { StoredRun } from '../../../src/extension/runStore';
 import type { ChainResult, StepResult } from '../../../src/core/index';
 import { armPayload, makeJwt, NOW, storeWith, tokenInfo } from './fixtures';
@@ -309,5 +311,24 @@ describe('inspector snapshot builder', () => {
     assert.equal(displayText(10n).text, '10');
     assert.equal(displayText(undefined).text, '');
     assert.equal(displayText('x'.repeat(10), 5).text, 'xxxxx…');
+  });
+
+  it('carries the validation verdict of the selected token: verified, invalid or unverified, each with its reason', async () => {
+    const signer = await makeSigner();
+    const signed = await signer.sign(armV1Payload());
+    const scope = 'https://management.azure.com/.default';
+    const cases: [string, string, Parameters<typeof validateToken>[1]][] = [
+      ['verified', signed, { expectedScope: scope, jwks: signer.jwks, now: TOKEN_NOW }],
+      ['unverified', signed, { expectedScope: scope, now: TOKEN_NOW }],
+      ['invalid', jwt(armV1Payload(), { alg: 'none', typ: 'JWT' }, ''), { expectedScope: scope, jwks: signer.jwks, now: TOKEN_NOW }],
+    ];
+    for (const [want, raw, opts] of cases) {
+      const validation = await validateToken(raw, opts);
+      const detail = tokenDetail(tokenInfo(raw, 'tok-v'), analysisOf(raw, undefined, validation));
+      assert.equal(detail.verdict?.verdict, want);
+      assert.ok((detail.verdict?.summary.length ?? 0) > 10, want);
+    }
+    assert.equal(tokenVerdict({ verdict: 'valid' }), undefined, 'only the three verdicts pass');
+    assert.equal(tokenVerdict(undefined), undefined);
   });
 });
