@@ -223,15 +223,6 @@ export class Host implements vscode.Disposable {
     this.store.setError({ source, error, explanation, runId });
   }
 
-  /** Loads the engine in the background (used by views that need it only once something has run). */
-  warm(): void {
-    try {
-      loadEngine();
-    } catch (e) {
-      this.log.error('engine', `cannot load dist/engine.js: ${String(e)}`);
-    }
-  }
-
   dispose(): void {
     const sb = this.sandbox;
     this.sandbox = undefined;

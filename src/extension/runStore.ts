@@ -208,11 +208,6 @@ export class RunStore implements vscode.Disposable {
     if (this.selection?.kind === 'token' && this.selection.id === id) this.selection = null;
   }
 
-  removeToken(id: string): void {
-    this.removeTokenInternal(id);
-    this.changed.fire();
-  }
-
   /** Records a failure and its explanation; it becomes the selection. */
   setError(entry: Omit<StoredError, 'id' | 'at'>): string {
     const id = newId('err');
@@ -249,12 +244,6 @@ export class RunStore implements vscode.Disposable {
     this.activeTokenId = null;
     if (this.selection?.kind === 'token') this.selection = null;
     this.changed.fire();
-  }
-
-  clearAll(): void {
-    this.runs = [];
-    this.lastError = null;
-    this.clearTokens();
   }
 
   // ---- read helpers (no copies of secrets) ----

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
-import { CONFIG_SECTION, ContextKeys, EXTENSION_ID } from '../constants';
+import { ContextKeys, EXTENSION_ID } from '../constants';
 import { loadEngine, loadSandbox, redact, redactIfLoaded } from '../engine';
 import type { Host, SandboxHandle } from '../host';
 import type { StoredTokenInfo } from '../runStore';
@@ -199,6 +199,5 @@ export class ToolCommands {
 
   async openSettings(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
-    void CONFIG_SECTION;
   }
 }

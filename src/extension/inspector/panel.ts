@@ -120,8 +120,6 @@ export class InspectorPanel implements vscode.Disposable {
   private readonly explanations = new Map<string, unknown>();
   /** The nonce of the currently loaded HTML (a new one for every load). */
   nonce = '';
-  /** The last snapshot posted (for tests and diagnostics). */
-  lastSnapshot: InspectorSnapshot | undefined;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
@@ -279,7 +277,6 @@ export class InspectorPanel implements vscode.Disposable {
     const seq = ++this.sequence;
     const snapshot = await this.buildSnapshot(this.deps.store.snapshot());
     if (seq !== this.sequence || this.disposed) return undefined;
-    this.lastSnapshot = snapshot;
     await this.post({ type: 'snapshot', snapshot });
     return snapshot;
   }
