@@ -39,9 +39,16 @@ const releases = RELEASES.filter((r) => !wantReleases || wantReleases.some((w) =
   alias,
   version: require(`${alias}/package.json`).version,
 }));
-// Each release is compared with the engine profile named after it once the engine models releases; until then with
-// the current "js" profile.
-for (const r of releases) r.profile = engine.isChainProfile(`js@${r.version}`) ? `js@${r.version}` : 'js';
+// Each release is compared with the engine profile named after it (js@<version>); a release the engine does not
+// model is a setup error, not a silent fallback to the newest profile.
+for (const r of releases) {
+  const resolved = engine.resolveProfile(`js@${r.version}`);
+  if (!resolved.ok) {
+    console.error(`parity: the engine does not model @azure/identity ${r.version}: ${resolved.message}`);
+    process.exit(1);
+  }
+  r.profile = `js@${r.version}`;
+}
 const engineSides = [...new Set(releases.map((r) => `engine:${r.profile}`))];
 const sides = [...releases.map((r) => r.alias), ...engineSides];
 
