@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { BrokerRequestRecord, FlowRequest, EngineOptions } from '../../core/index';
 import { readCaOption } from '../files';
+import { secretFromEnv } from '../secrets';
 import { paint, parse, UsageError, type CliCommand, type CliIo } from '../io';
 
 const usage = `Usage: azauth broker [options] -- <command> [args…]
@@ -68,9 +69,7 @@ export const command: CliCommand = {
       engine.authorityHost = sb.authorityHost;
       engine.ca = sb.caPem;
     } else {
-      const secretVar = values['client-secret-env'];
-      const secret = secretVar ? io.env[secretVar] : undefined;
-      if (secretVar && !secret) throw new UsageError(`--client-secret-env ${secretVar}: that variable is not set`);
+      const secret = secretFromEnv(io, values['client-secret-env'], '--client-secret-env');
       request = {
         credential: values.credential ?? 'az',
         tenantId: values.tenant,

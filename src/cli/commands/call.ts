@@ -4,6 +4,7 @@
  * cross-checks and the fix. The token comes from standard input (default), the credential chain or one flow.
  */
 import { readCaOption } from '../files';
+import { secretFromEnv } from '../secrets';
 import {
   acquireToken,
   callResource,
@@ -164,9 +165,7 @@ export const command: CliCommand = {
         if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
         const name = resolveCredentialName(v.credential);
         if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
-        const envVar = v['client-secret-env'];
-        const secret = envVar ? io.env[envVar] : undefined;
-        if (envVar && !secret) throw new UsageError(`--client-secret-env: ${envVar} is not set`);
+        const secret = secretFromEnv(io, v['client-secret-env'], '--client-secret-env');
         const run = await acquireToken(
           { credential: name, scope, tenantId: v.tenant, clientId: v['client-id'], clientSecret: secret ? new SecretValue(secret) : undefined, certificatePath: v.certificate },
           { signal: io.signal, sink, env: io.env, options },

@@ -19,6 +19,7 @@ import {
   type TraceEvent,
 } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, parseHttpUrl, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
+import { secretFromEnv } from '../secrets';
 import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 /** A client assertion is a signed JWT of a few KB (with an x5c chain, tens of KB). */
@@ -121,14 +122,8 @@ export function refuseSecretFlags(argv: string[]): void {
 }
 
 function fromEnv(io: CliIo, variable: string | undefined, what: string): SecretValue | undefined {
-  if (variable === undefined) return undefined;
-  // The argument may be the secret itself, pasted by mistake: echo it only when it looks like a variable name.
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-    throw new UsageError(`${what}: the argument (${variable.length} characters, not shown) is not an environment variable name — give the NAME of the variable, not its value.`);
-  const v = io.env[variable];
-  const shown = /^[A-Z_][A-Z0-9_]{0,63}$/.test(variable) ? variable : `(a name of ${variable.length} characters, not shown: if it is the secret itself, give the NAME of a variable instead)`;
-  if (v === undefined || v === '') throw new UsageError(`${what}: environment variable ${shown} is not set or empty.`);
-  return new SecretValue(v);
+  const v = secretFromEnv(io, variable, what);
+  return v === undefined ? undefined : new SecretValue(v);
 }
 
 /** Reads a secret from the terminal without echo. Only when stdin is a TTY. */

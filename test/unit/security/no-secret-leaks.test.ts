@@ -512,6 +512,18 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       const c = await azauth([...base, '--client-secret-env', 'MY_SP_SECRET'], {});
       assert.equal(c.code, 2);
       assert.match(c.err, /environment variable MY_SP_SECRET is not set or empty/);
+      // azauth call and azauth broker take the same option and follow the same rule (they echoed the argument).
+      for (const argv of [
+        ['call', '--token-from', 'flow', '--credential', 'secret', '--client-id', LEAK_APP, '--scope', 'https://management.azure.com/.default', '--client-secret-env', pasted, 'GET', 'https://127.0.0.1:9/x'],
+        ['call', '--token-from', 'flow', '--credential', 'secret', '--client-id', LEAK_APP, '--scope', 'https://management.azure.com/.default', '--client-secret-env', identLike, 'GET', 'https://127.0.0.1:9/x'],
+        ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', pasted, '--', 'true'],
+        ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', identLike, '--', 'true'],
+      ]) {
+        const r = await azauth(argv, {});
+        assert.equal(r.code, 2, `${argv[0]}: ${r.err}`);
+        assert.match(r.err, /not an environment variable name|is not set or empty/);
+        assert.ok(!(r.out + r.err + r.proc).includes(pasted) && !(r.out + r.err + r.proc).includes(identLike), r.err);
+      }
       // A token pasted as a stray positional argument (node's parseArgs echoes it): scrubbed by shape.
       const d = await azauth(['chain', federated], {});
       assert.equal(d.code, 2);
