@@ -3,10 +3,24 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'The engine, the sandbox, shared types and the webview never import vscode (see CONTRIBUTING in README).' }],
-    patterns: [{ group: ['**/extension/**', '**/cli/**'], message: 'Only the faces import the core, never the other way round.' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        {
+          name: 'vscode',
+          message:
+            'The engine, the sandbox, shared types and the webview never import vscode (see CONTRIBUTING in README).',
+        },
+      ],
+      patterns: [
+        {
+          group: ['**/extension/**', '**/cli/**'],
+          message: 'Only the faces import the core, never the other way round.',
+        },
+      ],
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -18,7 +32,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'eqeqeq': ['error', 'smart'],
+      eqeqeq: ['error', 'smart'],
       'no-console': 'off',
     },
   },
@@ -26,7 +40,20 @@ export default tseslint.config(
   {
     files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The webview never imports vscode.' }], patterns: [{ group: ['**/core/**', '**/extension/**'], message: 'The webview imports only src/shared/protocol.ts (types).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview never imports vscode.' }],
+          patterns: [
+            {
+              group: ['**/core/**', '**/extension/**'],
+              message: 'The webview imports only src/shared/protocol.ts (types).',
+            },
+          ],
+        },
+      ],
+    },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
 );

@@ -42,5 +42,7 @@ try {
 const out = { extensionMs: median(ext), emptyMs: median(base), ratio: median(ext) / median(base) };
 const reported = path.join(root, 'test-results/activation.json');
 if (existsSync(reported)) out.vscodeReported = JSON.parse(readFileSync(reported, 'utf8')).activateMs;
-console.log(`  dist/extension.js ${out.extensionMs.toFixed(2)} ms vs empty ${out.emptyMs.toFixed(2)} ms (×${out.ratio.toFixed(2)})`);
+console.log(
+  `  dist/extension.js ${out.extensionMs.toFixed(2)} ms vs empty ${out.emptyMs.toFixed(2)} ms (×${out.ratio.toFixed(2)})`,
+);
 process.stdout.write('BENCH-RESULT ' + JSON.stringify(out) + '\n');

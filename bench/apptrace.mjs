@@ -43,15 +43,28 @@ function timed(cmd, args, extraEnv = {}) {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.resume();
-    child.on('close', (code) => (code === 0 && out.includes('"ok":true') ? resolve(performance.now() - t0) : reject(new Error(`${cmd} exit ${code}: ${out.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 && out.includes('"ok":true')
+        ? resolve(performance.now() - t0)
+        : reject(new Error(`${cmd} exit ${code}: ${out.slice(-500)}`)),
+    );
   });
 }
 
 async function inProcess() {
   const t0 = performance.now();
-  const r = await core.runTraced({ command: process.execPath, args: [app], env, stdin: 'ignore', sdks: ['js'], stdout: () => {}, stderr: () => {} });
+  const r = await core.runTraced({
+    command: process.execPath,
+    args: [app],
+    env,
+    stdin: 'ignore',
+    sdks: ['js'],
+    stdout: () => {},
+    stderr: () => {},
+  });
   const ms = performance.now() - t0;
-  if (r.exitCode !== 0 || r.trace.runs.length !== TOKENS) throw new Error(`traced run: exit ${r.exitCode}, ${r.trace.runs.length} runs`);
+  if (r.exitCode !== 0 || r.trace.runs.length !== TOKENS)
+    throw new Error(`traced run: exit ${r.exitCode}, ${r.trace.runs.length} runs`);
   return ms;
 }
 
@@ -65,19 +78,42 @@ for (let i = 0; i < reps; i++) {
   // The SDK's own logging switched on, its output read by nobody: what the SDK itself costs.
   logging.push(await timed(process.execPath, [app], { AZURE_LOG_LEVEL: 'info' }));
   traced.push(await inProcess());
-  cli.push(await timed(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app]));
+  cli.push(
+    await timed(process.execPath, [
+      path.join(root, 'dist/cli.js'),
+      'run',
+      '--profile',
+      'js',
+      '--json',
+      '--',
+      process.execPath,
+      app,
+    ]),
+  );
 }
-console.log(`  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`);
+console.log(
+  `  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`,
+);
 
 // Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
 const broker = await core.startBroker({
   source: core.credentialTokenSource(
-    { credential: 'ClientSecretCredential', tenantId: sb.tenantId, clientId: DEMO.confidentialClientId, clientSecret: new core.SecretValue(DEMO.confidentialSecret) },
+    {
+      credential: 'ClientSecretCredential',
+      tenantId: sb.tenantId,
+      clientId: DEMO.confidentialClientId,
+      clientSecret: new core.SecretValue(DEMO.confidentialSecret),
+    },
     { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
   ),
 });
 const plain = http.createServer((req, res) => {
-  const body = JSON.stringify({ access_token: 'x'.repeat(1200), expires_on: '1999999999', resource: 'https://management.azure.com', token_type: 'Bearer' });
+  const body = JSON.stringify({
+    access_token: 'x'.repeat(1200),
+    expires_on: '1999999999',
+    resource: 'https://management.azure.com',
+    token_type: 'Bearer',
+  });
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 });
 await new Promise((r) => plain.listen(0, '127.0.0.1', r));
@@ -85,10 +121,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function get(url, headers) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    http.get(url, { agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
-    }).on('error', reject);
+    http
+      .get(url, { agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 const tokenUrl = `${broker.endpoint}?resource=${encodeURIComponent('https://management.azure.com')}&api-version=2019-08-01`;
@@ -106,7 +146,9 @@ for (let i = 0; i < 500; i++) {
   b.push(await get(tokenUrl, headers));
 }
 const cachedAnswers = broker.requests.filter((r) => r.answer === 'cached-token').length;
-console.log(`  broker cached token ${median(b).toFixed(3)} ms vs bare loopback ${median(p).toFixed(3)} ms (${cachedAnswers} cached answers)`);
+console.log(
+  `  broker cached token ${median(b).toFixed(3)} ms vs bare loopback ${median(p).toFixed(3)} ms (${cachedAnswers} cached answers)`,
+);
 agent.destroy();
 plain.close();
 await broker.close();

@@ -22,11 +22,16 @@ const env = {
   AZURE_AUTHORITY_HOST: sandbox.authorityHost,
 };
 const options = { ca: sandbox.caPem, authorityHost: sandbox.authorityHost };
-const tokenRequests = () => sandbox.requests.filter((r) => r.endpoint === 'token' || /\/oauth2\/v2\.0\/token$/.test(r.path)).length;
+const tokenRequests = () =>
+  sandbox.requests.filter((r) => r.endpoint === 'token' || /\/oauth2\/v2\.0\/token$/.test(r.path)).length;
 const allRequests = () => sandbox.requests.length;
 
 const e = engine.createEngine();
-const request = { scope: 'https://management.azure.com/.default', credentials: ['EnvironmentCredential'], mode: 'sequential' };
+const request = {
+  scope: 'https://management.azure.com/.default',
+  credentials: ['EnvironmentCredential'],
+  mode: 'sequential',
+};
 sandbox.clearRequests();
 let t0 = performance.now();
 const first = await e.runChain(request, { env, options });
@@ -50,6 +55,16 @@ const runs = await Promise.all(Array.from({ length: 50 }, () => fresh.runChain(r
 const concurrentRequests = tokenRequests();
 const allOk = runs.every((r) => r.token);
 await sandbox.close();
-const out = { firstMs, firstRequests, cachedMs: median(cached), cachedRuns: cached.length, cachedRequests, concurrentRequests, concurrentAllSucceeded: allOk };
-console.log(`  first ${firstMs.toFixed(1)} ms (${firstRequests} requests), cached ${out.cachedMs.toFixed(3)} ms (${cachedRequests} requests), 50 concurrent → ${concurrentRequests} token request(s)`);
+const out = {
+  firstMs,
+  firstRequests,
+  cachedMs: median(cached),
+  cachedRuns: cached.length,
+  cachedRequests,
+  concurrentRequests,
+  concurrentAllSucceeded: allOk,
+};
+console.log(
+  `  first ${firstMs.toFixed(1)} ms (${firstRequests} requests), cached ${out.cachedMs.toFixed(3)} ms (${cachedRequests} requests), 50 concurrent → ${concurrentRequests} token request(s)`,
+);
 process.stdout.write('BENCH-RESULT ' + JSON.stringify(out) + '\n');

@@ -25,8 +25,17 @@ const sea = path.join(root, 'dist', `azauth-linux-${process.arch}`);
 
 // az with a private configuration folder that already knows its version (no update check), telemetry off.
 const azHome = mkdtempSync(path.join(tmpdir(), 'azauth-bench-az-'));
-writeFileSync(path.join(azHome, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
-const azEnv = { PATH: '/usr/bin:/bin', HOME: azHome, AZURE_CONFIG_DIR: azHome, AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true' };
+writeFileSync(
+  path.join(azHome, 'versionCheck.json'),
+  JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
+);
+const azEnv = {
+  PATH: '/usr/bin:/bin',
+  HOME: azHome,
+  AZURE_CONFIG_DIR: azHome,
+  AZURE_CORE_COLLECT_TELEMETRY: 'false',
+  AZURE_CORE_NO_COLOR: 'true',
+};
 
 const subjects = {
   'node -e 0': [process.execPath, ['-e', '0'], { PATH: '/usr/bin:/bin' }],
@@ -53,12 +62,29 @@ try {
 const floor = median(times['node -e 0']);
 const az = median(times['az version']);
 const start = Object.fromEntries(
-  Object.entries(times).map(([k, xs]) => [k, { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), overNode: median(xs) / floor, overAz: median(xs) / az }]),
+  Object.entries(times).map(([k, xs]) => [
+    k,
+    {
+      median: median(xs),
+      min: Math.min(...xs),
+      max: Math.max(...xs),
+      overNode: median(xs) / floor,
+      overAz: median(xs) / az,
+    },
+  ]),
 );
 const out = {
   runs: RUNS,
-  sizes: { tarball: statSync(tarball).size, bundle: statSync(bundle).size, executable: statSync(sea).size, node: statSync(process.execPath).size },
+  sizes: {
+    tarball: statSync(tarball).size,
+    bundle: statSync(bundle).size,
+    executable: statSync(sea).size,
+    node: statSync(process.execPath).size,
+  },
   start,
 };
-for (const [k, v] of Object.entries(start)) console.log(`  ${k.padEnd(38)} ${v.median.toFixed(1)} ms  (×${v.overNode.toFixed(2)} node -e 0, ×${v.overAz.toFixed(3)} az version)`);
+for (const [k, v] of Object.entries(start))
+  console.log(
+    `  ${k.padEnd(38)} ${v.median.toFixed(1)} ms  (×${v.overNode.toFixed(2)} node -e 0, ×${v.overAz.toFixed(3)} az version)`,
+  );
 process.stdout.write('BENCH-RESULT ' + JSON.stringify(out) + '\n');

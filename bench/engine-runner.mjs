@@ -13,7 +13,11 @@ const profile = process.env.BENCH_PROFILE ?? 'js';
 let fingerprint = null;
 try {
   const tf = performance.now();
-  const p = engine.predictCredentials(engine.fingerprint({ env: process.env }), process.env, profile).ManagedIdentityCredential;
+  const p = engine.predictCredentials(
+    engine.fingerprint({ env: process.env }),
+    process.env,
+    profile,
+  ).ManagedIdentityCredential;
   fingerprint = { ms: performance.now() - tf, verdict: p?.verdict, reason: p?.reason?.slice(0, 200) };
 } catch (e) {
   fingerprint = { ms: NaN, error: String(e?.message ?? e) };
@@ -30,14 +34,28 @@ try {
       ms,
       verdictMs: run.verdictMs,
       winner: run.winner,
-      message: (run.error?.message ?? (run.token ? 'token acquired' : failed?.message ?? 'no credential')).split('\n')[0].slice(0, 300),
-      managedIdentity: imds ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs } : null,
-      steps: run.steps.map((s) => ({ credential: s.credential, outcome: s.outcome, durationMs: Math.round(s.durationMs) })),
+      message: (run.error?.message ?? (run.token ? 'token acquired' : (failed?.message ?? 'no credential')))
+        .split('\n')[0]
+        .slice(0, 300),
+      managedIdentity: imds
+        ? { outcome: imds.outcome, message: imds.message.slice(0, 200), durationMs: imds.durationMs }
+        : null,
+      steps: run.steps.map((s) => ({
+        credential: s.credential,
+        outcome: s.outcome,
+        durationMs: Math.round(s.durationMs),
+      })),
       fingerprint,
     }) + '\n',
   );
 } catch (e) {
   // An exception's text is not a redacted result: scrub it before it reaches results.json / BENCHMARKS.md.
-  process.stdout.write(JSON.stringify({ ok: false, ms: performance.now() - t0, message: engine.redactText(`engine threw: ${e?.message ?? e}`).slice(0, 300) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      ok: false,
+      ms: performance.now() - t0,
+      message: engine.redactText(`engine threw: ${e?.message ?? e}`).slice(0, 300),
+    }) + '\n',
+  );
 }
 process.exit(0);

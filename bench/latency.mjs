@@ -29,7 +29,9 @@ function sh(cmd, args) {
 /** Starts `azauth sandbox --json` as its own process and resolves with its contract line. */
 function startSandbox() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'sandbox', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'sandbox', '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buf = '';
     const timer = setTimeout(() => reject(new Error('sandbox did not start within 30 s')), 30000);
     child.stdout.on('data', (d) => {
@@ -70,7 +72,10 @@ function startImds(kind, sandboxImds) {
       counter.requests += 1;
       const body =
         req.headers.metadata !== 'true'
-          ? { status: 400, json: { error: 'invalid_request', error_description: 'Required metadata header not specified' } }
+          ? {
+              status: 400,
+              json: { error: 'invalid_request', error_description: 'Required metadata header not specified' },
+            }
           : { status: 404, json: { error: 'not_found', error_description: 'Identity not found' } };
       res.writeHead(body.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body.json));
@@ -95,7 +100,10 @@ function runOnce(side, env) {
   const script = side === 'sdk' ? 'sdk-runner.mjs' : 'engine-runner.mjs';
   const mode = side === 'diagnose' ? 'diagnose' : 'sequential';
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(here, script)], { env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(here, script)], {
+      env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 120000);
@@ -108,7 +116,13 @@ function runOnce(side, env) {
         resolve(JSON.parse(line));
       } catch {
         // A runner's stderr is raw (stack traces, library logs) and goes into results.json / BENCHMARKS.md: scrub it.
-        resolve({ ok: false, ms: NaN, message: `runner printed no result (exit ${code}): ${createRequire(import.meta.url)('../dist/engine.js').redactText(err).slice(0, 300)}` });
+        resolve({
+          ok: false,
+          ms: NaN,
+          message: `runner printed no result (exit ${code}): ${createRequire(import.meta.url)('../dist/engine.js')
+            .redactText(err)
+            .slice(0, 300)}`,
+        });
       }
     });
   });
@@ -130,7 +144,10 @@ export async function runLatency() {
   spawnSync('cp', [path.join(here, 'fixtures/az'), path.join(fakeBin, 'az')]);
   const azConfig = path.join(scratch, 'azure-config');
   mkdirSync(azConfig);
-  writeFileSync(path.join(azConfig, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
+  writeFileSync(
+    path.join(azConfig, 'versionCheck.json'),
+    JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
+  );
   const systemPath = '/usr/local/sbin:/usr/sbin:/sbin:/bin';
   const base = {
     HOME: scratch,
@@ -144,13 +161,24 @@ export async function runLatency() {
   const delay = Number(process.env.BENCH_AZ_DELAY ?? 1);
   const scenarios = [
     { name: 'nothing configured (IMDS silent, real az not logged in)', imds: 'blackhole', env: base },
-    { name: `az logged in (fake az, ${delay} s start-up), IMDS silent`, imds: 'blackhole', env: { ...base, PATH: `${fakeBin}:${systemPath}`, AZ_FAKE_DELAY: String(delay) } },
+    {
+      name: `az logged in (fake az, ${delay} s start-up), IMDS silent`,
+      imds: 'blackhole',
+      env: { ...base, PATH: `${fakeBin}:${systemPath}`, AZ_FAKE_DELAY: String(delay) },
+    },
     { name: 'managed identity via IMDS succeeding', imds: 'forward', env: base },
     { name: 'IMDS answers 404 (identity not yet assigned)', imds: '404', env: base },
     {
       name: 'environment secret wrong (blocks az)',
       imds: 'blackhole',
-      env: { ...base, PATH: `${fakeBin}:${systemPath}`, AZ_FAKE_DELAY: String(delay), AZURE_TENANT_ID: contract.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: 'wrong-secret-value' },
+      env: {
+        ...base,
+        PATH: `${fakeBin}:${systemPath}`,
+        AZ_FAKE_DELAY: String(delay),
+        AZURE_TENANT_ID: contract.tenantId,
+        AZURE_CLIENT_ID: app.clientId,
+        AZURE_CLIENT_SECRET: 'wrong-secret-value',
+      },
     },
   ];
   const results = [];
@@ -179,12 +207,29 @@ export async function runLatency() {
       }
     }
     imds.close();
-    const stat = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.map((x) => Math.round(x)) });
+    const stat = (xs) => ({
+      median: median(xs),
+      min: Math.min(...xs),
+      max: Math.max(...xs),
+      runs: xs.map((x) => Math.round(x)),
+    });
     const row = {
       scenario: sc.name,
       sdk: { ...stat(sides.sdk), verdict: last.sdk.message, ok: last.sdk.ok },
-      sequential: { ...stat(sides.sequential), verdict: last.sequential.message, ok: last.sequential.ok, winner: last.sequential.winner ?? null },
-      diagnose: { ...stat(sides.diagnose), verdict: last.diagnose.message, ok: last.diagnose.ok, winner: last.diagnose.winner ?? null, steps: last.diagnose.steps, managedIdentity: last.diagnose.managedIdentity },
+      sequential: {
+        ...stat(sides.sequential),
+        verdict: last.sequential.message,
+        ok: last.sequential.ok,
+        winner: last.sequential.winner ?? null,
+      },
+      diagnose: {
+        ...stat(sides.diagnose),
+        verdict: last.diagnose.message,
+        ok: last.diagnose.ok,
+        winner: last.diagnose.winner ?? null,
+        steps: last.diagnose.steps,
+        managedIdentity: last.diagnose.managedIdentity,
+      },
     };
     // How soon the fingerprint says what ManagedIdentityCredential will do, as a ratio of the SDK's time.
     if (fingerprintMs.length) {
@@ -201,7 +246,9 @@ export async function runLatency() {
     row.diagnoseSlowestStepMs = slowest;
     row.diagnoseOverSlowest = slowest ? row.diagnose.median / slowest : null;
     results.push(row);
-    console.log(`  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})${row.fingerprint ? `, fingerprint verdict for ManagedIdentityCredential ${row.fingerprint.median.toFixed(2)} ms (×${row.ratioFingerprint.toFixed(4)} of the SDK)` : ''}`);
+    console.log(
+      `  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})${row.fingerprint ? `, fingerprint verdict for ManagedIdentityCredential ${row.fingerprint.median.toFixed(2)} ms (×${row.ratioFingerprint.toFixed(4)} of the SDK)` : ''}`,
+    );
   }
   sandbox.kill('SIGTERM');
   rmSync(scratch, { recursive: true, force: true });

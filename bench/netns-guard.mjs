@@ -17,7 +17,9 @@ export function assertLoopbackOnly(what) {
   }
   const others = ifaces.filter((n) => n !== 'lo');
   if (others.length) {
-    process.stderr.write(`${what}: refusing to run outside a loopback-only network namespace (interfaces: ${others.join(', ')}); run it through npm run bench\n`);
+    process.stderr.write(
+      `${what}: refusing to run outside a loopback-only network namespace (interfaces: ${others.join(', ')}); run it through npm run bench\n`,
+    );
     process.exit(3);
   }
 }

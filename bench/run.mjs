@@ -11,14 +11,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 process.chdir(root);
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const want = (name) => !only || only.includes(name);
 
 function step(name) {
   console.log(`\n== ${name} ==`);
 }
 
-const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString(), command: 'npm run bench' };
+const results = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  date: new Date().toISOString(),
+  command: 'npm run bench',
+};
 
 if (!args.includes('--no-build')) {
   step('production build + .vsix');
@@ -42,17 +49,28 @@ if (want('sizes')) {
     extensionBundleContainsMsal: /msal-node|ConfidentialClientApplication/.test(ext),
     extensionBundleContainsCatalogs: /UserStrongAuthClientAuthNRequired/.test(ext),
   };
-  for (const [k, v] of Object.entries(results.sizes)) console.log(`  ${k.padEnd(32)} ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`}`);
+  for (const [k, v] of Object.entries(results.sizes))
+    console.log(`  ${k.padEnd(32)} ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`}`);
 }
 
 function child(script, env = {}) {
-  const r = spawnSync(process.execPath, [path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600000 });
+  const r = spawnSync(process.execPath, [path.join(here, script)], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 600000,
+  });
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
   if (!line) {
     console.error(r.stdout.slice(-2000), r.stderr.slice(-2000));
     return { error: `no result (exit ${r.status})` };
   }
-  if (r.stdout) process.stdout.write(r.stdout.split('\n').filter((l) => !l.startsWith('BENCH-RESULT ')).join('\n'));
+  if (r.stdout)
+    process.stdout.write(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('BENCH-RESULT '))
+        .join('\n'),
+    );
   return JSON.parse(line.slice('BENCH-RESULT '.length));
 }
 
@@ -66,13 +84,24 @@ if (want('activation')) {
 }
 
 function inNetns(script, env = {}) {
-  const isolate = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
+  const isolate =
+    process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
   if (!isolate) {
     console.error('  skipped: needs root and unshare -n (a private network namespace) so that nothing leaves loopback');
     return { skipped: 'needs root + unshare -n' };
   }
-  const r = spawnSync('unshare', ['-n', '--', process.execPath, '--import', 'tsx', path.join(here, script)], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900000 });
-  if (r.stdout) process.stdout.write(r.stdout.split('\n').filter((l) => !l.startsWith('BENCH-RESULT ')).join('\n') + '\n');
+  const r = spawnSync('unshare', ['-n', '--', process.execPath, '--import', 'tsx', path.join(here, script)], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 900000,
+  });
+  if (r.stdout)
+    process.stdout.write(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('BENCH-RESULT '))
+        .join('\n') + '\n',
+    );
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
   if (!line) {
     console.error(r.stderr.slice(-3000));
@@ -86,7 +115,9 @@ if (want('cache')) {
   results.cache = inNetns('cache.mjs');
 }
 if (want('cli')) {
-  step('azauth where the chain fails: package and executable sizes, --version cold start (ratios to node -e 0 and az version)');
+  step(
+    'azauth where the chain fails: package and executable sizes, --version cold start (ratios to node -e 0 and az version)',
+  );
   results.cli = inNetns('cli-start.mjs');
 }
 if (want('latency')) {
@@ -104,7 +135,10 @@ const table = renderTable(results);
 console.log('\n' + table);
 if (args.includes('--write')) {
   const md = readFileSync('BENCHMARKS.md', 'utf8');
-  const next = md.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${table}\n<!-- results:end -->`);
+  const next = md.replace(
+    /<!-- results:start -->[\s\S]*<!-- results:end -->/,
+    `<!-- results:start -->\n${table}\n<!-- results:end -->`,
+  );
   writeFileSync('BENCHMARKS.md', next);
   console.log('BENCHMARKS.md updated');
 }
@@ -114,15 +148,26 @@ function ratio(x) {
 }
 
 function fmt(ms) {
-  return Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`) : '–';
+  return Number.isFinite(ms)
+    ? ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : ms >= 10
+        ? `${Math.round(ms)} ms`
+        : `${ms.toFixed(2)} ms`
+    : '–';
 }
 
 function renderTable(r) {
   const lines = [];
-  lines.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}, with \`npm run bench\`.`, '');
+  lines.push(
+    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}, with \`npm run bench\`.`,
+    '',
+  );
   if (Array.isArray(r.latency)) {
     lines.push('### Chain verdict latency (median of runs, min–max)', '');
-    lines.push('| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose: verdict | ratio | diagnose: full report | ratio | full report / slowest step |');
+    lines.push(
+      '| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose: verdict | ratio | diagnose: full report | ratio | full report / slowest step |',
+    );
     lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const x of r.latency) {
       lines.push(
@@ -130,11 +175,22 @@ function renderTable(r) {
       );
     }
     lines.push('', 'Verdicts (last run):', '');
-    for (const x of r.latency) lines.push(`- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`);
+    for (const x of r.latency)
+      lines.push(
+        `- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`,
+      );
     // The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
     if (r.latency.some((x) => x.fingerprint)) {
-      lines.push('', 'Fingerprint verdict for ManagedIdentityCredential before anything runs (median; ratio to the SDK\'s time in the same scenario):', '');
-      for (const x of r.latency) if (x.fingerprint) lines.push(`- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`);
+      lines.push(
+        '',
+        "Fingerprint verdict for ManagedIdentityCredential before anything runs (median; ratio to the SDK's time in the same scenario):",
+        '',
+      );
+      for (const x of r.latency)
+        if (x.fingerprint)
+          lines.push(
+            `- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`,
+          );
     }
     lines.push('');
   } else if (r.latency) {
@@ -143,43 +199,92 @@ function renderTable(r) {
   if (r.cache && !r.cache.error && !r.cache.skipped) {
     lines.push('### Token cache', '', '| figure | value |', '|---|---|');
     lines.push(`| first acquisition | ${fmt(r.cache.firstMs)} (${r.cache.firstRequests} HTTP requests) |`);
-    lines.push(`| cached acquisition (median of ${r.cache.cachedRuns}) | ${fmt(r.cache.cachedMs)} (${r.cache.cachedRequests} HTTP requests) |`);
+    lines.push(
+      `| cached acquisition (median of ${r.cache.cachedRuns}) | ${fmt(r.cache.cachedMs)} (${r.cache.cachedRequests} HTTP requests) |`,
+    );
     lines.push(`| ratio cached / first | ×${(r.cache.cachedMs / r.cache.firstMs).toFixed(4)} |`);
-    lines.push(`| 50 concurrent identical requests | ${r.cache.concurrentRequests} token request(s) to the authority |`, '');
+    lines.push(
+      `| 50 concurrent identical requests | ${r.cache.concurrentRequests} token request(s) to the authority |`,
+      '',
+    );
   }
   if (r.apptrace && !r.apptrace.error && !r.apptrace.skipped) {
     const a = r.apptrace;
-    lines.push('### Tracing the app and the managed-identity broker', '', '| figure | value | ratio |', '|---|---|---|');
-    lines.push(`| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}) | ${fmt(a.bareMs)} | baseline |`);
-    lines.push(`| the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody | ${fmt(a.loggingMs)} | ×${a.ratioLogging.toFixed(3)} |`);
-    lines.push(`| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)} | ×${a.ratioTraced.toFixed(3)} (×${a.ratioTracedOverLogging.toFixed(3)} of logging alone) |`);
-    lines.push(`| the same through the \`azauth run\` CLI process (adds its own start-up) | ${fmt(a.cliMs)} | ×${a.ratioCli.toFixed(3)} |`);
-    lines.push(`| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`, '');
+    lines.push(
+      '### Tracing the app and the managed-identity broker',
+      '',
+      '| figure | value | ratio |',
+      '|---|---|---|',
+    );
+    lines.push(
+      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}) | ${fmt(a.bareMs)} | baseline |`,
+    );
+    lines.push(
+      `| the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody | ${fmt(a.loggingMs)} | ×${a.ratioLogging.toFixed(3)} |`,
+    );
+    lines.push(
+      `| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)} | ×${a.ratioTraced.toFixed(3)} (×${a.ratioTracedOverLogging.toFixed(3)} of logging alone) |`,
+    );
+    lines.push(
+      `| the same through the \`azauth run\` CLI process (adds its own start-up) | ${fmt(a.cliMs)} | ×${a.ratioCli.toFixed(3)} |`,
+    );
+    lines.push(
+      `| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`,
+      '',
+    );
   }
   if (r.throughput && !r.throughput.error) {
-    lines.push('### Decode / explain throughput', '', '| operation | per second | ratio to JSON.parse of the same payloads |', '|---|---|---|');
-    for (const t of r.throughput.rows) lines.push(`| ${t.name} | ${Math.round(t.perSecond).toLocaleString('en-US')} | ×${t.ratio.toFixed(2)} slower |`);
+    lines.push(
+      '### Decode / explain throughput',
+      '',
+      '| operation | per second | ratio to JSON.parse of the same payloads |',
+      '|---|---|---|',
+    );
+    for (const t of r.throughput.rows)
+      lines.push(`| ${t.name} | ${Math.round(t.perSecond).toLocaleString('en-US')} | ×${t.ratio.toFixed(2)} slower |`);
     lines.push('');
   }
   if (r.activation && !r.activation.error) {
     lines.push('### Activation', '', '| figure | value |', '|---|---|');
-    lines.push(`| load of dist/extension.js vs an empty bundle | ${fmt(r.activation.extensionMs)} vs ${fmt(r.activation.emptyMs)} (×${r.activation.ratio.toFixed(2)}) |`);
-    if (r.activation.vscodeReported) lines.push(`| activation reported inside VS Code (integration run) | ${fmt(r.activation.vscodeReported)} |`);
+    lines.push(
+      `| load of dist/extension.js vs an empty bundle | ${fmt(r.activation.extensionMs)} vs ${fmt(r.activation.emptyMs)} (×${r.activation.ratio.toFixed(2)}) |`,
+    );
+    if (r.activation.vscodeReported)
+      lines.push(`| activation reported inside VS Code (integration run) | ${fmt(r.activation.vscodeReported)} |`);
     lines.push('');
   }
   if (r.cli && !r.cli.error && !r.cli.skipped) {
     const kb = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
     lines.push('### azauth as a package and a single executable', '', '| artifact | size |', '|---|---|');
-    lines.push(`| npm package (dist/azauth-<version>.tgz) | ${kb(r.cli.sizes.tarball)} (the bundle inside: ${kb(r.cli.sizes.bundle)}) |`);
-    lines.push(`| single executable (dist/azauth-linux-x64) | ${kb(r.cli.sizes.executable)} (the node binary it starts from: ${kb(r.cli.sizes.node)}) |`, '');
-    lines.push(`Cold start, median of ${r.cli.runs} interleaved runs (min–max):`, '', '| command | time | ratio to node -e 0 | ratio to az version |', '|---|---|---|---|');
-    for (const [k, v] of Object.entries(r.cli.start)) lines.push(`| ${k} | ${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)}) | ×${v.overNode.toFixed(2)} | ×${v.overAz.toFixed(3)} |`);
+    lines.push(
+      `| npm package (dist/azauth-<version>.tgz) | ${kb(r.cli.sizes.tarball)} (the bundle inside: ${kb(r.cli.sizes.bundle)}) |`,
+    );
+    lines.push(
+      `| single executable (dist/azauth-linux-x64) | ${kb(r.cli.sizes.executable)} (the node binary it starts from: ${kb(r.cli.sizes.node)}) |`,
+      '',
+    );
+    lines.push(
+      `Cold start, median of ${r.cli.runs} interleaved runs (min–max):`,
+      '',
+      '| command | time | ratio to node -e 0 | ratio to az version |',
+      '|---|---|---|---|',
+    );
+    for (const [k, v] of Object.entries(r.cli.start))
+      lines.push(
+        `| ${k} | ${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)}) | ×${v.overNode.toFixed(2)} | ×${v.overAz.toFixed(3)} |`,
+      );
     lines.push('');
   }
   if (r.sizes) {
     lines.push('### Sizes and budgets', '', '| file | size | budget |', '|---|---|---|');
-    for (const [k, v] of Object.entries(r.sizes)) lines.push(`| ${k} | ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`} | ${r.budgets[k] ? `${(r.budgets[k] / 1024).toFixed(0)} KB` : '–'} |`);
-    lines.push('', `msal-node in the activation bundle: ${r.lazy.extensionBundleContainsMsal ? 'YES (regression)' : 'no'}; AADSTS catalog in the activation bundle: ${r.lazy.extensionBundleContainsCatalogs ? 'YES (regression)' : 'no'}.`);
+    for (const [k, v] of Object.entries(r.sizes))
+      lines.push(
+        `| ${k} | ${v === null ? 'missing' : `${(v / 1024).toFixed(1)} KB`} | ${r.budgets[k] ? `${(r.budgets[k] / 1024).toFixed(0)} KB` : '–'} |`,
+      );
+    lines.push(
+      '',
+      `msal-node in the activation bundle: ${r.lazy.extensionBundleContainsMsal ? 'YES (regression)' : 'no'}; AADSTS catalog in the activation bundle: ${r.lazy.extensionBundleContainsCatalogs ? 'YES (regression)' : 'no'}.`,
+    );
   }
   return lines.join('\n');
 }

@@ -20,6 +20,8 @@ try {
   // The SDK's message is foreign text that ends up in results.json and BENCHMARKS.md: scrub it with the product's
   // one redaction module (loaded after the clock stopped, so the measurement is unchanged).
   const { redactText } = createRequire(import.meta.url)('../dist/engine.js');
-  process.stdout.write(JSON.stringify({ ok: false, ms, message: redactText(String(e?.message ?? e).split('\n')[0]).slice(0, 300) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ok: false, ms, message: redactText(String(e?.message ?? e).split('\n')[0]).slice(0, 300) }) + '\n',
+  );
 }
 process.exit(0);

@@ -13,7 +13,9 @@ process.chdir(root);
 const stage = 'dist/azauth';
 const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
 if (process.platform !== 'linux' || !arch) {
-  console.error(`[build:sea] builds Linux executables on Linux x64/arm64 (this is ${process.platform}/${process.arch})`);
+  console.error(
+    `[build:sea] builds Linux executables on Linux x64/arm64 (this is ${process.platform}/${process.arch})`,
+  );
   process.exit(1);
 }
 const out = `dist/azauth-linux-${arch}`;
@@ -30,13 +32,23 @@ run(process.execPath, ['esbuild.mjs', '--only=azauth']);
 const config = `${stage}/sea-config.json`;
 const blob = `${stage}/sea.blob`;
 // useCodeCache: V8 compiles the bundle at build time, so a cold start does not parse 2 MB of JavaScript.
-writeFileSync(config, JSON.stringify({ main: `${stage}/azauth.js`, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+writeFileSync(
+  config,
+  JSON.stringify({ main: `${stage}/azauth.js`, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+);
 run(process.execPath, ['--experimental-sea-config', config]);
 
 rmSync(out, { force: true });
 copyFileSync(process.execPath, out);
 if (spawnSync('strip', ['--version'], { stdio: 'ignore' }).status === 0) run('strip', [out]);
-run(process.execPath, [path.join('node_modules', 'postject', 'dist', 'cli.js'), out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2']);
+run(process.execPath, [
+  path.join('node_modules', 'postject', 'dist', 'cli.js'),
+  out,
+  'NODE_SEA_BLOB',
+  blob,
+  '--sentinel-fuse',
+  'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+]);
 rmSync(blob, { force: true });
 rmSync(config, { force: true });
 

@@ -11,7 +11,10 @@ export default async function* report(source) {
     if (data.details?.type === 'suite') continue;
     if (data.skip !== undefined || data.todo !== undefined) {
       const why = data.skip ?? data.todo;
-      record.skipped.push({ test: `${path.basename(data.file ?? '')} ${data.name}`.trim(), reason: typeof why === 'string' ? why : undefined });
+      record.skipped.push({
+        test: `${path.basename(data.file ?? '')} ${data.name}`.trim(),
+        reason: typeof why === 'string' ? why : undefined,
+      });
     } else if (event.type === 'test:pass') record.passed += 1;
     else record.failed += 1;
   }

@@ -23,7 +23,8 @@ writeFileSync(
     {
       name: 'azauth',
       version: pkg.version,
-      description: 'azauth: why DefaultAzureCredential fails, where it runs — the Azure Auth Debugger CLI (no runtime dependencies)',
+      description:
+        'azauth: why DefaultAzureCredential fails, where it runs — the Azure Auth Debugger CLI (no runtime dependencies)',
       license: pkg.license,
       keywords: ['azure', 'entra', 'DefaultAzureCredential', 'managed identity', 'workload identity', 'AADSTS', 'jwt'],
       bin: { azauth: 'azauth.js' },
@@ -53,7 +54,11 @@ One bundled file, no dependencies; Node.js 20 or later. For machines without Nod
 );
 
 // --offline and no update check: packing a folder needs no registry, so nothing is asked of one.
-const r = spawnSync('npm', ['pack', '--offline', '--pack-destination', '..', '--loglevel=warn'], { cwd: stage, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const r = spawnSync('npm', ['pack', '--offline', '--pack-destination', '..', '--loglevel=warn'], {
+  cwd: stage,
+  encoding: 'utf8',
+  env: { ...process.env, npm_config_update_notifier: 'false' },
+});
 if (r.status !== 0) {
   process.stderr.write(r.stderr);
   process.exit(r.status ?? 1);

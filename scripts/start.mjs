@@ -33,7 +33,11 @@ function ensureBuilt() {
   const missing = outputs.some((f) => !existsSync(f));
   const stale = !missing && newestMtime('src') > Math.min(...outputs.map((f) => statSync(f).mtimeMs));
   if (!missing && !stale) return;
-  console.log(dim(`[start] ${missing ? 'building' : 'sources changed: rebuilding'} (node esbuild.mjs --only=cli,sandbox,engine)…`));
+  console.log(
+    dim(
+      `[start] ${missing ? 'building' : 'sources changed: rebuilding'} (node esbuild.mjs --only=cli,sandbox,engine)…`,
+    ),
+  );
   const r = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli,sandbox,engine'], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('[start] the build failed; run `npm run build` to see why.');
@@ -44,7 +48,10 @@ function ensureBuilt() {
 /** Runs `node dist/cli.js chain …` with exactly this environment; resolves with its exit code. */
 function azauthChain(args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', 'chain', ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['dist/cli.js', 'chain', ...args], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
@@ -67,7 +74,10 @@ symlinkSync(path.join(root, 'test/fixtures/bin/az'), path.join(fakeBin, 'az'));
 const cleanPath = [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter);
 // A clean environment: only what each scenario sets (no AZURE_* from your shell, a scratch HOME without logins).
 // A fresh az config folder would make the real az check its version online first: tell it it is current.
-writeFileSync(path.join(scratch, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
+writeFileSync(
+  path.join(scratch, 'versionCheck.json'),
+  JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
+);
 // The demo never runs your real az (a third-party program that may go online): a stand-in az that is not logged
 // in comes first on PATH, except in scenario 3, where the stand-in is logged in.
 const base = {
@@ -89,19 +99,33 @@ try {
   section(
     1,
     'A configuration that works: a service principal secret in the environment',
-    ['AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET name an app of the sandbox tenant, so EnvironmentCredential', 'gets a token from the sandbox and DefaultAzureCredential stops there.'],
+    [
+      'AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET name an app of the sandbox tenant, so EnvironmentCredential',
+      'gets a token from the sandbox and DefaultAzureCredential stops there.',
+    ],
     `AZURE_TENANT_ID=${app.tenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=… azauth chain --ca ${path.basename(c.caFile)} --authority-host ${c.authorityHost}`,
   );
-  const ok = await azauthChain([...common, ...imdsOff], { ...base, AZURE_TENANT_ID: app.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.clientSecret });
+  const ok = await azauthChain([...common, ...imdsOff], {
+    ...base,
+    AZURE_TENANT_ID: app.tenantId,
+    AZURE_CLIENT_ID: app.clientId,
+    AZURE_CLIENT_SECRET: app.clientSecret,
+  });
   if (ok !== 0) failures++;
 
   section(
     2,
     'The same chain on an "Azure VM": managed identity through IMDS, in diagnose mode (JavaScript SDK order)',
-    ['No environment credential; the sandbox plays IMDS. Diagnose mode runs every credential at once and says which one', 'DefaultAzureCredential would pick and why each earlier one did not win.'],
+    [
+      'No environment credential; the sandbox plays IMDS. Diagnose mode runs every credential at once and says which one',
+      'DefaultAzureCredential would pick and why each earlier one did not win.',
+    ],
     `azauth chain --mode diagnose --profile js --imds-endpoint ${c.managedIdentity.imds} …`,
   );
-  const mi = await azauthChain([...common, '--mode', 'diagnose', '--profile', 'js', '--imds-endpoint', c.managedIdentity.imds], { ...base });
+  const mi = await azauthChain(
+    [...common, '--mode', 'diagnose', '--profile', 'js', '--imds-endpoint', c.managedIdentity.imds],
+    { ...base },
+  );
   if (mi !== 0) failures++;
 
   section(
@@ -127,17 +151,31 @@ try {
 }
 
 console.log(`\n${bold('── Next ').padEnd(100, '─')}`);
-console.log(`   Run the sandbox on its own:   node dist/cli.js sandbox          (prints the authority, CA file, apps, users, endpoints)`);
-console.log(`   Run the chain against it:     node dist/cli.js chain --ca <caFile> --authority-host <authorityHost> [--mode diagnose] [--json]`);
-console.log(`   On a real machine:            node dist/cli.js chain            (your own environment, az / azd logins and IMDS)`);
-console.log(`   In VS Code, in your browser:  node scripts/vscode-demo.mjs     (the extension against the sandbox, nothing to install)`);
+console.log(
+  `   Run the sandbox on its own:   node dist/cli.js sandbox          (prints the authority, CA file, apps, users, endpoints)`,
+);
+console.log(
+  `   Run the chain against it:     node dist/cli.js chain --ca <caFile> --authority-host <authorityHost> [--mode diagnose] [--json]`,
+);
+console.log(
+  `   On a real machine:            node dist/cli.js chain            (your own environment, az / azd logins and IMDS)`,
+);
+console.log(
+  `   In VS Code, in your browser:  node scripts/vscode-demo.mjs     (the extension against the sandbox, nothing to install)`,
+);
 console.log(`   Everything else:              node dist/cli.js --help`);
 
 // The offer: see the extension itself, in a browser-hosted VS Code against the sandbox, without installing anything.
 if (process.stdin.isTTY && process.stdout.isTTY && !process.env.CI) {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = (await rl.question(`\n${bold('Open the extension in VS Code in your browser now')} (code-server on loopback, against the sandbox)? [y/N] `)).trim().toLowerCase();
+  const answer = (
+    await rl.question(
+      `\n${bold('Open the extension in VS Code in your browser now')} (code-server on loopback, against the sandbox)? [y/N] `,
+    )
+  )
+    .trim()
+    .toLowerCase();
   rl.close();
   if (answer === 'y' || answer === 'yes') {
     const demo = spawn(process.execPath, [path.join(root, 'scripts/vscode-demo.mjs')], { stdio: 'inherit' });

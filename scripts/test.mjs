@@ -27,16 +27,32 @@ function canIsolate() {
 if (!process.env.AZAUTH_NETNS) {
   // Things that need the network happen here, before isolation: Debian packages and code-server.
   const r = spawnSync('bash', ['scripts/install-deps.sh'], { stdio: 'inherit' });
-  if (r.status !== 0) console.warn('[test] could not install every test dependency; the tests that need them will report as skipped');
+  if (r.status !== 0)
+    console.warn('[test] could not install every test dependency; the tests that need them will report as skipped');
   if (canIsolate()) {
     console.log('[test] running inside a private network namespace (only lo is up)');
-    const n = spawnSync('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, fileURLToPath(import.meta.url), ...args], {
-      stdio: 'inherit',
-      env: { ...process.env, AZAUTH_NETNS: '1' },
-    });
+    const n = spawnSync(
+      'unshare',
+      [
+        '-n',
+        '--',
+        'sh',
+        '-c',
+        'ip link set lo up && exec "$0" "$@"',
+        process.execPath,
+        fileURLToPath(import.meta.url),
+        ...args,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, AZAUTH_NETNS: '1' },
+      },
+    );
     process.exit(n.status ?? 1);
   } else {
-    console.warn('[test] WARNING: cannot create a network namespace (needs root and unshare); running on the host network');
+    console.warn(
+      '[test] WARNING: cannot create a network namespace (needs root and unshare); running on the host network',
+    );
   }
 }
 
@@ -70,7 +86,9 @@ function run(name, cmd, cmdArgs, { report, env } = {}) {
   passed += c.passed;
   failed += c.failed;
   skipped.push(...c.skipped);
-  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${c.passed} passed, ${c.failed} failed, ${c.skipped.length} skipped, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  summary.push(
+    `${ok ? 'ok  ' : 'FAIL'} ${name} (${c.passed} passed, ${c.failed} failed, ${c.skipped.length} skipped, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   return ok;
 }
 
@@ -107,16 +125,21 @@ const e2eReport = (out, file) => {
 
 const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
 run('build', process.execPath, ['esbuild.mjs']);
-if (run('typecheck', npx('tsc'), ['--noEmit', '-p', 'tsconfig.json'])) run('typecheck webview', npx('tsc'), ['--noEmit', '-p', 'webview-ui/tsconfig.json']);
+if (run('typecheck', npx('tsc'), ['--noEmit', '-p', 'tsconfig.json']))
+  run('typecheck webview', npx('tsc'), ['--noEmit', '-p', 'webview-ui/tsconfig.json']);
 run('lint', npx('eslint'), ['.']);
 run('package .vsix', 'npm', ['run', '--silent', 'package']);
-run('unit tests (mocha, plain node)', npx('mocha'), ['--reporter', path.join(root, 'scripts/mocha-report.cjs')], { report: mochaReport });
+run('unit tests (mocha, plain node)', npx('mocha'), ['--reporter', path.join(root, 'scripts/mocha-report.cjs')], {
+  report: mochaReport,
+});
 // The differential parity suite: real @azure/identity releases vs the engine's profiles, scenario by scenario, each
 // group in its own loopback-only network namespace (test/parity/run.mjs). One comparison = one scenario × release;
 // an allow-listed difference (test/parity/allowlist.json, with its reason) counts as passed, nothing is skipped.
 const parityReport = (out) => {
   const m = /parity: .*?: (\d+) agree, (\d+) allow-listed, (\d+) differ, (\d+) missing/.exec(out);
-  return m ? { passed: Number(m[1]) + Number(m[2]), failed: Number(m[3]) + Number(m[4]), skipped: [] } : { passed: 0, failed: 1, skipped: [] };
+  return m
+    ? { passed: Number(m[1]) + Number(m[2]), failed: Number(m[3]) + Number(m[4]), skipped: [] }
+    : { passed: 0, failed: 1, skipped: [] };
 };
 run('parity: real SDKs vs engine profiles', process.execPath, ['test/parity/run.mjs'], { report: parityReport });
 // The unit suite guards its own process (test/unit/security/loopback-only.test.ts refuses any non-loopback
@@ -129,15 +152,37 @@ const E2E = 'tier: end-to-end suites';
 if (skipE2e) {
   skipped.push({ test: E2E, reason: '--no-e2e or AZAUTH_SKIP_E2E=1' });
 } else if (!isolated && !hostNetworkE2e) {
-  skipped.push({ test: E2E, reason: 'not inside a loopback-only network namespace (run as root with unshare, or set AZAUTH_E2E_HOST_NETWORK=1 to run them on the host network anyway)' });
-} else if (!existsSync('.vscode-test/code-server/node_modules/code-server/out/node/entry.js') || !existsSync('/usr/bin/chromium')) {
+  skipped.push({
+    test: E2E,
+    reason:
+      'not inside a loopback-only network namespace (run as root with unshare, or set AZAUTH_E2E_HOST_NETWORK=1 to run them on the host network anyway)',
+  });
+} else if (
+  !existsSync('.vscode-test/code-server/node_modules/code-server/out/node/entry.js') ||
+  !existsSync('/usr/bin/chromium')
+) {
   skipped.push({ test: E2E, reason: 'code-server or Chromium is missing (run scripts/install-deps.sh as root)' });
 } else {
   run('build (dev, with test suite)', process.execPath, ['esbuild.mjs']);
-  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${path.join(root, 'scripts/node-test-report.mjs')}`];
-  run('end-to-end: VS Code extension host + Chromium', process.execPath, ['--test', '--test-concurrency=1', ...reporters, `--test-reporter-destination=${path.join(scratch, 'e2e.json')}`, 'test/e2e/'], {
-    report: (out) => e2eReport(out, path.join(scratch, 'e2e.json')),
-  });
+  const reporters = [
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${path.join(root, 'scripts/node-test-report.mjs')}`,
+  ];
+  run(
+    'end-to-end: VS Code extension host + Chromium',
+    process.execPath,
+    [
+      '--test',
+      '--test-concurrency=1',
+      ...reporters,
+      `--test-reporter-destination=${path.join(scratch, 'e2e.json')}`,
+      'test/e2e/',
+    ],
+    {
+      report: (out) => e2eReport(out, path.join(scratch, 'e2e.json')),
+    },
+  );
 }
 rmSync(scratch, { recursive: true, force: true });
 
@@ -156,16 +201,23 @@ function refuseUnlistedSkips() {
   let allowed;
   try {
     const list = JSON.parse(readFileSync(ALLOWLIST, 'utf8')).skips;
-    if (!Array.isArray(list) || list.some((e) => typeof e?.test !== 'string' || typeof e.reason !== 'string' || !e.reason.trim())) throw new Error('every entry needs "test" and a non-empty "reason"');
+    if (
+      !Array.isArray(list) ||
+      list.some((e) => typeof e?.test !== 'string' || typeof e.reason !== 'string' || !e.reason.trim())
+    )
+      throw new Error('every entry needs "test" and a non-empty "reason"');
     allowed = new Map(list.map((e) => [e.test, e.reason]));
   } catch (e) {
     console.log(`\nFAIL ${ALLOWLIST} is not valid: ${e.message}`);
     return 1;
   }
   const unlisted = skipped.filter((s) => !allowed.has(s.test));
-  for (const s of skipped.filter((x) => allowed.has(x.test))) console.log(`allowed skip: ${s.test} — ${allowed.get(s.test)}`);
+  for (const s of skipped.filter((x) => allowed.has(x.test)))
+    console.log(`allowed skip: ${s.test} — ${allowed.get(s.test)}`);
   if (!unlisted.length) return 0;
-  console.log(`\nFAIL CI=${process.env.CI}: ${unlisted.length} skipped test(s) not in ${ALLOWLIST} (a skipped test proves nothing; make it run, or list it with the reason):`);
+  console.log(
+    `\nFAIL CI=${process.env.CI}: ${unlisted.length} skipped test(s) not in ${ALLOWLIST} (a skipped test proves nothing; make it run, or list it with the reason):`,
+  );
   for (const s of unlisted) console.log(`  - ${s.test}`);
   return unlisted.length;
 }

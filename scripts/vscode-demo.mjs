@@ -40,7 +40,9 @@ const server = await harness.startCodeServer({
       'Hover over this sample error code: AADSTS7000215\n',
   },
 });
-console.log(`\nAzure Auth Debugger in VS Code (browser-hosted, sandbox tenant running):\n\n    ${server.workbenchUrl()}\n\nOpen it in your browser. Ctrl+C stops it.`);
+console.log(
+  `\nAzure Auth Debugger in VS Code (browser-hosted, sandbox tenant running):\n\n    ${server.workbenchUrl()}\n\nOpen it in your browser. Ctrl+C stops it.`,
+);
 const stop = async () => {
   await server.stop();
   process.exit(0);

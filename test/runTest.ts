@@ -18,7 +18,13 @@ async function main(): Promise<void> {
       version: '1.100.3',
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'out', 'suite', 'index.js'),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     });
   } finally {
     rmSync(workspace, { recursive: true, force: true });

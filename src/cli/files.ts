@@ -20,6 +20,7 @@ export async function readOptionFile(path: string, what: string, maxBytes: numbe
 /** --ca FILE: PEM certificate(s) trusted in addition to the system's roots. */
 export async function readCaOption(path: string): Promise<string> {
   const pem = await readOptionFile(path, '--ca file', MAX_CA_BYTES);
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${shown(path, 120)}: contains no PEM certificate`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`--ca file ${shown(path, 120)}: contains no PEM certificate`);
   return pem;
 }

@@ -52,7 +52,8 @@ export function shown(value: string, max = 60): string {
  * an opaque credential (long, no spaces, not a path or URL) is described, not shown; anything else as `shown`.
  */
 export function stray(value: string): string {
-  if (value.length >= 20 && !/[\s/\\]/.test(value) && redactText(value) === value) return `(${value.length} characters, not shown: it may be a secret)`;
+  if (value.length >= 20 && !/[\s/\\]/.test(value) && redactText(value) === value)
+    return `(${value.length} characters, not shown: it may be a secret)`;
   return shown(value);
 }
 
@@ -71,7 +72,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length]!;
@@ -90,9 +92,15 @@ export function parse<T extends Options>(argv: string[], options: T, allowPositi
         const guess = closest(t.name, Object.keys(options));
         throw new UsageError(`unknown option ${shown(t.rawName)}${guess ? ` (did you mean --${guess}?)` : ''}`);
       }
-      if (def.type === 'boolean' && t.value !== undefined) throw new UsageError(`--${t.name} is a switch and takes no value (got ${shown(t.value)})`);
-      if (def.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value.length > 1)))
-        throw new UsageError(`--${t.name} needs a value${t.value !== undefined ? ` (${shown(t.value)} looks like an option; write --${t.name}=VALUE if it is the value)` : ''}`);
+      if (def.type === 'boolean' && t.value !== undefined)
+        throw new UsageError(`--${t.name} is a switch and takes no value (got ${shown(t.value)})`);
+      if (
+        def.type === 'string' &&
+        (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value.length > 1))
+      )
+        throw new UsageError(
+          `--${t.name} needs a value${t.value !== undefined ? ` (${shown(t.value)} looks like an option; write --${t.name}=VALUE if it is the value)` : ''}`,
+        );
     } else if (t.kind === 'positional' && !allowPositionals) {
       throw new UsageError(`unexpected argument ${stray(t.value)}`);
     }
@@ -119,7 +127,9 @@ export function parseDuration(flag: string, value: string, { maxSeconds = 3600 }
   const ms = m[2] === 'ms' ? n : n * 1000;
   if (!(ms >= 1)) throw new UsageError(`${flag} ${shown(value, 20)} is too short: ${hint}`);
   if (ms > maxSeconds * 1000)
-    throw new UsageError(`${flag} ${shown(value, 20)} is more than ${maxSeconds} s${m[2] === undefined && n >= 1000 ? ` (a bare number is seconds: did you mean ${value}ms?)` : ''}`);
+    throw new UsageError(
+      `${flag} ${shown(value, 20)} is more than ${maxSeconds} s${m[2] === undefined && n >= 1000 ? ` (a bare number is seconds: did you mean ${value}ms?)` : ''}`,
+    );
   return Math.round(ms);
 }
 
@@ -131,7 +141,8 @@ export function parseHttpUrl(flag: string, value: string): string {
   } catch {
     u = undefined;
   }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new UsageError(`${flag} must be an http(s) URL (got ${shown(value)})`);
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+    throw new UsageError(`${flag} must be an http(s) URL (got ${shown(value)})`);
   return value;
 }
 
@@ -179,7 +190,9 @@ export function wrapLine(line: string, width: number): string[] {
   const plain = line.replace(MARKER, '');
   const lead = /^\s*/.exec(plain)![0].length;
   const column = /^(\s*\S.*?\s{2,})\S/.exec(plain)?.[1]?.length;
-  const indent = ' '.repeat(column !== undefined && column <= width / 2 ? column : Math.min(lead + 2, Math.floor(width / 2)));
+  const indent = ' '.repeat(
+    column !== undefined && column <= width / 2 ? column : Math.min(lead + 2, Math.floor(width / 2)),
+  );
   // Each piece is a word with the spaces before it, so alignment runs of spaces survive where the line is not broken.
   const pieces = line.match(/\s*\S+/g) ?? [line];
   const out: string[] = [];
@@ -237,7 +250,11 @@ class SafeStream extends Writable {
     if (!text) return done();
     this.terminal.clearProgress();
     let safe = terminalSafeBlock(text);
-    if (this.width) safe = safe.split('\n').flatMap((l) => wrapLine(l, this.width!)).join('\n');
+    if (this.width)
+      safe = safe
+        .split('\n')
+        .flatMap((l) => wrapLine(l, this.width!))
+        .join('\n');
     safe = safe.replace(MARKER, (_, code: string) => (this.color ? `\u001b[${code}m` : ''));
     this.last = safe.slice(-1);
     this.raw.write(safe);
@@ -302,7 +319,10 @@ export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>
   const started = Date.now();
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
-  const draw = () => terminal.showProgress(`${FRAMES[frame++ % FRAMES.length]} ${terminalSafe(label)} (${Math.floor((Date.now() - started) / 1000)} s)`);
+  const draw = () =>
+    terminal.showProgress(
+      `${FRAMES[frame++ % FRAMES.length]} ${terminalSafe(label)} (${Math.floor((Date.now() - started) / 1000)} s)`,
+    );
   const delay = setTimeout(() => {
     draw();
     timer = setInterval(draw, 100);

@@ -19,7 +19,12 @@ const commands: Record<string, () => Promise<CliCommand>> = {
 };
 
 async function help(io: CliIo): Promise<void> {
-  const lines = ['azauth — Azure Auth Debugger on the command line', '', 'Usage: azauth <command> [options]   (azauth help <command> for details)', ''];
+  const lines = [
+    'azauth — Azure Auth Debugger on the command line',
+    '',
+    'Usage: azauth <command> [options]   (azauth help <command> for details)',
+    '',
+  ];
   for (const [name, load] of Object.entries(commands)) {
     const c = await load();
     lines.push(`  ${name.padEnd(10)} ${c.summary}`);
@@ -71,7 +76,13 @@ async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<numbe
       return 0;
     }
     const load = rest.length === 1 ? commands[rest[0]!] : undefined;
-    if (!load) return usageError(io, undefined, `no help for ${quoteValue(rest.join(' '))}: the commands are ${Object.keys(commands).join(', ')}`, json);
+    if (!load)
+      return usageError(
+        io,
+        undefined,
+        `no help for ${quoteValue(rest.join(' '))}: the commands are ${Object.keys(commands).join(', ')}`,
+        json,
+      );
     io.stdout.write((await load()).usage.trimEnd() + '\n');
     return 0;
   }
@@ -80,7 +91,13 @@ async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<numbe
     return 0;
   }
   const load = Object.hasOwn(commands, first) ? commands[first] : undefined;
-  if (!load) return usageError(io, undefined, `unknown command ${quoteValue(first)} (the commands are ${Object.keys(commands).join(', ')})`, json);
+  if (!load)
+    return usageError(
+      io,
+      undefined,
+      `unknown command ${quoteValue(first)} (the commands are ${Object.keys(commands).join(', ')})`,
+      json,
+    );
   const command = await load();
   if (flags(rest).includes('--help') || flags(rest).includes('-h')) {
     io.stdout.write(command.usage.trimEnd() + '\n');
@@ -89,7 +106,8 @@ async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage') return usageError(io, first, (e as Error).message, json);
+    if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage')
+      return usageError(io, first, (e as Error).message, json);
     // An unexpected error's text is foreign (library messages, response excerpts): scrub it like any other output.
     const { redactText } = await import('../core/index');
     const message = redactText((e as Error).message ?? String(e));

@@ -3,7 +3,15 @@
  * of the shell azauth runs in. The process is read once; its report is held back until the run has ended and the
  * process is checked to be the same one still, so a process that exits mid-run never leaves a half-true report.
  */
-import { assertRunning, isProcessTargetError, parsePid, readProcessTarget, terminalSafe, type EngineOptions, type ProcessTarget } from '../core/index';
+import {
+  assertRunning,
+  isProcessTargetError,
+  parsePid,
+  readProcessTarget,
+  terminalSafe,
+  type EngineOptions,
+  type ProcessTarget,
+} from '../core/index';
 import { EXIT_USAGE, paint, type CliIo } from './io';
 
 export const PID_OPTION = { pid: { type: 'string' } } as const;
@@ -37,7 +45,12 @@ function fail(io: CliIo, command: string, e: unknown): number {
  * Runs `body` for the process named by `pid` (or for this one when `pid` is undefined). The body gets an io whose
  * env is the target's; its stdout reaches the terminal only once the target is known to have lived through the run.
  */
-export async function withTarget(io: CliIo, command: string, pid: string | undefined, body: (io: CliIo, target: ProcessTarget | undefined) => Promise<number>): Promise<number> {
+export async function withTarget(
+  io: CliIo,
+  command: string,
+  pid: string | undefined,
+  body: (io: CliIo, target: ProcessTarget | undefined) => Promise<number>,
+): Promise<number> {
   if (pid === undefined) return body(io, undefined);
   let target: ProcessTarget;
   try {

@@ -13,7 +13,8 @@ import type { EngineOptions } from './options';
 /** Tokens are not served from the cache in their last 5 minutes (the SDKs refresh in that window too). */
 export const CACHE_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
-const IDENTITY_ENV = /^(AZURE_|IDENTITY_|MSI_|IMDS_|DEFAULT_IDENTITY_CLIENT_ID$|PATH$|Path$|HOME$|USERPROFILE$|AZD_|MSAL_|SYSTEM_OIDC|ACTIONS_ID_TOKEN)/;
+const IDENTITY_ENV =
+  /^(AZURE_|IDENTITY_|MSI_|IMDS_|DEFAULT_IDENTITY_CLIENT_ID$|PATH$|Path$|HOME$|USERPROFILE$|AZD_|MSAL_|SYSTEM_OIDC|ACTIONS_ID_TOKEN)/;
 
 export function identityKey(env: Readonly<Record<string, string | undefined>>, options: EngineOptions): string {
   const relevant: [string, string][] = Object.entries(env)
@@ -27,7 +28,10 @@ export function identityKey(env: Readonly<Record<string, string | undefined>>, o
     ca: options.ca ? createHash('sha256').update(options.ca).digest('hex') : undefined,
     proxy: options.proxy,
   };
-  return createHash('sha256').update(JSON.stringify([relevant, opts])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([relevant, opts]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -39,12 +43,20 @@ export function externalStateKey(credential: string, env: Readonly<Record<string
   const files: string[] = [];
   if (credential === 'AzureCLICredential') {
     const dir = env.AZURE_CONFIG_DIR ?? path.join(home, '.azure');
-    files.push(...['azureProfile.json', 'msal_token_cache.json', 'msal_token_cache.bin', 'clouds.config'].map((f) => path.join(dir, f)));
+    files.push(
+      ...['azureProfile.json', 'msal_token_cache.json', 'msal_token_cache.bin', 'clouds.config'].map((f) =>
+        path.join(dir, f),
+      ),
+    );
   } else if (credential === 'AzureDeveloperCLICredential') {
     const dir = env.AZD_CONFIG_DIR ?? path.join(home, '.azd');
     files.push(path.join(dir, 'config.json'), path.join(dir, 'auth'));
   } else if (credential === 'AzurePowerShellCredential') {
-    files.push(path.join(home, '.Azure', 'AzureRmContext.json'), path.join(home, '.Azure', 'msal.cache'), path.join(home, '.Azure', 'msal.cache.cae'));
+    files.push(
+      path.join(home, '.Azure', 'AzureRmContext.json'),
+      path.join(home, '.Azure', 'msal.cache'),
+      path.join(home, '.Azure', 'msal.cache.cae'),
+    );
   } else {
     return '';
   }
@@ -60,7 +72,13 @@ export function externalStateKey(credential: string, env: Readonly<Record<string
     .join('|');
 }
 
-export function cacheKey(credential: string, tenantId: string | undefined, scopes: string[], identity: string, externalState = ''): string {
+export function cacheKey(
+  credential: string,
+  tenantId: string | undefined,
+  scopes: string[],
+  identity: string,
+  externalState = '',
+): string {
   return JSON.stringify([credential, tenantId ?? '', [...scopes].sort(), identity, externalState]);
 }
 
@@ -80,7 +98,8 @@ export class TokenCache {
   }
 
   set(key: string, value: AccessTokenResult): void {
-    if (value.expiresOnEpochMs - CACHE_REFRESH_MARGIN_MS > this.now()) this.#entries.set(key, { ...value, fromCache: undefined });
+    if (value.expiresOnEpochMs - CACHE_REFRESH_MARGIN_MS > this.now())
+      this.#entries.set(key, { ...value, fromCache: undefined });
   }
 
   clear(): void {

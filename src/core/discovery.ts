@@ -78,10 +78,15 @@ function jsonObject(res: HttpResponse, what: string, url: string): Record<string
       body = JSON.parse(res.bodyText);
     } catch {
       const excerpt = res.bodyText.replace(/\s+/g, ' ').trim().slice(0, 120);
-      fail('parse', `${what} at ${url} is not JSON (HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}${excerpt ? `, starts with ${JSON.stringify(excerpt)}` : ', empty body'}).`, { httpStatus: res.status });
+      fail(
+        'parse',
+        `${what} at ${url} is not JSON (HTTP ${res.status}, ${res.headers['content-type'] ?? 'no content type'}${excerpt ? `, starts with ${JSON.stringify(excerpt)}` : ', empty body'}).`,
+        { httpStatus: res.status },
+      );
     }
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) fail('parse', `${what} at ${url} is not a JSON object.`, { httpStatus: res.status });
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    fail('parse', `${what} at ${url} is not a JSON object.`, { httpStatus: res.status });
   return body as Record<string, unknown>;
 }
 
@@ -89,7 +94,16 @@ function jsonObject(res: HttpResponse, what: string, url: string): Record<string
  * Runs discovery with a given client and tracer (the engine's building block). Throws AuthenticationFailedError with a
  * classified ErrorInfo (AADSTS90002 for an unknown tenant, parse errors for HTML pages, network errors, …).
  */
-export async function discoverTenant(opts: DiscoverOptions, deps: { http: HttpClient; trace: StepTracer; env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal; engine?: EngineOptions }): Promise<DiscoveryResult> {
+export async function discoverTenant(
+  opts: DiscoverOptions,
+  deps: {
+    http: HttpClient;
+    trace: StepTracer;
+    env: Readonly<Record<string, string | undefined>>;
+    signal?: AbortSignal;
+    engine?: EngineOptions;
+  },
+): Promise<DiscoveryResult> {
   const profile = opts.profile ?? 'go';
   const tenant = opts.tenantId?.trim() ?? '';
   if (!isValidTenantId(tenant)) fail('config', invalidTenantMessage(profile));
@@ -105,14 +119,21 @@ export async function discoverTenant(opts: DiscoverOptions, deps: { http: HttpCl
     endpoints: [{ name: 'openid-configuration', url: ep.openIdConfigurationUrl }],
     settings: { authorityHost: host.url, authorityHostSource: host.source, cloud: host.cloud, tenant },
   });
-  const res = await deps.http.send({ method: 'GET', url: ep.openIdConfigurationUrl, headers: { accept: 'application/json' }, signal: deps.signal });
+  const res = await deps.http.send({
+    method: 'GET',
+    url: ep.openIdConfigurationUrl,
+    headers: { accept: 'application/json' },
+    signal: deps.signal,
+  });
   const doc = jsonObject(res, 'The openid-configuration document', ep.openIdConfigurationUrl);
   if (res.status >= 400 || typeof doc.error === 'string') {
     const info = errorInfoFromBody({ status: res.status, body: doc, url: ep.openIdConfigurationUrl });
     const unknownTenant = info.errorCodes.includes(90002);
     throw new AuthenticationFailedError({
       ...info,
-      message: unknownTenant ? `Tenant "${tenant}" was not found on ${host.url}: ${info.message}` : `Discovery for tenant "${tenant}" failed: ${info.message}`,
+      message: unknownTenant
+        ? `Tenant "${tenant}" was not found on ${host.url}: ${info.message}`
+        : `Discovery for tenant "${tenant}" failed: ${info.message}`,
     });
   }
   const warnings: string[] = [];
@@ -122,7 +143,11 @@ export async function discoverTenant(opts: DiscoverOptions, deps: { http: HttpCl
   const authorizationEndpoint = need('authorization_endpoint');
   const jwksUri = need('jwks_uri');
   const origin = new URL(host.url).origin;
-  for (const [k, v] of Object.entries({ token_endpoint: tokenEndpoint, authorization_endpoint: authorizationEndpoint, jwks_uri: jwksUri })) {
+  for (const [k, v] of Object.entries({
+    token_endpoint: tokenEndpoint,
+    authorization_endpoint: authorizationEndpoint,
+    jwks_uri: jwksUri,
+  })) {
     let o: string;
     try {
       o = new URL(v).origin;
@@ -134,7 +159,10 @@ export async function discoverTenant(opts: DiscoverOptions, deps: { http: HttpCl
   let issuerTenantId: string | undefined;
   try {
     const iu = new URL(issuer);
-    if (iu.origin !== origin) warnings.push(`The issuer ${issuer} is on another host than the authority (${origin}); tokens will carry this issuer.`);
+    if (iu.origin !== origin)
+      warnings.push(
+        `The issuer ${issuer} is on another host than the authority (${origin}); tokens will carry this issuer.`,
+      );
     issuerTenantId = iu.pathname.split('/').filter(Boolean)[0];
     if (issuerTenantId && issuerTenantId !== tenant && /^[0-9a-f-]{36}$/i.test(issuerTenantId)) {
       deps.trace.note('info', `discovery: "${tenant}" resolves to tenant id ${issuerTenantId}.`);
@@ -151,16 +179,32 @@ export async function discoverTenant(opts: DiscoverOptions, deps: { http: HttpCl
   // JWKS: only fetched from the authority's own origin (a document pointing elsewhere is reported, not followed).
   let keys: DiscoveredKey[] = [];
   if (new URL(jwksUri).origin === origin) {
-    const kr = await deps.http.send({ method: 'GET', url: jwksUri, headers: { accept: 'application/json' }, signal: deps.signal });
+    const kr = await deps.http.send({
+      method: 'GET',
+      url: jwksUri,
+      headers: { accept: 'application/json' },
+      signal: deps.signal,
+    });
     const jwks = jsonObject(kr, 'The JWKS', jwksUri);
     if (kr.status >= 400) fail('http', `The JWKS at ${jwksUri} answered HTTP ${kr.status}.`, { httpStatus: kr.status });
     if (!Array.isArray(jwks.keys)) fail('parse', `The JWKS at ${jwksUri} has no "keys" array.`);
     const list = jwks.keys as unknown[];
-    if (list.length > MAX_KEYS) warnings.push(`The JWKS lists ${list.length} keys; only the first ${MAX_KEYS} are shown.`);
+    if (list.length > MAX_KEYS)
+      warnings.push(`The JWKS lists ${list.length} keys; only the first ${MAX_KEYS} are shown.`);
     keys = list.slice(0, MAX_KEYS).flatMap((k): DiscoveredKey[] => {
       if (!k || typeof k !== 'object') return [];
       const o = k as Record<string, unknown>;
-      return [{ kid: str(o.kid), kty: str(o.kty), use: str(o.use), alg: str(o.alg), x5t: str(o.x5t), x5cCount: Array.isArray(o.x5c) ? o.x5c.length : 0, issuer: str(o.issuer) }];
+      return [
+        {
+          kid: str(o.kid),
+          kty: str(o.kty),
+          use: str(o.use),
+          alg: str(o.alg),
+          x5t: str(o.x5t),
+          x5cCount: Array.isArray(o.x5c) ? o.x5c.length : 0,
+          issuer: str(o.issuer),
+        },
+      ];
     });
     if (!keys.length) warnings.push('The JWKS has no keys: tokens from this tenant cannot be validated.');
     const noKid = keys.filter((k) => !k.kid).length;
@@ -196,7 +240,13 @@ export interface DiscoveryRun {
 /** The face-level operation: traced, cancellable, never throws; `result` is shaped like one chain step ("discovery"). */
 export async function runDiscovery(
   opts: DiscoverOptions,
-  run: { signal?: AbortSignal; sink?: TraceSink; env?: Readonly<Record<string, string | undefined>>; options?: EngineOptions; now?: () => number } = {},
+  run: {
+    signal?: AbortSignal;
+    sink?: TraceSink;
+    env?: Readonly<Record<string, string | undefined>>;
+    options?: EngineOptions;
+    now?: () => number;
+  } = {},
 ): Promise<DiscoveryRun> {
   const env = run.env ?? process.env;
   const options = run.options ?? {};
@@ -206,24 +256,59 @@ export async function runDiscovery(
   const t0 = now();
   trace.start(`OIDC discovery for tenant ${opts.tenantId}`);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`time limit of ${options.stepTimeoutMs ?? 30_000} ms reached`)), options.stepTimeoutMs ?? 30_000);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`time limit of ${options.stepTimeoutMs ?? 30_000} ms reached`)),
+    options.stepTimeoutMs ?? 30_000,
+  );
   const onParent = () => controller.abort(run.signal?.reason);
   if (run.signal?.aborted) onParent();
   run.signal?.addEventListener('abort', onParent, { once: true });
   try {
-    const http = createHttpClient({ trace, ca: options.ca, proxy: options.proxy, env, bodies: options.httpBodies, now });
+    const http = createHttpClient({
+      trace,
+      ca: options.ca,
+      proxy: options.proxy,
+      env,
+      bodies: options.httpBodies,
+      now,
+    });
     const d = await discoverTenant(opts, { http, trace, env, signal: controller.signal, engine: options });
     const durationMs = now() - t0;
     const message = `issuer ${d.issuer}, ${d.keys.length} signing key(s)${d.warnings.length ? `, ${d.warnings.length} warning(s)` : ''}`;
     trace.outcome({ outcome: 'success', message, durationMs });
-    return { discovery: d, result: { credential: 'discovery', outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events] } };
+    return {
+      discovery: d,
+      result: {
+        credential: 'discovery',
+        outcome: 'success',
+        message,
+        durationMs,
+        errorCodes: [],
+        events: [...trace.events],
+      },
+    };
   } catch (e) {
     const durationMs = now() - t0;
     let error: ErrorInfo = isAuthenticationFailed(e) ? { ...e.info } : classifyError(e);
-    if (controller.signal.aborted && !isAuthenticationFailed(e)) error = { kind: run.signal?.aborted ? 'aborted' : 'timeout', message: `discovery ${run.signal?.aborted ? 'was cancelled' : 'did not finish in time'}`, errorCodes: [] };
+    if (controller.signal.aborted && !isAuthenticationFailed(e))
+      error = {
+        kind: run.signal?.aborted ? 'aborted' : 'timeout',
+        message: `discovery ${run.signal?.aborted ? 'was cancelled' : 'did not finish in time'}`,
+        errorCodes: [],
+      };
     if (!error.message) error.message = String(e);
     trace.outcome({ outcome: 'failed', message: error.message, durationMs, errorCodes: error.errorCodes });
-    return { result: { credential: 'discovery', outcome: 'failed', message: error.message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error } };
+    return {
+      result: {
+        credential: 'discovery',
+        outcome: 'failed',
+        message: error.message,
+        durationMs,
+        errorCodes: error.errorCodes,
+        events: [...trace.events],
+        error,
+      },
+    };
   } finally {
     clearTimeout(timer);
     run.signal?.removeEventListener('abort', onParent);

@@ -65,6 +65,10 @@ export function runChain(request: ChainRequest, opts: EngineRunOptions = {}): Pr
   return engine().runChain(request, opts);
 }
 
-export function runCredential(name: string, request: CredentialRequest = {}, opts: EngineRunOptions = {}): Promise<CredentialRun> {
+export function runCredential(
+  name: string,
+  request: CredentialRequest = {},
+  opts: EngineRunOptions = {},
+): Promise<CredentialRun> {
   return engine().runCredential(name, request, opts);
 }

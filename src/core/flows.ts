@@ -15,7 +15,12 @@ import { createProcessRunner } from './process/runner';
 import { classifyError } from './errors/classify';
 import { summarizeToken } from './token/summary';
 import { getCredentialFactory } from './credentials/registry';
-import { isAuthenticationFailed, isCredentialUnavailable, type Credential, type StepContext } from './credentials/types';
+import {
+  isAuthenticationFailed,
+  isCredentialUnavailable,
+  type Credential,
+  type StepContext,
+} from './credentials/types';
 import { ClientSecretCredential } from './credentials/client-secret';
 import { ClientCertificateCredential } from './credentials/client-certificate';
 import { ClientAssertionCredential } from './credentials/client-assertion';
@@ -100,8 +105,13 @@ const ALIASES: Record<string, CredentialName> = {
 };
 
 /** Accepts Go spellings, JS spellings (AzureCliCredential), and short names (secret, device-code, obo, az, …), any case. */
-export function resolveCredentialName(input: string): ExplicitFlowName | (typeof CHAIN_CREDENTIALS)[number] | undefined {
-  const n = input.trim().toLowerCase().replace(/[-_\s]/g, '');
+export function resolveCredentialName(
+  input: string,
+): ExplicitFlowName | (typeof CHAIN_CREDENTIALS)[number] | undefined {
+  const n = input
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s]/g, '');
   const all = [...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS] as string[];
   const exact = all.find((c) => c.toLowerCase() === n || c.toLowerCase() === `${n}credential`);
   if (exact) return exact as ExplicitFlowName;
@@ -171,15 +181,30 @@ export class FlowUsageError extends Error {
 }
 
 /** Builds the credential a request names (exported for tests and for faces that keep a credential between runs). */
-export function createFlowCredential(request: FlowRequest, env: Readonly<Record<string, string | undefined>>, extra: { authorityMetadata?: string } = {}): Credential {
+export function createFlowCredential(
+  request: FlowRequest,
+  env: Readonly<Record<string, string | undefined>>,
+  extra: { authorityMetadata?: string } = {},
+): Credential {
   const name = resolveCredentialName(request.credential);
-  if (!name) throw new FlowUsageError(`unknown credential "${request.credential}". Known: ${[...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS].join(', ')}`);
+  if (!name)
+    throw new FlowUsageError(
+      `unknown credential "${request.credential}". Known: ${[...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS].join(', ')}`,
+    );
   const spTenant = request.tenantId ?? env.AZURE_TENANT_ID ?? '';
   const spClient = request.clientId ?? env.AZURE_CLIENT_ID ?? '';
-  const common = { additionallyAllowedTenants: request.additionallyAllowedTenants, authorityMetadata: extra.authorityMetadata };
+  const common = {
+    additionallyAllowedTenants: request.additionallyAllowedTenants,
+    authorityMetadata: extra.authorityMetadata,
+  };
   switch (name) {
     case 'ClientSecretCredential':
-      return new ClientSecretCredential({ ...common, tenantId: spTenant, clientId: spClient, clientSecret: request.clientSecret });
+      return new ClientSecretCredential({
+        ...common,
+        tenantId: spTenant,
+        clientId: spClient,
+        clientSecret: request.clientSecret,
+      });
     case 'ClientCertificateCredential':
       return new ClientCertificateCredential({
         ...common,
@@ -190,13 +215,36 @@ export function createFlowCredential(request: FlowRequest, env: Readonly<Record<
         sendCertificateChain: request.sendCertificateChain,
       });
     case 'ClientAssertionCredential':
-      return new ClientAssertionCredential({ ...common, tenantId: spTenant, clientId: spClient, assertion: request.assertion, getAssertion: request.getAssertion });
+      return new ClientAssertionCredential({
+        ...common,
+        tenantId: spTenant,
+        clientId: spClient,
+        assertion: request.assertion,
+        getAssertion: request.getAssertion,
+      });
     case 'DeviceCodeCredential':
-      return new DeviceCodeCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, onDeviceCode: request.onDeviceCode });
+      return new DeviceCodeCredential({
+        ...common,
+        tenantId: request.tenantId,
+        clientId: request.clientId,
+        onDeviceCode: request.onDeviceCode,
+      });
     case 'InteractiveBrowserCredential':
-      return new InteractiveBrowserCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, openBrowser: request.openBrowser, loginHint: request.loginHint });
+      return new InteractiveBrowserCredential({
+        ...common,
+        tenantId: request.tenantId,
+        clientId: request.clientId,
+        openBrowser: request.openBrowser,
+        loginHint: request.loginHint,
+      });
     case 'UsernamePasswordCredential':
-      return new UsernamePasswordCredential({ ...common, tenantId: spTenant, clientId: spClient, username: request.username ?? '', password: request.password });
+      return new UsernamePasswordCredential({
+        ...common,
+        tenantId: spTenant,
+        clientId: spClient,
+        username: request.username ?? '',
+        password: request.password,
+      });
     case 'OnBehalfOfCredential':
       return new OnBehalfOfCredential({
         ...common,
@@ -209,11 +257,21 @@ export function createFlowCredential(request: FlowRequest, env: Readonly<Record<
         userAssertion: request.userAssertion,
       });
     case 'RefreshTokenCredential':
-      return new RefreshTokenCredential({ ...common, tenantId: request.tenantId, clientId: request.clientId, refreshToken: request.refreshToken, clientSecret: request.clientSecret });
+      return new RefreshTokenCredential({
+        ...common,
+        tenantId: request.tenantId,
+        clientId: request.clientId,
+        refreshToken: request.refreshToken,
+        clientSecret: request.clientSecret,
+      });
     case 'EnvironmentCredential':
       return new EnvironmentCredential();
     case 'WorkloadIdentityCredential':
-      return new WorkloadIdentityCredential({ tenantId: request.tenantId, clientId: request.clientId, additionallyAllowedTenants: request.additionallyAllowedTenants });
+      return new WorkloadIdentityCredential({
+        tenantId: request.tenantId,
+        clientId: request.clientId,
+        additionallyAllowedTenants: request.additionallyAllowedTenants,
+      });
     default: {
       const factory = getCredentialFactory(name);
       if (!factory) throw new FlowUsageError(`${name} is not available in this build.`);
@@ -223,7 +281,9 @@ export function createFlowCredential(request: FlowRequest, env: Readonly<Record<
 }
 
 function secretsOf(r: FlowRequest): (string | undefined)[] {
-  return [r.clientSecret, r.certificatePassword, r.assertion, r.password, r.refreshToken, r.userAssertion].map((s) => s?.reveal());
+  return [r.clientSecret, r.certificatePassword, r.assertion, r.password, r.refreshToken, r.userAssertion].map((s) =>
+    s?.reveal(),
+  );
 }
 
 /** Runs one credential (explicit flow or chain member, standalone semantics). Never throws for authentication errors. */
@@ -240,11 +300,15 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   const t0 = now();
   const scope = request.scope?.trim() || DEFAULT_FLOW_SCOPE;
   const explicit = resolved !== undefined && isExplicitFlow(resolved);
-  trace.start(`${stepName} for ${scope}${request.tenantId ? `, tenant ${request.tenantId}` : ''}${explicit ? '' : ' (standalone)'}`);
+  trace.start(
+    `${stepName} for ${scope}${request.tenantId ? `, tenant ${request.tenantId}` : ''}${explicit ? '' : ' (standalone)'}`,
+  );
   if (options.target) trace.note('info', targetNote(options.target), { ...options.target });
 
   const interactive = resolved === 'DeviceCodeCredential' || resolved === 'InteractiveBrowserCredential';
-  const limit = request.timeoutMs ?? (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS));
+  const limit =
+    request.timeoutMs ??
+    (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS));
   const controller = new AbortController();
   let why: 'timeout' | 'aborted' = 'aborted';
   const timer = setTimeout(() => {
@@ -274,35 +338,83 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   };
   try {
     if (!explicit && (request.tenantId || request.clientId) && resolved !== 'WorkloadIdentityCredential') {
-      trace.note('info', `${stepName} reads its configuration from the environment; --tenant asks for a token in that tenant (multi-tenant rules apply).`);
+      trace.note(
+        'info',
+        `${stepName} reads its configuration from the environment; --tenant asks for a token in that tenant (multi-tenant rules apply).`,
+      );
     }
-    if (explicit && !request.tenantId && env.AZURE_TENANT_ID && ['ClientSecretCredential', 'ClientCertificateCredential', 'ClientAssertionCredential', 'UsernamePasswordCredential', 'OnBehalfOfCredential'].includes(resolved)) {
+    if (
+      explicit &&
+      !request.tenantId &&
+      env.AZURE_TENANT_ID &&
+      [
+        'ClientSecretCredential',
+        'ClientCertificateCredential',
+        'ClientAssertionCredential',
+        'UsernamePasswordCredential',
+        'OnBehalfOfCredential',
+      ].includes(resolved)
+    ) {
       trace.note('info', `tenant taken from AZURE_TENANT_ID (${env.AZURE_TENANT_ID}).`);
     }
     if (env.AZURE_REGIONAL_AUTHORITY_NAME && explicit) {
-      trace.note('info', `AZURE_REGIONAL_AUTHORITY_NAME=${env.AZURE_REGIONAL_AUTHORITY_NAME} is set: the SDKs would use a regional endpoint (ESTS-R) for service principals; this run uses the global endpoint.`);
+      trace.note(
+        'info',
+        `AZURE_REGIONAL_AUTHORITY_NAME=${env.AZURE_REGIONAL_AUTHORITY_NAME} is set: the SDKs would use a regional endpoint (ESTS-R) for service principals; this run uses the global endpoint.`,
+      );
     }
     let authorityMetadata: string | undefined;
     if (request.discoverAuthority && explicit) {
       const tenant = request.tenantId ?? env.AZURE_TENANT_ID ?? 'organizations';
-      const d = await raceAbort(discoverTenant({ tenantId: tenant, profile }, { http: ctx.http, trace, env, signal: controller.signal, engine: options }), controller.signal, abortError);
+      const d = await raceAbort(
+        discoverTenant(
+          { tenantId: tenant, profile },
+          { http: ctx.http, trace, env, signal: controller.signal, engine: options },
+        ),
+        controller.signal,
+        abortError,
+      );
       if (d.authorityMetadata) {
         authorityMetadata = d.authorityMetadata;
         trace.note('info', `using the discovered endpoints (token endpoint ${d.tokenEndpoint}).`);
-      } else trace.note('warn', 'the discovered document is not usable as msal metadata; using the standard endpoints.');
+      } else
+        trace.note('warn', 'the discovered document is not usable as msal metadata; using the standard endpoints.');
     }
     const credential = createFlowCredential(request, env, { authorityMetadata });
-    const tokenRequest = { scopes: [scope], tenantId: explicit ? undefined : request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
-    const tok = (await raceAbort(credential.getToken(tokenRequest, ctx), controller.signal, abortError)) as MsalTokenResult;
+    const tokenRequest = {
+      scopes: [scope],
+      tenantId: explicit ? undefined : request.tenantId,
+      claims: request.claims,
+      forceRefresh: request.forceRefresh,
+    };
+    const tok = (await raceAbort(
+      credential.getToken(tokenRequest, ctx),
+      controller.signal,
+      abortError,
+    )) as MsalTokenResult;
     const raw = tok.token.reveal();
     trace.addSecret(raw);
-    const summary = summarizeToken(raw, { credential: stepName, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
+    const summary = summarizeToken(raw, {
+      credential: stepName,
+      scope,
+      fromCache: Boolean(tok.fromCache),
+      expiresOnEpochMs: tok.expiresOnEpochMs,
+      tokenType: tok.tokenType,
+    });
     const durationMs = now() - t0;
     const who = summary.upn ?? summary.appId ?? summary.objectId;
     const message = `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}`;
     trace.outcome({ outcome: 'success', message, durationMs });
     const out: FlowRun = {
-      result: { credential: stepName, outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events], token: summary },
+      result: {
+        credential: stepName,
+        outcome: 'success',
+        message,
+        durationMs,
+        errorCodes: [],
+        events: [...trace.events],
+        token: summary,
+      },
       accessToken: tok.token,
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
@@ -319,13 +431,23 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
   }
 }
 
-
-function finishError(name: string, trace: StepTracerImpl, durationMs: number, e: unknown, aborted: 'timeout' | 'aborted' | undefined, limit: number): StepResult {
+function finishError(
+  name: string,
+  trace: StepTracerImpl,
+  durationMs: number,
+  e: unknown,
+  aborted: 'timeout' | 'aborted' | undefined,
+  limit: number,
+): StepResult {
   let outcome: 'unavailable' | 'failed';
   let error: ErrorInfo;
   if (aborted === 'timeout') {
     outcome = 'failed';
-    error = { kind: 'timeout', message: `${name} did not finish within the time limit of ${limit} ms; the engine stopped waiting.`, errorCodes: [] };
+    error = {
+      kind: 'timeout',
+      message: `${name} did not finish within the time limit of ${limit} ms; the engine stopped waiting.`,
+      errorCodes: [],
+    };
   } else if (aborted === 'aborted') {
     outcome = 'failed';
     error = { kind: 'aborted', message: `${name} was cancelled.`, errorCodes: [] };
@@ -347,7 +469,15 @@ function finishError(name: string, trace: StepTracerImpl, durationMs: number, e:
   // The outcome event went through the redactor: report its message, not the raw one.
   const last = trace.events.at(-1);
   const message = last?.kind === 'outcome' ? last.message : error.message;
-  return { credential: name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error: { ...error, message } };
+  return {
+    credential: name,
+    outcome,
+    message,
+    durationMs,
+    errorCodes: error.errorCodes,
+    events: [...trace.events],
+    error: { ...error, message },
+  };
 }
 
 function abortError(): Error {

@@ -17,7 +17,8 @@ export async function autoProfile(log: Logger): Promise<string | undefined> {
     if (folder.uri.scheme !== 'file') continue;
     const d = await detectSdk(folder.uri.fsPath);
     for (const p of d.problems) log.warn('chain', `profile auto: ${folder.name}/${p.file} not used: ${p.message}`);
-    for (const x of d.found) found.push({ profile: x.profile, where: `${folder.name}/${x.file}:${x.line}`, text: x.text, note: x.note });
+    for (const x of d.found)
+      found.push({ profile: x.profile, where: `${folder.name}/${x.file}:${x.line}`, text: x.text, note: x.note });
   }
   const unique = found.filter((f, i) => found.findIndex((g) => g.profile === f.profile) === i);
   if (!unique.length) {
@@ -25,14 +26,26 @@ export async function autoProfile(log: Logger): Promise<string | undefined> {
     return 'go';
   }
   if (unique.length === 1) {
-    log.info('chain', `profile auto: ${unique[0].profile} from ${unique[0].where}: ${unique[0].text}${unique[0].note ? ` (${unique[0].note})` : ''}`);
+    log.info(
+      'chain',
+      `profile auto: ${unique[0].profile} from ${unique[0].where}: ${unique[0].text}${unique[0].note ? ` (${unique[0].note})` : ''}`,
+    );
     return unique[0].profile;
   }
   const key = unique.map((u) => u.profile).join(',');
   if (remembered?.key === key) return remembered.profile;
   const pick = await vscode.window.showQuickPick(
-    unique.map((u) => ({ label: u.profile, description: u.where, detail: `${u.text}${u.note ? ` — ${u.note}` : ''}`, profile: u.profile })),
-    { title: 'This workspace uses several Azure Identity SDKs', placeHolder: 'Which one should the credential chain reproduce?', ignoreFocusOut: true },
+    unique.map((u) => ({
+      label: u.profile,
+      description: u.where,
+      detail: `${u.text}${u.note ? ` — ${u.note}` : ''}`,
+      profile: u.profile,
+    })),
+    {
+      title: 'This workspace uses several Azure Identity SDKs',
+      placeHolder: 'Which one should the credential chain reproduce?',
+      ignoreFocusOut: true,
+    },
   );
   if (!pick) return undefined;
   remembered = { key, profile: pick.profile };

@@ -25,7 +25,10 @@ export function isCancellation(e: unknown): boolean {
 }
 
 /** An AbortSignal that aborts when any of the tokens is cancelled. */
-export function toAbortSignal(...tokens: (vscode.CancellationToken | undefined)[]): { signal: AbortSignal; dispose(): void } {
+export function toAbortSignal(...tokens: (vscode.CancellationToken | undefined)[]): {
+  signal: AbortSignal;
+  dispose(): void;
+} {
   const controller = new AbortController();
   const subs: vscode.Disposable[] = [];
   for (const t of tokens) {
@@ -70,7 +73,11 @@ export class CommandRunner {
         // An error message can carry what the user typed or what a tool printed (a secret, a token): everything that
         // leaves this handler — the log, the notification, lastError and the text handed to "Explain" — goes through
         // the engine's one redaction module, loaded here if no command has loaded it yet.
-        const detail = redactLoadingEngine(e instanceof Error ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}${e.cause ? `\ncause: ${String(e.cause)}` : ''}` : String(e));
+        const detail = redactLoadingEngine(
+          e instanceof Error
+            ? `${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}${e.cause ? `\ncause: ${String(e.cause)}` : ''}`
+            : String(e),
+        );
         this.log.error('command', `${id} failed: ${detail}`);
         const message = redactLoadingEngine(e instanceof Error ? e.message : String(e));
         const line = firstLine(message);

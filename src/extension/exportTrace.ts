@@ -12,27 +12,51 @@ function cell(s: string | undefined): string {
 }
 
 export function exportMarkdown(snap: RunStoreSnapshot): string {
-  const out: string[] = [`# Azure Auth Debugger trace`, '', `Exported ${new Date(snap.now).toISOString()}. Secrets and tokens are redacted; tokens appear only as fingerprints.`, ''];
+  const out: string[] = [
+    `# Azure Auth Debugger trace`,
+    '',
+    `Exported ${new Date(snap.now).toISOString()}. Secrets and tokens are redacted; tokens appear only as fingerprints.`,
+    '',
+  ];
   for (const r of snap.runs) {
     const res = r.result;
-    out.push(`## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`, '', `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`, '');
+    out.push(
+      `## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`,
+      '',
+      `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`,
+      '',
+    );
     // Where the run happened (the hosting fingerprint, evidence included).
     if (res.hosting) {
-      out.push(`Hosting environment: **${cell(res.hosting.summary)}** · managed-identity source: ${cell(res.hosting.managedIdentitySource)}`, '');
-      for (const f of res.hosting.environments) out.push(`- ${cell(f.label)} (${f.confidence}): ${f.evidence.map((e) => `${e.kind} ${cell(e.name)}: ${cell(e.detail)}`).join('; ')}`);
+      out.push(
+        `Hosting environment: **${cell(res.hosting.summary)}** · managed-identity source: ${cell(res.hosting.managedIdentitySource)}`,
+        '',
+      );
+      for (const f of res.hosting.environments)
+        out.push(
+          `- ${cell(f.label)} (${f.confidence}): ${f.evidence.map((e) => `${e.kind} ${cell(e.name)}: ${cell(e.detail)}`).join('; ')}`,
+        );
       out.push('');
     }
     out.push('| # | Credential | Outcome | Duration | Message |', '|---|---|---|---|---|');
-    res.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`));
+    res.steps.forEach((s, i) =>
+      out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`),
+    );
     out.push('');
     for (const s of res.steps) {
       out.push(`### ${s.credential}`, '');
       // The fingerprint's prediction, and whether the outcome agreed with it.
-      if (s.prediction) out.push(`Predicted **${s.prediction.verdict}**${s.prediction.agrees === false ? ' — the outcome disagrees' : ''}: ${cell(s.prediction.reason)}`, '');
+      if (s.prediction)
+        out.push(
+          `Predicted **${s.prediction.verdict}**${s.prediction.agrees === false ? ' — the outcome disagrees' : ''}: ${cell(s.prediction.reason)}`,
+          '',
+        );
       out.push('```');
       for (const e of s.events) {
-        if (e.kind === 'http') out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
-        else if (e.kind === 'process') out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);
+        if (e.kind === 'http')
+          out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
+        else if (e.kind === 'process')
+          out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);
         else if (e.kind === 'outcome') out.push(`outcome ${e.outcome}: ${e.message}`);
         else if (e.kind === 'note') out.push(`${e.level}: ${e.message}`);
         else if (e.kind === 'config') {
@@ -47,13 +71,19 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
   }
   if (snap.tokens.length) {
     out.push('## Tokens', '', '| Token | Credential | Audience | Expires | Fingerprint |', '|---|---|---|---|---|');
-    for (const t of snap.tokens) out.push(`| ${cell(t.label)} | ${cell(t.summary.credential)} | ${cell(t.summary.audience)} | ${t.summary.expiresOn} | ${t.summary.fingerprint} |`);
+    for (const t of snap.tokens)
+      out.push(
+        `| ${cell(t.label)} | ${cell(t.summary.credential)} | ${cell(t.summary.audience)} | ${t.summary.expiresOn} | ${t.summary.fingerprint} |`,
+      );
     out.push('');
   }
   if (snap.lastError) {
     out.push('## Last error', '', '```', snap.lastError.source, '```', '');
-    const codes = (snap.lastError.explanation as { codes?: { code: number; meaning?: string; fixes?: string[] }[] } | undefined)?.codes ?? [];
-    for (const c of codes) out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes?.[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
+    const codes =
+      (snap.lastError.explanation as { codes?: { code: number; meaning?: string; fixes?: string[] }[] } | undefined)
+        ?.codes ?? [];
+    for (const c of codes)
+      out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes?.[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
     out.push('');
   }
   return out.join('\n');

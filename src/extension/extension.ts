@@ -36,7 +36,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const inspector = inspectorOpener(context, store, log);
   context.subscriptions.push(...registerInspector(context, store, log));
   const openInspector = (sel: { tokenId?: string; runId?: string; errorId?: string }): void => {
-    const selection: StoreSelection | undefined = sel.tokenId ? { kind: 'token', id: sel.tokenId } : sel.runId ? { kind: 'run', id: sel.runId } : sel.errorId ? { kind: 'error', id: sel.errorId } : undefined;
+    const selection: StoreSelection | undefined = sel.tokenId
+      ? { kind: 'token', id: sel.tokenId }
+      : sel.runId
+        ? { kind: 'run', id: sel.runId }
+        : sel.errorId
+          ? { kind: 'error', id: sel.errorId }
+          : undefined;
     try {
       inspector(selection);
     } catch (e) {
@@ -55,7 +61,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     statusBar,
     vscode.window.createTreeView(Views.chain, { treeDataProvider: chainTree, showCollapseAll: true }),
     vscode.window.createTreeView(Views.tokens, { treeDataProvider: tokensTree }),
-    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }], new AuthHoverProvider()),
+    vscode.languages.registerHoverProvider(
+      [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }],
+      new AuthHoverProvider(),
+    ),
     onDidChangeSettings((changed) => {
       if (changed.includes('statusBarEnabled')) statusBar.setEnabled(readSettings().statusBarEnabled);
       log.debug('settings', `changed: ${changed.join(', ')}`);
@@ -79,7 +88,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const tools = new ToolCommands(host, acquire, openInspector);
   const tryToken = new TryTokenCommand(host);
   const inspect = (arg?: { tokenId?: string; runId?: string; errorId?: string }): void => {
-    const sel: StoreSelection | undefined = arg?.tokenId ? { kind: 'token', id: arg.tokenId } : arg?.runId ? { kind: 'run', id: arg.runId } : arg?.errorId ? { kind: 'error', id: arg.errorId } : undefined;
+    const sel: StoreSelection | undefined = arg?.tokenId
+      ? { kind: 'token', id: arg.tokenId }
+      : arg?.runId
+        ? { kind: 'run', id: arg.runId }
+        : arg?.errorId
+          ? { kind: 'error', id: arg.errorId }
+          : undefined;
     inspector(sel);
   };
   context.subscriptions.push(
@@ -88,7 +103,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     runner.register(Commands.diagnoseChain, (args?: ChainArgs) => tools.runChain('diagnose', args)),
     runner.register(Commands.decodeToken, (args?: TextArgs) => tools.decode(args)),
     runner.register(Commands.explainError, (args?: TextArgs) => tools.explain(args)),
-    runner.register(Commands.showInspector, (arg?: { tokenId?: string; runId?: string; errorId?: string }) => inspect(arg)),
+    runner.register(Commands.showInspector, (arg?: { tokenId?: string; runId?: string; errorId?: string }) =>
+      inspect(arg),
+    ),
     runner.register(Commands.copyAccessToken, (arg?: unknown) => tools.copy(arg)),
     runner.register(Commands.refreshToken, (arg?: unknown) => tools.refresh(arg)),
     runner.register(Commands.pinToken, (arg?: unknown) => tools.pin(arg)),
@@ -96,7 +113,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     runner.register(Commands.setChainSecret, (args?: ChainSecretArgs) => setChainSecret(host, args)),
     runner.register(Commands.startSandbox, (args?: { port?: number; quiet?: boolean }) => tools.startSandbox(args)),
     runner.register(Commands.stopSandbox, () => tools.stopSandbox()),
-    runner.register(Commands.exportTrace, (args?: { format?: 'markdown' | 'json'; path?: string }) => tools.exportTrace(args)),
+    runner.register(Commands.exportTrace, (args?: { format?: 'markdown' | 'json'; path?: string }) =>
+      tools.exportTrace(args),
+    ),
     runner.register(Commands.openSettings, () => tools.openSettings()),
     runner.register(Commands.showLog, () => log.show()),
     runner.register(Commands.refreshViews, () => {
@@ -105,7 +124,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       statusBar.update();
       return account.probe();
     }),
-    runner.register(Commands.acquireWithCredential, (node?: ChainNode & { scope?: string }) => acquire.run({ credential: node?.credential, scope: node?.scope })),
+    runner.register(Commands.acquireWithCredential, (node?: ChainNode & { scope?: string }) =>
+      acquire.run({ credential: node?.credential, scope: node?.scope }),
+    ),
     runner.register(Commands.showStepTrace, (node?: ChainNode) => {
       if (node?.runId) inspect({ runId: node.runId });
       log.show();
@@ -118,9 +139,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   );
 
   // A demo or training workspace asks for the sandbox from the start (`node scripts/vscode-demo.mjs` sets this).
-  if (readSettings().sandboxStartOnActivation) void vscode.commands.executeCommand(Commands.startSandbox, { quiet: true });
+  if (readSettings().sandboxStartOnActivation)
+    void vscode.commands.executeCommand(Commands.startSandbox, { quiet: true });
   const activationMs = performance.now() - activateStart;
-  log.info('activate', `Azure Auth Debugger ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms (engine not loaded)`);
+  log.info(
+    'activate',
+    `Azure Auth Debugger ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms (engine not loaded)`,
+  );
 
   // Other extensions get nothing: the API below reaches the store (raw tokens) and exists for the in-host tests only.
   return testApi(context.extensionMode, () => ({
@@ -135,11 +160,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     lastDeviceCode: () => acquire.lastDeviceCode,
     lastBrowserUrl: () => acquire.lastBrowserUrl,
     chainTreeItems: () =>
-      chainTree.getChildren().map((n) => ({ label: n.label, description: n.description, children: (n.children ?? []).map((c) => c.label), details: (n.children ?? []).map((c) => ({ label: c.label, description: c.description })) })),
+      chainTree.getChildren().map((n) => ({
+        label: n.label,
+        description: n.description,
+        children: (n.children ?? []).map((c) => c.label),
+        details: (n.children ?? []).map((c) => ({ label: c.label, description: c.description })),
+      })),
     tokenTreeItems: () =>
       tokensTree.getChildren().map((t) => {
         const item = tokensTree.getTreeItem(t);
-        return { label: String(item.label), description: typeof item.description === 'string' ? item.description : undefined };
+        return {
+          label: String(item.label),
+          description: typeof item.description === 'string' ? item.description : undefined,
+        };
       }),
     logLines: () => log.lines(),
     lastCommandError: () => runner.lastError,
@@ -147,7 +180,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     engineLoaded: isEngineLoaded,
     savedSecretCount: async () => {
       let n = 0;
-      for (const k of context.globalState.get<string[]>(SECRET_KEYS_KEY, [])) if ((await context.secrets.get(k)) !== undefined) n += 1;
+      for (const k of context.globalState.get<string[]>(SECRET_KEYS_KEY, []))
+        if ((await context.secrets.get(k)) !== undefined) n += 1;
       return n;
     },
   }));

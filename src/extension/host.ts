@@ -4,7 +4,16 @@
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import type { ChainResult, DeviceCodeInfo, EngineOptions, ErrorInfo, SecretValue, TokenSummary, TraceEvent, TraceSink } from '../core/index';
+import type {
+  ChainResult,
+  DeviceCodeInfo,
+  EngineOptions,
+  ErrorInfo,
+  SecretValue,
+  TokenSummary,
+  TraceEvent,
+  TraceSink,
+} from '../core/index';
 import { CancelledError } from './commandRunner';
 import { autoProfile } from './autoProfile';
 import { Commands } from './constants';
@@ -96,7 +105,9 @@ export class Host implements vscode.Disposable {
    * secret-named variables (plain-text settings never supply a secret: they are ignored, with a warning), plus the
    * secrets stored with "Set Chain Environment Secret…" (SecretStorage). Loads the engine (the core's isSecretName).
    */
-  async environment(s: Settings = this.settings()): Promise<{ env: Record<string, string | undefined>; fromSecretStorage: string[] }> {
+  async environment(
+    s: Settings = this.settings(),
+  ): Promise<{ env: Record<string, string | undefined>; fromSecretStorage: string[] }> {
     const { kept, ignored } = splitSecretVariables(s.environment, isSecretName);
     if (ignored.length) this.warnIgnoredSecrets(ignored);
     const env: Record<string, string | undefined> = { ...process.env, ...kept };
@@ -119,7 +130,11 @@ export class Host implements vscode.Disposable {
     if (this.notifiedIgnored === names) return;
     this.notifiedIgnored = names;
     void vscode.window.showWarningMessage(`Azure Auth: ${message}`, 'Set Chain Environment Secret…').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(Commands.setChainSecret, ignored.length === 1 ? { name: ignored[0] } : undefined);
+      if (choice)
+        void vscode.commands.executeCommand(
+          Commands.setChainSecret,
+          ignored.length === 1 ? { name: ignored[0] } : undefined,
+        );
     });
   }
 
@@ -139,7 +154,9 @@ export class Host implements vscode.Disposable {
         this.log.warn('sandbox', `cannot read the sandbox CA file ${handle.caFile}: ${String(e)}`);
       }
     }
-    this.store.setSandbox(handle ? { running: true, url: handle.authorityHost, tenantId: handle.tenantId } : { running: false });
+    this.store.setSandbox(
+      handle ? { running: true, url: handle.authorityHost, tenantId: handle.tenantId } : { running: false },
+    );
   }
 
   /** Runs the credential chain and records the run (and its token) in the store. A cancelled run records nothing. */
@@ -147,26 +164,49 @@ export class Host implements vscode.Disposable {
     const { runChain } = loadEngine();
     const s = this.settings();
     const started = Date.now();
-    this.log.info('chain', `run (${req.mode}, profile ${s.profileSpec}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`);
+    this.log.info(
+      'chain',
+      `run (${req.mode}, profile ${s.profileSpec}) for scope ${req.scope}${this.sandbox ? ` against the sandbox ${this.sandbox.authorityHost}` : ''}`,
+    );
     const profile = s.profileSpec === 'auto' ? await autoProfile(this.log) : s.profileSpec;
     if (profile === undefined) throw new CancelledError();
     const { env, fromSecretStorage } = await this.environment(s);
     const result = await runChain(
-      { scope: req.scope, mode: req.mode, profile, tenantId: req.tenantId, credentials: req.credentials, stepTimeoutMs: s.stepTimeoutMs, forceRefresh: req.forceRefresh },
+      {
+        scope: req.scope,
+        mode: req.mode,
+        profile,
+        tenantId: req.tenantId,
+        credentials: req.credentials,
+        stepTimeoutMs: s.stepTimeoutMs,
+        forceRefresh: req.forceRefresh,
+      },
       { signal, sink: this.sink(), env, options: this.engineOptions(s) },
     );
     if (signal.aborted) throw new CancelledError();
     const raw = result.accessToken;
-    const request: TokenRequestInfo = { credential: 'chain', scopes: [req.scope], tenantId: req.tenantId, mode: req.mode };
+    const request: TokenRequestInfo = {
+      credential: 'chain',
+      scopes: [req.scope],
+      tenantId: req.tenantId,
+      mode: req.mode,
+    };
     const runId = this.store.addRun(result, raw, request, fromSecretStorage);
     const tokenId = raw && result.token ? this.store.activeToken()?.id : undefined;
-    this.log.info('chain', `finished in ${Date.now() - started} ms: ${result.winner ? `${result.winner} ${req.mode === 'diagnose' ? 'would be picked' : 'won'}` : 'no credential succeeded'}`);
+    this.log.info(
+      'chain',
+      `finished in ${Date.now() - started} ms: ${result.winner ? `${result.winner} ${req.mode === 'diagnose' ? 'would be picked' : 'won'}` : 'no credential succeeded'}`,
+    );
     if (result.error) this.recordError(result.error, `Credential chain for ${req.scope}`, runId);
     return { runId, tokenId, summary: result.token ?? undefined, error: result.error ?? undefined };
   }
 
   /** One explicit flow or one chain credential on its own; recorded as a one-step run so the tree and timeline show it. */
-  async acquireWithFlow(req: FlowRequest, signal: AbortSignal, ui: { onDeviceCode?: (info: DeviceCodeInfo) => void; openBrowser?: (url: string) => Promise<void> }): Promise<AcquireOutcome> {
+  async acquireWithFlow(
+    req: FlowRequest,
+    signal: AbortSignal,
+    ui: { onDeviceCode?: (info: DeviceCodeInfo) => void; openBrowser?: (url: string) => Promise<void> },
+  ): Promise<AcquireOutcome> {
     const { acquireToken } = loadEngine();
     const s = this.settings();
     const started = Date.now();
@@ -194,7 +234,11 @@ export class Host implements vscode.Disposable {
       mode: 'sequential',
       profile: s.profile,
       scope: req.scope,
-      selection: { source: 'option', credentials: [step.credential], reason: `Acquire Token with ${step.credential} only` },
+      selection: {
+        source: 'option',
+        credentials: [step.credential],
+        reason: `Acquire Token with ${step.credential} only`,
+      },
       winner: step.outcome === 'success' ? step.credential : null,
       steps: [step],
       token: step.token ?? null,
@@ -202,7 +246,12 @@ export class Host implements vscode.Disposable {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
     };
-    const request: TokenRequestInfo = { credential: req.credential, scopes: [req.scope], tenantId: req.tenantId, clientId: req.clientId };
+    const request: TokenRequestInfo = {
+      credential: req.credential,
+      scopes: [req.scope],
+      tenantId: req.tenantId,
+      clientId: req.clientId,
+    };
     const runId = this.store.addRun(chainLike, run.accessToken, request, fromSecretStorage);
     if (step.outcome === 'success' && run.accessToken && step.token) {
       return { runId, tokenId: this.store.activeToken()?.id, summary: step.token };

@@ -31,9 +31,11 @@ export class AuthHoverProvider implements vscode.HoverProvider {
     const line = doc.lineAt(pos.line).text;
     if (line.length > MAX_LINE) return undefined;
     const jwt = matchAt(line, JWT_AT, pos.character);
-    if (jwt) return this.jwtHover(jwt.text, new vscode.Range(pos.line, jwt.start, pos.line, jwt.start + jwt.text.length));
+    if (jwt)
+      return this.jwtHover(jwt.text, new vscode.Range(pos.line, jwt.start, pos.line, jwt.start + jwt.text.length));
     const code = matchAt(line, AADSTS_AT, pos.character);
-    if (code) return this.codeHover(code.text, new vscode.Range(pos.line, code.start, pos.line, code.start + code.text.length));
+    if (code)
+      return this.codeHover(code.text, new vscode.Range(pos.line, code.start, pos.line, code.start + code.text.length));
     return undefined;
   }
 
@@ -43,11 +45,18 @@ export class AuthHoverProvider implements vscode.HoverProvider {
     if (!d.ok || d.kind !== 'jwt') return undefined;
     const p = d.payload;
     const exp = typeof p.exp === 'number' ? p.exp * 1000 : 0;
-    const s = core.summarizeToken(d.raw, { credential: 'decoded', scope: typeof p.aud === 'string' ? p.aud : '', fromCache: false, expiresOnEpochMs: exp });
+    const s = core.summarizeToken(d.raw, {
+      credential: 'decoded',
+      scope: typeof p.aud === 'string' ? p.aud : '',
+      fromCache: false,
+      expiresOnEpochMs: exp,
+    });
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.decodeToken] };
     const left = remaining(exp);
-    md.appendMarkdown(`**$(key) JWT** — ${exp ? (left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`) : 'no expiry'}\n\n`);
+    md.appendMarkdown(
+      `**$(key) JWT** — ${exp ? (left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`) : 'no expiry'}\n\n`,
+    );
     const rows: [string, unknown][] = [
       ['Audience', s.audience],
       ['Issuer', s.issuer],
@@ -58,7 +67,8 @@ export class AuthHoverProvider implements vscode.HoverProvider {
       ['Identity', s.identityType],
       ['Algorithm', d.header.alg],
     ];
-    for (const [k, v] of rows) if (typeof v === 'string' && v) md.appendMarkdown(`${k}: ${codeSpan(v.slice(0, 200))}  \n`);
+    for (const [k, v] of rows)
+      if (typeof v === 'string' && v) md.appendMarkdown(`${k}: ${codeSpan(v.slice(0, 200))}  \n`);
     // Offline: the hover fetches no keys, so at best it says "unverified"; an unsigned or expired token is invalid.
     const validation = await core.validateToken(d, { now: Date.now() });
     md.appendMarkdown(`\n${VERDICT_LINE[validation.verdict]} — ${mdEscape(validation.summary)}\n`);

@@ -95,17 +95,27 @@ export function logSink(log: Logger, httpBodies: () => HttpBodies): TraceSink {
           break;
         }
         case 'config': {
-          for (const v of e.variables ?? []) log.debug(t, `env ${v.name} ${v.set ? `set${v.value !== undefined ? ` = ${v.value}` : ''}` : 'not set'}${v.note ? ` (${v.note})` : ''}`);
-          for (const f of e.files ?? []) log.debug(t, `file ${f.path} ${f.exists ? 'exists' : 'missing'}${f.note ? ` (${f.note})` : ''}`);
-          for (const x of e.executables ?? []) log.debug(t, `executable ${x.name}: ${x.resolved ?? 'not found on PATH'}`);
+          for (const v of e.variables ?? [])
+            log.debug(
+              t,
+              `env ${v.name} ${v.set ? `set${v.value !== undefined ? ` = ${v.value}` : ''}` : 'not set'}${v.note ? ` (${v.note})` : ''}`,
+            );
+          for (const f of e.files ?? [])
+            log.debug(t, `file ${f.path} ${f.exists ? 'exists' : 'missing'}${f.note ? ` (${f.note})` : ''}`);
+          for (const x of e.executables ?? [])
+            log.debug(t, `executable ${x.name}: ${x.resolved ?? 'not found on PATH'}`);
           for (const p of e.endpoints ?? []) log.debug(t, `endpoint ${p.name}: ${p.url}`);
           if (e.settings && Object.keys(e.settings).length) log.debug(t, `settings ${json(e.settings)}`);
           break;
         }
         case 'http': {
-          const retry = e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt}${e.retryReason ? `, ${e.retryReason}` : ''})` : '';
+          const retry =
+            e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt}${e.retryReason ? `, ${e.retryReason}` : ''})` : '';
           const proxy = e.proxy ? ` via proxy ${e.proxy}` : '';
-          log.debug('http', `${e.step}: ${e.method} ${e.url} → ${e.error ?? e.status ?? '?'} in ${ms(e.durationMs)}${retry}${proxy}`);
+          log.debug(
+            'http',
+            `${e.step}: ${e.method} ${e.url} → ${e.error ?? e.status ?? '?'} in ${ms(e.durationMs)}${retry}${proxy}`,
+          );
           if (httpBodies() === 'redacted') {
             if (e.requestBody !== undefined) log.trace('http', `request body ${json(e.requestBody)}`);
             if (e.responseBody !== undefined) log.trace('http', `response body ${json(e.responseBody)}`);
@@ -113,7 +123,10 @@ export function logSink(log: Logger, httpBodies: () => HttpBodies): TraceSink {
           break;
         }
         case 'process':
-          log.debug('process', `${e.step}: ${e.command} ${e.args.join(' ')} → exit ${e.exitCode ?? e.signal ?? '?'}${e.timedOut ? ' (timed out)' : ''} in ${ms(e.durationMs)}${e.classification ? ` [${e.classification}]` : ''}`);
+          log.debug(
+            'process',
+            `${e.step}: ${e.command} ${e.args.join(' ')} → exit ${e.exitCode ?? e.signal ?? '?'}${e.timedOut ? ' (timed out)' : ''} in ${ms(e.durationMs)}${e.classification ? ` [${e.classification}]` : ''}`,
+          );
           if (e.stderr) log.trace('process', `stderr ${json(e.stderr)}`);
           break;
         case 'note':

@@ -86,7 +86,10 @@ export function inlineMarkdown(text: string): string {
   return parseInline(text)
     .map((p) => {
       if (p.kind === 'code') return codeSpan(p.text);
-      if (p.kind === 'link') return p.text.startsWith('https://') ? `[${mdEscape(p.text)}](<${p.text.replace(/[<>\s]/g, encodeURIComponent)}>)` : mdEscape(p.text);
+      if (p.kind === 'link')
+        return p.text.startsWith('https://')
+          ? `[${mdEscape(p.text)}](<${p.text.replace(/[<>\s]/g, encodeURIComponent)}>)`
+          : mdEscape(p.text);
       return mdEscape(p.text);
     })
     .join('');
@@ -98,7 +101,13 @@ export function markdownList(items: readonly string[]): string {
 }
 
 /** An AADSTS explanation (hover, tooltip): name, meaning, causes and fixes as real lists, the Entra lookup link. */
-export function aadstsMarkdown(c: { code: number; name?: string; meaning?: string; causes?: readonly string[]; fixes?: readonly string[] }): string {
+export function aadstsMarkdown(c: {
+  code: number;
+  name?: string;
+  meaning?: string;
+  causes?: readonly string[];
+  fixes?: readonly string[];
+}): string {
   let md = `**AADSTS${c.code}**${c.name ? ` ${mdEscape(c.name)}` : ''}\n\n`;
   if (c.meaning) md += `${inlineMarkdown(c.meaning)}\n\n`;
   if (c.causes?.length) md += `**Likely causes**\n\n${markdownList(c.causes)}\n`;

@@ -62,9 +62,7 @@ export interface StoredError {
 }
 
 export type StoreSelection =
-  | { kind: 'token'; id: string }
-  | { kind: 'run'; id: string }
-  | { kind: 'error'; id: string };
+  { kind: 'token'; id: string } | { kind: 'run'; id: string } | { kind: 'error'; id: string };
 
 export interface SandboxInfo {
   running: boolean;
@@ -109,7 +107,11 @@ export function audienceLabel(summary: Pick<TokenSummary, 'audience' | 'scope'>)
   for (const [re, label] of known) if (re.test(a)) return `${label} token`;
   const raw = summary.audience || summary.scope || '';
   if (!raw.trim()) return 'Token';
-  const short = raw.replace(/^api:\/\//, '').replace(/^https?:\/\//, '').replace(/\/\.default$/, '').replace(/\/$/, '');
+  const short = raw
+    .replace(/^api:\/\//, '')
+    .replace(/^https?:\/\//, '')
+    .replace(/\/\.default$/, '')
+    .replace(/\/$/, '');
   return short.length > 24 ? `${short.slice(0, 23)}… token` : `${short} token`;
 }
 
@@ -140,7 +142,12 @@ export class RunStore implements vscode.Disposable {
   }
 
   /** Records a finished chain run. A token it produced is added and becomes active. Returns the run id. */
-  addRun(result: ChainResult, token?: SecretValue, request?: TokenRequestInfo, fromSecretStorage?: readonly string[]): string {
+  addRun(
+    result: ChainResult,
+    token?: SecretValue,
+    request?: TokenRequestInfo,
+    fromSecretStorage?: readonly string[],
+  ): string {
     // JSON round trip drops anything that is not plain data (and SecretValue serialises as a marker).
     const plain = JSON.parse(JSON.stringify(result)) as ChainResult;
     const id = newId('run');
@@ -162,7 +169,8 @@ export class RunStore implements vscode.Disposable {
    * decoding a token the session already holds selects that entry instead of adding a copy.
    */
   addToken(origin: TokenOrigin, summary: TokenSummary, raw: SecretValue, request?: TokenRequestInfo): string {
-    const held = origin === 'decoded' ? this.tokens.find((t) => t.summary.fingerprint === summary.fingerprint) : undefined;
+    const held =
+      origin === 'decoded' ? this.tokens.find((t) => t.summary.fingerprint === summary.fingerprint) : undefined;
     if (held) {
       this.selection = { kind: 'token', id: held.id };
       this.changed.fire();
@@ -174,7 +182,13 @@ export class RunStore implements vscode.Disposable {
     return id;
   }
 
-  private insertToken(origin: TokenOrigin, summary: TokenSummary, raw: SecretValue, request?: TokenRequestInfo, runId?: string): string {
+  private insertToken(
+    origin: TokenOrigin,
+    summary: TokenSummary,
+    raw: SecretValue,
+    request?: TokenRequestInfo,
+    runId?: string,
+  ): string {
     // The same token decoded or acquired twice replaces its earlier entry.
     const existing = this.tokens.find((t) => t.summary.fingerprint === summary.fingerprint && t.origin === origin);
     if (existing) this.removeTokenInternal(existing.id);
@@ -221,7 +235,8 @@ export class RunStore implements vscode.Disposable {
   select(selection: StoreSelection | null): void {
     if (selection && !this.exists(selection)) return;
     this.selection = selection;
-    if (selection?.kind === 'token' && this.token(selection.id)?.origin !== 'decoded') this.activeTokenId = selection.id;
+    if (selection?.kind === 'token' && this.token(selection.id)?.origin !== 'decoded')
+      this.activeTokenId = selection.id;
     this.changed.fire();
   }
 

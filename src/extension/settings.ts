@@ -56,9 +56,13 @@ export const SettingKeys = {
 } as const satisfies Record<keyof Settings, string>;
 
 /** The settings that can send credentials or tokens elsewhere: restricted in untrusted workspaces. */
-export const RESTRICTED_SETTINGS = [SettingKeys.authorityHost, SettingKeys.cloud, SettingKeys.imdsEndpoint, SettingKeys.environment, SettingKeys.sandboxStartOnActivation].map(
-  (k) => `${CONFIG_SECTION}.${k}`,
-);
+export const RESTRICTED_SETTINGS = [
+  SettingKeys.authorityHost,
+  SettingKeys.cloud,
+  SettingKeys.imdsEndpoint,
+  SettingKeys.environment,
+  SettingKeys.sandboxStartOnActivation,
+].map((k) => `${CONFIG_SECTION}.${k}`);
 
 /** The SecretStorage key of a chain environment secret (any variable the core's isSecretName calls secret). */
 export function chainSecretKey(name: string): string {
@@ -70,7 +74,10 @@ export function chainSecretKey(name: string): string {
  * because they are secret (`isSecret` is the core's `isSecretName`: settings.json is plain text, so a secret there
  * is never used, only reported by name).
  */
-export function splitSecretVariables(env: Record<string, string>, isSecret: (name: string) => boolean): { kept: Record<string, string>; ignored: string[] } {
+export function splitSecretVariables(
+  env: Record<string, string>,
+  isSecret: (name: string) => boolean,
+): { kept: Record<string, string>; ignored: string[] } {
   const kept: Record<string, string> = {};
   const ignored: string[] = [];
   for (const [k, v] of Object.entries(env)) {
@@ -143,7 +150,9 @@ export function authorityHostOf(s: Settings): string {
 export function onDidChangeSettings(listener: (changed: (keyof Settings)[]) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration(CONFIG_SECTION)) return;
-    const changed = (Object.keys(SettingKeys) as (keyof Settings)[]).filter((k) => e.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys[k]}`));
+    const changed = (Object.keys(SettingKeys) as (keyof Settings)[]).filter((k) =>
+      e.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys[k]}`),
+    );
     listener(changed);
   });
 }

@@ -17,7 +17,12 @@ export interface ExtensionApi {
   /** The sign-in page the last interactive sign-in opened. */
   lastBrowserUrl(): string | undefined;
   /** Top-level items of the Credential Chain tree; `details` has each child's label and description. */
-  chainTreeItems(): { label: string; description?: string; children: string[]; details: { label: string; description?: string }[] }[];
+  chainTreeItems(): {
+    label: string;
+    description?: string;
+    children: string[];
+    details: { label: string; description?: string }[];
+  }[];
   tokenTreeItems(): { label: string; description?: string }[];
   logLines(): readonly string[];
   lastCommandError(): string | undefined;

@@ -14,7 +14,8 @@ export class VsCodeAccount implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
   private probing = false;
-  private state: { status: 'unknown' | 'signed-in' | 'signed-out' | 'unavailable'; account?: string; reason?: string } = { status: 'unknown' };
+  private state: { status: 'unknown' | 'signed-in' | 'signed-out' | 'unavailable'; account?: string; reason?: string } =
+    { status: 'unknown' };
 
   constructor() {
     this.subs.push(
@@ -27,7 +28,9 @@ export class VsCodeAccount implements vscode.Disposable {
   /** Checks silently whether VS Code has a Microsoft session (never prompts). */
   async probe(): Promise<void> {
     try {
-      const session = await vscode.authentication.getSession(PROVIDER, ['https://management.azure.com/.default'], { silent: true });
+      const session = await vscode.authentication.getSession(PROVIDER, ['https://management.azure.com/.default'], {
+        silent: true,
+      });
       this.state = session ? { status: 'signed-in', account: session.account.label } : { status: 'signed-out' };
     } catch (e) {
       this.state = { status: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
@@ -42,13 +45,23 @@ export class VsCodeAccount implements vscode.Disposable {
       void this.probe().finally(() => (this.probing = false));
     }
     const s = this.state;
-    const description = s.status === 'signed-in' ? `signed in as ${s.account}` : s.status === 'signed-out' ? 'not signed in' : s.status === 'unavailable' ? 'no Microsoft sign-in in this VS Code' : 'checking…';
+    const description =
+      s.status === 'signed-in'
+        ? `signed in as ${s.account}`
+        : s.status === 'signed-out'
+          ? 'not signed in'
+          : s.status === 'unavailable'
+            ? 'no Microsoft sign-in in this VS Code'
+            : 'checking…';
     return {
       kind: 'account',
       id: 'vscode-account',
       label: 'VS Code account (Microsoft)',
       description,
-      tooltip: s.status === 'unavailable' ? `The 'microsoft' authentication provider is not available here: ${s.reason ?? ''}` : 'The account VS Code and the Azure extensions sign in with. Acquire a token with it from the context menu.',
+      tooltip:
+        s.status === 'unavailable'
+          ? `The 'microsoft' authentication provider is not available here: ${s.reason ?? ''}`
+          : 'The account VS Code and the Azure extensions sign in with. Acquire a token with it from the context menu.',
       icon: new vscode.ThemeIcon(s.status === 'signed-in' ? 'account' : 'person'),
       contextValue: ItemContext.vscodeAccount,
       credential: VSCODE_ACCOUNT,
@@ -56,7 +69,11 @@ export class VsCodeAccount implements vscode.Disposable {
   }
 
   /** Gets an access token for the scope from VS Code's Microsoft session (prompts to sign in when needed). */
-  async getToken(scope: string, tenantId?: string, clientId?: string): Promise<{ accessToken: string; account: string }> {
+  async getToken(
+    scope: string,
+    tenantId?: string,
+    clientId?: string,
+  ): Promise<{ accessToken: string; account: string }> {
     const scopes = [scope];
     if (tenantId) scopes.push(`VSCODE_TENANT:${tenantId}`);
     if (clientId) scopes.push(`VSCODE_CLIENT_ID:${clientId}`);

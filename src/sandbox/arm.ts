@@ -11,26 +11,63 @@ const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.
 async function authenticate(sb: SandboxImpl, ctx: Ctx): Promise<{ tid: string } | undefined> {
   const h = header(ctx, 'authorization');
   const authUri = `${sb.origin(ctx)}/${sb.defaultTenantId()}`;
-  const challenge = { 'www-authenticate': `Bearer authorization_uri="${authUri}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."` };
+  const challenge = {
+    'www-authenticate': `Bearer authorization_uri="${authUri}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+  };
   const token = h ? /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1] : undefined;
   if (!token) {
-    sendJson(ctx, 401, { error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } }, challenge);
+    sendJson(
+      ctx,
+      401,
+      {
+        error: {
+          code: 'AuthenticationFailed',
+          message: "Authentication failed. The 'Authorization' header is missing.",
+        },
+      },
+      challenge,
+    );
     return undefined;
   }
   try {
     await compactVerify(token, sb.pki.signing.publicKey, { algorithms: ['RS256'] });
   } catch {
-    sendJson(ctx, 401, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } }, challenge);
+    sendJson(
+      ctx,
+      401,
+      { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } },
+      challenge,
+    );
     return undefined;
   }
   const p = decodeJwt(token);
   const aud = String(p.aud ?? '').replace(/\/+$/, '');
   if (!ARM_AUDIENCES.includes(aud)) {
-    sendJson(ctx, 401, { error: { code: 'InvalidAuthenticationTokenAudience', message: `The access token has been obtained for wrong audience or resource '${p.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.` } }, challenge);
+    sendJson(
+      ctx,
+      401,
+      {
+        error: {
+          code: 'InvalidAuthenticationTokenAudience',
+          message: `The access token has been obtained for wrong audience or resource '${p.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+        },
+      },
+      challenge,
+    );
     return undefined;
   }
   if (typeof p.exp !== 'number' || p.exp < sb.nowSec()) {
-    sendJson(ctx, 401, { error: { code: 'ExpiredAuthenticationToken', message: 'The access token expiry UTC time is earlier than current UTC time.' } }, challenge);
+    sendJson(
+      ctx,
+      401,
+      {
+        error: {
+          code: 'ExpiredAuthenticationToken',
+          message: 'The access token expiry UTC time is earlier than current UTC time.',
+        },
+      },
+      challenge,
+    );
     return undefined;
   }
   return { tid: String(p.tid ?? '') };
@@ -45,7 +82,11 @@ function subscriptionJson(s: { id: string; displayName: string; tenantId: string
     tenantId: s.tenantId,
     displayName: s.displayName,
     state: 'Enabled',
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
   };
 }
 
@@ -71,7 +112,10 @@ export function armRoutes(sb: SandboxImpl): Route[] {
         const who = await authenticate(sb, ctx);
         if (!who) return;
         const s = sb.config.subscriptions.find((x) => x.id === ctx.params.id?.toLowerCase() && x.tenantId === who.tid);
-        if (!s) sendJson(ctx, 404, { error: { code: 'SubscriptionNotFound', message: `The subscription '${ctx.params.id}' could not be found.` } });
+        if (!s)
+          sendJson(ctx, 404, {
+            error: { code: 'SubscriptionNotFound', message: `The subscription '${ctx.params.id}' could not be found.` },
+          });
         else sendJson(ctx, 200, subscriptionJson(s));
       },
     },

@@ -61,7 +61,12 @@ export interface CiOidcFault {
 export interface CiSigner {
   issuer(kind: 'github' | 'pipelines', baseUrl: string): string;
   /** Signs `claims` (without iss/iat/nbf/exp, which the signer sets) for `lifetimeSec`. */
-  sign(kind: 'github' | 'pipelines', claims: Record<string, unknown>, lifetimeSec: number, baseUrl: string): Promise<string>;
+  sign(
+    kind: 'github' | 'pipelines',
+    claims: Record<string, unknown>,
+    lifetimeSec: number,
+    baseUrl: string,
+  ): Promise<string>;
 }
 
 export interface CiOidcOptions {
@@ -116,7 +121,13 @@ export interface CiOidc {
   githubIssuer(baseUrl: string): string;
   pipelinesIssuer(baseUrl: string): string;
   /** Every token request seen (no tokens recorded). */
-  readonly requests: { endpoint: 'github' | 'pipelines'; method: string; status: number; audience?: string; serviceConnectionId?: string }[];
+  readonly requests: {
+    endpoint: 'github' | 'pipelines';
+    method: string;
+    status: number;
+    audience?: string;
+    serviceConnectionId?: string;
+  }[];
 }
 
 interface Signer {
@@ -140,7 +151,11 @@ function signJwt(s: Signer, payload: Record<string, unknown>): string {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): CiResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 async function drain(req: IncomingMessage): Promise<number> {
@@ -191,22 +206,34 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
   const requests: CiOidc['requests'] = [];
 
   const ownGithubIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github`;
-  const ownPipelinesIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
+  const ownPipelinesIssuer = (base: string) =>
+    `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
   const signer: CiSigner = options.signer ?? {
     issuer: (kind, base) => (kind === 'github' ? ownGithubIssuer(base) : ownPipelinesIssuer(base)),
     async sign(kind, claims, lifetimeSec, base) {
       const iat = Math.floor(now() / 1000);
-      return signJwt(kind === 'github' ? ghSigner() : apSigner(), { ...claims, iss: this.issuer(kind, base), nbf: iat - 5, iat, exp: iat + lifetimeSec });
+      return signJwt(kind === 'github' ? ghSigner() : apSigner(), {
+        ...claims,
+        iss: this.issuer(kind, base),
+        nbf: iat - 5,
+        iat,
+        exp: iat + lifetimeSec,
+      });
     },
   };
   const githubIssuer = (base: string) => signer.issuer('github', base);
   const pipelinesIssuer = (base: string) => signer.issuer('pipelines', base);
   const githubSubject = () =>
     github.subject ??
-    (github.environment ? `repo:${github.repository}:environment:${github.environment}` : github.pullRequest ? `repo:${github.repository}:pull_request` : `repo:${github.repository}:ref:${github.ref}`);
+    (github.environment
+      ? `repo:${github.repository}:environment:${github.environment}`
+      : github.pullRequest
+        ? `repo:${github.repository}:pull_request`
+        : `repo:${github.repository}:ref:${github.ref}`);
   const firstConnection = () => Object.keys(pipelines.serviceConnections)[0] ?? '';
   const pipelinesSubject = (id = firstConnection()) =>
-    pipelines.subject ?? `sc://${pipelines.organization}/${pipelines.project}/${pipelines.serviceConnections[id] ?? id}`;
+    pipelines.subject ??
+    `sc://${pipelines.organization}/${pipelines.project}/${pipelines.serviceConnections[id] ?? id}`;
 
   function discovery(issuer: string) {
     return {
@@ -234,34 +261,41 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     };
     if (req.method !== 'GET') return done(405, { message: 'Method not allowed: the runner serves ID tokens on GET' });
     const token = bearer(req);
-    if (!token || !safeEqual(token, github.requestToken)) return done(401, { message: 'Unauthorized: ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or wrong' });
+    if (!token || !safeEqual(token, github.requestToken))
+      return done(401, { message: 'Unauthorized: ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or wrong' });
     const audience = url.searchParams.get('audience') ?? undefined;
     rec.audience = audience?.slice(0, 200);
-    if (audience !== undefined && (audience.length === 0 || audience.length > 512)) return done(400, { message: 'Bad audience' });
+    if (audience !== undefined && (audience.length === 0 || audience.length > 512))
+      return done(400, { message: 'Bad audience' });
     if (faults.github) {
       rec.status = faults.github.status;
       return fault(faults.github);
     }
     const repoOwner = github.repository.split('/')[0] ?? '';
-    const value = await signer.sign('github', {
-      jti: randomUUID(),
-      sub: githubSubject(),
-      aud: audience ?? `https://github.com/${repoOwner}`,
-      ref: github.ref,
-      sha: createHash('sha1').update(github.ref).digest('hex'),
-      repository: github.repository,
-      repository_owner: repoOwner,
-      run_id: '1001',
-      run_number: '7',
-      run_attempt: '1',
-      actor: 'octocat',
-      workflow: 'deploy',
-      event_name: github.pullRequest ? 'pull_request' : 'push',
-      ref_type: 'branch',
-      environment: github.environment,
-      job_workflow_ref: `${github.repository}/.github/workflows/deploy.yml@${github.ref}`,
-      runner_environment: github.runnerEnvironment,
-    }, lifetime, base);
+    const value = await signer.sign(
+      'github',
+      {
+        jti: randomUUID(),
+        sub: githubSubject(),
+        aud: audience ?? `https://github.com/${repoOwner}`,
+        ref: github.ref,
+        sha: createHash('sha1').update(github.ref).digest('hex'),
+        repository: github.repository,
+        repository_owner: repoOwner,
+        run_id: '1001',
+        run_number: '7',
+        run_attempt: '1',
+        actor: 'octocat',
+        workflow: 'deploy',
+        event_name: github.pullRequest ? 'pull_request' : 'push',
+        ref_type: 'branch',
+        environment: github.environment,
+        job_workflow_ref: `${github.repository}/.github/workflows/deploy.yml@${github.ref}`,
+        runner_environment: github.runnerEnvironment,
+      },
+      lifetime,
+      base,
+    );
     return done(200, { count: 1, value });
   }
 
@@ -274,19 +308,37 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
       rec.status = status;
       return json(status, body, { 'x-vss-e2eid': e2e, 'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}` });
     };
-    if (req.method !== 'POST') return done(405, { message: `The requested resource does not support http method ${req.method.slice(0, 10)}.`, typeName: 'HttpMethodNotAllowed' });
+    if (req.method !== 'POST')
+      return done(405, {
+        message: `The requested resource does not support http method ${req.method.slice(0, 10)}.`,
+        typeName: 'HttpMethodNotAllowed',
+      });
     if (req.bodyBytes > MAX_BODY) return done(413, { message: 'Request body too large' });
     const token = bearer(req);
-    if (!token || !safeEqual(token, pipelines.systemAccessToken)) return done(401, { message: 'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?', typeName: 'UnauthorizedRequestException' });
+    if (!token || !safeEqual(token, pipelines.systemAccessToken))
+      return done(401, {
+        message:
+          'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?',
+        typeName: 'UnauthorizedRequestException',
+      });
     const id = url.searchParams.get('serviceConnectionId');
     rec.serviceConnectionId = id?.slice(0, 100);
     if (!id) return done(400, { message: 'serviceConnectionId is required', typeName: 'ArgumentNullException' });
-    if (!Object.hasOwn(pipelines.serviceConnections, id)) return done(404, { message: `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`, typeName: 'ServiceEndpointNotFoundException' });
+    if (!Object.hasOwn(pipelines.serviceConnections, id))
+      return done(404, {
+        message: `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`,
+        typeName: 'ServiceEndpointNotFoundException',
+      });
     if (faults.pipelines) {
       rec.status = faults.pipelines.status;
       return fault(faults.pipelines);
     }
-    const oidcToken = await signer.sign('pipelines', { jti: randomUUID(), sub: pipelinesSubject(id), aud: EXCHANGE_AUDIENCE }, lifetime, base);
+    const oidcToken = await signer.sign(
+      'pipelines',
+      { jti: randomUUID(), sub: pipelinesSubject(id), aud: EXCHANGE_AUDIENCE },
+      lifetime,
+      base,
+    );
     return done(200, { oidcToken });
   }
 
@@ -309,7 +361,12 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     if (path === `${gh}/idtoken`) return githubToken(req, url, baseUrl);
     if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(ownPipelinesIssuer(baseUrl)));
     if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner().jwk] });
-    if (/^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(path)) return pipelinesToken(req, url, baseUrl);
+    if (
+      /^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(
+        path,
+      )
+    )
+      return pipelinesToken(req, url, baseUrl);
     return json(404, { message: 'Not found' });
   }
 
@@ -324,8 +381,18 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     pipelinesIssuer,
     issuers(base) {
       return [
-        { name: 'github-actions', issuer: ownGithubIssuer(base), jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`, jwks: { keys: [ghSigner().jwk] } },
-        { name: 'azure-pipelines', issuer: ownPipelinesIssuer(base), jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`, jwks: { keys: [apSigner().jwk] } },
+        {
+          name: 'github-actions',
+          issuer: ownGithubIssuer(base),
+          jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`,
+          jwks: { keys: [ghSigner().jwk] },
+        },
+        {
+          name: 'azure-pipelines',
+          issuer: ownPipelinesIssuer(base),
+          jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`,
+          jwks: { keys: [apSigner().jwk] },
+        },
       ];
     },
     githubEnv(base) {
@@ -353,8 +420,15 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     async handle(req, res, baseUrl) {
       if (!(req.url ?? '/').startsWith(`${CI_OIDC_PREFIX}/`)) return false;
       const bodyBytes = await drain(req);
-      const r = (await respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes }, baseUrl))!;
-      res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)), ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}) });
+      const r = (await respond(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes },
+        baseUrl,
+      ))!;
+      res.writeHead(r.status, {
+        ...r.headers,
+        'content-length': String(Buffer.byteLength(r.body)),
+        ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}),
+      });
       res.end(r.body);
       return true;
     },
@@ -397,7 +471,13 @@ export function ciOidcOf(sb: SandboxImpl): CiOidc {
         issuer: (kind) => `${sb.authorityHost}/external/${CI_SANDBOX_ISSUERS[kind]}`,
         sign: (kind, claims, lifetimeSec) => {
           const { sub, aud, ...rest } = claims;
-          return signFederatedToken(sb, { issuer: CI_SANDBOX_ISSUERS[kind], subject: String(sub), audience: aud as string | string[], lifetimeSec, claims: rest });
+          return signFederatedToken(sb, {
+            issuer: CI_SANDBOX_ISSUERS[kind],
+            subject: String(sub),
+            audience: aud as string | string[],
+            lifetimeSec,
+            claims: rest,
+          });
         },
       },
     });
@@ -414,7 +494,15 @@ export function ciOidcRoutes(sb: SandboxImpl): Route[] {
       methods: ['GET', 'POST'],
       pattern: /^\/ci\//,
       handler: async (ctx) => {
-        const r = await ciOidcOf(sb).respond({ method: ctx.method, url: ctx.url.pathname + ctx.url.search, headers: ctx.headers, bodyBytes: Buffer.byteLength(ctx.bodyText) }, sb.origin(ctx));
+        const r = await ciOidcOf(sb).respond(
+          {
+            method: ctx.method,
+            url: ctx.url.pathname + ctx.url.search,
+            headers: ctx.headers,
+            bodyBytes: Buffer.byteLength(ctx.bodyText),
+          },
+          sb.origin(ctx),
+        );
         send(ctx, r?.status ?? 404, r?.body ?? '', r?.headers ?? {});
       },
     },

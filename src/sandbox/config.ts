@@ -191,12 +191,29 @@ export type SandboxConfigInput = Partial<Omit<SandboxConfig, 'managedIdentity' |
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 export const DEFAULT_TENANT_ID = '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b';
 export const OTHER_TENANT_ID = '0e9d8c7b-6a59-4483-9271-605f4e3d2c1b';
-export const DEMO: Readonly<Record<
-  | 'confidentialClientId' | 'confidentialSecret' | 'expiredSecret' | 'publicClientId' | 'workloadClientId' | 'workloadSubject' | 'consentClientId'
-  | 'apiClientId' | 'apiSecret' | 'password' | 'mfaCode' | 'subscriptionId' | 'systemAssignedClientId' | 'systemAssignedObjectId'
-  | 'uamiOneClientId' | 'uamiOneObjectId' | 'uamiTwoClientId' | 'uamiTwoObjectId',
-  string
->> = {
+export const DEMO: Readonly<
+  Record<
+    | 'confidentialClientId'
+    | 'confidentialSecret'
+    | 'expiredSecret'
+    | 'publicClientId'
+    | 'workloadClientId'
+    | 'workloadSubject'
+    | 'consentClientId'
+    | 'apiClientId'
+    | 'apiSecret'
+    | 'password'
+    | 'mfaCode'
+    | 'subscriptionId'
+    | 'systemAssignedClientId'
+    | 'systemAssignedObjectId'
+    | 'uamiOneClientId'
+    | 'uamiOneObjectId'
+    | 'uamiTwoClientId'
+    | 'uamiTwoObjectId',
+    string
+  >
+> = {
   confidentialClientId: 'c0ffee00-0000-4000-8000-000000000001',
   confidentialSecret: 'sandbox-secret-value-1',
   expiredSecret: 'sandbox-expired-secret',
@@ -235,7 +252,12 @@ export function defaultSandboxConfig(): SandboxConfig {
         redirectUris: ['http://localhost', 'https://localhost/callback'],
         roles: ['Sandbox.Read.All'],
       },
-      { clientId: DEMO.publicClientId, displayName: 'Sandbox Public App', kind: 'public', redirectUris: ['http://localhost'] },
+      {
+        clientId: DEMO.publicClientId,
+        displayName: 'Sandbox Public App',
+        kind: 'public',
+        redirectUris: ['http://localhost'],
+      },
       {
         clientId: AZURE_CLI_CLIENT_ID,
         displayName: 'Microsoft Azure CLI',
@@ -248,14 +270,35 @@ export function defaultSandboxConfig(): SandboxConfig {
         displayName: 'Sandbox Workload App',
         kind: 'confidential',
         federatedCredentials: [
-          { name: 'aks', issuer: '{authorityHost}/external/default', subject: DEMO.workloadSubject, audiences: ['api://AzureADTokenExchange'] },
+          {
+            name: 'aks',
+            issuer: '{authorityHost}/external/default',
+            subject: DEMO.workloadSubject,
+            audiences: ['api://AzureADTokenExchange'],
+          },
         ],
       },
-      { clientId: DEMO.consentClientId, displayName: 'Sandbox App Needing Consent', kind: 'public', consentRequired: true, redirectUris: ['http://localhost'] },
-      { clientId: DEMO.apiClientId, displayName: 'Sandbox API', kind: 'confidential', secrets: [{ value: DEMO.apiSecret }] },
+      {
+        clientId: DEMO.consentClientId,
+        displayName: 'Sandbox App Needing Consent',
+        kind: 'public',
+        consentRequired: true,
+        redirectUris: ['http://localhost'],
+      },
+      {
+        clientId: DEMO.apiClientId,
+        displayName: 'Sandbox API',
+        kind: 'confidential',
+        secrets: [{ value: DEMO.apiSecret }],
+      },
     ],
     users: [
-      { username: 'alice@sandbox.onmicrosoft.com', password: DEMO.password, displayName: 'Alice Sandbox', objectId: 'a11ce000-0000-4000-8000-00000000a11c' },
+      {
+        username: 'alice@sandbox.onmicrosoft.com',
+        password: DEMO.password,
+        displayName: 'Alice Sandbox',
+        objectId: 'a11ce000-0000-4000-8000-00000000a11c',
+      },
       {
         username: 'mfa-bob@sandbox.onmicrosoft.com',
         password: DEMO.password,
@@ -291,7 +334,16 @@ export function defaultSandboxConfig(): SandboxConfig {
         appId: '00000003-0000-0000-c000-000000000000',
         displayName: 'Microsoft Graph',
         identifierUris: ['https://graph.microsoft.com/', 'https://canary.graph.microsoft.com/'],
-        scopes: ['User.Read', 'User.Read.All', 'Mail.Read', 'Directory.Read.All', 'email', 'openid', 'profile', 'offline_access'],
+        scopes: [
+          'User.Read',
+          'User.Read.All',
+          'Mail.Read',
+          'Directory.Read.All',
+          'email',
+          'openid',
+          'profile',
+          'offline_access',
+        ],
         accessTokenVersion: 1,
       },
       {
@@ -301,9 +353,27 @@ export function defaultSandboxConfig(): SandboxConfig {
         scopes: [],
         accessTokenVersion: 1,
       },
-      { appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', displayName: 'Azure Key Vault', identifierUris: ['https://vault.azure.net/'], scopes: ['user_impersonation'], accessTokenVersion: 1 },
-      { appId: 'e406a681-f3d4-42a8-90b6-c2b029497af1', displayName: 'Azure Storage', identifierUris: ['https://storage.azure.com/'], scopes: ['user_impersonation'], accessTokenVersion: 1 },
-      { appId: '022907d3-0f1b-48f7-badc-1ba6abab6d66', displayName: 'Azure SQL Database', identifierUris: ['https://database.windows.net/'], scopes: ['user_impersonation'], accessTokenVersion: 1 },
+      {
+        appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093',
+        displayName: 'Azure Key Vault',
+        identifierUris: ['https://vault.azure.net/'],
+        scopes: ['user_impersonation'],
+        accessTokenVersion: 1,
+      },
+      {
+        appId: 'e406a681-f3d4-42a8-90b6-c2b029497af1',
+        displayName: 'Azure Storage',
+        identifierUris: ['https://storage.azure.com/'],
+        scopes: ['user_impersonation'],
+        accessTokenVersion: 1,
+      },
+      {
+        appId: '022907d3-0f1b-48f7-badc-1ba6abab6d66',
+        displayName: 'Azure SQL Database',
+        identifierUris: ['https://database.windows.net/'],
+        scopes: ['user_impersonation'],
+        accessTokenVersion: 1,
+      },
       {
         appId: DEMO.apiClientId,
         displayName: 'Sandbox API',
@@ -333,11 +403,21 @@ export function defaultSandboxConfig(): SandboxConfig {
         },
       ],
       imds: { enabled: true, systemAssigned: true, userAssigned: [DEMO.uamiOneClientId, DEMO.uamiTwoClientId] },
-      appService: { enabled: true, systemAssigned: true, userAssigned: [DEMO.uamiOneClientId], identityHeader: 'sandbox-identity-header' },
+      appService: {
+        enabled: true,
+        systemAssigned: true,
+        userAssigned: [DEMO.uamiOneClientId],
+        identityHeader: 'sandbox-identity-header',
+      },
       cloudShell: { enabled: true, username: 'alice@sandbox.onmicrosoft.com' },
       arc: { enabled: true, systemAssigned: true, userAssigned: [] },
       serviceFabric: { enabled: true, systemAssigned: true, userAssigned: [], secret: 'sandbox-service-fabric-secret' },
-      azureMl: { enabled: true, systemAssigned: false, userAssigned: [DEMO.uamiOneClientId], secret: 'sandbox-azure-ml-secret' },
+      azureMl: {
+        enabled: true,
+        systemAssigned: false,
+        userAssigned: [DEMO.uamiOneClientId],
+        secret: 'sandbox-azure-ml-secret',
+      },
     },
     externalIssuers: ['default', 'github', 'azure-pipelines'],
     subscriptions: [{ id: DEMO.subscriptionId, displayName: 'Sandbox Subscription', tenantId: DEFAULT_TENANT_ID }],
@@ -390,7 +470,12 @@ class Checker {
     }
     return v;
   }
-  string(o: Record<string, unknown>, key: string, path: string, opts: { optional?: boolean; pattern?: RegExp; patternName?: string; nonEmpty?: boolean } = {}): string | undefined {
+  string(
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    opts: { optional?: boolean; pattern?: RegExp; patternName?: string; nonEmpty?: boolean } = {},
+  ): string | undefined {
     const v = o[key];
     const p = join(path, key);
     if (v === undefined && opts.optional) return undefined;
@@ -421,7 +506,14 @@ class Checker {
     }
     return v;
   }
-  int(o: Record<string, unknown>, key: string, path: string, min: number, max: number, optional = true): number | undefined {
+  int(
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    min: number,
+    max: number,
+    optional = true,
+  ): number | undefined {
     const v = o[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -430,7 +522,14 @@ class Checker {
     }
     return v;
   }
-  strings(o: Record<string, unknown>, key: string, path: string, optional = true, pattern?: RegExp, patternName?: string): string[] | undefined {
+  strings(
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    optional = true,
+    pattern?: RegExp,
+    patternName?: string,
+  ): string[] | undefined {
     const v = o[key];
     if (v === undefined && optional) return undefined;
     const a = this.array(v, join(path, key));
@@ -444,7 +543,9 @@ class Checker {
     return out;
   }
   unknownKeys(o: Record<string, unknown>, allowed: readonly string[], path: string): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.fail(path ? `${path}.${k}` : k, `unknown field (expected one of: ${allowed.join(', ')})`);
+    for (const k of Object.keys(o))
+      if (!allowed.includes(k))
+        this.fail(path ? `${path}.${k}` : k, `unknown field (expected one of: ${allowed.join(', ')})`);
   }
 }
 
@@ -464,7 +565,8 @@ function isAbsoluteUrl(s: string): boolean {
 export function validateSandboxConfig(json: unknown): ValidationResult {
   const c = new Checker();
   const base = defaultSandboxConfig();
-  if (!c.isObject(json)) return { ok: false, errors: [{ path: '', message: 'the configuration must be a JSON object' }] };
+  if (!c.isObject(json))
+    return { ok: false, errors: [{ path: '', message: 'the configuration must be a JSON object' }] };
   const topKeys = Object.keys(base) as (keyof SandboxConfig)[];
   c.unknownKeys(json, topKeys, '');
   const cfg: SandboxConfig = { ...base };
@@ -480,7 +582,10 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         if (!o) return;
         c.unknownKeys(o, ['id', 'domain', 'displayName'], p);
         const id = c.string(o, 'id', p, { pattern: GUID, patternName: 'a GUID' });
-        const domain = c.string(o, 'domain', p, { pattern: DOMAIN, patternName: 'a domain name such as contoso.onmicrosoft.com' });
+        const domain = c.string(o, 'domain', p, {
+          pattern: DOMAIN,
+          patternName: 'a domain name such as contoso.onmicrosoft.com',
+        });
         const displayName = c.string(o, 'displayName', p, { optional: true }) ?? domain ?? '';
         if (id && domain) cfg.tenants.push({ id: id.toLowerCase(), domain: domain.toLowerCase(), displayName });
       });
@@ -502,7 +607,23 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         const p = `apps[${i}]`;
         const o = c.object(app, p);
         if (!o) return;
-        c.unknownKeys(o, ['clientId', 'displayName', 'kind', 'tenantId', 'multiTenant', 'secrets', 'certificates', 'federatedCredentials', 'redirectUris', 'consentRequired', 'roles'], p);
+        c.unknownKeys(
+          o,
+          [
+            'clientId',
+            'displayName',
+            'kind',
+            'tenantId',
+            'multiTenant',
+            'secrets',
+            'certificates',
+            'federatedCredentials',
+            'redirectUris',
+            'consentRequired',
+            'roles',
+          ],
+          p,
+        );
         const clientId = c.string(o, 'clientId', p, { pattern: GUID, patternName: 'a GUID' })?.toLowerCase();
         if (clientId && seen.has(clientId)) c.fail(`${p}.clientId`, `duplicates another app's clientId (${clientId})`);
         if (clientId) seen.add(clientId);
@@ -532,7 +653,8 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
             c.unknownKeys(so, ['value', 'expiresAt'], sp);
             const value = c.string(so, 'value', sp);
             const expiresAt = c.string(so, 'expiresAt', sp, { optional: true });
-            if (expiresAt !== undefined && Number.isNaN(Date.parse(expiresAt))) c.fail(`${sp}.expiresAt`, 'must be an ISO date such as 2030-01-01T00:00:00Z');
+            if (expiresAt !== undefined && Number.isNaN(Date.parse(expiresAt)))
+              c.fail(`${sp}.expiresAt`, 'must be an ISO date such as 2030-01-01T00:00:00Z');
             if (value) out.secrets!.push(expiresAt ? { value, expiresAt } : { value });
           });
         }
@@ -543,7 +665,8 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
             if (!so) return;
             c.unknownKeys(so, ['pem', 'generated'], sp);
             if (so.generated !== undefined) {
-              if (so.generated !== 'default') c.fail(`${sp}.generated`, 'must be "default" (the certificate the sandbox generates)');
+              if (so.generated !== 'default')
+                c.fail(`${sp}.generated`, 'must be "default" (the certificate the sandbox generates)');
               else out.certificates!.push({ generated: 'default' });
               return;
             }
@@ -560,15 +683,19 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
             if (!so) return;
             c.unknownKeys(so, ['name', 'issuer', 'subject', 'audiences'], sp);
             const issuer = c.string(so, 'issuer', sp);
-            if (issuer && !isAbsoluteUrl(issuer.replace('{authorityHost}', 'https://127.0.0.1'))) c.fail(`${sp}.issuer`, 'must be an absolute URL (or start with {authorityHost})');
+            if (issuer && !isAbsoluteUrl(issuer.replace('{authorityHost}', 'https://127.0.0.1')))
+              c.fail(`${sp}.issuer`, 'must be an absolute URL (or start with {authorityHost})');
             const subject = c.string(so, 'subject', sp);
             const audiences = c.strings(so, 'audiences', sp, false);
-            if (audiences && audiences.length === 0) c.fail(`${sp}.audiences`, 'needs at least one audience (usually api://AzureADTokenExchange)');
+            if (audiences && audiences.length === 0)
+              c.fail(`${sp}.audiences`, 'needs at least one audience (usually api://AzureADTokenExchange)');
             const name = c.string(so, 'name', sp, { optional: true });
-            if (issuer && subject && audiences) out.federatedCredentials!.push({ ...(name ? { name } : {}), issuer, subject, audiences });
+            if (issuer && subject && audiences)
+              out.federatedCredentials!.push({ ...(name ? { name } : {}), issuer, subject, audiences });
           });
         }
-        if (out.kind === 'public' && (out.secrets!.length || out.certificates!.length)) c.fail(`${p}.kind`, 'a public client cannot have secrets or certificates');
+        if (out.kind === 'public' && (out.secrets!.length || out.certificates!.length))
+          c.fail(`${p}.kind`, 'a public client cannot have secrets or certificates');
         cfg.apps.push(out);
       });
     }
@@ -583,8 +710,17 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         const p = `users[${i}]`;
         const o = c.object(u, p);
         if (!o) return;
-        c.unknownKeys(o, ['username', 'password', 'displayName', 'objectId', 'tenantId', 'mfa', 'mfaCode', 'conditionalAccessBlock'], p);
-        const username = c.string(o, 'username', p, { pattern: /^[^@\s]+@[^@\s]+$/, patternName: 'a user principal name such as alice@contoso.onmicrosoft.com' })?.toLowerCase();
+        c.unknownKeys(
+          o,
+          ['username', 'password', 'displayName', 'objectId', 'tenantId', 'mfa', 'mfaCode', 'conditionalAccessBlock'],
+          p,
+        );
+        const username = c
+          .string(o, 'username', p, {
+            pattern: /^[^@\s]+@[^@\s]+$/,
+            patternName: 'a user principal name such as alice@contoso.onmicrosoft.com',
+          })
+          ?.toLowerCase();
         if (username && seen.has(username)) c.fail(`${p}.username`, `duplicates another user (${username})`);
         if (username) seen.add(username);
         const password = c.string(o, 'password', p);
@@ -618,7 +754,13 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         const scopes = c.strings(o, 'scopes', p) ?? [];
         const v = o.accessTokenVersion ?? 1;
         if (v !== 1 && v !== 2) c.fail(`${p}.accessTokenVersion`, 'must be 1 or 2');
-        cfg.resources.push({ appId: appId?.toLowerCase() ?? '', displayName: c.string(o, 'displayName', p, { optional: true }) ?? uris[0] ?? '', identifierUris: uris, scopes, accessTokenVersion: v === 2 ? 2 : 1 });
+        cfg.resources.push({
+          appId: appId?.toLowerCase() ?? '',
+          displayName: c.string(o, 'displayName', p, { optional: true }) ?? uris[0] ?? '',
+          identifierUris: uris,
+          scopes,
+          accessTokenVersion: v === 2 ? 2 : 1,
+        });
       });
     }
   }
@@ -634,11 +776,22 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         c.unknownKeys(ro, ['clientId', 'objectId', 'resourceId', 'name'], p);
         const clientId = c.string(ro, 'clientId', p, { pattern: GUID, patternName: 'a GUID' });
         const objectId = c.string(ro, 'objectId', p, { pattern: GUID, patternName: 'a GUID' });
-        const resourceId = c.string(ro, 'resourceId', p, { pattern: /^\/subscriptions\//i, patternName: 'an Azure resource id (/subscriptions/…)' });
+        const resourceId = c.string(ro, 'resourceId', p, {
+          pattern: /^\/subscriptions\//i,
+          patternName: 'an Azure resource id (/subscriptions/…)',
+        });
         const name = c.string(ro, 'name', p, { optional: true });
-        return clientId && objectId && resourceId ? { clientId: clientId.toLowerCase(), objectId: objectId.toLowerCase(), resourceId, ...(name ? { name } : {}) } : undefined;
+        return clientId && objectId && resourceId
+          ? {
+              clientId: clientId.toLowerCase(),
+              objectId: objectId.toLowerCase(),
+              resourceId,
+              ...(name ? { name } : {}),
+            }
+          : undefined;
       };
-      if (o.systemAssigned !== undefined) mi.systemAssigned = ref(o.systemAssigned, 'managedIdentity.systemAssigned') ?? mi.systemAssigned;
+      if (o.systemAssigned !== undefined)
+        mi.systemAssigned = ref(o.systemAssigned, 'managedIdentity.systemAssigned') ?? mi.systemAssigned;
       if (o.userAssigned !== undefined) {
         mi.userAssigned = [];
         c.array(o.userAssigned, 'managedIdentity.userAssigned')?.forEach((u, i) => {
@@ -647,7 +800,10 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         });
       }
       const uamiIds = new Set(mi.userAssigned.map((u) => u.clientId));
-      const source = <K extends 'imds' | 'appService' | 'arc' | 'serviceFabric' | 'azureMl'>(key: K, extra: string[]): void => {
+      const source = <K extends 'imds' | 'appService' | 'arc' | 'serviceFabric' | 'azureMl'>(
+        key: K,
+        extra: string[],
+      ): void => {
         if (o[key] === undefined) return;
         const p = `managedIdentity.${key}`;
         const so = c.object(o[key], p);
@@ -656,10 +812,18 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         const cur = { ...mi[key] } as MiSourceConfig & Record<string, unknown>;
         cur.enabled = c.bool(so, 'enabled', p) ?? cur.enabled;
         cur.systemAssigned = c.bool(so, 'systemAssigned', p) ?? cur.systemAssigned;
-        const ua = c.strings(so, 'userAssigned', p, true, GUID, 'a GUID (client id of an identity in managedIdentity.userAssigned)');
+        const ua = c.strings(
+          so,
+          'userAssigned',
+          p,
+          true,
+          GUID,
+          'a GUID (client id of an identity in managedIdentity.userAssigned)',
+        );
         if (ua) {
           ua.forEach((id, i) => {
-            if (!uamiIds.has(id.toLowerCase())) c.fail(`${p}.userAssigned[${i}]`, `names no identity in managedIdentity.userAssigned ("${id}")`);
+            if (!uamiIds.has(id.toLowerCase()))
+              c.fail(`${p}.userAssigned[${i}]`, `names no identity in managedIdentity.userAssigned ("${id}")`);
           });
           cur.userAssigned = ua.map((s) => s.toLowerCase());
         }
@@ -680,7 +844,9 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
           c.unknownKeys(so, ['enabled', 'username'], 'managedIdentity.cloudShell');
           mi.cloudShell = {
             enabled: c.bool(so, 'enabled', 'managedIdentity.cloudShell') ?? mi.cloudShell.enabled,
-            username: c.string(so, 'username', 'managedIdentity.cloudShell', { optional: true })?.toLowerCase() ?? mi.cloudShell.username,
+            username:
+              c.string(so, 'username', 'managedIdentity.cloudShell', { optional: true })?.toLowerCase() ??
+              mi.cloudShell.username,
           };
         }
       }
@@ -689,7 +855,14 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
   }
 
   if (json.externalIssuers !== undefined) {
-    const names = c.strings(json, 'externalIssuers', '', false, /^[a-z0-9][a-z0-9-]{0,62}$/i, 'a short name (letters, digits, dashes)');
+    const names = c.strings(
+      json,
+      'externalIssuers',
+      '',
+      false,
+      /^[a-z0-9][a-z0-9-]{0,62}$/i,
+      'a short name (letters, digits, dashes)',
+    );
     if (names) cfg.externalIssuers = names;
   }
 
@@ -704,7 +877,12 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
         c.unknownKeys(o, ['id', 'displayName', 'tenantId'], p);
         const id = c.string(o, 'id', p, { pattern: GUID, patternName: 'a GUID' });
         const tenantId = checkTenantRef(o, 'tenantId', p) ?? cfg.tenants[0]?.id;
-        if (id && tenantId) cfg.subscriptions.push({ id: id.toLowerCase(), displayName: c.string(o, 'displayName', p, { optional: true }) ?? id, tenantId });
+        if (id && tenantId)
+          cfg.subscriptions.push({
+            id: id.toLowerCase(),
+            displayName: c.string(o, 'displayName', p, { optional: true }) ?? id,
+            tenantId,
+          });
       });
     }
   }
@@ -769,17 +947,33 @@ export function validateSandboxConfig(json: unknown): ValidationResult {
 
   // Cross references.
   cfg.apps.forEach((a, i) => {
-    if (a.kind === 'confidential' && json.apps !== undefined && !a.secrets?.length && !a.certificates?.length && !a.federatedCredentials?.length) {
+    if (
+      a.kind === 'confidential' &&
+      json.apps !== undefined &&
+      !a.secrets?.length &&
+      !a.certificates?.length &&
+      !a.federatedCredentials?.length
+    ) {
       c.fail(`apps[${i}]`, 'a confidential app needs at least one secret, certificate or federated credential');
     }
   });
-  if (cfg.managedIdentity.cloudShell.enabled && !cfg.users.some((u) => u.username === cfg.managedIdentity.cloudShell.username)) {
-    c.fail('managedIdentity.cloudShell.username', `names no user in users[] ("${cfg.managedIdentity.cloudShell.username}")`);
+  if (
+    cfg.managedIdentity.cloudShell.enabled &&
+    !cfg.users.some((u) => u.username === cfg.managedIdentity.cloudShell.username)
+  ) {
+    c.fail(
+      'managedIdentity.cloudShell.username',
+      `names no user in users[] ("${cfg.managedIdentity.cloudShell.username}")`,
+    );
   }
   if (json.tenants !== undefined) {
     // Default users / subscriptions may point at tenants that no longer exist: re-home them to the first tenant.
-    if (json.users === undefined) cfg.users = cfg.users.map((u) => (u.tenantId && !tenantIds.has(u.tenantId) ? { ...u, tenantId: undefined } : u));
-    if (json.subscriptions === undefined) cfg.subscriptions = cfg.subscriptions.map((s) => (tenantIds.has(s.tenantId) ? s : { ...s, tenantId: cfg.tenants[0]?.id ?? s.tenantId }));
+    if (json.users === undefined)
+      cfg.users = cfg.users.map((u) => (u.tenantId && !tenantIds.has(u.tenantId) ? { ...u, tenantId: undefined } : u));
+    if (json.subscriptions === undefined)
+      cfg.subscriptions = cfg.subscriptions.map((s) =>
+        tenantIds.has(s.tenantId) ? s : { ...s, tenantId: cfg.tenants[0]?.id ?? s.tenantId },
+      );
   }
 
   return c.errors.length ? { ok: false, errors: c.errors } : { ok: true, config: cfg };

@@ -25,7 +25,14 @@ export interface SandboxContract {
   tenantDomain: string;
   tenants: { id: string; domain: string }[];
   apps: ContractApp[];
-  users: { username: string; password: string; mfa: boolean; mfaCode?: string; tenantId: string; conditionalAccessBlock?: boolean }[];
+  users: {
+    username: string;
+    password: string;
+    mfa: boolean;
+    mfaCode?: string;
+    tenantId: string;
+    conditionalAccessBlock?: boolean;
+  }[];
   subscriptions: { id: string; displayName: string; tenantId: string }[];
   externalIssuers: { name: string; issuer: string }[];
   managedIdentity: {
@@ -41,7 +48,14 @@ export interface SandboxContract {
     serviceFabric: { endpoint: string; header: string };
     /** MSI_ENDPOINT / MSI_SECRET for Azure Machine Learning. */
     azureMl: { endpoint: string; secret: string };
-    enabled: { imds: boolean; appService: boolean; cloudShell: boolean; arc: boolean; serviceFabric: boolean; azureMl: boolean };
+    enabled: {
+      imds: boolean;
+      appService: boolean;
+      cloudShell: boolean;
+      arc: boolean;
+      serviceFabric: boolean;
+      azureMl: boolean;
+    };
     systemAssigned: { clientId: string; objectId: string; resourceId: string };
     userAssigned: { clientId: string; objectId: string; resourceId: string }[];
   };
@@ -96,7 +110,10 @@ export function buildUrls(sb: SandboxImpl): SandboxUrls {
     appService: { endpoint: `${sb.httpBase('appService')}/msi/token`, header: mi.appService.identityHeader },
     cloudShell: `${sb.httpBase('cloudShell')}/oauth2/token`,
     arc: `${sb.httpBase('arc')}/metadata/identity/oauth2/token`,
-    serviceFabric: { endpoint: `${sb.httpBase('serviceFabric')}/metadata/identity/oauth2/token`, header: mi.serviceFabric.secret },
+    serviceFabric: {
+      endpoint: `${sb.httpBase('serviceFabric')}/metadata/identity/oauth2/token`,
+      header: mi.serviceFabric.secret,
+    },
     azureMl: { endpoint: `${sb.httpBase('azureMl')}/msi/token`, secret: mi.azureMl.secret },
     externalIssuer: (name = sb.config.externalIssuers[0] ?? 'default') => `${h}/external/${name}`,
   };
@@ -114,7 +131,12 @@ export function buildContract(sb: SandboxImpl): SandboxContract {
     tenantDomain: tenant.domain,
     tenants: cfg.tenants.map((t) => ({ id: t.id, domain: t.domain })),
     apps: cfg.apps.map((a) => {
-      const out: ContractApp = { clientId: a.clientId, displayName: a.displayName, kind: a.kind, tenantId: sb.appTenant(a) };
+      const out: ContractApp = {
+        clientId: a.clientId,
+        displayName: a.displayName,
+        kind: a.kind,
+        tenantId: sb.appTenant(a),
+      };
       const now = Date.now();
       const secret = a.secrets?.find((s) => !s.expiresAt || Date.parse(s.expiresAt) > now);
       if (secret) out.clientSecret = secret.value;
@@ -124,7 +146,12 @@ export function buildContract(sb: SandboxImpl): SandboxContract {
         out.certificatePassword = sb.certificatePassword;
         out.certificateThumbprint = sb.pki.client.thumbprintSha1Hex;
       }
-      if (a.federatedCredentials?.length) out.federatedCredentials = a.federatedCredentials.map((f) => ({ issuer: sb.expand(f.issuer), subject: f.subject, audiences: f.audiences }));
+      if (a.federatedCredentials?.length)
+        out.federatedCredentials = a.federatedCredentials.map((f) => ({
+          issuer: sb.expand(f.issuer),
+          subject: f.subject,
+          audiences: f.audiences,
+        }));
       if (a.redirectUris?.length) out.redirectUris = a.redirectUris;
       return out;
     }),
@@ -142,7 +169,11 @@ export function buildContract(sb: SandboxImpl): SandboxContract {
       imds: urls.imds,
       appService: urls.appService,
       cloudShell: urls.cloudShell,
-      arc: { endpoint: urls.arc, imdsEndpoint: sb.httpBase('arc'), keyDirectory: mi.arc.keyDirectory ?? sb.arcKeyDirectoryDefault },
+      arc: {
+        endpoint: urls.arc,
+        imdsEndpoint: sb.httpBase('arc'),
+        keyDirectory: mi.arc.keyDirectory ?? sb.arcKeyDirectoryDefault,
+      },
       serviceFabric: urls.serviceFabric,
       azureMl: urls.azureMl,
       enabled: {
@@ -154,7 +185,11 @@ export function buildContract(sb: SandboxImpl): SandboxContract {
         azureMl: mi.azureMl.enabled,
       },
       systemAssigned: { ...mi.systemAssigned },
-      userAssigned: mi.userAssigned.map((u) => ({ clientId: u.clientId, objectId: u.objectId, resourceId: u.resourceId })),
+      userAssigned: mi.userAssigned.map((u) => ({
+        clientId: u.clientId,
+        objectId: u.objectId,
+        resourceId: u.resourceId,
+      })),
     },
   };
 }

@@ -10,7 +10,16 @@ import { header, redirect, send, sendHtml, sendJson, type Ctx, type Route } from
 import { jwkOf, type CertificateMaterial } from './pki';
 import { deviceLoginPage, errorPage, formPostPage, signInPage } from './pages';
 import type { AuthorizeTxn, DeviceCodeEntry, SandboxImpl } from './sandbox';
-import { accessTokenClaims, b64url, clientInfo, guidFrom, idTokenClaims, signJwt, unsignedJwt, type Subject } from './tokens';
+import {
+  accessTokenClaims,
+  b64url,
+  clientInfo,
+  guidFrom,
+  idTokenClaims,
+  signJwt,
+  unsignedJwt,
+  type Subject,
+} from './tokens';
 import { issuerNameFromUrl } from './issuers';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,7 +50,12 @@ function correlation(ctx: Ctx): string | undefined {
   return header(ctx, 'client-request-id');
 }
 
-export function sendAadError(sb: SandboxImpl, ctx: Ctx, err: AadError | AadErrorSpec, extraHeaders: Record<string, string> = {}): void {
+export function sendAadError(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  err: AadError | AadErrorSpec,
+  extraHeaders: Record<string, string> = {},
+): void {
   const spec = err instanceof AadError ? err.spec : err;
   const body = aadErrorBody(spec, sb.nowMs(), correlation(ctx));
   sendJson(ctx, spec.status, body, { ...responseHeaders(ctx, body.correlation_id), ...extraHeaders });
@@ -90,7 +104,25 @@ function openidConfigurationV2(sb: SandboxImpl, ctx: Ctx, t: TenantRef): Record<
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/${seg}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'amr',
+      'nonce',
+      'email',
+      'given_name',
+      'family_name',
+      'nickname',
+    ],
     check_session_iframe: `${base}/${seg}/oauth2/v2.0/checksession`,
     userinfo_endpoint: `${base}/oidc/userinfo`,
     kerberos_endpoint: `${base}/${seg}/kerberos`,
@@ -121,7 +153,25 @@ function openidConfigurationV1(sb: SandboxImpl, ctx: Ctx, t: TenantRef): Record<
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/${seg}/oauth2/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'amr',
+      'nonce',
+      'email',
+      'given_name',
+      'family_name',
+      'nickname',
+    ],
     check_session_iframe: `${base}/${seg}/oauth2/checksession`,
     userinfo_endpoint: `${base}/${seg}/openid/userinfo`,
     kerberos_endpoint: `${base}/${seg}/kerberos`,
@@ -153,8 +203,11 @@ function instanceDiscovery(sb: SandboxImpl, ctx: Ctx): void {
       throw aad.unknownInstance();
     }
     const p = u.port ? Number(u.port) : 443;
-    const hostOk = ['127.0.0.1', 'localhost', '[::1]', sb.host.includes(':') ? `[${sb.host}]` : sb.host].includes(u.hostname.toLowerCase());
-    if (u.protocol !== 'https:' || !hostOk || !(p === sb.authorityPort || sb.extraPorts.includes(p))) throw aad.unknownInstance();
+    const hostOk = ['127.0.0.1', 'localhost', '[::1]', sb.host.includes(':') ? `[${sb.host}]` : sb.host].includes(
+      u.hostname.toLowerCase(),
+    );
+    if (u.protocol !== 'https:' || !hostOk || !(p === sb.authorityPort || sb.extraPorts.includes(p)))
+      throw aad.unknownInstance();
     port = p;
     tenantSeg = u.pathname.split('/').filter(Boolean)[0] ?? 'common';
     hostPort = `${u.hostname.toLowerCase()}${u.port ? `:${u.port}` : ''}`;
@@ -226,12 +279,18 @@ function splitScope(s: string): { resource: string; perm: string } {
   if (s.endsWith('/.default')) return { resource: s.slice(0, -'/.default'.length), perm: '.default' };
   const schemeEnd = s.indexOf('://');
   const slash = s.lastIndexOf('/');
-  if (slash > (schemeEnd >= 0 ? schemeEnd + 2 : -1) && slash < s.length - 1) return { resource: s.slice(0, slash), perm: s.slice(slash + 1) };
+  if (slash > (schemeEnd >= 0 ? schemeEnd + 2 : -1) && slash < s.length - 1)
+    return { resource: s.slice(0, slash), perm: s.slice(slash + 1) };
   if (GUID.test(s)) return { resource: s, perm: '.default' };
   return { resource: '', perm: s };
 }
 
-export function parseScopes(sb: SandboxImpl, scope: string | undefined, tenantName: string, opts: { clientCredentials?: boolean } = {}): ScopeInfo {
+export function parseScopes(
+  sb: SandboxImpl,
+  scope: string | undefined,
+  tenantName: string,
+  opts: { clientCredentials?: boolean } = {},
+): ScopeInfo {
   if (scope === undefined) throw aad.missingParameter('scope');
   const tokens = scope.split(/[\s+]+/).filter(Boolean);
   if (tokens.length === 0) throw aad.invalidScope('');
@@ -267,14 +326,24 @@ export function parseScopes(sb: SandboxImpl, scope: string | undefined, tenantNa
     const graph = findResource(sb, GRAPH);
     if (!graph) throw aad.resourceNotFound(GRAPH, tenantName);
     const granted = oidc.filter((s) => s !== 'offline_access');
-    return { oidc, resource: graph, requested: `${GRAPH}/`, isDefault: false, perms: granted, responseScope: granted.join(' '), original: scope };
+    return {
+      oidc,
+      resource: graph,
+      requested: `${GRAPH}/`,
+      isDefault: false,
+      perms: granted,
+      responseScope: granted.join(' '),
+      original: scope,
+    };
   }
   const resource = findResource(sb, resourceId);
   if (!resource) throw aad.resourceNotFound(resourceId, tenantName);
   const isDefault = perms.includes('.default');
   if (isDefault && perms.length > 1) throw aad.invalidScopeValue(rest.join(' '));
   if (!isDefault && resource.scopes.length) {
-    for (const p of perms) if (!resource.scopes.some((s) => s.toLowerCase() === p.toLowerCase())) throw aad.invalidScopeValue(`${resourceId}/${p}`);
+    for (const p of perms)
+      if (!resource.scopes.some((s) => s.toLowerCase() === p.toLowerCase()))
+        throw aad.invalidScopeValue(`${resourceId}/${p}`);
   }
   const granted = isDefault ? [resource.scopes[0] ?? 'user_impersonation'] : perms;
   const qualify = (p: string) => (unqualified ? p : `${resourceId}/${p}`);
@@ -294,7 +363,15 @@ function parseV1Resource(sb: SandboxImpl, resource: string | undefined, tenantNa
   if (!resource) throw aad.missingParameter('resource');
   const r = findResource(sb, resource);
   if (!r) throw aad.resourceNotFound(resource, tenantName);
-  return { oidc: ['openid', 'offline_access'], resource: r, requested: resource, isDefault: true, perms: [r.scopes[0] ?? 'user_impersonation'], responseScope: r.scopes[0] ?? 'user_impersonation', original: `${resource}/.default openid offline_access` };
+  return {
+    oidc: ['openid', 'offline_access'],
+    resource: r,
+    requested: resource,
+    isDefault: true,
+    perms: [r.scopes[0] ?? 'user_impersonation'],
+    responseScope: r.scopes[0] ?? 'user_impersonation',
+    original: `${resource}/.default openid offline_access`,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ apps & client auth
@@ -345,7 +422,8 @@ function assertionAudienceOk(sb: SandboxImpl, aud: unknown, t: TenantRef): boole
       return false;
     }
     const port = u.port ? Number(u.port) : 443;
-    if (u.protocol !== 'https:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname.toLowerCase())) return false;
+    if (u.protocol !== 'https:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname.toLowerCase()))
+      return false;
     if (port !== sb.authorityPort && !sb.extraPorts.includes(port)) return false;
     const parts = u.pathname.split('/').filter(Boolean);
     const seg = parts[0] ?? '';
@@ -366,12 +444,15 @@ function checkTimes(sb: SandboxImpl, p: JWTPayload): void {
   const skew = sb.config.assertionClockSkewSec;
   const exp = typeof p.exp === 'number' ? p.exp : undefined;
   const nbf = typeof p.nbf === 'number' ? p.nbf : undefined;
-  if (exp === undefined || now > exp + skew || (nbf !== undefined && nbf > now + skew)) throw aad.assertionTime(now, nbf, exp);
+  if (exp === undefined || now > exp + skew || (nbf !== undefined && nbf > now + skew))
+    throw aad.assertionTime(now, nbf, exp);
 }
 
 async function verifyWith(token: string, key: CertificateMaterial['publicKey']): Promise<boolean> {
   try {
-    const { protectedHeader } = await compactVerify(token, key, { algorithms: ['RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512'] });
+    const { protectedHeader } = await compactVerify(token, key, {
+      algorithms: ['RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512'],
+    });
     return Boolean(protectedHeader);
   } catch {
     return false;
@@ -391,7 +472,9 @@ async function verifyFederated(sb: SandboxImpl, app: AppConfig, token: string): 
   const { payload } = decodeAssertion(token);
   const iss = String(payload.iss ?? '');
   const sub = String(payload.sub ?? '');
-  const auds = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter((a): a is string => typeof a === 'string');
+  const auds = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
+    (a): a is string => typeof a === 'string',
+  );
   const fics = app.federatedCredentials ?? [];
   const byIssuer = fics.filter((f) => sb.expand(f.issuer) === iss);
   if (byIssuer.length === 0) throw aad.noFederatedIssuer(iss);
@@ -406,18 +489,38 @@ async function verifyFederated(sb: SandboxImpl, app: AppConfig, token: string): 
 async function verifyCertificateAssertion(sb: SandboxImpl, app: AppConfig, token: string, t: TenantRef): Promise<void> {
   const { header: h, payload } = decodeAssertion(token);
   const certs = (app.certificates ?? []).map((c) => {
-    if (c.generated === 'default') return { publicKey: sb.pki.client.publicKey, x5t: sb.pki.client.x5t, x5tS256: sb.pki.client.x5tS256, hex: sb.pki.client.thumbprintSha1Hex };
+    if (c.generated === 'default')
+      return {
+        publicKey: sb.pki.client.publicKey,
+        x5t: sb.pki.client.x5t,
+        x5tS256: sb.pki.client.x5tS256,
+        hex: sb.pki.client.thumbprintSha1Hex,
+      };
     const parsed = sb.parsedCert(c.pem!);
-    return { publicKey: parsed.publicKey, x5t: parsed.thumbprints.x5t, x5tS256: parsed.thumbprints.x5tS256, hex: parsed.thumbprints.thumbprintSha1Hex };
+    return {
+      publicKey: parsed.publicKey,
+      x5t: parsed.thumbprints.x5t,
+      x5tS256: parsed.thumbprints.x5tS256,
+      hex: parsed.thumbprints.thumbprintSha1Hex,
+    };
   });
   const x5t = typeof h.x5t === 'string' ? normThumb(h.x5t) : undefined;
   const x5tS256 = typeof h['x5t#S256'] === 'string' ? normThumb(h['x5t#S256'] as string) : undefined;
   const kid = typeof h.kid === 'string' ? h.kid : undefined;
   let candidates = certs;
   if (x5t || x5tS256 || kid) {
-    candidates = certs.filter((c) => (x5t && c.x5t === x5t) || (x5tS256 && c.x5tS256 === x5tS256) || (kid && (kid.toUpperCase() === c.hex || normThumb(kid) === c.x5t)));
+    candidates = certs.filter(
+      (c) =>
+        (x5t && c.x5t === x5t) ||
+        (x5tS256 && c.x5tS256 === x5tS256) ||
+        (kid && (kid.toUpperCase() === c.hex || normThumb(kid) === c.x5t)),
+    );
     if (candidates.length === 0) {
-      const shown = x5t ? Buffer.from(x5t, 'base64url').toString('hex').toUpperCase() : x5tS256 ? Buffer.from(x5tS256, 'base64url').toString('hex').toUpperCase() : (kid ?? '');
+      const shown = x5t
+        ? Buffer.from(x5t, 'base64url').toString('hex').toUpperCase()
+        : x5tS256
+          ? Buffer.from(x5tS256, 'base64url').toString('hex').toUpperCase()
+          : (kid ?? '');
       throw aad.certNotRegistered(app.clientId, shown);
     }
   }
@@ -431,9 +534,17 @@ async function verifyCertificateAssertion(sb: SandboxImpl, app: AppConfig, token
 }
 
 /** Authenticates the client; returns the appidacr / azpacr value. */
-async function authenticateClient(sb: SandboxImpl, ctx: Ctx, app: AppConfig, t: TenantRef, opts: { required: boolean }): Promise<'0' | '1' | '2'> {
+async function authenticateClient(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  app: AppConfig,
+  t: TenantRef,
+  opts: { required: boolean },
+): Promise<'0' | '1' | '2'> {
   const basic = basicCredentials(ctx);
-  const secret = ctx.form.client_secret ?? (basic && basic.id.toLowerCase() === app.clientId.toLowerCase() ? basic.secret : undefined);
+  const secret =
+    ctx.form.client_secret ??
+    (basic && basic.id.toLowerCase() === app.clientId.toLowerCase() ? basic.secret : undefined);
   const assertion = ctx.form.client_assertion;
   if (app.kind === 'public') {
     if (secret !== undefined || assertion !== undefined) throw aad.publicClientWithSecret();
@@ -483,7 +594,8 @@ function consentKey(user: UserConfig, app: AppConfig): string {
 function checkPolicies(sb: SandboxImpl, user: UserConfig, app: AppConfig, scope: ScopeInfo, mfaDone: boolean): void {
   if (user.conditionalAccessBlock) throw aad.conditionalAccess();
   if (user.mfa && !mfaDone) throw aad.mfaRequired(scope.requested);
-  if (app.consentRequired && !sb.consents.has(consentKey(user, app))) throw aad.consentRequired(app.clientId, app.displayName);
+  if (app.consentRequired && !sb.consents.has(consentKey(user, app)))
+    throw aad.consentRequired(app.clientId, app.displayName);
 }
 
 // ------------------------------------------------------------------------------------------------ issuing
@@ -496,7 +608,13 @@ function sp(app: AppConfig, tenantId: string): string {
   return guidFrom(`sp:${app.clientId}:${tenantId}`);
 }
 
-async function mintAccessToken(sb: SandboxImpl, ctx: Ctx, subject: Subject, scope: ScopeInfo, lifetime: number): Promise<string> {
+async function mintAccessToken(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  subject: Subject,
+  scope: ScopeInfo,
+  lifetime: number,
+): Promise<string> {
   const claims = accessTokenClaims({
     subject,
     resource: scope.resource,
@@ -513,7 +631,18 @@ async function mintAccessToken(sb: SandboxImpl, ctx: Ctx, subject: Subject, scop
 async function issueUserTokens(
   sb: SandboxImpl,
   ctx: Ctx,
-  o: { app: AppConfig; user: UserConfig; tenantId: string; scope: ScopeInfo; clientAuth: '0' | '1' | '2'; mfaDone: boolean; nonce?: string; version: 1 | 2; refreshToken?: boolean; idToken?: boolean },
+  o: {
+    app: AppConfig;
+    user: UserConfig;
+    tenantId: string;
+    scope: ScopeInfo;
+    clientAuth: '0' | '1' | '2';
+    mfaDone: boolean;
+    nonce?: string;
+    version: 1 | 2;
+    refreshToken?: boolean;
+    idToken?: boolean;
+  },
 ): Promise<Issued> {
   const life = sb.config.tokenLifetimeSec;
   const subject: Subject = {
@@ -575,21 +704,50 @@ async function issueUserTokens(
     if (idt) body.id_token = idt;
     return { body };
   }
-  const body: Record<string, unknown> = { token_type: 'Bearer', scope: o.scope.responseScope, expires_in: life, ext_expires_in: life, access_token: at };
+  const body: Record<string, unknown> = {
+    token_type: 'Bearer',
+    scope: o.scope.responseScope,
+    expires_in: life,
+    ext_expires_in: life,
+    access_token: at,
+  };
   if (rt) body.refresh_token = rt;
   if (idt) body.id_token = idt;
   if (ctx.form.client_info === '1') body.client_info = clientInfo(o.user.objectId, o.tenantId);
   return { body };
 }
 
-async function issueAppToken(sb: SandboxImpl, ctx: Ctx, app: AppConfig, tenantId: string, scope: ScopeInfo, clientAuth: '0' | '1' | '2', version: 1 | 2): Promise<Issued> {
+async function issueAppToken(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  app: AppConfig,
+  tenantId: string,
+  scope: ScopeInfo,
+  clientAuth: '0' | '1' | '2',
+  version: 1 | 2,
+): Promise<Issued> {
   const life = sb.config.tokenLifetimeSec;
-  const subject: Subject = { kind: 'app', tenantId, clientId: app.clientId, clientAuth, objectId: sp(app, tenantId), roles: app.roles };
+  const subject: Subject = {
+    kind: 'app',
+    tenantId,
+    clientId: app.clientId,
+    clientAuth,
+    objectId: sp(app, tenantId),
+    roles: app.roles,
+  };
   const at = await mintAccessToken(sb, ctx, subject, scope, life);
   if (version === 1) {
     const now = sb.nowSec();
     return {
-      body: { token_type: 'Bearer', expires_in: String(life), ext_expires_in: String(life), expires_on: String(now + life), not_before: String(now), resource: scope.requested, access_token: at },
+      body: {
+        token_type: 'Bearer',
+        expires_in: String(life),
+        ext_expires_in: String(life),
+        expires_on: String(now + life),
+        not_before: String(now),
+        resource: scope.requested,
+        access_token: at,
+      },
     };
   }
   return { body: { token_type: 'Bearer', expires_in: life, ext_expires_in: life, access_token: at } };
@@ -613,7 +771,10 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
   }
   const app = findApp(sb, clientId, t);
   const tenantName = t.tenantId ?? t.segment;
-  const scopeOf = (cc = false) => (version === 1 ? parseV1Resource(sb, f.resource, tenantName) : parseScopes(sb, f.scope, tenantName, { clientCredentials: cc }));
+  const scopeOf = (cc = false) =>
+    version === 1
+      ? parseV1Resource(sb, f.resource, tenantName)
+      : parseScopes(sb, f.scope, tenantName, { clientCredentials: cc });
   let issued: Issued;
 
   switch (grant) {
@@ -654,11 +815,22 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       if (entry.state === 'pending') throw aad.authorizationPending();
       const user = sb.userByName(entry.username ?? '');
       if (!user) throw aad.badDeviceCode();
-      const scope = entry.v1Resource !== undefined ? parseV1Resource(sb, entry.v1Resource, tenantName) : parseScopes(sb, entry.scope, tenantName);
+      const scope =
+        entry.v1Resource !== undefined
+          ? parseV1Resource(sb, entry.v1Resource, tenantName)
+          : parseScopes(sb, entry.scope, tenantName);
       const { tenantId } = resolveUser(sb, t, user.username, app);
       sb.deviceCodes.delete(code);
       checkPolicies(sb, user, app, scope, Boolean(entry.mfaDone));
-      issued = await issueUserTokens(sb, ctx, { app, user, tenantId, scope, clientAuth, mfaDone: Boolean(entry.mfaDone), version });
+      issued = await issueUserTokens(sb, ctx, {
+        app,
+        user,
+        tenantId,
+        scope,
+        clientAuth,
+        mfaDone: Boolean(entry.mfaDone),
+        version,
+      });
       break;
     }
     case 'authorization_code': {
@@ -675,15 +847,28 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       if (entry.codeChallenge) {
         const verifier = f.code_verifier;
         if (!verifier) throw aad.pkceMissing();
-        const computed = entry.codeChallengeMethod === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
+        const computed =
+          entry.codeChallengeMethod === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
         if (computed !== entry.codeChallenge) throw aad.pkceMismatch();
       }
       entry.used = true;
       const user = sb.userByName(entry.username);
       if (!user) throw aad.badCode();
-      const scope = version === 1 && f.resource ? parseV1Resource(sb, f.resource, tenantName) : parseScopes(sb, f.scope ?? entry.scope, tenantName);
+      const scope =
+        version === 1 && f.resource
+          ? parseV1Resource(sb, f.resource, tenantName)
+          : parseScopes(sb, f.scope ?? entry.scope, tenantName);
       checkPolicies(sb, user, app, scope, entry.mfaDone);
-      issued = await issueUserTokens(sb, ctx, { app, user, tenantId: entry.tenantId, scope, clientAuth, mfaDone: entry.mfaDone, nonce: entry.nonce, version });
+      issued = await issueUserTokens(sb, ctx, {
+        app,
+        user,
+        tenantId: entry.tenantId,
+        scope,
+        clientAuth,
+        mfaDone: entry.mfaDone,
+        nonce: entry.nonce,
+        version,
+      });
       break;
     }
     case 'refresh_token': {
@@ -703,11 +888,23 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       const user = sb.userByName(entry.username);
       if (!user) throw aad.refreshRevoked();
       const scopeText = version === 1 ? undefined : (f.scope ?? entry.scope);
-      const scope = version === 1 ? parseV1Resource(sb, f.resource ?? resourceOfScope(entry.scope), tenantName) : parseScopes(sb, scopeText, tenantName);
+      const scope =
+        version === 1
+          ? parseV1Resource(sb, f.resource ?? resourceOfScope(entry.scope), tenantName)
+          : parseScopes(sb, scopeText, tenantName);
       checkPolicies(sb, user, app, scope, entry.mfaDone);
       // A redeemed token stays known (marked used) so that replaying it answers 70008, as Entra does, not "unknown".
       entry.used = true;
-      issued = await issueUserTokens(sb, ctx, { app, user, tenantId: entry.tenantId, scope, clientAuth, mfaDone: entry.mfaDone, version, refreshToken: true });
+      issued = await issueUserTokens(sb, ctx, {
+        app,
+        user,
+        tenantId: entry.tenantId,
+        scope,
+        clientAuth,
+        mfaDone: entry.mfaDone,
+        version,
+        refreshToken: true,
+      });
       break;
     }
     case 'urn:ietf:params:oauth:grant-type:jwt-bearer': {
@@ -721,8 +918,10 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       } catch (e) {
         throw aad.oboBadAssertion((e as Error).message);
       }
-      if (!(await verifyWith(assertion, sb.pki.signing.publicKey))) throw aad.oboBadAssertion('The assertion was not issued by this sandbox.');
-      if (typeof payload.exp !== 'number' || sb.nowSec() > payload.exp + sb.config.assertionClockSkewSec) throw aad.oboBadAssertion('The assertion has expired.');
+      if (!(await verifyWith(assertion, sb.pki.signing.publicKey)))
+        throw aad.oboBadAssertion('The assertion was not issued by this sandbox.');
+      if (typeof payload.exp !== 'number' || sb.nowSec() > payload.exp + sb.config.assertionClockSkewSec)
+        throw aad.oboBadAssertion('The assertion has expired.');
       const aud = String(payload.aud ?? '');
       const audResource = findResource(sb, aud);
       if (aud.toLowerCase() !== app.clientId && audResource?.appId !== app.clientId) throw aad.oboWrongAudience();
@@ -733,13 +932,24 @@ async function tokenEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): Promise
       const mfaDone = Array.isArray(payload.amr) && payload.amr.includes('mfa');
       if (user.conditionalAccessBlock) throw aad.conditionalAccess();
       if (user.mfa && !mfaDone) throw aad.mfaRequired(scope.requested);
-      issued = await issueUserTokens(sb, ctx, { app, user, tenantId, scope, clientAuth, mfaDone, version, refreshToken: true, idToken: false });
+      issued = await issueUserTokens(sb, ctx, {
+        app,
+        user,
+        tenantId,
+        scope,
+        clientAuth,
+        mfaDone,
+        version,
+        refreshToken: true,
+        idToken: false,
+      });
       break;
     }
     case 'urn:ietf:params:oauth:grant-type:token-exchange': {
       const subjectToken = f.subject_token;
       if (!subjectToken) throw aad.missingParameter('subject_token');
-      if (f.client_assertion !== undefined || f.client_secret !== undefined) await authenticateClient(sb, ctx, app, t, { required: true });
+      if (f.client_assertion !== undefined || f.client_secret !== undefined)
+        await authenticateClient(sb, ctx, app, t, { required: true });
       await verifyFederated(sb, app, subjectToken);
       if (!t.tenantId) throw aad.noTenantInfo();
       const scope = scopeOf(true);
@@ -759,7 +969,8 @@ const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 function newUserCode(): string {
   const bytes = b64url(32);
   let s = '';
-  for (let i = 0; s.length < 9; i++) s += USER_CODE_ALPHABET[bytes.charCodeAt(i % bytes.length) % USER_CODE_ALPHABET.length];
+  for (let i = 0; s.length < 9; i++)
+    s += USER_CODE_ALPHABET[bytes.charCodeAt(i % bytes.length) % USER_CODE_ALPHABET.length];
   return s;
 }
 
@@ -786,10 +997,34 @@ function deviceCodeEndpoint(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
   const uri = `${sb.origin(ctx)}/devicelogin`;
   const message = `To sign in, use a web browser to open the page ${uri} and enter the code ${entry.userCode} to authenticate.`;
   if (version === 1) {
-    sendJson(ctx, 200, { user_code: entry.userCode, device_code: entry.deviceCode, verification_url: uri, expires_in: String(sb.config.deviceCode.expiresInSec), interval: String(entry.interval), message }, responseHeaders(ctx));
+    sendJson(
+      ctx,
+      200,
+      {
+        user_code: entry.userCode,
+        device_code: entry.deviceCode,
+        verification_url: uri,
+        expires_in: String(sb.config.deviceCode.expiresInSec),
+        interval: String(entry.interval),
+        message,
+      },
+      responseHeaders(ctx),
+    );
     return;
   }
-  sendJson(ctx, 200, { user_code: entry.userCode, device_code: entry.deviceCode, verification_uri: uri, expires_in: sb.config.deviceCode.expiresInSec, interval: entry.interval, message }, responseHeaders(ctx));
+  sendJson(
+    ctx,
+    200,
+    {
+      user_code: entry.userCode,
+      device_code: entry.deviceCode,
+      verification_uri: uri,
+      expires_in: sb.config.deviceCode.expiresInSec,
+      interval: entry.interval,
+      message,
+    },
+    responseHeaders(ctx),
+  );
 }
 
 function deviceLogin(sb: SandboxImpl, ctx: Ctx): void {
@@ -805,7 +1040,11 @@ function deviceLogin(sb: SandboxImpl, ctx: Ctx): void {
   try {
     entry = sb.findDeviceCode(code);
   } catch {
-    sendHtml(ctx, 200, deviceLoginPage({ action, users, error: "That code didn't work. Check the code and try again." }));
+    sendHtml(
+      ctx,
+      200,
+      deviceLoginPage({ action, users, error: "That code didn't work. Check the code and try again." }),
+    );
     return;
   }
   const app = sb.appById(entry.clientId);
@@ -819,18 +1058,29 @@ function deviceLogin(sb: SandboxImpl, ctx: Ctx): void {
     return;
   }
   const user = sb.userByName(f.username ?? '');
-  const fail = (msg: string) => sendHtml(ctx, 200, deviceLoginPage({ action, users, userCode: code, appName: app?.displayName, error: msg }));
+  const fail = (msg: string) =>
+    sendHtml(ctx, 200, deviceLoginPage({ action, users, userCode: code, appName: app?.displayName, error: msg }));
   if (!user) return fail(`AADSTS50034: The user account does not exist in the directory.`);
-  if (user.password !== f.password) return fail('AADSTS50126: Error validating credentials due to invalid username or password.');
+  if (user.password !== f.password)
+    return fail('AADSTS50126: Error validating credentials due to invalid username or password.');
   if (user.mfa) {
     if (!f.otp) return fail('This user requires multi-factor authentication: enter the MFA code.');
-    if (f.otp !== (user.mfaCode ?? '')) return fail('AADSTS50074: Strong Authentication is required. The MFA code is wrong.');
+    if (f.otp !== (user.mfaCode ?? ''))
+      return fail('AADSTS50074: Strong Authentication is required. The MFA code is wrong.');
   }
   entry.state = 'approved';
   entry.username = user.username;
   entry.mfaDone = Boolean(user.mfa);
   if (app) sb.consents.add(consentKey(user, app));
-  sendHtml(ctx, 200, deviceLoginPage({ action, users, done: `You have signed in to ${app?.displayName ?? 'the application'} on your device.` }));
+  sendHtml(
+    ctx,
+    200,
+    deviceLoginPage({
+      action,
+      users,
+      done: `You have signed in to ${app?.displayName ?? 'the application'} on your device.`,
+    }),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ authorize
@@ -862,7 +1112,11 @@ function deliver(sb: SandboxImpl, ctx: Ctx, txn: AuthorizeTxn, result: Record<st
 
 function deliverError(sb: SandboxImpl, ctx: Ctx, txn: AuthorizeTxn, err: AadError): void {
   const body = aadErrorBody(err.spec, sb.nowMs(), txn.params['client-request-id']);
-  deliver(sb, ctx, txn, { error: err.spec.error, error_description: body.error_description, error_uri: body.error_uri });
+  deliver(sb, ctx, txn, {
+    error: err.spec.error,
+    error_description: body.error_description,
+    error_uri: body.error_uri,
+  });
 }
 
 function redirectUriMatches(registered: string[], given: string): boolean {
@@ -882,7 +1136,13 @@ function redirectUriMatches(registered: string[], given: string): boolean {
     }
     // Loopback redirect URIs match on any port (as Entra does for http://localhost and http://127.0.0.1).
     const loop = (h: string) => ['localhost', '127.0.0.1', '[::1]'].includes(h.toLowerCase());
-    return ru.protocol === g.protocol && loop(ru.hostname) && loop(g.hostname) && ru.hostname === g.hostname && ru.pathname.replace(/\/$/, '') === g.pathname.replace(/\/$/, '');
+    return (
+      ru.protocol === g.protocol &&
+      loop(ru.hostname) &&
+      loop(g.hostname) &&
+      ru.hostname === g.hostname &&
+      ru.pathname.replace(/\/$/, '') === g.pathname.replace(/\/$/, '')
+    );
   });
 }
 
@@ -896,7 +1156,12 @@ function authorizeGet(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
     sendHtml(ctx, 400, errorPage('Sign in failed', err.message, { 'Error code': String(err.spec.codes[0]) }));
     return;
   }
-  const pageError = (err: AadError) => sendHtml(ctx, 400, errorPage('Sign in failed', err.message, { 'Error code': String(err.spec.codes[0]), 'Request Id': randomUUID() }));
+  const pageError = (err: AadError) =>
+    sendHtml(
+      ctx,
+      400,
+      errorPage('Sign in failed', err.message, { 'Error code': String(err.spec.codes[0]), 'Request Id': randomUUID() }),
+    );
   let app: AppConfig;
   try {
     app = findApp(sb, q.client_id, t);
@@ -905,14 +1170,32 @@ function authorizeGet(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
     return;
   }
   if (!q.redirect_uri) return pageError(aad.missingParameter('redirect_uri'));
-  if (!redirectUriMatches(app.redirectUris ?? [], q.redirect_uri)) return pageError(aad.redirectMismatch(q.redirect_uri, app.clientId));
-  const txn: AuthorizeTxn = { id: sb.newId(24), tenantSegment: t.segment, tenantId: t.tenantId, params: { ...q }, createdAt: sb.nowSec() };
+  if (!redirectUriMatches(app.redirectUris ?? [], q.redirect_uri))
+    return pageError(aad.redirectMismatch(q.redirect_uri, app.clientId));
+  const txn: AuthorizeTxn = {
+    id: sb.newId(24),
+    tenantSegment: t.segment,
+    tenantId: t.tenantId,
+    params: { ...q },
+    createdAt: sb.nowSec(),
+  };
   if (ctx.headers['client-request-id']) txn.params['client-request-id'] = String(ctx.headers['client-request-id']);
   if (txn.params.response_mode && !RESPONSE_MODES.includes(txn.params.response_mode)) {
     delete txn.params.response_mode;
-    return deliverError(sb, ctx, txn, new AadError({ error: 'invalid_request', status: 400, codes: [900144], text: `The 'response_mode' parameter value '${q.response_mode}' is not supported.` }));
+    return deliverError(
+      sb,
+      ctx,
+      txn,
+      new AadError({
+        error: 'invalid_request',
+        status: 400,
+        codes: [900144],
+        text: `The 'response_mode' parameter value '${q.response_mode}' is not supported.`,
+      }),
+    );
   }
-  if ((q.response_type ?? '') !== 'code') return deliverError(sb, ctx, txn, aad.responseTypeUnsupported(q.response_type ?? ''));
+  if ((q.response_type ?? '') !== 'code')
+    return deliverError(sb, ctx, txn, aad.responseTypeUnsupported(q.response_type ?? ''));
   try {
     if (version === 1) parseV1Resource(sb, q.resource ?? 'https://graph.windows.net/', t.tenantId ?? t.segment);
     else parseScopes(sb, q.scope, t.tenantId ?? t.segment);
@@ -921,18 +1204,57 @@ function authorizeGet(sb: SandboxImpl, ctx: Ctx, version: 1 | 2): void {
   }
   if (q.code_challenge !== undefined) {
     const m = q.code_challenge_method ?? 'plain';
-    if (m !== 'S256' && m !== 'plain') return deliverError(sb, ctx, txn, new AadError({ error: 'invalid_request', status: 400, codes: [501491], text: `Invalid code_challenge_method '${m}'. Supported: S256, plain.` }));
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(q.code_challenge)) return deliverError(sb, ctx, txn, new AadError({ error: 'invalid_request', status: 400, codes: [501491], text: 'Invalid size of Code_Challenge parameter.' }));
+    if (m !== 'S256' && m !== 'plain')
+      return deliverError(
+        sb,
+        ctx,
+        txn,
+        new AadError({
+          error: 'invalid_request',
+          status: 400,
+          codes: [501491],
+          text: `Invalid code_challenge_method '${m}'. Supported: S256, plain.`,
+        }),
+      );
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(q.code_challenge))
+      return deliverError(
+        sb,
+        ctx,
+        txn,
+        new AadError({
+          error: 'invalid_request',
+          status: 400,
+          codes: [501491],
+          text: 'Invalid size of Code_Challenge parameter.',
+        }),
+      );
   }
   if (q.prompt === 'none') {
-    return deliverError(sb, ctx, txn, new AadError({ error: 'login_required', status: 400, codes: [50058], text: 'A silent sign-in request was sent but no user is signed in.' }));
+    return deliverError(
+      sb,
+      ctx,
+      txn,
+      new AadError({
+        error: 'login_required',
+        status: 400,
+        codes: [50058],
+        text: 'A silent sign-in request was sent but no user is signed in.',
+      }),
+    );
   }
   sb.authorizeTxns.set(txn.id, txn);
   if (sb.authorizeTxns.size > 1000) sb.authorizeTxns.delete(sb.authorizeTxns.keys().next().value!);
   renderSignIn(sb, ctx, txn, app, 'credentials');
 }
 
-function renderSignIn(sb: SandboxImpl, ctx: Ctx, txn: AuthorizeTxn, app: AppConfig, step: 'credentials' | 'mfa' | 'consent', error?: string): void {
+function renderSignIn(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  txn: AuthorizeTxn,
+  app: AppConfig,
+  step: 'credentials' | 'mfa' | 'consent',
+  error?: string,
+): void {
   const tenant = sb.tenantById(txn.tenantId);
   const scopes = (txn.params.scope ?? txn.params.resource ?? '').split(/\s+/).filter(Boolean);
   sendHtml(
@@ -957,7 +1279,14 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
   const f = ctx.form;
   const txn = f.txn ? sb.authorizeTxns.get(f.txn) : undefined;
   if (!txn) {
-    sendHtml(ctx, 400, errorPage('Sign in failed', 'AADSTS90014: The sign-in session is unknown or has expired. Start the sign-in again from the application.'));
+    sendHtml(
+      ctx,
+      400,
+      errorPage(
+        'Sign in failed',
+        'AADSTS90014: The sign-in session is unknown or has expired. Start the sign-in again from the application.',
+      ),
+    );
     return;
   }
   const app = sb.appById(txn.params.client_id ?? '');
@@ -966,7 +1295,11 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
     return;
   }
   if (f.action === 'decline') return deliverError(sb, ctx, txn, aad.userDeclined());
-  const t: TenantRef = { segment: txn.tenantSegment, tenantId: txn.tenantId, alias: txn.tenantId ? undefined : (txn.tenantSegment as Alias) };
+  const t: TenantRef = {
+    segment: txn.tenantSegment,
+    tenantId: txn.tenantId,
+    alias: txn.tenantId ? undefined : (txn.tenantSegment as Alias),
+  };
   if (!txn.passwordOk) {
     let r: ResolvedUser;
     try {
@@ -974,17 +1307,34 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
     } catch (e) {
       return renderSignIn(sb, ctx, txn, app, 'credentials', (e as Error).message);
     }
-    if (r.user.password !== (f.password ?? '')) return renderSignIn(sb, ctx, txn, app, 'credentials', aad.badPassword().message);
+    if (r.user.password !== (f.password ?? ''))
+      return renderSignIn(sb, ctx, txn, app, 'credentials', aad.badPassword().message);
     txn.username = r.user.username;
     txn.passwordOk = true;
     txn.tenantId = r.tenantId;
   }
   const user = sb.userByName(txn.username ?? '');
-  if (!user) return renderSignIn(sb, ctx, txn, app, 'credentials', aad.userNotFound(txn.tenantId ?? sb.defaultTenantId()).message);
+  if (!user)
+    return renderSignIn(
+      sb,
+      ctx,
+      txn,
+      app,
+      'credentials',
+      aad.userNotFound(txn.tenantId ?? sb.defaultTenantId()).message,
+    );
   if (user.conditionalAccessBlock) return deliverError(sb, ctx, txn, aad.conditionalAccess());
   if (user.mfa && !txn.mfaDone) {
     if (f.step !== 'mfa') return renderSignIn(sb, ctx, txn, app, 'mfa');
-    if ((f.otp ?? '') !== (user.mfaCode ?? '')) return renderSignIn(sb, ctx, txn, app, 'mfa', 'AADSTS50074: Strong Authentication is required. The code you entered is wrong.');
+    if ((f.otp ?? '') !== (user.mfaCode ?? ''))
+      return renderSignIn(
+        sb,
+        ctx,
+        txn,
+        app,
+        'mfa',
+        'AADSTS50074: Strong Authentication is required. The code you entered is wrong.',
+      );
     txn.mfaDone = true;
   }
   const key = consentKey(user, app);
@@ -1009,7 +1359,8 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
     used: false,
   });
   const result: Record<string, string> = { code };
-  if (txn.params.client_info === '1') result.client_info = clientInfo(user.objectId, txn.tenantId ?? sb.userTenant(user));
+  if (txn.params.client_info === '1')
+    result.client_info = clientInfo(user.objectId, txn.tenantId ?? sb.userTenant(user));
   result.session_state = randomUUID();
   deliver(sb, ctx, txn, result);
 }
@@ -1019,27 +1370,43 @@ function authorizePost(sb: SandboxImpl, ctx: Ctx): void {
 async function userinfo(sb: SandboxImpl, ctx: Ctx): Promise<void> {
   const token = /^Bearer\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
   if (!token || !(await verifyWith(token, sb.pki.signing.publicKey))) {
-    sendJson(ctx, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } }, { 'www-authenticate': 'Bearer realm=""' });
+    sendJson(
+      ctx,
+      401,
+      { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } },
+      { 'www-authenticate': 'Bearer realm=""' },
+    );
     return;
   }
   const p = decodeJwt(token);
   const user = sb.config.users.find((u) => u.objectId === p.oid);
   if (!user) {
-    sendJson(ctx, 401, { error: { code: 'InvalidAuthenticationToken', message: 'The token does not represent a user.' } });
+    sendJson(ctx, 401, {
+      error: { code: 'InvalidAuthenticationToken', message: 'The token does not represent a user.' },
+    });
     return;
   }
   const [given, ...rest] = user.displayName.split(' ');
-  sendJson(ctx, 200, { sub: p.sub, name: user.displayName, family_name: rest.join(' '), given_name: given, picture: '', email: user.username });
+  sendJson(ctx, 200, {
+    sub: p.sub,
+    name: user.displayName,
+    family_name: rest.join(' '),
+    given_name: given,
+    picture: '',
+    email: user.username,
+  });
 }
 
 // ------------------------------------------------------------------------------------------------ routes
 
 export function entraRoutes(sb: SandboxImpl): Route[] {
   const T = '([^/]+)';
-  const withTenant = (fn: (ctx: Ctx, t: TenantRef) => void, notFound = 'invalid_tenant') => (ctx: Ctx) =>
-    guard(sb, ctx, () => {
-      fn(ctx, resolveTenant(sb, ctx.params.tenant ?? '', notFound));
-    });
+  const withTenant =
+    (fn: (ctx: Ctx, t: TenantRef) => void, notFound = 'invalid_tenant') =>
+    (ctx: Ctx) =>
+      guard(sb, ctx, () => {
+        fn(ctx, resolveTenant(sb, ctx.params.tenant ?? '', notFound));
+      });
   return [
     {
       endpoint: 'instance-discovery',
@@ -1053,14 +1420,24 @@ export function entraRoutes(sb: SandboxImpl): Route[] {
       methods: ['GET'],
       pattern: new RegExp(`^/${T}/v2\\.0/\\.well-known/openid-configuration/?$`),
       keys: ['tenant'],
-      handler: withTenant((ctx, t) => sendJson(ctx, 200, openidConfigurationV2(sb, ctx, t), { 'cache-control': 'max-age=86400, private', 'access-control-allow-origin': '*' })),
+      handler: withTenant((ctx, t) =>
+        sendJson(ctx, 200, openidConfigurationV2(sb, ctx, t), {
+          'cache-control': 'max-age=86400, private',
+          'access-control-allow-origin': '*',
+        }),
+      ),
     },
     {
       endpoint: 'openid-configuration',
       methods: ['GET'],
       pattern: new RegExp(`^/${T}/\\.well-known/openid-configuration/?$`),
       keys: ['tenant'],
-      handler: withTenant((ctx, t) => sendJson(ctx, 200, openidConfigurationV1(sb, ctx, t), { 'cache-control': 'max-age=86400, private', 'access-control-allow-origin': '*' })),
+      handler: withTenant((ctx, t) =>
+        sendJson(ctx, 200, openidConfigurationV1(sb, ctx, t), {
+          'cache-control': 'max-age=86400, private',
+          'access-control-allow-origin': '*',
+        }),
+      ),
     },
     {
       endpoint: 'jwks',

@@ -31,7 +31,10 @@ export interface AadErrorBody {
 
 /** "2026-11-25 09:15:49Z", as Entra writes timestamps. */
 export function entraTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function aadErrorBody(spec: AadErrorSpec, nowMs: number, correlationId?: string): AadErrorBody {
@@ -64,11 +67,19 @@ const e = (error: string, status: number, code: number, text: string, extra: Par
 
 /** The catalogue: one function per AADSTS situation the sandbox produces. */
 export const aad = {
-  missingParameter: (name: string) => e('invalid_request', 400, 900144, `The request body must contain the following parameter: '${name}'.`),
-  unsupportedGrant: (grant: string) => e('unsupported_grant_type', 400, 70003, `The app requested an unsupported grant type '${grant}'.`),
-  malformedRequest: (why: string) => e('invalid_request', 400, 9002313, `Invalid request. Request is malformed or invalid. ${why}`.trim()),
+  missingParameter: (name: string) =>
+    e('invalid_request', 400, 900144, `The request body must contain the following parameter: '${name}'.`),
+  unsupportedGrant: (grant: string) =>
+    e('unsupported_grant_type', 400, 70003, `The app requested an unsupported grant type '${grant}'.`),
+  malformedRequest: (why: string) =>
+    e('invalid_request', 400, 9002313, `Invalid request. Request is malformed or invalid. ${why}`.trim()),
   invalidTenantFormat: (tenant: string) =>
-    e('invalid_request', 400, 900023, `Specified tenant identifier '${tenant}' is neither a valid DNS name, nor a valid external domain.`),
+    e(
+      'invalid_request',
+      400,
+      900023,
+      `Specified tenant identifier '${tenant}' is neither a valid DNS name, nor a valid external domain.`,
+    ),
   tenantNotFound: (tenant: string, error = 'invalid_request') =>
     e(
       error,
@@ -76,7 +87,13 @@ export const aad = {
       90002,
       `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
     ),
-  noTenantInfo: () => e('invalid_request', 400, 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.'),
+  noTenantInfo: () =>
+    e(
+      'invalid_request',
+      400,
+      50059,
+      'No tenant-identifying information found in either the request or implied by any provided credentials.',
+    ),
   appNotFound: (clientId: string, tenant: string) =>
     e(
       'unauthorized_client',
@@ -99,9 +116,19 @@ export const aad = {
       `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
     ),
   credentialRequired: () =>
-    e('invalid_client', 401, 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+    e(
+      'invalid_client',
+      401,
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    ),
   publicClientWithSecret: () =>
-    e('invalid_client', 401, 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
+    e(
+      'invalid_client',
+      401,
+      700025,
+      "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    ),
   certNotRegistered: (clientId: string, thumbprint: string) =>
     e(
       'invalid_client',
@@ -126,7 +153,12 @@ export const aad = {
     ),
   assertionMalformed: (why: string) => e('invalid_client', 401, 50027, `JWT token is invalid or malformed. ${why}`),
   assertionIssuerSubject: (clientId: string) =>
-    e('invalid_client', 401, 700023, `Client assertion audience claim does not match Realm issuer. The 'iss' and 'sub' claims must both be the client id '${clientId}'.`),
+    e(
+      'invalid_client',
+      401,
+      700023,
+      `Client assertion audience claim does not match Realm issuer. The 'iss' and 'sub' claims must both be the client id '${clientId}'.`,
+    ),
   noFederatedRecord: (iss: string, sub: string, aud: string) =>
     e(
       'invalid_request',
@@ -135,9 +167,19 @@ export const aad = {
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud}'. https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation`,
     ),
   noFederatedIssuer: (iss: string) =>
-    e('invalid_request', 400, 700211, `No matching federated identity record found for presented assertion issuer '${iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`),
+    e(
+      'invalid_request',
+      400,
+      700211,
+      `No matching federated identity record found for presented assertion issuer '${iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+    ),
   externalIssuerUnreachable: (iss: string) =>
-    e('invalid_client', 401, 50166, `Request to External OIDC endpoint failed. The issuer '${iss}' is not reachable from the sandbox (only sandbox-hosted issuers can be verified offline).`),
+    e(
+      'invalid_client',
+      401,
+      50166,
+      `Request to External OIDC endpoint failed. The issuer '${iss}' is not reachable from the sandbox (only sandbox-hosted issuers can be verified offline).`,
+    ),
   userNotFound: (tenantId: string) =>
     e(
       'invalid_grant',
@@ -145,7 +187,8 @@ export const aad = {
       50034,
       `The user account {EUII Hidden} does not exist in the ${tenantId} directory. To sign into this application, the account must be added to the directory.`,
     ),
-  badPassword: () => e('invalid_grant', 400, 50126, 'Error validating credentials due to invalid username or password.'),
+  badPassword: () =>
+    e('invalid_grant', 400, 50126, 'Error validating credentials due to invalid username or password.'),
   userNotInTenant: (homeTenant: string, tenant: string, clientId: string, appName: string) =>
     e(
       'invalid_grant',
@@ -159,15 +202,36 @@ export const aad = {
       400,
       50076,
       `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`,
-      { suberror: 'basic_action', claims: '{"access_token":{"capolids":{"essential":true,"values":["5f2c1d3a-sandbox-mfa-policy"]}}}' },
+      {
+        suberror: 'basic_action',
+        claims: '{"access_token":{"capolids":{"essential":true,"values":["5f2c1d3a-sandbox-mfa-policy"]}}}',
+      },
     ),
   conditionalAccess: () =>
-    e('invalid_grant', 400, 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', { suberror: 'message_only' }),
-  authorizationPending: () => e('authorization_pending', 400, 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
+    e(
+      'invalid_grant',
+      400,
+      53003,
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+      { suberror: 'message_only' },
+    ),
+  authorizationPending: () =>
+    e('authorization_pending', 400, 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
   deviceCodeExpired: () => e('expired_token', 400, 70019, 'Verification code expired.'),
   deviceCodeDeclined: () =>
-    e('authorization_declined', 400, 70000, 'The request was denied because one or more scopes requested are unauthorized or expired. The user must first sign in and grant the client application access to the requested scope.'),
-  badDeviceCode: () => e('invalid_grant', 400, 70000, 'Provided grant is invalid or malformed. The device code is unknown or was already redeemed.'),
+    e(
+      'authorization_declined',
+      400,
+      70000,
+      'The request was denied because one or more scopes requested are unauthorized or expired. The user must first sign in and grant the client application access to the requested scope.',
+    ),
+  badDeviceCode: () =>
+    e(
+      'invalid_grant',
+      400,
+      70000,
+      'Provided grant is invalid or malformed. The device code is unknown or was already redeemed.',
+    ),
   userDeclined: () => e('access_denied', 400, 65004, 'User declined to consent to access the app.'),
   consentRequired: (clientId: string, appName: string) =>
     e(
@@ -177,10 +241,22 @@ export const aad = {
       `The user or administrator has not consented to use the application with ID '${clientId}' named '${appName}'. Send an interactive authorization request for this user and resource.`,
       { suberror: 'consent_required' },
     ),
-  invalidScope: (detail: string) => e('invalid_scope', 400, 70011, `The provided request must include a 'scope' input parameter. ${detail}`.trim()),
-  invalidScopeValue: (scope: string) => e('invalid_scope', 400, 70011, `The provided value for the input parameter 'scope' is not valid. The scope '${scope}' is not valid.`),
+  invalidScope: (detail: string) =>
+    e('invalid_scope', 400, 70011, `The provided request must include a 'scope' input parameter. ${detail}`.trim()),
+  invalidScopeValue: (scope: string) =>
+    e(
+      'invalid_scope',
+      400,
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope '${scope}' is not valid.`,
+    ),
   clientCredentialScope: (scope: string) =>
-    e('invalid_scope', 400, 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`),
+    e(
+      'invalid_scope',
+      400,
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    ),
   resourceNotFound: (resource: string, tenant: string) =>
     e(
       'invalid_resource',
@@ -195,13 +271,41 @@ export const aad = {
       50011,
       `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     ),
-  pkceMismatch: () => e('invalid_grant', 400, 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'),
-  pkceMissing: () => e('invalid_request', 400, 50148, 'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.'),
+  pkceMismatch: () =>
+    e(
+      'invalid_grant',
+      400,
+      501481,
+      'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+    ),
+  pkceMissing: () =>
+    e(
+      'invalid_request',
+      400,
+      50148,
+      'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.',
+    ),
   codeExpired: () =>
-    e('invalid_grant', 400, 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
+    e(
+      'invalid_grant',
+      400,
+      70008,
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    ),
   codeRedeemed: () =>
-    e('invalid_grant', 400, 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
-  badCode: () => e('invalid_grant', 400, 9002313, 'Invalid request. Request is malformed or invalid. The authorization code is unknown.'),
+    e(
+      'invalid_grant',
+      400,
+      54005,
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    ),
+  badCode: () =>
+    e(
+      'invalid_grant',
+      400,
+      9002313,
+      'Invalid request. Request is malformed or invalid. The authorization code is unknown.',
+    ),
   refreshExpired: (issuedAt: number) =>
     e(
       'invalid_grant',
@@ -209,18 +313,53 @@ export const aad = {
       700082,
       `The refresh token has expired due to inactivity. The token was issued on ${new Date(issuedAt * 1000).toISOString()} and was inactive for the configured lifetime.`,
     ),
-  refreshRevoked: () => e('invalid_grant', 400, 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.'),
+  refreshRevoked: () =>
+    e(
+      'invalid_grant',
+      400,
+      50173,
+      'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.',
+    ),
   refreshUsed: () =>
-    e('invalid_grant', 400, 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
-  refreshUnknown: () => e('invalid_grant', 400, 9002313, 'Invalid request. Request is malformed or invalid. The refresh token is unknown or malformed.'),
-  refreshWrongClient: () => e('invalid_grant', 400, 70000, 'Provided grant is invalid or malformed. The refresh token was issued to a different client.'),
-  throttled: () => e('temporarily_unavailable', 429, 50196, 'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'),
+    e(
+      'invalid_grant',
+      400,
+      70008,
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    ),
+  refreshUnknown: () =>
+    e(
+      'invalid_grant',
+      400,
+      9002313,
+      'Invalid request. Request is malformed or invalid. The refresh token is unknown or malformed.',
+    ),
+  refreshWrongClient: () =>
+    e(
+      'invalid_grant',
+      400,
+      70000,
+      'Provided grant is invalid or malformed. The refresh token was issued to a different client.',
+    ),
+  throttled: () =>
+    e(
+      'temporarily_unavailable',
+      429,
+      50196,
+      'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.',
+    ),
   unknownInstance: () => e('invalid_instance', 400, 50049, 'Unknown or invalid instance.'),
   oboBadAssertion: (why: string) => e('invalid_grant', 400, 50013, `Assertion failed signature validation. ${why}`),
   oboWrongAudience: () =>
-    e('invalid_grant', 400, 500131, 'Assertion audience does not match the Client app presenting the assertion. The audience in the assertion must be the client id of the app doing the on-behalf-of request.'),
+    e(
+      'invalid_grant',
+      400,
+      500131,
+      'Assertion audience does not match the Client app presenting the assertion. The audience in the assertion must be the client id of the app doing the on-behalf-of request.',
+    ),
   unauthorizedClientGrant: (clientId: string, grant: string) =>
     e('unauthorized_client', 400, 700025, `The client '${clientId}' is not allowed to use the grant type '${grant}'.`),
-  responseTypeUnsupported: (rt: string) => e('unsupported_response_type', 400, 700054, `response_type '${rt}' is not enabled for the application.`),
+  responseTypeUnsupported: (rt: string) =>
+    e('unsupported_response_type', 400, 700054, `response_type '${rt}' is not enabled for the application.`),
   internalError: () => e('server_error', 500, 90033, 'A transient error has occurred. Please try again.'),
 };

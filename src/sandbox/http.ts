@@ -270,7 +270,12 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
   } catch (e) {
     if (e instanceof BodyTooLarge) {
       record.endpoint = route?.endpoint ?? 'unknown';
-      sendJson(ctx, 413, { error: 'invalid_request', error_description: `Request body larger than ${h.maxBodyBytes()} bytes.` }, { connection: 'close' });
+      sendJson(
+        ctx,
+        413,
+        { error: 'invalid_request', error_description: `Request body larger than ${h.maxBodyBytes()} bytes.` },
+        { connection: 'close' },
+      );
       // Stop reading: the client may still be sending.
       setImmediate(() => req.destroy());
       return;
@@ -292,8 +297,23 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
 
   if (!route) {
     if (pathMatched) {
-      const allowed = [...new Set(h.routes().filter((r) => r.pattern.test(url.pathname)).flatMap((r) => r.methods))];
-      sendJson(ctx, 405, { error: 'method_not_allowed', error_description: `${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.` }, { allow: allowed.join(', ') });
+      const allowed = [
+        ...new Set(
+          h
+            .routes()
+            .filter((r) => r.pattern.test(url.pathname))
+            .flatMap((r) => r.methods),
+        ),
+      ];
+      sendJson(
+        ctx,
+        405,
+        {
+          error: 'method_not_allowed',
+          error_description: `${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`,
+        },
+        { allow: allowed.join(', ') },
+      );
     } else notFound(ctx);
     return;
   }
@@ -317,11 +337,26 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
       const status = fault.status ?? 200;
       const headers: Record<string, string> = {};
       if (fault.retryAfterSec !== undefined) headers['retry-after'] = String(fault.retryAfterSec);
-      if (fault.body === 'malformed') send(ctx, status, '{"access_token":"eyJ0eXAiOiJKV1Qi', { ...headers, 'content-type': 'application/json; charset=utf-8' });
+      if (fault.body === 'malformed')
+        send(ctx, status, '{"access_token":"eyJ0eXAiOiJKV1Qi', {
+          ...headers,
+          'content-type': 'application/json; charset=utf-8',
+        });
       else if (fault.body === 'html')
-        sendHtml(ctx, status, `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The proxy could not reach the service.</p></body></html>`, headers);
+        sendHtml(
+          ctx,
+          status,
+          `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The proxy could not reach the service.</p></body></html>`,
+          headers,
+        );
       else if (fault.body === 'empty') send(ctx, status, '', headers);
-      else if (fault.body !== undefined) send(ctx, status, fault.body, { ...headers, 'content-type': fault.body.trimStart().startsWith('{') ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8' });
+      else if (fault.body !== undefined)
+        send(ctx, status, fault.body, {
+          ...headers,
+          'content-type': fault.body.trimStart().startsWith('{')
+            ? 'application/json; charset=utf-8'
+            : 'text/plain; charset=utf-8',
+        });
       else sendJson(ctx, status, h.faultBody(ctx, fault), headers);
       return;
     }

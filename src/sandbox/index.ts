@@ -30,4 +30,11 @@ export type { RecordedRequest, ListenerName } from './http';
 export type { FederatedTokenOptions } from './issuers';
 export type { SignInOptions, SignInResult } from './signin';
 export type { AadErrorBody } from './errors';
-export type { SandboxResources, SandboxResourceState, ArmRoleAssignment, SandboxVault, SandboxStorageAccount, SandboxNamespace } from './resources/state';
+export type {
+  SandboxResources,
+  SandboxResourceState,
+  ArmRoleAssignment,
+  SandboxVault,
+  SandboxStorageAccount,
+  SandboxNamespace,
+} from './resources/state';

@@ -30,7 +30,8 @@ export function issuerNameFromUrl(sb: SandboxImpl, iss: string): string | undefi
     return undefined;
   }
   const port = u.port ? Number(u.port) : 443;
-  if (u.protocol !== 'https:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname.toLowerCase())) return undefined;
+  if (u.protocol !== 'https:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname.toLowerCase()))
+    return undefined;
   if (port !== sb.authorityPort && !sb.extraPorts.includes(port)) return undefined;
   const m = /^\/external\/([^/]+)\/?$/.exec(u.pathname);
   if (!m || !sb.config.externalIssuers.includes(m[1]!)) return undefined;
@@ -42,7 +43,10 @@ export async function signFederatedToken(sb: SandboxImpl, o: FederatedTokenOptio
   const given = o.issuer ?? first;
   const isUrl = /^https?:\/\//i.test(given);
   const name = isUrl ? issuerNameFromUrl(sb, given) : given;
-  if (!isUrl && !sb.config.externalIssuers.includes(given)) throw new Error(`issueFederatedToken: no external issuer named "${given}" (configured: ${sb.config.externalIssuers.join(', ')})`);
+  if (!isUrl && !sb.config.externalIssuers.includes(given))
+    throw new Error(
+      `issueFederatedToken: no external issuer named "${given}" (configured: ${sb.config.externalIssuers.join(', ')})`,
+    );
   const iss = isUrl ? given : `${sb.authorityHost}/external/${given}`;
   const key = await (name ? sb.issuerKey(name) : namedKey('foreign issuer'));
   const iat = sb.nowSec() + (o.issuedAtOffsetSec ?? 0);

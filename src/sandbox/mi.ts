@@ -53,8 +53,22 @@ async function mintMi(sb: SandboxImpl, identity: ManagedIdentityRef, resource: s
   if (!r) throw aad.resourceNotFound(resource, tenantId);
   const now = sb.nowSec();
   const lifetime = sb.config.managedIdentityTokenLifetimeSec;
-  const subject: Subject = { kind: 'managedIdentity', tenantId, clientId: identity.clientId, clientAuth: '2', objectId: identity.objectId, miResourceId: identity.resourceId };
-  const claims = accessTokenClaims({ subject, resource: r, requestedAudience: resource, issuedAt: now, lifetimeSec: lifetime, authorityOrigin: sb.authorityHost });
+  const subject: Subject = {
+    kind: 'managedIdentity',
+    tenantId,
+    clientId: identity.clientId,
+    clientAuth: '2',
+    objectId: identity.objectId,
+    miResourceId: identity.resourceId,
+  };
+  const claims = accessTokenClaims({
+    subject,
+    resource: r,
+    requestedAudience: resource,
+    issuedAt: now,
+    lifetimeSec: lifetime,
+    authorityOrigin: sb.authorityHost,
+  });
   return { token: await signJwt(sb.pki.signing, claims), issuedAt: now, expiresOn: now + lifetime, lifetime, resource };
 }
 
@@ -71,15 +85,36 @@ function imdsStyleError(ctx: Ctx, status: number, error: string, description: st
 }
 
 /** Shared by IMDS and Azure Arc (same protocol; Arc adds the key-file challenge). */
-async function imdsLike(sb: SandboxImpl, ctx: Ctx, src: MiSourceConfig, versions: string[], arc: boolean): Promise<void> {
-  if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
-  if (header(ctx, 'x-forwarded-for') !== undefined) return imdsStyleError(ctx, 400, 'invalid_request', 'Request contains a forbidden X-Forwarded-For header');
+async function imdsLike(
+  sb: SandboxImpl,
+  ctx: Ctx,
+  src: MiSourceConfig,
+  versions: string[],
+  arc: boolean,
+): Promise<void> {
+  if (header(ctx, 'metadata')?.toLowerCase() !== 'true')
+    return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+  if (header(ctx, 'x-forwarded-for') !== undefined)
+    return imdsStyleError(ctx, 400, 'invalid_request', 'Request contains a forbidden X-Forwarded-For header');
   const q = ctx.query;
-  if (!q['api-version']) return imdsStyleError(ctx, 400, 'invalid_request', "Required query variable 'api-version' is missing");
-  if (!versions.includes(q['api-version'])) return imdsStyleError(ctx, 400, 'invalid_request', `Invalid api-version '${q['api-version']}'. Supported: ${versions.join(', ')}`);
+  if (!q['api-version'])
+    return imdsStyleError(ctx, 400, 'invalid_request', "Required query variable 'api-version' is missing");
+  if (!versions.includes(q['api-version']))
+    return imdsStyleError(
+      ctx,
+      400,
+      'invalid_request',
+      `Invalid api-version '${q['api-version']}'. Supported: ${versions.join(', ')}`,
+    );
   if (!q.resource) return imdsStyleError(ctx, 400, 'invalid_request', "Required query variable 'resource' is missing");
   const selectors = [q.client_id, q.object_id, q.msi_res_id, q.mi_res_id].filter((x) => x !== undefined);
-  if (selectors.length > 1) return imdsStyleError(ctx, 400, 'invalid_request', 'Only one of client_id, object_id or msi_res_id may be specified');
+  if (selectors.length > 1)
+    return imdsStyleError(
+      ctx,
+      400,
+      'invalid_request',
+      'Only one of client_id, object_id or msi_res_id may be specified',
+    );
   if (arc) {
     const auth = header(ctx, 'authorization');
     const dir = sb.config.managedIdentity.arc.keyDirectory ?? sb.arcKeyDirectoryDefault;
@@ -96,15 +131,34 @@ async function imdsLike(sb: SandboxImpl, ctx: Ctx, src: MiSourceConfig, versions
         sb.arcKeys.delete(oldSecret);
         rmSync(oldFile, { force: true });
       }
-      sendJson(ctx, 401, { error: 'unauthorized_client', error_description: 'Authentication challenge: read the key file named in WWW-Authenticate and send it as Authorization: Basic <key>.' }, { 'www-authenticate': `Basic realm=${file}` });
+      sendJson(
+        ctx,
+        401,
+        {
+          error: 'unauthorized_client',
+          error_description:
+            'Authentication challenge: read the key file named in WWW-Authenticate and send it as Authorization: Basic <key>.',
+        },
+        { 'www-authenticate': `Basic realm=${file}` },
+      );
       return;
     }
     sb.arcKeys.delete(m![1]!);
     rmSync(keyPath, { force: true });
   }
-  const sel = select(sb, src, { clientId: q.client_id, objectId: q.object_id, resourceId: q.msi_res_id ?? q.mi_res_id });
+  const sel = select(sb, src, {
+    clientId: q.client_id,
+    objectId: q.object_id,
+    resourceId: q.msi_res_id ?? q.mi_res_id,
+  });
   if (!sel.ok) {
-    if (sel.reason === 'multiple') return imdsStyleError(ctx, 400, 'invalid_request', 'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request');
+    if (sel.reason === 'multiple')
+      return imdsStyleError(
+        ctx,
+        400,
+        'invalid_request',
+        'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request',
+      );
     return imdsStyleError(ctx, 400, 'invalid_request', 'Identity not found');
   }
   let t: MintedMi;
@@ -129,12 +183,19 @@ async function imdsLike(sb: SandboxImpl, ctx: Ctx, src: MiSourceConfig, versions
 async function appService(sb: SandboxImpl, ctx: Ctx): Promise<void> {
   const cfg = sb.config.managedIdentity.appService;
   const corr = randomUUID();
-  const fail = (status: number, message: string) => sendJson(ctx, status, { statusCode: status, message, correlationId: corr });
-  if (header(ctx, 'x-identity-header') !== cfg.identityHeader) return fail(401, 'Unauthorized. The X-IDENTITY-HEADER header is missing or wrong.');
+  const fail = (status: number, message: string) =>
+    sendJson(ctx, status, { statusCode: status, message, correlationId: corr });
+  if (header(ctx, 'x-identity-header') !== cfg.identityHeader)
+    return fail(401, 'Unauthorized. The X-IDENTITY-HEADER header is missing or wrong.');
   const q = ctx.query;
-  if (q['api-version'] !== '2019-08-01') return fail(400, `Unsupported api-version '${q['api-version'] ?? ''}'. Use api-version=2019-08-01.`);
+  if (q['api-version'] !== '2019-08-01')
+    return fail(400, `Unsupported api-version '${q['api-version'] ?? ''}'. Use api-version=2019-08-01.`);
   if (!q.resource) return fail(400, "Required query variable 'resource' is missing.");
-  const sel = select(sb, cfg, { clientId: q.client_id, objectId: q.object_id ?? q.principal_id, resourceId: q.mi_res_id ?? q.msi_res_id });
+  const sel = select(sb, cfg, {
+    clientId: q.client_id,
+    objectId: q.object_id ?? q.principal_id,
+    resourceId: q.mi_res_id ?? q.msi_res_id,
+  });
   if (!sel.ok) return fail(400, 'Unable to load the proper Managed Identity.');
   let t: MintedMi;
   try {
@@ -143,13 +204,26 @@ async function appService(sb: SandboxImpl, ctx: Ctx): Promise<void> {
     if (aadPassthrough(sb, ctx, e)) return;
     throw e;
   }
-  sendJson(ctx, 200, { access_token: t.token, expires_on: String(t.expiresOn), resource: t.resource, token_type: 'Bearer', client_id: sel.identity.clientId });
+  sendJson(ctx, 200, {
+    access_token: t.token,
+    expires_on: String(t.expiresOn),
+    resource: t.resource,
+    token_type: 'Bearer',
+    client_id: sel.identity.clientId,
+  });
 }
 
 async function cloudShell(sb: SandboxImpl, ctx: Ctx): Promise<void> {
-  if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+  if (header(ctx, 'metadata')?.toLowerCase() !== 'true')
+    return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
   const p = { ...ctx.query, ...ctx.form };
-  if (p.client_id || p.object_id || p.msi_res_id || p.mi_res_id) return imdsStyleError(ctx, 400, 'invalid_request', 'User-assigned managed identities are not supported in Cloud Shell.');
+  if (p.client_id || p.object_id || p.msi_res_id || p.mi_res_id)
+    return imdsStyleError(
+      ctx,
+      400,
+      'invalid_request',
+      'User-assigned managed identities are not supported in Cloud Shell.',
+    );
   if (!p.resource) return imdsStyleError(ctx, 400, 'invalid_request', "Required parameter 'resource' is missing");
   const user = sb.userByName(sb.config.managedIdentity.cloudShell.username);
   if (!user) return imdsStyleError(ctx, 400, 'invalid_request', 'No user is signed in to Cloud Shell');
@@ -162,7 +236,14 @@ async function cloudShell(sb: SandboxImpl, ctx: Ctx): Promise<void> {
   const now = sb.nowSec();
   const life = sb.config.tokenLifetimeSec;
   const claims = accessTokenClaims({
-    subject: { kind: 'user', tenantId, clientId: AZURE_CLI_CLIENT_ID, clientAuth: '0', objectId: user.objectId, user: { username: user.username, displayName: user.displayName, mfa: Boolean(user.mfa) } },
+    subject: {
+      kind: 'user',
+      tenantId,
+      clientId: AZURE_CLI_CLIENT_ID,
+      clientAuth: '0',
+      objectId: user.objectId,
+      user: { username: user.username, displayName: user.displayName, mfa: Boolean(user.mfa) },
+    },
     resource: r,
     requestedAudience: p.resource,
     scp: [r.scopes[0] ?? 'user_impersonation'],
@@ -184,14 +265,31 @@ async function cloudShell(sb: SandboxImpl, ctx: Ctx): Promise<void> {
 async function serviceFabric(sb: SandboxImpl, ctx: Ctx): Promise<void> {
   const cfg = sb.config.managedIdentity.serviceFabric;
   const corr = randomUUID();
-  const fail = (status: number, code: string, message: string) => sendJson(ctx, status, { error: { correlationId: corr, code, message } });
-  if (header(ctx, 'secret') === undefined) return fail(401, 'SecretHeaderNotFound', 'Secret is not found in the request headers.');
-  if (header(ctx, 'secret') !== cfg.secret) return fail(401, 'InvalidSecret', 'The secret in the request headers is not valid.');
+  const fail = (status: number, code: string, message: string) =>
+    sendJson(ctx, status, { error: { correlationId: corr, code, message } });
+  if (header(ctx, 'secret') === undefined)
+    return fail(401, 'SecretHeaderNotFound', 'Secret is not found in the request headers.');
+  if (header(ctx, 'secret') !== cfg.secret)
+    return fail(401, 'InvalidSecret', 'The secret in the request headers is not valid.');
   const q = ctx.query;
-  if (q['api-version'] !== '2019-07-01-preview') return fail(400, 'InvalidApiVersion', `The api-version '${q['api-version'] ?? ''}' could not be found. The supported api-version is 2019-07-01-preview.`);
+  if (q['api-version'] !== '2019-07-01-preview')
+    return fail(
+      400,
+      'InvalidApiVersion',
+      `The api-version '${q['api-version'] ?? ''}' could not be found. The supported api-version is 2019-07-01-preview.`,
+    );
   if (!q.resource) return fail(400, 'ArgumentNullOrEmpty', "The parameter 'resource' cannot be null or empty.");
-  const sel = select(sb, cfg, { clientId: q.client_id ?? q.principal_id, objectId: q.object_id, resourceId: q.mi_res_id });
-  if (!sel.ok) return fail(404, 'ManagedIdentityNotFound', 'The application does not have a managed identity assigned, or the requested identity is not assigned.');
+  const sel = select(sb, cfg, {
+    clientId: q.client_id ?? q.principal_id,
+    objectId: q.object_id,
+    resourceId: q.mi_res_id,
+  });
+  if (!sel.ok)
+    return fail(
+      404,
+      'ManagedIdentityNotFound',
+      'The application does not have a managed identity assigned, or the requested identity is not assigned.',
+    );
   let t: MintedMi;
   try {
     t = await mintMi(sb, sel.identity, q.resource);
@@ -204,10 +302,12 @@ async function serviceFabric(sb: SandboxImpl, ctx: Ctx): Promise<void> {
 
 async function azureMl(sb: SandboxImpl, ctx: Ctx): Promise<void> {
   const cfg = sb.config.managedIdentity.azureMl;
-  const fail = (status: number, message: string) => sendJson(ctx, status, { statusCode: status, message, correlationId: randomUUID() });
+  const fail = (status: number, message: string) =>
+    sendJson(ctx, status, { statusCode: status, message, correlationId: randomUUID() });
   if (header(ctx, 'secret') !== cfg.secret) return fail(401, 'Unauthorized. The secret header is missing or wrong.');
   const q = ctx.query;
-  if (q['api-version'] !== '2017-09-01') return fail(400, `Unsupported api-version '${q['api-version'] ?? ''}'. Use api-version=2017-09-01.`);
+  if (q['api-version'] !== '2017-09-01')
+    return fail(400, `Unsupported api-version '${q['api-version'] ?? ''}'. Use api-version=2017-09-01.`);
   if (!q.resource) return fail(400, "Required query variable 'resource' is missing.");
   const sel = select(sb, cfg, { clientId: q.clientid ?? q.client_id });
   if (!sel.ok) return fail(400, 'Unable to load the proper Managed Identity.');
@@ -218,7 +318,13 @@ async function azureMl(sb: SandboxImpl, ctx: Ctx): Promise<void> {
     if (aadPassthrough(sb, ctx, e)) return;
     throw e;
   }
-  sendJson(ctx, 200, { access_token: t.token, expires_on: String(t.expiresOn), resource: t.resource, token_type: 'Bearer', client_id: sel.identity.clientId });
+  sendJson(ctx, 200, {
+    access_token: t.token,
+    expires_on: String(t.expiresOn),
+    resource: t.resource,
+    token_type: 'Bearer',
+    client_id: sel.identity.clientId,
+  });
 }
 
 export function miFaultBody(listener: ListenerName, status: number): unknown {
@@ -227,9 +333,14 @@ export function miFaultBody(listener: ListenerName, status: number): unknown {
     case 'azureMl':
       return { statusCode: status, message: `Sandbox fault: HTTP ${status}.`, correlationId: randomUUID() };
     case 'serviceFabric':
-      return { error: { correlationId: randomUUID(), code: 'SandboxFault', message: `Sandbox fault: HTTP ${status}.` } };
+      return {
+        error: { correlationId: randomUUID(), code: 'SandboxFault', message: `Sandbox fault: HTTP ${status}.` },
+      };
     default:
-      return { error: status === 429 ? 'too_many_requests' : 'service_unavailable', error_description: `Sandbox fault: HTTP ${status}.` };
+      return {
+        error: status === 429 ? 'too_many_requests' : 'service_unavailable',
+        error_description: `Sandbox fault: HTTP ${status}.`,
+      };
   }
 }
 
@@ -240,27 +351,73 @@ export function miRoutes(sb: SandboxImpl, name: ListenerName): Route[] {
   switch (name) {
     case 'imds':
       return [
-        { endpoint: 'imds', methods: ['GET'], pattern: TOKEN_PATH, handler: (ctx) => imdsLike(sb, ctx, mi().imds, ['2018-02-01', '2019-08-01', '2019-11-01', '2020-06-01', '2021-02-01', '2025-04-07'], false) },
+        {
+          endpoint: 'imds',
+          methods: ['GET'],
+          pattern: TOKEN_PATH,
+          handler: (ctx) =>
+            imdsLike(
+              sb,
+              ctx,
+              mi().imds,
+              ['2018-02-01', '2019-08-01', '2019-11-01', '2020-06-01', '2021-02-01', '2025-04-07'],
+              false,
+            ),
+        },
         {
           endpoint: 'imds',
           methods: ['GET'],
           pattern: /^\/metadata\/instance(?:\/.*)?$/,
           handler: (ctx) => {
-            if (header(ctx, 'metadata')?.toLowerCase() !== 'true') return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
-            send(ctx, 200, { compute: { azEnvironment: 'AzurePublicCloud', location: 'sandbox', name: 'sandbox-vm', subscriptionId: sb.config.subscriptions[0]?.id ?? '', resourceId: mi().systemAssigned.resourceId } });
+            if (header(ctx, 'metadata')?.toLowerCase() !== 'true')
+              return imdsStyleError(ctx, 400, 'invalid_request', 'Required metadata header not specified');
+            send(ctx, 200, {
+              compute: {
+                azEnvironment: 'AzurePublicCloud',
+                location: 'sandbox',
+                name: 'sandbox-vm',
+                subscriptionId: sb.config.subscriptions[0]?.id ?? '',
+                resourceId: mi().systemAssigned.resourceId,
+              },
+            });
           },
         },
       ];
     case 'appService':
-      return [{ endpoint: 'appService', methods: ['GET'], pattern: /^\/msi\/token\/?$/, handler: (ctx) => appService(sb, ctx) }];
+      return [
+        {
+          endpoint: 'appService',
+          methods: ['GET'],
+          pattern: /^\/msi\/token\/?$/,
+          handler: (ctx) => appService(sb, ctx),
+        },
+      ];
     case 'cloudShell':
-      return [{ endpoint: 'cloudShell', methods: ['POST'], pattern: /^\/oauth2\/token\/?$/, handler: (ctx) => cloudShell(sb, ctx) }];
+      return [
+        {
+          endpoint: 'cloudShell',
+          methods: ['POST'],
+          pattern: /^\/oauth2\/token\/?$/,
+          handler: (ctx) => cloudShell(sb, ctx),
+        },
+      ];
     case 'arc':
-      return [{ endpoint: 'arc', methods: ['GET'], pattern: TOKEN_PATH, handler: (ctx) => imdsLike(sb, ctx, mi().arc, ['2019-11-01', '2020-06-01', '2021-02-01'], true) }];
+      return [
+        {
+          endpoint: 'arc',
+          methods: ['GET'],
+          pattern: TOKEN_PATH,
+          handler: (ctx) => imdsLike(sb, ctx, mi().arc, ['2019-11-01', '2020-06-01', '2021-02-01'], true),
+        },
+      ];
     case 'serviceFabric':
-      return [{ endpoint: 'serviceFabric', methods: ['GET'], pattern: TOKEN_PATH, handler: (ctx) => serviceFabric(sb, ctx) }];
+      return [
+        { endpoint: 'serviceFabric', methods: ['GET'], pattern: TOKEN_PATH, handler: (ctx) => serviceFabric(sb, ctx) },
+      ];
     case 'azureMl':
-      return [{ endpoint: 'azureMl', methods: ['GET'], pattern: /^\/msi\/token\/?$/, handler: (ctx) => azureMl(sb, ctx) }];
+      return [
+        { endpoint: 'azureMl', methods: ['GET'], pattern: /^\/msi\/token\/?$/, handler: (ctx) => azureMl(sb, ctx) },
+      ];
     default:
       return [];
   }

@@ -104,7 +104,11 @@ export interface DevicePageModel {
 }
 
 export function deviceLoginPage(m: DevicePageModel): string {
-  if (m.done) return layout('Device sign-in', `<h1>${esc(m.done)}</h1><p id="done">You can close this window and return to the device.</p>`);
+  if (m.done)
+    return layout(
+      'Device sign-in',
+      `<h1>${esc(m.done)}</h1><p id="done">You can close this window and return to the device.</p>`,
+    );
   const err = m.error ? `<p class="error" id="error" role="alert">${esc(m.error)}</p>` : '';
   return layout(
     'Enter code',

@@ -6,7 +6,14 @@
  * Key pairs and certificates are cached per process: every sandbox started by one test run shares them, so starting
  * many sandboxes stays cheap. Each sandbox still writes its own files into its own temp directory.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import forge from 'node-forge';
 
 export interface KeyPairPem {
@@ -32,7 +39,11 @@ function rsaKeyPair(): Promise<KeyPairPem> {
   return new Promise((resolve, reject) => {
     generateKeyPair(
       'rsa',
-      { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      },
       (err, publicKeyPem, privateKeyPem) => (err ? reject(err) : resolve({ publicKeyPem, privateKeyPem })),
     );
   });
@@ -45,8 +56,16 @@ function serial(): string {
   return b.toString('hex');
 }
 
-export function thumbprintsOf(certPem: string): { certB64: string; thumbprintSha1Hex: string; x5t: string; x5tS256: string } {
-  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(certPem))).getBytes(), 'binary');
+export function thumbprintsOf(certPem: string): {
+  certB64: string;
+  thumbprintSha1Hex: string;
+  x5t: string;
+  x5tS256: string;
+} {
+  const der = Buffer.from(
+    forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(certPem))).getBytes(),
+    'binary',
+  );
   const sha1 = createHash('sha1').update(der).digest();
   const sha256 = createHash('sha256').update(der).digest();
   return {
@@ -75,7 +94,10 @@ function makeCert(o: CertOptions): string {
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(now + o.days * 24 * 3600 * 1000);
-  const subject = [{ name: 'commonName', value: o.commonName }, { name: 'organizationName', value: 'Azure Auth Debugger sandbox' }];
+  const subject = [
+    { name: 'commonName', value: o.commonName },
+    { name: 'organizationName', value: 'Azure Auth Debugger sandbox' },
+  ];
   cert.setSubject(subject);
   const issuerCert = o.issuer ? forge.pki.certificateFromPem(o.issuer.certPem) : undefined;
   cert.setIssuer(issuerCert ? issuerCert.subject.attributes : subject);
@@ -127,7 +149,9 @@ let cached: Promise<SandboxPki> | undefined;
 
 async function build(): Promise<SandboxPki> {
   // Only the keys every sandbox needs are made up front; the others (external issuers, foreign keys) on first use.
-  const [caKeys, serverKeys, signingKeys, clientKeys] = await Promise.all(Array.from({ length: 4 }, () => rsaKeyPair()));
+  const [caKeys, serverKeys, signingKeys, clientKeys] = await Promise.all(
+    Array.from({ length: 4 }, () => rsaKeyPair()),
+  );
   const caPem = makeCert({ commonName: 'Azure Auth Debugger Sandbox CA', days: 3650, keys: caKeys!, ca: true });
   const ca = material(caKeys!, caPem);
   const serverPem = makeCert({
@@ -176,16 +200,28 @@ export function namedKey(name: string): Promise<CertificateMaterial> {
 }
 
 /** PKCS#12 (PFX) with the private key and certificate, encrypted with `password` (3DES, SHA-1 MAC: what every client reads). */
-export function toPfx(m: Pick<CertificateMaterial, 'privateKeyPem' | 'certPem'>, password: string, friendlyName = 'sandbox'): Buffer {
-  const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(m.privateKeyPem), [forge.pki.certificateFromPem(m.certPem)], password, {
-    algorithm: '3des',
-    friendlyName,
-  });
+export function toPfx(
+  m: Pick<CertificateMaterial, 'privateKeyPem' | 'certPem'>,
+  password: string,
+  friendlyName = 'sandbox',
+): Buffer {
+  const asn1 = forge.pkcs12.toPkcs12Asn1(
+    forge.pki.privateKeyFromPem(m.privateKeyPem),
+    [forge.pki.certificateFromPem(m.certPem)],
+    password,
+    {
+      algorithm: '3des',
+      friendlyName,
+    },
+  );
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
 /** Parses a PEM certificate; returns undefined when it is not one. */
-export function tryParseCertificate(pem: string): { publicKey: KeyObject; thumbprints: ReturnType<typeof thumbprintsOf>; notAfter: Date; notBefore: Date } | undefined {
+export function tryParseCertificate(
+  pem: string,
+):
+  { publicKey: KeyObject; thumbprints: ReturnType<typeof thumbprintsOf>; notAfter: Date; notBefore: Date } | undefined {
   try {
     if (!/-----BEGIN CERTIFICATE-----/.test(pem)) return undefined;
     const c = forge.pki.certificateFromPem(pem);

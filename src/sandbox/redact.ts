@@ -10,7 +10,14 @@ import { REDACTED, isSecretName, redactText, redactValue } from '../core/trace/r
 export { REDACTED };
 
 /** OAuth parameters that name a kind of credential rather than carry one. */
-const NOT_SECRET = new Set(['client_assertion_type', 'subject_token_type', 'requested_token_type', 'actor_token_type', 'requested_token_use', 'token_type']);
+const NOT_SECRET = new Set([
+  'client_assertion_type',
+  'subject_token_type',
+  'requested_token_type',
+  'actor_token_type',
+  'requested_token_use',
+  'token_type',
+]);
 
 /** Form / query names whose values are secret in OAuth requests. */
 export function isSecretField(name: string): boolean {
@@ -42,7 +49,12 @@ export function redactHeaders(h: IncomingHttpHeaders | Record<string, string>): 
 }
 
 export function redactUrl(u: string): string {
-  return redactText(u.replace(/([?&#](?:code|refresh_token|client_secret|password|code_verifier|device_code)=)[^&#\s]*/gi, `$1${REDACTED}`));
+  return redactText(
+    u.replace(
+      /([?&#](?:code|refresh_token|client_secret|password|code_verifier|device_code)=)[^&#\s]*/gi,
+      `$1${REDACTED}`,
+    ),
+  );
 }
 
 /** Redacts a recorded body: JSON by field name (and token shapes), otherwise url-encoded and HTML-form patterns. */
@@ -57,7 +69,13 @@ export function redactJsonText(text: string): string {
   }
   return redactText(
     redactUrl(text)
-      .replace(/(name="(?:code|refresh_token|client_secret|password|code_verifier|device_code|otp)"\s+value=")[^"]*/gi, `$1${REDACTED}`)
-      .replace(/(^|&)((?:code|refresh_token|client_secret|client_assertion|assertion|password|code_verifier|device_code|subject_token)=)[^&]*/gi, `$1$2${REDACTED}`),
+      .replace(
+        /(name="(?:code|refresh_token|client_secret|password|code_verifier|device_code|otp)"\s+value=")[^"]*/gi,
+        `$1${REDACTED}`,
+      )
+      .replace(
+        /(^|&)((?:code|refresh_token|client_secret|client_assertion|assertion|password|code_verifier|device_code|subject_token)=)[^&]*/gi,
+        `$1$2${REDACTED}`,
+      ),
   );
 }

@@ -10,8 +10,26 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { aadErrorBody, aad } from './errors';
-import { defaultSandboxConfig, validateSandboxConfig, type FaultConfig, type SandboxConfig, type SandboxConfigInput, type UserConfig, type AppConfig } from './config';
-import { closeServer, createDispatcher, listen, trackSockets, sendJson, type Ctx, type ListenerName, type RecordedRequest, type Route } from './http';
+import {
+  defaultSandboxConfig,
+  validateSandboxConfig,
+  type FaultConfig,
+  type SandboxConfig,
+  type SandboxConfigInput,
+  type UserConfig,
+  type AppConfig,
+} from './config';
+import {
+  closeServer,
+  createDispatcher,
+  listen,
+  trackSockets,
+  sendJson,
+  type Ctx,
+  type ListenerName,
+  type RecordedRequest,
+  type Route,
+} from './http';
 import { getPki, namedKey, toPfx, tryParseCertificate, type CertificateMaterial, type SandboxPki } from './pki';
 import { entraRoutes } from './entra';
 import { miRoutes, miFaultBody } from './mi';
@@ -91,7 +109,14 @@ export interface AuthorizeTxn {
   mfaDone?: boolean;
 }
 
-const LISTENERS: Exclude<ListenerName, 'authority'>[] = ['imds', 'appService', 'cloudShell', 'arc', 'serviceFabric', 'azureMl'];
+const LISTENERS: Exclude<ListenerName, 'authority'>[] = [
+  'imds',
+  'appService',
+  'cloudShell',
+  'arc',
+  'serviceFabric',
+  'azureMl',
+];
 
 interface Listener {
   name: ListenerName;
@@ -140,7 +165,9 @@ export class SandboxImpl {
     writeFileSync(this.certificateFile, pki.client.privateKeyPem + pki.client.certPem, { mode: 0o600 });
     this.certificatePassword = 'sandbox-pfx-password';
     this.certificatePfxFile = path.join(this.tmpDir, 'sandbox-client-cert.pfx');
-    writeFileSync(this.certificatePfxFile, toPfx(pki.client, this.certificatePassword, 'sandbox-confidential-app'), { mode: 0o600 });
+    writeFileSync(this.certificatePfxFile, toPfx(pki.client, this.certificatePassword, 'sandbox-confidential-app'), {
+      mode: 0o600,
+    });
     this.arcKeyDirectoryDefault = path.join(this.tmpDir, 'arc-tokens');
     mkdirSync(this.arcKeyDirectoryDefault, { recursive: true, mode: 0o700 });
   }
@@ -177,7 +204,8 @@ export class SandboxImpl {
     if (m && ctx.listener === 'authority') {
       const port = m[2] ? Number(m[2]) : 443;
       if (port === this.authorityPort) return `https://${m[1]!.toLowerCase()}:${port}`;
-      if (this.extraPorts.includes(port)) return port === 443 ? `https://${m[1]!.toLowerCase()}` : `https://${m[1]!.toLowerCase()}:${port}`;
+      if (this.extraPorts.includes(port))
+        return port === 443 ? `https://${m[1]!.toLowerCase()}` : `https://${m[1]!.toLowerCase()}:${port}`;
     }
     return this.authorityHost;
   }
@@ -240,7 +268,13 @@ export class SandboxImpl {
 
   faultBody(ctx: Ctx, fault: FaultConfig): unknown {
     if (ctx.listener !== 'authority' || ctx.endpoint === 'arm') {
-      if (ctx.endpoint === 'arm') return { error: { code: fault.status === 429 ? 'TooManyRequests' : 'InternalServerError', message: `Sandbox fault: HTTP ${fault.status}.` } };
+      if (ctx.endpoint === 'arm')
+        return {
+          error: {
+            code: fault.status === 429 ? 'TooManyRequests' : 'InternalServerError',
+            message: `Sandbox fault: HTTP ${fault.status}.`,
+          },
+        };
       return miFaultBody(ctx.listener, fault.status ?? 500);
     }
     const status = fault.status ?? 500;
@@ -266,7 +300,15 @@ export class SandboxImpl {
 
   private makeDispatcher(name: ListenerName) {
     const routes: Route[] =
-      name === 'authority' ? [...entraRoutes(this), ...armRoutes(this), ...issuerRoutes(this), ...ciOidcRoutes(this), ...resourceRoutes(this)] : miRoutes(this, name);
+      name === 'authority'
+        ? [
+            ...entraRoutes(this),
+            ...armRoutes(this),
+            ...issuerRoutes(this),
+            ...ciOidcRoutes(this),
+            ...resourceRoutes(this),
+          ]
+        : miRoutes(this, name);
     return createDispatcher({
       listener: name,
       routes: () => routes,
@@ -282,19 +324,41 @@ export class SandboxImpl {
       sleep: (ms) => this.sleep(ms),
       onError: (ctx, e) => {
         const spec = (e as { spec?: { status: number } }).spec;
-        if (spec) sendJson(ctx, spec.status, aadErrorBody((e as { spec: Parameters<typeof aadErrorBody>[0] }).spec, this.nowMs(), String(ctx.headers['client-request-id'] ?? '')));
-        else sendJson(ctx, 500, { error: 'server_error', error_description: `The sandbox failed: ${(e as Error)?.message ?? String(e)}` });
+        if (spec)
+          sendJson(
+            ctx,
+            spec.status,
+            aadErrorBody(
+              (e as { spec: Parameters<typeof aadErrorBody>[0] }).spec,
+              this.nowMs(),
+              String(ctx.headers['client-request-id'] ?? ''),
+            ),
+          );
+        else
+          sendJson(ctx, 500, {
+            error: 'server_error',
+            error_description: `The sandbox failed: ${(e as Error)?.message ?? String(e)}`,
+          });
       },
     });
   }
 
   async start(options: StartOptions): Promise<void> {
     const tlsOptions = { key: this.pki.server.privateKeyPem, cert: this.pki.server.certPem + this.pki.ca.certPem };
-    const authority = https.createServer({ ...tlsOptions, requestTimeout: 0, keepAliveTimeout: 5000 }, this.makeDispatcher('authority'));
+    const authority = https.createServer(
+      { ...tlsOptions, requestTimeout: 0, keepAliveTimeout: 5000 },
+      this.makeDispatcher('authority'),
+    );
     const sockets = trackSockets(authority);
     try {
       this.authorityPort = await listen(authority, options.port ?? 0, this.host);
-      this.listeners.set('authority', { name: 'authority', server: authority, sockets, port: this.authorityPort, host: this.host });
+      this.listeners.set('authority', {
+        name: 'authority',
+        server: authority,
+        sockets,
+        port: this.authorityPort,
+        host: this.host,
+      });
       for (const p of options.extraHttpsPorts ?? []) {
         const s = https.createServer({ ...tlsOptions, requestTimeout: 0 }, this.makeDispatcher('authority'));
         const socks = trackSockets(s);
@@ -340,7 +404,8 @@ export class SandboxImpl {
     const draft = structuredClone(this.config);
     mutator(draft);
     const v = validateSandboxConfig(draft);
-    if (!v.ok) throw new Error(`invalid sandbox configuration: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    if (!v.ok)
+      throw new Error(`invalid sandbox configuration: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     this.config = v.config;
     await this.applyEnabledSources();
     return this.config;
@@ -389,9 +454,12 @@ export class SandboxImpl {
   /** Forgets expired or used grants once the stores grow (a long-running `azauth sandbox` must not grow forever). */
   prune(limit = 5000): void {
     const now = this.nowSec();
-    if (this.deviceCodes.size > limit) for (const [k, v] of this.deviceCodes) if (v.expiresAt <= now) this.deviceCodes.delete(k);
-    if (this.authCodes.size > limit) for (const [k, v] of this.authCodes) if (v.used || v.expiresAt <= now) this.authCodes.delete(k);
-    if (this.refreshTokens.size > limit) for (const [k, v] of this.refreshTokens) if (v.revoked || v.expiresAt <= now) this.refreshTokens.delete(k);
+    if (this.deviceCodes.size > limit)
+      for (const [k, v] of this.deviceCodes) if (v.expiresAt <= now) this.deviceCodes.delete(k);
+    if (this.authCodes.size > limit)
+      for (const [k, v] of this.authCodes) if (v.used || v.expiresAt <= now) this.authCodes.delete(k);
+    if (this.refreshTokens.size > limit)
+      for (const [k, v] of this.refreshTokens) if (v.revoked || v.expiresAt <= now) this.refreshTokens.delete(k);
     for (const m of [this.deviceCodes, this.authCodes, this.refreshTokens] as Map<string, unknown>[]) {
       while (m.size > limit * 2) m.delete(m.keys().next().value as string);
     }
@@ -448,10 +516,12 @@ export interface Sandbox {
 
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
   const v = validateSandboxConfig(options.config ?? {});
-  if (!v.ok) throw new Error(`invalid sandbox configuration: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  if (!v.ok)
+    throw new Error(`invalid sandbox configuration: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const pki = await getPki();
   const host = options.host ?? '127.0.0.1';
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host) && !/^127\./.test(host)) throw new Error(`the sandbox only binds loopback addresses (got "${host}")`);
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host) && !/^127\./.test(host))
+    throw new Error(`the sandbox only binds loopback addresses (got "${host}")`);
   const impl = new SandboxImpl(v.config, pki, host === 'localhost' ? '127.0.0.1' : host);
   await impl.start(options);
   const sb: Sandbox = {

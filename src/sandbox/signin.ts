@@ -38,7 +38,10 @@ interface Resp {
   body: string;
 }
 
-function request(url: string, opts: { method: string; body?: string; headers?: Record<string, string>; ca?: string }): Promise<Resp> {
+function request(
+  url: string,
+  opts: { method: string; body?: string; headers?: Record<string, string>; ca?: string },
+): Promise<Resp> {
   const u = new URL(url);
   const mod = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -46,13 +49,24 @@ function request(url: string, opts: { method: string; body?: string; headers?: R
       u,
       {
         method: opts.method,
-        headers: { 'user-agent': 'azauth-sandbox-signin', ...(opts.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers },
+        headers: {
+          'user-agent': 'azauth-sandbox-signin',
+          ...(opts.body !== undefined
+            ? {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': String(Buffer.byteLength(opts.body)),
+              }
+            : {}),
+          ...opts.headers,
+        },
         ...(u.protocol === 'https:' ? { ca: opts.ca } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -63,12 +77,18 @@ function request(url: string, opts: { method: string; body?: string; headers?: R
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function hiddenInputs(html: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) out[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!);
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    out[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!);
   return out;
 }
 
@@ -86,7 +106,13 @@ function step(html: string): string | undefined {
   return /<input type="hidden" name="step" value="([a-z]+)">/.exec(html)?.[1];
 }
 
-export async function signIn(sb: SandboxImpl, authorizeUrl: string, username: string, password: string, options: SignInOptions = {}): Promise<SignInResult> {
+export async function signIn(
+  sb: SandboxImpl,
+  authorizeUrl: string,
+  username: string,
+  password: string,
+  options: SignInOptions = {},
+): Promise<SignInResult> {
   const ca = sb.caPem;
   const user = sb.userByName(username);
   const page = await request(authorizeUrl, { method: 'GET', ca });
@@ -100,14 +126,17 @@ export async function signIn(sb: SandboxImpl, authorizeUrl: string, username: st
     if (isFormPost) break;
     const action = formAction(resp.body);
     const s = step(resp.body);
-    if (!action || !s) return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? `unexpected page (HTTP ${resp.status})` };
-    if (!first && s === 'credentials') return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? 'sign-in failed' };
+    if (!action || !s)
+      return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? `unexpected page (HTTP ${resp.status})` };
+    if (!first && s === 'credentials')
+      return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? 'sign-in failed' };
     first = false;
     const fields = hiddenInputs(resp.body);
     if (s === 'credentials') {
       Object.assign(fields, { username, password, action: options.decline ? 'decline' : 'signin' });
     } else if (s === 'mfa') {
-      if (mfaTried) return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? 'multi-factor authentication failed' };
+      if (mfaTried)
+        return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? 'multi-factor authentication failed' };
       mfaTried = true;
       Object.assign(fields, { otp: options.otp ?? user?.mfaCode ?? '', action: 'signin' });
     } else if (s === 'consent') {
@@ -116,7 +145,8 @@ export async function signIn(sb: SandboxImpl, authorizeUrl: string, username: st
     const target = new URL(action, origin).toString();
     origin = new URL(target).origin;
     resp = await request(target, { method: 'POST', body: new URLSearchParams(fields).toString(), ca });
-    if (resp.status >= 400 && !/name="step"/.test(resp.body)) return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? `HTTP ${resp.status}` };
+    if (resp.status >= 400 && !/name="step"/.test(resp.body))
+      return { params: {}, mode: 'none', pageError: pageError(resp.body) ?? `HTTP ${resp.status}` };
   }
   const deliverIt = options.deliver !== false;
   if (resp.status === 302 || resp.status === 303) {

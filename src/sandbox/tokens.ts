@@ -24,8 +24,14 @@ export function pairwiseSub(userOid: string, clientId: string): string {
   return createHash('sha256').update(`${userOid}|${clientId}`).digest('base64url').slice(0, 43);
 }
 
-export async function signJwt(key: CertificateMaterial, claims: Claims, extraHeader: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: key.x5t, kid: key.x5t, ...extraHeader }).sign(key.privateKey);
+export async function signJwt(
+  key: CertificateMaterial,
+  claims: Claims,
+  extraHeader: Record<string, unknown> = {},
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: key.x5t, kid: key.x5t, ...extraHeader })
+    .sign(key.privateKey);
 }
 
 /** v1 ID tokens are unsigned (`alg: none`), as the v1 endpoint sends them. */

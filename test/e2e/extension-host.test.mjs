@@ -8,13 +8,22 @@ import { haveToolchain, root, runExtensionTests } from './harness.mjs';
 
 const suite = path.join(root, 'out/suite/index.js');
 
-test('integration suite inside the VS Code extension host (code-server)', { skip: !haveToolchain() && 'code-server/Chromium missing', timeout: 600000 }, async () => {
-  assert.ok(existsSync(suite), 'out/suite/index.js is missing: run `node esbuild.mjs` (the dev build includes the suite)');
-  assert.ok(existsSync(path.join(root, 'dist/extension.js')), 'dist/extension.js is missing: run `node esbuild.mjs`');
-  const { code, log } = await runExtensionTests({ onLog: (l) => process.stdout.write(`  │ ${l.replace(/\n/g, '\n  │ ')}\n`) });
-  const summary = /extension-host: (\d+) passed, (\d+) failed/.exec(log);
-  assert.ok(summary, `no summary line from the extension host:\n${log.slice(-4000)}`);
-  assert.equal(Number(summary[2]), 0, 'in-host failures (see above)');
-  assert.ok(Number(summary[1]) > 0, 'no in-host tests ran');
-  assert.equal(code, 0, 'extension host reported a non-zero exit code');
-});
+test(
+  'integration suite inside the VS Code extension host (code-server)',
+  { skip: !haveToolchain() && 'code-server/Chromium missing', timeout: 600000 },
+  async () => {
+    assert.ok(
+      existsSync(suite),
+      'out/suite/index.js is missing: run `node esbuild.mjs` (the dev build includes the suite)',
+    );
+    assert.ok(existsSync(path.join(root, 'dist/extension.js')), 'dist/extension.js is missing: run `node esbuild.mjs`');
+    const { code, log } = await runExtensionTests({
+      onLog: (l) => process.stdout.write(`  │ ${l.replace(/\n/g, '\n  │ ')}\n`),
+    });
+    const summary = /extension-host: (\d+) passed, (\d+) failed/.exec(log);
+    assert.ok(summary, `no summary line from the extension host:\n${log.slice(-4000)}`);
+    assert.equal(Number(summary[2]), 0, 'in-host failures (see above)');
+    assert.ok(Number(summary[1]) > 0, 'no in-host tests ran');
+    assert.equal(code, 0, 'extension host reported a non-zero exit code');
+  },
+);

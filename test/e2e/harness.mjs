@@ -31,7 +31,11 @@ export async function freePort() {
 }
 
 function xdgEnv() {
-  return { XDG_CONFIG_HOME: path.join(XDG, 'config'), XDG_DATA_HOME: path.join(XDG, 'data'), XDG_CACHE_HOME: path.join(XDG, 'cache') };
+  return {
+    XDG_CONFIG_HOME: path.join(XDG, 'config'),
+    XDG_DATA_HOME: path.join(XDG, 'data'),
+    XDG_CACHE_HOME: path.join(XDG, 'cache'),
+  };
 }
 
 /**
@@ -42,7 +46,13 @@ function xdgEnv() {
 export async function startCodeServer(opts = {}) {
   if (!haveToolchain()) throw new Error('code-server or Chromium missing: run scripts/install-deps.sh');
   const run = mkdtempSync(path.join(tmpdir(), 'azcs-'));
-  const dirs = { run, userData: path.join(run, 'user-data'), extensions: path.join(run, 'extensions'), workspace: path.join(run, 'workspace'), tmp: path.join(run, 't') };
+  const dirs = {
+    run,
+    userData: path.join(run, 'user-data'),
+    extensions: path.join(run, 'extensions'),
+    workspace: path.join(run, 'workspace'),
+    tmp: path.join(run, 't'),
+  };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(
@@ -65,18 +75,49 @@ export async function startCodeServer(opts = {}) {
   }
   if (opts.workspaceSettings) {
     mkdirSync(path.join(dirs.workspace, '.vscode'), { recursive: true });
-    writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), JSON.stringify(opts.workspaceSettings, null, 2));
+    writeFileSync(
+      path.join(dirs.workspace, '.vscode', 'settings.json'),
+      JSON.stringify(opts.workspaceSettings, null, 2),
+    );
   }
   const env = { ...process.env, ...xdgEnv(), EXTENSIONS_GALLERY: '{}', TMPDIR: dirs.tmp, ...(opts.env ?? {}) };
   delete env.VSCODE_IPC_HOOK_CLI;
   if (opts.vsix) {
-    const r = spawnSync(process.execPath, [CODE_SERVER, '--install-extension', opts.vsix, '--force', '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData], { env, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CODE_SERVER,
+        '--install-extension',
+        opts.vsix,
+        '--force',
+        '--extensions-dir',
+        dirs.extensions,
+        '--user-data-dir',
+        dirs.userData,
+      ],
+      { env, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed: ${r.stdout}\n${r.stderr}`);
   }
   const port = opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace],
+    [
+      CODE_SERVER,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      dirs.workspace,
+    ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -144,7 +185,16 @@ export async function launchBrowser() {
     headless: true,
     viewport: { width: 1400, height: 900 },
     env: { ...process.env, ...xdgEnv() },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   return {
     context,
@@ -161,7 +211,16 @@ export async function launchBrowser() {
  * With `vsix`, that package is installed first (it then runs as an installed extension, in ExtensionMode.Production).
  * Resolves with { code, log } when the runner's promise settles (code 0 = all passed).
  */
-export async function runExtensionTests({ extensionDevelopmentPath = root, extensionTestsPath = path.join(root, 'out/suite/index.js'), timeoutMs = 300000, env, workspaceSettings, files, vsix, onLog } = {}) {
+export async function runExtensionTests({
+  extensionDevelopmentPath = root,
+  extensionTestsPath = path.join(root, 'out/suite/index.js'),
+  timeoutMs = 300000,
+  env,
+  workspaceSettings,
+  files,
+  vsix,
+  onLog,
+} = {}) {
   const server = await startCodeServer({ env, workspaceSettings, files, vsix });
   const browser = await launchBrowser();
   const lines = [];

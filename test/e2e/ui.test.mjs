@@ -8,7 +8,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureResults, haveToolchain, launchBrowser, packagedVsix, runPaletteCommand, startCodeServer } from './harness.mjs';
+import {
+  ensureResults,
+  haveToolchain,
+  launchBrowser,
+  packagedVsix,
+  runPaletteCommand,
+  startCodeServer,
+} from './harness.mjs';
 
 const skip = !haveToolchain() && 'code-server/Chromium missing';
 let server;
@@ -58,7 +65,11 @@ before(async () => {
     workspaceSettings: { 'azureAuthDebugger.chain.processTimeoutMs': 20000 },
     files: { 'notes/token.txt': 'Paste tokens here.\n' },
     // The chain must see a clean environment: no AZURE_* from the developer's shell.
-    env: Object.fromEntries(Object.keys(process.env).filter((k) => /^(AZURE_|IDENTITY_|MSI_|IMDS_)/.test(k)).map((k) => [k, ''])),
+    env: Object.fromEntries(
+      Object.keys(process.env)
+        .filter((k) => /^(AZURE_|IDENTITY_|MSI_|IMDS_)/.test(k))
+        .map((k) => [k, '']),
+    ),
   });
   browser = await launchBrowser();
   page = browser.page;
@@ -71,54 +82,74 @@ after(async () => {
   await server?.stop();
 });
 
-test('Acquire Token… with the default chain against the sandbox: inspector, tree, status bar and log', { skip, timeout: 240000 }, async () => {
-  await palette('Azure Auth: Start Sandbox Tenant');
-  // Generating the sandbox's keys takes a few seconds; the command says when it is ready.
-  await page.locator('.notifications-toasts', { hasText: 'sandbox tenant running at' }).first().waitFor({ timeout: 90000 }).catch(async (e) => {
-    await shot('sandbox-failed');
-    throw e;
-  });
+test(
+  'Acquire Token… with the default chain against the sandbox: inspector, tree, status bar and log',
+  { skip, timeout: 240000 },
+  async () => {
+    await palette('Azure Auth: Start Sandbox Tenant');
+    // Generating the sandbox's keys takes a few seconds; the command says when it is ready.
+    await page
+      .locator('.notifications-toasts', { hasText: 'sandbox tenant running at' })
+      .first()
+      .waitFor({ timeout: 90000 })
+      .catch(async (e) => {
+        await shot('sandbox-failed');
+        throw e;
+      });
 
-  await palette('Azure Auth: Acquire Token…', 'Acquire Token');
-  await choose('Default credential chain');
-  await choose('Azure Resource Manager');
+    await palette('Azure Auth: Acquire Token…', 'Acquire Token');
+    await choose('Default credential chain');
+    await choose('Azure Resource Manager');
 
-  // Token Inspector: decoded claims and a live countdown.
-  const frame = inspector();
-  await frame.locator('#token-title').waitFor({ timeout: 60000 });
-  assert.equal((await frame.locator('#token-title').innerText()).trim(), 'ARM token');
-  const claims = await frame.locator('table.claims').last().innerText();
-  assert.match(claims, /aud/);
-  assert.match(claims, /https:\/\/management\.azure\.com/);
-  assert.match(claims, /xms_mirid|oid/);
-  const c1 = await frame.locator('#countdown').innerText();
-  await page.waitForTimeout(2200);
-  const c2 = await frame.locator('#countdown').innerText();
-  assert.match(c1, /\d/);
-  assert.notEqual(c1, c2, 'the countdown ticks');
-  await shot('inspector');
+    // Token Inspector: decoded claims and a live countdown.
+    const frame = inspector();
+    await frame.locator('#token-title').waitFor({ timeout: 60000 });
+    assert.equal((await frame.locator('#token-title').innerText()).trim(), 'ARM token');
+    const claims = await frame.locator('table.claims').last().innerText();
+    assert.match(claims, /aud/);
+    assert.match(claims, /https:\/\/management\.azure\.com/);
+    assert.match(claims, /xms_mirid|oid/);
+    const c1 = await frame.locator('#countdown').innerText();
+    await page.waitForTimeout(2200);
+    const c2 = await frame.locator('#countdown').innerText();
+    assert.match(c1, /\d/);
+    assert.notEqual(c1, c2, 'the countdown ticks');
+    await shot('inspector');
 
-  // Status bar: "ARM token · 59m".
-  const status = page.locator('.statusbar-item', { hasText: 'ARM token' }).first();
-  await status.waitFor({ timeout: 10000 });
-  assert.match((await status.innerText()).trim(), /ARM token · (\d+m|\d+h \d\dm)/);
+    // Status bar: "ARM token · 59m".
+    const status = page.locator('.statusbar-item', { hasText: 'ARM token' }).first();
+    await status.waitFor({ timeout: 10000 });
+    assert.match((await status.innerText()).trim(), /ARM token · (\d+m|\d+h \d\dm)/);
 
-  // Tree: each credential's outcome.
-  await page.locator('.activitybar [aria-label^="Azure Auth Debugger"]').first().click();
-  const rows = page.locator('.pane .monaco-list-row');
-  await page.locator('.pane .monaco-list-row', { hasText: 'ManagedIdentityCredential' }).first().waitFor({ timeout: 10000 });
-  const tree = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-  assert.ok(tree.some((t) => /EnvironmentCredential.*unavailable/.test(t)), tree.join(' | '));
-  assert.ok(tree.some((t) => /ManagedIdentityCredential.*success/.test(t)), tree.join(' | '));
-  assert.ok(tree.some((t) => /ARM token.*left/.test(t)), 'Tokens view lists the token');
-  await shot('tree');
+    // Tree: each credential's outcome.
+    await page.locator('.activitybar [aria-label^="Azure Auth Debugger"]').first().click();
+    const rows = page.locator('.pane .monaco-list-row');
+    await page
+      .locator('.pane .monaco-list-row', { hasText: 'ManagedIdentityCredential' })
+      .first()
+      .waitFor({ timeout: 10000 });
+    const tree = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.ok(
+      tree.some((t) => /EnvironmentCredential.*unavailable/.test(t)),
+      tree.join(' | '),
+    );
+    assert.ok(
+      tree.some((t) => /ManagedIdentityCredential.*success/.test(t)),
+      tree.join(' | '),
+    );
+    assert.ok(
+      tree.some((t) => /ARM token.*left/.test(t)),
+      'Tokens view lists the token',
+    );
+    await shot('tree');
 
-  // Output channel: the trace.
-  await palette('Azure Auth: Show Log', 'Show Log');
-  const out = await outputText('ManagedIdentityCredential: success');
-  assert.match(out, /\[info\] \[managedIdentity\] ManagedIdentityCredential: success in \d+ ms/);
-  await shot('workbench');
-});
+    // Output channel: the trace.
+    await palette('Azure Auth: Show Log', 'Show Log');
+    const out = await outputText('ManagedIdentityCredential: success');
+    assert.match(out, /\[info\] \[managedIdentity\] ManagedIdentityCredential: success in \d+ ms/);
+    await shot('workbench');
+  },
+);
 
 test('a failing configuration shows the AADSTS explanation', { skip, timeout: 180000 }, async () => {
   // Tenant and client id in the workspace's chain environment (no secret there: settings are plain text) ...
@@ -128,7 +159,10 @@ test('a failing configuration shows the AADSTS explanation', { skip, timeout: 18
     settingsFile,
     JSON.stringify({
       'azureAuthDebugger.chain.processTimeoutMs': 20000,
-      'azureAuthDebugger.chain.environment': { AZURE_TENANT_ID: '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b', AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001' },
+      'azureAuthDebugger.chain.environment': {
+        AZURE_TENANT_ID: '5b0f1a2c-3d4e-4f60-8a7b-9c0d1e2f3a4b',
+        AZURE_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001',
+      },
     }),
   );
   await page.waitForTimeout(1500); // the configuration service picks the file change up
@@ -140,7 +174,10 @@ test('a failing configuration shows the AADSTS explanation', { skip, timeout: 18
   assert.equal(await input.getAttribute('type'), 'password', 'the value is asked in a password box');
   await input.fill('not-the-secret');
   await page.keyboard.press('Enter');
-  await page.locator('.notifications-toasts', { hasText: 'AZURE_CLIENT_SECRET is stored in SecretStorage' }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.notifications-toasts', { hasText: 'AZURE_CLIENT_SECRET is stored in SecretStorage' })
+    .first()
+    .waitFor({ timeout: 20000 });
   assert.ok(!readFileSync(settingsFile, 'utf8').includes('not-the-secret'), 'the secret is not in settings.json');
 
   // EnvironmentCredential fails and stops the chain.

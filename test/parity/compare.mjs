@@ -65,19 +65,33 @@ export function shape(r) {
   // Every member was a constructor-failure placeholder: the JS chain ends with this bare error.
   if (verdict === 'error' && r.errorName === 'CredentialUnavailableError' && !r.stoppedBy) verdict = 'none-available';
   if (verdict === 'no-token') verdict = 'none-available';
-  const attempts = (r.attempts ?? []).map((a) => `${canonical(a.credential)}:${a.placeholder || a.outcome === 'none' ? 'silent' : a.outcome}`);
-  const s = { verdict, winner: canonical(r.winner ?? null), stoppedBy: canonical(r.stoppedBy ?? null), attempts: attempts.join(' → ') };
+  const attempts = (r.attempts ?? []).map(
+    (a) => `${canonical(a.credential)}:${a.placeholder || a.outcome === 'none' ? 'silent' : a.outcome}`,
+  );
+  const s = {
+    verdict,
+    winner: canonical(r.winner ?? null),
+    stoppedBy: canonical(r.stoppedBy ?? null),
+    attempts: attempts.join(' → '),
+  };
   if (verdict === 'aggregate') {
     // One entry per unavailable credential: lines that start an error ("XError: …"), the first line is the headline.
     const lines = String(r.message ?? '').split('\n');
     const entries = lines.slice(1).filter((l) => /^\w*Error: /.test(l));
-    s.named = entries.map(credentialOfLine).map((n) => n ?? '?').join(', ');
+    s.named = entries
+      .map(credentialOfLine)
+      .map((n) => n ?? '?')
+      .join(', ');
     s.wording = normaliseText(r.message);
   }
   if (verdict === 'crash' || verdict === 'hang') s.headline = String(r.message ?? '').slice(0, 300);
   if (verdict === 'error' || verdict === 'construct-error') {
     // The headline an application prints: the message's first sentence.
-    s.headline = normaliseText(String(r.message ?? '').split('\n')[0].split(/\.\s/)[0]);
+    s.headline = normaliseText(
+      String(r.message ?? '')
+        .split('\n')[0]
+        .split(/\.\s/)[0],
+    );
   }
   return s;
 }
@@ -89,6 +103,7 @@ export function differences(sdkResult, engineResult) {
   const a = shape(sdkResult);
   const b = shape(engineResult);
   const out = [];
-  for (const f of FIELDS) if ((a[f] ?? null) !== (b[f] ?? null)) out.push({ field: f, sdk: a[f] ?? null, engine: b[f] ?? null });
+  for (const f of FIELDS)
+    if ((a[f] ?? null) !== (b[f] ?? null)) out.push({ field: f, sdk: a[f] ?? null, engine: b[f] ?? null });
   return out;
 }

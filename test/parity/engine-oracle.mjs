@@ -17,7 +17,13 @@ try {
   out.ms = Math.round(performance.now() - t0);
   for (const s of run.steps) {
     if (s.outcome === 'skipped') continue;
-    out.attempts.push({ credential: s.credential, outcome: s.outcome, placeholder: Boolean(s.placeholder), message: s.message, ms: Math.round(s.durationMs) });
+    out.attempts.push({
+      credential: s.credential,
+      outcome: s.outcome,
+      placeholder: Boolean(s.placeholder),
+      message: s.message,
+      ms: Math.round(s.durationMs),
+    });
   }
   if (run.token || run.winner) {
     out.verdict = 'token';
@@ -28,7 +34,7 @@ try {
     out.verdict = 'error';
     out.stoppedBy = run.steps.find((s) => s.outcome === 'failed').credential;
   } else {
-    out.verdict = run.steps.some((s) => s.outcome === "unavailable" && !s.placeholder) ? 'aggregate' : 'no-token';
+    out.verdict = run.steps.some((s) => s.outcome === 'unavailable' && !s.placeholder) ? 'aggregate' : 'no-token';
   }
   out.message = run.error?.message;
 } catch (e) {

@@ -86,11 +86,29 @@ export function scenarios() {
   // Every environment kind with nothing else to fall back on (IMDS silent, no tools).
   for (const env of ENVS) add({ env });
   // Environment kinds that must not hide a working managed identity.
-  for (const env of ['none', 'partial-sp', 'secret-wrong', 'wi-missing-file', 'wi-wrong-subject', 'tenant-malformed', 'cert-unreadable']) add({ env, imds: 'success' });
+  for (const env of [
+    'none',
+    'partial-sp',
+    'secret-wrong',
+    'wi-missing-file',
+    'wi-wrong-subject',
+    'tenant-malformed',
+    'cert-unreadable',
+  ])
+    add({ env, imds: 'success' });
   // Every AZURE_TOKEN_CREDENTIALS value with managed identity and all developer tools able to answer.
   for (const tokenCredentials of TOKEN_CREDENTIALS) add({ tokenCredentials, imds: 'success', tools: 'all-logged-in' });
   // AZURE_TOKEN_CREDENTIALS with a working environment secret.
-  for (const tokenCredentials of ['dev', 'prod', 'environmentcredential', 'WorkloadIdentityCredential', 'managedidentitycredential', 'AzureCliCredential', 'bogus']) add({ env: 'secret-right', tokenCredentials, imds: 'refused', tools: 'az-logged-in' });
+  for (const tokenCredentials of [
+    'dev',
+    'prod',
+    'environmentcredential',
+    'WorkloadIdentityCredential',
+    'managedidentitycredential',
+    'AzureCliCredential',
+    'bogus',
+  ])
+    add({ env: 'secret-right', tokenCredentials, imds: 'refused', tools: 'az-logged-in' });
   // Selections whose only member fails while being configured.
   for (const [env, tokenCredentials] of [
     ['wi-missing-file', 'workloadidentitycredential'],
@@ -99,10 +117,13 @@ export function scenarios() {
   ])
     add({ env, tokenCredentials });
   // Authority hosts: plain http, and one instance discovery does not know.
-  for (const authority of ['http', 'unknown']) for (const env of ['secret-right', 'cert-good', 'wi-good', 'username-password', 'none']) add({ env, authority, tools: 'az-logged-in' });
+  for (const authority of ['http', 'unknown'])
+    for (const env of ['secret-right', 'cert-good', 'wi-good', 'username-password', 'none'])
+      add({ env, authority, tools: 'az-logged-in' });
   // Every managed-identity answer, alone, then with az behind it, then selected alone (no probe in newer releases).
   for (const imds of IMDS) add({ imds });
-  for (const imds of ['refused', '400', '404', '500', 'html', 'truncated', 'slow']) add({ imds, tools: 'az-logged-in' });
+  for (const imds of ['refused', '400', '404', '500', 'html', 'truncated', 'slow'])
+    add({ imds, tools: 'az-logged-in' });
   // (Not with a silent IMDS: without the probe the SDK's request has no time limit at all, so it never answers.)
   for (const imds of IMDS.filter((i) => i !== 'silent')) add({ imds, tokenCredentials: 'managedidentitycredential' });
   // Other managed-identity hosts, found from their variables.
@@ -111,11 +132,13 @@ export function scenarios() {
     add({ imds: 'silent', hosting, tokenCredentials: 'ManagedIdentityCredential' });
   }
   // Developer tools, IMDS refusing connections (as on a laptop where nothing listens there).
-  for (const tools of Object.keys(TOOLS).filter((t) => t !== 'none' && t !== 'all-logged-in')) add({ imds: 'refused', tools });
+  for (const tools of Object.keys(TOOLS).filter((t) => t !== 'none' && t !== 'all-logged-in'))
+    add({ imds: 'refused', tools });
   add({ imds: 'refused', tools: 'real-az-logged-in', tokenCredentials: 'dev' });
   add({ imds: 'refused', tools: 'real-az-logged-out', tokenCredentials: 'AzureCliCredential' });
   // Tenants: a request for another tenant, with and without additionally allowed tenants.
-  for (const allowedTenants of [undefined, '*', 'other']) add({ env: 'secret-right', requestTenant: 'other', allowedTenants, tools: 'az-logged-in' });
+  for (const allowedTenants of [undefined, '*', 'other'])
+    add({ env: 'secret-right', requestTenant: 'other', allowedTenants, tools: 'az-logged-in' });
   // Axes overlap (the first of the every-answer loop is the empty environment again): keep each scenario once.
   const seen = new Set();
   return out.filter((s) => !seen.has(s.id) && seen.add(s.id));

@@ -20,7 +20,14 @@ const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.l
 const t0 = Date.now();
 
 /** The @azure/identity releases the suite proves, as installed through npm aliases (package.json devDependencies). */
-export const RELEASES = ['azure-identity-3-4', 'azure-identity-4-0', 'azure-identity-4-5', 'azure-identity-4-10', 'azure-identity-4-11', 'azure-identity-4-13'];
+export const RELEASES = [
+  'azure-identity-3-4',
+  'azure-identity-4-0',
+  'azure-identity-4-5',
+  'azure-identity-4-10',
+  'azure-identity-4-11',
+  'azure-identity-4-13',
+];
 
 const require = createRequire(import.meta.url);
 if (!existsSync(path.join(root, 'dist/engine.js'))) {
@@ -28,14 +35,18 @@ if (!existsSync(path.join(root, 'dist/engine.js'))) {
   process.exit(1);
 }
 if (process.platform !== 'linux' || process.getuid?.() !== 0 || spawnSync('unshare', ['-n', 'true']).status !== 0) {
-  console.error('parity: needs root and unshare -n (each scenario group runs in its own loopback-only network namespace)');
+  console.error(
+    'parity: needs root and unshare -n (each scenario group runs in its own loopback-only network namespace)',
+  );
   process.exit(1);
 }
 const engine = require(path.join(root, 'dist/engine.js'));
 // Read first: a malformed allow-list fails before minutes of scenarios, not after.
 const allow = JSON.parse(readFileSync(path.join(here, 'allowlist.json'), 'utf8'));
 const wantReleases = arg('releases')?.split(',');
-const releases = RELEASES.filter((r) => !wantReleases || wantReleases.some((w) => r.endsWith(`-${w.replace('.', '-')}`))).map((alias) => ({
+const releases = RELEASES.filter(
+  (r) => !wantReleases || wantReleases.some((w) => r.endsWith(`-${w.replace('.', '-')}`)),
+).map((alias) => ({
   alias,
   version: require(`${alias}/package.json`).version,
 }));
@@ -60,16 +71,26 @@ const groups = [...new Set(all.map((s) => s.group))];
 const retrying = new Set(['410', '429', '404', '500']);
 const weight = { 410: 0, 429: 1, 404: 2, 500: 3, silent: 4, refused: 5, success: 6, slow: 7 };
 groups.sort((a, b) => (weight[a] ?? 9) - (weight[b] ?? 9));
-const perWorker = (g) => (retrying.has(g) ? sides.length : g === 'silent' ? 4 : g === 'success' || g === 'refused' ? 3 : 2);
+const perWorker = (g) =>
+  retrying.has(g) ? sides.length : g === 'silent' ? 4 : g === 'success' || g === 'refused' ? 3 : 2;
 
 const results = new Map(); // scenario id -> side -> result
 function runWorker(group) {
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['-n', '--', process.execPath, '--import', 'tsx', path.join(here, 'worker.ts'), group], {
-      cwd: root,
-      env: { ...process.env, PARITY_SIDES: JSON.stringify(sides), PARITY_CONCURRENCY: String(perWorker(group)), ...(only ? { PARITY_ONLY: only } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'unshare',
+      ['-n', '--', process.execPath, '--import', 'tsx', path.join(here, 'worker.ts'), group],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PARITY_SIDES: JSON.stringify(sides),
+          PARITY_CONCURRENCY: String(perWorker(group)),
+          ...(only ? { PARITY_ONLY: only } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let buf = '';
     let err = '';
     let done = false;
@@ -109,7 +130,9 @@ await Promise.all(
 const used = new Set();
 const key = (i, release, scenarioId, field) => JSON.stringify([i, release, scenarioId, field]);
 function allowed(scenarioId, release, field) {
-  const i = allow.entries.findIndex((e) => e.releases.includes(release) && (e.differences[scenarioId] ?? []).includes(field));
+  const i = allow.entries.findIndex(
+    (e) => e.releases.includes(release) && (e.differences[scenarioId] ?? []).includes(field),
+  );
   if (i < 0) return null;
   used.add(key(i, release, scenarioId, field));
   return allow.entries[i];
@@ -137,7 +160,16 @@ for (const s of all) {
     if (status === 'agree') agreed++;
     else if (status === 'allowed') listed++;
     else differ++;
-    row.cells.push({ release: r.version, profile: r.profile, status, diffs, sdk: shape(sdk), engine: shape(eng), sdkMs: sdk.wallMs, engineMs: eng.wallMs });
+    row.cells.push({
+      release: r.version,
+      profile: r.profile,
+      status,
+      diffs,
+      sdk: shape(sdk),
+      engine: shape(eng),
+      sdkMs: sdk.wallMs,
+      engineMs: eng.wallMs,
+    });
   }
   rows.push(row);
 }
@@ -146,7 +178,15 @@ const ran = new Set(all.map((s) => s.id));
 const unused = allow.entries.flatMap((e, i) =>
   e.releases
     .filter((rel) => releases.some((r) => r.version === rel))
-    .flatMap((rel) => Object.entries(e.differences).filter(([sc]) => ran.has(sc)).flatMap(([sc, fields]) => fields.filter((f) => !used.has(key(i, rel, sc, f))).map((f) => ({ release: rel, scenario: sc, field: f, reason: e.reason.slice(0, 80) })))),
+    .flatMap((rel) =>
+      Object.entries(e.differences)
+        .filter(([sc]) => ran.has(sc))
+        .flatMap(([sc, fields]) =>
+          fields
+            .filter((f) => !used.has(key(i, rel, sc, f)))
+            .map((f) => ({ release: rel, scenario: sc, field: f, reason: e.reason.slice(0, 80) })),
+        ),
+    ),
 );
 
 // The parity table: one line per scenario, one column per release.
@@ -154,16 +194,25 @@ const mark = { agree: '=', allowed: '~', DIFFER: 'X', missing: '?' };
 console.log(`\nParity table (= agrees, ~ allow-listed difference, X difference, ? no result)\n`);
 console.log(`${'release'.padEnd(12)} ${releases.map((r) => r.version.padEnd(7)).join(' ')}  scenario`);
 console.log(`${'profile'.padEnd(12)} ${releases.map((r) => r.profile.padEnd(7)).join(' ')}`);
-for (const row of rows) console.log(`${''.padEnd(12)} ${row.cells.map((c) => mark[c.status].padEnd(7)).join(' ')}  ${row.scenario}`);
-const open = rows.flatMap((row) => row.cells.filter((c) => c.status === 'DIFFER').map((c) => ({ scenario: row.scenario, ...c })));
+for (const row of rows)
+  console.log(`${''.padEnd(12)} ${row.cells.map((c) => mark[c.status].padEnd(7)).join(' ')}  ${row.scenario}`);
+const open = rows.flatMap((row) =>
+  row.cells.filter((c) => c.status === 'DIFFER').map((c) => ({ scenario: row.scenario, ...c })),
+);
 if (open.length) {
   console.log(`\nDifferences not in test/parity/allowlist.json:`);
   for (const c of open) {
     console.log(`\n  ${c.scenario}  [@azure/identity ${c.release} vs engine ${c.profile}]`);
-    for (const d of c.diffs.filter((x) => !x.allowedBy)) console.log(`    ${d.field}:\n      sdk:    ${String(d.sdk).replace(/\n/g, '\n              ')}\n      engine: ${String(d.engine).replace(/\n/g, '\n              ')}`);
+    for (const d of c.diffs.filter((x) => !x.allowedBy))
+      console.log(
+        `    ${d.field}:\n      sdk:    ${String(d.sdk).replace(/\n/g, '\n              ')}\n      engine: ${String(d.engine).replace(/\n/g, '\n              ')}`,
+      );
   }
 }
-for (const e of unused) console.log(`\nallow-listed difference that no longer occurs (remove it from test/parity/allowlist.json): ${JSON.stringify(e)}`);
+for (const e of unused)
+  console.log(
+    `\nallow-listed difference that no longer occurs (remove it from test/parity/allowlist.json): ${JSON.stringify(e)}`,
+  );
 for (const w of workerErrors) console.log(`\nworker for group ${w.group} failed:\n${w.err}`);
 const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 const file = arg('json');

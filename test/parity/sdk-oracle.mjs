@@ -43,7 +43,10 @@ if (credential) {
         attempt.outcome = token ? 'success' : 'none';
         return token;
       } catch (e) {
-        attempt.outcome = e?.name === 'CredentialUnavailableError' || e?.name === 'AuthenticationRequiredError' ? 'unavailable' : 'failed';
+        attempt.outcome =
+          e?.name === 'CredentialUnavailableError' || e?.name === 'AuthenticationRequiredError'
+            ? 'unavailable'
+            : 'failed';
         attempt.errorName = e?.name;
         attempt.message = String(e?.message ?? e).slice(0, 4000);
         throw e;

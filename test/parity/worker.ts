@@ -8,7 +8,16 @@
  * Output: one `PARITY-RUN {json}` line per run, then `PARITY-DONE`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,8 +38,6 @@ const concurrency = Number(process.env.PARITY_CONCURRENCY ?? 3);
 const RUN_LIMIT_MS = Number(process.env.PARITY_RUN_LIMIT_MS ?? 100_000);
 const only = process.env.PARITY_ONLY;
 
-
-
 function sh(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
@@ -41,10 +48,13 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
   const sockets = new Set<net.Socket>();
   const target = new URL(sb.urls.imds);
   const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const up = http.request({ host: target.hostname, port: Number(target.port), path: req.url, method: req.method, headers: req.headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = http.request(
+      { host: target.hostname, port: Number(target.port), path: req.url, method: req.method, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   };
@@ -63,7 +73,11 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
   } else {
     server = http.createServer((req, res) => {
       // The probe (no Metadata header) is answered here, as IMDS answers it, without a hop to the sandbox.
-      if (req.headers.metadata !== 'true') return json(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+      if (req.headers.metadata !== 'true')
+        return json(res, 400, {
+          error: 'invalid_request',
+          error_description: 'Required metadata header not specified',
+        });
       if (kind === 'success') return forward(req, res);
       // Slow: the probe passes, the token takes 3 s (longer than the probe's 1 s limit, shorter than any request's).
       if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
@@ -76,7 +90,12 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
           res.writeHead(410, { 'content-type': 'text/plain' });
           return res.end('Gone: IMDS is being upgraded');
         case '429':
-          return json(res, 429, { error: 'too_many_requests', error_description: 'Too many requests' }, { 'retry-after': '1' });
+          return json(
+            res,
+            429,
+            { error: 'too_many_requests', error_description: 'Too many requests' },
+            { 'retry-after': '1' },
+          );
         case '500':
           return json(res, 500, { error: 'unknown', error_description: 'Internal error' });
         case 'html':
@@ -112,7 +131,11 @@ function startForward(targetPort: number): Promise<{ port: number; close: () => 
     s.on('error', () => up.destroy());
     up.on('error', () => s.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }),
+    ),
+  );
 }
 
 interface World {
@@ -138,7 +161,10 @@ async function buildWorld(scs: Scenario[]): Promise<{ world: World; close: () =>
   files.wiGood = path.join(scratch, 'wi-good.jwt');
   writeFileSync(files.wiGood, await sb.issueFederatedToken({ subject: fic.subject, audience: fic.audiences }));
   files.wiWrong = path.join(scratch, 'wi-wrong-subject.jwt');
-  writeFileSync(files.wiWrong, await sb.issueFederatedToken({ subject: 'system:serviceaccount:default:someone-else', audience: fic.audiences }));
+  writeFileSync(
+    files.wiWrong,
+    await sb.issueFederatedToken({ subject: 'system:serviceaccount:default:someone-else', audience: fic.audiences }),
+  );
   files.wiEmpty = path.join(scratch, 'wi-empty.jwt');
   writeFileSync(files.wiEmpty, '');
   files.wiMissing = path.join(scratch, 'no-such-dir', 'token.jwt');
@@ -146,13 +172,41 @@ async function buildWorld(scs: Scenario[]): Promise<{ world: World; close: () =>
   files.certMissing = path.join(scratch, 'no-such-dir', 'cert.pem');
   // A certificate Entra has never seen (its own key), and the sandbox's certificate with an encrypted key.
   files.certWrong = path.join(scratch, 'cert-wrong.pem');
-  sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=not-registered', '-days', '2', '-keyout', `${files.certWrong}.key`, '-out', `${files.certWrong}.crt`]);
-  writeFileSync(files.certWrong, readFileSync(`${files.certWrong}.key`, 'utf8') + readFileSync(`${files.certWrong}.crt`, 'utf8'));
+  sh('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=not-registered',
+    '-days',
+    '2',
+    '-keyout',
+    `${files.certWrong}.key`,
+    '-out',
+    `${files.certWrong}.crt`,
+  ]);
+  writeFileSync(
+    files.certWrong,
+    readFileSync(`${files.certWrong}.key`, 'utf8') + readFileSync(`${files.certWrong}.crt`, 'utf8'),
+  );
   files.certPassword = path.join(scratch, 'cert-password.pem');
   const pem = readFileSync(app.certificateFile!, 'utf8');
   const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n?/.exec(pem)![0];
   writeFileSync(`${files.certPassword}.key`, key);
-  sh('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', `${files.certPassword}.key`, '-out', `${files.certPassword}.enc`, '-passout', 'pass:parity-pem-password']);
+  sh('openssl', [
+    'pkcs8',
+    '-topk8',
+    '-v2',
+    'aes-256-cbc',
+    '-in',
+    `${files.certPassword}.key`,
+    '-out',
+    `${files.certPassword}.enc`,
+    '-passout',
+    'pass:parity-pem-password',
+  ]);
   writeFileSync(files.certPassword, readFileSync(`${files.certPassword}.enc`, 'utf8') + pem.replace(key, ''));
   const fwd = await startForward(Number(new URL(sb.authorityHost).port));
   // The real Debian az: a config folder with the sandbox cloud, logged in (service principal) or not.
@@ -165,7 +219,11 @@ async function buildWorld(scs: Scenario[]): Promise<{ world: World; close: () =>
     harnesses.push(az);
     await az.useSandboxCloud(sb.authorityHost);
     if (state === 'real-logged-in') {
-      const r = await az.loginServicePrincipal({ clientId: app.clientId, tenantId: sb.tenantId, secret: app.clientSecret });
+      const r = await az.loginServicePrincipal({
+        clientId: app.clientId,
+        tenantId: sb.tenantId,
+        secret: app.clientSecret,
+      });
       if (r.exitCode !== 0) throw new Error(`real az login failed: ${r.stderr.slice(0, 500)}`);
     }
     azDirs[state] = az.configDir;
@@ -207,10 +265,18 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
     NO_PROXY: '127.0.0.1,localhost,::1,169.254.169.254',
     AZURE_CONFIG_DIR: path.join(runDir, 'azure'),
     AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    AZURE_AUTHORITY_HOST: { sandbox: w.sb.authorityHost, http: `http://127.0.0.1:${port}`, unknown: `https://127.0.0.1:${w.unknownPort}` }[s.authority as string]!,
+    AZURE_AUTHORITY_HOST: {
+      sandbox: w.sb.authorityHost,
+      http: `http://127.0.0.1:${port}`,
+      unknown: `https://127.0.0.1:${w.unknownPort}`,
+    }[s.authority as string]!,
   };
   const sp = { AZURE_TENANT_ID: c.tenantId, AZURE_CLIENT_ID: app.clientId };
-  const wi = (file: string) => ({ AZURE_TENANT_ID: c.tenantId, AZURE_CLIENT_ID: wiApp.clientId, AZURE_FEDERATED_TOKEN_FILE: file });
+  const wi = (file: string) => ({
+    AZURE_TENANT_ID: c.tenantId,
+    AZURE_CLIENT_ID: wiApp.clientId,
+    AZURE_FEDERATED_TOKEN_FILE: file,
+  });
   const byEnv: Record<string, Record<string, string>> = {
     none: {},
     'partial-sp': sp,
@@ -219,8 +285,17 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
     'cert-good': { ...sp, AZURE_CLIENT_CERTIFICATE_PATH: w.files.certGood! },
     'cert-wrong': { ...sp, AZURE_CLIENT_CERTIFICATE_PATH: w.files.certWrong! },
     'cert-unreadable': { ...sp, AZURE_CLIENT_CERTIFICATE_PATH: w.files.certMissing! },
-    'cert-password': { ...sp, AZURE_CLIENT_CERTIFICATE_PATH: w.files.certPassword!, AZURE_CLIENT_CERTIFICATE_PASSWORD: 'parity-pem-password' },
-    'username-password': { AZURE_TENANT_ID: c.tenantId, AZURE_CLIENT_ID: publicApp.clientId, AZURE_USERNAME: user.username, AZURE_PASSWORD: user.password },
+    'cert-password': {
+      ...sp,
+      AZURE_CLIENT_CERTIFICATE_PATH: w.files.certPassword!,
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: 'parity-pem-password',
+    },
+    'username-password': {
+      AZURE_TENANT_ID: c.tenantId,
+      AZURE_CLIENT_ID: publicApp.clientId,
+      AZURE_USERNAME: user.username,
+      AZURE_PASSWORD: user.password,
+    },
     'wi-good': wi(w.files.wiGood!),
     'wi-missing-file': wi(w.files.wiMissing!),
     'wi-empty-file': wi(w.files.wiEmpty!),
@@ -230,10 +305,12 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
   Object.assign(env, byEnv[s.env as string]);
   if (s.tokenCredentials !== undefined) env.AZURE_TOKEN_CREDENTIALS = s.tokenCredentials;
   const mi = c.managedIdentity;
-  if (s.hosting === 'app-service') Object.assign(env, { IDENTITY_ENDPOINT: mi.appService.endpoint, IDENTITY_HEADER: mi.appService.header });
+  if (s.hosting === 'app-service')
+    Object.assign(env, { IDENTITY_ENDPOINT: mi.appService.endpoint, IDENTITY_HEADER: mi.appService.header });
   if (s.hosting === 'cloud-shell') env.MSI_ENDPOINT = mi.cloudShell;
   if (s.requestTenant) env.PARITY_REQUEST_TENANT = c.tenants[1]!.id;
-  if (s.allowedTenants !== undefined) env.AZURE_ADDITIONALLY_ALLOWED_TENANTS = s.allowedTenants === 'other' ? c.tenants[1]!.id : s.allowedTenants;
+  if (s.allowedTenants !== undefined)
+    env.AZURE_ADDITIONALLY_ALLOWED_TENANTS = s.allowedTenants === 'other' ? c.tenants[1]!.id : s.allowedTenants;
   // Developer tools on PATH: the real Debian az, or a fake whose state an environment variable picks.
   const tools = TOOLS[s.tools as keyof typeof TOOLS] as Record<string, string>;
   for (const [tool, state] of Object.entries(tools)) {
@@ -251,7 +328,10 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
   return env;
 }
 
-function runSide(side: string, env: Record<string, string>): Promise<Record<string, unknown> & { verdict?: string; message?: string }> {
+function runSide(
+  side: string,
+  env: Record<string, string>,
+): Promise<Record<string, unknown> & { verdict?: string; message?: string }> {
   let cmd = process.execPath;
   let args: string[];
   if (side.startsWith('engine:')) args = [path.join(here, 'engine-oracle.mjs'), side.slice(7)];
@@ -285,7 +365,12 @@ function runSide(side: string, env: Record<string, string>): Promise<Record<stri
       }
       const line = out.split('\n').find((l) => l.startsWith('PARITY-RESULT '));
       if (line) return resolve({ ...JSON.parse(line.slice('PARITY-RESULT '.length)), wallMs: Date.now() - t0 });
-      resolve({ verdict: killed ? 'hang' : 'crash', message: `${killed ? `no answer within ${RUN_LIMIT_MS} ms` : `exit ${code}`}: ${err.slice(-1500)}`, attempts: [], wallMs: Date.now() - t0 });
+      resolve({
+        verdict: killed ? 'hang' : 'crash',
+        message: `${killed ? `no answer within ${RUN_LIMIT_MS} ms` : `exit ${code}`}: ${err.slice(-1500)}`,
+        attempts: [],
+        wallMs: Date.now() - t0,
+      });
     });
   });
 }
@@ -308,7 +393,11 @@ async function main(): Promise<void> {
         let result = await runSide(side, environment(world, s, runDir));
         // A process that died without a result is the harness failing (starved, out of resources), not an answer:
         // one more try, and the report says so.
-        if (result.verdict === 'crash') result = { ...(await runSide(side, environment(world, s, `${runDir}-again`))), retriedAfter: String(result.message).slice(0, 300) };
+        if (result.verdict === 'crash')
+          result = {
+            ...(await runSide(side, environment(world, s, `${runDir}-again`))),
+            retriedAfter: String(result.message).slice(0, 300),
+          };
         rmSync(runDir, { recursive: true, force: true });
         process.stdout.write(`PARITY-RUN ${JSON.stringify({ scenario: s.id, side, result })}\n`);
       });

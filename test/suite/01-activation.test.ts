@@ -31,12 +31,18 @@ suite('activation and manifest', () => {
     assert.equal(a.engineLoaded(), false, 'activation loaded dist/engine.js');
     const loaded = Object.keys(require.cache).filter((k) => /[\\/]dist[\\/]engine\.js$|msal-node/.test(k));
     assert.deepEqual(loaded, [], `engine modules in require.cache after activation: ${loaded.join(', ')}`);
-    assert.ok(a.logLines().some((l) => l.includes('[activate]') && l.includes('engine not loaded')), 'activation line in the log');
+    assert.ok(
+      a.logLines().some((l) => l.includes('[activate]') && l.includes('engine not loaded')),
+      'activation line in the log',
+    );
     // What VS Code's extension host spent in activate(), for `npm run bench` (a figure, not an assertion on speed).
     assert.ok(Number.isFinite(a.activationMs()) && a.activationMs() > 0);
     const results = path.join(extensionPath(), 'test-results');
     fs.mkdirSync(results, { recursive: true });
-    fs.writeFileSync(path.join(results, 'activation.json'), JSON.stringify({ activateMs: a.activationMs(), vscode: vscode.version, at: new Date().toISOString() }) + '\n');
+    fs.writeFileSync(
+      path.join(results, 'activation.json'),
+      JSON.stringify({ activateMs: a.activationMs(), vscode: vscode.version, at: new Date().toISOString() }) + '\n',
+    );
   });
 
   test('the test API exists only in ExtensionMode.Test: Production and Development get nothing, and it is not even built', async () => {
@@ -57,13 +63,22 @@ suite('activation and manifest', () => {
     const contributed = new Set(manifest().contributes.commands.map((c) => c.command));
     // VS Code adds <viewId>.focus / .open / … for each view: those are not ours to contribute.
     const viewCommand = (c: string) => Object.values(Views).some((v) => v !== Views.container && c.startsWith(`${v}.`));
-    const registered = new Set((await vscode.commands.getCommands(true)).filter((c) => c.startsWith('azureAuthDebugger.') && !viewCommand(c)));
+    const registered = new Set(
+      (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('azureAuthDebugger.') && !viewCommand(c)),
+    );
     assert.deepEqual([...registered].sort(), [...contributed].sort());
-    assert.deepEqual(Object.values(Commands).sort(), [...contributed].sort(), 'typed ids (constants.ts) match package.json');
+    assert.deepEqual(
+      Object.values(Commands).sort(),
+      [...contributed].sort(),
+      'typed ids (constants.ts) match package.json',
+    );
   });
 
   test('commands are in the "Azure Auth" category with localized titles', () => {
-    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     assert.equal(nls.category, 'Azure Auth');
     for (const c of manifest().contributes.commands) {
       assert.equal(c.category, '%category%', c.command);
@@ -76,7 +91,10 @@ suite('activation and manifest', () => {
   test('endpoint-redirecting settings are restricted in untrusted workspaces, and exist', () => {
     const m = manifest();
     assert.equal(m.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual([...m.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...RESTRICTED_SETTINGS].sort());
+    assert.deepEqual(
+      [...m.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
+      [...RESTRICTED_SETTINGS].sort(),
+    );
     for (const k of RESTRICTED_SETTINGS) assert.ok(k in m.contributes.configuration.properties, k);
   });
 
@@ -91,7 +109,10 @@ suite('activation and manifest', () => {
 
   test('welcome content links to commands that exist', () => {
     const ids = new Set(manifest().contributes.commands.map((c) => c.command));
-    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     for (const w of manifest().contributes.viewsWelcome) {
       const text = nls[w.contents.replace(/^%|%$/g, '')] ?? w.contents;
       const links = [...text.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
@@ -100,12 +121,20 @@ suite('activation and manifest', () => {
     }
   });
 
-  test('the sandbox\'s running state shows in the Credential Chain view: its own welcome (with Stop), and a tree item with Stop and Copy', () => {
+  test("the sandbox's running state shows in the Credential Chain view: its own welcome (with Stop), and a tree item with Stop and Copy", () => {
     const m = manifest();
-    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<string, string>;
-    const running = m.contributes.viewsWelcome.find((w) => w.view === Views.chain && (w as { when?: string }).when === 'azureAuthDebugger.sandboxRunning');
+    const nls = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const running = m.contributes.viewsWelcome.find(
+      (w) => w.view === Views.chain && (w as { when?: string }).when === 'azureAuthDebugger.sandboxRunning',
+    );
     assert.ok(running, 'a welcome for the running sandbox');
-    assert.match(nls[running.contents.replace(/^%|%$/g, '')] ?? '', /sandbox tenant is running[\s\S]*\(command:azureAuthDebugger\.stopSandbox\)/);
+    assert.match(
+      nls[running.contents.replace(/^%|%$/g, '')] ?? '',
+      /sandbox tenant is running[\s\S]*\(command:azureAuthDebugger\.stopSandbox\)/,
+    );
     const items = m.contributes.menus['view/item/context'].filter((x) => /viewItem == sandbox/.test(x.when ?? ''));
     assert.deepEqual(items.map((x) => x.command).sort(), [Commands.copyItemText, Commands.stopSandbox].sort());
   });

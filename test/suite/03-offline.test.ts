@@ -17,7 +17,19 @@ function b64url(o: unknown): string {
 const now = Math.floor(Date.now() / 1000);
 const JWT = [
   b64url({ typ: 'JWT', alg: 'RS256', kid: 'test-kid' }),
-  b64url({ aud: 'https://vault.azure.net', iss: 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/', iat: now - 60, nbf: now - 60, exp: now + 3000, tid: '11111111-2222-3333-4444-555555555555', oid: 'aaaaaaaa-0000-0000-0000-000000000001', sub: 'aaaaaaaa-0000-0000-0000-000000000001', appid: 'bbbbbbbb-0000-0000-0000-000000000002', ver: '1.0', name: '<img src=x onerror=alert(1)>' }),
+  b64url({
+    aud: 'https://vault.azure.net',
+    iss: 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/',
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 3000,
+    tid: '11111111-2222-3333-4444-555555555555',
+    oid: 'aaaaaaaa-0000-0000-0000-000000000001',
+    sub: 'aaaaaaaa-0000-0000-0000-000000000001',
+    appid: 'bbbbbbbb-0000-0000-0000-000000000002',
+    ver: '1.0',
+    name: '<img src=x onerror=alert(1)>',
+  }),
   'c2lnbmF0dXJl',
 ].join('.');
 
@@ -26,7 +38,9 @@ function exec<T>(id: string, ...args: unknown[]): Promise<T> {
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .join('\n');
 }
 
 suite('offline commands', function () {
@@ -35,7 +49,10 @@ suite('offline commands', function () {
   test('Decode Token: a JWT from the argument becomes a decoded token, never the status-bar token by itself; Pin puts it there; decoding it again selects it instead of adding a copy', async function () {
     const a = await api();
     await exec(Commands.clearTokens, { skipConfirm: true });
-    const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, { text: `Authorization: Bearer ${JWT}`, noInspector: true });
+    const out = await exec<{ tokenId: string; kind: string }>(Commands.decodeToken, {
+      text: `Authorization: Bearer ${JWT}`,
+      noInspector: true,
+    });
     assert.equal(out.kind, 'jwt');
     const t = a.store.token(out.tokenId);
     assert.equal(t?.origin, 'decoded');
@@ -66,7 +83,13 @@ suite('offline commands', function () {
 
   test('JWT hover shows the decoded summary with a link; claim text stays text', async function () {
     const doc = await vscode.workspace.openTextDocument({ content: `token: ${JWT}\n`, language: 'yaml' });
-    const h = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 12)));
+    const h = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(0, 12),
+      ),
+    );
     assert.match(h, /JWT/);
     assert.match(h, /Audience: `https:\/\/vault\.azure\.net`/);
     assert.match(h, /\[Open in Token Inspector\]\(command:azureAuthDebugger\.decodeToken\?/);
@@ -74,33 +97,67 @@ suite('offline commands', function () {
     assert.match(h, /\$\(unverified\) \*\*Unverified\*\* — No check failed, but the signature was not checked/);
     const unsigned = [b64url({ alg: 'none', typ: 'JWT' }), JWT.split('.')[1], ''].join('.');
     const doc2 = await vscode.workspace.openTextDocument({ content: `token: ${unsigned}\n`, language: 'yaml' });
-    const h2 = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc2.uri, new vscode.Position(0, 12)));
+    const h2 = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc2.uri,
+        new vscode.Position(0, 12),
+      ),
+    );
     assert.match(h2, /\$\(error\) \*\*Invalid\*\* — Invalid: signature check failed/);
-    const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 2));
+    const none = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(0, 2),
+    );
     assert.ok(!hoverText(none).includes('JWT'), 'no hover outside the token');
   });
 
   test('Explain Error explains AADSTS codes', async () => {
     const a = await api();
-    const r = await exec<{ codes?: { code: number }[] } | undefined>(Commands.explainError, { text: 'AADSTS7000215: Invalid client secret provided.', noInspector: true });
+    const r = await exec<{ codes?: { code: number }[] } | undefined>(Commands.explainError, {
+      text: 'AADSTS7000215: Invalid client secret provided.',
+      noInspector: true,
+    });
     assert.equal(r?.codes?.[0]?.code, 7000215);
     const err = a.store.snapshot().lastError;
     assert.equal(err?.error?.kind, 'aadsts');
     assert.deepEqual(err?.error?.errorCodes, [7000215]);
   });
 
-  test('the AADSTS hover of every catalog entry is real Markdown (rendered by VS Code\'s Markdown extension): causes and fixes are list items, commands are code, no literal backtick, every link covers only its address', async function () {
+  test("the AADSTS hover of every catalog entry is real Markdown (rendered by VS Code's Markdown extension): causes and fixes are list items, commands are code, no literal backtick, every link covers only its address", async function () {
     this.timeout(240000);
     const catalog = engine().aadstsCatalog();
-    const doc = await vscode.workspace.openTextDocument({ content: catalog.map((e) => `error AADSTS${e.code} here`).join('\n'), language: 'plaintext' });
-    const decode = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const doc = await vscode.workspace.openTextDocument({
+      content: catalog.map((e) => `error AADSTS${e.code} here`).join('\n'),
+      language: 'plaintext',
+    });
+    const decode = (t: string) =>
+      t
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
     for (const [line, e] of catalog.entries()) {
-      const md = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 10)));
+      const md = hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          doc.uri,
+          new vscode.Position(line, 10),
+        ),
+      );
       const html = await vscode.commands.executeCommand<string>('markdown.api.render', md);
       const where = `AADSTS${e.code}`;
       assert.match(html, new RegExp(`<strong>AADSTS${e.code}</strong>`), where);
-      assert.equal((html.match(/<li[\s>]/g) ?? []).length, (e.causes ?? []).length + (e.fixes ?? []).length, `${where}: every cause and fix is a list item\n${html}`);
-      const codes = [e.meaning, ...(e.causes ?? []), ...(e.fixes ?? [])].flatMap((t) => [...t.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''));
+      assert.equal(
+        (html.match(/<li[\s>]/g) ?? []).length,
+        (e.causes ?? []).length + (e.fixes ?? []).length,
+        `${where}: every cause and fix is a list item\n${html}`,
+      );
+      const codes = [e.meaning, ...(e.causes ?? []), ...(e.fixes ?? [])].flatMap((t) =>
+        [...t.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''),
+      );
       const rendered = [...html.matchAll(/<code[^>]*>([^<]*)<\/code>/g)].map((m) => decode(m[1] ?? ''));
       assert.deepEqual(rendered, codes, `${where}: commands are code spans\n${html}`);
       const outsideCode = decode(html.replace(/<code[^>]*>[^<]*<\/code>/g, '').replace(/<[^>]+>/g, ''));
@@ -108,7 +165,10 @@ suite('offline commands', function () {
       for (const a of html.matchAll(/<a [^>]*?href="([^"]*)"[^>]*>(.*?)<\/a>/g)) {
         const href = decode(a[1] ?? '');
         const text = decode((a[2] ?? '').replace(/<[^>]+>/g, ''));
-        assert.ok(href.endsWith(text) || text === `Microsoft documentation for AADSTS${e.code}`, `${where}: the link "${text}" swallowed text (href ${href})`);
+        assert.ok(
+          href.endsWith(text) || text === `Microsoft documentation for AADSTS${e.code}`,
+          `${where}: the link "${text}" swallowed text (href ${href})`,
+        );
       }
       assert.ok(html.includes(`href="https://login.microsoftonline.com/error?code=${e.code}"`), where);
     }
@@ -123,7 +183,15 @@ suite('offline commands', function () {
     const cts = new vscode.CancellationTokenSource();
     cts.cancel();
     assert.equal(await exec(Commands.runChain, { cancellation: cts.token, noInspector: true }), undefined);
-    assert.equal(await exec(Commands.acquireToken, { credential: 'chain', scope: 'https://management.azure.com/.default', cancellation: cts.token, noInspector: true }), undefined);
+    assert.equal(
+      await exec(Commands.acquireToken, {
+        credential: 'chain',
+        scope: 'https://management.azure.com/.default',
+        cancellation: cts.token,
+        noInspector: true,
+      }),
+      undefined,
+    );
     assert.equal(a.lastCommandError(), before);
     assert.equal(a.store.snapshot().runs.length, runs);
     assert.ok(a.logLines().some((l) => l.includes(`${Commands.runChain} cancelled`)));
@@ -134,7 +202,13 @@ suite('offline commands', function () {
     const a = await api();
     const id = a.store.snapshot().tokens[0]?.id;
     await exec(Commands.showInspector, { tokenId: id });
-    const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('azureAuthDebugger.tokenInspector'));
+    const find = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter(
+          (t) =>
+            t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('azureAuthDebugger.tokenInspector'),
+        );
     await waitFor('inspector tab', () => find().length === 1);
     await exec(Commands.showInspector, {});
     assert.equal(find().length, 1);
@@ -175,8 +249,12 @@ suite('offline commands', function () {
     const a = await api();
     await exec(Commands.clearTokens, { skipConfirm: true });
     const t = Math.floor(Date.now() / 1000);
-    const token = (exp: number, aud: string) => [b64url({ alg: 'RS256', typ: 'JWT' }), b64url({ aud, exp, iat: t - 3000, tid: 't' }), 'c2ln'].join('.');
-    const pin = async (text: string) => exec(Commands.pinToken, { tokenId: (await exec<{ tokenId: string }>(Commands.decodeToken, { text, noInspector: true })).tokenId });
+    const token = (exp: number, aud: string) =>
+      [b64url({ alg: 'RS256', typ: 'JWT' }), b64url({ aud, exp, iat: t - 3000, tid: 't' }), 'c2ln'].join('.');
+    const pin = async (text: string) =>
+      exec(Commands.pinToken, {
+        tokenId: (await exec<{ tokenId: string }>(Commands.decodeToken, { text, noInspector: true })).tokenId,
+      });
     await pin(token(t + 120, 'https://storage.azure.com'));
     const soon = a.statusBarState();
     assert.match(soon.text, /^\$\(key\) Storage token · (1m|2m|1\d\ds|\d\ds)$/);
@@ -192,7 +270,11 @@ suite('offline commands', function () {
     assert.match(a.tokenTreeItems()[0]?.description ?? '', /^expired 1m ago · decoded/);
     await exec(Commands.clearTokens, { skipConfirm: true });
     await pin(token(t + 7230, 'api://my-app'));
-    assert.deepEqual(a.statusBarState(), { text: '$(key) my-app token · 2h 00m', background: undefined, command: Commands.showInspector });
+    assert.deepEqual(a.statusBarState(), {
+      text: '$(key) my-app token · 2h 00m',
+      background: undefined,
+      command: Commands.showInspector,
+    });
     a.tick();
     assert.equal(a.statusBarText(), '$(key) my-app token · 2h 00m', 'the ticker re-renders from the same store');
   });
@@ -200,7 +282,11 @@ suite('offline commands', function () {
   test('VS Code account: acquiring needs a Microsoft sign-in, which this test host refuses; the command ends with that one clear line and adds nothing', async () => {
     const a = await api();
     const tokensBefore = a.store.snapshot().tokens.length;
-    const out = await exec<{ tokenId?: string } | undefined>(Commands.acquireToken, { credential: 'VSCodeAccountCredential', scope: 'https://management.azure.com/.default', noInspector: true });
+    const out = await exec<{ tokenId?: string } | undefined>(Commands.acquireToken, {
+      credential: 'VSCodeAccountCredential',
+      scope: 'https://management.azure.com/.default',
+      noInspector: true,
+    });
     assert.equal(out, undefined);
     // VS Code's dialog service answers sign-in prompts in an extension test host with this refusal.
     assert.match(a.lastCommandError() ?? '', /wants to sign in using Microsoft/);

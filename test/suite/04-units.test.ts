@@ -14,11 +14,26 @@ import { engine, setSetting } from './helpers';
 import type { ChainResult, SecretValue, TokenSummary } from '../../src/core/index';
 
 function secret(v: string): SecretValue {
-  return { reveal: () => v, length: v.length, toJSON: () => '[REDACTED]', toString: () => '[REDACTED]' } as unknown as SecretValue;
+  return {
+    reveal: () => v,
+    length: v.length,
+    toJSON: () => '[REDACTED]',
+    toString: () => '[REDACTED]',
+  } as unknown as SecretValue;
 }
 
 function summary(over: Partial<TokenSummary> = {}): TokenSummary {
-  return { credential: 'X', scope: 'https://management.azure.com/.default', tokenType: 'Bearer', expiresOn: '', expiresOnEpochMs: Date.now() + 3600_000, fromCache: false, fingerprint: 'abcdefabcdef', audience: 'https://management.azure.com', ...over };
+  return {
+    credential: 'X',
+    scope: 'https://management.azure.com/.default',
+    tokenType: 'Bearer',
+    expiresOn: '',
+    expiresOnEpochMs: Date.now() + 3600_000,
+    fromCache: false,
+    fingerprint: 'abcdefabcdef',
+    audience: 'https://management.azure.com',
+    ...over,
+  };
 }
 
 suite('host-side units', () => {
@@ -74,7 +89,16 @@ suite('host-side units', () => {
       scope: 'https://management.azure.com/.default',
       selection: { source: 'default', credentials: ['EnvironmentCredential'], reason: 'default' },
       winner: 'EnvironmentCredential',
-      steps: [{ credential: 'EnvironmentCredential', outcome: 'success', message: 'a | b\nc', durationMs: 12, errorCodes: [], events: [] }],
+      steps: [
+        {
+          credential: 'EnvironmentCredential',
+          outcome: 'success',
+          message: 'a | b\nc',
+          durationMs: 12,
+          errorCodes: [],
+          events: [],
+        },
+      ],
       token: summary(),
       error: null,
       startedAt: new Date().toISOString(),
@@ -93,8 +117,15 @@ suite('host-side units', () => {
     const store = new RunStore();
     let changes = 0;
     store.onDidChange(() => changes++);
-    const acquired = store.addToken('acquired', summary({ fingerprint: 'aaaaaaaaaaaa' }), secret('SECRET-ONE'), { credential: 'chain', scopes: ['s'] });
-    const decoded = store.addToken('decoded', summary({ fingerprint: 'bbbbbbbbbbbb', audience: 'https://graph.microsoft.com' }), secret('SECRET-TWO'));
+    const acquired = store.addToken('acquired', summary({ fingerprint: 'aaaaaaaaaaaa' }), secret('SECRET-ONE'), {
+      credential: 'chain',
+      scopes: ['s'],
+    });
+    const decoded = store.addToken(
+      'decoded',
+      summary({ fingerprint: 'bbbbbbbbbbbb', audience: 'https://graph.microsoft.com' }),
+      secret('SECRET-TWO'),
+    );
     assert.equal(store.activeToken()?.id, acquired, 'a decoded token does not take over');
     assert.deepEqual(store.snapshot().selection, { kind: 'token', id: decoded });
     const text = JSON.stringify(store.snapshot());
@@ -117,7 +148,10 @@ suite('host-side units', () => {
 
   test('run store: a later success retires the last error (the inspector stops leading with it)', () => {
     const store = new RunStore();
-    store.setError({ source: 'Acquire Token', error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] } });
+    store.setError({
+      source: 'Acquire Token',
+      error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] },
+    });
     assert.ok(store.snapshot().lastError);
     store.addToken('decoded', summary({ fingerprint: 'cccccccccccc' }), secret('SECRET-THREE'));
     assert.ok(store.snapshot().lastError, 'decoding a token is not a success of anything');
@@ -127,7 +161,16 @@ suite('host-side units', () => {
       scope: 'https://management.azure.com/.default',
       selection: { source: 'default', credentials: ['EnvironmentCredential'], reason: 'default' },
       winner: 'EnvironmentCredential',
-      steps: [{ credential: 'EnvironmentCredential', outcome: 'success', message: 'ok', durationMs: 12, errorCodes: [], events: [] }],
+      steps: [
+        {
+          credential: 'EnvironmentCredential',
+          outcome: 'success',
+          message: 'ok',
+          durationMs: 12,
+          errorCodes: [],
+          events: [],
+        },
+      ],
       token: summary(),
       error: null,
       startedAt: new Date().toISOString(),
@@ -145,7 +188,8 @@ suite('host-side units', () => {
 
   test('run store caps what it keeps (50 tokens, 20 runs)', () => {
     const store = new RunStore();
-    for (let i = 0; i < 60; i++) store.addToken('decoded', summary({ fingerprint: `f${String(i).padStart(11, '0')}` }), secret(`tok-${i}`));
+    for (let i = 0; i < 60; i++)
+      store.addToken('decoded', summary({ fingerprint: `f${String(i).padStart(11, '0')}` }), secret(`tok-${i}`));
     assert.equal(store.snapshot().tokens.length, 50);
     store.dispose();
   });
@@ -163,7 +207,8 @@ suite('host-side units', () => {
       assert.deepEqual(s.environment, { GOOD_NAME: 'v', NUM: '5' });
       assert.equal(authorityHostOf(s), 'https://login.example.com');
     } finally {
-      for (const k of ['chain.stepTimeoutMs', 'chain.mode', 'chain.environment', 'authority.cloud', 'authority.host']) await setSetting(k, undefined);
+      for (const k of ['chain.stepTimeoutMs', 'chain.mode', 'chain.environment', 'authority.cloud', 'authority.host'])
+        await setSetting(k, undefined);
     }
     assert.equal(authorityHostOf(readSettings()), 'https://login.microsoftonline.com');
   });
@@ -171,23 +216,51 @@ suite('host-side units', () => {
   test('Set Chain Environment Secret… accepts every secret variable the engine reads and any other name the core calls secret, and refuses the rest', async () => {
     const exec = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args) as Promise<T>;
     const known = [...engine().SECRET_ENV_VARS];
-    for (const n of ['AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'IDENTITY_HEADER', 'MSI_SECRET']) assert.ok(known.includes(n), n);
+    for (const n of [
+      'AZURE_CLIENT_SECRET',
+      'AZURE_PASSWORD',
+      'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+      'IDENTITY_HEADER',
+      'MSI_SECRET',
+    ])
+      assert.ok(known.includes(n), n);
     const names = [...known, 'MY_API_KEY', 'SERVICE_PASSWORD'];
     try {
-      for (const n of names) assert.equal(await exec(Commands.setChainSecret, { name: n, value: `value-of-${n}`, quiet: true }), n);
+      for (const n of names)
+        assert.equal(await exec(Commands.setChainSecret, { name: n, value: `value-of-${n}`, quiet: true }), n);
     } finally {
       for (const n of names) await exec(Commands.setChainSecret, { name: n, value: '', quiet: true });
     }
-    for (const n of ['AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'bad name']) assert.equal(await exec(Commands.setChainSecret, { name: n, value: 'x', quiet: true }), undefined, n);
+    for (const n of ['AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'bad name'])
+      assert.equal(await exec(Commands.setChainSecret, { name: n, value: 'x', quiet: true }), undefined, n);
   });
 
   test('chain.environment: the secret variables the new command offers are secret to the core, and the core decides what settings may not supply', () => {
     const { isSecretName } = engine();
     const { kept, ignored } = splitSecretVariables(
-      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', AZURE_TOKEN_CREDENTIALS: 'dev', AZURE_CLIENT_SECRET: 's1', AZURE_PASSWORD: 'p1', AZURE_CLIENT_CERTIFICATE_PASSWORD: 'c1', MY_API_KEY: 'k1' },
+      {
+        AZURE_TENANT_ID: 't',
+        AZURE_CLIENT_ID: 'c',
+        IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi',
+        AZURE_TOKEN_CREDENTIALS: 'dev',
+        AZURE_CLIENT_SECRET: 's1',
+        AZURE_PASSWORD: 'p1',
+        AZURE_CLIENT_CERTIFICATE_PASSWORD: 'c1',
+        MY_API_KEY: 'k1',
+      },
       isSecretName,
     );
-    assert.deepEqual(kept, { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', AZURE_TOKEN_CREDENTIALS: 'dev' });
-    assert.deepEqual(ignored, ['AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'MY_API_KEY']);
+    assert.deepEqual(kept, {
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: 'c',
+      IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi',
+      AZURE_TOKEN_CREDENTIALS: 'dev',
+    });
+    assert.deepEqual(ignored, [
+      'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_PASSWORD',
+      'MY_API_KEY',
+    ]);
   });
 });

@@ -33,7 +33,15 @@ suite('try a token against a resource', function () {
   });
 
   test('a Key Vault token against the RBAC vault: the 403 explained with the fix, the token nowhere in the output', async () => {
-    const got = await exec<AcquireOutcome>(Commands.acquireToken, { credential: 'ClientSecretCredential', scope: 'https://vault.azure.net/.default', tenantId: SANDBOX_TENANT, clientId: CONFIDENTIAL_CLIENT, secret: CONFIDENTIAL_SECRET, saveSecret: false, noInspector: true });
+    const got = await exec<AcquireOutcome>(Commands.acquireToken, {
+      credential: 'ClientSecretCredential',
+      scope: 'https://vault.azure.net/.default',
+      tenantId: SANDBOX_TENANT,
+      clientId: CONFIDENTIAL_CLIENT,
+      secret: CONFIDENTIAL_SECRET,
+      saveSecret: false,
+      noInspector: true,
+    });
     assert.ok(got.tokenId, 'a token is in the store');
     const a = await api();
     const raw = a.store.revealToken(got.tokenId!)!;
@@ -43,7 +51,12 @@ suite('try a token against a resource', function () {
     assert.equal(r.explanation.body.innerCode, 'ForbiddenByRbac');
     assert.equal(r.explanation.classification, 'permission');
     assert.equal(r.explanation.findings.find((f) => f.check === 'principal')?.verdict, 'ok');
-    assert.ok(r.explanation.fixes[0]!.startsWith(`\`az role assignment create --assignee ${oid} --role "Key Vault Secrets User" --scope "/subscriptions/`), r.explanation.fixes[0]);
+    assert.ok(
+      r.explanation.fixes[0]!.startsWith(
+        `\`az role assignment create --assignee ${oid} --role "Key Vault Secrets User" --scope "/subscriptions/`,
+      ),
+      r.explanation.fixes[0],
+    );
     assert.ok(!JSON.stringify(r).includes(raw));
     assert.ok(!a.logLines().some((l) => l.includes(raw)));
     assert.ok(a.logLines().some((l) => l.includes('[call]') && l.includes('403')));
@@ -55,7 +68,11 @@ suite('try a token against a resource', function () {
 
   test('the same token against ARM: the audience cross-check and "request a token for https://management.azure.com"', async () => {
     const a = await api();
-    const r = await exec<ResourceCallResult>(Commands.tryToken, { tokenId: a.store.activeToken()?.id, preset: 'arm-subscriptions', noDocument: true });
+    const r = await exec<ResourceCallResult>(Commands.tryToken, {
+      tokenId: a.store.activeToken()?.id,
+      preset: 'arm-subscriptions',
+      noDocument: true,
+    });
     assert.equal(r.response.status, 401);
     assert.equal(r.explanation.classification, 'audience');
     assert.equal(r.explanation.findings.find((f) => f.check === 'audience')?.verdict, 'problem');

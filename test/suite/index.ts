@@ -9,14 +9,20 @@ export function run(): Promise<void> {
   const dir = __dirname;
   const filter = process.env.AZAUTH_SUITE_GREP;
   if (filter) mocha.grep(filter);
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => (failures ? reject(new Error(`${failures} tests failed.`)) : resolve()));
     // scripts/test.mjs counts these lines: a pending test is reported by its full title, never silently dropped.
     const skipped: string[] = [];
     runner.on('pending', (t) => skipped.push(t.fullTitle()));
     runner.on('end', () => {
-      console.log(`extension-host: ${runner.stats?.passes ?? 0} passed, ${runner.stats?.failures ?? 0} failed, ${skipped.length} skipped`);
+      console.log(
+        `extension-host: ${runner.stats?.passes ?? 0} passed, ${runner.stats?.failures ?? 0} failed, ${skipped.length} skipped`,
+      );
       for (const t of skipped) console.log(`extension-host skipped: ${t.replace(/\s+/g, ' ')}`);
     });
   });

@@ -50,7 +50,15 @@ interface Harness {
 
 function harness(): Harness {
   const store = new RunStore();
-  const h: Harness = { store, posted: [], opened: [], clipboard: [], warnings: [], commands: [], deps: undefined as unknown as InspectorDeps };
+  const h: Harness = {
+    store,
+    posted: [],
+    opened: [],
+    clipboard: [],
+    warnings: [],
+    commands: [],
+    deps: undefined as unknown as InspectorDeps,
+  };
   h.deps = {
     extensionUri: vscode.Uri.file(root),
     store,
@@ -77,12 +85,22 @@ function harness(): Harness {
 }
 
 function addToken(store: RunStore, raw: string, credential = 'AzureCLICredential'): string {
-  const summary = core.summarizeToken(raw, { credential, scope: 'https://management.azure.com/.default', fromCache: false, expiresOnEpochMs: Date.now() + 3_600_000 });
-  return store.addToken('acquired', summary, new core.SecretValue(raw), { credential, scopes: ['https://management.azure.com/.default'] });
+  const summary = core.summarizeToken(raw, {
+    credential,
+    scope: 'https://management.azure.com/.default',
+    fromCache: false,
+    expiresOnEpochMs: Date.now() + 3_600_000,
+  });
+  return store.addToken('acquired', summary, new core.SecretValue(raw), {
+    credential,
+    scopes: ['https://management.azure.com/.default'],
+  });
 }
 
 function snapshots(h: Harness): InspectorSnapshot[] {
-  return h.posted.filter((m): m is Extract<HostToWebview, { type: 'snapshot' }> => m.type === 'snapshot').map((m) => m.snapshot);
+  return h.posted
+    .filter((m): m is Extract<HostToWebview, { type: 'snapshot' }> => m.type === 'snapshot')
+    .map((m) => m.snapshot);
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
@@ -142,7 +160,10 @@ suite('Token Inspector panel', () => {
     panel.load();
     assert.notEqual(panel.nonce, first);
     const roots = (webview.options.localResourceRoots ?? []).map((u) => u.path);
-    assert.deepEqual(roots, [vscode.Uri.joinPath(h.deps.extensionUri, 'dist', 'webview').path, vscode.Uri.joinPath(h.deps.extensionUri, 'media').path]);
+    assert.deepEqual(roots, [
+      vscode.Uri.joinPath(h.deps.extensionUri, 'dist', 'webview').path,
+      vscode.Uri.joinPath(h.deps.extensionUri, 'media').path,
+    ]);
     assert.equal(webview.options.enableCommandUris, false);
   });
 
@@ -161,7 +182,12 @@ suite('Token Inspector panel', () => {
     await panel.handleMessage({ type: 'reveal', id: tokenId });
     const revealed = h.posted.filter((m) => m.type === 'rawToken');
     assert.equal(revealed.length, 1);
-    assert.deepEqual(revealed[0], { type: 'rawToken', id: tokenId, fingerprint: core.tokenFingerprint(raw), token: raw });
+    assert.deepEqual(revealed[0], {
+      type: 'rawToken',
+      id: tokenId,
+      fingerprint: core.tokenFingerprint(raw),
+      token: raw,
+    });
 
     // Snapshots after the reveal still carry no raw token: only the one answer did.
     h.store.pin(tokenId);
@@ -195,7 +221,11 @@ suite('Token Inspector panel', () => {
     ];
     for (const m of bad) assert.equal(await panel.handleMessage(m), false, JSON.stringify(m));
     // (The real webview may still send its own ready meanwhile, which is answered with a snapshot: not counted.)
-    assert.deepEqual(h.posted.slice(before).filter((m) => m.type !== 'snapshot'), [], 'nothing posted in answer to a rejected message');
+    assert.deepEqual(
+      h.posted.slice(before).filter((m) => m.type !== 'snapshot'),
+      [],
+      'nothing posted in answer to a rejected message',
+    );
     assert.equal(h.opened.length, 0);
     assert.equal(h.clipboard.length, 0);
     assert.equal(JSON.stringify(h.store.snapshot().selection), selection);
@@ -210,7 +240,16 @@ suite('Token Inspector panel', () => {
     assert.equal(await panel.handleMessage({ type: 'refresh', id: tokenId }), true);
     assert.deepEqual(h.commands, [['azureAuthDebugger.refreshToken', { tokenId }]]);
     const pasted = await signedToken({ aud: 'api://pasted' });
-    const decodedId = h.store.addToken('decoded', core.summarizeToken(pasted, { credential: 'decoded', scope: '', fromCache: false, expiresOnEpochMs: Date.now() + 60_000 }), new core.SecretValue(pasted));
+    const decodedId = h.store.addToken(
+      'decoded',
+      core.summarizeToken(pasted, {
+        credential: 'decoded',
+        scope: '',
+        fromCache: false,
+        expiresOnEpochMs: Date.now() + 60_000,
+      }),
+      new core.SecretValue(pasted),
+    );
     await panel.handleMessage({ type: 'refresh', id: decodedId });
     assert.equal(h.commands.length, 1, 'a pasted token is not refreshed');
     assert.equal(h.posted.at(-1)?.type, 'notice');
@@ -218,7 +257,10 @@ suite('Token Inspector panel', () => {
 
   test('opens the AADSTS documentation only through the host, only for the lookup URL', async () => {
     const panel = InspectorPanel.show(h.deps);
-    assert.equal(await panel.handleMessage({ type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' }), true);
+    assert.equal(
+      await panel.handleMessage({ type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' }),
+      true,
+    );
     assert.equal(h.opened.length, 1);
     assert.equal(h.opened[0].toString(true), 'https://login.microsoftonline.com/error?code=700016');
   });
@@ -228,7 +270,11 @@ suite('Token Inspector panel', () => {
     await panel.handleMessage({ type: 'ready' });
     await waitFor('first snapshot', () => snapshots(h).length >= 1);
     const text = 'AADSTS7000215: Invalid client secret provided. Trace ID: 0a1b2c3d-0000-0000-0000-000000000001';
-    h.store.setError({ source: 'Acquire Token', error: { kind: 'aadsts', message: text, errorCodes: [7000215] }, explanation: core.explainText(text) });
+    h.store.setError({
+      source: 'Acquire Token',
+      error: { kind: 'aadsts', message: text, errorCodes: [7000215] },
+      explanation: core.explainText(text),
+    });
     const snap = await waitFor('snapshot with the failure', () => snapshots(h).find((s) => s.failure));
     assert.equal(snap.failure?.kind, 'aadsts');
     const known = snap.failure?.codes.map((c) => c.code) ?? [];
@@ -245,20 +291,35 @@ suite('Token Inspector panel', () => {
     const panel = InspectorPanel.show(h.deps);
     await panel.handleMessage({ type: 'ready' });
     await panel.handleMessage({ type: 'select', id: tokenId });
-    const snap = await waitFor('snapshot selecting the first token', () => snapshots(h).find((s) => s.selectedTokenId === tokenId));
+    const snap = await waitFor('snapshot selecting the first token', () =>
+      snapshots(h).find((s) => s.selectedTokenId === tokenId),
+    );
     assert.equal(snap.detail?.fingerprint, core.tokenFingerprint(raw));
     panel.dispose();
 
     // After a reload VS Code hands the serializer the webview's saved state: the panel goes back to that token.
-    const webviewPanel = vscode.window.createWebviewPanel('azureAuthDebugger.tokenInspector', 'Token Inspector', vscode.ViewColumn.Active, InspectorPanel.webviewOptions(h.deps.extensionUri));
-    const revived = InspectorPanel.revive(webviewPanel, h.deps, { selectedFingerprint: core.tokenFingerprint(raw2), open: { claims: false } });
+    const webviewPanel = vscode.window.createWebviewPanel(
+      'azureAuthDebugger.tokenInspector',
+      'Token Inspector',
+      vscode.ViewColumn.Active,
+      InspectorPanel.webviewOptions(h.deps.extensionUri),
+    );
+    const revived = InspectorPanel.revive(webviewPanel, h.deps, {
+      selectedFingerprint: core.tokenFingerprint(raw2),
+      open: { claims: false },
+    });
     await revived.handleMessage({ type: 'ready' });
     const after = await waitFor('snapshot after revive', () => snapshots(h).find((s) => s.selectedTokenId === id2));
     assert.equal(after.detail?.credential, 'EnvironmentCredential');
     revived.dispose();
 
     // A saved state with anything unexpected in it is ignored, not trusted: the panel still starts.
-    const other = vscode.window.createWebviewPanel('azureAuthDebugger.tokenInspector', 'Token Inspector', vscode.ViewColumn.Active, InspectorPanel.webviewOptions(h.deps.extensionUri));
+    const other = vscode.window.createWebviewPanel(
+      'azureAuthDebugger.tokenInspector',
+      'Token Inspector',
+      vscode.ViewColumn.Active,
+      InspectorPanel.webviewOptions(h.deps.extensionUri),
+    );
     const hostile = InspectorPanel.revive(other, h.deps, { selectedFingerprint: '<script>', token: raw });
     assert.equal(await hostile.handleMessage({ type: 'ready' }), true);
     // The extension registered the reload serializer at activation: a second registration for the view type fails.
@@ -276,11 +337,17 @@ suite('Token Inspector panel', () => {
     await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn, preview: false });
     await waitFor('panel hidden', () => !panel.panel.visible);
     const hiddenCount = snapshots(h).length;
-    h.store.setError({ source: 'while hidden', error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:1', errorCodes: [] } });
+    h.store.setError({
+      source: 'while hidden',
+      error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:1', errorCodes: [] },
+    });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(snapshots(h).length, hiddenCount, 'no snapshot to a hidden panel');
     panel.reveal();
-    const snap = await waitFor('snapshot after becoming visible', () => snapshots(h).length > hiddenCount && snapshots(h).at(-1));
+    const snap = await waitFor(
+      'snapshot after becoming visible',
+      () => snapshots(h).length > hiddenCount && snapshots(h).at(-1),
+    );
     assert.equal(snap.failure?.source, 'while hidden', 'the re-sent snapshot is complete and current');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -315,9 +382,14 @@ suite('Token Inspector panel', () => {
           readyBefore = 0;
         }
         // A second token arrives and the inspector is opened on it, as Acquire Token…, the Tokens view and the hover do.
-        const id2 = addToken(h.store, await signedToken({ aud: 'https://graph.microsoft.com' }), 'EnvironmentCredential');
+        const id2 = addToken(
+          h.store,
+          await signedToken({ aud: 'https://graph.microsoft.com' }),
+          'EnvironmentCredential',
+        );
         panel = InspectorPanel.show(h.deps, { selection: { kind: 'token', id: id2 } });
-        if (tab !== 'in front') await waitFor('the rebuilt webview says ready', () => panel.readyCount > readyBefore, 30000);
+        if (tab !== 'in front')
+          await waitFor('the rebuilt webview says ready', () => panel.readyCount > readyBefore, 30000);
         await waitFor('a snapshot of the new token', () => snapshots(h).at(-1)?.selectedTokenId === id2);
         await new Promise((r) => setTimeout(r, 500)); // a late handshake would re-select the old token here
         assert.equal(snapshots(h).at(-1)?.selectedTokenId, id2, 'the panel shows the new token');

@@ -51,12 +51,31 @@ suite('log channel safety', () => {
 
   test('an Entra error_description and an IMDS body cannot forge, hide or recolour log lines', () => {
     const lines = [
-      ...emitted({ kind: 'outcome', at: 0, step: 'ClientSecretCredential', outcome: 'failed', durationMs: 5, message: 'AADSTS7000215: Invalid client secret.\n[chain] DefaultAzureCredential: success \u202e\u200b\u001b[2J' }),
-      ...emitted({ kind: 'http', at: 0, step: 'ManagedIdentityCredential', method: 'GET', url: 'http://127.0.0.1:1/x', status: 400, durationMs: 1, responseBody: 'nope\r\u001b]0;owned\u0007' }),
+      ...emitted({
+        kind: 'outcome',
+        at: 0,
+        step: 'ClientSecretCredential',
+        outcome: 'failed',
+        durationMs: 5,
+        message: 'AADSTS7000215: Invalid client secret.\n[chain] DefaultAzureCredential: success \u202e\u200b\u001b[2J',
+      }),
+      ...emitted({
+        kind: 'http',
+        at: 0,
+        step: 'ManagedIdentityCredential',
+        method: 'GET',
+        url: 'http://127.0.0.1:1/x',
+        status: 400,
+        durationMs: 1,
+        responseBody: 'nope\r\u001b]0;owned\u0007',
+      }),
     ];
     assert.equal(lines.length, 3, 'outcome, request summary, response body');
     for (const l of lines) assert.ok(!RAW_UNSAFE.test(l) && !l.includes('\n') && !l.includes('\r'), JSON.stringify(l));
-    assert.match(lines[0]!, /Invalid client secret\.\\n\[chain\] DefaultAzureCredential: success \\u202e\\u200b\\x1b\[2J/);
+    assert.match(
+      lines[0]!,
+      /Invalid client secret\.\\n\[chain\] DefaultAzureCredential: success \\u202e\\u200b\\x1b\[2J/,
+    );
     // Bodies are logged as JSON, so the controls arrive as JSON escapes; either way nothing raw.
     assert.match(lines[2]!, /nope\\r\\u001b\]0;owned\\u0007/);
   });

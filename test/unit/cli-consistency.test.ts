@@ -13,7 +13,11 @@ import { captureIo } from './cli-io';
 
 const COMMANDS = ['call', 'chain', 'token', 'discover', 'decode', 'explain', 'where', 'sandbox'];
 
-async function azauth(argv: string[], env: NodeJS.ProcessEnv = {}, opts: { stderrTty?: boolean; signal?: AbortSignal } = {}) {
+async function azauth(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  opts: { stderrTty?: boolean; signal?: AbortSignal } = {},
+) {
   const io = captureIo({ env, signal: opts.signal });
   if (opts.stderrTty) Object.assign(io.stderr, { isTTY: true });
   const code = await main(argv, io);
@@ -55,7 +59,15 @@ describe('azauth: one way to do each thing on every command', () => {
       assert.equal(r.out, '', `${cmd}: nothing on stdout`);
       assert.equal(r.err, `azauth ${cmd}: unknown option "--frobnicate"\nSee "azauth help ${cmd}".\n`, cmd);
     }
-    for (const [cmd, opt] of [['chain', '--scope'], ['token', '--scope'], ['discover', '--tenant'], ['decode', '--scope'], ['where', '--profile'], ['sandbox', '--port'], ['call', '--scope']]) {
+    for (const [cmd, opt] of [
+      ['chain', '--scope'],
+      ['token', '--scope'],
+      ['discover', '--tenant'],
+      ['decode', '--scope'],
+      ['where', '--profile'],
+      ['sandbox', '--port'],
+      ['call', '--scope'],
+    ]) {
       const r = await azauth([cmd!, opt!]);
       assert.equal(r.code, 2, cmd);
       assert.equal(r.err, `azauth ${cmd}: ${opt} needs a value\nSee "azauth help ${cmd}".\n`, cmd);
@@ -66,7 +78,10 @@ describe('azauth: one way to do each thing on every command', () => {
     }
     // chain takes a folder after --detect only; without it a stray argument is not even quoted back.
     const chain = await azauth(['chain', 'stray']);
-    assert.equal(chain.err, 'azauth chain: unexpected argument (5 characters, not shown): azauth chain takes a folder only after --detect\nSee "azauth help chain".\n');
+    assert.equal(
+      chain.err,
+      'azauth chain: unexpected argument (5 characters, not shown): azauth chain takes a folder only after --detect\nSee "azauth help chain".\n',
+    );
     const sw = await azauth(['where', '--json=yes']);
     assert.equal(sw.err.split('\n')[0], 'azauth where: --json is a switch and takes no value (got "yes")');
     const typo = await azauth(['chain', '--scpoe', 'x']);
@@ -77,7 +92,11 @@ describe('azauth: one way to do each thing on every command', () => {
     for (const cmd of COMMANDS) {
       const r = await azauth([cmd, '--json', '--frobnicate']);
       assert.equal(r.code, 2, cmd);
-      assert.deepEqual(JSON.parse(r.out), { error: { kind: 'usage', message: 'unknown option "--frobnicate"', help: `azauth help ${cmd}` } }, cmd);
+      assert.deepEqual(
+        JSON.parse(r.out),
+        { error: { kind: 'usage', message: 'unknown option "--frobnicate"', help: `azauth help ${cmd}` } },
+        cmd,
+      );
       assert.equal(r.err.split('\n')[0], `azauth ${cmd}: unknown option "--frobnicate"`);
     }
     const bad = await azauth(['chain', '--json', '--timeout', 'soon']);
@@ -93,7 +112,10 @@ describe('azauth: one way to do each thing on every command', () => {
     }
     const r = await azauth(['help', 'nope']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^azauth: no help for "nope": the commands are [a-z, ]*\bchain\b[a-z, ]*\nSee "azauth help"\.\n$/);
+    assert.match(
+      r.err,
+      /^azauth: no help for "nope": the commands are [a-z, ]*\bchain\b[a-z, ]*\nSee "azauth help"\.\n$/,
+    );
     const general = await azauth(['help']);
     assert.equal(general.code, 0);
     assert.match(general.out, /azauth help <command>/);
@@ -104,10 +126,18 @@ describe('azauth: one way to do each thing on every command', () => {
     assert.equal(parseDuration('--timeout', '1.5'), 1500);
     assert.equal(parseDuration('--timeout', '30s'), 30_000);
     assert.equal(parseDuration('--timeout', '500ms'), 500);
-    for (const bad of ['0', '-1', 'soon', '5h', '2m', '', '0ms']) assert.throws(() => parseDuration('--timeout', bad), UsageError, bad);
-    assert.throws(() => parseDuration('--timeout', '30000'), /more than 3600 s \(a bare number is seconds: did you mean 30000ms\?\)/);
+    for (const bad of ['0', '-1', 'soon', '5h', '2m', '', '0ms'])
+      assert.throws(() => parseDuration('--timeout', bad), UsageError, bad);
+    assert.throws(
+      () => parseDuration('--timeout', '30000'),
+      /more than 3600 s \(a bare number is seconds: did you mean 30000ms\?\)/,
+    );
     const messages = new Set<string>();
-    for (const argv of [['chain'], ['token', '--credential', 'environment'], ['call', 'GET', 'https://management.azure.com/']]) {
+    for (const argv of [
+      ['chain'],
+      ['token', '--credential', 'environment'],
+      ['call', 'GET', 'https://management.azure.com/'],
+    ]) {
       const r = await azauth([...argv, '--timeout', 'soon']);
       assert.equal(r.code, 2, argv[0]);
       messages.add(r.err.split('\n')[0]!.replace(/^azauth \w+: /, ''));
@@ -118,15 +148,29 @@ describe('azauth: one way to do each thing on every command', () => {
   it('--timeout 500ms bounds a wait on chain and on token (--imds-endpoint on token too)', async () => {
     const imds = await heldImds();
     try {
-      const t = await azauth(['token', '--credential', 'managed-identity', '--imds-endpoint', imds.url, '--timeout', '500ms', '--json']);
+      const t = await azauth([
+        'token',
+        '--credential',
+        'managed-identity',
+        '--imds-endpoint',
+        imds.url,
+        '--timeout',
+        '500ms',
+        '--json',
+      ]);
       assert.equal(t.code, 1, t.err);
       assert.ok(imds.requests() >= 1, 'token asked the IMDS endpoint given with --imds-endpoint');
       assert.match(JSON.parse(t.out).message, /time limit|timed out|timeout/i);
       const before = imds.requests();
-      const c = await azauth(['chain', '--mode', 'diagnose', '--imds-endpoint', imds.url, '--timeout', '0.5', '--json'], { PATH: '/nonexistent' });
+      const c = await azauth(
+        ['chain', '--mode', 'diagnose', '--imds-endpoint', imds.url, '--timeout', '0.5', '--json'],
+        { PATH: '/nonexistent' },
+      );
       assert.equal(c.code, 1, c.err);
       assert.ok(imds.requests() > before, 'chain asked the same endpoint');
-      const mi = JSON.parse(c.out).steps.find((s: { credential: string }) => s.credential === 'ManagedIdentityCredential');
+      const mi = JSON.parse(c.out).steps.find(
+        (s: { credential: string }) => s.credential === 'ManagedIdentityCredential',
+      );
       assert.ok(mi.durationMs < 5000, `the managed identity step ended at its limit (${mi.durationMs} ms)`);
     } finally {
       imds.release();
@@ -137,16 +181,29 @@ describe('azauth: one way to do each thing on every command', () => {
   it('output is wrapped to COLUMNS (words never cut, continuation lines indented); JSON is never wrapped', async () => {
     const r = await azauth(['explain', 'AADSTS50076'], { COLUMNS: '60' });
     assert.equal(r.code, 0);
-    for (const l of r.out.trimEnd().split('\n')) assert.ok(l.length <= 60 || !l.trim().includes(' '), `too wide: ${JSON.stringify(l)}`);
+    for (const l of r.out.trimEnd().split('\n'))
+      assert.ok(l.length <= 60 || !l.trim().includes(' '), `too wide: ${JSON.stringify(l)}`);
     const wide = await azauth(['explain', 'AADSTS50076'], { COLUMNS: '200' });
     assert.ok(wide.out.split('\n').length < r.out.split('\n').length, 'a wider terminal takes fewer lines');
     const help = await azauth(['help', 'token'], { COLUMNS: '50' });
-    for (const l of help.out.trimEnd().split('\n')) assert.ok(l.length <= 50 || !l.trim().includes(' '), `help too wide: ${JSON.stringify(l)}`);
+    for (const l of help.out.trimEnd().split('\n'))
+      assert.ok(l.length <= 50 || !l.trim().includes(' '), `help too wide: ${JSON.stringify(l)}`);
     const json = await azauth(['explain', 'AADSTS50076', '--json'], { COLUMNS: '40' });
     assert.ok(JSON.parse(json.out).codes.length === 1, 'JSON stays parseable');
-    assert.ok(json.out.split('\n').some((l) => l.length > 40), 'JSON lines are not wrapped');
-    assert.deepEqual(wrapLine('  --scope S        scope to request for the token, default ARM', 40), ['  --scope S        scope to request for', '                   the token, default', '                   ARM']);
-    assert.deepEqual(wrapLine(`see https://example.com/${'a'.repeat(60)} now`, 30), ['see', `  https://example.com/${'a'.repeat(60)}`, '  now']);
+    assert.ok(
+      json.out.split('\n').some((l) => l.length > 40),
+      'JSON lines are not wrapped',
+    );
+    assert.deepEqual(wrapLine('  --scope S        scope to request for the token, default ARM', 40), [
+      '  --scope S        scope to request for',
+      '                   the token, default',
+      '                   ARM',
+    ]);
+    assert.deepEqual(wrapLine(`see https://example.com/${'a'.repeat(60)} now`, 30), [
+      'see',
+      `  https://example.com/${'a'.repeat(60)}`,
+      '  now',
+    ]);
   });
 
   it('progress: a spinner on a terminal during a wait longer than a second, nothing when piped', async () => {
@@ -154,10 +211,14 @@ describe('azauth: one way to do each thing on every command', () => {
     try {
       const io = captureIo();
       Object.assign(io.stderr, { isTTY: true });
-      const running = main(['token', '--credential', 'managed-identity', '--imds-endpoint', imds.url, '--timeout', '60'], io);
+      const running = main(
+        ['token', '--credential', 'managed-identity', '--imds-endpoint', imds.url, '--timeout', '60'],
+        io,
+      );
       // The server holds its answer until the spinner shows (or 20 s pass, which fails the test below).
       const deadline = Date.now() + 20_000;
-      while (!io.err().includes('waiting for ManagedIdentityCredential') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!io.err().includes('waiting for ManagedIdentityCredential') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       imds.release();
       assert.equal(await running, 1);
       await new Promise((r) => setImmediate(r));
@@ -168,7 +229,10 @@ describe('azauth: one way to do each thing on every command', () => {
 
       const piped = await heldImds();
       const pio = captureIo();
-      const p = main(['token', '--credential', 'managed-identity', '--imds-endpoint', piped.url, '--timeout', '60'], pio);
+      const p = main(
+        ['token', '--credential', 'managed-identity', '--imds-endpoint', piped.url, '--timeout', '60'],
+        pio,
+      );
       await new Promise((r) => setTimeout(r, 1500));
       piped.release();
       assert.equal(await p, 1);

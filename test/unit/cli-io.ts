@@ -4,7 +4,9 @@ import type { CliIo } from '../../src/cli/io';
 
 export type CapturedIo = CliIo & { out: () => string; err: () => string };
 
-export function captureIo(opts: { env?: NodeJS.ProcessEnv; stdin?: string; color?: boolean; signal?: AbortSignal } = {}): CapturedIo {
+export function captureIo(
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string; color?: boolean; signal?: AbortSignal } = {},
+): CapturedIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
@@ -13,5 +15,14 @@ export function captureIo(opts: { env?: NodeJS.ProcessEnv; stdin?: string; color
   let e = '';
   stdout.on('data', (d) => (o += d));
   stderr.on('data', (d) => (e += d));
-  return { stdout, stderr, stdin, env: opts.env ?? {}, color: opts.color ?? false, signal: opts.signal ?? new AbortController().signal, out: () => o, err: () => e };
+  return {
+    stdout,
+    stderr,
+    stdin,
+    env: opts.env ?? {},
+    color: opts.color ?? false,
+    signal: opts.signal ?? new AbortController().signal,
+    out: () => o,
+    err: () => e,
+  };
 }

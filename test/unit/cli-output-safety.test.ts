@@ -25,12 +25,20 @@ async function azauth(argv: string[], env: NodeJS.ProcessEnv = {}, stdin = '') {
 
 function assertSafe(text: string, what: string): void {
   const raw = RAW_UNSAFE.exec(text);
-  assert.ok(!raw, `${what}: raw U+${raw?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} in ${JSON.stringify(text)}`);
+  assert.ok(
+    !raw,
+    `${what}: raw U+${raw?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} in ${JSON.stringify(text)}`,
+  );
   assert.ok(!/^azauth: SUCCESS forged line/m.test(text), `${what}: the forged line starts a line of its own`);
 }
 
 const live = (o: Record<string, unknown> = {}) =>
-  armV1Payload({ iat: Math.floor(Date.now() / 1000) - 60, nbf: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, ...o });
+  armV1Payload({
+    iat: Math.floor(Date.now() / 1000) - 60,
+    nbf: Math.floor(Date.now() / 1000) - 60,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    ...o,
+  });
 
 /** A loopback IMDS stand-in answering 400 with `body`. */
 async function imdsAnswering(body: string): Promise<{ url: string; server: Server }> {
@@ -51,14 +59,38 @@ describe('azauth output is terminal-safe for every outside source', () => {
 
   it("an Entra error_description (the sandbox's token endpoint answering a hostile body)", async () => {
     await sb.update((c) => {
-      c.faults = [{ endpoint: 'token', status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret ${EVIL}`, error_codes: [7000215] }) }];
+      c.faults = [
+        {
+          endpoint: 'token',
+          status: 401,
+          body: JSON.stringify({
+            error: 'invalid_client',
+            error_description: `AADSTS7000215: Invalid client secret ${EVIL}`,
+            error_codes: [7000215],
+          }),
+        },
+      ];
     });
     try {
-      const common = ['--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'S'];
+      const common = [
+        '--tenant',
+        sb.tenantId,
+        '--authority-host',
+        sb.authorityHost,
+        '--ca',
+        sb.caFile,
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--client-secret-env',
+        'S',
+      ];
       const r = await azauth(['token', '--credential', 'secret', ...common], { S: 'whatever' });
       assert.equal(r.code, 1, r.err);
       assertSafe(r.out + r.err, 'token');
-      assert.match(r.out, /Invalid client secret x\\x1b\]0;owned\\x07\\x1b\[2J\\r\\x08\\x08\\u202egnp\.exe\\u200b\\u2066/);
+      assert.match(
+        r.out,
+        /Invalid client secret x\\x1b\]0;owned\\x07\\x1b\[2J\\r\\x08\\x08\\u202egnp\.exe\\u200b\\u2066/,
+      );
       const v = await azauth(['token', '--credential', 'secret', ...common, '--verbose'], { S: 'whatever' });
       assertSafe(v.out + v.err, 'token --verbose');
     } finally {
@@ -69,13 +101,17 @@ describe('azauth output is terminal-safe for every outside source', () => {
   });
 
   it('an IMDS body (azauth token --imds-endpoint and azauth chain --imds-endpoint)', async () => {
-    const { url, server } = await imdsAnswering(JSON.stringify({ error: 'invalid_request', error_description: `Identity not found ${EVIL}` }));
+    const { url, server } = await imdsAnswering(
+      JSON.stringify({ error: 'invalid_request', error_description: `Identity not found ${EVIL}` }),
+    );
     try {
       const t = await azauth(['token', '--credential', 'managed-identity', '--imds-endpoint', url, '--timeout', '10s']);
       assert.equal(t.code, 1, t.err);
       assertSafe(t.out + t.err, 'token');
       assert.match(t.out, /Identity not found x\\x1b\]0;owned/);
-      const c = await azauth(['chain', '--mode', 'diagnose', '--imds-endpoint', url, '--verbose'], { PATH: '/nonexistent' });
+      const c = await azauth(['chain', '--mode', 'diagnose', '--imds-endpoint', url, '--verbose'], {
+        PATH: '/nonexistent',
+      });
       assertSafe(c.out + c.err, 'chain');
     } finally {
       server.close();
@@ -90,7 +126,14 @@ describe('azauth output is terminal-safe for every outside source', () => {
   });
 
   it('validation lines about a pasted token (issuer, audience) with --scope and --tenant', async () => {
-    const r = await azauth(['decode', jwt(live({ aud: `https://evil.example/${EVIL}`, iss: `https://sts.windows.net/${EVIL}/` })), '--scope', `api://${EVIL}/.default`, '--tenant', EVIL]);
+    const r = await azauth([
+      'decode',
+      jwt(live({ aud: `https://evil.example/${EVIL}`, iss: `https://sts.windows.net/${EVIL}/` })),
+      '--scope',
+      `api://${EVIL}/.default`,
+      '--tenant',
+      EVIL,
+    ]);
     assert.equal(r.code, 1, r.err);
     assertSafe(r.out + r.err, 'decode validation');
     assert.match(r.out, /audience\s+fail\s+aud https:\/\/evil\.example\/x\\x1b/);
@@ -123,7 +166,14 @@ describe('azauth output is terminal-safe for every outside source', () => {
 
   it('stray arguments and unknown names are escaped and cut, never echoed verbatim', async () => {
     const long = `${EVIL}${'A'.repeat(5000)}`;
-    for (const argv of [[long], ['chain', long], ['token', `--${long}`], ['where', '--profile', long], ['token', '--credential', long], ['help', long]]) {
+    for (const argv of [
+      [long],
+      ['chain', long],
+      ['token', `--${long}`],
+      ['where', '--profile', long],
+      ['token', '--credential', long],
+      ['help', long],
+    ]) {
       const r = await azauth(argv);
       assert.equal(r.code, 2, argv[0]);
       assertSafe(r.out + r.err, String(argv[0]));
@@ -134,7 +184,15 @@ describe('azauth output is terminal-safe for every outside source', () => {
   it('property: any hostile value from these sources yields no raw control/bidi/zero-width character and no extra line', async () => {
     const shape = (s: string) => s.split('\n').length;
     const cases: ((v: string) => [string[], NodeJS.ProcessEnv])[] = [
-      (v) => [['decode', jwt(live({ [`zz_${v}`]: v, aud: `https://e.example/${v}` })), `--scope=api://${v}/.default`, `--tenant=${v}`], {}],
+      (v) => [
+        [
+          'decode',
+          jwt(live({ [`zz_${v}`]: v, aud: `https://e.example/${v}` })),
+          `--scope=api://${v}/.default`,
+          `--tenant=${v}`,
+        ],
+        {},
+      ],
       (v) => [['chain'], { AZURE_TOKEN_CREDENTIALS: `v${v}` }],
       (v) => [['explain', `AADSTS50076 ${v}`], {}],
       (v) => [['where', `--profile=${v}`], {}],

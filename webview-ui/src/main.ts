@@ -49,7 +49,8 @@ function loadState(): InspectorUiState {
   if (typeof s.selectedFingerprint === 'string') out.selectedFingerprint = s.selectedFingerprint;
   if (s.open && typeof s.open === 'object') {
     out.open = {};
-    for (const k of Object.keys(DEFAULT_OPEN) as InspectorSection[]) if (typeof s.open[k] === 'boolean') out.open[k] = s.open[k];
+    for (const k of Object.keys(DEFAULT_OPEN) as InspectorSection[])
+      if (typeof s.open[k] === 'boolean') out.open[k] = s.open[k];
   }
   return out;
 }
@@ -78,7 +79,13 @@ function isOpen(s: InspectorSection): boolean {
   return ui.open?.[s] ?? DEFAULT_OPEN[s];
 }
 
-function section(id: string, key: InspectorSection, heading: string, description: string, ...children: Child[]): HTMLElement {
+function section(
+  id: string,
+  key: InspectorSection,
+  heading: string,
+  description: string,
+  ...children: Child[]
+): HTMLElement {
   const c = h('vscode-collapsible', { id, attrs: { 'data-section': key, open: isOpen(key) } }, ...children);
   c.heading = heading;
   if (description) c.description = description;
@@ -99,7 +106,14 @@ function section(id: string, key: InspectorSection, heading: string, description
   return c;
 }
 
-function button(id: string, label: string, iconName: string, ariaLabel: string, onClick: () => void, secondary = true): HTMLElement {
+function button(
+  id: string,
+  label: string,
+  iconName: string,
+  ariaLabel: string,
+  onClick: () => void,
+  secondary = true,
+): HTMLElement {
   const b = h('vscode-button', { id, attrs: { icon: iconName, 'aria-label': ariaLabel, secondary } }, label);
   b.addEventListener('click', onClick);
   return b;
@@ -130,7 +144,11 @@ function tokenItem(t: TokenListItem, selected: boolean, soon: number): HTMLEleme
     icon(t.active ? 'key' : 'symbol-key'),
     h('span', { class: 'token-label' }, t.label),
     h('span', { class: 'token-credential' }, t.credential),
-    h('span', { class: 'token-remaining', attrs: { 'data-expires': t.expiresOnEpochMs, 'data-state': r.state } }, r.text),
+    h(
+      'span',
+      { class: 'token-remaining', attrs: { 'data-expires': t.expiresOnEpochMs, 'data-state': r.state } },
+      r.text,
+    ),
   );
   b.addEventListener('click', () => {
     ui.selectedFingerprint = t.fingerprint;
@@ -155,34 +173,77 @@ function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElemen
   if (d.lifetimeMs !== undefined) fact('Lifetime', formatDuration(d.lifetimeMs));
   const countdown = h(
     'div',
-    { id: 'countdown', class: 'countdown', attrs: { 'data-state': r.state, 'data-expires': d.expiresOnEpochMs, role: 'timer', 'aria-live': 'off', 'aria-label': 'Time until the token expires' } },
+    {
+      id: 'countdown',
+      class: 'countdown',
+      attrs: {
+        'data-state': r.state,
+        'data-expires': d.expiresOnEpochMs,
+        role: 'timer',
+        'aria-live': 'off',
+        'aria-label': 'Time until the token expires',
+      },
+    },
     r.text,
   );
   const refresh = d.refreshable
-    ? button('refresh', 'Refresh', 'refresh', `Acquire ${d.label} again with ${d.credential}`, () => post({ type: 'refresh', id: d.id }), r.state !== 'expired' && r.state !== 'expiring')
+    ? button(
+        'refresh',
+        'Refresh',
+        'refresh',
+        `Acquire ${d.label} again with ${d.credential}`,
+        () => post({ type: 'refresh', id: d.id }),
+        r.state !== 'expired' && r.state !== 'expiring',
+      )
     : null;
   // The status bar shows acquired tokens by itself; any other token gets there only when the user pins it.
   // Same id in both states, so the focus stays here after the user pinned the token.
   const pin = active
     ? h('span', { id: 'pin', class: 'muted', attrs: { tabindex: -1 } }, icon('pinned'), ' In the status bar')
-    : button('pin', 'Pin to Status Bar', 'pin', `Show ${d.label} in the status bar`, () => post({ type: 'pin', id: d.id }));
-  return h('div', { id: 'token-overview' }, h('h2', { id: 'token-title' }, d.label), h('div', { class: 'overview-actions' }, countdown, refresh, pin), dl);
+    : button('pin', 'Pin to Status Bar', 'pin', `Show ${d.label} in the status bar`, () =>
+        post({ type: 'pin', id: d.id }),
+      );
+  return h(
+    'div',
+    { id: 'token-overview' },
+    h('h2', { id: 'token-title' }, d.label),
+    h('div', { class: 'overview-actions' }, countdown, refresh, pin),
+    dl,
+  );
 }
 
 function rawSection(d: TokenDetail): HTMLElement {
   const raw = revealed.get(d.id);
   const value = raw
-    ? h('code', { id: 'raw-token', class: 'raw revealed', attrs: { 'data-masked': 'false', tabindex: 0, 'aria-label': 'Raw access token' } }, raw)
-    : h('code', { id: 'raw-token', class: 'raw', attrs: { 'data-masked': 'true' } }, `${'•'.repeat(24)} (${d.rawLength} characters, hidden)`);
+    ? h(
+        'code',
+        {
+          id: 'raw-token',
+          class: 'raw revealed',
+          attrs: { 'data-masked': 'false', tabindex: 0, 'aria-label': 'Raw access token' },
+        },
+        raw,
+      )
+    : h(
+        'code',
+        { id: 'raw-token', class: 'raw', attrs: { 'data-masked': 'true' } },
+        `${'•'.repeat(24)} (${d.rawLength} characters, hidden)`,
+      );
   const actions = h(
     'div',
     { class: 'actions' },
-    button('reveal', raw ? 'Hide' : 'Reveal', raw ? 'eye-closed' : 'eye', raw ? 'Hide the raw token' : 'Reveal the raw token', () => {
-      if (revealed.has(d.id)) {
-        revealed.delete(d.id);
-        render();
-      } else post({ type: 'reveal', id: d.id });
-    }),
+    button(
+      'reveal',
+      raw ? 'Hide' : 'Reveal',
+      raw ? 'eye-closed' : 'eye',
+      raw ? 'Hide the raw token' : 'Reveal the raw token',
+      () => {
+        if (revealed.has(d.id)) {
+          revealed.delete(d.id);
+          render();
+        } else post({ type: 'reveal', id: d.id });
+      },
+    ),
     button('copy', 'Copy', 'copy', 'Copy the raw token to the clipboard', () => post({ type: 'copy', id: d.id })),
     h('span', { id: 'raw-status', class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } }, status),
   );
@@ -191,7 +252,12 @@ function rawSection(d: TokenDetail): HTMLElement {
 
 function claimTable(id: string, rows: ClaimRow[], attr: 'data-claim' | 'data-header', caption: string): HTMLElement {
   const table = h('table', { id, class: 'claims' }, h('caption', { class: 'visually-hidden' }, caption));
-  const head = h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Claim'), h('th', { attrs: { scope: 'col' } }, 'Value'));
+  const head = h(
+    'tr',
+    null,
+    h('th', { attrs: { scope: 'col' } }, 'Claim'),
+    h('th', { attrs: { scope: 'col' } }, 'Value'),
+  );
   if (attr === 'data-claim') head.appendChild(h('th', { attrs: { scope: 'col' } }, 'Meaning'));
   table.appendChild(h('thead', null, head));
   const body = h('tbody');
@@ -204,12 +270,23 @@ function claimTable(id: string, rows: ClaimRow[], attr: 'data-claim' | 'data-hea
         'td',
         { class: 'claim-value' },
         // Long values scroll inside their cell; the scroll area is then focusable so keyboard users can scroll it.
-        h('span', { class: 'value', attrs: r.value.length > 300 ? { tabindex: 0, role: 'region', 'aria-label': `Value of ${r.name}` } : undefined }, r.value),
+        h(
+          'span',
+          {
+            class: 'value',
+            attrs:
+              r.value.length > 300 ? { tabindex: 0, role: 'region', 'aria-label': `Value of ${r.name}` } : undefined,
+          },
+          r.value,
+        ),
         r.truncated ? h('span', { class: 'truncated' }, ' (shortened)') : null,
         r.interpretation ? h('div', { class: 'interpretation' }, r.interpretation) : null,
       ),
     );
-    if (attr === 'data-claim') tr.appendChild(h('td', { class: 'claim-meaning' }, r.meaning || h('span', { class: 'unknown' }, 'Not in the claims catalog')));
+    if (attr === 'data-claim')
+      tr.appendChild(
+        h('td', { class: 'claim-meaning' }, r.meaning || h('span', { class: 'unknown' }, 'Not in the claims catalog')),
+      );
     body.appendChild(tr);
   }
   table.appendChild(body);
@@ -229,7 +306,11 @@ function verdictBanner(d: TokenDetail): HTMLElement | null {
   const t = VERDICT_TEXT[v.verdict] ?? { title: v.verdict, icon: 'info' };
   return h(
     'p',
-    { id: 'token-verdict', class: `verdict verdict-${v.verdict}`, attrs: { 'data-verdict': v.verdict, role: 'status' } },
+    {
+      id: 'token-verdict',
+      class: `verdict verdict-${v.verdict}`,
+      attrs: { 'data-verdict': v.verdict, role: 'status' },
+    },
     icon(t.icon),
     ' ',
     h('strong', null, t.title),
@@ -238,7 +319,13 @@ function verdictBanner(d: TokenDetail): HTMLElement | null {
 }
 
 function validationList(d: TokenDetail): HTMLElement {
-  const icons: Record<string, string> = { pass: 'pass', fail: 'error', warn: 'warning', skip: 'circle-slash', info: 'info' };
+  const icons: Record<string, string> = {
+    pass: 'pass',
+    fail: 'error',
+    warn: 'warning',
+    skip: 'circle-slash',
+    info: 'info',
+  };
   const list = h('ul', { id: 'validation', class: 'verdicts' });
   for (const v of d.validation) {
     list.appendChild(
@@ -253,27 +340,65 @@ function validationList(d: TokenDetail): HTMLElement {
     );
   }
   if (d.validation.length === 0) list.appendChild(h('li', { class: 'muted' }, 'No validation results for this token.'));
-  return section('validation-section', 'validation', 'Validation', d.verdict ? (VERDICT_TEXT[d.verdict.verdict]?.title ?? d.verdict.verdict) : String(d.validation.length), list);
+  return section(
+    'validation-section',
+    'validation',
+    'Validation',
+    d.verdict ? (VERDICT_TEXT[d.verdict.verdict]?.title ?? d.verdict.verdict) : String(d.validation.length),
+    list,
+  );
 }
 
 function detailView(s: InspectorSnapshot, d: TokenDetail): HTMLElement {
-  const parts: Child[] = [tokenSummary(d, s.expiringSoonMs, s.tokens.some((t) => t.id === d.id && t.active)), verdictBanner(d)];
-  if (d.notice) parts.push(h('p', { id: 'token-notice', class: 'notice', attrs: { role: 'note' } }, icon('info'), ' ', d.notice));
-  for (const w of d.warnings) parts.push(h('p', { class: 'warning', attrs: { 'data-warning': '' } }, icon('warning'), ' ', w));
+  const parts: Child[] = [
+    tokenSummary(
+      d,
+      s.expiringSoonMs,
+      s.tokens.some((t) => t.id === d.id && t.active),
+    ),
+    verdictBanner(d),
+  ];
+  if (d.notice)
+    parts.push(h('p', { id: 'token-notice', class: 'notice', attrs: { role: 'note' } }, icon('info'), ' ', d.notice));
+  for (const w of d.warnings)
+    parts.push(h('p', { class: 'warning', attrs: { 'data-warning': '' } }, icon('warning'), ' ', w));
   parts.push(rawSection(d));
-  if (d.header.length) parts.push(section('header-section', 'header', 'Header', String(d.header.length), claimTable('header', d.header, 'data-header', 'Token header')));
+  if (d.header.length)
+    parts.push(
+      section(
+        'header-section',
+        'header',
+        'Header',
+        String(d.header.length),
+        claimTable('header', d.header, 'data-header', 'Token header'),
+      ),
+    );
   if (d.kind === 'jwt') {
-    parts.push(section('claims-section', 'claims', 'Claims', String(d.claims.length), claimTable('claims', d.claims, 'data-claim', 'Token claims')));
+    parts.push(
+      section(
+        'claims-section',
+        'claims',
+        'Claims',
+        String(d.claims.length),
+        claimTable('claims', d.claims, 'data-claim', 'Token claims'),
+      ),
+    );
     parts.push(validationList(d));
   }
-  return h('section', { id: 'token-detail', attrs: { 'aria-labelledby': 'token-title', 'data-token-id': d.id } }, ...parts);
+  return h(
+    'section',
+    { id: 'token-detail', attrs: { 'aria-labelledby': 'token-title', 'data-token-id': d.id } },
+    ...parts,
+  );
 }
 
 // ---------- failure ----------
 
 /** Catalog prose as the host parsed it: commands in <code>, addresses as text (the panel opens no links). */
 function rich(pieces: RichText): Child[] {
-  return pieces.map((p) => (p.kind === 'code' ? h('code', null, p.text) : p.kind === 'link' ? h('span', { class: 'url' }, p.text) : p.text));
+  return pieces.map((p) =>
+    p.kind === 'code' ? h('code', null, p.text) : p.kind === 'link' ? h('span', { class: 'url' }, p.text) : p.text,
+  );
 }
 
 function failureView(f: FailureView): HTMLElement {
@@ -282,14 +407,25 @@ function failureView(f: FailureView): HTMLElement {
     const causes = h('ul', { class: 'causes' }, ...c.causes.map((x) => h('li', null, ...rich(x))));
     const fixes = h('ol', { class: 'fixes' }, ...c.fixes.map((x) => h('li', null, ...rich(x))));
     const docs = c.docsUrl
-      ? button(`docs-${c.code}`, 'Open Microsoft documentation', 'link-external', `Open the Microsoft documentation for AADSTS${c.code}`, () => post({ type: 'openDocs', url: c.docsUrl }))
+      ? button(
+          `docs-${c.code}`,
+          'Open Microsoft documentation',
+          'link-external',
+          `Open the Microsoft documentation for AADSTS${c.code}`,
+          () => post({ type: 'openDocs', url: c.docsUrl }),
+        )
       : null;
     if (docs) docs.classList.add('docs-link');
     parts.push(
       h(
         'article',
         { class: 'aadsts', attrs: { 'data-code': c.code, 'aria-labelledby': `aadsts-${c.code}` } },
-        h('h3', { id: `aadsts-${c.code}` }, `AADSTS${c.code}`, c.name ? h('span', { class: 'code-name' }, ` ${c.name}`) : null),
+        h(
+          'h3',
+          { id: `aadsts-${c.code}` },
+          `AADSTS${c.code}`,
+          c.name ? h('span', { class: 'code-name' }, ` ${c.name}`) : null,
+        ),
         c.category ? h('vscode-badge', { class: 'category' }, c.category) : null,
         h('p', { class: 'meaning' }, ...rich(c.meaning)),
         c.causes.length ? h('h4', null, 'Likely causes') : null,
@@ -302,10 +438,18 @@ function failureView(f: FailureView): HTMLElement {
   }
   if (f.unknownCodes.length) {
     parts.push(
-      h('p', { class: 'unknown-codes', attrs: { 'data-unknown-codes': f.unknownCodes.join(' ') } }, `Not in the catalog: ${f.unknownCodes.map((c) => `AADSTS${c}`).join(', ')}. `),
+      h(
+        'p',
+        { class: 'unknown-codes', attrs: { 'data-unknown-codes': f.unknownCodes.join(' ') } },
+        `Not in the catalog: ${f.unknownCodes.map((c) => `AADSTS${c}`).join(', ')}. `,
+      ),
       ...f.unknownCodes.map((c) => {
-        const b = button(`docs-${c}`, `Look up AADSTS${c}`, 'link-external', `Open the Microsoft documentation for AADSTS${c}`, () =>
-          post({ type: 'openDocs', url: `https://login.microsoftonline.com/error?code=${c}` }),
+        const b = button(
+          `docs-${c}`,
+          `Look up AADSTS${c}`,
+          'link-external',
+          `Open the Microsoft documentation for AADSTS${c}`,
+          () => post({ type: 'openDocs', url: `https://login.microsoftonline.com/error?code=${c}` }),
         );
         b.classList.add('docs-link');
         return b;
@@ -325,13 +469,24 @@ function failureView(f: FailureView): HTMLElement {
     );
   }
   const ctx = h('dl', { class: 'facts context' });
-  const fact = (term: string, value: string | undefined) => value && ctx.append(h('dt', null, term), h('dd', null, h('code', null, value)));
+  const fact = (term: string, value: string | undefined) =>
+    value && ctx.append(h('dt', null, term), h('dd', null, h('code', null, value)));
   fact('Trace id', f.traceId);
   fact('Correlation id', f.correlationId);
   fact('Timestamp', f.timestamp);
   if (ctx.childElementCount) parts.push(ctx);
-  const inner = h('div', { id: 'aadsts-explanation', attrs: { 'data-kind': f.kind, role: 'region', 'aria-label': 'Error explanation' } }, ...parts);
-  return section('failure-section', 'failure', 'Last error', f.codes.map((c) => `AADSTS${c.code}`).join(', ') || f.kind, inner);
+  const inner = h(
+    'div',
+    { id: 'aadsts-explanation', attrs: { 'data-kind': f.kind, role: 'region', 'aria-label': 'Error explanation' } },
+    ...parts,
+  );
+  return section(
+    'failure-section',
+    'failure',
+    'Last error',
+    f.codes.map((c) => `AADSTS${c.code}`).join(', ') || f.kind,
+    inner,
+  );
 }
 
 // ---------- chain run timeline ----------
@@ -340,7 +495,12 @@ function timelineView(run: RunTimeline): HTMLElement {
   const total = Math.max(run.durationMs, 1);
   const pct = (n: number) => `${Math.min(100, Math.max(0, (n / total) * 100)).toFixed(3)}%`;
   const rows = h('ol', { class: 'waterfall', attrs: { 'aria-label': `Credential steps, ${run.mode} mode` } });
-  const outcomeIcon: Record<string, string> = { success: 'pass-filled', failed: 'error', unavailable: 'circle-slash', skipped: 'debug-step-over' };
+  const outcomeIcon: Record<string, string> = {
+    success: 'pass-filled',
+    failed: 'error',
+    unavailable: 'circle-slash',
+    skipped: 'debug-step-over',
+  };
   for (const s of run.steps) {
     const bar = h('div', {
       class: `bar outcome-${s.outcome}${s.winner ? ' winner' : ''}`,
@@ -353,14 +513,27 @@ function timelineView(run: RunTimeline): HTMLElement {
         'li',
         {
           class: `step outcome-${s.outcome}`,
-          attrs: { 'data-step': s.credential, 'data-outcome': s.outcome, 'data-winner': s.winner ? 'true' : 'false', tabindex: 0, 'aria-label': `${label}. ${s.message}` },
+          attrs: {
+            'data-step': s.credential,
+            'data-outcome': s.outcome,
+            'data-winner': s.winner ? 'true' : 'false',
+            tabindex: 0,
+            'aria-label': `${label}. ${s.message}`,
+          },
         },
         h(
           'div',
           { class: 'step-label' },
           icon(outcomeIcon[s.outcome] ?? 'circle', `outcome-icon outcome-${s.outcome}`),
           h('span', { class: 'step-name' }, s.credential),
-          s.winner ? h('span', { class: 'winner-mark', attrs: { title: 'DefaultAzureCredential picks this credential' } }, icon('star-full'), ' winner') : null,
+          s.winner
+            ? h(
+                'span',
+                { class: 'winner-mark', attrs: { title: 'DefaultAzureCredential picks this credential' } },
+                icon('star-full'),
+                ' winner',
+              )
+            : null,
         ),
         h('div', { class: 'track' }, bar),
         h('div', { class: 'step-duration' }, formatMs(s.durationMs)),
@@ -368,13 +541,20 @@ function timelineView(run: RunTimeline): HTMLElement {
           'div',
           { class: 'step-message' },
           s.message,
-          s.errorCodes.length ? h('span', { class: 'codes' }, ` (${s.errorCodes.map((c) => `AADSTS${c}`).join(', ')})`) : null,
+          s.errorCodes.length
+            ? h('span', { class: 'codes' }, ` (${s.errorCodes.map((c) => `AADSTS${c}`).join(', ')})`)
+            : null,
           s.note ? h('span', { class: 'step-note' }, ` — ${s.note}`) : null,
         ),
       ),
     );
   }
-  const axis = h('div', { class: 'axis', attrs: { 'aria-hidden': 'true' } }, h('span', null, '0'), h('span', null, formatMs(run.durationMs)));
+  const axis = h(
+    'div',
+    { class: 'axis', attrs: { 'aria-hidden': 'true' } },
+    h('span', null, '0'),
+    h('span', null, formatMs(run.durationMs)),
+  );
   const inner = h(
     'div',
     { id: 'timeline', attrs: { 'data-mode': run.mode, 'data-winner': run.winner ?? '' } },
@@ -405,7 +585,11 @@ function render(): void {
         'div',
         { id: 'empty', class: 'empty' },
         h('h2', null, 'Nothing to inspect yet'),
-        h('p', null, 'Run "Azure Auth: Acquire Token…", "Azure Auth: Run Credential Chain" or "Azure Auth: Decode Token" from the Command Palette. Results appear here.'),
+        h(
+          'p',
+          null,
+          'Run "Azure Auth: Acquire Token…", "Azure Auth: Run Credential Chain" or "Azure Auth: Decode Token" from the Command Palette. Results appear here.',
+        ),
       ),
     );
     return;
@@ -418,7 +602,13 @@ function render(): void {
       ? [run, failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null]
       : [failure, s.tokens.length ? tokenList(s) : null, s.detail ? detailView(s, s.detail) : null, run];
   for (const part of parts) if (part) app.appendChild(part);
-  restoreFocus(focusToken ? (app.querySelector(`.token-item[data-token-id="${CSS.escape(focusToken)}"]`) as HTMLElement | null) : focusId ? document.getElementById(focusId) : null);
+  restoreFocus(
+    focusToken
+      ? (app.querySelector(`.token-item[data-token-id="${CSS.escape(focusToken)}"]`) as HTMLElement | null)
+      : focusId
+        ? document.getElementById(focusId)
+        : null,
+  );
 }
 
 /**
@@ -430,7 +620,8 @@ function restoreFocus(target: HTMLElement | null): void {
   if (!target) return;
   const apply = () => {
     if (document.activeElement !== document.body && document.activeElement !== target) return;
-    if (target.tagName === 'VSCODE-COLLAPSIBLE') target.shadowRoot?.querySelector<HTMLElement>('.collapsible-header')?.focus();
+    if (target.tagName === 'VSCODE-COLLAPSIBLE')
+      target.shadowRoot?.querySelector<HTMLElement>('.collapsible-header')?.focus();
     else target.focus();
   };
   apply();

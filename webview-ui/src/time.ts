@@ -26,9 +26,15 @@ export function formatDuration(ms: number): string {
   return `${s}s`;
 }
 
-export function remaining(expiresOnEpochMs: number, now: number, expiringSoonMs: number, notBeforeEpochMs?: number): Remaining {
+export function remaining(
+  expiresOnEpochMs: number,
+  now: number,
+  expiringSoonMs: number,
+  notBeforeEpochMs?: number,
+): Remaining {
   const ms = expiresOnEpochMs - now;
-  if (!Number.isFinite(expiresOnEpochMs) || expiresOnEpochMs <= 0) return { state: 'expired', text: 'no expiry time', ms: 0 };
+  if (!Number.isFinite(expiresOnEpochMs) || expiresOnEpochMs <= 0)
+    return { state: 'expired', text: 'no expiry time', ms: 0 };
   if (notBeforeEpochMs !== undefined && now < notBeforeEpochMs) {
     return { state: 'not-yet-valid', text: `not valid for another ${formatDuration(notBeforeEpochMs - now)}`, ms };
   }
@@ -39,7 +45,10 @@ export function remaining(expiresOnEpochMs: number, now: number, expiringSoonMs:
 /** "2026-11-25 09:12:03 UTC" */
 export function utc(epochMs: number): string {
   if (!Number.isFinite(epochMs)) return '';
-  return new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 /** "842 ms", "1.24 s" */

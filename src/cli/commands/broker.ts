@@ -55,17 +55,26 @@ export const command: CliCommand = {
     });
     if (!cmd.length && !values['env-file']) throw new UsageError('give a command after -- or --env-file FILE');
     const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got ${JSON.stringify(values.port)})`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be a port number (got ${JSON.stringify(values.port)})`);
     const core = await import('../../core/index');
 
     let request: Omit<FlowRequest, 'scope'>;
-    const engine: EngineOptions = { authorityHost: values['authority-host'], ca: values.ca === undefined ? undefined : await readCaOption(values.ca) };
+    const engine: EngineOptions = {
+      authorityHost: values['authority-host'],
+      ca: values.ca === undefined ? undefined : await readCaOption(values.ca),
+    };
     let closeSandbox: (() => Promise<void>) | undefined;
     if (values.sandbox) {
       const { startSandbox, DEMO } = await import('../../sandbox/index');
       const sb = await startSandbox();
       closeSandbox = () => sb.close();
-      request = { credential: 'ClientSecretCredential', tenantId: sb.tenantId, clientId: DEMO.confidentialClientId, clientSecret: new core.SecretValue(DEMO.confidentialSecret) };
+      request = {
+        credential: 'ClientSecretCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.confidentialClientId,
+        clientSecret: new core.SecretValue(DEMO.confidentialSecret),
+      };
       engine.authorityHost = sb.authorityHost;
       engine.ca = sb.caPem;
     } else {
@@ -77,17 +86,25 @@ export const command: CliCommand = {
         ...(secret ? { clientSecret: new core.SecretValue(secret) } : {}),
         ...(values.certificate ? { certificatePath: values.certificate } : {}),
       };
-      if (!core.resolveCredentialName(request.credential)) throw new UsageError(`--credential: unknown credential ${JSON.stringify(request.credential)}`);
+      if (!core.resolveCredentialName(request.credential))
+        throw new UsageError(`--credential: unknown credential ${JSON.stringify(request.credential)}`);
     }
 
-    const report = (r: BrokerRequestRecord) => io.stderr.write(values.json ? `${JSON.stringify(r)}\n` : line(core.terminalSafe, io, r));
+    const report = (r: BrokerRequestRecord) =>
+      io.stderr.write(values.json ? `${JSON.stringify(r)}\n` : line(core.terminalSafe, io, r));
     let broker;
     try {
-      broker = await core.startBroker({ source: core.credentialTokenSource(request, { env: io.env, options: engine }), port, onRequest: report });
+      broker = await core.startBroker({
+        source: core.credentialTokenSource(request, { env: io.env, options: engine }),
+        port,
+        onRequest: report,
+      });
     } catch (e) {
       await closeSandbox?.();
       const code = (e as NodeJS.ErrnoException).code;
-      io.stderr.write(`azauth broker: cannot listen: ${code === 'EADDRINUSE' ? `port ${port} is already in use` : core.redactText((e as Error).message)}\n`);
+      io.stderr.write(
+        `azauth broker: cannot listen: ${code === 'EADDRINUSE' ? `port ${port} is already in use` : core.redactText((e as Error).message)}\n`,
+      );
       return 2;
     }
     io.stderr.write(
@@ -106,16 +123,24 @@ export const command: CliCommand = {
           stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
         });
         if (result.spawnError) {
-          io.stderr.write(`azauth broker: could not start ${core.terminalSafe(cmd[0]!)}: ${core.redactText(result.spawnError)}\n`);
+          io.stderr.write(
+            `azauth broker: could not start ${core.terminalSafe(cmd[0]!)}: ${core.redactText(result.spawnError)}\n`,
+          );
           return 127;
         }
         return result.exitCode ?? 128 + (result.signal === 'SIGINT' ? 2 : result.signal === 'SIGTERM' ? 15 : 1);
       }
       const file = values['env-file']!;
       const env = broker.environment();
-      writeFileSync(file, `IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT}\nIDENTITY_HEADER=${env.IDENTITY_HEADER}\n`, { mode: 0o600 });
-      io.stderr.write(`IDENTITY_ENDPOINT and IDENTITY_HEADER written to ${core.terminalSafe(file)} (mode 0600); Ctrl+C to stop\n`);
-      await new Promise<void>((resolve) => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true })));
+      writeFileSync(file, `IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT}\nIDENTITY_HEADER=${env.IDENTITY_HEADER}\n`, {
+        mode: 0o600,
+      });
+      io.stderr.write(
+        `IDENTITY_ENDPOINT and IDENTITY_HEADER written to ${core.terminalSafe(file)} (mode 0600); Ctrl+C to stop\n`,
+      );
+      await new Promise<void>((resolve) =>
+        io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return 0;
     } finally {
       await broker.close();
@@ -125,9 +150,18 @@ export const command: CliCommand = {
 };
 
 function line(safe: (s: string) => string, io: CliIo, r: BrokerRequestRecord): string {
-  const who = r.clientId ? ` client_id=${r.clientId}` : r.principalId ? ` principal_id=${r.principalId}` : r.miResId ? ` mi_res_id=${r.miResId}` : '';
+  const who = r.clientId
+    ? ` client_id=${r.clientId}`
+    : r.principalId
+      ? ` principal_id=${r.principalId}`
+      : r.miResId
+        ? ` mi_res_id=${r.miResId}`
+        : '';
   const what = r.resource ? `${r.resource}${who}` : r.path;
   const colour = r.answer === 'refused' || r.answer === 'error' ? 'red' : 'green';
-  const answer = r.answer === 'token' || r.answer === 'cached-token' ? `${r.answer} ${r.fingerprint} (expires ${r.expiresOn})` : `${r.answer}: ${r.reason ?? ''}`;
+  const answer =
+    r.answer === 'token' || r.answer === 'cached-token'
+      ? `${r.answer} ${r.fingerprint} (expires ${r.expiresOn})`
+      : `${r.answer}: ${r.reason ?? ''}`;
   return `[broker] ${r.at} ${safe(r.remoteAddress)} ${safe(r.method)} ${safe(what)} api-version=${safe(r.apiVersion ?? '-')} → ${paint(io, colour, `${r.status} ${safe(answer)}`)} ${r.durationMs} ms\n`;
 }

@@ -25,7 +25,18 @@ import {
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, paint, parse, parseDuration, readStdin, shown, UsageError, writeJson, type CliCommand } from '../io';
+import {
+  EXIT_AUTH_FAILED,
+  EXIT_OK,
+  paint,
+  parse,
+  parseDuration,
+  readStdin,
+  shown,
+  UsageError,
+  writeJson,
+  type CliCommand,
+} from '../io';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
 azauth call [options] --preset NAME [--subscription S | --vault V | --account A | --namespace N --entity E]
@@ -105,7 +116,11 @@ export const command: CliCommand = {
   summary: 'send one request with a token to an Azure API and explain its 401 / 403 against the token',
   usage: USAGE,
   async run(argv, io) {
-    for (const a of argv) if (/^--(token|access-token|client-secret|password)(=|$)/.test(a)) throw new UsageError(`${a.split('=')[0]} is refused: a token or secret on the command line ends up in shell history; pipe it in (--token-from stdin)`);
+    for (const a of argv)
+      if (/^--(token|access-token|client-secret|password)(=|$)/.test(a))
+        throw new UsageError(
+          `${a.split('=')[0]} is refused: a token or secret on the command line ends up in shell history; pipe it in (--token-from stdin)`,
+        );
     const { values: v, positionals } = parse(argv, OPTIONS, true);
     const from = v['token-from'] ?? 'stdin';
     if (!['stdin', 'chain', 'flow'].includes(from)) throw new UsageError('--token-from must be stdin, chain or flow');
@@ -114,13 +129,27 @@ export const command: CliCommand = {
     let service = v.service;
     const headers: Record<string, string> = {};
     let scope = v.scope;
-    if (service !== undefined && !isResourceService(service)) throw new UsageError('--service must be one of arm, graph, keyvault, storage, servicebus');
+    if (service !== undefined && !isResourceService(service))
+      throw new UsageError('--service must be one of arm, graph, keyvault, storage, servicebus');
     if (v.preset) {
       if (positionals.length) throw new UsageError('give either --preset or METHOD URL, not both');
       const p = findPreset(v.preset);
-      if (!p) throw new UsageError(`unknown preset ${shown(v.preset, 40)}; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`);
+      if (!p)
+        throw new UsageError(
+          `unknown preset ${shown(v.preset, 40)}; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`,
+        );
       try {
-        url = presetUrl(p, { subscription: v.subscription, vault: v.vault, account: v.account, namespace: v.namespace, entity: v.entity }, v.endpoint);
+        url = presetUrl(
+          p,
+          {
+            subscription: v.subscription,
+            vault: v.vault,
+            account: v.account,
+            namespace: v.namespace,
+            entity: v.entity,
+          },
+          v.endpoint,
+        );
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
@@ -131,7 +160,8 @@ export const command: CliCommand = {
     } else {
       if (positionals.length !== 2) throw new UsageError('give METHOD and URL (or --preset NAME)');
       const m = positionals[0]!.toUpperCase();
-      if (!(RESOURCE_METHODS as readonly string[]).includes(m)) throw new UsageError(`METHOD must be one of ${RESOURCE_METHODS.join(', ')}`);
+      if (!(RESOURCE_METHODS as readonly string[]).includes(m))
+        throw new UsageError(`METHOD must be one of ${RESOURCE_METHODS.join(', ')}`);
       method = m as ResourceMethod;
       url = positionals[1]!;
       scope ??= scopeForUrl(url);
@@ -144,7 +174,16 @@ export const command: CliCommand = {
     const deadlineMs = v.timeout === undefined ? 30_000 : parseDuration('--timeout', v.timeout, { maxSeconds: 600 });
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const verbose = Boolean(v.verbose) && !v.json;
-    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(formatEvent(e).map((l) => paint(io, 'dim', terminalSafe(l))).join('\n') + '\n') } : undefined;
+    const sink = verbose
+      ? {
+          emit: (e: TraceEvent) =>
+            io.stderr.write(
+              formatEvent(e)
+                .map((l) => paint(io, 'dim', terminalSafe(l)))
+                .join('\n') + '\n',
+            ),
+        }
+      : undefined;
 
     // --- the token
     let token: string;
@@ -152,22 +191,36 @@ export const command: CliCommand = {
       token = (await readStdin(io, 1024 * 1024)).trim();
       if (!token) throw new UsageError('no token on standard input (pipe one in, or use --token-from chain|flow)');
     } else {
-      if (!scope) throw new UsageError('--scope is needed to get a token for this URL (its host does not name a known API)');
+      if (!scope)
+        throw new UsageError('--scope is needed to get a token for this URL (its host does not name a known API)');
       const options = { authorityHost: v['authority-host'], ca };
       if (from === 'chain') {
-        const run = await createEngine().runChain({ scope, tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options });
+        const run = await createEngine().runChain(
+          { scope, tenantId: v.tenant },
+          { signal: io.signal, sink, env: io.env, options },
+        );
         if (!run.accessToken) {
-          io.stderr.write(`azauth call: the credential chain found no token for ${scope}${run.error ? `: ${terminalSafe(run.error.message)}` : ''} (azauth chain shows why)\n`);
+          io.stderr.write(
+            `azauth call: the credential chain found no token for ${scope}${run.error ? `: ${terminalSafe(run.error.message)}` : ''} (azauth chain shows why)\n`,
+          );
           return EXIT_AUTH_FAILED;
         }
         token = run.accessToken.reveal();
       } else {
         if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
         const name = resolveCredentialName(v.credential);
-        if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
+        if (!name)
+          throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
         const secret = secretFromEnv(io, v['client-secret-env'], '--client-secret-env');
         const run = await acquireToken(
-          { credential: name, scope, tenantId: v.tenant, clientId: v['client-id'], clientSecret: secret ? new SecretValue(secret) : undefined, certificatePath: v.certificate },
+          {
+            credential: name,
+            scope,
+            tenantId: v.tenant,
+            clientId: v['client-id'],
+            clientSecret: secret ? new SecretValue(secret) : undefined,
+            certificatePath: v.certificate,
+          },
           { signal: io.signal, sink, env: io.env, options },
         );
         if (!run.accessToken) {
@@ -187,7 +240,8 @@ export const command: CliCommand = {
       );
     } catch (e) {
       if (isResourceCallError(e)) {
-        if (e.kind === 'bad-url' || e.kind === 'insecure-url' || e.kind === 'bad-token' || e.kind === 'bad-header') throw new UsageError(e.message);
+        if (e.kind === 'bad-url' || e.kind === 'insecure-url' || e.kind === 'bad-token' || e.kind === 'bad-header')
+          throw new UsageError(e.message);
         if (v.json) writeJson(io, { error: { kind: e.kind, message: e.message } });
         else io.stderr.write(`azauth call: ${terminalSafe(e.message)} (${e.kind})\n`);
         return EXIT_AUTH_FAILED;
@@ -198,9 +252,9 @@ export const command: CliCommand = {
       writeJson(io, { ...result, ...(v['show-token'] ? { accessToken: token } : {}) });
     } else {
       io.stdout.write(renderResourceCall(result, (colour, text) => paint(io, colour, text)));
-      if (v['show-token']) io.stdout.write(`\n${paint(io, 'bold', 'Token')} (a credential: handle with care)\n${token}\n`);
+      if (v['show-token'])
+        io.stdout.write(`\n${paint(io, 'bold', 'Token')} (a credential: handle with care)\n${token}\n`);
     }
     return result.explanation.outcome === 'authorized' ? EXIT_OK : EXIT_AUTH_FAILED;
   },
 };
-

@@ -20,7 +20,23 @@ import {
   type StepResult,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, parseHttpUrl, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import {
+  EXIT_AUTH_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  lines,
+  paint,
+  parse,
+  parseDuration,
+  parseHttpUrl,
+  shown,
+  UsageError,
+  withProgress,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+  type Colour,
+} from '../io';
 import { PID_HELP, PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 const USAGE = `azauth chain [options]
@@ -85,7 +101,14 @@ const OPTIONS = {
 
 /** What `--detect` found, for the JSON contract (the deciding line is outside text: capped by the detector). */
 function detectedJson(d: DetectedSdk, others: DetectedSdk[], problems: { file: string; message: string }[]) {
-  const one = (x: DetectedSdk) => ({ profile: x.profile, file: x.file, line: x.line, text: x.text, exact: x.exact, ...(x.note ? { note: x.note } : {}) });
+  const one = (x: DetectedSdk) => ({
+    profile: x.profile,
+    file: x.file,
+    line: x.line,
+    text: x.text,
+    exact: x.exact,
+    ...(x.note ? { note: x.note } : {}),
+  });
   return { ...one(d), others: others.map(one), problems };
 }
 
@@ -153,12 +176,16 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
   for (const s of r.steps) {
     const m = MARK[s.outcome];
     const time = s.outcome === 'skipped' ? '—' : ms(s.durationMs);
-    out.push(`  ${paint(io, m.colour, m.mark)} ${s.credential.padEnd(nameW)}  ${paint(io, m.colour, s.outcome.padEnd(11))} ${paint(io, 'dim', time.padStart(8))}  ${firstLine(s.message)}`);
+    out.push(
+      `  ${paint(io, m.colour, m.mark)} ${s.credential.padEnd(nameW)}  ${paint(io, m.colour, s.outcome.padEnd(11))} ${paint(io, 'dim', time.padStart(8))}  ${firstLine(s.message)}`,
+    );
     if (r.mode === 'diagnose' && s.note) out.push(`${' '.repeat(nameW + 28)}${paint(io, 'dim', `↳ ${s.note}`)}`);
     // The fingerprint's prediction beside the outcome: always in diagnose mode, and wherever it disagrees.
     if (s.prediction && (r.mode === 'diagnose' || s.prediction.agrees === false)) {
       const off = s.prediction.agrees === false;
-      out.push(`${' '.repeat(nameW + 28)}${paint(io, off ? 'yellow' : 'dim', `${off ? '⚠ predicted' : '↳ predicted'} ${s.prediction.verdict}: ${firstLine(s.prediction.reason, off ? 600 : 200)}`)}`);
+      out.push(
+        `${' '.repeat(nameW + 28)}${paint(io, off ? 'yellow' : 'dim', `${off ? '⚠ predicted' : '↳ predicted'} ${s.prediction.verdict}: ${firstLine(s.prediction.reason, off ? 600 : 200)}`)}`,
+      );
     }
   }
   out.push('');
@@ -166,21 +193,35 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const t = r.token;
     const who = t.upn ?? t.appId ?? t.objectId;
     const verb = r.mode === 'diagnose' ? 'would authenticate with' : 'authenticated with';
-    out.push(`${paint(io, 'green', '✓')} ${paint(io, 'bold', `DefaultAzureCredential ${verb} ${r.winner}`)} ${paint(io, 'dim', r.mode === 'diagnose' && r.verdictMs !== undefined && r.verdictMs < r.durationMs ? `verdict in ${ms(r.verdictMs)} (full report in ${ms(r.durationMs)})` : `in ${ms(r.durationMs)}`)}`);
+    out.push(
+      `${paint(io, 'green', '✓')} ${paint(io, 'bold', `DefaultAzureCredential ${verb} ${r.winner}`)} ${paint(io, 'dim', r.mode === 'diagnose' && r.verdictMs !== undefined && r.verdictMs < r.durationMs ? `verdict in ${ms(r.verdictMs)} (full report in ${ms(r.durationMs)})` : `in ${ms(r.durationMs)}`)}`,
+    );
     out.push(
       `  token for ${t.audience ?? r.scope}${who ? ` as ${who}` : ''}${t.identityType && t.identityType !== 'unknown' ? ` (${t.identityType})` : ''}${t.tenantId ? `, tenant ${t.tenantId}` : ''}`,
     );
-    out.push(`  expires ${t.expiresOn} (${relative(t.expiresOnEpochMs)})${t.fromCache ? ', from the engine cache' : ''}, fingerprint ${t.fingerprint}`);
+    out.push(
+      `  expires ${t.expiresOn} (${relative(t.expiresOnEpochMs)})${t.fromCache ? ', from the engine cache' : ''}, fingerprint ${t.fingerprint}`,
+    );
     const slow = r.steps.filter((s) => s.credential !== r.winner && s.outcome !== 'skipped' && s.durationMs >= 1000);
     if (slow.length && r.mode === 'sequential')
-      out.push(paint(io, 'yellow', `  time spent before the winner: ${slow.map((s) => `${s.credential} ${ms(s.durationMs)}`).join(', ')}`));
+      out.push(
+        paint(
+          io,
+          'yellow',
+          `  time spent before the winner: ${slow.map((s) => `${s.credential} ${ms(s.durationMs)}`).join(', ')}`,
+        ),
+      );
     return lines(out);
   }
   const err = r.error;
   const stopper = r.steps.find((s) => s.outcome === 'failed');
   if (stopper) {
-    out.push(`${paint(io, 'red', '✗')} ${paint(io, 'bold', `DefaultAzureCredential ${r.mode === 'diagnose' ? 'would stop' : 'stopped'} at ${stopper.credential}`)}`);
-    out.push(`  ${stopper.credential} failed with an error (not "unavailable"), so the credentials after it ${r.mode === 'diagnose' ? 'would never be tried' : 'were never tried'}.`);
+    out.push(
+      `${paint(io, 'red', '✗')} ${paint(io, 'bold', `DefaultAzureCredential ${r.mode === 'diagnose' ? 'would stop' : 'stopped'} at ${stopper.credential}`)}`,
+    );
+    out.push(
+      `  ${stopper.credential} failed with an error (not "unavailable"), so the credentials after it ${r.mode === 'diagnose' ? 'would never be tried' : 'were never tried'}.`,
+    );
   } else if (r.steps.length === 0) {
     out.push(`${paint(io, 'red', '✗')} ${paint(io, 'bold', 'DefaultAzureCredential cannot be created')}`);
   } else {
@@ -193,7 +234,8 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
     const aggregate = /\nAttempted credentials:\n/.exec(err.message);
     if (aggregate) {
       out.push(`  ${err.message.slice(0, aggregate.index)}`, '  Attempted credentials:');
-      for (const s of r.steps.filter((x) => x.outcome !== 'skipped').slice(0, 12)) out.push(`    ${s.credential}: ${s.message}`);
+      for (const s of r.steps.filter((x) => x.outcome !== 'skipped').slice(0, 12))
+        out.push(`    ${s.credential}: ${s.message}`);
     } else out.push(`  ${err.message}`);
     out.push(...renderExplanation(io, stopper?.message ?? err.message));
   }
@@ -226,11 +268,16 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, true);
     // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).
-    if (positionals.length && !values.detect) throw new UsageError(`unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`);
+    if (positionals.length && !values.detect)
+      throw new UsageError(
+        `unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`,
+      );
     if (positionals.length > 1) throw new UsageError('--detect takes one folder');
-    if (values.detect && values.profile !== undefined) throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
+    if (values.detect && values.profile !== undefined)
+      throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
     const mode = (values.mode ?? 'sequential') as ChainMode;
-    if (mode !== 'sequential' && mode !== 'diagnose') throw new UsageError(`--mode must be sequential or diagnose (got ${shown(mode, 20)})`);
+    if (mode !== 'sequential' && mode !== 'diagnose')
+      throw new UsageError(`--mode must be sequential or diagnose (got ${shown(mode, 20)})`);
     let profile = values.profile ?? 'go';
     let detected: ReturnType<typeof detectedJson> | undefined;
     const detectLines: string[] = [];
@@ -238,16 +285,28 @@ export const command: CliCommand = {
       const folder = positionals[0] ?? '.';
       const d = await detectSdk(folder);
       const folderShown = terminalSafe(folder);
-      for (const p of d.problems) detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
+      for (const p of d.problems)
+        detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
       if (!d.found.length) {
-        const read = d.scanned.length ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}` : 'no lock or manifest file there';
-        throw new UsageError(`--detect: no Azure Identity package found in ${folderShown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`);
+        const read = d.scanned.length
+          ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}`
+          : 'no lock or manifest file there';
+        throw new UsageError(
+          `--detect: no Azure Identity package found in ${folderShown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`,
+        );
       }
       const [first, ...others] = d.found;
       profile = first.profile;
       detected = detectedJson(first, others, d.problems);
       detectLines.unshift(`${paint(io, 'bold', 'Detected')} ${terminalSafe(describeDetection(first))}`);
-      if (others.length) detectLines.push(paint(io, 'yellow', `  this folder also uses ${others.map((o) => `${o.profile} (${terminalSafe(`${o.file}:${o.line}`)})`).join(', ')}: pick one with --profile`));
+      if (others.length)
+        detectLines.push(
+          paint(
+            io,
+            'yellow',
+            `  this folder also uses ${others.map((o) => `${o.profile} (${terminalSafe(`${o.file}:${o.line}`)})`).join(', ')}: pick one with --profile`,
+          ),
+        );
     }
     const resolved = resolveProfile(profile);
     if (!resolved.ok) throw new UsageError(`--profile: ${resolved.message}`);
@@ -268,21 +327,39 @@ export const command: CliCommand = {
     if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
 
     const verbose = Boolean(values.verbose) && !values.json;
-    const sink = verbose ? { emit: (e: TraceEvent) => io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'dim', l)))) } : undefined;
-    const required = values.require === undefined ? undefined : values.require.split(',').map((v) => v.trim()).filter(Boolean);
+    const sink = verbose
+      ? { emit: (e: TraceEvent) => io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'dim', l)))) }
+      : undefined;
+    const required =
+      values.require === undefined
+        ? undefined
+        : values.require
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean);
     if (required && (!required.length || required.some((v) => !/^[A-Za-z_][A-Za-z0-9_]{0,100}$/.test(v))))
-      throw new UsageError('--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)');
+      throw new UsageError(
+        '--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)',
+      );
     return withTarget(io, 'chain', values.pid, async (io, target) => {
       const run = await withProgress(
         io,
         'running the credential chain',
         createEngine().runChain(
           { scope: values.scope, tenantId: values.tenant, mode, profile, stepTimeoutMs, required },
-          { signal: io.signal, sink, env: io.env, options: target ? { ...options, target: targetOption(target) } : options },
+          {
+            signal: io.signal,
+            sink,
+            env: io.env,
+            options: target ? { ...options, target: targetOption(target) } : options,
+          },
         ),
       );
       if (values.json) writeJson(io, { ...chainJson(run, detected), ...targetJson(target) });
-      else io.stdout.write(targetHeader(io, target) + (detectLines.length ? `${detectLines.join('\n')}\n\n` : '') + renderChain(io, run));
+      else
+        io.stdout.write(
+          targetHeader(io, target) + (detectLines.length ? `${detectLines.join('\n')}\n\n` : '') + renderChain(io, run),
+        );
       if (run.winner) return EXIT_OK;
       if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
       return EXIT_AUTH_FAILED;

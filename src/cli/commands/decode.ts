@@ -2,7 +2,22 @@
  * `azauth decode`: decode a token, explain every claim, check expiry and (optionally) validate it.
  * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
  */
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, readStdin, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
+import {
+  EXIT_AUTH_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  lines,
+  paint,
+  parse,
+  parseDuration,
+  readStdin,
+  shown,
+  UsageError,
+  withProgress,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+} from '../io';
 import { readCaOption, readOptionFile } from '../files';
 import {
   decodeToken,
@@ -72,11 +87,12 @@ const options = {
   ca: { type: 'string' },
 } as const;
 
-
-
 /** The key fetch's message, with what to do about an untrusted certificate. */
 function withHint(e: unknown): unknown {
-  if (isKeyFetchError(e) && e.kind === 'tls') return new KeyFetchError(e.kind, e.url, `${e.message} (give the server's CA certificate with --ca FILE)`, { cause: e });
+  if (isKeyFetchError(e) && e.kind === 'tls')
+    return new KeyFetchError(e.kind, e.url, `${e.message} (give the server's CA certificate with --ca FILE)`, {
+      cause: e,
+    });
   return e;
 }
 
@@ -102,11 +118,24 @@ function show(v: unknown, max = 100): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : s;
 }
 
-const STATE_COLOUR = { fresh: 'green', 'expiring-soon': 'yellow', expired: 'red', 'not-yet-valid': 'red', 'no-expiry': 'yellow' } as const;
+const STATE_COLOUR = {
+  fresh: 'green',
+  'expiring-soon': 'yellow',
+  expired: 'red',
+  'not-yet-valid': 'red',
+  'no-expiry': 'yellow',
+} as const;
 const VERDICT_OF_TOKEN = { verified: ['✔', 'green'], invalid: ['✖', 'red'], unverified: ['?', 'yellow'] } as const;
 const VERDICT = { pass: ['✔', 'green'], fail: ['✖', 'red'], warn: ['!', 'yellow'], skipped: ['–', 'gray'] } as const;
 
-function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], expiry: TokenExpiry, validation: Validation, warnings: string[]): void {
+function renderHuman(
+  io: CliIo,
+  kindLine: string,
+  claims: ClaimExplanation[],
+  expiry: TokenExpiry,
+  validation: Validation,
+  warnings: string[],
+): void {
   const out: string[] = [];
   out.push(`${paint(io, 'bold', 'Token')}  ${kindLine}`);
   const width = Math.min(24, Math.max(...claims.map((c) => c.name.length), 4));
@@ -122,10 +151,16 @@ function renderHuman(io: CliIo, kindLine: string, claims: ClaimExplanation[], ex
       out.push(`${pad}${paint(io, 'gray', show(c.known ? note : `(unknown claim) ${note}`, 160))}`);
     }
   }
-  out.push('', `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${formatDuration(expiry.remainingMs)} left` : `${formatDuration(expiry.remainingMs)} ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`);
+  out.push(
+    '',
+    `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${formatDuration(expiry.remainingMs)} left` : `${formatDuration(expiry.remainingMs)} ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`,
+  );
   if (expiry.skew.warning) out.push(`        ${paint(io, 'yellow', expiry.skew.warning)}`);
   const [vmark, vcolour] = VERDICT_OF_TOKEN[validation.verdict];
-  out.push('', `${paint(io, 'bold', 'Verdict')}  ${paint(io, vcolour, `${vmark} ${validation.verdict}`)} · ${validation.summary}`);
+  out.push(
+    '',
+    `${paint(io, 'bold', 'Verdict')}  ${paint(io, vcolour, `${vmark} ${validation.verdict}`)} · ${validation.summary}`,
+  );
   out.push('', paint(io, 'bold', 'Validation'));
   for (const v of validation.verdicts) {
     const [mark, colour] = VERDICT[v.verdict];
@@ -145,10 +180,12 @@ export const command: CliCommand = {
     const { values, positionals } = parse(argv, options, true);
     const json = Boolean(values.json);
     if (positionals.length > 1) throw new UsageError('give one token (or "-" to read it from standard input)');
-    if (values.version !== undefined && values.version !== '1.0' && values.version !== '2.0') throw new UsageError('--version must be 1.0 or 2.0');
+    if (values.version !== undefined && values.version !== '1.0' && values.version !== '2.0')
+      throw new UsageError('--version must be 1.0 or 2.0');
     let input = positionals[0];
     if (input === undefined || input === '-') {
-      if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY) throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
+      if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY)
+        throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
       input = await readStdin(io);
     }
     const d = decodeToken(input);
@@ -156,11 +193,29 @@ export const command: CliCommand = {
     const now = Date.now();
     if (d.kind !== 'jwt') {
       const header = d.header ?? {};
-      if (json) writeJson(io, { kind: d.kind, header, payload: null, claims: [], expiry: null, validation: null, warnings: [d.reason], fingerprint: tokenFingerprint(d.raw) });
-      else io.stdout.write(lines([`${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}`, '', d.reason]));
+      if (json)
+        writeJson(io, {
+          kind: d.kind,
+          header,
+          payload: null,
+          claims: [],
+          expiry: null,
+          validation: null,
+          warnings: [d.reason],
+          fingerprint: tokenFingerprint(d.raw),
+        });
+      else
+        io.stdout.write(
+          lines([
+            `${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}`,
+            '',
+            d.reason,
+          ]),
+        );
       return EXIT_OK;
     }
-    const timeoutMs = values.timeout === undefined ? DEFAULT_KEY_FETCH_TIMEOUT_MS : parseDuration('--timeout', values.timeout);
+    const timeoutMs =
+      values.timeout === undefined ? DEFAULT_KEY_FETCH_TIMEOUT_MS : parseDuration('--timeout', values.timeout);
     const ca = values.ca === undefined ? undefined : await readCaOption(values.ca);
     const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
     let jwks: JSONWebKeySet | undefined;
@@ -171,19 +226,26 @@ export const command: CliCommand = {
     } else if (values.jwks) jwks = await loadJwksFile(values.jwks);
     else if (values.discover) {
       const authorityHost = values['authority-host'] ?? io.env.AZURE_AUTHORITY_HOST;
-      fetchJwks = (issuer) => discoverJwksBounded(issuer, { ...fetchOptions, ...(authorityHost ? { authorityHost } : {}) }).catch((e: unknown) => Promise.reject(withHint(e)));
+      fetchJwks = (issuer) =>
+        discoverJwksBounded(issuer, { ...fetchOptions, ...(authorityHost ? { authorityHost } : {}) }).catch(
+          (e: unknown) => Promise.reject(withHint(e)),
+        );
     }
     const claims = explainClaims(d.payload, d.header, { now });
     const expiry = tokenExpiry(d.payload, { now });
-    const validation = await withProgress(io, 'fetching the signing keys', validateToken(d.raw, {
-      now,
-      ...(values.scope ? { expectedScope: values.scope } : {}),
-      ...(values.resource ? { expectedResource: values.resource } : {}),
-      ...(values.tenant ? { expectedTenant: values.tenant } : {}),
-      ...(values.version ? { expectedVersion: values.version as '1.0' | '2.0' } : {}),
-      ...(jwks ? { jwks } : {}),
-      ...(fetchJwks ? { fetchJwks } : {}),
-    }));
+    const validation = await withProgress(
+      io,
+      'fetching the signing keys',
+      validateToken(d.raw, {
+        now,
+        ...(values.scope ? { expectedScope: values.scope } : {}),
+        ...(values.resource ? { expectedResource: values.resource } : {}),
+        ...(values.tenant ? { expectedTenant: values.tenant } : {}),
+        ...(values.version ? { expectedVersion: values.version as '1.0' | '2.0' } : {}),
+        ...(jwks ? { jwks } : {}),
+        ...(fetchJwks ? { fetchJwks } : {}),
+      }),
+    );
     const warnings = [...d.warnings];
     if (expiry.skew.warning) warnings.push(expiry.skew.warning);
     const kind = guessTokenKind(d.payload);
@@ -194,18 +256,31 @@ export const command: CliCommand = {
         fingerprint: tokenFingerprint(d.raw),
         header: d.header,
         payload: d.payload,
-        claims: claims.map((c) => ({ name: c.name, value: c.value, meaning: c.meaning, interpretation: c.interpretation, known: c.known, location: c.location, tokenKinds: c.tokenKinds })),
+        claims: claims.map((c) => ({
+          name: c.name,
+          value: c.value,
+          meaning: c.meaning,
+          interpretation: c.interpretation,
+          known: c.known,
+          location: c.location,
+          tokenKinds: c.tokenKinds,
+        })),
         expiry,
         validation,
         warnings,
       });
     } else {
       const [k, v] = kind.split('-');
-      const what = kind === 'federated' ? 'federated token (external issuer, for workload identity federation)' : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
+      const what =
+        kind === 'federated'
+          ? 'federated token (external issuer, for workload identity federation)'
+          : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
       renderHuman(io, `JWT · ${what} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
     }
     if (validation.verdict === 'invalid') return EXIT_AUTH_FAILED;
-    const requested = Boolean(values.scope || values.resource || values.tenant || values.version || values.jwks || values.discover);
+    const requested = Boolean(
+      values.scope || values.resource || values.tenant || values.version || values.jwks || values.discover,
+    );
     return validation.verdict === 'verified' || !requested ? EXIT_OK : EXIT_UNVERIFIED;
   },
 };

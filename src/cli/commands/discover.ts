@@ -1,7 +1,18 @@
 /** `azauth discover`: the tenant's OpenID Connect metadata and signing keys, fetched and checked (traced). */
 import { readCaOption } from '../files';
 import { formatEvent, runDiscovery, type TraceEvent } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, UsageError, withProgress, writeJson, type CliCommand } from '../io';
+import {
+  EXIT_AUTH_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  lines,
+  paint,
+  parse,
+  UsageError,
+  withProgress,
+  writeJson,
+  type CliCommand,
+} from '../io';
 
 const USAGE = `azauth discover --tenant T [--authority-host H] [--ca FILE] [--verbose] [--json]
 
@@ -39,7 +50,14 @@ export const command: CliCommand = {
         if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
       },
     };
-    const run = await withProgress(io, 'fetching the OpenID configuration', runDiscovery({ tenantId: v.tenant }, { signal: io.signal, sink, env: io.env, options: { authorityHost: v['authority-host'], ca } }));
+    const run = await withProgress(
+      io,
+      'fetching the OpenID configuration',
+      runDiscovery(
+        { tenantId: v.tenant },
+        { signal: io.signal, sink, env: io.env, options: { authorityHost: v['authority-host'], ca } },
+      ),
+    );
     const r = run.result;
     const code = r.outcome === 'success' ? EXIT_OK : r.error?.kind === 'config' ? EXIT_USAGE : EXIT_AUTH_FAILED;
     if (v.json) {
@@ -50,12 +68,17 @@ export const command: CliCommand = {
     const d = run.discovery;
     const out: string[] = [];
     if (!d) {
-      out.push(`${paint(io, 'red', 'FAILED')} discovery for ${v.tenant}  ${paint(io, 'dim', `${r.durationMs} ms`)}`, `  ${r.message}`);
-      if (r.errorCodes.length) out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
+      out.push(
+        `${paint(io, 'red', 'FAILED')} discovery for ${v.tenant}  ${paint(io, 'dim', `${r.durationMs} ms`)}`,
+        `  ${r.message}`,
+      );
+      if (r.errorCodes.length)
+        out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
       io.stdout.write(lines(out));
       return code;
     }
-    const row = (k: string, val: string | undefined | null) => out.push(`  ${k.padEnd(24)} ${val ?? paint(io, 'dim', '(none)')}`);
+    const row = (k: string, val: string | undefined | null) =>
+      out.push(`  ${k.padEnd(24)} ${val ?? paint(io, 'dim', '(none)')}`);
     out.push(`${paint(io, 'green', 'OK')} ${d.openIdConfigurationUrl}  ${paint(io, 'dim', `${r.durationMs} ms`)}`);
     row('issuer', d.issuer);
     row('tenant id (from issuer)', d.issuerTenantId);
@@ -67,7 +90,10 @@ export const command: CliCommand = {
     row('cloud instance', d.cloudInstanceName);
     row('region scope', d.tenantRegionScope);
     out.push(`  signing keys (${d.keys.length}):`);
-    for (const k of d.keys) out.push(`    kid ${k.kid ?? '?'}  ${k.kty ?? '?'}${k.alg ? `/${k.alg}` : ''}  use ${k.use ?? '-'}  x5c ${k.x5cCount}`);
+    for (const k of d.keys)
+      out.push(
+        `    kid ${k.kid ?? '?'}  ${k.kty ?? '?'}${k.alg ? `/${k.alg}` : ''}  use ${k.use ?? '-'}  x5c ${k.x5cCount}`,
+      );
     for (const w of d.warnings) out.push(`  ${paint(io, 'yellow', 'warning:')} ${w}`);
     io.stdout.write(lines(out));
     return code;

@@ -2,7 +2,18 @@
  * `azauth explain`: explain AADSTS codes and other authentication failures, offline.
  * Accepts a code, an Entra error body, an SDK / msal-node error dump, az / azd stderr or any log snippet.
  */
-import { EXIT_OK, EXIT_USAGE, lines, paint, parse, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  lines,
+  paint,
+  parse,
+  readStdin,
+  UsageError,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+} from '../io';
 import { explainText, redactText, type Explanation } from '../../core/index';
 
 const usage = `azauth explain [TEXT|CODE|-] [--json]
@@ -37,15 +48,20 @@ function renderHuman(io: CliIo, x: Explanation): void {
   const out: string[] = [];
   const width = 100;
   for (const c of x.codes) {
-    out.push(`${paint(io, 'bold', paint(io, 'red', `AADSTS${c.code}`))}  ${paint(io, 'bold', c.name)}  ${paint(io, 'gray', `[${c.category}]`)}`);
+    out.push(
+      `${paint(io, 'bold', paint(io, 'red', `AADSTS${c.code}`))}  ${paint(io, 'bold', c.name)}  ${paint(io, 'gray', `[${c.category}]`)}`,
+    );
     out.push(...wrap(c.meaning, width, '  '));
     if (c.causes.length) {
       out.push(`  ${paint(io, 'bold', 'Likely causes')}`);
-      for (const cause of c.causes) out.push(...wrap(cause, width, '    ').map((l, i) => (i === 0 ? `    • ${l.trimStart()}` : `  ${l}`)));
+      for (const cause of c.causes)
+        out.push(...wrap(cause, width, '    ').map((l, i) => (i === 0 ? `    • ${l.trimStart()}` : `  ${l}`)));
     }
     if (c.fixes.length) {
       out.push(`  ${paint(io, 'bold', 'What to do')}`);
-      c.fixes.forEach((f, i) => out.push(...wrap(f, width, '    ').map((l, j) => (j === 0 ? `    ${i + 1}. ${l.trimStart()}` : `   ${l}`))));
+      c.fixes.forEach((f, i) =>
+        out.push(...wrap(f, width, '    ').map((l, j) => (j === 0 ? `    ${i + 1}. ${l.trimStart()}` : `   ${l}`))),
+      );
     }
     out.push(`  ${paint(io, 'cyan', c.docsUrl)}`, '');
   }
@@ -55,12 +71,18 @@ function renderHuman(io: CliIo, x: Explanation): void {
     out.push(...wrap(o.meaning, width, '  '));
     if (o.fixes.length) {
       out.push(`  ${paint(io, 'bold', 'What to do')}`);
-      o.fixes.forEach((f, i) => out.push(...wrap(f, width, '    ').map((l, j) => (j === 0 ? `    ${i + 1}. ${l.trimStart()}` : `   ${l}`))));
+      o.fixes.forEach((f, i) =>
+        out.push(...wrap(f, width, '    ').map((l, j) => (j === 0 ? `    ${i + 1}. ${l.trimStart()}` : `   ${l}`))),
+      );
     }
     out.push('');
   }
   if (!x.codes.length && !x.other.length) {
-    out.push('No AADSTS code or known failure pattern found in the input.', 'Tip: paste the whole error (Entra includes "AADSTS<number>" and a trace id), or run "azauth chain" to reproduce it.', '');
+    out.push(
+      'No AADSTS code or known failure pattern found in the input.',
+      'Tip: paste the whole error (Entra includes "AADSTS<number>" and a trace id), or run "azauth chain" to reproduce it.',
+      '',
+    );
   }
   const ctx = x.context;
   const rows: [string, string | undefined][] = [
@@ -88,7 +110,8 @@ export const command: CliCommand = {
     const json = Boolean(values.json);
     let input: string;
     if (positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-')) {
-      if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY) throw new UsageError('nothing to explain (pass a code or text, or pipe it in with "-")');
+      if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY)
+        throw new UsageError('nothing to explain (pass a code or text, or pipe it in with "-")');
       input = await readStdin(io);
     } else {
       input = positionals.join(' ');

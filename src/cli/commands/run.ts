@@ -49,11 +49,18 @@ function parseRunArgs(argv: string[], isSdk: (s: string) => s is SdkId): Parsed 
     else if (a === '--profile' || a.startsWith('--profile=')) {
       const value = a === '--profile' ? argv[++i] : a.slice('--profile='.length);
       if (!value) throw new UsageError('--profile needs a value (js, python, go, dotnet, java; comma-separated)');
-      const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const list = value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
       const bad = list.filter((s) => !isSdk(s));
-      if (bad.length || !list.length) throw new UsageError(`--profile: unknown SDK ${JSON.stringify(bad.join(',') || value)} (js, python, go, dotnet, java)`);
+      if (bad.length || !list.length)
+        throw new UsageError(
+          `--profile: unknown SDK ${JSON.stringify(bad.join(',') || value)} (js, python, go, dotnet, java)`,
+        );
       sdks = list as SdkId[];
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)} (put the program after --)`);
+    } else if (a.startsWith('-'))
+      throw new UsageError(`unknown option ${JSON.stringify(a)} (put the program after --)`);
     else break;
   }
   const rest = argv.slice(i);
@@ -62,7 +69,7 @@ function parseRunArgs(argv: string[], isSdk: (s: string) => s is SdkId): Parsed 
 }
 
 export const command: CliCommand = {
-  summary: "run your program and show the credential chain its own Azure SDK logged",
+  summary: 'run your program and show the credential chain its own Azure SDK logged',
   usage,
   async run(argv, io) {
     const core = await import('../../core/index');
@@ -117,7 +124,14 @@ function explain(core: Core, trace: AppTrace): CodeExplanation[] {
   for (const code of trace.aadstsCodes.slice(0, 10)) {
     const e = core.explainText(`AADSTS${code}`).codes[0];
     if (e) out.push({ code: e.code, name: e.name, meaning: e.meaning, fixes: e.fixes.slice(0, 3), docsUrl: e.docsUrl });
-    else out.push({ code, name: 'unknown', meaning: 'not in the offline catalog', fixes: [], docsUrl: core.aadstsDocsUrl(code) });
+    else
+      out.push({
+        code,
+        name: 'unknown',
+        meaning: 'not in the offline catalog',
+        fixes: [],
+        docsUrl: core.aadstsDocsUrl(code),
+      });
   }
   return out;
 }
@@ -145,7 +159,8 @@ function render(core: Core, io: CliIo, result: RunTracedResult, explanations: Co
   const t = result.trace;
   const lines: string[] = [''];
   lines.push(paint(io, 'bold', `── azauth run: ${safe(t.label)} ──`));
-  if (result.spawnError) lines.push(paint(io, 'red', `could not start ${safe(t.app ?? '')}: ${safe(core.redactText(result.spawnError))}`));
+  if (result.spawnError)
+    lines.push(paint(io, 'red', `could not start ${safe(t.app ?? '')}: ${safe(core.redactText(result.spawnError))}`));
   if (!t.runs.length) {
     lines.push(
       t.sdk
@@ -155,7 +170,13 @@ function render(core: Core, io: CliIo, result: RunTracedResult, explanations: Co
   }
   t.runs.forEach((run, i) => lines.push(...renderRun(core, io, run, i + 1, t.runs.length)));
   if (t.notUnderstood.count) {
-    lines.push(paint(io, 'yellow', `Not understood: ${t.notUnderstood.count} SDK line${t.notUnderstood.count === 1 ? '' : 's'} of an unknown shape (a newer release?), e.g.`));
+    lines.push(
+      paint(
+        io,
+        'yellow',
+        `Not understood: ${t.notUnderstood.count} SDK line${t.notUnderstood.count === 1 ? '' : 's'} of an unknown shape (a newer release?), e.g.`,
+      ),
+    );
     for (const s of t.notUnderstood.samples.slice(0, 3)) lines.push(`    ${safe(s)}`);
   }
   for (const e of explanations) {
@@ -164,31 +185,55 @@ function render(core: Core, io: CliIo, result: RunTracedResult, explanations: Co
     lines.push(`    ${safe(e.docsUrl)}`);
   }
   const s = t.stats;
-  const extras = [s.truncatedLines ? `${s.truncatedLines} line(s) longer than the cap` : '', s.binaryLines ? `${s.binaryLines} binary line(s)` : ''].filter(Boolean);
+  const extras = [
+    s.truncatedLines ? `${s.truncatedLines} line(s) longer than the cap` : '',
+    s.binaryLines ? `${s.binaryLines} binary line(s)` : '',
+  ].filter(Boolean);
   lines.push(
-    paint(io, 'gray', `${s.lines} lines read (${s.sdkRecords} SDK records) in ${result.durationMs} ms; ${result.spawnError ? 'not started' : result.signal ? `ended by ${result.signal}` : `exit code ${result.exitCode}`}${extras.length ? `; ${extras.join(', ')}` : ''}`),
+    paint(
+      io,
+      'gray',
+      `${s.lines} lines read (${s.sdkRecords} SDK records) in ${result.durationMs} ms; ${result.spawnError ? 'not started' : result.signal ? `ended by ${result.signal}` : `exit code ${result.exitCode}`}${extras.length ? `; ${extras.join(', ')}` : ''}`,
+    ),
   );
   return lines.join('\n') + '\n';
 }
 
 function renderRun(core: Core, io: CliIo, run: ObservedRun, n: number, of: number): string[] {
   const safe = core.terminalSafe;
-  const head = run.winner ? `→ ${run.winner}` : run.complete ? paint(io, 'red', '→ no credential returned a token') : '(the log ended before the chain did)';
-  const lines = [`${of > 1 ? `Run ${n}: ` : ''}${head}${run.scope ? `  scope ${safe(run.scope)}` : ''}  ${run.durationMs} ms`];
+  const head = run.winner
+    ? `→ ${run.winner}`
+    : run.complete
+      ? paint(io, 'red', '→ no credential returned a token')
+      : '(the log ended before the chain did)';
+  const lines = [
+    `${of > 1 ? `Run ${n}: ` : ''}${head}${run.scope ? `  scope ${safe(run.scope)}` : ''}  ${run.durationMs} ms`,
+  ];
   const width = Math.max(...run.steps.map((s) => s.credential.length));
   for (const step of run.steps) {
     const icon = paint(io, COLOUR[step.outcome], `${ICON[step.outcome]} ${step.outcome.padEnd(11)}`);
     const first = step.message.split('\n')[0] ?? '';
-    lines.push(`  ${icon} ${step.credential.padEnd(width)}  ${String(step.durationMs).padStart(5)} ms  ${safe(first.length > 160 ? `${first.slice(0, 160)}…` : first)}`);
+    lines.push(
+      `  ${icon} ${step.credential.padEnd(width)}  ${String(step.durationMs).padStart(5)} ms  ${safe(first.length > 160 ? `${first.slice(0, 160)}…` : first)}`,
+    );
     for (const e of step.events) {
-      if (e.kind === 'http') lines.push(paint(io, 'gray', `      ${safe(e.method)} ${safe(e.url)} → ${e.status ?? safe(e.error ?? 'no response')} ${e.durationMs} ms`));
+      if (e.kind === 'http')
+        lines.push(
+          paint(
+            io,
+            'gray',
+            `      ${safe(e.method)} ${safe(e.url)} → ${e.status ?? safe(e.error ?? 'no response')} ${e.durationMs} ms`,
+          ),
+        );
       else if (e.kind === 'config' && e.settings) {
-        const kv = Object.entries(e.settings).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+        const kv = Object.entries(e.settings)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ');
         if (kv) lines.push(paint(io, 'gray', `      ${safe(kv)}`));
       }
     }
   }
-  if (run.error && !run.winner) lines.push(`  ${paint(io, 'red', 'chain error:')} ${safe(run.error.message.split('\n')[0] ?? '')}`);
+  if (run.error && !run.winner)
+    lines.push(`  ${paint(io, 'red', 'chain error:')} ${safe(run.error.message.split('\n')[0] ?? '')}`);
   return lines;
 }
-

@@ -1,5 +1,15 @@
 import { readOptionFile } from '../files';
-import { EXIT_OK, EXIT_USAGE, lines as safeLines, paint, parse, shown, UsageError, type CliCommand, type CliIo } from '../io';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  lines as safeLines,
+  paint,
+  parse,
+  shown,
+  UsageError,
+  type CliCommand,
+  type CliIo,
+} from '../io';
 import { startSandbox, validateSandboxConfig, type Sandbox, type SandboxContract } from '../../sandbox/index';
 
 /** A sandbox configuration lists a few tenants, apps and users: kilobytes, not megabytes. */
@@ -41,14 +51,21 @@ function summary(io: CliIo, c: SandboxContract): string {
     '',
     b('Apps'),
     ...c.apps.map((a) => {
-      const creds = [a.clientSecret ? `secret ${a.clientSecret}` : '', a.certificateFile ? `certificate ${a.certificateFile}` : '', a.federatedCredentials?.length ? 'federated credential' : '']
+      const creds = [
+        a.clientSecret ? `secret ${a.clientSecret}` : '',
+        a.certificateFile ? `certificate ${a.certificateFile}` : '',
+        a.federatedCredentials?.length ? 'federated credential' : '',
+      ]
         .filter(Boolean)
         .join(', ');
       return `  ${a.clientId}  ${a.kind.padEnd(12)} ${a.displayName}${creds ? `  (${creds})` : ''}`;
     }),
     '',
     b('Users'),
-    ...c.users.map((u) => `  ${u.username.padEnd(42)} password ${u.password}${u.mfa ? `  MFA code ${u.mfaCode ?? ''}` : ''}${u.conditionalAccessBlock ? '  blocked by Conditional Access' : ''}`),
+    ...c.users.map(
+      (u) =>
+        `  ${u.username.padEnd(42)} password ${u.password}${u.mfa ? `  MFA code ${u.mfaCode ?? ''}` : ''}${u.conditionalAccessBlock ? '  blocked by Conditional Access' : ''}`,
+    ),
     '',
     b('Managed identity'),
     `  IMDS            ${mi.imds}${mi.enabled.imds ? '' : '  (disabled)'}    (AZURE_POD_IDENTITY_AUTHORITY_HOST)`,
@@ -88,7 +105,8 @@ export const command: CliCommand = {
     const { values } = parse(argv, { port: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } });
     let port: number | undefined;
     if (values.port !== undefined) {
-      if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got ${shown(values.port, 20)})`);
+      if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535)
+        throw new UsageError(`--port must be a number from 0 to 65535 (got ${shown(values.port, 20)})`);
       port = Number(values.port);
     }
     let config: unknown = {};
@@ -96,7 +114,12 @@ export const command: CliCommand = {
       config = await loadConfig(values.config);
       const v = validateSandboxConfig(config);
       if (!v.ok) {
-        io.stderr.write(safeLines([`azauth sandbox: invalid configuration in ${shown(values.config, 120)}:`, ...v.errors.map((e) => `  ${e.path}: ${e.message}`)]));
+        io.stderr.write(
+          safeLines([
+            `azauth sandbox: invalid configuration in ${shown(values.config, 120)}:`,
+            ...v.errors.map((e) => `  ${e.path}: ${e.message}`),
+          ]),
+        );
         return EXIT_USAGE;
       }
     }
@@ -105,7 +128,9 @@ export const command: CliCommand = {
       sb = await startSandbox({ port, config: config as never });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      io.stderr.write(`azauth sandbox: cannot start: ${code === 'EADDRINUSE' ? `port ${port} is already in use` : code === 'EACCES' ? `no permission to bind port ${port}` : (e as Error).message}\n`);
+      io.stderr.write(
+        `azauth sandbox: cannot start: ${code === 'EADDRINUSE' ? `port ${port} is already in use` : code === 'EACCES' ? `no permission to bind port ${port}` : (e as Error).message}\n`,
+      );
       return EXIT_USAGE;
     }
     try {

@@ -18,7 +18,22 @@ import {
   type ProcessTarget,
   type TraceEvent,
 } from '../../core/index';
-import { EXIT_AUTH_FAILED, EXIT_OK, EXIT_USAGE, lines, paint, parse, parseDuration, parseHttpUrl, shown, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
+import {
+  EXIT_AUTH_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  lines,
+  paint,
+  parse,
+  parseDuration,
+  parseHttpUrl,
+  shown,
+  UsageError,
+  withProgress,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+} from '../io';
 import { secretFromEnv } from '../secrets';
 import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
@@ -117,7 +132,10 @@ export function refuseSecretFlags(argv: string[]): void {
   for (const a of argv) {
     const flag = a.split('=')[0]!;
     const safe = SECRET_FLAGS[flag];
-    if (safe) throw new UsageError(`${flag} is not accepted: secrets are never read from the command line (shell history, ps). Use ${safe}.`);
+    if (safe)
+      throw new UsageError(
+        `${flag} is not accepted: secrets are never read from the command line (shell history, ps). Use ${safe}.`,
+      );
   }
 }
 
@@ -165,7 +183,11 @@ export async function promptSecret(io: CliIo, label: string): Promise<SecretValu
 /** Opens a URL in the system browser with execFile (no shell). */
 export function openSystemBrowser(url: string): Promise<void> {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: 10_000 }, () => resolve());
   });
@@ -185,7 +207,9 @@ function exitFor(outcome: string, kind: string | undefined): number {
 
 type TokenValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
-export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: ProcessTarget | undefined): Promise<number> } = {
+export const command: CliCommand & {
+  runFor(v: TokenValues, io: CliIo, target: ProcessTarget | undefined): Promise<number>;
+} = {
   summary: 'run one credential (explicit Entra flow or chain member) with a full trace',
   usage: USAGE,
   async run(argv, io) {
@@ -197,10 +221,15 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
   async runFor(v, io, target) {
     if (!v.credential) throw new UsageError('--credential is required');
     const name = resolveCredentialName(v.credential);
-    if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
+    if (!name)
+      throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
     const profile = parseProfile(v.profile);
     const timeoutMs = v.timeout === undefined ? undefined : parseDuration('--timeout', v.timeout);
-    const options: EngineOptions = { authorityHost: v['authority-host'], ca: v.ca === undefined ? undefined : await readCaOption(v.ca), ...(target ? { target: targetOption(target) } : {}) };
+    const options: EngineOptions = {
+      authorityHost: v['authority-host'],
+      ca: v.ca === undefined ? undefined : await readCaOption(v.ca),
+      ...(target ? { target: targetOption(target) } : {}),
+    };
     if (v['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', v['imds-endpoint']);
 
     const request: FlowRequest = {
@@ -228,13 +257,24 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
       request.getAssertion = read;
     }
     // Ask for what is missing when a person is at the terminal.
-    if (name === 'ClientSecretCredential' && !request.clientSecret) request.clientSecret = await promptSecret(io, 'Client secret');
-    if (name === 'UsernamePasswordCredential' && !request.password) request.password = await promptSecret(io, `Password for ${request.username ?? 'the user'}`);
-    if (name === 'RefreshTokenCredential' && !request.refreshToken) request.refreshToken = await promptSecret(io, 'Refresh token');
-    if (name === 'OnBehalfOfCredential' && !request.userAssertion) request.userAssertion = await promptSecret(io, 'User assertion (access token)');
+    if (name === 'ClientSecretCredential' && !request.clientSecret)
+      request.clientSecret = await promptSecret(io, 'Client secret');
+    if (name === 'UsernamePasswordCredential' && !request.password)
+      request.password = await promptSecret(io, `Password for ${request.username ?? 'the user'}`);
+    if (name === 'RefreshTokenCredential' && !request.refreshToken)
+      request.refreshToken = await promptSecret(io, 'Refresh token');
+    if (name === 'OnBehalfOfCredential' && !request.userAssertion)
+      request.userAssertion = await promptSecret(io, 'User assertion (access token)');
 
     request.onDeviceCode = (info: DeviceCodeInfo) => {
-      io.stderr.write(lines(['', `${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}`, `(expires ${info.expiresOn})`, '']));
+      io.stderr.write(
+        lines([
+          '',
+          `${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}`,
+          `(expires ${info.expiresOn})`,
+          '',
+        ]),
+      );
     };
     request.openBrowser = async (url: string) => {
       io.stderr.write(lines(['', 'Sign in at:', url, '']));
@@ -248,7 +288,11 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
         if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
       },
     };
-    const run = await withProgress(io, `waiting for ${name}`, acquireToken(request, { signal: io.signal, sink, env: io.env, options }));
+    const run = await withProgress(
+      io,
+      `waiting for ${name}`,
+      acquireToken(request, { signal: io.signal, sink, env: io.env, options }),
+    );
     const r = run.result;
     const code = exitFor(r.outcome, r.error?.kind);
     if (v.json) {
@@ -272,18 +316,34 @@ export const command: CliCommand & { runFor(v: TokenValues, io: CliIo, target: P
     const out: string[] = [];
     if (!v.verbose) {
       for (const e of r.events) {
-        if (e.kind === 'http') out.push(`${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}`);
-        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error')) out.push(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}`);
+        if (e.kind === 'http')
+          out.push(
+            `${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}`,
+          );
+        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error'))
+          out.push(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}`);
       }
     }
     const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
-    out.push(`${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}`, `  ${r.message}`);
-    if (r.prediction) out.push(`  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}`);
-    if (r.errorCodes.length) out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
-    if (r.error?.correlationId || r.error?.traceId) out.push(`  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}`);
+    out.push(
+      `${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}`,
+      `  ${r.message}`,
+    );
+    if (r.prediction)
+      out.push(
+        `  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}`,
+      );
+    if (r.errorCodes.length)
+      out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
+    if (r.error?.correlationId || r.error?.traceId)
+      out.push(
+        `  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}`,
+      );
     if (r.token) {
       const t = r.token;
-      out.push(`  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}`);
+      out.push(
+        `  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}`,
+      );
     }
     if (v['show-token'] && run.accessToken) out.push(run.accessToken.reveal());
     io.stdout.write(lines(out));

@@ -2,8 +2,26 @@
  * `azauth where`: which hosting environment this process runs in (from local facts only, in milliseconds) and what
  * that predicts for each credential of the chain, before anything runs.
  */
-import { EXIT_OK, lines, paint, parse, shown, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
-import { fingerprint, predictCredentials, type ChainProfile, type Fingerprint, type Prediction, type Predictions } from '../../core/index';
+import {
+  EXIT_OK,
+  lines,
+  paint,
+  parse,
+  shown,
+  UsageError,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+  type Colour,
+} from '../io';
+import {
+  fingerprint,
+  predictCredentials,
+  type ChainProfile,
+  type Fingerprint,
+  type Prediction,
+  type Predictions,
+} from '../../core/index';
 import { PID_OPTION, targetHeader, targetJson, withTarget } from '../target';
 
 const PROFILES: ChainProfile[] = ['go', 'js', 'python', 'dotnet'];
@@ -43,26 +61,55 @@ export function whereJson(fp: Fingerprint, predictions: Predictions, profile: Ch
     evidence: fp.environments.flatMap((f) => f.evidence.map((e) => ({ environment: f.environment, ...e }))),
     managedIdentity: fp.managedIdentity,
     federatedToken: fp.federatedToken,
-    tools: { az: fp.tools.az, azd: fp.tools.azd, pwsh: fp.tools.pwsh, azLogin: fp.tools.azLogin, searchedPath: fp.tools.searchedPath },
+    tools: {
+      az: fp.tools.az,
+      azd: fp.tools.azd,
+      pwsh: fp.tools.pwsh,
+      azLogin: fp.tools.azLogin,
+      searchedPath: fp.tools.searchedPath,
+    },
     predictions,
     durationMs: fp.durationMs,
   };
 }
 
-export function renderWhere(io: Pick<CliIo, 'color'>, fp: Fingerprint, predictions: Predictions, profile: ChainProfile): string {
+export function renderWhere(
+  io: Pick<CliIo, 'color'>,
+  fp: Fingerprint,
+  predictions: Predictions,
+  profile: ChainProfile,
+): string {
   const out: string[] = [];
-  out.push(`${paint(io, 'bold', 'Where am I running?')}  ${fp.summary}  ${paint(io, 'dim', `(read in ${fp.durationMs.toFixed(1)} ms, no network)`)}`, '');
+  out.push(
+    `${paint(io, 'bold', 'Where am I running?')}  ${fp.summary}  ${paint(io, 'dim', `(read in ${fp.durationMs.toFixed(1)} ms, no network)`)}`,
+    '',
+  );
   for (const f of fp.environments) {
-    const conf = paint(io, f.confidence === 'high' ? 'green' : f.confidence === 'medium' ? 'yellow' : 'gray', f.confidence);
+    const conf = paint(
+      io,
+      f.confidence === 'high' ? 'green' : f.confidence === 'medium' ? 'yellow' : 'gray',
+      f.confidence,
+    );
     out.push(`  ${paint(io, 'bold', f.label.padEnd(40))} ${conf}`);
-    for (const e of f.evidence) out.push(`      ${paint(io, 'dim', e.kind.padEnd(4))} ${e.name}${e.detail.startsWith('=') ? ' ' : ': '}${e.detail}`);
+    for (const e of f.evidence)
+      out.push(
+        `      ${paint(io, 'dim', e.kind.padEnd(4))} ${e.name}${e.detail.startsWith('=') ? ' ' : ': '}${e.detail}`,
+      );
   }
-  out.push('', `  Managed identity source: ${paint(io, 'bold', fp.managedIdentity.source)} — ${fp.managedIdentity.reason}`);
-  out.push('', paint(io, 'bold', `Predictions (${profile} DefaultAzureCredential chain, then the federated CI credentials):`));
+  out.push(
+    '',
+    `  Managed identity source: ${paint(io, 'bold', fp.managedIdentity.source)} — ${fp.managedIdentity.reason}`,
+  );
+  out.push(
+    '',
+    paint(io, 'bold', `Predictions (${profile} DefaultAzureCredential chain, then the federated CI credentials):`),
+  );
   const width = Math.max(...Object.keys(predictions).map((k) => k.length));
   for (const [name, p] of Object.entries(predictions)) {
     const v = VERDICT[p.verdict];
-    out.push(`  ${paint(io, v.colour, v.mark)} ${name.padEnd(width)}  ${paint(io, v.colour, p.verdict.padEnd(13))} ${p.reason}`);
+    out.push(
+      `  ${paint(io, v.colour, v.mark)} ${name.padEnd(width)}  ${paint(io, v.colour, p.verdict.padEnd(13))} ${p.reason}`,
+    );
   }
   return lines(out);
 }
@@ -71,11 +118,18 @@ export const command: CliCommand = {
   summary: 'which hosting environment this is, with evidence, and what each credential will do here',
   usage,
   async run(argv, io) {
-    const { values } = parse(argv, { json: { type: 'boolean' }, root: { type: 'string' }, profile: { type: 'string' }, ...PID_OPTION });
+    const { values } = parse(argv, {
+      json: { type: 'boolean' },
+      root: { type: 'string' },
+      profile: { type: 'string' },
+      ...PID_OPTION,
+    });
     const profile = (values.profile ?? 'go') as ChainProfile;
-    if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (got ${shown(profile, 20)})`);
+    if (!PROFILES.includes(profile))
+      throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (got ${shown(profile, 20)})`);
     if (values.root !== undefined && values.root.trim() === '') throw new UsageError('--root needs a directory');
-    if (values.root !== undefined && values.pid !== undefined) throw new UsageError('--root and --pid cannot be combined: --pid reads the process\'s files under /proc/PID/root');
+    if (values.root !== undefined && values.pid !== undefined)
+      throw new UsageError("--root and --pid cannot be combined: --pid reads the process's files under /proc/PID/root");
     return withTarget(io, 'where', values.pid, async (io, target) => {
       const fp = fingerprint({ env: io.env, root: target?.root ?? values.root });
       const predictions = predictCredentials(fp, io.env, profile);

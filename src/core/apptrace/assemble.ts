@@ -42,8 +42,17 @@ const CHAIN_ORDER = [
 
 /** The Go spelling the engine's model uses (AzureCliCredential → AzureCLICredential); unknown names stay as given. */
 export function canonicalCredential(name: string): string {
-  const trimmed = name.trim().replace(/^Azure\.Identity\./, '').replace(/^\*?azidentity\./, '').replace(/^com\.azure\.identity\./, '');
-  if (trimmed === 'VisualStudioCodeCredential' || trimmed === 'BrokerCredential' || trimmed === 'SharedTokenCacheCredential') return trimmed;
+  const trimmed = name
+    .trim()
+    .replace(/^Azure\.Identity\./, '')
+    .replace(/^\*?azidentity\./, '')
+    .replace(/^com\.azure\.identity\./, '');
+  if (
+    trimmed === 'VisualStudioCodeCredential' ||
+    trimmed === 'BrokerCredential' ||
+    trimmed === 'SharedTokenCacheCredential'
+  )
+    return trimmed;
   if (INNER[trimmed]) return trimmed;
   return resolveCredentialName(trimmed) ?? trimmed;
 }
@@ -112,7 +121,8 @@ export class RunAssembler {
         const run = this.#ensureRun(at);
         const step = this.#stepFor(run, o.credential, at);
         this.#push(run, step, { kind: 'config', at, step: step.credential, settings: { ...o.settings } });
-        if (o.message) this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message });
+        if (o.message)
+          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message });
         return;
       }
       case 'success': {
@@ -120,7 +130,13 @@ export class RunAssembler {
         if (o.scope && !run.scope) run.scope = o.scope;
         const step = this.#stepFor(run, o.credential, at);
         if (step.credential !== canonicalCredential(o.credential)) {
-          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message ?? `${o.credential} returned a token` });
+          this.#push(run, step, {
+            kind: 'note',
+            at,
+            step: step.credential,
+            level: 'info',
+            message: o.message ?? `${o.credential} returned a token`,
+          });
           return;
         }
         this.#settle(run, step, 'success', o.message ?? 'returned a token', at, false);
@@ -131,7 +147,13 @@ export class RunAssembler {
         if (o.scope && !run.scope) run.scope = o.scope;
         const step = this.#stepFor(run, o.credential, at);
         if (step.credential !== canonicalCredential(o.credential)) {
-          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'warn', message: `${o.credential}: ${o.message}` });
+          this.#push(run, step, {
+            kind: 'note',
+            at,
+            step: step.credential,
+            level: 'warn',
+            message: `${o.credential}: ${o.message}`,
+          });
           for (const c of aadstsCodes(o.message)) step.errorCodes.add(c);
           if (o.outcome === 'failed') this.#settle(run, step, 'failed', o.message, at, false);
           return;
@@ -163,11 +185,31 @@ export class RunAssembler {
           if (!credential) continue;
           const step = this.#stepFor(run, credential, at);
           // The chain's own list is what the app's error says: its message wins; the credential's earlier line stays as a note.
-          if (step.message && step.message !== a.message) this.#push(run, step, { kind: 'note', at: step.endAt ?? at, step: step.credential, level: 'info', message: step.message });
-          if (!step.outcome || step.provisional) this.#settle(run, step, a.outcome ?? step.outcome ?? 'unavailable', a.message, step.endAt ?? at, a.outcome === undefined);
+          if (step.message && step.message !== a.message)
+            this.#push(run, step, {
+              kind: 'note',
+              at: step.endAt ?? at,
+              step: step.credential,
+              level: 'info',
+              message: step.message,
+            });
+          if (!step.outcome || step.provisional)
+            this.#settle(
+              run,
+              step,
+              a.outcome ?? step.outcome ?? 'unavailable',
+              a.message,
+              step.endAt ?? at,
+              a.outcome === undefined,
+            );
           else step.message = a.message;
         }
-        const lastFailed = o.lastFailed ? [...run.steps].filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable').sort((a, b) => (a.endAt ?? 0) - (b.endAt ?? 0)).pop() : undefined;
+        const lastFailed = o.lastFailed
+          ? [...run.steps]
+              .filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable')
+              .sort((a, b) => (a.endAt ?? 0) - (b.endAt ?? 0))
+              .pop()
+          : undefined;
         const failed = o.failed ?? lastFailed?.credential;
         if (failed) {
           const step = this.#stepFor(run, failed, at);
@@ -206,7 +248,13 @@ export class RunAssembler {
       case 'note': {
         const run = this.#ensureRun(at);
         const step = o.credential ? this.#stepFor(run, o.credential, at) : this.#current(run);
-        this.#push(run, step, { kind: 'note', at, step: step?.credential ?? 'chain', level: o.level, message: o.message });
+        this.#push(run, step, {
+          kind: 'note',
+          at,
+          step: step?.credential ?? 'chain',
+          level: o.level,
+          message: o.message,
+        });
         return;
       }
     }
@@ -220,7 +268,17 @@ export class RunAssembler {
 
   #ensureRun(at: number): RunBuilder {
     if (!this.#run || this.#run.closed) {
-      this.#run = { steps: [], pending: [], requests: [], startAt: at, lastAt: at, scope: null, winner: null, failure: null, closed: false };
+      this.#run = {
+        steps: [],
+        pending: [],
+        requests: [],
+        startAt: at,
+        lastAt: at,
+        scope: null,
+        winner: null,
+        failure: null,
+        closed: false,
+      };
       this.#runs.push(this.#run);
     }
     this.#run.lastAt = Math.max(this.#run.lastAt, at);
@@ -229,7 +287,16 @@ export class RunAssembler {
 
   #close(run: RunBuilder): void {
     // Requests that never got a logged response still happened.
-    for (const r of run.requests) this.#push(run, r.step, { kind: 'http', at: r.at, step: r.step?.credential ?? 'chain', method: r.method, url: r.url, durationMs: 0, error: 'no response logged' });
+    for (const r of run.requests)
+      this.#push(run, r.step, {
+        kind: 'http',
+        at: r.at,
+        step: r.step?.credential ?? 'chain',
+        method: r.method,
+        url: r.url,
+        durationMs: 0,
+        error: 'no response logged',
+      });
     run.requests = [];
     run.closed = true;
   }
@@ -271,11 +338,25 @@ export class RunAssembler {
   #start(step: StepBuilder, detail: string | undefined, at: number): void {
     if (!step.events.some((e) => e.kind === 'step-start')) {
       step.startAt = Math.min(step.startAt, at);
-      step.events.unshift(this.redactor.event({ kind: 'step-start', at, step: step.credential, description: detail ?? 'observed in your app' }));
+      step.events.unshift(
+        this.redactor.event({
+          kind: 'step-start',
+          at,
+          step: step.credential,
+          description: detail ?? 'observed in your app',
+        }),
+      );
     }
   }
 
-  #settle(run: RunBuilder, step: StepBuilder, outcome: StepOutcome, message: string, at: number, provisional: boolean): void {
+  #settle(
+    run: RunBuilder,
+    step: StepBuilder,
+    outcome: StepOutcome,
+    message: string,
+    at: number,
+    provisional: boolean,
+  ): void {
     if (step.outcome && !step.provisional && provisional) return;
     step.outcome = outcome;
     step.provisional = provisional;
@@ -289,7 +370,8 @@ export class RunAssembler {
     const clean = this.redactor.event(event);
     if (step) step.events.push(clean);
     else run.pending.push(clean);
-    if (event.kind === 'note' || event.kind === 'http') for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
+    if (event.kind === 'note' || event.kind === 'http')
+      for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
   }
 
   #result(run: RunBuilder): ObservedRun {
@@ -314,7 +396,10 @@ export class RunAssembler {
       const i = CHAIN_ORDER.indexOf(c);
       return i === -1 ? CHAIN_ORDER.length : i;
     };
-    const sorted = run.steps.map((s, i) => ({ s, i })).sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i).map((x) => x.s);
+    const sorted = run.steps
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i)
+      .map((x) => x.s);
     let winner = run.winner;
     if (!winner && !run.failure) winner = sorted.find((s) => s.outcome === 'success')?.credential ?? null;
     // Where the chain stopped: credentials before it without a line of their own were passed over (unavailable —
@@ -334,10 +419,32 @@ export class RunAssembler {
               : 'no outcome logged',
       );
       const durationMs = Math.max(0, Math.round((s.endAt ?? s.startAt) - s.startAt));
-      const events = [...s.events, this.redactor.event({ kind: 'outcome', at: s.endAt ?? s.startAt, step: s.credential, outcome, message, durationMs, errorCodes: [...s.errorCodes] })];
-      const result: StepResult = { credential: s.credential, outcome, message, durationMs, errorCodes: [...s.errorCodes], events };
+      const events = [
+        ...s.events,
+        this.redactor.event({
+          kind: 'outcome',
+          at: s.endAt ?? s.startAt,
+          step: s.credential,
+          outcome,
+          message,
+          durationMs,
+          errorCodes: [...s.errorCodes],
+        }),
+      ];
+      const result: StepResult = {
+        credential: s.credential,
+        outcome,
+        message,
+        durationMs,
+        errorCodes: [...s.errorCodes],
+        events,
+      };
       if (outcome === 'failed' || outcome === 'unavailable') {
-        result.error = { kind: s.errorCodes.size ? 'aadsts' : outcome === 'unavailable' ? 'credential-unavailable' : 'authentication', message, errorCodes: [...s.errorCodes] };
+        result.error = {
+          kind: s.errorCodes.size ? 'aadsts' : outcome === 'unavailable' ? 'credential-unavailable' : 'authentication',
+          message,
+          errorCodes: [...s.errorCodes],
+        };
       }
       return result;
     });

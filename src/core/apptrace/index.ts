@@ -1,7 +1,14 @@
 /** Tracing the user's own app: readers for each Azure SDK's log output, and running a program with them. */
 export { AppTraceReader, type AppTraceReaderOptions, type Stream } from './reader';
 export { runTraced, type RunTracedOptions, type RunTracedResult } from './run';
-export { loggingEnvironment, writePythonHook, isSdkId, ALL_SDKS, PYTHON_HOOK, type LoggingEnvOptions } from './logging-env';
+export {
+  loggingEnvironment,
+  writePythonHook,
+  isSdkId,
+  ALL_SDKS,
+  PYTHON_HOOK,
+  type LoggingEnvOptions,
+} from './logging-env';
 export { canonicalCredential } from './assemble';
 export { LineSplitter, isBinary, type SplitLine, type LineStats } from './lines';
 export { SDK_PACKAGES, type AppTrace, type ObservedRun, type SdkId, type Observation } from './types';

@@ -88,7 +88,10 @@ export interface LoggingEnvOptions {
  * Python gets the hook on PYTHONPATH (before the program's own entries). .NET has no environment switch: its
  * console format is read when the program creates AzureEventSourceListener.CreateConsoleLogger() itself.
  */
-export function loggingEnvironment(base: Readonly<Record<string, string | undefined>>, options: LoggingEnvOptions = {}): Record<string, string> {
+export function loggingEnvironment(
+  base: Readonly<Record<string, string | undefined>>,
+  options: LoggingEnvOptions = {},
+): Record<string, string> {
   const sdks = options.sdks ?? ALL_SDKS;
   const add: Record<string, string> = {};
   if (sdks.includes('js') || sdks.includes('java')) add.AZURE_LOG_LEVEL = options.level ?? 'info';

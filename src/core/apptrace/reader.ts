@@ -54,7 +54,17 @@ const FACTORIES: Record<SdkId, () => SdkReader> = {
  */
 function mayStartRecord(text: string): boolean {
   const c = text.charCodeAt(0);
-  return c === 0x61 /* a */ || c === 0x5b /* [ */ || (c >= 0x30 && c <= 0x39) || c === 0x63 /* c */ || c === 0x44 || c === 0x49 || c === 0x57 || c === 0x45 || c === 0x43;
+  return (
+    c === 0x61 /* a */ ||
+    c === 0x5b /* [ */ ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x63 /* c */ ||
+    c === 0x44 ||
+    c === 0x49 ||
+    c === 0x57 ||
+    c === 0x45 ||
+    c === 0x43
+  );
 }
 
 export class AppTraceReader {
@@ -83,7 +93,11 @@ export class AppTraceReader {
     this.#now = options.now ?? Date.now;
     this.#app = options.app === undefined ? undefined : this.redactor.text(options.app);
     this.#maxLineBytes = options.maxLineBytes;
-    this.#assembler = new RunAssembler(this.redactor, () => ({ sdk: this.#sdk ?? 'js', release: this.#release, label: this.label }));
+    this.#assembler = new RunAssembler(this.redactor, () => ({
+      sdk: this.#sdk ?? 'js',
+      release: this.#release,
+      label: this.label,
+    }));
   }
 
   /** "observed in your app: @azure/identity 4.13.0" (release omitted when the SDK did not say). */
@@ -108,7 +122,13 @@ export class AppTraceReader {
     this.#lines++;
     if (text.includes('AADSTS') && this.#codes.size < MAX_AADSTS) for (const c of aadstsCodes(text)) this.#codes.add(c);
     const open = this.#open[stream];
-    if (open && !this.#startsAny(text) && open.record.lines.length < MAX_RECORD_LINES && open.chars < MAX_RECORD_CHARS && open.reader.continues(open.record, text)) {
+    if (
+      open &&
+      !this.#startsAny(text) &&
+      open.record.lines.length < MAX_RECORD_LINES &&
+      open.chars < MAX_RECORD_CHARS &&
+      open.reader.continues(open.record, text)
+    ) {
       open.record.lines.push(text);
       open.chars += text.length;
       return;
@@ -142,7 +162,12 @@ export class AppTraceReader {
       ...(this.#app !== undefined ? { app: this.#app } : {}),
       runs: this.#assembler.finish(),
       notUnderstood: { count: this.#notUnderstood, samples: [...this.#samples] },
-      stats: { ...stats, lines: Math.max(stats.lines, this.#lines), sdkRecords: this.#sdkRecords, passthroughLines: this.#passthrough },
+      stats: {
+        ...stats,
+        lines: Math.max(stats.lines, this.#lines),
+        sdkRecords: this.#sdkRecords,
+        passthroughLines: this.#passthrough,
+      },
       aadstsCodes: [...this.#codes],
     };
   }

@@ -48,7 +48,12 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
   if (hookDir) writePythonHook(hookDir);
   const added = loggingEnvironment(base, { sdks, pythonHookDir: hookDir, level: options.level });
   const env = { ...base, ...added };
-  const reader = new AppTraceReader({ sdks: [...sdks], env: base, app: [options.command, ...(options.args ?? [])].join(' '), maxLineBytes: options.maxLineBytes });
+  const reader = new AppTraceReader({
+    sdks: [...sdks],
+    env: base,
+    app: [options.command, ...(options.args ?? [])].join(' '),
+    maxLineBytes: options.maxLineBytes,
+  });
   const started = Date.now();
   const cleanup = () => {
     if (hookDir) rmSync(hookDir, { recursive: true, force: true });
@@ -61,7 +66,14 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
       settled = true;
       cleanup();
       options.signal?.removeEventListener('abort', onAbort);
-      resolve({ exitCode, signal, ...(spawnError ? { spawnError } : {}), trace: reader.end(), added, durationMs: Date.now() - started });
+      resolve({
+        exitCode,
+        signal,
+        ...(spawnError ? { spawnError } : {}),
+        trace: reader.end(),
+        added,
+        durationMs: Date.now() - started,
+      });
     };
     let child: ReturnType<typeof spawn>;
     try {

@@ -26,7 +26,13 @@ export type Observation =
   | { kind: 'winner'; credential: string; scope?: string }
   /** The chain gave up. `attempted` lists what it tried when the SDK says so; `failed` names the credential that
    * stopped it, `lastFailed` says it was the last one that reported an error. */
-  | { kind: 'chain-failed'; message: string; attempted?: { credential: string; message: string; outcome?: 'unavailable' | 'failed' }[]; failed?: string; lastFailed?: boolean }
+  | {
+      kind: 'chain-failed';
+      message: string;
+      attempted?: { credential: string; message: string; outcome?: 'unavailable' | 'failed' }[];
+      failed?: string;
+      lastFailed?: boolean;
+    }
   | { kind: 'http-request'; method: string; url: string; attempt?: number }
   | { kind: 'http-response'; status?: number; url?: string; method?: string; durationMs?: number; error?: string }
   | { kind: 'note'; credential?: string; level: TraceLevel; message: string };
@@ -82,7 +88,14 @@ export interface AppTrace {
   runs: ObservedRun[];
   /** Lines shaped like the SDK's log whose message no reader knows (a newer release?). */
   notUnderstood: { count: number; samples: string[] };
-  stats: { lines: number; bytes: number; sdkRecords: number; truncatedLines: number; binaryLines: number; passthroughLines: number };
+  stats: {
+    lines: number;
+    bytes: number;
+    sdkRecords: number;
+    truncatedLines: number;
+    binaryLines: number;
+    passthroughLines: number;
+  };
   /** Every AADSTS code seen anywhere in the output (SDK lines or not). */
   aadstsCodes: number[];
 }

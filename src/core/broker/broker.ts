@@ -94,9 +94,20 @@ export type BrokerDecision =
   | { kind: 'token'; request: BrokerTokenRequest; record: Partial<BrokerRequestRecord> };
 
 /** What the broker does with one request, before any token is fetched (pure: the server and tests share it). */
-export function decide(input: { method?: string; url?: string; headers: http.IncomingHttpHeaders; remoteAddress?: string; secret: string }): BrokerDecision {
-  const record: Partial<BrokerRequestRecord> = { remoteAddress: input.remoteAddress ?? '?', method: input.method ?? '?', path: '' };
-  if (!isLoopbackAddress(input.remoteAddress)) return { kind: 'refuse', status: 403, reason: 'not a loopback peer', record };
+export function decide(input: {
+  method?: string;
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+  remoteAddress?: string;
+  secret: string;
+}): BrokerDecision {
+  const record: Partial<BrokerRequestRecord> = {
+    remoteAddress: input.remoteAddress ?? '?',
+    method: input.method ?? '?',
+    path: '',
+  };
+  if (!isLoopbackAddress(input.remoteAddress))
+    return { kind: 'refuse', status: 403, reason: 'not a loopback peer', record };
   const raw = input.url ?? '';
   if (raw.length > MAX_URL) return { kind: 'refuse', status: 414, reason: 'request line too long', record };
   const url = new URL(raw, 'http://127.0.0.1');
@@ -105,19 +116,38 @@ export function decide(input: { method?: string; url?: string; headers: http.Inc
   const given = typeof sent === 'string' ? sent : '';
   const ok = given.length === input.secret.length && timingSafeEqual(Buffer.from(given), Buffer.from(input.secret));
   // The header is checked first: without it nobody learns anything about the endpoint.
-  if (!ok) return { kind: 'refuse', status: 401, reason: given ? 'X-IDENTITY-HEADER does not match this session' : 'no X-IDENTITY-HEADER', record };
-  if (url.pathname !== PATH) return { kind: 'refuse', status: 404, reason: `unknown path (the endpoint is ${PATH})`, record };
+  if (!ok)
+    return {
+      kind: 'refuse',
+      status: 401,
+      reason: given ? 'X-IDENTITY-HEADER does not match this session' : 'no X-IDENTITY-HEADER',
+      record,
+    };
+  if (url.pathname !== PATH)
+    return { kind: 'refuse', status: 404, reason: `unknown path (the endpoint is ${PATH})`, record };
   if (input.method !== 'GET') return { kind: 'refuse', status: 405, reason: 'only GET is supported', record };
   const q = url.searchParams;
   record.apiVersion = q.get('api-version') ?? undefined;
-  if (record.apiVersion !== BROKER_API_VERSION) return { kind: 'refuse', status: 400, reason: `api-version must be ${BROKER_API_VERSION} (got ${record.apiVersion ?? 'none'})`, record };
+  if (record.apiVersion !== BROKER_API_VERSION)
+    return {
+      kind: 'refuse',
+      status: 400,
+      reason: `api-version must be ${BROKER_API_VERSION} (got ${record.apiVersion ?? 'none'})`,
+      record,
+    };
   const resource = q.get('resource')?.trim();
   if (!resource) return { kind: 'refuse', status: 400, reason: 'no resource parameter', record };
   const request: BrokerTokenRequest = { resource };
   const clientId = q.get('client_id') ?? undefined;
   const principalId = q.get('principal_id') ?? q.get('object_id') ?? undefined;
   const miResId = q.get('mi_res_id') ?? q.get('msi_res_id') ?? undefined;
-  if ([clientId, principalId, miResId].filter(Boolean).length > 1) return { kind: 'refuse', status: 400, reason: 'more than one of client_id, principal_id/object_id, mi_res_id', record };
+  if ([clientId, principalId, miResId].filter(Boolean).length > 1)
+    return {
+      kind: 'refuse',
+      status: 400,
+      reason: 'more than one of client_id, principal_id/object_id, mi_res_id',
+      record,
+    };
   if (clientId) request.clientId = clientId;
   if (principalId) request.principalId = principalId;
   if (miResId) request.miResId = miResId;
@@ -139,7 +169,12 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const controller = new AbortController();
 
   const fetchToken = (request: BrokerTokenRequest): Promise<{ token: BrokerToken; cached: boolean }> => {
-    const key = JSON.stringify([request.resource.replace(/\/+$/, ''), request.clientId ?? '', request.principalId ?? '', request.miResId ?? '']);
+    const key = JSON.stringify([
+      request.resource.replace(/\/+$/, ''),
+      request.clientId ?? '',
+      request.principalId ?? '',
+      request.miResId ?? '',
+    ]);
     const hit = cache.get(key);
     if (hit && hit.expiresOnEpochMs - REFRESH_MARGIN_MS > now()) return Promise.resolve({ token: hit, cached: true });
     let p = inflight.get(key);
@@ -156,12 +191,28 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
 
   const server = http.createServer((req, res) => {
     const t0 = now();
-    const d = decide({ method: req.method, url: req.url, headers: req.headers, remoteAddress: req.socket.remoteAddress, secret });
+    const d = decide({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress,
+      secret,
+    });
     const finish = (status: number, body: unknown, extra: Partial<BrokerRequestRecord>) => {
       const payload = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store' });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(payload),
+        'cache-control': 'no-store',
+      });
       res.end(payload);
-      const record = { ...d.record, ...extra, at: new Date(t0).toISOString(), status, durationMs: now() - t0 } as BrokerRequestRecord;
+      const record = {
+        ...d.record,
+        ...extra,
+        at: new Date(t0).toISOString(),
+        status,
+        durationMs: now() - t0,
+      } as BrokerRequestRecord;
       records.push(record);
       try {
         options.onRequest?.(record);
@@ -173,7 +224,14 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       if (d.status === 403) {
         // Not for a non-loopback peer: no body, just the door.
         res.writeHead(403, { connection: 'close' }).end();
-        const record = { ...d.record, at: new Date(t0).toISOString(), status: 403, answer: 'refused', reason: d.reason, durationMs: now() - t0 } as BrokerRequestRecord;
+        const record = {
+          ...d.record,
+          at: new Date(t0).toISOString(),
+          status: 403,
+          answer: 'refused',
+          reason: d.reason,
+          durationMs: now() - t0,
+        } as BrokerRequestRecord;
         records.push(record);
         options.onRequest?.(record);
         return;
@@ -191,15 +249,23 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
             expires_on: String(Math.floor(token.expiresOnEpochMs / 1000)),
             resource: d.request.resource,
             token_type: 'Bearer',
-            ...(token.clientId ?? d.request.clientId ? { client_id: token.clientId ?? d.request.clientId } : {}),
+            ...((token.clientId ?? d.request.clientId) ? { client_id: token.clientId ?? d.request.clientId } : {}),
           },
-          { answer: cached ? 'cached-token' : 'token', fingerprint: tokenFingerprint(value), expiresOn: new Date(token.expiresOnEpochMs).toISOString() },
+          {
+            answer: cached ? 'cached-token' : 'token',
+            fingerprint: tokenFingerprint(value),
+            expiresOn: new Date(token.expiresOnEpochMs).toISOString(),
+          },
         );
       },
       (e: unknown) => {
         const reason = redactText((e as Error)?.message ?? String(e)).slice(0, 2000);
         // 400 as App Service answers a token request Entra refused (5xx would make every SDK retry for a minute).
-        finish(400, { statusCode: 400, message: `the broker's token source failed: ${reason}` }, { answer: 'error', reason });
+        finish(
+          400,
+          { statusCode: 400, message: `the broker's token source failed: ${reason}` },
+          { answer: 'error', reason },
+        );
       },
     );
   });

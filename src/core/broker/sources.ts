@@ -7,7 +7,10 @@ import { scopeOf, type BrokerTokenSource } from './broker';
  * The identity the app asks for (client_id, principal_id, mi_res_id) is traced by the broker; the token is always the
  * chosen credential's — that is the point of debugging locally.
  */
-export function credentialTokenSource(request: Omit<FlowRequest, 'scope'>, run: Omit<FlowRunOptions, 'signal'> = {}): BrokerTokenSource {
+export function credentialTokenSource(
+  request: Omit<FlowRequest, 'scope'>,
+  run: Omit<FlowRunOptions, 'signal'> = {},
+): BrokerTokenSource {
   return async (asked, signal) => {
     const r = await acquireToken({ ...request, scope: scopeOf(asked.resource) }, { ...run, signal });
     if (!r.accessToken || !r.result.token) throw new Error(`${r.result.credential}: ${r.result.message}`);

@@ -35,7 +35,12 @@ function info(profile: ChainProfile): ProfileInfo {
   return { profile, sdk: SDK_NAMES[profile], order: chainOrder(newestRelease(profile)), spelling: SPELLING[profile] };
 }
 
-export const PROFILES: Record<ChainProfile, ProfileInfo> = { go: info('go'), js: info('js'), python: info('python'), dotnet: info('dotnet') };
+export const PROFILES: Record<ChainProfile, ProfileInfo> = {
+  go: info('go'),
+  js: info('js'),
+  python: info('python'),
+  dotnet: info('dotnet'),
+};
 
 /** "Azure SDK for JavaScript (@azure/identity 4.5.0)" */
 export function sdkLabel(release: ResolvedRelease): string {
@@ -66,7 +71,10 @@ export function invalidValueMessage(rule: TokenCredentialsRule, raw: string): st
     case 'python-1.23':
       return `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are: dev, prod.`;
     case 'python-1.24':
-      return `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are: dev, prod, ${rule.names.map((n) => n.toLowerCase()).sort().join(', ')}.`;
+      return `Invalid value for AZURE_TOKEN_CREDENTIALS: ${raw}. Valid values are: dev, prod, ${rule.names
+        .map((n) => n.toLowerCase())
+        .sort()
+        .join(', ')}.`;
     case 'dotnet':
       // Wording inferred (the SDK throws an InvalidOperationException naming the variable and the accepted values).
       return `Invalid value for environment variable AZURE_TOKEN_CREDENTIALS: '${raw}'. Valid values are 'dev', 'prod', or the name of a credential in the DefaultAzureCredential chain.`;
@@ -95,21 +103,38 @@ export function selectCredentials(
   if (explicit && explicit.length) {
     const credentials = explicit.map((n) => engineName(n) ?? (n as CredentialName));
     return {
-      selection: { source: 'option', credentials, reason: `explicit credential list (${credentials.join(', ')}), in that order` },
+      selection: {
+        source: 'option',
+        credentials,
+        reason: `explicit credential list (${credentials.join(', ')}), in that order`,
+      },
       imdsProbe: true,
     };
   }
   const raw = env.AZURE_TOKEN_CREDENTIALS;
   const fullChain = (why: string): SelectionResult => ({
-    selection: { source: 'default', credentials: [...order], reason: `${why}: the full ${sdk} DefaultAzureCredential chain` },
+    selection: {
+      source: 'default',
+      credentials: [...order],
+      reason: `${why}: the full ${sdk} DefaultAzureCredential chain`,
+    },
     imdsProbe: true,
   });
-  if (tc.support === 'none') return fullChain(raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : `AZURE_TOKEN_CREDENTIALS="${raw}" is ignored by ${rel.label} (the variable arrived later)`);
+  if (tc.support === 'none')
+    return fullChain(
+      raw === undefined
+        ? 'AZURE_TOKEN_CREDENTIALS is not set'
+        : `AZURE_TOKEN_CREDENTIALS="${raw}" is ignored by ${rel.label} (the variable arrived later)`,
+    );
   const blank = tc.match === 'go' ? raw === '' : raw !== undefined && raw.trim() === '';
-  if (raw === undefined || (blank && tc.blank === 'full-chain')) return fullChain(raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : 'AZURE_TOKEN_CREDENTIALS is set but blank');
+  if (raw === undefined || (blank && tc.blank === 'full-chain'))
+    return fullChain(
+      raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : 'AZURE_TOKEN_CREDENTIALS is set but blank',
+    );
   const keyword = tc.match === 'go' ? raw : raw.trim().toLowerCase();
   const name = tc.match === 'go' ? raw.toLowerCase() : keyword;
-  const how = tc.match === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively';
+  const how =
+    tc.match === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively';
   if (!blank && keyword === 'dev') {
     return {
       selection: {
@@ -147,15 +172,27 @@ export function selectCredentials(
       imdsProbe: !noProbe,
     };
   }
-  let why = tc.support === 'dev-prod' ? `${rel.label} accepts only "dev" or "prod"` : 'it is neither "dev", "prod" nor a credential name this release accepts';
+  let why =
+    tc.support === 'dev-prod'
+      ? `${rel.label} accepts only "dev" or "prod"`
+      : 'it is neither "dev", "prod" nor a credential name this release accepts';
   const lowered = raw.trim().toLowerCase();
   if (blank) why = `${rel.label} reads the variable with os.LookupEnv: set but empty is a value, and not a valid one`;
-  else if (tc.match === 'go' && (lowered === 'dev' || lowered === 'prod')) why = `Go compares "dev" and "prod" exactly: case and spaces matter`;
-  else if (tc.match === 'go' && tc.names.some((n) => n.toLowerCase() === lowered)) why = 'Go does not trim the value: remove the surrounding spaces';
-  else if (engineName(lowered) && tc.support === 'names') why = `that credential is not part of the ${sdk} default chain`;
-  else if (engineName(lowered) && tc.support === 'dev-prod') why = `${rel.label} accepts only "dev" or "prod" (single credential names came in a later release)`;
+  else if (tc.match === 'go' && (lowered === 'dev' || lowered === 'prod'))
+    why = `Go compares "dev" and "prod" exactly: case and spaces matter`;
+  else if (tc.match === 'go' && tc.names.some((n) => n.toLowerCase() === lowered))
+    why = 'Go does not trim the value: remove the surrounding spaces';
+  else if (engineName(lowered) && tc.support === 'names')
+    why = `that credential is not part of the ${sdk} default chain`;
+  else if (engineName(lowered) && tc.support === 'dev-prod')
+    why = `${rel.label} accepts only "dev" or "prod" (single credential names came in a later release)`;
   return {
-    selection: { source: 'AZURE_TOKEN_CREDENTIALS', value: raw, credentials: [], reason: `AZURE_TOKEN_CREDENTIALS="${raw}" is rejected: ${why}` },
+    selection: {
+      source: 'AZURE_TOKEN_CREDENTIALS',
+      value: raw,
+      credentials: [],
+      reason: `AZURE_TOKEN_CREDENTIALS="${raw}" is rejected: ${why}`,
+    },
     error: { kind: 'config', message: invalidValueMessage(tc, raw), errorCodes: [] },
     imdsProbe: true,
   };
@@ -166,7 +203,11 @@ export function selectCredentials(
  * Python require_envvar), when the request turns it on: the construction error, or undefined when satisfied.
  * `required` is the JS list of variables; for Go and Python only AZURE_TOKEN_CREDENTIALS counts.
  */
-export function checkRequired(rel: ResolvedRelease, env: Readonly<Record<string, string | undefined>>, required: string[]): ErrorInfo | undefined {
+export function checkRequired(
+  rel: ResolvedRelease,
+  env: Readonly<Record<string, string | undefined>>,
+  required: string[],
+): ErrorInfo | undefined {
   const rule = rel.rules.require;
   if (!required.length) return undefined;
   if (!rule) {
@@ -187,9 +228,17 @@ export function checkRequired(rel: ResolvedRelease, env: Readonly<Record<string,
         errorCodes: [],
       };
     case 'go':
-      return { kind: 'config', message: 'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true', errorCodes: [] };
+      return {
+        kind: 'config',
+        message: 'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true',
+        errorCodes: [],
+      };
     default:
       // Wording inferred: Python raises a ValueError naming the variable.
-      return { kind: 'config', message: `AZURE_TOKEN_CREDENTIALS must be set when ${rule.option}=True`, errorCodes: [] };
+      return {
+        kind: 'config',
+        message: `AZURE_TOKEN_CREDENTIALS must be set when ${rule.option}=True`,
+        errorCodes: [],
+      };
   }
 }

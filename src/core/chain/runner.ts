@@ -12,7 +12,13 @@ import type { TraceSink } from '../trace/events';
 import { Tracer } from '../trace/tracer';
 import { createHttpClient } from '../http/client';
 import { createProcessRunner } from '../process/runner';
-import { isAuthenticationFailed, isCredentialUnavailable, type AccessTokenResult, type StepContext, type TokenRequest } from '../credentials/types';
+import {
+  isAuthenticationFailed,
+  isCredentialUnavailable,
+  type AccessTokenResult,
+  type StepContext,
+  type TokenRequest,
+} from '../credentials/types';
 import { getCredentialFactory } from '../credentials/registry';
 import { placeholderCredential } from './placeholders';
 import { PROFILES, checkRequired, sdkLabel, selectCredentials } from './profiles';
@@ -63,20 +69,24 @@ class StepAbort extends Error {
   }
 }
 
-
 /** Runs one credential with its own time limit, cache and in-flight sharing; never throws. */
 export async function runStep(a: StepArgs): Promise<StepRun> {
   const trace = a.tracer.forStep(a.name);
   const t0 = a.now();
   const scope = a.request.scopes.join(' ');
-  trace.start(`${a.name}${a.inChain ? ` (${a.profile} chain, ${a.mode ?? 'sequential'})` : ''} for ${scope}${a.request.tenantId ? `, tenant ${a.request.tenantId}` : ''}`);
+  trace.start(
+    `${a.name}${a.inChain ? ` (${a.profile} chain, ${a.mode ?? 'sequential'})` : ''} for ${scope}${a.request.tenantId ? `, tenant ${a.request.tenantId}` : ''}`,
+  );
   const identity = identityKey(a.env, a.options);
   const key = cacheKey(a.name, a.request.tenantId, a.request.scopes, identity, externalStateKey(a.name, a.env));
   if (!a.request.forceRefresh) {
     const hit = a.cache.get(key);
     if (hit) {
       trace.addSecret(hit.token.reveal());
-      trace.note('info', `served from the engine cache (same credential, tenant, scope and configuration; expires ${new Date(hit.expiresOnEpochMs).toISOString()})`);
+      trace.note(
+        'info',
+        `served from the engine cache (same credential, tenant, scope and configuration; expires ${new Date(hit.expiresOnEpochMs).toISOString()})`,
+      );
       return finishSuccess(a, trace, t0, { ...hit, fromCache: true });
     }
   }
@@ -102,7 +112,14 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     env: a.env,
     signal: controller.signal,
     trace,
-    http: createHttpClient({ trace, ca: a.options.ca, proxy: a.options.proxy, env: a.env, bodies: a.options.httpBodies, now: a.now }),
+    http: createHttpClient({
+      trace,
+      ca: a.options.ca,
+      proxy: a.options.proxy,
+      env: a.env,
+      bodies: a.options.httpBodies,
+      now: a.now,
+    }),
     // Diagnose runs tools beside the in-process steps: at a lower priority, so a tool's start-up cannot delay the verdict.
     proc: createProcessRunner({ trace, env: a.env, now: a.now, lowPriority: a.inChain && a.mode === 'diagnose' }),
     // The step's own limit (a request's stepTimeoutMs wins over the options'): budgets inside the step (managed
@@ -141,7 +158,13 @@ function finishSuccess(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
   const raw = tok.token.reveal();
   trace.addSecret(raw);
   const scope = a.request.scopes.join(' ');
-  const summary = summarizeToken(raw, { credential: a.name, scope, fromCache: Boolean(tok.fromCache), expiresOnEpochMs: tok.expiresOnEpochMs, tokenType: tok.tokenType });
+  const summary = summarizeToken(raw, {
+    credential: a.name,
+    scope,
+    fromCache: Boolean(tok.fromCache),
+    expiresOnEpochMs: tok.expiresOnEpochMs,
+    tokenType: tok.tokenType,
+  });
   const durationMs = a.now() - t0;
   const who = summary.upn ?? summary.appId ?? summary.objectId;
   const message = a.tracer.redactor.text(
@@ -149,7 +172,15 @@ function finishSuccess(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
   );
   trace.outcome({ outcome: 'success', message, durationMs });
   return {
-    result: { credential: a.name, outcome: 'success', message, durationMs, errorCodes: [], events: [...trace.events], token: summary },
+    result: {
+      credential: a.name,
+      outcome: 'success',
+      message,
+      durationMs,
+      errorCodes: [],
+      events: [...trace.events],
+      token: summary,
+    },
     token: tok,
   };
 }
@@ -162,7 +193,11 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
     outcome = 'failed';
     error =
       e.why === 'timeout'
-        ? { kind: 'timeout', message: `${a.name} did not finish within the step time limit of ${a.stepTimeoutMs} ms; the engine stopped waiting (an SDK might wait longer, or forever)`, errorCodes: [] }
+        ? {
+            kind: 'timeout',
+            message: `${a.name} did not finish within the step time limit of ${a.stepTimeoutMs} ms; the engine stopped waiting (an SDK might wait longer, or forever)`,
+            errorCodes: [],
+          }
         : { kind: 'aborted', message: `${a.name} was cancelled`, errorCodes: [] };
   } else if (isCredentialUnavailable(e)) {
     outcome = 'unavailable';
@@ -182,7 +217,15 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
   error = a.tracer.redactor.value(error) as ErrorInfo;
   const message = error.message;
   trace.outcome({ outcome, message, durationMs, errorCodes: error.errorCodes });
-  const result: StepResult = { credential: a.name, outcome, message, durationMs, errorCodes: error.errorCodes, events: [...trace.events], error };
+  const result: StepResult = {
+    credential: a.name,
+    outcome,
+    message,
+    durationMs,
+    errorCodes: error.errorCodes,
+    events: [...trace.events],
+    error,
+  };
   if (isCredentialUnavailable(e) && e.placeholder) result.placeholder = true;
   return { result };
 }
@@ -241,7 +284,12 @@ function processGate(names: string[], settled: (StepRun | undefined)[], delayMs:
 }
 
 /** Runs the chain per the request; never throws (errors are in the result). */
-export async function runChainWith(cache: TokenCache, request: ChainRequest, run: RunOptions, now: () => number = Date.now): Promise<ChainRun> {
+export async function runChainWith(
+  cache: TokenCache,
+  request: ChainRequest,
+  run: RunOptions,
+  now: () => number = Date.now,
+): Promise<ChainRun> {
   const startedAt = now();
   const resolved = resolveProfile(request.profile ?? 'go');
   const mode = request.mode ?? 'sequential';
@@ -252,7 +300,10 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const chainTrace = tracer.forStep('chain');
   if (!resolved.ok) {
     // A release the engine does not model: say so (naming the nearest) instead of guessing another release's rules.
-    const guess = String(request.profile ?? '').split('@')[0].trim().toLowerCase();
+    const guess = String(request.profile ?? '')
+      .split('@')[0]
+      .trim()
+      .toLowerCase();
     const profile: ChainProfile = guess === 'js' || guess === 'python' || guess === 'dotnet' ? guess : 'go';
     const error: ErrorInfo = { kind: 'config', message: resolved.message, errorCodes: [] };
     chainTrace.start(`DefaultAzureCredential, ${mode} mode, scope ${scope}`);
@@ -279,15 +330,30 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const fp = fingerprintForRun(env, profile, options);
   if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);
   const sel = selectCredentials(release, env, request.credentials);
-  chainTrace.note('info', `selection: ${sel.selection.reason}`, { credentials: sel.selection.credentials, source: sel.selection.source });
-  const base = { mode, profile, release: release.label, scope, selection: sel.selection, startedAt: new Date(startedAt).toISOString() };
+  chainTrace.note('info', `selection: ${sel.selection.reason}`, {
+    credentials: sel.selection.credentials,
+    source: sel.selection.source,
+  });
+  const base = {
+    mode,
+    profile,
+    release: release.label,
+    scope,
+    selection: sel.selection,
+    startedAt: new Date(startedAt).toISOString(),
+  };
   const ctorError = checkRequired(release, env, request.required ?? []) ?? sel.error;
   if (ctorError) {
     chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
     return { ...base, winner: null, steps: [], token: null, error: ctorError, durationMs: now() - startedAt };
   }
   const stepTimeoutMs = request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  const tokenRequest: TokenRequest = { scopes: [scope], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh };
+  const tokenRequest: TokenRequest = {
+    scopes: [scope],
+    tenantId: request.tenantId,
+    claims: request.claims,
+    forceRefresh: request.forceRefresh,
+  };
   const stepArgs = (name: string): StepArgs => ({
     name,
     request: tokenRequest,
@@ -332,22 +398,37 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
         : 'unavailable: DefaultAzureCredential moves on to the next credential';
     }
     for (const name of names.slice(runs.length)) {
-      const note = winner ? `not tried: ${winner} already returned a token` : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
-      runs.push({ result: { credential: name, outcome: 'skipped', message: note, durationMs: 0, errorCodes: [], events: [], note } });
+      const note = winner
+        ? `not tried: ${winner} already returned a token`
+        : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
+      runs.push({
+        result: {
+          credential: name,
+          outcome: 'skipped',
+          message: note,
+          durationMs: 0,
+          errorCodes: [],
+          events: [],
+          note,
+        },
+      });
     }
-    if (winner) runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
+    if (winner)
+      runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
   } else {
     const settledAt: number[] = [];
     const settled: (StepRun | undefined)[] = [];
     const gate = processGate(names, settled, options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS);
     const all = await Promise.all(
       names.map((name, i) =>
-        (SPAWNS_PROCESS.has(name) ? gate.opened.then(() => runStep(stepArgs(name))) : runStep(stepArgs(name))).then((r) => {
-          settledAt[i] = now();
-          settled[i] = r;
-          gate.check();
-          return r;
-        }),
+        (SPAWNS_PROCESS.has(name) ? gate.opened.then(() => runStep(stepArgs(name))) : runStep(stepArgs(name))).then(
+          (r) => {
+            settledAt[i] = now();
+            settled[i] = r;
+            gate.check();
+            return r;
+          },
+        ),
       ),
     );
     gate.dispose();
@@ -358,7 +439,9 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
       if (!decided) verdictAt = Math.max(verdictAt, settledAt[i] ?? now());
       const s = r.result;
       if (decided) {
-        s.note = winner ? `DefaultAzureCredential would not try this: ${winner} succeeds first` : `DefaultAzureCredential would not reach this: ${stopper?.result.credential} fails first and stops the chain`;
+        s.note = winner
+          ? `DefaultAzureCredential would not try this: ${winner} succeeds first`
+          : `DefaultAzureCredential would not reach this: ${stopper?.result.credential} fails first and stops the chain`;
       } else if (s.outcome === 'success') {
         winner = s.credential;
         decided = true;
@@ -375,21 +458,34 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     }
   }
 
-  attachPredictions(runs.map((r) => r.result), fp, { env, profile, mode, options });
+  attachPredictions(
+    runs.map((r) => r.result),
+    fp,
+    { env, profile, mode, options },
+  );
   const winRun = winner ? runs.find((r) => r.result.credential === winner) : undefined;
   let error: ErrorInfo | null = null;
   if (!winRun) {
     if (stopper?.result.error) {
       const m = stopper.result.error.message;
-      error = { ...stopper.result.error, message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}` };
+      error = {
+        ...stopper.result.error,
+        message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}`,
+      };
     } else {
       // Members the SDK could not construct are placeholders: never named in its combined error (js-construction.ts).
-      const tried = runs.filter((r) => r.result.outcome === 'unavailable' && !r.result.placeholder).map((r) => r.result);
+      const tried = runs
+        .filter((r) => r.result.outcome === 'unavailable' && !r.result.placeholder)
+        .map((r) => r.result);
       const allPlaceholders = names.length > 0 && tried.length === 0 && runs.some((r) => r.result.placeholder);
       error = {
         kind: 'credential-unavailable',
         // JS ChainedTokenCredential: no member threw, none returned a token → CredentialUnavailableError.
-        message: allPlaceholders ? 'Failed to retrieve a valid token' : names.length ? aggregateMessage(profile, tried) : 'no credential is selected',
+        message: allPlaceholders
+          ? 'Failed to retrieve a valid token'
+          : names.length
+            ? aggregateMessage(profile, tried)
+            : 'no credential is selected',
         errorCodes: [...new Set(tried.flatMap((s) => s.errorCodes))],
       };
     }
@@ -397,7 +493,11 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
   const durationMs = now() - startedAt;
   chainTrace.outcome(
     winRun
-      ? { outcome: 'success', message: `${mode === 'diagnose' ? 'DefaultAzureCredential would authenticate' : 'DefaultAzureCredential authenticated'} with ${winner}`, durationMs }
+      ? {
+          outcome: 'success',
+          message: `${mode === 'diagnose' ? 'DefaultAzureCredential would authenticate' : 'DefaultAzureCredential authenticated'} with ${winner}`,
+          durationMs,
+        }
       : { outcome: 'failed', message: error?.message ?? 'failed', durationMs, errorCodes: error?.errorCodes },
   );
   const result: ChainRun = {
@@ -410,7 +510,8 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
     verdictMs: mode === 'diagnose' ? verdictAt - startedAt : durationMs,
   };
   if (fp) result.hosting = hostingSummary(fp.fingerprint);
-  if (winRun?.token) Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });
+  if (winRun?.token)
+    Object.defineProperty(result, 'accessToken', { value: winRun.token.token, enumerable: false, writable: false });
   return result;
 }
 
@@ -418,7 +519,14 @@ export async function runChainWith(cache: TokenCache, request: ChainRequest, run
 export async function runCredentialWith(
   cache: TokenCache,
   name: string,
-  request: { scope?: string; tenantId?: string; claims?: string; forceRefresh?: boolean; profile?: ChainProfile; stepTimeoutMs?: number },
+  request: {
+    scope?: string;
+    tenantId?: string;
+    claims?: string;
+    forceRefresh?: boolean;
+    profile?: ChainProfile;
+    stepTimeoutMs?: number;
+  },
   run: RunOptions,
   now: () => number = Date.now,
 ): Promise<StepRun & { accessToken?: SecretValue }> {
@@ -429,7 +537,12 @@ export async function runCredentialWith(
   const prediction = fp?.predictions[name];
   const r = await runStep({
     name,
-    request: { scopes: [request.scope ?? DEFAULT_SCOPE], tenantId: request.tenantId, claims: request.claims, forceRefresh: request.forceRefresh },
+    request: {
+      scopes: [request.scope ?? DEFAULT_SCOPE],
+      tenantId: request.tenantId,
+      claims: request.claims,
+      forceRefresh: request.forceRefresh,
+    },
     env,
     options,
     profile: request.profile ?? 'go',

@@ -34,20 +34,34 @@ import { pathUnderRoot } from '../target/process';
 export const DEV_TOOL_TIMEOUT_MS = 10_000;
 
 /** Validates scope (exactly one) and tenant before anything is spawned; throws as the SDKs do. */
-export function validateDevToolRequest(name: CredentialName, request: TokenRequest, ctx: StepContext, opts: { oneScope: boolean }): void {
+export function validateDevToolRequest(
+  name: CredentialName,
+  request: TokenRequest,
+  ctx: StepContext,
+  opts: { oneScope: boolean },
+): void {
   if (opts.oneScope && request.scopes.length !== 1) {
-    throw new CredentialUnavailableError(`${name}: GetToken() requires exactly one scope (got ${request.scopes.length})`);
+    throw new CredentialUnavailableError(
+      `${name}: GetToken() requires exactly one scope (got ${request.scopes.length})`,
+    );
   }
   for (const s of request.scopes) {
     if (!isValidDevToolScope(s)) {
-      ctx.trace.note('warn', `scope rejected before spawning anything: only letters, digits and - _ . : / are allowed`, { scope: s });
+      ctx.trace.note(
+        'warn',
+        `scope rejected before spawning anything: only letters, digits and - _ . : / are allowed`,
+        { scope: s },
+      );
       throw new CredentialUnavailableError(INVALID_SCOPE_MESSAGE);
     }
   }
   if (request.tenantId !== undefined && !isValidTenantId(request.tenantId)) {
-    ctx.trace.note('warn', 'tenant rejected before spawning anything: only letters, digits, - and . are allowed', { tenant: request.tenantId });
+    ctx.trace.note('warn', 'tenant rejected before spawning anything: only letters, digits, - and . are allowed', {
+      tenant: request.tenantId,
+    });
     // @azure/identity checks the tenant outside its try/catch: a plain error, which stops its chain (inferred from source).
-    if (ctx.profile === 'js') throw new AuthenticationFailedError({ kind: 'config', message: INVALID_TENANT_MESSAGE, errorCodes: [] });
+    if (ctx.profile === 'js')
+      throw new AuthenticationFailedError({ kind: 'config', message: INVALID_TENANT_MESSAGE, errorCodes: [] });
     throw new CredentialUnavailableError(INVALID_TENANT_MESSAGE);
   }
   if (request.claims && ctx.profile === 'js' && name !== 'AzureDeveloperCLICredential') {
@@ -55,20 +69,26 @@ export function validateDevToolRequest(name: CredentialName, request: TokenReque
       name === 'AzureCLICredential'
         ? `az login --claims-challenge ${Buffer.from(request.claims).toString('base64')} --scope ${request.scopes[0]}${request.tenantId ? ` --tenant ${request.tenantId}` : ''}`
         : `Connect-AzAccount -ClaimsChallenge ${Buffer.from(request.claims).toString('base64')}`;
-    throw new CredentialUnavailableError(`This credential doesn't support claims challenges. To authenticate with the required claims, please run the following command: ${cmd}`);
+    throw new CredentialUnavailableError(
+      `This credential doesn't support claims challenges. To authenticate with the required claims, please run the following command: ${cmd}`,
+    );
   }
 }
 
 /** The working directory the SDKs use on Unix (`/bin`), when it exists. */
 export function devToolCwd(): string | undefined {
-  return process.platform === 'win32' ? process.env.SystemRoot ?? process.env.SYSTEMROOT : '/bin';
+  return process.platform === 'win32' ? (process.env.SystemRoot ?? process.env.SYSTEMROOT) : '/bin';
 }
 
 /**
  * The environment az or azd runs with: the step's own. For another process (azauth --pid) the tool's configuration
  * folder — `variable`, else ~/`folder` of that process's HOME — is the one in that process's filesystem.
  */
-export function devToolEnv(ctx: StepContext, variable: 'AZURE_CONFIG_DIR' | 'AZD_CONFIG_DIR', folder: '.azure' | '.azd'): { env: Record<string, string | undefined>; note?: string } {
+export function devToolEnv(
+  ctx: StepContext,
+  variable: 'AZURE_CONFIG_DIR' | 'AZD_CONFIG_DIR',
+  folder: '.azure' | '.azd',
+): { env: Record<string, string | undefined>; note?: string } {
   const env = { ...ctx.env };
   const root = ctx.options.target?.root;
   const dir = ctx.env[variable] || (ctx.env.HOME ? `${ctx.env.HOME}/${folder}` : undefined);
@@ -87,7 +107,15 @@ interface FailureText {
  * failure is "unavailable" (Go: unavailableIfInDAC; JS: always CredentialUnavailableError). Standalone, only
  * "not installed" (and JS "not logged in") stay unavailable.
  */
-export function devToolFailure(_name: CredentialName, tool: string, cls: DevToolClass, r: ProcessResult, ctx: StepContext, text: FailureText, timeoutMs: number): Error {
+export function devToolFailure(
+  _name: CredentialName,
+  tool: string,
+  cls: DevToolClass,
+  r: ProcessResult,
+  ctx: StepContext,
+  text: FailureText,
+  timeoutMs: number,
+): Error {
   const flavour: 'go' | 'js' = ctx.profile === 'go' ? 'go' : 'js';
   const stderr = stderrExcerpt(r.stderr);
   let message: string;
@@ -108,7 +136,10 @@ export function devToolFailure(_name: CredentialName, tool: string, cls: DevTool
     case 'mfa-required':
     case 'aadsts': {
       const line = aadstsLine(r.stderr) ?? stderr;
-      const sdkWould = /az login/.test(r.stderr) && tool === 'az' ? ` — az then says "Please run: az login", which @azure/identity reports as not logged in; the real cause is this AADSTS error` : '';
+      const sdkWould =
+        /az login/.test(r.stderr) && tool === 'az'
+          ? ` — az then says "Please run: az login", which @azure/identity reports as not logged in; the real cause is this AADSTS error`
+          : '';
       message = `${cls === 'mfa-required' ? 'multi-factor authentication or another interactive step is required: ' : ''}${line}${sdkWould}`;
       break;
     }
@@ -137,7 +168,8 @@ export function devToolFailure(_name: CredentialName, tool: string, cls: DevTool
   });
 }
 
-const JS_PWSH_TROUBLESHOOT = 'To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.';
+const JS_PWSH_TROUBLESHOOT =
+  'To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.';
 
 /**
  * What @azure/identity 4.x says for a failed developer tool (azureCliCredential, azurePowerShellCredential,
@@ -147,7 +179,9 @@ const JS_PWSH_TROUBLESHOOT = 'To troubleshoot, visit https://aka.ms/azsdk/js/ide
  */
 function jsDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult, text: FailureText): string | undefined {
   if (cls === 'not-installed') {
-    return tool === 'pwsh' ? `Error: Unable to execute PowerShell. Ensure that it is installed in your system. ${JS_PWSH_TROUBLESHOOT}` : text.notInstalled.js;
+    return tool === 'pwsh'
+      ? `Error: Unable to execute PowerShell. Ensure that it is installed in your system. ${JS_PWSH_TROUBLESHOOT}`
+      : text.notInstalled.js;
   }
   if (tool === 'az') {
     if (cls === 'timeout' || cls === 'aborted') return undefined;
@@ -157,7 +191,8 @@ function jsDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult, tex
   if (tool === 'azd' && cls === 'not-logged-in') {
     return `${text.notLoggedIn.js} For more information, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.`;
   }
-  if (tool === 'pwsh' && cls === 'no-module') return `Error: No access token found in the output. Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
+  if (tool === 'pwsh' && cls === 'no-module')
+    return `Error: No access token found in the output. Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
   return undefined;
 }
 
@@ -173,27 +208,35 @@ export function parseToolJson(tool: string, r: ProcessResult, ctx: StepContext):
     if (ctx.profile === 'js' && tool === 'az') {
       // @azure/identity: JSON.parse of az's raw stdout; when az also wrote to stderr, that text instead.
       ctx.trace.note('info', msg);
-      msg = r.stderr || (() => {
-        try {
-          JSON.parse(r.stdout);
-          return (e as Error).message;
-        } catch (raw) {
-          return (raw as Error).message;
-        }
-      })();
+      msg =
+        r.stderr ||
+        (() => {
+          try {
+            JSON.parse(r.stdout);
+            return (e as Error).message;
+          } catch (raw) {
+            return (raw as Error).message;
+          }
+        })();
     }
-    throw ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+    throw ctx.inChain
+      ? new CredentialUnavailableError(msg)
+      : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
   }
   if (!j || typeof j !== 'object' || Array.isArray(j)) {
     const msg = `${tool} printed JSON that is not an object`;
-    throw ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+    throw ctx.inChain
+      ? new CredentialUnavailableError(msg)
+      : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
   }
   return j as Record<string, unknown>;
 }
 
 export function badField(tool: string, field: string, got: unknown, ctx: StepContext): Error {
-  const msg = `Unexpected response from ${tool} when getting token. Expected "${field}" to be ${field.toLowerCase().includes('expire') ? 'a timestamp' : 'a non-empty string'}. Got: ${JSON.stringify(typeof got === 'string' ? got.slice(0, 60) : got ?? null)}`;
-  return ctx.inChain ? new CredentialUnavailableError(msg) : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
+  const msg = `Unexpected response from ${tool} when getting token. Expected "${field}" to be ${field.toLowerCase().includes('expire') ? 'a timestamp' : 'a non-empty string'}. Got: ${JSON.stringify(typeof got === 'string' ? got.slice(0, 60) : (got ?? null))}`;
+  return ctx.inChain
+    ? new CredentialUnavailableError(msg)
+    : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });
 }
 
 export class AzureCLICredential implements Credential {
@@ -214,7 +257,14 @@ export class AzureCLICredential implements Credential {
     const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
     const tool = devToolEnv(ctx, 'AZURE_CONFIG_DIR', '.azure');
     ctx.trace.config({
-      variables: [{ name: 'AZURE_CONFIG_DIR', set: Boolean(ctx.env.AZURE_CONFIG_DIR), value: ctx.env.AZURE_CONFIG_DIR, note: tool.note ?? 'where az keeps its login (default ~/.azure)' }],
+      variables: [
+        {
+          name: 'AZURE_CONFIG_DIR',
+          set: Boolean(ctx.env.AZURE_CONFIG_DIR),
+          value: ctx.env.AZURE_CONFIG_DIR,
+          note: tool.note ?? 'where az keeps its login (default ~/.azure)',
+        },
+      ],
       settings: { timeoutMs, tenant: request.tenantId ?? null, subscription: subscription ?? null },
     });
     const r = await ctx.proc.run({
@@ -240,7 +290,10 @@ export class AzureCLICredential implements Credential {
             go: 'Azure CLI not found on path',
             js: "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
           },
-          notLoggedIn: { go: "Please run 'az login' to set up an account", js: "Please run 'az login' from a command prompt to authenticate before using this credential." },
+          notLoggedIn: {
+            go: "Please run 'az login' to set up an account",
+            js: "Please run 'az login' from a command prompt to authenticate before using this credential.",
+          },
         },
         timeoutMs,
       );
@@ -252,11 +305,22 @@ export class AzureCLICredential implements Credential {
     // Newer az prints expires_on (POSIX seconds); 2.45 only expiresOn (local time without offset).
     const exp = parseToolExpiry(j.expires_on) ?? parseToolExpiry(j.expiresOn);
     if (exp === undefined) throw badField('Azure CLI', 'expiresOn', j.expiresOn, ctx);
-    ctx.trace.note('info', `az answered for tenant ${String(j.tenant ?? '?')}${j.subscription ? `, subscription ${String(j.subscription)}` : ''}`, {
-      expiresOn: j.expiresOn ?? null,
-      expires_on: j.expires_on ?? null,
-      note: j.expires_on === undefined ? 'expiresOn is local time without an offset (az < 2.54); read as local time like the SDKs' : undefined,
-    });
-    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: typeof j.tokenType === 'string' ? j.tokenType : 'Bearer' };
+    ctx.trace.note(
+      'info',
+      `az answered for tenant ${String(j.tenant ?? '?')}${j.subscription ? `, subscription ${String(j.subscription)}` : ''}`,
+      {
+        expiresOn: j.expiresOn ?? null,
+        expires_on: j.expires_on ?? null,
+        note:
+          j.expires_on === undefined
+            ? 'expiresOn is local time without an offset (az < 2.54); read as local time like the SDKs'
+            : undefined,
+      },
+    );
+    return {
+      token: new SecretValue(token),
+      expiresOnEpochMs: exp,
+      tokenType: typeof j.tokenType === 'string' ? j.tokenType : 'Bearer',
+    };
   }
 }

@@ -3,9 +3,23 @@
  * (Go spells `-o json`), execFile with the 10 s limit; azd's JSON or text stderr classified.
  */
 import { SecretValue } from '../secret';
-import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from './types';
+import {
+  CredentialUnavailableError,
+  type AccessTokenResult,
+  type Credential,
+  type StepContext,
+  type TokenRequest,
+} from './types';
 import { classifyAzd, parseToolExpiry } from '../process/classify';
-import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolEnv, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
+import {
+  DEV_TOOL_TIMEOUT_MS,
+  badField,
+  devToolCwd,
+  devToolEnv,
+  devToolFailure,
+  parseToolJson,
+  validateDevToolRequest,
+} from './azure-cli';
 
 export class AzureDeveloperCLICredential implements Credential {
   readonly name = 'AzureDeveloperCLICredential' as const;
@@ -23,8 +37,18 @@ export class AzureDeveloperCLICredential implements Credential {
     const tool = devToolEnv(ctx, 'AZD_CONFIG_DIR', '.azd');
     ctx.trace.config({
       variables: [
-        { name: 'AZD_CONFIG_DIR', set: Boolean(ctx.env.AZD_CONFIG_DIR), value: ctx.env.AZD_CONFIG_DIR, note: tool.note },
-        { name: 'AZD_DEBUG', set: Boolean(ctx.env.AZD_DEBUG), value: ctx.env.AZD_DEBUG, note: ctx.env.AZD_DEBUG ? 'azd waits for a debugger prompt unless --no-prompt (passed)' : undefined },
+        {
+          name: 'AZD_CONFIG_DIR',
+          set: Boolean(ctx.env.AZD_CONFIG_DIR),
+          value: ctx.env.AZD_CONFIG_DIR,
+          note: tool.note,
+        },
+        {
+          name: 'AZD_DEBUG',
+          set: Boolean(ctx.env.AZD_DEBUG),
+          value: ctx.env.AZD_DEBUG,
+          note: ctx.env.AZD_DEBUG ? 'azd waits for a debugger prompt unless --no-prompt (passed)' : undefined,
+        },
       ],
       settings: { timeoutMs },
     });

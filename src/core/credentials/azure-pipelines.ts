@@ -36,7 +36,12 @@ export class AzurePipelinesCredential implements Credential {
 
   constructor(private readonly options: AzurePipelinesCredentialOptions = {}) {}
 
-  async requestOidcToken(ctx: StepContext, oidcUri: string, serviceConnectionId: string, accessToken: string): Promise<string> {
+  async requestOidcToken(
+    ctx: StepContext,
+    oidcUri: string,
+    serviceConnectionId: string,
+    accessToken: string,
+  ): Promise<string> {
     let target: string;
     try {
       const u = new URL(oidcUri);
@@ -45,7 +50,11 @@ export class AzurePipelinesCredential implements Credential {
       u.searchParams.set('serviceConnectionId', serviceConnectionId);
       target = u.toString();
     } catch {
-      throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: SYSTEM_OIDCREQUESTURI is not an http(s) URL.`, errorCodes: [] });
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: SYSTEM_OIDCREQUESTURI is not an http(s) URL.`,
+        errorCodes: [],
+      });
     }
     ctx.trace.note('debug', `${this.name}: requesting an OIDC token for service connection ${serviceConnectionId}`);
     let res: HttpResponse;
@@ -54,16 +63,30 @@ export class AzurePipelinesCredential implements Credential {
         method: 'POST',
         url: target,
         // X-TFS-FedAuthRedirect: Suppress makes a refused token answer 401 instead of a 302/203 sign-in page.
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'x-tfs-fedauthredirect': 'Suppress' },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'content-type': 'application/json',
+          'x-tfs-fedauthredirect': 'Suppress',
+        },
         body: '',
         timeoutMs: this.options.oidcTimeoutMs ?? Math.min(10_000, ctx.options.stepTimeoutMs ?? 10_000),
         signal: ctx.signal,
-        retry: { maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], baseDelayMs: 500, maxDelayMs: 4000, maxTotalMs: 20_000, retryNetworkErrors: true },
+        retry: {
+          maxRetries: 2,
+          statusCodes: [429, 500, 502, 503, 504],
+          baseDelayMs: 500,
+          maxDelayMs: 4000,
+          maxTotalMs: 20_000,
+          retryNetworkErrors: true,
+        },
       });
     } catch (e) {
-      throw oidcRequestFailure(this.name, 'agent\'s OIDC endpoint (SYSTEM_OIDCREQUESTURI)', e);
+      throw oidcRequestFailure(this.name, "agent's OIDC endpoint (SYSTEM_OIDCREQUESTURI)", e);
     }
-    const ids = [res.headers['x-vss-e2eid'] && `x-vss-e2eid ${res.headers['x-vss-e2eid']}`, res.headers['x-msedge-ref'] && `x-msedge-ref ${res.headers['x-msedge-ref']}`].filter(Boolean);
+    const ids = [
+      res.headers['x-vss-e2eid'] && `x-vss-e2eid ${res.headers['x-vss-e2eid']}`,
+      res.headers['x-msedge-ref'] && `x-msedge-ref ${res.headers['x-msedge-ref']}`,
+    ].filter(Boolean);
     const idText = ids.length ? ` (${ids.join(', ')})` : '';
     if (res.status !== 200) {
       const why =
@@ -74,10 +97,24 @@ export class AzurePipelinesCredential implements Credential {
             : res.status === 400
               ? ' The request was rejected; check the service connection id.'
               : '';
-      const msg = typeof (res.json as { message?: unknown })?.message === 'string' ? ` ${String((res.json as { message: string }).message).slice(0, 300)}` : '';
-      throw new AuthenticationFailedError({ kind: 'http', httpStatus: res.status, message: `${this.name}: the OIDC request answered HTTP ${res.status}${idText}.${msg}${why}`, errorCodes: [] });
+      const msg =
+        typeof (res.json as { message?: unknown })?.message === 'string'
+          ? ` ${String((res.json as { message: string }).message).slice(0, 300)}`
+          : '';
+      throw new AuthenticationFailedError({
+        kind: 'http',
+        httpStatus: res.status,
+        message: `${this.name}: the OIDC request answered HTTP ${res.status}${idText}.${msg}${why}`,
+        errorCodes: [],
+      });
     }
-    const token = oidcField(this.name, 'OIDC request', res, 'oidcToken', idText ? ` Identifiers for a support request:${idText}.` : '');
+    const token = oidcField(
+      this.name,
+      'OIDC request',
+      res,
+      'oidcToken',
+      idText ? ` Identifiers for a support request:${idText}.` : '',
+    );
     ctx.trace.addSecret?.(token);
     this.#lastClaims = assertionClaims(token);
     return token;
@@ -97,10 +134,27 @@ export class AzurePipelinesCredential implements Credential {
       variables: [
         { name: 'TF_BUILD', set: Boolean(env.TF_BUILD), value: env.TF_BUILD },
         { name: 'SYSTEM_OIDCREQUESTURI', set: Boolean(oidcUri), value: oidcUri },
-        { name: 'SYSTEM_ACCESSTOKEN', set: Boolean(env.SYSTEM_ACCESSTOKEN), note: o.systemAccessToken ? 'overridden by option; secret' : 'secret: value not shown' },
-        { name: 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID', set: Boolean(env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID), value: env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, note: o.serviceConnectionId ? 'overridden by option' : undefined },
-        { name: 'AZURESUBSCRIPTION_CLIENT_ID', set: Boolean(env.AZURESUBSCRIPTION_CLIENT_ID), value: env.AZURESUBSCRIPTION_CLIENT_ID },
-        { name: 'AZURESUBSCRIPTION_TENANT_ID', set: Boolean(env.AZURESUBSCRIPTION_TENANT_ID), value: env.AZURESUBSCRIPTION_TENANT_ID },
+        {
+          name: 'SYSTEM_ACCESSTOKEN',
+          set: Boolean(env.SYSTEM_ACCESSTOKEN),
+          note: o.systemAccessToken ? 'overridden by option; secret' : 'secret: value not shown',
+        },
+        {
+          name: 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID',
+          set: Boolean(env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID),
+          value: env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID,
+          note: o.serviceConnectionId ? 'overridden by option' : undefined,
+        },
+        {
+          name: 'AZURESUBSCRIPTION_CLIENT_ID',
+          set: Boolean(env.AZURESUBSCRIPTION_CLIENT_ID),
+          value: env.AZURESUBSCRIPTION_CLIENT_ID,
+        },
+        {
+          name: 'AZURESUBSCRIPTION_TENANT_ID',
+          set: Boolean(env.AZURESUBSCRIPTION_TENANT_ID),
+          value: env.AZURESUBSCRIPTION_TENANT_ID,
+        },
         { name: 'AZURE_CLIENT_ID', set: Boolean(env.AZURE_CLIENT_ID), value: env.AZURE_CLIENT_ID },
         { name: 'AZURE_TENANT_ID', set: Boolean(env.AZURE_TENANT_ID), value: env.AZURE_TENANT_ID },
       ],
@@ -116,7 +170,8 @@ export class AzurePipelinesCredential implements Credential {
       !serviceConnectionId && 'service connection id (AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)',
       !accessToken && 'system access token (map env: SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the step)',
     ].filter(Boolean) as string[];
-    if (missing.length) throw new CredentialUnavailableError(`${this.name}: is unavailable. Missing ${missing.join(', ')}.`);
+    if (missing.length)
+      throw new CredentialUnavailableError(`${this.name}: is unavailable. Missing ${missing.join(', ')}.`);
     const authorityHost = o.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
     const key = `${clientId}|${tenantId}|${serviceConnectionId}|${authorityHost ?? ''}`;
     if (!this.#inner || this.#key !== key) {
@@ -126,7 +181,8 @@ export class AzurePipelinesCredential implements Credential {
         clientId: clientId!,
         authorityHost,
         authorityMetadata: o.authorityMetadata,
-        additionallyAllowedTenants: o.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        additionallyAllowedTenants:
+          o.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
         getAssertion: () => this.requestOidcToken(this.#ctx ?? ctx, oidcUri, serviceConnectionId!, accessToken!),
       });
       this.#key = key;
@@ -134,7 +190,12 @@ export class AzurePipelinesCredential implements Credential {
     try {
       return await this.#inner.getToken(request, ctx);
     } catch (e) {
-      throw withHint(e, isAuthenticationFailed(e) ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'pipelines') : undefined);
+      throw withHint(
+        e,
+        isAuthenticationFailed(e)
+          ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'pipelines')
+          : undefined,
+      );
     }
   }
 }

@@ -7,12 +7,19 @@
 import { SecretValue } from '../secret';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { classifyPwsh, parseToolExpiry, scopeToResource } from '../process/classify';
-import { DEV_TOOL_TIMEOUT_MS, badField, devToolCwd, devToolFailure, parseToolJson, validateDevToolRequest } from './azure-cli';
+import {
+  DEV_TOOL_TIMEOUT_MS,
+  badField,
+  devToolCwd,
+  devToolFailure,
+  parseToolJson,
+  validateDevToolRequest,
+} from './azure-cli';
 
 export function powerShellScript(resource: string, tenantId: string | undefined): string {
   return [
     "$ErrorActionPreference = 'Stop'",
-    "$m = Import-Module Az.Accounts -MinimumVersion 2.2.0 -PassThru -ErrorAction SilentlyContinue",
+    '$m = Import-Module Az.Accounts -MinimumVersion 2.2.0 -PassThru -ErrorAction SilentlyContinue',
     "if (-not $m) { Write-Output 'NoAzAccountModule'; exit }",
     `$params = @{ ResourceUrl = '${resource}'; WarningAction = 'Ignore' }`,
     tenantId ? `$params['TenantId'] = '${tenantId}'` : '',
@@ -56,8 +63,14 @@ export class AzurePowerShellCredential implements Credential {
         r,
         ctx,
         {
-          notInstalled: { go: 'PowerShell (pwsh) not found on path', js: 'Failed to acquire token using PowerShell: PowerShell (pwsh) is not installed or not on PATH.' },
-          notLoggedIn: { go: 'Please run "Connect-AzAccount" to set up an account', js: "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential." },
+          notInstalled: {
+            go: 'PowerShell (pwsh) not found on path',
+            js: 'Failed to acquire token using PowerShell: PowerShell (pwsh) is not installed or not on PATH.',
+          },
+          notLoggedIn: {
+            go: 'Please run "Connect-AzAccount" to set up an account',
+            js: "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.",
+          },
         },
         timeoutMs,
       );

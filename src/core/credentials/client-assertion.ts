@@ -9,7 +9,15 @@ import type { StepContext, TokenRequest } from './types';
 import { createConfidentialApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
 import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
-import { assertionClaims, assertionHint, requireValue, secretOf, traceAssertion, type AssertionClaims, type SecretInput } from './msal/common';
+import {
+  assertionClaims,
+  assertionHint,
+  requireValue,
+  secretOf,
+  traceAssertion,
+  type AssertionClaims,
+  type SecretInput,
+} from './msal/common';
 
 export interface ClientAssertionCredentialOptions extends MsalCredentialOptions {
   tenantId: string;
@@ -55,7 +63,12 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<ConfidentialClientApplication> {
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
+      {
+        clientId: this.options.clientId,
+        tenantId: tenant,
+        authorityHost: host,
+        authorityMetadata: this.metadataFor(tenant),
+      },
       { kind: 'assertion', getAssertion: () => this.nextAssertion() },
     );
   }
@@ -64,7 +77,12 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
     return assertionHint(info.errorCodes, this.lastAssertion, this.#now());
   }
 
-  protected override async acquire(app: MsalApp<ConfidentialClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override async acquire(
+    app: MsalApp<ConfidentialClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     this.#ctx = ctx;
     this.#now = ctx.now;
     ctx.trace.note('debug', `${this.name}: client credentials grant (client_assertion) for ${scopes.join(' ')}`);

@@ -10,7 +10,12 @@ import { AuthenticationFailedError, type StepContext, type TokenRequest } from '
 import { createConfidentialApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
 import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
-import { CertificateError, MAX_CERTIFICATE_BYTES, parseClientCertificate, type ParsedClientCertificate } from './msal/certificate';
+import {
+  CertificateError,
+  MAX_CERTIFICATE_BYTES,
+  parseClientCertificate,
+  type ParsedClientCertificate,
+} from './msal/certificate';
 import { requireValue, secretOf, type SecretInput } from './msal/common';
 import { pathUnderRoot } from '../target/process';
 
@@ -37,7 +42,10 @@ export async function readCertificateFile(path: string, root?: string): Promise<
     return await readUserFile(pathUnderRoot(root, path), { maxBytes: MAX_CERTIFICATE_BYTES, what: 'certificate file' });
   } catch (e) {
     if (!isUserFileError(e)) throw e;
-    throw new CertificateError(`failed to read certificate file "${path}": ${e.detail}${e.kind === 'too-large' ? ' (too large for a certificate)' : ''}`, e.kind === 'too-large' ? 'too-large' : 'unreadable');
+    throw new CertificateError(
+      `failed to read certificate file "${path}": ${e.detail}${e.kind === 'too-large' ? ' (too large for a certificate)' : ''}`,
+      e.kind === 'too-large' ? 'too-large' : 'unreadable',
+    );
   }
 }
 
@@ -57,14 +65,17 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
   protected override validate(): void {
     requireValue(this.options.tenantId, 'tenantId', this.name);
     requireValue(this.options.clientId, 'clientId', this.name);
-    if (!this.options.certificatePath && !this.options.certificate) requireValue(undefined, 'certificatePath', this.name);
+    if (!this.options.certificatePath && !this.options.certificate)
+      requireValue(undefined, 'certificatePath', this.name);
   }
 
   /** Loads and parses the certificate (traced); throws AuthenticationFailedError(kind config) with a precise reason. */
   async loadCertificate(ctx: StepContext): Promise<ParsedClientCertificate> {
     const label = this.options.certificatePath ?? 'the certificate';
     try {
-      const data = this.options.certificate ?? (await readCertificateFile(this.options.certificatePath!, ctx.options.target?.root));
+      const data =
+        this.options.certificate ??
+        (await readCertificateFile(this.options.certificatePath!, ctx.options.target?.root));
       ctx.trace.config({ files: [{ path: label, exists: true, size: data.length, note: 'client certificate' }] });
       const parsed = parseClientCertificate(data, secretOf(this.options.certificatePassword), label, ctx.now());
       ctx.trace.addSecret?.(parsed.privateKeyPem);
@@ -74,36 +85,54 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
           'pkcs12-not-supported',
         );
       }
-      ctx.trace.note('info', `${this.name}: certificate ${parsed.leaf.subject} (${parsed.format}), SHA-1 ${parsed.leaf.thumbprintSha1}`, {
-        format: parsed.format,
-        subject: parsed.leaf.subject,
-        issuer: parsed.leaf.issuer,
-        notBefore: parsed.leaf.notBefore,
-        notAfter: parsed.leaf.notAfter,
-        thumbprintSha1: parsed.leaf.thumbprintSha1,
-        thumbprintSha256: parsed.leaf.thumbprintSha256,
-        chainLength: parsed.chain.length,
-        sendCertificateChain: Boolean(this.options.sendCertificateChain),
-      });
+      ctx.trace.note(
+        'info',
+        `${this.name}: certificate ${parsed.leaf.subject} (${parsed.format}), SHA-1 ${parsed.leaf.thumbprintSha1}`,
+        {
+          format: parsed.format,
+          subject: parsed.leaf.subject,
+          issuer: parsed.leaf.issuer,
+          notBefore: parsed.leaf.notBefore,
+          notAfter: parsed.leaf.notAfter,
+          thumbprintSha1: parsed.leaf.thumbprintSha1,
+          thumbprintSha256: parsed.leaf.thumbprintSha256,
+          chainLength: parsed.chain.length,
+          sendCertificateChain: Boolean(this.options.sendCertificateChain),
+        },
+      );
       if (parsed.expired) ctx.trace.note('warn', `${this.name}: the certificate expired on ${parsed.leaf.notAfter}.`);
-      if (parsed.notYetValid) ctx.trace.note('warn', `${this.name}: the certificate is not valid before ${parsed.leaf.notBefore}.`);
+      if (parsed.notYetValid)
+        ctx.trace.note('warn', `${this.name}: the certificate is not valid before ${parsed.leaf.notBefore}.`);
       this.parsed = parsed;
       return parsed;
     } catch (e) {
       if (e instanceof CertificateError) {
-        if (this.options.certificatePath && e.reason === 'unreadable') ctx.trace.config({ files: [{ path: label, exists: false, note: e.message }] });
-        throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: ${e.message}`, errorCodes: [] }, { cause: e });
+        if (this.options.certificatePath && e.reason === 'unreadable')
+          ctx.trace.config({ files: [{ path: label, exists: false, note: e.message }] });
+        throw new AuthenticationFailedError(
+          { kind: 'config', message: `${this.name}: ${e.message}`, errorCodes: [] },
+          { cause: e },
+        );
       }
       throw e;
     }
   }
 
-  protected override async createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<ConfidentialClientApplication>> {
+  protected override async createApp(
+    tenant: string,
+    host: ResolvedAuthorityHost,
+    ctx: StepContext,
+  ): Promise<MsalApp<ConfidentialClientApplication>> {
     // Already read in this getToken (EnvironmentCredential checks it first in the Go chain): don't trace it twice.
     const parsed = this.parsed ?? (await this.loadCertificate(ctx));
     const useSha256 = (this.options.thumbprintAlgorithm ?? (ctx.profile === 'js' ? 'sha256' : 'sha1')) === 'sha256';
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
+      {
+        clientId: this.options.clientId,
+        tenantId: tenant,
+        authorityHost: host,
+        authorityMetadata: this.metadataFor(tenant),
+      },
       {
         kind: 'certificate',
         privateKeyPem: parsed.privateKeyPem,
@@ -115,8 +144,16 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
     );
   }
 
-  protected override acquire(app: MsalApp<ConfidentialClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
-    ctx.trace.note('debug', `${this.name}: client credentials grant (certificate assertion${this.options.sendCertificateChain ? ' with x5c' : ''}) for ${scopes.join(' ')}`);
+  protected override acquire(
+    app: MsalApp<ConfidentialClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
+    ctx.trace.note(
+      'debug',
+      `${this.name}: client credentials grant (certificate assertion${this.options.sendCertificateChain ? ' with x5c' : ''}) for ${scopes.join(' ')}`,
+    );
     return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
   }
 }

@@ -33,12 +33,22 @@ export class ClientSecretCredential extends MsalCredentialBase<ConfidentialClien
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<ConfidentialClientApplication> {
     return createConfidentialApp(
-      { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) },
+      {
+        clientId: this.options.clientId,
+        tenantId: tenant,
+        authorityHost: host,
+        authorityMetadata: this.metadataFor(tenant),
+      },
       { kind: 'secret', secret: secretOf(this.options.clientSecret)! },
     );
   }
 
-  protected override acquire(app: MsalApp<ConfidentialClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override acquire(
+    app: MsalApp<ConfidentialClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     ctx.trace.note('debug', `${this.name}: client credentials grant (client_secret) for ${scopes.join(' ')}`);
     return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
   }

@@ -37,14 +37,27 @@ export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplica
   }
 
   protected override configuredTenant(): string {
-    return this.options.tenantId ?? (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common');
+    return (
+      this.options.tenantId ??
+      (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common')
+    );
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({ clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) });
+    return createPublicApp({
+      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    });
   }
 
-  protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override async acquire(
+    app: MsalApp<PublicClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     const cached = await trySilent(app, scopes, request);
     if (cached) return cached;
     const req: DeviceCodeRequest = {
@@ -58,11 +71,15 @@ export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplica
           message: r.message,
           expiresOn: new Date(ctx.now() + r.expiresIn * 1000).toISOString(),
         };
-        ctx.trace.note('info', `${this.name}: waiting for sign-in at ${r.verificationUri} (code expires ${info.expiresOn}, polling every ${r.interval} s).`, {
-          verificationUri: r.verificationUri,
-          expiresOn: info.expiresOn,
-          interval: r.interval,
-        });
+        ctx.trace.note(
+          'info',
+          `${this.name}: waiting for sign-in at ${r.verificationUri} (code expires ${info.expiresOn}, polling every ${r.interval} s).`,
+          {
+            verificationUri: r.verificationUri,
+            expiresOn: info.expiresOn,
+            interval: r.interval,
+          },
+        );
         try {
           this.options.onDeviceCode?.(info);
         } catch (e) {

@@ -40,15 +40,20 @@ const NET_UNAVAILABLE =
 export type EnvironmentSelection = 'secret' | 'certificate' | 'username-password';
 
 /** Which underlying credential the environment selects (or why none), without touching the network. */
-export function selectFromEnvironment(env: Readonly<Record<string, string | undefined>>, profile: ChainProfile): { kind: EnvironmentSelection } | { unavailable: string } {
+export function selectFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  profile: ChainProfile,
+): { kind: EnvironmentSelection } | { unavailable: string } {
   const v = (k: string) => {
     const x = env[k];
     return x !== undefined && x !== '' ? x : undefined;
   };
   const go = profile === 'go';
   const other = profile === 'python' ? PY_UNAVAILABLE : profile === 'dotnet' ? NET_UNAVAILABLE : JS_UNAVAILABLE;
-  if (!v('AZURE_TENANT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_TENANT_ID' : other };
-  if (!v('AZURE_CLIENT_ID')) return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_CLIENT_ID' : other };
+  if (!v('AZURE_TENANT_ID'))
+    return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_TENANT_ID' : other };
+  if (!v('AZURE_CLIENT_ID'))
+    return { unavailable: go ? 'EnvironmentCredential: missing environment variable AZURE_CLIENT_ID' : other };
   if (v('AZURE_CLIENT_SECRET')) return { kind: 'secret' };
   if (v('AZURE_CLIENT_CERTIFICATE_PATH')) return { kind: 'certificate' };
   if (v('AZURE_USERNAME')) {
@@ -56,7 +61,9 @@ export function selectFromEnvironment(env: Readonly<Record<string, string | unde
     return { unavailable: go ? 'EnvironmentCredential: no value for AZURE_PASSWORD' : other };
   }
   return {
-    unavailable: go ? 'EnvironmentCredential: incomplete environment variable configuration. Only AZURE_TENANT_ID and AZURE_CLIENT_ID are set' : other,
+    unavailable: go
+      ? 'EnvironmentCredential: incomplete environment variable configuration. Only AZURE_TENANT_ID and AZURE_CLIENT_ID are set'
+      : other,
   };
 }
 
@@ -72,13 +79,23 @@ export class EnvironmentCredential implements Credential {
   async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
     const env = ctx.env;
     ctx.trace.config({
-      variables: ENVIRONMENT_VARIABLES.map((name) => ({ name, set: env[name] !== undefined && env[name] !== '', value: env[name] })),
+      variables: ENVIRONMENT_VARIABLES.map((name) => ({
+        name,
+        set: env[name] !== undefined && env[name] !== '',
+        value: env[name],
+      })),
     });
     const sel = selectFromEnvironment(env, ctx.profile);
     if ('unavailable' in sel) throw new CredentialUnavailableError(sel.unavailable);
-    ctx.trace.note('info', `EnvironmentCredential: using ${sel.kind === 'secret' ? 'a client secret (AZURE_CLIENT_SECRET)' : sel.kind === 'certificate' ? 'a client certificate (AZURE_CLIENT_CERTIFICATE_PATH)' : 'username and password (AZURE_USERNAME / AZURE_PASSWORD)'}.`);
+    ctx.trace.note(
+      'info',
+      `EnvironmentCredential: using ${sel.kind === 'secret' ? 'a client secret (AZURE_CLIENT_SECRET)' : sel.kind === 'certificate' ? 'a client certificate (AZURE_CLIENT_CERTIFICATE_PATH)' : 'username and password (AZURE_USERNAME / AZURE_PASSWORD)'}.`,
+    );
     if (sel.kind === 'username-password' && ctx.profile === 'js') {
-      ctx.trace.note('warn', 'EnvironmentCredential: @azure/identity logs a deprecation warning for username/password (no MFA support).');
+      ctx.trace.note(
+        'warn',
+        'EnvironmentCredential: @azure/identity logs a deprecation warning for username/password (no MFA support).',
+      );
     }
     // @azure/identity builds the inner credential in EnvironmentCredential's constructor: a malformed tenant id or an
     // http authority host makes it throw, and DefaultAzureCredential keeps a silent placeholder (js-construction.ts).
@@ -90,7 +107,11 @@ export class EnvironmentCredential implements Credential {
     } catch (e) {
       if (e instanceof AuthorityConfigError) {
         if (goCtor) throw new CredentialUnavailableError(`EnvironmentCredential: ${e.message}`);
-        throw new AuthenticationFailedError({ kind: 'config', message: `EnvironmentCredential: ${e.message}`, errorCodes: [] });
+        throw new AuthenticationFailedError({
+          kind: 'config',
+          message: `EnvironmentCredential: ${e.message}`,
+          errorCodes: [],
+        });
       }
       throw e;
     }
@@ -102,7 +123,8 @@ export class EnvironmentCredential implements Credential {
         clientId: env.AZURE_CLIENT_ID!,
         additionallyAllowedTenants: parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
       };
-      if (sel.kind === 'secret') this.#inner = new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
+      if (sel.kind === 'secret')
+        this.#inner = new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
       else if (sel.kind === 'certificate') {
         const cert = new ClientCertificateCredential({
           ...common,
@@ -120,7 +142,12 @@ export class EnvironmentCredential implements Credential {
           }
         }
         this.#inner = cert;
-      } else this.#inner = new UsernamePasswordCredential({ ...common, username: env.AZURE_USERNAME!, password: env.AZURE_PASSWORD });
+      } else
+        this.#inner = new UsernamePasswordCredential({
+          ...common,
+          username: env.AZURE_USERNAME!,
+          password: env.AZURE_PASSWORD,
+        });
       this.#innerKey = key;
     }
     if (ctx.profile !== 'js') return this.#inner.getToken(request, ctx);
@@ -146,7 +173,10 @@ function jsEnvironmentFailure(e: unknown, ctx: StepContext): unknown {
   const inner = message.replace(/^EnvironmentCredential:\s*/, '');
   const info = isAuthenticationFailed(e) ? e.info : { kind: 'config', errorCodes: [] as number[] };
   return new AuthenticationFailedError(
-    { ...info, message: `${JS_FAILED} ${inner} To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot` },
+    {
+      ...info,
+      message: `${JS_FAILED} ${inner} To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot`,
+    },
     { cause: e },
   );
 }

@@ -39,19 +39,35 @@ export interface GitHubActionsCredentialOptions extends FederatedCiOptions {
 export function oidcRequestFailure(credential: string, what: string, e: unknown): AuthenticationFailedError {
   if (isHttpRequestError(e)) {
     return new AuthenticationFailedError(
-      { kind: e.kind === 'timeout' ? 'timeout' : e.kind === 'aborted' ? 'aborted' : 'network', message: `${credential}: the ${what} could not be reached: ${e.message}`, errorCodes: [] },
+      {
+        kind: e.kind === 'timeout' ? 'timeout' : e.kind === 'aborted' ? 'aborted' : 'network',
+        message: `${credential}: the ${what} could not be reached: ${e.message}`,
+        errorCodes: [],
+      },
       { cause: e },
     );
   }
   if (isAuthenticationFailed(e)) return e;
-  return new AuthenticationFailedError({ kind: 'network', message: `${credential}: the ${what} request failed: ${(e as Error)?.message ?? String(e)}`, errorCodes: [] }, { cause: e });
+  return new AuthenticationFailedError(
+    {
+      kind: 'network',
+      message: `${credential}: the ${what} request failed: ${(e as Error)?.message ?? String(e)}`,
+      errorCodes: [],
+    },
+    { cause: e },
+  );
 }
 
 /** Reads one string field of a JSON response, with a classified error for HTML, non-JSON, huge or empty bodies. */
 export function oidcField(credential: string, what: string, res: HttpResponse, field: string, extra = ''): string {
   const ct = res.headers['content-type'] ?? '';
   if (res.bodyText.length > MAX_OIDC_RESPONSE_CHARS) {
-    throw new AuthenticationFailedError({ kind: 'parse', httpStatus: res.status, message: `${credential}: the ${what} answered ${res.bodyText.length} characters; an OIDC token response is a few KB.${extra}`, errorCodes: [] });
+    throw new AuthenticationFailedError({
+      kind: 'parse',
+      httpStatus: res.status,
+      message: `${credential}: the ${what} answered ${res.bodyText.length} characters; an OIDC token response is a few KB.${extra}`,
+      errorCodes: [],
+    });
   }
   const j = res.json as Record<string, unknown> | undefined;
   if (!j || typeof j !== 'object' || Array.isArray(j)) {
@@ -65,34 +81,50 @@ export function oidcField(credential: string, what: string, res: HttpResponse, f
   }
   const v = j[field];
   if (typeof v !== 'string' || v.trim() === '') {
-    throw new AuthenticationFailedError({ kind: 'parse', httpStatus: res.status, message: `${credential}: the ${what} answered HTTP ${res.status} without a "${field}" string.${extra}`, errorCodes: [] });
+    throw new AuthenticationFailedError({
+      kind: 'parse',
+      httpStatus: res.status,
+      message: `${credential}: the ${what} answered HTTP ${res.status} without a "${field}" string.${extra}`,
+      errorCodes: [],
+    });
   }
   return v.trim();
 }
 
 /** Explains Entra's federated-credential rejections against the CI token's claims. */
-export function ciFailureHint(info: ErrorInfo, claims: AssertionClaims | undefined, platform: 'github' | 'pipelines'): string | undefined {
+export function ciFailureHint(
+  info: ErrorInfo,
+  claims: AssertionClaims | undefined,
+  platform: 'github' | 'pipelines',
+): string | undefined {
   const codes = info.errorCodes;
   if (!claims) return undefined;
   const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
   const lines: string[] = [];
   if (codes.some((c) => c === 70021 || c === 700211 || c === 700212 || c === 700213 || c === 700223)) {
-    lines.push(`The ${platform === 'github' ? 'GitHub' : 'Azure Pipelines'} OIDC token presented: issuer "${claims.iss ?? ''}", subject "${claims.sub ?? ''}", audience ${JSON.stringify(aud)}.`);
-    if (!aud.some((a) => a === TOKEN_EXCHANGE_AUDIENCE)) lines.push(`Its audience is not ${TOKEN_EXCHANGE_AUDIENCE}, which federated credentials expect.`);
+    lines.push(
+      `The ${platform === 'github' ? 'GitHub' : 'Azure Pipelines'} OIDC token presented: issuer "${claims.iss ?? ''}", subject "${claims.sub ?? ''}", audience ${JSON.stringify(aud)}.`,
+    );
+    if (!aud.some((a) => a === TOKEN_EXCHANGE_AUDIENCE))
+      lines.push(`Its audience is not ${TOKEN_EXCHANGE_AUDIENCE}, which federated credentials expect.`);
     if (platform === 'github') {
       lines.push(
         `The app's federated credential must have issuer ${GITHUB_ISSUER} and exactly this subject. GitHub subjects are repo:OWNER/REPO:ref:refs/heads/BRANCH, repo:OWNER/REPO:environment:NAME when the job names an environment (which replaces the branch), repo:OWNER/REPO:pull_request for pull requests, and repo:OWNER/REPO:ref:refs/tags/TAG.`,
       );
-      if (claims.sub && /:environment:/.test(claims.sub)) lines.push('This job runs in an environment, so a branch-based federated credential does not match it.');
-      if (claims.sub && /:pull_request$/.test(claims.sub)) lines.push('Pull-request runs present the pull_request subject, not the branch.');
+      if (claims.sub && /:environment:/.test(claims.sub))
+        lines.push('This job runs in an environment, so a branch-based federated credential does not match it.');
+      if (claims.sub && /:pull_request$/.test(claims.sub))
+        lines.push('Pull-request runs present the pull_request subject, not the branch.');
     } else {
       lines.push(
-        'The app\'s federated credential must have the service connection\'s issuer (https://vstoken.dev.azure.com/<organization id> for classic connections, or the Entra issuer shown on the connection) and subject sc://<organization>/<project>/<service connection name>. Renaming the connection, project or organization changes the subject.',
+        "The app's federated credential must have the service connection's issuer (https://vstoken.dev.azure.com/<organization id> for classic connections, or the Entra issuer shown on the connection) and subject sc://<organization>/<project>/<service connection name>. Renaming the connection, project or organization changes the subject.",
       );
     }
   }
   if (codes.includes(700024) && claims.exp !== undefined) {
-    lines.push(`The OIDC token expired at ${new Date(claims.exp * 1000).toISOString()}: CI tokens live minutes, so request a fresh one for every exchange.`);
+    lines.push(
+      `The OIDC token expired at ${new Date(claims.exp * 1000).toISOString()}: CI tokens live minutes, so request a fresh one for every exchange.`,
+    );
   }
   return lines.length ? lines.join(' ') : undefined;
 }
@@ -130,7 +162,11 @@ export class GitHubActionsCredential implements Credential {
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
       target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
     } catch {
-      throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL.`, errorCodes: [] });
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL.`,
+        errorCodes: [],
+      });
     }
     ctx.trace.note('debug', `${this.name}: requesting the job's OIDC token from the runner (audience ${audience})`);
     let res: HttpResponse;
@@ -141,7 +177,14 @@ export class GitHubActionsCredential implements Credential {
         headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json; api-version=2.0' },
         timeoutMs: ciTimeout(ctx, this.options),
         signal: ctx.signal,
-        retry: { maxRetries: 2, statusCodes: [429, 500, 502, 503, 504], baseDelayMs: 500, maxDelayMs: 4000, maxTotalMs: 20_000, retryNetworkErrors: true },
+        retry: {
+          maxRetries: 2,
+          statusCodes: [429, 500, 502, 503, 504],
+          baseDelayMs: 500,
+          maxDelayMs: 4000,
+          maxTotalMs: 20_000,
+          retryNetworkErrors: true,
+        },
       });
     } catch (e) {
       throw oidcRequestFailure(this.name, "runner's OIDC endpoint", e);
@@ -153,8 +196,16 @@ export class GitHubActionsCredential implements Credential {
           : res.status === 404
             ? ' ACTIONS_ID_TOKEN_REQUEST_URL does not point at a runner token endpoint.'
             : '';
-      const msg = typeof (res.json as { message?: unknown })?.message === 'string' ? ` ${String((res.json as { message: string }).message).slice(0, 300)}` : '';
-      throw new AuthenticationFailedError({ kind: 'http', httpStatus: res.status, message: `${this.name}: the runner's OIDC endpoint answered HTTP ${res.status}.${msg}${why}`, errorCodes: [] });
+      const msg =
+        typeof (res.json as { message?: unknown })?.message === 'string'
+          ? ` ${String((res.json as { message: string }).message).slice(0, 300)}`
+          : '';
+      throw new AuthenticationFailedError({
+        kind: 'http',
+        httpStatus: res.status,
+        message: `${this.name}: the runner's OIDC endpoint answered HTTP ${res.status}.${msg}${why}`,
+        errorCodes: [],
+      });
     }
     const token = oidcField(this.name, "runner's OIDC endpoint", res, 'value');
     ctx.trace.addSecret?.(token);
@@ -174,8 +225,18 @@ export class GitHubActionsCredential implements Credential {
         { name: 'GITHUB_ACTIONS', set: Boolean(env.GITHUB_ACTIONS), value: env.GITHUB_ACTIONS },
         { name: 'ACTIONS_ID_TOKEN_REQUEST_URL', set: Boolean(url), value: url },
         { name: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', set: Boolean(reqToken), note: 'secret: value not shown' },
-        { name: 'AZURE_CLIENT_ID', set: Boolean(env.AZURE_CLIENT_ID), value: env.AZURE_CLIENT_ID, note: this.options.clientId ? 'overridden by option' : undefined },
-        { name: 'AZURE_TENANT_ID', set: Boolean(env.AZURE_TENANT_ID), value: env.AZURE_TENANT_ID, note: this.options.tenantId ? 'overridden by option' : undefined },
+        {
+          name: 'AZURE_CLIENT_ID',
+          set: Boolean(env.AZURE_CLIENT_ID),
+          value: env.AZURE_CLIENT_ID,
+          note: this.options.clientId ? 'overridden by option' : undefined,
+        },
+        {
+          name: 'AZURE_TENANT_ID',
+          set: Boolean(env.AZURE_TENANT_ID),
+          value: env.AZURE_TENANT_ID,
+          note: this.options.tenantId ? 'overridden by option' : undefined,
+        },
       ],
     });
     if (reqToken) ctx.trace.addSecret?.(reqToken);
@@ -187,7 +248,10 @@ export class GitHubActionsCredential implements Credential {
             : 'This is not a GitHub Actions job.'),
       );
     }
-    if (!clientId) throw new CredentialUnavailableError(`${this.name}: no client id: set AZURE_CLIENT_ID (the app registration or user-assigned identity with the federated credential).`);
+    if (!clientId)
+      throw new CredentialUnavailableError(
+        `${this.name}: no client id: set AZURE_CLIENT_ID (the app registration or user-assigned identity with the federated credential).`,
+      );
     if (!tenantId) throw new CredentialUnavailableError(`${this.name}: no tenant id: set AZURE_TENANT_ID.`);
     const authorityHost = this.options.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
     const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
@@ -198,7 +262,8 @@ export class GitHubActionsCredential implements Credential {
         clientId,
         authorityHost,
         authorityMetadata: this.options.authorityMetadata,
-        additionallyAllowedTenants: this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        additionallyAllowedTenants:
+          this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
         // A fresh OIDC token whenever msal-node needs an assertion: runner tokens live minutes.
         getAssertion: () => this.requestOidcToken(this.#ctx ?? ctx),
       });
@@ -207,7 +272,12 @@ export class GitHubActionsCredential implements Credential {
     try {
       return await this.#inner.getToken(request, ctx);
     } catch (e) {
-      throw withHint(e, isAuthenticationFailed(e) ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'github') : undefined);
+      throw withHint(
+        e,
+        isAuthenticationFailed(e)
+          ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'github')
+          : undefined,
+      );
     }
   }
 }

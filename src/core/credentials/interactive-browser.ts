@@ -51,20 +51,37 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
   }
 
   protected override configuredTenant(): string {
-    return this.options.tenantId ?? (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common');
+    return (
+      this.options.tenantId ??
+      (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common')
+    );
   }
 
   protected override validate(): void {
     if (!this.options.openBrowser) {
-      throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: no browser opener was given; the engine does not open a browser by itself.`, errorCodes: [] });
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: no browser opener was given; the engine does not open a browser by itself.`,
+        errorCodes: [],
+      });
     }
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({ clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) });
+    return createPublicApp({
+      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    });
   }
 
-  protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override async acquire(
+    app: MsalApp<PublicClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     const cached = await trySilent(app, scopes, request);
     if (cached) return cached;
     let pending: { redirectUri: string; state: string } | undefined;
@@ -73,14 +90,19 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
       claims: request.claims,
       loginHint: this.options.loginHint,
       preferredPort: this.options.redirectPort,
-      successTemplate: this.options.successTemplate ?? 'Signed in. You can close this window and return to Azure Auth Debugger.',
+      successTemplate:
+        this.options.successTemplate ?? 'Signed in. You can close this window and return to Azure Auth Debugger.',
       errorTemplate: this.options.errorTemplate ?? 'Sign-in failed. Return to Azure Auth Debugger for details.',
       openBrowser: async (url: string) => {
         const u = new URL(url);
         const redirectUri = u.searchParams.get('redirect_uri');
         const state = u.searchParams.get('state');
         if (redirectUri && state) pending = { redirectUri, state };
-        ctx.trace.note('info', `${this.name}: opening the browser for sign-in (auth code + PKCE, loopback redirect ${redirectUri ?? '?'}).`, describeAuthorizeUrl(url));
+        ctx.trace.note(
+          'info',
+          `${this.name}: opening the browser for sign-in (auth code + PKCE, loopback redirect ${redirectUri ?? '?'}).`,
+          describeAuthorizeUrl(url),
+        );
         await this.options.openBrowser!(url);
       },
     };
@@ -92,7 +114,11 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
       void fetch(target, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ error: 'access_denied', error_description: 'cancelled by the user', state: p.state }).toString(),
+        body: new URLSearchParams({
+          error: 'access_denied',
+          error_description: 'cancelled by the user',
+          state: p.state,
+        }).toString(),
         // Our own loopback listener answers at once; the limit only keeps a wedged listener from holding this forever.
         signal: AbortSignal.timeout(5000),
       }).catch(() => undefined);

@@ -32,7 +32,11 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
   }
 
   protected override secretValues(): (string | undefined)[] {
-    return [secretOf(this.options.clientSecret), secretOf(this.options.certificatePassword), secretOf(this.options.userAssertion)];
+    return [
+      secretOf(this.options.clientSecret),
+      secretOf(this.options.certificatePassword),
+      secretOf(this.options.userAssertion),
+    ];
   }
 
   protected override validate(): void {
@@ -40,12 +44,25 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
     requireValue(this.options.clientId, 'clientId', this.name);
     requireValue(secretOf(this.options.userAssertion), 'userAssertion', this.name);
     if (!secretOf(this.options.clientSecret) && !this.options.certificatePath && !this.options.certificate) {
-      throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: a client secret or a client certificate is required.`, errorCodes: [] });
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: a client secret or a client certificate is required.`,
+        errorCodes: [],
+      });
     }
   }
 
-  protected override async createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<ConfidentialClientApplication>> {
-    const cfg = { clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) };
+  protected override async createApp(
+    tenant: string,
+    host: ResolvedAuthorityHost,
+    ctx: StepContext,
+  ): Promise<MsalApp<ConfidentialClientApplication>> {
+    const cfg = {
+      clientId: this.options.clientId,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    };
     const secret = secretOf(this.options.clientSecret);
     if (secret) return createConfidentialApp(cfg, { kind: 'secret', secret });
     const loader = new ClientCertificateCredential({ ...this.options, reportAs: this.name });
@@ -60,7 +77,12 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
     });
   }
 
-  protected override acquire(app: MsalApp<ConfidentialClientApplication>, scopes: string[], _request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override acquire(
+    app: MsalApp<ConfidentialClientApplication>,
+    scopes: string[],
+    _request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     const assertion = secretOf(this.options.userAssertion)!.trim();
     traceAssertion(ctx, `${this.name}: incoming user assertion`, assertionClaims(assertion));
     return app.app.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes });

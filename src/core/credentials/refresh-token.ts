@@ -42,13 +42,28 @@ export class RefreshTokenCredential extends MsalCredentialBase<App> {
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<App> {
-    const cfg = { clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) };
+    const cfg = {
+      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    };
     const secret = secretOf(this.options.clientSecret);
     return secret ? createConfidentialApp(cfg, { kind: 'secret', secret }) : createPublicApp(cfg);
   }
 
-  protected override async acquire(app: MsalApp<App>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override async acquire(
+    app: MsalApp<App>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     ctx.trace.note('debug', `${this.name}: refresh_token grant for ${scopes.join(' ')}`);
-    return app.app.acquireTokenByRefreshToken({ scopes, refreshToken: secretOf(this.options.refreshToken)!.trim(), claims: request.claims, forceCache: false });
+    return app.app.acquireTokenByRefreshToken({
+      scopes,
+      refreshToken: secretOf(this.options.refreshToken)!.trim(),
+      claims: request.claims,
+      forceCache: false,
+    });
   }
 }

@@ -71,7 +71,10 @@ export class CredentialUnavailableError extends Error {
   readonly sdkErrorName?: string;
   /** AADSTS codes behind the failure when the SDK's wording hides them (JS: az's "Please run 'az login'" after an AADSTS error). */
   readonly errorCodes?: number[];
-  constructor(message: string, options?: { cause?: unknown; placeholder?: boolean; sdkErrorName?: string; errorCodes?: number[] }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; placeholder?: boolean; sdkErrorName?: string; errorCodes?: number[] },
+  ) {
     super(message, options);
     this.name = 'CredentialUnavailableError';
     this.placeholder = options?.placeholder ?? false;

@@ -37,17 +37,34 @@ export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientA
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({ clientId: this.options.clientId, tenantId: tenant, authorityHost: host, authorityMetadata: this.metadataFor(tenant) });
+    return createPublicApp({
+      clientId: this.options.clientId,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    });
   }
 
-  protected override async acquire(app: MsalApp<PublicClientApplication>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null> {
+  protected override async acquire(
+    app: MsalApp<PublicClientApplication>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null> {
     ctx.trace.note(
       'warn',
       `${this.name}: the username/password (ROPC) flow is deprecated and fails for accounts that need MFA or Conditional Access (AADSTS50076, 50079, 53003). See https://aka.ms/azsdk/identity/mfa`,
     );
     const user = this.options.username.toLowerCase();
-    const cached = await trySilent(app, scopes, request, (accounts) => accounts.find((a) => a.username.toLowerCase() === user));
+    const cached = await trySilent(app, scopes, request, (accounts) =>
+      accounts.find((a) => a.username.toLowerCase() === user),
+    );
     if (cached) return cached;
-    return app.app.acquireTokenByUsernamePassword({ scopes, username: this.options.username, password: secretOf(this.options.password)!, claims: request.claims });
+    return app.app.acquireTokenByUsernamePassword({
+      scopes,
+      username: this.options.username,
+      password: secretOf(this.options.password)!,
+      claims: request.claims,
+    });
   }
 }

@@ -38,7 +38,12 @@ function unavailableMessage(profile: string, missing: 'clientId' | 'tenantId' | 
         return 'WorkloadIdentityCredential: no token file specified. Check pod configuration or set TokenFilePath in the options';
     }
   }
-  const [param, envVar] = missing === 'clientId' ? ['clientId', 'AZURE_CLIENT_ID'] : missing === 'tenantId' ? ['tenantId', 'AZURE_TENANT_ID'] : ['federatedTokenFilePath', 'AZURE_FEDERATED_TOKEN_FILE'];
+  const [param, envVar] =
+    missing === 'clientId'
+      ? ['clientId', 'AZURE_CLIENT_ID']
+      : missing === 'tenantId'
+        ? ['tenantId', 'AZURE_TENANT_ID']
+        : ['federatedTokenFilePath', 'AZURE_FEDERATED_TOKEN_FILE'];
   // Verbatim from @azure/identity, line break and indentation included.
   return `WorkloadIdentityCredential: is unavailable. ${param} is a required parameter. In DefaultAzureCredential and ManagedIdentityCredential, this can be provided as an environment variable - "${envVar}".\n        See the troubleshooting guide for more information: ${JS_TSG}`;
 }
@@ -61,25 +66,52 @@ export class WorkloadIdentityCredential implements Credential {
     const now = ctx.now();
     const c = this.#cache;
     if (c && c.path === path && now - c.readAt < WorkloadIdentityCredential.cacheWindowMs(ctx.profile)) {
-      ctx.trace.note('debug', `WorkloadIdentityCredential: using the token file content read ${Math.round((now - c.readAt) / 1000)} s ago (re-read every ${WorkloadIdentityCredential.cacheWindowMs(ctx.profile) / 60_000} min).`);
+      ctx.trace.note(
+        'debug',
+        `WorkloadIdentityCredential: using the token file content read ${Math.round((now - c.readAt) / 1000)} s ago (re-read every ${WorkloadIdentityCredential.cacheWindowMs(ctx.profile) / 60_000} min).`,
+      );
       return c.content;
     }
     let bytes: Buffer;
     try {
-      bytes = await readUserFile(pathUnderRoot(ctx.options.target?.root, path), { maxBytes: MAX_TOKEN_FILE_BYTES, what: 'federated token file' });
+      bytes = await readUserFile(pathUnderRoot(ctx.options.target?.root, path), {
+        maxBytes: MAX_TOKEN_FILE_BYTES,
+        what: 'federated token file',
+      });
     } catch (e) {
       if (!isUserFileError(e)) throw e;
       ctx.trace.config({ files: [{ path, exists: e.kind !== 'not-found', note: e.detail }] });
       const detail = e.kind === 'too-large' ? `${e.detail} (too large for a service-account token)` : e.detail;
-      throw new AuthenticationFailedError({ kind: 'config', message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`, errorCodes: [] }, { cause: e });
+      throw new AuthenticationFailedError(
+        {
+          kind: 'config',
+          message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`,
+          errorCodes: [],
+        },
+        { cause: e },
+      );
     }
     const real = pathUnderRoot(ctx.options.target?.root, path);
-    const mtime = await stat(real).then((st) => `, modified ${new Date(st.mtimeMs).toISOString()}`, () => '');
-    ctx.trace.config({ files: [{ path, exists: true, size: bytes.length, note: `federated token file${mtime}${real !== path ? `, read as ${real}` : ''}` }] });
+    const mtime = await stat(real).then(
+      (st) => `, modified ${new Date(st.mtimeMs).toISOString()}`,
+      () => '',
+    );
+    ctx.trace.config({
+      files: [
+        {
+          path,
+          exists: true,
+          size: bytes.length,
+          note: `federated token file${mtime}${real !== path ? `, read as ${real}` : ''}`,
+        },
+      ],
+    });
     const content = bytes.toString('utf8').trim();
     if (!content) {
       throw new CredentialUnavailableError(
-        ctx.profile === 'go' ? `WorkloadIdentityCredential: No content on the file ${path}.` : `WorkloadIdentityCredential: is unavailable. No content on the file ${path}.`,
+        ctx.profile === 'go'
+          ? `WorkloadIdentityCredential: No content on the file ${path}.`
+          : `WorkloadIdentityCredential: is unavailable. No content on the file ${path}.`,
       );
     }
     ctx.trace.addSecret?.(content);
@@ -96,13 +128,29 @@ export class WorkloadIdentityCredential implements Credential {
     const authorityHost = this.options.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
     ctx.trace.config({
       variables: [
-        { name: 'AZURE_CLIENT_ID', set: Boolean(env.AZURE_CLIENT_ID), value: env.AZURE_CLIENT_ID, note: this.options.clientId ? 'overridden by option' : undefined },
-        { name: 'AZURE_TENANT_ID', set: Boolean(env.AZURE_TENANT_ID), value: env.AZURE_TENANT_ID, note: this.options.tenantId ? 'overridden by option' : undefined },
-        { name: 'AZURE_FEDERATED_TOKEN_FILE', set: Boolean(env.AZURE_FEDERATED_TOKEN_FILE), value: env.AZURE_FEDERATED_TOKEN_FILE, note: this.options.tokenFilePath ? 'overridden by option' : undefined },
+        {
+          name: 'AZURE_CLIENT_ID',
+          set: Boolean(env.AZURE_CLIENT_ID),
+          value: env.AZURE_CLIENT_ID,
+          note: this.options.clientId ? 'overridden by option' : undefined,
+        },
+        {
+          name: 'AZURE_TENANT_ID',
+          set: Boolean(env.AZURE_TENANT_ID),
+          value: env.AZURE_TENANT_ID,
+          note: this.options.tenantId ? 'overridden by option' : undefined,
+        },
+        {
+          name: 'AZURE_FEDERATED_TOKEN_FILE',
+          set: Boolean(env.AZURE_FEDERATED_TOKEN_FILE),
+          value: env.AZURE_FEDERATED_TOKEN_FILE,
+          note: this.options.tokenFilePath ? 'overridden by option' : undefined,
+        },
         { name: 'AZURE_AUTHORITY_HOST', set: Boolean(env.AZURE_AUTHORITY_HOST), value: env.AZURE_AUTHORITY_HOST },
       ],
     });
-    const order: ('clientId' | 'tenantId' | 'tokenFile')[] = ctx.profile === 'go' ? ['clientId', 'tokenFile', 'tenantId'] : ['clientId', 'tenantId', 'tokenFile'];
+    const order: ('clientId' | 'tenantId' | 'tokenFile')[] =
+      ctx.profile === 'go' ? ['clientId', 'tokenFile', 'tenantId'] : ['clientId', 'tenantId', 'tokenFile'];
     const values = { clientId, tenantId, tokenFile };
     // In @azure/identity these are constructor checks (tenant id format first, then each parameter, then the msal
     // client's authority host): inside DefaultAzureCredential a throwing constructor leaves a silent placeholder.
@@ -116,7 +164,12 @@ export class WorkloadIdentityCredential implements Credential {
       throw jsChain ? constructorFailed(message) : new CredentialUnavailableError(message);
     }
     if (jsChain) checkJsConstruction(ctx, { identityClient: true });
-    if (!tokenFile?.trim()) throw new AuthenticationFailedError({ kind: 'config', message: 'WorkloadIdentityCredential: AZURE_FEDERATED_TOKEN_FILE is set but empty.', errorCodes: [] });
+    if (!tokenFile?.trim())
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: 'WorkloadIdentityCredential: AZURE_FEDERATED_TOKEN_FILE is set but empty.',
+        errorCodes: [],
+      });
     const path = tokenFile!.trim();
     const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
     if (!this.#inner || this.#innerKey !== key) {
@@ -126,7 +179,8 @@ export class WorkloadIdentityCredential implements Credential {
         clientId: (clientId ?? '').trim(),
         authorityHost,
         authorityMetadata: this.options.authorityMetadata,
-        additionallyAllowedTenants: this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        additionallyAllowedTenants:
+          this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
         getAssertion: () => this.#readTokenFile(path, this.#ctx ?? ctx),
       });
       this.#innerKey = key;
@@ -166,6 +220,9 @@ function asAuthenticationRequired(e: unknown, ctx: StepContext): unknown {
       }
     }
   }
-  ctx.trace.note('info', `WorkloadIdentityCredential: @azure/identity reports this as AuthenticationRequiredError, so DefaultAzureCredential moves on: ${(e as Error)?.message ?? String(e)}`);
+  ctx.trace.note(
+    'info',
+    `WorkloadIdentityCredential: @azure/identity reports this as AuthenticationRequiredError, so DefaultAzureCredential moves on: ${(e as Error)?.message ?? String(e)}`,
+  );
   return new CredentialUnavailableError(message, { cause: e, sdkErrorName: 'AuthenticationRequiredError' });
 }

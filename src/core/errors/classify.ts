@@ -6,11 +6,15 @@ import type { ErrorInfo } from '../model';
 import { extract } from './extract';
 import { redactText } from '../trace/redact';
 
-const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EPIPE|network_error|endpoints_resolution_error|UND_ERR_SOCKET|fetch failed|socket hang up|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|Proxy Authentication Required|tunneling socket)\b/i;
+const NETWORK =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EPIPE|network_error|endpoints_resolution_error|UND_ERR_SOCKET|fetch failed|socket hang up|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|Proxy Authentication Required|tunneling socket)\b/i;
 const TIMEOUT = /\b(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|TimeoutError|timed out|Request timeout)\b/i;
-const UNAVAILABLE = /\b(CredentialUnavailableError|credential_unavailable|imds_unavailable|authentication unavailable|is unavailable)\b/i;
-const PROCESS = /(spawn \S+ ENOENT|is not recognized as an internal or external command|: (?:command )?not found|executable not found|could not be found\. Please visit)/i;
-const CONFIG = /\b(ClientConfigurationError|authority_uri_insecure|untrusted_authority|url_parse_error|invalid_authority_type|Invalid tenant id provided|AZURE_TOKEN_CREDENTIALS)\b/i;
+const UNAVAILABLE =
+  /\b(CredentialUnavailableError|credential_unavailable|imds_unavailable|authentication unavailable|is unavailable)\b/i;
+const PROCESS =
+  /(spawn \S+ ENOENT|is not recognized as an internal or external command|: (?:command )?not found|executable not found|could not be found\. Please visit)/i;
+const CONFIG =
+  /\b(ClientConfigurationError|authority_uri_insecure|untrusted_authority|url_parse_error|invalid_authority_type|Invalid tenant id provided|AZURE_TOKEN_CREDENTIALS)\b/i;
 const PARSE = /\b(token_parsing_error|SyntaxError|Unexpected token|is not valid JSON)\b/i;
 
 function nameOf(e: unknown): string | undefined {
@@ -25,8 +29,17 @@ function nameOf(e: unknown): string | undefined {
 
 /** A `kind` the thrower already decided (the engine's HTTP client, engine errors), mapped to ErrorInfo kinds. */
 const OWN_KINDS: Record<string, string> = {
-  network: 'network', timeout: 'timeout', aborted: 'aborted', proxy: 'network', 'bad-url': 'config', 'too-large': 'http',
-  'credential-unavailable': 'credential-unavailable', process: 'process', config: 'config', parse: 'parse', http: 'http',
+  network: 'network',
+  timeout: 'timeout',
+  aborted: 'aborted',
+  proxy: 'network',
+  'bad-url': 'config',
+  'too-large': 'http',
+  'credential-unavailable': 'credential-unavailable',
+  process: 'process',
+  config: 'config',
+  parse: 'parse',
+  http: 'http',
 };
 
 function ownKind(e: unknown): string | undefined {
@@ -49,7 +62,11 @@ export function classifyError(e: unknown): ErrorInfo {
   const name = nameOf(e);
   const hay = [name ?? '', ...x.names, x.text].join('\n');
   let kind: string;
-  if (name === 'AbortError' || (/\bAbortError\b|\bThe operation was aborted\b/.test(hay.slice(0, 2000)) && !x.codes.length)) kind = 'aborted';
+  if (
+    name === 'AbortError' ||
+    (/\bAbortError\b|\bThe operation was aborted\b/.test(hay.slice(0, 2000)) && !x.codes.length)
+  )
+    kind = 'aborted';
   else if (x.codes.length > 0) kind = 'aadsts';
   else if (ownKind(e)) kind = ownKind(e) as string;
   else if (UNAVAILABLE.test(hay)) kind = 'credential-unavailable';
@@ -68,7 +85,8 @@ export function classifyError(e: unknown): ErrorInfo {
   if (x.context.correlationId) info.correlationId = x.context.correlationId;
   if (x.context.timestamp) info.timestamp = x.context.timestamp;
   // Set by the engine on errors from a request that got no usable answer (see http/failure.ts).
-  const networkFailure = typeof e === 'object' && e !== null ? (e as { networkFailure?: unknown }).networkFailure : undefined;
+  const networkFailure =
+    typeof e === 'object' && e !== null ? (e as { networkFailure?: unknown }).networkFailure : undefined;
   if (typeof networkFailure === 'string') info.networkFailure = networkFailure;
   return info;
 }

@@ -6,7 +6,10 @@ import { aadstsDocsUrl, lookupAadsts, type AadstsEntry } from './catalog';
 import { extract, type ErrorContext } from './extract';
 import { redactText } from '../trace/redact';
 
-export type ExplainedCode = Pick<AadstsEntry, 'code' | 'name' | 'meaning' | 'causes' | 'fixes' | 'category' | 'docsUrl'>;
+export type ExplainedCode = Pick<
+  AadstsEntry,
+  'code' | 'name' | 'meaning' | 'causes' | 'fixes' | 'category' | 'docsUrl'
+>;
 
 export interface OtherExplanation {
   /** Stable id of the explanation (see explanations.json), e.g. 'econnrefused', 'imds-multiple-uami'. */
@@ -60,7 +63,13 @@ function explanations(): { entry: DataEntry; res: RegExp[] }[] {
 
 /** The non-AADSTS explanation data (for docs and tests). */
 export function nonAadstsExplanations(): OtherExplanation[] {
-  return explanations().map(({ entry }) => ({ id: entry.id, kind: entry.kind, title: entry.title, meaning: entry.meaning, fixes: [...entry.fixes] }));
+  return explanations().map(({ entry }) => ({
+    id: entry.id,
+    kind: entry.kind,
+    title: entry.title,
+    meaning: entry.meaning,
+    fixes: [...entry.fixes],
+  }));
 }
 
 /** Ids that make a more generic entry redundant when both match. */
@@ -105,7 +114,13 @@ export function explainText(input: string | object): Explanation {
   const haystack = [x.text, ...x.names].join('\n');
   for (const { entry, res } of explanations()) {
     if (res.some((re) => re.test(haystack))) {
-      matched.push({ id: entry.id, kind: entry.kind, title: entry.title, meaning: entry.meaning, fixes: [...entry.fixes] });
+      matched.push({
+        id: entry.id,
+        kind: entry.kind,
+        title: entry.title,
+        meaning: entry.meaning,
+        fixes: [...entry.fixes],
+      });
     }
   }
   const dropped = new Set(matched.flatMap((m) => SUPERSEDES[m.id] ?? []));
@@ -123,34 +138,48 @@ export function explainText(input: string | object): Explanation {
         meaning:
           `The Azure CLI adds "Please run 'az login'" to every failed token request. Here Entra ID returned ${x.codes.map((c) => `AADSTS${c}`).join(', ')} first: ` +
           'that code is the real reason, and signing in again only helps if the code is about an expired or revoked session.',
-        fixes: ['Fix what the AADSTS explanation above says; then re-run the command (az login --scope <scope> if it asks for MFA or consent).'],
+        fixes: [
+          'Fix what the AADSTS explanation above says; then re-run the command (az login --scope <scope> if it asks for MFA or consent).',
+        ],
       });
     }
   }
   // AADSTS700024 spells out Entra's clock and the assertion's window: turn it into a skew the user can act on.
-  const window = /Current time:\s*([0-9T:.\- ]+Z?),\s*assertion valid from\s*([0-9T:.\- ]+Z?|\(none\)),\s*expiry time of assertion\s*([0-9T:.\- ]+Z?|\(none\))/i.exec(x.text);
+  const window =
+    /Current time:\s*([0-9T:.\- ]+Z?),\s*assertion valid from\s*([0-9T:.\- ]+Z?|\(none\)),\s*expiry time of assertion\s*([0-9T:.\- ]+Z?|\(none\))/i.exec(
+      x.text,
+    );
   if (window) {
     const server = Date.parse(window[1]);
     const from = Date.parse(window[2]);
     const until = Date.parse(window[3]);
     const minutes = (ms: number) => `${Math.round(Math.abs(ms) / 60000)} min`;
     let meaning = '';
-    if (Number.isFinite(server) && Number.isFinite(from) && from > server) meaning = `The assertion becomes valid ${minutes(from - server)} after Entra's current time: the clock of the machine that created it is ahead.`;
-    else if (Number.isFinite(server) && Number.isFinite(until) && until <= server) meaning = `The assertion expired ${minutes(server - until)} before Entra's current time: it was reused too long, or the clock of the machine that created it is behind.`;
+    if (Number.isFinite(server) && Number.isFinite(from) && from > server)
+      meaning = `The assertion becomes valid ${minutes(from - server)} after Entra's current time: the clock of the machine that created it is ahead.`;
+    else if (Number.isFinite(server) && Number.isFinite(until) && until <= server)
+      meaning = `The assertion expired ${minutes(server - until)} before Entra's current time: it was reused too long, or the clock of the machine that created it is behind.`;
     if (meaning) {
       other.push({
         id: 'assertion-clock',
         kind: 'note',
         title: 'Client assertion outside its time window',
         meaning,
-        fixes: ['Synchronise the clock of the machine or pod that signs the assertion (NTP).', 'Create a fresh assertion for every token request; federated tokens from files (AZURE_FEDERATED_TOKEN_FILE) are rotated by the platform — re-read the file.'],
+        fixes: [
+          'Synchronise the clock of the machine or pod that signs the assertion (NTP).',
+          'Create a fresh assertion for every token request; federated tokens from files (AZURE_FEDERATED_TOKEN_FILE) are rotated by the platform — re-read the file.',
+        ],
       });
     }
   }
 
   const a = x.context.assertion;
   if (a) {
-    const rows = [a.issuer ? `issuer "${a.issuer}"` : '', a.subject ? `subject "${a.subject}"` : '', a.audience ? `audience "${a.audience}"` : ''].filter(Boolean);
+    const rows = [
+      a.issuer ? `issuer "${a.issuer}"` : '',
+      a.subject ? `subject "${a.subject}"` : '',
+      a.audience ? `audience "${a.audience}"` : '',
+    ].filter(Boolean);
     other.push({
       id: 'federated-assertion',
       kind: 'note',
@@ -169,7 +198,10 @@ export function explainText(input: string | object): Explanation {
       kind: 'unknown-code',
       title: `AADSTS${code} is not in the offline catalog`,
       meaning: `This code is not described in the catalog shipped with this version. Microsoft's own lookup page has the current text: ${aadstsDocsUrl(code)}`,
-      fixes: [`Open ${aadstsDocsUrl(code)}`, 'Search the full error_description: Entra usually says in words what is wrong.'],
+      fixes: [
+        `Open ${aadstsDocsUrl(code)}`,
+        'Search the full error_description: Entra usually says in words what is wrong.',
+      ],
     });
   }
   return { codes, unknownCodes, context: { ...x.context }, other, message: redactText(x.message) };

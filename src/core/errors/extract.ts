@@ -37,21 +37,45 @@ const RE_AADSTS = /AADSTS[ :]?(\d{4,8})(?!\d)/gi;
 const RE_ERROR_CODES = /"?error_?codes"?\s*[:=]\s*\[([\d,\s]{1,400})\]/gi;
 const RE_TRACE = new RegExp(`trace[ _-]?id["']?\\s*[:=]\\s*["']?(${GUID})`, 'i');
 const RE_CORR = new RegExp(`(?:correlation[ _-]?id|client-request-id)["']?\\s*[:=]\\s*["']?(${GUID})`, 'i');
-const RE_TIME = /timestamp["']?\s*[:=]\s*["']?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)/i;
+const RE_TIME =
+  /timestamp["']?\s*[:=]\s*["']?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)/i;
 const RE_OAUTH = /"error"\s*:\s*"([a-z_]{3,60})"/;
-const RE_OAUTH_TEXT = /\b(invalid_client|invalid_grant|invalid_request|invalid_scope|invalid_resource|unauthorized_client|unsupported_grant_type|interaction_required|consent_required|login_required|access_denied|authorization_pending|authorization_declined|expired_token|bad_verification_code|slow_down|temporarily_unavailable|server_error|credential_unavailable|imds_unavailable)\b/;
-const RE_STATUS = /(?:\bRESPONSE|\bstatus(?:Code)?|\bHTTP\/\d(?:\.\d)?|\bstatus code)["']?\s*[:=]?\s*["']?([1-5]\d\d)\b/i;
+const RE_OAUTH_TEXT =
+  /\b(invalid_client|invalid_grant|invalid_request|invalid_scope|invalid_resource|unauthorized_client|unsupported_grant_type|interaction_required|consent_required|login_required|access_denied|authorization_pending|authorization_declined|expired_token|bad_verification_code|slow_down|temporarily_unavailable|server_error|credential_unavailable|imds_unavailable)\b/;
+const RE_STATUS =
+  /(?:\bRESPONSE|\bstatus(?:Code)?|\bHTTP\/\d(?:\.\d)?|\bstatus code)["']?\s*[:=]?\s*["']?([1-5]\d\d)\b/i;
 
 /** Credential names as the SDKs print them (Go and JS spell the CLI one differently). */
 const CREDENTIALS = [
-  'EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzureCliCredential',
-  'AzureDeveloperCLICredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'VisualStudioCodeCredential',
-  'SharedTokenCacheCredential', 'VisualStudioCredential', 'InteractiveBrowserCredential', 'BrokerCredential', 'ClientSecretCredential',
-  'ClientCertificateCredential', 'ClientAssertionCredential', 'DeviceCodeCredential', 'UsernamePasswordCredential', 'OnBehalfOfCredential',
-  'AzurePipelinesCredential', 'GitHubActionsCredential', 'DefaultAzureCredential', 'ChainedTokenCredential',
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'AzureCLICredential',
+  'AzureCliCredential',
+  'AzureDeveloperCLICredential',
+  'AzureDeveloperCliCredential',
+  'AzurePowerShellCredential',
+  'VisualStudioCodeCredential',
+  'SharedTokenCacheCredential',
+  'VisualStudioCredential',
+  'InteractiveBrowserCredential',
+  'BrokerCredential',
+  'ClientSecretCredential',
+  'ClientCertificateCredential',
+  'ClientAssertionCredential',
+  'DeviceCodeCredential',
+  'UsernamePasswordCredential',
+  'OnBehalfOfCredential',
+  'AzurePipelinesCredential',
+  'GitHubActionsCredential',
+  'DefaultAzureCredential',
+  'ChainedTokenCredential',
 ];
 const RE_CREDENTIAL = new RegExp(`\\b(${CREDENTIALS.join('|')})\\b`, 'g');
-const CANONICAL: Record<string, string> = { AzureCliCredential: 'AzureCLICredential', AzureDeveloperCliCredential: 'AzureDeveloperCLICredential' };
+const CANONICAL: Record<string, string> = {
+  AzureCliCredential: 'AzureCLICredential',
+  AzureDeveloperCliCredential: 'AzureDeveloperCLICredential',
+};
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -92,7 +116,8 @@ function walk(input: unknown): { texts: string[]; fields: Map<string, unknown[]>
     seen.add(v);
     if (Array.isArray(v)) {
       if (key) add(key, v);
-      for (const item of v.slice(0, 200)) visit(item, depth + 1, Array.isArray(item) ? '' : key.endsWith('s') ? key.slice(0, -1) : '');
+      for (const item of v.slice(0, 200))
+        visit(item, depth + 1, Array.isArray(item) ? '' : key.endsWith('s') ? key.slice(0, -1) : '');
       return;
     }
     let keys: string[] = [];
@@ -160,7 +185,8 @@ function embeddedJson(s: string): unknown {
 function firstLine(s: string): string {
   for (const line of s.split(/\r?\n/)) {
     const t = line.trim();
-    if (t && !/^(Trace ID|Correlation ID|Timestamp):/i.test(t) && !/^-+$/.test(t)) return t.length > 500 ? `${t.slice(0, 497)}...` : t;
+    if (t && !/^(Trace ID|Correlation ID|Timestamp):/i.test(t) && !/^-+$/.test(t))
+      return t.length > 500 ? `${t.slice(0, 497)}...` : t;
   }
   return '';
 }
@@ -175,7 +201,8 @@ export function extract(input: unknown): Extracted {
     rawText = String(input);
     root = undefined;
   }
-  const { texts, fields } = root === undefined || root === null ? { texts: [], fields: new Map<string, unknown[]>() } : walk(root);
+  const { texts, fields } =
+    root === undefined || root === null ? { texts: [], fields: new Map<string, unknown[]>() } : walk(root);
   const text = [rawText, ...texts].filter(Boolean).join('\n');
 
   const codes: number[] = [];
@@ -193,11 +220,13 @@ export function extract(input: unknown): Extracted {
       const list = Array.isArray(v) ? v : [v];
       for (const item of list) {
         if (typeof item === 'number' && item >= 1000) addCode(item);
-        else if (typeof item === 'string' && /^(?:AADSTS)?\d{4,8}$/i.test(item.trim())) addCode(Number(item.trim().replace(/^AADSTS/i, '')));
+        else if (typeof item === 'string' && /^(?:AADSTS)?\d{4,8}$/i.test(item.trim()))
+          addCode(Number(item.trim().replace(/^AADSTS/i, '')));
       }
     }
   }
-  for (const m of text.matchAll(RE_ERROR_CODES)) for (const n of m[1].split(',')) if (n.trim()) addCode(Number(n.trim()));
+  for (const m of text.matchAll(RE_ERROR_CODES))
+    for (const n of m[1].split(',')) if (n.trim()) addCode(Number(n.trim()));
 
   const context: ErrorContext = {};
   const traceId = firstString(fields, 'traceid') ?? RE_TRACE.exec(text)?.[1];
@@ -208,7 +237,11 @@ export function extract(input: unknown): Extracted {
   if (timestamp && timestamp.length <= 40) context.timestamp = timestamp;
 
   const msalCode = firstString(fields, 'errorcode');
-  const oauth = firstString(fields, 'error') ?? (msalCode && RE_OAUTH_TEXT.test(msalCode) ? msalCode : undefined) ?? RE_OAUTH.exec(text)?.[1] ?? RE_OAUTH_TEXT.exec(text)?.[1];
+  const oauth =
+    firstString(fields, 'error') ??
+    (msalCode && RE_OAUTH_TEXT.test(msalCode) ? msalCode : undefined) ??
+    RE_OAUTH.exec(text)?.[1] ??
+    RE_OAUTH_TEXT.exec(text)?.[1];
   if (oauth && /^[a-z_]{3,60}$/.test(oauth)) context.oauthError = oauth;
   const status = firstNumber(fields, 'statuscode', 'status', 'httpstatus') ?? Number(RE_STATUS.exec(text)?.[1] ?? NaN);
   if (Number.isInteger(status) && status >= 100 && status <= 599) context.httpStatus = status;
@@ -216,22 +249,30 @@ export function extract(input: unknown): Extracted {
   // AADSTS70021 / 700211 / 700212 / 700213: "Assertion Issuer: 'x'. Assertion Subject: 'y'." or "presented assertion subject 'y'".
   const assertion: NonNullable<ErrorContext['assertion']> = {};
   for (const part of ['issuer', 'subject', 'audience'] as const) {
-    const m = new RegExp(`(?:Assertion ${part}:\\s*|presented assertion ${part}\\s+)'([^'\\r\\n]{1,500})'`, 'i').exec(text);
+    const m = new RegExp(`(?:Assertion ${part}:\\s*|presented assertion ${part}\\s+)'([^'\\r\\n]{1,500})'`, 'i').exec(
+      text,
+    );
     if (m) assertion[part] = m[1];
   }
   if (Object.keys(assertion).length) context.assertion = assertion;
 
   const credField = firstString(fields, 'credential');
-  const credentials = [...text.matchAll(RE_CREDENTIAL)].map((m) => ({ name: CANONICAL[m[1]] ?? m[1], at: m.index ?? 0 }));
+  const credentials = [...text.matchAll(RE_CREDENTIAL)].map((m) => ({
+    name: CANONICAL[m[1]] ?? m[1],
+    at: m.index ?? 0,
+  }));
   const firstCodeAt = text.search(/AADSTS\d/i);
-  const specific = credentials.filter((c) => c.name !== 'DefaultAzureCredential' && c.name !== 'ChainedTokenCredential');
+  const specific = credentials.filter(
+    (c) => c.name !== 'DefaultAzureCredential' && c.name !== 'ChainedTokenCredential',
+  );
   const beforeCode = firstCodeAt >= 0 ? specific.filter((c) => c.at < firstCodeAt).pop() : undefined;
   const credential = credField ?? beforeCode?.name ?? specific[0]?.name ?? credentials[0]?.name;
   if (credential) context.credential = credential;
 
   const names: string[] = [];
   for (const k of ['name', 'code', 'errorcode', 'errortype']) {
-    for (const v of fields.get(k) ?? []) if (typeof v === 'string' && v.length < 100 && !names.includes(v)) names.push(v);
+    for (const v of fields.get(k) ?? [])
+      if (typeof v === 'string' && v.length < 100 && !names.includes(v)) names.push(v);
   }
   const description = firstString(fields, 'errordescription', 'errormessage', 'message');
   const message = firstLine(description ?? (rawText || text));

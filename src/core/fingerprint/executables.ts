@@ -20,7 +20,11 @@ function join(dir: string, name: string, platform: NodeJS.Platform): string {
 }
 
 /** The names tried for a command: on Windows each PATHEXT extension (az.cmd, azd.exe, pwsh.exe …). */
-function candidates(name: string, env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): string[] {
+function candidates(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform,
+): string[] {
   if (platform !== 'win32') return [name];
   const exts = (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter((e) => e !== '');
   return exts.map((e) => name + e.toLowerCase());

@@ -17,7 +17,12 @@ export function hostingSummary(fp: Fingerprint): HostingSummary {
   return {
     primary: fp.primary,
     summary: fp.summary,
-    environments: fp.environments.map((f) => ({ environment: f.environment, label: f.label, confidence: f.confidence, evidence: f.evidence.map((e) => ({ ...e })) })),
+    environments: fp.environments.map((f) => ({
+      environment: f.environment,
+      label: f.label,
+      confidence: f.confidence,
+      evidence: f.evidence.map((e) => ({ ...e })),
+    })),
     managedIdentitySource: fp.managedIdentity.source,
   };
 }
@@ -31,13 +36,22 @@ export function fingerprintNote(fp: Fingerprint, predictions?: Predictions): Fin
       platform: fp.platform,
       environments: fp.environments,
       managedIdentitySource: fp.managedIdentity,
-      federatedToken: { state: fp.federatedToken.state, path: fp.federatedToken.path, claims: fp.federatedToken.claims, expired: fp.federatedToken.expired },
+      federatedToken: {
+        state: fp.federatedToken.state,
+        path: fp.federatedToken.path,
+        claims: fp.federatedToken.claims,
+        expired: fp.federatedToken.expired,
+      },
       tools: { az: fp.tools.az, azd: fp.tools.azd, pwsh: fp.tools.pwsh, azLogin: fp.tools.azLogin },
       durationMs: fp.durationMs,
     },
   };
   if (predictions) data.predictions = predictions;
-  return { level: 'info', message: `Hosting environment: ${fp.summary} (read in ${fp.durationMs.toFixed(1)} ms)`, data };
+  return {
+    level: 'info',
+    message: `Hosting environment: ${fp.summary} (read in ${fp.durationMs.toFixed(1)} ms)`,
+    data,
+  };
 }
 
 /**
@@ -52,7 +66,10 @@ export function fingerprintForRun(
 ): { fingerprint: Fingerprint; predictions: Predictions; note: FingerprintNote } | null {
   try {
     const fp = fingerprint({ env, executables: options.executables, root });
-    const predictions = predictCredentials(fp, env, profile, { imdsProbeTimeoutMs: options.imdsProbeTimeoutMs, imdsEndpoint: options.imdsEndpoint });
+    const predictions = predictCredentials(fp, env, profile, {
+      imdsProbeTimeoutMs: options.imdsProbeTimeoutMs,
+      imdsEndpoint: options.imdsEndpoint,
+    });
     return { fingerprint: fp, predictions, note: fingerprintNote(fp) };
   } catch {
     return null;
@@ -67,16 +84,27 @@ export function fingerprintForRun(
 export function attachPredictions(
   steps: StepResult[],
   run: { fingerprint: Fingerprint; predictions: Predictions } | null,
-  ctx: { env: Readonly<Record<string, string | undefined>>; profile: ChainProfile; mode?: ChainMode; inChain?: boolean; options?: Pick<EngineOptions, 'imdsProbeTimeoutMs' | 'imdsEndpoint'> },
+  ctx: {
+    env: Readonly<Record<string, string | undefined>>;
+    profile: ChainProfile;
+    mode?: ChainMode;
+    inChain?: boolean;
+    options?: Pick<EngineOptions, 'imdsProbeTimeoutMs' | 'imdsEndpoint'>;
+  },
 ): void {
   if (!run) return;
   for (const s of steps) {
     try {
       const p =
         (ctx.inChain !== false ? run.predictions[s.credential] : undefined) ??
-        predictOne(s.credential, run.fingerprint, ctx.env, ctx.profile, { imdsProbeTimeoutMs: ctx.options?.imdsProbeTimeoutMs, imdsEndpoint: ctx.options?.imdsEndpoint });
+        predictOne(s.credential, run.fingerprint, ctx.env, ctx.profile, {
+          imdsProbeTimeoutMs: ctx.options?.imdsProbeTimeoutMs,
+          imdsEndpoint: ctx.options?.imdsEndpoint,
+        });
       const notTried = s.outcome === 'skipped' && ctx.mode !== 'diagnose' && /^not tried/.test(s.message);
-      s.prediction = notTried ? { verdict: p.verdict, reason: p.reason } : settlePrediction(p, s.outcome, { credential: s.credential, message: s.message });
+      s.prediction = notTried
+        ? { verdict: p.verdict, reason: p.reason }
+        : settlePrediction(p, s.outcome, { credential: s.credential, message: s.message });
     } catch {
       // A prediction is advice: it never breaks a run.
     }

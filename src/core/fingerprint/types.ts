@@ -45,7 +45,8 @@ export interface EnvironmentFinding {
 }
 
 /** Managed-identity source as msal-node and the engine select it from the environment (same precedence). */
-export type ManagedIdentitySource = 'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
+export type ManagedIdentitySource =
+  'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
 
 export interface ManagedIdentityFacts {
   source: ManagedIdentitySource;
@@ -159,5 +160,3 @@ export interface PredictionComparison {
   agrees: boolean;
   explanation: string;
 }
-
-

@@ -23,7 +23,13 @@ export class UserFileError extends Error {
   /** The problem alone ("no such file", "is a character device, not a regular file"…), for callers that word their own message. */
   readonly detail: string;
   readonly code?: string;
-  constructor(kind: UserFileErrorKind, path: string, what: string, detail: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(
+    kind: UserFileErrorKind,
+    path: string,
+    what: string,
+    detail: string,
+    options: { code?: string; cause?: unknown } = {},
+  ) {
     super(`${what} ${path}: ${detail}`, { cause: options.cause });
     this.name = 'UserFileError';
     this.kind = kind;
@@ -42,18 +48,38 @@ const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const CHUNK = 64 * 1024;
 
 function sizeText(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : n >= 64 * 1024 ? `${Math.round((n / 1024) * 10) / 10} KiB` : `${n} bytes`;
+  return n >= 1024 * 1024
+    ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`
+    : n >= 64 * 1024
+      ? `${Math.round((n / 1024) * 10) / 10} KiB`
+      : `${n} bytes`;
 }
 
 function openError(e: unknown, path: string, what: string): UserFileError {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return new UserFileError('not-found', path, what, 'no such file', { code, cause: e });
-  if (code === 'EISDIR') return new UserFileError('not-a-regular-file', path, what, 'is a directory, not a regular file', { code, cause: e });
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `cannot be read (${code})` : `cannot be read (${(e as Error)?.message ?? String(e)})`;
+  if (code === 'EISDIR')
+    return new UserFileError('not-a-regular-file', path, what, 'is a directory, not a regular file', {
+      code,
+      cause: e,
+    });
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code
+        ? `cannot be read (${code})`
+        : `cannot be read (${(e as Error)?.message ?? String(e)})`;
   return new UserFileError('unreadable', path, what, why, { code, cause: e });
 }
 
-function kindOf(st: { isFile(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+function kindOf(st: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';
@@ -67,7 +93,12 @@ function notRegular(path: string, what: string, st: Parameters<typeof kindOf>[0]
 }
 
 function tooLarge(path: string, what: string, maxBytes: number, size?: number): UserFileError {
-  return new UserFileError('too-large', path, what, `${size !== undefined ? `is ${sizeText(size)}, ` : 'is '}larger than the ${sizeText(maxBytes)} allowed`);
+  return new UserFileError(
+    'too-large',
+    path,
+    what,
+    `${size !== undefined ? `is ${sizeText(size)}, ` : 'is '}larger than the ${sizeText(maxBytes)} allowed`,
+  );
 }
 
 /**

@@ -42,7 +42,11 @@ export class HttpRequestError extends Error {
   readonly code?: string;
   readonly attempts: number;
   readonly url: string;
-  constructor(kind: HttpErrorKind, message: string, opts: { code?: string; attempts?: number; url: string; cause?: unknown }) {
+  constructor(
+    kind: HttpErrorKind,
+    message: string,
+    opts: { code?: string; attempts?: number; url: string; cause?: unknown },
+  ) {
     super(message, { cause: opts.cause });
     this.name = kind === 'aborted' ? 'AbortError' : 'HttpRequestError';
     this.kind = kind;
@@ -53,7 +57,11 @@ export class HttpRequestError extends Error {
 }
 
 export function isHttpRequestError(e: unknown): e is HttpRequestError {
-  return e instanceof Error && (e.name === 'HttpRequestError' || e.name === 'AbortError') && typeof (e as { kind?: unknown }).kind === 'string';
+  return (
+    e instanceof Error &&
+    (e.name === 'HttpRequestError' || e.name === 'AbortError') &&
+    typeof (e as { kind?: unknown }).kind === 'string'
+  );
 }
 
 const TRACED_RESPONSE_HEADERS = [
@@ -72,7 +80,16 @@ const TRACED_RESPONSE_HEADERS = [
   'server',
 ];
 
-const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ESOCKETTIMEDOUT']);
+const NETWORK_RETRY_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ESOCKETTIMEDOUT',
+]);
 
 /** Parses Retry-After style headers into a delay in ms, or undefined. */
 export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
@@ -90,7 +107,12 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
 }
 
 /** Exponential backoff: base * 2^(retry-1), capped; with 'half' jitter, a random point in its upper half. */
-export function backoffMs(policy: RetryPolicy, retry: number, random: () => number = Math.random, status?: number): number {
+export function backoffMs(
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number = Math.random,
+  status?: number,
+): number {
   const base = (status !== undefined ? policy.baseDelayByStatusMs?.[status] : undefined) ?? policy.baseDelayMs;
   const d = Math.min(policy.maxDelayMs, base * 2 ** Math.max(0, retry - 1));
   return policy.jitter === 'half' ? Math.round(d / 2 + random() * (d / 2)) : d;
@@ -109,7 +131,9 @@ function hostMatchesNoProxy(host: string, port: string, noProxy: string): boolea
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') return true;
-    const [rawHost, ePort] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]] : entry.split(':');
+    const [rawHost, ePort] = entry.startsWith('[')
+      ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]]
+      : entry.split(':');
     if (ePort && ePort !== port) continue;
     const eHost = (rawHost ?? '').replace(/^\*?\./, '.');
     if (eHost.startsWith('.')) {
@@ -128,19 +152,24 @@ function hostMatchesNoProxy(host: string, port: string, noProxy: string): boolea
 }
 
 /** Which proxy a request to `url` goes through, and why. */
-export function selectProxy(url: URL, options: { proxy?: string; env?: Readonly<Record<string, string | undefined>> }): ProxyDecision {
+export function selectProxy(
+  url: URL,
+  options: { proxy?: string; env?: Readonly<Record<string, string | undefined>> },
+): ProxyDecision {
   const env = options.env ?? process.env;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
   if (options.proxy !== undefined) {
     if (options.proxy === '' || options.proxy === 'none') return { proxy: null, reason: 'proxy disabled by option' };
-    if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy)) return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
+    if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy))
+      return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
     return { proxy: options.proxy, reason: 'explicit proxy option' };
   }
   const name = url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
   const value = env[name] ?? env[name.toLowerCase()];
   if (!value) return { proxy: null, reason: `${name} not set` };
-  if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy)) return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
+  if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy))
+    return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
   return { proxy: value, reason: `${name} from the environment` };
 }
 
@@ -173,7 +202,8 @@ class TracedHttpClient implements HttpClient {
     } catch (e) {
       throw new HttpRequestError('bad-url', `invalid URL: ${req.url}`, { url: req.url, cause: e });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpRequestError('bad-url', `unsupported URL scheme ${url.protocol}`, { url: req.url });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new HttpRequestError('bad-url', `unsupported URL scheme ${url.protocol}`, { url: req.url });
     const policy = req.retry;
     const started = this.now();
     const decision = selectProxy(url, { proxy: this.o.proxy, env: this.o.env });
@@ -208,8 +238,15 @@ class TracedHttpClient implements HttpClient {
           delay = ra !== undefined ? ra : backoffMs(policy, attempt, Math.random, result.status);
           if (ra !== undefined) reason += ` (Retry-After ${ra} ms)`;
         } else if (failure?.code && policy.retryNetworkErrors && policy.noRetryCodes?.includes(failure.code)) {
-          this.o.trace?.note('info', `not retrying ${req.method} ${url.origin}${url.pathname} after ${failure.code}${policy.noRetryReason ? `: ${policy.noRetryReason}` : ''}`);
-        } else if (failure && policy.retryNetworkErrors && (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))) {
+          this.o.trace?.note(
+            'info',
+            `not retrying ${req.method} ${url.origin}${url.pathname} after ${failure.code}${policy.noRetryReason ? `: ${policy.noRetryReason}` : ''}`,
+          );
+        } else if (
+          failure &&
+          policy.retryNetworkErrors &&
+          (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))
+        ) {
           reason = failure.kind === 'timeout' ? `no response within ${timeoutMs} ms` : `network error ${failure.code}`;
           delay = backoffMs(policy, attempt);
         }
@@ -217,7 +254,10 @@ class TracedHttpClient implements HttpClient {
       if (reason !== undefined && delay !== undefined && policy) {
         const spent = this.now() - started;
         if (policy.maxTotalMs !== undefined && spent + delay >= policy.maxTotalMs) {
-          this.o.trace?.note('debug', `not retrying ${req.method} ${url.origin}${url.pathname} after ${reason}: the next try (in ${delay} ms) would exceed the ${policy.maxTotalMs} ms budget`);
+          this.o.trace?.note(
+            'debug',
+            `not retrying ${req.method} ${url.origin}${url.pathname} after ${reason}: the next try (in ${delay} ms) would exceed the ${policy.maxTotalMs} ms budget`,
+          );
         } else {
           await sleep(delay, req.signal).catch(() => {
             throw abortError(req, attempt);
@@ -229,7 +269,14 @@ class TracedHttpClient implements HttpClient {
       }
       if (failure) throw Object.assign(failure, { attempts: attempt });
       const r = result!;
-      const response: HttpResponse = { status: r.status, headers: r.headers, bodyText: r.bodyText, json: parseJson(r), durationMs: this.now() - started, attempts: attempt };
+      const response: HttpResponse = {
+        status: r.status,
+        headers: r.headers,
+        bodyText: r.bodyText,
+        json: parseJson(r),
+        durationMs: this.now() - started,
+        attempts: attempt,
+      };
       if (r.peerCertificateSha1) response.peerCertificateSha1 = r.peerCertificateSha1;
       return response;
     }
@@ -252,10 +299,17 @@ class TracedHttpClient implements HttpClient {
     let responseBody: unknown;
     if (result && bodies && result.bodyText) {
       const j = parseJson(result);
-      responseBody = j !== undefined ? j : result.bodyText.length > 2000 ? `${result.bodyText.slice(0, 2000)}… (${result.bodyText.length} chars)` : result.bodyText;
+      responseBody =
+        j !== undefined
+          ? j
+          : result.bodyText.length > 2000
+            ? `${result.bodyText.slice(0, 2000)}… (${result.bodyText.length} chars)`
+            : result.bodyText;
     }
     const responseHeaders: Record<string, string> = {};
-    if (result) for (const h of TRACED_RESPONSE_HEADERS) if (result.headers[h] !== undefined) responseHeaders[h] = result.headers[h]!;
+    if (result)
+      for (const h of TRACED_RESPONSE_HEADERS)
+        if (result.headers[h] !== undefined) responseHeaders[h] = result.headers[h]!;
     t.http({
       method: req.method,
       url: url.toString(),
@@ -280,7 +334,8 @@ class TracedHttpClient implements HttpClient {
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
     const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
     if (bodyText !== undefined) {
-      if (!lower.has('content-type')) headers['content-type'] = typeof req.body === 'string' ? 'text/plain' : 'application/x-www-form-urlencoded';
+      if (!lower.has('content-type'))
+        headers['content-type'] = typeof req.body === 'string' ? 'text/plain' : 'application/x-www-form-urlencoded';
       headers['content-length'] = String(Buffer.byteLength(bodyText));
     }
     const ca = this.o.ca ? [...tls.rootCertificates, this.o.ca] : undefined;
@@ -303,13 +358,20 @@ class TracedHttpClient implements HttpClient {
       };
       const onAbort = () => finish(new HttpRequestError('aborted', 'the request was cancelled', { url: req.url }));
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      state.timer = setTimeout(() => finish(new HttpRequestError('timeout', `no response within ${timeoutMs} ms`, { url: req.url, code: 'ETIMEDOUT' })), timeoutMs);
+      state.timer = setTimeout(
+        () =>
+          finish(
+            new HttpRequestError('timeout', `no response within ${timeoutMs} ms`, { url: req.url, code: 'ETIMEDOUT' }),
+          ),
+        timeoutMs,
+      );
 
       const onResponse = (res: http.IncomingMessage) => {
         const sock = res.socket as tls.TLSSocket | null;
         let peerCertificateSha1: string | undefined;
         try {
-          const fp = typeof sock?.getPeerCertificate === 'function' ? sock.getPeerCertificate()?.fingerprint : undefined;
+          const fp =
+            typeof sock?.getPeerCertificate === 'function' ? sock.getPeerCertificate()?.fingerprint : undefined;
           if (fp) peerCertificateSha1 = fp.replace(/:/g, '').toUpperCase();
         } catch {
           /* not TLS */
@@ -328,8 +390,14 @@ class TracedHttpClient implements HttpClient {
         res.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
         res.on('end', () => {
           const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-          finish(undefined, { status: res.statusCode ?? 0, headers: h, bodyText: Buffer.concat(chunks).toString('utf8'), peerCertificateSha1 });
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          finish(undefined, {
+            status: res.statusCode ?? 0,
+            headers: h,
+            bodyText: Buffer.concat(chunks).toString('utf8'),
+            peerCertificateSha1,
+          });
         });
       };
 
@@ -346,7 +414,13 @@ class TracedHttpClient implements HttpClient {
         if (socketFactory) {
           r = (isHttps ? https : http).request({ ...common, createConnection: socketFactory as never });
         } else if (isHttps) {
-          r = https.request({ ...common, ca, rejectUnauthorized, agent: false, servername: net.isIP(url.hostname) ? undefined : url.hostname });
+          r = https.request({
+            ...common,
+            ca,
+            rejectUnauthorized,
+            agent: false,
+            servername: net.isIP(url.hostname) ? undefined : url.hostname,
+          });
         } else {
           r = http.request({ ...common, agent: false });
         }
@@ -398,16 +472,31 @@ class TracedHttpClient implements HttpClient {
       c.on('connect', (res, socket) => {
         sockets.push(socket);
         if (res.statusCode !== 200) {
-          finish(new HttpRequestError('proxy', `proxy ${p.host} refused CONNECT to ${url.host}: HTTP ${res.statusCode}`, { url: req.url }));
+          finish(
+            new HttpRequestError('proxy', `proxy ${p.host} refused CONNECT to ${url.host}: HTTP ${res.statusCode}`, {
+              url: req.url,
+            }),
+          );
           return;
         }
         start(() => {
-          const t = tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname, ca, rejectUnauthorized });
+          const t = tls.connect({
+            socket,
+            servername: net.isIP(url.hostname) ? undefined : url.hostname,
+            ca,
+            rejectUnauthorized,
+          });
           sockets.push(t);
           return t;
         });
       });
-      c.on('response', (res) => finish(new HttpRequestError('proxy', `proxy ${p.host} answered CONNECT with HTTP ${res.statusCode}`, { url: req.url })));
+      c.on('response', (res) =>
+        finish(
+          new HttpRequestError('proxy', `proxy ${p.host} answered CONNECT with HTTP ${res.statusCode}`, {
+            url: req.url,
+          }),
+        ),
+      );
       c.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
       c.end();
     });
@@ -420,10 +509,12 @@ function netError(e: NodeJS.ErrnoException, url: string, proxy?: string): HttpRe
   let msg = e.message;
   if (code === 'ECONNREFUSED') msg = `connection refused${via}`;
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') msg = `host not found${via}`;
-  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') msg = `unreachable ${code === 'ENETUNREACH' ? 'network' : 'host'} (${code})${via}`;
+  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
+    msg = `unreachable ${code === 'ENETUNREACH' ? 'network' : 'host'} (${code})${via}`;
   else if (code === 'ECONNRESET') msg = `connection reset by the peer (ECONNRESET)${via}`;
   else if (code?.startsWith('HPE_')) msg = `malformed HTTP response (${code}): ${e.message}${via}`;
-  else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) msg = `TLS certificate problem (${code}): ${e.message}${via}`;
+  else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+    msg = `TLS certificate problem (${code}): ${e.message}${via}`;
   else if (code) msg = `${code}: ${e.message}${via}`;
   return new HttpRequestError('network', msg, { url, code, cause: e });
 }

@@ -38,7 +38,14 @@ export function classifyRequestFailure(e: Pick<HttpRequestError, 'kind' | 'code'
   const code = e.code ?? '';
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') return 'dns';
-  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EHOSTDOWN' || code === 'ENETDOWN' || code === 'EADDRNOTAVAIL') return 'unreachable';
+  if (
+    code === 'ENETUNREACH' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'EHOSTDOWN' ||
+    code === 'ENETDOWN' ||
+    code === 'EADDRNOTAVAIL'
+  )
+    return 'unreachable';
   if (code === 'ETIMEDOUT') return 'timeout';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'reset';
   if (code.startsWith('HPE_') || code === 'ERR_INVALID_HTTP_RESPONSE') return 'malformed-http';

@@ -24,10 +24,13 @@ export function limitJsonDepth<T>(value: T, maxDepth: number = MAX_JSON_DEPTH): 
   if (typeof value !== 'object' || value === null) return { value, truncated: false };
   const marker = depthMarker(maxDepth);
   let truncated = false;
-  const copyOf = (v: object): Record<string, unknown> | unknown[] => (Array.isArray(v) ? new Array<unknown>(v.length) : {});
+  const copyOf = (v: object): Record<string, unknown> | unknown[] =>
+    Array.isArray(v) ? new Array<unknown>(v.length) : {};
   const root = copyOf(value);
   // Each entry: a source container, its copy, and the depth of its children.
-  const stack: { src: object; dst: Record<string, unknown> | unknown[]; depth: number }[] = [{ src: value, dst: root, depth: 1 }];
+  const stack: { src: object; dst: Record<string, unknown> | unknown[]; depth: number }[] = [
+    { src: value, dst: root, depth: 1 },
+  ];
   while (stack.length) {
     const { src, dst, depth } = stack.pop()!;
     for (const [k, child] of Object.entries(src)) {

@@ -5,7 +5,17 @@
  */
 import type { ProcessResult } from './types';
 
-export type DevToolClass = 'ok' | 'not-installed' | 'not-logged-in' | 'mfa-required' | 'aadsts' | 'timeout' | 'aborted' | 'no-module' | 'bad-output' | 'other';
+export type DevToolClass =
+  | 'ok'
+  | 'not-installed'
+  | 'not-logged-in'
+  | 'mfa-required'
+  | 'aadsts'
+  | 'timeout'
+  | 'aborted'
+  | 'no-module'
+  | 'bad-output'
+  | 'other';
 
 /** `^[0-9a-zA-Z-_.:/]+$` — the JS and Go rule for scopes given to developer tools. */
 export function isValidDevToolScope(scope: string): boolean {
@@ -68,7 +78,8 @@ export function classifyAzd(r: ProcessResult): DevToolClass {
   const err = azdStderrText(r.stderr);
   if (/azd:(.*)not found/.test(err) || /^'azd' is not recognized/.test(err)) return 'not-installed';
   if (r.exitCode === 0) return 'ok';
-  if (/must use multi-factor authentication|reauthentication required|AADSTS50076|AADSTS50079/i.test(err)) return 'mfa-required';
+  if (/must use multi-factor authentication|reauthentication required|AADSTS50076|AADSTS50079/i.test(err))
+    return 'mfa-required';
   if (/not logged in|azd auth login|azd login/.test(err)) return 'not-logged-in';
   if (aadstsCodes(err).length) return 'aadsts';
   return 'other';
@@ -82,7 +93,12 @@ export function azdStderrText(stderr: string): string {
     if (!t) continue;
     if (t.startsWith('{')) {
       try {
-        const j = JSON.parse(t) as { message?: unknown; error?: unknown; suggestion?: unknown; data?: { message?: unknown } };
+        const j = JSON.parse(t) as {
+          message?: unknown;
+          error?: unknown;
+          suggestion?: unknown;
+          data?: { message?: unknown };
+        };
         const m = [j.message, j.error, j.data?.message, j.suggestion].filter((x): x is string => typeof x === 'string');
         if (m.length) {
           parts.push(m.join(' '));

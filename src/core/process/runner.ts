@@ -41,13 +41,18 @@ function isExecutableFile(p: string): boolean {
 }
 
 /** Resolves a command on PATH like execvp would (Windows: with PATHEXT). A command with a separator is used as given. */
-export function resolveExecutable(command: string, env: Readonly<Record<string, string | undefined>>): { resolved: string | null; searched: string[] } {
+export function resolveExecutable(
+  command: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { resolved: string | null; searched: string[] } {
   const pathValue = env.PATH ?? env.Path ?? env.path;
   const searched = splitPath(pathValue);
   if (command.includes('/') || (isWindows && command.includes('\\'))) {
     return { resolved: isExecutableFile(command) ? path.resolve(command) : null, searched: [] };
   }
-  const exts = isWindows ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').map((e) => e.toLowerCase())] : [''];
+  const exts = isWindows
+    ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').map((e) => e.toLowerCase())]
+    : [''];
   for (const dir of searched) {
     for (const ext of exts) {
       const candidate = path.join(dir, command + ext);
@@ -103,9 +108,27 @@ class TracedProcessRunner implements ProcessRunner {
     const t0 = now();
     let result: ProcessResult;
     if (!resolved) {
-      result = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, timedOut: false, resolvedPath: null, spawnError: 'ENOENT' };
+      result = {
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        durationMs: 0,
+        timedOut: false,
+        resolvedPath: null,
+        spawnError: 'ENOENT',
+      };
     } else if (req.signal?.aborted) {
-      result = { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, timedOut: false, resolvedPath: resolved, spawnError: 'ABORTED' };
+      result = {
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        durationMs: 0,
+        timedOut: false,
+        resolvedPath: resolved,
+        spawnError: 'ABORTED',
+      };
     } else {
       result = await this.spawn(req, resolved, env, t0, now);
     }
@@ -125,7 +148,13 @@ class TracedProcessRunner implements ProcessRunner {
     return result;
   }
 
-  private spawn(req: ProcessRequest, resolved: string, env: Record<string, string | undefined>, t0: number, now: () => number): Promise<ProcessResult> {
+  private spawn(
+    req: ProcessRequest,
+    resolved: string,
+    env: Record<string, string | undefined>,
+    t0: number,
+    now: () => number,
+  ): Promise<ProcessResult> {
     const max = req.maxOutputBytes ?? 1024 * 1024;
     const out = new BoundedBuffer(max);
     const err = new BoundedBuffer(max);
@@ -149,7 +178,16 @@ class TracedProcessRunner implements ProcessRunner {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
       } catch (e) {
-        resolve({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: now() - t0, timedOut: false, resolvedPath: resolved, spawnError: (e as NodeJS.ErrnoException).code ?? 'ESPAWN' });
+        resolve({
+          exitCode: null,
+          signal: null,
+          stdout: '',
+          stderr: '',
+          durationMs: now() - t0,
+          timedOut: false,
+          resolvedPath: resolved,
+          spawnError: (e as NodeJS.ErrnoException).code ?? 'ESPAWN',
+        });
         return;
       }
       if (this.o.lowPriority && child.pid) {

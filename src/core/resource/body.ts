@@ -46,7 +46,9 @@ function xmlElement(body: string, tag: string): string | undefined {
   if (a < 0) return undefined;
   const b = body.indexOf(`</${tag}>`, a + open.length);
   if (b < 0) return undefined;
-  return xmlUnescape(body.slice(a + open.length, b)).trim().slice(0, MAX_TEXT);
+  return xmlUnescape(body.slice(a + open.length, b))
+    .trim()
+    .slice(0, MAX_TEXT);
 }
 
 function fromJson(j: unknown): ResourceErrorBody | undefined {
@@ -75,7 +77,11 @@ function fromJson(j: unknown): ResourceErrorBody | undefined {
   return out;
 }
 
-export function parseErrorBody(bodyText: string, headers: Record<string, string> = {}, json?: unknown): ResourceErrorBody {
+export function parseErrorBody(
+  bodyText: string,
+  headers: Record<string, string> = {},
+  json?: unknown,
+): ResourceErrorBody {
   const text = (bodyText ?? '').slice(0, MAX_ERROR_BODY_CHARS);
   const headerCode = headers['x-ms-error-code']?.slice(0, 200);
   let out: ResourceErrorBody | undefined;

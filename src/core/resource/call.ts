@@ -19,7 +19,8 @@ import { serviceForUrl, serviceInfo, type ResourceService, type ServiceInfo } fr
 export type ResourceMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const RESOURCE_METHODS: readonly ResourceMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export type ResourceCallErrorKind = 'bad-url' | 'insecure-url' | 'bad-token' | 'bad-header' | 'timeout' | 'aborted' | 'too-large' | 'network';
+export type ResourceCallErrorKind =
+  'bad-url' | 'insecure-url' | 'bad-token' | 'bad-header' | 'timeout' | 'aborted' | 'too-large' | 'network';
 
 /** A call that produced no answer to explain; `kind` says why in a word, the message in a sentence. */
 export class ResourceCallError extends Error {
@@ -100,10 +101,18 @@ export function checkResourceUrl(raw: string): URL {
   } catch {
     throw new ResourceCallError('bad-url', `not an absolute URL: ${JSON.stringify(raw.slice(0, 200))}`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ResourceCallError('bad-url', `unsupported scheme ${u.protocol} (use https://)`);
-  if (u.username || u.password) throw new ResourceCallError('bad-url', 'the URL carries a user name or password; remove it (the token is the only credential sent)');
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new ResourceCallError('bad-url', `unsupported scheme ${u.protocol} (use https://)`);
+  if (u.username || u.password)
+    throw new ResourceCallError(
+      'bad-url',
+      'the URL carries a user name or password; remove it (the token is the only credential sent)',
+    );
   if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    throw new ResourceCallError('insecure-url', `plain http is accepted only for loopback addresses (local emulators); use https://${u.host}${u.pathname}${u.search} — a token must not travel unencrypted`);
+    throw new ResourceCallError(
+      'insecure-url',
+      `plain http is accepted only for loopback addresses (local emulators); use https://${u.host}${u.pathname}${u.search} — a token must not travel unencrypted`,
+    );
   }
   return u;
 }
@@ -112,22 +121,40 @@ function sameOrigin(a: URL, b: URL): boolean {
   return a.protocol === b.protocol && a.host.toLowerCase() === b.host.toLowerCase();
 }
 
-export async function callResource(req: ResourceCallRequest, options: ResourceCallOptions = {}): Promise<ResourceCallResult> {
+export async function callResource(
+  req: ResourceCallRequest,
+  options: ResourceCallOptions = {},
+): Promise<ResourceCallResult> {
   const now = options.now ?? Date.now;
-  if (!(RESOURCE_METHODS as readonly string[]).includes(req.method)) throw new ResourceCallError('bad-url', `unsupported method ${String(req.method).slice(0, 20)} (use ${RESOURCE_METHODS.join(', ')})`);
+  if (!(RESOURCE_METHODS as readonly string[]).includes(req.method))
+    throw new ResourceCallError(
+      'bad-url',
+      `unsupported method ${String(req.method).slice(0, 20)} (use ${RESOURCE_METHODS.join(', ')})`,
+    );
   let url = checkResourceUrl(req.url);
   const decoded = decodeToken(req.token ?? '');
   const raw = decoded.ok ? decoded.raw : '';
-  if (!raw) throw new ResourceCallError('bad-token', decoded.ok ? 'no token was given' : `the token cannot be sent: ${decoded.error.message}`);
-  if (!/^[\x21-\x7e]+$/.test(raw)) throw new ResourceCallError('bad-token', 'the token contains characters that cannot go into an HTTP header');
+  if (!raw)
+    throw new ResourceCallError(
+      'bad-token',
+      decoded.ok ? 'no token was given' : `the token cannot be sent: ${decoded.error.message}`,
+    );
+  if (!/^[\x21-\x7e]+$/.test(raw))
+    throw new ResourceCallError('bad-token', 'the token contains characters that cannot go into an HTTP header');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers ?? {})) {
-    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) || /[\r\n\0]/.test(v)) throw new ResourceCallError('bad-header', `header ${JSON.stringify(k.slice(0, 60))} is not a valid HTTP header`);
-    if (k.toLowerCase() === 'authorization') throw new ResourceCallError('bad-header', 'the Authorization header is set from the token; do not pass it as a header');
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) || /[\r\n\0]/.test(v))
+      throw new ResourceCallError('bad-header', `header ${JSON.stringify(k.slice(0, 60))} is not a valid HTTP header`);
+    if (k.toLowerCase() === 'authorization')
+      throw new ResourceCallError(
+        'bad-header',
+        'the Authorization header is set from the token; do not pass it as a header',
+      );
     headers[k] = v;
   }
   headers.authorization = `Bearer ${raw}`;
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'accept')) headers.accept = 'application/json, application/xml;q=0.9, */*;q=0.8';
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'accept'))
+    headers.accept = 'application/json, application/xml;q=0.9, */*;q=0.8';
 
   const redactor = new Redactor();
   redactor.addSecret(raw);
@@ -137,20 +164,47 @@ export async function callResource(req: ResourceCallRequest, options: ResourceCa
   const started = now();
   const timer = AbortSignal.timeout(deadlineMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
-  const client = createHttpClient({ trace: options.trace, ca: options.ca, proxy: options.proxy, env: options.env, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, now });
+  const client = createHttpClient({
+    trace: options.trace,
+    ca: options.ca,
+    proxy: options.proxy,
+    env: options.env,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    now,
+  });
   const redirects: RedirectNote[] = [];
   let res: HttpResponse;
   for (let hop = 0; ; hop++) {
     const remaining = deadlineMs - (now() - started);
-    const httpReq: HttpRequest = { method: req.method as HttpRequest['method'], url: url.toString(), headers, timeoutMs: Math.max(1, remaining), signal };
+    const httpReq: HttpRequest = {
+      method: req.method as HttpRequest['method'],
+      url: url.toString(),
+      headers,
+      timeoutMs: Math.max(1, remaining),
+      signal,
+    };
     if (req.body !== undefined) httpReq.body = req.body;
     try {
       res = await client.send(httpReq);
     } catch (e) {
-      if (timer.aborted && !options.signal?.aborted) throw new ResourceCallError('timeout', `no answer from ${url.host} within ${deadlineMs} ms`, { cause: e });
+      if (timer.aborted && !options.signal?.aborted)
+        throw new ResourceCallError('timeout', `no answer from ${url.host} within ${deadlineMs} ms`, { cause: e });
       if (isHttpRequestError(e)) {
-        const kind = e.kind === 'aborted' ? 'aborted' : e.kind === 'timeout' ? 'timeout' : e.kind === 'too-large' ? 'too-large' : e.kind === 'bad-url' ? 'bad-url' : 'network';
-        throw new ResourceCallError(kind, kind === 'timeout' ? `no answer from ${url.host} within ${deadlineMs} ms` : redactor.text(e.message), { cause: e });
+        const kind =
+          e.kind === 'aborted'
+            ? 'aborted'
+            : e.kind === 'timeout'
+              ? 'timeout'
+              : e.kind === 'too-large'
+                ? 'too-large'
+                : e.kind === 'bad-url'
+                  ? 'bad-url'
+                  : 'network';
+        throw new ResourceCallError(
+          kind,
+          kind === 'timeout' ? `no answer from ${url.host} within ${deadlineMs} ms` : redactor.text(e.message),
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -164,15 +218,30 @@ export async function callResource(req: ResourceCallRequest, options: ResourceCa
     }
     const shown = redactor.text(location.slice(0, 500));
     if (!next) {
-      redirects.push({ status: res.status, location: shown, followed: false, reason: 'the Location header is not a URL' });
+      redirects.push({
+        status: res.status,
+        location: shown,
+        followed: false,
+        reason: 'the Location header is not a URL',
+      });
       break;
     }
     if (!sameOrigin(url, next)) {
-      redirects.push({ status: res.status, location: shown, followed: false, reason: `it points to another origin (${next.protocol}//${next.host}); the token is never sent there` });
+      redirects.push({
+        status: res.status,
+        location: shown,
+        followed: false,
+        reason: `it points to another origin (${next.protocol}//${next.host}); the token is never sent there`,
+      });
       break;
     }
     if (hop + 1 > MAX_REDIRECTS) {
-      redirects.push({ status: res.status, location: shown, followed: false, reason: `more than ${MAX_REDIRECTS} redirects` });
+      redirects.push({
+        status: res.status,
+        location: shown,
+        followed: false,
+        reason: `more than ${MAX_REDIRECTS} redirects`,
+      });
       break;
     }
     redirects.push({ status: res.status, location: shown, followed: true, reason: 'same origin' });
@@ -191,12 +260,18 @@ export async function callResource(req: ResourceCallRequest, options: ResourceCa
     url: url.toString(),
   });
   const shownHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) shownHeaders[k] = k.toLowerCase() === 'authorization' ? `Bearer ${REDACTED}` : redactor.text(v);
+  for (const [k, v] of Object.entries(headers))
+    shownHeaders[k] = k.toLowerCase() === 'authorization' ? `Bearer ${REDACTED}` : redactor.text(v);
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = redactor.text(v);
   return {
     request: { method: req.method, url: redactor.text(url.toString()), headers: shownHeaders },
-    response: { status: res.status, headers: responseHeaders, bodyText: redactor.text(res.bodyText), durationMs: res.durationMs },
+    response: {
+      status: res.status,
+      headers: responseHeaders,
+      bodyText: redactor.text(res.bodyText),
+      durationMs: res.durationMs,
+    },
     redirects,
     explanation,
     tokenDecoded: claims !== undefined,

@@ -12,11 +12,17 @@ export function resourceErrorCatalog(): readonly ResourceErrorEntry[] {
  * The catalog entry for a code: code + innerCode + message text, then code + innerCode, then code + message text,
  * then the code alone. Codes compare case-sensitively (Graph has both accessDenied and ErrorAccessDenied).
  */
-export function lookupResourceError(service: ResourceService, code: string | undefined, innerCode?: string, text?: string): ResourceErrorEntry | undefined {
+export function lookupResourceError(
+  service: ResourceService,
+  code: string | undefined,
+  innerCode?: string,
+  text?: string,
+): ResourceErrorEntry | undefined {
   if (!code || service === 'unknown') return undefined;
   const hay = (text ?? '').toLowerCase();
   const candidates = resourceErrorEntries.filter((e) => e.service === service && e.code === code);
-  const textOk = (e: ResourceErrorEntry) => e.messageContains !== undefined && hay.includes(e.messageContains.toLowerCase());
+  const textOk = (e: ResourceErrorEntry) =>
+    e.messageContains !== undefined && hay.includes(e.messageContains.toLowerCase());
   return (
     candidates.find((e) => innerCode && e.innerCode === innerCode && textOk(e)) ??
     candidates.find((e) => innerCode && e.innerCode === innerCode && e.messageContains === undefined) ??

@@ -208,16 +208,19 @@ function decodeURIComponentSafe(s: string): string {
  */
 export function decodeClaimsChallenge(value: string): { json: unknown } | { problem: string } {
   const v = value.trim();
-  if (v.length > MAX_CLAIMS_CHARS) return { problem: `the claims value is ${v.length} characters (more than ${MAX_CLAIMS_CHARS}); not decoded` };
+  if (v.length > MAX_CLAIMS_CHARS)
+    return { problem: `the claims value is ${v.length} characters (more than ${MAX_CLAIMS_CHARS}); not decoded` };
   let text = v;
   if (!v.startsWith('{')) {
     const b64 = v.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-    if (!/^[A-Za-z0-9+/]*$/.test(b64) || b64.length % 4 === 1) return { problem: 'the claims value is neither JSON nor base64' };
+    if (!/^[A-Za-z0-9+/]*$/.test(b64) || b64.length % 4 === 1)
+      return { problem: 'the claims value is neither JSON nor base64' };
     text = Buffer.from(b64, 'base64').toString('utf8');
   }
   try {
     const json: unknown = JSON.parse(text);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) return { problem: 'the claims value decodes to JSON that is not an object' };
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      return { problem: 'the claims value decodes to JSON that is not an object' };
     return { json };
   } catch {
     return { problem: 'the claims value does not decode to JSON' };
@@ -240,10 +243,19 @@ export function describeClaimsChallenge(json: unknown): ClaimRequirement[] {
   for (const [section, body] of Object.entries(json as Record<string, unknown>).slice(0, 4)) {
     if (typeof body !== 'object' || body === null) continue;
     for (const [claim, spec] of Object.entries(body as Record<string, unknown>).slice(0, 16)) {
-      const sp = (typeof spec === 'object' && spec !== null ? spec : {}) as { essential?: unknown; value?: unknown; values?: unknown };
-      const value = typeof sp.value === 'string' || typeof sp.value === 'number' ? String(sp.value).slice(0, 200) : undefined;
+      const sp = (typeof spec === 'object' && spec !== null ? spec : {}) as {
+        essential?: unknown;
+        value?: unknown;
+        values?: unknown;
+      };
+      const value =
+        typeof sp.value === 'string' || typeof sp.value === 'number' ? String(sp.value).slice(0, 200) : undefined;
       const values = Array.isArray(sp.values) ? sp.values.slice(0, 16).map((x) => String(x).slice(0, 200)) : undefined;
-      const r: ClaimRequirement = { claim: `${section}.${claim}`.slice(0, 200), essential: sp.essential === true, meaning: claimMeaning(claim, value, values) };
+      const r: ClaimRequirement = {
+        claim: `${section}.${claim}`.slice(0, 200),
+        essential: sp.essential === true,
+        meaning: claimMeaning(claim, value, values),
+      };
       if (value !== undefined) r.value = value;
       if (values) r.values = values;
       out.push(r);

@@ -5,12 +5,17 @@
  * show skew), roles / scp vs what the error names, the principal the error names vs the token's oid — ending in
  * concrete fixes built from the error's own words.
  */
-import { bearerChallenge, describeClaimsChallenge, parseWwwAuthenticate, type BearerChallenge, type ClaimRequirement } from './challenge';
+import {
+  bearerChallenge,
+  describeClaimsChallenge,
+  parseWwwAuthenticate,
+  type BearerChallenge,
+  type ClaimRequirement,
+} from './challenge';
 import { parseErrorBody, type ResourceErrorBody } from './body';
 import { lookupResourceError, type ResourceErrorClass, type ResourceErrorEntry } from './catalog';
 import { audienceAccepted, type ServiceInfo } from './services';
 import type { TokenVerdict } from '../token/validate';
-
 
 export interface ResponseLike {
   status: number;
@@ -20,7 +25,8 @@ export interface ResponseLike {
   json?: unknown;
 }
 
-export type FindingCheck = 'audience' | 'tenant' | 'time' | 'permissions' | 'principal' | 'signature' | 'claims' | 'transport';
+export type FindingCheck =
+  'audience' | 'tenant' | 'time' | 'permissions' | 'principal' | 'signature' | 'claims' | 'transport';
 
 export interface Finding {
   check: FindingCheck;
@@ -122,14 +128,24 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   const { response, service, now } = input;
   const claims = input.claims;
   const status = response.status;
-  const outcome: ResourceExplanation['outcome'] = status >= 200 && status < 300 ? 'authorized' : status === 401 || status === 403 ? 'denied' : 'other';
+  const outcome: ResourceExplanation['outcome'] =
+    status >= 200 && status < 300 ? 'authorized' : status === 401 || status === 403 ? 'denied' : 'other';
   const parsed = parseWwwAuthenticate(response.headers['www-authenticate']);
   const bearer = bearerChallenge(parsed);
   const body = parseErrorBody(response.bodyText, response.headers, response.json);
   const text = `${body.message ?? ''}\n${body.detail ?? ''}`;
   const findings: Finding[] = [];
   const fixes: string[] = [];
-  const out: ResourceExplanation = { status, outcome, service, challengeProblems: parsed.problems, body, classification: 'none', findings, fixes };
+  const out: ResourceExplanation = {
+    status,
+    outcome,
+    service,
+    challengeProblems: parsed.problems,
+    body,
+    classification: 'none',
+    findings,
+    fixes,
+  };
   if (input.tokenVerdict) out.tokenVerdict = input.tokenVerdict;
 
   if (bearer) {
@@ -143,7 +159,8 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
     entry = lookupResourceError(service.service, body.code, body.innerCode, text);
     if (entry) out.entry = entry;
     else {
-      const lookupUrl = service.service === 'unknown' ? `${service.lookupUrl}${encodeURIComponent(body.code)}` : service.lookupUrl;
+      const lookupUrl =
+        service.service === 'unknown' ? `${service.lookupUrl}${encodeURIComponent(body.code)}` : service.lookupUrl;
       out.unknownCode = { code: body.code, ...(body.innerCode ? { innerCode: body.innerCode } : {}), lookupUrl };
     }
   }
@@ -160,10 +177,21 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   if (haveToken && service.service !== 'unknown') {
     const aud = p.aud as string | string[] | undefined;
     const audText = Array.isArray(aud) ? aud.join(', ') : (aud ?? '(none)');
-    if (audienceAccepted(service, aud)) findings.push({ check: 'audience', verdict: 'ok', message: `aud ${audText} is accepted by ${service.displayName}.` });
+    if (audienceAccepted(service, aud))
+      findings.push({
+        check: 'audience',
+        verdict: 'ok',
+        message: `aud ${audText} is accepted by ${service.displayName}.`,
+      });
     else {
-      findings.push({ check: 'audience', verdict: 'problem', message: `aud ${audText} is not an audience ${service.displayName} accepts (${service.audiences.filter((a) => !GUID.test(a)).join(', ')}): the token was requested for another API.` });
-      fixes.push(`Request a token for ${service.resource}: scope ${service.resource}/.default (for example \`az account get-access-token --resource ${service.resource}\`).`);
+      findings.push({
+        check: 'audience',
+        verdict: 'problem',
+        message: `aud ${audText} is not an audience ${service.displayName} accepts (${service.audiences.filter((a) => !GUID.test(a)).join(', ')}): the token was requested for another API.`,
+      });
+      fixes.push(
+        `Request a token for ${service.resource}: scope ${service.resource}/.default (for example \`az account get-access-token --resource ${service.resource}\`).`,
+      );
     }
   }
 
@@ -172,36 +200,88 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   const msgTenant = tenantOfIssuer(between(text, "must match the tenant '", "'"));
   const expectedTenant = msgTenant ?? wantTenant;
   if (haveToken && tokenTid && expectedTenant) {
-    if (tokenTid === expectedTenant) findings.push({ check: 'tenant', verdict: 'ok', message: `The token's tenant ${tokenTid} is the one the API names.` });
+    if (tokenTid === expectedTenant)
+      findings.push({
+        check: 'tenant',
+        verdict: 'ok',
+        message: `The token's tenant ${tokenTid} is the one the API names.`,
+      });
     else {
-      findings.push({ check: 'tenant', verdict: 'problem', message: `The token comes from tenant ${tokenTid}, but the API wants tenant ${expectedTenant}${msgTenant ? ' (named in the error)' : ' (the challenge\'s authorization_uri)'}.` });
-      fixes.push(`Request the token from tenant ${expectedTenant}: \`az login --tenant ${expectedTenant}\` (or tenantId on the credential).`);
+      findings.push({
+        check: 'tenant',
+        verdict: 'problem',
+        message: `The token comes from tenant ${tokenTid}, but the API wants tenant ${expectedTenant}${msgTenant ? ' (named in the error)' : " (the challenge's authorization_uri)"}.`,
+      });
+      fixes.push(
+        `Request the token from tenant ${expectedTenant}: \`az login --tenant ${expectedTenant}\` (or tenantId on the credential).`,
+      );
     }
   } else if (bearer?.tenant && !wantTenant && haveToken) {
-    findings.push({ check: 'tenant', verdict: 'note', message: `The challenge names "${bearer.tenant}" rather than a tenant id; the token is from ${tokenTid ?? 'an unknown tenant'}.` });
+    findings.push({
+      check: 'tenant',
+      verdict: 'note',
+      message: `The challenge names "${bearer.tenant}" rather than a tenant id; the token is from ${tokenTid ?? 'an unknown tenant'}.`,
+    });
   }
 
   if (haveToken) {
     const serverDate = response.headers['date'] ? Date.parse(response.headers['date']) : NaN;
     const skewMs = Number.isFinite(serverDate) ? now - serverDate : undefined;
     const ref = Number.isFinite(serverDate) ? serverDate : now;
-    const skewText = skewMs !== undefined && Math.abs(skewMs) >= 60_000 ? ` This machine's clock is ${fmtDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).` : skewMs !== undefined ? ` Clock skew against the server: ${fmtDuration(skewMs)}.` : '';
+    const skewText =
+      skewMs !== undefined && Math.abs(skewMs) >= 60_000
+        ? ` This machine's clock is ${fmtDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).`
+        : skewMs !== undefined
+          ? ` Clock skew against the server: ${fmtDuration(skewMs)}.`
+          : '';
     const exp = typeof p.exp === 'number' ? p.exp : undefined;
     const nbf = typeof p.nbf === 'number' ? p.nbf : undefined;
     if (exp !== undefined && exp * 1000 <= ref) {
-      findings.push({ check: 'time', verdict: 'problem', message: `The token expired at ${iso(exp)}, ${fmtDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}` });
-      fixes.push(skewMs !== undefined && skewMs < -300_000 ? "Correct this machine's clock (it is behind), then request a new token." : 'Request a new token (tokens live about an hour; a copied token does not refresh itself).');
+      findings.push({
+        check: 'time',
+        verdict: 'problem',
+        message: `The token expired at ${iso(exp)}, ${fmtDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}`,
+      });
+      fixes.push(
+        skewMs !== undefined && skewMs < -300_000
+          ? "Correct this machine's clock (it is behind), then request a new token."
+          : 'Request a new token (tokens live about an hour; a copied token does not refresh itself).',
+      );
     } else if (nbf !== undefined && nbf * 1000 > ref + 300_000) {
-      findings.push({ check: 'time', verdict: 'problem', message: `The token is not valid before ${iso(nbf)} (${fmtDuration(nbf * 1000 - ref)} from now).${skewText}` });
-      fixes.push("Check the clock of the machine that issued or requested the token; then request a new token.");
+      findings.push({
+        check: 'time',
+        verdict: 'problem',
+        message: `The token is not valid before ${iso(nbf)} (${fmtDuration(nbf * 1000 - ref)} from now).${skewText}`,
+      });
+      fixes.push('Check the clock of the machine that issued or requested the token; then request a new token.');
     } else if (exp !== undefined) {
-      findings.push({ check: 'time', verdict: skewMs !== undefined && Math.abs(skewMs) >= 300_000 ? 'note' : 'ok', message: `Valid until ${iso(exp)} (${fmtDuration(exp * 1000 - ref)} left).${skewText}` });
+      findings.push({
+        check: 'time',
+        verdict: skewMs !== undefined && Math.abs(skewMs) >= 300_000 ? 'note' : 'ok',
+        message: `Valid until ${iso(exp)} (${fmtDuration(exp * 1000 - ref)} left).${skewText}`,
+      });
     }
   }
 
-  if (input.tokenVerdict === 'invalid') findings.push({ check: 'signature', verdict: 'problem', message: 'Local validation found the token invalid (see the token checks): fix that first.' });
-  else if (input.tokenVerdict === 'unverified') findings.push({ check: 'signature', verdict: 'note', message: "The token's signature was not verified here (no signing keys checked); the API's own verdict is the answer above." });
-  else if (input.tokenVerdict === 'verified') findings.push({ check: 'signature', verdict: 'ok', message: "The token's signature verified against the issuer's keys." });
+  if (input.tokenVerdict === 'invalid')
+    findings.push({
+      check: 'signature',
+      verdict: 'problem',
+      message: 'Local validation found the token invalid (see the token checks): fix that first.',
+    });
+  else if (input.tokenVerdict === 'unverified')
+    findings.push({
+      check: 'signature',
+      verdict: 'note',
+      message:
+        "The token's signature was not verified here (no signing keys checked); the API's own verdict is the answer above.",
+    });
+  else if (input.tokenVerdict === 'verified')
+    findings.push({
+      check: 'signature',
+      verdict: 'ok',
+      message: "The token's signature verified against the issuer's keys.",
+    });
 
   // --- the principal and the permission the error names
   const roles = Array.isArray(p.roles) ? (p.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
@@ -209,8 +289,18 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   const carries = `The token carries ${roles.length ? `roles: ${roles.join(', ')}` : 'no app roles'}; ${scp.length ? `scp: ${scp.join(' ')}` : 'no delegated scopes (scp)'}.`;
   const namedOid = (between(text, "with object id '", "'") ?? between(text, 'oid=', ';'))?.trim().toLowerCase();
   if (namedOid && GUID.test(namedOid) && tokenOid) {
-    if (namedOid === tokenOid) findings.push({ check: 'principal', verdict: 'ok', message: `The error names object id ${namedOid}: the token's principal (oid).` });
-    else findings.push({ check: 'principal', verdict: 'problem', message: `The error names object id ${namedOid}, but the token's oid is ${tokenOid}: the request was made with another identity than this token's.` });
+    if (namedOid === tokenOid)
+      findings.push({
+        check: 'principal',
+        verdict: 'ok',
+        message: `The error names object id ${namedOid}: the token's principal (oid).`,
+      });
+    else
+      findings.push({
+        check: 'principal',
+        verdict: 'problem',
+        message: `The error names object id ${namedOid}, but the token's oid is ${tokenOid}: the request was made with another identity than this token's.`,
+      });
   }
   const assignee = (tokenOid ?? namedOid ?? '<object-id>').toLowerCase();
   const code = body.code;
@@ -218,38 +308,83 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   if (service.service === 'arm' && code === 'AuthorizationFailed') {
     const action = between(text, "perform action '", "'");
     const scope = between(text, "over scope '", "'");
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The API needs the action ${action ?? '(not named)'} on ${scope ?? 'the scope'}; no role assignment of the principal grants it. ${carries}` });
-    fixes.unshift(`\`az role assignment create --assignee ${assignee} --role "${action ? armRoleFor(action) : '<role>'}" --scope "${scope ?? '<scope>'}"\`${action && !/\/read$/i.test(action) ? ` (or a narrower role that includes ${action})` : ''}`);
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The API needs the action ${action ?? '(not named)'} on ${scope ?? 'the scope'}; no role assignment of the principal grants it. ${carries}`,
+    });
+    fixes.unshift(
+      `\`az role assignment create --assignee ${assignee} --role "${action ? armRoleFor(action) : '<role>'}" --scope "${scope ?? '<scope>'}"\`${action && !/\/read$/i.test(action) ? ` (or a narrower role that includes ${action})` : ''}`,
+    );
   } else if (service.service === 'arm' && code === 'LinkedAuthorizationFailed') {
-    const linkedAction = between(text, "does not have permission to perform action '", "'") ?? between(text, "perform action(s) '", "'");
+    const linkedAction =
+      between(text, "does not have permission to perform action '", "'") ?? between(text, "perform action(s) '", "'");
     const linkedScope = between(text, "on the linked scope(s) '", "'");
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The linked action ${linkedAction ?? '(not named)'} on ${linkedScope ?? 'a linked scope'} is not granted.` });
-    fixes.unshift(`\`az role assignment create --assignee ${assignee} --role "${linkedAction ? armRoleFor(linkedAction) : '<role>'}" --scope "${linkedScope ?? '<linked scope>'}"\`${linkedAction && !/\/read$/i.test(linkedAction) ? ` (or a narrower role that includes ${linkedAction})` : ''}`);
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The linked action ${linkedAction ?? '(not named)'} on ${linkedScope ?? 'a linked scope'} is not granted.`,
+    });
+    fixes.unshift(
+      `\`az role assignment create --assignee ${assignee} --role "${linkedAction ? armRoleFor(linkedAction) : '<role>'}" --scope "${linkedScope ?? '<linked scope>'}"\`${linkedAction && !/\/read$/i.test(linkedAction) ? ` (or a narrower role that includes ${linkedAction})` : ''}`,
+    );
   } else if (service.service === 'keyvault' && body.innerCode === 'ForbiddenByRbac') {
     const action = between(text, "Action: '", "'");
     const resource = between(text, "Resource: '", "'");
     const vaultScope = resource ? resource.replace(/\/(secrets|keys|certificates)(\/.*)?$/i, '') : undefined;
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The vault uses Azure RBAC; the caller has no data role with ${action ?? 'this data action'}. ${carries}` });
-    fixes.unshift(`\`az role assignment create --assignee ${assignee} --role "${action ? keyVaultRoleFor(action) : 'Key Vault Secrets User'}" --scope "${vaultScope ?? '<vault resource id>'}"\``);
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The vault uses Azure RBAC; the caller has no data role with ${action ?? 'this data action'}. ${carries}`,
+    });
+    fixes.unshift(
+      `\`az role assignment create --assignee ${assignee} --role "${action ? keyVaultRoleFor(action) : 'Key Vault Secrets User'}" --scope "${vaultScope ?? '<vault resource id>'}"\``,
+    );
   } else if (service.service === 'keyvault' && body.innerCode === 'AccessDenied') {
     const perm = between(text, 'does not have ', ' permission on key vault');
     const vault = between(text, "permission on key vault '", ';') ?? '<vault>';
     const [kind, op] = (perm ?? 'secrets get').split(' ');
-    const flag = kind === 'keys' ? '--key-permissions' : kind === 'certificates' ? '--certificate-permissions' : '--secret-permissions';
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The vault uses access policies; no policy gives this caller ${perm ?? 'the permission'}.` });
+    const flag =
+      kind === 'keys'
+        ? '--key-permissions'
+        : kind === 'certificates'
+          ? '--certificate-permissions'
+          : '--secret-permissions';
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The vault uses access policies; no policy gives this caller ${perm ?? 'the permission'}.`,
+    });
     fixes.unshift(`\`az keyvault set-policy --name ${vault} --object-id ${assignee} ${flag} ${op ?? 'get'}\``);
   } else if (service.service === 'storage' && code === 'AuthorizationPermissionMismatch') {
     const account = storageAccountOf(input.url) ?? '<account>';
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The principal has no Storage data role for this operation (management roles such as Owner do not grant data access). ${carries}` });
-    fixes.unshift(`\`az role assignment create --assignee ${assignee} --role "Storage Blob Data Reader" --scope "$(az storage account show --name ${account} --query id -o tsv)"\` (Storage Blob Data Contributor to write)`);
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The principal has no Storage data role for this operation (management roles such as Owner do not grant data access). ${carries}`,
+    });
+    fixes.unshift(
+      `\`az role assignment create --assignee ${assignee} --role "Storage Blob Data Reader" --scope "$(az storage account show --name ${account} --query id -o tsv)"\` (Storage Blob Data Contributor to write)`,
+    );
   } else if (service.service === 'servicebus' && text.includes('claim(s) are required')) {
     const right = between(text, "'", "' claim(s)") ?? 'Listen';
     const entity = between(text, "Resource: '", "'");
     const role = right === 'Send' ? 'Data Sender' : right === 'Manage' ? 'Data Owner' : 'Data Receiver';
-    findings.push({ check: 'permissions', verdict: 'problem', message: `The operation needs the ${right} right${entity ? ` on ${entity}` : ''}. ${carries}` });
-    fixes.unshift(`\`az role assignment create --assignee ${assignee} --role "Azure Service Bus ${role}" --scope <namespace resource id>\` (Event Hubs: "Azure Event Hubs ${role}")`);
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message: `The operation needs the ${right} right${entity ? ` on ${entity}` : ''}. ${carries}`,
+    });
+    fixes.unshift(
+      `\`az role assignment create --assignee ${assignee} --role "Azure Service Bus ${role}" --scope <namespace resource id>\` (Event Hubs: "Azure Event Hubs ${role}")`,
+    );
   } else if (service.service === 'graph' && code === 'Authorization_RequestDenied') {
-    findings.push({ check: 'permissions', verdict: 'problem', message: `${carries} ${roles.length ? 'This is an app-only token: the app needs an application permission (roles) for this call, with admin consent.' : scp.length ? 'This is a delegated token: the app needs a delegated permission (scp) for this call, and the user needs a directory role that allows it.' : ''}`.trim() });
+    findings.push({
+      check: 'permissions',
+      verdict: 'problem',
+      message:
+        `${carries} ${roles.length ? 'This is an app-only token: the app needs an application permission (roles) for this call, with admin consent.' : scp.length ? 'This is a delegated token: the app needs a delegated permission (scp) for this call, and the user needs a directory role that allows it.' : ''}`.trim(),
+    });
   } else if (outcome === 'denied' && status === 403 && haveToken) {
     findings.push({ check: 'permissions', verdict: 'note', message: carries });
   }
@@ -260,16 +395,25 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
     findings.push({
       check: 'claims',
       verdict: 'problem',
-      message: bearer.claimsJson !== undefined ? `The API sent a claims challenge (Continuous Access Evaluation or Conditional Access): it wants ${wants.map((w) => w.meaning).join('; ') || 'the claims shown'}.` : `The API sent a claims challenge that could not be decoded (${bearer.claimsProblem}).`,
+      message:
+        bearer.claimsJson !== undefined
+          ? `The API sent a claims challenge (Continuous Access Evaluation or Conditional Access): it wants ${wants.map((w) => w.meaning).join('; ') || 'the claims shown'}.`
+          : `The API sent a claims challenge that could not be decoded (${bearer.claimsProblem}).`,
     });
-    fixes.unshift(`Acquire a new token with these claims (MSAL: acquireToken({ claims }); Azure SDK: getToken(scopes, { claims })); with the Azure CLI: \`az logout\`, then \`az login --claims-challenge "${bearer.claims.length <= 400 ? bearer.claims : '<claims>'}"\`.`);
+    fixes.unshift(
+      `Acquire a new token with these claims (MSAL: acquireToken({ claims }); Azure SDK: getToken(scopes, { claims })); with the Azure CLI: \`az logout\`, then \`az login --claims-challenge "${bearer.claims.length <= 400 ? bearer.claims : '<claims>'}"\`.`,
+    );
   }
 
   // --- the catalog's own fixes, after the ones built from this error
   if (entry) for (const f of entry.fixes) if (!fixes.includes(f)) fixes.push(f);
   if (out.unknownCode) fixes.push(`This code is not in this tool's catalog; look it up: ${out.unknownCode.lookupUrl}`);
   if (outcome === 'denied' && !entry && !out.unknownCode && !bearer?.claims && fixes.length === 0) {
-    fixes.push(bearer?.errorDescription ? `The API says: ${bearer.errorDescription.slice(0, 300)}` : `The API answered ${status} without an error code; check the token against the findings above.`);
+    fixes.push(
+      bearer?.errorDescription
+        ? `The API says: ${bearer.errorDescription.slice(0, 300)}`
+        : `The API answered ${status} without an error code; check the token against the findings above.`,
+    );
   }
   return out;
 }

@@ -28,16 +28,36 @@ const RULES: ServiceRule[] = [
   {
     service: 'arm',
     hosts: [
-      { match: 'management.azure.com', resource: 'https://management.azure.com', extra: ['https://management.core.windows.net', '797f4846-ba00-4fd7-ba43-dac1f8f63013'] },
-      { match: 'management.usgovcloudapi.net', resource: 'https://management.usgovcloudapi.net', extra: ['https://management.core.usgovcloudapi.net'] },
-      { match: 'management.chinacloudapi.cn', resource: 'https://management.chinacloudapi.cn', extra: ['https://management.core.chinacloudapi.cn'] },
+      {
+        match: 'management.azure.com',
+        resource: 'https://management.azure.com',
+        extra: ['https://management.core.windows.net', '797f4846-ba00-4fd7-ba43-dac1f8f63013'],
+      },
+      {
+        match: 'management.usgovcloudapi.net',
+        resource: 'https://management.usgovcloudapi.net',
+        extra: ['https://management.core.usgovcloudapi.net'],
+      },
+      {
+        match: 'management.chinacloudapi.cn',
+        resource: 'https://management.chinacloudapi.cn',
+        extra: ['https://management.core.chinacloudapi.cn'],
+      },
     ],
   },
   {
     service: 'graph',
     hosts: [
-      { match: 'graph.microsoft.com', resource: 'https://graph.microsoft.com', extra: ['00000003-0000-0000-c000-000000000000'] },
-      { match: 'canary.graph.microsoft.com', resource: 'https://graph.microsoft.com', extra: ['https://canary.graph.microsoft.com'] },
+      {
+        match: 'graph.microsoft.com',
+        resource: 'https://graph.microsoft.com',
+        extra: ['00000003-0000-0000-c000-000000000000'],
+      },
+      {
+        match: 'canary.graph.microsoft.com',
+        resource: 'https://graph.microsoft.com',
+        extra: ['https://canary.graph.microsoft.com'],
+      },
       { match: 'graph.microsoft.us', resource: 'https://graph.microsoft.us' },
       { match: 'dod-graph.microsoft.us', resource: 'https://dod-graph.microsoft.us' },
       { match: 'microsoftgraph.chinacloudapi.cn', resource: 'https://microsoftgraph.chinacloudapi.cn' },
@@ -46,7 +66,11 @@ const RULES: ServiceRule[] = [
   {
     service: 'keyvault',
     hosts: [
-      { match: '.vault.azure.net', resource: 'https://vault.azure.net', extra: ['cfa8b339-82a2-471a-a3c9-0fc0be7a4093'] },
+      {
+        match: '.vault.azure.net',
+        resource: 'https://vault.azure.net',
+        extra: ['cfa8b339-82a2-471a-a3c9-0fc0be7a4093'],
+      },
       { match: '.vault.usgovcloudapi.net', resource: 'https://vault.usgovcloudapi.net' },
       { match: '.vault.azure.cn', resource: 'https://vault.azure.cn' },
       { match: '.managedhsm.azure.net', resource: 'https://managedhsm.azure.net' },
@@ -55,7 +79,11 @@ const RULES: ServiceRule[] = [
   {
     service: 'storage',
     hosts: ['blob', 'queue', 'file', 'table', 'dfs'].flatMap((k) => [
-      { match: `.${k}.core.windows.net`, resource: 'https://storage.azure.com', extra: ['e406a681-f3d4-42a8-90b6-c2b029497af1'] },
+      {
+        match: `.${k}.core.windows.net`,
+        resource: 'https://storage.azure.com',
+        extra: ['e406a681-f3d4-42a8-90b6-c2b029497af1'],
+      },
       { match: `.${k}.core.usgovcloudapi.net`, resource: 'https://storage.azure.com' },
       { match: `.${k}.core.chinacloudapi.cn`, resource: 'https://storage.azure.com' },
     ]),
@@ -64,9 +92,21 @@ const RULES: ServiceRule[] = [
     service: 'servicebus',
     hosts: [
       // Service Bus and Event Hubs namespaces share the host name; each accepts both audiences' tokens.
-      { match: '.servicebus.windows.net', resource: 'https://servicebus.azure.net', extra: ['https://eventhubs.azure.net'] },
-      { match: '.servicebus.usgovcloudapi.net', resource: 'https://servicebus.azure.net', extra: ['https://eventhubs.azure.net'] },
-      { match: '.servicebus.chinacloudapi.cn', resource: 'https://servicebus.azure.net', extra: ['https://eventhubs.azure.net'] },
+      {
+        match: '.servicebus.windows.net',
+        resource: 'https://servicebus.azure.net',
+        extra: ['https://eventhubs.azure.net'],
+      },
+      {
+        match: '.servicebus.usgovcloudapi.net',
+        resource: 'https://servicebus.azure.net',
+        extra: ['https://eventhubs.azure.net'],
+      },
+      {
+        match: '.servicebus.chinacloudapi.cn',
+        resource: 'https://servicebus.azure.net',
+        extra: ['https://eventhubs.azure.net'],
+      },
     ],
   },
 ];
@@ -98,7 +138,13 @@ const DEFAULT_RESOURCE: Record<Exclude<ResourceService, 'unknown'>, string> = {
   servicebus: 'https://servicebus.azure.net',
 };
 
-export const RESOURCE_SERVICES: readonly Exclude<ResourceService, 'unknown'>[] = ['arm', 'graph', 'keyvault', 'storage', 'servicebus'];
+export const RESOURCE_SERVICES: readonly Exclude<ResourceService, 'unknown'>[] = [
+  'arm',
+  'graph',
+  'keyvault',
+  'storage',
+  'servicebus',
+];
 
 export function isResourceService(s: string): s is Exclude<ResourceService, 'unknown'> {
   return (RESOURCE_SERVICES as readonly string[]).includes(s);
@@ -109,7 +155,13 @@ export function serviceInfo(service: ResourceService, resource?: string): Servic
   const r = resource ?? DEFAULT_RESOURCE[service];
   const rule = RULES.find((x) => x.service === service)!;
   const extra = rule.hosts.filter((h) => h.resource === r).flatMap((h) => h.extra ?? []);
-  return { service, displayName: NAMES[service], resource: r, audiences: [...new Set([r, ...extra])], lookupUrl: LOOKUP[service] };
+  return {
+    service,
+    displayName: NAMES[service],
+    resource: r,
+    audiences: [...new Set([r, ...extra])],
+    lookupUrl: LOOKUP[service],
+  };
 }
 
 /** The service behind a URL, from its host; 'unknown' for any other host (including loopback). */
@@ -163,14 +215,79 @@ export interface ResourcePreset {
 
 /** Read-only requests only: listing, never changing anything. */
 export const RESOURCE_PRESETS: readonly ResourcePreset[] = [
-  { id: 'arm-subscriptions', service: 'arm', title: 'ARM: list subscriptions', method: 'GET', url: 'https://management.azure.com/subscriptions?api-version=2022-12-01', params: [], scope: 'https://management.azure.com/.default' },
-  { id: 'arm-resource-groups', service: 'arm', title: 'ARM: list resource groups of a subscription', method: 'GET', url: 'https://management.azure.com/subscriptions/{subscription}/resourcegroups?api-version=2021-04-01', params: ['subscription'], scope: 'https://management.azure.com/.default' },
-  { id: 'graph-me', service: 'graph', title: 'Graph: the signed-in user (/me)', method: 'GET', url: 'https://graph.microsoft.com/v1.0/me', params: [], scope: 'https://graph.microsoft.com/.default' },
-  { id: 'graph-organization', service: 'graph', title: 'Graph: the tenant (/organization)', method: 'GET', url: 'https://graph.microsoft.com/v1.0/organization', params: [], scope: 'https://graph.microsoft.com/.default' },
-  { id: 'keyvault-secrets', service: 'keyvault', title: 'Key Vault: list secrets (names only)', method: 'GET', url: 'https://{vault}.vault.azure.net/secrets?api-version=7.4', params: ['vault'], scope: 'https://vault.azure.net/.default' },
-  { id: 'storage-containers', service: 'storage', title: 'Storage: list blob containers', method: 'GET', url: 'https://{account}.blob.core.windows.net/?comp=list', params: ['account'], headers: { 'x-ms-version': '2021-08-06' }, scope: 'https://storage.azure.com/.default' },
-  { id: 'servicebus-queue', service: 'servicebus', title: 'Service Bus: read a queue description', method: 'GET', url: 'https://{namespace}.servicebus.windows.net/{entity}?api-version=2021-05', params: ['namespace', 'entity'], scope: 'https://servicebus.azure.net/.default' },
-  { id: 'eventhubs-hub', service: 'servicebus', title: 'Event Hubs: read an event hub description', method: 'GET', url: 'https://{namespace}.servicebus.windows.net/{entity}?api-version=2014-01', params: ['namespace', 'entity'], scope: 'https://eventhubs.azure.net/.default' },
+  {
+    id: 'arm-subscriptions',
+    service: 'arm',
+    title: 'ARM: list subscriptions',
+    method: 'GET',
+    url: 'https://management.azure.com/subscriptions?api-version=2022-12-01',
+    params: [],
+    scope: 'https://management.azure.com/.default',
+  },
+  {
+    id: 'arm-resource-groups',
+    service: 'arm',
+    title: 'ARM: list resource groups of a subscription',
+    method: 'GET',
+    url: 'https://management.azure.com/subscriptions/{subscription}/resourcegroups?api-version=2021-04-01',
+    params: ['subscription'],
+    scope: 'https://management.azure.com/.default',
+  },
+  {
+    id: 'graph-me',
+    service: 'graph',
+    title: 'Graph: the signed-in user (/me)',
+    method: 'GET',
+    url: 'https://graph.microsoft.com/v1.0/me',
+    params: [],
+    scope: 'https://graph.microsoft.com/.default',
+  },
+  {
+    id: 'graph-organization',
+    service: 'graph',
+    title: 'Graph: the tenant (/organization)',
+    method: 'GET',
+    url: 'https://graph.microsoft.com/v1.0/organization',
+    params: [],
+    scope: 'https://graph.microsoft.com/.default',
+  },
+  {
+    id: 'keyvault-secrets',
+    service: 'keyvault',
+    title: 'Key Vault: list secrets (names only)',
+    method: 'GET',
+    url: 'https://{vault}.vault.azure.net/secrets?api-version=7.4',
+    params: ['vault'],
+    scope: 'https://vault.azure.net/.default',
+  },
+  {
+    id: 'storage-containers',
+    service: 'storage',
+    title: 'Storage: list blob containers',
+    method: 'GET',
+    url: 'https://{account}.blob.core.windows.net/?comp=list',
+    params: ['account'],
+    headers: { 'x-ms-version': '2021-08-06' },
+    scope: 'https://storage.azure.com/.default',
+  },
+  {
+    id: 'servicebus-queue',
+    service: 'servicebus',
+    title: 'Service Bus: read a queue description',
+    method: 'GET',
+    url: 'https://{namespace}.servicebus.windows.net/{entity}?api-version=2021-05',
+    params: ['namespace', 'entity'],
+    scope: 'https://servicebus.azure.net/.default',
+  },
+  {
+    id: 'eventhubs-hub',
+    service: 'servicebus',
+    title: 'Event Hubs: read an event hub description',
+    method: 'GET',
+    url: 'https://{namespace}.servicebus.windows.net/{entity}?api-version=2014-01',
+    params: ['namespace', 'entity'],
+    scope: 'https://eventhubs.azure.net/.default',
+  },
 ];
 
 export function findPreset(id: string): ResourcePreset | undefined {
@@ -187,7 +304,8 @@ export function presetUrl(p: ResourcePreset, params: Record<string, string | und
   for (const name of p.params) {
     const v = params[name];
     if (v === undefined || v === '') throw new Error(`preset ${p.id} needs --${name}`);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(v)) throw new Error(`--${name} must be a plain name (letters, digits, . _ -), got ${JSON.stringify(v.slice(0, 60))}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(v))
+      throw new Error(`--${name} must be a plain name (letters, digits, . _ -), got ${JSON.stringify(v.slice(0, 60))}`);
     url = url.split(`{${name}}`).join(encodeURIComponent(v));
   }
   if (endpoint === undefined) return url;

@@ -53,7 +53,20 @@ export interface DetectOptions {
   maxEntries?: number;
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'bin', 'obj', '.venv', 'venv', '__pycache__', 'dist', 'out', 'vendor', '.vscode-test', 'target']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'bin',
+  'obj',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'dist',
+  'out',
+  'vendor',
+  '.vscode-test',
+  'target',
+]);
 const MAX_LINE = 200;
 
 type Parser = (text: string, file: string) => Evidence[];
@@ -129,7 +142,10 @@ const GO_MODULE = 'github.com/Azure/azure-sdk-for-go/sdk/azidentity';
 const goMod: Parser = (text, file) => {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(?:require\s+)?github\.com\/Azure\/azure-sdk-for-go\/sdk\/azidentity\s+(v[0-9][0-9A-Za-z.+-]{0,39})(\s|$)/.exec(lines[i]);
+    const m =
+      /^\s*(?:require\s+)?github\.com\/Azure\/azure-sdk-for-go\/sdk\/azidentity\s+(v[0-9][0-9A-Za-z.+-]{0,39})(\s|$)/.exec(
+        lines[i],
+      );
     if (m) return [ev('go', m[1], true, file, lines, i)];
   }
   return [];
@@ -139,7 +155,10 @@ const goSum: Parser = (text, file) => {
   const lines = text.split('\n');
   const out: Evidence[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = /^github\.com\/Azure\/azure-sdk-for-go\/sdk\/azidentity\s+(v[0-9][0-9A-Za-z.+-]{0,39}?)(\/go\.mod)?\s+h1:/.exec(lines[i]);
+    const m =
+      /^github\.com\/Azure\/azure-sdk-for-go\/sdk\/azidentity\s+(v[0-9][0-9A-Za-z.+-]{0,39}?)(\/go\.mod)?\s+h1:/.exec(
+        lines[i],
+      );
     if (m && !m[2]) out.push(ev('go', m[1], true, file, lines, i));
   }
   return newestOf(out);
@@ -153,7 +172,10 @@ const PY_NAME = /^azure[-_.]identity$/i;
 const requirements: Parser = (text, file) => {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(azure[-_.]identity)\s*(?:\[[^\]]{0,60}\])?\s*((?:===?|~=|>=|<=|>|<|!=)\s*[0-9][^;#\s,]{0,39}(?:\s*,\s*(?:===?|~=|>=|<=|>|<|!=)\s*[0-9][^;#\s,]{0,39}){0,3})?/i.exec(lines[i]);
+    const m =
+      /^\s*(azure[-_.]identity)\s*(?:\[[^\]]{0,60}\])?\s*((?:===?|~=|>=|<=|>|<|!=)\s*[0-9][^;#\s,]{0,39}(?:\s*,\s*(?:===?|~=|>=|<=|>|<|!=)\s*[0-9][^;#\s,]{0,39}){0,3})?/i.exec(
+        lines[i],
+      );
     if (m && PY_NAME.test(m[1])) {
       const spec = (m[2] ?? '').replace(/\s+/g, '');
       const exact = /^===?[0-9][^,]*$/.test(spec);
@@ -209,7 +231,9 @@ const msbuild: Parser = (text, file) => {
     if (!/<Package(?:Reference|Version)\b[^>]*\b(?:Include|Update)\s*=\s*"Azure\.Identity"/i.test(lines[i])) continue;
     // The Version attribute may sit on a following line of the same element, or be a <Version> child element.
     for (let j = i; j < Math.min(lines.length, i + 5); j++) {
-      const attr = /\bVersion\s*=\s*"([^"]{1,60})"/i.exec(j === i ? lines[j].slice(lines[j].search(/Azure\.Identity/i)) : lines[j]);
+      const attr = /\bVersion\s*=\s*"([^"]{1,60})"/i.exec(
+        j === i ? lines[j].slice(lines[j].search(/Azure\.Identity/i)) : lines[j],
+      );
       if (attr) return [ev('dotnet', attr[1], isExactNuGet(attr[1]), file, lines, j)];
       const child = /<Version>\s*([^<]{1,60}?)\s*<\/Version>/i.exec(lines[j]);
       if (child) return [ev('dotnet', child[1], isExactNuGet(child[1]), file, lines, j)];
@@ -275,7 +299,11 @@ function newestOf(list: Evidence[]): Evidence[] {
 }
 
 /** Bounded breadth-first walk: the files the parsers know, no deeper than maxDepth, no more than maxEntries looked at. */
-async function candidates(folder: string, maxDepth: number, maxEntries: number): Promise<{ path: string; kind: FileKind }[]> {
+async function candidates(
+  folder: string,
+  maxDepth: number,
+  maxEntries: number,
+): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind; depth: number }[] = [];
   let queue: { dir: string; depth: number }[] = [{ dir: folder, depth: 0 }];
   let seen = 0;
@@ -291,7 +319,8 @@ async function candidates(folder: string, maxDepth: number, maxEntries: number):
       for (const d of entries) {
         if (++seen > maxEntries) break;
         if (d.isDirectory()) {
-          if (depth < maxDepth && !SKIP_DIRS.has(d.name) && !d.name.startsWith('.')) next.push({ dir: join(dir, d.name), depth: depth + 1 });
+          if (depth < maxDepth && !SKIP_DIRS.has(d.name) && !d.name.startsWith('.'))
+            next.push({ dir: join(dir, d.name), depth: depth + 1 });
         } else if (d.isFile()) {
           const kind = KINDS.find((k) => k.match(d.name));
           if (kind) found.push({ path: join(dir, d.name), kind, depth });
@@ -311,7 +340,8 @@ export function newestAllowed(sdk: ChainProfile, range: string): { version: stri
     .filter((v) => resolveProfile(`${sdk}@${v}`).ok)
     .sort(compareVersions);
   const m = /^(\^|~=|~|>=|===?|\[)?\s*v?([0-9][0-9A-Za-z.+-]{0,39}?)\s*(?:\]|,.*)?$/.exec(r);
-  if (r === '*' || r === '' || r === 'latest') return { version: all[all.length - 1], note: `"${r || '*'}" allows any release: the newest modelled one` };
+  if (r === '*' || r === '' || r === 'latest')
+    return { version: all[all.length - 1], note: `"${r || '*'}" allows any release: the newest modelled one` };
   if (!m) return undefined;
   const op = m[1] ?? (sdk === 'dotnet' ? '>=' : sdk === 'js' ? '=' : '==');
   const low = parseVersion(m[2]);
@@ -321,15 +351,26 @@ export function newestAllowed(sdk: ChainProfile, range: string): { version: stri
     if (compareVersions(x, low) < 0) return false;
     if (op === '^') return x.major === low.major && (low.major !== 0 || x.minor === low.minor);
     if (op === '~') return x.major === low.major && x.minor === (low.minor ?? x.minor);
-    if (op === '~=') return low.patch === undefined ? x.major === low.major : x.major === low.major && x.minor === low.minor;
-    if (op === '=' || op === '==' || op === '===' || op === '[') return compareVersions(x, low) === 0 || (!isComplete(low) && x.major === low.major && (low.minor === undefined || x.minor === low.minor));
+    if (op === '~=')
+      return low.patch === undefined ? x.major === low.major : x.major === low.major && x.minor === low.minor;
+    if (op === '=' || op === '==' || op === '===' || op === '[')
+      return (
+        compareVersions(x, low) === 0 ||
+        (!isComplete(low) && x.major === low.major && (low.minor === undefined || x.minor === low.minor))
+      );
     return true; // >=
   };
   // NuGet restores the lowest version a range allows ("1.2.3" and "[1.2.3, )" both mean 1.2.3 when it exists).
   if (sdk === 'dotnet') return { version: m[2], note: `NuGet restores the lowest release "${r}" allows: ${m[2]}` };
   const pick = all.filter(ok).at(-1);
   if (!pick) return { version: m[2], note: `no modelled release satisfies "${r}"` };
-  return { version: pick, note: pick === m[2] ? `"${r}" pins ${pick}` : `"${r}" allows up to ${pick} (the newest modelled release it allows; the lock file would say which is installed)` };
+  return {
+    version: pick,
+    note:
+      pick === m[2]
+        ? `"${r}" pins ${pick}`
+        : `"${r}" allows up to ${pick} (the newest modelled release it allows; the lock file would say which is installed)`,
+  };
 }
 
 function toDetected(e: Evidence): DetectedSdk {
@@ -362,7 +403,12 @@ export async function detectSdk(folder: string, opts: DetectOptions = {}): Promi
       result.scanned.push(rel);
       evidence = kind.parse(text, rel);
     } catch (e) {
-      const msg = e instanceof SyntaxError ? `not valid JSON (${e.message.slice(0, 120)})` : isUserFileError(e) ? e.detail.slice(0, 200) : String((e as Error)?.message ?? e).slice(0, 200);
+      const msg =
+        e instanceof SyntaxError
+          ? `not valid JSON (${e.message.slice(0, 120)})`
+          : isUserFileError(e)
+            ? e.detail.slice(0, 200)
+            : String((e as Error)?.message ?? e).slice(0, 200);
       result.problems.push({ file: rel, message: msg });
       continue;
     }

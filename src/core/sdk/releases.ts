@@ -36,13 +36,45 @@ export const MODELLED: Record<ChainProfile, Modelled> = {
     newest: '4.14.1',
     // `npm view @azure/identity versions`, stable releases from 3.4.0 on.
     published: [
-      '3.4.0', '3.4.1', '3.4.2', '4.0.0', '4.0.1', '4.1.0', '4.2.0', '4.2.1', '4.3.0', '4.4.0', '4.4.1', '4.5.0', '4.6.0', '4.7.0', '4.8.0', '4.9.0',
-      '4.9.1', '4.10.0', '4.10.1', '4.10.2', '4.11.0', '4.11.1', '4.11.2', '4.12.0', '4.13.0', '4.13.1', '4.13.2', '4.13.3', '4.14.0', '4.14.1',
+      '3.4.0',
+      '3.4.1',
+      '3.4.2',
+      '4.0.0',
+      '4.0.1',
+      '4.1.0',
+      '4.2.0',
+      '4.2.1',
+      '4.3.0',
+      '4.4.0',
+      '4.4.1',
+      '4.5.0',
+      '4.6.0',
+      '4.7.0',
+      '4.8.0',
+      '4.9.0',
+      '4.9.1',
+      '4.10.0',
+      '4.10.1',
+      '4.10.2',
+      '4.11.0',
+      '4.11.1',
+      '4.11.2',
+      '4.12.0',
+      '4.13.0',
+      '4.13.1',
+      '4.13.2',
+      '4.13.3',
+      '4.14.0',
+      '4.14.1',
     ],
     notable: ['3.4.2', '4.0.1', '4.1.0', '4.5.0', '4.10.2', '4.11.1', '4.12.0', '4.13.3', '4.14.1'],
   },
   go: { oldest: '1.6.0', newest: '1.13.1', notable: ['1.6.0', '1.10.0', '1.11.0', '1.12.0', '1.13.1'] },
-  python: { oldest: '1.11.0', newest: '1.25.3', notable: ['1.13.0b2', '1.13.0', '1.23.0', '1.24.0', '1.25.0', '1.25.3'] },
+  python: {
+    oldest: '1.11.0',
+    newest: '1.25.3',
+    notable: ['1.13.0b2', '1.13.0', '1.23.0', '1.24.0', '1.25.0', '1.25.3'],
+  },
   dotnet: { oldest: '1.12.0', newest: '1.20.0', notable: ['1.12.0', '1.14.0', '1.15.0', '1.16.0', '1.20.0'] },
 };
 
@@ -100,7 +132,11 @@ export function nearestRelease(sdk: ChainProfile, v: Version | undefined): strin
   if (compareVersions(v, all[0]) <= 0) return all[0];
   const gap = (c: string) => {
     const x = parseVersion(c)!;
-    return Math.abs(x.major - v.major) * 1e6 + Math.abs((x.minor ?? 0) - (v.minor ?? 0)) * 1e3 + Math.abs((x.patch ?? 0) - (v.patch ?? 0));
+    return (
+      Math.abs(x.major - v.major) * 1e6 +
+      Math.abs((x.minor ?? 0) - (v.minor ?? 0)) * 1e3 +
+      Math.abs((x.patch ?? 0) - (v.patch ?? 0))
+    );
   };
   let best = all[0];
   for (const c of all) if (gap(c) <= gap(best)) best = c;
@@ -110,7 +146,17 @@ export function nearestRelease(sdk: ChainProfile, v: Version | undefined): strin
 function sdkOf(name: string): ChainProfile | undefined {
   const n = name.trim().toLowerCase();
   if (n === 'go' || n === 'js' || n === 'python' || n === 'dotnet') return n;
-  const alias: Record<string, ChainProfile> = { javascript: 'js', node: 'js', ts: 'js', typescript: 'js', py: 'python', net: 'dotnet', '.net': 'dotnet', csharp: 'dotnet', golang: 'go' };
+  const alias: Record<string, ChainProfile> = {
+    javascript: 'js',
+    node: 'js',
+    ts: 'js',
+    typescript: 'js',
+    py: 'python',
+    net: 'dotnet',
+    '.net': 'dotnet',
+    csharp: 'dotnet',
+    golang: 'go',
+  };
   return alias[n];
 }
 
@@ -121,12 +167,19 @@ function sdkOf(name: string): ChainProfile | undefined {
 export function resolveProfile(spec: string): ResolveResult {
   const raw = String(spec ?? '').trim();
   const shown = raw.length > 60 ? `${raw.slice(0, 57)}…` : raw;
-  if (!raw) return { ok: false, message: 'the profile is empty: name an SDK (go, js, python, dotnet), optionally with a release, e.g. js@4.13.0' };
+  if (!raw)
+    return {
+      ok: false,
+      message: 'the profile is empty: name an SDK (go, js, python, dotnet), optionally with a release, e.g. js@4.13.0',
+    };
   const at = raw.indexOf('@');
   const sdkPart = at < 0 ? raw : raw.slice(0, at);
   const sdk = sdkOf(sdkPart);
   if (!sdk) {
-    return { ok: false, message: `"${shown}" names no SDK the engine models: use go, js, python or dotnet, optionally with a release (e.g. js@4.13.0, python@1.13.0b2)` };
+    return {
+      ok: false,
+      message: `"${shown}" names no SDK the engine models: use go, js, python or dotnet, optionally with a release (e.g. js@4.13.0, python@1.13.0b2)`,
+    };
   }
   if (at < 0) return { ok: true, release: newestRelease(sdk) };
   const versionPart = raw.slice(at + 1).trim();
@@ -134,7 +187,11 @@ export function resolveProfile(spec: string): ResolveResult {
   const v = parseVersion(versionPart);
   if (!v) {
     const nearest = `${sdk}@${m.newest}`;
-    return { ok: false, nearest, message: `"${shown}": "${versionPart}" is not a release number. Modelled ${sdk} releases run from ${m.oldest} to ${m.newest}; the newest is ${nearest}` };
+    return {
+      ok: false,
+      nearest,
+      message: `"${shown}": "${versionPart}" is not a release number. Modelled ${sdk} releases run from ${m.oldest} to ${m.newest}; the newest is ${nearest}`,
+    };
   }
   const published = m.published?.map((p) => parseVersion(p)!);
   if (!isComplete(v)) {
@@ -142,17 +199,32 @@ export function resolveProfile(spec: string): ResolveResult {
     const pool = (published ?? candidates(sdk).map((c) => parseVersion(c)!)).filter((c) => underPrefix(c, v));
     if (pool.length) {
       const chosen = pool.sort(compareVersions)[pool.length - 1].text;
-      return { ok: true, release: release(sdk, chosen, `${sdk}@${v.text} → ${sdk}@${chosen}, the newest modelled ${v.text}.x release`) };
+      return {
+        ok: true,
+        release: release(sdk, chosen, `${sdk}@${v.text} → ${sdk}@${chosen}, the newest modelled ${v.text}.x release`),
+      };
     }
   }
   const nearest = `${sdk}@${nearestRelease(sdk, v)}`;
   if (compareVersions(v, m.oldest) < 0 || compareVersions(v, m.newest) > 0) {
-    const side = compareVersions(v, m.oldest) < 0 ? `older than the oldest modelled release (${m.oldest})` : `newer than the newest modelled release (${m.newest})`;
+    const side =
+      compareVersions(v, m.oldest) < 0
+        ? `older than the oldest modelled release (${m.oldest})`
+        : `newer than the newest modelled release (${m.newest})`;
     return { ok: false, nearest, message: `${sdk}@${v.text} is ${side}; the nearest modelled release is ${nearest}` };
   }
-  if (!isComplete(v)) return { ok: false, nearest, message: `no modelled ${sdk} release starts with ${v.text}; the nearest is ${nearest}` };
+  if (!isComplete(v))
+    return {
+      ok: false,
+      nearest,
+      message: `no modelled ${sdk} release starts with ${v.text}; the nearest is ${nearest}`,
+    };
   if (published && !published.some((p) => compareVersions(p, v) === 0)) {
-    return { ok: false, nearest, message: `${PACKAGE_NAMES[sdk]} ${v.text} was never published; the nearest modelled release is ${nearest}` };
+    return {
+      ok: false,
+      nearest,
+      message: `${PACKAGE_NAMES[sdk]} ${v.text} was never published; the nearest modelled release is ${nearest}`,
+    };
   }
   return { ok: true, release: release(sdk, v.text) };
 }

@@ -104,12 +104,27 @@ function e<K extends RuleKey>(key: K, since: string, value: RuleValues[K], cite:
   return { key, since, value, cite };
 }
 
-const NO_TOKEN_CREDENTIALS: TokenCredentialsRule = { support: 'none', dev: [], names: [], match: 'trim-lower', blank: 'full-chain', wording: 'js-4.10' };
+const NO_TOKEN_CREDENTIALS: TokenCredentialsRule = {
+  support: 'none',
+  dev: [],
+  names: [],
+  match: 'trim-lower',
+  blank: 'full-chain',
+  wording: 'js-4.10',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // JavaScript (@azure/identity). Verified in each release's dist/…/defaultAzureCredential.js and imdsRetryPolicy.js.
 // ---------------------------------------------------------------------------------------------------------------
-const JS_NAMES = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential'];
+const JS_NAMES = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'VisualStudioCodeCredential',
+  'AzureCliCredential',
+  'AzurePowerShellCredential',
+  'AzureDeveloperCliCredential',
+];
 
 const JS: RuleEntry[] = [
   e('order', '3.2.3', [ENV, WI, MI, CLI, PS, AZD], {
@@ -124,11 +139,23 @@ const JS: RuleEntry[] = [
     says: 'VisualStudioCodeCredential restored with broker authentication and added to DefaultAzureCredential (#35150); the signed-in Windows account (BrokerCredential, with @azure/identity-broker) added at the end of the chain (#35213).',
     checked: 'source',
   }),
-  e('tokenCredentials', '3.2.3', NO_TOKEN_CREDENTIALS, { file: JS_LOG, entry: '4.10.0 (2025-05-14)', says: 'AZURE_TOKEN_CREDENTIALS is read from 4.10.0 on; earlier releases ignore it.', checked: 'source' }),
+  e('tokenCredentials', '3.2.3', NO_TOKEN_CREDENTIALS, {
+    file: JS_LOG,
+    entry: '4.10.0 (2025-05-14)',
+    says: 'AZURE_TOKEN_CREDENTIALS is read from 4.10.0 on; earlier releases ignore it.',
+    checked: 'source',
+  }),
   e(
     'tokenCredentials',
     '4.10.0',
-    { support: 'dev-prod', dev: [CLI, PS, AZD], names: [], match: 'trim-lower', blank: 'full-chain', wording: 'js-4.10' },
+    {
+      support: 'dev-prod',
+      dev: [CLI, PS, AZD],
+      names: [],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'js-4.10',
+    },
     {
       file: JS_LOG,
       entry: '4.10.0 (2025-05-14)',
@@ -139,7 +166,14 @@ const JS: RuleEntry[] = [
   e(
     'tokenCredentials',
     '4.11.0-beta.1',
-    { support: 'names', dev: [VSC, CLI, PS, AZD, BROKER], names: JS_NAMES, match: 'trim-lower', blank: 'full-chain', wording: 'js-4.11' },
+    {
+      support: 'names',
+      dev: [VSC, CLI, PS, AZD, BROKER],
+      names: JS_NAMES,
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'js-4.11',
+    },
     {
       file: JS_LOG,
       entry: '4.11.0-beta.1 (2025-07-17)',
@@ -147,7 +181,12 @@ const JS: RuleEntry[] = [
       checked: 'source',
     },
   ),
-  e('probeWhenMiAlone', '3.2.3', true, { file: JS_LOG, entry: '4.13.0 (2025-10-07)', says: 'Before 4.13.0 the probe is sent whatever selects managed identity.', checked: 'source' }),
+  e('probeWhenMiAlone', '3.2.3', true, {
+    file: JS_LOG,
+    entry: '4.13.0 (2025-10-07)',
+    says: 'Before 4.13.0 the probe is sent whatever selects managed identity.',
+    checked: 'source',
+  }),
   e('probeWhenMiAlone', '4.13.0', false, {
     file: JS_LOG,
     entry: '4.13.0 (2025-10-07)',
@@ -166,31 +205,56 @@ const JS: RuleEntry[] = [
     says: 'new DefaultAzureCredential() no longer throws when one of the credentials in the chain fails to instantiate; creation errors are logged when getToken is called (#28264).',
     checked: 'source',
   }),
-  e('imdsRetry', '3.2.3', { maxRetries: 3, baseDelayMs: 800, jitter: 'none', retry410: false, min410DelayMs: 0 }, {
-    file: JS_LOG,
-    entry: '2.0.3 (2022-02-16)',
-    says: 'Maximum number of IMDS retries set to 3 (imdsMsi.js: 404 retried after 800 ms, 1.6 s, 3.2 s).',
-    checked: 'source',
-  }),
-  e('imdsRetry', '4.1.0', { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: false, min410DelayMs: 0 }, {
-    file: JS_LOG,
-    entry: '4.1.0 (2024-04-09)',
-    says: 'IMDS probing retry configuration updated for DefaultAzureCredential and ManagedIdentityCredential, with maxRetryCount increased to 5 (BREAKING_CHANGES.md#410).',
-    checked: 'source',
-  }),
-  e('imdsRetry', '4.11.0-beta.1', { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 3000 }, {
-    file: JS_LOG,
-    entry: '4.11.0-beta.1 (2025-07-17)',
-    says: 'Added HTTP 410 handling to the ManagedIdentityCredential retry policy with a minimum 70-second total retry duration (#34981); imdsRetryPolicy.js starts 410 at max(3000 ms, 800 ms).',
-    checked: 'source',
-  }),
-  e('require', '3.2.3', null, { file: JS_LOG, entry: '4.12.0 (2025-09-09)', says: 'requiredEnvVars exists from 4.12.0 on.', checked: 'source' }),
-  e('require', '4.12.0', { option: 'requiredEnvVars', what: 'listed variables' }, {
+  e(
+    'imdsRetry',
+    '3.2.3',
+    { maxRetries: 3, baseDelayMs: 800, jitter: 'none', retry410: false, min410DelayMs: 0 },
+    {
+      file: JS_LOG,
+      entry: '2.0.3 (2022-02-16)',
+      says: 'Maximum number of IMDS retries set to 3 (imdsMsi.js: 404 retried after 800 ms, 1.6 s, 3.2 s).',
+      checked: 'source',
+    },
+  ),
+  e(
+    'imdsRetry',
+    '4.1.0',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: false, min410DelayMs: 0 },
+    {
+      file: JS_LOG,
+      entry: '4.1.0 (2024-04-09)',
+      says: 'IMDS probing retry configuration updated for DefaultAzureCredential and ManagedIdentityCredential, with maxRetryCount increased to 5 (BREAKING_CHANGES.md#410).',
+      checked: 'source',
+    },
+  ),
+  e(
+    'imdsRetry',
+    '4.11.0-beta.1',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 3000 },
+    {
+      file: JS_LOG,
+      entry: '4.11.0-beta.1 (2025-07-17)',
+      says: 'Added HTTP 410 handling to the ManagedIdentityCredential retry policy with a minimum 70-second total retry duration (#34981); imdsRetryPolicy.js starts 410 at max(3000 ms, 800 ms).',
+      checked: 'source',
+    },
+  ),
+  e('require', '3.2.3', null, {
     file: JS_LOG,
     entry: '4.12.0 (2025-09-09)',
-    says: 'New requiredEnvVars option: every listed variable must be set and non-empty before the credential is built, or it throws listing the missing ones (#35832).',
+    says: 'requiredEnvVars exists from 4.12.0 on.',
     checked: 'source',
   }),
+  e(
+    'require',
+    '4.12.0',
+    { option: 'requiredEnvVars', what: 'listed variables' },
+    {
+      file: JS_LOG,
+      entry: '4.12.0 (2025-09-09)',
+      says: 'New requiredEnvVars option: every listed variable must be set and non-empty before the credential is built, or it throws listing the missing ones (#35832).',
+      checked: 'source',
+    },
+  ),
   e('miTokenExchange', '3.2.3', true, {
     file: JS_LOG,
     entry: '3.2.0-beta.1 (2023-02-28)',
@@ -203,13 +267,24 @@ const JS: RuleEntry[] = [
     says: 'AZURE_REGIONAL_AUTHORITY_NAME is honoured by ClientSecretCredential, ClientCertificateCredential and ClientAssertionCredential (regionalAuthority.js / msalNodeCommon.js), so by EnvironmentCredential in the chain.',
     checked: 'source',
   }),
-  e('windowsOnly', '3.2.3', [], { file: JS_LOG, entry: '3.2.3 (2023-06-20)', says: 'Every member of the JS chain is added on every platform (BrokerCredential reports unavailable without the plugin).', checked: 'source' }),
+  e('windowsOnly', '3.2.3', [], {
+    file: JS_LOG,
+    entry: '3.2.3 (2023-06-20)',
+    says: 'Every member of the JS chain is added on every platform (BrokerCredential reports unavailable without the plugin).',
+    checked: 'source',
+  }),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Go (azidentity)
 // ---------------------------------------------------------------------------------------------------------------
-const GO_NAMES = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzureDeveloperCLICredential'];
+const GO_NAMES = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'AzureCLICredential',
+  'AzureDeveloperCLICredential',
+];
 
 const GO: RuleEntry[] = [
   e('order', '1.6.0', [ENV, WI, MI, CLI, AZD], {
@@ -218,7 +293,12 @@ const GO: RuleEntry[] = [
     says: 'DefaultAzureCredential: Environment, WorkloadIdentity, ManagedIdentity (with the IMDS probe, BREAKING_CHANGES.md v1.6.0), AzureCLI, AzureDeveloperCLI. AzurePowerShellCredential (1.13.0) is not in the default chain of the source read.',
     checked: 'notes',
   }),
-  e('tokenCredentials', '1.6.0', { ...NO_TOKEN_CREDENTIALS, match: 'go', wording: 'go' }, { file: GO_LOG, entry: '1.10.0', says: 'AZURE_TOKEN_CREDENTIALS is read from 1.10.0 on.', checked: 'notes' }),
+  e(
+    'tokenCredentials',
+    '1.6.0',
+    { ...NO_TOKEN_CREDENTIALS, match: 'go', wording: 'go' },
+    { file: GO_LOG, entry: '1.10.0', says: 'AZURE_TOKEN_CREDENTIALS is read from 1.10.0 on.', checked: 'notes' },
+  ),
   e(
     'tokenCredentials',
     '1.10.0',
@@ -234,9 +314,19 @@ const GO: RuleEntry[] = [
     'tokenCredentials',
     '1.11.0',
     { support: 'names', dev: [CLI, AZD], names: GO_NAMES, match: 'go', blank: 'invalid', wording: 'go' },
-    { file: GO_LOG, entry: '1.11.0', says: 'AZURE_TOKEN_CREDENTIALS also accepts the name of one credential type in the default chain (strings.EqualFold, no trimming).', checked: 'notes' },
+    {
+      file: GO_LOG,
+      entry: '1.11.0',
+      says: 'AZURE_TOKEN_CREDENTIALS also accepts the name of one credential type in the default chain (strings.EqualFold, no trimming).',
+      checked: 'notes',
+    },
   ),
-  e('probeWhenMiAlone', '1.6.0', true, { file: GO_LOG, entry: '1.13.0', says: 'Before 1.13.0 the probe is sent whenever DefaultAzureCredential builds ManagedIdentityCredential.', checked: 'notes' }),
+  e('probeWhenMiAlone', '1.6.0', true, {
+    file: GO_LOG,
+    entry: '1.13.0',
+    says: 'Before 1.13.0 the probe is sent whenever DefaultAzureCredential builds ManagedIdentityCredential.',
+    checked: 'notes',
+  }),
   e('probeWhenMiAlone', '1.13.0', false, {
     file: GO_LOG,
     entry: '1.13.0',
@@ -249,27 +339,52 @@ const GO: RuleEntry[] = [
     says: 'A credential that cannot be constructed is replaced by defaultCredentialErrorReporter, which reports the constructor error as "unavailable" (default_azure_credential.go).',
     checked: 'notes',
   }),
-  e('imdsRetry', '1.6.0', { maxRetries: 5, baseDelayMs: 2000, jitter: 'none', retry410: true, min410DelayMs: 0 }, {
-    file: GO_LOG,
-    entry: '1.6.0',
-    says: 'IMDS: MaxRetries 5, RetryDelay 2 s, MaxRetryDelay 1 min; 404, 410, 429 and 5xx retried (setIMDSRetryOptionDefaults).',
-    checked: 'notes',
-  }),
-  e('require', '1.6.0', null, { file: GO_LOG, entry: '1.12.0', says: 'RequireAzureTokenCredentials exists from 1.12.0 on.', checked: 'notes' }),
-  e('require', '1.12.0', { option: 'RequireAzureTokenCredentials', what: 'AZURE_TOKEN_CREDENTIALS' }, {
+  e(
+    'imdsRetry',
+    '1.6.0',
+    { maxRetries: 5, baseDelayMs: 2000, jitter: 'none', retry410: true, min410DelayMs: 0 },
+    {
+      file: GO_LOG,
+      entry: '1.6.0',
+      says: 'IMDS: MaxRetries 5, RetryDelay 2 s, MaxRetryDelay 1 min; 404, 410, 429 and 5xx retried (setIMDSRetryOptionDefaults).',
+      checked: 'notes',
+    },
+  ),
+  e('require', '1.6.0', null, {
     file: GO_LOG,
     entry: '1.12.0',
-    says: 'DefaultAzureCredentialOptions.RequireAzureTokenCredentials: NewDefaultAzureCredential returns an error when AZURE_TOKEN_CREDENTIALS has no value.',
+    says: 'RequireAzureTokenCredentials exists from 1.12.0 on.',
     checked: 'notes',
   }),
-  e('miTokenExchange', '1.6.0', false, { file: GO_LOG, entry: '1.6.0', says: 'Go ManagedIdentityCredential has no token-exchange source; workload identity is its own credential.', checked: 'notes' }),
+  e(
+    'require',
+    '1.12.0',
+    { option: 'RequireAzureTokenCredentials', what: 'AZURE_TOKEN_CREDENTIALS' },
+    {
+      file: GO_LOG,
+      entry: '1.12.0',
+      says: 'DefaultAzureCredentialOptions.RequireAzureTokenCredentials: NewDefaultAzureCredential returns an error when AZURE_TOKEN_CREDENTIALS has no value.',
+      checked: 'notes',
+    },
+  ),
+  e('miTokenExchange', '1.6.0', false, {
+    file: GO_LOG,
+    entry: '1.6.0',
+    says: 'Go ManagedIdentityCredential has no token-exchange source; workload identity is its own credential.',
+    checked: 'notes',
+  }),
   e('regionalAuthority', '1.6.0', true, {
     file: GO_LOG,
     entry: '1.1.0',
     says: 'Confidential clients honour AZURE_REGIONAL_AUTHORITY_NAME (regional STS), so EnvironmentCredential does.',
     checked: 'notes',
   }),
-  e('windowsOnly', '1.6.0', [], { file: GO_LOG, entry: '1.6.0', says: 'The Go chain is the same on every platform.', checked: 'notes' }),
+  e('windowsOnly', '1.6.0', [], {
+    file: GO_LOG,
+    entry: '1.6.0',
+    says: 'The Go chain is the same on every platform.',
+    checked: 'notes',
+  }),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -305,17 +420,41 @@ const PY: RuleEntry[] = [
     says: 'VisualStudioCodeCredential returns to the chain through the broker (azure-identity-broker), and the chain ends with the broker credential; SharedTokenCacheCredential is documented as Windows only.',
     checked: 'notes',
   }),
-  e('tokenCredentials', '1.11.0', NO_TOKEN_CREDENTIALS, { file: PY_LOG, entry: '1.23.0', says: 'AZURE_TOKEN_CREDENTIALS is read from 1.23.0 on.', checked: 'notes' }),
+  e('tokenCredentials', '1.11.0', NO_TOKEN_CREDENTIALS, {
+    file: PY_LOG,
+    entry: '1.23.0',
+    says: 'AZURE_TOKEN_CREDENTIALS is read from 1.23.0 on.',
+    checked: 'notes',
+  }),
   e(
     'tokenCredentials',
     '1.23.0',
-    { support: 'dev-prod', dev: [STC, CLI, PS, AZD], names: [], match: 'trim-lower', blank: 'full-chain', wording: 'python-1.23' },
-    { file: PY_LOG, entry: '1.23.0', says: 'DefaultAzureCredential reads AZURE_TOKEN_CREDENTIALS: "dev" or "prod" (stripped, lower-cased); exclude_* arguments still win.', checked: 'notes' },
+    {
+      support: 'dev-prod',
+      dev: [STC, CLI, PS, AZD],
+      names: [],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'python-1.23',
+    },
+    {
+      file: PY_LOG,
+      entry: '1.23.0',
+      says: 'DefaultAzureCredential reads AZURE_TOKEN_CREDENTIALS: "dev" or "prod" (stripped, lower-cased); exclude_* arguments still win.',
+      checked: 'notes',
+    },
   ),
   e(
     'tokenCredentials',
     '1.24.0b1',
-    { support: 'names', dev: [STC, VSC, CLI, PS, AZD], names: PY_NAMES_124, match: 'trim-lower', blank: 'full-chain', wording: 'python-1.24' },
+    {
+      support: 'names',
+      dev: [STC, VSC, CLI, PS, AZD],
+      names: PY_NAMES_124,
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'python-1.24',
+    },
     {
       file: PY_LOG,
       entry: '1.24.0b1',
@@ -323,7 +462,12 @@ const PY: RuleEntry[] = [
       checked: 'notes',
     },
   ),
-  e('probeWhenMiAlone', '1.11.0', true, { file: PY_LOG, entry: '1.25.1', says: 'Before 1.25.1 the IMDS probe is sent whatever selects managed identity.', checked: 'notes' }),
+  e('probeWhenMiAlone', '1.11.0', true, {
+    file: PY_LOG,
+    entry: '1.25.1',
+    says: 'Before 1.25.1 the IMDS probe is sent whatever selects managed identity.',
+    checked: 'notes',
+  }),
   e('probeWhenMiAlone', '1.25.1', false, {
     file: PY_LOG,
     entry: '1.25.1',
@@ -336,20 +480,40 @@ const PY: RuleEntry[] = [
     says: 'DefaultAzureCredential.__init__ constructs each credential directly: a constructor error propagates (only SharedTokenCacheCredential is wrapped, and left out with an info log).',
     checked: 'source',
   }),
-  e('imdsRetry', '1.11.0', { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 0 }, {
-    file: PY_LOG,
-    entry: '1.15.0b2 (2023-10-12)',
-    says: 'ManagedIdentityCredential retries IMDS with azure-core backoff; it retries 410 correctly from 1.15.0b2.',
-    checked: 'changelog',
-  }),
-  e('require', '1.11.0', null, { file: PY_LOG, entry: '1.25.0', says: 'require_envvar exists from 1.25.0 on.', checked: 'notes' }),
-  e('require', '1.25.0', { option: 'require_envvar', what: 'AZURE_TOKEN_CREDENTIALS' }, {
+  e(
+    'imdsRetry',
+    '1.11.0',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 0 },
+    {
+      file: PY_LOG,
+      entry: '1.15.0b2 (2023-10-12)',
+      says: 'ManagedIdentityCredential retries IMDS with azure-core backoff; it retries 410 correctly from 1.15.0b2.',
+      checked: 'changelog',
+    },
+  ),
+  e('require', '1.11.0', null, {
     file: PY_LOG,
     entry: '1.25.0',
-    says: 'DefaultAzureCredential(require_envvar=True) raises when AZURE_TOKEN_CREDENTIALS is not set.',
+    says: 'require_envvar exists from 1.25.0 on.',
     checked: 'notes',
   }),
-  e('miTokenExchange', '1.11.0', false, { file: PY_LOG, entry: '1.13.0', says: 'Python ManagedIdentityCredential has no token-exchange source.', checked: 'notes' }),
+  e(
+    'require',
+    '1.25.0',
+    { option: 'require_envvar', what: 'AZURE_TOKEN_CREDENTIALS' },
+    {
+      file: PY_LOG,
+      entry: '1.25.0',
+      says: 'DefaultAzureCredential(require_envvar=True) raises when AZURE_TOKEN_CREDENTIALS is not set.',
+      checked: 'notes',
+    },
+  ),
+  e('miTokenExchange', '1.11.0', false, {
+    file: PY_LOG,
+    entry: '1.13.0',
+    says: 'Python ManagedIdentityCredential has no token-exchange source.',
+    checked: 'notes',
+  }),
   e('regionalAuthority', '1.11.0', true, {
     file: PY_LOG,
     entry: '1.11.0',
@@ -410,17 +574,41 @@ const NET: RuleEntry[] = [
     says: 'BrokerCredential is always the last member of the chain (it needs Azure.Identity.Broker to authenticate).',
     checked: 'notes',
   }),
-  e('tokenCredentials', '1.12.0', NO_TOKEN_CREDENTIALS, { file: NET_LOG, entry: '1.14.0 (2025-05-13)', says: 'AZURE_TOKEN_CREDENTIALS is read from 1.14.0 on.', checked: 'changelog' }),
+  e('tokenCredentials', '1.12.0', NO_TOKEN_CREDENTIALS, {
+    file: NET_LOG,
+    entry: '1.14.0 (2025-05-13)',
+    says: 'AZURE_TOKEN_CREDENTIALS is read from 1.14.0 on.',
+    checked: 'changelog',
+  }),
   e(
     'tokenCredentials',
     '1.14.0',
-    { support: 'dev-prod', dev: [STC, VS, CLI, PS, AZD], names: [], match: 'trim-lower', blank: 'full-chain', wording: 'dotnet' },
-    { file: NET_LOG, entry: '1.14.0 (2025-05-13)', says: "Added AZURE_TOKEN_CREDENTIALS: 'dev' for developer tools, 'prod' for deployed service.", checked: 'changelog' },
+    {
+      support: 'dev-prod',
+      dev: [STC, VS, CLI, PS, AZD],
+      names: [],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.14.0 (2025-05-13)',
+      says: "Added AZURE_TOKEN_CREDENTIALS: 'dev' for developer tools, 'prod' for deployed service.",
+      checked: 'changelog',
+    },
   ),
   e(
     'tokenCredentials',
     '1.15.0-beta.1',
-    { support: 'names', dev: [STC, VS, VSC, CLI, PS, AZD], names: [...NET_NAMES_115, 'BrokerAuthenticationCredential'], match: 'trim-lower', blank: 'full-chain', wording: 'dotnet' },
+    {
+      support: 'names',
+      dev: [STC, VS, VSC, CLI, PS, AZD],
+      names: [...NET_NAMES_115, 'BrokerAuthenticationCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
     {
       file: NET_LOG,
       entry: '1.15.0-beta.1 (2025-07-17)',
@@ -431,13 +619,32 @@ const NET: RuleEntry[] = [
   e(
     'tokenCredentials',
     '1.15.0',
-    { support: 'names', dev: [VS, VSC, CLI, PS, AZD], names: [...NET_NAMES_115, 'BrokerCredential'], match: 'trim-lower', blank: 'full-chain', wording: 'dotnet' },
-    { file: NET_LOG, entry: '1.15.0 (2025-08-11)', says: 'BrokerAuthenticationCredential renamed BrokerCredential; SharedTokenCacheCredential left the chain.', checked: 'changelog' },
+    {
+      support: 'names',
+      dev: [VS, VSC, CLI, PS, AZD],
+      names: [...NET_NAMES_115, 'BrokerCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.15.0 (2025-08-11)',
+      says: 'BrokerAuthenticationCredential renamed BrokerCredential; SharedTokenCacheCredential left the chain.',
+      checked: 'changelog',
+    },
   ),
   e(
     'tokenCredentials',
     '1.16.0',
-    { support: 'names', dev: [VS, VSC, CLI, PS, AZD, BROKER], names: [...NET_NAMES_115, 'BrokerCredential'], match: 'trim-lower', blank: 'full-chain', wording: 'dotnet' },
+    {
+      support: 'names',
+      dev: [VS, VSC, CLI, PS, AZD, BROKER],
+      names: [...NET_NAMES_115, 'BrokerCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
     {
       file: NET_LOG,
       entry: '1.16.0-beta.1',
@@ -445,7 +652,12 @@ const NET: RuleEntry[] = [
       checked: 'changelog',
     },
   ),
-  e('probeWhenMiAlone', '1.12.0', true, { file: NET_LOG, entry: '1.16.0', says: 'Before 1.16.0 the probe is sent whatever selects managed identity.', checked: 'notes' }),
+  e('probeWhenMiAlone', '1.12.0', true, {
+    file: NET_LOG,
+    entry: '1.16.0',
+    says: 'Before 1.16.0 the probe is sent whatever selects managed identity.',
+    checked: 'notes',
+  }),
   e('probeWhenMiAlone', '1.16.0', false, {
     file: NET_LOG,
     entry: '1.16.0',
@@ -458,18 +670,28 @@ const NET: RuleEntry[] = [
     says: 'Credentials in DefaultAzureCredential fall through to the next one on construction and authentication exceptions (CredentialUnavailableException).',
     checked: 'changelog',
   }),
-  e('imdsRetry', '1.12.0', { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 0 }, {
-    file: NET_LOG,
-    entry: '1.15.0-beta.1 (2025-07-17)',
-    says: 'Before 1.15.0-beta.1, 410 responses were retried with the same short exponential backoff as other status codes.',
-    checked: 'changelog',
-  }),
-  e('imdsRetry', '1.15.0-beta.1', { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 3000 }, {
-    file: NET_LOG,
-    entry: '1.15.0-beta.1 (2025-07-17)',
-    says: 'ManagedIdentityCredential now retries 410 status responses for at least 70 seconds total duration, as the IMDS documentation requires (#50724).',
-    checked: 'changelog',
-  }),
+  e(
+    'imdsRetry',
+    '1.12.0',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 0 },
+    {
+      file: NET_LOG,
+      entry: '1.15.0-beta.1 (2025-07-17)',
+      says: 'Before 1.15.0-beta.1, 410 responses were retried with the same short exponential backoff as other status codes.',
+      checked: 'changelog',
+    },
+  ),
+  e(
+    'imdsRetry',
+    '1.15.0-beta.1',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 3000 },
+    {
+      file: NET_LOG,
+      entry: '1.15.0-beta.1 (2025-07-17)',
+      says: 'ManagedIdentityCredential now retries 410 status responses for at least 70 seconds total duration, as the IMDS documentation requires (#50724).',
+      checked: 'changelog',
+    },
+  ),
   e('require', '1.12.0', null, {
     file: NET_LOG,
     entry: '1.16.0-beta.1',

@@ -17,7 +17,8 @@ export interface Version {
 
 const PRE_RANK: Record<string, number> = { a: 0, alpha: 0, b: 1, beta: 1, preview: 2, pre: 2, rc: 3 };
 const STABLE = 4;
-const VERSION_RE = /^v?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(?:[-.]?(a|alpha|b|beta|preview|pre|rc)\.?(\d{1,6})?)?$/i;
+const VERSION_RE =
+  /^v?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(?:[-.]?(a|alpha|b|beta|preview|pre|rc)\.?(\d{1,6})?)?$/i;
 
 export function parseVersion(raw: string): Version | undefined {
   const text = raw.trim();

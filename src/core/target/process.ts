@@ -7,7 +7,8 @@
 import { closeSync, openSync, readFileSync, readSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
-export type ProcessTargetErrorCode = 'bad-pid' | 'unsupported-platform' | 'no-such-process' | 'exited' | 'not-readable' | 'other-user-namespace';
+export type ProcessTargetErrorCode =
+  'bad-pid' | 'unsupported-platform' | 'no-such-process' | 'exited' | 'not-readable' | 'other-user-namespace';
 
 export class ProcessTargetError extends Error {
   readonly kind = 'process-target';
@@ -46,7 +47,10 @@ const MAX_VARIABLES = 10_000;
 /** Parses the `--pid` value: a positive decimal integer, nothing else. */
 export function parsePid(value: string): number {
   if (!/^[1-9]\d{0,9}$/.test(value.trim()) || Number(value) > 4_194_304) {
-    throw new ProcessTargetError(`--pid needs a process id (a positive whole number up to 4194304), got "${value.slice(0, 40)}"`, 'bad-pid');
+    throw new ProcessTargetError(
+      `--pid needs a process id (a positive whole number up to 4194304), got "${value.slice(0, 40)}"`,
+      'bad-pid',
+    );
   }
   return Number(value);
 }
@@ -117,7 +121,11 @@ function hasPtraceCapability(proc: string): boolean {
 }
 
 function gone(pid: number, cause?: unknown): ProcessTargetError {
-  return new ProcessTargetError(`no process with pid ${pid} (it does not exist, or it has already exited)`, 'no-such-process', { cause });
+  return new ProcessTargetError(
+    `no process with pid ${pid} (it does not exist, or it has already exited)`,
+    'no-such-process',
+    { cause },
+  );
 }
 
 /**
@@ -126,7 +134,11 @@ function gone(pid: number, cause?: unknown): ProcessTargetError {
  * process: run as that user or as root), other-user-namespace (the process lives outside this user namespace).
  */
 export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
-  if (process.platform !== 'linux') throw new ProcessTargetError(`--pid reads /proc, which only Linux has (this is ${process.platform})`, 'unsupported-platform');
+  if (process.platform !== 'linux')
+    throw new ProcessTargetError(
+      `--pid reads /proc, which only Linux has (this is ${process.platform})`,
+      'unsupported-platform',
+    );
   let fields: string[];
   let comm: string;
   let uid: number;
@@ -137,7 +149,11 @@ export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
   } catch (e) {
     throw gone(pid, e);
   }
-  if (fields[0] === 'Z' || fields[0] === 'X') throw new ProcessTargetError(`process ${pid} (${comm}) has exited: nothing of its environment or files is left to read`, 'exited');
+  if (fields[0] === 'Z' || fields[0] === 'X')
+    throw new ProcessTargetError(
+      `process ${pid} (${comm}) has exited: nothing of its environment or files is left to read`,
+      'exited',
+    );
   let environ: Buffer;
   try {
     environ = readLimited(`${proc}/${pid}/environ`, MAX_ENVIRON_BYTES);
@@ -161,7 +177,11 @@ export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
           { cause: e },
         );
       }
-      if ((theirs !== undefined && mine !== undefined && theirs !== mine) || inNestedUserNamespace(proc) || (me === 0 && theirs === undefined)) {
+      if (
+        (theirs !== undefined && mine !== undefined && theirs !== mine) ||
+        inNestedUserNamespace(proc) ||
+        (me === 0 && theirs === undefined)
+      ) {
         throw new ProcessTargetError(
           `process ${pid} (${comm}) is in another user namespace (or a security module forbids reading it): its environment and files cannot be read from here — run azauth inside its namespace (kubectl debug --target, nsenter -U -t ${pid})`,
           'other-user-namespace',
@@ -176,12 +196,19 @@ export function readProcessTarget(pid: number, proc = '/proc'): ProcessTarget {
         { cause: e },
       );
     }
-    throw new ProcessTargetError(`process ${pid} (${comm}): cannot read its environment: ${code ?? (e as Error).message}`, 'not-readable', { cause: e });
+    throw new ProcessTargetError(
+      `process ${pid} (${comm}): cannot read its environment: ${code ?? (e as Error).message}`,
+      'not-readable',
+      { cause: e },
+    );
   }
   // A zombie's environ reads as empty; so does a kernel thread's. Either way there is no environment to describe.
   if (environ.length === 0) {
     assertRunning({ pid, startTicks: fields[19] ?? '' }, proc);
-    throw new ProcessTargetError(`process ${pid} (${comm}) has no environment to read (a kernel thread, or it has exited)`, 'exited');
+    throw new ProcessTargetError(
+      `process ${pid} (${comm}) has no environment to read (a kernel thread, or it has exited)`,
+      'exited',
+    );
   }
   return { pid, comm, uid, env: parseEnviron(environ), root: `${proc}/${pid}/root`, startTicks: fields[19] ?? '' };
 }
@@ -197,10 +224,17 @@ export function assertRunning(target: Pick<ProcessTarget, 'pid' | 'startTicks'>,
   try {
     fields = statFields(proc, target.pid);
   } catch (e) {
-    throw new ProcessTargetError(`process ${target.pid} exited during the run: what was read before it ended is all there is`, 'exited', { cause: e });
+    throw new ProcessTargetError(
+      `process ${target.pid} exited during the run: what was read before it ended is all there is`,
+      'exited',
+      { cause: e },
+    );
   }
   if (fields[0] === 'Z' || fields[0] === 'X' || (target.startTicks && fields[19] !== target.startTicks)) {
-    throw new ProcessTargetError(`process ${target.pid} exited during the run: what was read before it ended is all there is`, 'exited');
+    throw new ProcessTargetError(
+      `process ${target.pid} exited during the run: what was read before it ended is all there is`,
+      'exited',
+    );
   }
 }
 

@@ -13,10 +13,12 @@
 // U+2060, U+FEFF), soft hyphen, tags (invisible "ASCII smuggling"; the whole block U+E0000–E007F, assigned or not), … Zl/Zp: U+2028/U+2029, which some
 // renderers break lines on. Cs: lone surrogates. The explicit list: invisible characters of other categories (combining
 // grapheme joiner, Hangul fillers, Mongolian free variation selectors, supplementary variation selectors).
-// eslint-disable-next-line no-misleading-character-class -- the combining joiners are listed on purpose, one by one
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
-// eslint-disable-next-line no-misleading-character-class -- as above
-const UNSAFE_BLOCK = /\r\n|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+const UNSAFE =
+  // eslint-disable-next-line no-misleading-character-class -- the combining joiners are listed on purpose, one by one
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+const UNSAFE_BLOCK =
+  // eslint-disable-next-line no-misleading-character-class -- as above
+  /\r\n|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -18,7 +18,8 @@ export type JsonObject = Record<string, unknown>;
  */
 export const MAX_CLAIM_DEPTH = 16;
 
-export type DecodeErrorKind = 'empty' | 'not-three-parts' | 'bad-base64url' | 'not-json' | 'not-utf8' | 'not-an-object' | 'too-large';
+export type DecodeErrorKind =
+  'empty' | 'not-three-parts' | 'bad-base64url' | 'not-json' | 'not-utf8' | 'not-an-object' | 'too-large';
 export type TokenSegment = 'header' | 'payload' | 'signature';
 
 export interface DecodeError {
@@ -58,7 +59,15 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 export function isDecodedJwt(v: unknown): v is DecodedJwt {
   if (typeof v !== 'object' || v === null) return false;
   const d = v as Partial<DecodedJwt>;
-  return d.ok === true && d.kind === 'jwt' && typeof d.raw === 'string' && typeof d.payload === 'object' && d.payload !== null && typeof d.header === 'object' && d.header !== null;
+  return (
+    d.ok === true &&
+    d.kind === 'jwt' &&
+    typeof d.raw === 'string' &&
+    typeof d.payload === 'object' &&
+    d.payload !== null &&
+    typeof d.header === 'object' &&
+    d.header !== null
+  );
 }
 
 /** Strips what commonly wraps a pasted token. Exported for the fingerprint so `Bearer x` and `x` agree. */
@@ -111,17 +120,30 @@ function describeBadChars(seg: string): string {
 function checkJsonSegment(seg: string, which: 'header' | 'payload'): { seg: string } | { error: DecodeResult } {
   if (seg.length === 0) return { error: fail('bad-base64url', `The ${which} segment is empty.`, which) };
   const canon = canonicalSegment(seg);
-  if (canon === null) return { error: fail('bad-base64url', `The ${which} segment is not base64url: ${describeBadChars(seg)}.`, which) };
+  if (canon === null)
+    return { error: fail('bad-base64url', `The ${which} segment is not base64url: ${describeBadChars(seg)}.`, which) };
   let text: string;
   try {
     text = utf8.decode(segmentBytes(canon));
   } catch {
-    return { error: fail('not-utf8', `The ${which} segment decodes to bytes that are not UTF-8 text (is this really a JWT?).`, which) };
+    return {
+      error: fail(
+        'not-utf8',
+        `The ${which} segment decodes to bytes that are not UTF-8 text (is this really a JWT?).`,
+        which,
+      ),
+    };
   }
   try {
     JSON.parse(text);
   } catch {
-    return { error: fail('not-json', `The ${which} segment decodes to text that is not JSON${text.length ? ` (starts with ${JSON.stringify(text.slice(0, 24))})` : ''}.`, which) };
+    return {
+      error: fail(
+        'not-json',
+        `The ${which} segment decodes to text that is not JSON${text.length ? ` (starts with ${JSON.stringify(text.slice(0, 24))})` : ''}.`,
+        which,
+      ),
+    };
   }
   return { seg: canon };
 }
@@ -160,10 +182,19 @@ function opaqueReason(s: string): string | undefined {
 
 export function decodeToken(input: string): DecodeResult {
   if (typeof input !== 'string') return fail('empty', 'No token was given.');
-  if (input.length > MAX_TOKEN_CHARS * 2) return fail('too-large', `The input is larger than ${MAX_TOKEN_CHARS} characters; real tokens are a few kilobytes.`);
+  if (input.length > MAX_TOKEN_CHARS * 2)
+    return fail(
+      'too-large',
+      `The input is larger than ${MAX_TOKEN_CHARS} characters; real tokens are a few kilobytes.`,
+    );
   const s = normalizeTokenInput(input);
-  if (s.length === 0) return fail('empty', 'No token was given (the input is empty once whitespace, quotes and "Bearer " are removed).');
-  if (s.length > MAX_TOKEN_CHARS) return fail('too-large', `The token is larger than ${MAX_TOKEN_CHARS} characters; real tokens are a few kilobytes.`);
+  if (s.length === 0)
+    return fail('empty', 'No token was given (the input is empty once whitespace, quotes and "Bearer " are removed).');
+  if (s.length > MAX_TOKEN_CHARS)
+    return fail(
+      'too-large',
+      `The token is larger than ${MAX_TOKEN_CHARS} characters; real tokens are a few kilobytes.`,
+    );
 
   const parts = s.split('.');
   if (parts.length === 5) {
@@ -183,7 +214,10 @@ export function decodeToken(input: string): DecodeResult {
   if (parts.length !== 3) {
     const opaque = opaqueReason(s);
     if (opaque) return { ok: true, kind: 'opaque', raw: s, reason: opaque };
-    return fail('not-three-parts', `A JWT has three parts separated by "." (header.payload.signature); this input has ${parts.length}.`);
+    return fail(
+      'not-three-parts',
+      `A JWT has three parts separated by "." (header.payload.signature); this input has ${parts.length}.`,
+    );
   }
   // Entra refresh tokens ("0.A…") can contain dots; recognise them before treating the input as a JWT.
   if (/^[01]\.A[A-Za-z0-9_-]{20,}/.test(s)) return { ok: true, kind: 'opaque', raw: s, reason: opaqueReason(s) ?? '' };
@@ -206,8 +240,14 @@ export function decodeToken(input: string): DecodeResult {
     // Unreachable after the checks above, but keep the contract: a typed error, never a throw.
     return fail('not-json', `The token could not be decoded: ${(e as Error).message}`);
   }
-  if (!isObject(header)) return fail('not-an-object', 'The header is JSON but not an object (a JWT header is a JSON object).', 'header');
-  if (!isObject(payload)) return fail('not-an-object', 'The payload is JSON but not an object (a JWT payload is a JSON object of claims).', 'payload');
+  if (!isObject(header))
+    return fail('not-an-object', 'The header is JSON but not an object (a JWT header is a JSON object).', 'header');
+  if (!isObject(payload))
+    return fail(
+      'not-an-object',
+      'The payload is JSON but not an object (a JWT payload is a JSON object of claims).',
+      'payload',
+    );
 
   const warnings: string[] = [];
   // Claims nested past any real token's depth would overflow recursive renderers and blow up indented JSON.
@@ -215,18 +255,25 @@ export function decodeToken(input: string): DecodeResult {
   const p2 = limitJsonDepth<JsonObject>(payload, MAX_CLAIM_DEPTH);
   const [safeHeader, safePayload] = [h2.value, p2.value];
   if (h2.truncated || p2.truncated) {
-    warnings.push(`The ${h2.truncated ? (p2.truncated ? 'header and payload nest' : 'header nests') : 'payload nests'} objects or arrays more than ${MAX_CLAIM_DEPTH} levels deep; deeper levels are not shown. Entra never nests claims like that: this token was crafted.`);
+    warnings.push(
+      `The ${h2.truncated ? (p2.truncated ? 'header and payload nest' : 'header nests') : 'payload nests'} objects or arrays more than ${MAX_CLAIM_DEPTH} levels deep; deeper levels are not shown. Entra never nests claims like that: this token was crafted.`,
+    );
   }
   if (typeof safeHeader.nonce === 'string' && isGraphAudience(safePayload.aud)) {
     warnings.push(
       'The header carries a "nonce": this is a Microsoft Graph access token. Graph hashes the nonce before it checks the signature, so the signature does not verify with the published keys — only Graph itself can validate it. Do not validate Graph tokens in your own API; request a token for your own API instead.',
     );
   } else if (typeof safeHeader.nonce === 'string') {
-    warnings.push('The header carries a "nonce" as Microsoft Graph tokens do, but the audience is not Microsoft Graph: the "only Graph can verify it" exception does not apply, and the signature must verify like any other.');
+    warnings.push(
+      'The header carries a "nonce" as Microsoft Graph tokens do, but the audience is not Microsoft Graph: the "only Graph can verify it" exception does not apply, and the signature must verify like any other.',
+    );
   }
   if ((typeof safeHeader.alg === 'string' && safeHeader.alg.toLowerCase() === 'none') || sig.length === 0) {
-    warnings.push('The token is unsigned (alg "none" or an empty signature): anyone could have written it. Entra never issues unsigned access tokens.');
+    warnings.push(
+      'The token is unsigned (alg "none" or an empty signature): anyone could have written it. Entra never issues unsigned access tokens.',
+    );
   }
-  if (typeof safeHeader.enc === 'string') warnings.push('The header has an "enc" member but the token has three parts: it is malformed as a JWE.');
+  if (typeof safeHeader.enc === 'string')
+    warnings.push('The header has an "enc" member but the token has three parts: it is malformed as a JWE.');
   return { ok: true, kind: 'jwt', header: safeHeader, payload: safePayload, signature: sig, raw: canonical, warnings };
 }

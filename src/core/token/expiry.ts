@@ -35,7 +35,10 @@ function human(ms: number): string {
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 }
 
-export function tokenExpiry(payload: JsonObject | DecodeResult, opts: { now: number; serverDate?: string }): TokenExpiry {
+export function tokenExpiry(
+  payload: JsonObject | DecodeResult,
+  opts: { now: number; serverDate?: string },
+): TokenExpiry {
   const now = typeof opts?.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
   const p: JsonObject = isDecodedJwt(payload) ? payload.payload : ((payload as JsonObject) ?? {});
   const exp = seconds(p.exp);
@@ -61,17 +64,24 @@ export function tokenExpiry(payload: JsonObject | DecodeResult, opts: { now: num
   if (iat !== undefined) {
     const d = iat * 1000 - now;
     out.skew.iatVsLocalMs = d;
-    if (d > SKEW_WARNING_MS) warnings.push(`The token was issued ${human(d)} in the future by the local clock: this machine's clock is probably behind.`);
+    if (d > SKEW_WARNING_MS)
+      warnings.push(
+        `The token was issued ${human(d)} in the future by the local clock: this machine's clock is probably behind.`,
+      );
   }
   if (opts.serverDate) {
     const server = Date.parse(opts.serverDate);
     if (Number.isFinite(server)) {
       const d = server - now;
       out.skew.serverVsLocalMs = d;
-      if (Math.abs(d) > SKEW_WARNING_MS) warnings.push(`The server's Date header differs from the local clock by ${human(d)} (local clock ${d > 0 ? 'behind' : 'ahead'}). Client assertions and token lifetimes are checked against the server's time: fix the local clock (NTP).`);
+      if (Math.abs(d) > SKEW_WARNING_MS)
+        warnings.push(
+          `The server's Date header differs from the local clock by ${human(d)} (local clock ${d > 0 ? 'behind' : 'ahead'}). Client assertions and token lifetimes are checked against the server's time: fix the local clock (NTP).`,
+        );
     }
   }
-  if (exp !== undefined && nbf !== undefined && exp < nbf) warnings.push('exp is before nbf: the token can never be valid.');
+  if (exp !== undefined && nbf !== undefined && exp < nbf)
+    warnings.push('exp is before nbf: the token can never be valid.');
   if (warnings.length) out.skew.warning = warnings.join(' ');
   return out;
 }

@@ -14,7 +14,12 @@ export class KeyFetchError extends Error {
   readonly kind: KeyFetchErrorKind;
   readonly url: string;
   readonly status?: number;
-  constructor(kind: KeyFetchErrorKind, url: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: KeyFetchErrorKind,
+    url: string,
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'KeyFetchError';
     this.kind = kind;
@@ -55,28 +60,49 @@ export function boundedJsonGetter(options: KeyFetchOptions = {}): (url: string) 
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEY_FETCH_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? MAX_KEY_DOCUMENT_BYTES;
-  const http = options.http ?? createHttpClient({ ca: options.ca, env: options.env, maxBodyBytes: maxBytes, bodies: 'none' });
+  const http =
+    options.http ?? createHttpClient({ ca: options.ca, env: options.env, maxBodyBytes: maxBytes, bodies: 'none' });
   const deadline = now() + timeoutMs;
-  const timedOut = (url: string) => new KeyFetchError('timeout', url, `GET ${url}: no complete answer within ${seconds(timeoutMs)} (the time limit)`);
+  const timedOut = (url: string) =>
+    new KeyFetchError('timeout', url, `GET ${url}: no complete answer within ${seconds(timeoutMs)} (the time limit)`);
   return async (url: string) => {
     const left = deadline - now();
     if (left <= 0) throw timedOut(url);
     let res;
     try {
-      res = await http.send({ method: 'GET', url, headers: { accept: 'application/json' }, timeoutMs: left, signal: options.signal });
+      res = await http.send({
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json' },
+        timeoutMs: left,
+        signal: options.signal,
+      });
     } catch (e) {
       if (!isHttpRequestError(e)) throw e;
       const kind = classifyRequestFailure(e);
       if (kind === 'timeout') throw timedOut(url);
-      if (kind === 'too-large') throw new KeyFetchError(kind, url, `GET ${url}: the answer is larger than ${maxBytes} bytes (a key set is a few KB)`, { cause: e });
-      const detail = e.message.toLowerCase().startsWith(FAILURE_LABEL[kind].toLowerCase()) ? e.message : `${FAILURE_LABEL[kind]}: ${e.message}`;
+      if (kind === 'too-large')
+        throw new KeyFetchError(
+          kind,
+          url,
+          `GET ${url}: the answer is larger than ${maxBytes} bytes (a key set is a few KB)`,
+          { cause: e },
+        );
+      const detail = e.message.toLowerCase().startsWith(FAILURE_LABEL[kind].toLowerCase())
+        ? e.message
+        : `${FAILURE_LABEL[kind]}: ${e.message}`;
       throw new KeyFetchError(kind, url, `GET ${url}: ${detail}`, { cause: e });
     }
-    if (res.status < 200 || res.status > 299) throw new KeyFetchError('http-status', url, `GET ${url} answered HTTP ${res.status}`, { status: res.status });
+    if (res.status < 200 || res.status > 299)
+      throw new KeyFetchError('http-status', url, `GET ${url} answered HTTP ${res.status}`, { status: res.status });
     try {
       return JSON.parse(res.bodyText) as unknown;
     } catch {
-      throw new KeyFetchError('not-json', url, `GET ${url}: the answer is not JSON (${res.headers['content-type'] ?? 'no content-type'})`);
+      throw new KeyFetchError(
+        'not-json',
+        url,
+        `GET ${url}: the answer is not JSON (${res.headers['content-type'] ?? 'no content-type'})`,
+      );
     }
   };
 }
@@ -92,7 +118,10 @@ export async function fetchJwksUrl(url: string, options: KeyFetchOptions = {}): 
 }
 
 /** OIDC discovery (issuer → openid-configuration → jwks_uri → keys), both requests within one deadline. */
-export async function discoverJwksBounded(issuer: string, options: KeyFetchOptions & { authorityHost?: string } = {}): Promise<JSONWebKeySet> {
+export async function discoverJwksBounded(
+  issuer: string,
+  options: KeyFetchOptions & { authorityHost?: string } = {},
+): Promise<JSONWebKeySet> {
   const get = boundedJsonGetter(options);
   try {
     return await discoverJwks(issuer, get, options.authorityHost ? { authorityHost: options.authorityHost } : {});

@@ -54,7 +54,13 @@ export function summarizeToken(raw: string, info: TokenSummaryInfo): TokenSummar
   if (!d.ok || d.kind !== 'jwt') return summary;
   const p = d.payload;
   // Some sources report no expiry (0 / NaN); the token's own exp is then the best answer.
-  if (!(info.expiresOnEpochMs > 0) && typeof p.exp === 'number' && Number.isFinite(p.exp) && p.exp > 0 && p.exp < 1e11) {
+  if (
+    !(info.expiresOnEpochMs > 0) &&
+    typeof p.exp === 'number' &&
+    Number.isFinite(p.exp) &&
+    p.exp > 0 &&
+    p.exp < 1e11
+  ) {
     summary.expiresOnEpochMs = p.exp * 1000;
     summary.expiresOn = isoOrEmpty(p.exp * 1000);
   }

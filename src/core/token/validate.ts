@@ -6,7 +6,15 @@ import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
 import { tokenExpiry } from './expiry';
 import { formatDuration } from './claims';
-import { appIdOfResource, isGraphAudience, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
+import {
+  appIdOfResource,
+  isGraphAudience,
+  isGuid,
+  lookupApp,
+  normalizeResource,
+  parseIssuer,
+  resourceUrisOf,
+} from './wellknown';
 
 export { isGraphAudience, MICROSOFT_GRAPH_APP_ID } from './wellknown';
 
@@ -74,7 +82,8 @@ export function expectedAudiences(scopeOrResource: string, isScope: boolean): st
   if (isScope) {
     if (!s.includes('/') && !isGuid(s)) return ['https://graph.microsoft.com']; // "User.Read", "openid": Graph scopes
     if (/\/\.default$/i.test(s)) s = s.slice(0, -'/.default'.length);
-    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/.+/i.test(s) || /^[0-9a-f-]{36}\/.+/i.test(s)) s = s.slice(0, s.lastIndexOf('/'));
+    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/.+/i.test(s) || /^[0-9a-f-]{36}\/.+/i.test(s))
+      s = s.slice(0, s.lastIndexOf('/'));
   }
   const base = s.replace(/\/+$/, '');
   const out = new Set<string>([base]);
@@ -93,14 +102,23 @@ function cloudGroup(uri: string): string {
 
 function checkAudience(p: JsonObject, opts: ValidateOptions): Verdict {
   const auds = (Array.isArray(p.aud) ? p.aud : [p.aud]).filter((a): a is string => typeof a === 'string');
-  if (auds.length === 0) return { check: 'audience', verdict: 'fail', reason: 'The token has no aud claim: no API should accept it.' };
+  if (auds.length === 0)
+    return { check: 'audience', verdict: 'fail', reason: 'The token has no aud claim: no API should accept it.' };
   const wanted = opts.expectedResource ?? opts.expectedScope;
-  if (!wanted) return { check: 'audience', verdict: 'skipped', reason: `No expected scope or resource given; the token is for ${auds.join(', ')}.` };
+  if (!wanted)
+    return {
+      check: 'audience',
+      verdict: 'skipped',
+      reason: `No expected scope or resource given; the token is for ${auds.join(', ')}.`,
+    };
   const expected = expectedAudiences(wanted, opts.expectedResource === undefined);
   const norm = new Set(expected.map(normalizeResource));
   const hit = auds.find((a) => norm.has(normalizeResource(a)));
   if (hit) {
-    const slash = hit.endsWith('/') !== expected[0].endsWith('/') ? ' (a trailing slash differs: audiences are compared without it here, but some APIs compare strictly)' : '';
+    const slash =
+      hit.endsWith('/') !== expected[0].endsWith('/')
+        ? ' (a trailing slash differs: audiences are compared without it here, but some APIs compare strictly)'
+        : '';
     return { check: 'audience', verdict: 'pass', reason: `aud ${hit} matches ${wanted}${slash}.` };
   }
   // Same first-party API under another of its names (ARM: management.azure.com ⇔ management.core.windows.net ⇔ app id).
@@ -112,20 +130,40 @@ function checkAudience(p: JsonObject, opts: ValidateOptions): Verdict {
     if (alias) {
       const name = lookupApp(appId)?.name ?? appId;
       if (isGuid(alias) || cloudGroup(alias) === cloudGroup(e)) {
-        return { check: 'audience', verdict: 'pass', reason: `aud ${alias} is ${isGuid(alias) ? 'the application id' : 'another resource URI'} of the same API (${name}) as ${wanted}; the API accepts both forms.` };
+        return {
+          check: 'audience',
+          verdict: 'pass',
+          reason: `aud ${alias} is ${isGuid(alias) ? 'the application id' : 'another resource URI'} of the same API (${name}) as ${wanted}; the API accepts both forms.`,
+        };
       }
-      return { check: 'audience', verdict: 'warn', reason: `aud ${alias} names the same API (${name}) as ${wanted} but in another cloud: the API in ${cloudGroup(e)} will not accept it.` };
+      return {
+        check: 'audience',
+        verdict: 'warn',
+        reason: `aud ${alias} names the same API (${name}) as ${wanted} but in another cloud: the API in ${cloudGroup(e)} will not accept it.`,
+      };
     }
   }
   const guidAud = auds.find((a) => isGuid(a));
   const customExpected = expected.some((e) => /^api:\/\//i.test(e) || (/^https?:\/\//i.test(e) && !lookupApp(e)));
   if (guidAud && customExpected) {
-    return { check: 'audience', verdict: 'warn', reason: `aud is the GUID ${guidAud} (the v2.0 form uses the API's client id instead of its Application ID URI). It matches only if ${guidAud} is the client id of ${wanted}.` };
+    return {
+      check: 'audience',
+      verdict: 'warn',
+      reason: `aud is the GUID ${guidAud} (the v2.0 form uses the API's client id instead of its Application ID URI). It matches only if ${guidAud} is the client id of ${wanted}.`,
+    };
   }
   if (!guidAud && expected.some((e) => isGuid(e)) && auds.some((a) => /^(api|https?):\/\//i.test(a))) {
-    return { check: 'audience', verdict: 'warn', reason: `aud ${auds[0]} is a URI (v1.0 form) while ${wanted} names a client id. It matches only if ${auds[0]} is that app's Application ID URI.` };
+    return {
+      check: 'audience',
+      verdict: 'warn',
+      reason: `aud ${auds[0]} is a URI (v1.0 form) while ${wanted} names a client id. It matches only if ${auds[0]} is that app's Application ID URI.`,
+    };
   }
-  return { check: 'audience', verdict: 'fail', reason: `aud ${auds.join(', ')} does not match ${wanted} (expected ${expected.join(' or ')}). The API will reject this token: request it with the API's own scope.` };
+  return {
+    check: 'audience',
+    verdict: 'fail',
+    reason: `aud ${auds.join(', ')} does not match ${wanted} (expected ${expected.join(' or ')}). The API will reject this token: request it with the API's own scope.`,
+  };
 }
 
 function checkIssuer(p: JsonObject, opts: ValidateOptions): Verdict {
@@ -134,21 +172,35 @@ function checkIssuer(p: JsonObject, opts: ValidateOptions): Verdict {
   const tid = typeof p.tid === 'string' ? p.tid : undefined;
   const problems: string[] = [];
   const notes: string[] = [];
-  if (info.tenant && tid && isGuid(info.tenant) && info.tenant.toLowerCase() !== tid.toLowerCase()) problems.push(`the issuer's tenant ${info.tenant} differs from tid ${tid}`);
+  if (info.tenant && tid && isGuid(info.tenant) && info.tenant.toLowerCase() !== tid.toLowerCase())
+    problems.push(`the issuer's tenant ${info.tenant} differs from tid ${tid}`);
   if (opts.expectedTenant) {
     const want = opts.expectedTenant.trim().toLowerCase();
     const have = (info.tenant ?? tid ?? '').toLowerCase();
-    if (!isGuid(want)) notes.push(`expected tenant "${opts.expectedTenant}" is not a GUID, so it cannot be compared offline (tokens carry tenant GUIDs)`);
-    else if (have !== want && (tid ?? '').toLowerCase() !== want) problems.push(`the token comes from tenant ${info.tenant ?? tid ?? '?'}, not the expected ${opts.expectedTenant} (sign in to the right tenant: az login --tenant ${opts.expectedTenant})`);
+    if (!isGuid(want))
+      notes.push(
+        `expected tenant "${opts.expectedTenant}" is not a GUID, so it cannot be compared offline (tokens carry tenant GUIDs)`,
+      );
+    else if (have !== want && (tid ?? '').toLowerCase() !== want)
+      problems.push(
+        `the token comes from tenant ${info.tenant ?? tid ?? '?'}, not the expected ${opts.expectedTenant} (sign in to the right tenant: az login --tenant ${opts.expectedTenant})`,
+      );
   }
-  if (info.version && typeof p.ver === 'string' && p.ver !== info.version) problems.push(`the issuer has the v${info.version} form but ver is ${p.ver}`);
+  if (info.version && typeof p.ver === 'string' && p.ver !== info.version)
+    problems.push(`the issuer has the v${info.version} form but ver is ${p.ver}`);
   if (!info.host) problems.push('iss is not a URL');
-  else if (!info.cloud) notes.push(`${info.host} is not a Microsoft cloud login host (fine for a sandbox or another identity provider)`);
+  else if (!info.cloud)
+    notes.push(`${info.host} is not a Microsoft cloud login host (fine for a sandbox or another identity provider)`);
   if (info.host && !info.version) notes.push('the issuer path is neither /{tenant}/ (v1.0) nor /{tenant}/v2.0 (v2.0)');
   const where = `${info.cloud ?? info.host ?? '?'}, v${info.version ?? '?'} issuer form, tenant ${info.tenant ?? tid ?? '?'}`;
-  if (problems.length) return { check: 'issuer', verdict: 'fail', reason: `${p.iss} (${where}): ${problems.join('; ')}.` };
+  if (problems.length)
+    return { check: 'issuer', verdict: 'fail', reason: `${p.iss} (${where}): ${problems.join('; ')}.` };
   if (notes.length) return { check: 'issuer', verdict: 'warn', reason: `${p.iss} (${where}): ${notes.join('; ')}.` };
-  return { check: 'issuer', verdict: 'pass', reason: `${p.iss} (${where})${opts.expectedTenant ? ' is the expected tenant' : ''}.` };
+  return {
+    check: 'issuer',
+    verdict: 'pass',
+    reason: `${p.iss} (${where})${opts.expectedTenant ? ' is the expected tenant' : ''}.`,
+  };
 }
 
 function checkTime(p: JsonObject, now: number): Verdict {
@@ -158,19 +210,36 @@ function checkTime(p: JsonObject, now: number): Verdict {
     case 'no-expiry':
       return { check: 'time', verdict: 'fail', reason: `The token has no exp claim; Entra always sets one.${skew}` };
     case 'expired':
-      return { check: 'time', verdict: 'fail', reason: `Expired at ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} ago). Get a new token.${skew}` };
+      return {
+        check: 'time',
+        verdict: 'fail',
+        reason: `Expired at ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} ago). Get a new token.${skew}`,
+      };
     case 'not-yet-valid':
-      return { check: 'time', verdict: 'fail', reason: `Not valid before ${e.notBefore}: the local clock may be behind.${skew}` };
+      return {
+        check: 'time',
+        verdict: 'fail',
+        reason: `Not valid before ${e.notBefore}: the local clock may be behind.${skew}`,
+      };
     case 'expiring-soon':
-      return { check: 'time', verdict: 'warn', reason: `Valid, but expires in ${formatDuration(e.remainingMs ?? 0)} (${e.expiresAt}).${skew}` };
+      return {
+        check: 'time',
+        verdict: 'warn',
+        reason: `Valid, but expires in ${formatDuration(e.remainingMs ?? 0)} (${e.expiresAt}).${skew}`,
+      };
     default:
-      return { check: 'time', verdict: e.skew.warning ? 'warn' : 'pass', reason: `Valid until ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} left).${skew}` };
+      return {
+        check: 'time',
+        verdict: e.skew.warning ? 'warn' : 'pass',
+        reason: `Valid until ${e.expiresAt} (${formatDuration(e.remainingMs ?? 0)} left).${skew}`,
+      };
   }
 }
 
 function checkVersion(p: JsonObject, expected: '1.0' | '2.0' | undefined): Verdict {
   const ver = typeof p.ver === 'string' ? p.ver : typeof p.iss === 'string' ? parseIssuer(p.iss).version : undefined;
-  if (!expected) return { check: 'version', verdict: 'skipped', reason: `No expected version given; the token is v${ver ?? '?'}.` };
+  if (!expected)
+    return { check: 'version', verdict: 'skipped', reason: `No expected version given; the token is v${ver ?? '?'}.` };
   if (ver === expected) return { check: 'version', verdict: 'pass', reason: `v${ver}, as expected.` };
   return {
     check: 'version',
@@ -202,18 +271,35 @@ interface SignatureOutcome {
   keyFetchError?: KeyFetchFailure;
 }
 
-async function checkSignature(raw: string, header: JsonObject, p: JsonObject, opts: ValidateOptions): Promise<SignatureOutcome> {
+async function checkSignature(
+  raw: string,
+  header: JsonObject,
+  p: JsonObject,
+  opts: ValidateOptions,
+): Promise<SignatureOutcome> {
   const alg = typeof header.alg === 'string' ? header.alg : '';
   const sig = (check: VerdictValue, reason: string): Verdict => ({ check: 'signature', verdict: check, reason });
   // First, whatever else the header says: an unsigned token proves nothing, and a nonce must not excuse it.
-  if (alg.toLowerCase() === 'none' || !raw.split('.')[2]) return { verdict: sig('fail', 'The token is unsigned (alg "none" or an empty signature): anyone could have written it.') };
+  if (alg.toLowerCase() === 'none' || !raw.split('.')[2])
+    return {
+      verdict: sig('fail', 'The token is unsigned (alg "none" or an empty signature): anyone could have written it.'),
+    };
   if (typeof header.nonce === 'string' && isGraphAudience(p.aud)) {
     return {
-      verdict: sig('skipped', 'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.'),
+      verdict: sig(
+        'skipped',
+        'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.',
+      ),
       unverified: 'graph-token',
     };
   }
-  if (!ASYMMETRIC.test(alg)) return { verdict: sig('fail', `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.`) };
+  if (!ASYMMETRIC.test(alg))
+    return {
+      verdict: sig(
+        'fail',
+        `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.`,
+      ),
+    };
   let jwks = opts.jwks;
   if (!jwks && opts.fetchJwks && typeof p.iss === 'string') {
     try {
@@ -221,14 +307,38 @@ async function checkSignature(raw: string, header: JsonObject, p: JsonObject, op
     } catch (e) {
       const kind = typeof (e as { kind?: unknown })?.kind === 'string' ? (e as { kind: string }).kind : 'error';
       const message = (e as Error)?.message ?? String(e);
-      return { verdict: sig('skipped', `Could not get the issuer's signing keys, so the signature was not checked: ${message}`), unverified: 'key-fetch-failed', keyFetchError: { kind, message } };
+      return {
+        verdict: sig(
+          'skipped',
+          `Could not get the issuer's signing keys, so the signature was not checked: ${message}`,
+        ),
+        unverified: 'key-fetch-failed',
+        keyFetchError: { kind, message },
+      };
     }
   }
-  if (!jwks) return { verdict: sig('skipped', 'No signing keys available, so the signature was not checked (give a JWKS file or URL, or allow OIDC discovery).'), unverified: 'no-keys' };
+  if (!jwks)
+    return {
+      verdict: sig(
+        'skipped',
+        'No signing keys available, so the signature was not checked (give a JWKS file or URL, or allow OIDC discovery).',
+      ),
+      unverified: 'no-keys',
+    };
   const candidates = pickKeys(jwks, header);
-  const keyName = typeof header.kid === 'string' ? `kid ${header.kid}` : typeof header.x5t === 'string' ? `x5t ${header.x5t}` : 'no kid';
+  const keyName =
+    typeof header.kid === 'string'
+      ? `kid ${header.kid}`
+      : typeof header.x5t === 'string'
+        ? `x5t ${header.x5t}`
+        : 'no kid';
   if (candidates.length === 0) {
-    return { verdict: sig('fail', `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).`) };
+    return {
+      verdict: sig(
+        'fail',
+        `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).`,
+      ),
+    };
   }
   let lastError = '';
   for (const jwk of candidates) {
@@ -240,13 +350,23 @@ async function checkSignature(raw: string, header: JsonObject, p: JsonObject, op
       lastError = (e as Error)?.message ?? String(e);
     }
   }
-  const nonce = typeof header.nonce === 'string' ? ' The header carries a nonce, but the audience is not Microsoft Graph, so the Graph exception does not apply.' : '';
-  return { verdict: sig('fail', `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.${nonce}`) };
+  const nonce =
+    typeof header.nonce === 'string'
+      ? ' The header carries a nonce, but the audience is not Microsoft Graph, so the Graph exception does not apply.'
+      : '';
+  return {
+    verdict: sig(
+      'fail',
+      `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.${nonce}`,
+    ),
+  };
 }
 
 const UNVERIFIED_SUMMARY: Record<UnverifiedReason, string> = {
-  'no-keys': 'No check failed, but the signature was not checked (no signing keys were given): nothing proves who wrote this token.',
-  'key-fetch-failed': "No check failed, but the signature was not checked (the issuer's signing keys could not be fetched): nothing proves who wrote this token.",
+  'no-keys':
+    'No check failed, but the signature was not checked (no signing keys were given): nothing proves who wrote this token.',
+  'key-fetch-failed':
+    "No check failed, but the signature was not checked (the issuer's signing keys could not be fetched): nothing proves who wrote this token.",
   'graph-token': 'No check failed; the signature of a Microsoft Graph token can only be checked by Graph itself.',
 };
 
@@ -266,10 +386,30 @@ export async function validateToken(raw: string | DecodeResult, opts: ValidateOp
   verdicts.push(checkVersion(d.payload, opts.expectedVersion));
   const extra = signature.keyFetchError ? { keyFetchError: signature.keyFetchError } : {};
   const failed = verdicts.filter((v) => v.verdict === 'fail');
-  if (failed.length) return { ...invalid(verdicts, `Invalid: ${failed.map((v) => v.check).join(', ')} check${failed.length > 1 ? 's' : ''} failed.`), ...extra };
-  if (signature.verdict.verdict === 'pass') return { verdict: 'verified', summary: 'Verified: the signature matches the issuer\'s key and no check failed.', valid: true, verdicts };
+  if (failed.length)
+    return {
+      ...invalid(
+        verdicts,
+        `Invalid: ${failed.map((v) => v.check).join(', ')} check${failed.length > 1 ? 's' : ''} failed.`,
+      ),
+      ...extra,
+    };
+  if (signature.verdict.verdict === 'pass')
+    return {
+      verdict: 'verified',
+      summary: "Verified: the signature matches the issuer's key and no check failed.",
+      valid: true,
+      verdicts,
+    };
   const because = signature.unverified ?? 'no-keys';
-  return { verdict: 'unverified', summary: UNVERIFIED_SUMMARY[because], unverifiedBecause: because, valid: false, verdicts, ...extra };
+  return {
+    verdict: 'unverified',
+    summary: UNVERIFIED_SUMMARY[because],
+    unverifiedBecause: because,
+    valid: false,
+    verdicts,
+    ...extra,
+  };
 }
 
 /**
@@ -289,7 +429,12 @@ export function openIdConfigurationUrl(issuer: string, authorityHost?: string): 
 }
 
 function isJwks(v: unknown): v is JSONWebKeySet {
-  return typeof v === 'object' && v !== null && Array.isArray((v as { keys?: unknown }).keys) && (v as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as { keys?: unknown }).keys) &&
+    (v as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null)
+  );
 }
 
 /** Parses a JWKS document (text or object); throws a plain-language error when it is not one. */
@@ -310,9 +455,15 @@ export function parseJwks(input: unknown): JSONWebKeySet {
  * OIDC discovery: issuer → openid-configuration → jwks_uri → key set. The caller supplies the HTTP GET
  * (so the engine's traced client, a CA bundle or a test server can be used); nothing here touches the network.
  */
-export async function discoverJwks(issuer: string, getJson: (url: string) => Promise<unknown>, options: { authorityHost?: string } = {}): Promise<JSONWebKeySet> {
+export async function discoverJwks(
+  issuer: string,
+  getJson: (url: string) => Promise<unknown>,
+  options: { authorityHost?: string } = {},
+): Promise<JSONWebKeySet> {
   const config = await getJson(openIdConfigurationUrl(issuer, options.authorityHost));
-  const jwksUri = typeof config === 'object' && config !== null ? (config as { jwks_uri?: unknown }).jwks_uri : undefined;
-  if (typeof jwksUri !== 'string' || !/^https?:\/\//i.test(jwksUri)) throw new Error(`the OpenID configuration of ${issuer} has no jwks_uri`);
+  const jwksUri =
+    typeof config === 'object' && config !== null ? (config as { jwks_uri?: unknown }).jwks_uri : undefined;
+  if (typeof jwksUri !== 'string' || !/^https?:\/\//i.test(jwksUri))
+    throw new Error(`the OpenID configuration of ${issuer} has no jwks_uri`);
   return parseJwks(await getJson(jwksUri));
 }

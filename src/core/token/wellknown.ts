@@ -21,7 +21,8 @@ interface TenantsData {
   externalIssuers?: { pattern: string; name: string }[];
 }
 
-let apps: { byId: Map<string, AppEntry>; byUri: Map<string, string>; patterns: { re: RegExp; name: string }[] } | undefined;
+let apps:
+  { byId: Map<string, AppEntry>; byUri: Map<string, string>; patterns: { re: RegExp; name: string }[] } | undefined;
 let tenants: TenantsData | undefined;
 let roles: Map<string, string> | undefined;
 
@@ -161,7 +162,11 @@ export function parseIssuer(iss: string): IssuerInfo {
   if (segs.length >= 1) info.tenant = segs[0];
   if (segs.length === 2 && segs[1].toLowerCase() === 'v2.0') info.version = '2.0';
   else if (segs.length === 1 && url.pathname.endsWith('/')) info.version = '1.0';
-  info.entra = Boolean(cloud) && url.protocol === 'https:' && Boolean(info.version) && (isGuid(info.tenant) || info.tenant === '{tenantid}');
+  info.entra =
+    Boolean(cloud) &&
+    url.protocol === 'https:' &&
+    Boolean(info.version) &&
+    (isGuid(info.tenant) || info.tenant === '{tenantid}');
   return info;
 }
 
@@ -171,5 +176,7 @@ export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 /** True when one of the token's audiences is Microsoft Graph (its app id, or its URI in any cloud). */
 export function isGraphAudience(aud: unknown): boolean {
   const auds = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
-  return auds.some((a) => a.trim().toLowerCase() === MICROSOFT_GRAPH_APP_ID || appIdOfResource(a) === MICROSOFT_GRAPH_APP_ID);
+  return auds.some(
+    (a) => a.trim().toLowerCase() === MICROSOFT_GRAPH_APP_ID || appIdOfResource(a) === MICROSOFT_GRAPH_APP_ID,
+  );
 }

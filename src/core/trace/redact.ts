@@ -98,7 +98,8 @@ const JSON_PAIR_RE = /("([A-Za-z0-9_-]+)"\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 // name=value pairs in URLs, form bodies, command lines.
 const KV_RE = /([?&;\s,]|^)([A-Za-z0-9_.-]+)=([^&\s;,"']+)/g;
 // Long opaque base64-ish runs (refresh tokens, keys) after a secret-looking label: "secret: abc..."
-const LABEL_RE = /\b(client[_ -]?secret|password|refresh[_ -]?token|access[_ -]?token|assertion|secret)(\s*[:=]\s*)(["']?)([^\s"',;&]{4,})\3/gi;
+const LABEL_RE =
+  /\b(client[_ -]?secret|password|refresh[_ -]?token|access[_ -]?token|assertion|secret)(\s*[:=]\s*)(["']?)([^\s"',;&]{4,})\3/gi;
 
 export interface RedactorOptions {
   /** Exact values to remove wherever they appear (≥ 4 characters). */
@@ -115,7 +116,12 @@ export class Redactor {
   /** Remembers a value that must never appear in output (and its trimmed / URL-encoded forms). */
   addSecret(value: string | undefined | null): void {
     if (typeof value !== 'string') return;
-    for (const v of [value, value.trim(), encodeURIComponent(value.trim()), new URLSearchParams({ v: value.trim() }).toString().slice(2)]) {
+    for (const v of [
+      value,
+      value.trim(),
+      encodeURIComponent(value.trim()),
+      new URLSearchParams({ v: value.trim() }).toString().slice(2),
+    ]) {
       if (v.length >= 4) this.#secrets.add(v);
     }
   }
@@ -133,14 +139,20 @@ export class Redactor {
     for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
       if (s.includes(secret)) s = s.split(secret).join(REDACTED);
     }
-    s = s.replace(PEM_RE, (_m, label: string) => (/CERTIFICATE/.test(label) && !/PRIVATE/.test(label) ? `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----` : `[REDACTED ${label.trim() || 'PEM'}]`));
+    s = s.replace(PEM_RE, (_m, label: string) =>
+      /CERTIFICATE/.test(label) && !/PRIVATE/.test(label)
+        ? `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`
+        : `[REDACTED ${label.trim() || 'PEM'}]`,
+    );
     // Labelled values before JWT shapes: a secret followed by a JWT in one run of characters must go whole.
     s = s.replace(LABEL_RE, (m, label: string, sep: string, q: string, value: string) =>
       value.includes('REDACTED') ? m : `${label}${sep}${q}${REDACTED}${q}`,
     );
     s = s.replace(JWT_RE, '[REDACTED JWT]');
     s = s.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-    s = s.replace(JSON_PAIR_RE, (m, prefix: string, name: string) => (isSecretName(name) ? `${prefix}"${REDACTED}"` : m));
+    s = s.replace(JSON_PAIR_RE, (m, prefix: string, name: string) =>
+      isSecretName(name) ? `${prefix}"${REDACTED}"` : m,
+    );
     s = s.replace(KV_RE, (m, lead: string, name: string, value: string) =>
       isSecretName(name) || isFormSecretName(name, value) ? `${lead}${name}=${REDACTED}` : m,
     );
@@ -173,7 +185,9 @@ export class Redactor {
   /** Deep-copies a JSON-like value, redacting secret-named fields and scrubbing every string. */
   value(input: unknown, name?: string, depth = 0): unknown {
     if (name !== undefined && isSecretName(name) && input !== null && input !== undefined && input !== '') {
-      return typeof input === 'string' || typeof input === 'number' || isSecretValue(input) ? REDACTED : this.value(input, undefined, depth);
+      return typeof input === 'string' || typeof input === 'number' || isSecretValue(input)
+        ? REDACTED
+        : this.value(input, undefined, depth);
     }
     if (isSecretValue(input)) return REDACTED;
     if (typeof input === 'string') return this.text(input);
@@ -215,7 +229,11 @@ export class Redactor {
             value: v.value === undefined ? undefined : isSecretName(v.name) ? maskSecret(v.value) : this.text(v.value),
             note: v.note === undefined ? undefined : this.text(v.note),
           })),
-          files: e.files?.map((f) => ({ ...f, path: this.text(f.path), note: f.note === undefined ? undefined : this.text(f.note) })),
+          files: e.files?.map((f) => ({
+            ...f,
+            path: this.text(f.path),
+            note: f.note === undefined ? undefined : this.text(f.note),
+          })),
           executables: e.executables?.map((x) => ({ ...x })),
           endpoints: e.endpoints?.map((p) => ({ ...p, url: this.url(p.url) })),
           settings: e.settings === undefined ? undefined : (this.value(e.settings) as ConfigSettings),
@@ -226,7 +244,12 @@ export class Redactor {
           url: this.url(e.url),
           requestHeaders: this.headers(e.requestHeaders),
           responseHeaders: this.headers(e.responseHeaders),
-          requestBody: e.requestBody === undefined ? undefined : typeof e.requestBody === 'string' ? this.formText(e.requestBody) : this.value(e.requestBody),
+          requestBody:
+            e.requestBody === undefined
+              ? undefined
+              : typeof e.requestBody === 'string'
+                ? this.formText(e.requestBody)
+                : this.value(e.requestBody),
           responseBody: e.responseBody === undefined ? undefined : this.value(e.responseBody),
           error: e.error === undefined ? undefined : this.text(e.error),
           retryReason: e.retryReason === undefined ? undefined : this.text(e.retryReason),
@@ -242,7 +265,11 @@ export class Redactor {
       case 'outcome':
         return { ...e, message: this.text(e.message) };
       case 'note':
-        return { ...e, message: this.text(e.message), data: e.data === undefined ? undefined : (this.value(e.data) as Record<string, unknown>) };
+        return {
+          ...e,
+          message: this.text(e.message),
+          data: e.data === undefined ? undefined : (this.value(e.data) as Record<string, unknown>),
+        };
       case 'step-start':
         return { ...e, description: e.description === undefined ? undefined : this.text(e.description) };
       default:
@@ -269,7 +296,12 @@ function redactArgs(args: string[], r: Redactor): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     const prev = args[i - 1];
-    if (prev !== undefined && /^(-p|--password|-Password|--client-secret|--secret|--federated-token|--assertion|--token|-AccessToken)$/i.test(prev)) {
+    if (
+      prev !== undefined &&
+      /^(-p|--password|-Password|--client-secret|--secret|--federated-token|--assertion|--token|-AccessToken)$/i.test(
+        prev,
+      )
+    ) {
       out.push(REDACTED);
     } else {
       out.push(r.text(a));

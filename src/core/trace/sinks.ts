@@ -70,20 +70,36 @@ function formatLines(e: TraceEvent, options: { timestamps?: boolean; bodies?: bo
       lines.push(`${tag} start${e.description ? `: ${e.description}` : ''}`);
       break;
     case 'config': {
-      for (const v of e.variables ?? []) lines.push(`${tag} env ${v.name} ${v.set ? `= ${v.value ?? '(set)'}` : '(not set)'}${v.note ? ` — ${v.note}` : ''}`);
+      for (const v of e.variables ?? [])
+        lines.push(
+          `${tag} env ${v.name} ${v.set ? `= ${v.value ?? '(set)'}` : '(not set)'}${v.note ? ` — ${v.note}` : ''}`,
+        );
       for (const f of e.files ?? [])
-        lines.push(`${tag} file ${f.path} ${f.exists ? `exists${f.size !== undefined ? ` (${f.size} bytes)` : ''}` : 'missing'}${f.note ? ` — ${f.note}` : ''}`);
+        lines.push(
+          `${tag} file ${f.path} ${f.exists ? `exists${f.size !== undefined ? ` (${f.size} bytes)` : ''}` : 'missing'}${f.note ? ` — ${f.note}` : ''}`,
+        );
       for (const x of e.executables ?? [])
-        lines.push(`${tag} exe ${x.name} → ${x.resolved ?? 'not found'}${x.searchedPath && !x.resolved ? ` (PATH: ${x.searchedPath.join(':') || '(empty)'})` : ''}`);
+        lines.push(
+          `${tag} exe ${x.name} → ${x.resolved ?? 'not found'}${x.searchedPath && !x.resolved ? ` (PATH: ${x.searchedPath.join(':') || '(empty)'})` : ''}`,
+        );
       for (const p of e.endpoints ?? []) lines.push(`${tag} endpoint ${p.name}: ${p.url}`);
       if (e.settings && Object.keys(e.settings).length)
-        lines.push(`${tag} settings ${Object.entries(e.settings).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+        lines.push(
+          `${tag} settings ${Object.entries(e.settings)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' ')}`,
+        );
       break;
     }
     case 'http': {
-      const attempt = e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt}${e.retryReason ? `, retry after ${e.retryDelayMs ?? 0} ms: ${e.retryReason}` : ''})` : '';
+      const attempt =
+        e.attempt && e.attempt > 1
+          ? ` (attempt ${e.attempt}${e.retryReason ? `, retry after ${e.retryDelayMs ?? 0} ms: ${e.retryReason}` : ''})`
+          : '';
       const result = e.status !== undefined ? String(e.status) : `error: ${e.error ?? 'no response'}`;
-      lines.push(`${tag} ${e.method} ${e.url} → ${result} ${e.durationMs} ms${attempt}${e.proxy ? ` via proxy ${e.proxy}` : ''}`);
+      lines.push(
+        `${tag} ${e.method} ${e.url} → ${result} ${e.durationMs} ms${attempt}${e.proxy ? ` via proxy ${e.proxy}` : ''}`,
+      );
       if (options.bodies !== false) {
         if (e.requestBody !== undefined) lines.push(`${tag}   request: ${body(e.requestBody)}`);
         if (e.responseBody !== undefined) lines.push(`${tag}   response: ${body(e.responseBody)}`);
@@ -98,7 +114,9 @@ function formatLines(e: TraceEvent, options: { timestamps?: boolean; bodies?: bo
       if (e.stdout && options.bodies !== false) lines.push(`${tag}   stdout: ${excerpt(e.stdout)}`);
       break;
     case 'outcome':
-      lines.push(`${tag} ${e.outcome.toUpperCase()} (${e.durationMs} ms): ${e.message}${e.errorCodes?.length ? ` [AADSTS${e.errorCodes.join(', AADSTS')}]` : ''}`);
+      lines.push(
+        `${tag} ${e.outcome.toUpperCase()} (${e.durationMs} ms): ${e.message}${e.errorCodes?.length ? ` [AADSTS${e.errorCodes.join(', AADSTS')}]` : ''}`,
+      );
       break;
     case 'note':
       lines.push(`${tag} ${e.level === 'info' ? '' : `${e.level}: `}${e.message}`);

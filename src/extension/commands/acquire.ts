@@ -45,20 +45,63 @@ interface CredentialChoice {
 }
 
 export const CREDENTIAL_CHOICES: CredentialChoice[] = [
-  { id: 'chain', label: '$(list-ordered) Default credential chain', detail: 'DefaultAzureCredential: each credential in order, first success wins' },
-  { id: 'chain:diagnose', label: '$(debug-alt) Default chain — diagnose', detail: 'Run every credential, report all outcomes and which one would win' },
-  { id: 'EnvironmentCredential', label: 'Environment', detail: 'AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET or certificate' },
+  {
+    id: 'chain',
+    label: '$(list-ordered) Default credential chain',
+    detail: 'DefaultAzureCredential: each credential in order, first success wins',
+  },
+  {
+    id: 'chain:diagnose',
+    label: '$(debug-alt) Default chain — diagnose',
+    detail: 'Run every credential, report all outcomes and which one would win',
+  },
+  {
+    id: 'EnvironmentCredential',
+    label: 'Environment',
+    detail: 'AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET or certificate',
+  },
   { id: 'WorkloadIdentityCredential', label: 'Workload identity', detail: 'AZURE_FEDERATED_TOKEN_FILE (Kubernetes)' },
-  { id: 'ManagedIdentityCredential', label: 'Managed identity', detail: 'IMDS, App Service, Cloud Shell, Arc, Service Fabric, Azure ML' },
+  {
+    id: 'ManagedIdentityCredential',
+    label: 'Managed identity',
+    detail: 'IMDS, App Service, Cloud Shell, Arc, Service Fabric, Azure ML',
+  },
   { id: 'AzureCLICredential', label: 'Azure CLI', detail: 'az account get-access-token' },
   { id: 'AzureDeveloperCLICredential', label: 'Azure Developer CLI', detail: 'azd auth token' },
   { id: 'AzurePowerShellCredential', label: 'Azure PowerShell', detail: 'Get-AzAccessToken' },
-  { id: VSCODE_ACCOUNT, label: '$(account) VS Code account (Microsoft)', detail: 'The account VS Code and the Azure extensions use' },
-  { id: 'ClientSecretCredential', label: 'Client secret', detail: 'App registration with a client secret', needsApp: true, secret: 'client-secret' },
-  { id: 'ClientCertificateCredential', label: 'Client certificate', detail: 'App registration with a PEM certificate', needsApp: true, secret: 'certificate' },
+  {
+    id: VSCODE_ACCOUNT,
+    label: '$(account) VS Code account (Microsoft)',
+    detail: 'The account VS Code and the Azure extensions use',
+  },
+  {
+    id: 'ClientSecretCredential',
+    label: 'Client secret',
+    detail: 'App registration with a client secret',
+    needsApp: true,
+    secret: 'client-secret',
+  },
+  {
+    id: 'ClientCertificateCredential',
+    label: 'Client certificate',
+    detail: 'App registration with a PEM certificate',
+    needsApp: true,
+    secret: 'certificate',
+  },
   { id: 'DeviceCodeCredential', label: 'Device code', detail: 'Sign in on another device with a code', needsApp: true },
-  { id: 'InteractiveBrowserCredential', label: 'Interactive browser', detail: 'Sign in in the browser (auth code + PKCE)', needsApp: true },
-  { id: 'UsernamePasswordCredential', label: 'Username and password', detail: 'Resource owner password (no MFA)', needsApp: true, secret: 'password' },
+  {
+    id: 'InteractiveBrowserCredential',
+    label: 'Interactive browser',
+    detail: 'Sign in in the browser (auth code + PKCE)',
+    needsApp: true,
+  },
+  {
+    id: 'UsernamePasswordCredential',
+    label: 'Username and password',
+    detail: 'Resource owner password (no MFA)',
+    needsApp: true,
+    secret: 'password',
+  },
 ];
 
 const RECENT_SCOPES_KEY = 'azureAuthDebugger.recentScopes';
@@ -97,14 +140,26 @@ export class AcquireCommand {
     type Item = vscode.QuickPickItem & { scope?: string };
     const items: Item[] = [];
     items.push({ label: 'Presets', kind: vscode.QuickPickItemKind.Separator });
-    for (const p of SCOPE_PRESETS) items.push({ label: p.label, description: p.scope, scope: p.scope, detail: p.scope === def ? 'default scope' : undefined });
+    for (const p of SCOPE_PRESETS)
+      items.push({
+        label: p.label,
+        description: p.scope,
+        scope: p.scope,
+        detail: p.scope === def ? 'default scope' : undefined,
+      });
     if (recent.length) {
       items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
       for (const r of recent) items.push({ label: r, scope: r });
     }
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: '$(edit) Custom scope…', description: 'e.g. api://my-app/.default' });
-    const pick = abortIfUndefined(await vscode.window.showQuickPick(items, { title: 'Acquire Token (2/3): scope', placeHolder: 'Which resource is the token for?', ignoreFocusOut: true }));
+    const pick = abortIfUndefined(
+      await vscode.window.showQuickPick(items, {
+        title: 'Acquire Token (2/3): scope',
+        placeHolder: 'Which resource is the token for?',
+        ignoreFocusOut: true,
+      }),
+    );
     if (pick.scope) return pick.scope;
     return abortIfUndefined(
       await vscode.window.showInputBox({
@@ -123,12 +178,21 @@ export class AcquireCommand {
       const pick = abortIfUndefined(
         await vscode.window.showQuickPick(
           CREDENTIAL_CHOICES.map((c) => ({ label: c.label, detail: c.detail, id: c.id })),
-          { title: 'Acquire Token (1/3): credential', placeHolder: 'The default chain, or one credential / flow', matchOnDetail: true, ignoreFocusOut: true },
+          {
+            title: 'Acquire Token (1/3): credential',
+            placeHolder: 'The default chain, or one credential / flow',
+            matchOnDetail: true,
+            ignoreFocusOut: true,
+          },
         ),
       );
       credential = pick.id;
     }
-    const choice = CREDENTIAL_CHOICES.find((c) => c.id === credential) ?? { id: credential, label: credential, detail: '' };
+    const choice = CREDENTIAL_CHOICES.find((c) => c.id === credential) ?? {
+      id: credential,
+      label: credential,
+      detail: '',
+    };
     const scope = await this.pickScope(args);
     await this.rememberScope(scope);
 
@@ -141,21 +205,57 @@ export class AcquireCommand {
     let secretToSave: { key: string; value: string } | undefined;
     if (choice.needsApp) {
       const last = this.state.get<{ tenantId?: string; clientId?: string }>(LAST_APP_KEY, {});
-      tenantId ??= abortIfUndefined(await vscode.window.showInputBox({ title: 'Acquire Token (3/3): tenant', prompt: 'Tenant id or domain', value: last.tenantId ?? this.host.sandbox?.tenantId ?? '', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'A tenant id (GUID) or domain') })).trim();
-      clientId ??= abortIfUndefined(await vscode.window.showInputBox({ title: 'Acquire Token (3/3): client id', prompt: 'Application (client) id', value: last.clientId ?? '', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'The application (client) id') })).trim();
+      tenantId ??= abortIfUndefined(
+        await vscode.window.showInputBox({
+          title: 'Acquire Token (3/3): tenant',
+          prompt: 'Tenant id or domain',
+          value: last.tenantId ?? this.host.sandbox?.tenantId ?? '',
+          ignoreFocusOut: true,
+          validateInput: (v) =>
+            /^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'A tenant id (GUID) or domain',
+        }),
+      ).trim();
+      clientId ??= abortIfUndefined(
+        await vscode.window.showInputBox({
+          title: 'Acquire Token (3/3): client id',
+          prompt: 'Application (client) id',
+          value: last.clientId ?? '',
+          ignoreFocusOut: true,
+          validateInput: (v) => (/^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'The application (client) id'),
+        }),
+      ).trim();
       await this.state.update(LAST_APP_KEY, { tenantId, clientId });
       const SecretCtor = loadEngine().SecretValue;
       if (choice.secret === 'password') {
-        username ??= abortIfUndefined(await vscode.window.showInputBox({ title: 'Acquire Token: username', prompt: 'User principal name', ignoreFocusOut: true })).trim();
+        username ??= abortIfUndefined(
+          await vscode.window.showInputBox({
+            title: 'Acquire Token: username',
+            prompt: 'User principal name',
+            ignoreFocusOut: true,
+          }),
+        ).trim();
       }
       if (choice.secret === 'certificate') {
         if (!certificatePath) {
-          const uris = abortIfUndefined(await vscode.window.showOpenDialog({ title: 'Certificate (PEM or PKCS#12 with private key)', canSelectMany: false, filters: { Certificate: ['pem', 'crt', 'key', 'pfx', 'p12'] } }));
+          const uris = abortIfUndefined(
+            await vscode.window.showOpenDialog({
+              title: 'Certificate (PEM or PKCS#12 with private key)',
+              canSelectMany: false,
+              filters: { Certificate: ['pem', 'crt', 'key', 'pfx', 'p12'] },
+            }),
+          );
           certificatePath = abortIfUndefined(uris[0]).fsPath;
         }
         const pw =
           args.certificatePassword ??
-          abortIfUndefined(await vscode.window.showInputBox({ title: 'Acquire Token: certificate password', prompt: 'Leave empty when the private key is not encrypted. Used for this request only.', password: true, ignoreFocusOut: true }));
+          abortIfUndefined(
+            await vscode.window.showInputBox({
+              title: 'Acquire Token: certificate password',
+              prompt: 'Leave empty when the private key is not encrypted. Used for this request only.',
+              password: true,
+              ignoreFocusOut: true,
+            }),
+          );
         if (pw) certificatePassword = new SecretCtor(pw);
       }
       if (choice.secret === 'client-secret' || choice.secret === 'password') {
@@ -166,7 +266,10 @@ export class AcquireCommand {
         if (value === undefined) {
           const saved = await this.host.context.secrets.get(key);
           if (saved !== undefined) {
-            const use = await vscode.window.showQuickPick(['Use the saved value', 'Enter a new value'], { title: `A ${kind === 'password' ? 'password' : 'client secret'} is saved for this app`, ignoreFocusOut: true });
+            const use = await vscode.window.showQuickPick(['Use the saved value', 'Enter a new value'], {
+              title: `A ${kind === 'password' ? 'password' : 'client secret'} is saved for this app`,
+              ignoreFocusOut: true,
+            });
             if (use === undefined) throw new CancelledError();
             if (use === 'Use the saved value') {
               value = saved;
@@ -174,32 +277,63 @@ export class AcquireCommand {
             }
           }
         }
-        value ??= abortIfUndefined(await vscode.window.showInputBox({ title: `Acquire Token: ${kind === 'password' ? 'password' : 'client secret'}`, prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage', password: true, ignoreFocusOut: true }));
+        value ??= abortIfUndefined(
+          await vscode.window.showInputBox({
+            title: `Acquire Token: ${kind === 'password' ? 'password' : 'client secret'}`,
+            prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage',
+            password: true,
+            ignoreFocusOut: true,
+          }),
+        );
         if (!fromStorage) secretToSave = { key, value };
         secret = new SecretCtor(value);
       }
     }
 
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Azure Auth: acquiring a token (${choice.id === 'chain' ? 'default chain' : choice.id})`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Azure Auth: acquiring a token (${choice.id === 'chain' ? 'default chain' : choice.id})`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const { signal, dispose } = toAbortSignal(token, args.cancellation);
         try {
           if (signal.aborted) throw new CancelledError();
           if (choice.id === 'chain' || choice.id === 'chain:diagnose') {
-            return await this.host.runChain({ scope, mode: choice.id === 'chain' ? this.host.settings().mode : 'diagnose', tenantId }, signal);
+            return await this.host.runChain(
+              { scope, mode: choice.id === 'chain' ? this.host.settings().mode : 'diagnose', tenantId },
+              signal,
+            );
           }
           if (choice.id === VSCODE_ACCOUNT) return await this.viaVsCodeAccount(scope, tenantId, clientId, signal);
           progress.report({ message: choice.label });
-          return await this.host.acquireWithFlow({ credential: choice.id, scope, tenantId, clientId, secret, username, certificatePath, certificatePassword }, signal, {
-            onDeviceCode: (info) => void this.showDeviceCode(info),
-            openBrowser: async (url) => {
-              this.lastBrowserUrl = url;
-              this.host.log.info('interactive', 'opening the sign-in page in the browser');
-              const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
-              if (!opened) this.host.log.warn('interactive', 'the browser did not open: run the command again, or use the device code flow');
+          return await this.host.acquireWithFlow(
+            {
+              credential: choice.id,
+              scope,
+              tenantId,
+              clientId,
+              secret,
+              username,
+              certificatePath,
+              certificatePassword,
             },
-          });
+            signal,
+            {
+              onDeviceCode: (info) => void this.showDeviceCode(info),
+              openBrowser: async (url) => {
+                this.lastBrowserUrl = url;
+                this.host.log.info('interactive', 'opening the sign-in page in the browser');
+                const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+                if (!opened)
+                  this.host.log.warn(
+                    'interactive',
+                    'the browser did not open: run the command again, or use the device code flow',
+                  );
+              },
+            },
+          );
         } finally {
           dispose();
         }
@@ -207,7 +341,13 @@ export class AcquireCommand {
     );
 
     if (outcome.tokenId && secretToSave) {
-      const save = args.saveSecret ?? (await vscode.window.showInformationMessage('Save this secret in VS Code’s secret storage for next time?', 'Save', 'Don’t save')) === 'Save';
+      const save =
+        args.saveSecret ??
+        (await vscode.window.showInformationMessage(
+          'Save this secret in VS Code’s secret storage for next time?',
+          'Save',
+          'Don’t save',
+        )) === 'Save';
       if (save) {
         await this.host.context.secrets.store(secretToSave.key, secretToSave.value);
         const keys = new Set(this.state.get<string[]>(SECRET_KEYS_KEY, []));
@@ -217,16 +357,24 @@ export class AcquireCommand {
       }
     }
     if (outcome.error && !args.quiet) {
-      void vscode.window.showWarningMessage(`Azure Auth: no token — ${outcome.error.message.split(/\r?\n/)[0]}`, 'Explain', 'Show Log').then((c) => {
-        if (c === 'Show Log') this.host.log.show();
-        if (c === 'Explain') this.openInspector({ runId: outcome.runId });
-      });
+      void vscode.window
+        .showWarningMessage(`Azure Auth: no token — ${outcome.error.message.split(/\r?\n/)[0]}`, 'Explain', 'Show Log')
+        .then((c) => {
+          if (c === 'Show Log') this.host.log.show();
+          if (c === 'Explain') this.openInspector({ runId: outcome.runId });
+        });
     }
-    if (!args.noInspector && (outcome.tokenId || outcome.runId)) this.openInspector({ tokenId: outcome.tokenId, runId: outcome.tokenId ? undefined : outcome.runId });
+    if (!args.noInspector && (outcome.tokenId || outcome.runId))
+      this.openInspector({ tokenId: outcome.tokenId, runId: outcome.tokenId ? undefined : outcome.runId });
     return outcome;
   }
 
-  async viaVsCodeAccount(scope: string, tenantId?: string, clientId?: string, signal?: AbortSignal): Promise<AcquireOutcome> {
+  async viaVsCodeAccount(
+    scope: string,
+    tenantId?: string,
+    clientId?: string,
+    signal?: AbortSignal,
+  ): Promise<AcquireOutcome> {
     const started = Date.now();
     this.host.log.info('vscodeAccount', `VSCodeAccountCredential: start — scope ${scope}`);
     // getSession takes no cancellation token: the user's cancel ends our wait (VS Code closes its own prompt).
@@ -239,17 +387,36 @@ export class AcquireCommand {
     const core = loadEngine();
     const raw = new core.SecretValue(accessToken);
     const decoded = core.decodeToken(accessToken);
-    const exp = decoded.ok && decoded.kind === 'jwt' && typeof decoded.payload.exp === 'number' ? decoded.payload.exp * 1000 : Date.now() + 3600_000;
-    const summary = core.summarizeToken(accessToken, { credential: VSCODE_ACCOUNT, scope, fromCache: false, expiresOnEpochMs: exp });
-    const tokenId = this.host.store.addToken('vscode-account', summary, raw, { credential: VSCODE_ACCOUNT, scopes: [scope], tenantId, clientId });
-    this.host.log.info('vscodeAccount', `VSCodeAccountCredential: success in ${Date.now() - started} ms (account ${account})`);
+    const exp =
+      decoded.ok && decoded.kind === 'jwt' && typeof decoded.payload.exp === 'number'
+        ? decoded.payload.exp * 1000
+        : Date.now() + 3600_000;
+    const summary = core.summarizeToken(accessToken, {
+      credential: VSCODE_ACCOUNT,
+      scope,
+      fromCache: false,
+      expiresOnEpochMs: exp,
+    });
+    const tokenId = this.host.store.addToken('vscode-account', summary, raw, {
+      credential: VSCODE_ACCOUNT,
+      scopes: [scope],
+      tenantId,
+      clientId,
+    });
+    this.host.log.info(
+      'vscodeAccount',
+      `VSCodeAccountCredential: success in ${Date.now() - started} ms (account ${account})`,
+    );
     return { tokenId, summary };
   }
 
   private async showDeviceCode(info: DeviceCodeInfo): Promise<void> {
     this.lastDeviceCode = info;
     this.host.log.info('deviceCode', `device code issued; verification at ${info.verificationUri}`);
-    const choice = await vscode.window.showInformationMessage(`To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`, 'Copy code and open browser');
+    const choice = await vscode.window.showInformationMessage(
+      `To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`,
+      'Copy code and open browser',
+    );
     if (choice) {
       await vscode.env.clipboard.writeText(info.userCode);
       await vscode.env.openExternal(vscode.Uri.parse(info.verificationUri, true));

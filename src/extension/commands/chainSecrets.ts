@@ -26,9 +26,11 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** What each secret variable the engine reads is for (shown under it in the quick pick). */
 const DETAIL: Record<string, string> = {
-  AZURE_CLIENT_SECRET: 'Client secret of the app in AZURE_CLIENT_ID (EnvironmentCredential, service principal with a secret)',
+  AZURE_CLIENT_SECRET:
+    'Client secret of the app in AZURE_CLIENT_ID (EnvironmentCredential, service principal with a secret)',
   AZURE_PASSWORD: 'Password of the user in AZURE_USERNAME (EnvironmentCredential, username and password)',
-  AZURE_CLIENT_CERTIFICATE_PASSWORD: 'Password of the certificate in AZURE_CLIENT_CERTIFICATE_PATH (EnvironmentCredential)',
+  AZURE_CLIENT_CERTIFICATE_PASSWORD:
+    'Password of the certificate in AZURE_CLIENT_CERTIFICATE_PATH (EnvironmentCredential)',
   IDENTITY_HEADER: 'App Service or Service Fabric managed identity: the header sent to IDENTITY_ENDPOINT',
   MSI_SECRET: 'Azure Machine Learning managed identity: the secret sent to MSI_ENDPOINT',
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'GitHub Actions OIDC: the token for ACTIONS_ID_TOKEN_REQUEST_URL',
@@ -49,7 +51,8 @@ export function isChainSecretName(name: string): boolean {
 export async function storedChainSecrets(context: vscode.ExtensionContext): Promise<string[]> {
   const names = new Set([...context.globalState.get<string[]>(NAMES_KEY, []), ...knownChainSecrets()]);
   const out: string[] = [];
-  for (const name of [...names].sort()) if (isChainSecretName(name) && (await context.secrets.get(chainSecretKey(name))) !== undefined) out.push(name);
+  for (const name of [...names].sort())
+    if (isChainSecretName(name) && (await context.secrets.get(chainSecretKey(name))) !== undefined) out.push(name);
   return out;
 }
 
@@ -65,16 +68,32 @@ async function pickName(context: vscode.ExtensionContext): Promise<string> {
   const stored = new Set(await storedChainSecrets(context));
   const names = [...new Set([...knownChainSecrets(), ...stored])];
   type Item = vscode.QuickPickItem & { name?: string };
-  const items: Item[] = names.map((n) => ({ label: n, description: stored.has(n) ? 'set (from SecretStorage)' : undefined, detail: DETAIL[n], name: n }));
-  items.push({ label: '$(edit) Other variable…', detail: 'Any other variable whose name marks a secret (…_SECRET, …_PASSWORD, …_KEY, …)' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Set Chain Environment Secret (1/2): variable', placeHolder: 'Which secret should the credential chain see?', matchOnDetail: true, ignoreFocusOut: true });
+  const items: Item[] = names.map((n) => ({
+    label: n,
+    description: stored.has(n) ? 'set (from SecretStorage)' : undefined,
+    detail: DETAIL[n],
+    name: n,
+  }));
+  items.push({
+    label: '$(edit) Other variable…',
+    detail: 'Any other variable whose name marks a secret (…_SECRET, …_PASSWORD, …_KEY, …)',
+  });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Set Chain Environment Secret (1/2): variable',
+    placeHolder: 'Which secret should the credential chain see?',
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
   if (!pick) throw new CancelledError();
   if (pick.name) return pick.name;
   const typed = await vscode.window.showInputBox({
     title: 'Set Chain Environment Secret: variable name',
     prompt: 'The name of a secret environment variable, e.g. MY_API_KEY',
     ignoreFocusOut: true,
-    validateInput: (v) => (isChainSecretName(v.trim()) ? undefined : 'A variable name that marks a secret (other variables belong in the chain.environment setting)'),
+    validateInput: (v) =>
+      isChainSecretName(v.trim())
+        ? undefined
+        : 'A variable name that marks a secret (other variables belong in the chain.environment setting)',
   });
   if (typed === undefined) throw new CancelledError();
   return typed.trim();
@@ -84,7 +103,9 @@ export async function setChainSecret(host: Host, args: ChainSecretArgs = {}): Pr
   const context = host.context;
   const name = args.name ?? (await pickName(context));
   if (!isChainSecretName(name)) {
-    throw new Error(`${name} is not a secret-named variable: put it in the setting azureAuthDebugger.chain.environment (secret names such as ${knownChainSecrets().slice(0, 5).join(', ')}, … go here)`);
+    throw new Error(
+      `${name} is not a secret-named variable: put it in the setting azureAuthDebugger.chain.environment (secret names such as ${knownChainSecrets().slice(0, 5).join(', ')}, … go here)`,
+    );
   }
   const value =
     args.value ??
@@ -114,7 +135,13 @@ export async function setChainSecret(host: Host, args: ChainSecretArgs = {}): Pr
   names.add(name);
   await state.update(SECRET_KEYS_KEY, [...keys]);
   await state.update(NAMES_KEY, [...names]);
-  host.log.info('secrets', `${name} stored in SecretStorage for the credential chain (value not logged); the next run uses it`);
-  if (!args.quiet) void vscode.window.showInformationMessage(`Azure Auth: ${name} is stored in SecretStorage. The credential chain uses it from the next run.`);
+  host.log.info(
+    'secrets',
+    `${name} stored in SecretStorage for the credential chain (value not logged); the next run uses it`,
+  );
+  if (!args.quiet)
+    void vscode.window.showInformationMessage(
+      `Azure Auth: ${name} is stored in SecretStorage. The credential chain uses it from the next run.`,
+    );
   return name;
 }

@@ -25,9 +25,20 @@ export interface TryTokenArgs extends CommandOptions {
 }
 
 /** Sandbox defaults for preset parameters (the built-in world's names). */
-const SANDBOX_PARAMS: Record<string, string> = { vault: 'sandbox-vault', account: 'sandboxstore', namespace: 'sandbox-bus', entity: 'orders' };
+const SANDBOX_PARAMS: Record<string, string> = {
+  vault: 'sandbox-vault',
+  account: 'sandboxstore',
+  namespace: 'sandbox-bus',
+  entity: 'orders',
+};
 
-const SERVICE_PATH: Record<string, string> = { arm: 'arm', graph: 'graph', keyvault: 'vault', storage: 'storage', servicebus: 'servicebus' };
+const SERVICE_PATH: Record<string, string> = {
+  arm: 'arm',
+  graph: 'graph',
+  keyvault: 'vault',
+  storage: 'storage',
+  servicebus: 'servicebus',
+};
 
 export class TryTokenCommand {
   constructor(private readonly host: Host) {}
@@ -47,14 +58,28 @@ export class TryTokenCommand {
     if (args.preset && !preset) throw new Error(`Unknown preset "${args.preset}"`);
     if (!preset && !url) {
       const items: (vscode.QuickPickItem & { preset?: ResourcePreset })[] = [
-        ...core.RESOURCE_PRESETS.map((p) => ({ label: p.title, description: p.id, detail: sandbox ? `${p.method} — against the sandbox's stand-in` : `${p.method} ${p.url}`, preset: p })),
+        ...core.RESOURCE_PRESETS.map((p) => ({
+          label: p.title,
+          description: p.id,
+          detail: sandbox ? `${p.method} — against the sandbox's stand-in` : `${p.method} ${p.url}`,
+          preset: p,
+        })),
         { label: 'Enter a URL…', description: 'GET (or another method) to any https URL' },
       ];
-      const pick = await vscode.window.showQuickPick(items, { title: `Try ${t.label} against…`, placeHolder: 'A read-only request, or your own URL', ignoreFocusOut: true });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: `Try ${t.label} against…`,
+        placeHolder: 'A read-only request, or your own URL',
+        ignoreFocusOut: true,
+      });
       if (!pick) throw new CancelledError();
       preset = pick.preset;
       if (!preset) {
-        const typed = await vscode.window.showInputBox({ title: 'Try Token Against Resource', prompt: 'METHOD URL (GET when no method is given); plain http only for loopback', placeHolder: 'GET https://management.azure.com/subscriptions?api-version=2022-12-01', ignoreFocusOut: true });
+        const typed = await vscode.window.showInputBox({
+          title: 'Try Token Against Resource',
+          prompt: 'METHOD URL (GET when no method is given); plain http only for loopback',
+          placeHolder: 'GET https://management.azure.com/subscriptions?api-version=2022-12-01',
+          ignoreFocusOut: true,
+        });
         if (!typed?.trim()) throw new CancelledError();
         const m = /^\s*(GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\S+)\s*$/i.exec(typed);
         method = m ? m[1]!.toUpperCase() : 'GET';
@@ -67,34 +92,58 @@ export class TryTokenCommand {
       const params: Record<string, string> = { ...(args.params ?? {}) };
       for (const name of preset.params) {
         if (params[name]) continue;
-        const fallback = sandbox ? (name === 'subscription' ? this.sandboxSubscription() : SANDBOX_PARAMS[name]) : undefined;
-        const v = fallback ?? (await vscode.window.showInputBox({ title: preset.title, prompt: `The ${name} name`, ignoreFocusOut: true }));
+        const fallback = sandbox
+          ? name === 'subscription'
+            ? this.sandboxSubscription()
+            : SANDBOX_PARAMS[name]
+          : undefined;
+        const v =
+          fallback ??
+          (await vscode.window.showInputBox({ title: preset.title, prompt: `The ${name} name`, ignoreFocusOut: true }));
         if (!v) throw new CancelledError();
         params[name] = v;
       }
-      url = core.presetUrl(preset, params, sandbox ? `${sandbox.authorityHost}/resources/${SERVICE_PATH[preset.service]}` : undefined);
+      url = core.presetUrl(
+        preset,
+        params,
+        sandbox ? `${sandbox.authorityHost}/resources/${SERVICE_PATH[preset.service]}` : undefined,
+      );
       method = preset.method;
       Object.assign(headers, preset.headers ?? {});
       service = preset.service;
     }
-    const ca = sandbox ? (sandbox.caPem ?? (sandbox.caFile ? readFileSync(sandbox.caFile, 'utf8') : undefined)) : undefined;
+    const ca = sandbox
+      ? (sandbox.caPem ?? (sandbox.caFile ? readFileSync(sandbox.caFile, 'utf8') : undefined))
+      : undefined;
 
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Azure Auth: ${method} ${url}`, cancellable: true }, async (_p, token) => {
-      const { signal, dispose } = toAbortSignal(token, args.cancellation);
-      try {
-        const trace = new core.Tracer().forStep('call');
-        const result = await core.callResource({ method: method as 'GET', url: url!, token: raw, headers, ...(service ? { service } : {}) }, { trace, signal, deadlineMs: 30_000, ...(ca ? { ca } : {}) });
-        const x = result.explanation;
-        this.host.log.info('call', `${result.request.method} ${result.request.url} → ${result.response.status} (${x.outcome}${x.entry ? `, ${x.entry.code}` : x.unknownCode ? `, unknown code ${x.unknownCode.code}` : ''}; ${t.label}, fingerprint ${t.summary.fingerprint})`);
-        if (!args.noDocument) {
-          const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: core.renderResourceCall(result) });
-          await vscode.window.showTextDocument(doc, { preview: true });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Azure Auth: ${method} ${url}`, cancellable: true },
+      async (_p, token) => {
+        const { signal, dispose } = toAbortSignal(token, args.cancellation);
+        try {
+          const trace = new core.Tracer().forStep('call');
+          const result = await core.callResource(
+            { method: method as 'GET', url: url!, token: raw, headers, ...(service ? { service } : {}) },
+            { trace, signal, deadlineMs: 30_000, ...(ca ? { ca } : {}) },
+          );
+          const x = result.explanation;
+          this.host.log.info(
+            'call',
+            `${result.request.method} ${result.request.url} → ${result.response.status} (${x.outcome}${x.entry ? `, ${x.entry.code}` : x.unknownCode ? `, unknown code ${x.unknownCode.code}` : ''}; ${t.label}, fingerprint ${t.summary.fingerprint})`,
+          );
+          if (!args.noDocument) {
+            const doc = await vscode.workspace.openTextDocument({
+              language: 'plaintext',
+              content: core.renderResourceCall(result),
+            });
+            await vscode.window.showTextDocument(doc, { preview: true });
+          }
+          return result;
+        } finally {
+          dispose();
         }
-        return result;
-      } finally {
-        dispose();
-      }
-    });
+      },
+    );
   }
 
   private sandboxSubscription(): string | undefined {

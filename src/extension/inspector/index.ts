@@ -15,7 +15,11 @@ export function inspectorDeps(context: vscode.ExtensionContext, store: RunStore,
 }
 
 /** Opens (or reveals) the Token Inspector, selecting `selection` in the store first. */
-export function inspectorOpener(context: vscode.ExtensionContext, store: RunStore, log?: InspectorLog): (selection?: StoreSelection) => void {
+export function inspectorOpener(
+  context: vscode.ExtensionContext,
+  store: RunStore,
+  log?: InspectorLog,
+): (selection?: StoreSelection) => void {
   const deps = inspectorDeps(context, store, log);
   return (selection) => {
     InspectorPanel.show(deps, { selection });
@@ -23,6 +27,13 @@ export function inspectorOpener(context: vscode.ExtensionContext, store: RunStor
 }
 
 /** The serializer that restores the panel after a reload, and the panel's own disposal on deactivate. */
-export function registerInspector(context: vscode.ExtensionContext, store: RunStore, log?: InspectorLog): vscode.Disposable[] {
-  return [registerInspectorSerializer(inspectorDeps(context, store, log)), { dispose: () => InspectorPanel.instance?.dispose() }];
+export function registerInspector(
+  context: vscode.ExtensionContext,
+  store: RunStore,
+  log?: InspectorLog,
+): vscode.Disposable[] {
+  return [
+    registerInspectorSerializer(inspectorDeps(context, store, log)),
+    { dispose: () => InspectorPanel.instance?.dispose() },
+  ];
 }

@@ -7,7 +7,15 @@ import type { InspectorSection, InspectorUiState, WebviewToHost } from '../../sh
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const FINGERPRINT = /^[0-9a-f]{6,64}$/;
-const SECTIONS: readonly InspectorSection[] = ['tokens', 'header', 'claims', 'validation', 'raw', 'failure', 'timeline'];
+const SECTIONS: readonly InspectorSection[] = [
+  'tokens',
+  'header',
+  'claims',
+  'validation',
+  'raw',
+  'failure',
+  'timeline',
+];
 const MAX_URL = 200;
 
 /** The only links the panel may ask the host to open: the Entra error lookup for one numeric code. */

@@ -19,7 +19,10 @@ import { buildSnapshot, selectedTokenId, shownFailure, type TokenAnalysisInput }
 export const INSPECTOR_VIEW_TYPE = 'azureAuthDebugger.tokenInspector';
 
 /** The engine functions the panel uses (the core's own signatures). */
-export type InspectorEngine = Pick<CoreModule, 'decodeToken' | 'explainClaims' | 'validateToken' | 'tokenExpiry' | 'explainText'>;
+export type InspectorEngine = Pick<
+  CoreModule,
+  'decodeToken' | 'explainClaims' | 'validateToken' | 'tokenExpiry' | 'explainText'
+>;
 
 export interface InspectorLog {
   info(component: string, message: string): void;
@@ -68,7 +71,10 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   /** Opens the panel (or reveals the open one), optionally selecting something in the store first. */
-  static show(deps: InspectorDeps, options: { selection?: StoreSelection; preserveFocus?: boolean } = {}): InspectorPanel {
+  static show(
+    deps: InspectorDeps,
+    options: { selection?: StoreSelection; preserveFocus?: boolean } = {},
+  ): InspectorPanel {
     if (options.selection) deps.store.select(options.selection);
     const existing = InspectorPanel.current;
     if (existing) {
@@ -98,7 +104,10 @@ export class InspectorPanel implements vscode.Disposable {
       enableFindWidget: true,
       // Not retained when hidden: a revealed token disappears with the hidden webview; the snapshot is re-sent on show.
       retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(extensionUri, 'media'),
+      ],
     };
   }
 
@@ -147,7 +156,8 @@ export class InspectorPanel implements vscode.Disposable {
   /** Loads (or reloads) the HTML shell with a fresh nonce; the webview then sends `ready`. */
   load(): void {
     const webview = this.panel.webview;
-    const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', f)).toString();
+    const asset = (f: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', f)).toString();
     this.nonce = makeNonce();
     this.ready = false;
     webview.html = inspectorHtml({
@@ -188,8 +198,15 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       await this.dispatch(parsed.message);
     } catch (e) {
-      this.deps.log?.warn('webview', `Token Inspector message ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
-      void this.post({ type: 'notice', level: 'error', text: 'That did not work; see the "Azure Auth Debugger" output for details.' });
+      this.deps.log?.warn(
+        'webview',
+        `Token Inspector message ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      void this.post({
+        type: 'notice',
+        level: 'error',
+        text: 'That did not work; see the "Azure Auth Debugger" output for details.',
+      });
     }
     return true;
   }
@@ -224,7 +241,10 @@ export class InspectorPanel implements vscode.Disposable {
           void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
           return;
         }
-        this.deps.log?.info('webview', `raw token revealed in the Token Inspector at the user's request (fingerprint ${info.summary.fingerprint})`);
+        this.deps.log?.info(
+          'webview',
+          `raw token revealed in the Token Inspector at the user's request (fingerprint ${info.summary.fingerprint})`,
+        );
         await this.post({ type: 'rawToken', id: info.id, fingerprint: info.summary.fingerprint, token: raw });
         return;
       }
@@ -236,17 +256,27 @@ export class InspectorPanel implements vscode.Disposable {
           return;
         }
         await (this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t)))(raw);
-        this.deps.log?.info('webview', `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`);
+        this.deps.log?.info(
+          'webview',
+          `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`,
+        );
         await this.post({ type: 'copied', id: info.id, fingerprint: info.summary.fingerprint });
         return;
       }
       case 'refresh': {
         const info = store.token(m.id);
         if (!info?.request || info.origin === 'decoded') {
-          void this.post({ type: 'notice', level: 'error', text: 'This token cannot be refreshed from here: the request that produced it is not known.' });
+          void this.post({
+            type: 'notice',
+            level: 'error',
+            text: 'This token cannot be refreshed from here: the request that produced it is not known.',
+          });
           return;
         }
-        await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(Commands.refreshToken, { tokenId: info.id });
+        await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(
+          Commands.refreshToken,
+          { tokenId: info.id },
+        );
         return;
       }
       case 'pin': {
@@ -256,13 +286,20 @@ export class InspectorPanel implements vscode.Disposable {
           return;
         }
         store.pin(info.id);
-        this.deps.log?.info('webview', `${info.label} (fingerprint ${info.summary.fingerprint}) pinned to the status bar`);
+        this.deps.log?.info(
+          'webview',
+          `${info.label} (fingerprint ${info.summary.fingerprint}) pinned to the status bar`,
+        );
         return;
       }
       case 'openDocs': {
         // Checked by the parser already; checked again on the parsed URI so nothing but the lookup page opens.
         const uri = vscode.Uri.parse(m.url, true);
-        if (!isAadstsDocsUrl(uri.toString(true)) || uri.scheme !== 'https' || uri.authority !== 'login.microsoftonline.com') {
+        if (
+          !isAadstsDocsUrl(uri.toString(true)) ||
+          uri.scheme !== 'https' ||
+          uri.authority !== 'login.microsoftonline.com'
+        ) {
           this.deps.log?.warn('webview', 'refused to open a documentation link that is not an Entra error lookup');
           return;
         }
@@ -291,7 +328,8 @@ export class InspectorPanel implements vscode.Disposable {
     }
     let failureExplanation: unknown;
     const err = shownFailure(store);
-    if (err && err.explanation === undefined) failureExplanation = this.explainError(err.id, err.error?.message ?? err.source);
+    if (err && err.explanation === undefined)
+      failureExplanation = this.explainError(err.id, err.error?.message ?? err.source);
     return buildSnapshot({ store, analyses, failureExplanation });
   }
 
@@ -299,7 +337,10 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       return this.deps.engine();
     } catch (e) {
-      this.deps.log?.warn('webview', `the engine could not be loaded for the Token Inspector: ${e instanceof Error ? e.message : String(e)}`);
+      this.deps.log?.warn(
+        'webview',
+        `the engine could not be loaded for the Token Inspector: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return undefined;
     }
   }
@@ -349,7 +390,10 @@ export class InspectorPanel implements vscode.Disposable {
       }
       try {
         // Offline checks only: the panel never fetches keys by itself.
-        analysis.validation = await settleWithin(engine.validateToken(decoded, { expectedScope: info.summary.scope, now }), VALIDATION_BUDGET_MS);
+        analysis.validation = await settleWithin(
+          engine.validateToken(decoded, { expectedScope: info.summary.scope, now }),
+          VALIDATION_BUDGET_MS,
+        );
       } catch (e) {
         this.deps.log?.debug('webview', `validateToken failed: ${e instanceof Error ? e.message : String(e)}`);
       }

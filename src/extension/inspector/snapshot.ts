@@ -88,7 +88,10 @@ function text(v: unknown, max = MAX_TEXT_CHARS): string {
 function textList(v: unknown): string[] {
   if (typeof v === 'string') return v ? [text(v)] : [];
   if (!Array.isArray(v)) return [];
-  return v.slice(0, MAX_LIST_ITEMS).map((x) => text(x)).filter((x) => x.length > 0);
+  return v
+    .slice(0, MAX_LIST_ITEMS)
+    .map((x) => text(x))
+    .filter((x) => x.length > 0);
 }
 
 /** Catalog prose → bounded pieces (text, code, link) that the panel renders without markup characters. */
@@ -139,7 +142,14 @@ function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
     .slice(0, MAX_CLAIMS)
     .map((name) => {
       const v = displayText(o[name]);
-      return { name: text(name, 200), value: v.text, truncated: v.truncated, meaning: '', interpretation: '', known: false };
+      return {
+        name: text(name, 200),
+        value: v.text,
+        truncated: v.truncated,
+        meaning: '',
+        interpretation: '',
+        known: false,
+      };
     });
 }
 
@@ -147,8 +157,16 @@ function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
  * Rows from explainClaims(): accepts an array of rows or an object with a `claims` array. Rows carry a `location`
  * ('header' | 'payload'); `location` picks which of the two tables is built (rows without one count as payload).
  */
-export function claimRows(explained: unknown, payload: Record<string, unknown> | undefined, location: 'header' | 'payload' = 'payload'): ClaimRow[] {
-  const arr = Array.isArray(explained) ? explained : Array.isArray(obj(explained)?.claims) ? (obj(explained)!.claims as unknown[]) : undefined;
+export function claimRows(
+  explained: unknown,
+  payload: Record<string, unknown> | undefined,
+  location: 'header' | 'payload' = 'payload',
+): ClaimRow[] {
+  const arr = Array.isArray(explained)
+    ? explained
+    : Array.isArray(obj(explained)?.claims)
+      ? (obj(explained)!.claims as unknown[])
+      : undefined;
   if (!arr) return plainRows(payload);
   const rows: ClaimRow[] = [];
   for (const r of arr) {
@@ -173,10 +191,22 @@ export function claimRows(explained: unknown, payload: Record<string, unknown> |
 }
 
 const STATUS_WORDS: Record<string, VerdictStatus> = {
-  pass: 'pass', passed: 'pass', ok: 'pass', valid: 'pass', success: 'pass',
-  fail: 'fail', failed: 'fail', invalid: 'fail', error: 'fail',
-  warn: 'warn', warning: 'warn',
-  skip: 'skip', skipped: 'skip', unknown: 'skip', 'not-checked': 'skip', unchecked: 'skip',
+  pass: 'pass',
+  passed: 'pass',
+  ok: 'pass',
+  valid: 'pass',
+  success: 'pass',
+  fail: 'fail',
+  failed: 'fail',
+  invalid: 'fail',
+  error: 'fail',
+  warn: 'warn',
+  warning: 'warn',
+  skip: 'skip',
+  skipped: 'skip',
+  unknown: 'skip',
+  'not-checked': 'skip',
+  unchecked: 'skip',
   info: 'info',
 };
 
@@ -324,7 +354,13 @@ function otherExplanations(v: unknown): OtherExplanationView[] {
     const title = text(o.title, 300);
     const meaning = text(o.meaning);
     if (!title && !meaning) continue;
-    out.push({ id: text(o.id, 100), kind: text(o.kind, 60), title, meaning: parseInline(meaning), fixes: richList(o.fixes) });
+    out.push({
+      id: text(o.id, 100),
+      kind: text(o.kind, 60),
+      title,
+      meaning: parseInline(meaning),
+      fixes: richList(o.fixes),
+    });
   }
   return out;
 }
@@ -350,7 +386,8 @@ export function failureView(err: StoredError, fallbackExplanation?: unknown): Fa
   };
   // Codes the classification saw but the explanation did not cover are listed as unknown, not dropped.
   for (const c of info?.errorCodes ?? []) {
-    if (Number.isInteger(c) && !view.codes.some((x) => x.code === c) && !view.unknownCodes.includes(c)) view.unknownCodes.push(c);
+    if (Number.isInteger(c) && !view.codes.some((x) => x.code === c) && !view.unknownCodes.includes(c))
+      view.unknownCodes.push(c);
   }
   const traceId = text(ctx?.traceId ?? info?.traceId, 100);
   const correlationId = text(ctx?.correlationId ?? info?.correlationId, 100);
@@ -377,7 +414,8 @@ export function runTimeline(run: StoredRun): RunTimeline {
     // Prefer the step's own start event; without one, sequential steps follow each other and diagnose steps
     // start together (they run concurrently).
     const startEvent = Array.isArray(s.events) ? s.events.find((e) => e && e.kind === 'step-start') : undefined;
-    let start = startEvent && num(startEvent.at) !== undefined ? startEvent.at - t0 : r.mode === 'diagnose' ? 0 : cursor;
+    let start =
+      startEvent && num(startEvent.at) !== undefined ? startEvent.at - t0 : r.mode === 'diagnose' ? 0 : cursor;
     if (!Number.isFinite(start) || start < 0) start = r.mode === 'diagnose' ? 0 : cursor;
     const outcome = OUTCOMES.includes(s.outcome) ? s.outcome : 'failed';
     const step: TimelineStep = {
@@ -388,7 +426,9 @@ export function runTimeline(run: StoredRun): RunTimeline {
       endMs: start + duration,
       durationMs: duration,
       message: text(s.message),
-      errorCodes: (Array.isArray(s.errorCodes) ? s.errorCodes : []).filter((c) => Number.isInteger(c)).slice(0, MAX_LIST_ITEMS),
+      errorCodes: (Array.isArray(s.errorCodes) ? s.errorCodes : [])
+        .filter((c) => Number.isInteger(c))
+        .slice(0, MAX_LIST_ITEMS),
       winner: r.winner !== null && s.credential === r.winner,
     };
     // The note adds to the message; when the engine repeats the message as the note, show it once.
@@ -445,7 +485,13 @@ export function shownFailure(store: RunStoreSnapshot): StoredError | null {
   const last = store.lastError;
   const runError = run?.result.error;
   if (run && runError && (!last || (last.runId !== run.id && last.at <= run.at))) {
-    return { id: `run-error-${run.id}`, at: run.at, source: `Credential chain (${run.result.mode}) for ${run.result.scope}`, error: runError, runId: run.id };
+    return {
+      id: `run-error-${run.id}`,
+      at: run.at,
+      source: `Credential chain (${run.result.mode}) for ${run.result.scope}`,
+      error: runError,
+      runId: run.id,
+    };
   }
   return last;
 }

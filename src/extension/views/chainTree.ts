@@ -45,17 +45,65 @@ function detected(events: readonly TraceEvent[], fromSecretStorage: readonly str
       const vars = e.variables ?? [];
       for (const v of vars.filter((x) => x.set)) {
         if (fromSecretStorage.includes(v.name)) {
-          out.push({ kind: 'detail', label: v.name, description: FROM_SECRET_STORAGE, icon: new vscode.ThemeIcon('lock'), tooltip: `${v.name} comes from VS Code's SecretStorage ("Azure Auth: Set Chain Environment Secret…"); "Clear Tokens and Secrets" removes it.`, contextValue: ItemContext.detail, copyText: v.name });
+          out.push({
+            kind: 'detail',
+            label: v.name,
+            description: FROM_SECRET_STORAGE,
+            icon: new vscode.ThemeIcon('lock'),
+            tooltip: `${v.name} comes from VS Code's SecretStorage ("Azure Auth: Set Chain Environment Secret…"); "Clear Tokens and Secrets" removes it.`,
+            contextValue: ItemContext.detail,
+            copyText: v.name,
+          });
           continue;
         }
-        out.push({ kind: 'detail', label: v.name, description: v.value !== undefined ? `set: ${v.value}` : 'set', icon: new vscode.ThemeIcon('symbol-variable'), tooltip: v.note, contextValue: ItemContext.detail, copyText: v.name });
+        out.push({
+          kind: 'detail',
+          label: v.name,
+          description: v.value !== undefined ? `set: ${v.value}` : 'set',
+          icon: new vscode.ThemeIcon('symbol-variable'),
+          tooltip: v.note,
+          contextValue: ItemContext.detail,
+          copyText: v.name,
+        });
       }
       const unset = vars.filter((x) => !x.set).map((x) => x.name);
       if (unset.length)
-        out.push({ kind: 'detail', label: unset.length === 1 ? `${unset[0]} not set` : `${unset.length} variables not set`, description: unset.length > 1 ? unset.join(', ') : undefined, tooltip: unset.join('\n'), icon: new vscode.ThemeIcon('circle-outline'), contextValue: ItemContext.detail, copyText: unset.join(' ') });
-      for (const f of e.files ?? []) out.push({ kind: 'detail', label: f.path, description: f.exists ? 'found' : 'missing', icon: new vscode.ThemeIcon('file'), contextValue: ItemContext.detail, copyText: f.path });
-      for (const x of e.executables ?? []) out.push({ kind: 'detail', label: x.name, description: x.resolved ?? 'not found on PATH', icon: new vscode.ThemeIcon('terminal'), contextValue: ItemContext.detail, copyText: x.resolved ?? x.name });
-      for (const p of e.endpoints ?? []) out.push({ kind: 'detail', label: p.name, description: p.url, icon: new vscode.ThemeIcon('globe'), contextValue: ItemContext.detail, copyText: p.url });
+        out.push({
+          kind: 'detail',
+          label: unset.length === 1 ? `${unset[0]} not set` : `${unset.length} variables not set`,
+          description: unset.length > 1 ? unset.join(', ') : undefined,
+          tooltip: unset.join('\n'),
+          icon: new vscode.ThemeIcon('circle-outline'),
+          contextValue: ItemContext.detail,
+          copyText: unset.join(' '),
+        });
+      for (const f of e.files ?? [])
+        out.push({
+          kind: 'detail',
+          label: f.path,
+          description: f.exists ? 'found' : 'missing',
+          icon: new vscode.ThemeIcon('file'),
+          contextValue: ItemContext.detail,
+          copyText: f.path,
+        });
+      for (const x of e.executables ?? [])
+        out.push({
+          kind: 'detail',
+          label: x.name,
+          description: x.resolved ?? 'not found on PATH',
+          icon: new vscode.ThemeIcon('terminal'),
+          contextValue: ItemContext.detail,
+          copyText: x.resolved ?? x.name,
+        });
+      for (const p of e.endpoints ?? [])
+        out.push({
+          kind: 'detail',
+          label: p.name,
+          description: p.url,
+          icon: new vscode.ThemeIcon('globe'),
+          contextValue: ItemContext.detail,
+          copyText: p.url,
+        });
     }
   }
   return out;
@@ -77,17 +125,55 @@ function explanationNode(explanation: unknown): ChainNode | undefined {
   };
 }
 
-export function stepNode(step: StepResult, runId: string, explanation: unknown, winner: string | null, fromSecretStorage: readonly string[] = []): ChainNode {
+export function stepNode(
+  step: StepResult,
+  runId: string,
+  explanation: unknown,
+  winner: string | null,
+  fromSecretStorage: readonly string[] = [],
+): ChainNode {
   const children = detected(step.events, fromSecretStorage);
-  if (step.prediction) children.push({ kind: 'detail', label: `Predicted: ${step.prediction.verdict}`, description: step.prediction.reason, icon: new vscode.ThemeIcon(step.prediction.agrees === false ? 'warning' : 'info'), contextValue: ItemContext.detail, copyText: step.prediction.reason });
-  children.push({ kind: 'detail', label: step.message || step.outcome, icon: new vscode.ThemeIcon('comment'), tooltip: step.message, contextValue: ItemContext.detail, copyText: step.message });
-  if (step.note) children.push({ kind: 'detail', label: step.note, icon: new vscode.ThemeIcon('note'), contextValue: ItemContext.detail, copyText: step.note });
+  if (step.prediction)
+    children.push({
+      kind: 'detail',
+      label: `Predicted: ${step.prediction.verdict}`,
+      description: step.prediction.reason,
+      icon: new vscode.ThemeIcon(step.prediction.agrees === false ? 'warning' : 'info'),
+      contextValue: ItemContext.detail,
+      copyText: step.prediction.reason,
+    });
+  children.push({
+    kind: 'detail',
+    label: step.message || step.outcome,
+    icon: new vscode.ThemeIcon('comment'),
+    tooltip: step.message,
+    contextValue: ItemContext.detail,
+    copyText: step.message,
+  });
+  if (step.note)
+    children.push({
+      kind: 'detail',
+      label: step.note,
+      icon: new vscode.ThemeIcon('note'),
+      contextValue: ItemContext.detail,
+      copyText: step.note,
+    });
   if (step.errorCodes.length) {
     const ex = explanationNode(explanation);
-    children.push(ex ?? { kind: 'detail', label: `AADSTS${step.errorCodes.join(', AADSTS')}`, description: 'run "Explain Error" for details', icon: new vscode.ThemeIcon('lightbulb'), contextValue: ItemContext.detail });
+    children.push(
+      ex ?? {
+        kind: 'detail',
+        label: `AADSTS${step.errorCodes.join(', AADSTS')}`,
+        description: 'run "Explain Error" for details',
+        icon: new vscode.ThemeIcon('lightbulb'),
+        contextValue: ItemContext.detail,
+      },
+    );
   }
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${duration(step.durationMs)}\n\n`);
+  md.appendMarkdown(
+    `**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${duration(step.durationMs)}\n\n`,
+  );
   md.appendText(step.message);
   const id = `${runId}/${step.credential}`;
   children.forEach((c, i) => (c.id = `${id}/${i}`));
@@ -129,11 +215,29 @@ export function environmentNode(h: HostingSummary, runId: string): ChainNode {
       copyText: `${e.name}: ${e.detail}`,
     })),
   }));
-  children.push({ kind: 'detail', id: `${id}/mi`, label: 'Managed-identity source', description: h.managedIdentitySource, icon: new vscode.ThemeIcon('key'), contextValue: ItemContext.detail, copyText: h.managedIdentitySource });
+  children.push({
+    kind: 'detail',
+    id: `${id}/mi`,
+    label: 'Managed-identity source',
+    description: h.managedIdentitySource,
+    icon: new vscode.ThemeIcon('key'),
+    contextValue: ItemContext.detail,
+    copyText: h.managedIdentitySource,
+  });
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**Where the chain ran** (local facts only, no network)\n\n');
   md.appendText(h.summary);
-  return { kind: 'detail', id, label: 'Environment', description: h.summary, tooltip: md, icon: new vscode.ThemeIcon('server-environment'), contextValue: ItemContext.detail, copyText: h.summary, children };
+  return {
+    kind: 'detail',
+    id,
+    label: 'Environment',
+    description: h.summary,
+    tooltip: md,
+    icon: new vscode.ThemeIcon('server-environment'),
+    contextValue: ItemContext.detail,
+    copyText: h.summary,
+    children,
+  };
 }
 
 /**
@@ -146,7 +250,16 @@ export function sandboxNode(sb: RunStoreSnapshot['sandbox']): ChainNode | undefi
   md.appendMarkdown(`**Sandbox tenant running** at ${mdEscape(sb.url)}\n\n`);
   if (sb.tenantId) md.appendMarkdown(`Tenant: ${codeSpan(sb.tenantId)}  \n`);
   md.appendMarkdown('The credential chain talks to it instead of Entra ID and the real managed-identity endpoints.');
-  return { kind: 'sandbox', id: 'sandbox', label: 'Sandbox tenant', description: sb.url, tooltip: md, icon: new vscode.ThemeIcon('beaker'), contextValue: ItemContext.sandbox, copyText: sb.url };
+  return {
+    kind: 'sandbox',
+    id: 'sandbox',
+    label: 'Sandbox tenant',
+    description: sb.url,
+    tooltip: md,
+    icon: new vscode.ThemeIcon('beaker'),
+    contextValue: ItemContext.sandbox,
+    copyText: sb.url,
+  };
 }
 
 export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
@@ -158,7 +271,10 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     private readonly store: RunStore,
     private readonly account: VsCodeAccount,
   ) {
-    this.subs.push(store.onDidChange(() => this.changed.fire()), account.onDidChange(() => this.changed.fire()));
+    this.subs.push(
+      store.onDidChange(() => this.changed.fire()),
+      account.onDidChange(() => this.changed.fire()),
+    );
   }
 
   refresh(): void {
@@ -170,7 +286,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     if (!run) return [];
     const snap = this.store.snapshot();
     const explanation = snap.lastError?.runId === run.id ? snap.lastError.explanation : undefined;
-    const nodes = run.result.steps.map((s) => stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage));
+    const nodes = run.result.steps.map((s) =>
+      stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage),
+    );
     if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id));
     nodes.push(this.account.node());
     const sandbox = sandboxNode(snap.sandbox);
@@ -183,13 +301,25 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   }
 
   getTreeItem(n: ChainNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(n.label, n.children?.length ? (n.kind === 'step' && n.icon === OUTCOME_ICON.failed ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      n.label,
+      n.children?.length
+        ? n.kind === 'step' && n.icon === OUTCOME_ICON.failed
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
     if (n.id) item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip ?? n.label;
     item.iconPath = n.icon;
     item.contextValue = n.contextValue;
-    if (n.kind === 'step' && n.runId) item.command = { command: Commands.showInspector, title: 'Show in Token Inspector', arguments: [{ runId: n.runId }] };
+    if (n.kind === 'step' && n.runId)
+      item.command = {
+        command: Commands.showInspector,
+        title: 'Show in Token Inspector',
+        arguments: [{ runId: n.runId }],
+      };
     return item;
   }
 

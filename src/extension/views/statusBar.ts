@@ -36,7 +36,11 @@ export class TokenStatusBar implements vscode.Disposable {
   get state(): { text: string; background?: string; command?: string } {
     if (!this.visible) return { text: '' };
     const cmd = this.item.command;
-    return { text: this.item.text, background: this.item.backgroundColor?.id, command: typeof cmd === 'string' ? cmd : cmd?.command };
+    return {
+      text: this.item.text,
+      background: this.item.backgroundColor?.id,
+      command: typeof cmd === 'string' ? cmd : cmd?.command,
+    };
   }
 
   update(now = Date.now()): void {
@@ -49,14 +53,24 @@ export class TokenStatusBar implements vscode.Disposable {
     const left = remaining(t.summary.expiresOnEpochMs, now);
     const expiring = !left.expired && left.ms < EXPIRING_MS;
     this.item.text = left.expired ? `$(error) ${t.label} · expired` : `$(key) ${t.label} · ${left.text}`;
-    this.item.backgroundColor = left.expired ? new vscode.ThemeColor('statusBarItem.errorBackground') : expiring ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = left.expired && t.request ? { command: Commands.refreshToken, title: 'Refresh token', arguments: [{ tokenId: t.id }] } : { command: Commands.showInspector, title: 'Show Token Inspector', arguments: [{ tokenId: t.id }] };
+    this.item.backgroundColor = left.expired
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : expiring
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    this.item.command =
+      left.expired && t.request
+        ? { command: Commands.refreshToken, title: 'Refresh token', arguments: [{ tokenId: t.id }] }
+        : { command: Commands.showInspector, title: 'Show Token Inspector', arguments: [{ tokenId: t.id }] };
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.showInspector, Commands.refreshToken] };
-    md.appendMarkdown(`**${mdEscape(t.label)}** — ${left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`}\n\n`);
+    md.appendMarkdown(
+      `**${mdEscape(t.label)}** — ${left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`}\n\n`,
+    );
     if (t.summary.audience) md.appendMarkdown(`Audience: ${mdEscape(t.summary.audience)}  \n`);
     md.appendMarkdown(`Credential: ${mdEscape(t.summary.credential)}  \n`);
-    if (t.summary.upn ?? t.summary.appId) md.appendMarkdown(`Identity: ${mdEscape(t.summary.upn ?? t.summary.appId ?? '')}  \n`);
+    if (t.summary.upn ?? t.summary.appId)
+      md.appendMarkdown(`Identity: ${mdEscape(t.summary.upn ?? t.summary.appId ?? '')}  \n`);
     md.appendMarkdown(`\n[$(eye) Show in Inspector](command:${Commands.showInspector})`);
     if (t.request) md.appendMarkdown(` · [$(refresh) Refresh](command:${Commands.refreshToken})`);
     this.item.tooltip = md;

@@ -39,8 +39,12 @@ export function tokenTreeItem(t: StoredTokenInfo, active: boolean, now = Date.no
   item.id = t.id;
   item.description = `${left.expired ? left.text : `${left.text} left`} · ${t.origin === 'decoded' ? 'decoded' : t.summary.credential}${active ? ' · active' : ''}`;
   const color = left.expired ? 'testing.iconFailed' : left.ms < EXPIRING_MS ? 'editorWarning.foreground' : undefined;
-  item.iconPath = new vscode.ThemeIcon(left.expired ? 'error' : 'key', color ? new vscode.ThemeColor(color) : undefined);
-  item.contextValue = (t.request ? ItemContext.tokenRefreshable : ItemContext.token) + (active ? '' : ItemContext.unpinnedSuffix);
+  item.iconPath = new vscode.ThemeIcon(
+    left.expired ? 'error' : 'key',
+    color ? new vscode.ThemeColor(color) : undefined,
+  );
+  item.contextValue =
+    (t.request ? ItemContext.tokenRefreshable : ItemContext.token) + (active ? '' : ItemContext.unpinnedSuffix);
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${mdEscape(t.label)}** — ${mdEscape(left.text)}\n\n`);
   md.appendMarkdown(`| | |\n|---|---|\n`);

@@ -68,8 +68,22 @@ export function defaultResourceState(tenantId: string): SandboxResourceState {
   return {
     armRoleAssignments: [],
     vaults: [
-      { name: 'sandbox-vault', tenantId, permissionModel: 'rbac', secrets: ['db-password', 'api-key'], roleAssignments: [], accessPolicies: [] },
-      { name: 'policy-vault', tenantId, permissionModel: 'access-policy', secrets: ['legacy-secret'], roleAssignments: [], accessPolicies: [] },
+      {
+        name: 'sandbox-vault',
+        tenantId,
+        permissionModel: 'rbac',
+        secrets: ['db-password', 'api-key'],
+        roleAssignments: [],
+        accessPolicies: [],
+      },
+      {
+        name: 'policy-vault',
+        tenantId,
+        permissionModel: 'access-policy',
+        secrets: ['legacy-secret'],
+        roleAssignments: [],
+        accessPolicies: [],
+      },
     ],
     storageAccounts: [{ name: 'sandboxstore', tenantId, containers: ['data', 'logs'], roleAssignments: [] }],
     namespaces: [{ name: 'sandbox-bus', tenantId, entities: ['orders'], rights: [] }],

@@ -21,7 +21,10 @@ export function baseEnv(sb: Sandbox): Env {
   const azConfig = path.join(home, '.azure');
   mkdirSync(azConfig, { recursive: true });
   // A fresh config folder makes az check its version online first; this says it already did.
-  writeFileSync(path.join(azConfig, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
+  writeFileSync(
+    path.join(azConfig, 'versionCheck.json'),
+    JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
+  );
   return {
     PATH: '/usr/bin:/bin',
     HOME: home,
@@ -47,26 +50,76 @@ async function federatedTokenFile(sb: Sandbox, dir: string, subject: string): Pr
 
 /** Scenarios both languages run (each language's app reports what it saw; the trace must agree). */
 export const COMMON_SCENARIOS: Scenario[] = [
-  { name: 'environment: client secret, right', env: (sb) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret }) },
-  { name: 'environment: client secret, wrong (AADSTS7000215)', env: (sb) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: 'not-the-secret-at-all' }) },
-  { name: 'environment: expired client secret', env: (sb) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.expiredSecret }) },
+  {
+    name: 'environment: client secret, right',
+    env: (sb) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+    }),
+  },
+  {
+    name: 'environment: client secret, wrong (AADSTS7000215)',
+    env: (sb) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: 'not-the-secret-at-all',
+    }),
+  },
+  {
+    name: 'environment: expired client secret',
+    env: (sb) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: DEMO.expiredSecret,
+    }),
+  },
   {
     name: 'environment: client certificate',
-    env: (sb) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_CERTIFICATE_PATH: sb.contract.apps[0]!.certificateFile! }),
+    env: (sb) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_CERTIFICATE_PATH: sb.contract.apps[0]!.certificateFile!,
+    }),
   },
-  { name: 'managed identity: App Service', env: (sb) => ({ IDENTITY_ENDPOINT: sb.urls.appService.endpoint, IDENTITY_HEADER: sb.urls.appService.header }) },
-  { name: 'managed identity: App Service, wrong header', env: (sb) => ({ IDENTITY_ENDPOINT: sb.urls.appService.endpoint, IDENTITY_HEADER: 'wrong-header-value' }) },
-  { name: 'managed identity: IMDS (pod identity host)', env: (sb) => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: sb.urls.imds }) },
+  {
+    name: 'managed identity: App Service',
+    env: (sb) => ({ IDENTITY_ENDPOINT: sb.urls.appService.endpoint, IDENTITY_HEADER: sb.urls.appService.header }),
+  },
+  {
+    name: 'managed identity: App Service, wrong header',
+    env: (sb) => ({ IDENTITY_ENDPOINT: sb.urls.appService.endpoint, IDENTITY_HEADER: 'wrong-header-value' }),
+  },
+  {
+    name: 'managed identity: IMDS (pod identity host)',
+    env: (sb) => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: sb.urls.imds }),
+  },
   {
     name: 'workload identity',
-    env: async (sb, dir) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: await federatedTokenFile(sb, dir, DEMO.workloadSubject) }),
+    env: async (sb, dir) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.workloadClientId,
+      AZURE_FEDERATED_TOKEN_FILE: await federatedTokenFile(sb, dir, DEMO.workloadSubject),
+    }),
   },
   {
     name: 'workload identity: subject without a federated credential',
-    env: async (sb, dir) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: await federatedTokenFile(sb, dir, 'system:serviceaccount:other:nobody') }),
+    env: async (sb, dir) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.workloadClientId,
+      AZURE_FEDERATED_TOKEN_FILE: await federatedTokenFile(sb, dir, 'system:serviceaccount:other:nobody'),
+    }),
   },
   { name: 'nothing configured, az installed but not logged in: the chain fails entirely', env: () => ({}) },
-  { name: 'two tokens from one credential (environment secret)', env: (sb) => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret, APP_TOKENS: '2' }) },
+  {
+    name: 'two tokens from one credential (environment secret)',
+    env: (sb) => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+      APP_TOKENS: '2',
+    }),
+  },
 ];
 
 /** The one APP-RESULT line the app printed. */

@@ -27,7 +27,11 @@ interface Spawned {
 }
 
 /** Runs the CLI as a process, hashing its output as it streams (a 100 MB program never sits in memory here). */
-function spawnCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Spawned> {
+function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onStart?: (child: ReturnType<typeof spawn>) => void,
+): Promise<Spawned> {
   return new Promise((resolve) => {
     const child = spawn(CLI[0]!, [...CLI.slice(1), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const outHash = createHash('sha256');
@@ -47,7 +51,17 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (child: Retu
       err = (err + b.toString('utf8')).slice(-200_000);
     });
     onStart?.(child);
-    child.on('close', (code) => resolve({ code, stdoutHash: outHash.digest('hex'), stdoutBytes: outBytes, stderrHash: errHash.digest('hex'), stderrBytes: errBytes, tail, err }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdoutHash: outHash.digest('hex'),
+        stdoutBytes: outBytes,
+        stderrHash: errHash.digest('hex'),
+        stderrBytes: errBytes,
+        tail,
+        err,
+      }),
+    );
   });
 }
 
@@ -62,7 +76,12 @@ describe('azauth run', function () {
   });
 
   it('node app.mjs with the real @azure/identity: output unchanged, then the chain it logged (EnvironmentCredential wins)', async () => {
-    const env = { ...baseEnv(sb), AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret };
+    const env = {
+      ...baseEnv(sb),
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+    };
     const io = captureIo({ env });
     const code = await main(['run', '--', process.execPath, JS_APP], io);
     assert.equal(code, 0, io.err());
@@ -74,17 +93,31 @@ describe('azauth run', function () {
   });
 
   it('python3 app.py --json with a wrong secret: one JSON object after the output, EnvironmentCredential failed with AADSTS7000215 explained', async () => {
-    const env = { ...baseEnv(sb), AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: 'a-wrong-secret-value' };
+    const env = {
+      ...baseEnv(sb),
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.confidentialClientId,
+      AZURE_CLIENT_SECRET: 'a-wrong-secret-value',
+    };
     const io = captureIo({ env });
     const code = await main(['run', '--profile', 'python', '--json', '--', PYTHON, PY_APP], io);
     assert.equal(code, 0, io.err());
     const lines = io.out().trimEnd().split('\n');
     assert.match(lines[lines.length - 2]!, /^APP-RESULT /, 'the program’s output comes first');
-    const trace = JSON.parse(lines[lines.length - 1]!) as { label: string; runs: { winner: string | null; steps: { credential: string; outcome: string }[] }[]; explanations: { code: number }[]; exitCode: number; loggingSwitches: string[] };
+    const trace = JSON.parse(lines[lines.length - 1]!) as {
+      label: string;
+      runs: { winner: string | null; steps: { credential: string; outcome: string }[] }[];
+      explanations: { code: number }[];
+      exitCode: number;
+      loggingSwitches: string[];
+    };
     assert.equal(trace.label, 'observed in your app: azure-identity (Python) 1.13.0b2');
     assert.equal(trace.runs[0]!.winner, null);
     assert.equal(trace.runs[0]!.steps.find((s) => s.credential === 'EnvironmentCredential')!.outcome, 'failed');
-    assert.deepEqual(trace.explanations.map((e) => e.code), [7000215]);
+    assert.deepEqual(
+      trace.explanations.map((e) => e.code),
+      [7000215],
+    );
     assert.deepEqual(trace.loggingSwitches, ['PYTHONPATH']);
     assert.ok(!io.out().includes('a-wrong-secret-value'), 'the secret from the environment is not in the trace');
   });
@@ -123,15 +156,24 @@ describe('azauth run', function () {
     expectOut.update('\n');
     const expectErr = createHash('sha256');
     for (let i = 0; i < 100; i += 10) expectErr.update(`stderr line ${i}\n`);
-    expectErr.update('azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n');
+    expectErr.update(
+      'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n',
+    );
 
-    const r = await spawnCli(['run', '--', process.execPath, '-e', program], { PATH: process.env.PATH, HOME: tempDir('azauth-run-home-') });
+    const r = await spawnCli(['run', '--', process.execPath, '-e', program], {
+      PATH: process.env.PATH,
+      HOME: tempDir('azauth-run-home-'),
+    });
     assert.equal(r.code, 0, r.err.slice(-2000));
     assert.equal(r.stdoutHash, expectOut.digest('hex'), 'stdout changed');
     // stderr = the program's stderr, then the trace: the program's part is its prefix.
     const traceAt = r.err.indexOf('\n── azauth run:');
     assert.ok(traceAt > 0, r.err.slice(-2000));
-    assert.equal(createHash('sha256').update(r.err.slice(0, traceAt)).digest('hex'), expectErr.digest('hex'), 'stderr changed');
+    assert.equal(
+      createHash('sha256').update(r.err.slice(0, traceAt)).digest('hex'),
+      expectErr.digest('hex'),
+      'stderr changed',
+    );
     assert.match(r.err, /→ EnvironmentCredential/);
     // 100 lines of 1 MB and the 10 MB one exceed the 64 KB cap; the binary block splits at its own 0x0a bytes.
     assert.match(r.err, /; 101 line\(s\) longer than the cap, \d+ binary line\(s\)/);

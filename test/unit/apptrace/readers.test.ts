@@ -20,7 +20,8 @@ function readTranscript(name: string, stream: Stream = 'stderr'): AppTrace {
   return r.end();
 }
 
-const outcomes = (run: ObservedRun | undefined) => Object.fromEntries((run?.steps ?? []).map((s) => [s.credential, s.outcome]));
+const outcomes = (run: ObservedRun | undefined) =>
+  Object.fromEntries((run?.steps ?? []).map((s) => [s.credential, s.outcome]));
 
 describe('apptrace readers: Go, .NET and Java transcripts', () => {
   it('Go: every credential unavailable (the chain lists them), the IMDS request error, the release from the User-Agent', () => {
@@ -38,7 +39,10 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
       AzureCLICredential: 'unavailable',
       AzureDeveloperCLICredential: 'unavailable',
     });
-    assert.match(run.steps.find((s) => s.credential === 'EnvironmentCredential')!.message, /missing environment variable AZURE_TENANT_ID/);
+    assert.match(
+      run.steps.find((s) => s.credential === 'EnvironmentCredential')!.message,
+      /missing environment variable AZURE_TENANT_ID/,
+    );
     const http = run.steps.flatMap((s) => s.events).filter((e) => e.kind === 'http');
     assert.equal(http.length, 1);
     assert.equal(http[0]!.kind === 'http' && http[0]!.error, 'request error (no response)');
@@ -77,7 +81,11 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     const t = readTranscript('dotnet-cli-wins.txt', 'stdout');
     const run = t.runs[0]!;
     assert.equal(run.winner, 'AzureCLICredential');
-    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'unavailable', ManagedIdentityCredential: 'unavailable', AzureCLICredential: 'success' });
+    assert.deepEqual(outcomes(run), {
+      EnvironmentCredential: 'unavailable',
+      ManagedIdentityCredential: 'unavailable',
+      AzureCLICredential: 'success',
+    });
     assert.ok(run.steps[1]!.events.some((e) => e.kind === 'note' && /IMDS endpoint is not available/.test(e.message)));
     assert.equal(t.label, 'observed in your app: Azure.Identity (.NET)');
     assert.equal(t.notUnderstood.count, 0);
@@ -116,7 +124,10 @@ describe('apptrace readers: bad input', function () {
     const r = new AppTraceReader({ maxLineBytes: 64 * 1024 });
     const big = Buffer.alloc(10 * 1024 * 1024, 0x78);
     for (let i = 0; i < big.length; i += 1 << 20) r.write('stdout', big.subarray(i, i + (1 << 20)));
-    r.write('stdout', '\nazure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n');
+    r.write(
+      'stdout',
+      '\nazure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n',
+    );
     const t = r.end();
     assert.equal(t.stats.truncatedLines, 1);
     assert.equal(t.runs[0]!.winner, 'EnvironmentCredential');
@@ -158,11 +169,20 @@ describe('apptrace readers: bad input', function () {
 
   it('interleaved stdout and stderr: a record on one stream is not cut by lines of the other', () => {
     const r = new AppTraceReader();
-    r.line('stderr', 'azure:identity:info ChainedTokenCredential => getToken() => ERROR. Scopes: s. Error message: ChainedTokenCredential authentication failed.');
+    r.line(
+      'stderr',
+      'azure:identity:info ChainedTokenCredential => getToken() => ERROR. Scopes: s. Error message: ChainedTokenCredential authentication failed.',
+    );
     r.line('stdout', 'app: still working');
-    r.line('stderr', 'CredentialUnavailableError: EnvironmentCredential is unavailable. No underlying credential could be used.');
+    r.line(
+      'stderr',
+      'CredentialUnavailableError: EnvironmentCredential is unavailable. No underlying credential could be used.',
+    );
     r.line('stdout', 'app: done');
-    r.line('stderr', 'CredentialUnavailableError: Please run \'az login\' from a command prompt to authenticate before using this credential.');
+    r.line(
+      'stderr',
+      "CredentialUnavailableError: Please run 'az login' from a command prompt to authenticate before using this credential.",
+    );
     const t = r.end();
     assert.deepEqual(outcomes(t.runs[0]), { EnvironmentCredential: 'unavailable', AzureCLICredential: 'unavailable' });
     assert.equal(t.stats.passthroughLines, 2);
@@ -170,9 +190,18 @@ describe('apptrace readers: bad input', function () {
 
   it('lines of a newer release in an unknown shape are counted and shown as not understood', () => {
     const r = new AppTraceReader();
-    r.line('stderr', 'azure:identity:info DefaultAzureCredential => getToken() => Tried the quantum credential, it was unsure.');
-    r.line('stderr', '2026-12-05 10:00:00,000 azure.identity._credentials.future INFO Something no release printed before');
-    r.line('stderr', 'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.');
+    r.line(
+      'stderr',
+      'azure:identity:info DefaultAzureCredential => getToken() => Tried the quantum credential, it was unsure.',
+    );
+    r.line(
+      'stderr',
+      '2026-12-05 10:00:00,000 azure.identity._credentials.future INFO Something no release printed before',
+    );
+    r.line(
+      'stderr',
+      'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.',
+    );
     const t = r.end();
     assert.equal(t.notUnderstood.count, 2);
     assert.match(t.notUnderstood.samples[0]!, /quantum credential/);
@@ -182,10 +211,17 @@ describe('apptrace readers: bad input', function () {
   it('secrets and tokens an SDK prints at verbose level never reach the trace', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const r = new AppTraceReader({ env: { AZURE_CLIENT_SECRET: 'my-very-secret-value' } });
-    r.line('stderr', `azure:identity:info EnvironmentCredential => getToken() => ERROR. Scopes: s. Error message: bad request client_secret=my-very-secret-value assertion=${jwt}.`);
-    r.line('stderr', `2026-12-05 10:00:00,000 azure.identity._internal.decorators DEBUG ManagedIdentityCredential.get_token failed: got Bearer ${jwt} and refresh_token: 0.AAAAsecretrefresh`);
+    r.line(
+      'stderr',
+      `azure:identity:info EnvironmentCredential => getToken() => ERROR. Scopes: s. Error message: bad request client_secret=my-very-secret-value assertion=${jwt}.`,
+    );
+    r.line(
+      'stderr',
+      `2026-12-05 10:00:00,000 azure.identity._internal.decorators DEBUG ManagedIdentityCredential.get_token failed: got Bearer ${jwt} and refresh_token: 0.AAAAsecretrefresh`,
+    );
     r.line('stderr', 'azure.identity._exceptions.CredentialUnavailableError: nope');
     const text = JSON.stringify(r.end());
-    for (const secret of ['my-very-secret-value', jwt, '0.AAAAsecretrefresh']) assert.ok(!text.includes(secret), `${secret} reached the trace`);
+    for (const secret of ['my-very-secret-value', jwt, '0.AAAAsecretrefresh'])
+      assert.ok(!text.includes(secret), `${secret} reached the trace`);
   });
 });

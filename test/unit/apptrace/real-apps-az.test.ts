@@ -14,7 +14,11 @@ describe('apptrace: the real SDKs with the real az logged in', function () {
   let setup: RealAzSetup;
   before(async () => {
     setup = await setupRealAz();
-    const r = await setup.az.loginServicePrincipal({ clientId: DEMO.confidentialClientId, secret: DEMO.confidentialSecret, tenantId: setup.sb.tenantId });
+    const r = await setup.az.loginServicePrincipal({
+      clientId: DEMO.confidentialClientId,
+      secret: DEMO.confidentialSecret,
+      tenantId: setup.sb.tenantId,
+    });
     assert.equal(r.exitCode, 0, r.stderr);
   });
   after(async () => {
@@ -33,7 +37,14 @@ describe('apptrace: the real SDKs with the real az logged in', function () {
       const { HTTP_PROXY: _plainProxy, ...azEnv } = setup.az.env;
       void _plainProxy;
       const env = { ...azEnv, NODE_EXTRA_CA_CERTS: setup.sb.caFile };
-      const r = await runTraced({ command, args: [...args], env, stdin: 'ignore', stdout: (b) => out.push(b), stderr: (b) => err.push(b) });
+      const r = await runTraced({
+        command,
+        args: [...args],
+        env,
+        stdin: 'ignore',
+        stdout: (b) => out.push(b),
+        stderr: (b) => err.push(b),
+      });
       assert.equal(r.exitCode, 0, Buffer.concat(err).toString().slice(-3000));
       const app = appResult<{ ok: boolean; winner?: string }>(Buffer.concat(out).toString());
       assert.equal(app.ok, true, JSON.stringify(app));
@@ -41,7 +52,10 @@ describe('apptrace: the real SDKs with the real az logged in', function () {
       assert.equal(run.winner, canonicalCredential(app.winner!));
       assert.equal(run.winner, 'AzureCLICredential');
       assert.equal(run.steps.find((s) => s.credential === 'AzureCLICredential')!.outcome, 'success');
-      for (const s of run.steps.filter((x) => x.credential === 'EnvironmentCredential' || x.credential === 'ManagedIdentityCredential')) assert.equal(s.outcome, 'unavailable', s.credential);
+      for (const s of run.steps.filter(
+        (x) => x.credential === 'EnvironmentCredential' || x.credential === 'ManagedIdentityCredential',
+      ))
+        assert.equal(s.outcome, 'unavailable', s.credential);
     });
   }
 });

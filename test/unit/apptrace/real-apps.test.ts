@@ -5,7 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { DEMO, startSandbox, type Sandbox } from '../../../src/sandbox/index';
-import { runTraced, canonicalCredential, type RunTracedResult, type ObservedRun, type StepResult } from '../../../src/core/index';
+import {
+  runTraced,
+  canonicalCredential,
+  type RunTracedResult,
+  type ObservedRun,
+  type StepResult,
+} from '../../../src/core/index';
 import { tempDir } from '../engine/helpers';
 import { COMMON_SCENARIOS, JS_APP, PY_APP, PYTHON, appResult, baseEnv, type Env, type Scenario } from './apps';
 
@@ -20,17 +26,30 @@ interface PyOne {
   attempted?: { credential: string; message: string }[];
 }
 
-async function run(command: string, args: string[], env: Env): Promise<RunTracedResult & { stdout: string; stderr: string }> {
+async function run(
+  command: string,
+  args: string[],
+  env: Env,
+): Promise<RunTracedResult & { stdout: string; stderr: string }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const r = await runTraced({ command, args, env, stdin: 'ignore', stdout: (b) => out.push(b), stderr: (b) => err.push(b) });
+  const r = await runTraced({
+    command,
+    args,
+    env,
+    stdin: 'ignore',
+    stdout: (b) => out.push(b),
+    stderr: (b) => err.push(b),
+  });
   return { ...r, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.trim();
 
 function describeRun(r: ObservedRun | undefined): string {
-  return r ? `${r.winner ?? '(no winner)'}: ${r.steps.map((s) => `${s.credential}=${s.outcome}`).join(', ')}` : '(no run)';
+  return r
+    ? `${r.winner ?? '(no winner)'}: ${r.steps.map((s) => `${s.credential}=${s.outcome}`).join(', ')}`
+    : '(no run)';
 }
 
 /** JS: the winner ChainedTokenCredential returned, or each error of the (aggregate) error with its class. */
@@ -68,7 +87,10 @@ function assertPyAgrees(app: PyOne, chain: string[], observed: ObservedRun | und
     assert.ok(step, `no step for ${a.credential} (${context}): ${describeRun(observed)}`);
     const expected = stoppedEarly && i === attempted.length - 1 ? 'failed' : 'unavailable';
     assert.equal(step.outcome, expected, `${a.credential} (${context}): ${describeRun(observed)}`);
-    assert.ok(step.message.includes(firstLine(a.message).slice(0, 50)), `${a.credential}'s message (${context}): ${step.message}`);
+    assert.ok(
+      step.message.includes(firstLine(a.message).slice(0, 50)),
+      `${a.credential}'s message (${context}): ${step.message}`,
+    );
   });
 }
 
@@ -90,7 +112,12 @@ describe('apptrace: the real SDKs in the app, read from their own logs', functio
     const extra: Scenario[] = [
       {
         name: 'ClientSecretCredential on its own (no chain)',
-        env: (sb2) => ({ APP_CREDENTIAL: 'ClientSecretCredential', AZURE_TENANT_ID: sb2.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret }),
+        env: (sb2) => ({
+          APP_CREDENTIAL: 'ClientSecretCredential',
+          AZURE_TENANT_ID: sb2.tenantId,
+          AZURE_CLIENT_ID: DEMO.confidentialClientId,
+          AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+        }),
       },
     ];
     for (const s of [...COMMON_SCENARIOS, ...extra]) {
@@ -108,7 +135,8 @@ describe('apptrace: the real SDKs in the app, read from their own logs', functio
           assertJsAgrees(app, r.trace.runs[r.trace.runs.length - 1], s.name);
         }
         // Secrets the app's environment holds never reach the trace.
-        if (env.AZURE_CLIENT_SECRET) assert.ok(!JSON.stringify(r.trace).includes(env.AZURE_CLIENT_SECRET), 'the client secret reached the trace');
+        if (env.AZURE_CLIENT_SECRET)
+          assert.ok(!JSON.stringify(r.trace).includes(env.AZURE_CLIENT_SECRET), 'the client secret reached the trace');
       });
     }
   });
@@ -128,7 +156,8 @@ describe('apptrace: the real SDKs in the app, read from their own logs', functio
         } else {
           assertPyAgrees(app, app.chain, r.trace.runs[r.trace.runs.length - 1], s.name);
         }
-        if (env.AZURE_CLIENT_SECRET) assert.ok(!JSON.stringify(r.trace).includes(env.AZURE_CLIENT_SECRET), 'the client secret reached the trace');
+        if (env.AZURE_CLIENT_SECRET)
+          assert.ok(!JSON.stringify(r.trace).includes(env.AZURE_CLIENT_SECRET), 'the client secret reached the trace');
       });
     }
   });

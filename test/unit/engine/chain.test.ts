@@ -24,20 +24,37 @@ const leaky = register('TestLeaky', async () => {
 const throwsString = register('TestThrowsString', async () => {
   throw 'a plain string';
 });
-const garbage = register('TestGarbage', async () => ({ token: 'not a SecretValue', expiresOnEpochMs: NaN, tokenType: 'Bearer' }) as never);
+const garbage = register(
+  'TestGarbage',
+  async () => ({ token: 'not a SecretValue', expiresOnEpochMs: NaN, tokenType: 'Bearer' }) as never,
+);
 const deaf = register('TestDeaf', () => new Promise(() => undefined));
-const good = register('TestGood', async () => ({ token: new SecretValue('good-token-value-xyz'), expiresOnEpochMs: Date.now() + 3_600_000, tokenType: 'Bearer' }));
+const good = register('TestGood', async () => ({
+  token: new SecretValue('good-token-value-xyz'),
+  expiresOnEpochMs: Date.now() + 3_600_000,
+  tokenType: 'Bearer',
+}));
 let calls = 0;
 const counted = register('TestCounted', async () => {
   calls++;
   await new Promise((r) => setTimeout(r, 50));
-  return { token: new SecretValue(`counted-token-${calls}`), expiresOnEpochMs: Date.now() + 3_600_000, tokenType: 'Bearer' };
+  return {
+    token: new SecretValue(`counted-token-${calls}`),
+    expiresOnEpochMs: Date.now() + 3_600_000,
+    tokenType: 'Bearer',
+  };
 });
 
 describe('engine: chain runner', () => {
   it('sequential: unavailable → next, failure → stop, the rest skipped with the reason', async () => {
-    const r = await createEngine().runChain({ credentials: [unavailable, leaky, good] }, { env: { AZURE_CLIENT_SECRET: SECRET } });
-    assert.deepEqual(r.steps.map((s) => s.outcome), ['unavailable', 'failed', 'skipped']);
+    const r = await createEngine().runChain(
+      { credentials: [unavailable, leaky, good] },
+      { env: { AZURE_CLIENT_SECRET: SECRET } },
+    );
+    assert.deepEqual(
+      r.steps.map((s) => s.outcome),
+      ['unavailable', 'failed', 'skipped'],
+    );
     assert.equal(r.winner, null);
     assert.match(r.steps[2]!.note!, /stopped at TestLeaky/);
     assert.match(r.steps[1]!.note!, /stops here/);
@@ -47,8 +64,12 @@ describe('engine: chain runner', () => {
   it('messages and errors from exceptions are redacted before they reach the result or a sink', async () => {
     const mem = new MemorySink();
     const lines: string[] = [];
-    const r = await createEngine().runChain({ credentials: [leaky] }, { env: { AZURE_CLIENT_SECRET: SECRET }, sink: fanOut(mem, new TextSink((l) => lines.push(l))) });
-    for (const out of [JSON.stringify(r), JSON.stringify(mem.events), lines.join('\n')]) assert.ok(!out.includes(SECRET), out.slice(0, 300));
+    const r = await createEngine().runChain(
+      { credentials: [leaky] },
+      { env: { AZURE_CLIENT_SECRET: SECRET }, sink: fanOut(mem, new TextSink((l) => lines.push(l))) },
+    );
+    for (const out of [JSON.stringify(r), JSON.stringify(mem.events), lines.join('\n')])
+      assert.ok(!out.includes(SECRET), out.slice(0, 300));
     assert.match(r.steps[0]!.message, /REDACTED/);
   });
 
@@ -70,20 +91,32 @@ describe('engine: chain runner', () => {
 
   it('diagnose: every step runs; the winner is the first success before any failure', async () => {
     const r = await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, good, leaky] }, { env: {} });
-    assert.deepEqual(r.steps.map((s) => s.outcome), ['unavailable', 'success', 'failed']);
+    assert.deepEqual(
+      r.steps.map((s) => s.outcome),
+      ['unavailable', 'success', 'failed'],
+    );
     assert.equal(r.winner, good);
     assert.match(r.steps[2]!.note!, /would not try this: TestGood succeeds first/);
-    const stop = await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, leaky, good] }, { env: {} });
+    const stop = await createEngine().runChain(
+      { mode: 'diagnose', credentials: [unavailable, leaky, good] },
+      { env: {} },
+    );
     assert.equal(stop.winner, null);
     assert.match(stop.steps[2]!.note!, /would not reach this: TestLeaky fails first/);
     assert.equal(stop.steps[2]!.outcome, 'success', 'it ran anyway and its own outcome is reported');
   });
 
   it('diagnose: the verdict is known when the deciding step settles, before slower later steps finish', async () => {
-    const r = await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, good, deaf], stepTimeoutMs: 400 }, { env: {} });
+    const r = await createEngine().runChain(
+      { mode: 'diagnose', credentials: [unavailable, good, deaf], stepTimeoutMs: 400 },
+      { env: {} },
+    );
     assert.equal(r.winner, good);
     assert.equal(r.steps[2]!.error?.kind, 'timeout', 'the later step ran to its time limit');
-    assert.ok(r.verdictMs! < r.durationMs, `verdict ${r.verdictMs} ms should come before the full report ${r.durationMs} ms`);
+    assert.ok(
+      r.verdictMs! < r.durationMs,
+      `verdict ${r.verdictMs} ms should come before the full report ${r.durationMs} ms`,
+    );
     const seq = await createEngine().runChain({ credentials: [unavailable, good] }, { env: {} });
     assert.equal(seq.verdictMs, seq.durationMs, 'in sequential mode the verdict is the whole run');
   });
@@ -98,7 +131,10 @@ describe('engine: chain runner', () => {
   it('concurrent identical requests share one call; the cache answers the next one', async () => {
     const engine = createEngine();
     calls = 0;
-    const [a, b] = await Promise.all([engine.runChain({ credentials: [counted] }, { env: {} }), engine.runChain({ credentials: [counted] }, { env: {} })]);
+    const [a, b] = await Promise.all([
+      engine.runChain({ credentials: [counted] }, { env: {} }),
+      engine.runChain({ credentials: [counted] }, { env: {} }),
+    ]);
     assert.equal(calls, 1);
     assert.equal(a.token?.fingerprint, b.token?.fingerprint);
     const c = await engine.runChain({ credentials: [counted] }, { env: {} });
@@ -110,17 +146,27 @@ describe('engine: chain runner', () => {
 
   it('aggregate error when everything is unavailable, in each SDK format', async () => {
     const go = await createEngine().runChain({ credentials: [unavailable], profile: 'go' }, { env: {} });
-    assert.equal(go.error?.message, 'DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tTestUnavailable: not here');
+    assert.equal(
+      go.error?.message,
+      'DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tTestUnavailable: not here',
+    );
     const js = await createEngine().runChain({ credentials: [unavailable], profile: 'js' }, { env: {} });
-    assert.equal(js.error?.message, 'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: not here');
+    assert.equal(
+      js.error?.message,
+      'ChainedTokenCredential authentication failed.\nCredentialUnavailableError: not here',
+    );
     const py = await createEngine().runChain({ credentials: [unavailable], profile: 'python' }, { env: {} });
-    assert.match(py.error!.message, /^DefaultAzureCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:/);
+    assert.match(
+      py.error!.message,
+      /^DefaultAzureCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:/,
+    );
   });
 });
 
 describe('engine: diagnose mode starts child processes after the in-process steps', () => {
   const env = { PATH: FIXTURE_BIN, FAKE_TOKEN: fakeJwt({ tid: 't', upn: 'u@example.com' }) };
-  const order = (mem: MemorySink) => mem.events.filter((e) => e.kind === 'step-start' || e.kind === 'outcome').map((e) => `${e.kind}:${e.step}`);
+  const order = (mem: MemorySink) =>
+    mem.events.filter((e) => e.kind === 'step-start' || e.kind === 'outcome').map((e) => `${e.kind}:${e.step}`);
   const before = (seq: string[], a: string, b: string) => {
     assert.ok(seq.includes(a) && seq.includes(b), seq.join(' '));
     assert.ok(seq.indexOf(a) < seq.indexOf(b), `${a} before ${b}: ${seq.join(' ')}`);
@@ -128,7 +174,10 @@ describe('engine: diagnose mode starts child processes after the in-process step
 
   it('az starts once an earlier in-process step has decided the verdict', async () => {
     const mem = new MemorySink();
-    const r = await createEngine().runChain({ mode: 'diagnose', credentials: [counted, 'AzureCLICredential'] }, { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } });
+    const r = await createEngine().runChain(
+      { mode: 'diagnose', credentials: [counted, 'AzureCLICredential'] },
+      { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } },
+    );
     assert.equal(r.winner, counted);
     before(order(mem), `outcome:${counted}`, 'step-start:AzureCLICredential');
     assert.equal(r.steps[1]!.outcome, 'success', 'the full report still runs az');
@@ -136,7 +185,10 @@ describe('engine: diagnose mode starts child processes after the in-process step
 
   it('az starts when the earlier steps are all unavailable, or after the delay while one is still unresolved', async () => {
     const mem = new MemorySink();
-    await createEngine().runChain({ mode: 'diagnose', credentials: [unavailable, 'AzureCLICredential'] }, { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } });
+    await createEngine().runChain(
+      { mode: 'diagnose', credentials: [unavailable, 'AzureCLICredential'] },
+      { env, sink: mem, options: { diagnoseProcessDelayMs: 60_000 } },
+    );
     before(order(mem), `outcome:${unavailable}`, 'step-start:AzureCLICredential');
     const mem2 = new MemorySink();
     const r = await createEngine().runChain(
@@ -149,7 +201,8 @@ describe('engine: diagnose mode starts child processes after the in-process step
 });
 
 describe('engine: AZURE_TOKEN_CREDENTIALS per SDK', () => {
-  const sel = (profile: 'go' | 'js' | 'python' | 'dotnet', value: string | undefined) => selectCredentials(profile, value === undefined ? {} : { AZURE_TOKEN_CREDENTIALS: value });
+  const sel = (profile: 'go' | 'js' | 'python' | 'dotnet', value: string | undefined) =>
+    selectCredentials(profile, value === undefined ? {} : { AZURE_TOKEN_CREDENTIALS: value });
 
   it('unset: the full chain of the profile; empty: the full chain except in Go, which reads it with os.LookupEnv', () => {
     for (const p of ['go', 'js', 'python', 'dotnet'] as const) {
@@ -162,7 +215,11 @@ describe('engine: AZURE_TOKEN_CREDENTIALS per SDK', () => {
 
   it('Go: dev/prod exact and case-sensitive; names case-insensitive but never trimmed', () => {
     assert.deepEqual(sel('go', 'dev').selection.credentials, ['AzureCLICredential', 'AzureDeveloperCLICredential']);
-    assert.deepEqual(sel('go', 'prod').selection.credentials, ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+    assert.deepEqual(sel('go', 'prod').selection.credentials, [
+      'EnvironmentCredential',
+      'WorkloadIdentityCredential',
+      'ManagedIdentityCredential',
+    ]);
     assert.equal(sel('go', 'DEV').error?.kind, 'config');
     assert.match(sel('go', 'DEV').selection.reason, /case and spaces matter/);
     assert.equal(sel('go', ' dev').error?.kind, 'config');
@@ -174,15 +231,30 @@ describe('engine: AZURE_TOKEN_CREDENTIALS per SDK', () => {
   });
 
   it('JS / Python / .NET: trimmed and case-insensitive; their own dev lists and names', () => {
-    assert.deepEqual(sel('js', ' DEV ').selection.credentials, ['VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential', 'BrokerCredential']);
+    assert.deepEqual(sel('js', ' DEV ').selection.credentials, [
+      'VisualStudioCodeCredential',
+      'AzureCLICredential',
+      'AzurePowerShellCredential',
+      'AzureDeveloperCLICredential',
+      'BrokerCredential',
+    ]);
     assert.deepEqual(sel('js', 'AzureCliCredential').selection.credentials, ['AzureCLICredential']);
     assert.equal(sel('js', 'ManagedIdentityCredential').imdsProbe, false);
     assert.equal(sel('go', 'ManagedIdentityCredential').imdsProbe, false);
-    assert.match(sel('js', 'nope').error!.message, /^Invalid value for AZURE_TOKEN_CREDENTIALS = nope\. Valid values are 'prod' or 'dev'/);
-    assert.deepEqual(sel('python', 'interactivebrowsercredential').selection.credentials, ['InteractiveBrowserCredential']);
+    assert.match(
+      sel('js', 'nope').error!.message,
+      /^Invalid value for AZURE_TOKEN_CREDENTIALS = nope\. Valid values are 'prod' or 'dev'/,
+    );
+    assert.deepEqual(sel('python', 'interactivebrowsercredential').selection.credentials, [
+      'InteractiveBrowserCredential',
+    ]);
     assert.equal(sel('js', 'InteractiveBrowserCredential').error?.kind, 'config');
     assert.deepEqual(sel('dotnet', 'visualstudiocredential').selection.credentials, ['VisualStudioCredential']);
-    assert.deepEqual(sel('dotnet', 'Prod').selection.credentials, ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+    assert.deepEqual(sel('dotnet', 'Prod').selection.credentials, [
+      'EnvironmentCredential',
+      'WorkloadIdentityCredential',
+      'ManagedIdentityCredential',
+    ]);
   });
 
   it('an explicit credential list wins over the variable', () => {

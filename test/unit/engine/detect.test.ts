@@ -233,7 +233,12 @@ const CPM_PROPS = `<Project>
 
 describe('sdk detection: JavaScript lock files', () => {
   it('package-lock.json v3: the top-level node_modules/@azure/identity entry, its version line', async () => {
-    const d = await detectSdk(project({ 'package-lock.json': PACKAGE_LOCK_V3, 'package.json': '{"dependencies":{"@azure/identity":"^4.10.0"}}' }));
+    const d = await detectSdk(
+      project({
+        'package-lock.json': PACKAGE_LOCK_V3,
+        'package.json': '{"dependencies":{"@azure/identity":"^4.10.0"}}',
+      }),
+    );
     assert.equal(d.found.length, 1);
     const f = d.found[0];
     assert.equal(f.profile, 'js@4.10.2');
@@ -261,7 +266,9 @@ describe('sdk detection: JavaScript lock files', () => {
   });
 
   it('package.json alone: the newest modelled release its range allows, and it says so', async () => {
-    const d = await detectSdk(project({ 'package.json': '{\n  "dependencies": {\n    "@azure/identity": "~4.10.0"\n  }\n}\n' }));
+    const d = await detectSdk(
+      project({ 'package.json': '{\n  "dependencies": {\n    "@azure/identity": "~4.10.0"\n  }\n}\n' }),
+    );
     assert.equal(d.found[0].profile, 'js@4.10.2');
     assert.equal(d.found[0].exact, false);
     assert.equal(d.found[0].line, 3);
@@ -288,7 +295,11 @@ describe('sdk detection: Go, Python, .NET', () => {
     const pip = (await detectSdk(project({ 'Pipfile.lock': PIPFILE_LOCK }))).found[0];
     assert.equal(pip.profile, 'python@1.13.0');
     assert.equal(pip.text, '"version": "==1.13.0"');
-    const req = (await detectSdk(project({ 'requirements-dev.txt': '# tools\nrequests>=2\nazure_identity[broker] == 1.24.0  # pinned\n' }))).found[0];
+    const req = (
+      await detectSdk(
+        project({ 'requirements-dev.txt': '# tools\nrequests>=2\nazure_identity[broker] == 1.24.0  # pinned\n' }),
+      )
+    ).found[0];
     assert.equal(req.profile, 'python@1.24.0');
     assert.equal(req.line, 3);
     assert.equal(req.exact, true);
@@ -308,13 +319,26 @@ describe('sdk detection: Go, Python, .NET', () => {
     const lock = (await detectSdk(project({ 'App.csproj': CSPROJ, 'packages.lock.json': NUGET_LOCK }))).found[0];
     assert.equal(lock.profile, 'dotnet@1.15.0');
     assert.equal(lock.file, 'packages.lock.json');
-    const cpm = (await detectSdk(project({ 'Directory.Packages.props': CPM_PROPS, 'App.csproj': '<Project><ItemGroup><PackageReference Include="Azure.Identity" /></ItemGroup></Project>' }))).found[0];
+    const cpm = (
+      await detectSdk(
+        project({
+          'Directory.Packages.props': CPM_PROPS,
+          'App.csproj': '<Project><ItemGroup><PackageReference Include="Azure.Identity" /></ItemGroup></Project>',
+        }),
+      )
+    ).found[0];
     assert.equal(cpm.profile, 'dotnet@1.20.0');
     assert.equal(cpm.file, 'Directory.Packages.props');
   });
 
   it('a workspace holding several SDKs lists each (lock files first)', async () => {
-    const d = await detectSdk(project({ 'package-lock.json': PACKAGE_LOCK_V3, 'tools/go.mod': GO_MOD, 'scripts/requirements.txt': 'azure-identity>=1.13\n' }));
+    const d = await detectSdk(
+      project({
+        'package-lock.json': PACKAGE_LOCK_V3,
+        'tools/go.mod': GO_MOD,
+        'scripts/requirements.txt': 'azure-identity>=1.13\n',
+      }),
+    );
     assert.deepEqual(
       d.found.map((f) => f.profile),
       ['js@4.10.2', 'go@1.10.1', 'python@1.25.3'],
@@ -324,24 +348,40 @@ describe('sdk detection: Go, Python, .NET', () => {
 
 describe('sdk detection: bad input', () => {
   it('malformed JSON lock files and unreadable entries are problems, not crashes; other files still count', async () => {
-    const dir = project({ 'package-lock.json': '{ "packages": { "node_modules/@azure/identity": { "version": "4.13.0"', 'go.mod': GO_MOD, 'Pipfile.lock': '[1,2' });
+    const dir = project({
+      'package-lock.json': '{ "packages": { "node_modules/@azure/identity": { "version": "4.13.0"',
+      'go.mod': GO_MOD,
+      'Pipfile.lock': '[1,2',
+    });
     symlinkSync('/etc/passwd', join(dir, 'packages.lock.json'));
     const d = await detectSdk(dir);
-    assert.deepEqual(d.found.map((f) => f.profile), ['go@1.10.1']);
+    assert.deepEqual(
+      d.found.map((f) => f.profile),
+      ['go@1.10.1'],
+    );
     const byFile = Object.fromEntries(d.problems.map((p) => [p.file, p.message]));
     assert.match(byFile['package-lock.json'], /not valid JSON/);
     assert.match(byFile['Pipfile.lock'], /not valid JSON/);
-    assert.equal(byFile['packages.lock.json'], undefined, 'a symlink is not followed (not a regular file: skipped by the walk)');
+    assert.equal(
+      byFile['packages.lock.json'],
+      undefined,
+      'a symlink is not followed (not a regular file: skipped by the walk)',
+    );
   });
 
   it('a file over the size cap is not read', async () => {
-    const d = await detectSdk(project({ 'yarn.lock': `"@azure/identity@^4":\n  version "4.13.0"\n${'#'.repeat(5000)}\n` }), { maxBytes: 1000 });
+    const d = await detectSdk(
+      project({ 'yarn.lock': `"@azure/identity@^4":\n  version "4.13.0"\n${'#'.repeat(5000)}\n` }),
+      { maxBytes: 1000 },
+    );
     assert.equal(d.found.length, 0);
     assert.match(d.problems[0].message, /larger than the 1000 bytes allowed/);
   });
 
   it('a release the engine does not model: the nearest modelled one, with the reason', async () => {
-    const d = await detectSdk(project({ 'go.mod': 'module x\n\nrequire github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.99.0\n' }));
+    const d = await detectSdk(
+      project({ 'go.mod': 'module x\n\nrequire github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.99.0\n' }),
+    );
     assert.equal(d.found[0].profile, 'go@1.13.1');
     assert.match(d.found[0].note!, /not modelled.*nearest modelled release is go@1\.13\.1/);
   });

@@ -10,7 +10,17 @@ import { FIXTURE_BIN, fakeJwt, tempDir } from './helpers';
 
 const TOKEN = fakeJwt({ tid: 'tid-dev', upn: 'dev@contoso.example', scp: 'user_impersonation', oid: 'o1' });
 
-async function one(name: string, env: Record<string, string>, opts: { profile?: ChainProfile; scope?: string; tenantId?: string; inChain?: boolean; processTimeoutMs?: number } = {}) {
+async function one(
+  name: string,
+  env: Record<string, string>,
+  opts: {
+    profile?: ChainProfile;
+    scope?: string;
+    tenantId?: string;
+    inChain?: boolean;
+    processTimeoutMs?: number;
+  } = {},
+) {
   const mem = new MemorySink();
   const lines: string[] = [];
   const json: string[] = [];
@@ -19,11 +29,22 @@ async function one(name: string, env: Record<string, string>, opts: { profile?: 
   const fullEnv = { PATH: FIXTURE_BIN, FAKE_TOKEN: TOKEN, ...env };
   const options = { processTimeoutMs: opts.processTimeoutMs ?? 5000 };
   if (opts.inChain === false) {
-    const r = await engine.runCredential(name, { scope: opts.scope, tenantId: opts.tenantId, profile: opts.profile }, { env: fullEnv, options, sink });
+    const r = await engine.runCredential(
+      name,
+      { scope: opts.scope, tenantId: opts.tenantId, profile: opts.profile },
+      { env: fullEnv, options, sink },
+    );
     return { step: r.result, out: lines.join('\n') + json.join('\n') + JSON.stringify(mem.events) };
   }
-  const r = await engine.runChain({ credentials: [name], profile: opts.profile ?? 'go', scope: opts.scope, tenantId: opts.tenantId }, { env: fullEnv, options, sink });
-  return { step: r.steps[0]!, out: lines.join('\n') + json.join('\n') + JSON.stringify(mem.events) + JSON.stringify(r), r };
+  const r = await engine.runChain(
+    { credentials: [name], profile: opts.profile ?? 'go', scope: opts.scope, tenantId: opts.tenantId },
+    { env: fullEnv, options, sink },
+  );
+  return {
+    step: r.steps[0]!,
+    out: lines.join('\n') + json.join('\n') + JSON.stringify(mem.events) + JSON.stringify(r),
+    r,
+  };
 }
 
 describe('engine: developer-tool credentials (fake executables on PATH)', () => {
@@ -34,9 +55,22 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
   const args = () => readFileSync(argsFile, 'utf8').trim().split('\n');
 
   it('az logged in: exact invocation, token parsed, token never in any sink', async () => {
-    const { step, out } = await one('AzureCLICredential', { FAKE_ARGS_FILE: argsFile }, { tenantId: 'contoso.example' });
+    const { step, out } = await one(
+      'AzureCLICredential',
+      { FAKE_ARGS_FILE: argsFile },
+      { tenantId: 'contoso.example' },
+    );
     assert.equal(step.outcome, 'success');
-    assert.deepEqual(args(), ['account', 'get-access-token', '--output', 'json', '--resource', 'https://management.azure.com', '--tenant', 'contoso.example']);
+    assert.deepEqual(args(), [
+      'account',
+      'get-access-token',
+      '--output',
+      'json',
+      '--resource',
+      'https://management.azure.com',
+      '--tenant',
+      'contoso.example',
+    ]);
     assert.equal(step.token?.upn, 'dev@contoso.example');
     assert.equal(step.token?.expiresOn, '2099-01-01T00:00:00.000Z');
     assert.ok(!out.includes(TOKEN));
@@ -48,7 +82,10 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     assert.equal(nl.step.outcome, 'unavailable');
     assert.match(nl.step.message, /az login/);
     const js = await one('AzureCLICredential', { FAKE_AZ_MODE: 'not-logged-in' }, { profile: 'js' });
-    assert.equal(js.step.message, "Please run 'az login' from a command prompt to authenticate before using this credential.");
+    assert.equal(
+      js.step.message,
+      "Please run 'az login' from a command prompt to authenticate before using this credential.",
+    );
     const mfa = await one('AzureCLICredential', { FAKE_AZ_MODE: 'mfa' });
     assert.equal(mfa.step.outcome, 'unavailable');
     assert.match(mfa.step.message, /multi-factor.*AADSTS50076/);
@@ -74,7 +111,10 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     assert.equal(step.outcome, 'unavailable');
     assert.match(step.message, /Azure CLI not found on path.*\/nonexistent:\/also-missing/);
     const cfg = step.events.find((e) => e.kind === 'config' && e.executables);
-    assert.deepEqual(cfg?.kind === 'config' ? cfg.executables?.[0]?.searchedPath : null, ['/nonexistent', '/also-missing']);
+    assert.deepEqual(cfg?.kind === 'config' ? cfg.executables?.[0]?.searchedPath : null, [
+      '/nonexistent',
+      '/also-missing',
+    ]);
   });
 
   it('garbage, HTML and hung az: precise classified messages, never a hang', async () => {
@@ -91,7 +131,11 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
   });
 
   it('hostile scope and tenant are refused before anything is spawned', async () => {
-    const s = await one('AzureCLICredential', { FAKE_ARGS_FILE: argsFile }, { scope: 'https://x/.default; rm -rf / #' });
+    const s = await one(
+      'AzureCLICredential',
+      { FAKE_ARGS_FILE: argsFile },
+      { scope: 'https://x/.default; rm -rf / #' },
+    );
     assert.equal(s.step.outcome, 'unavailable');
     assert.equal(s.step.message, 'Invalid scope was specified by the user or calling client');
     assert.equal(existsSync(argsFile), false);
@@ -99,7 +143,11 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     const t = await one('AzureCLICredential', { FAKE_ARGS_FILE: argsFile }, { tenantId: 'x"; whoami' });
     assert.equal(t.step.outcome, 'unavailable');
     assert.match(t.step.message, /Invalid tenant id/);
-    const tjs = await one('AzureCLICredential', { FAKE_ARGS_FILE: argsFile }, { tenantId: 'x"; whoami', profile: 'js' });
+    const tjs = await one(
+      'AzureCLICredential',
+      { FAKE_ARGS_FILE: argsFile },
+      { tenantId: 'x"; whoami', profile: 'js' },
+    );
     assert.equal(tjs.step.outcome, 'failed', '@azure/identity checks the tenant outside its try/catch');
     assert.equal(existsSync(argsFile), false);
   });
@@ -107,7 +155,17 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
   it('azd: exact invocation per profile, logged in / not logged in / MFA / not installed', async () => {
     const ok = await one('AzureDeveloperCLICredential', { FAKE_ARGS_FILE: argsFile }, { tenantId: 't1' });
     assert.equal(ok.step.outcome, 'success');
-    assert.deepEqual(args(), ['auth', 'token', '-o', 'json', '--no-prompt', '--scope', 'https://management.azure.com/.default', '--tenant-id', 't1']);
+    assert.deepEqual(args(), [
+      'auth',
+      'token',
+      '-o',
+      'json',
+      '--no-prompt',
+      '--scope',
+      'https://management.azure.com/.default',
+      '--tenant-id',
+      't1',
+    ]);
     await one('AzureDeveloperCLICredential', { FAKE_ARGS_FILE: argsFile }, { profile: 'js' });
     assert.deepEqual(args().slice(0, 5), ['auth', 'token', '--output', 'json', '--no-prompt']);
     const nl = await one('AzureDeveloperCLICredential', { FAKE_AZD_MODE: 'not-logged-in' }, { profile: 'js' });
@@ -155,7 +213,10 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
     assert.equal(parseToolExpiry('4070908800'), 4070908800000);
     assert.equal(parseToolExpiry('2099-01-01T00:00:00Z'), Date.UTC(2099, 0, 1));
     assert.equal(parseToolExpiry('2099-01-01 00:00:00.000000'), new Date(2099, 0, 1).getTime());
-    assert.equal(parseToolExpiry(638_000_000_000_000_000), Math.round((638_000_000_000_000_000 - 621_355_968_000_000_000) / 10_000));
+    assert.equal(
+      parseToolExpiry(638_000_000_000_000_000),
+      Math.round((638_000_000_000_000_000 - 621_355_968_000_000_000) / 10_000),
+    );
     assert.equal(parseToolExpiry('tomorrow'), undefined);
     assert.equal(parseToolExpiry(''), undefined);
   });
@@ -163,7 +224,14 @@ describe('engine: developer-tool credentials (fake executables on PATH)', () => 
   it('classifies az stderr like the SDKs, keeping AADSTS causes', () => {
     const base = { exitCode: 1, signal: null, stdout: '', durationMs: 1, timedOut: false, resolvedPath: '/usr/bin/az' };
     assert.equal(classifyAz({ ...base, stderr: "ERROR: Please run 'az login' to setup account." }), 'not-logged-in');
-    assert.equal(classifyAz({ ...base, stderr: 'ERROR: AADSTS7000215: Invalid client secret provided.\nInteractive authentication is needed. Please run:\naz login' }), 'aadsts');
+    assert.equal(
+      classifyAz({
+        ...base,
+        stderr:
+          'ERROR: AADSTS7000215: Invalid client secret provided.\nInteractive authentication is needed. Please run:\naz login',
+      }),
+      'aadsts',
+    );
     assert.equal(classifyAz({ ...base, stderr: '/bin/sh: 1: az: not found' }), 'not-installed');
     assert.equal(classifyAz({ ...base, exitCode: 127, stderr: '' }), 'not-installed');
     assert.equal(classifyAz({ ...base, stderr: 'Traceback (most recent call last): boom' }), 'other');
@@ -179,9 +247,15 @@ describe('engine: the real Azure CLI (Debian azure-cli) in its not-logged-in sta
 
   it('AzureCLICredential reports "not logged in" from the real az, as unavailable in the chain', async () => {
     const dir = tempDir('azcfg-');
-    writeFileSync(path.join(dir, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }));
+    writeFileSync(
+      path.join(dir, 'versionCheck.json'),
+      JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
+    );
     const env = { PATH: '/usr/bin:/bin', HOME: dir, AZURE_CONFIG_DIR: dir, AZURE_CORE_COLLECT_TELEMETRY: 'false' };
-    const r = await createEngine().runChain({ credentials: ['AzureCLICredential', 'AzureDeveloperCLICredential'] }, { env, options: { processTimeoutMs: 30_000 } });
+    const r = await createEngine().runChain(
+      { credentials: ['AzureCLICredential', 'AzureDeveloperCLICredential'] },
+      { env, options: { processTimeoutMs: 30_000 } },
+    );
     const [cli, azd] = r.steps;
     assert.equal(cli!.outcome, 'unavailable');
     assert.match(cli!.message, /Please run 'az login' to setup account/);
@@ -190,6 +264,9 @@ describe('engine: the real Azure CLI (Debian azure-cli) in its not-logged-in sta
     assert.equal(pe?.kind === 'process' ? pe.classification : '', 'not-logged-in');
     assert.equal(azd!.outcome, 'unavailable');
     assert.equal(r.winner, null);
-    assert.match(r.error!.message, /^DefaultAzureCredential: failed to acquire a token\.\nAttempted credentials:\n\tAzureCLICredential: /);
+    assert.match(
+      r.error!.message,
+      /^DefaultAzureCredential: failed to acquire a token\.\nAttempted credentials:\n\tAzureCLICredential: /,
+    );
   });
 });

@@ -61,11 +61,23 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${b({ alg: 'RS256', typ: 'JWT', kid: 'k' })}.${b({ exp: 4070908800, ...claims })}.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZy1lbm91Z2g`;
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 export function miTokenBody(token: string, extra: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return { access_token: token, expires_in: '86399', expires_on: String(now + 86399), resource: 'https://management.azure.com/', token_type: 'Bearer', ...extra };
+  return {
+    access_token: token,
+    expires_in: '86399',
+    expires_on: String(now + 86399),
+    resource: 'https://management.azure.com/',
+    token_type: 'Bearer',
+    ...extra,
+  };
 }

@@ -10,14 +10,37 @@ import { detectSource } from '../../../src/core/credentials/managed-identity/ind
 import { fakeJwt, json, miTokenBody, stub, type Stub, tempDir } from './helpers';
 
 const MI = ['ManagedIdentityCredential'];
-const TOKEN = fakeJwt({ tid: 't-mi', oid: 'oid-1', sub: 'oid-1', appid: 'app-mi', xms_mirid: '/subscriptions/x/resourcegroups/y/providers/Microsoft.Compute/virtualMachines/vm' });
+const TOKEN = fakeJwt({
+  tid: 't-mi',
+  oid: 'oid-1',
+  sub: 'oid-1',
+  appid: 'app-mi',
+  xms_mirid: '/subscriptions/x/resourcegroups/y/providers/Microsoft.Compute/virtualMachines/vm',
+});
 
-async function chain(env: Record<string, string>, opts: { profile?: ChainProfile | string; mode?: 'sequential' | 'diagnose'; options?: Record<string, unknown>; stepTimeoutMs?: number } = {}) {
+async function chain(
+  env: Record<string, string>,
+  opts: {
+    profile?: ChainProfile | string;
+    mode?: 'sequential' | 'diagnose';
+    options?: Record<string, unknown>;
+    stepTimeoutMs?: number;
+  } = {},
+) {
   const mem = new MemorySink();
   const lines: string[] = [];
   const r = await createEngine().runChain(
-    { credentials: MI, profile: opts.profile ?? 'go', mode: opts.mode ?? 'sequential', stepTimeoutMs: opts.stepTimeoutMs ?? 10_000 },
-    { env: { PATH: '/nonexistent', ...env }, options: { ...opts.options }, sink: fanOut(mem, new TextSink((l) => lines.push(l))) },
+    {
+      credentials: MI,
+      profile: opts.profile ?? 'go',
+      mode: opts.mode ?? 'sequential',
+      stepTimeoutMs: opts.stepTimeoutMs ?? 10_000,
+    },
+    {
+      env: { PATH: '/nonexistent', ...env },
+      options: { ...opts.options },
+      sink: fanOut(mem, new TextSink((l) => lines.push(l))),
+    },
   );
   const text = lines.join('\n') + JSON.stringify(mem.events) + JSON.stringify(r);
   return { r, step: r.steps[0]!, text };
@@ -35,7 +58,10 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   };
 
   it('detects sources in msal-node order', () => {
-    assert.equal(detectSource({ IDENTITY_ENDPOINT: 'x', IDENTITY_HEADER: 'h', IDENTITY_SERVER_THUMBPRINT: 't' }, false).source, 'ServiceFabric');
+    assert.equal(
+      detectSource({ IDENTITY_ENDPOINT: 'x', IDENTITY_HEADER: 'h', IDENTITY_SERVER_THUMBPRINT: 't' }, false).source,
+      'ServiceFabric',
+    );
     assert.equal(detectSource({ IDENTITY_ENDPOINT: 'x', IDENTITY_HEADER: 'h' }, false).source, 'AppService');
     assert.equal(detectSource({ MSI_ENDPOINT: 'x', MSI_SECRET: 's' }, false).source, 'MachineLearning');
     assert.equal(detectSource({ MSI_ENDPOINT: 'x' }, false).source, 'CloudShell');
@@ -46,7 +72,11 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
 
   it('JS (and .NET) managed identity is the workload-identity token exchange when a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set; Go asks IMDS', async () => {
     const s = await open((_req, res) => json(res, 200, miTokenBody(TOKEN)));
-    const env = { AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555', AZURE_TENANT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', AZURE_FEDERATED_TOKEN_FILE: path.join(tempDir('mi-tx'), 'missing-token') };
+    const env = {
+      AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+      AZURE_TENANT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      AZURE_FEDERATED_TOKEN_FILE: path.join(tempDir('mi-tx'), 'missing-token'),
+    };
     const js = await chain(env, { profile: 'js@4.13.0', options: { imdsEndpoint: s.url } });
     assert.equal(js.step.outcome, 'unavailable');
     // ManagedIdentityCredential passes workload identity's AuthenticationRequiredError through unchanged: the real
@@ -61,7 +91,11 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
 
   it('IMDS: probes without Metadata header, then asks with Metadata and the resource', async () => {
     const s = await open((req, res) => {
-      if (!req.headers.metadata) return json(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+      if (!req.headers.metadata)
+        return json(res, 400, {
+          error: 'invalid_request',
+          error_description: 'Required metadata header not specified',
+        });
       json(res, 200, miTokenBody(TOKEN));
     });
     const { r, step, text } = await chain({}, { options: { imdsEndpoint: s.url } });
@@ -80,11 +114,18 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
 
   it('IMDS: no probe outside the chain, and for JS when AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential', async () => {
     const s = await open((_req, res) => json(res, 200, miTokenBody(TOKEN)));
-    const run = await createEngine().runCredential('ManagedIdentityCredential', {}, { env: {}, options: { imdsEndpoint: s.url } });
+    const run = await createEngine().runCredential(
+      'ManagedIdentityCredential',
+      {},
+      { env: {}, options: { imdsEndpoint: s.url } },
+    );
     assert.equal(run.result.outcome, 'success');
     assert.equal(s.requests.length, 1);
     assert.ok(run.accessToken);
-    const r = await createEngine().runChain({ profile: 'js' }, { env: { AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential' }, options: { imdsEndpoint: s.url } });
+    const r = await createEngine().runChain(
+      { profile: 'js' },
+      { env: { AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential' }, options: { imdsEndpoint: s.url } },
+    );
     assert.equal(r.winner, 'ManagedIdentityCredential');
     assert.equal(s.requests.length, 2);
     assert.match(r.selection.reason, /skips the IMDS probe/);
@@ -98,7 +139,10 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     assert.equal(new URL(s.requests[3]!.url, 'http://x').searchParams.get('object_id'), 'uami-oid');
     await chain({}, { options: { imdsEndpoint: s.url, managedIdentityResourceId: '/subscriptions/s/rg/uami' } });
     assert.equal(new URL(s.requests[5]!.url, 'http://x').searchParams.get('msi_res_id'), '/subscriptions/s/rg/uami');
-    const both = await chain({}, { options: { imdsEndpoint: s.url, managedIdentityObjectId: 'a', managedIdentityClientId: 'b' } });
+    const both = await chain(
+      {},
+      { options: { imdsEndpoint: s.url, managedIdentityObjectId: 'a', managedIdentityClientId: 'b' } },
+    );
     assert.equal(both.step.outcome, 'unavailable');
     assert.match(both.step.message, /only one of client id, object id and resource id/);
   });
@@ -120,7 +164,13 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('IMDS: Docker Desktop 403 "unreachable" is unavailable; other probe answers mean available', async () => {
-    const s = await open((_req, res) => res.writeHead(403, { 'content-type': 'text/plain' }).end('connecting to 169.254.169.254:80: connecting to 169.254.169.254:80: dial tcp 169.254.169.254:80: connectex: A socket operation was attempted to an unreachable network.'));
+    const s = await open((_req, res) =>
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end(
+          'connecting to 169.254.169.254:80: connecting to 169.254.169.254:80: dial tcp 169.254.169.254:80: connectex: A socket operation was attempted to an unreachable network.',
+        ),
+    );
     const { step } = await chain({}, { options: { imdsEndpoint: s.url } });
     assert.equal(step.outcome, 'unavailable');
     assert.match(step.message, /Docker Desktop/);
@@ -129,7 +179,9 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
 
   it('IMDS: 400 for a user-assigned identity stops the Go chain but not the JS chain', async () => {
     const s = await open((req, res) =>
-      req.headers.metadata ? json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' }) : json(res, 400, { error: 'invalid_request' }),
+      req.headers.metadata
+        ? json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' })
+        : json(res, 400, { error: 'invalid_request' }),
     );
     const go = await chain({ AZURE_CLIENT_ID: 'not-assigned' }, { options: { imdsEndpoint: s.url } });
     assert.equal(go.step.outcome, 'failed');
@@ -157,7 +209,9 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     );
     assert.match(JSON.stringify(http[2]), /HTTP 404/);
 
-    const s404 = await open((req, res) => (req.headers.metadata ? json(res, 404, { error: 'not_found' }) : json(res, 400, {})));
+    const s404 = await open((req, res) =>
+      req.headers.metadata ? json(res, 404, { error: 'not_found' }) : json(res, 400, {}),
+    );
     const d = await chain({}, { mode: 'diagnose', options: { imdsEndpoint: s404.url } });
     assert.equal(d.step.outcome, 'unavailable');
     assert.match(d.step.message, /identity not available yet.*about 62 s/);
@@ -165,7 +219,9 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('IMDS: an HTML page (proxy) is a precise unavailable, not a crash', async () => {
-    const s = await open((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Corporate proxy login</body></html>'));
+    const s = await open((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Corporate proxy login</body></html>'),
+    );
     const { step } = await chain({}, { options: { imdsEndpoint: s.url } });
     assert.equal(step.outcome, 'unavailable');
     assert.match(step.message, /HTML page/);
@@ -173,7 +229,9 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
 
   it('App Service: X-IDENTITY-HEADER, api-version 2019-08-01, mi_res_id; header never traced', async () => {
     const s = await open((req, res) =>
-      req.headers['x-identity-header'] === 'app-svc-header-secret' ? json(res, 200, miTokenBody(TOKEN, { expires_on: '11/05/2099 15:18:31 +00:00' })) : json(res, 401, { error: 'bad header' }),
+      req.headers['x-identity-header'] === 'app-svc-header-secret'
+        ? json(res, 200, miTokenBody(TOKEN, { expires_on: '11/05/2099 15:18:31 +00:00' }))
+        : json(res, 401, { error: 'bad header' }),
     );
     const { step, text } = await chain(
       { IDENTITY_ENDPOINT: `${s.url}/msi/token`, IDENTITY_HEADER: 'app-svc-header-secret' },
@@ -188,7 +246,11 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('Cloud Shell: POST form with the resource; user-assigned is refused before any request', async () => {
-    const s = await open((req, res, body) => (req.method === 'POST' && body === 'resource=https%3A%2F%2Fmanagement.azure.com' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 400, {})));
+    const s = await open((req, res, body) =>
+      req.method === 'POST' && body === 'resource=https%3A%2F%2Fmanagement.azure.com'
+        ? json(res, 200, miTokenBody(TOKEN))
+        : json(res, 400, {}),
+    );
     const ok = await chain({ MSI_ENDPOINT: `${s.url}/oauth2/token` });
     assert.equal(ok.step.outcome, 'success');
     assert.equal(s.requests[0]!.headers.metadata, 'true');
@@ -199,8 +261,14 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('Azure ML: secret header and DEFAULT_IDENTITY_CLIENT_ID as clientid', async () => {
-    const s = await open((req, res) => (req.headers.secret === 'ml-secret-value' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {})));
-    const { step, text } = await chain({ MSI_ENDPOINT: `${s.url}/msi/token`, MSI_SECRET: 'ml-secret-value', DEFAULT_IDENTITY_CLIENT_ID: 'ml-default-client' });
+    const s = await open((req, res) =>
+      req.headers.secret === 'ml-secret-value' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {}),
+    );
+    const { step, text } = await chain({
+      MSI_ENDPOINT: `${s.url}/msi/token`,
+      MSI_SECRET: 'ml-secret-value',
+      DEFAULT_IDENTITY_CLIENT_ID: 'ml-default-client',
+    });
     assert.equal(step.outcome, 'success');
     const q = new URL(s.requests[0]!.url, 'http://x').searchParams;
     assert.equal(q.get('api-version'), '2017-09-01');
@@ -209,8 +277,14 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('Service Fabric: secret header and api-version 2019-07-01-preview', async () => {
-    const s = await open((req, res) => (req.headers.secret === 'sf-secret-value' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {})));
-    const { step, text } = await chain({ IDENTITY_ENDPOINT: `${s.url}/token`, IDENTITY_HEADER: 'sf-secret-value', IDENTITY_SERVER_THUMBPRINT: 'AB12' });
+    const s = await open((req, res) =>
+      req.headers.secret === 'sf-secret-value' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {}),
+    );
+    const { step, text } = await chain({
+      IDENTITY_ENDPOINT: `${s.url}/token`,
+      IDENTITY_HEADER: 'sf-secret-value',
+      IDENTITY_SERVER_THUMBPRINT: 'AB12',
+    });
     assert.equal(step.outcome, 'success');
     assert.equal(new URL(s.requests[0]!.url, 'http://x').searchParams.get('api-version'), '2019-07-01-preview');
     assert.ok(!text.includes('sf-secret-value'));
@@ -230,16 +304,25 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
     const thumb = forge.md.sha1.create().update(der).digest().toHex().toUpperCase();
     const https = await import('node:https');
-    const server = https.createServer({ key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) }, (req, res) =>
-      req.headers.secret === 'sf-secret' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {}),
+    const server = https.createServer(
+      { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) },
+      (req, res) => (req.headers.secret === 'sf-secret' ? json(res, 200, miTokenBody(TOKEN)) : json(res, 401, {})),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
     try {
-      const ok = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret', IDENTITY_SERVER_THUMBPRINT: thumb });
+      const ok = await chain({
+        IDENTITY_ENDPOINT: url,
+        IDENTITY_HEADER: 'sf-secret',
+        IDENTITY_SERVER_THUMBPRINT: thumb,
+      });
       assert.equal(ok.step.outcome, 'success', ok.step.message);
       assert.match(ok.text, /thumbprint [0-9A-F]{40} matches IDENTITY_SERVER_THUMBPRINT/);
-      const other = await chain({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: 'sf-secret', IDENTITY_SERVER_THUMBPRINT: 'AB'.repeat(20) });
+      const other = await chain({
+        IDENTITY_ENDPOINT: url,
+        IDENTITY_HEADER: 'sf-secret',
+        IDENTITY_SERVER_THUMBPRINT: 'AB'.repeat(20),
+      });
       assert.equal(other.step.outcome, 'success');
       assert.match(other.text, /not IDENTITY_SERVER_THUMBPRINT/);
       // Anything else over HTTPS still needs a trusted certificate.
@@ -289,7 +372,10 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     ];
     for (const [what, rel, re, status] of refusals) {
       it(`refuses ${what}`, async () => {
-        const s = await arc(rel === null ? null : `Basic realm=${rel.startsWith('tokens/..') ? `${dir}/${rel}` : path.join(dir, rel)}`, status);
+        const s = await arc(
+          rel === null ? null : `Basic realm=${rel.startsWith('tokens/..') ? `${dir}/${rel}` : path.join(dir, rel)}`,
+          status,
+        );
         const go = await chain(env(s), { options: { arcKeyDirectory: path.join(dir, 'tokens') } });
         assert.equal(go.step.outcome, 'failed');
         assert.match(go.step.message, re);
@@ -300,7 +386,11 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
   });
 
   it('bad expiry and missing access_token end with a precise message', async () => {
-    const s = await open((req, res) => (req.headers.metadata ? json(res, 200, { access_token: TOKEN, expires_on: 'soon', expires_in: 'later' }) : json(res, 400, {})));
+    const s = await open((req, res) =>
+      req.headers.metadata
+        ? json(res, 200, { access_token: TOKEN, expires_on: 'soon', expires_in: 'later' })
+        : json(res, 400, {}),
+    );
     const { step } = await chain({}, { options: { imdsEndpoint: s.url } });
     assert.equal(step.outcome, 'failed');
     assert.match(step.message, /Failed to parse token expiration from body/);
@@ -310,7 +400,10 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     const s = await open(() => {
       /* never answers */
     });
-    const { step } = await chain({ IDENTITY_ENDPOINT: `${s.url}/msi/token`, IDENTITY_HEADER: 'h' }, { stepTimeoutMs: 300 });
+    const { step } = await chain(
+      { IDENTITY_ENDPOINT: `${s.url}/msi/token`, IDENTITY_HEADER: 'h' },
+      { stepTimeoutMs: 300 },
+    );
     assert.equal(step.outcome, 'failed');
     assert.equal(step.error?.kind, 'timeout');
     assert.match(step.message, /step time limit of 300 ms/);
@@ -324,9 +417,24 @@ describe('engine: ManagedIdentityCredential (loopback endpoints)', () => {
     const options = { imdsEndpoint: s.url };
     const limit = 1500;
     const viaChain = (await chain({}, { options, stepTimeoutMs: limit })).step;
-    const viaRun = (await createEngine().runCredential('ManagedIdentityCredential', { stepTimeoutMs: limit }, { env: { PATH: '/nonexistent' }, options })).result;
-    const viaFlow = (await acquireToken({ credential: 'managed-identity', timeoutMs: limit }, { env: { PATH: '/nonexistent' }, options })).result;
-    for (const [name, step] of [['chain', viaChain], ['runCredential', viaRun], ['acquireToken', viaFlow]] as const) {
+    const viaRun = (
+      await createEngine().runCredential(
+        'ManagedIdentityCredential',
+        { stepTimeoutMs: limit },
+        { env: { PATH: '/nonexistent' }, options },
+      )
+    ).result;
+    const viaFlow = (
+      await acquireToken(
+        { credential: 'managed-identity', timeoutMs: limit },
+        { env: { PATH: '/nonexistent' }, options },
+      )
+    ).result;
+    for (const [name, step] of [
+      ['chain', viaChain],
+      ['runCredential', viaRun],
+      ['acquireToken', viaFlow],
+    ] as const) {
       assert.notEqual(step.error?.kind, 'timeout', `${name}: ${step.message}`);
       assert.doesNotMatch(step.message, /time limit/, name);
       assert.match(step.message, /500|IMDS is broken/, name);

@@ -90,7 +90,9 @@ describe('managed identity: failures labelled by their real class', () => {
 
   it('body too large', async () => {
     const big = 'x'.repeat(5 * 1024 * 1024);
-    const s = await httpServe((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token":"${big}"}`));
+    const s = await httpServe((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token":"${big}"}`),
+    );
     open.push(s);
     const step = await appService(s.url);
     assert.equal(step.error?.networkFailure, 'too-large');
@@ -109,21 +111,45 @@ describe('managed identity: failures labelled by their real class', () => {
     const s = await serve(() => undefined);
     const url = s.url;
     await s.close();
-    const run = await createEngine().runCredential('ManagedIdentityCredential', { stepTimeoutMs: 3000, profile: 'js' }, { env: { PATH: '/nonexistent' }, options: { imdsEndpoint: url } });
+    const run = await createEngine().runCredential(
+      'ManagedIdentityCredential',
+      { stepTimeoutMs: 3000, profile: 'js' },
+      { env: { PATH: '/nonexistent' }, options: { imdsEndpoint: url } },
+    );
     assert.equal(run.result.error?.networkFailure, 'refused');
     // The JS profile's message is @azure/identity's own (msal-node's network_error); what happened is in the class
     // above and in the trace.
-    assert.equal(run.result.message, 'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details');
-    assert.match(JSON.stringify(run.result.events), /no usable answer from the IMDS endpoint after \d+ attempts \(connection refused/);
+    assert.equal(
+      run.result.message,
+      'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details',
+    );
+    assert.match(
+      JSON.stringify(run.result.events),
+      /no usable answer from the IMDS endpoint after \d+ attempts \(connection refused/,
+    );
   });
 
   it('network unreachable is labelled as such (class and message)', () => {
-    const e = new HttpRequestError('network', 'unreachable network (ENETUNREACH)', { code: 'ENETUNREACH', url: 'http://169.254.169.254/metadata/identity/oauth2/token', attempts: 1 });
+    const e = new HttpRequestError('network', 'unreachable network (ENETUNREACH)', {
+      code: 'ENETUNREACH',
+      url: 'http://169.254.169.254/metadata/identity/oauth2/token',
+      attempts: 1,
+    });
     assert.equal(classifyRequestFailure(e), 'unreachable');
     const err = miNetworkError({ profile: 'go' } as StepContext, 'IMDS', e);
-    assert.match(err.message, /^ManagedIdentityCredential: no usable answer from the IMDS endpoint \(unreachable network \(ENETUNREACH\)\)$/);
+    assert.match(
+      err.message,
+      /^ManagedIdentityCredential: no usable answer from the IMDS endpoint \(unreachable network \(ENETUNREACH\)\)$/,
+    );
     assert.equal(classifyError(err).networkFailure, 'unreachable');
-    for (const [code, cls] of [['EHOSTUNREACH', 'unreachable'], ['ENOTFOUND', 'dns'], ['ECONNRESET', 'reset'], ['HPE_INVALID_CONSTANT', 'malformed-http'], ['SELF_SIGNED_CERT_IN_CHAIN', 'tls'], ['ECONNREFUSED', 'refused']] as const) {
+    for (const [code, cls] of [
+      ['EHOSTUNREACH', 'unreachable'],
+      ['ENOTFOUND', 'dns'],
+      ['ECONNRESET', 'reset'],
+      ['HPE_INVALID_CONSTANT', 'malformed-http'],
+      ['SELF_SIGNED_CERT_IN_CHAIN', 'tls'],
+      ['ECONNREFUSED', 'refused'],
+    ] as const) {
       assert.equal(classifyRequestFailure({ kind: 'network', code }), cls, code);
     }
   });
@@ -137,9 +163,17 @@ describe('managed identity: ENETUNREACH is not retried when no endpoint exists',
     const p = imdsRetry(ctx({ prediction: noEndpoint }));
     assert.deepEqual(p.noRetryCodes, ['ENETUNREACH', 'EHOSTUNREACH']);
     assert.match(p.noRetryReason ?? '', /no managed-identity endpoint exists here \(not an Azure VM/);
-    assert.equal(imdsRetry(ctx({ prediction: { verdict: 'should-work', reason: 'Azure VM' } })).noRetryCodes, undefined, 'an Azure VM whose network is coming up keeps retrying');
+    assert.equal(
+      imdsRetry(ctx({ prediction: { verdict: 'should-work', reason: 'Azure VM' } })).noRetryCodes,
+      undefined,
+      'an Azure VM whose network is coming up keeps retrying',
+    );
     assert.equal(imdsRetry(ctx({})).noRetryCodes, undefined, 'no prediction, no shortcut');
-    assert.equal(imdsRetry(ctx({ prediction: noEndpoint, options: { imdsEndpoint: 'http://127.0.0.1:1' } })).noRetryCodes, undefined, 'an overridden endpoint decides for itself');
+    assert.equal(
+      imdsRetry(ctx({ prediction: noEndpoint, options: { imdsEndpoint: 'http://127.0.0.1:1' } })).noRetryCodes,
+      undefined,
+      'an overridden endpoint decides for itself',
+    );
   });
 
   it('the HTTP client honours noRetryCodes: one attempt, and the trace says why', async () => {
@@ -147,14 +181,23 @@ describe('managed identity: ENETUNREACH is not retried when no endpoint exists',
     const url = s.url;
     await s.close();
     const policy = { maxRetries: 5, statusCodes: [], baseDelayMs: 50, maxDelayMs: 100, retryNetworkErrors: true };
-    const retried = await createHttpClient().send({ method: 'GET', url, retry: policy }).catch((e: HttpRequestError) => e);
+    const retried = await createHttpClient()
+      .send({ method: 'GET', url, retry: policy })
+      .catch((e: HttpRequestError) => e);
     assert.equal((retried as HttpRequestError).attempts, 6);
     const trace = createStepTracer('imds');
     const stopped = await createHttpClient({ trace })
-      .send({ method: 'GET', url, retry: { ...policy, noRetryCodes: ['ECONNREFUSED'], noRetryReason: 'nothing listens here' } })
+      .send({
+        method: 'GET',
+        url,
+        retry: { ...policy, noRetryCodes: ['ECONNREFUSED'], noRetryReason: 'nothing listens here' },
+      })
       .catch((e: HttpRequestError) => e);
     assert.equal((stopped as HttpRequestError).attempts, 1);
-    assert.ok(JSON.stringify(trace.events).includes('not retrying GET') && JSON.stringify(trace.events).includes('after ECONNREFUSED: nothing listens here'));
+    assert.ok(
+      JSON.stringify(trace.events).includes('not retrying GET') &&
+        JSON.stringify(trace.events).includes('after ECONNREFUSED: nothing listens here'),
+    );
   });
 
   it('the chain and explicit runs hand the step its fingerprint prediction before it runs', async () => {
@@ -167,8 +210,15 @@ describe('managed identity: ENETUNREACH is not retried when no endpoint exists',
       },
     }));
     try {
-      const chain = await createEngine().runChain({ credentials: ['ManagedIdentityCredential'], profile: 'go' }, { env: { PATH: '/nonexistent' } });
-      const single = await createEngine().runCredential('ManagedIdentityCredential', {}, { env: { PATH: '/nonexistent' } });
+      const chain = await createEngine().runChain(
+        { credentials: ['ManagedIdentityCredential'], profile: 'go' },
+        { env: { PATH: '/nonexistent' } },
+      );
+      const single = await createEngine().runCredential(
+        'ManagedIdentityCredential',
+        {},
+        { env: { PATH: '/nonexistent' } },
+      );
       assert.equal(seen.length, 2);
       assert.ok(seen[0] && seen[1], 'a prediction reached the step');
       assert.equal(seen[0]!.verdict, chain.steps[0]!.prediction?.verdict);

@@ -10,9 +10,29 @@ const PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n
 
 describe('engine: redaction', () => {
   it('knows secret names and leaves ordinary ones', () => {
-    for (const n of ['client_secret', 'Authorization', 'X-IDENTITY-HEADER', 'refresh_token', 'AZURE_CLIENT_SECRET', 'MSI_SECRET', 'password', 'client_assertion', 'accessToken'])
+    for (const n of [
+      'client_secret',
+      'Authorization',
+      'X-IDENTITY-HEADER',
+      'refresh_token',
+      'AZURE_CLIENT_SECRET',
+      'MSI_SECRET',
+      'password',
+      'client_assertion',
+      'accessToken',
+    ])
       assert.equal(isSecretName(n), true, n);
-    for (const n of ['client_id', 'scope', 'resource', 'AZURE_CLIENT_ID', 'tokenType', 'token_type', 'error_codes', 'credential', 'expires_on'])
+    for (const n of [
+      'client_id',
+      'scope',
+      'resource',
+      'AZURE_CLIENT_ID',
+      'tokenType',
+      'token_type',
+      'error_codes',
+      'credential',
+      'expires_on',
+    ])
       assert.equal(isSecretName(n), false, n);
   });
 
@@ -40,11 +60,22 @@ describe('engine: redaction', () => {
 
   it('redacts form fields by name, and an authorization code only in forms', () => {
     const r = new Redactor();
-    const v = r.value(new URLSearchParams({ client_secret: 'x'.repeat(20), code: 'c'.repeat(40), client_id: 'cid', grant_type: 'client_credentials' })) as Record<string, string>;
+    const v = r.value(
+      new URLSearchParams({
+        client_secret: 'x'.repeat(20),
+        code: 'c'.repeat(40),
+        client_id: 'cid',
+        grant_type: 'client_credentials',
+      }),
+    ) as Record<string, string>;
     assert.equal(v.client_secret, REDACTED);
     assert.equal(v.code, REDACTED);
     assert.equal(v.client_id, 'cid');
-    const j = r.value({ error: { code: 'InvalidScope', message: 'bad' }, refresh_token: 'rt', nested: [{ password: 'p' }] }) as Record<string, unknown>;
+    const j = r.value({
+      error: { code: 'InvalidScope', message: 'bad' },
+      refresh_token: 'rt',
+      nested: [{ password: 'p' }],
+    }) as Record<string, unknown>;
     assert.deepEqual(j.error, { code: 'InvalidScope', message: 'bad' });
     assert.equal(j.refresh_token, REDACTED);
     assert.deepEqual(j.nested, [{ password: REDACTED }]);
@@ -79,7 +110,10 @@ describe('engine: redaction', () => {
     const lines: string[] = [];
     const json: string[] = [];
     const env = { AZURE_CLIENT_SECRET: SECRET, AZURE_CLIENT_ID: 'cid', IDENTITY_HEADER: 'identity-header-value-123' };
-    const tracer = new Tracer({ sink: fanOut(mem, new TextSink((l) => lines.push(l)), new JsonLinesSink((l) => json.push(l))), env });
+    const tracer = new Tracer({
+      sink: fanOut(mem, new TextSink((l) => lines.push(l)), new JsonLinesSink((l) => json.push(l))),
+      env,
+    });
     const t = tracer.forStep('EnvironmentCredential');
     t.start(`starting with ${SECRET}`);
     t.config({ variables: Object.entries(env).map(([name, value]) => ({ name, set: true, value })) });
@@ -92,12 +126,26 @@ describe('engine: redaction', () => {
       responseBody: { access_token: JWT, refresh_token: 'rt-value-abcdef', id_token: JWT, token_type: 'Bearer' },
       durationMs: 1,
     });
-    t.process({ command: 'az', args: ['login', '-p', SECRET], exitCode: 0, stdout: `{"accessToken": "${JWT}"}`, stderr: `ERROR ${SECRET}`, durationMs: 2 });
+    t.process({
+      command: 'az',
+      args: ['login', '-p', SECRET],
+      exitCode: 0,
+      stdout: `{"accessToken": "${JWT}"}`,
+      stderr: `ERROR ${SECRET}`,
+      durationMs: 2,
+    });
     t.note('info', `value ${SECRET}`, { secret: SECRET, private: PEM_KEY });
     t.outcome({ outcome: 'failed', message: `bad ${SECRET} ${PEM_KEY}`, durationMs: 3 });
     const all = [JSON.stringify(mem.events), lines.join('\n'), json.join('\n'), JSON.stringify(t.events)];
     for (const s of all) {
-      for (const bad of [SECRET, JWT, 'rt-value-abcdef', 'identity-header-value-123', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC']) assert.ok(!s.includes(bad), `leaked ${bad.slice(0, 10)} in ${s.slice(0, 200)}`);
+      for (const bad of [
+        SECRET,
+        JWT,
+        'rt-value-abcdef',
+        'identity-header-value-123',
+        'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      ])
+        assert.ok(!s.includes(bad), `leaked ${bad.slice(0, 10)} in ${s.slice(0, 200)}`);
     }
     assert.ok(lines.some((l) => l.includes('AZURE_CLIENT_ID = cid')));
     assert.equal(mem.events.length, 6);

@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { checkRequired, chainOrder, selectCredentials } from '../../../src/core/chain/profiles';
-import { MODELLED, nearestRelease, profileSuggestions, requireProfile, resolveProfile } from '../../../src/core/sdk/releases';
+import {
+  MODELLED,
+  nearestRelease,
+  profileSuggestions,
+  requireProfile,
+  resolveProfile,
+} from '../../../src/core/sdk/releases';
 import { RULES, type RuleKey } from '../../../src/core/sdk/rules';
 import { compareVersions, parseVersion } from '../../../src/core/sdk/version';
 import { createEngine } from '../../../src/core/engine';
@@ -15,7 +21,8 @@ import type { ChainProfile } from '../../../src/core/model';
 const rel = (spec: string) => requireProfile(spec);
 const pick = (spec: string, value: string | undefined, platform: NodeJS.Platform = 'linux') =>
   selectCredentials(rel(spec), value === undefined ? {} : { AZURE_TOKEN_CREDENTIALS: value }, undefined, platform);
-const retryCtx = (spec: string) => ({ profile: rel(spec).sdk, release: rel(spec), options: {}, inChain: true }) as unknown as StepContext;
+const retryCtx = (spec: string) =>
+  ({ profile: rel(spec).sdk, release: rel(spec), options: {}, inChain: true }) as unknown as StepContext;
 
 describe('sdk versions: parsing and ordering', () => {
   it('reads semver, Go tags and PEP 440 numbers, and orders pre-releases before their release', () => {
@@ -33,7 +40,8 @@ describe('sdk versions: parsing and ordering', () => {
 
 describe('sdk versions: profiles name a release', () => {
   it('a bare SDK name is its newest modelled release', () => {
-    for (const sdk of ['go', 'js', 'python', 'dotnet'] as const) assert.equal(rel(sdk).label, `${sdk}@${MODELLED[sdk].newest}`);
+    for (const sdk of ['go', 'js', 'python', 'dotnet'] as const)
+      assert.equal(rel(sdk).label, `${sdk}@${MODELLED[sdk].newest}`);
     assert.equal(rel('js').version, '4.14.1');
   });
 
@@ -92,14 +100,18 @@ describe('sdk versions: profiles name a release', () => {
 /** Releases a profile may name: npm's list for JS, else the notable ones and the range ends. */
 function releasesOf(sdk: ChainProfile): string[] {
   const m = MODELLED[sdk];
-  return [...new Set(m.published ?? [...m.notable, m.oldest, m.newest])].filter((v) => resolveProfile(`${sdk}@${v}`).ok).sort(compareVersions);
+  return [...new Set(m.published ?? [...m.notable, m.oldest, m.newest])]
+    .filter((v) => resolveProfile(`${sdk}@${v}`).ok)
+    .sort(compareVersions);
 }
 function firstAtOrAfter(sdk: ChainProfile, v: string): string | undefined {
   if (!MODELLED[sdk].published && compareVersions(v, MODELLED[sdk].oldest) >= 0) return v;
   return releasesOf(sdk).find((r) => compareVersions(r, v) >= 0);
 }
 function lastBefore(sdk: ChainProfile, v: string): string | undefined {
-  return releasesOf(sdk).filter((r) => compareVersions(r, v) < 0).at(-1);
+  return releasesOf(sdk)
+    .filter((r) => compareVersions(r, v) < 0)
+    .at(-1);
 }
 
 describe('sdk versions: the rule table', () => {
@@ -113,17 +125,22 @@ describe('sdk versions: the rule table', () => {
           assert.ok(parseVersion(e.since), `${sdk} ${key} since ${e.since}`);
           assert.match(e.cite.file, /CHANGELOG\.md$/);
           assert.ok(e.cite.entry && e.cite.says.length > 20, `${sdk} ${key} ${e.since} cites an entry`);
-          if (i > 0) assert.ok(compareVersions(list[i - 1].since, e.since) < 0, `${sdk} ${key} entries are in release order`);
+          if (i > 0)
+            assert.ok(compareVersions(list[i - 1].since, e.since) < 0, `${sdk} ${key} entries are in release order`);
           // The rule holds from its release (or the first published one after it, for an unpublished preview)…
           const at = firstAtOrAfter(sdk, e.since);
           if (at) assert.deepEqual(rel(`${sdk}@${at}`).rules[key], e.value, `${sdk}@${at} ${key}`);
           // …and the one before it holds at the last release before it.
           const before = lastBefore(sdk, e.since);
           const prevFrom = i > 0 ? firstAtOrAfter(sdk, list[i - 1].since) : undefined;
-          if (before && prevFrom && compareVersions(before, prevFrom) >= 0) assert.deepEqual(rel(`${sdk}@${before}`).rules[key], list[i - 1].value, `${sdk}@${before} ${key}`);
+          if (before && prevFrom && compareVersions(before, prevFrom) >= 0)
+            assert.deepEqual(rel(`${sdk}@${before}`).rules[key], list[i - 1].value, `${sdk}@${before} ${key}`);
         }
         // Every modelled release has every rule.
-        assert.ok(rel(`${sdk}@${MODELLED[sdk].oldest}`).rules[key] !== undefined, `${sdk} ${key} at the oldest modelled release`);
+        assert.ok(
+          rel(`${sdk}@${MODELLED[sdk].oldest}`).rules[key] !== undefined,
+          `${sdk} ${key} at the oldest modelled release`,
+        );
       }
     }
   });
@@ -139,7 +156,10 @@ describe('sdk versions: JavaScript rules at their boundaries', () => {
       'AzurePowerShellCredential',
       'AzureDeveloperCLICredential',
     ]);
-    assert.deepEqual(pick('js@3.4.2', undefined).selection.credentials, pick('js@4.10.2', undefined).selection.credentials);
+    assert.deepEqual(
+      pick('js@3.4.2', undefined).selection.credentials,
+      pick('js@4.10.2', undefined).selection.credentials,
+    );
     assert.deepEqual(pick('js@4.11.0', undefined).selection.credentials, [
       'EnvironmentCredential',
       'WorkloadIdentityCredential',
@@ -156,9 +176,19 @@ describe('sdk versions: JavaScript rules at their boundaries', () => {
     assert.equal(pick('js@4.9.1', 'dev').selection.source, 'default');
     assert.match(pick('js@4.9.1', 'dev').selection.reason, /ignored by js@4\.9\.1/);
     assert.equal(pick('js@4.9.1', 'garbage').error, undefined);
-    assert.deepEqual(pick('js@4.10.0', ' DEV ').selection.credentials, ['AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential']);
-    assert.equal(pick('js@4.10.2', 'AzureCliCredential').error?.message, "Invalid value for AZURE_TOKEN_CREDENTIALS = AzureCliCredential. Valid values are 'prod' or 'dev'.");
-    assert.match(pick('js@4.10.2', 'AzureCliCredential').selection.reason, /single credential names came in a later release/);
+    assert.deepEqual(pick('js@4.10.0', ' DEV ').selection.credentials, [
+      'AzureCLICredential',
+      'AzurePowerShellCredential',
+      'AzureDeveloperCLICredential',
+    ]);
+    assert.equal(
+      pick('js@4.10.2', 'AzureCliCredential').error?.message,
+      "Invalid value for AZURE_TOKEN_CREDENTIALS = AzureCliCredential. Valid values are 'prod' or 'dev'.",
+    );
+    assert.match(
+      pick('js@4.10.2', 'AzureCliCredential').selection.reason,
+      /single credential names came in a later release/,
+    );
     assert.deepEqual(pick('js@4.11.0', 'azureclicredential').selection.credentials, ['AzureCLICredential']);
     assert.deepEqual(pick('js@4.11.0', 'dev').selection.credentials, [
       'VisualStudioCodeCredential',
@@ -167,8 +197,14 @@ describe('sdk versions: JavaScript rules at their boundaries', () => {
       'AzureDeveloperCLICredential',
       'BrokerCredential',
     ]);
-    assert.match(pick('js@4.11.1', 'nope').error!.message, /or any of these credentials - EnvironmentCredential, .*AzureDeveloperCliCredential\.$/);
-    assert.deepEqual(pick('js@4.10.0', '   ').selection.credentials, pick('js@4.10.0', undefined).selection.credentials);
+    assert.match(
+      pick('js@4.11.1', 'nope').error!.message,
+      /or any of these credentials - EnvironmentCredential, .*AzureDeveloperCliCredential\.$/,
+    );
+    assert.deepEqual(
+      pick('js@4.10.0', '   ').selection.credentials,
+      pick('js@4.10.0', undefined).selection.credentials,
+    );
   });
 
   it('managed identity alone: probe until 4.12.0, none from 4.13.0 (#36047)', () => {
@@ -195,18 +231,34 @@ describe('sdk versions: JavaScript rules at their boundaries', () => {
   });
 
   it('requiredEnvVars from 4.12.0 (#35832), with the SDK message', () => {
-    assert.match(checkRequired(rel('js@4.11.1'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message, /js@4\.11\.1 has no option/);
-    assert.equal(checkRequired(rel('js@4.12.0'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message, "Required environment variable 'AZURE_TOKEN_CREDENTIALS' for DefaultAzureCredential is not set or empty.");
+    assert.match(
+      checkRequired(rel('js@4.11.1'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message,
+      /js@4\.11\.1 has no option/,
+    );
     assert.equal(
-      checkRequired(rel('js@4.12.0'), { AZURE_CLIENT_ID: 'x' }, ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_TOKEN_CREDENTIALS'])!.message,
+      checkRequired(rel('js@4.12.0'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message,
+      "Required environment variable 'AZURE_TOKEN_CREDENTIALS' for DefaultAzureCredential is not set or empty.",
+    );
+    assert.equal(
+      checkRequired(rel('js@4.12.0'), { AZURE_CLIENT_ID: 'x' }, [
+        'AZURE_CLIENT_ID',
+        'AZURE_TENANT_ID',
+        'AZURE_TOKEN_CREDENTIALS',
+      ])!.message,
       "Required environment variables 'AZURE_TENANT_ID, AZURE_TOKEN_CREDENTIALS' for DefaultAzureCredential are not set or empty.",
     );
-    assert.equal(checkRequired(rel('js@4.12.0'), { AZURE_TOKEN_CREDENTIALS: 'dev' }, ['AZURE_TOKEN_CREDENTIALS']), undefined);
+    assert.equal(
+      checkRequired(rel('js@4.12.0'), { AZURE_TOKEN_CREDENTIALS: 'dev' }, ['AZURE_TOKEN_CREDENTIALS']),
+      undefined,
+    );
     assert.equal(checkRequired(rel('js@4.12.0'), {}, []), undefined);
   });
 
   it('a required variable that is missing stops the run before any credential, as the constructor does', async () => {
-    const r = await createEngine().runChain({ profile: 'js@4.13.0', required: ['AZURE_TOKEN_CREDENTIALS'] }, { env: {} });
+    const r = await createEngine().runChain(
+      { profile: 'js@4.13.0', required: ['AZURE_TOKEN_CREDENTIALS'] },
+      { env: {} },
+    );
     assert.equal(r.steps.length, 0);
     assert.match(r.error!.message, /^Required environment variable 'AZURE_TOKEN_CREDENTIALS'/);
   });
@@ -215,7 +267,10 @@ describe('sdk versions: JavaScript rules at their boundaries', () => {
 describe('sdk versions: Go rules at their boundaries', () => {
   it('AZURE_TOKEN_CREDENTIALS: ignored before 1.10.0; dev/prod exact in 1.10.0; names from 1.11.0; set-but-empty invalid', () => {
     assert.equal(pick('go@1.9.0', 'dev').selection.source, 'default');
-    assert.deepEqual(pick('go@1.10.0', 'dev').selection.credentials, ['AzureCLICredential', 'AzureDeveloperCLICredential']);
+    assert.deepEqual(pick('go@1.10.0', 'dev').selection.credentials, [
+      'AzureCLICredential',
+      'AzureDeveloperCLICredential',
+    ]);
     assert.equal(pick('go@1.10.0', 'AzureCLICredential').error?.kind, 'config');
     assert.deepEqual(pick('go@1.11.0', 'azureclicredential').selection.credentials, ['AzureCLICredential']);
     assert.equal(pick('go@1.13.1', '').error?.kind, 'config');
@@ -230,8 +285,14 @@ describe('sdk versions: Go rules at their boundaries', () => {
 
   it('RequireAzureTokenCredentials from 1.12.0', () => {
     assert.match(checkRequired(rel('go@1.11.0'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message, /came in a later release/);
-    assert.equal(checkRequired(rel('go@1.12.0'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message, 'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true');
-    assert.equal(checkRequired(rel('go@1.12.0'), { AZURE_TOKEN_CREDENTIALS: 'prod' }, ['AZURE_TOKEN_CREDENTIALS']), undefined);
+    assert.equal(
+      checkRequired(rel('go@1.12.0'), {}, ['AZURE_TOKEN_CREDENTIALS'])!.message,
+      'AZURE_TOKEN_CREDENTIALS must be set when RequireAzureTokenCredentials is true',
+    );
+    assert.equal(
+      checkRequired(rel('go@1.12.0'), { AZURE_TOKEN_CREDENTIALS: 'prod' }, ['AZURE_TOKEN_CREDENTIALS']),
+      undefined,
+    );
   });
 });
 
@@ -272,9 +333,15 @@ describe('sdk versions: Python rules at their boundaries', () => {
 
   it('AZURE_TOKEN_CREDENTIALS: dev/prod from 1.23.0, names from 1.24.0b1 with its own invalid-value wording', () => {
     assert.equal(pick('python@1.22.0', 'prod').selection.source, 'default');
-    assert.deepEqual(pick('python@1.23.0', ' Prod ').selection.credentials, ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+    assert.deepEqual(pick('python@1.23.0', ' Prod ').selection.credentials, [
+      'EnvironmentCredential',
+      'WorkloadIdentityCredential',
+      'ManagedIdentityCredential',
+    ]);
     assert.equal(pick('python@1.23.0', 'AzureCliCredential').error?.kind, 'config');
-    assert.deepEqual(pick('python@1.24.0', 'InteractiveBrowserCredential').selection.credentials, ['InteractiveBrowserCredential']);
+    assert.deepEqual(pick('python@1.24.0', 'InteractiveBrowserCredential').selection.credentials, [
+      'InteractiveBrowserCredential',
+    ]);
     assert.equal(
       pick('python@1.25.3', 'nope').error?.message,
       'Invalid value for AZURE_TOKEN_CREDENTIALS: nope. Valid values are: dev, prod, azureclicredential, azuredeveloperclicredential, azurepowershellcredential, environmentcredential, interactivebrowsercredential, managedidentitycredential, visualstudiocodecredential, workloadidentitycredential.',
@@ -302,7 +369,9 @@ describe('sdk versions: .NET rules at their boundaries', () => {
   it('AZURE_TOKEN_CREDENTIALS: dev/prod in 1.14.0, names in 1.15.0-beta.1 (BrokerAuthenticationCredential, renamed BrokerCredential in 1.15.0), Broker in dev from 1.16.0', () => {
     assert.equal(pick('dotnet@1.13.2', 'dev').selection.source, 'default');
     assert.equal(pick('dotnet@1.14.0', 'AzureCliCredential').error?.kind, 'config');
-    assert.deepEqual(pick('dotnet@1.15.0-beta.1', 'BrokerAuthenticationCredential').selection.credentials, ['BrokerCredential']);
+    assert.deepEqual(pick('dotnet@1.15.0-beta.1', 'BrokerAuthenticationCredential').selection.credentials, [
+      'BrokerCredential',
+    ]);
     assert.equal(pick('dotnet@1.15.0', 'BrokerAuthenticationCredential').error?.kind, 'config');
     assert.deepEqual(pick('dotnet@1.15.0', 'brokercredential').selection.credentials, ['BrokerCredential']);
     assert.ok(!pick('dotnet@1.15.0', 'dev').selection.credentials.includes('BrokerCredential'));
@@ -317,7 +386,7 @@ describe('sdk versions: .NET rules at their boundaries', () => {
   });
 });
 
-describe('sdk versions: placeholders name each SDK\'s own plugin package', () => {
+describe("sdk versions: placeholders name each SDK's own plugin package", () => {
   it('JS @azure/identity-broker, Python azure-identity-broker, .NET Azure.Identity.Broker', async () => {
     const { placeholderReason } = await import('../../../src/core/chain/placeholders');
     assert.match(placeholderReason('BrokerCredential', 'js'), /@azure\/identity-broker/);

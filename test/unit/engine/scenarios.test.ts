@@ -39,10 +39,20 @@ interface Ctx {
   secrets: string[];
 }
 
-const GO = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzureDeveloperCLICredential'];
+const GO = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'AzureCLICredential',
+  'AzureDeveloperCLICredential',
+];
 const NOTHING = '/nonexistent-bin';
 
-const spEnv = (c: Ctx, secret = DEMO.confidentialSecret) => ({ AZURE_TENANT_ID: c.sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: secret });
+const spEnv = (c: Ctx, secret = DEMO.confidentialSecret) => ({
+  AZURE_TENANT_ID: c.sb.tenantId,
+  AZURE_CLIENT_ID: DEMO.confidentialClientId,
+  AZURE_CLIENT_SECRET: secret,
+});
 const mi = (c: Ctx) => c.sb.contract.managedIdentity;
 
 const ROWS: Row[] = [
@@ -75,7 +85,12 @@ const ROWS: Row[] = [
     name: 'environment certificate (PEM)',
     env: (c) => {
       const app = c.sb.contract.apps.find((a) => a.certificateFile)!;
-      return { PATH: NOTHING, AZURE_TENANT_ID: c.sb.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_CERTIFICATE_PATH: app.certificateFile! };
+      return {
+        PATH: NOTHING,
+        AZURE_TENANT_ID: c.sb.tenantId,
+        AZURE_CLIENT_ID: app.clientId,
+        AZURE_CLIENT_CERTIFICATE_PATH: app.certificateFile!,
+      };
     },
     winner: 'EnvironmentCredential',
     steps: 'SKKKK',
@@ -85,7 +100,12 @@ const ROWS: Row[] = [
     env: (c) => {
       const bad = path.join(path.dirname(c.tokenFile), 'bad.pem');
       writeFileSync(bad, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
-      return { PATH: FIXTURE_BIN, AZURE_TENANT_ID: c.sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_CERTIFICATE_PATH: bad };
+      return {
+        PATH: FIXTURE_BIN,
+        AZURE_TENANT_ID: c.sb.tenantId,
+        AZURE_CLIENT_ID: DEMO.confidentialClientId,
+        AZURE_CLIENT_CERTIFICATE_PATH: bad,
+      };
     },
     winner: 'AzureCLICredential',
     steps: 'UUUSK',
@@ -93,18 +113,34 @@ const ROWS: Row[] = [
   },
   {
     name: 'workload identity with its token file',
-    env: (c) => ({ PATH: NOTHING, AZURE_TENANT_ID: c.sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: c.tokenFile }),
+    env: (c) => ({
+      PATH: NOTHING,
+      AZURE_TENANT_ID: c.sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.workloadClientId,
+      AZURE_FEDERATED_TOKEN_FILE: c.tokenFile,
+    }),
     winner: 'WorkloadIdentityCredential',
     steps: 'USKKK',
   },
   {
     name: 'workload identity without its token file',
-    env: (c) => ({ PATH: FIXTURE_BIN, AZURE_TENANT_ID: c.sb.tenantId, AZURE_CLIENT_ID: DEMO.workloadClientId, AZURE_FEDERATED_TOKEN_FILE: path.join(path.dirname(c.tokenFile), 'missing-token') }),
+    env: (c) => ({
+      PATH: FIXTURE_BIN,
+      AZURE_TENANT_ID: c.sb.tenantId,
+      AZURE_CLIENT_ID: DEMO.workloadClientId,
+      AZURE_FEDERATED_TOKEN_FILE: path.join(path.dirname(c.tokenFile), 'missing-token'),
+    }),
     winner: null,
     steps: 'UFKKK',
     check: (r) => assert.match(r.steps[1]!.message, /federated token file/),
   },
-  { name: 'managed identity: IMDS (system-assigned)', env: () => ({ PATH: NOTHING }), options: (c) => ({ imdsEndpoint: mi(c).imds }), winner: 'ManagedIdentityCredential', steps: 'UUSKK' },
+  {
+    name: 'managed identity: IMDS (system-assigned)',
+    env: () => ({ PATH: NOTHING }),
+    options: (c) => ({ imdsEndpoint: mi(c).imds }),
+    winner: 'ManagedIdentityCredential',
+    steps: 'UUSKK',
+  },
   {
     name: 'managed identity: user-assigned via AZURE_CLIENT_ID on IMDS',
     env: () => ({ PATH: NOTHING, AZURE_CLIENT_ID: DEMO.uamiOneClientId }),
@@ -131,11 +167,20 @@ const ROWS: Row[] = [
   },
   {
     name: 'managed identity: App Service',
-    env: (c) => ({ PATH: NOTHING, IDENTITY_ENDPOINT: mi(c).appService.endpoint, IDENTITY_HEADER: mi(c).appService.header }),
+    env: (c) => ({
+      PATH: NOTHING,
+      IDENTITY_ENDPOINT: mi(c).appService.endpoint,
+      IDENTITY_HEADER: mi(c).appService.header,
+    }),
     winner: 'ManagedIdentityCredential',
     steps: 'UUSKK',
   },
-  { name: 'managed identity: Cloud Shell', env: (c) => ({ PATH: NOTHING, MSI_ENDPOINT: mi(c).cloudShell }), winner: 'ManagedIdentityCredential', steps: 'UUSKK' },
+  {
+    name: 'managed identity: Cloud Shell',
+    env: (c) => ({ PATH: NOTHING, MSI_ENDPOINT: mi(c).cloudShell }),
+    winner: 'ManagedIdentityCredential',
+    steps: 'UUSKK',
+  },
   {
     name: 'managed identity: Azure Arc (key-file challenge)',
     env: (c) => ({ PATH: NOTHING, IDENTITY_ENDPOINT: mi(c).arc.endpoint, IMDS_ENDPOINT: mi(c).arc.imdsEndpoint }),
@@ -145,23 +190,40 @@ const ROWS: Row[] = [
   },
   {
     name: 'managed identity: Service Fabric',
-    env: (c) => ({ PATH: NOTHING, IDENTITY_ENDPOINT: mi(c).serviceFabric.endpoint, IDENTITY_HEADER: mi(c).serviceFabric.header, IDENTITY_SERVER_THUMBPRINT: 'AABBCC' }),
+    env: (c) => ({
+      PATH: NOTHING,
+      IDENTITY_ENDPOINT: mi(c).serviceFabric.endpoint,
+      IDENTITY_HEADER: mi(c).serviceFabric.header,
+      IDENTITY_SERVER_THUMBPRINT: 'AABBCC',
+    }),
     winner: 'ManagedIdentityCredential',
     steps: 'UUSKK',
   },
   {
     name: 'managed identity: Azure Machine Learning',
-    env: (c) => ({ PATH: NOTHING, MSI_ENDPOINT: mi(c).azureMl.endpoint, MSI_SECRET: mi(c).azureMl.secret, DEFAULT_IDENTITY_CLIENT_ID: DEMO.uamiOneClientId }),
+    env: (c) => ({
+      PATH: NOTHING,
+      MSI_ENDPOINT: mi(c).azureMl.endpoint,
+      MSI_SECRET: mi(c).azureMl.secret,
+      DEFAULT_IDENTITY_CLIENT_ID: DEMO.uamiOneClientId,
+    }),
     winner: 'ManagedIdentityCredential',
     steps: 'UUSKK',
   },
   { name: 'az logged in', env: () => ({ PATH: FIXTURE_BIN }), winner: 'AzureCLICredential', steps: 'UUUSK' },
-  { name: 'az not logged in, azd logged in', env: () => ({ PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'not-logged-in' }), winner: 'AzureDeveloperCLICredential', steps: 'UUUUS' },
+  {
+    name: 'az not logged in, azd logged in',
+    env: () => ({ PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'not-logged-in' }),
+    winner: 'AzureDeveloperCLICredential',
+    steps: 'UUUUS',
+  },
   {
     name: 'az not installed, azd not logged in',
     env: () => {
       const dir = tempDir('only-azd-');
-      writeFileSync(path.join(dir, 'azd'), `#!/bin/sh\nFAKE_AZD_MODE=not-logged-in exec ${FIXTURE_BIN}/azd "$@"\n`, { mode: 0o755 });
+      writeFileSync(path.join(dir, 'azd'), `#!/bin/sh\nFAKE_AZD_MODE=not-logged-in exec ${FIXTURE_BIN}/azd "$@"\n`, {
+        mode: 0o755,
+      });
       return { PATH: dir };
     },
     winner: null,
@@ -204,7 +266,12 @@ const ROWS: Row[] = [
     name: 'AZURE_TOKEN_CREDENTIALS=" Dev " is accepted by Python (trimmed, lower-cased)',
     profile: 'python',
     env: () => ({ PATH: FIXTURE_BIN, AZURE_TOKEN_CREDENTIALS: ' Dev ' }),
-    members: ['VisualStudioCodeCredential', 'AzureCLICredential', 'AzurePowerShellCredential', 'AzureDeveloperCLICredential'],
+    members: [
+      'VisualStudioCodeCredential',
+      'AzureCLICredential',
+      'AzurePowerShellCredential',
+      'AzureDeveloperCLICredential',
+    ],
     winner: 'AzureCLICredential',
     steps: 'USKK',
   },
@@ -239,8 +306,17 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
     await new Promise<void>((r) => srv.close(() => r()));
     const dir = tempDir('wi-');
     ctx.tokenFile = path.join(dir, 'azure-identity-token');
-    writeFileSync(ctx.tokenFile, await ctx.sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }));
-    ctx.secrets = [DEMO.confidentialSecret, 'definitely-not-the-secret', ctx.sb.contract.managedIdentity.appService.header, ctx.sb.contract.managedIdentity.serviceFabric.header, ctx.sb.contract.managedIdentity.azureMl.secret];
+    writeFileSync(
+      ctx.tokenFile,
+      await ctx.sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }),
+    );
+    ctx.secrets = [
+      DEMO.confidentialSecret,
+      'definitely-not-the-secret',
+      ctx.sb.contract.managedIdentity.appService.header,
+      ctx.sb.contract.managedIdentity.serviceFabric.header,
+      ctx.sb.contract.managedIdentity.azureMl.secret,
+    ];
   });
   after(async () => {
     await ctx.sb?.close();
@@ -254,16 +330,36 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
       const text: string[] = [];
       const json: string[] = [];
       const env: Record<string, string> = { FAKE_TOKEN: 'fake-dev-tool-token-value', ...row.env(ctx) };
-      const options: EngineOptions = { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem, imdsEndpoint: ctx.closedPort, processTimeoutMs: 5000, stepTimeoutMs: 20_000, ...row.options?.(ctx) };
+      const options: EngineOptions = {
+        authorityHost: ctx.sb.authorityHost,
+        ca: ctx.sb.caPem,
+        imdsEndpoint: ctx.closedPort,
+        processTimeoutMs: 5000,
+        stepTimeoutMs: 20_000,
+        ...row.options?.(ctx),
+      };
       const r = await createEngine().runChain(
         { profile: row.profile ?? 'go', scope: row.scope },
         { env, options, sink: fanOut(mem, new TextSink((l) => text.push(l)), new JsonLinesSink((l) => json.push(l))) },
       );
       const detail = r.steps.map((s) => `${s.credential}: ${s.outcome} — ${s.message.split('\n')[0]}`).join('\n');
-      if (row.members) assert.deepEqual(r.steps.map((s) => s.credential), row.members);
-      else if ((row.profile ?? 'go') === 'go') assert.deepEqual(r.steps.map((s) => s.credential), GO);
+      if (row.members)
+        assert.deepEqual(
+          r.steps.map((s) => s.credential),
+          row.members,
+        );
+      else if ((row.profile ?? 'go') === 'go')
+        assert.deepEqual(
+          r.steps.map((s) => s.credential),
+          GO,
+        );
       assert.equal(r.winner, row.winner, detail);
-      if (row.steps !== '*') assert.deepEqual(r.steps.map((s) => s.outcome), [...row.steps].map((c) => OUTCOME[c as O]), detail);
+      if (row.steps !== '*')
+        assert.deepEqual(
+          r.steps.map((s) => s.outcome),
+          [...row.steps].map((c) => OUTCOME[c as O]),
+          detail,
+        );
       if (r.winner) {
         assert.ok(r.token, 'token summary');
         assert.ok(r.accessToken, 'the token itself, not enumerable');
@@ -275,14 +371,20 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
       const all = [text.join('\n'), json.join('\n'), JSON.stringify(mem.events), JSON.stringify(r)];
       const forbidden = [...ctx.secrets, 'fake-dev-tool-token-value'];
       if (r.accessToken) forbidden.push(r.accessToken.reveal());
-      if (env.AZURE_FEDERATED_TOKEN_FILE === ctx.tokenFile) forbidden.push((await import('node:fs')).readFileSync(ctx.tokenFile, 'utf8').trim());
-      for (const out of all) for (const s of forbidden) assert.ok(!out.includes(s), `a secret (${s.slice(0, 8)}…) reached a sink`);
+      if (env.AZURE_FEDERATED_TOKEN_FILE === ctx.tokenFile)
+        forbidden.push((await import('node:fs')).readFileSync(ctx.tokenFile, 'utf8').trim());
+      for (const out of all)
+        for (const s of forbidden) assert.ok(!out.includes(s), `a secret (${s.slice(0, 8)}…) reached a sink`);
     });
   }
 
   it('diagnose mode: same verdict as sequential, every step run, earlier ones explained', async () => {
     const env = { PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'slow', FAKE_DELAY: '0.3' };
-    const options = { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem, imdsEndpoint: ctx.sb.contract.managedIdentity.imds };
+    const options = {
+      authorityHost: ctx.sb.authorityHost,
+      ca: ctx.sb.caPem,
+      imdsEndpoint: ctx.sb.contract.managedIdentity.imds,
+    };
     const seq = await createEngine().runChain({ mode: 'sequential' }, { env, options });
     const diag = await createEngine().runChain({ mode: 'diagnose' }, { env, options });
     assert.equal(seq.winner, 'ManagedIdentityCredential');
@@ -303,7 +405,8 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
     const [a, b] = await Promise.all([engine.runChain({}, { env, options }), engine.runChain({}, { env, options })]);
     assert.equal(a.winner, 'ManagedIdentityCredential');
     assert.equal(b.winner, 'ManagedIdentityCredential');
-    const tokenRequests = () => ctx.sb.requests.filter((q) => q.listener === 'imds' && q.query.resource !== undefined).length;
+    const tokenRequests = () =>
+      ctx.sb.requests.filter((q) => q.listener === 'imds' && q.query.resource !== undefined).length;
     assert.equal(tokenRequests(), 1, 'one network call for two concurrent identical requests');
     const c = await engine.runChain({}, { env, options });
     assert.equal(c.token?.fromCache, true);
@@ -336,9 +439,15 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     try {
       const env = { PATH: NOTHING, HTTPS_PROXY: proxyUrl, ...spEnv(ctx) };
-      const r = await createEngine().runChain({ credentials: ['EnvironmentCredential'] }, { env, options: { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem } });
+      const r = await createEngine().runChain(
+        { credentials: ['EnvironmentCredential'] },
+        { env, options: { authorityHost: ctx.sb.authorityHost, ca: ctx.sb.caPem } },
+      );
       assert.equal(r.winner, 'EnvironmentCredential', r.steps[0]!.message);
-      assert.ok(seen.some((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(ctx.sb.authorityHost).port}`)), seen.join(' | '));
+      assert.ok(
+        seen.some((l) => l.startsWith(`CONNECT 127.0.0.1:${new URL(ctx.sb.authorityHost).port}`)),
+        seen.join(' | '),
+      );
       const http = r.steps[0]!.events.filter((e) => e.kind === 'http');
       assert.ok(http.length > 0);
       for (const e of http) assert.equal(e.kind === 'http' ? e.proxy : null, proxyUrl);
@@ -355,10 +464,21 @@ describe('engine: scenario table (sequential mode against the sandbox)', functio
 
   it('an aborted run ends every step promptly with "cancelled", never hangs', async () => {
     const ac = new AbortController();
-    const p = createEngine().runChain({ mode: 'diagnose' }, { env: { PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'hang', FAKE_AZD_MODE: 'hang' }, options: { imdsEndpoint: ctx.closedPort }, signal: ac.signal });
+    const p = createEngine().runChain(
+      { mode: 'diagnose' },
+      {
+        env: { PATH: FIXTURE_BIN, FAKE_AZ_MODE: 'hang', FAKE_AZD_MODE: 'hang' },
+        options: { imdsEndpoint: ctx.closedPort },
+        signal: ac.signal,
+      },
+    );
     setTimeout(() => ac.abort(), 100);
     const r = await p;
     assert.equal(r.winner, null);
-    assert.equal(r.steps[3]!.error?.kind === 'aborted' || /cancelled/.test(r.steps[3]!.message), true, r.steps[3]!.message);
+    assert.equal(
+      r.steps[3]!.error?.kind === 'aborted' || /cancelled/.test(r.steps[3]!.message),
+      true,
+      r.steps[3]!.message,
+    );
   });
 });

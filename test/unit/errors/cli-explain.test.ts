@@ -18,9 +18,22 @@ describe('azauth explain', () => {
 
   it('--json contract: codes, unknownCodes, context { traceId, correlationId, timestamp }', async () => {
     const c = io();
-    assert.equal(await main(['explain', '--json', `AADSTS70002: Error validating credentials. AADSTS50012: bad secret. AADSTS99999991 Trace ID: ${TRACE} Timestamp: 2025-06-17 10:30:00Z`], c), 0);
+    assert.equal(
+      await main(
+        [
+          'explain',
+          '--json',
+          `AADSTS70002: Error validating credentials. AADSTS50012: bad secret. AADSTS99999991 Trace ID: ${TRACE} Timestamp: 2025-06-17 10:30:00Z`,
+        ],
+        c,
+      ),
+      0,
+    );
     const j = JSON.parse(c.out());
-    assert.deepEqual(j.codes.map((x: { code: number }) => x.code), [70002, 50012]);
+    assert.deepEqual(
+      j.codes.map((x: { code: number }) => x.code),
+      [70002, 50012],
+    );
     assert.deepEqual(Object.keys(j.codes[0]), ['code', 'name', 'meaning', 'causes', 'fixes', 'category', 'docsUrl']);
     assert.deepEqual(j.unknownCodes, [99999991]);
     assert.deepEqual(j.context, { traceId: TRACE, correlationId: null, timestamp: '2025-06-17 10:30:00Z' });

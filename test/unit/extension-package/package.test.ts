@@ -60,7 +60,11 @@ describe('packaged extension (.vsix)', function () {
   this.timeout(120000);
   let buf: Buffer;
   let entries: Entry[];
-  const files = () => entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
+  const files = () =>
+    entries
+      .map((e) => e.name)
+      .filter((n) => n.startsWith('extension/'))
+      .map((n) => n.slice('extension/'.length));
   const file = (rel: string) => {
     const e = entries.find((x) => x.name === `extension/${rel}`);
     assert.ok(e, `${rel} is in the package`);
@@ -90,17 +94,32 @@ describe('packaged extension (.vsix)', function () {
     const unexpected = files().filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, []);
     for (const f of files()) {
-      assert.doesNotMatch(f, /(^|\/)(src|test|out|node_modules|\.vscode-test|\.ci|webview-ui|bench|scripts|test-results)\//, f);
+      assert.doesNotMatch(
+        f,
+        /(^|\/)(src|test|out|node_modules|\.vscode-test|\.ci|webview-ui|bench|scripts|test-results)\//,
+        f,
+      );
       assert.doesNotMatch(f, /\.(map|ts|tsx|mjs)$/, f);
       assert.doesNotMatch(f, /^media\/screenshots\//, 'README screenshots are not shipped');
     }
-    for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/sandbox.js', 'dist/cli.js', 'media/activity.svg']) {
+    for (const need of [
+      'package.json',
+      'dist/extension.js',
+      'dist/engine.js',
+      'dist/sandbox.js',
+      'dist/cli.js',
+      'media/activity.svg',
+    ]) {
       assert.ok(files().includes(need), `${need} is packaged`);
     }
     // Everything the webview build emits (script, styles, icon font) is loaded by the panel at run time: all of it ships.
     const webviewBuild = readdirSync(path.join(root, 'dist', 'webview')).filter((f) => !f.endsWith('.map'));
-    assert.ok(webviewBuild.includes('main.css') && webviewBuild.includes('main.js'), 'the webview build has a script and a stylesheet');
-    for (const f of webviewBuild) assert.ok(files().includes(`dist/webview/${f}`), `dist/webview/${f} is packaged (the panel loads it)`);
+    assert.ok(
+      webviewBuild.includes('main.css') && webviewBuild.includes('main.js'),
+      'the webview build has a script and a stylesheet',
+    );
+    for (const f of webviewBuild)
+      assert.ok(files().includes(`dist/webview/${f}`), `dist/webview/${f} is packaged (the panel loads it)`);
   });
 
   it('stays within the size budget: extension.js ≤ 150 KB minified, .vsix ≤ 2 MB', () => {
@@ -131,7 +150,10 @@ describe('packaged extension (.vsix)', function () {
     for (const c of pkg.contributes.viewsContainers.activitybar) assert.ok(files().includes(c.icon), c.icon);
     const keys = [...JSON.stringify(pkg.contributes).matchAll(/"%([\w.-]+)%"/g)].map((m) => m[1] ?? '');
     assert.ok(keys.length > 20);
-    assert.deepEqual(keys.filter((k) => !(k in nls)), []);
+    assert.deepEqual(
+      keys.filter((k) => !(k in nls)),
+      [],
+    );
   });
 
   it('contains no secrets from the developer machine or sandbox fixtures in the shipped code', () => {

@@ -20,18 +20,40 @@ describe('azauth token with the federated CI credentials (sandbox-mounted runner
         displayName: 'CI deployer (CLI test)',
         kind: 'confidential',
         federatedCredentials: [
-          { issuer: '{authorityHost}/external/github', subject: 'repo:contoso/webapp:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] },
-          { issuer: '{authorityHost}/external/azure-pipelines', subject: 'sc://contoso/webapp/sandbox-federated', audiences: ['api://AzureADTokenExchange'] },
+          {
+            issuer: '{authorityHost}/external/github',
+            subject: 'repo:contoso/webapp:ref:refs/heads/main',
+            audiences: ['api://AzureADTokenExchange'],
+          },
+          {
+            issuer: '{authorityHost}/external/azure-pipelines',
+            subject: 'sc://contoso/webapp/sandbox-federated',
+            audiences: ['api://AzureADTokenExchange'],
+          },
         ],
       });
     });
   });
   after(() => sb?.close());
 
-  const args = (cred: string) => ['token', '--credential', cred, '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--json'];
+  const args = (cred: string) => [
+    'token',
+    '--credential',
+    cred,
+    '--authority-host',
+    sb.authorityHost,
+    '--ca',
+    sb.caFile,
+    '--json',
+  ];
 
   it('github: exit 0, a token for the app, the prediction agrees, and no request token in the output', async () => {
-    const c = io({ PATH: '', ...sandboxGitHubEnv(sb.authorityHost), AZURE_CLIENT_ID: CI_APP, AZURE_TENANT_ID: sb.tenantId });
+    const c = io({
+      PATH: '',
+      ...sandboxGitHubEnv(sb.authorityHost),
+      AZURE_CLIENT_ID: CI_APP,
+      AZURE_TENANT_ID: sb.tenantId,
+    });
     const code = await main(args('github'), c);
     const j = JSON.parse(c.out());
     assert.equal(code, 0, j.message);
@@ -42,7 +64,12 @@ describe('azauth token with the federated CI credentials (sandbox-mounted runner
   });
 
   it('pipelines: exit 0 with the AzureCLI@2 variables; exit 1 with the subject mismatch explained when the app has no matching record', async () => {
-    const env = { PATH: '', ...sandboxPipelinesEnv(sb.authorityHost), AZURESUBSCRIPTION_CLIENT_ID: CI_APP, AZURESUBSCRIPTION_TENANT_ID: sb.tenantId };
+    const env = {
+      PATH: '',
+      ...sandboxPipelinesEnv(sb.authorityHost),
+      AZURESUBSCRIPTION_CLIENT_ID: CI_APP,
+      AZURESUBSCRIPTION_TENANT_ID: sb.tenantId,
+    };
     let c = io(env);
     assert.equal(await main(args('pipelines'), c), 0, c.out());
     c = io({ ...env, AZURESUBSCRIPTION_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001' });

@@ -36,8 +36,18 @@ describe('federated CI credentials end to end against the sandbox', function () 
         displayName: 'CI deployer',
         kind: 'confidential',
         federatedCredentials: [
-          { name: 'gh-main', issuer: '{authorityHost}/external/github', subject: 'repo:contoso/webapp:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] },
-          { name: 'ado', issuer: '{authorityHost}/external/azure-pipelines', subject: 'sc://contoso/webapp/sandbox-federated', audiences: ['api://AzureADTokenExchange'] },
+          {
+            name: 'gh-main',
+            issuer: '{authorityHost}/external/github',
+            subject: 'repo:contoso/webapp:ref:refs/heads/main',
+            audiences: ['api://AzureADTokenExchange'],
+          },
+          {
+            name: 'ado',
+            issuer: '{authorityHost}/external/azure-pipelines',
+            subject: 'sc://contoso/webapp/sandbox-federated',
+            audiences: ['api://AzureADTokenExchange'],
+          },
         ],
       });
     });
@@ -47,7 +57,13 @@ describe('federated CI credentials end to end against the sandbox', function () 
         issuer: (kind) => `${sb.authorityHost}/external/${kind === 'github' ? 'github' : 'azure-pipelines'}`,
         sign: (kind, claims, lifetimeSec) => {
           const { sub, aud, ...rest } = claims;
-          return sb.issueFederatedToken({ issuer: kind === 'github' ? 'github' : 'azure-pipelines', subject: String(sub), audience: aud as string, lifetimeSec, claims: rest });
+          return sb.issueFederatedToken({
+            issuer: kind === 'github' ? 'github' : 'azure-pipelines',
+            subject: String(sub),
+            audience: aud as string,
+            lifetimeSec,
+            claims: rest,
+          });
         },
       },
     });
@@ -67,7 +83,10 @@ describe('federated CI credentials end to end against the sandbox', function () 
     ci.faults.pipelines = undefined;
   });
 
-  function ctxFor(step: string, env: Record<string, string | undefined>): StepContext & { events: () => readonly TraceEvent[] } {
+  function ctxFor(
+    step: string,
+    env: Record<string, string | undefined>,
+  ): StepContext & { events: () => readonly TraceEvent[] } {
     const trace = createStepTracer(step, { env });
     const httpClient = createHttpClient({ trace, ca: sb.caPem, env, proxy: '' });
     return {
@@ -95,21 +114,39 @@ describe('federated CI credentials end to end against the sandbox', function () 
   }
 
   const ghEnv = () => ({ ...ci.githubEnv(ciBase), AZURE_CLIENT_ID: CI_APP, AZURE_TENANT_ID: sb.tenantId });
-  const apEnv = () => ({ ...ci.pipelinesEnv(ciBase), AZURESUBSCRIPTION_CLIENT_ID: CI_APP, AZURESUBSCRIPTION_TENANT_ID: sb.tenantId });
+  const apEnv = () => ({
+    ...ci.pipelinesEnv(ciBase),
+    AZURESUBSCRIPTION_CLIENT_ID: CI_APP,
+    AZURESUBSCRIPTION_TENANT_ID: sb.tenantId,
+  });
 
   it('GitHub Actions: runner OIDC token → client assertion → access token, both exchanges traced, no secret in the trace', async () => {
     const a = await attempt(new GitHubActionsCredential(), ghEnv());
     assert.ok(a.ok, a.ok ? '' : String((a as { e: Error }).e?.message));
     assert.ok(a.r.token.length > 100);
     const http = a.ctx.events().filter((e) => e.kind === 'http') as Extract<TraceEvent, { kind: 'http' }>[];
-    assert.ok(http.some((e) => e.url.includes('/ci/github/idtoken') && e.url.includes('audience=api%3A%2F%2FAzureADTokenExchange') && e.status === 200));
+    assert.ok(
+      http.some(
+        (e) =>
+          e.url.includes('/ci/github/idtoken') &&
+          e.url.includes('audience=api%3A%2F%2FAzureADTokenExchange') &&
+          e.status === 200,
+      ),
+    );
     assert.ok(http.some((e) => /\/oauth2\/v2\.0\/token/.test(e.url) && e.status === 200));
     const text = JSON.stringify(a.ctx.events());
     assert.ok(!text.includes(ci.github.requestToken), 'request token redacted');
     assert.ok(!text.includes(a.r.token.reveal()), 'access token not in the trace');
     // The assertion's claims (not the assertion) are in the trace, for explaining AADSTS70021 later.
     assert.ok(
-      a.ctx.events().some((e) => e.kind === 'note' && /\/external\/github$/.test(String(e.data?.iss)) && e.data?.sub === 'repo:contoso/webapp:ref:refs/heads/main'),
+      a.ctx
+        .events()
+        .some(
+          (e) =>
+            e.kind === 'note' &&
+            /\/external\/github$/.test(String(e.data?.iss)) &&
+            e.data?.sub === 'repo:contoso/webapp:ref:refs/heads/main',
+        ),
     );
   });
 
@@ -165,7 +202,10 @@ describe('federated CI credentials end to end against the sandbox', function () 
   });
 
   it('GitHub Actions: an unreachable runner endpoint ends with a network error, not a hang', async () => {
-    const a = await attempt(new GitHubActionsCredential({ oidcTimeoutMs: 2000 }), { ...ghEnv(), ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/idtoken?x=1' });
+    const a = await attempt(new GitHubActionsCredential({ oidcTimeoutMs: 2000 }), {
+      ...ghEnv(),
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/idtoken?x=1',
+    });
     assert.ok(!a.ok && isAuthenticationFailed(a.e));
     assert.match((a as { e: Error }).e.message, /could not be reached|request failed/);
   });
@@ -174,7 +214,12 @@ describe('federated CI credentials end to end against the sandbox', function () 
     const a = await attempt(new AzurePipelinesCredential(), apEnv());
     assert.ok(a.ok, a.ok ? '' : String((a as { e: Error }).e?.message));
     const http = a.ctx.events().filter((e) => e.kind === 'http') as Extract<TraceEvent, { kind: 'http' }>[];
-    assert.ok(http.some((e) => e.method === 'POST' && /oidctoken\?api-version=7\.1&serviceConnectionId=/.test(e.url) && e.status === 200));
+    assert.ok(
+      http.some(
+        (e) =>
+          e.method === 'POST' && /oidctoken\?api-version=7\.1&serviceConnectionId=/.test(e.url) && e.status === 200,
+      ),
+    );
     assert.ok(!JSON.stringify(a.ctx.events()).includes(ci.pipelines.systemAccessToken));
   });
 
@@ -192,7 +237,10 @@ describe('federated CI credentials end to end against the sandbox', function () 
     assert.ok(!a.ok);
     assert.match((a as { e: Error }).e.message, /not authorized to use it/);
     ci.pipelines.serviceConnections['11111111-2222-3333-4444-555555555555'] = 'renamed-connection';
-    a = await attempt(new AzurePipelinesCredential({ serviceConnectionId: '11111111-2222-3333-4444-555555555555' }), apEnv());
+    a = await attempt(
+      new AzurePipelinesCredential({ serviceConnectionId: '11111111-2222-3333-4444-555555555555' }),
+      apEnv(),
+    );
     assert.ok(!a.ok && isAuthenticationFailed(a.e));
     assert.ok(a.e.info.errorCodes.includes(70021));
     assert.match(a.e.message, /sc:\/\/<organization>\/<project>\/<service connection name>/);

@@ -42,13 +42,18 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
 
   it('GitHub: issues a signed token for the requested audience, verifiable with the issuer JWKS', async () => {
     const env = ci.githubEnv(base);
-    const r = await req('GET', `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=api://AzureADTokenExchange`, { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` });
+    const r = await req('GET', `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=api://AzureADTokenExchange`, {
+      authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+    });
     assert.equal(r.status, 200);
     assert.equal(typeof r.json.value, 'string');
     const disco = await req('GET', `/ci/github/.well-known/openid-configuration`);
     assert.equal(disco.json.issuer, ci.githubIssuer(base));
     const jwks = await req('GET', new URL(String(disco.json.jwks_uri)).pathname);
-    const { payload } = await jwtVerify(String(r.json.value), createLocalJWKSet(jwks.json as never), { issuer: ci.githubIssuer(base), audience: 'api://AzureADTokenExchange' });
+    const { payload } = await jwtVerify(String(r.json.value), createLocalJWKSet(jwks.json as never), {
+      issuer: ci.githubIssuer(base),
+      audience: 'api://AzureADTokenExchange',
+    });
     assert.equal(payload.sub, 'repo:contoso/webapp:ref:refs/heads/main');
     assert.equal(payload.repository, 'contoso/webapp');
     assert.ok((payload.exp as number) - (payload.iat as number) <= 300);
@@ -57,7 +62,9 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
   it('GitHub: subject follows environment / pull_request / explicit override', async () => {
     const env = ci.githubEnv(base);
     const get = async () => {
-      const r = await req('GET', `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=x`, { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` });
+      const r = await req('GET', `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=x`, {
+        authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+      });
       return JSON.parse(Buffer.from(String(r.json.value).split('.')[1]!, 'base64url').toString()).sub as string;
     };
     ci.github.environment = 'production';
@@ -77,18 +84,31 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
     assert.equal((await req('GET', url, { authorization: 'Bearer nope' })).status, 401);
     assert.equal((await req('GET', url, { authorization: 'Basic abc' })).status, 401);
     assert.equal((await req('POST', url, { authorization: `Bearer ${ci.github.requestToken}` }, '{}')).status, 405);
-    assert.equal((await req('GET', `${url}&audience=${'a'.repeat(600)}`, { authorization: `Bearer ${ci.github.requestToken}` })).status, 400);
-    assert.equal((await req('GET', `${url}&audience=`, { authorization: `Bearer ${ci.github.requestToken}` })).status, 400);
+    assert.equal(
+      (await req('GET', `${url}&audience=${'a'.repeat(600)}`, { authorization: `Bearer ${ci.github.requestToken}` }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await req('GET', `${url}&audience=`, { authorization: `Bearer ${ci.github.requestToken}` })).status,
+      400,
+    );
   });
 
   it('Azure Pipelines: POST with System.AccessToken and a known service connection', async () => {
     const env = ci.pipelinesEnv(base);
     const url = `${env.SYSTEM_OIDCREQUESTURI}?api-version=7.1&serviceConnectionId=${env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID}`;
-    const r = await req('POST', url, { authorization: `Bearer ${env.SYSTEM_ACCESSTOKEN}`, 'content-type': 'application/json' });
+    const r = await req('POST', url, {
+      authorization: `Bearer ${env.SYSTEM_ACCESSTOKEN}`,
+      'content-type': 'application/json',
+    });
     assert.equal(r.status, 200);
     assert.ok(r.headers.get('x-vss-e2eid'));
     const jwks = await req('GET', `/ci/pipelines/${ci.pipelines.organizationId}/.well-known/jwks`);
-    const { payload } = await jwtVerify(String(r.json.oidcToken), createLocalJWKSet(jwks.json as never), { issuer: ci.pipelinesIssuer(base), audience: 'api://AzureADTokenExchange' });
+    const { payload } = await jwtVerify(String(r.json.oidcToken), createLocalJWKSet(jwks.json as never), {
+      issuer: ci.pipelinesIssuer(base),
+      audience: 'api://AzureADTokenExchange',
+    });
     assert.equal(payload.sub, 'sc://contoso/webapp/sandbox-federated');
   });
 
@@ -96,11 +116,19 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
     const env = ci.pipelinesEnv(base);
     const auth = { authorization: `Bearer ${env.SYSTEM_ACCESSTOKEN}` };
     assert.equal((await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=x`)).status, 401);
-    const nf = await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=${encodeURIComponent('<script>')}`, auth);
+    const nf = await req(
+      'POST',
+      `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=${encodeURIComponent('<script>')}`,
+      auth,
+    );
     assert.equal(nf.status, 404);
     assert.equal((await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?api-version=7.1`, auth)).status, 400);
     assert.equal((await req('GET', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=x`, auth)).status, 405);
-    assert.equal((await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=__proto__`, auth)).status, 404, 'prototype keys are not service connections');
+    assert.equal(
+      (await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=__proto__`, auth)).status,
+      404,
+      'prototype keys are not service connections',
+    );
     const huge = await req('POST', `${env.SYSTEM_OIDCREQUESTURI}?serviceConnectionId=x`, auth, 'x'.repeat(200 * 1024));
     assert.equal(huge.status, 413);
   });
@@ -108,17 +136,23 @@ describe('sandbox CI OIDC endpoints (runner-style)', () => {
   it('faults: an HTML page instead of JSON, as a proxy would send', async () => {
     ci.faults.github = { status: 200, body: '<html>proxy</html>' };
     const env = ci.githubEnv(base);
-    const r = await req('GET', env.ACTIONS_ID_TOKEN_REQUEST_URL, { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` });
+    const r = await req('GET', env.ACTIONS_ID_TOKEN_REQUEST_URL, {
+      authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+    });
     assert.equal(r.status, 200);
     assert.match(r.text, /<html>/);
   });
 
   it('hostile paths: unknown /ci paths 404, other paths are not claimed, a huge URL is refused', async () => {
-    assert.equal((await req('GET', '/ci/../../etc/passwd')).status, 418, 'normalised by the client to /etc/passwd: not ours');
+    assert.equal(
+      (await req('GET', '/ci/../../etc/passwd')).status,
+      418,
+      'normalised by the client to /etc/passwd: not ours',
+    );
     assert.equal((await req('GET', '/ci/nothing')).status, 404);
     assert.equal((await req('GET', '/other')).status, 418);
     assert.equal((await req('GET', '/ci/' + 'a'.repeat(9000))).status, 414);
-    assert.equal(await ci.respond({ method: "GET", url: "/x", headers: {}, bodyBytes: 0 }, base), null);
+    assert.equal(await ci.respond({ method: 'GET', url: '/x', headers: {}, bodyBytes: 0 }, base), null);
   });
 
   it('records requests without tokens', () => {

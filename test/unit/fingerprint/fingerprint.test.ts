@@ -11,7 +11,13 @@ beforeEach(() => {
 afterEach(() => m.remove());
 
 function fp(env: Env, extra: Partial<FingerprintInput> = {}): Fingerprint {
-  return fingerprint({ env: { PATH: '/usr/bin:/bin', HOME: '/home/dev', ...env }, root: m.root, platform: 'linux', now: () => NOW, ...extra });
+  return fingerprint({
+    env: { PATH: '/usr/bin:/bin', HOME: '/home/dev', ...env },
+    root: m.root,
+    platform: 'linux',
+    now: () => NOW,
+    ...extra,
+  });
 }
 
 function finding(f: Fingerprint, e: string) {
@@ -25,7 +31,9 @@ describe('fingerprint: hosting environments from fixtures', () => {
     const vm = finding(f, 'azure-vm')!;
     assert.equal(vm.confidence, 'high');
     assert.ok(vm.evidence.some((e) => e.kind === 'file' && e.name === '/sys/class/dmi/id/chassis_asset_tag'));
-    assert.ok(vm.evidence.some((e) => e.name === '/sys/class/dmi/id/sys_vendor' && e.detail === 'Microsoft Corporation'));
+    assert.ok(
+      vm.evidence.some((e) => e.name === '/sys/class/dmi/id/sys_vendor' && e.detail === 'Microsoft Corporation'),
+    );
     assert.equal(finding(f, 'developer-machine'), undefined);
     assert.equal(f.managedIdentity.source, 'Imds');
   });
@@ -48,7 +56,12 @@ describe('fingerprint: hosting environments from fixtures', () => {
       env: {},
       root: m.root,
       platform: 'win32',
-      windowsFacts: () => ({ systemManufacturer: 'Microsoft Corporation', systemProductName: 'Virtual Machine', chassisAssetTag: '7783-7084-3265-9085-8269-3286-77', source: 'test' }),
+      windowsFacts: () => ({
+        systemManufacturer: 'Microsoft Corporation',
+        systemProductName: 'Virtual Machine',
+        chassisAssetTag: '7783-7084-3265-9085-8269-3286-77',
+        source: 'test',
+      }),
     });
     assert.equal(f.primary, 'azure-vm');
     assert.ok(finding(f, 'azure-vm')!.evidence.some((e) => e.kind === 'fact' && /SMBIOSAssetTag/.test(e.name)));
@@ -65,7 +78,17 @@ describe('fingerprint: hosting environments from fixtures', () => {
   });
 
   it('an AKS pod: service-account mount, an azmk8s.io API server, workload-identity variables', () => {
-    m.azureVm().serviceAccount('payments').file('/var/run/secrets/azure/tokens/azure-identity-token', jwt({ iss: 'https://eastus.oic.prod-aks.azure.com/t/u/', sub: 'system:serviceaccount:payments:api', aud: ['api://AzureADTokenExchange'], exp: NOW / 1000 + 3600 }));
+    m.azureVm()
+      .serviceAccount('payments')
+      .file(
+        '/var/run/secrets/azure/tokens/azure-identity-token',
+        jwt({
+          iss: 'https://eastus.oic.prod-aks.azure.com/t/u/',
+          sub: 'system:serviceaccount:payments:api',
+          aud: ['api://AzureADTokenExchange'],
+          exp: NOW / 1000 + 3600,
+        }),
+      );
     const f = fp({
       KUBERNETES_SERVICE_HOST: 'myaks-dns-1a2b3c.hcp.eastus.azmk8s.io',
       AZURE_CLIENT_ID: '11111111-1111-1111-1111-111111111111',
@@ -91,7 +114,12 @@ describe('fingerprint: hosting environments from fixtures', () => {
   });
 
   it('App Service with managed identity enabled', () => {
-    const f = fp({ WEBSITE_SITE_NAME: 'shop', WEBSITE_INSTANCE_ID: 'abc', IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token/', IDENTITY_HEADER: 'h-secret' });
+    const f = fp({
+      WEBSITE_SITE_NAME: 'shop',
+      WEBSITE_INSTANCE_ID: 'abc',
+      IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token/',
+      IDENTITY_HEADER: 'h-secret',
+    });
     assert.equal(f.primary, 'app-service');
     assert.equal(finding(f, 'app-service')!.confidence, 'high');
     assert.equal(f.managedIdentity.source, 'AppService');
@@ -101,7 +129,12 @@ describe('fingerprint: hosting environments from fixtures', () => {
   });
 
   it('Azure Functions on App Service; the local Functions host is only a low-confidence hint', () => {
-    const f = fp({ WEBSITE_SITE_NAME: 'fn', WEBSITE_INSTANCE_ID: 'x', FUNCTIONS_WORKER_RUNTIME: 'node', FUNCTIONS_EXTENSION_VERSION: '~4' });
+    const f = fp({
+      WEBSITE_SITE_NAME: 'fn',
+      WEBSITE_INSTANCE_ID: 'x',
+      FUNCTIONS_WORKER_RUNTIME: 'node',
+      FUNCTIONS_EXTENSION_VERSION: '~4',
+    });
     assert.equal(f.primary, 'azure-functions');
     const local = fp({ FUNCTIONS_WORKER_RUNTIME: 'node' });
     assert.equal(finding(local, 'azure-functions')?.confidence, 'low');
@@ -110,7 +143,13 @@ describe('fingerprint: hosting environments from fixtures', () => {
 
   it('Container Apps hide their Kubernetes variables (not your AKS pod)', () => {
     m.serviceAccount();
-    const f = fp({ CONTAINER_APP_NAME: 'api', CONTAINER_APP_REVISION: 'api--r1', KUBERNETES_SERVICE_HOST: '10.0.0.1', IDENTITY_ENDPOINT: 'http://localhost:42356/msi/token', IDENTITY_HEADER: 'x' });
+    const f = fp({
+      CONTAINER_APP_NAME: 'api',
+      CONTAINER_APP_REVISION: 'api--r1',
+      KUBERNETES_SERVICE_HOST: '10.0.0.1',
+      IDENTITY_ENDPOINT: 'http://localhost:42356/msi/token',
+      IDENTITY_HEADER: 'x',
+    });
     assert.equal(f.primary, 'container-apps');
     assert.equal(finding(f, 'kubernetes'), undefined);
     assert.equal(f.managedIdentity.source, 'AppService');
@@ -124,7 +163,11 @@ describe('fingerprint: hosting environments from fixtures', () => {
   });
 
   it('Cloud Shell: AZUREPS_HOST_ENVIRONMENT, ACC_CLOUD and MSI_ENDPOINT', () => {
-    const f = fp({ AZUREPS_HOST_ENVIRONMENT: 'cloud-shell/1.0', ACC_CLOUD: 'PROD', MSI_ENDPOINT: 'http://localhost:50342/oauth2/token' });
+    const f = fp({
+      AZUREPS_HOST_ENVIRONMENT: 'cloud-shell/1.0',
+      ACC_CLOUD: 'PROD',
+      MSI_ENDPOINT: 'http://localhost:50342/oauth2/token',
+    });
     assert.equal(f.primary, 'cloud-shell');
     assert.equal(finding(f, 'cloud-shell')!.confidence, 'high');
     assert.equal(f.managedIdentity.source, 'CloudShell');
@@ -140,31 +183,53 @@ describe('fingerprint: hosting environments from fixtures', () => {
   });
 
   it('Azure ML compute: MSI_ENDPOINT + MSI_SECRET and AZUREML_ variables', () => {
-    const f = fp({ MSI_ENDPOINT: 'http://127.0.0.1:46808/MSI/auth', MSI_SECRET: 's', AZUREML_RUN_ID: 'run1', DEFAULT_IDENTITY_CLIENT_ID: 'c' });
+    const f = fp({
+      MSI_ENDPOINT: 'http://127.0.0.1:46808/MSI/auth',
+      MSI_SECRET: 's',
+      AZUREML_RUN_ID: 'run1',
+      DEFAULT_IDENTITY_CLIENT_ID: 'c',
+    });
     assert.equal(f.primary, 'azure-ml');
     assert.equal(finding(f, 'azure-ml')!.confidence, 'high');
     assert.equal(f.managedIdentity.source, 'MachineLearning');
   });
 
   it('Service Fabric: IDENTITY_SERVER_THUMBPRINT wins the source precedence', () => {
-    const f = fp({ IDENTITY_ENDPOINT: 'https://10.0.0.4:2377/metadata/identity/oauth2/token', IDENTITY_HEADER: 'x', IDENTITY_SERVER_THUMBPRINT: 'AB12', Fabric_ApplicationName: 'fabric:/app' });
+    const f = fp({
+      IDENTITY_ENDPOINT: 'https://10.0.0.4:2377/metadata/identity/oauth2/token',
+      IDENTITY_HEADER: 'x',
+      IDENTITY_SERVER_THUMBPRINT: 'AB12',
+      Fabric_ApplicationName: 'fabric:/app',
+    });
     assert.equal(f.primary, 'service-fabric');
     assert.equal(f.managedIdentity.source, 'ServiceFabric');
   });
 
   it('GitHub Actions on a GitHub-hosted runner (an Azure VM underneath)', () => {
     m.azureVm();
-    const f = fp({ GITHUB_ACTIONS: 'true', RUNNER_ENVIRONMENT: 'github-hosted', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/abc/idtoken?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'secret-runner-token' });
+    const f = fp({
+      GITHUB_ACTIONS: 'true',
+      RUNNER_ENVIRONMENT: 'github-hosted',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/abc/idtoken?api-version=2.0',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'secret-runner-token',
+    });
     assert.equal(f.primary, 'github-actions');
     assert.ok(hasEnvironment(f, 'azure-vm'));
     const ev = finding(f, 'github-actions')!.evidence;
     assert.equal(ev.find((e) => e.name === 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')?.detail, 'set');
-    assert.equal(ev.find((e) => e.name === 'ACTIONS_ID_TOKEN_REQUEST_URL')?.detail, 'set (https://pipelines.actions.githubusercontent.com/abc/idtoken)');
+    assert.equal(
+      ev.find((e) => e.name === 'ACTIONS_ID_TOKEN_REQUEST_URL')?.detail,
+      'set (https://pipelines.actions.githubusercontent.com/abc/idtoken)',
+    );
     assert.ok(!JSON.stringify(f).includes('secret-runner-token'));
   });
 
   it('Azure Pipelines: TF_BUILD and SYSTEM_OIDCREQUESTURI', () => {
-    const f = fp({ TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/org/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken', AGENT_NAME: 'Hosted Agent' });
+    const f = fp({
+      TF_BUILD: 'True',
+      SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/org/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken',
+      AGENT_NAME: 'Hosted Agent',
+    });
     assert.equal(f.primary, 'azure-pipelines');
     assert.equal(finding(f, 'azure-pipelines')!.confidence, 'high');
   });
@@ -211,7 +276,12 @@ describe('fingerprint: files and tools', () => {
 
   it('on Windows PATHEXT and Path are honoured', () => {
     m.file('/C/tools/az.cmd', '@echo off');
-    const f = fingerprint({ env: { Path: 'C:\\tools', PATHEXT: '.EXE;.CMD' }, root: m.root, platform: 'win32', windowsFacts: () => null });
+    const f = fingerprint({
+      env: { Path: 'C:\\tools', PATHEXT: '.EXE;.CMD' },
+      root: m.root,
+      platform: 'win32',
+      windowsFacts: () => null,
+    });
     assert.equal(f.tools.az, 'C:\\tools\\az.cmd');
   });
 
@@ -220,7 +290,10 @@ describe('fingerprint: files and tools', () => {
     assert.equal(fp({}).tools.azLogin, 'no-profile');
     m.file('/home/dev/.azure/azureProfile.json', '\uFEFF{"installationId":"x","subscriptions":[]}');
     assert.equal(fp({}).tools.azLogin, 'no-subscriptions');
-    m.file('/home/dev/.azure/azureProfile.json', '\uFEFF{"subscriptions":[{"id":"s","tenantId":"t","user":{"name":"a@b","type":"user"}}]}');
+    m.file(
+      '/home/dev/.azure/azureProfile.json',
+      '\uFEFF{"subscriptions":[{"id":"s","tenantId":"t","user":{"name":"a@b","type":"user"}}]}',
+    );
     assert.equal(fp({}).tools.azLogin, 'logged-in');
     m.file('/home/dev/.azure/azureProfile.json', '{not json');
     assert.equal(fp({}).tools.azLogin, 'unreadable');
@@ -235,7 +308,10 @@ describe('fingerprint: files and tools', () => {
     assert.equal(fp(env).federatedToken.state, 'empty');
     m.file(env.AZURE_FEDERATED_TOKEN_FILE, 'hello world');
     assert.match(fp(env).federatedToken.problem ?? '', /not a JWT/);
-    m.file(env.AZURE_FEDERATED_TOKEN_FILE, jwt({ iss: 'i', sub: 's', aud: 'api://AzureADTokenExchange', exp: NOW / 1000 - 10 }));
+    m.file(
+      env.AZURE_FEDERATED_TOKEN_FILE,
+      jwt({ iss: 'i', sub: 's', aud: 'api://AzureADTokenExchange', exp: NOW / 1000 - 10 }),
+    );
     const f = fp(env).federatedToken;
     assert.equal(f.expired, true);
     assert.deepEqual(f.claims?.aud, ['api://AzureADTokenExchange']);
@@ -246,10 +322,17 @@ describe('fingerprint: files and tools', () => {
   it('hostile inputs: a huge DMI file, binary junk, control characters and path traversal stay bounded and inert', () => {
     m.file('/sys/class/dmi/id/sys_vendor', 'Microsoft Corporation\u001b[31m' + 'x'.repeat(10 * 1024 * 1024));
     m.file('/sys/class/dmi/id/product_name', Buffer.from([0xff, 0xfe, 0x00, 0x01]));
-    const f = fp({ KUBERNETES_SERVICE_HOST: 'evil\n\u0000'.repeat(1000), AZURE_FEDERATED_TOKEN_FILE: '/../../../../etc/passwd', HOSTNAME: 'a'.repeat(100000) });
-    for (const e of f.environments) for (const ev of e.evidence) assert.ok(ev.detail.length < 400, `evidence ${ev.name} is bounded`);
-    // eslint-disable-next-line no-control-regex
-    for (const e of f.environments) for (const ev of e.evidence) assert.ok(!/[\u0000-\u001f\u007f]/.test(ev.detail), `no control characters in ${ev.name}`);
+    const f = fp({
+      KUBERNETES_SERVICE_HOST: 'evil\n\u0000'.repeat(1000),
+      AZURE_FEDERATED_TOKEN_FILE: '/../../../../etc/passwd',
+      HOSTNAME: 'a'.repeat(100000),
+    });
+    for (const e of f.environments)
+      for (const ev of e.evidence) assert.ok(ev.detail.length < 400, `evidence ${ev.name} is bounded`);
+    for (const e of f.environments)
+      for (const ev of e.evidence)
+        // eslint-disable-next-line no-control-regex
+        assert.ok(!/[\u0000-\u001f\u007f]/.test(ev.detail), `no control characters in ${ev.name}`);
     // Traversal is clamped to the root: /../../etc/passwd resolves inside the fixture, where it does not exist.
     assert.equal(f.federatedToken.state, 'missing');
   });

@@ -34,11 +34,15 @@ export class FakeMachine {
       .file('/sys/class/dmi/id/chassis_asset_tag', 'None\n');
   }
   laptop(): this {
-    return this.file('/sys/class/dmi/id/sys_vendor', 'LENOVO\n').file('/sys/class/dmi/id/product_name', '20XW0055GE\n').file('/sys/class/dmi/id/chassis_asset_tag', 'No Asset Information\n');
+    return this.file('/sys/class/dmi/id/sys_vendor', 'LENOVO\n')
+      .file('/sys/class/dmi/id/product_name', '20XW0055GE\n')
+      .file('/sys/class/dmi/id/chassis_asset_tag', 'No Asset Information\n');
   }
   serviceAccount(namespace = 'default'): this {
-    return this.file('/var/run/secrets/kubernetes.io/serviceaccount/token', jwt({ iss: 'https://kubernetes.default.svc', sub: 'system:serviceaccount:default:default' }))
-      .file('/var/run/secrets/kubernetes.io/serviceaccount/namespace', namespace);
+    return this.file(
+      '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      jwt({ iss: 'https://kubernetes.default.svc', sub: 'system:serviceaccount:default:default' }),
+    ).file('/var/run/secrets/kubernetes.io/serviceaccount/namespace', namespace);
   }
   remove(): void {
     fs.rmSync(this.root, { recursive: true, force: true });

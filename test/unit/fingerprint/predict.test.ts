@@ -38,7 +38,10 @@ describe('predictions: instant verdicts per credential', () => {
     m.laptop();
     const { p } = run({});
     assert.equal(p.ManagedIdentityCredential!.verdict, 'unavailable');
-    assert.match(p.ManagedIdentityCredential!.reason, /not an Azure VM and no managed-identity variables: the IMDS probe will time out after 1 s — set AZURE_TOKEN_CREDENTIALS=dev to skip it/);
+    assert.match(
+      p.ManagedIdentityCredential!.reason,
+      /not an Azure VM and no managed-identity variables: the IMDS probe will time out after 1 s — set AZURE_TOKEN_CREDENTIALS=dev to skip it/,
+    );
     assert.equal(p.EnvironmentCredential!.verdict, 'unavailable');
     assert.equal(p.WorkloadIdentityCredential!.verdict, 'unavailable');
     assert.equal(p.AzureCLICredential!.verdict, 'unavailable');
@@ -48,7 +51,10 @@ describe('predictions: instant verdicts per credential', () => {
   it('the probe limit in the reason follows the engine option', () => {
     const full = { PATH: '' };
     const fp = fingerprint({ env: full, root: m.root, platform: 'linux' });
-    assert.match(predictCredentials(fp, full, 'go', { imdsProbeTimeoutMs: 250 }).ManagedIdentityCredential!.reason, /after 250 ms/);
+    assert.match(
+      predictCredentials(fp, full, 'go', { imdsProbeTimeoutMs: 250 }).ManagedIdentityCredential!.reason,
+      /after 250 ms/,
+    );
   });
 
   it('az installed and logged in → should-work; installed, never logged in → unavailable', () => {
@@ -81,10 +87,23 @@ describe('predictions: instant verdicts per credential', () => {
   });
 
   it('AKS pod with workload identity and a valid projected token → should-work, naming iss and sub', () => {
-    m.azureVm().serviceAccount().file(TOKEN_FILE, jwt({ iss: 'https://oidc.example/aks', sub: 'system:serviceaccount:ns:sa', aud: ['api://AzureADTokenExchange'], exp: NOW / 1000 + 3600 }));
+    m.azureVm()
+      .serviceAccount()
+      .file(
+        TOKEN_FILE,
+        jwt({
+          iss: 'https://oidc.example/aks',
+          sub: 'system:serviceaccount:ns:sa',
+          aud: ['api://AzureADTokenExchange'],
+          exp: NOW / 1000 + 3600,
+        }),
+      );
     const { p } = run(WI);
     assert.equal(p.WorkloadIdentityCredential!.verdict, 'should-work');
-    assert.match(p.WorkloadIdentityCredential!.reason, /iss https:\/\/oidc\.example\/aks, sub system:serviceaccount:ns:sa/);
+    assert.match(
+      p.WorkloadIdentityCredential!.reason,
+      /iss https:\/\/oidc\.example\/aks, sub system:serviceaccount:ns:sa/,
+    );
     assert.equal(p.EnvironmentCredential!.verdict, 'unavailable');
     assert.match(p.EnvironmentCredential!.reason, /as expected/);
   });
@@ -93,7 +112,10 @@ describe('predictions: instant verdicts per credential', () => {
     m.serviceAccount();
     const { p } = run(WI);
     assert.equal(p.WorkloadIdentityCredential!.verdict, 'misconfigured');
-    assert.match(p.WorkloadIdentityCredential!.reason, /pod has the webhook's variables but the token file .* is missing: the projected service-account token volume is not mounted/);
+    assert.match(
+      p.WorkloadIdentityCredential!.reason,
+      /pod has the webhook's variables but the token file .* is missing: the projected service-account token volume is not mounted/,
+    );
   });
 
   it('pod without the webhook variables: explains the label and annotation', () => {
@@ -103,7 +125,10 @@ describe('predictions: instant verdicts per credential', () => {
   });
 
   it('expired projected token and wrong audience are misconfigurations with the AADSTS they cause', () => {
-    m.serviceAccount().file(TOKEN_FILE, jwt({ iss: 'i', sub: 's', aud: 'api://AzureADTokenExchange', exp: NOW / 1000 - 60 }));
+    m.serviceAccount().file(
+      TOKEN_FILE,
+      jwt({ iss: 'i', sub: 's', aud: 'api://AzureADTokenExchange', exp: NOW / 1000 - 60 }),
+    );
     assert.match(run(WI).p.WorkloadIdentityCredential!.reason, /expired .*AADSTS700024/);
     m.file(TOKEN_FILE, jwt({ iss: 'i', sub: 's', aud: 'https://kubernetes.default.svc', exp: NOW / 1000 + 60 }));
     const r = run(WI).p.WorkloadIdentityCredential!;
@@ -116,20 +141,37 @@ describe('predictions: instant verdicts per credential', () => {
     const { p } = run(WI, 'js');
     assert.equal(p.ManagedIdentityCredential!.verdict, 'misconfigured');
     assert.match(p.ManagedIdentityCredential!.reason, /token exchange/);
-    assert.equal(run(WI, 'go').p.ManagedIdentityCredential!.verdict, 'should-work', 'Go: an AKS pod reaches IMDS on its node');
+    assert.equal(
+      run(WI, 'go').p.ManagedIdentityCredential!.verdict,
+      'should-work',
+      'Go: an AKS pod reaches IMDS on its node',
+    );
   });
 
   it('App Service without IDENTITY_HEADER: managed identity is not enabled for this app', () => {
     const { p } = run({ WEBSITE_SITE_NAME: 'shop', WEBSITE_INSTANCE_ID: 'i' });
     assert.equal(p.ManagedIdentityCredential!.verdict, 'unavailable');
-    assert.match(p.ManagedIdentityCredential!.reason, /App Service without IDENTITY_HEADER: managed identity is not enabled for this app/);
-    const enabled = run({ WEBSITE_SITE_NAME: 'shop', WEBSITE_INSTANCE_ID: 'i', IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi', IDENTITY_HEADER: 'h', AZURE_CLIENT_ID: 'c' }).p.ManagedIdentityCredential!;
+    assert.match(
+      p.ManagedIdentityCredential!.reason,
+      /App Service without IDENTITY_HEADER: managed identity is not enabled for this app/,
+    );
+    const enabled = run({
+      WEBSITE_SITE_NAME: 'shop',
+      WEBSITE_INSTANCE_ID: 'i',
+      IDENTITY_ENDPOINT: 'http://127.0.0.1:1/msi',
+      IDENTITY_HEADER: 'h',
+      AZURE_CLIENT_ID: 'c',
+    }).p.ManagedIdentityCredential!;
     assert.equal(enabled.verdict, 'should-work');
     assert.match(enabled.reason, /user-assigned/);
   });
 
   it('Cloud Shell with AZURE_CLIENT_ID asks for an unsupported user-assigned identity', () => {
-    const base = { AZUREPS_HOST_ENVIRONMENT: 'cloud-shell/1.0', ACC_CLOUD: 'PROD', MSI_ENDPOINT: 'http://localhost:50342/oauth2/token' };
+    const base = {
+      AZUREPS_HOST_ENVIRONMENT: 'cloud-shell/1.0',
+      ACC_CLOUD: 'PROD',
+      MSI_ENDPOINT: 'http://localhost:50342/oauth2/token',
+    };
     assert.equal(run(base).p.ManagedIdentityCredential!.verdict, 'should-work');
     assert.equal(run({ ...base, AZURE_CLIENT_ID: 'c' }).p.ManagedIdentityCredential!.verdict, 'misconfigured');
   });
@@ -160,10 +202,21 @@ describe('predictions: instant verdicts per credential', () => {
     assert.match(p.reason, /incomplete configuration: only AZURE_TENANT_ID and AZURE_CLIENT_ID/);
     p = run({ AZURE_TENANT_ID: 'bad/tenant', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }).p.EnvironmentCredential!;
     assert.equal(p.verdict, 'misconfigured');
-    p = run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'http://login.example' }).p.EnvironmentCredential!;
+    p = run({
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: 'c',
+      AZURE_CLIENT_SECRET: 's',
+      AZURE_AUTHORITY_HOST: 'http://login.example',
+    }).p.EnvironmentCredential!;
     assert.match(p.reason, /not https/);
-    assert.equal(run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }).p.EnvironmentCredential!.verdict, 'should-work');
-    assert.equal(run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_USERNAME: 'u' }).p.EnvironmentCredential!.verdict, 'misconfigured');
+    assert.equal(
+      run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }).p.EnvironmentCredential!.verdict,
+      'should-work',
+    );
+    assert.equal(
+      run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_USERNAME: 'u' }).p.EnvironmentCredential!.verdict,
+      'misconfigured',
+    );
   });
 
   it('EnvironmentCredential certificate file checks (missing, no key, not PEM for JS)', () => {
@@ -174,23 +227,52 @@ describe('predictions: instant verdicts per credential', () => {
     m.file('/certs/sp.pem', Buffer.from([0x30, 0x82, 0x01, 0x00]));
     assert.match(run(env, 'js').p.EnvironmentCredential!.reason, /PEM only|reads only PEM/);
     assert.equal(run(env, 'go').p.EnvironmentCredential!.verdict, 'should-work', 'Go reads PKCS#12 too');
-    m.file('/certs/sp.pem', '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
+    m.file(
+      '/certs/sp.pem',
+      '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
+    );
     assert.equal(run(env, 'js').p.EnvironmentCredential!.verdict, 'should-work');
   });
 
-  it('AZURE_TOKEN_CREDENTIALS with each SDK\'s matching rules', () => {
-    assert.match(run({ AZURE_TOKEN_CREDENTIALS: 'dev' }).p.ManagedIdentityCredential!.reason, /not in the chain: AZURE_TOKEN_CREDENTIALS=dev/);
-    assert.equal(run({ AZURE_TOKEN_CREDENTIALS: 'Dev' }, 'go').p.ManagedIdentityCredential!.verdict, 'misconfigured', 'Go: dev/prod are case-sensitive');
-    assert.equal(run({ AZURE_TOKEN_CREDENTIALS: ' Dev ' }, 'js').p.ManagedIdentityCredential!.verdict, 'unavailable', 'JS trims and lower-cases');
+  it("AZURE_TOKEN_CREDENTIALS with each SDK's matching rules", () => {
+    assert.match(
+      run({ AZURE_TOKEN_CREDENTIALS: 'dev' }).p.ManagedIdentityCredential!.reason,
+      /not in the chain: AZURE_TOKEN_CREDENTIALS=dev/,
+    );
+    assert.equal(
+      run({ AZURE_TOKEN_CREDENTIALS: 'Dev' }, 'go').p.ManagedIdentityCredential!.verdict,
+      'misconfigured',
+      'Go: dev/prod are case-sensitive',
+    );
+    assert.equal(
+      run({ AZURE_TOKEN_CREDENTIALS: ' Dev ' }, 'js').p.ManagedIdentityCredential!.verdict,
+      'unavailable',
+      'JS trims and lower-cases',
+    );
     const one = run({ AZURE_TOKEN_CREDENTIALS: 'azureclicredential' }, 'go').p;
     assert.match(one.EnvironmentCredential!.reason, /selects AzureCLICredential/);
-    assert.deepEqual(tokenCredentialsSelection({ AZURE_TOKEN_CREDENTIALS: 'prod' }, 'js')?.members, ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+    assert.deepEqual(tokenCredentialsSelection({ AZURE_TOKEN_CREDENTIALS: 'prod' }, 'js')?.members, [
+      'EnvironmentCredential',
+      'WorkloadIdentityCredential',
+      'ManagedIdentityCredential',
+    ]);
     assert.equal(tokenCredentialsSelection({ AZURE_TOKEN_CREDENTIALS: 'nonsense' }, 'python')?.members, 'invalid');
   });
 
   it('hostile variable values never put control characters or unbounded text into a reason', () => {
     const evil = '\u001b]0;pwned\u0007\u001b[2J' + 'x'.repeat(100_000);
-    const { p } = run({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: evil, AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'http://' + evil, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: evil, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', AZURE_TENANT_ID_X: evil, AZURE_TOKEN_CREDENTIALS: evil });
+    const { p } = run({
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: evil,
+      AZURE_CLIENT_SECRET: 's',
+      AZURE_AUTHORITY_HOST: 'http://' + evil,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: evil,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+      AZURE_TENANT_ID_X: evil,
+      AZURE_TOKEN_CREDENTIALS: evil,
+    });
     for (const [name, pr] of Object.entries(p)) {
       // eslint-disable-next-line no-control-regex
       assert.ok(!/[\u0000-\u001f\u007f]/.test(pr.reason), name);
@@ -199,7 +281,15 @@ describe('predictions: instant verdicts per credential', () => {
   });
 
   it('profiles predict their own chain members', () => {
-    assert.deepEqual(Object.keys(run({}, 'go').p), ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'AzureCLICredential', 'AzureDeveloperCLICredential', 'GitHubActionsCredential', 'AzurePipelinesCredential']);
+    assert.deepEqual(Object.keys(run({}, 'go').p), [
+      'EnvironmentCredential',
+      'WorkloadIdentityCredential',
+      'ManagedIdentityCredential',
+      'AzureCLICredential',
+      'AzureDeveloperCLICredential',
+      'GitHubActionsCredential',
+      'AzurePipelinesCredential',
+    ]);
     assert.ok('VisualStudioCredential' in run({}, 'dotnet').p);
     // The chain's own membership (newest modelled release): Python ends with the broker, SharedTokenCache on Windows only.
     assert.ok('BrokerCredential' in run({}, 'python').p);
@@ -209,7 +299,11 @@ describe('predictions: instant verdicts per credential', () => {
   it('GitHub Actions: id-token permission missing, client/tenant missing, ready', () => {
     const gh = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'contoso/app', RUNNER_ENVIRONMENT: 'github-hosted' };
     assert.match(run(gh).p.GitHubActionsCredential!.reason, /permissions: id-token: write/);
-    const withUrl = { ...gh, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x/idtoken?a=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
+    const withUrl = {
+      ...gh,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x/idtoken?a=1',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+    };
     assert.match(run(withUrl).p.GitHubActionsCredential!.reason, /AZURE_CLIENT_ID and AZURE_TENANT_ID are not set/);
     const ok = run({ ...withUrl, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't' }).p;
     assert.equal(ok.GitHubActionsCredential!.verdict, 'should-work');
@@ -224,7 +318,13 @@ describe('predictions: instant verdicts per credential', () => {
     assert.equal(r.verdict, 'misconfigured');
     assert.match(r.reason, /SYSTEM_ACCESSTOKEN: \$\(System\.AccessToken\)/);
     assert.match(run({ TF_BUILD: 'True' }).p.AzurePipelinesCredential!.reason, /SYSTEM_OIDCREQUESTURI/);
-    const ok = run({ ...ap, SYSTEM_ACCESSTOKEN: 'x', AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: 'sc', AZURESUBSCRIPTION_CLIENT_ID: 'c', AZURESUBSCRIPTION_TENANT_ID: 't' }).p;
+    const ok = run({
+      ...ap,
+      SYSTEM_ACCESSTOKEN: 'x',
+      AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: 'sc',
+      AZURESUBSCRIPTION_CLIENT_ID: 'c',
+      AZURESUBSCRIPTION_TENANT_ID: 't',
+    }).p;
     assert.equal(ok.AzurePipelinesCredential!.verdict, 'should-work');
   });
 });
@@ -253,11 +353,16 @@ describe('comparePrediction: prediction vs observed outcome', () => {
   });
 
   it('explains a disagreement with a credential-specific likely cause', () => {
-    const c = comparePrediction({ verdict: 'should-work', reason: 'Azure VM' }, 'unavailable', { credential: 'ManagedIdentityCredential', message: 'Identity not found' });
+    const c = comparePrediction({ verdict: 'should-work', reason: 'Azure VM' }, 'unavailable', {
+      credential: 'ManagedIdentityCredential',
+      message: 'Identity not found',
+    });
     assert.equal(c.agrees, false);
     assert.match(c.explanation, /Identity not found/);
     assert.match(c.explanation, /no identity .* is assigned/);
-    const s = settlePrediction({ verdict: 'should-work', reason: 'Azure VM' }, 'unavailable', { credential: 'ManagedIdentityCredential' });
+    const s = settlePrediction({ verdict: 'should-work', reason: 'Azure VM' }, 'unavailable', {
+      credential: 'ManagedIdentityCredential',
+    });
     assert.equal(s.agrees, false);
     assert.match(s.reason, /^Azure VM — DISAGREES: /);
     assert.equal(settlePrediction({ verdict: 'unavailable', reason: 'x' }, 'unavailable').reason, 'x');

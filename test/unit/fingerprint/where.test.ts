@@ -13,12 +13,21 @@ describe('azauth where', () => {
   afterEach(() => m.remove());
 
   it('--json prints environments, flat evidence and predictions for a fixture App Service', async () => {
-    const c = io({ WEBSITE_SITE_NAME: 'shop', WEBSITE_INSTANCE_ID: 'i', PATH: '/usr/bin', IDENTITY_HEADER: 'do-not-print' });
+    const c = io({
+      WEBSITE_SITE_NAME: 'shop',
+      WEBSITE_INSTANCE_ID: 'i',
+      PATH: '/usr/bin',
+      IDENTITY_HEADER: 'do-not-print',
+    });
     assert.equal(await main(['where', '--json', '--root', m.root], c), 0);
     const j = JSON.parse(c.out());
     assert.equal(j.primary, 'app-service');
     assert.ok(Array.isArray(j.environments));
-    assert.ok(j.evidence.some((e: { environment: string; name: string }) => e.environment === 'app-service' && e.name === 'WEBSITE_SITE_NAME'));
+    assert.ok(
+      j.evidence.some(
+        (e: { environment: string; name: string }) => e.environment === 'app-service' && e.name === 'WEBSITE_SITE_NAME',
+      ),
+    );
     assert.equal(j.predictions.ManagedIdentityCredential.verdict, 'unavailable');
     assert.match(j.predictions.ManagedIdentityCredential.reason, /App Service without IDENTITY_HEADER/);
     assert.ok(!c.out().includes('do-not-print'));

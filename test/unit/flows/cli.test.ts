@@ -32,11 +32,27 @@ describe('azauth token / azauth discover', () => {
 
   it('client secret from an env var: JSON shaped like one chain step, exit 0, no secret or token printed', async () => {
     const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-    const code = await main(['token', '--credential', 'secret', ...common(), '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'MY_SECRET', '--json'], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'secret',
+        ...common(),
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--client-secret-env',
+        'MY_SECRET',
+        '--json',
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 0, io.err());
     const out = JSON.parse(io.out()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(out).sort(), ['credential', 'durationMs', 'error', 'errorCodes', 'events', 'message', 'outcome', 'token'].sort());
+    assert.deepEqual(
+      Object.keys(out).sort(),
+      ['credential', 'durationMs', 'error', 'errorCodes', 'events', 'message', 'outcome', 'token'].sort(),
+    );
     assert.equal(out.credential, 'ClientSecretCredential');
     assert.equal(out.outcome, 'success');
     assert.equal((out.token as Record<string, unknown>).appId, DEMO.confidentialClientId);
@@ -46,7 +62,20 @@ describe('azauth token / azauth discover', () => {
 
   it('--show-token prints the token only when asked; human output names the outcome and the requests', async () => {
     const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-    const code = await main(['token', '--credential', 'ClientSecretCredential', ...common(), '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'MY_SECRET', '--show-token'], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'ClientSecretCredential',
+        ...common(),
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--client-secret-env',
+        'MY_SECRET',
+        '--show-token',
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 0, io.err());
     assert.match(io.out(), /SUCCESS\s+ClientSecretCredential/);
@@ -57,7 +86,20 @@ describe('azauth token / azauth discover', () => {
 
   it('a wrong secret exits 1 with the AADSTS code; --verbose shows redacted request bodies', async () => {
     const io = captureIo({ MY_SECRET: 'wrong-cli-secret' });
-    const code = await main(['token', '--credential', 'secret', ...common(), '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'MY_SECRET', '--verbose'], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'secret',
+        ...common(),
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--client-secret-env',
+        'MY_SECRET',
+        '--verbose',
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 1);
     assert.match(io.out(), /FAILED/);
@@ -90,7 +132,13 @@ describe('azauth token / azauth discover', () => {
   });
 
   it('bad usage exits 2: missing --credential, unknown credential, unknown flag, bad profile, bad timeout', async () => {
-    for (const argv of [['token'], ['token', '--credential', 'nope'], ['token', '--credential', 'secret', '--frob'], ['token', '--credential', 'env', '--profile', 'rust'], ['token', '--credential', 'env', '--timeout', '-1']]) {
+    for (const argv of [
+      ['token'],
+      ['token', '--credential', 'nope'],
+      ['token', '--credential', 'secret', '--frob'],
+      ['token', '--credential', 'env', '--profile', 'rust'],
+      ['token', '--credential', 'env', '--timeout', '-1'],
+    ]) {
       const io = captureIo();
       assert.equal(await main(argv, io), 2, argv.join(' '));
     }
@@ -99,7 +147,22 @@ describe('azauth token / azauth discover', () => {
   it('a hostile scope is refused before any request (exit 2)', async () => {
     for (const scope of ['https://x/.default openid', 'a\u0000b', 'x'.repeat(5000)]) {
       const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-      const code = await main(['token', '--credential', 'secret', ...common(), '--client-id', DEMO.confidentialClientId, '--client-secret-env', 'MY_SECRET', '--scope', scope, '--json'], io);
+      const code = await main(
+        [
+          'token',
+          '--credential',
+          'secret',
+          ...common(),
+          '--client-id',
+          DEMO.confidentialClientId,
+          '--client-secret-env',
+          'MY_SECRET',
+          '--scope',
+          scope,
+          '--json',
+        ],
+        io,
+      );
       await tick();
       assert.equal(code, 2, scope.slice(0, 30));
       assert.match((JSON.parse(io.out()) as { message: string }).message, /invalid scope/);
@@ -111,7 +174,19 @@ describe('azauth token / azauth discover', () => {
     const junk = path.join(dir, 'junk.pem');
     writeFileSync(junk, 'garbage');
     const io = captureIo();
-    const code = await main(['token', '--credential', 'certificate', ...common(), '--client-id', DEMO.confidentialClientId, '--certificate', junk], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'certificate',
+        ...common(),
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--certificate',
+        junk,
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 2);
     assert.match(io.out(), /neither a PEM file nor a valid PKCS#12/);
@@ -120,7 +195,23 @@ describe('azauth token / azauth discover', () => {
   it('certificate PFX with --certificate-password-env and --send-certificate-chain', async () => {
     const app = sb.contract.apps.find((a) => a.clientId === DEMO.confidentialClientId)!;
     const io = captureIo({ PFX_PW: app.certificatePassword! });
-    const code = await main(['token', '--credential', 'certificate', ...common(), '--client-id', DEMO.confidentialClientId, '--certificate', app.certificatePfxFile!, '--certificate-password-env', 'PFX_PW', '--send-certificate-chain', '--json'], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'certificate',
+        ...common(),
+        '--client-id',
+        DEMO.confidentialClientId,
+        '--certificate',
+        app.certificatePfxFile!,
+        '--certificate-password-env',
+        'PFX_PW',
+        '--send-certificate-chain',
+        '--json',
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 0, io.out());
     assert.ok(!io.out().includes(app.certificatePassword!));
@@ -128,17 +219,48 @@ describe('azauth token / azauth discover', () => {
 
   it('--assertion-file (re-read per request) for a federated credential', async () => {
     const f = path.join(dir, 'assertion.jwt');
-    const token = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' });
+    const token = await sb.issueFederatedToken({
+      subject: DEMO.workloadSubject,
+      audience: 'api://AzureADTokenExchange',
+    });
     writeFileSync(f, token);
     const io = captureIo();
-    const code = await main(['token', '--credential', 'assertion', ...common(), '--client-id', DEMO.workloadClientId, '--assertion-file', f, '--json'], io);
+    const code = await main(
+      [
+        'token',
+        '--credential',
+        'assertion',
+        ...common(),
+        '--client-id',
+        DEMO.workloadClientId,
+        '--assertion-file',
+        f,
+        '--json',
+      ],
+      io,
+    );
     await tick();
     assert.equal(code, 0, io.out());
     assert.ok(!io.out().includes(token));
     const empty = path.join(dir, 'empty.jwt');
     writeFileSync(empty, '');
     const io2 = captureIo();
-    assert.equal(await main(['token', '--credential', 'assertion', ...common(), '--client-id', DEMO.workloadClientId, '--assertion-file', empty], io2), 2);
+    assert.equal(
+      await main(
+        [
+          'token',
+          '--credential',
+          'assertion',
+          ...common(),
+          '--client-id',
+          DEMO.workloadClientId,
+          '--assertion-file',
+          empty,
+        ],
+        io2,
+      ),
+      2,
+    );
   });
 
   it('device code prints the code and the URL to stderr, and finishes after approval', async () => {
@@ -151,7 +273,10 @@ describe('azauth token / azauth discover', () => {
       }
     }, 20);
     try {
-      const code = await main(['token', '--credential', 'device-code', ...common(), '--scope', 'https://graph.microsoft.com/.default'], io);
+      const code = await main(
+        ['token', '--credential', 'device-code', ...common(), '--scope', 'https://graph.microsoft.com/.default'],
+        io,
+      );
       await tick();
       assert.equal(code, 0, io.out());
       assert.match(io.err(), /open https:\/\/127\.0\.0\.1:\d+\/devicelogin/);
@@ -172,7 +297,19 @@ describe('azauth token / azauth discover', () => {
       }
     }, 20);
     try {
-      const code = await main(['token', '--credential', 'interactive', ...common(), '--client-id', DEMO.publicClientId, '--no-browser', '--json'], io);
+      const code = await main(
+        [
+          'token',
+          '--credential',
+          'interactive',
+          ...common(),
+          '--client-id',
+          DEMO.publicClientId,
+          '--no-browser',
+          '--json',
+        ],
+        io,
+      );
       await signIn;
       await tick();
       assert.equal(code, 0, io.out());
@@ -205,7 +342,13 @@ describe('azauth token / azauth discover', () => {
     assert.equal(parsed.result.outcome, 'success');
     assert.ok(parsed.discovery.keys.length > 0);
     const unknown = captureIo();
-    assert.equal(await main(['discover', '--tenant', 'nobody.onmicrosoft.com', '--authority-host', sb.authorityHost, '--ca', sb.caFile], unknown), 1);
+    assert.equal(
+      await main(
+        ['discover', '--tenant', 'nobody.onmicrosoft.com', '--authority-host', sb.authorityHost, '--ca', sb.caFile],
+        unknown,
+      ),
+      1,
+    );
     await tick();
     assert.match(unknown.out(), /90002/);
     assert.equal(await main(['discover'], captureIo()), 2);

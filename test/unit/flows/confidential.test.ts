@@ -40,7 +40,10 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
       assert.equal(sb.requests.length, 1, 'the sandbox saw exactly the traced request');
       assert.equal(sb.requests[0]!.endpoint, 'token');
       assert.match((http[0] as { url: string }).url, /\/oauth2\/v2\.0\/token/);
-      assert.equal(sb.requests.filter((r) => r.endpoint === 'instance-discovery' || r.endpoint === 'openid-configuration').length, 0);
+      assert.equal(
+        sb.requests.filter((r) => r.endpoint === 'instance-discovery' || r.endpoint === 'openid-configuration').length,
+        0,
+      );
       assertCleanRun(sb, captured, all, [DEMO.confidentialSecret]);
     });
 
@@ -65,10 +68,16 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('an unknown tenant fails with AADSTS90002; an unknown app with AADSTS700016', async () => {
-      const t = await runFlow(sb, secretReq(DEMO.confidentialSecret, { tenantId: 'deadbeef-0000-4000-8000-000000000000' }));
+      const t = await runFlow(
+        sb,
+        secretReq(DEMO.confidentialSecret, { tenantId: 'deadbeef-0000-4000-8000-000000000000' }),
+      );
       assert.equal(t.run.result.outcome, 'failed');
       assert.ok(t.run.result.errorCodes.includes(90002), JSON.stringify(t.run.result.errorCodes));
-      const a = await runFlow(sb, secretReq(DEMO.confidentialSecret, { clientId: 'deadbeef-1111-4000-8000-000000000000' }));
+      const a = await runFlow(
+        sb,
+        secretReq(DEMO.confidentialSecret, { clientId: 'deadbeef-1111-4000-8000-000000000000' }),
+      );
       assert.equal(a.run.result.outcome, 'failed');
       assert.ok(a.run.result.errorCodes.includes(700016), JSON.stringify(a.run.result.errorCodes));
     });
@@ -80,11 +89,19 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('missing tenant / client id / secret is a config failure before any request', async () => {
-      const { run } = await runFlow(sb, { credential: 'secret', clientId: DEMO.confidentialClientId, clientSecret: new SecretValue('x-secret-1') });
+      const { run } = await runFlow(sb, {
+        credential: 'secret',
+        clientId: DEMO.confidentialClientId,
+        clientSecret: new SecretValue('x-secret-1'),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.equal(run.result.error?.kind, 'config');
       assert.match(run.result.message, /tenantId is required/);
-      const noSecret = await runFlow(sb, { credential: 'secret', tenantId: sb.tenantId, clientId: DEMO.confidentialClientId });
+      const noSecret = await runFlow(sb, {
+        credential: 'secret',
+        tenantId: sb.tenantId,
+        clientId: DEMO.confidentialClientId,
+      });
       assert.match(noSecret.run.result.message, /clientSecret is required/);
       assert.equal(sb.requests.length, 0);
     });
@@ -158,7 +175,10 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('discoverAuthority: the openid-configuration is fetched in the same traced step and its endpoints feed msal-node', async () => {
-      const { run, captured } = await runFlow(sb, secretReq(DEMO.confidentialSecret, { discoverAuthority: true, tenantId: 'sandbox.onmicrosoft.com' }));
+      const { run, captured } = await runFlow(
+        sb,
+        secretReq(DEMO.confidentialSecret, { discoverAuthority: true, tenantId: 'sandbox.onmicrosoft.com' }),
+      );
       assert.equal(run.result.outcome, 'success', run.result.message);
       const urls = captured.events.filter((e) => e.kind === 'http').map((e) => (e as { url: string }).url);
       assert.match(urls[0]!, /\/sandbox\.onmicrosoft\.com\/v2\.0\/\.well-known\/openid-configuration$/);
@@ -167,7 +187,10 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('a custom authority never makes msal-node call login.microsoftonline.com, even for tenant names', async () => {
-      const { run, captured } = await runFlow(sb, secretReq(DEMO.confidentialSecret, { tenantId: 'sandbox.onmicrosoft.com' }));
+      const { run, captured } = await runFlow(
+        sb,
+        secretReq(DEMO.confidentialSecret, { tenantId: 'sandbox.onmicrosoft.com' }),
+      );
       assert.equal(run.result.outcome, 'success', run.result.message);
       for (const e of captured.events) if (e.kind === 'http') assert.ok(e.url.startsWith(sb.authorityHost), e.url);
     });
@@ -208,7 +231,10 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
 
     it('a wrong PKCS#12 password, a missing password, a malformed file and a missing file give precise messages', async () => {
       const app = sb.contract.apps.find((a) => a.clientId === DEMO.confidentialClientId)!;
-      const wrong = await runFlow(sb, certReq(app.certificatePfxFile!, { certificatePassword: new SecretValue('not-the-password') }));
+      const wrong = await runFlow(
+        sb,
+        certReq(app.certificatePfxFile!, { certificatePassword: new SecretValue('not-the-password') }),
+      );
       assert.equal(wrong.run.result.error?.kind, 'config');
       assert.match(wrong.run.result.message, /password is wrong/);
       assertCleanRun(sb, wrong.captured, wrong.all, ['not-the-password']);
@@ -237,8 +263,16 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
 
   describe('ClientAssertionCredential', () => {
     it('a federated token that matches the federated credential is exchanged; its iss/sub/aud are in the trace', async () => {
-      const assertion = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' });
-      const { run, captured, all } = await runFlow(sb, { credential: 'assertion', tenantId: sb.tenantId, clientId: DEMO.workloadClientId, assertion: new SecretValue(assertion) });
+      const assertion = await sb.issueFederatedToken({
+        subject: DEMO.workloadSubject,
+        audience: 'api://AzureADTokenExchange',
+      });
+      const { run, captured, all } = await runFlow(sb, {
+        credential: 'assertion',
+        tenantId: sb.tenantId,
+        clientId: DEMO.workloadClientId,
+        assertion: new SecretValue(assertion),
+      });
       assert.equal(run.result.outcome, 'success', run.result.message);
       const note = captured.events.find((e) => e.kind === 'note' && e.message.includes(`sub=${DEMO.workloadSubject}`));
       assert.ok(note);
@@ -246,8 +280,16 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('a wrong subject fails with AADSTS70021 explained against the presented issuer, subject and audience', async () => {
-      const assertion = await sb.issueFederatedToken({ subject: 'system:serviceaccount:default:other-sa', audience: 'api://AzureADTokenExchange' });
-      const { run, captured, all } = await runFlow(sb, { credential: 'assertion', tenantId: sb.tenantId, clientId: DEMO.workloadClientId, assertion: new SecretValue(assertion) });
+      const assertion = await sb.issueFederatedToken({
+        subject: 'system:serviceaccount:default:other-sa',
+        audience: 'api://AzureADTokenExchange',
+      });
+      const { run, captured, all } = await runFlow(sb, {
+        credential: 'assertion',
+        tenantId: sb.tenantId,
+        clientId: DEMO.workloadClientId,
+        assertion: new SecretValue(assertion),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.ok(run.result.errorCodes.includes(70021), JSON.stringify(run.result.errorCodes));
       assert.match(run.result.message, /subject "system:serviceaccount:default:other-sa"/);
@@ -256,8 +298,18 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('an expired assertion fails with AADSTS700024 and shows its validity window', async () => {
-      const assertion = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange', issuedAtOffsetSec: -7200, lifetimeSec: 600 });
-      const { run, captured } = await runFlow(sb, { credential: 'assertion', tenantId: sb.tenantId, clientId: DEMO.workloadClientId, assertion: new SecretValue(assertion) });
+      const assertion = await sb.issueFederatedToken({
+        subject: DEMO.workloadSubject,
+        audience: 'api://AzureADTokenExchange',
+        issuedAtOffsetSec: -7200,
+        lifetimeSec: 600,
+      });
+      const { run, captured } = await runFlow(sb, {
+        credential: 'assertion',
+        tenantId: sb.tenantId,
+        clientId: DEMO.workloadClientId,
+        assertion: new SecretValue(assertion),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.ok(run.result.errorCodes.includes(700024), JSON.stringify(run.result.errorCodes));
       assert.match(run.result.message, /valid from .* to .*local clock/);
@@ -265,7 +317,12 @@ describe('flows: client secret, certificate, assertion against the sandbox', () 
     });
 
     it('an assertion that is not a JWT is sent, rejected, and flagged in the trace', async () => {
-      const { run, captured } = await runFlow(sb, { credential: 'assertion', tenantId: sb.tenantId, clientId: DEMO.workloadClientId, assertion: new SecretValue('not-a-jwt-at-all') });
+      const { run, captured } = await runFlow(sb, {
+        credential: 'assertion',
+        tenantId: sb.tenantId,
+        clientId: DEMO.workloadClientId,
+        assertion: new SecretValue('not-a-jwt-at-all'),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.ok(captured.events.some((e) => e.kind === 'note' && /not a readable JWT/.test(e.message)));
     });

@@ -7,21 +7,37 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/core/ht
 import type { Sandbox } from '../../../src/sandbox/index';
 
 /** An HttpClient that answers from a table (for hostile documents the sandbox does not serve). */
-function fakeHttp(answers: Record<string, { status?: number; body: string; type?: string }>): HttpClient & { seen: string[] } {
+function fakeHttp(
+  answers: Record<string, { status?: number; body: string; type?: string }>,
+): HttpClient & { seen: string[] } {
   const seen: string[] = [];
   return {
     seen,
     async send(req: HttpRequest): Promise<HttpResponse> {
       seen.push(req.url);
       const a = answers[req.url];
-      if (!a) return { status: 404, headers: { 'content-type': 'text/plain' }, bodyText: 'not found', durationMs: 1, attempts: 1 };
+      if (!a)
+        return {
+          status: 404,
+          headers: { 'content-type': 'text/plain' },
+          bodyText: 'not found',
+          durationMs: 1,
+          attempts: 1,
+        };
       let json: unknown;
       try {
         json = JSON.parse(a.body);
       } catch {
         json = undefined;
       }
-      return { status: a.status ?? 200, headers: { 'content-type': a.type ?? 'application/json' }, bodyText: a.body, json, durationMs: 1, attempts: 1 };
+      return {
+        status: a.status ?? 200,
+        headers: { 'content-type': a.type ?? 'application/json' },
+        bodyText: a.body,
+        json,
+        durationMs: 1,
+        attempts: 1,
+      };
     },
   };
 }
@@ -52,7 +68,10 @@ describe('OIDC discovery', () => {
 
     it('fetches the openid-configuration and the JWKS of a tenant (by id and by domain)', async () => {
       const { sink, captured } = captureSink();
-      const run = await runDiscovery({ tenantId: sb.tenantId }, { sink, env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } });
+      const run = await runDiscovery(
+        { tenantId: sb.tenantId },
+        { sink, env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+      );
       assert.equal(run.result.outcome, 'success', run.result.message);
       const d = run.discovery!;
       assert.equal(d.issuer, `${sb.authorityHost}/${sb.tenantId}/v2.0`);
@@ -62,13 +81,19 @@ describe('OIDC discovery', () => {
       assert.ok(d.authorityMetadata && JSON.parse(d.authorityMetadata).token_endpoint === d.tokenEndpoint);
       const urls = captured.events.filter((e) => e.kind === 'http').map((e) => (e as { url: string }).url);
       assert.deepEqual(urls, [`${sb.authorityHost}/${sb.tenantId}/v2.0/.well-known/openid-configuration`, d.jwksUri]);
-      const byName = await runDiscovery({ tenantId: 'sandbox.onmicrosoft.com' }, { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } });
+      const byName = await runDiscovery(
+        { tenantId: 'sandbox.onmicrosoft.com' },
+        { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+      );
       assert.equal(byName.result.outcome, 'success', byName.result.message);
       assert.equal(byName.discovery?.issuerTenantId, sb.tenantId);
     });
 
     it('an unknown tenant fails with AADSTS90002', async () => {
-      const run = await runDiscovery({ tenantId: 'no-such-tenant.onmicrosoft.com' }, { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } });
+      const run = await runDiscovery(
+        { tenantId: 'no-such-tenant.onmicrosoft.com' },
+        { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+      );
       assert.equal(run.result.outcome, 'failed');
       assert.ok(run.result.errorCodes.includes(90002), JSON.stringify(run.result));
       assert.match(run.result.message, /was not found/);
@@ -79,7 +104,10 @@ describe('OIDC discovery', () => {
         c.faults = [{ endpoint: 'openid-configuration', status: 200, body: 'html' }];
       });
       try {
-        const run = await runDiscovery({ tenantId: sb.tenantId }, { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } });
+        const run = await runDiscovery(
+          { tenantId: sb.tenantId },
+          { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+        );
         assert.equal(run.result.outcome, 'failed');
         assert.equal(run.result.error?.kind, 'parse');
         assert.match(run.result.message, /is not JSON/);
@@ -95,7 +123,10 @@ describe('OIDC discovery', () => {
         c.faults = [{ endpoint: 'openid-configuration', reset: true }];
       });
       try {
-        const run = await runDiscovery({ tenantId: sb.tenantId }, { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } });
+        const run = await runDiscovery(
+          { tenantId: sb.tenantId },
+          { env: {}, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+        );
         assert.equal(run.result.outcome, 'failed');
         assert.equal(run.result.error?.kind, 'network');
       } finally {
@@ -103,7 +134,10 @@ describe('OIDC discovery', () => {
           c.faults = [];
         });
       }
-      const refused = await runDiscovery({ tenantId: sb.tenantId }, { env: {}, options: { authorityHost: 'https://127.0.0.1:1', ca: sb.caPem } });
+      const refused = await runDiscovery(
+        { tenantId: sb.tenantId },
+        { env: {}, options: { authorityHost: 'https://127.0.0.1:1', ca: sb.caPem } },
+      );
       assert.equal(refused.result.outcome, 'failed');
       assert.equal(refused.result.error?.kind, 'network');
     });
@@ -111,7 +145,9 @@ describe('OIDC discovery', () => {
 
   describe('hostile and malformed documents', () => {
     it('endpoints on another host are reported and the JWKS there is not fetched', async () => {
-      const http = fakeHttp({ [OIDC]: { body: doc({ jwks_uri: 'https://evil.example/keys', token_endpoint: 'https://evil.example/token' }) } });
+      const http = fakeHttp({
+        [OIDC]: { body: doc({ jwks_uri: 'https://evil.example/keys', token_endpoint: 'https://evil.example/token' }) },
+      });
       const d = await discover(http);
       assert.ok(d.warnings.some((w) => /token_endpoint points to https:\/\/evil\.example/.test(w)));
       assert.ok(d.warnings.some((w) => /JWKS was not fetched/.test(w)));
@@ -120,23 +156,53 @@ describe('OIDC discovery', () => {
     });
 
     it('missing fields, non-objects, arrays, and huge key lists', async () => {
-      await assert.rejects(discover(fakeHttp({ [OIDC]: { body: JSON.stringify({ issuer: 'x' }) } })), /has no "token_endpoint"/);
+      await assert.rejects(
+        discover(fakeHttp({ [OIDC]: { body: JSON.stringify({ issuer: 'x' }) } })),
+        /has no "token_endpoint"/,
+      );
       await assert.rejects(discover(fakeHttp({ [OIDC]: { body: '[1,2,3]' } })), /not a JSON object/);
       await assert.rejects(discover(fakeHttp({ [OIDC]: { body: '"just a string"' } })), /not a JSON object/);
-      await assert.rejects(discover(fakeHttp({ [OIDC]: { body: doc({ token_endpoint: 42 }) } })), /has no "token_endpoint"/);
+      await assert.rejects(
+        discover(fakeHttp({ [OIDC]: { body: doc({ token_endpoint: 42 }) } })),
+        /has no "token_endpoint"/,
+      );
       const jwks = `${HOST}/${T}/discovery/v2.0/keys`;
-      await assert.rejects(discover(fakeHttp({ [OIDC]: { body: doc() }, [jwks]: { body: JSON.stringify({ keys: 'nope' }) } })), /no "keys" array/);
+      await assert.rejects(
+        discover(fakeHttp({ [OIDC]: { body: doc() }, [jwks]: { body: JSON.stringify({ keys: 'nope' }) } })),
+        /no "keys" array/,
+      );
       const many = Array.from({ length: 5000 }, (_, i) => ({ kid: `k${i}`, kty: 'RSA', x5c: ['AAAA'] }));
-      const d = await discover(fakeHttp({ [OIDC]: { body: doc() }, [jwks]: { body: JSON.stringify({ keys: [...many, null, 7, 'x', { kty: 'RSA' }] }) } }));
+      const d = await discover(
+        fakeHttp({
+          [OIDC]: { body: doc() },
+          [jwks]: { body: JSON.stringify({ keys: [...many, null, 7, 'x', { kty: 'RSA' }] }) },
+        }),
+      );
       assert.equal(d.keys.length, 100);
       assert.ok(d.warnings.some((w) => /only the first 100/.test(w)));
-      const empty = await discover(fakeHttp({ [OIDC]: { body: doc() }, [jwks]: { body: JSON.stringify({ keys: [] }) } }));
+      const empty = await discover(
+        fakeHttp({ [OIDC]: { body: doc() }, [jwks]: { body: JSON.stringify({ keys: [] }) } }),
+      );
       assert.ok(empty.warnings.some((w) => /no keys/.test(w)));
     });
 
     it('an Entra error body is classified; a bad tenant id is refused before any request', async () => {
-      const http = fakeHttp({ [OIDC]: { status: 400, body: JSON.stringify({ error: 'invalid_tenant', error_description: 'AADSTS90002: Tenant not found.', error_codes: [90002], trace_id: 't', correlation_id: 'c' }) } });
-      await assert.rejects(discover(http), (e) => isAuthenticationFailed(e) && e.info.errorCodes[0] === 90002 && e.info.oauthError === 'invalid_tenant');
+      const http = fakeHttp({
+        [OIDC]: {
+          status: 400,
+          body: JSON.stringify({
+            error: 'invalid_tenant',
+            error_description: 'AADSTS90002: Tenant not found.',
+            error_codes: [90002],
+            trace_id: 't',
+            correlation_id: 'c',
+          }),
+        },
+      });
+      await assert.rejects(
+        discover(http),
+        (e) => isAuthenticationFailed(e) && e.info.errorCodes[0] === 90002 && e.info.oauthError === 'invalid_tenant',
+      );
       const none = fakeHttp({});
       for (const bad of ['', '../x', 'a b', 'x?y', 'a'.repeat(300), '\u0000']) {
         await assert.rejects(discover(none, bad), (e) => isAuthenticationFailed(e) && e.info.kind === 'config');
@@ -146,7 +212,10 @@ describe('OIDC discovery', () => {
 
     it('a non-https authority host is refused', async () => {
       await assert.rejects(
-        discoverTenant({ tenantId: T, authorityHost: 'http://login.example.test' }, { http: fakeHttp({}), trace: createStepTracer('d'), env: {} }),
+        discoverTenant(
+          { tenantId: T, authorityHost: 'http://login.example.test' },
+          { http: fakeHttp({}), trace: createStepTracer('d'), env: {} },
+        ),
         /https/,
       );
     });

@@ -18,7 +18,11 @@ describe('acquireToken with chain credentials (standalone)', () => {
 
   it('ManagedIdentityCredential against the sandbox IMDS gets a managed-identity token', async () => {
     const imds = sb.contract.managedIdentity.imds;
-    const { run, captured, all } = await runFlow(sb, { credential: 'managed-identity' }, { env: {}, options: { imdsEndpoint: imds, ca: sb.caPem } });
+    const { run, captured, all } = await runFlow(
+      sb,
+      { credential: 'managed-identity' },
+      { env: {}, options: { imdsEndpoint: imds, ca: sb.caPem } },
+    );
     assert.equal(run.result.outcome, 'success', run.result.message);
     assert.equal(run.result.token?.identityType, 'managed-identity');
     assert.ok(run.accessToken && !all.includes(run.accessToken.reveal()));

@@ -38,7 +38,12 @@ export async function runFlow(
   opts: { env?: Record<string, string | undefined>; options?: EngineOptions; signal?: AbortSignal } = {},
 ): Promise<{ run: FlowRun; captured: Captured; all: string }> {
   const { sink, captured } = captureSink();
-  const run = await acquireToken(request, { sink, env: opts.env ?? {}, options: opts.options ?? engineOptions(sb), signal: opts.signal });
+  const run = await acquireToken(request, {
+    sink,
+    env: opts.env ?? {},
+    options: opts.options ?? engineOptions(sb),
+    signal: opts.signal,
+  });
   // The run's result is also something faces print: include it.
   const all = [...captured.text, JSON.stringify(run.result)].join('\n');
   return { run, captured, all };
@@ -61,7 +66,10 @@ import forge from 'node-forge';
 import assertModule from 'node:assert/strict';
 
 /** A self-signed RSA certificate nobody registered (AADSTS700027 when presented). PEM key + cert, and a PFX. */
-export function makeCertificate(cn = 'unregistered-test-cert', password = 'pfx-pass-1'): { pem: string; keyPem: string; certPem: string; pfx: Buffer; password: string } {
+export function makeCertificate(
+  cn = 'unregistered-test-cert',
+  password = 'pfx-pass-1',
+): { pem: string; keyPem: string; certPem: string; pfx: Buffer; password: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const cert = forge.pki.createCertificate();
@@ -84,7 +92,11 @@ export function makeCertificate(cn = 'unregistered-test-cert', password = 'pfx-p
 export function assertCleanRun(sb: Sandbox, captured: Captured, all: string, secrets: (string | undefined)[]): void {
   const allowed = new URL(sb.authorityHost).host;
   for (const h of hostsIn(captured.events)) assertModule.equal(h, allowed, `a request went to ${h}`);
-  for (const r of sb.requests) assertModule.ok(!/microsoftonline|windows\.net|azure\.com$/.test(r.headers.host ?? ''), `sandbox saw host header ${r.headers.host}`);
+  for (const r of sb.requests)
+    assertModule.ok(
+      !/microsoftonline|windows\.net|azure\.com$/.test(r.headers.host ?? ''),
+      `sandbox saw host header ${r.headers.host}`,
+    );
   for (const s of secrets) {
     if (!s) continue;
     assertModule.ok(!all.includes(s), `a secret (${s.length} chars) appeared in trace output`);
@@ -100,7 +112,14 @@ import type { ChainProfile } from '../../../src/core/model';
 /** A StepContext as the chain runner builds one (for credential-level tests: inChain, injected clock). */
 export function makeCtx(
   sb: Sandbox | undefined,
-  o: { env?: Record<string, string | undefined>; profile?: ChainProfile; inChain?: boolean; now?: () => number; signal?: AbortSignal; options?: EngineOptions } = {},
+  o: {
+    env?: Record<string, string | undefined>;
+    profile?: ChainProfile;
+    inChain?: boolean;
+    now?: () => number;
+    signal?: AbortSignal;
+    options?: EngineOptions;
+  } = {},
 ): { ctx: StepContext; captured: Captured } {
   const { sink, captured } = captureSink();
   const env = o.env ?? {};
@@ -126,15 +145,29 @@ export function makeCtx(
 import https from 'node:https';
 
 /** A raw form POST to the sandbox's token endpoint (used to obtain a refresh token, which msal-node never returns). */
-export function rawTokenRequest(sb: Sandbox, form: Record<string, string>, tenant = sb.tenantId): Promise<{ status: number; body: Record<string, unknown> }> {
+export function rawTokenRequest(
+  sb: Sandbox,
+  form: Record<string, string>,
+  tenant = sb.tenantId,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = new URL(`${sb.authorityHost}/${tenant}/oauth2/v2.0/token`);
   const data = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
-    });
+    const req = https.request(
+      url,
+      {
+        method: 'POST',
+        ca: sb.caPem,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });

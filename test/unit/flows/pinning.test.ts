@@ -15,13 +15,22 @@ function fakeEntra(): HttpClient & { seen: HttpRequest[] } {
   const seen: HttpRequest[] = [];
   const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const payload = Buffer.from(JSON.stringify({ aud: 'https://management.azure.com', tid: 't', appid: 'c', exp: now + 3600, iat: now })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ aud: 'https://management.azure.com', tid: 't', appid: 'c', exp: now + 3600, iat: now }),
+  ).toString('base64url');
   return {
     seen,
     async send(req: HttpRequest): Promise<HttpResponse> {
       seen.push(req);
       const body = { token_type: 'Bearer', expires_in: 3599, access_token: `${header}.${payload}.sig` };
-      return { status: 200, headers: { 'content-type': 'application/json' }, bodyText: JSON.stringify(body), json: body, durationMs: 1, attempts: 1 };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        bodyText: JSON.stringify(body),
+        json: body,
+        durationMs: 1,
+        attempts: 1,
+      };
     },
   };
 }
@@ -39,7 +48,11 @@ describe('authority pinning and assertion headers (no network)', () => {
       const http = fakeEntra();
       const { ctx } = makeCtx(undefined, { options: { authorityHost: host } });
       ctx.http = http;
-      const tok = await new ClientSecretCredential({ tenantId: T, clientId: 'c', clientSecret: 'abcd-secret' }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
+      const tok = await new ClientSecretCredential({
+        tenantId: T,
+        clientId: 'c',
+        clientSecret: 'abcd-secret',
+      }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
       assert.ok(tok.token.length > 0);
       assert.deepEqual(
         http.seen.map((r) => r.url.split('?')[0]),
@@ -52,8 +65,16 @@ describe('authority pinning and assertion headers (no network)', () => {
     const http = fakeEntra();
     const { ctx } = makeCtx(undefined, { options: { authorityHost: 'https://sts.contoso.test' } });
     ctx.http = http;
-    await new UsernamePasswordCredential({ tenantId: 'organizations', clientId: 'c', username: 'u@x.test', password: 'pw-1234' }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
-    assert.ok(http.seen.every((r) => r.url.startsWith('https://sts.contoso.test/organizations/')), http.seen.map((r) => r.url).join(' '));
+    await new UsernamePasswordCredential({
+      tenantId: 'organizations',
+      clientId: 'c',
+      username: 'u@x.test',
+      password: 'pw-1234',
+    }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
+    assert.ok(
+      http.seen.every((r) => r.url.startsWith('https://sts.contoso.test/organizations/')),
+      http.seen.map((r) => r.url).join(' '),
+    );
   });
 
   const cert = makeCertificate('pinning-cert');
@@ -68,7 +89,12 @@ describe('authority pinning and assertion headers (no network)', () => {
         const http = fakeEntra();
         const { ctx } = makeCtx(undefined, { profile, options: { authorityHost: 'https://sts.contoso.test' } });
         ctx.http = http;
-        await new ClientCertificateCredential({ tenantId: T, clientId: 'c', certificate: Buffer.from(cert.pem), sendCertificateChain: chain }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
+        await new ClientCertificateCredential({
+          tenantId: T,
+          clientId: 'c',
+          certificate: Buffer.from(cert.pem),
+          sendCertificateChain: chain,
+        }).getToken({ scopes: ['https://management.azure.com/.default'] }, ctx);
         const a = assertionOf(http.seen[0]!);
         const h = decodeProtectedHeader(a);
         assert.equal(h.alg, alg);

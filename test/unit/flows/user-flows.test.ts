@@ -73,7 +73,15 @@ describe('user flows against the sandbox: device code, interactive browser, user
 
     it('cancelling (AbortSignal) stops polling at once', async () => {
       const ac = new AbortController();
-      const { run } = await runFlow(sb, { credential: 'DeviceCodeCredential', tenantId: sb.tenantId, onDeviceCode: () => setTimeout(() => ac.abort(), 30) }, { signal: ac.signal });
+      const { run } = await runFlow(
+        sb,
+        {
+          credential: 'DeviceCodeCredential',
+          tenantId: sb.tenantId,
+          onDeviceCode: () => setTimeout(() => ac.abort(), 30),
+        },
+        { signal: ac.signal },
+      );
       assert.equal(run.result.outcome, 'failed');
       assert.equal(run.result.error?.kind, 'aborted');
       const polls = sb.requests.filter((r) => r.endpoint === 'token').length;
@@ -124,7 +132,16 @@ describe('user flows against the sandbox: device code, interactive browser, user
 
     it('cancelling while the browser is open closes the loopback listener and reports aborted', async () => {
       const ac = new AbortController();
-      const { run } = await runFlow(sb, { credential: 'InteractiveBrowserCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, openBrowser: async () => void setTimeout(() => ac.abort(), 30) }, { signal: ac.signal });
+      const { run } = await runFlow(
+        sb,
+        {
+          credential: 'InteractiveBrowserCredential',
+          tenantId: sb.tenantId,
+          clientId: DEMO.publicClientId,
+          openBrowser: async () => void setTimeout(() => ac.abort(), 30),
+        },
+        { signal: ac.signal },
+      );
       assert.equal(run.result.outcome, 'failed');
       assert.equal(run.result.error?.kind, 'aborted');
     });
@@ -138,17 +155,35 @@ describe('user flows against the sandbox: device code, interactive browser, user
 
   describe('UsernamePasswordCredential', () => {
     it('succeeds for a plain user and warns about MFA up front', async () => {
-      const { run, captured, all } = await runFlow(sb, { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: ALICE, password: new SecretValue(DEMO.password) });
+      const { run, captured, all } = await runFlow(sb, {
+        credential: 'ropc',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: ALICE,
+        password: new SecretValue(DEMO.password),
+      });
       assert.equal(run.result.outcome, 'success', run.result.message);
       assert.ok(captured.events.some((e) => e.kind === 'note' && e.level === 'warn' && /MFA/.test(e.message)));
       assertCleanRun(sb, captured, all, [DEMO.password]);
     });
 
     it('an MFA user fails with AADSTS50076; a wrong password is classified too', async () => {
-      const mfa = await runFlow(sb, { credential: 'UsernamePasswordCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: 'mfa-bob@sandbox.onmicrosoft.com', password: new SecretValue(DEMO.password) });
+      const mfa = await runFlow(sb, {
+        credential: 'UsernamePasswordCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: 'mfa-bob@sandbox.onmicrosoft.com',
+        password: new SecretValue(DEMO.password),
+      });
       assert.equal(mfa.run.result.outcome, 'failed');
       assert.ok(mfa.run.result.errorCodes.includes(50076), JSON.stringify(mfa.run.result.errorCodes));
-      const wrong = await runFlow(sb, { credential: 'UsernamePasswordCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: ALICE, password: new SecretValue('Wrong-Passw0rd!') });
+      const wrong = await runFlow(sb, {
+        credential: 'UsernamePasswordCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: ALICE,
+        password: new SecretValue('Wrong-Passw0rd!'),
+      });
       assert.equal(wrong.run.result.outcome, 'failed');
       assert.ok(wrong.run.result.errorCodes.length > 0);
       assertCleanRun(sb, wrong.captured, wrong.all, ['Wrong-Passw0rd!']);
@@ -157,14 +192,38 @@ describe('user flows against the sandbox: device code, interactive browser, user
 
   describe('OnBehalfOfCredential', () => {
     it('exchanges a user token sent to the API for a downstream token; the user assertion never reaches a sink', async () => {
-      const user = await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: `api://${DEMO.apiClientId}/.default` });
+      const user = await rawTokenRequest(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: ALICE,
+        password: DEMO.password,
+        scope: `api://${DEMO.apiClientId}/.default`,
+      });
       const assertion = String(user.body.access_token ?? '');
       if (!assertion) {
         // The sandbox may name the API by its client id only.
-        const alt = await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: `${DEMO.apiClientId}/.default` });
+        const alt = await rawTokenRequest(sb, {
+          grant_type: 'password',
+          client_id: DEMO.publicClientId,
+          username: ALICE,
+          password: DEMO.password,
+          scope: `${DEMO.apiClientId}/.default`,
+        });
         assert.ok(alt.body.access_token, JSON.stringify(alt.body));
       }
-      const userToken = assertion || String((await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: `${DEMO.apiClientId}/.default` })).body.access_token);
+      const userToken =
+        assertion ||
+        String(
+          (
+            await rawTokenRequest(sb, {
+              grant_type: 'password',
+              client_id: DEMO.publicClientId,
+              username: ALICE,
+              password: DEMO.password,
+              scope: `${DEMO.apiClientId}/.default`,
+            })
+          ).body.access_token,
+        );
       const { run, captured, all } = await runFlow(sb, {
         credential: 'obo',
         tenantId: sb.tenantId,
@@ -181,7 +240,13 @@ describe('user flows against the sandbox: device code, interactive browser, user
     });
 
     it('a garbage user assertion is rejected and classified', async () => {
-      const { run } = await runFlow(sb, { credential: 'obo', tenantId: sb.tenantId, clientId: DEMO.apiClientId, clientSecret: new SecretValue(DEMO.apiSecret), userAssertion: new SecretValue('garbage-assertion') });
+      const { run } = await runFlow(sb, {
+        credential: 'obo',
+        tenantId: sb.tenantId,
+        clientId: DEMO.apiClientId,
+        clientSecret: new SecretValue(DEMO.apiSecret),
+        userAssertion: new SecretValue('garbage-assertion'),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.ok(run.result.errorCodes.length > 0 || run.result.error?.oauthError, run.result.message);
     });
@@ -192,20 +257,43 @@ describe('user flows against the sandbox: device code, interactive browser, user
       await sb.update((c) => {
         c.refreshTokenSingleUse = true;
       });
-      const first = await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const first = await rawTokenRequest(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: ALICE,
+        password: DEMO.password,
+        scope: 'https://graph.microsoft.com/.default offline_access',
+      });
       const rt = String(first.body.refresh_token ?? '');
       assert.ok(rt, JSON.stringify(Object.keys(first.body)));
-      const ok = await runFlow(sb, { credential: 'refresh-token', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt), scope: 'https://graph.microsoft.com/.default' });
+      const ok = await runFlow(sb, {
+        credential: 'refresh-token',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        refreshToken: new SecretValue(rt),
+        scope: 'https://graph.microsoft.com/.default',
+      });
       assert.equal(ok.run.result.outcome, 'success', ok.run.result.message);
       assert.equal(ok.run.result.token?.upn, ALICE);
       assertCleanRun(sb, ok.captured, ok.all, [rt]);
-      const again = await runFlow(sb, { credential: 'refresh-token', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt), scope: 'https://graph.microsoft.com/.default' });
+      const again = await runFlow(sb, {
+        credential: 'refresh-token',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        refreshToken: new SecretValue(rt),
+        scope: 'https://graph.microsoft.com/.default',
+      });
       assert.equal(again.run.result.outcome, 'failed');
       // Entra answers 70008 for a rotated-away (already redeemed) refresh token.
       assert.ok(again.run.result.errorCodes.includes(70008), JSON.stringify(again.run.result.errorCodes));
       assert.equal(again.run.result.error?.oauthError, 'invalid_grant');
       assertCleanRun(sb, again.captured, again.all, [rt]);
-      const unknown = await runFlow(sb, { credential: 'RefreshTokenCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue('0.AAAA-not-a-real-refresh-token') });
+      const unknown = await runFlow(sb, {
+        credential: 'RefreshTokenCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        refreshToken: new SecretValue('0.AAAA-not-a-real-refresh-token'),
+      });
       assert.equal(unknown.run.result.outcome, 'failed');
       assert.ok(unknown.run.result.errorCodes.includes(9002313), JSON.stringify(unknown.run.result.errorCodes));
       assertCleanRun(sb, unknown.captured, unknown.all, ['0.AAAA-not-a-real-refresh-token']);
@@ -215,13 +303,24 @@ describe('user flows against the sandbox: device code, interactive browser, user
       await sb.update((c) => {
         c.refreshTokenLifetimeSec = 60;
       });
-      const first = await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const first = await rawTokenRequest(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: ALICE,
+        password: DEMO.password,
+        scope: 'https://graph.microsoft.com/.default offline_access',
+      });
       const rt = String(first.body.refresh_token ?? '');
       await sb.update((c) => {
         c.clockOffsetSec = 120;
       });
       try {
-        const { run } = await runFlow(sb, { credential: 'refresh-token', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt) });
+        const { run } = await runFlow(sb, {
+          credential: 'refresh-token',
+          tenantId: sb.tenantId,
+          clientId: DEMO.publicClientId,
+          refreshToken: new SecretValue(rt),
+        });
         assert.equal(run.result.outcome, 'failed');
         assert.ok(run.result.errorCodes.includes(700082), JSON.stringify(run.result.errorCodes));
       } finally {
@@ -233,10 +332,21 @@ describe('user flows against the sandbox: device code, interactive browser, user
     });
 
     it('a revoked refresh token fails with AADSTS50173', async () => {
-      const first = await rawTokenRequest(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const first = await rawTokenRequest(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: ALICE,
+        password: DEMO.password,
+        scope: 'https://graph.microsoft.com/.default offline_access',
+      });
       const rt = String(first.body.refresh_token ?? '');
       assert.ok(sb.revokeRefreshTokens(ALICE) > 0);
-      const { run } = await runFlow(sb, { credential: 'refresh-token', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt) });
+      const { run } = await runFlow(sb, {
+        credential: 'refresh-token',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        refreshToken: new SecretValue(rt),
+      });
       assert.equal(run.result.outcome, 'failed');
       assert.ok(run.result.errorCodes.includes(50173), JSON.stringify(run.result.errorCodes));
     });

@@ -6,7 +6,10 @@ export function b64url(o: unknown): string {
   return Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
 }
 
-export function makeJwt(payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: 'k1' }): string {
+export function makeJwt(
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: 'k1' },
+): string {
   return `${b64url(header)}.${b64url(payload)}.${Buffer.from('not-a-real-signature-but-long-enough').toString('base64url')}`;
 }
 
@@ -30,7 +33,12 @@ export function armPayload(extra: Record<string, unknown> = {}): Record<string, 
 }
 
 export function tokenInfo(raw: string, id = 'tok-1', credential = 'AzureCLICredential'): StoredTokenInfo {
-  const summary = summarizeToken(raw, { credential, scope: 'https://management.azure.com/.default', fromCache: false, expiresOnEpochMs: NOW + 3600_000 });
+  const summary = summarizeToken(raw, {
+    credential,
+    scope: 'https://management.azure.com/.default',
+    fromCache: false,
+    expiresOnEpochMs: NOW + 3600_000,
+  });
   return { id, origin: 'acquired', summary, addedAt: NOW, label: 'ARM token', rawLength: raw.length };
 }
 

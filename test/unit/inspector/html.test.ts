@@ -53,7 +53,11 @@ describe('inspector HTML shell and CSP', () => {
     assert.throws(() => inspectorHtml({ ...uris('short') }));
     assert.throws(() => inspectorHtml({ ...uris(`${nonce}'; script-src *`) }));
     assert.throws(() => inspectorHtml({ ...uris(nonce), cspSource: '"><script>' }));
-    assert.ok(inspectorHtml({ ...uris(nonce), cspSource: "'self' https://*.vscode-cdn.net" }).includes("style-src 'self' https://*.vscode-cdn.net;"));
+    assert.ok(
+      inspectorHtml({ ...uris(nonce), cspSource: "'self' https://*.vscode-cdn.net" }).includes(
+        "style-src 'self' https://*.vscode-cdn.net;",
+      ),
+    );
     assert.throws(() => inspectorHtml({ ...uris(nonce), cspSource: "https://x; script-src 'unsafe-inline'" }));
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { aadstsCatalog, explainText, nonAadstsExplanations } from '../../../src/core/index';
-import { aadstsMarkdown, codeSpan, inlineMarkdown, markdownList, mdEscape, parseInline, plainText } from '../../../src/extension/markdown';
+import {
+  aadstsMarkdown,
+  codeSpan,
+  inlineMarkdown,
+  markdownList,
+  mdEscape,
+  parseInline,
+  plainText,
+} from '../../../src/extension/markdown';
 import { failureView } from '../../../src/extension/inspector/snapshot';
 import type { RichText } from '../../../src/shared/protocol';
 
@@ -34,7 +42,8 @@ describe('the one Markdown helper (hovers, tooltips, inspector explanations)', (
       const pieces = parseInline(text);
       assert.equal(unparse(pieces), text, where);
       for (const p of pieces) {
-        if (p.kind === 'text') assert.ok(!p.text.includes('`'), `${where}: a literal backtick in ${JSON.stringify(p.text)}`);
+        if (p.kind === 'text')
+          assert.ok(!p.text.includes('`'), `${where}: a literal backtick in ${JSON.stringify(p.text)}`);
         if (p.kind === 'code') code += 1;
         if (p.kind === 'link') {
           links += 1;
@@ -47,13 +56,28 @@ describe('the one Markdown helper (hovers, tooltips, inspector explanations)', (
   });
 
   it('renders Markdown where text is escaped, code spans cannot be ended early and links cover only their address', () => {
-    assert.equal(inlineMarkdown('Run `az login --tenant <tenant-id>` again.'), 'Run `az login --tenant <tenant-id>` again\\.');
+    assert.equal(
+      inlineMarkdown('Run `az login --tenant <tenant-id>` again.'),
+      'Run `az login --tenant <tenant-id>` again\\.',
+    );
     assert.equal(codeSpan('a`b'), '``a`b``');
     assert.equal(codeSpan('`x`'), '`` `x` ``');
-    assert.equal(inlineMarkdown('Register at https://aka.ms/mysecurityinfo, then run `az login`.'), 'Register at [https://aka\\.ms/mysecurityinfo](<https://aka.ms/mysecurityinfo>), then run `az login`\\.');
-    assert.equal(inlineMarkdown('(see https://aka.ms/azure-cli)'), '\\(see [https://aka\\.ms/azure\\-cli](<https://aka.ms/azure-cli>)\\)');
-    assert.equal(inlineMarkdown('plain http://169.254.169.254/x stays text'), 'plain http://169\\.254\\.169\\.254/x stays text');
-    assert.equal(inlineMarkdown('[click](command:workbench.action.terminal.new) <img src=x> *y*\nz'), '\\[click\\]\\(command:workbench\\.action\\.terminal\\.new\\) \\<img src=x\\> \\*y\\* z');
+    assert.equal(
+      inlineMarkdown('Register at https://aka.ms/mysecurityinfo, then run `az login`.'),
+      'Register at [https://aka\\.ms/mysecurityinfo](<https://aka.ms/mysecurityinfo>), then run `az login`\\.',
+    );
+    assert.equal(
+      inlineMarkdown('(see https://aka.ms/azure-cli)'),
+      '\\(see [https://aka\\.ms/azure\\-cli](<https://aka.ms/azure-cli>)\\)',
+    );
+    assert.equal(
+      inlineMarkdown('plain http://169.254.169.254/x stays text'),
+      'plain http://169\\.254\\.169\\.254/x stays text',
+    );
+    assert.equal(
+      inlineMarkdown('[click](command:workbench.action.terminal.new) <img src=x> *y*\nz'),
+      '\\[click\\]\\(command:workbench\\.action\\.terminal\\.new\\) \\<img src=x\\> \\*y\\* z',
+    );
     assert.equal(inlineMarkdown('an `unclosed backtick'), 'an \\`unclosed backtick');
     assert.equal(markdownList(['one `a`', 'two']), '- one `a`\n- two\n');
     assert.equal(mdEscape('a&b'), 'a\\&b');
@@ -74,11 +98,17 @@ describe('the one Markdown helper (hovers, tooltips, inspector explanations)', (
       const view = failureView({ id: 'e', at: 0, source: 's', explanation: explainText(`AADSTS${e.code}: x`) });
       const c = view.codes.find((x) => x.code === e.code);
       assert.ok(c, `AADSTS${e.code}`);
-      for (const r of [c.meaning, ...c.causes, ...c.fixes]) for (const p of r) if (p.kind !== 'code') assert.ok(!p.text.includes('`'), `AADSTS${e.code}`);
+      for (const r of [c.meaning, ...c.causes, ...c.fixes])
+        for (const p of r) if (p.kind !== 'code') assert.ok(!p.text.includes('`'), `AADSTS${e.code}`);
       assert.deepEqual(c.fixes.map(unparse), e.fixes ?? []);
     }
     for (const x of nonAadstsExplanations()) {
-      const view = failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [], unknownCodes: [], other: [x] } });
+      const view = failureView({
+        id: 'e',
+        at: 0,
+        source: 's',
+        explanation: { codes: [], unknownCodes: [], other: [x] },
+      });
       assert.deepEqual(view.other[0]?.fixes.map(unparse), x.fixes, x.id);
       assert.equal(unparse(view.other[0]?.meaning ?? []), x.meaning, x.id);
     }

@@ -5,16 +5,34 @@ import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from '../../../src
 describe('inspector inbound message validation', () => {
   it('accepts exactly the protocol messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
-    assert.deepEqual(parseWebviewMessage({ type: 'select', id: 'tok-mwx1-3' }), { ok: true, message: { type: 'select', id: 'tok-mwx1-3' } });
-    assert.deepEqual(parseWebviewMessage({ type: 'reveal', id: 'tok-1' }), { ok: true, message: { type: 'reveal', id: 'tok-1' } });
-    assert.deepEqual(parseWebviewMessage({ type: 'copy', id: 'tok-1' }), { ok: true, message: { type: 'copy', id: 'tok-1' } });
-    assert.deepEqual(parseWebviewMessage({ type: 'refresh', id: 'tok-1' }), { ok: true, message: { type: 'refresh', id: 'tok-1' } });
-    assert.deepEqual(parseWebviewMessage({ type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' }), {
+    assert.deepEqual(parseWebviewMessage({ type: 'select', id: 'tok-mwx1-3' }), {
       ok: true,
-      message: { type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' },
+      message: { type: 'select', id: 'tok-mwx1-3' },
     });
+    assert.deepEqual(parseWebviewMessage({ type: 'reveal', id: 'tok-1' }), {
+      ok: true,
+      message: { type: 'reveal', id: 'tok-1' },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'copy', id: 'tok-1' }), {
+      ok: true,
+      message: { type: 'copy', id: 'tok-1' },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'refresh', id: 'tok-1' }), {
+      ok: true,
+      message: { type: 'refresh', id: 'tok-1' },
+    });
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' }),
+      {
+        ok: true,
+        message: { type: 'openDocs', url: 'https://login.microsoftonline.com/error?code=700016' },
+      },
+    );
     const state = { selectedFingerprint: '0123456789ab', open: { claims: false, timeline: true } };
-    assert.deepEqual(parseWebviewMessage({ type: 'uiState', state }), { ok: true, message: { type: 'uiState', state } });
+    assert.deepEqual(parseWebviewMessage({ type: 'uiState', state }), {
+      ok: true,
+      message: { type: 'uiState', state },
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'ready', state }), { ok: true, message: { type: 'ready', state } });
   });
 
@@ -76,24 +94,42 @@ describe('inspector inbound message validation', () => {
   });
 
   it('a bad saved state does not block the handshake: ready is answered, the state is ignored', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', state: { selectedFingerprint: 42 } }), { ok: true, message: { type: 'ready' } });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', state: { selectedFingerprint: 42 } }), {
+      ok: true,
+      message: { type: 'ready' },
+    });
     assert.equal(parseUiState('x'), undefined);
     assert.deepEqual(parseUiState({}), {});
   });
 
   it('never throws and never accepts an unknown type, for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, withMap: true, withSet: true }), (v) => {
-        const r = parseWebviewMessage(v);
-        if (r.ok) assert.ok(['ready', 'select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState'].includes(r.message.type));
-      }),
+      fc.property(
+        fc.anything({ withObjectString: true, withNullPrototype: true, withMap: true, withSet: true }),
+        (v) => {
+          const r = parseWebviewMessage(v);
+          if (r.ok)
+            assert.ok(['ready', 'select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState'].includes(r.message.type));
+        },
+      ),
       { numRuns: 3000 },
     );
     fc.assert(
-      fc.property(fc.record({ type: fc.constantFrom('select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState', 'ready'), id: fc.string(), url: fc.webUrl(), state: fc.anything() }, { requiredKeys: ['type'] }), (v) => {
-        const r = parseWebviewMessage(v);
-        if (r.ok && r.message.type === 'openDocs') assert.ok(isAadstsDocsUrl(r.message.url));
-      }),
+      fc.property(
+        fc.record(
+          {
+            type: fc.constantFrom('select', 'reveal', 'copy', 'refresh', 'openDocs', 'uiState', 'ready'),
+            id: fc.string(),
+            url: fc.webUrl(),
+            state: fc.anything(),
+          },
+          { requiredKeys: ['type'] },
+        ),
+        (v) => {
+          const r = parseWebviewMessage(v);
+          if (r.ok && r.message.type === 'openDocs') assert.ok(isAadstsDocsUrl(r.message.url));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { decodeToken, explainClaims, explainText, tokenExpiry, useAadstsCatalog, validateToken } from '../../../src/core/index';
+import {
+  decodeToken,
+  explainClaims,
+  explainText,
+  tokenExpiry,
+  useAadstsCatalog,
+  validateToken,
+} from '../../../src/core/index';
 import {
   buildSnapshot,
   claimRows,
@@ -35,13 +42,20 @@ describe('inspector snapshot builder', () => {
     assert.equal(snap.detail.kind, 'jwt');
     assert.equal(snap.detail.rawLength, raw.length);
     assert.equal(snap.detail.refreshable, false, 'no request known');
-    const withRequest = buildSnapshot({ store: storeWith([{ ...t, request: { credential: 'chain', scopes: ['s'] } }]) });
+    const withRequest = buildSnapshot({
+      store: storeWith([{ ...t, request: { credential: 'chain', scopes: ['s'] } }]),
+    });
     assert.equal(withRequest.detail?.refreshable, true);
-    const decodedOne = buildSnapshot({ store: storeWith([{ ...t, origin: 'decoded', request: { credential: 'chain', scopes: ['s'] } }]) });
+    const decodedOne = buildSnapshot({
+      store: storeWith([{ ...t, origin: 'decoded', request: { credential: 'chain', scopes: ['s'] } }]),
+    });
     assert.equal(decodedOne.detail?.refreshable, false, 'a pasted token cannot be refreshed');
     assert.equal(snap.detail.expiresOnEpochMs, NOW + 3600_000);
     assert.equal(snap.detail.issuedAtEpochMs, NOW - 300_000);
-    assert.deepEqual(snap.detail.header.map((r) => r.name), ['alg', 'typ', 'kid']);
+    assert.deepEqual(
+      snap.detail.header.map((r) => r.name),
+      ['alg', 'typ', 'kid'],
+    );
     const aud = snap.detail.claims.find((r) => r.name === 'aud');
     assert.equal(aud?.value, 'https://management.azure.com');
   });
@@ -51,14 +65,21 @@ describe('inspector snapshot builder', () => {
     const t = tokenInfo(raw);
     const decoded = decodeToken(raw);
     assert.equal((decoded as { raw?: string }).raw, raw, 'precondition: the decoder returns the raw token');
-    const snap = buildSnapshot({ store: storeWith([t]), analyses: new Map([[t.id, { decoded, claims: [{ name: 'aud', meaning: 'audience' }] }]]) });
+    const snap = buildSnapshot({
+      store: storeWith([t]),
+      analyses: new Map([[t.id, { decoded, claims: [{ name: 'aud', meaning: 'audience' }] }]]),
+    });
     const json = JSON.stringify(snap);
     const [h, p, s] = raw.split('.');
     assert.ok(!json.includes(`${h}.${p}`), 'header.payload must not appear');
     assert.ok(!json.includes(p), 'the payload segment must not appear');
     assert.ok(!json.includes(s), 'the signature segment must not appear');
     assert.ok(!json.includes('"raw"'), 'no raw field');
-    assert.equal(snap.detail?.claims[0].value, 'https://management.azure.com', 'the value comes from the payload when the row has none');
+    assert.equal(
+      snap.detail?.claims[0].value,
+      'https://management.azure.com',
+      'the value comes from the payload when the row has none',
+    );
   });
 
   it('keeps hostile claim values as plain text and caps huge ones', () => {
@@ -74,7 +95,10 @@ describe('inspector snapshot builder', () => {
     const raw = makeJwt(armPayload(hostile));
     const t = tokenInfo(raw);
     // Through the real claims catalog too: interpretations may quote values, still as text.
-    const explained = buildSnapshot({ store: storeWith([t]), analyses: new Map([[t.id, analysisOf(raw, explainClaims(decodeToken(raw), { now: NOW }))]]) });
+    const explained = buildSnapshot({
+      store: storeWith([t]),
+      analyses: new Map([[t.id, analysisOf(raw, explainClaims(decodeToken(raw), { now: NOW }))]]),
+    });
     const named = explained.detail!.claims.find((r) => r.name === 'name');
     assert.equal(named?.value, hostile.name);
     assert.equal(explained.detail!.claims.find((r) => r.name === 'huge')?.truncated, true);
@@ -96,7 +120,9 @@ describe('inspector snapshot builder', () => {
   });
 
   it('survives claims that are not plain strings (numbers, null, deep objects, __proto__)', () => {
-    const payload = JSON.parse('{"__proto__":{"polluted":true},"n":1.5,"b":false,"z":null,"deep":{"a":{"b":{"c":[1,2,3]}}}}');
+    const payload = JSON.parse(
+      '{"__proto__":{"polluted":true},"n":1.5,"b":false,"z":null,"deep":{"a":{"b":{"c":[1,2,3]}}}}',
+    );
     const raw = makeJwt({ ...armPayload(), ...payload });
     const t = tokenInfo(raw);
     const snap = buildSnapshot({ store: storeWith([t]), analyses: new Map([[t.id, analysisOf(raw)]]) });
@@ -111,14 +137,29 @@ describe('inspector snapshot builder', () => {
   it('takes meanings and interpretations from the claims catalog rows and marks unknown claims', () => {
     const raw = makeJwt(armPayload({ custom: 'x' }));
     const explained = [
-      { name: 'aud', value: 'https://management.azure.com', meaning: 'Who the token is for', interpretation: 'Azure Resource Manager' },
+      {
+        name: 'aud',
+        value: 'https://management.azure.com',
+        meaning: 'Who the token is for',
+        interpretation: 'Azure Resource Manager',
+      },
       { name: 'custom', value: 'x', meaning: '', interpretation: '' },
       { value: 'row without a name is dropped' },
       'not an object',
     ];
-    const rows = claimRows(explained, decodeToken(raw).ok ? (decodeToken(raw) as { payload: Record<string, unknown> }).payload : undefined);
+    const rows = claimRows(
+      explained,
+      decodeToken(raw).ok ? (decodeToken(raw) as { payload: Record<string, unknown> }).payload : undefined,
+    );
     assert.equal(rows.length, 2);
-    assert.deepEqual(rows[0], { name: 'aud', value: 'https://management.azure.com', truncated: false, meaning: 'Who the token is for', interpretation: 'Azure Resource Manager', known: true });
+    assert.deepEqual(rows[0], {
+      name: 'aud',
+      value: 'https://management.azure.com',
+      truncated: false,
+      meaning: 'Who the token is for',
+      interpretation: 'Azure Resource Manager',
+      known: true,
+    });
     assert.equal(rows[1].known, false);
     // Also accepts { claims: [...] }.
     assert.equal(claimRows({ claims: explained }, undefined).length, 2);
@@ -130,8 +171,14 @@ describe('inspector snapshot builder', () => {
     const t = tokenInfo(raw);
     const explained = explainClaims(decoded, { now: NOW });
     const detail = tokenDetail(t, { decoded, claims: explained });
-    assert.deepEqual(detail.header.map((r) => r.name), ['alg', 'typ', 'kid']);
-    assert.ok(detail.header.every((r) => r.meaning.length > 0), 'header fields have meanings');
+    assert.deepEqual(
+      detail.header.map((r) => r.name),
+      ['alg', 'typ', 'kid'],
+    );
+    assert.ok(
+      detail.header.every((r) => r.meaning.length > 0),
+      'header fields have meanings',
+    );
     assert.ok(!detail.claims.some((r) => r.name === 'alg'), 'header fields are not repeated as claims');
     const aud = detail.claims.find((r) => r.name === 'aud');
     assert.ok(aud && aud.known && aud.meaning.length > 0);
@@ -144,15 +191,28 @@ describe('inspector snapshot builder', () => {
     const decoded = decodeToken(raw);
     const detail = tokenDetail(tokenInfo(raw), { decoded, expiry: tokenExpiry(decoded, { now: NOW }) });
     assert.equal(detail.lifetimeMs, 3600_000);
-    assert.ok(detail.warnings.some((w) => /clock/.test(w)), detail.warnings.join(' | '));
-    const fine = tokenDetail(tokenInfo(makeJwt(armPayload())), { decoded: decodeToken(makeJwt(armPayload())), expiry: { lifetimeMs: 'x', skew: 5 } });
+    assert.ok(
+      detail.warnings.some((w) => /clock/.test(w)),
+      detail.warnings.join(' | '),
+    );
+    const fine = tokenDetail(tokenInfo(makeJwt(armPayload())), {
+      decoded: decodeToken(makeJwt(armPayload())),
+      expiry: { lifetimeMs: 'x', skew: 5 },
+    });
     assert.equal(fine.lifetimeMs, undefined);
     assert.deepEqual(fine.warnings, []);
   });
 
   it('maps the real validateToken verdicts (signature skipped offline)', async () => {
-    const raw = makeJwt(armPayload({ exp: Date.now() / 1000 + 600, iat: Date.now() / 1000 - 60, nbf: Date.now() / 1000 - 60 }));
-    const v = verdicts(await validateToken(decodeToken(raw), { expectedScope: 'https://management.azure.com/.default', now: Date.now() }));
+    const raw = makeJwt(
+      armPayload({ exp: Date.now() / 1000 + 600, iat: Date.now() / 1000 - 60, nbf: Date.now() / 1000 - 60 }),
+    );
+    const v = verdicts(
+      await validateToken(decodeToken(raw), {
+        expectedScope: 'https://management.azure.com/.default',
+        now: Date.now(),
+      }),
+    );
     const byCheck = new Map(v.map((x) => [x.check, x.status]));
     assert.equal(byCheck.get('audience'), 'pass');
     assert.equal(byCheck.get('time'), 'pass');
@@ -160,10 +220,18 @@ describe('inspector snapshot builder', () => {
   });
 
   it('normalises validation verdicts of several shapes and ignores junk', () => {
-    assert.deepEqual(verdicts([{ check: 'audience', status: 'pass', reason: 'matches' }]), [{ check: 'audience', status: 'pass', reason: 'matches' }]);
-    assert.deepEqual(verdicts({ checks: [{ name: 'issuer', ok: false, message: 'wrong tenant' }] }), [{ check: 'issuer', status: 'fail', reason: 'wrong tenant' }]);
-    assert.deepEqual(verdicts({ lifetime: { verdict: 'warning', reason: 'expires soon' } }), [{ check: 'lifetime', status: 'warn', reason: 'expires soon' }]);
-    assert.deepEqual(verdicts({ signature: { status: 'SKIPPED', reason: 'offline' } }), [{ check: 'signature', status: 'skip', reason: 'offline' }]);
+    assert.deepEqual(verdicts([{ check: 'audience', status: 'pass', reason: 'matches' }]), [
+      { check: 'audience', status: 'pass', reason: 'matches' },
+    ]);
+    assert.deepEqual(verdicts({ checks: [{ name: 'issuer', ok: false, message: 'wrong tenant' }] }), [
+      { check: 'issuer', status: 'fail', reason: 'wrong tenant' },
+    ]);
+    assert.deepEqual(verdicts({ lifetime: { verdict: 'warning', reason: 'expires soon' } }), [
+      { check: 'lifetime', status: 'warn', reason: 'expires soon' },
+    ]);
+    assert.deepEqual(verdicts({ signature: { status: 'SKIPPED', reason: 'offline' } }), [
+      { check: 'signature', status: 'skip', reason: 'offline' },
+    ]);
     assert.deepEqual(verdicts('nonsense'), []);
     assert.deepEqual(verdicts([null, 1, { status: 'pass' }]), []);
     assert.equal(verdicts(Array.from({ length: 10_000 }, (_, i) => ({ check: `c${i}`, ok: true }))).length, 50);
@@ -206,9 +274,15 @@ describe('inspector snapshot builder', () => {
   });
 
   function explainsWithCatalog(): void {
-    const text = 'AADSTS700016: Application with identifier \'abc\' was not found in the directory. Trace ID: 0a1b2c3d-0000-0000-0000-000000000001 Correlation ID: 11111111-2222-3333-4444-555555555555 Timestamp: 2026-11-25 09:00:00Z';
+    const text =
+      "AADSTS700016: Application with identifier 'abc' was not found in the directory. Trace ID: 0a1b2c3d-0000-0000-0000-000000000001 Correlation ID: 11111111-2222-3333-4444-555555555555 Timestamp: 2026-11-25 09:00:00Z";
     const view = failureView(
-      { id: 'err-1', at: NOW, source: 'Acquire Token', error: { kind: 'aadsts', message: text, errorCodes: [700016, 9999999] } },
+      {
+        id: 'err-1',
+        at: NOW,
+        source: 'Acquire Token',
+        error: { kind: 'aadsts', message: text, errorCodes: [700016, 9999999] },
+      },
       explainText(text),
     );
     assert.equal(view.kind, 'aadsts');
@@ -219,29 +293,59 @@ describe('inspector snapshot builder', () => {
     assert.ok(view.unknownCodes.includes(9999999));
     assert.equal(view.correlationId, '11111111-2222-3333-4444-555555555555');
 
-    const evil = failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: 50076, name: 'x', docsUrl: 'javascript:alert(1)', causes: ['<b>c</b>'], fixes: 'not-a-list' }] } });
+    const evil = failureView({
+      id: 'e',
+      at: 0,
+      source: 's',
+      explanation: {
+        codes: [{ code: 50076, name: 'x', docsUrl: 'javascript:alert(1)', causes: ['<b>c</b>'], fixes: 'not-a-list' }],
+      },
+    });
     assert.equal(evil.codes[0].docsUrl, 'https://login.microsoftonline.com/error?code=50076');
     assert.deepEqual(evil.codes[0].causes, [[{ kind: 'text', text: '<b>c</b>' }]]);
     assert.deepEqual(evil.codes[0].fixes, [[{ kind: 'text', text: 'not-a-list' }]]);
-    assert.deepEqual(failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: -1 }, { code: 1.5 }, { code: 'x' }] } }).codes, []);
+    assert.deepEqual(
+      failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: -1 }, { code: 1.5 }, { code: 'x' }] } })
+        .codes,
+      [],
+    );
   }
 
   it('explains failures without a code through the other explanations', () => {
-    const view = failureView({ id: 'e', at: 0, source: 'chain', error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:443', errorCodes: [] } }, explainText('connect ECONNREFUSED 127.0.0.1:443'));
+    const view = failureView(
+      {
+        id: 'e',
+        at: 0,
+        source: 'chain',
+        error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:443', errorCodes: [] },
+      },
+      explainText('connect ECONNREFUSED 127.0.0.1:443'),
+    );
     assert.equal(view.codes.length, 0);
     assert.ok(view.other.length > 0, 'ECONNREFUSED has an explanation');
     assert.ok(view.other[0].title.length > 0);
   });
 
   it('places chain steps on a time axis: sequential steps follow each other, the winner is marked', () => {
-    const step = (credential: string, outcome: StepResult['outcome'], durationMs: number): StepResult => ({ credential, outcome, message: `${credential} ${outcome}`, durationMs, errorCodes: [], events: [] });
+    const step = (credential: string, outcome: StepResult['outcome'], durationMs: number): StepResult => ({
+      credential,
+      outcome,
+      message: `${credential} ${outcome}`,
+      durationMs,
+      errorCodes: [],
+      events: [],
+    });
     const result: ChainResult = {
       mode: 'sequential',
       profile: 'js',
       scope: 'https://management.azure.com/.default',
       selection: { source: 'default', credentials: [], reason: '' },
       winner: 'AzureCLICredential',
-      steps: [step('EnvironmentCredential', 'unavailable', 2), step('ManagedIdentityCredential', 'unavailable', 1000), step('AzureCLICredential', 'success', 800)],
+      steps: [
+        step('EnvironmentCredential', 'unavailable', 2),
+        step('ManagedIdentityCredential', 'unavailable', 1000),
+        step('AzureCLICredential', 'success', 800),
+      ],
       token: null,
       error: null,
       startedAt: new Date(NOW).toISOString(),
@@ -249,19 +353,47 @@ describe('inspector snapshot builder', () => {
     };
     const run: StoredRun = { id: 'run-1', at: NOW + 1810, result };
     const tl = runTimeline(run);
-    assert.deepEqual(tl.steps.map((s) => [s.startMs, s.endMs]), [[0, 2], [2, 1002], [1002, 1802]]);
-    assert.deepEqual(tl.steps.map((s) => s.winner), [false, false, true]);
+    assert.deepEqual(
+      tl.steps.map((s) => [s.startMs, s.endMs]),
+      [
+        [0, 2],
+        [2, 1002],
+        [1002, 1802],
+      ],
+    );
+    assert.deepEqual(
+      tl.steps.map((s) => s.winner),
+      [false, false, true],
+    );
     assert.equal(tl.durationMs, 1810);
     assert.match(tl.summary, /AzureCLICredential/);
 
     const diag = runTimeline({ ...run, result: { ...result, mode: 'diagnose' } });
-    assert.deepEqual(diag.steps.map((s) => s.startMs), [0, 0, 0]);
+    assert.deepEqual(
+      diag.steps.map((s) => s.startMs),
+      [0, 0, 0],
+    );
 
     // A step-start event gives the real offset.
-    const withEvents = { ...result, steps: [{ ...result.steps[0], events: [{ kind: 'step-start' as const, at: NOW + 50, step: 'EnvironmentCredential' }] }] };
+    const withEvents = {
+      ...result,
+      steps: [
+        { ...result.steps[0], events: [{ kind: 'step-start' as const, at: NOW + 50, step: 'EnvironmentCredential' }] },
+      ],
+    };
     assert.equal(runTimeline({ ...run, result: withEvents }).steps[0].startMs, 50);
     // A note that repeats the message is shown once; a different note is kept.
-    const noted = { ...result, steps: [{ ...result.steps[0], message: 'not tried: X already returned a token', note: 'not tried: X already returned a token' }, { ...result.steps[1], note: 'extra' }] };
+    const noted = {
+      ...result,
+      steps: [
+        {
+          ...result.steps[0],
+          message: 'not tried: X already returned a token',
+          note: 'not tried: X already returned a token',
+        },
+        { ...result.steps[1], note: 'extra' },
+      ],
+    };
     const nt = runTimeline({ ...run, result: noted });
     assert.equal(nt.steps[0].note, undefined);
     assert.equal(nt.steps[1].note, 'extra');
@@ -274,11 +406,28 @@ describe('inspector snapshot builder', () => {
 
   it('explains a failed chain run that is newer than the last error', () => {
     const result: ChainResult = {
-      mode: 'sequential', profile: 'go', scope: 's', selection: { source: 'default', credentials: [], reason: '' }, winner: null, steps: [], token: null,
-      error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] }, startedAt: new Date(NOW).toISOString(), durationMs: 5,
+      mode: 'sequential',
+      profile: 'go',
+      scope: 's',
+      selection: { source: 'default', credentials: [], reason: '' },
+      winner: null,
+      steps: [],
+      token: null,
+      error: { kind: 'aadsts', message: 'AADSTS7000215: Invalid client secret provided.', errorCodes: [7000215] },
+      startedAt: new Date(NOW).toISOString(),
+      durationMs: 5,
     };
-    const older = { id: 'err-old', at: NOW - 10_000, source: 'Explain Error', error: { kind: 'unknown', message: 'old', errorCodes: [] } };
-    const withRun = storeWith([], { runs: [{ id: 'run-1', at: NOW, result }], lastError: older, selection: { kind: 'run', id: 'run-1' } });
+    const older = {
+      id: 'err-old',
+      at: NOW - 10_000,
+      source: 'Explain Error',
+      error: { kind: 'unknown', message: 'old', errorCodes: [] },
+    };
+    const withRun = storeWith([], {
+      runs: [{ id: 'run-1', at: NOW, result }],
+      lastError: older,
+      selection: { kind: 'run', id: 'run-1' },
+    });
     const snap = buildSnapshot({ store: withRun, failureExplanation: explainText(result.error!.message) });
     assert.equal(snap.failure?.id, 'run-error-run-1');
     assert.equal(snap.failure?.kind, 'aadsts');
@@ -287,16 +436,22 @@ describe('inspector snapshot builder', () => {
     // A newer error in the store wins over the run; a run without an error leaves the last error alone.
     const newer = { ...older, id: 'err-new', at: NOW + 1 };
     assert.equal(buildSnapshot({ store: { ...withRun, lastError: newer } }).failure?.id, 'err-new');
-    const ok = storeWith([], { runs: [{ id: 'run-2', at: NOW, result: { ...result, error: null, winner: 'X' } }], lastError: older });
+    const ok = storeWith([], {
+      runs: [{ id: 'run-2', at: NOW, result: { ...result, error: null, winner: 'X' } }],
+      lastError: older,
+    });
     assert.equal(buildSnapshot({ store: ok }).failure?.id, 'err-old');
   });
 
-  it('selects the store selection, else the run\'s token, else the active token', () => {
+  it("selects the store selection, else the run's token, else the active token", () => {
     const a = tokenInfo(makeJwt(armPayload({ n: 1 })), 'tok-a');
     const b = { ...tokenInfo(makeJwt(armPayload({ n: 2 })), 'tok-b'), runId: 'run-9' };
     assert.equal(selectedTokenId(storeWith([a, b], { selection: { kind: 'token', id: 'tok-b' } })), 'tok-b');
     assert.equal(selectedTokenId(storeWith([a, b], { selection: { kind: 'run', id: 'run-9' } })), 'tok-b');
-    assert.equal(selectedTokenId(storeWith([a, b], { selection: { kind: 'token', id: 'gone' }, activeTokenId: 'tok-a' })), 'tok-a');
+    assert.equal(
+      selectedTokenId(storeWith([a, b], { selection: { kind: 'token', id: 'gone' }, activeTokenId: 'tok-a' })),
+      'tok-a',
+    );
     assert.equal(selectedTokenId(storeWith([])), null);
     const empty = buildSnapshot({ store: storeWith([]) });
     assert.equal(empty.detail, null);
@@ -320,7 +475,11 @@ describe('inspector snapshot builder', () => {
     const cases: [string, string, Parameters<typeof validateToken>[1]][] = [
       ['verified', signed, { expectedScope: scope, jwks: signer.jwks, now: TOKEN_NOW }],
       ['unverified', signed, { expectedScope: scope, now: TOKEN_NOW }],
-      ['invalid', jwt(armV1Payload(), { alg: 'none', typ: 'JWT' }, ''), { expectedScope: scope, jwks: signer.jwks, now: TOKEN_NOW }],
+      [
+        'invalid',
+        jwt(armV1Payload(), { alg: 'none', typ: 'JWT' }, ''),
+        { expectedScope: scope, jwks: signer.jwks, now: TOKEN_NOW },
+      ],
     ];
     for (const [want, raw, opts] of cases) {
       const validation = await validateToken(raw, opts);

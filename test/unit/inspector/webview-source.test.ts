@@ -11,7 +11,18 @@ describe('webview sources', () => {
   for (const f of files) {
     it(`${f} uses no HTML-parsing sinks, eval or inline handlers`, () => {
       const code = readFileSync(path.join(dir, f), 'utf8').replace(/^\s*(\/\/|\*|\/\*).*$/gm, '');
-      for (const sink of [/\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/, /setAttribute\(\s*['"]on/i, /\.srcdoc\b/, /createContextualFragment/, /DOMParser/]) {
+      for (const sink of [
+        /\.innerHTML\b/,
+        /\.outerHTML\b/,
+        /insertAdjacentHTML/,
+        /document\.write/,
+        /\beval\(/,
+        /new Function\(/,
+        /setAttribute\(\s*['"]on/i,
+        /\.srcdoc\b/,
+        /createContextualFragment/,
+        /DOMParser/,
+      ]) {
         assert.ok(!sink.test(code), `${f} contains ${sink}`);
       }
     });

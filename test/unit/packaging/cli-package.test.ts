@@ -24,7 +24,14 @@ interface Ran {
 }
 
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number } = {}): Ran {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeout ?? 120_000, killSignal: 'SIGKILL', env: opts.env, cwd: opts.cwd ?? ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 120_000,
+    killSignal: 'SIGKILL',
+    env: opts.env,
+    cwd: opts.cwd ?? ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
@@ -34,7 +41,11 @@ function ok(r: Ran, what: string): string {
 }
 
 /** Starts `azauth sandbox --json` and resolves with its one-line contract; the process serves until killed. */
-async function startSandbox(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcessWithoutNullStreams; contract: SandboxContract }> {
+async function startSandbox(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcessWithoutNullStreams; contract: SandboxContract }> {
   const child = spawn(cmd, [...args, 'sandbox', '--json'], { env, stdio: 'pipe' });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
@@ -57,12 +68,26 @@ function whereFacts(out: string): unknown {
 }
 
 function chainArgs(sb: SandboxContract): string[] {
-  return ['chain', '--json', '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--imds-endpoint', sb.managedIdentity.imds];
+  return [
+    'chain',
+    '--json',
+    '--authority-host',
+    sb.authorityHost,
+    '--ca',
+    sb.caFile,
+    '--imds-endpoint',
+    sb.managedIdentity.imds,
+  ];
 }
 
 /** EnvironmentCredential with the sandbox's demo service principal: the chain's first step wins. */
 function secretEnv(sb: SandboxContract): NodeJS.ProcessEnv {
-  return { ...BARE_ENV, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: DEMO.confidentialClientId, AZURE_CLIENT_SECRET: DEMO.confidentialSecret };
+  return {
+    ...BARE_ENV,
+    AZURE_TENANT_ID: sb.tenantId,
+    AZURE_CLIENT_ID: DEMO.confidentialClientId,
+    AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+  };
 }
 
 function chainOutcome(out: string): { winner: string; steps: [string, string][] } {
@@ -80,7 +105,13 @@ describe('azauth as an npm package and a single executable', function () {
     ok(run(process.execPath, ['scripts/pack-cli.mjs']), 'npm run pack:cli');
     ok(run(process.execPath, ['scripts/build-sea.mjs']), 'npm run build:sea');
     dir = mkdtempSync(path.join(tmpdir(), 'azauth-pkg-'));
-    ok(run('npm', ['install', '--offline', '--no-audit', '--no-fund', TARBALL], { cwd: dir, env: { ...process.env, npm_config_cache: path.join(dir, '.npm'), npm_config_update_notifier: 'false' } }), 'npm install --offline');
+    ok(
+      run('npm', ['install', '--offline', '--no-audit', '--no-fund', TARBALL], {
+        cwd: dir,
+        env: { ...process.env, npm_config_cache: path.join(dir, '.npm'), npm_config_update_notifier: 'false' },
+      }),
+      'npm install --offline',
+    );
     bin = path.join(dir, 'node_modules', '.bin', 'azauth');
   });
 
@@ -91,21 +122,34 @@ describe('azauth as an npm package and a single executable', function () {
   });
 
   it('the tarball holds the bundled CLI and nothing it would need to fetch', () => {
-    const files = ok(run('tar', ['tzf', TARBALL]), 'tar').trim().split('\n').sort();
+    const files = ok(run('tar', ['tzf', TARBALL]), 'tar')
+      .trim()
+      .split('\n')
+      .sort();
     assert.deepEqual(files, ['package/LICENSE', 'package/README.md', 'package/azauth.js', 'package/package.json']);
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'node_modules', 'azauth', 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'node_modules', 'azauth', 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(pkg.bin, { azauth: 'azauth.js' });
     assert.equal(pkg.dependencies, undefined);
     assert.equal(pkg.version, VERSION);
     // Only what was installed: the package itself, no dependency folder beside it.
-    assert.deepEqual(ok(run('ls', [path.join(dir, 'node_modules')]), 'ls').trim().split('\n'), ['azauth']);
+    assert.deepEqual(
+      ok(run('ls', [path.join(dir, 'node_modules')]), 'ls')
+        .trim()
+        .split('\n'),
+      ['azauth'],
+    );
   });
 
   it('the installed bin answers --help, --version and where --json; it starts the bundled sandbox', async () => {
     const env = { ...BARE_ENV, PATH: `${path.dirname(process.execPath)}` };
     assert.match(ok(run(bin, ['--help'], { env }), '--help'), /^azauth — Azure Auth Debugger on the command line/);
     assert.equal(ok(run(bin, ['--version'], { env }), '--version').trim(), VERSION);
-    const where = JSON.parse(ok(run(bin, ['where', '--json'], { env }), 'where --json')) as { predictions: Record<string, unknown> };
+    const where = JSON.parse(ok(run(bin, ['where', '--json'], { env }), 'where --json')) as {
+      predictions: Record<string, unknown>;
+    };
     assert.ok(where.predictions.ManagedIdentityCredential);
     sandbox = await startSandbox(bin, [], env);
     assert.ok(existsSync(sandbox.contract.caFile));
@@ -116,7 +160,9 @@ describe('azauth as an npm package and a single executable', function () {
     assert.ok(sandbox, 'the sandbox started in the previous test');
     const sb = sandbox.contract;
     const node = path.dirname(process.execPath);
-    const secret = chainOutcome(ok(run(bin, chainArgs(sb), { env: { ...secretEnv(sb), PATH: node } }), 'chain (secret)'));
+    const secret = chainOutcome(
+      ok(run(bin, chainArgs(sb), { env: { ...secretEnv(sb), PATH: node } }), 'chain (secret)'),
+    );
     assert.equal(secret.winner, 'EnvironmentCredential');
     const mi = chainOutcome(ok(run(bin, chainArgs(sb), { env: { PATH: node } }), 'chain (managed identity)'));
     assert.equal(mi.winner, 'ManagedIdentityCredential');
@@ -127,9 +173,19 @@ describe('azauth as an npm package and a single executable', function () {
     const sb = sandbox.contract;
     assert.ok(statSync(SEA).size > 1024 * 1024);
     assert.equal(ok(run(SEA, ['--version'], { env: BARE_ENV }), 'sea --version').trim(), VERSION);
-    assert.match(ok(run(SEA, ['--help'], { env: BARE_ENV }), 'sea --help'), /^azauth — Azure Auth Debugger on the command line/);
+    assert.match(
+      ok(run(SEA, ['--help'], { env: BARE_ENV }), 'sea --help'),
+      /^azauth — Azure Auth Debugger on the command line/,
+    );
     // Same facts, same predictions as the package run with the same (empty) environment.
-    const pkgWhere = whereFacts(ok(run(process.execPath, [path.join(dir, 'node_modules', 'azauth', 'azauth.js'), 'where', '--json'], { env: BARE_ENV }), 'package where'));
+    const pkgWhere = whereFacts(
+      ok(
+        run(process.execPath, [path.join(dir, 'node_modules', 'azauth', 'azauth.js'), 'where', '--json'], {
+          env: BARE_ENV,
+        }),
+        'package where',
+      ),
+    );
     assert.deepEqual(whereFacts(ok(run(SEA, ['where', '--json'], { env: BARE_ENV }), 'sea where')), pkgWhere);
     const js = path.join(dir, 'node_modules', 'azauth', 'azauth.js');
     for (const [label, env, extra] of [
@@ -137,7 +193,9 @@ describe('azauth as an npm package and a single executable', function () {
       ['managed identity', BARE_ENV, ['--mode', 'diagnose']],
     ] as const) {
       const fromSea = chainOutcome(ok(run(SEA, [...chainArgs(sb), ...extra], { env }), `sea chain (${label})`));
-      const fromPkg = chainOutcome(ok(run(process.execPath, [js, ...chainArgs(sb), ...extra], { env }), `package chain (${label})`));
+      const fromPkg = chainOutcome(
+        ok(run(process.execPath, [js, ...chainArgs(sb), ...extra], { env }), `package chain (${label})`),
+      );
       assert.deepEqual(fromSea, fromPkg, label);
     }
   });

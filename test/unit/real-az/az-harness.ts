@@ -53,7 +53,9 @@ export function azMissingReason(): string | undefined {
 export function canListen(port: number, host = '127.0.0.1'): Promise<{ ok: true } | { ok: false; reason: string }> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, reason: `cannot listen on ${host}:${port} (${e.code ?? e.message})` }));
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      resolve({ ok: false, reason: `cannot listen on ${host}:${port} (${e.code ?? e.message})` }),
+    );
     s.listen(port, host, () => s.close(() => resolve({ ok: true })));
   });
 }
@@ -62,7 +64,9 @@ export function canListen(port: number, host = '127.0.0.1'): Promise<{ ok: true 
 const SECRET_FLAGS = new Set(['-p', '--password', '--federated-token']);
 
 export function describeArgs(args: readonly string[]): string {
-  return args.map((a, i) => (i > 0 && SECRET_FLAGS.has(args[i - 1]!) ? '***' : /\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  return args
+    .map((a, i) => (i > 0 && SECRET_FLAGS.has(args[i - 1]!) ? '***' : /\s/.test(a) ? JSON.stringify(a) : a))
+    .join(' ');
 }
 
 export interface HarnessOptions {
@@ -85,7 +89,10 @@ export class AzHarness {
     const home = path.join(root, 'home');
     mkdirSync(this.configDir, { recursive: true, mode: 0o700 });
     mkdirSync(home, { recursive: true, mode: 0o700 });
-    writeFileSync(path.join(this.configDir, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': { local: AZ_VERSION }, core: { local: AZ_VERSION } } }));
+    writeFileSync(
+      path.join(this.configDir, 'versionCheck.json'),
+      JSON.stringify({ versions: { 'azure-cli': { local: AZ_VERSION }, core: { local: AZ_VERSION } } }),
+    );
     // requests trusts exactly this bundle: the sandbox CA (+ the discovery proxy's CA).
     const bundle = path.join(root, 'ca-bundle.pem');
     writeFileSync(bundle, o.trustPems.map((p) => p.trim()).join('\n') + '\n');
@@ -114,15 +121,20 @@ export class AzHarness {
   /** Runs az with execFile (no shell). Never rejects: the exit code and both streams are in the result. */
   run(args: readonly string[], timeoutMs = 30_000): Promise<AzResult> {
     return new Promise((resolve) => {
-      execFile(AZ_PATH, [...args], { env: this.env, cwd: this.root, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
-        resolve({
-          exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-          signal: e?.signal ?? null,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        });
-      });
+      execFile(
+        AZ_PATH,
+        [...args],
+        { env: this.env, cwd: this.root, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
+          resolve({
+            exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+            signal: e?.signal ?? null,
+            stdout: String(stdout),
+            stderr: String(stderr),
+          });
+        },
+      );
     });
   }
 
@@ -130,7 +142,9 @@ export class AzHarness {
   async ok(args: readonly string[]): Promise<AzResult> {
     const r = await this.run(args);
     if (r.exitCode !== 0) {
-      throw new Error(`az ${describeArgs(args)} exited with ${r.exitCode ?? r.signal}:\n${r.stderr.trim() || '(no stderr)'}`);
+      throw new Error(
+        `az ${describeArgs(args)} exited with ${r.exitCode ?? r.signal}:\n${r.stderr.trim() || '(no stderr)'}`,
+      );
     }
     return r;
   }
@@ -169,15 +183,44 @@ export class AzHarness {
   }
 
   /** `az login --service-principal` with a client secret or a PEM file holding key + certificate. */
-  loginServicePrincipal(o: { clientId: string; tenantId: string; secret?: string; certificateFile?: string }): Promise<AzResult> {
+  loginServicePrincipal(o: {
+    clientId: string;
+    tenantId: string;
+    secret?: string;
+    certificateFile?: string;
+  }): Promise<AzResult> {
     const credential = o.certificateFile ?? o.secret;
     if (!credential) throw new Error('loginServicePrincipal needs a secret or a certificate file');
-    return this.run(['login', '--service-principal', '-u', o.clientId, '-p', credential, '--tenant', o.tenantId, '--allow-no-subscriptions', '--output', 'json']);
+    return this.run([
+      'login',
+      '--service-principal',
+      '-u',
+      o.clientId,
+      '-p',
+      credential,
+      '--tenant',
+      o.tenantId,
+      '--allow-no-subscriptions',
+      '--output',
+      'json',
+    ]);
   }
 
   /** `az login --service-principal --federated-token` (workload identity federation: the JWT is the client assertion). */
   loginFederated(o: { clientId: string; tenantId: string; federatedToken: string }): Promise<AzResult> {
-    return this.run(['login', '--service-principal', '-u', o.clientId, '--federated-token', o.federatedToken, '--tenant', o.tenantId, '--allow-no-subscriptions', '--output', 'json']);
+    return this.run([
+      'login',
+      '--service-principal',
+      '-u',
+      o.clientId,
+      '--federated-token',
+      o.federatedToken,
+      '--tenant',
+      o.tenantId,
+      '--allow-no-subscriptions',
+      '--output',
+      'json',
+    ]);
   }
 
   /** `az login -u -p` (ROPC with the Azure CLI's public client); MSAL Python asks /common/userrealm on port 443 first. */
@@ -191,9 +234,16 @@ export class AzHarness {
    * `az login --use-device-code`: waits for az to print the sign-in message on stderr, hands the user code and the
    * verification URL to `onCode` (a test approves it in the sandbox), then waits for az to finish polling.
    */
-  loginDeviceCode(onCode: (userCode: string, verificationUrl: string) => void | Promise<void>, timeoutMs = 60_000): Promise<AzResult & { userCode?: string }> {
+  loginDeviceCode(
+    onCode: (userCode: string, verificationUrl: string) => void | Promise<void>,
+    timeoutMs = 60_000,
+  ): Promise<AzResult & { userCode?: string }> {
     return new Promise((resolve) => {
-      const child = spawn(AZ_PATH, ['login', '--use-device-code', '--allow-no-subscriptions', '--output', 'json'], { env: this.env, cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(AZ_PATH, ['login', '--use-device-code', '--allow-no-subscriptions', '--output', 'json'], {
+        env: this.env,
+        cwd: this.root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       let userCode: string | undefined;
@@ -215,7 +265,8 @@ export class AzHarness {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        if (callbackError) stderr += `\n[harness] approving the device code failed: ${(callbackError as Error)?.message ?? String(callbackError)}`;
+        if (callbackError)
+          stderr += `\n[harness] approving the device code failed: ${(callbackError as Error)?.message ?? String(callbackError)}`;
         resolve({ exitCode: code, signal, stdout, stderr, userCode });
       });
     });

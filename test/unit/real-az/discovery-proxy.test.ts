@@ -34,12 +34,15 @@ async function viaTunnel(path: string, method = 'GET'): Promise<{ status: number
   const tls: TLSSocket = tlsConnect({ socket, servername: PUBLIC_AUTHORITY, ca: proxy.caPem });
   return new Promise((resolve, reject) => {
     // No agent: the request runs on the TLS socket we built (createConnection), so no DNS lookup happens.
-    const req = http.request({ host: PUBLIC_AUTHORITY, path, method, headers: { connection: 'close' }, createConnection: () => tls }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: PUBLIC_AUTHORITY, path, method, headers: { connection: 'close' }, createConnection: () => tls },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -62,12 +65,22 @@ describe('real-az test infrastructure: discovery proxy and harness', function ()
     const r = await viaTunnel(`/common/discovery/instance?api-version=1.0&authorization_endpoint=${ae}`);
     assert.equal(r.status, 200);
     const j = JSON.parse(r.body) as { tenant_discovery_endpoint: string; metadata: { aliases: string[] }[] };
-    assert.equal(j.tenant_discovery_endpoint, `${sb.authorityHost}/${sb.tenantId}/v2.0/.well-known/openid-configuration`);
+    assert.equal(
+      j.tenant_discovery_endpoint,
+      `${sb.authorityHost}/${sb.tenantId}/v2.0/.well-known/openid-configuration`,
+    );
     assert.equal(proxy.records.at(-1)?.verdict, 'forwarded');
   });
 
   it('refuses CONNECT to any other host or port, and plain HTTP proxying', async () => {
-    for (const target of ['management.azure.com:443', `${PUBLIC_AUTHORITY}:80`, 'azure.microsoft.com:443', '169.254.169.254:80', 'garbage', '']) {
+    for (const target of [
+      'management.azure.com:443',
+      `${PUBLIC_AUTHORITY}:80`,
+      'azure.microsoft.com:443',
+      '169.254.169.254:80',
+      'garbage',
+      '',
+    ]) {
       const { status, socket } = await connectLine(target);
       socket.destroy();
       assert.equal(status, 403, target);
@@ -102,20 +115,38 @@ describe('real-az test infrastructure: discovery proxy and harness', function ()
   it('a malformed or huge authorization_endpoint reaches the sandbox unchanged and gets invalid_instance, not a crash', async () => {
     const bad = await viaTunnel('/common/discovery/instance?authorization_endpoint=%%%not-a-url');
     assert.equal(bad.status, 400);
-    const huge = await viaTunnel(`/common/discovery/instance?authorization_endpoint=${encodeURIComponent(`https://127.0.0.1:1/${'x'.repeat(6000)}`)}`);
+    const huge = await viaTunnel(
+      `/common/discovery/instance?authorization_endpoint=${encodeURIComponent(`https://127.0.0.1:1/${'x'.repeat(6000)}`)}`,
+    );
     assert.ok(huge.status >= 400 && huge.status < 500, `status ${huge.status}`);
     // The proxy still answers afterwards.
-    const again = await viaTunnel(`/common/discovery/instance?authorization_endpoint=${encodeURIComponent(`${sb.authorityHost}/common/oauth2/v2.0/authorize`)}`);
+    const again = await viaTunnel(
+      `/common/discovery/instance?authorization_endpoint=${encodeURIComponent(`${sb.authorityHost}/common/oauth2/v2.0/authorize`)}`,
+    );
     assert.equal(again.status, 200);
   });
 
   it('sandboxQuestion re-asks about the sandbox’s own host only when the endpoint is outside loopback', () => {
-    const pub = sandboxQuestion('/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.microsoftonline.com/common/oauth2/authorize');
-    assert.equal(new URL(pub, 'https://x').searchParams.get('authorization_endpoint'), 'https://127.0.0.1/common/oauth2/authorize');
+    const pub = sandboxQuestion(
+      '/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.microsoftonline.com/common/oauth2/authorize',
+    );
+    assert.equal(
+      new URL(pub, 'https://x').searchParams.get('authorization_endpoint'),
+      'https://127.0.0.1/common/oauth2/authorize',
+    );
     assert.equal(new URL(pub, 'https://x').searchParams.get('api-version'), '1.1');
-    const own = '/common/discovery/instance?authorization_endpoint=https%3A%2F%2F127.0.0.1%3A4443%2Ft%2Foauth2%2Fv2.0%2Fauthorize';
-    assert.equal(new URL(sandboxQuestion(own), 'https://x').searchParams.get('authorization_endpoint'), 'https://127.0.0.1:4443/t/oauth2/v2.0/authorize');
-    assert.equal(new URL(sandboxQuestion('/common/discovery/instance?authorization_endpoint=::::'), 'https://x').searchParams.get('authorization_endpoint'), '::::');
+    const own =
+      '/common/discovery/instance?authorization_endpoint=https%3A%2F%2F127.0.0.1%3A4443%2Ft%2Foauth2%2Fv2.0%2Fauthorize';
+    assert.equal(
+      new URL(sandboxQuestion(own), 'https://x').searchParams.get('authorization_endpoint'),
+      'https://127.0.0.1:4443/t/oauth2/v2.0/authorize',
+    );
+    assert.equal(
+      new URL(sandboxQuestion('/common/discovery/instance?authorization_endpoint=::::'), 'https://x').searchParams.get(
+        'authorization_endpoint',
+      ),
+      '::::',
+    );
     assert.equal(sandboxQuestion('/common/discovery/instance'), '/common/discovery/instance');
   });
 

@@ -56,11 +56,25 @@ interface Pki {
 let pki: Pki | undefined;
 
 function keyPair(): { pub: forge.pki.rsa.PublicKey; priv: forge.pki.rsa.PrivateKey; privPem: string } {
-  const k = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  return { pub: forge.pki.publicKeyFromPem(k.publicKey) as forge.pki.rsa.PublicKey, priv: forge.pki.privateKeyFromPem(k.privateKey) as forge.pki.rsa.PrivateKey, privPem: k.privateKey };
+  const k = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return {
+    pub: forge.pki.publicKeyFromPem(k.publicKey) as forge.pki.rsa.PublicKey,
+    priv: forge.pki.privateKeyFromPem(k.privateKey) as forge.pki.rsa.PrivateKey,
+    privPem: k.privateKey,
+  };
 }
 
-function certificate(o: { cn: string; pub: forge.pki.rsa.PublicKey; signer: forge.pki.rsa.PrivateKey; issuer?: forge.pki.Certificate; ca: boolean }): forge.pki.Certificate {
+function certificate(o: {
+  cn: string;
+  pub: forge.pki.rsa.PublicKey;
+  signer: forge.pki.rsa.PrivateKey;
+  issuer?: forge.pki.Certificate;
+  ca: boolean;
+}): forge.pki.Certificate {
   const c = forge.pki.createCertificate();
   c.publicKey = o.pub;
   c.serialNumber = `01${randomBytes(15).toString('hex')}`;
@@ -84,7 +98,8 @@ function certificate(o: { cn: string; pub: forge.pki.rsa.PublicKey; signer: forg
         { name: 'subjectAltName', altNames: [{ type: 2, value: PUBLIC_AUTHORITY }] },
       ];
   ext.push({ name: 'subjectKeyIdentifier' });
-  if (o.issuer) ext.push({ name: 'authorityKeyIdentifier', keyIdentifier: o.issuer.generateSubjectKeyIdentifier().getBytes() });
+  if (o.issuer)
+    ext.push({ name: 'authorityKeyIdentifier', keyIdentifier: o.issuer.generateSubjectKeyIdentifier().getBytes() });
   c.setExtensions(ext);
   c.sign(o.signer, forge.md.sha256.create());
   return c;
@@ -115,13 +130,18 @@ export function sandboxQuestion(pathAndQuery: string): string {
   } catch {
     host = undefined; // malformed: forwarded as it is, the sandbox answers invalid_instance
   }
-  if (host && !LOOPBACK_HOSTS.has(host)) u.searchParams.set('authorization_endpoint', 'https://127.0.0.1/common/oauth2/authorize');
+  if (host && !LOOPBACK_HOSTS.has(host))
+    u.searchParams.set('authorization_endpoint', 'https://127.0.0.1/common/oauth2/authorize');
   return `${u.pathname}${u.search}`;
 }
 
 function refuse(res: ServerResponse, why: string): void {
   const body = JSON.stringify({ error: 'blocked_by_test_proxy', error_description: why });
-  res.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(403, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
 }
 
@@ -136,7 +156,13 @@ export async function startDiscoveryProxy(o: { authorityHost: string; sandboxCaP
 
   // Requests that arrive inside an accepted tunnel (already decrypted).
   const inner = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    const rec: ProxyRecord = { kind: 'request', target: String(req.headers.host ?? ''), method: req.method, path: req.url, verdict: 'refused' };
+    const rec: ProxyRecord = {
+      kind: 'request',
+      target: String(req.headers.host ?? ''),
+      method: req.method,
+      path: req.url,
+      verdict: 'refused',
+    };
     records.push(rec);
     req.resume();
     if (req.method !== 'GET' || !DISCOVERY_PATH.test(req.url ?? '')) {
@@ -144,12 +170,18 @@ export async function startDiscoveryProxy(o: { authorityHost: string; sandboxCaP
       return;
     }
     rec.verdict = 'forwarded';
-    const up = https.get(`${o.authorityHost}${sandboxQuestion(req.url ?? '')}`, { ca: o.sandboxCaPem, headers: { accept: 'application/json' } }, (ur) => {
-      rec.status = ur.statusCode;
-      const headers: Record<string, string> = { 'content-type': String(ur.headers['content-type'] ?? 'application/json') };
-      res.writeHead(ur.statusCode ?? 502, headers);
-      ur.pipe(res);
-    });
+    const up = https.get(
+      `${o.authorityHost}${sandboxQuestion(req.url ?? '')}`,
+      { ca: o.sandboxCaPem, headers: { accept: 'application/json' } },
+      (ur) => {
+        rec.status = ur.statusCode;
+        const headers: Record<string, string> = {
+          'content-type': String(ur.headers['content-type'] ?? 'application/json'),
+        };
+        res.writeHead(ur.statusCode ?? 502, headers);
+        ur.pipe(res);
+      },
+    );
     up.on('error', (e) => {
       rec.status = 502;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -159,7 +191,13 @@ export async function startDiscoveryProxy(o: { authorityHost: string; sandboxCaP
 
   const outer = http.createServer((req, res) => {
     // A plain-HTTP proxy request (http:// URL): nothing az needs goes this way.
-    records.push({ kind: 'plain', target: String(req.headers.host ?? req.url ?? ''), method: req.method, path: req.url, verdict: 'refused' });
+    records.push({
+      kind: 'plain',
+      target: String(req.headers.host ?? req.url ?? ''),
+      method: req.method,
+      path: req.url,
+      verdict: 'refused',
+    });
     req.resume();
     refuse(res, 'the real-az test proxy does not forward plain HTTP');
   });

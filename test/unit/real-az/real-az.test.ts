@@ -10,8 +10,23 @@ import https from 'node:https';
 import { createServer } from 'node:net';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { AZURE_CLI_CLIENT_ID, DEMO, type Sandbox } from '../../../src/sandbox/index';
-import { createEngine, type ChainRun, type EngineOptions, type ProcessEvent, type TraceEvent } from '../../../src/core/index';
-import { AZ_PATH, azMissingReason, jwtPayload, setupRealAz, type AzAccessToken, type AzHarness, type AzResult, type RealAzSetup } from './az-harness';
+import {
+  createEngine,
+  type ChainRun,
+  type EngineOptions,
+  type ProcessEvent,
+  type TraceEvent,
+} from '../../../src/core/index';
+import {
+  AZ_PATH,
+  azMissingReason,
+  jwtPayload,
+  setupRealAz,
+  type AzAccessToken,
+  type AzHarness,
+  type AzResult,
+  type RealAzSetup,
+} from './az-harness';
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
 const UNKNOWN_RESOURCE = 'https://unknown-resource.sandbox.invalid';
@@ -41,8 +56,15 @@ function engineOptions(extra: EngineOptions = {}): EngineOptions {
 }
 
 /** AzureCLICredential on its own (standalone semantics), with a fresh engine so no cached token hides az. */
-function cliCredential(request: { scope?: string; tenantId?: string; profile?: 'go' | 'js' } = {}, options: EngineOptions = {}) {
-  return createEngine().runCredential('AzureCLICredential', { scope: ARM_SCOPE, ...request }, { env: az.env, options: engineOptions(options) });
+function cliCredential(
+  request: { scope?: string; tenantId?: string; profile?: 'go' | 'js' } = {},
+  options: EngineOptions = {},
+) {
+  return createEngine().runCredential(
+    'AzureCLICredential',
+    { scope: ARM_SCOPE, ...request },
+    { env: az.env, options: engineOptions(options) },
+  );
 }
 
 /** The Go SDK's DefaultAzureCredential with nothing configured but az: env is exactly az's environment. */
@@ -97,11 +119,18 @@ function assertOk(r: AzResult, what: string): void {
 
 /** The exact field set and types az 2.45 prints for get-access-token. */
 function assertTokenShape(j: AzAccessToken, withSubscription: boolean): void {
-  const expected = withSubscription ? ['accessToken', 'expiresOn', 'subscription', 'tenant', 'tokenType'] : ['accessToken', 'expiresOn', 'tenant', 'tokenType'];
+  const expected = withSubscription
+    ? ['accessToken', 'expiresOn', 'subscription', 'tenant', 'tokenType']
+    : ['accessToken', 'expiresOn', 'tenant', 'tokenType'];
   assert.deepEqual(Object.keys(j).sort(), expected);
-  for (const k of expected) assert.equal(typeof (j as unknown as Record<string, unknown>)[k], 'string', `${k} is not a string`);
+  for (const k of expected)
+    assert.equal(typeof (j as unknown as Record<string, unknown>)[k], 'string', `${k} is not a string`);
   assert.equal(j.tokenType, 'Bearer');
-  assert.match(j.expiresOn, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/, 'expiresOn is local time without offset in az 2.45');
+  assert.match(
+    j.expiresOn,
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/,
+    'expiresOn is local time without offset in az 2.45',
+  );
 }
 
 function notIsolatedReason(): string | undefined {
@@ -112,7 +141,9 @@ function notIsolatedReason(): string | undefined {
     .slice(2)
     .map((l) => l.split(':')[0]!.trim())
     .filter((n) => n && n !== 'lo');
-  return nics.length ? `not inside a loopback-only network namespace (interfaces: ${nics.join(', ')}); run npm test, or unshare -n as root` : undefined;
+  return nics.length
+    ? `not inside a loopback-only network namespace (interfaces: ${nics.join(', ')}); run npm test, or unshare -n as root`
+    : undefined;
 }
 
 /** mocha's skip() takes no reason: print it where the skipped tests are listed, then skip. */
@@ -134,7 +165,9 @@ describe('real Azure CLI against the sandbox tenant', function () {
     setup = await setupRealAz();
     ({ sb, az, no443 } = setup);
     closedPort = await freePortThenClose();
-    jwks = createLocalJWKSet((await getJson(`${sb.authorityHost}/${sb.tenantId}/discovery/v2.0/keys`)) as JSONWebKeySet);
+    jwks = createLocalJWKSet(
+      (await getJson(`${sb.authorityHost}/${sb.tenantId}/discovery/v2.0/keys`)) as JSONWebKeySet,
+    );
   });
 
   after(async () => {
@@ -142,7 +175,10 @@ describe('real Azure CLI against the sandbox tenant', function () {
   });
 
   it('selects the registered Sandbox cloud, with its endpoints on the sandbox', async () => {
-    const cloud = await az.json<{ name: string; isActive: boolean; endpoints: Record<string, string> }>(['cloud', 'show']);
+    const cloud = await az.json<{ name: string; isActive: boolean; endpoints: Record<string, string> }>([
+      'cloud',
+      'show',
+    ]);
     assert.equal(cloud.name, 'Sandbox');
     assert.equal(cloud.isActive, true);
     assert.equal(cloud.endpoints.activeDirectory, sb.authorityHost);
@@ -167,7 +203,14 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.ok(p, 'no process event in the AzureCLICredential trace');
       assert.equal(more.length, 0);
       assert.equal(p.command, AZ_PATH);
-      assert.deepEqual(p.args, ['account', 'get-access-token', '--output', 'json', '--resource', 'https://management.azure.com']);
+      assert.deepEqual(p.args, [
+        'account',
+        'get-access-token',
+        '--output',
+        'json',
+        '--resource',
+        'https://management.azure.com',
+      ]);
       assert.equal(p.resolvedPath, AZ_PATH);
       assert.equal(p.exitCode, 1);
       assert.equal(p.classification, 'not-logged-in');
@@ -192,7 +235,11 @@ describe('real Azure CLI against the sandbox tenant', function () {
       ] as [{ scope?: string; tenantId?: string }, EngineOptions][]) {
         const r = await cliCredential(request, options);
         assert.notEqual(r.result.outcome, 'success', JSON.stringify(request));
-        assert.equal(processEvents(r.result.events).length, 0, `az was spawned for ${JSON.stringify({ request, options })}`);
+        assert.equal(
+          processEvents(r.result.events).length,
+          0,
+          `az was spawned for ${JSON.stringify({ request, options })}`,
+        );
       }
     });
   });
@@ -200,7 +247,11 @@ describe('real Azure CLI against the sandbox tenant', function () {
   describe('logged in as a service principal with a client secret', () => {
     before(async function () {
       if (no443) skipWithReason(this, no443);
-      const r = await az.loginServicePrincipal({ clientId: DEMO.confidentialClientId, secret: DEMO.confidentialSecret, tenantId: sb.tenantId });
+      const r = await az.loginServicePrincipal({
+        clientId: DEMO.confidentialClientId,
+        secret: DEMO.confidentialSecret,
+        tenantId: sb.tenantId,
+      });
       assertOk(r, 'az login --service-principal');
       // az lists subscriptions from the Resource Manager stand-in at login.
       const accounts = JSON.parse(r.stdout) as { id: string; tenantId: string; user: { name: string; type: string } }[];
@@ -236,16 +287,26 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.equal(r.result.token?.tenantId, sb.tenantId);
       // expiresOn (local time, no offset) was read as local time: within the sandbox's token lifetime of exp.
       const exp = Number(claims.exp) * 1000;
-      assert.ok(Math.abs((r.result.token?.expiresOnEpochMs ?? 0) - exp) <= 2000, `expiresOn ${r.result.token?.expiresOnEpochMs} vs exp ${exp}`);
+      assert.ok(
+        Math.abs((r.result.token?.expiresOnEpochMs ?? 0) - exp) <= 2000,
+        `expiresOn ${r.result.token?.expiresOnEpochMs} vs exp ${exp}`,
+      );
       // The trace never holds the token itself.
       assert.ok(!JSON.stringify(r.result).includes(raw), 'the raw token leaked into the step result');
     });
 
     it('runChain with nothing else configured (IMDS on a closed loopback port) picks AzureCLICredential', async () => {
       const run = await chain();
-      assert.equal(run.winner, 'AzureCLICredential', JSON.stringify(run.steps.map((s) => [s.credential, s.outcome, s.message])));
+      assert.equal(
+        run.winner,
+        'AzureCLICredential',
+        JSON.stringify(run.steps.map((s) => [s.credential, s.outcome, s.message])),
+      );
       assert.equal(run.error, null);
-      const before = run.steps.slice(0, run.steps.findIndex((s) => s.credential === 'AzureCLICredential'));
+      const before = run.steps.slice(
+        0,
+        run.steps.findIndex((s) => s.credential === 'AzureCLICredential'),
+      );
       assert.deepEqual(
         before.map((s) => s.credential),
         ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'],
@@ -274,7 +335,10 @@ describe('real Azure CLI against the sandbox tenant', function () {
         assert.equal(direct.exitCode, 1);
         assert.match(direct.stderr, /AADSTS500011/);
         assert.match(direct.stderr, /az login/);
-        assert.ok(direct.stderr.indexOf('AADSTS500011') < direct.stderr.lastIndexOf('az login'), 'the AADSTS text comes before "az login"');
+        assert.ok(
+          direct.stderr.indexOf('AADSTS500011') < direct.stderr.lastIndexOf('az login'),
+          'the AADSTS text comes before "az login"',
+        );
       });
 
       it('our credential reports AADSTS500011 as the cause, not "not logged in"', async () => {
@@ -315,7 +379,11 @@ describe('real Azure CLI against the sandbox tenant', function () {
     });
 
     it('a login with a wrong secret fails with AADSTS7000215 and leaves the previous login in place', async () => {
-      const r = await az.loginServicePrincipal({ clientId: DEMO.confidentialClientId, secret: 'not-the-secret', tenantId: sb.tenantId });
+      const r = await az.loginServicePrincipal({
+        clientId: DEMO.confidentialClientId,
+        secret: 'not-the-secret',
+        tenantId: sb.tenantId,
+      });
       assert.notEqual(r.exitCode, 0);
       assert.match(r.stderr, /AADSTS7000215/);
       assert.doesNotMatch(r.stderr, /not-the-secret/);
@@ -330,7 +398,11 @@ describe('real Azure CLI against the sandbox tenant', function () {
       sb.clearRequests();
       const app = sb.contract.apps.find((a) => a.clientId === DEMO.confidentialClientId);
       assert.ok(app?.certificateFile, 'the sandbox contract names no certificate file for the confidential app');
-      const r = await az.loginServicePrincipal({ clientId: DEMO.confidentialClientId, certificateFile: app.certificateFile, tenantId: sb.tenantId });
+      const r = await az.loginServicePrincipal({
+        clientId: DEMO.confidentialClientId,
+        certificateFile: app.certificateFile,
+        tenantId: sb.tenantId,
+      });
       assertOk(r, 'az login --service-principal with a certificate');
     });
 
@@ -356,16 +428,30 @@ describe('real Azure CLI against the sandbox tenant', function () {
     });
 
     it('a token from a subject with no federated credential fails the login with AADSTS70021', async () => {
-      const wrong = await sb.issueFederatedToken({ subject: 'system:serviceaccount:default:someone-else', audience: 'api://AzureADTokenExchange' });
-      const r = await az.loginFederated({ clientId: DEMO.workloadClientId, tenantId: sb.tenantId, federatedToken: wrong });
+      const wrong = await sb.issueFederatedToken({
+        subject: 'system:serviceaccount:default:someone-else',
+        audience: 'api://AzureADTokenExchange',
+      });
+      const r = await az.loginFederated({
+        clientId: DEMO.workloadClientId,
+        tenantId: sb.tenantId,
+        federatedToken: wrong,
+      });
       assert.notEqual(r.exitCode, 0);
       assert.match(r.stderr, /AADSTS70021/);
       assert.ok(!r.stderr.includes(wrong), 'az printed the assertion');
     });
 
     it('with the registered subject az logs in and AzureCLICredential gets the workload app’s token', async () => {
-      const jwt = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' });
-      const login = await az.loginFederated({ clientId: DEMO.workloadClientId, tenantId: sb.tenantId, federatedToken: jwt });
+      const jwt = await sb.issueFederatedToken({
+        subject: DEMO.workloadSubject,
+        audience: 'api://AzureADTokenExchange',
+      });
+      const login = await az.loginFederated({
+        clientId: DEMO.workloadClientId,
+        tenantId: sb.tenantId,
+        federatedToken: jwt,
+      });
       assertOk(login, 'az login --federated-token');
       const r = await cliCredential();
       assert.equal(r.result.outcome, 'success', r.result.message);
@@ -385,7 +471,10 @@ describe('real Azure CLI against the sandbox tenant', function () {
       const r = await az.loginUser({ username: ALICE, password: DEMO.password });
       assertOk(r, 'az login -u -p');
       const accounts = JSON.parse(r.stdout) as { id: string; user: { name: string; type: string } }[];
-      assert.ok(accounts.some((a) => a.id === DEMO.subscriptionId && a.user.name === ALICE && a.user.type === 'user'), r.stdout);
+      assert.ok(
+        accounts.some((a) => a.id === DEMO.subscriptionId && a.user.name === ALICE && a.user.type === 'user'),
+        r.stdout,
+      );
     });
 
     it('the password login asked the user realm on 443, then ran ROPC with the Azure CLI client id', () => {
@@ -448,7 +537,9 @@ describe('real Azure CLI against the sandbox tenant', function () {
       assert.ok(login.userCode, `az printed no device-code message: ${login.stderr}`);
       assertOk(login, 'az login --use-device-code');
       assert.match(shownUrl, /^https:\/\/127\.0\.0\.1(:\d+)?\/devicelogin$/, 'the verification page is the sandbox’s');
-      const polls = sb.requests.filter((q) => q.endpoint === 'token' && q.form?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code');
+      const polls = sb.requests.filter(
+        (q) => q.endpoint === 'token' && q.form?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code',
+      );
       assert.ok(polls.length >= 1, 'az never redeemed the device code');
       assert.equal(polls.at(-1)?.status, 200);
       const r = await cliCredential();

@@ -23,7 +23,12 @@ describe('azauth call', function () {
     dir = mkdtempSync(path.join(tmpdir(), 'azauth-call-'));
     caFile = path.join(dir, 'ca.pem');
     writeFileSync(caFile, sb.caPem);
-    const r = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope: 'https://management.azure.com/.default' });
+    const r = await postForm(sb, sb.urls.token, {
+      grant_type: 'client_credentials',
+      client_id: DEMO.confidentialClientId,
+      client_secret: DEMO.confidentialSecret,
+      scope: 'https://management.azure.com/.default',
+    });
     token = String(r.json().access_token);
   });
   after(async () => {
@@ -33,7 +38,20 @@ describe('azauth call', function () {
 
   it('a preset with the token on stdin: the explained 403 with the az role assignment line, exit 1, no token in the output', async () => {
     const io = captureIo({ stdin: `Bearer ${token}\n` });
-    const code = await main(['call', '--preset', 'arm-resource-groups', '--subscription', DEMO.subscriptionId, '--endpoint', `${sb.resources.baseUrl}/arm`, '--ca', caFile], io);
+    const code = await main(
+      [
+        'call',
+        '--preset',
+        'arm-resource-groups',
+        '--subscription',
+        DEMO.subscriptionId,
+        '--endpoint',
+        `${sb.resources.baseUrl}/arm`,
+        '--ca',
+        caFile,
+      ],
+      io,
+    );
     assert.equal(code, 1, io.err());
     const out = io.out();
     assert.match(out, /HTTP 403/);
@@ -44,15 +62,36 @@ describe('azauth call', function () {
 
   it('--json carries request, response and explanation; --show-token adds the token only then', async () => {
     const io = captureIo({ stdin: token });
-    const code = await main(['call', '--json', '--service', 'arm', '--ca', caFile, 'GET', `${sb.resources.baseUrl}/arm/subscriptions`], io);
+    const code = await main(
+      ['call', '--json', '--service', 'arm', '--ca', caFile, 'GET', `${sb.resources.baseUrl}/arm/subscriptions`],
+      io,
+    );
     assert.equal(code, 0, io.err());
-    const j = JSON.parse(io.out()) as { response: { status: number }; explanation: { outcome: string }; accessToken?: string; request: { headers: Record<string, string> } };
+    const j = JSON.parse(io.out()) as {
+      response: { status: number };
+      explanation: { outcome: string };
+      accessToken?: string;
+      request: { headers: Record<string, string> };
+    };
     assert.equal(j.response.status, 200);
     assert.equal(j.explanation.outcome, 'authorized');
     assert.equal(j.accessToken, undefined);
     assert.equal(j.request.headers.authorization, 'Bearer [REDACTED]');
     const io2 = captureIo({ stdin: token });
-    await main(['call', '--json', '--show-token', '--service', 'arm', '--ca', caFile, 'GET', `${sb.resources.baseUrl}/arm/subscriptions`], io2);
+    await main(
+      [
+        'call',
+        '--json',
+        '--show-token',
+        '--service',
+        'arm',
+        '--ca',
+        caFile,
+        'GET',
+        `${sb.resources.baseUrl}/arm/subscriptions`,
+      ],
+      io2,
+    );
     assert.equal((JSON.parse(io2.out()) as { accessToken: string }).accessToken, token);
   });
 

@@ -9,20 +9,36 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { startSandbox, DEMO, OTHER_TENANT_ID, AZURE_CLI_CLIENT_ID, type Sandbox } from '../../../src/sandbox/index';
-import { callResource, checkResourceUrl, isResourceCallError, type ResourceCallRequest } from '../../../src/core/resource/call';
+import {
+  callResource,
+  checkResourceUrl,
+  isResourceCallError,
+  type ResourceCallRequest,
+} from '../../../src/core/resource/call';
 import { findPreset, presetUrl } from '../../../src/core/resource/services';
 import { MemorySink } from '../../../src/core/trace/sinks';
 import { createStepTracer } from '../../../src/core/trace/tracer';
 import { postForm } from '../sandbox/helpers';
 
 async function appToken(sb: Sandbox, scope: string): Promise<string> {
-  const r = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope });
+  const r = await postForm(sb, sb.urls.token, {
+    grant_type: 'client_credentials',
+    client_id: DEMO.confidentialClientId,
+    client_secret: DEMO.confidentialSecret,
+    scope,
+  });
   assert.equal(r.status, 200, r.body);
   return String(r.json().access_token);
 }
 
 async function userToken(sb: Sandbox, scope: string): Promise<string> {
-  const r = await postForm(sb, sb.urls.token, { grant_type: 'password', client_id: AZURE_CLI_CLIENT_ID, username: 'alice@sandbox.onmicrosoft.com', password: DEMO.password, scope });
+  const r = await postForm(sb, sb.urls.token, {
+    grant_type: 'password',
+    client_id: AZURE_CLI_CLIENT_ID,
+    username: 'alice@sandbox.onmicrosoft.com',
+    password: DEMO.password,
+    scope,
+  });
   assert.equal(r.status, 200, r.body);
   return String(r.json().access_token);
 }
@@ -36,10 +52,25 @@ describe('resource: try a token against the sandbox resources', function () {
   let sb: Sandbox;
   let base: string;
   const now = () => Math.floor(Date.now() / 1000);
-  const call = (preset: string, token: string, params: Record<string, string> = {}, extra: Partial<ResourceCallRequest> = {}) => {
+  const call = (
+    preset: string,
+    token: string,
+    params: Record<string, string> = {},
+    extra: Partial<ResourceCallRequest> = {},
+  ) => {
     const p = findPreset(preset)!;
     const svc = p.service === 'keyvault' ? 'vault' : p.service;
-    return callResource({ method: 'GET', url: presetUrl(p, params, `${base}/${svc}`), token, service: p.service, headers: p.headers, ...extra }, { ca: sb.caPem, deadlineMs: 10_000 });
+    return callResource(
+      {
+        method: 'GET',
+        url: presetUrl(p, params, `${base}/${svc}`),
+        token,
+        service: p.service,
+        headers: p.headers,
+        ...extra,
+      },
+      { ca: sb.caPem, deadlineMs: 10_000 },
+    );
   };
   before(async () => {
     sb = await startSandbox();
@@ -65,10 +96,20 @@ describe('resource: try a token against the sandbox resources', function () {
       assert.equal(r.explanation.entry?.code, 'AuthorizationFailed');
       assert.equal(r.explanation.classification, 'permission');
       assert.equal(r.explanation.findings.find((f) => f.check === 'principal')?.verdict, 'ok');
-      assert.match(r.explanation.findings.find((f) => f.check === 'permissions')!.message, /Microsoft\.Resources\/subscriptions\/resourceGroups\/read/);
-      assert.equal(r.explanation.fixes[0], `\`az role assignment create --assignee ${oid} --role "Reader" --scope "/subscriptions/${DEMO.subscriptionId}"\``);
+      assert.match(
+        r.explanation.findings.find((f) => f.check === 'permissions')!.message,
+        /Microsoft\.Resources\/subscriptions\/resourceGroups\/read/,
+      );
+      assert.equal(
+        r.explanation.fixes[0],
+        `\`az role assignment create --assignee ${oid} --role "Reader" --scope "/subscriptions/${DEMO.subscriptionId}"\``,
+      );
       // Applying the fix makes the call succeed.
-      sb.resources.state.armRoleAssignments.push({ principalId: oid, role: 'Reader', scope: `/subscriptions/${DEMO.subscriptionId}` });
+      sb.resources.state.armRoleAssignments.push({
+        principalId: oid,
+        role: 'Reader',
+        scope: `/subscriptions/${DEMO.subscriptionId}`,
+      });
       const again = await call('arm-resource-groups', token, { subscription: DEMO.subscriptionId });
       assert.equal(again.response.status, 200);
       sb.resources.state.armRoleAssignments.length = 0;
@@ -83,7 +124,15 @@ describe('resource: try a token against the sandbox resources', function () {
     });
 
     it('InvalidAuthenticationTokenTenant: the tenant in the error vs the token tid, and az login --tenant', async () => {
-      const token = await sb.resources.signToken({ aud: 'https://management.azure.com/', iss: `https://sts.windows.net/${OTHER_TENANT_ID}/`, tid: OTHER_TENANT_ID, oid: 'da4e0000-0000-4000-8000-00000000da4e', iat: now(), nbf: now(), exp: now() + 3600 });
+      const token = await sb.resources.signToken({
+        aud: 'https://management.azure.com/',
+        iss: `https://sts.windows.net/${OTHER_TENANT_ID}/`,
+        tid: OTHER_TENANT_ID,
+        oid: 'da4e0000-0000-4000-8000-00000000da4e',
+        iat: now(),
+        nbf: now(),
+        exp: now() + 3600,
+      });
       const r = await call('arm-resource-groups', token, { subscription: DEMO.subscriptionId });
       assert.equal(r.response.status, 401);
       assert.equal(r.explanation.classification, 'tenant');
@@ -91,22 +140,40 @@ describe('resource: try a token against the sandbox resources', function () {
       const t = r.explanation.findings.find((f) => f.check === 'tenant')!;
       assert.equal(t.verdict, 'problem');
       assert.ok(t.message.includes(OTHER_TENANT_ID) && t.message.includes(sb.tenantId));
-      assert.ok(r.explanation.fixes.includes(`Request the token from tenant ${sb.tenantId}: \`az login --tenant ${sb.tenantId}\` (or tenantId on the credential).`));
+      assert.ok(
+        r.explanation.fixes.includes(
+          `Request the token from tenant ${sb.tenantId}: \`az login --tenant ${sb.tenantId}\` (or tenantId on the credential).`,
+        ),
+      );
     });
 
     it('ExpiredAuthenticationToken: exp vs the server clock, with the skew line', async () => {
-      const token = await sb.resources.signToken({ aud: 'https://management.azure.com', tid: sb.tenantId, oid: 'a', iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 });
+      const token = await sb.resources.signToken({
+        aud: 'https://management.azure.com',
+        tid: sb.tenantId,
+        oid: 'a',
+        iat: now() - 7200,
+        nbf: now() - 7200,
+        exp: now() - 3600,
+      });
       const r = await call('arm-subscriptions', token);
       assert.equal(r.explanation.classification, 'expired');
       const t = r.explanation.findings.find((f) => f.check === 'time')!;
       assert.equal(t.verdict, 'problem');
-      assert.match(t.message, /expired at .*(1\.0 h|60 min) before the server's time\. Clock skew against the server: \d+ s\./);
+      assert.match(
+        t.message,
+        /expired at .*(1\.0 h|60 min) before the server's time\. Clock skew against the server: \d+ s\./,
+      );
       assert.match(r.explanation.fixes[0]!, /Request a new token/);
     });
 
     it('a token signed by another key: InvalidAuthenticationToken (signature class)', async () => {
       const { privateKey } = await generateKeyPair('RS256');
-      const token = await new SignJWT({ aud: 'https://management.azure.com', tid: sb.tenantId, oid: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+      const token = await new SignJWT({ aud: 'https://management.azure.com', tid: sb.tenantId, oid: 'x' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k' })
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey);
       const r = await call('arm-subscriptions', token, {}, {});
       assert.equal(r.response.status, 401);
       assert.equal(r.explanation.classification, 'signature');
@@ -133,7 +200,10 @@ describe('resource: try a token against the sandbox resources', function () {
       assert.equal(org.response.status, 403);
       assert.equal(org.explanation.entry?.code, 'Authorization_RequestDenied');
       assert.equal(org.explanation.classification, 'permission');
-      assert.match(org.explanation.findings.find((f) => f.check === 'permissions')!.message, /roles: Sandbox\.Read\.All.*application permission/);
+      assert.match(
+        org.explanation.findings.find((f) => f.check === 'permissions')!.message,
+        /roles: Sandbox\.Read\.All.*application permission/,
+      );
     });
 
     it('InvalidAuthenticationToken for an ARM token (audience) and a CAE challenge (insufficient_claims)', async () => {
@@ -158,23 +228,40 @@ describe('resource: try a token against the sandbox resources', function () {
       assert.equal(r.explanation.body.innerCode, 'ForbiddenByRbac');
       assert.equal(r.explanation.classification, 'permission');
       assert.equal(r.explanation.findings.find((f) => f.check === 'principal')?.verdict, 'ok');
-      assert.match(r.explanation.fixes[0]!, new RegExp(`^\\\`az role assignment create --assignee ${oid} --role "Key Vault Secrets User" --scope "/subscriptions/.*/vaults/sandbox-vault"\``));
+      assert.match(
+        r.explanation.fixes[0]!,
+        new RegExp(
+          `^\\\`az role assignment create --assignee ${oid} --role "Key Vault Secrets User" --scope "/subscriptions/.*/vaults/sandbox-vault"\``,
+        ),
+      );
     });
 
     it('access-policy vault: Forbidden / AccessDenied and az keyvault set-policy', async () => {
       const token = await appToken(sb, 'https://vault.azure.net/.default');
       const r = await call('keyvault-secrets', token, { vault: 'policy-vault' });
       assert.equal(r.explanation.classification, 'access-policy');
-      assert.equal(r.explanation.fixes[0], `\`az keyvault set-policy --name policy-vault --object-id ${oidOf(token)} --secret-permissions list\``);
+      assert.equal(
+        r.explanation.fixes[0],
+        `\`az keyvault set-policy --name policy-vault --object-id ${oidOf(token)} --secret-permissions list\``,
+      );
       sb.resources.state.vaults[1]!.accessPolicies.push({ objectId: oidOf(token), secrets: ['list'] });
       assert.equal((await call('keyvault-secrets', token, { vault: 'policy-vault' })).response.status, 200);
     });
 
     it('Unauthorized AKV10022 (audience) and AKV10032 (tenant, from the challenge)', async () => {
-      const aud = await call('keyvault-secrets', await appToken(sb, 'https://storage.azure.com/.default'), { vault: 'sandbox-vault' });
+      const aud = await call('keyvault-secrets', await appToken(sb, 'https://storage.azure.com/.default'), {
+        vault: 'sandbox-vault',
+      });
       assert.equal(aud.explanation.classification, 'audience');
       assert.match(aud.explanation.fixes[0]!, /https:\/\/vault\.azure\.net/);
-      const other = await sb.resources.signToken({ aud: 'https://vault.azure.net', iss: `https://sts.windows.net/${OTHER_TENANT_ID}/`, tid: OTHER_TENANT_ID, oid: 'o', iat: now(), exp: now() + 600 });
+      const other = await sb.resources.signToken({
+        aud: 'https://vault.azure.net',
+        iss: `https://sts.windows.net/${OTHER_TENANT_ID}/`,
+        tid: OTHER_TENANT_ID,
+        oid: 'o',
+        iat: now(),
+        exp: now() + 600,
+      });
       const ten = await call('keyvault-secrets', other, { vault: 'sandbox-vault' });
       assert.equal(ten.explanation.classification, 'tenant');
       assert.equal(ten.explanation.findings.find((f) => f.check === 'tenant')?.verdict, 'problem');
@@ -190,7 +277,9 @@ describe('resource: try a token against the sandbox resources', function () {
       assert.match(r.explanation.fixes[0]!, new RegExp(`--assignee ${oidOf(token)} --role "Storage Blob Data Reader"`));
       const noVersion = await call('storage-containers', token, { account: 'sandboxstore' }, { headers: {} });
       assert.equal(noVersion.explanation.classification, 'scheme');
-      const aud = await call('storage-containers', await appToken(sb, 'https://vault.azure.net/.default'), { account: 'sandboxstore' });
+      const aud = await call('storage-containers', await appToken(sb, 'https://vault.azure.net/.default'), {
+        account: 'sandboxstore',
+      });
       assert.equal(aud.response.status, 401);
       assert.equal(aud.explanation.challenge?.resource, 'https://storage.azure.com');
       assert.equal(aud.explanation.classification, 'audience');
@@ -203,12 +292,24 @@ describe('resource: try a token against the sandbox resources', function () {
 
   describe('Service Bus', () => {
     it("'Manage' claim(s) are required: permission class and the Data Owner role; ExpiredToken", async () => {
-      const token = await sb.resources.signToken({ aud: 'https://servicebus.azure.net', tid: sb.tenantId, oid: 'b0b00000-0000-4000-8000-000000000b0b', iat: now(), exp: now() + 600 });
+      const token = await sb.resources.signToken({
+        aud: 'https://servicebus.azure.net',
+        tid: sb.tenantId,
+        oid: 'b0b00000-0000-4000-8000-000000000b0b',
+        iat: now(),
+        exp: now() + 600,
+      });
       const r = await call('servicebus-queue', token, { namespace: 'sandbox-bus', entity: 'orders' });
       assert.equal(r.response.status, 401);
       assert.equal(r.explanation.classification, 'permission');
       assert.match(r.explanation.fixes[0]!, /--role "Azure Service Bus Data Owner"/);
-      const expired = await sb.resources.signToken({ aud: 'https://servicebus.azure.net', tid: sb.tenantId, oid: 'b', iat: now() - 9000, exp: now() - 5000 });
+      const expired = await sb.resources.signToken({
+        aud: 'https://servicebus.azure.net',
+        tid: sb.tenantId,
+        oid: 'b',
+        iat: now() - 9000,
+        exp: now() - 5000,
+      });
       const e = await call('servicebus-queue', expired, { namespace: 'sandbox-bus', entity: 'orders' });
       assert.equal(e.explanation.classification, 'expired');
     });
@@ -242,7 +343,10 @@ describe('resource: try a token against the sandbox resources', function () {
         assert.deepEqual(seen, []);
         const same = await callResource({ method: 'GET', url: `http://127.0.0.1:${port}/same`, token });
         assert.equal(same.response.status, 200);
-        assert.deepEqual(same.redirects.map((x) => x.followed), [true]);
+        assert.deepEqual(
+          same.redirects.map((x) => x.followed),
+          [true],
+        );
       } finally {
         first.close();
         other.close();
@@ -250,14 +354,25 @@ describe('resource: try a token against the sandbox resources', function () {
     });
 
     it('plain http only for loopback; the token never appears in the result or the trace', async () => {
-      assert.throws(() => checkResourceUrl('http://management.azure.com/subscriptions'), (e: unknown) => isResourceCallError(e) && e.kind === 'insecure-url');
+      assert.throws(
+        () => checkResourceUrl('http://management.azure.com/subscriptions'),
+        (e: unknown) => isResourceCallError(e) && e.kind === 'insecure-url',
+      );
       assert.doesNotThrow(() => checkResourceUrl('http://[::1]:8080/x'));
       assert.throws(() => checkResourceUrl('https://user:pw@example.com/'), /user name or password/);
       const token = await appToken(sb, 'https://management.azure.com/.default');
       const sink = new MemorySink();
       const trace = createStepTracer('call', { sink });
       const p = findPreset('arm-resource-groups')!;
-      const r = await callResource({ method: 'GET', url: presetUrl(p, { subscription: DEMO.subscriptionId }, `${base}/arm`), token, service: 'arm' }, { ca: sb.caPem, trace });
+      const r = await callResource(
+        {
+          method: 'GET',
+          url: presetUrl(p, { subscription: DEMO.subscriptionId }, `${base}/arm`),
+          token,
+          service: 'arm',
+        },
+        { ca: sb.caPem, trace },
+      );
       const all = JSON.stringify(r) + JSON.stringify(sink.events);
       assert.ok(sink.events.some((e) => e.kind === 'http'));
       assert.ok(!all.includes(token));
@@ -272,8 +387,20 @@ describe('resource: try a token against the sandbox resources', function () {
       await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
       try {
         const token = await appToken(sb, 'https://management.azure.com/.default');
-        await assert.rejects(callResource({ method: 'GET', url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, token }, { deadlineMs: 300 }), (e: unknown) => isResourceCallError(e) && e.kind === 'timeout' && /within 300 ms/.test(e.message));
-        await assert.rejects(callResource({ method: 'GET', url: `http://127.0.0.1:${(big.address() as AddressInfo).port}/`, token }, { maxBodyBytes: 100_000 }), (e: unknown) => isResourceCallError(e) && e.kind === 'too-large');
+        await assert.rejects(
+          callResource(
+            { method: 'GET', url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, token },
+            { deadlineMs: 300 },
+          ),
+          (e: unknown) => isResourceCallError(e) && e.kind === 'timeout' && /within 300 ms/.test(e.message),
+        );
+        await assert.rejects(
+          callResource(
+            { method: 'GET', url: `http://127.0.0.1:${(big.address() as AddressInfo).port}/`, token },
+            { maxBodyBytes: 100_000 },
+          ),
+          (e: unknown) => isResourceCallError(e) && e.kind === 'too-large',
+        );
       } finally {
         silent.closeAllConnections();
         silent.close();

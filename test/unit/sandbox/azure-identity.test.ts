@@ -12,11 +12,19 @@ import { verifyWithJwks } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-function runIdentity(script: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runIdentity(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -40,50 +48,70 @@ describe('sandbox: @azure/identity accepts it', function () {
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const base = () => ({ NODE_EXTRA_CA_CERTS: sb.caFile, T_SCOPE: 'https://management.azure.com/.default', AZURE_AUTHORITY_HOST: sb.authorityHost });
-  const parse = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as { ok: boolean; token?: string; name?: string; message?: string };
+  const base = () => ({
+    NODE_EXTRA_CA_CERTS: sb.caFile,
+    T_SCOPE: 'https://management.azure.com/.default',
+    AZURE_AUTHORITY_HOST: sb.authorityHost,
+  });
+  const parse = (stdout: string) =>
+    JSON.parse(stdout.trim().split('\n').pop()!) as { ok: boolean; token?: string; name?: string; message?: string };
 
   it('ClientSecretCredential: a token, and AADSTS7000215 for a wrong secret', async () => {
-    const ok = await runIdentity(`${PRELUDE}await go(new id.ClientSecretCredential(process.env.T_TENANT, process.env.T_CLIENT, process.env.T_SECRET, { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`, {
-      ...base(),
-      T_TENANT: sb.tenantId,
-      T_CLIENT: DEMO.confidentialClientId,
-      T_SECRET: DEMO.confidentialSecret,
-    });
+    const ok = await runIdentity(
+      `${PRELUDE}await go(new id.ClientSecretCredential(process.env.T_TENANT, process.env.T_CLIENT, process.env.T_SECRET, { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`,
+      {
+        ...base(),
+        T_TENANT: sb.tenantId,
+        T_CLIENT: DEMO.confidentialClientId,
+        T_SECRET: DEMO.confidentialSecret,
+      },
+    );
     const r = parse(ok.stdout);
     assert.equal(r.ok, true, ok.stdout + ok.stderr);
     const { payload } = await verifyWithJwks(sb, r.token!);
     assert.equal(payload.appid, DEMO.confidentialClientId);
-    const bad = await runIdentity(`${PRELUDE}await go(new id.ClientSecretCredential(process.env.T_TENANT, process.env.T_CLIENT, 'wrong', { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`, {
-      ...base(),
-      T_TENANT: sb.tenantId,
-      T_CLIENT: DEMO.confidentialClientId,
-    });
+    const bad = await runIdentity(
+      `${PRELUDE}await go(new id.ClientSecretCredential(process.env.T_TENANT, process.env.T_CLIENT, 'wrong', { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`,
+      {
+        ...base(),
+        T_TENANT: sb.tenantId,
+        T_CLIENT: DEMO.confidentialClientId,
+      },
+    );
     const b = parse(bad.stdout);
     assert.equal(b.ok, false);
     assert.match(b.message!, /AADSTS7000215/);
   });
 
   it('ClientCertificateCredential with the generated PEM', async () => {
-    const out = await runIdentity(`${PRELUDE}await go(new id.ClientCertificateCredential(process.env.T_TENANT, process.env.T_CLIENT, { certificatePath: process.env.T_CERT }, { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`, {
-      ...base(),
-      T_TENANT: sb.tenantId,
-      T_CLIENT: DEMO.confidentialClientId,
-      T_CERT: sb.contract.apps[0]!.certificateFile!,
-    });
+    const out = await runIdentity(
+      `${PRELUDE}await go(new id.ClientCertificateCredential(process.env.T_TENANT, process.env.T_CLIENT, { certificatePath: process.env.T_CERT }, { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`,
+      {
+        ...base(),
+        T_TENANT: sb.tenantId,
+        T_CLIENT: DEMO.confidentialClientId,
+        T_CERT: sb.contract.apps[0]!.certificateFile!,
+      },
+    );
     const r = parse(out.stdout);
     assert.equal(r.ok, true, out.stdout + out.stderr);
   });
 
   it('WorkloadIdentityCredential with a token file from the hosted issuer', async () => {
     const file = path.join(dir, 'token');
-    writeFileSync(file, await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }));
-    const out = await runIdentity(`${PRELUDE}await go(new id.WorkloadIdentityCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`, {
-      ...base(),
-      AZURE_TENANT_ID: sb.tenantId,
-      AZURE_CLIENT_ID: DEMO.workloadClientId,
-      AZURE_FEDERATED_TOKEN_FILE: file,
-    });
+    writeFileSync(
+      file,
+      await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' }),
+    );
+    const out = await runIdentity(
+      `${PRELUDE}await go(new id.WorkloadIdentityCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true }));`,
+      {
+        ...base(),
+        AZURE_TENANT_ID: sb.tenantId,
+        AZURE_CLIENT_ID: DEMO.workloadClientId,
+        AZURE_FEDERATED_TOKEN_FILE: file,
+      },
+    );
     const r = parse(out.stdout);
     assert.equal(r.ok, true, out.stdout + out.stderr);
   });
@@ -98,11 +126,14 @@ describe('sandbox: @azure/identity accepts it', function () {
     assert.equal(a.ok, true, appService.stdout + appService.stderr);
     const { payload } = await verifyWithJwks(sb, a.token!);
     assert.equal(payload.xms_mirid, sb.contract.managedIdentity.systemAssigned.resourceId);
-    const imds = await runIdentity(`${PRELUDE}await go(new id.ManagedIdentityCredential({ clientId: process.env.T_UAMI }));`, {
-      ...base(),
-      AZURE_POD_IDENTITY_AUTHORITY_HOST: sb.urls.imds,
-      T_UAMI: DEMO.uamiTwoClientId,
-    });
+    const imds = await runIdentity(
+      `${PRELUDE}await go(new id.ManagedIdentityCredential({ clientId: process.env.T_UAMI }));`,
+      {
+        ...base(),
+        AZURE_POD_IDENTITY_AUTHORITY_HOST: sb.urls.imds,
+        T_UAMI: DEMO.uamiTwoClientId,
+      },
+    );
     const i = parse(imds.stdout);
     assert.equal(i.ok, true, imds.stdout + imds.stderr);
     const p2 = (await verifyWithJwks(sb, i.token!)).payload;

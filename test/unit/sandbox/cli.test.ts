@@ -39,11 +39,20 @@ describe('azauth sandbox', () => {
     await waitFor(() => t.out().includes('\n'));
     const lines = t.out().split('\n').filter(Boolean);
     assert.equal(lines.length, 1);
-    const c = JSON.parse(lines[0]!) as { authorityHost: string; caFile: string; tenantId: string; apps: unknown[]; users: unknown[]; managedIdentity: { imds: string } };
+    const c = JSON.parse(lines[0]!) as {
+      authorityHost: string;
+      caFile: string;
+      tenantId: string;
+      apps: unknown[];
+      users: unknown[];
+      managedIdentity: { imds: string };
+    };
     assert.match(c.authorityHost, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(existsSync(c.caFile));
     const { readFileSync } = await import('node:fs');
-    const r = await request(`${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration`, { ca: readFileSync(c.caFile, 'utf8') });
+    const r = await request(`${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration`, {
+      ca: readFileSync(c.caFile, 'utf8'),
+    });
     assert.equal(r.status, 200);
     t.stop();
     assert.equal(await done, 0);
@@ -64,7 +73,10 @@ describe('azauth sandbox', () => {
 
   it('a bad config exits 2 naming the field; unreadable or non-JSON files and bad ports exit 2', async () => {
     const bad = path.join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ apps: [{ clientId: 'c0ffee00-0000-4000-8000-000000000001', certificates: [{ pem: 'x' }] }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ apps: [{ clientId: 'c0ffee00-0000-4000-8000-000000000001', certificates: [{ pem: 'x' }] }] }),
+    );
     let t = io();
     assert.equal(await main(['sandbox', '--config', bad], t.io), 2);
     assert.match(t.err(), /apps\[0\]\.certificates\[0\]\.pem: not a PEM certificate/);

@@ -23,12 +23,17 @@ describe('sandbox: managed-identity sources', () => {
     await sb.close();
   });
 
-  const imds = (query: string, headers: Record<string, string> = { Metadata: 'true' }) => request(`${sb.urls.imdsToken}?${query}`, { headers });
+  const imds = (query: string, headers: Record<string, string> = { Metadata: 'true' }) =>
+    request(`${sb.urls.imdsToken}?${query}`, { headers });
 
   describe('IMDS', () => {
     it('selects user-assigned identities by client_id, object_id and msi_res_id', async () => {
       const uami = sb.contract.managedIdentity.userAssigned[0]!;
-      for (const sel of [`client_id=${uami.clientId}`, `object_id=${uami.objectId}`, `msi_res_id=${enc(uami.resourceId)}`]) {
+      for (const sel of [
+        `client_id=${uami.clientId}`,
+        `object_id=${uami.objectId}`,
+        `msi_res_id=${enc(uami.resourceId)}`,
+      ]) {
         const r = await imds(`api-version=2018-02-01&resource=${enc(ARM)}&${sel}`);
         assert.equal(r.status, 200, r.body);
         assert.equal(r.json().client_id, uami.clientId);
@@ -40,7 +45,9 @@ describe('sandbox: managed-identity sources', () => {
     });
 
     it('answers "Identity not found" for an identity not assigned here and when there is none', async () => {
-      const r = await imds(`api-version=2018-02-01&resource=${enc(ARM)}&client_id=12345678-1234-4234-8234-123456789012`);
+      const r = await imds(
+        `api-version=2018-02-01&resource=${enc(ARM)}&client_id=12345678-1234-4234-8234-123456789012`,
+      );
       assert.equal(r.status, 400);
       assert.deepEqual(r.json(), { error: 'invalid_request', error_description: 'Identity not found' });
       await sb.update((c) => {
@@ -58,12 +65,20 @@ describe('sandbox: managed-identity sources', () => {
       });
       const r = await imds(`api-version=2018-02-01&resource=${enc(ARM)}`);
       assert.equal(r.status, 400);
-      assert.deepEqual(r.json(), { error: 'invalid_request', error_description: 'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request' });
+      assert.deepEqual(r.json(), {
+        error: 'invalid_request',
+        error_description:
+          'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request',
+      });
       await sb.update((c) => {
         c.managedIdentity.imds.userAssigned = [DEMO.uamiTwoClientId];
       });
       const single = await imds(`api-version=2018-02-01&resource=${enc(ARM)}`);
-      assert.equal(single.json().client_id, DEMO.uamiTwoClientId, 'a single user-assigned identity is picked without a selector');
+      assert.equal(
+        single.json().client_id,
+        DEMO.uamiTwoClientId,
+        'a single user-assigned identity is picked without a selector',
+      );
     });
 
     it('passes Entra errors through (AADSTS500011) and checks its own parameters', async () => {
@@ -74,10 +89,25 @@ describe('sandbox: managed-identity sources', () => {
       assert.deepEqual(b.error_codes, [500011]);
       assert.match(String(b.error_description), /^AADSTS500011: /);
       assert.equal((await imds(`resource=${enc(ARM)}`)).status, 400);
-      assert.equal((await imds(`api-version=2018-02-01`)).json().error_description, "Required query variable 'resource' is missing");
+      assert.equal(
+        (await imds(`api-version=2018-02-01`)).json().error_description,
+        "Required query variable 'resource' is missing",
+      );
       assert.equal((await imds(`api-version=2018-02-01&resource=${enc(ARM)}`, { Metadata: 'false' })).status, 400);
-      assert.equal((await imds(`api-version=2018-02-01&resource=${enc(ARM)}`, { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' })).status, 400);
-      assert.equal((await request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=x`, { method: 'POST', headers: { Metadata: 'true' } })).status, 405);
+      assert.equal(
+        (await imds(`api-version=2018-02-01&resource=${enc(ARM)}`, { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' }))
+          .status,
+        400,
+      );
+      assert.equal(
+        (
+          await request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=x`, {
+            method: 'POST',
+            headers: { Metadata: 'true' },
+          })
+        ).status,
+        405,
+      );
     });
 
     it('a disabled source refuses connections; enabling it again serves on the same port', async () => {
@@ -94,7 +124,10 @@ describe('sandbox: managed-identity sources', () => {
   });
 
   describe('App Service', () => {
-    const call = (query: string, header?: string) => request(`${sb.urls.appService.endpoint}?${query}`, { headers: header === undefined ? {} : { 'X-IDENTITY-HEADER': header } });
+    const call = (query: string, header?: string) =>
+      request(`${sb.urls.appService.endpoint}?${query}`, {
+        headers: header === undefined ? {} : { 'X-IDENTITY-HEADER': header },
+      });
     it('needs X-IDENTITY-HEADER and api-version 2019-08-01; answers the 2019-08-01 shape', async () => {
       assert.equal((await call(`api-version=2019-08-01&resource=${enc(ARM)}`)).status, 401);
       assert.equal((await call(`api-version=2019-08-01&resource=${enc(ARM)}`, 'wrong')).status, 401);
@@ -113,7 +146,10 @@ describe('sandbox: managed-identity sources', () => {
         const r = await call(`api-version=2019-08-01&resource=${enc(ARM)}&${sel}`, sb.urls.appService.header);
         assert.equal(r.json().client_id, u.clientId);
       }
-      const bad = await call(`api-version=2019-08-01&resource=${enc(ARM)}&client_id=${DEMO.uamiTwoClientId}`, sb.urls.appService.header);
+      const bad = await call(
+        `api-version=2019-08-01&resource=${enc(ARM)}&client_id=${DEMO.uamiTwoClientId}`,
+        sb.urls.appService.header,
+      );
       assert.equal(bad.status, 400);
       assert.equal(bad.json().message, 'Unable to load the proper Managed Identity.');
       assert.equal(bad.json().statusCode, 400);
@@ -121,13 +157,19 @@ describe('sandbox: managed-identity sources', () => {
   });
 
   describe('Cloud Shell', () => {
-    it('takes a POSTed form with Metadata: true and hands out the signed-in user\'s token', async () => {
-      const post = (body: string, headers: Record<string, string> = { Metadata: 'true' }) => request(sb.urls.cloudShell, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+    it("takes a POSTed form with Metadata: true and hands out the signed-in user's token", async () => {
+      const post = (body: string, headers: Record<string, string> = { Metadata: 'true' }) =>
+        request(sb.urls.cloudShell, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        });
       assert.equal((await post(`resource=${enc(ARM)}`, {})).status, 400);
       const r = await post(`resource=${enc(ARM)}`);
       assert.equal(r.status, 200, r.body);
       const b = r.json();
-      for (const k of ['access_token', 'expires_in', 'expires_on', 'not_before', 'resource', 'token_type']) assert.ok(k in b, k);
+      for (const k of ['access_token', 'expires_in', 'expires_on', 'not_before', 'resource', 'token_type'])
+        assert.ok(k in b, k);
       const { payload } = await verifyWithJwks(sb, b.access_token as string);
       assert.equal(payload.upn, 'alice@sandbox.onmicrosoft.com');
       assert.equal(payload.idtyp, 'user');
@@ -169,7 +211,14 @@ describe('sandbox: managed-identity sources', () => {
       assert.equal(none.status, 401);
       assert.equal((none.json().error as { code: string }).code, 'SecretHeaderNotFound');
       assert.equal((await request(url, { headers: { secret: 'wrong' } })).status, 401);
-      assert.equal((await request(url.replace('2019-07-01-preview', '2018-02-01'), { headers: { secret: sb.urls.serviceFabric.header } })).status, 400);
+      assert.equal(
+        (
+          await request(url.replace('2019-07-01-preview', '2018-02-01'), {
+            headers: { secret: sb.urls.serviceFabric.header },
+          })
+        ).status,
+        400,
+      );
       const r = await request(url, { headers: { secret: sb.urls.serviceFabric.header } });
       assert.equal(r.status, 200, r.body);
       assert.deepEqual(Object.keys(r.json()), ['token_type', 'access_token', 'expires_on', 'resource']);
@@ -185,7 +234,9 @@ describe('sandbox: managed-identity sources', () => {
       assert.equal(r.status, 200, r.body);
       assert.equal(r.json().client_id, DEMO.uamiOneClientId);
       assert.match(String(r.json().expires_on), /^\d+$/);
-      const bad = await request(url.replace(DEMO.uamiOneClientId, DEMO.uamiTwoClientId), { headers: { secret: sb.urls.azureMl.secret } });
+      const bad = await request(url.replace(DEMO.uamiOneClientId, DEMO.uamiTwoClientId), {
+        headers: { secret: sb.urls.azureMl.secret },
+      });
       assert.equal(bad.status, 400);
     });
   });

@@ -22,7 +22,10 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
     log = [];
   });
   afterEach(() => {
-    assert.ok(log.every((l) => l.includes(sb.authorityHost)), `msal only talked to the sandbox:\n${log.join('\n')}`);
+    assert.ok(
+      log.every((l) => l.includes(sb.authorityHost)),
+      `msal only talked to the sandbox:\n${log.join('\n')}`,
+    );
   });
   after(async () => {
     await sb.close();
@@ -33,7 +36,9 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
     const { createHash, X509Certificate } = await import('node:crypto');
     const cert = new X509Certificate(pem);
     const sha256 = createHash('sha256').update(cert.raw).digest('hex');
-    const cca = new ConfidentialClientApplication(await config(DEMO.confidentialClientId, { clientCertificate: { thumbprintSha256: sha256, privateKey: pem } }));
+    const cca = new ConfidentialClientApplication(
+      await config(DEMO.confidentialClientId, { clientCertificate: { thumbprintSha256: sha256, privateKey: pem } }),
+    );
     const res = await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     const { payload } = await verifyWithJwks(sb, res!.accessToken);
     assert.equal(payload.appidacr, '2');
@@ -42,7 +47,11 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
 
   it('ConfidentialClientApplication with a certificate (SHA-1 thumbprint, RS256, x5t)', async () => {
     const pem = readFileSync(sb.contract.apps[0]!.certificateFile!, 'utf8');
-    const cca = new ConfidentialClientApplication(await config(DEMO.confidentialClientId, { clientCertificate: { thumbprint: sb.contract.apps[0]!.certificateThumbprint!, privateKey: pem } }));
+    const cca = new ConfidentialClientApplication(
+      await config(DEMO.confidentialClientId, {
+        clientCertificate: { thumbprint: sb.contract.apps[0]!.certificateThumbprint!, privateKey: pem },
+      }),
+    );
     const res = await cca.acquireTokenByClientCredential({ scopes: ['https://management.azure.com/.default'] });
     assert.ok(res?.accessToken);
     const rec = sb.requests.filter((r) => r.endpoint === 'token').pop()!;
@@ -51,7 +60,10 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
   });
 
   it('ConfidentialClientApplication with a federated assertion from the sandbox-hosted issuer (workload identity)', async () => {
-    const assertion = await sb.issueFederatedToken({ subject: DEMO.workloadSubject, audience: 'api://AzureADTokenExchange' });
+    const assertion = await sb.issueFederatedToken({
+      subject: DEMO.workloadSubject,
+      audience: 'api://AzureADTokenExchange',
+    });
     const cca = new ConfidentialClientApplication(await config(DEMO.workloadClientId, { clientAssertion: assertion }));
     const res = await cca.acquireTokenByClientCredential({ scopes: ['https://management.azure.com/.default'] });
     const { payload } = await verifyWithJwks(sb, res!.accessToken);
@@ -87,26 +99,50 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
 
   it('PublicClientApplication username/password (ROPC), then silent from the cache', async () => {
     const pca = new PublicClientApplication(await config(AZURE_CLI_CLIENT_ID));
-    const res = await pca.acquireTokenByUsernamePassword({ scopes: ['https://management.core.windows.net//.default'], username: ALICE, password: DEMO.password });
+    const res = await pca.acquireTokenByUsernamePassword({
+      scopes: ['https://management.core.windows.net//.default'],
+      username: ALICE,
+      password: DEMO.password,
+    });
     assert.equal(res!.account?.username, ALICE);
     const { payload } = await verifyWithJwks(sb, res!.accessToken);
     assert.equal(payload.aud, 'https://management.core.windows.net/');
     assert.equal(payload.appid, AZURE_CLI_CLIENT_ID);
     assert.equal(payload.appidacr, '0');
-    const silent = await pca.acquireTokenSilent({ account: res!.account!, scopes: ['https://management.core.windows.net//.default'] });
+    const silent = await pca.acquireTokenSilent({
+      account: res!.account!,
+      scopes: ['https://management.core.windows.net//.default'],
+    });
     assert.equal(silent.fromCache, true);
     // forceRefresh redeems the cached refresh token at the sandbox.
-    const refreshed = await pca.acquireTokenSilent({ account: res!.account!, scopes: ['https://management.core.windows.net//.default'], forceRefresh: true });
+    const refreshed = await pca.acquireTokenSilent({
+      account: res!.account!,
+      scopes: ['https://management.core.windows.net//.default'],
+      forceRefresh: true,
+    });
     assert.equal(refreshed.fromCache, false);
-    assert.ok(sb.requests.some((r) => r.form?.grant_type === 'refresh_token' && r.form.refresh_token === '[REDACTED]' && r.status === 200));
+    assert.ok(
+      sb.requests.some(
+        (r) => r.form?.grant_type === 'refresh_token' && r.form.refresh_token === '[REDACTED]' && r.status === 200,
+      ),
+    );
   });
 
   it('acquireTokenByRefreshToken with a refresh token issued by the sandbox', async () => {
-    const r = await postForm(sb, sb.urls.token, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: 'https://graph.microsoft.com/User.Read offline_access openid profile' });
+    const r = await postForm(sb, sb.urls.token, {
+      grant_type: 'password',
+      client_id: DEMO.publicClientId,
+      username: ALICE,
+      password: DEMO.password,
+      scope: 'https://graph.microsoft.com/User.Read offline_access openid profile',
+    });
     assert.equal(r.status, 200, r.body);
     const rt = r.json().refresh_token as string;
     const pca = new PublicClientApplication(await config(DEMO.publicClientId));
-    const res = await pca.acquireTokenByRefreshToken({ refreshToken: rt, scopes: ['https://management.azure.com/user_impersonation'] });
+    const res = await pca.acquireTokenByRefreshToken({
+      refreshToken: rt,
+      scopes: ['https://management.azure.com/user_impersonation'],
+    });
     const { payload } = await verifyWithJwks(sb, res!.accessToken);
     assert.equal(payload.aud, 'https://management.azure.com');
     assert.equal(payload.upn, ALICE);
@@ -152,7 +188,13 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
   });
 
   it('ConfidentialClientApplication on-behalf-of with a user token for the sandbox API', async () => {
-    const user = await postForm(sb, sb.urls.token, { grant_type: 'password', client_id: DEMO.publicClientId, username: ALICE, password: DEMO.password, scope: 'api://sandbox-api/access_as_user' });
+    const user = await postForm(sb, sb.urls.token, {
+      grant_type: 'password',
+      client_id: DEMO.publicClientId,
+      username: ALICE,
+      password: DEMO.password,
+      scope: 'api://sandbox-api/access_as_user',
+    });
     assert.equal(user.status, 200, user.body);
     const userToken = user.json().access_token as string;
     const { payload: up } = await verifyWithJwks(sb, userToken);
@@ -160,7 +202,10 @@ describe('sandbox: msal-node accepts the sandbox in every flow', () => {
     assert.equal(up.ver, '2.0');
     assert.equal(up.azp, DEMO.publicClientId);
     const cca = new ConfidentialClientApplication(await config(DEMO.apiClientId, { clientSecret: DEMO.apiSecret }));
-    const res = await cca.acquireTokenOnBehalfOf({ oboAssertion: userToken, scopes: ['https://graph.microsoft.com/User.Read'] });
+    const res = await cca.acquireTokenOnBehalfOf({
+      oboAssertion: userToken,
+      scopes: ['https://graph.microsoft.com/User.Read'],
+    });
     const { payload } = await verifyWithJwks(sb, res!.accessToken);
     assert.equal(payload.appid, DEMO.apiClientId);
     assert.equal(payload.oid, up.oid);

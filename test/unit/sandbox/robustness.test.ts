@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import tls from 'node:tls';
 import fc from 'fast-check';
-import { startSandbox, validateSandboxConfig, defaultSandboxConfig, DEMO, type Sandbox } from '../../../src/sandbox/index';
+import {
+  startSandbox,
+  validateSandboxConfig,
+  defaultSandboxConfig,
+  DEMO,
+  type Sandbox,
+} from '../../../src/sandbox/index';
 import { get, postForm, request } from './helpers';
 
 describe('sandbox: faults', () => {
@@ -18,8 +24,17 @@ describe('sandbox: faults', () => {
   after(async () => {
     await sb.close();
   });
-  const cc = () => postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope: 'https://management.azure.com/.default' });
-  const imds = () => request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=https://management.azure.com/`, { headers: { Metadata: 'true' } });
+  const cc = () =>
+    postForm(sb, sb.urls.token, {
+      grant_type: 'client_credentials',
+      client_id: DEMO.confidentialClientId,
+      client_secret: DEMO.confidentialSecret,
+      scope: 'https://management.azure.com/.default',
+    });
+  const imds = () =>
+    request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=https://management.azure.com/`, {
+      headers: { Metadata: 'true' },
+    });
 
   it('status + Retry-After on a managed-identity endpoint, for the first N requests', async () => {
     await sb.update((c) => {
@@ -35,7 +50,11 @@ describe('sandbox: faults', () => {
 
   it('malformed JSON, HTML and empty bodies', async () => {
     await sb.update((c) => {
-      c.faults = [{ endpoint: 'token', body: 'malformed', count: 1 }, { endpoint: 'token', status: 502, body: 'html', count: 1 }, { endpoint: 'token', status: 500, body: 'empty', count: 1 }];
+      c.faults = [
+        { endpoint: 'token', body: 'malformed', count: 1 },
+        { endpoint: 'token', status: 502, body: 'html', count: 1 },
+        { endpoint: 'token', status: 500, body: 'empty', count: 1 },
+      ];
     });
     const m = await cc();
     assert.equal(m.status, 200);
@@ -67,7 +86,8 @@ describe('sandbox: faults', () => {
       () => (settled = true),
     );
     // Wait until the sandbox has taken the request and applied the fault (no clock involved).
-    for (let i = 0; i < 2000 && !(hung.requests.length === 1 && hung.requests[0]!.fault === 'hang'); i++) await new Promise((res) => setTimeout(res, 5));
+    for (let i = 0; i < 2000 && !(hung.requests.length === 1 && hung.requests[0]!.fault === 'hang'); i++)
+      await new Promise((res) => setTimeout(res, 5));
     await new Promise((res) => setImmediate(res));
     assert.equal(hung.requests[0]?.fault, 'hang');
     assert.equal(hung.requests[0]?.status, 0, 'no answer was sent');
@@ -96,14 +116,24 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
 
   it('413 for huge bodies (declared and streamed)', async () => {
     const big = 'a='.padEnd(100_000, 'x');
-    const r = await request(sb.urls.token, { method: 'POST', body: big, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ca: sb.caPem });
+    const r = await request(sb.urls.token, {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      ca: sb.caPem,
+    });
     assert.equal(r.status, 413);
     const streamed = await new Promise<string>((resolve) => {
-      const s = tls.connect({ host: '127.0.0.1', port: Number(new URL(sb.authorityHost).port), ca: sb.caPem, servername: 'localhost' }, () => {
-        s.write(`POST /${sb.tenantId}/oauth2/v2.0/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`);
-        const chunk = 'x'.repeat(2000);
-        for (let i = 0; i < 5; i++) s.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
-      });
+      const s = tls.connect(
+        { host: '127.0.0.1', port: Number(new URL(sb.authorityHost).port), ca: sb.caPem, servername: 'localhost' },
+        () => {
+          s.write(
+            `POST /${sb.tenantId}/oauth2/v2.0/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`,
+          );
+          const chunk = 'x'.repeat(2000);
+          for (let i = 0; i < 5; i++) s.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        },
+      );
       let data = '';
       s.on('data', (d) => (data += d));
       s.on('close', () => resolve(data));
@@ -136,12 +166,19 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
     assert.match(junk, /^HTTP\/1\.1 400|^$/);
     const pct = await get(sb, `${sb.authorityHost}/%E0%A4%A/v2.0/.well-known/openid-configuration`);
     assert.equal(pct.status, 400);
-    const json = await request(sb.urls.token, { method: 'POST', body: '{"grant_type":"client_credentials"}', headers: { 'content-type': 'application/json' }, ca: sb.caPem });
+    const json = await request(sb.urls.token, {
+      method: 'POST',
+      body: '{"grant_type":"client_credentials"}',
+      headers: { 'content-type': 'application/json' },
+      ca: sb.caPem,
+    });
     assert.equal(json.status, 400);
     assert.deepEqual(json.json().error_codes, [900144]);
     const dup = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials' });
     assert.equal(dup.status, 400);
-    const q = await request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=%ZZ&&&==`, { headers: { Metadata: 'true' } });
+    const q = await request(`${sb.urls.imdsToken}?api-version=2018-02-01&resource=%ZZ&&&==`, {
+      headers: { Metadata: 'true' },
+    });
     assert.ok(q.status >= 400 && q.status < 500);
     assert.equal((await get(sb, sb.urls.jwks)).status, 200, 'still serving');
   });
@@ -149,7 +186,43 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
   it('random form bodies to the token and device-code endpoints always get a JSON answer below 500', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'code', 'refresh_token', 'device_code', 'client_assertion', 'client_assertion_type', 'username', 'password', 'assertion', 'requested_token_use', 'subject_token', 'resource', 'code_verifier', 'redirect_uri'), fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('client_credentials', 'password', 'refresh_token', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:token-exchange', DEMO.confidentialClientId, DEMO.publicClientId, 'eyJhbGciOiJub25lIn0.e30.', 'https://management.azure.com/.default'))),
+        fc.dictionary(
+          fc.constantFrom(
+            'grant_type',
+            'client_id',
+            'client_secret',
+            'scope',
+            'code',
+            'refresh_token',
+            'device_code',
+            'client_assertion',
+            'client_assertion_type',
+            'username',
+            'password',
+            'assertion',
+            'requested_token_use',
+            'subject_token',
+            'resource',
+            'code_verifier',
+            'redirect_uri',
+          ),
+          fc.oneof(
+            fc.string({ maxLength: 60 }),
+            fc.constantFrom(
+              'client_credentials',
+              'password',
+              'refresh_token',
+              'authorization_code',
+              'urn:ietf:params:oauth:grant-type:device_code',
+              'urn:ietf:params:oauth:grant-type:jwt-bearer',
+              'urn:ietf:params:oauth:grant-type:token-exchange',
+              DEMO.confidentialClientId,
+              DEMO.publicClientId,
+              'eyJhbGciOiJub25lIn0.e30.',
+              'https://management.azure.com/.default',
+            ),
+          ),
+        ),
         fc.constantFrom('token', 'tokenV1', 'deviceCode'),
         async (form, which) => {
           const url = which === 'token' ? sb.urls.token : which === 'tokenV1' ? sb.urls.tokenV1 : sb.urls.deviceCode;
@@ -164,16 +237,58 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
   });
 
   it('random paths and methods on every listener never get a 5xx', async () => {
-    const bases = [sb.authorityHost, sb.urls.imds, sb.urls.cloudShell.replace(/\/oauth2\/token$/, ''), sb.urls.arc.replace(/\/metadata.*$/, '')];
+    const bases = [
+      sb.authorityHost,
+      sb.urls.imds,
+      sb.urls.cloudShell.replace(/\/oauth2\/token$/, ''),
+      sb.urls.arc.replace(/\/metadata.*$/, ''),
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...bases),
-        fc.array(fc.oneof(fc.constantFrom('common', 'organizations', sb.tenantId, 'oauth2', 'v2.0', 'token', 'authorize', 'devicecode', 'discovery', 'keys', 'instance', '.well-known', 'openid-configuration', 'metadata', 'identity', 'external', 'default', 'userrealm', 'subscriptions', 'msi', '%00', '..', '%2e%2e'), fc.webSegment()), { maxLength: 6 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(
+              'common',
+              'organizations',
+              sb.tenantId,
+              'oauth2',
+              'v2.0',
+              'token',
+              'authorize',
+              'devicecode',
+              'discovery',
+              'keys',
+              'instance',
+              '.well-known',
+              'openid-configuration',
+              'metadata',
+              'identity',
+              'external',
+              'default',
+              'userrealm',
+              'subscriptions',
+              'msi',
+              '%00',
+              '..',
+              '%2e%2e',
+            ),
+            fc.webSegment(),
+          ),
+          { maxLength: 6 },
+        ),
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
         fc.webQueryParameters(),
         async (base, segs, method, query) => {
-          const r = await request(`${base}/${segs.join('/')}?${query}`, { method, ca: sb.caPem, headers: { Metadata: 'true' } });
-          assert.ok(r.status >= 200 && r.status < 500, `${method} /${segs.join('/')}?${query} → ${r.status} ${r.body.slice(0, 200)}`);
+          const r = await request(`${base}/${segs.join('/')}?${query}`, {
+            method,
+            ca: sb.caPem,
+            headers: { Metadata: 'true' },
+          });
+          assert.ok(
+            r.status >= 200 && r.status < 500,
+            `${method} /${segs.join('/')}?${query} → ${r.status} ${r.body.slice(0, 200)}`,
+          );
         },
       ),
       { numRuns: 200 },
@@ -189,20 +304,51 @@ describe('sandbox: hostile and malformed input never crashes it', () => {
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(fc.constantFrom('apps', 'users', 'tenants', 'managedIdentity', 'faults', 'resources', 'deviceCode', 'subscriptions'), fc.jsonValue({ maxDepth: 3 }), (key, v) => {
-        const r = validateSandboxConfig({ [key]: v });
-        if (!r.ok) assert.ok(r.errors.every((e) => typeof e.path === 'string' && e.path.length > 0 && typeof e.message === 'string'));
-      }),
+      fc.property(
+        fc.constantFrom(
+          'apps',
+          'users',
+          'tenants',
+          'managedIdentity',
+          'faults',
+          'resources',
+          'deviceCode',
+          'subscriptions',
+        ),
+        fc.jsonValue({ maxDepth: 3 }),
+        (key, v) => {
+          const r = validateSandboxConfig({ [key]: v });
+          if (!r.ok)
+            assert.ok(
+              r.errors.every((e) => typeof e.path === 'string' && e.path.length > 0 && typeof e.message === 'string'),
+            );
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('hostile scope strings and client ids', async () => {
-    for (const scope of ['<script>', 'a\u0000b', 'x'.repeat(5000), '   ', '/.default', 'https://management.azure.com//.default//.default']) {
-      const r = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope });
+    for (const scope of [
+      '<script>',
+      'a\u0000b',
+      'x'.repeat(5000),
+      '   ',
+      '/.default',
+      'https://management.azure.com//.default//.default',
+    ]) {
+      const r = await postForm(sb, sb.urls.token, {
+        grant_type: 'client_credentials',
+        client_id: DEMO.confidentialClientId,
+        client_secret: DEMO.confidentialSecret,
+        scope,
+      });
       assert.ok(r.status >= 400 && r.status < 500, `${scope.slice(0, 20)} → ${r.status}`);
     }
-    const page = await get(sb, `${sb.urls.authorize}?client_id=${encodeURIComponent('<img src=x onerror=alert(1)>')}&redirect_uri=x&response_type=code`);
+    const page = await get(
+      sb,
+      `${sb.urls.authorize}?client_id=${encodeURIComponent('<img src=x onerror=alert(1)>')}&redirect_uri=x&response_type=code`,
+    );
     assert.equal(page.status, 400);
     assert.ok(!page.body.includes('<img src=x'), 'escaped');
   });
@@ -222,16 +368,41 @@ describe('sandbox: configuration', () => {
 
   it('names the bad field by its path', () => {
     const cases: [unknown, string, RegExp][] = [
-      [{ apps: [{ clientId: DEMO.publicClientId, kind: 'public' }, { clientId: DEMO.confidentialClientId, certificates: [{ pem: 'nope' }] }] }, 'apps[1].certificates[0].pem', /not a PEM certificate/],
+      [
+        {
+          apps: [
+            { clientId: DEMO.publicClientId, kind: 'public' },
+            { clientId: DEMO.confidentialClientId, certificates: [{ pem: 'nope' }] },
+          ],
+        },
+        'apps[1].certificates[0].pem',
+        /not a PEM certificate/,
+      ],
       [{ apps: [{ clientId: 'not-a-guid', kind: 'public' }] }, 'apps[0].clientId', /GUID/],
-      [{ users: [{ username: 'x', password: 'p', objectId: DEMO.systemAssignedObjectId }] }, 'users[0].username', /user principal name/],
+      [
+        { users: [{ username: 'x', password: 'p', objectId: DEMO.systemAssignedObjectId }] },
+        'users[0].username',
+        /user principal name/,
+      ],
       [{ tenants: [] }, 'tenants', /at least one/],
       [{ tokenLifetimeSec: 'long' }, 'tokenLifetimeSec', /integer/],
       [{ faults: [{ endpoint: 'nowhere' }] }, 'faults[0].endpoint', /must be one of/],
-      [{ managedIdentity: { imds: { userAssigned: ['12345678-1234-4234-8234-123456789012'] } } }, 'managedIdentity.imds.userAssigned[0]', /names no identity/],
+      [
+        { managedIdentity: { imds: { userAssigned: ['12345678-1234-4234-8234-123456789012'] } } },
+        'managedIdentity.imds.userAssigned[0]',
+        /names no identity/,
+      ],
       [{ frobnicate: 1 }, 'frobnicate', /unknown field/],
-      [{ apps: [{ clientId: DEMO.confidentialClientId, secrets: [{ value: 's', expiresAt: 'someday' }] }] }, 'apps[0].secrets[0].expiresAt', /ISO date/],
-      [{ apps: [{ clientId: DEMO.publicClientId, kind: 'public', redirectUris: ['not a url'] }] }, 'apps[0].redirectUris[0]', /absolute URL/],
+      [
+        { apps: [{ clientId: DEMO.confidentialClientId, secrets: [{ value: 's', expiresAt: 'someday' }] }] },
+        'apps[0].secrets[0].expiresAt',
+        /ISO date/,
+      ],
+      [
+        { apps: [{ clientId: DEMO.publicClientId, kind: 'public', redirectUris: ['not a url'] }] },
+        'apps[0].redirectUris[0]',
+        /absolute URL/,
+      ],
     ];
     for (const [input, pathName, msg] of cases) {
       const v = validateSandboxConfig(input);
@@ -264,20 +435,42 @@ describe('sandbox: configuration', () => {
 
   it('a custom config: own tenant, app with a registered PEM certificate, user, faults', async () => {
     const base = await startSandbox();
-    const pem = base.config.apps[0]!.certificates![0]!.generated ? (await import('node:fs')).readFileSync(base.contract.apps[0]!.certificateFile!, 'utf8') : '';
+    const pem = base.config.apps[0]!.certificates![0]!.generated
+      ? (await import('node:fs')).readFileSync(base.contract.apps[0]!.certificateFile!, 'utf8')
+      : '';
     await base.close();
     const certOnly = pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----'));
     const sb = await startSandbox({
       config: {
         tenants: [{ id: '11111111-2222-4333-8444-555555555555', domain: 'mine.example.com', displayName: 'Mine' }],
-        apps: [{ clientId: '22222222-3333-4444-8555-666666666666', displayName: 'Mine', kind: 'confidential', secrets: [{ value: 'mine' }], certificates: [{ pem: certOnly }] }],
-        users: [{ username: 'me@mine.example.com', password: 'pw', displayName: 'Me', objectId: '33333333-4444-4555-8666-777777777777' }],
+        apps: [
+          {
+            clientId: '22222222-3333-4444-8555-666666666666',
+            displayName: 'Mine',
+            kind: 'confidential',
+            secrets: [{ value: 'mine' }],
+            certificates: [{ pem: certOnly }],
+          },
+        ],
+        users: [
+          {
+            username: 'me@mine.example.com',
+            password: 'pw',
+            displayName: 'Me',
+            objectId: '33333333-4444-4555-8666-777777777777',
+          },
+        ],
         managedIdentity: { cloudShell: { enabled: true, username: 'me@mine.example.com' } },
       },
     });
     try {
       assert.equal(sb.tenantId, '11111111-2222-4333-8444-555555555555');
-      const r = await postForm(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: '22222222-3333-4444-8555-666666666666', client_secret: 'mine', scope: 'https://management.azure.com/.default' });
+      const r = await postForm(sb, sb.urls.token, {
+        grant_type: 'client_credentials',
+        client_id: '22222222-3333-4444-8555-666666666666',
+        client_secret: 'mine',
+        scope: 'https://management.azure.com/.default',
+      });
       assert.equal(r.status, 200, r.body);
       assert.equal(sb.contract.apps[0]!.clientSecret, 'mine');
       assert.equal(sb.contract.apps[0]!.certificateFile, undefined);

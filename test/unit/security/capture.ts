@@ -71,7 +71,8 @@ function scanResponse(cap: WireCapture, text: string, location: string | undefin
     }
   }
   // form_post pages and sign-in pages carry codes in hidden inputs.
-  for (const m of t.matchAll(/name="(code|id_token|access_token|refresh_token)"\s+value="([^"]*)"/g)) addValue(cap, `response.html.${m[1]}`, m[2]);
+  for (const m of t.matchAll(/name="(code|id_token|access_token|refresh_token)"\s+value="([^"]*)"/g))
+    addValue(cap, `response.html.${m[1]}`, m[2]);
   if (location) {
     const q = location.includes('?') ? location.slice(location.indexOf('?') + 1) : '';
     const f = location.includes('#') ? location.slice(location.indexOf('#') + 1) : '';
@@ -101,10 +102,15 @@ export function installWireCapture(): WireCapture {
       ServerResponse.prototype.end = origEnd as unknown as typeof ServerResponse.prototype.end;
     },
   };
-  const toBuf = (c: unknown): Buffer | undefined => (typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? Buffer.from(c) : undefined);
+  const toBuf = (c: unknown): Buffer | undefined =>
+    typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? Buffer.from(c) : undefined;
 
   const origPush = IncomingMessage.prototype.push as Push;
-  (IncomingMessage.prototype as unknown as { push: Push }).push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+  (IncomingMessage.prototype as unknown as { push: Push }).push = function (
+    this: IncomingMessage,
+    chunk: unknown,
+    encoding?: BufferEncoding,
+  ): boolean {
     // Server-side requests have a method; client-side responses do not.
     if (this.method) {
       if (chunk === null) {
@@ -112,7 +118,8 @@ export function installWireCapture(): WireCapture {
         scanForm(cap, 'request', body);
         if (this.url?.includes('?')) scanForm(cap, 'request.query', this.url.slice(this.url.indexOf('?') + 1));
         const h = this.headers;
-        if (typeof h.authorization === 'string') addValue(cap, 'request.authorization', h.authorization.replace(/^\w+\s+/, ''));
+        if (typeof h.authorization === 'string')
+          addValue(cap, 'request.authorization', h.authorization.replace(/^\w+\s+/, ''));
       } else {
         const b = toBuf(chunk);
         if (b) {
@@ -158,10 +165,13 @@ export async function captureProcessOutput<T>(fn: () => Promise<T>): Promise<{ v
   const errWrite = process.stderr.write;
   const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
   const saved = methods.map((m) => console[m]);
-  const record = (c: unknown) => chunks.push(typeof c === 'string' ? c : c instanceof Uint8Array ? Buffer.from(c).toString('utf8') : String(c));
+  const record = (c: unknown) =>
+    chunks.push(typeof c === 'string' ? c : c instanceof Uint8Array ? Buffer.from(c).toString('utf8') : String(c));
   process.stdout.write = ((c: unknown) => (record(c), true)) as typeof process.stdout.write;
   process.stderr.write = ((c: unknown) => (record(c), true)) as typeof process.stderr.write;
-  for (const m of methods) console[m] = (...a: unknown[]) => void record(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
+  for (const m of methods)
+    console[m] = (...a: unknown[]) =>
+      void record(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
   try {
     const value = await fn();
     return { value, output: chunks.join('') };
@@ -176,7 +186,12 @@ export async function captureProcessOutput<T>(fn: () => Promise<T>): Promise<{ v
 export function fragmentsOf(value: string): string[] {
   const out = new Set<string>([value]);
   // The same secret as JSON text, in a URL or a form body: a leak in another spelling is still a leak.
-  for (const v of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) if (v.length >= 8) out.add(v);
+  for (const v of [
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+  ])
+    if (v.length >= 8) out.add(v);
   if (/^eyJ[\w-]+\.[\w-]*\.[\w-]*$/.test(value)) {
     const [, payload, sig] = value.split('.');
     if (payload && payload.length >= 16) out.add(payload);
@@ -189,7 +204,10 @@ export function fragmentsOf(value: string): string[] {
 }
 
 /** Asserts that no forbidden value (nor a fragment of it) occurs in any output; the message names the value's label and where. */
-export function assertNoLeak(outputs: Record<string, string>, forbidden: Map<string, string> | Record<string, string>): void {
+export function assertNoLeak(
+  outputs: Record<string, string>,
+  forbidden: Map<string, string> | Record<string, string>,
+): void {
   const entries = forbidden instanceof Map ? [...forbidden] : Object.entries(forbidden);
   const problems: string[] = [];
   for (const [label, value] of entries) {
@@ -198,7 +216,11 @@ export function assertNoLeak(outputs: Record<string, string>, forbidden: Map<str
       for (const [where, text] of Object.entries(outputs)) {
         const i = text.indexOf(frag);
         if (i >= 0) {
-          const ctx = (text.slice(Math.max(0, i - 60), i) + '<<SECRET>>' + text.slice(i + frag.length, i + frag.length + 60)).replace(/\s+/g, ' ');
+          const ctx = (
+            text.slice(Math.max(0, i - 60), i) +
+            '<<SECRET>>' +
+            text.slice(i + frag.length, i + frag.length + 60)
+          ).replace(/\s+/g, ' ');
           problems.push(`${label} (${frag === value ? 'whole value' : 'fragment'}) in ${where}: …${ctx}…`);
         }
       }

@@ -18,7 +18,11 @@ export interface Destination {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
@@ -62,7 +66,9 @@ export class NetGuard {
         const blocked = guard.blocking && !isLoopbackHost(t.host);
         guard.destinations.push({ via: 'socket.connect', host: t.host, port: t.port, blocked });
         if (blocked) {
-          const err = Object.assign(new Error(`loopback guard: refused a connection to ${t.host}:${t.port ?? '?'}`), { code: 'ECONNREFUSED' });
+          const err = Object.assign(new Error(`loopback guard: refused a connection to ${t.host}:${t.port ?? '?'}`), {
+            code: 'ECONNREFUSED',
+          });
           process.nextTick(() => this.destroy(err));
           return this;
         }
@@ -75,9 +81,22 @@ export class NetGuard {
     const origTls = tlsMod.connect;
     tlsMod.connect = function (...args: unknown[]) {
       const t = target(args);
-      if (t) guard.destinations.push({ via: 'tls.connect', host: t.host, port: t.port, blocked: guard.blocking && !isLoopbackHost(t.host) });
+      if (t)
+        guard.destinations.push({
+          via: 'tls.connect',
+          host: t.host,
+          port: t.port,
+          blocked: guard.blocking && !isLoopbackHost(t.host),
+        });
       // A library whose TLS options cannot be reached (msal-node's fetch) may be told to trust a loopback test CA.
-      if (t && guard.loopbackCa && isLoopbackHost(t.host) && args[0] && typeof args[0] === 'object' && !(args[0] as { ca?: unknown }).ca) {
+      if (
+        t &&
+        guard.loopbackCa &&
+        isLoopbackHost(t.host) &&
+        args[0] &&
+        typeof args[0] === 'object' &&
+        !(args[0] as { ca?: unknown }).ca
+      ) {
         args = [{ ...(args[0] as object), ca: guard.loopbackCa }, ...args.slice(1)];
       }
       return origTls.apply(this, args);
@@ -92,7 +111,10 @@ export class NetGuard {
       guard.destinations.push({ via: 'dns.lookup', host, blocked });
       if (blocked) {
         const cb = rest.find((r) => typeof r === 'function') as AnyFn | undefined;
-        const err = Object.assign(new Error(`loopback guard: refused a DNS lookup of ${host}`), { code: 'ENOTFOUND', hostname: host });
+        const err = Object.assign(new Error(`loopback guard: refused a DNS lookup of ${host}`), {
+          code: 'ENOTFOUND',
+          hostname: host,
+        });
         if (cb) process.nextTick(() => cb(err));
         return undefined;
       }
@@ -106,7 +128,13 @@ export class NetGuard {
       const host = String(hostname);
       const blocked = guard.blocking && !isLoopbackHost(host) && !net.isIP(host);
       guard.destinations.push({ via: 'dns.promises.lookup', host, blocked });
-      if (blocked) return Promise.reject(Object.assign(new Error(`loopback guard: refused a DNS lookup of ${host}`), { code: 'ENOTFOUND', hostname: host }));
+      if (blocked)
+        return Promise.reject(
+          Object.assign(new Error(`loopback guard: refused a DNS lookup of ${host}`), {
+            code: 'ENOTFOUND',
+            hostname: host,
+          }),
+        );
       return origPLookup.call(this, hostname, ...rest);
     };
     this.#restore.push(() => (promises.lookup = origPLookup));
@@ -129,5 +157,7 @@ export class NetGuard {
 
 /** The non-loopback destinations in a list ("host:port via …"), for assertion messages. */
 export function offLoopback(list: readonly Destination[]): string[] {
-  return list.filter((d) => !isLoopbackHost(d.host)).map((d) => `${d.host}${d.port ? `:${d.port}` : ''} via ${d.via}${d.blocked ? ' (blocked)' : ''}`);
+  return list
+    .filter((d) => !isLoopbackHost(d.host))
+    .map((d) => `${d.host}${d.port ? `:${d.port}` : ''} via ${d.via}${d.blocked ? ' (blocked)' : ''}`);
 }

@@ -58,7 +58,9 @@ const WI_SUBJECT = `system:serviceaccount:leaks:sa-${tag}`;
 function makeCert(password: string, pemPassword: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const encKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassword }).toString();
+  const encKeyPem = privateKey
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassword })
+    .toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
   cert.serialNumber = '0b' + randomUUID().replace(/-/g, '').slice(0, 14);
@@ -80,11 +82,19 @@ function rawToken(sb: Sandbox, form: Record<string, string>): Promise<Record<str
   const url = new URL(`${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`);
   const data = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-    });
+    const req = https.request(
+      url,
+      {
+        method: 'POST',
+        ca: sb.caPem,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -96,7 +106,12 @@ function allSinks() {
   const text: string[] = [];
   const textNoBodies: string[] = [];
   const jsonl: string[] = [];
-  const sink = fanOut(memory, new TextSink((l) => text.push(l), { timestamps: true, bodies: true }), new TextSink((l) => textNoBodies.push(l)), new JsonLinesSink((l) => jsonl.push(l)));
+  const sink = fanOut(
+    memory,
+    new TextSink((l) => text.push(l), { timestamps: true, bodies: true }),
+    new TextSink((l) => textNoBodies.push(l)),
+    new JsonLinesSink((l) => jsonl.push(l)),
+  );
   return {
     sink,
     outputs: (): Record<string, string> => ({
@@ -167,19 +182,40 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         kind: 'confidential',
         secrets: [{ value: S.clientSecret }, { value: S.oddSecret }],
         certificates: [{ pem: cert.certPem }],
-        federatedCredentials: [{ name: 'leaks', issuer: '{authorityHost}/external/default', subject: WI_SUBJECT, audiences: ['api://AzureADTokenExchange'] }],
+        federatedCredentials: [
+          {
+            name: 'leaks',
+            issuer: '{authorityHost}/external/default',
+            subject: WI_SUBJECT,
+            audiences: ['api://AzureADTokenExchange'],
+          },
+        ],
         redirectUris: ['http://localhost'],
         roles: ['Sandbox.Read.All'],
       });
-      c.users.push({ username: LEAK_USER, password: S.userPassword, displayName: 'Leak User', objectId: 'feedface-1111-4000-8000-00000000beef' });
-      c.users.push({ username: `odd-${LEAK_USER}`, password: S.oddPassword, displayName: 'Odd Password User', objectId: 'feedface-2222-4000-8000-00000000beef' });
+      c.users.push({
+        username: LEAK_USER,
+        password: S.userPassword,
+        displayName: 'Leak User',
+        objectId: 'feedface-1111-4000-8000-00000000beef',
+      });
+      c.users.push({
+        username: `odd-${LEAK_USER}`,
+        password: S.oddPassword,
+        displayName: 'Odd Password User',
+        objectId: 'feedface-2222-4000-8000-00000000beef',
+      });
       const api = c.apps.find((a) => a.clientId === DEMO.apiClientId)!;
       api.secrets = [{ value: S.apiSecret }];
       c.managedIdentity.appService.identityHeader = S.identityHeader;
       c.deviceCode = { expiresInSec: 900, intervalSec: 1 };
     });
     federated = await sb.issueFederatedToken({ subject: WI_SUBJECT, audience: 'api://AzureADTokenExchange' });
-    clientAssertion = await sb.issueFederatedToken({ subject: WI_SUBJECT, audience: 'api://AzureADTokenExchange', claims: { jti: randomUUID() } });
+    clientAssertion = await sb.issueFederatedToken({
+      subject: WI_SUBJECT,
+      audience: 'api://AzureADTokenExchange',
+      claims: { jti: randomUUID() },
+    });
     writeFileSync(files.tokenFile, `${federated}\n`);
     writeFileSync(files.assertionFile, clientAssertion);
     opts = { authorityHost: sb.authorityHost, ca: sb.caPem, imdsEndpoint: sb.urls.imds };
@@ -198,7 +234,12 @@ describe('security: no secret reaches any output (engine API and CLI, against th
   });
 
   /** Runs one explicit flow with every sink attached and checks every output. Returns the run. */
-  async function flow(name: string, request: FlowRequest, env: Record<string, string | undefined> = {}, expect: 'success' | 'failed' | 'unavailable' = 'success') {
+  async function flow(
+    name: string,
+    request: FlowRequest,
+    env: Record<string, string | undefined> = {},
+    expect: 'success' | 'failed' | 'unavailable' = 'success',
+  ) {
     const sinks = allSinks();
     let thrown = '';
     const { value: run, output } = await captureProcessOutput(async () => {
@@ -217,55 +258,227 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       assert.ok(run.accessToken, `${name}: token`);
       forbid(`${name} access token (reveal)`, run.accessToken.reveal());
     }
-    assertNoLeak({ ...sinks.outputs(), ...resultOutputs('FlowRun', run), ...resultOutputs('StepResult', run.result), 'process output': output }, allForbidden());
+    assertNoLeak(
+      {
+        ...sinks.outputs(),
+        ...resultOutputs('FlowRun', run),
+        ...resultOutputs('StepResult', run.result),
+        'process output': output,
+      },
+      allForbidden(),
+    );
     return run;
   }
 
   describe('acquireToken: every explicit flow', () => {
     it('ClientSecretCredential: right and wrong secret; with --discover-authority', async () => {
-      await flow('secret', { credential: 'ClientSecretCredential', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.clientSecret) });
-      await flow('secret (discover)', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.clientSecret), discoverAuthority: true, forceRefresh: true });
-      const bad = await flow('wrong secret', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.wrongSecret) }, {}, 'failed');
+      await flow('secret', {
+        credential: 'ClientSecretCredential',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        clientSecret: new SecretValue(S.clientSecret),
+      });
+      await flow('secret (discover)', {
+        credential: 'secret',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        clientSecret: new SecretValue(S.clientSecret),
+        discoverAuthority: true,
+        forceRefresh: true,
+      });
+      const bad = await flow(
+        'wrong secret',
+        {
+          credential: 'secret',
+          tenantId: sb.tenantId,
+          clientId: LEAK_APP,
+          clientSecret: new SecretValue(S.wrongSecret),
+        },
+        {},
+        'failed',
+      );
       assert.deepEqual(bad.result.errorCodes, [7000215]);
     });
 
     it('ClientCertificateCredential: PEM, encrypted PEM, PFX + password, wrong PFX password, with the chain', async () => {
-      await flow('cert pem', { credential: 'ClientCertificateCredential', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pem, sendCertificateChain: true });
-      await flow('cert encrypted pem', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.encPem, certificatePassword: new SecretValue(S.pemPassword), forceRefresh: true });
-      await flow('cert pfx', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pfx, certificatePassword: new SecretValue(S.pfxPassword), forceRefresh: true });
-      await flow('cert pfx wrong password', { credential: 'cert', tenantId: sb.tenantId, clientId: LEAK_APP, certificatePath: files.pfx, certificatePassword: new SecretValue(S.wrongPfxPassword) }, {}, 'failed');
+      await flow('cert pem', {
+        credential: 'ClientCertificateCredential',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        certificatePath: files.pem,
+        sendCertificateChain: true,
+      });
+      await flow('cert encrypted pem', {
+        credential: 'cert',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        certificatePath: files.encPem,
+        certificatePassword: new SecretValue(S.pemPassword),
+        forceRefresh: true,
+      });
+      await flow('cert pfx', {
+        credential: 'cert',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        certificatePath: files.pfx,
+        certificatePassword: new SecretValue(S.pfxPassword),
+        forceRefresh: true,
+      });
+      await flow(
+        'cert pfx wrong password',
+        {
+          credential: 'cert',
+          tenantId: sb.tenantId,
+          clientId: LEAK_APP,
+          certificatePath: files.pfx,
+          certificatePassword: new SecretValue(S.wrongPfxPassword),
+        },
+        {},
+        'failed',
+      );
     });
 
     it('ClientAssertionCredential: a federated assertion, then a garbage one', async () => {
-      await flow('assertion', { credential: 'ClientAssertionCredential', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(clientAssertion) });
-      await flow('garbage assertion', { credential: 'assertion', tenantId: sb.tenantId, clientId: LEAK_APP, assertion: new SecretValue(S.garbageAssertion) }, {}, 'failed');
+      await flow('assertion', {
+        credential: 'ClientAssertionCredential',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        assertion: new SecretValue(clientAssertion),
+      });
+      await flow(
+        'garbage assertion',
+        {
+          credential: 'assertion',
+          tenantId: sb.tenantId,
+          clientId: LEAK_APP,
+          assertion: new SecretValue(S.garbageAssertion),
+        },
+        {},
+        'failed',
+      );
     });
 
     it('secrets with quotes, backslashes, &, =, +, % and non-ASCII: right and wrong, every spelling checked', async () => {
-      await flow('odd secret', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(S.oddSecret), forceRefresh: true });
-      await flow('odd secret wrong', { credential: 'secret', tenantId: sb.tenantId, clientId: LEAK_APP, clientSecret: new SecretValue(`${S.oddSecret}-nope`) }, {}, 'failed');
-      await flow('odd password', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: `odd-${LEAK_USER}`, password: new SecretValue(S.oddPassword) });
-      await flow('odd password wrong', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: `odd-${LEAK_USER}`, password: new SecretValue(`x${S.oddPassword}`) }, {}, 'failed');
-      await flow('odd env secret', { credential: 'environment' }, { AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_AUTHORITY_HOST: sb.authorityHost, AZURE_CLIENT_SECRET: `${S.oddSecret}-nope` }, 'failed');
+      await flow('odd secret', {
+        credential: 'secret',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        clientSecret: new SecretValue(S.oddSecret),
+        forceRefresh: true,
+      });
+      await flow(
+        'odd secret wrong',
+        {
+          credential: 'secret',
+          tenantId: sb.tenantId,
+          clientId: LEAK_APP,
+          clientSecret: new SecretValue(`${S.oddSecret}-nope`),
+        },
+        {},
+        'failed',
+      );
+      await flow('odd password', {
+        credential: 'ropc',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: `odd-${LEAK_USER}`,
+        password: new SecretValue(S.oddPassword),
+      });
+      await flow(
+        'odd password wrong',
+        {
+          credential: 'ropc',
+          tenantId: sb.tenantId,
+          clientId: DEMO.publicClientId,
+          username: `odd-${LEAK_USER}`,
+          password: new SecretValue(`x${S.oddPassword}`),
+        },
+        {},
+        'failed',
+      );
+      await flow(
+        'odd env secret',
+        { credential: 'environment' },
+        {
+          AZURE_TENANT_ID: sb.tenantId,
+          AZURE_CLIENT_ID: LEAK_APP,
+          AZURE_AUTHORITY_HOST: sb.authorityHost,
+          AZURE_CLIENT_SECRET: `${S.oddSecret}-nope`,
+        },
+        'failed',
+      );
     });
 
     it('UsernamePasswordCredential: right and wrong password', async () => {
-      await flow('ropc', { credential: 'UsernamePasswordCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: LEAK_USER, password: new SecretValue(S.userPassword) });
-      await flow('ropc wrong', { credential: 'ropc', tenantId: sb.tenantId, clientId: DEMO.publicClientId, username: LEAK_USER, password: new SecretValue(S.wrongUserPassword) }, {}, 'failed');
+      await flow('ropc', {
+        credential: 'UsernamePasswordCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: new SecretValue(S.userPassword),
+      });
+      await flow(
+        'ropc wrong',
+        {
+          credential: 'ropc',
+          tenantId: sb.tenantId,
+          clientId: DEMO.publicClientId,
+          username: LEAK_USER,
+          password: new SecretValue(S.wrongUserPassword),
+        },
+        {},
+        'failed',
+      );
     });
 
     it('RefreshTokenCredential and OnBehalfOfCredential with tokens the sandbox issued', async () => {
-      const withRt = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: 'https://graph.microsoft.com/.default offline_access' });
+      const withRt = await rawToken(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: S.userPassword,
+        scope: 'https://graph.microsoft.com/.default offline_access',
+      });
       const rt = String(withRt.refresh_token ?? '');
       assert.ok(rt.length > 8, 'the sandbox issued a refresh token');
       forbid('refresh token given to RefreshTokenCredential', rt);
-      await flow('refresh token', { credential: 'RefreshTokenCredential', tenantId: sb.tenantId, clientId: DEMO.publicClientId, refreshToken: new SecretValue(rt), scope: 'https://graph.microsoft.com/.default' });
-      const user = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: `api://${DEMO.apiClientId}/.default` });
+      await flow('refresh token', {
+        credential: 'RefreshTokenCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        refreshToken: new SecretValue(rt),
+        scope: 'https://graph.microsoft.com/.default',
+      });
+      const user = await rawToken(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: S.userPassword,
+        scope: `api://${DEMO.apiClientId}/.default`,
+      });
       const userToken = String(user.access_token ?? '');
       assert.ok(userToken.startsWith('eyJ'), JSON.stringify(Object.keys(user)));
       forbid('OBO user assertion', userToken);
-      await flow('obo', { credential: 'OnBehalfOfCredential', tenantId: sb.tenantId, clientId: DEMO.apiClientId, clientSecret: new SecretValue(S.apiSecret), userAssertion: new SecretValue(userToken), scope: 'https://graph.microsoft.com/.default' });
-      await flow('obo garbage user assertion', { credential: 'obo', tenantId: sb.tenantId, clientId: DEMO.apiClientId, clientSecret: new SecretValue(S.apiSecret), userAssertion: new SecretValue(S.garbageAssertion) }, {}, 'failed');
+      await flow('obo', {
+        credential: 'OnBehalfOfCredential',
+        tenantId: sb.tenantId,
+        clientId: DEMO.apiClientId,
+        clientSecret: new SecretValue(S.apiSecret),
+        userAssertion: new SecretValue(userToken),
+        scope: 'https://graph.microsoft.com/.default',
+      });
+      await flow(
+        'obo garbage user assertion',
+        {
+          credential: 'obo',
+          tenantId: sb.tenantId,
+          clientId: DEMO.apiClientId,
+          clientSecret: new SecretValue(S.apiSecret),
+          userAssertion: new SecretValue(S.garbageAssertion),
+        },
+        {},
+        'failed',
+      );
     });
 
     it('DeviceCodeCredential and InteractiveBrowserCredential (device code, auth code, PKCE verifier, issued refresh tokens)', async () => {
@@ -294,21 +507,50 @@ describe('security: no secret reaches any output (engine API and CLI, against th
   });
 
   describe('acquireToken: chain members standalone, from the environment', () => {
-    const spEnv = () => ({ AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_AUTHORITY_HOST: sb.authorityHost });
+    const spEnv = () => ({
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: LEAK_APP,
+      AZURE_AUTHORITY_HOST: sb.authorityHost,
+    });
     it('EnvironmentCredential: secret, PFX + password, username + password', async () => {
-      await flow('env secret', { credential: 'EnvironmentCredential' }, { ...spEnv(), AZURE_CLIENT_SECRET: S.clientSecret });
-      await flow('env pfx', { credential: 'environment', forceRefresh: true }, { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword });
-      await flow('env pfx wrong', { credential: 'environment' }, { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.wrongPfxPassword }, 'failed');
-      await flow('env user', { credential: 'environment' }, { ...spEnv(), AZURE_CLIENT_ID: DEMO.publicClientId, AZURE_USERNAME: LEAK_USER, AZURE_PASSWORD: S.userPassword });
+      await flow(
+        'env secret',
+        { credential: 'EnvironmentCredential' },
+        { ...spEnv(), AZURE_CLIENT_SECRET: S.clientSecret },
+      );
+      await flow(
+        'env pfx',
+        { credential: 'environment', forceRefresh: true },
+        { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword },
+      );
+      await flow(
+        'env pfx wrong',
+        { credential: 'environment' },
+        { ...spEnv(), AZURE_CLIENT_CERTIFICATE_PATH: files.pfx, AZURE_CLIENT_CERTIFICATE_PASSWORD: S.wrongPfxPassword },
+        'failed',
+      );
+      await flow(
+        'env user',
+        { credential: 'environment' },
+        { ...spEnv(), AZURE_CLIENT_ID: DEMO.publicClientId, AZURE_USERNAME: LEAK_USER, AZURE_PASSWORD: S.userPassword },
+      );
     });
     it('WorkloadIdentityCredential with a federated token file', async () => {
-      await flow('workload identity', { credential: 'WorkloadIdentityCredential' }, { ...spEnv(), AZURE_FEDERATED_TOKEN_FILE: files.tokenFile });
+      await flow(
+        'workload identity',
+        { credential: 'WorkloadIdentityCredential' },
+        { ...spEnv(), AZURE_FEDERATED_TOKEN_FILE: files.tokenFile },
+      );
     });
     it('ManagedIdentityCredential: IMDS and App Service (IDENTITY_HEADER)', async () => {
       await flow('mi imds', { credential: 'ManagedIdentityCredential' }, {});
       const as = sb.contract.managedIdentity.appService;
       assert.equal(as.header, S.identityHeader);
-      await flow('mi app service', { credential: 'mi', forceRefresh: true }, { IDENTITY_ENDPOINT: as.endpoint, IDENTITY_HEADER: as.header });
+      await flow(
+        'mi app service',
+        { credential: 'mi', forceRefresh: true },
+        { IDENTITY_ENDPOINT: as.endpoint, IDENTITY_HEADER: as.header },
+      );
     });
   });
 
@@ -329,12 +571,18 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         it(`runChain ${mode} (${profile}) with every secret in the environment`, async () => {
           const sinks = allSinks();
           const { value: run, output } = await captureProcessOutput(() =>
-            createEngine().runChain({ mode, profile, forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts }),
+            createEngine().runChain(
+              { mode, profile, forceRefresh: true },
+              { sink: sinks.sink, env: chainEnv(), options: opts },
+            ),
           );
           assert.ok(run.winner, JSON.stringify(run.steps.map((s) => [s.credential, s.outcome, s.message])));
           assert.ok(run.accessToken);
           forbid(`chain ${mode} ${profile} token`, run.accessToken.reveal());
-          assertNoLeak({ ...sinks.outputs(), ...resultOutputs('ChainRun', run), 'process output': output }, allForbidden());
+          assertNoLeak(
+            { ...sinks.outputs(), ...resultOutputs('ChainRun', run), 'process output': output },
+            allForbidden(),
+          );
         });
       }
     }
@@ -351,13 +599,21 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         const env = { PATH: fixtureBin, HOME: dir, FAKE_TOKEN: token };
         const { value, output } = await captureProcessOutput(async () => {
           const runs = [];
-          for (const name of ['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential']) runs.push(await createEngine().runCredential(name, {}, { sink: sinks.sink, env, options: opts }));
-          const chain = await createEngine().runChain({ mode: 'diagnose', profile: 'js' }, { sink: sinks.sink, env, options: opts });
+          for (const name of ['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential'])
+            runs.push(await createEngine().runCredential(name, {}, { sink: sinks.sink, env, options: opts }));
+          const chain = await createEngine().runChain(
+            { mode: 'diagnose', profile: 'js' },
+            { sink: sinks.sink, env, options: opts },
+          );
           return { runs, chain };
         });
-        for (const r of value.runs) assert.equal(r.result.outcome, 'success', `${r.result.credential}: ${r.result.message}`);
+        for (const r of value.runs)
+          assert.equal(r.result.outcome, 'success', `${r.result.credential}: ${r.result.message}`);
         assert.ok(value.chain.winner);
-        assertNoLeak({ ...sinks.outputs(), ...resultOutputs('dev tool runs', value), 'process output': output }, allForbidden());
+        assertNoLeak(
+          { ...sinks.outputs(), ...resultOutputs('dev tool runs', value), 'process output': output },
+          allForbidden(),
+        );
       }
     });
 
@@ -365,8 +621,15 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       const sinks = allSinks();
       const { value, output } = await captureProcessOutput(async () => {
         const a = await runChain({ forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts });
-        const b = await runCredential('EnvironmentCredential', { forceRefresh: true }, { sink: sinks.sink, env: chainEnv(), options: opts });
-        const c = await runChain({ mode: 'diagnose' }, { sink: sinks.sink, env: { ...chainEnv(), AZURE_CLIENT_SECRET: S.wrongSecret }, options: opts });
+        const b = await runCredential(
+          'EnvironmentCredential',
+          { forceRefresh: true },
+          { sink: sinks.sink, env: chainEnv(), options: opts },
+        );
+        const c = await runChain(
+          { mode: 'diagnose' },
+          { sink: sinks.sink, env: { ...chainEnv(), AZURE_CLIENT_SECRET: S.wrongSecret }, options: opts },
+        );
         return { a, b, c };
       });
       assert.equal(value.b.result.outcome, 'success');
@@ -403,8 +666,20 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       await tick();
       return { code, out: io.out(), err: io.err(), proc: output, thrown };
     }
-    function check(label: string, r: { out: string; err: string; proc: string; thrown: string }, except: string[] = []) {
-      assertNoLeak({ [`${label} stdout`]: r.out, [`${label} stderr`]: r.err, [`${label} process output`]: r.proc, [`${label} thrown`]: r.thrown }, allForbidden(except));
+    function check(
+      label: string,
+      r: { out: string; err: string; proc: string; thrown: string },
+      except: string[] = [],
+    ) {
+      assertNoLeak(
+        {
+          [`${label} stdout`]: r.out,
+          [`${label} stderr`]: r.err,
+          [`${label} process output`]: r.proc,
+          [`${label} thrown`]: r.thrown,
+        },
+        allForbidden(except),
+      );
     }
 
     it('azauth chain --json and --verbose (sequential and diagnose)', async () => {
@@ -419,7 +694,12 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         PATH: files.pathDir,
       };
       const base = ['chain', '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--imds-endpoint', sb.urls.imds];
-      for (const extra of [['--json'], ['--verbose'], ['--json', '--mode', 'diagnose'], ['--verbose', '--mode', 'diagnose', '--profile', 'js']]) {
+      for (const extra of [
+        ['--json'],
+        ['--verbose'],
+        ['--json', '--mode', 'diagnose'],
+        ['--verbose', '--mode', 'diagnose', '--profile', 'js'],
+      ]) {
         wire.clear();
         const r = await azauth([...base, ...extra], env);
         assert.equal(r.code, 0, r.err + r.out);
@@ -435,26 +715,111 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     });
 
     it('azauth token --json for every flow', async () => {
-      const withRt = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: 'https://graph.microsoft.com/.default offline_access' });
-      const userTok = await rawToken(sb, { grant_type: 'password', client_id: DEMO.publicClientId, username: LEAK_USER, password: S.userPassword, scope: `api://${DEMO.apiClientId}/.default` });
+      const withRt = await rawToken(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: S.userPassword,
+        scope: 'https://graph.microsoft.com/.default offline_access',
+      });
+      const userTok = await rawToken(sb, {
+        grant_type: 'password',
+        client_id: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: S.userPassword,
+        scope: `api://${DEMO.apiClientId}/.default`,
+      });
       const env = { ...cliEnv(), RT: String(withRt.refresh_token), UA: String(userTok.access_token) };
       const cases: [string, string[], NodeJS.ProcessEnv?][] = [
         ['secret', ['--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET']],
-        ['cert pem', ['--credential', 'certificate', '--client-id', LEAK_APP, '--certificate', files.pem, '--send-certificate-chain']],
-        ['cert pfx', ['--credential', 'certificate', '--client-id', LEAK_APP, '--certificate', files.pfx, '--certificate-password-env', 'PFX_PW']],
+        [
+          'cert pem',
+          [
+            '--credential',
+            'certificate',
+            '--client-id',
+            LEAK_APP,
+            '--certificate',
+            files.pem,
+            '--send-certificate-chain',
+          ],
+        ],
+        [
+          'cert pfx',
+          [
+            '--credential',
+            'certificate',
+            '--client-id',
+            LEAK_APP,
+            '--certificate',
+            files.pfx,
+            '--certificate-password-env',
+            'PFX_PW',
+          ],
+        ],
         ['assertion', ['--credential', 'assertion', '--client-id', LEAK_APP, '--assertion-file', files.assertionFile]],
-        ['ropc', ['--credential', 'ropc', '--client-id', DEMO.publicClientId, '--username', LEAK_USER, '--password-env', 'USER_PW']],
-        ['refresh token', ['--credential', 'refresh-token', '--client-id', DEMO.publicClientId, '--refresh-token-env', 'RT', '--scope', 'https://graph.microsoft.com/.default']],
-        ['obo', ['--credential', 'obo', '--client-id', DEMO.apiClientId, '--client-secret-env', 'API_SECRET', '--user-assertion-env', 'UA', '--scope', 'https://graph.microsoft.com/.default']],
+        [
+          'ropc',
+          [
+            '--credential',
+            'ropc',
+            '--client-id',
+            DEMO.publicClientId,
+            '--username',
+            LEAK_USER,
+            '--password-env',
+            'USER_PW',
+          ],
+        ],
+        [
+          'refresh token',
+          [
+            '--credential',
+            'refresh-token',
+            '--client-id',
+            DEMO.publicClientId,
+            '--refresh-token-env',
+            'RT',
+            '--scope',
+            'https://graph.microsoft.com/.default',
+          ],
+        ],
+        [
+          'obo',
+          [
+            '--credential',
+            'obo',
+            '--client-id',
+            DEMO.apiClientId,
+            '--client-secret-env',
+            'API_SECRET',
+            '--user-assertion-env',
+            'UA',
+            '--scope',
+            'https://graph.microsoft.com/.default',
+          ],
+        ],
         [
           'environment',
           ['--credential', 'environment'],
-          { ...env, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_CLIENT_SECRET: S.clientSecret, AZURE_AUTHORITY_HOST: sb.authorityHost },
+          {
+            ...env,
+            AZURE_TENANT_ID: sb.tenantId,
+            AZURE_CLIENT_ID: LEAK_APP,
+            AZURE_CLIENT_SECRET: S.clientSecret,
+            AZURE_AUTHORITY_HOST: sb.authorityHost,
+          },
         ],
         [
           'workload identity',
           ['--credential', 'workload-identity'],
-          { ...env, AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: LEAK_APP, AZURE_FEDERATED_TOKEN_FILE: files.tokenFile, AZURE_AUTHORITY_HOST: sb.authorityHost },
+          {
+            ...env,
+            AZURE_TENANT_ID: sb.tenantId,
+            AZURE_CLIENT_ID: LEAK_APP,
+            AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
+            AZURE_AUTHORITY_HOST: sb.authorityHost,
+          },
         ],
       ];
       forbid('cli refresh token', env.RT);
@@ -487,7 +852,11 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         SYSTEM_ACCESSTOKEN: S.garbageAssertion,
         AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
       };
-      for (const argv of [['where', '--json'], ['where'], ['discover', '--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--verbose']]) {
+      for (const argv of [
+        ['where', '--json'],
+        ['where'],
+        ['discover', '--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--verbose'],
+      ]) {
         const r = await azauth(argv, env);
         assert.equal(r.code, 0, r.err + r.out);
         check(argv.join(' '), r);
@@ -514,8 +883,36 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       assert.match(c.err, /environment variable MY_SP_SECRET is not set or empty/);
       // azauth call and azauth broker take the same option and follow the same rule (they echoed the argument).
       for (const argv of [
-        ['call', '--token-from', 'flow', '--credential', 'secret', '--client-id', LEAK_APP, '--scope', 'https://management.azure.com/.default', '--client-secret-env', pasted, 'GET', 'https://127.0.0.1:9/x'],
-        ['call', '--token-from', 'flow', '--credential', 'secret', '--client-id', LEAK_APP, '--scope', 'https://management.azure.com/.default', '--client-secret-env', identLike, 'GET', 'https://127.0.0.1:9/x'],
+        [
+          'call',
+          '--token-from',
+          'flow',
+          '--credential',
+          'secret',
+          '--client-id',
+          LEAK_APP,
+          '--scope',
+          'https://management.azure.com/.default',
+          '--client-secret-env',
+          pasted,
+          'GET',
+          'https://127.0.0.1:9/x',
+        ],
+        [
+          'call',
+          '--token-from',
+          'flow',
+          '--credential',
+          'secret',
+          '--client-id',
+          LEAK_APP,
+          '--scope',
+          'https://management.azure.com/.default',
+          '--client-secret-env',
+          identLike,
+          'GET',
+          'https://127.0.0.1:9/x',
+        ],
         ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', pasted, '--', 'true'],
         ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', identLike, '--', 'true'],
       ]) {
@@ -532,7 +929,16 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     });
 
     it('azauth token prints the access token only with --show-token (human and JSON)', async () => {
-      const args = ['token', ...common(), '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET'];
+      const args = [
+        'token',
+        ...common(),
+        '--credential',
+        'secret',
+        '--client-id',
+        LEAK_APP,
+        '--client-secret-env',
+        'SP_SECRET',
+      ];
       for (const json of [false, true]) {
         wire.clear();
         const hidden = await azauth([...args, ...(json ? ['--json'] : [])], cliEnv());
@@ -560,7 +966,13 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     it('everything the sandbox recorded for this file, request and response, is redacted', () => {
       // Tests and anyone reading `sb.requests` see this log: whatever flow produced an entry, no secret is in it.
       assert.ok(sb.requests.length > 50, `the log holds the file's traffic (${sb.requests.length} entries)`);
-      assertNoLeak({ 'sandbox request log': JSON.stringify(sb.requests), 'sandbox request log inspect': inspect(sb.requests, { depth: Infinity }) }, allForbidden([], true));
+      assertNoLeak(
+        {
+          'sandbox request log': JSON.stringify(sb.requests),
+          'sandbox request log inspect': inspect(sb.requests, { depth: Infinity }),
+        },
+        allForbidden([], true),
+      );
       assert.ok(wire.all.size > 100, `checked against every secret seen on the wire (${wire.all.size})`);
     });
   });

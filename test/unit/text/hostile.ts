@@ -3,9 +3,32 @@ import fc from 'fast-check';
 import type { TraceEvent } from '../../../src/core/trace/events';
 
 export const HOSTILE_PIECES = [
-  '\u001b[2J', '\u001b]0;owned\u0007', '\u001b]8;;https://evil.example\u001b\\', '\u009b31m', '\r', '\n', '\r\n', '\b', '\u0007',
-  '\u0000', '\u007f', '\t', '\u202e', '\u202a', '\u2066', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u200d', '\u2060',
-  '\ufeff', '\u2028', '\u{e0041}', '\u00ad',
+  '\u001b[2J',
+  '\u001b]0;owned\u0007',
+  '\u001b]8;;https://evil.example\u001b\\',
+  '\u009b31m',
+  '\r',
+  '\n',
+  '\r\n',
+  '\b',
+  '\u0007',
+  '\u0000',
+  '\u007f',
+  '\t',
+  '\u202e',
+  '\u202a',
+  '\u2066',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+  '\u200b',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u2028',
+  '\u{e0041}',
+  '\u00ad',
 ];
 
 /** Characters no terminal output may carry raw: C0 (LF only as layout), DEL, C1, bidi, zero-width, tags, separators. */
@@ -16,7 +39,14 @@ export const RAW_UNSAFE =
 /** A string of up to `max` pieces, each a hostile sequence or ordinary text. */
 export function hostileString(max = 8): fc.Arbitrary<string> {
   return fc
-    .array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 3 })), { minLength: 1, maxLength: max })
+    .array(
+      fc.oneof(
+        fc.constantFrom(...HOSTILE_PIECES),
+        fc.string({ maxLength: 6 }),
+        fc.string({ unit: 'binary', maxLength: 3 }),
+      ),
+      { minLength: 1, maxLength: max },
+    )
     .map((parts) => parts.join(''));
 }
 
@@ -33,7 +63,10 @@ export function hostileEvent(): fc.Arbitrary<TraceEvent> {
       step: h,
       variables: fc.array(fc.record({ name: h, set: fc.boolean(), value: h, note: h }), { maxLength: 2 }),
       files: fc.array(fc.record({ path: h, exists: fc.boolean(), size: fc.nat(), note: h }), { maxLength: 2 }),
-      executables: fc.array(fc.record({ name: h, resolved: fc.option(h, { nil: null }), searchedPath: fc.array(h, { maxLength: 2 }) }), { maxLength: 2 }),
+      executables: fc.array(
+        fc.record({ name: h, resolved: fc.option(h, { nil: null }), searchedPath: fc.array(h, { maxLength: 2 }) }),
+        { maxLength: 2 },
+      ),
       endpoints: fc.array(fc.record({ name: h, url: h }), { maxLength: 2 }),
       settings: fc.dictionary(h, fc.oneof(h, fc.integer(), fc.boolean()), { maxKeys: 2 }),
     }),
@@ -68,8 +101,22 @@ export function hostileEvent(): fc.Arbitrary<TraceEvent> {
       durationMs: ms,
       timedOut: fc.boolean(),
     }),
-    fc.record({ kind: fc.constant('outcome' as const), at, step: h, outcome: fc.constantFrom('success' as const, 'unavailable' as const, 'failed' as const, 'skipped' as const), message: h, durationMs: ms, errorCodes: fc.array(fc.nat(999_999), { maxLength: 2 }) }),
-    fc.record({ kind: fc.constant('note' as const), at, step: h, level: fc.constantFrom('error' as const, 'warn' as const, 'info' as const, 'debug' as const, 'trace' as const), message: h }),
+    fc.record({
+      kind: fc.constant('outcome' as const),
+      at,
+      step: h,
+      outcome: fc.constantFrom('success' as const, 'unavailable' as const, 'failed' as const, 'skipped' as const),
+      message: h,
+      durationMs: ms,
+      errorCodes: fc.array(fc.nat(999_999), { maxLength: 2 }),
+    }),
+    fc.record({
+      kind: fc.constant('note' as const),
+      at,
+      step: h,
+      level: fc.constantFrom('error' as const, 'warn' as const, 'info' as const, 'debug' as const, 'trace' as const),
+      message: h,
+    }),
   );
 }
 
@@ -86,7 +133,8 @@ export function benign<T>(v: T): T {
     const out: Record<string, unknown> = {};
     let i = 0;
     // Keys of free-form maps are outside text too; distinct plain keys keep the entry count.
-    for (const [k, x] of Object.entries(v)) out[/^[a-zA-Z]+$/.test(k) ? k : `k${i++}`] = ENUM_KEYS.has(k) ? x : benign(x);
+    for (const [k, x] of Object.entries(v))
+      out[/^[a-zA-Z]+$/.test(k) ? k : `k${i++}`] = ENUM_KEYS.has(k) ? x : benign(x);
     return out as T;
   }
   return v;

@@ -27,7 +27,8 @@ describe('terminal-safe text', () => {
   });
 
   it('leaves ordinary text alone: accents, CJK, emoji, backslashes, Windows paths', () => {
-    for (const s of ['café — ✓ 東京 🔑', 'C:\\Users\\me\\.azure', 'https://login.microsoftonline.com/common/v2.0', '']) assert.equal(terminalSafe(s), s);
+    for (const s of ['café — ✓ 東京 🔑', 'C:\\Users\\me\\.azure', 'https://login.microsoftonline.com/common/v2.0', ''])
+      assert.equal(terminalSafe(s), s);
   });
 
   it('lone surrogates are shown escaped', () => {
@@ -47,7 +48,11 @@ describe('terminal-safe text', () => {
         assert.ok(!hasUnsafeText(one));
         const block = terminalSafeBlock(s);
         assert.ok(!RAW_UNSAFE.test(block.replace(/\t/g, ' ')), JSON.stringify(block));
-        assert.equal(block.split('\n').length, s.replace(/\r\n/g, '\n').split('\n').length, 'a block keeps exactly its own line breaks');
+        assert.equal(
+          block.split('\n').length,
+          s.replace(/\r\n/g, '\n').split('\n').length,
+          'a block keeps exactly its own line breaks',
+        );
       }),
       { numRuns: 500 },
     );

@@ -10,7 +10,13 @@ import { armV1Payload, b64, jwt, makeSigner, nowS, TENANT, type Signer } from '.
 const io = (stdinText = '', color = false) => captureIoShared({ stdin: stdinText, color });
 
 /** Real time: the CLI uses the clock, so these tokens are minted around now. */
-const live = (o: Record<string, unknown> = {}) => armV1Payload({ iat: Math.floor(Date.now() / 1000) - 60, nbf: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, ...o });
+const live = (o: Record<string, unknown> = {}) =>
+  armV1Payload({
+    iat: Math.floor(Date.now() / 1000) - 60,
+    nbf: Math.floor(Date.now() / 1000) - 60,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    ...o,
+  });
 
 describe('azauth decode', () => {
   let signer: Signer;
@@ -39,14 +45,21 @@ describe('azauth decode', () => {
   it('--json contract: header, payload, claims, expiry, validation, warnings', async () => {
     const t = await signer.sign(live());
     const c = io();
-    assert.equal(await main(['decode', t, '--json', '--scope', 'https://management.azure.com/.default', '--tenant', TENANT], c), 3, 'checks asked for, no keys: unverified');
+    assert.equal(
+      await main(['decode', t, '--json', '--scope', 'https://management.azure.com/.default', '--tenant', TENANT], c),
+      3,
+      'checks asked for, no keys: unverified',
+    );
     const j = JSON.parse(c.out());
     assert.equal(j.validation.verdict, 'unverified');
     for (const k of ['header', 'payload', 'claims', 'expiry', 'validation', 'warnings']) assert.ok(k in j, k);
     assert.equal(j.payload.tid, TENANT);
     assert.deepEqual(Object.keys(j.claims[0]).slice(0, 4), ['name', 'value', 'meaning', 'interpretation']);
     assert.equal(j.expiry.state, 'fresh');
-    assert.deepEqual(j.validation.verdicts.map((v: { verdict: string }) => v.verdict), ['pass', 'pass', 'pass', 'skipped', 'skipped']);
+    assert.deepEqual(
+      j.validation.verdicts.map((v: { verdict: string }) => v.verdict),
+      ['pass', 'pass', 'pass', 'skipped', 'skipped'],
+    );
     assert.ok(!c.out().includes(t.split('.')[2]), 'the signature (and so the token) must not be printed');
   });
 
@@ -82,7 +95,8 @@ describe('azauth decode', () => {
       paths.push(req.url ?? '');
       const port = (server.address() as { port: number }).port;
       res.setHeader('content-type', 'application/json');
-      if (req.url === `/${TENANT}/.well-known/openid-configuration`) res.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${port}/${TENANT}/discovery/keys` }));
+      if (req.url === `/${TENANT}/.well-known/openid-configuration`)
+        res.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${port}/${TENANT}/discovery/keys` }));
       else if (req.url === `/${TENANT}/discovery/keys`) res.end(JSON.stringify(signer.jwks));
       else res.writeHead(404).end('{}');
     });
@@ -90,7 +104,10 @@ describe('azauth decode', () => {
     try {
       const port = (server.address() as { port: number }).port;
       const c = io();
-      assert.equal(await main(['decode', t, '--json', '--discover', '--authority-host', `http://127.0.0.1:${port}`], c), 0);
+      assert.equal(
+        await main(['decode', t, '--json', '--discover', '--authority-host', `http://127.0.0.1:${port}`], c),
+        0,
+      );
       assert.equal(JSON.parse(c.out()).validation.verdicts[3].verdict, 'pass');
       assert.deepEqual(paths, [`/${TENANT}/.well-known/openid-configuration`, `/${TENANT}/discovery/keys`]);
     } finally {
@@ -110,7 +127,11 @@ describe('azauth decode', () => {
     assert.equal(JSON.parse(c.out()).error.kind, 'not-three-parts');
     c = io();
     assert.equal(await main(['decode', `${b64({ alg: 'RS256' })}.%%%.sig`, '--json'], c), 2);
-    assert.deepEqual(JSON.parse(c.out()).error, { kind: 'bad-base64url', message: JSON.parse(c.out()).error.message, segment: 'payload' });
+    assert.deepEqual(JSON.parse(c.out()).error, {
+      kind: 'bad-base64url',
+      message: JSON.parse(c.out()).error.message,
+      segment: 'payload',
+    });
     c = io();
     assert.equal(await main(['decode', 'abc.def'], c), 2);
     assert.match(c.err(), /three parts/);

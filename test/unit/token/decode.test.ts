@@ -102,7 +102,9 @@ describe('decodeToken', () => {
   });
 
   it('explains Graph tokens (nonce in the header) and unsigned tokens', () => {
-    const g = asJwt(decodeToken(jwt({ aud: '00000003-0000-0000-c000-000000000000' }, { alg: 'RS256', kid: 'k', nonce: 'AbC' })));
+    const g = asJwt(
+      decodeToken(jwt({ aud: '00000003-0000-0000-c000-000000000000' }, { alg: 'RS256', kid: 'k', nonce: 'AbC' })),
+    );
     assert.equal(g.warnings.length, 1);
     assert.match(g.warnings[0], /only Graph/);
     const none = asJwt(decodeToken(`${b64({ alg: 'none' })}.${b64({ a: 1 })}.`));
@@ -122,7 +124,15 @@ describe('decodeToken', () => {
   });
 
   it('never throws and always returns a typed result (property-based)', () => {
-    const kinds = new Set(['empty', 'not-three-parts', 'bad-base64url', 'not-json', 'not-utf8', 'not-an-object', 'too-large']);
+    const kinds = new Set([
+      'empty',
+      'not-three-parts',
+      'bad-base64url',
+      'not-json',
+      'not-utf8',
+      'not-an-object',
+      'too-large',
+    ]);
     const check = (s: string) => {
       const r = decodeToken(s);
       if (r.ok) assert.ok(['jwt', 'jwe', 'opaque'].includes(r.kind));
@@ -132,8 +142,16 @@ describe('decodeToken', () => {
       }
     };
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), check), { numRuns: 3000 });
-    const seg = fc.oneof(fc.base64String({ maxLength: 80 }), fc.string({ maxLength: 40 }), fc.json().map((j) => b64(j)), fc.constant(''));
-    fc.assert(fc.property(fc.array(seg, { minLength: 1, maxLength: 6 }), (parts) => check(parts.join('.'))), { numRuns: 3000 });
+    const seg = fc.oneof(
+      fc.base64String({ maxLength: 80 }),
+      fc.string({ maxLength: 40 }),
+      fc.json().map((j) => b64(j)),
+      fc.constant(''),
+    );
+    fc.assert(
+      fc.property(fc.array(seg, { minLength: 1, maxLength: 6 }), (parts) => check(parts.join('.'))),
+      { numRuns: 3000 },
+    );
     // Any JSON object payload round-trips.
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })), (obj) => {

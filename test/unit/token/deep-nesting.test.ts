@@ -58,7 +58,15 @@ describe('deeply nested tokens', () => {
     assert.ok(d.warnings.some((w) => /more than 16 levels deep/.test(w)));
     const claims = explainClaims(d.payload, d.header, { now: Date.now() });
     assert.ok(claims.some((c) => c.name === 'deep'));
-    assert.equal(summarizeToken(raw, { credential: 'AzureCliCredential', scope: 'https://management.azure.com/.default', fromCache: false, expiresOnEpochMs: Date.now() + 3_600_000 }).audience, 'https://management.azure.com/');
+    assert.equal(
+      summarizeToken(raw, {
+        credential: 'AzureCliCredential',
+        scope: 'https://management.azure.com/.default',
+        fromCache: false,
+        expiresOnEpochMs: Date.now() + 3_600_000,
+      }).audience,
+      'https://management.azure.com/',
+    );
     assert.equal((await validateToken(d, { now: Date.now() })).verdict, 'unverified');
   });
 

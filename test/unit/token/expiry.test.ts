@@ -29,10 +29,16 @@ describe('tokenExpiry', () => {
     const ahead = tokenExpiry({ iat: nowS + 900, exp: nowS + 4500 }, { now: NOW });
     assert.equal(ahead.skew.iatVsLocalMs, 900_000);
     assert.match(ahead.skew.warning!, /clock is probably behind/);
-    const server = tokenExpiry({ exp: nowS + 3600 }, { now: NOW, serverDate: new Date(NOW - 10 * 60_000).toUTCString() });
+    const server = tokenExpiry(
+      { exp: nowS + 3600 },
+      { now: NOW, serverDate: new Date(NOW - 10 * 60_000).toUTCString() },
+    );
     assert.equal(server.skew.serverVsLocalMs, -600_000);
     assert.match(server.skew.warning!, /local clock ahead/);
-    const fine = tokenExpiry({ iat: nowS - 5, exp: nowS + 3600 }, { now: NOW, serverDate: new Date(NOW + 2000).toUTCString() });
+    const fine = tokenExpiry(
+      { iat: nowS - 5, exp: nowS + 3600 },
+      { now: NOW, serverDate: new Date(NOW + 2000).toUTCString() },
+    );
     assert.equal(fine.skew.warning, undefined);
     assert.equal(tokenExpiry({ exp: nowS }, { now: NOW, serverDate: 'garbage' }).skew.serverVsLocalMs, undefined);
   });
@@ -43,10 +49,17 @@ describe('tokenExpiry', () => {
 
   it('never throws on arbitrary payloads (property-based)', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('exp', 'nbf', 'iat', 'x'), fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null))), fc.option(fc.string()), (p, d) => {
-        const e = tokenExpiry(p, { now: NOW, ...(d === null ? {} : { serverDate: d }) });
-        assert.ok(['fresh', 'expiring-soon', 'expired', 'not-yet-valid', 'no-expiry'].includes(e.state));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom('exp', 'nbf', 'iat', 'x'),
+          fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null)),
+        ),
+        fc.option(fc.string()),
+        (p, d) => {
+          const e = tokenExpiry(p, { now: NOW, ...(d === null ? {} : { serverDate: d }) });
+          assert.ok(['fresh', 'expiring-soon', 'expired', 'not-yet-valid', 'no-expiry'].includes(e.state));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -2,7 +2,11 @@
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 
 export const b64 = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
-export const jwt = (payload: unknown, header: unknown = { alg: 'RS256', typ: 'JWT', kid: 'k1' }, sig = 'c2lnbmF0dXJl') => `${b64(header)}.${b64(payload)}.${sig}`;
+export const jwt = (
+  payload: unknown,
+  header: unknown = { alg: 'RS256', typ: 'JWT', kid: 'k1' },
+  sig = 'c2lnbmF0dXJl',
+) => `${b64(header)}.${b64(payload)}.${sig}`;
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
 export const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -20,7 +24,8 @@ export async function makeSigner(kid = 'key-1', extra: Partial<JWK> = {}): Promi
   return {
     jwks: { keys: [publicJwk] },
     publicJwk,
-    sign: (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, ...header }).sign(privateKey),
+    sign: (payload, header = {}) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, ...header }).sign(privateKey),
   };
 }
 
@@ -75,7 +80,8 @@ export function miV2Payload(overrides: Record<string, unknown> = {}): Record<str
     roles: ['Orders.Read.All'],
     tid: TENANT,
     ver: '2.0',
-    xms_mirid: '/subscriptions/00000000-aaaa-bbbb-cccc-000000000000/resourcegroups/rg-app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders',
+    xms_mirid:
+      '/subscriptions/00000000-aaaa-bbbb-cccc-000000000000/resourcegroups/rg-app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders',
     ...overrides,
   };
 }

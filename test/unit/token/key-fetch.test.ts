@@ -14,9 +14,12 @@ import { captureIo } from '../cli-io';
 import { armV1Payload, makeSigner, type Signer } from './helpers';
 
 const nowS = () => Math.floor(Date.now() / 1000);
-const live = (o: Record<string, unknown> = {}) => armV1Payload({ iat: nowS() - 60, nbf: nowS() - 60, exp: nowS() + 3600, ...o });
+const live = (o: Record<string, unknown> = {}) =>
+  armV1Payload({ iat: nowS() - 60, nbf: nowS() - 60, exp: nowS() + 3600, ...o });
 
-async function listen<T extends Server | NetServer>(server: T): Promise<{ server: T; port: number; sockets: Set<Socket> }> {
+async function listen<T extends Server | NetServer>(
+  server: T,
+): Promise<{ server: T; port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -53,7 +56,10 @@ describe('key fetches: deadline, --ca and classified errors', () => {
     const h = await listen(createNetServer(() => undefined));
     try {
       const c = captureIo();
-      const code = await main(['decode', token, '--json', '--jwks', `http://127.0.0.1:${h.port}/keys`, '--timeout', '400ms'], c);
+      const code = await main(
+        ['decode', token, '--json', '--jwks', `http://127.0.0.1:${h.port}/keys`, '--timeout', '400ms'],
+        c,
+      );
       assert.equal(code, 3);
       const v = JSON.parse(c.out()).validation;
       assert.equal(v.verdict, 'unverified');
@@ -78,10 +84,21 @@ describe('key fetches: deadline, --ca and classified errors', () => {
     );
     try {
       const c = captureIo();
-      assert.equal(await main(['decode', token, '--json', '--jwks', `http://127.0.0.1:${h.port}/keys`, '--timeout', '1s'], c), 3);
+      assert.equal(
+        await main(['decode', token, '--json', '--jwks', `http://127.0.0.1:${h.port}/keys`, '--timeout', '1s'], c),
+        3,
+      );
       assert.equal(JSON.parse(c.out()).validation.keyFetchError.kind, 'timeout');
       // The same deadline covers both requests of --discover: a configuration that drips never reaches the keys.
-      assert.equal(await kindOf(discoverJwksBounded('https://login.example/tenant/v2.0', { authorityHost: `http://127.0.0.1:${h.port}`, timeoutMs: 600 })), 'timeout');
+      assert.equal(
+        await kindOf(
+          discoverJwksBounded('https://login.example/tenant/v2.0', {
+            authorityHost: `http://127.0.0.1:${h.port}`,
+            timeoutMs: 600,
+          }),
+        ),
+        'timeout',
+      );
     } finally {
       for (const t of timers) clearInterval(t);
       await close(h);
@@ -98,7 +115,8 @@ describe('key fetches: deadline, --ca and classified errors', () => {
       createServer((req, res) => {
         if (req.url === '/404') res.writeHead(404).end('{}');
         else if (req.url === '/big') res.end(`{"keys":[],"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
-        else if (req.url === '/html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
+        else if (req.url === '/html')
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
         else if (req.url === '/nokeys') res.end('{"issuer":"x"}');
         else if (req.url === '/garbage') {
           // Not HTTP at all: the parser rejects it.
@@ -135,18 +153,55 @@ describe('key fetches: deadline, --ca and classified errors', () => {
 
     it('without --ca the certificate is untrusted: kind tls, with a hint; with --ca the token is verified (exit 0)', async () => {
       let c = captureIo();
-      assert.equal(await main(['decode', sbToken, '--json', '--discover', '--authority-host', sb.authorityHost, '--scope', 'https://management.azure.com/.default'], c), 3);
+      assert.equal(
+        await main(
+          [
+            'decode',
+            sbToken,
+            '--json',
+            '--discover',
+            '--authority-host',
+            sb.authorityHost,
+            '--scope',
+            'https://management.azure.com/.default',
+          ],
+          c,
+        ),
+        3,
+      );
       const e = JSON.parse(c.out()).validation.keyFetchError;
       assert.equal(e.kind, 'tls');
       assert.match(e.message, /--ca FILE/);
       c = captureIo();
-      assert.equal(await main(['decode', sbToken, '--json', '--discover', '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--scope', 'https://management.azure.com/.default'], c), 0);
+      assert.equal(
+        await main(
+          [
+            'decode',
+            sbToken,
+            '--json',
+            '--discover',
+            '--authority-host',
+            sb.authorityHost,
+            '--ca',
+            sb.caFile,
+            '--scope',
+            'https://management.azure.com/.default',
+          ],
+          c,
+        ),
+        0,
+      );
       assert.equal(JSON.parse(c.out()).validation.verdict, 'verified');
     });
   });
 
   it('/dev/zero and directories given as --jwks or --ca fail at once as bad input (exit 2), naming the problem', async () => {
-    for (const args of [['--jwks', '/dev/zero'], ['--ca', '/dev/zero', '--discover'], ['--jwks', '/tmp'], ['--ca', '/tmp', '--discover']]) {
+    for (const args of [
+      ['--jwks', '/dev/zero'],
+      ['--ca', '/dev/zero', '--discover'],
+      ['--jwks', '/tmp'],
+      ['--ca', '/tmp', '--discover'],
+    ]) {
       const c = captureIo();
       assert.equal(await main(['decode', token, ...args], c), 2, args.join(' '));
       assert.match(c.err(), /not a regular file/, args.join(' '));
@@ -154,20 +209,34 @@ describe('key fetches: deadline, --ca and classified errors', () => {
   });
 
   it('--timeout accepts seconds and units, and refuses nonsense', async () => {
-    for (const bad of ['0', '-1', 'soon', '10m', '99999']) assert.equal(await main(['decode', token, '--timeout', bad], captureIo()), 2, bad);
+    for (const bad of ['0', '-1', 'soon', '10m', '99999'])
+      assert.equal(await main(['decode', token, '--timeout', bad], captureIo()), 2, bad);
   });
 });
 
 async function clientCredentials(sb: Sandbox): Promise<string> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope: 'https://management.azure.com/.default' }).toString();
-    const req = https.request(sb.urls.token, { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve((JSON.parse(text) as { access_token: string }).access_token) : reject(new Error(text))));
-    });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: DEMO.confidentialClientId,
+      client_secret: DEMO.confidentialSecret,
+      scope: 'https://management.azure.com/.default',
+    }).toString();
+    const req = https.request(
+      sb.urls.token,
+      { method: 'POST', ca: sb.caPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve((JSON.parse(text) as { access_token: string }).access_token)
+            : reject(new Error(text)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

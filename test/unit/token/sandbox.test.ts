@@ -12,16 +12,29 @@ import { tokenExpiry } from '../../../src/core/token/expiry';
 import { discoverJwks, validateToken } from '../../../src/core/token/validate';
 import { summarizeToken } from '../../../src/core/token/summary';
 
-function call(sb: Sandbox, url: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function call(
+  sb: Sandbox,
+  url: string,
+  form?: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(url, { method: form ? 'POST' : 'GET', ca: sb.caPem, headers: { ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      url,
+      {
+        method: form ? 'POST' : 'GET',
+        ca: sb.caPem,
+        headers: { ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -43,7 +56,12 @@ describe('sandbox-issued tokens', () => {
   });
 
   async function clientCredentialsToken(scope: string): Promise<string> {
-    const r = await call(sb, sb.urls.token, { grant_type: 'client_credentials', client_id: DEMO.confidentialClientId, client_secret: DEMO.confidentialSecret, scope });
+    const r = await call(sb, sb.urls.token, {
+      grant_type: 'client_credentials',
+      client_id: DEMO.confidentialClientId,
+      client_secret: DEMO.confidentialSecret,
+      scope,
+    });
     assert.equal(r.status, 200, r.body);
     return (JSON.parse(r.body) as { access_token: string }).access_token;
   }
@@ -80,7 +98,12 @@ describe('sandbox-issued tokens', () => {
     assert.ok(by.issuer.reason.includes(sb.tenantId));
     assert.equal(v.valid, true);
 
-    const s = summarizeToken(token, { credential: 'ClientSecretCredential', scope: 'https://management.azure.com/.default', fromCache: false, expiresOnEpochMs: now + 3600_000 });
+    const s = summarizeToken(token, {
+      credential: 'ClientSecretCredential',
+      scope: 'https://management.azure.com/.default',
+      fromCache: false,
+      expiresOnEpochMs: now + 3600_000,
+    });
     assert.equal(s.tenantId, sb.tenantId);
     assert.equal(s.identityType, 'application');
   });
@@ -93,12 +116,24 @@ describe('sandbox-issued tokens', () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, roles: ['Everything'] })).toString('base64url')}.${sig}`;
     const v = await validateToken(forged, { now: Date.now(), jwks: jwks as never });
     assert.equal(v.verdicts.find((x) => x.check === 'signature')?.verdict, 'fail');
-    const ok = await validateToken(token, { now: Date.now(), jwks: jwks as never, expectedResource: 'https://vault.azure.net' });
-    assert.deepEqual(ok.verdicts.filter((x) => x.check !== 'issuer').map((x) => x.verdict), ['pass', 'pass', 'pass', 'skipped']);
+    const ok = await validateToken(token, {
+      now: Date.now(),
+      jwks: jwks as never,
+      expectedResource: 'https://vault.azure.net',
+    });
+    assert.deepEqual(
+      ok.verdicts.filter((x) => x.check !== 'issuer').map((x) => x.verdict),
+      ['pass', 'pass', 'pass', 'skipped'],
+    );
   });
 
   it('a managed identity token from the sandbox IMDS explains its identity', async () => {
-    const r = await call(sb, `${sb.urls.imdsToken}?api-version=2018-02-01&resource=${encodeURIComponent('https://management.azure.com/')}&client_id=${DEMO.uamiOneClientId}`, undefined, { Metadata: 'true' });
+    const r = await call(
+      sb,
+      `${sb.urls.imdsToken}?api-version=2018-02-01&resource=${encodeURIComponent('https://management.azure.com/')}&client_id=${DEMO.uamiOneClientId}`,
+      undefined,
+      { Metadata: 'true' },
+    );
     assert.equal(r.status, 200, r.body);
     const token = (JSON.parse(r.body) as { access_token: string }).access_token;
     const d = decodeToken(token);
@@ -109,7 +144,10 @@ describe('sandbox-issued tokens', () => {
     const mirid = claims.find((c) => c.name === 'xms_mirid');
     assert.ok(mirid, 'the sandbox puts the managed identity resource id in xms_mirid');
     assert.match(mirid.interpretation, /managed identity/);
-    const v = await validateToken(token, { now: Date.now(), fetchJwks: (iss) => discoverJwks(iss, getJson(sb), { authorityHost: sb.authorityHost }) });
+    const v = await validateToken(token, {
+      now: Date.now(),
+      fetchJwks: (iss) => discoverJwks(iss, getJson(sb), { authorityHost: sb.authorityHost }),
+    });
     assert.equal(v.verdicts.find((x) => x.check === 'signature')?.verdict, 'pass');
   });
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { discoverJwks, expectedAudiences, openIdConfigurationUrl, parseJwks, validateToken, type Validation } from '../../../src/core/token/validate';
+import {
+  discoverJwks,
+  expectedAudiences,
+  openIdConfigurationUrl,
+  parseJwks,
+  validateToken,
+  type Validation,
+} from '../../../src/core/token/validate';
 import { decodeToken } from '../../../src/core/token/decode';
 import { armV1Payload, b64, jwt, makeSigner, miV2Payload, NOW, nowS, TENANT, type Signer } from './helpers';
 
@@ -20,8 +27,23 @@ describe('validateToken', () => {
 
   it('a self-signed RS256 v1 token validates fully against its JWKS', async () => {
     const t = await signer.sign(armV1Payload());
-    const v = await validateToken(t, { now: NOW, jwks: signer.jwks, expectedScope: 'https://management.azure.com/.default', expectedTenant: TENANT, expectedVersion: '1.0' });
-    assert.deepEqual(v.verdicts.map((x) => [x.check, x.verdict]), [['audience', 'pass'], ['issuer', 'pass'], ['time', 'pass'], ['signature', 'pass'], ['version', 'pass']]);
+    const v = await validateToken(t, {
+      now: NOW,
+      jwks: signer.jwks,
+      expectedScope: 'https://management.azure.com/.default',
+      expectedTenant: TENANT,
+      expectedVersion: '1.0',
+    });
+    assert.deepEqual(
+      v.verdicts.map((x) => [x.check, x.verdict]),
+      [
+        ['audience', 'pass'],
+        ['issuer', 'pass'],
+        ['time', 'pass'],
+        ['signature', 'pass'],
+        ['version', 'pass'],
+      ],
+    );
     assert.equal(v.valid, true);
   });
 
@@ -37,7 +59,10 @@ describe('validateToken', () => {
   it('a key with the same kid but different material fails; a missing kid names the likely causes', async () => {
     const t = await signer.sign(armV1Payload());
     assert.equal(verdict(await validateToken(t, { now: NOW, jwks: other.jwks }), 'signature').verdict, 'fail');
-    const missing = await validateToken(await signer.sign(armV1Payload(), { kid: 'rotated' }), { now: NOW, jwks: signer.jwks });
+    const missing = await validateToken(await signer.sign(armV1Payload(), { kid: 'rotated' }), {
+      now: NOW,
+      jwks: signer.jwks,
+    });
     assert.match(verdict(missing, 'signature').reason, /No key with kid rotated/);
   });
 
@@ -52,7 +77,10 @@ describe('validateToken', () => {
     const none = `${b64({ alg: 'none' })}.${b64(armV1Payload())}.`;
     assert.equal(verdict(await validateToken(none, { now: NOW, jwks: signer.jwks }), 'signature').verdict, 'fail');
     const hs = jwt(armV1Payload(), { alg: 'HS256', kid: 'key-1' });
-    assert.match(verdict(await validateToken(hs, { now: NOW, jwks: signer.jwks }), 'signature').reason, /not a public-key algorithm/);
+    assert.match(
+      verdict(await validateToken(hs, { now: NOW, jwks: signer.jwks }), 'signature').reason,
+      /not a public-key algorithm/,
+    );
     const graph = await signer.sign(armV1Payload({ aud: '00000003-0000-0000-c000-000000000000' }), { nonce: 'abc' });
     const g = verdict(await validateToken(graph, { now: NOW, jwks: signer.jwks }), 'signature');
     assert.equal(g.verdict, 'skipped');
@@ -65,8 +93,16 @@ describe('validateToken', () => {
     const v = await validateToken(t, { now: NOW, fetchJwks: async (iss) => (seen.push(iss), signer.jwks) });
     assert.deepEqual(seen, [`https://sts.windows.net/${TENANT}/`]);
     assert.equal(verdict(v, 'signature').verdict, 'pass');
-    const broken = await validateToken(t, { now: NOW, fetchJwks: async () => { throw new Error('ENOTFOUND'); } });
-    assert.deepEqual([verdict(broken, 'signature').verdict, /ENOTFOUND/.test(verdict(broken, 'signature').reason)], ['skipped', true]);
+    const broken = await validateToken(t, {
+      now: NOW,
+      fetchJwks: async () => {
+        throw new Error('ENOTFOUND');
+      },
+    });
+    assert.deepEqual(
+      [verdict(broken, 'signature').verdict, /ENOTFOUND/.test(verdict(broken, 'signature').reason)],
+      ['skipped', true],
+    );
     assert.equal(broken.verdict, 'unverified', 'a signature that could not be checked is not a pass');
     assert.equal(verdict(await validateToken(t, { now: NOW }), 'signature').verdict, 'skipped');
   });
@@ -76,16 +112,37 @@ describe('validateToken', () => {
       verdict(await validateToken(jwt(armV1Payload({ aud: tokenAud })), { now: NOW, ...opts }), 'audience');
 
     it('matches v1 resource forms with /.default and trailing slashes', async () => {
-      assert.equal((await aud('https://management.azure.com/', { expectedScope: 'https://management.azure.com/.default' })).verdict, 'pass');
-      assert.equal((await aud('https://vault.azure.net', { expectedScope: 'https://vault.azure.net/.default' })).verdict, 'pass');
-      assert.equal((await aud('https://vault.azure.net', { expectedResource: 'https://vault.azure.net/' })).verdict, 'pass');
-      assert.equal((await aud('https://storage.azure.com/', { expectedScope: 'https://storage.azure.com/user_impersonation' })).verdict, 'pass');
+      assert.equal(
+        (await aud('https://management.azure.com/', { expectedScope: 'https://management.azure.com/.default' }))
+          .verdict,
+        'pass',
+      );
+      assert.equal(
+        (await aud('https://vault.azure.net', { expectedScope: 'https://vault.azure.net/.default' })).verdict,
+        'pass',
+      );
+      assert.equal(
+        (await aud('https://vault.azure.net', { expectedResource: 'https://vault.azure.net/' })).verdict,
+        'pass',
+      );
+      assert.equal(
+        (await aud('https://storage.azure.com/', { expectedScope: 'https://storage.azure.com/user_impersonation' }))
+          .verdict,
+        'pass',
+      );
     });
 
     it('treats the classic ARM URI and first-party app ids as the same API, but not across clouds', async () => {
-      assert.equal((await aud('https://management.core.windows.net/', { expectedScope: 'https://management.azure.com//.default' })).verdict, 'pass');
+      assert.equal(
+        (await aud('https://management.core.windows.net/', { expectedScope: 'https://management.azure.com//.default' }))
+          .verdict,
+        'pass',
+      );
       assert.equal((await aud('00000003-0000-0000-c000-000000000000', { expectedScope: 'User.Read' })).verdict, 'pass');
-      assert.equal((await aud('https://graph.microsoft.us', { expectedScope: 'https://graph.microsoft.com/.default' })).verdict, 'warn');
+      assert.equal(
+        (await aud('https://graph.microsoft.us', { expectedScope: 'https://graph.microsoft.com/.default' })).verdict,
+        'warn',
+      );
     });
 
     it('v2 GUID audiences: exact for api://{guid}, a warning for other custom URIs', async () => {
@@ -101,14 +158,26 @@ describe('validateToken', () => {
       assert.equal(f.verdict, 'fail');
       assert.match(f.reason, /request it with the API's own scope/);
       assert.equal((await aud(undefined, { expectedScope: 'x' })).verdict, 'fail');
-      assert.equal((await aud(['https://a.example', 'https://vault.azure.net'], { expectedScope: 'https://vault.azure.net/.default' })).verdict, 'pass');
+      assert.equal(
+        (
+          await aud(['https://a.example', 'https://vault.azure.net'], {
+            expectedScope: 'https://vault.azure.net/.default',
+          })
+        ).verdict,
+        'pass',
+      );
       assert.equal((await aud('https://vault.azure.net', {})).verdict, 'skipped');
     });
 
     it('computes expected audiences', () => {
-      assert.deepEqual(expectedAudiences('https://management.core.windows.net//.default', true), ['https://management.core.windows.net']);
+      assert.deepEqual(expectedAudiences('https://management.core.windows.net//.default', true), [
+        'https://management.core.windows.net',
+      ]);
       assert.deepEqual(expectedAudiences('openid', true), ['https://graph.microsoft.com']);
-      assert.deepEqual(expectedAudiences('api://bbbbbbbb-0000-0000-0000-000000000002/Orders.Read', true), ['api://bbbbbbbb-0000-0000-0000-000000000002', 'bbbbbbbb-0000-0000-0000-000000000002']);
+      assert.deepEqual(expectedAudiences('api://bbbbbbbb-0000-0000-0000-000000000002/Orders.Read', true), [
+        'api://bbbbbbbb-0000-0000-0000-000000000002',
+        'bbbbbbbb-0000-0000-0000-000000000002',
+      ]);
       assert.deepEqual(expectedAudiences('  ', true), []);
     });
   });
@@ -119,30 +188,60 @@ describe('validateToken', () => {
       const v = await validateToken(jwt(armV1Payload()), { now: NOW, expectedTenant: other });
       assert.equal(verdict(v, 'issuer').verdict, 'fail');
       assert.match(verdict(v, 'issuer').reason, new RegExp(`az login --tenant ${other}`));
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ tid: other })), { now: NOW }), 'issuer').verdict, 'fail');
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ ver: '2.0' })), { now: NOW }), 'issuer').verdict, 'fail');
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ tid: other })), { now: NOW }), 'issuer').verdict,
+        'fail',
+      );
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ ver: '2.0' })), { now: NOW }), 'issuer').verdict,
+        'fail',
+      );
     });
 
     it('warns for custom issuer hosts and domain-name tenants', async () => {
       const v = await validateToken(jwt(miV2Payload({ iss: `https://127.0.0.1:8443/${TENANT}/v2.0` })), { now: NOW });
       assert.equal(verdict(v, 'issuer').verdict, 'warn');
       assert.match(verdict(v, 'issuer').reason, /not a Microsoft cloud/);
-      assert.equal(verdict(await validateToken(jwt(armV1Payload()), { now: NOW, expectedTenant: 'contoso.onmicrosoft.com' }), 'issuer').verdict, 'warn');
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ iss: 'x' })), { now: NOW }), 'issuer').verdict, 'fail');
+      assert.equal(
+        verdict(
+          await validateToken(jwt(armV1Payload()), { now: NOW, expectedTenant: 'contoso.onmicrosoft.com' }),
+          'issuer',
+        ).verdict,
+        'warn',
+      );
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ iss: 'x' })), { now: NOW }), 'issuer').verdict,
+        'fail',
+      );
     });
 
     it('time: expired and not-yet-valid fail, expiring-soon warns', async () => {
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ exp: nowS - 1 })), { now: NOW }), 'time').verdict, 'fail');
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ nbf: nowS + 600 })), { now: NOW }), 'time').verdict, 'fail');
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ exp: nowS + 30 })), { now: NOW }), 'time').verdict, 'warn');
-      assert.equal(verdict(await validateToken(jwt(armV1Payload({ exp: undefined })), { now: NOW }), 'time').verdict, 'fail');
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ exp: nowS - 1 })), { now: NOW }), 'time').verdict,
+        'fail',
+      );
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ nbf: nowS + 600 })), { now: NOW }), 'time').verdict,
+        'fail',
+      );
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ exp: nowS + 30 })), { now: NOW }), 'time').verdict,
+        'warn',
+      );
+      assert.equal(
+        verdict(await validateToken(jwt(armV1Payload({ exp: undefined })), { now: NOW }), 'time').verdict,
+        'fail',
+      );
     });
 
     it('version against what the API expects', async () => {
       const v = await validateToken(jwt(armV1Payload()), { now: NOW, expectedVersion: '2.0' });
       assert.equal(verdict(v, 'version').verdict, 'fail');
       assert.match(verdict(v, 'version').reason, /accessTokenAcceptedVersion/);
-      assert.equal(verdict(await validateToken(jwt(miV2Payload()), { now: NOW, expectedVersion: '2.0' }), 'version').verdict, 'pass');
+      assert.equal(
+        verdict(await validateToken(jwt(miV2Payload()), { now: NOW, expectedVersion: '2.0' }), 'version').verdict,
+        'pass',
+      );
     });
   });
 
@@ -153,10 +252,19 @@ describe('validateToken', () => {
 
   it('never throws on arbitrary input (property-based)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('aud', 'iss', 'tid', 'exp', 'nbf', 'iat', 'ver'), fc.jsonValue({ maxDepth: 1 })), fc.string({ maxLength: 60 }), async (p, scope) => {
-        const v = await validateToken(jwt(p), { now: NOW, expectedScope: scope, expectedTenant: scope, jwks: signer.jwks });
-        assert.equal(v.verdicts.length, 5);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('aud', 'iss', 'tid', 'exp', 'nbf', 'iat', 'ver'), fc.jsonValue({ maxDepth: 1 })),
+        fc.string({ maxLength: 60 }),
+        async (p, scope) => {
+          const v = await validateToken(jwt(p), {
+            now: NOW,
+            expectedScope: scope,
+            expectedTenant: scope,
+            jwks: signer.jwks,
+          });
+          assert.equal(v.verdicts.length, 5);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -170,10 +278,19 @@ describe('OIDC discovery helpers', () => {
       urls.push(url);
       return url.endsWith('openid-configuration') ? { jwks_uri: 'https://login.example/keys' } : signer.jwks;
     });
-    assert.deepEqual(urls, [`https://login.example/${TENANT}/v2.0/.well-known/openid-configuration`, 'https://login.example/keys']);
+    assert.deepEqual(urls, [
+      `https://login.example/${TENANT}/v2.0/.well-known/openid-configuration`,
+      'https://login.example/keys',
+    ]);
     assert.equal(jwks.keys.length, 1);
-    await assert.rejects(discoverJwks('https://x', async () => ({})), /no jwks_uri/);
-    assert.equal(openIdConfigurationUrl(`https://sts.windows.net/${TENANT}/`), `https://sts.windows.net/${TENANT}/.well-known/openid-configuration`);
+    await assert.rejects(
+      discoverJwks('https://x', async () => ({})),
+      /no jwks_uri/,
+    );
+    assert.equal(
+      openIdConfigurationUrl(`https://sts.windows.net/${TENANT}/`),
+      `https://sts.windows.net/${TENANT}/.well-known/openid-configuration`,
+    );
   });
 
   it('parseJwks rejects what is not a key set', () => {

@@ -16,7 +16,8 @@ const ARM = 'https://management.azure.com/.default';
 const GRAPH_ID = '00000003-0000-0000-c000-000000000000';
 const nowS = () => Math.floor(Date.now() / 1000);
 /** Real time for the CLI, which reads the clock. */
-const live = (o: Record<string, unknown> = {}) => armV1Payload({ iat: nowS() - 60, nbf: nowS() - 60, exp: nowS() + 3600, ...o });
+const live = (o: Record<string, unknown> = {}) =>
+  armV1Payload({ iat: nowS() - 60, nbf: nowS() - 60, exp: nowS() + 3600, ...o });
 const unsigned = (payload: unknown, header: Record<string, unknown>) => `${b64(header)}.${b64(payload)}.`;
 
 describe('token verdicts', () => {
@@ -60,7 +61,7 @@ describe('token verdicts', () => {
       assert.match(v.summary, /signature was not checked/);
     });
 
-    it('a failed key fetch: unverified with the fetcher\'s classified error', async () => {
+    it("a failed key fetch: unverified with the fetcher's classified error", async () => {
       const t = await signer.sign(armV1Payload());
       const v = await validateToken(t, {
         now: NOW,
@@ -70,7 +71,10 @@ describe('token verdicts', () => {
       });
       assert.equal(v.verdict, 'unverified');
       assert.equal(v.unverifiedBecause, 'key-fetch-failed');
-      assert.deepEqual(v.keyFetchError, { kind: 'timeout', message: 'GET https://x/keys: no complete answer within 10 s' });
+      assert.deepEqual(v.keyFetchError, {
+        kind: 'timeout',
+        message: 'GET https://x/keys: no complete answer within 10 s',
+      });
     });
 
     it('signature checked and every check passed: verified', async () => {
@@ -84,13 +88,25 @@ describe('token verdicts', () => {
       const t = await signer.sign(armV1Payload({ exp: Math.floor(NOW / 1000) - 10 }));
       assert.equal((await validateToken(t, { now: NOW, jwks: signer.jwks })).verdict, 'invalid');
       const wrongAud = await signer.sign(armV1Payload());
-      assert.equal((await validateToken(wrongAud, { now: NOW, jwks: signer.jwks, expectedScope: 'https://vault.azure.net/.default' })).verdict, 'invalid');
+      assert.equal(
+        (
+          await validateToken(wrongAud, {
+            now: NOW,
+            jwks: signer.jwks,
+            expectedScope: 'https://vault.azure.net/.default',
+          })
+        ).verdict,
+        'invalid',
+      );
     });
 
     it('the Graph exception holds only for a Graph audience: a nonce on an ARM token is checked like any other', async () => {
       // Signed by the right key with a nonce: the nonce changes nothing, the signature verifies.
       const armWithNonce = await signer.sign(armV1Payload(), { nonce: 'n0nce' });
-      assert.equal((await validateToken(armWithNonce, { now: NOW, jwks: signer.jwks, expectedScope: ARM })).verdict, 'verified');
+      assert.equal(
+        (await validateToken(armWithNonce, { now: NOW, jwks: signer.jwks, expectedScope: ARM })).verdict,
+        'verified',
+      );
       // Signed by another key with a nonce: the signature fails; no "only Graph can verify" excuse.
       const other = await makeSigner('verdict-key');
       const forged = await other.sign(armV1Payload(), { nonce: 'n0nce' });
@@ -98,7 +114,14 @@ describe('token verdicts', () => {
       assert.equal(v.verdict, 'invalid');
       assert.match(v.verdicts.find((x) => x.check === 'signature')!.reason, /not Microsoft Graph/);
       // A real Graph-shaped token (Graph audience + nonce): unverified, because only Graph can check it.
-      for (const aud of [GRAPH_ID, 'https://graph.microsoft.com', 'https://graph.microsoft.com/', 'https://graph.microsoft.us', 'https://dod-graph.microsoft.us', 'https://microsoftgraph.chinacloudapi.cn']) {
+      for (const aud of [
+        GRAPH_ID,
+        'https://graph.microsoft.com',
+        'https://graph.microsoft.com/',
+        'https://graph.microsoft.us',
+        'https://dod-graph.microsoft.us',
+        'https://microsoftgraph.chinacloudapi.cn',
+      ]) {
         const g = await other.sign(armV1Payload({ aud }), { nonce: 'n0nce' });
         const gv = await validateToken(g, { now: NOW, jwks: signer.jwks });
         assert.equal(gv.verdict, 'unverified', aud);
@@ -109,7 +132,15 @@ describe('token verdicts', () => {
     it('isGraphAudience: Graph in every cloud, nothing else', () => {
       assert.equal(isGraphAudience(['https://management.azure.com/', 'https://graph.microsoft.com']), true);
       assert.equal(isGraphAudience('00000003-0000-0000-C000-000000000000'), true);
-      for (const a of ['https://management.azure.com/', 'https://graph.windows.net', 'https://graph.microsoft.com.evil.example', 'api://graph', undefined, 42]) assert.equal(isGraphAudience(a), false, String(a));
+      for (const a of [
+        'https://management.azure.com/',
+        'https://graph.windows.net',
+        'https://graph.microsoft.com.evil.example',
+        'api://graph',
+        undefined,
+        42,
+      ])
+        assert.equal(isGraphAudience(a), false, String(a));
     });
 
     it('undecodable input: invalid with the decode error', async () => {

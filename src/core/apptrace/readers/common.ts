@@ -6,7 +6,10 @@ import type { SdkId } from '../types';
  * (JS) or a message is all there is. Names in the message win; otherwise the tool it mentions.
  */
 export function credentialFromMessage(message: string): string | undefined {
-  const named = /\b(EnvironmentCredential|WorkloadIdentityCredential|ManagedIdentityCredential|AzureCliCredential|AzureCLICredential|AzurePowerShellCredential|AzureDeveloperCliCredential|AzureDeveloperCLICredential|VisualStudioCodeCredential|VisualStudioCredential|SharedTokenCacheCredential|InteractiveBrowserCredential|BrokerCredential)\b/.exec(message);
+  const named =
+    /\b(EnvironmentCredential|WorkloadIdentityCredential|ManagedIdentityCredential|AzureCliCredential|AzureCLICredential|AzurePowerShellCredential|AzureDeveloperCliCredential|AzureDeveloperCLICredential|VisualStudioCodeCredential|VisualStudioCredential|SharedTokenCacheCredential|InteractiveBrowserCredential|BrokerCredential)\b/.exec(
+      message,
+    );
   if (named) return named[1];
   if (/Visual Studio Code/i.test(message)) return 'VisualStudioCodeCredential';
   if (/Azure Developer CLI|azd auth login/i.test(message)) return 'AzureDeveloperCLICredential';

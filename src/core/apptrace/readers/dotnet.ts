@@ -37,8 +37,10 @@ function readCore(text: string): Observation[] | null {
   const release = releaseFromUserAgent(text, 'dotnet');
   if (release) out.push({ kind: 'release', release });
   let m: RegExpExecArray | null;
-  if ((m = /^Request \[[^\]]*\] exception ([\s\S]*)$/.exec(text))) return [...out, { kind: 'http-response', error: m[1]!.split('\n')[0]!.trim() }];
-  if ((m = /^Request \[[^\]]*\] ([A-Z]+) (\S+)/.exec(text))) return [...out, { kind: 'http-request', method: m[1]!, url: m[2]! }];
+  if ((m = /^Request \[[^\]]*\] exception ([\s\S]*)$/.exec(text)))
+    return [...out, { kind: 'http-response', error: m[1]!.split('\n')[0]!.trim() }];
+  if ((m = /^Request \[[^\]]*\] ([A-Z]+) (\S+)/.exec(text)))
+    return [...out, { kind: 'http-request', method: m[1]!, url: m[2]! }];
   if ((m = /^(?:Error response|Response) \[[^\]]*\] (\d{3}) [^(\n]*\(([\d.]+)s\)/.exec(text))) {
     return [...out, { kind: 'http-response', status: Number(m[1]), durationMs: Number(m[2]) * 1000 }];
   }
@@ -49,7 +51,8 @@ function readCore(text: string): Observation[] | null {
 function readIdentity(text: string): Observation[] | null {
   let m: RegExpExecArray | null;
   const cred = (method: string) => method.replace(/\.GetToken(Async)?$/, '');
-  if ((m = /^DefaultAzureCredential credential selected: ([\w.]+)/.exec(text))) return [{ kind: 'winner', credential: m[1]! }];
+  if ((m = /^DefaultAzureCredential credential selected: ([\w.]+)/.exec(text)))
+    return [{ kind: 'winner', credential: m[1]! }];
   if ((m = /^([\w.]+) invoked\. Scopes: \[ (.*?) \]/.exec(text))) {
     const c = cred(m[1]!);
     return CHAINS.has(c) ? [] : [{ kind: 'attempt', credential: c, detail: `scope ${m[2]}` }];
@@ -58,13 +61,31 @@ function readIdentity(text: string): Observation[] | null {
     const c = cred(m[1]!);
     return CHAINS.has(c) ? [] : [{ kind: 'success', credential: c, scope: m[2]! }];
   }
-  if ((m = /^([\w.]+) was unable to retrieve an access token\. Scopes: \[ (.*?) \] ParentRequestId: \S* ?Exception: ([\w.]+) \(0x[0-9a-f]+\): ([\s\S]*)$/.exec(text))) {
+  if (
+    (m =
+      /^([\w.]+) was unable to retrieve an access token\. Scopes: \[ (.*?) \] ParentRequestId: \S* ?Exception: ([\w.]+) \(0x[0-9a-f]+\): ([\s\S]*)$/.exec(
+        text,
+      ))
+  ) {
     const c = cred(m[1]!);
     const message = m[4]!.trim();
     if (CHAINS.has(c)) return [{ kind: 'chain-failed', message }];
-    return [{ kind: 'failure', credential: c, outcome: /CredentialUnavailableException$/.test(m[3]!) ? 'unavailable' : 'failed', message, scope: m[2]! }];
+    return [
+      {
+        kind: 'failure',
+        credential: c,
+        outcome: /CredentialUnavailableException$/.test(m[3]!) ? 'unavailable' : 'failed',
+        message,
+        scope: m[2]!,
+      },
+    ];
   }
-  if ((m = /^(Probing IMDS endpoint for availability|IMDS endpoint is available|IMDS endpoint is not available)\. ([\s\S]*)$/.exec(text))) {
+  if (
+    (m =
+      /^(Probing IMDS endpoint for availability|IMDS endpoint is available|IMDS endpoint is not available)\. ([\s\S]*)$/.exec(
+        text,
+      ))
+  ) {
     return [{ kind: 'note', credential: 'ManagedIdentityCredential', level: 'info', message: `${m[1]}. ${m[2]}` }];
   }
   if (/^Executing interactive authentication/.test(text)) return [];

@@ -43,7 +43,12 @@ function readHttp(text: string): Observation[] | null {
     if (mu) out.push({ kind: 'http-request', method: mu[1]!, url: mu[2]!, attempt: Number(m[1]) });
     return out;
   }
-  if ((m = /^==> REQUEST\/RESPONSE \(Try=(\d+)\/([\d.]+)(µs|us|ms|s), OpTime=[^)]*\) -- (RESPONSE RECEIVED|REQUEST ERROR)/.exec(text))) {
+  if (
+    (m =
+      /^==> REQUEST\/RESPONSE \(Try=(\d+)\/([\d.]+)(µs|us|ms|s), OpTime=[^)]*\) -- (RESPONSE RECEIVED|REQUEST ERROR)/.exec(
+        text,
+      ))
+  ) {
     const factor = m[3] === 's' ? 1000 : m[3] === 'ms' ? 1 : 0.001;
     const status = /RESPONSE Status: (\d{3})/.exec(text)?.[1];
     out.push({
@@ -72,14 +77,24 @@ function readIdentity(text: string): Observation[] | null {
     }
     return [{ kind: 'chain-failed', message: msg.slice('ERROR: '.length), attempted }];
   }
-  if ((m = /^(\w+)\.GetToken\(\) acquired a token for scope "([^"]*)"/.exec(msg))) return [{ kind: 'success', credential: m[1]!, scope: m[2]! }];
-  if ((m = /^GetToken\(\) result for \*?(?:azidentity\.)?(\w+): SUCCESS(?:\n\tCredential Scopes: \[([^\]]*)\])?/.exec(msg))) {
+  if ((m = /^(\w+)\.GetToken\(\) acquired a token for scope "([^"]*)"/.exec(msg)))
+    return [{ kind: 'success', credential: m[1]!, scope: m[2]! }];
+  if (
+    (m = /^GetToken\(\) result for \*?(?:azidentity\.)?(\w+): SUCCESS(?:\n\tCredential Scopes: \[([^\]]*)\])?/.exec(
+      msg,
+    ))
+  ) {
     return [{ kind: 'success', credential: m[1]!, scope: m[2] }];
   }
-  if ((m = /^ERROR in GetToken\(\) call for (\w+): ([\s\S]*)$/.exec(msg))) return [{ kind: 'failure', credential: m[1]!, message: m[2]!.trim() }];
-  if ((m = /^ERROR in (\w+): ([\s\S]*)$/.exec(msg))) return [{ kind: 'failure', credential: m[1]!, message: m[2]!.trim() }];
-  if ((m = /^Found the following environment variables:\s*([\s\S]*)$/.exec(msg))) return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { environmentVariables: m[1]!.trim() } }];
-  if ((m = /^Managed Identity environment: (\S+)/.exec(msg))) return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[1]! } }];
-  if ((m = /^(\w+) will use (.+?) managed identity/.exec(msg))) return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[2]! } }];
+  if ((m = /^ERROR in GetToken\(\) call for (\w+): ([\s\S]*)$/.exec(msg)))
+    return [{ kind: 'failure', credential: m[1]!, message: m[2]!.trim() }];
+  if ((m = /^ERROR in (\w+): ([\s\S]*)$/.exec(msg)))
+    return [{ kind: 'failure', credential: m[1]!, message: m[2]!.trim() }];
+  if ((m = /^Found the following environment variables:\s*([\s\S]*)$/.exec(msg)))
+    return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { environmentVariables: m[1]!.trim() } }];
+  if ((m = /^Managed Identity environment: (\S+)/.exec(msg)))
+    return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[1]! } }];
+  if ((m = /^(\w+) will use (.+?) managed identity/.exec(msg)))
+    return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[2]! } }];
   return null;
 }

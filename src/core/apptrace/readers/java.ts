@@ -13,7 +13,8 @@ import { releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[[^\]]*\] \[(TRACE|DEBUG|INFO|WARN|ERROR)\] ([\w.$]+) - /;
 /** The chain's exception as the program prints it (its stack trace follows): the SDK's text, not a log line. */
-const CHAIN_EXCEPTION_RE = /^(?:Exception in thread "[^"]*" )?com\.azure\.core\.exception\.ClientAuthenticationException: (\w+) authentication failed\. ---> (\w+) authentication failed\. Error Details: (.*)$/;
+const CHAIN_EXCEPTION_RE =
+  /^(?:Exception in thread "[^"]*" )?com\.azure\.core\.exception\.ClientAuthenticationException: (\w+) authentication failed\. ---> (\w+) authentication failed\. Error Details: (.*)$/;
 
 export function createJavaReader(): SdkReader {
   return {
@@ -47,17 +48,34 @@ export function createJavaReader(): SdkReader {
 
 function readIdentity(text: string, cls: string): Observation[] | null {
   let m: RegExpExecArray | null;
-  if ((m = /^Azure Identity => Attempted credential (\w+) returns a token/.exec(text))) return [{ kind: 'winner', credential: m[1]! }];
-  if ((m = /^Azure Identity => Attempted credential (\w+) is unavailable\./.exec(text))) return [{ kind: 'failure', credential: m[1]!, outcome: 'unavailable', message: 'unavailable' }];
-  if ((m = /^Azure Identity => getToken\(\) result for scopes \[(.*?)\]: SUCCESS/.exec(text))) return [{ kind: 'success', credential: cls, scope: m[1]! }];
+  if ((m = /^Azure Identity => Attempted credential (\w+) returns a token/.exec(text)))
+    return [{ kind: 'winner', credential: m[1]! }];
+  if ((m = /^Azure Identity => Attempted credential (\w+) is unavailable\./.exec(text)))
+    return [{ kind: 'failure', credential: m[1]!, outcome: 'unavailable', message: 'unavailable' }];
+  if ((m = /^Azure Identity => getToken\(\) result for scopes \[(.*?)\]: SUCCESS/.exec(text)))
+    return [{ kind: 'success', credential: cls, scope: m[1]! }];
   if ((m = /^Azure Identity => ERROR in getToken\(\) call for scopes \[(.*?)\]: ([\s\S]*)$/.exec(text))) {
     // LoggingUtil.logTokenError builds this line with String.format and SLF4J-style {} placeholders, so some
     // releases print the placeholders themselves instead of the scopes and the message.
     const message = m[2]!.split(/\n\s+at /)[0]!.trim();
     const scope = m[1] === '{}' ? undefined : m[1];
-    return [{ kind: 'failure', credential: cls, message: message === '{}' ? 'failed (this SDK release logs no detail for it)' : message, scope }];
+    return [
+      {
+        kind: 'failure',
+        credential: cls,
+        message: message === '{}' ? 'failed (this SDK release logs no detail for it)' : message,
+        scope,
+      },
+    ];
   }
-  if ((m = /^Azure Identity => Found the following environment variables: ?(.*)$/.exec(text))) return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { environmentVariables: m[1]!.trim() || '(none)' } }];
+  if ((m = /^Azure Identity => Found the following environment variables: ?(.*)$/.exec(text)))
+    return [
+      {
+        kind: 'config',
+        credential: 'EnvironmentCredential',
+        settings: { environmentVariables: m[1]!.trim() || '(none)' },
+      },
+    ];
   if ((m = /(\w+) authentication failed\. ---> (\w+) authentication failed\. Error Details: ([\s\S]*)$/.exec(text))) {
     return [{ kind: 'chain-failed', message: m[3]!.split(/\n\s+at /)[0]!.trim(), failed: m[2]! }];
   }

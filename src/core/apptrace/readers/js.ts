@@ -59,31 +59,55 @@ function readIdentity(text: string, level: string): Observation[] | null {
   const msg = arrow[2]!;
   let m: RegExpExecArray | null;
 
-  if ((m = /^getToken\(\) => Result for (\w+): SUCCESS\.(?: Scopes: (.*?)\.?)?$/m.exec(msg))) return [{ kind: 'winner', credential: m[1]!, scope: m[2] }];
-  if ((m = /^getToken\(\) => SUCCESS\.(?: Scopes: (.*?)\.?)?$/m.exec(msg))) return [{ kind: 'success', credential: source, scope: m[1] }];
+  if ((m = /^getToken\(\) => Result for (\w+): SUCCESS\.(?: Scopes: (.*?)\.?)?$/m.exec(msg)))
+    return [{ kind: 'winner', credential: m[1]!, scope: m[2] }];
+  if ((m = /^getToken\(\) => SUCCESS\.(?: Scopes: (.*?)\.?)?$/m.exec(msg)))
+    return [{ kind: 'success', credential: source, scope: m[1] }];
   if ((m = /^getToken\(\) => ERROR\. Scopes: (.*?)\. Error message: ([\s\S]*)$/.exec(msg))) {
     const message = m[2]!.replace(/\.$/, '').trim();
     if (CHAINS.has(source)) return [chainFailed(message, m[1])];
     return [{ kind: 'failure', credential: source, message, scope: m[1] }];
   }
-  if ((m = /^(?:getToken\(\) => )?Skipp(?:ed|ing) create(?:Default)?(\w+?Credential)(?: because of an error creating the credential:|, reason:) ?([\s\S]*)$/.exec(msg))) {
+  if (
+    (m =
+      /^(?:getToken\(\) => )?Skipp(?:ed|ing) create(?:Default)?(\w+?Credential)(?: because of an error creating the credential:|, reason:) ?([\s\S]*)$/.exec(
+        msg,
+      ))
+  ) {
     const message = m[2]!.replace(/^(?:CredentialUnavailableError|Error): /, '').trim();
     return [{ kind: 'failure', credential: m[1]!, outcome: 'unavailable', message }];
   }
-  if ((m = /^Found the following environment variables: ?(.*)$/.exec(msg))) return [{ kind: 'config', credential: source, settings: { environmentVariables: m[1]!.trim() || '(none)' } }];
-  if ((m = /^Invoking (\w+) with tenant ID: ([^,\s]+), clientId: ([^\s,]+)/.exec(msg))) return [{ kind: 'config', credential: source, settings: { via: m[1]!, tenantId: m[2]!, clientId: m[3]! } }];
-  if ((m = /^Using (\w+) managed identity\.?$/.exec(msg))) return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
-  if ((m = /^(\w+) with (clientId|resourceId|objectId): (\S+)$/.exec(msg))) return [{ kind: 'config', credential: source, settings: { [m[2]!]: m[3]! } }];
-  if ((m = /^getToken\(\) => Using the (.+?) managed identity\.?$/.exec(msg))) return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
-  if ((m = /^getToken\(\) => MSAL Identity source: (\w+)/.exec(msg))) return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
-  if ((m = /^getToken\(\) => Using the scopes? (\S+)/.exec(msg))) return [{ kind: 'attempt', credential: source, detail: `scope ${m[1]}` }];
-  if (/^getToken\(\) => (Attempting to acquire|Using the MSAL provider|Calling into MSAL|Using the IMDS endpoint)|^Invoking getToken\(\)/.test(msg)) return [{ kind: 'attempt', credential: source }];
+  if ((m = /^Found the following environment variables: ?(.*)$/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { environmentVariables: m[1]!.trim() || '(none)' } }];
+  if ((m = /^Invoking (\w+) with tenant ID: ([^,\s]+), clientId: ([^\s,]+)/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { via: m[1]!, tenantId: m[2]!, clientId: m[3]! } }];
+  if ((m = /^Using (\w+) managed identity\.?$/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
+  if ((m = /^(\w+) with (clientId|resourceId|objectId): (\S+)$/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { [m[2]!]: m[3]! } }];
+  if ((m = /^getToken\(\) => Using the (.+?) managed identity\.?$/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
+  if ((m = /^getToken\(\) => MSAL Identity source: (\w+)/.exec(msg)))
+    return [{ kind: 'config', credential: source, settings: { source: m[1]! } }];
+  if ((m = /^getToken\(\) => Using the scopes? (\S+)/.exec(msg)))
+    return [{ kind: 'attempt', credential: source, detail: `scope ${m[1]}` }];
+  if (
+    /^getToken\(\) => (Attempting to acquire|Using the MSAL provider|Calling into MSAL|Using the IMDS endpoint)|^Invoking getToken\(\)/.test(
+      msg,
+    )
+  )
+    return [{ kind: 'attempt', credential: source }];
   if ((m = /^MSAL Node V2 (error|warning)[^:]*: ([\s\S]*)$/.exec(msg))) {
     const note = m[2]!.replace(/^\[[^\]]*\] : \[[^\]]*\] : /, '').trim();
     return m[1] === 'error' ? [{ kind: 'note', credential: source, level: 'warn', message: `MSAL: ${note}` }] : [];
   }
   if (/^MSAL Node V2 /.test(msg)) return [];
-  if (/^(getToken\(\) => (Creating new|Existing) ConfidentialClientApplication|AZURE_CLIENT_SEND_CERTIFICATE_CHAIN|Invoking \w+ with)/.test(msg)) return [];
+  if (
+    /^(getToken\(\) => (Creating new|Existing) ConfidentialClientApplication|AZURE_CLIENT_SEND_CERTIFICATE_CHAIN|Invoking \w+ with)/.test(
+      msg,
+    )
+  )
+    return [];
   if (source === 'ManagedIdentityCredential' && /^ManagedIdentityCredential - /.test(msg)) {
     const note = msg.replace(/^ManagedIdentityCredential - [^:]+: /, '');
     return [{ kind: 'note', credential: source, level: level === 'verbose' ? 'debug' : 'info', message: note }];
@@ -104,7 +128,8 @@ function chainFailed(message: string, scope: string | undefined): Observation {
         continue;
       }
       // ChainedTokenCredential goes on after CredentialUnavailableError and AuthenticationRequiredError alike.
-      const outcome = e[1] === 'CredentialUnavailableError' || e[1] === 'AuthenticationRequiredError' ? 'unavailable' : 'failed';
+      const outcome =
+        e[1] === 'CredentialUnavailableError' || e[1] === 'AuthenticationRequiredError' ? 'unavailable' : 'failed';
       attempted.push({ credential: credentialFromMessage(e[2]!) ?? '', message: e[2]!, outcome });
     }
     return { kind: 'chain-failed', message, attempted };

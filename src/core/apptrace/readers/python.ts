@@ -7,7 +7,8 @@
 import type { LogRecord, Observation, SdkReader } from '../types';
 import { releaseFromUserAgent } from './common';
 
-const HOOK_RE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ((?:azure|azauth)\.[\w.]+) (DEBUG|INFO|WARNING|ERROR|CRITICAL) /;
+const HOOK_RE =
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ((?:azure|azauth)\.[\w.]+) (DEBUG|INFO|WARNING|ERROR|CRITICAL) /;
 const BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):((?:azure|azauth)\.[\w.]+):/;
 
 /** The logger the import hook uses for its one line naming the installed releases. */
@@ -51,23 +52,43 @@ export function createPythonReader(): SdkReader {
         return [{ kind: 'success', credential: m[1]! }];
       }
       if ((m = /^(\w+)\.get_token failed: ([\s\S]*)$/.exec(message))) {
-        const outcome = exception ? (/CredentialUnavailableError$/.test(exception) ? 'unavailable' : 'failed') : undefined;
+        const outcome = exception
+          ? /CredentialUnavailableError$/.test(exception)
+            ? 'unavailable'
+            : 'failed'
+          : undefined;
         return [{ kind: 'failure', credential: m[1]!, outcome, message: m[2]!.trim() }];
       }
       if ((m = /^(\w+) acquired a token from (\w+)/.exec(message))) return [{ kind: 'winner', credential: m[2]! }];
       if ((m = /^(\w+) failed to retrieve a token from the included credentials\.([\s\S]*)$/.exec(message))) {
         return [{ kind: 'chain-failed', message, attempted: attemptedList(m[2]!) }];
       }
-      if ((m = /^Environment is configured for (\w+)/.exec(message))) return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { via: m[1]! } }];
+      if ((m = /^Environment is configured for (\w+)/.exec(message)))
+        return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { via: m[1]! } }];
       if (/^(No environment configuration found|Incomplete environment configuration)/.test(message)) {
-        return [{ kind: 'note', credential: 'EnvironmentCredential', level: head.level === 'WARNING' ? 'warn' : 'info', message }];
+        return [
+          {
+            kind: 'note',
+            credential: 'EnvironmentCredential',
+            level: head.level === 'WARNING' ? 'warn' : 'info',
+            message,
+          },
+        ];
       }
-      if ((m = /^(\w+) will use (.+?)\.?$/.exec(message))) return [{ kind: 'config', credential: m[1]!, settings: { source: m[2]! } }];
+      if ((m = /^(\w+) will use (.+?)\.?$/.exec(message)))
+        return [{ kind: 'config', credential: m[1]!, settings: { source: m[2]! } }];
       if ((m = /^\[Authenticated account\] Client ID: ([^.\s]+)\. Tenant ID: ([^.\s]+)\./.exec(message))) {
-        return [{ kind: 'config', credential: lastSucceeded ?? 'chain', settings: { clientId: m[1]!, tenantId: m[2]! } }];
+        return [
+          { kind: 'config', credential: lastSucceeded ?? 'chain', settings: { clientId: m[1]!, tenantId: m[2]! } },
+        ];
       }
-      if ((m = /^Shared token cache is unavailable: '([\s\S]*)'$/.exec(message))) return [{ kind: 'failure', credential: 'SharedTokenCacheCredential', outcome: 'unavailable', message: m[1]! }];
-      if (/^(msal-extensions|Fail to log the account information)/.test(message) || logger.startsWith('azure.identity._persistent_cache')) return [];
+      if ((m = /^Shared token cache is unavailable: '([\s\S]*)'$/.exec(message)))
+        return [{ kind: 'failure', credential: 'SharedTokenCacheCredential', outcome: 'unavailable', message: m[1]! }];
+      if (
+        /^(msal-extensions|Fail to log the account information)/.test(message) ||
+        logger.startsWith('azure.identity._persistent_cache')
+      )
+        return [];
       return null;
     },
   };
@@ -102,7 +123,8 @@ function readHttp(text: string): Observation[] {
   const release = releaseFromUserAgent(text, 'python');
   if (release) out.push({ kind: 'release', release });
   const url = /^Request URL: '([^']*)'/.exec(text);
-  if (url) out.push({ kind: 'http-request', method: /Request method: '([A-Z]+)'/.exec(text)?.[1] ?? 'GET', url: url[1]! });
+  if (url)
+    out.push({ kind: 'http-request', method: /Request method: '([A-Z]+)'/.exec(text)?.[1] ?? 'GET', url: url[1]! });
   const status = /^Response status: (\d{3})/.exec(text);
   if (status) out.push({ kind: 'http-response', status: Number(status[1]) });
   return out;

@@ -7,7 +7,12 @@ import type { ErrorInfo } from '../../model';
 import type { HttpResponse, RetryPolicy } from '../../http/types';
 import { isHttpRequestError } from '../../http/client';
 import { classifyRequestFailure, FAILURE_LABEL } from '../../http/failure';
-import { AuthenticationFailedError, CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
+import {
+  AuthenticationFailedError,
+  CredentialUnavailableError,
+  type AccessTokenResult,
+  type StepContext,
+} from '../types';
 
 export type MiSource = 'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
 
@@ -22,12 +27,23 @@ export interface UserAssigned {
 export function requestedIdentity(ctx: StepContext): UserAssigned | undefined | { conflict: string } {
   const o = ctx.options;
   const given: UserAssigned[] = [];
-  if (o.managedIdentityClientId) given.push({ kind: 'clientId', value: o.managedIdentityClientId, from: 'option managedIdentityClientId' });
-  if (o.managedIdentityObjectId) given.push({ kind: 'objectId', value: o.managedIdentityObjectId, from: 'option managedIdentityObjectId' });
-  if (o.managedIdentityResourceId) given.push({ kind: 'resourceId', value: o.managedIdentityResourceId, from: 'option managedIdentityResourceId' });
-  if (given.length > 1) return { conflict: `only one of client id, object id and resource id may identify a user-assigned identity (got ${given.map((g) => g.kind).join(', ')})` };
+  if (o.managedIdentityClientId)
+    given.push({ kind: 'clientId', value: o.managedIdentityClientId, from: 'option managedIdentityClientId' });
+  if (o.managedIdentityObjectId)
+    given.push({ kind: 'objectId', value: o.managedIdentityObjectId, from: 'option managedIdentityObjectId' });
+  if (o.managedIdentityResourceId)
+    given.push({ kind: 'resourceId', value: o.managedIdentityResourceId, from: 'option managedIdentityResourceId' });
+  if (given.length > 1)
+    return {
+      conflict: `only one of client id, object id and resource id may identify a user-assigned identity (got ${given.map((g) => g.kind).join(', ')})`,
+    };
   if (given[0]) return given[0];
-  if (ctx.inChain && ctx.env.AZURE_CLIENT_ID) return { kind: 'clientId', value: ctx.env.AZURE_CLIENT_ID, from: 'AZURE_CLIENT_ID (DefaultAzureCredential uses it as the user-assigned identity)' };
+  if (ctx.inChain && ctx.env.AZURE_CLIENT_ID)
+    return {
+      kind: 'clientId',
+      value: ctx.env.AZURE_CLIENT_ID,
+      from: 'AZURE_CLIENT_ID (DefaultAzureCredential uses it as the user-assigned identity)',
+    };
   return undefined;
 }
 
@@ -37,7 +53,10 @@ export function describeIdentity(id: UserAssigned | undefined): string {
 
 /** The resource for a scope: `/.default` removed; managed identity takes exactly one scope. */
 export function scopeToMiResource(scopes: string[]): string {
-  if (scopes.length !== 1) throw new CredentialUnavailableError(`ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ${JSON.stringify(scopes)}`);
+  if (scopes.length !== 1)
+    throw new CredentialUnavailableError(
+      `ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ${JSON.stringify(scopes)}`,
+    );
   return scopes[0]!.replace(/\/\.default$/, '');
 }
 
@@ -53,10 +72,18 @@ export type Severity =
 export function miError(ctx: StepContext, severity: Severity, message: string, info: Partial<ErrorInfo> = {}): Error {
   const hard = severity === 'failed' ? ctx.profile !== 'js' : severity === 'go-failed' ? ctx.profile === 'go' : false;
   if (!hard) {
-    const jsPrefix = ctx.profile === 'js' && severity !== 'unavailable' ? 'ManagedIdentityCredential: Authentication failed. Message ' : '';
+    const jsPrefix =
+      ctx.profile === 'js' && severity !== 'unavailable'
+        ? 'ManagedIdentityCredential: Authentication failed. Message '
+        : '';
     return new CredentialUnavailableError(`${jsPrefix}${message}`);
   }
-  return new AuthenticationFailedError({ kind: info.kind ?? (info.errorCodes?.length ? 'aadsts' : 'http'), message, errorCodes: info.errorCodes ?? [], ...info });
+  return new AuthenticationFailedError({
+    kind: info.kind ?? (info.errorCodes?.length ? 'aadsts' : 'http'),
+    message,
+    errorCodes: info.errorCodes ?? [],
+    ...info,
+  });
 }
 
 /**
@@ -77,14 +104,20 @@ export function miNetworkError(ctx: StepContext, endpoint: string, e: unknown): 
     ctx.trace.note('info', `no usable answer from the ${endpoint} endpoint${attempts} (${text})`);
     return Object.assign(new CredentialUnavailableError(JS_MI_NETWORK_ERROR), { networkFailure: failure });
   }
-  const err = miError(ctx, 'unavailable', `ManagedIdentityCredential: no usable answer from the ${endpoint} endpoint${attempts} (${text})`, {
-    kind: failure === 'timeout' ? 'timeout' : 'network',
-  });
+  const err = miError(
+    ctx,
+    'unavailable',
+    `ManagedIdentityCredential: no usable answer from the ${endpoint} endpoint${attempts} (${text})`,
+    {
+      kind: failure === 'timeout' ? 'timeout' : 'network',
+    },
+  );
   return Object.assign(err, { networkFailure: failure });
 }
 
 /** msal-node's wording for a failed managed-identity answer, as @azure/identity 4.10+ prints it (JS profile). */
-export const JS_MI_NETWORK_ERROR = 'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details';
+export const JS_MI_NETWORK_ERROR =
+  'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details';
 
 /**
  * What @azure/identity (4.10+, managed identity through msal-node) says for a non-200 answer: a JSON error body
@@ -95,7 +128,12 @@ export function jsMiFailureMessage(r: HttpResponse): string {
   const j = r.json as Record<string, unknown> | undefined;
   if (!j || typeof j !== 'object') return JS_MI_NETWORK_ERROR;
   const e = j.error;
-  const code = typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'unknown';
+  const code =
+    typeof e === 'string'
+      ? e
+      : e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string'
+        ? (e as { code: string }).code
+        : 'unknown';
   const desc =
     typeof j.error_description === 'string'
       ? j.error_description
@@ -127,10 +165,12 @@ export function errorText(r: HttpResponse): { text: string; codes: number[]; oau
     else if (typeof j.Message === 'string' && !text) text = j.Message;
   } else {
     text = r.bodyText.trim().slice(0, 300);
-    if (/^\s*<(!doctype|html)/i.test(r.bodyText)) text = `an HTML page instead of JSON (${text.replace(/\s+/g, ' ').slice(0, 120)})`;
+    if (/^\s*<(!doctype|html)/i.test(r.bodyText))
+      text = `an HTML page instead of JSON (${text.replace(/\s+/g, ' ').slice(0, 120)})`;
   }
   const codes = [...new Set([...`${text} ${r.bodyText}`.matchAll(/AADSTS(\d{5,7})/g)].map((m) => Number(m[1])))];
-  if (j && Array.isArray(j.error_codes)) for (const c of j.error_codes) if (typeof c === 'number' && !codes.includes(c)) codes.push(c);
+  if (j && Array.isArray(j.error_codes))
+    for (const c of j.error_codes) if (typeof c === 'number' && !codes.includes(c)) codes.push(c);
   return { text: `${oauthError ? `${oauthError}: ` : ''}${text || `HTTP ${r.status}`}`, codes, oauthError };
 }
 
@@ -166,7 +206,10 @@ export function tokenFromResponse(ctx: StepContext, r: HttpResponse, source: MiS
     const html = /^\s*<(!doctype|html)/i.test(r.bodyText);
     if (ctx.profile === 'js') {
       // msal-node fails to parse the body and reports a network error (@azure/identity 4.10+).
-      ctx.trace.note('info', `${source} answered ${r.status} with ${html ? 'an HTML page' : 'a body that is not JSON'} (${JSON.stringify(r.bodyText.slice(0, 100))}): something other than the managed-identity endpoint answered (a proxy?)`);
+      ctx.trace.note(
+        'info',
+        `${source} answered ${r.status} with ${html ? 'an HTML page' : 'a body that is not JSON'} (${JSON.stringify(r.bodyText.slice(0, 100))}): something other than the managed-identity endpoint answered (a proxy?)`,
+      );
       throw new CredentialUnavailableError(JS_MI_NETWORK_ERROR);
     }
     throw miError(
@@ -178,18 +221,39 @@ export function tokenFromResponse(ctx: StepContext, r: HttpResponse, source: MiS
   }
   const body = j as Record<string, unknown>;
   const token = body.access_token;
-  if (typeof token !== 'string' || !token) throw miError(ctx, 'failed', `${source} answered ${r.status} without an access_token`, { kind: 'parse', httpStatus: r.status });
+  if (typeof token !== 'string' || !token)
+    throw miError(ctx, 'failed', `${source} answered ${r.status} without an access_token`, {
+      kind: 'parse',
+      httpStatus: r.status,
+    });
   ctx.trace.addSecret?.(token);
   const exp = parseMiExpiry(body, ctx.now());
   if (exp === undefined) {
-    throw miError(ctx, 'failed', `Failed to parse token expiration from body. expires_in="${String(body.expires_in)}", expires_on="${String(body.expires_on)}"`, { kind: 'parse' });
+    throw miError(
+      ctx,
+      'failed',
+      `Failed to parse token expiration from body. expires_in="${String(body.expires_in)}", expires_on="${String(body.expires_on)}"`,
+      { kind: 'parse' },
+    );
   }
-  return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer', serverDate: r.headers.date };
+  return {
+    token: new SecretValue(token),
+    expiresOnEpochMs: exp,
+    tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
+    serverDate: r.headers.date,
+  };
 }
 
 /** Retry policy for non-IMDS sources (msal-node DefaultManagedIdentityRetryPolicy): 404/408/429/500/503/504, 3 retries, 1 s or Retry-After. */
 export function defaultSourceRetry(ctx: StepContext): RetryPolicy {
-  return { maxRetries: 3, statusCodes: [404, 408, 429, 500, 503, 504], baseDelayMs: 1000, maxDelayMs: 1000, maxTotalMs: totalBudget(ctx), retryNetworkErrors: false };
+  return {
+    maxRetries: 3,
+    statusCodes: [404, 408, 429, 500, 503, 504],
+    baseDelayMs: 1000,
+    maxDelayMs: 1000,
+    maxTotalMs: totalBudget(ctx),
+    retryNetworkErrors: false,
+  };
 }
 
 /** Retries stay inside the step's time limit (less a margin for the outcome). */

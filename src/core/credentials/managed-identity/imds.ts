@@ -7,7 +7,17 @@ import type { HttpResponse, RetryPolicy } from '../../http/types';
 import { isHttpRequestError } from '../../http/client';
 import { classifyRequestFailure } from '../../http/failure';
 import { CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
-import { describeIdentity, errorText, jsMiFailureMessage, miError, miNetworkError, tokenFromResponse, totalBudget, withQuery, type UserAssigned } from './common';
+import {
+  describeIdentity,
+  errorText,
+  jsMiFailureMessage,
+  miError,
+  miNetworkError,
+  tokenFromResponse,
+  totalBudget,
+  withQuery,
+  type UserAssigned,
+} from './common';
 import { newestRelease } from '../../sdk/releases';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
@@ -16,7 +26,8 @@ export const IMDS_API_VERSION = '2018-02-01';
 const IMDS_STATUS = [404, 410, 429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511];
 
 export function imdsBase(ctx: StepContext): { base: string; from: string } {
-  if (ctx.options.imdsEndpoint) return { base: ctx.options.imdsEndpoint.replace(/\/+$/, ''), from: 'option imdsEndpoint' };
+  if (ctx.options.imdsEndpoint)
+    return { base: ctx.options.imdsEndpoint.replace(/\/+$/, ''), from: 'option imdsEndpoint' };
   const pod = ctx.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
   if (pod) return { base: pod.replace(/\/+$/, ''), from: 'AZURE_POD_IDENTITY_AUTHORITY_HOST' };
   return { base: IMDS_DEFAULT, from: 'default' };
@@ -33,7 +44,12 @@ export function imdsRetry(ctx: StepContext): RetryPolicy {
   // already says no managed-identity endpoint exists here and the address is IMDS's own, ENETUNREACH is the answer.
   const noEndpoint = ctx.prediction?.verdict === 'unavailable' && imdsBase(ctx).from === 'default';
   return {
-    ...(noEndpoint ? { noRetryCodes: ['ENETUNREACH', 'EHOSTUNREACH'], noRetryReason: `the hosting fingerprint says no managed-identity endpoint exists here (${ctx.prediction!.reason})` } : {}),
+    ...(noEndpoint
+      ? {
+          noRetryCodes: ['ENETUNREACH', 'EHOSTUNREACH'],
+          noRetryReason: `the hosting fingerprint says no managed-identity endpoint exists here (${ctx.prediction!.reason})`,
+        }
+      : {}),
     maxRetries: rule.maxRetries,
     statusCodes: rule.retry410 ? IMDS_STATUS : IMDS_STATUS.filter((s) => s !== 410),
     baseDelayMs: rule.baseDelayMs,
@@ -58,10 +74,19 @@ export function imdsRetrySpanSeconds(ctx: StepContext, status = 404): number {
 
 async function probe(ctx: StepContext, base: string): Promise<void> {
   const timeoutMs = ctx.options.imdsProbeTimeoutMs ?? 1000;
-  ctx.trace.note('info', `probing IMDS (DefaultAzureCredential only): GET without Metadata header, ${timeoutMs} ms limit, no retries`);
+  ctx.trace.note(
+    'info',
+    `probing IMDS (DefaultAzureCredential only): GET without Metadata header, ${timeoutMs} ms limit, no retries`,
+  );
   let r: HttpResponse;
   try {
-    r = await ctx.http.send({ method: 'GET', url: `${base}${IMDS_PATH}`, headers: { Accept: 'application/json' }, timeoutMs, signal: ctx.signal });
+    r = await ctx.http.send({
+      method: 'GET',
+      url: `${base}${IMDS_PATH}`,
+      headers: { Accept: 'application/json' },
+      timeoutMs,
+      signal: ctx.signal,
+    });
   } catch (e) {
     if (isHttpRequestError(e) && e.kind === 'aborted') throw e;
     const timedOut = isHttpRequestError(e) && e.kind === 'timeout';
@@ -76,28 +101,51 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
     if (ctx.profile === 'js') {
       // @azure/identity's own words (its probe's CredentialUnavailableError, re-wrapped by ManagedIdentityCredential's
       // catch-all); the engine's reason goes to the trace and to error.networkFailure.
-      ctx.trace.note('info', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`);
-      throw Object.assign(new CredentialUnavailableError('ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.'), {
-        networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network',
-      });
+      ctx.trace.note(
+        'info',
+        `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`,
+      );
+      throw Object.assign(
+        new CredentialUnavailableError(
+          'ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.',
+        ),
+        {
+          networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network',
+        },
+      );
     }
-    const err = miError(ctx, 'unavailable', `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`, {
-      kind: timedOut ? 'timeout' : 'network',
-    });
+    const err = miError(
+      ctx,
+      'unavailable',
+      `${msg}${timedOut ? ` — no answer within the ${timeoutMs} ms probe limit: not an Azure VM, or IMDS blocked/slow` : ''}`,
+      {
+        kind: timedOut ? 'timeout' : 'network',
+      },
+    );
     throw Object.assign(err, { networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network' });
   }
   if (r.status === 403 && /unreachable/i.test(r.bodyText)) {
-    throw miError(ctx, 'unavailable', 'ManagedIdentityCredential: the IMDS address answered 403 "unreachable" (Docker Desktop answers this for 169.254.169.254): no managed identity here', {
-      httpStatus: 403,
-    });
+    throw miError(
+      ctx,
+      'unavailable',
+      'ManagedIdentityCredential: the IMDS address answered 403 "unreachable" (Docker Desktop answers this for 169.254.169.254): no managed identity here',
+      {
+        httpStatus: 403,
+      },
+    );
   }
   ctx.trace.note('info', `IMDS probe answered HTTP ${r.status}: the endpoint exists, requesting a token`);
 }
 
-export async function imdsToken(ctx: StepContext, resource: string, id: UserAssigned | undefined): Promise<AccessTokenResult> {
+export async function imdsToken(
+  ctx: StepContext,
+  resource: string,
+  id: UserAssigned | undefined,
+): Promise<AccessTokenResult> {
   const { base, from } = imdsBase(ctx);
   ctx.trace.config({ endpoints: [{ name: `IMDS (${from})`, url: `${base}${IMDS_PATH}` }] });
-  const doProbe = ctx.inChain && ctx.imdsProbe !== false && !(ctx.profile === 'js' && ctx.env.AZURE_POD_IDENTITY_AUTHORITY_HOST);
+  const doProbe =
+    ctx.inChain && ctx.imdsProbe !== false && !(ctx.profile === 'js' && ctx.env.AZURE_POD_IDENTITY_AUTHORITY_HOST);
   if (doProbe) await probe(ctx, base);
   const url = withQuery(`${base}${IMDS_PATH}`, {
     'api-version': IMDS_API_VERSION,
@@ -109,17 +157,29 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
   const diagnose = ctx.mode === 'diagnose';
   const policy = imdsRetry(ctx);
   // Diagnose mode reports a 404 at once (the identity may still be appearing) and says how long the SDK would wait.
-  const retry = diagnose ? { ...policy, statusCodes: policy.statusCodes.filter((s) => s !== 404 && s !== 410) } : policy;
+  const retry = diagnose
+    ? { ...policy, statusCodes: policy.statusCodes.filter((s) => s !== 404 && s !== 410) }
+    : policy;
   let r: HttpResponse;
   try {
-    r = await ctx.http.send({ method: 'GET', url, headers: { Metadata: 'true' }, timeoutMs: 60_000, signal: ctx.signal, retry });
+    r = await ctx.http.send({
+      method: 'GET',
+      url,
+      headers: { Metadata: 'true' },
+      timeoutMs: 60_000,
+      signal: ctx.signal,
+      retry,
+    });
   } catch (e) {
     throw miNetworkError(ctx, 'IMDS', e);
   }
   if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
   const { text, codes, oauthError } = errorText(r);
   if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose')) {
-    ctx.trace.note('info', `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`);
+    ctx.trace.note(
+      'info',
+      `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`,
+    );
     throw new CredentialUnavailableError(jsMiFailureMessage(r));
   }
   if ((r.status === 404 || r.status === 410) && diagnose) {
@@ -132,11 +192,16 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
   }
   if (r.status === 400) {
     if (id) {
-      throw miError(ctx, 'go-failed', `the requested identity isn't assigned to this resource: IMDS answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`, {
-        httpStatus: 400,
-        errorCodes: codes,
-        oauthError,
-      });
+      throw miError(
+        ctx,
+        'go-failed',
+        `the requested identity isn't assigned to this resource: IMDS answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`,
+        {
+          httpStatus: 400,
+          errorCodes: codes,
+          oauthError,
+        },
+      );
     }
     const multiple = /multiple user assigned identities/i.test(text);
     throw miError(
@@ -149,5 +214,10 @@ export async function imdsToken(ctx: StepContext, resource: string, id: UserAssi
     );
   }
   const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
-  throw miError(ctx, 'failed', `IMDS answered HTTP ${r.status}${after}: ${text}`, { httpStatus: r.status, errorCodes: codes, oauthError, kind: codes.length ? 'aadsts' : 'http' });
+  throw miError(ctx, 'failed', `IMDS answered HTTP ${r.status}${after}: ${text}`, {
+    httpStatus: r.status,
+    errorCodes: codes,
+    oauthError,
+    kind: codes.length ? 'aadsts' : 'http',
+  });
 }

@@ -4,7 +4,13 @@
  * Service Fabric → App Service → Azure ML → Cloud Shell → Azure Arc → IMDS.
  */
 import type { HttpResponse } from '../../http/types';
-import { CredentialUnavailableError, type AccessTokenResult, type Credential, type StepContext, type TokenRequest } from '../types';
+import {
+  CredentialUnavailableError,
+  type AccessTokenResult,
+  type Credential,
+  type StepContext,
+  type TokenRequest,
+} from '../types';
 import {
   defaultSourceRetry,
   describeIdentity,
@@ -42,13 +48,22 @@ const MI_VARIABLES = [
 ];
 
 /** Which hosting source the environment describes, and why. */
-export function detectSource(env: Readonly<Record<string, string | undefined>>, arcAgentPresent: boolean = himdsExists()): { source: MiSource; reason: string } {
+export function detectSource(
+  env: Readonly<Record<string, string | undefined>>,
+  arcAgentPresent: boolean = himdsExists(),
+): { source: MiSource; reason: string } {
   if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER && env.IDENTITY_SERVER_THUMBPRINT)
-    return { source: 'ServiceFabric', reason: 'IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT are set' };
-  if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER) return { source: 'AppService', reason: 'IDENTITY_ENDPOINT and IDENTITY_HEADER are set' };
-  if (env.MSI_ENDPOINT && env.MSI_SECRET) return { source: 'MachineLearning', reason: 'MSI_ENDPOINT and MSI_SECRET are set' };
+    return {
+      source: 'ServiceFabric',
+      reason: 'IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT are set',
+    };
+  if (env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER)
+    return { source: 'AppService', reason: 'IDENTITY_ENDPOINT and IDENTITY_HEADER are set' };
+  if (env.MSI_ENDPOINT && env.MSI_SECRET)
+    return { source: 'MachineLearning', reason: 'MSI_ENDPOINT and MSI_SECRET are set' };
   if (env.MSI_ENDPOINT) return { source: 'CloudShell', reason: 'MSI_ENDPOINT is set (without MSI_SECRET)' };
-  if (env.IDENTITY_ENDPOINT && env.IMDS_ENDPOINT) return { source: 'AzureArc', reason: 'IDENTITY_ENDPOINT and IMDS_ENDPOINT are set' };
+  if (env.IDENTITY_ENDPOINT && env.IMDS_ENDPOINT)
+    return { source: 'AzureArc', reason: 'IDENTITY_ENDPOINT and IMDS_ENDPOINT are set' };
   if (arcAgentPresent) return { source: 'AzureArc', reason: 'the Azure Connected Machine agent (himds) is installed' };
   return { source: 'Imds', reason: 'no other source is configured: IMDS (Azure VM, scale set, AKS node…)' };
 }
@@ -62,7 +77,11 @@ const SOURCE_NAME: Record<MiSource, string> = {
   Imds: 'IMDS',
 };
 
-async function send(ctx: StepContext, source: MiSource, req: Parameters<StepContext['http']['send']>[0]): Promise<HttpResponse> {
+async function send(
+  ctx: StepContext,
+  source: MiSource,
+  req: Parameters<StepContext['http']['send']>[0],
+): Promise<HttpResponse> {
   try {
     return await ctx.http.send({ signal: ctx.signal, timeoutMs: 30_000, retry: defaultSourceRetry(ctx), ...req });
   } catch (e) {
@@ -79,13 +98,22 @@ function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAss
     throw new CredentialUnavailableError(jsMiFailureMessage(r));
   }
   if (r.status === 400 && id) {
-    throw miError(ctx, 'go-failed', `the requested identity isn't assigned to this resource: ${source} answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`, {
-      httpStatus: 400,
-      errorCodes: codes,
-      oauthError,
-    });
+    throw miError(
+      ctx,
+      'go-failed',
+      `the requested identity isn't assigned to this resource: ${source} answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`,
+      {
+        httpStatus: 400,
+        errorCodes: codes,
+        oauthError,
+      },
+    );
   }
-  throw miError(ctx, 'failed', `${source} answered HTTP ${r.status}${after}: ${text}`, { httpStatus: r.status, errorCodes: codes, oauthError });
+  throw miError(ctx, 'failed', `${source} answered HTTP ${r.status}${after}: ${text}`, {
+    httpStatus: r.status,
+    errorCodes: codes,
+    oauthError,
+  });
 }
 
 export class ManagedIdentityCredential implements Credential {
@@ -101,8 +129,12 @@ export class ManagedIdentityCredential implements Credential {
   private async tokenExchange(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult | undefined> {
     const rules = (ctx.release ?? newestRelease(ctx.profile)).rules;
     const clientId = ctx.options.managedIdentityClientId || ctx.env.AZURE_CLIENT_ID;
-    if (!rules.miTokenExchange || !clientId || !ctx.env.AZURE_TENANT_ID || !ctx.env.AZURE_FEDERATED_TOKEN_FILE) return undefined;
-    ctx.trace.note('info', 'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint');
+    if (!rules.miTokenExchange || !clientId || !ctx.env.AZURE_TENANT_ID || !ctx.env.AZURE_FEDERATED_TOKEN_FILE)
+      return undefined;
+    ctx.trace.note(
+      'info',
+      'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint',
+    );
     this.#exchange ??= new WorkloadIdentityCredential({ clientId });
     try {
       return await this.#exchange.getToken(request, ctx);
@@ -113,7 +145,9 @@ export class ManagedIdentityCredential implements Credential {
       // ManagedIdentityCredential's catch passes AuthenticationRequiredError through unchanged (workload identity's
       // failures in the JS chain, workload-identity.ts).
       if (isCredentialUnavailable(e) && e.sdkErrorName === 'AuthenticationRequiredError') throw e;
-      throw new CredentialUnavailableError(`ManagedIdentityCredential: Authentication failed. Message ${message}`, { cause: e });
+      throw new CredentialUnavailableError(`ManagedIdentityCredential: Authentication failed. Message ${message}`, {
+        cause: e,
+      });
     }
   }
 
@@ -133,11 +167,16 @@ export class ManagedIdentityCredential implements Credential {
     if (exchange) return exchange;
     const resource = scopeToMiResource(request.scopes);
     const idOrConflict = requestedIdentity(ctx);
-    if (idOrConflict && 'conflict' in idOrConflict) throw new CredentialUnavailableError(`ManagedIdentityCredential: ${idOrConflict.conflict}`);
+    if (idOrConflict && 'conflict' in idOrConflict)
+      throw new CredentialUnavailableError(`ManagedIdentityCredential: ${idOrConflict.conflict}`);
     const id = idOrConflict;
     const { source, reason } = detectSource(env);
-    ctx.trace.note('info', `managed-identity source: ${source} (${reason}); asking for the ${describeIdentity(id)}${id ? ` from ${id.from}` : ''}`);
-    if (request.tenantId) ctx.trace.note('debug', 'managed identity ignores the tenant: the token comes from the identity\'s own tenant');
+    ctx.trace.note(
+      'info',
+      `managed-identity source: ${source} (${reason}); asking for the ${describeIdentity(id)}${id ? ` from ${id.from}` : ''}`,
+    );
+    if (request.tenantId)
+      ctx.trace.note('debug', "managed identity ignores the tenant: the token comes from the identity's own tenant");
 
     switch (source) {
       case 'Imds':
@@ -151,7 +190,12 @@ export class ManagedIdentityCredential implements Credential {
           mi_res_id: id?.kind === 'resourceId' ? id.value : undefined,
         });
         ctx.trace.config({ endpoints: [{ name: 'App Service (IDENTITY_ENDPOINT)', url: env.IDENTITY_ENDPOINT! }] });
-        return answer(ctx, source, await send(ctx, source, { method: 'GET', url, headers: { 'X-IDENTITY-HEADER': env.IDENTITY_HEADER! } }), id);
+        return answer(
+          ctx,
+          source,
+          await send(ctx, source, { method: 'GET', url, headers: { 'X-IDENTITY-HEADER': env.IDENTITY_HEADER! } }),
+          id,
+        );
       }
       case 'CloudShell': {
         if (id) {
@@ -162,40 +206,77 @@ export class ManagedIdentityCredential implements Credential {
           );
         }
         ctx.trace.config({ endpoints: [{ name: 'Cloud Shell (MSI_ENDPOINT)', url: env.MSI_ENDPOINT! }] });
-        return answer(ctx, source, await send(ctx, source, { method: 'POST', url: env.MSI_ENDPOINT!, headers: { Metadata: 'true' }, body: new URLSearchParams({ resource }) }), id);
+        return answer(
+          ctx,
+          source,
+          await send(ctx, source, {
+            method: 'POST',
+            url: env.MSI_ENDPOINT!,
+            headers: { Metadata: 'true' },
+            body: new URLSearchParams({ resource }),
+          }),
+          id,
+        );
       }
       case 'MachineLearning': {
         if (id && id.kind !== 'clientId') {
-          throw miError(ctx, 'unavailable', `Azure Machine Learning selects user-assigned identities by client id only (got ${id.kind} from ${id.from})`);
+          throw miError(
+            ctx,
+            'unavailable',
+            `Azure Machine Learning selects user-assigned identities by client id only (got ${id.kind} from ${id.from})`,
+          );
         }
         const clientid = id?.value ?? env.DEFAULT_IDENTITY_CLIENT_ID;
         const url = withQuery(env.MSI_ENDPOINT!, { 'api-version': '2017-09-01', resource, clientid });
         ctx.trace.config({ endpoints: [{ name: 'Azure ML (MSI_ENDPOINT)', url: env.MSI_ENDPOINT! }] });
-        return answer(ctx, source, await send(ctx, source, { method: 'GET', url, headers: { Metadata: 'true', secret: env.MSI_SECRET! } }), id);
+        return answer(
+          ctx,
+          source,
+          await send(ctx, source, { method: 'GET', url, headers: { Metadata: 'true', secret: env.MSI_SECRET! } }),
+          id,
+        );
       }
       case 'ServiceFabric': {
         if (id) {
-          throw miError(ctx, 'unavailable', `Service Fabric doesn't support selecting a user-assigned identity at runtime; configure it in the cluster (got ${describeIdentity(id)} from ${id.from})`);
+          throw miError(
+            ctx,
+            'unavailable',
+            `Service Fabric doesn't support selecting a user-assigned identity at runtime; configure it in the cluster (got ${describeIdentity(id)} from ${id.from})`,
+          );
         }
         const url = withQuery(env.IDENTITY_ENDPOINT!, { 'api-version': '2019-07-01-preview', resource });
         ctx.trace.config({ endpoints: [{ name: 'Service Fabric (IDENTITY_ENDPOINT)', url: env.IDENTITY_ENDPOINT! }] });
         const https = url.startsWith('https:');
         // The cluster certificate is self-signed: the SDKs accept any certificate here. We do too, and compare thumbprints.
-        const r = await send(ctx, source, { method: 'GET', url, headers: { secret: env.IDENTITY_HEADER!, Accept: 'application/json' }, tlsVerify: https ? 'skip' : 'default' });
+        const r = await send(ctx, source, {
+          method: 'GET',
+          url,
+          headers: { secret: env.IDENTITY_HEADER!, Accept: 'application/json' },
+          tlsVerify: https ? 'skip' : 'default',
+        });
         if (https) {
           const expected = (env.IDENTITY_SERVER_THUMBPRINT ?? '').replace(/[^0-9a-f]/gi, '').toUpperCase();
           const seen = r.peerCertificateSha1;
           if (seen && expected && seen !== expected) {
-            ctx.trace.note('warn', `the Service Fabric endpoint presented a certificate with thumbprint ${seen}, not IDENTITY_SERVER_THUMBPRINT ${expected}; the SDKs do not check it, so the request went ahead`);
+            ctx.trace.note(
+              'warn',
+              `the Service Fabric endpoint presented a certificate with thumbprint ${seen}, not IDENTITY_SERVER_THUMBPRINT ${expected}; the SDKs do not check it, so the request went ahead`,
+            );
           } else if (seen) {
-            ctx.trace.note('info', `Service Fabric certificate thumbprint ${seen} matches IDENTITY_SERVER_THUMBPRINT (not CA-validated: the cluster certificate is self-signed, as the SDKs accept)`);
+            ctx.trace.note(
+              'info',
+              `Service Fabric certificate thumbprint ${seen} matches IDENTITY_SERVER_THUMBPRINT (not CA-validated: the cluster certificate is self-signed, as the SDKs accept)`,
+            );
           }
         }
         return answer(ctx, source, r, id);
       }
       case 'AzureArc': {
         const endpoint = env.IDENTITY_ENDPOINT ?? ARC_DEFAULT_ENDPOINT;
-        ctx.trace.config({ endpoints: [{ name: 'Azure Arc (IDENTITY_ENDPOINT)', url: endpoint }], settings: { keyDirectory: arcKeyDirectory(ctx) } });
+        ctx.trace.config({
+          endpoints: [{ name: 'Azure Arc (IDENTITY_ENDPOINT)', url: endpoint }],
+          settings: { keyDirectory: arcKeyDirectory(ctx) },
+        });
         return arcToken(ctx, endpoint, resource, id);
       }
     }

@@ -9,12 +9,25 @@
 import { ConfidentialClientApplication, LogLevel, PublicClientApplication, type Configuration } from '@azure/msal-node';
 import type { HttpClient } from '../../http/types';
 import type { StepTracer } from '../../trace/tracer';
-import { buildAuthorityMetadata, buildCloudDiscoveryMetadata, tenantEndpoints, type ResolvedAuthorityHost, type TenantEndpoints } from './authority';
+import {
+  buildAuthorityMetadata,
+  buildCloudDiscoveryMetadata,
+  tenantEndpoints,
+  type ResolvedAuthorityHost,
+  type TenantEndpoints,
+} from './authority';
 import { TracedNetworkModule } from './network';
 
 export type ClientCredentialConfig =
   | { kind: 'secret'; secret: string }
-  | { kind: 'certificate'; privateKeyPem: string; thumbprintSha1: string; thumbprintSha256: string; x5cPem?: string; useSha256: boolean }
+  | {
+      kind: 'certificate';
+      privateKeyPem: string;
+      thumbprintSha1: string;
+      thumbprintSha256: string;
+      x5cPem?: string;
+      useSha256: boolean;
+    }
   | { kind: 'assertion'; getAssertion: () => Promise<string> };
 
 export interface MsalAppConfig {
@@ -51,9 +64,15 @@ export interface MsalApp<T> {
   endpoints: TenantEndpoints;
 }
 
-function baseConfiguration(cfg: MsalAppConfig, binding: MsalBinding): { config: Configuration; network: TracedNetworkModule; endpoints: TenantEndpoints } {
+function baseConfiguration(
+  cfg: MsalAppConfig,
+  binding: MsalBinding,
+): { config: Configuration; network: TracedNetworkModule; endpoints: TenantEndpoints } {
   const endpoints = tenantEndpoints(cfg.authorityHost, cfg.tenantId);
-  const network = new TracedNetworkModule({ http: new BoundHttpClient(binding), allowedHosts: [cfg.authorityHost.hostAndPort] });
+  const network = new TracedNetworkModule({
+    http: new BoundHttpClient(binding),
+    allowedHosts: [cfg.authorityHost.hostAndPort],
+  });
   const config: Configuration = {
     auth: {
       clientId: cfg.clientId,
@@ -89,7 +108,10 @@ export function createPublicApp(cfg: MsalAppConfig): MsalApp<PublicClientApplica
   return { app: new PublicClientApplication(config), network, binding, endpoints };
 }
 
-export function createConfidentialApp(cfg: MsalAppConfig, credential: ClientCredentialConfig): MsalApp<ConfidentialClientApplication> {
+export function createConfidentialApp(
+  cfg: MsalAppConfig,
+  credential: ClientCredentialConfig,
+): MsalApp<ConfidentialClientApplication> {
   const binding = new MsalBinding();
   const { config, network, endpoints } = baseConfiguration(cfg, binding);
   switch (credential.kind) {
@@ -98,7 +120,11 @@ export function createConfidentialApp(cfg: MsalAppConfig, credential: ClientCred
       break;
     case 'certificate':
       config.auth.clientCertificate = credential.useSha256
-        ? { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKeyPem, x5c: credential.x5cPem }
+        ? {
+            thumbprintSha256: credential.thumbprintSha256,
+            privateKey: credential.privateKeyPem,
+            x5c: credential.x5cPem,
+          }
         : { thumbprint: credential.thumbprintSha1, privateKey: credential.privateKeyPem, x5c: credential.x5cPem };
       break;
     case 'assertion':

@@ -88,7 +88,9 @@ export function resolveAuthorityHost(
   try {
     u = new URL(raw);
   } catch {
-    throw new AuthorityConfigError(`The authority host "${raw.slice(0, 200)}" is not a valid URL. ${insecureAuthorityMessage(profile)}`);
+    throw new AuthorityConfigError(
+      `The authority host "${raw.slice(0, 200)}" is not a valid URL. ${insecureAuthorityMessage(profile)}`,
+    );
   }
   if (u.protocol !== 'https:') throw new AuthorityConfigError(insecureAuthorityMessage(profile));
   if (u.username || u.password) throw new AuthorityConfigError('The authority host must not contain user information.');
@@ -170,11 +172,19 @@ export function buildCloudDiscoveryMetadata(host: ResolvedAuthorityHost, tenant:
  * endpoint stays on the authority's origin: a document pointing elsewhere would make msal send secrets to that host.
  */
 export function authorityMetadataFromDocument(doc: unknown, host: ResolvedAuthorityHost): string {
-  if (!doc || typeof doc !== 'object') throw new AuthorityConfigError('The openid-configuration document is not a JSON object.');
+  if (!doc || typeof doc !== 'object')
+    throw new AuthorityConfigError('The openid-configuration document is not a JSON object.');
   const d = doc as Record<string, unknown>;
   const origin = new URL(host.url).origin;
   const out: Record<string, string> = {};
-  for (const field of ['token_endpoint', 'authorization_endpoint', 'device_authorization_endpoint', 'end_session_endpoint', 'issuer', 'jwks_uri']) {
+  for (const field of [
+    'token_endpoint',
+    'authorization_endpoint',
+    'device_authorization_endpoint',
+    'end_session_endpoint',
+    'issuer',
+    'jwks_uri',
+  ]) {
     const v = d[field];
     if (v === undefined) continue;
     if (typeof v !== 'string') throw new AuthorityConfigError(`openid-configuration field ${field} is not a string.`);
@@ -185,7 +195,10 @@ export function authorityMetadataFromDocument(doc: unknown, host: ResolvedAuthor
       } catch {
         throw new AuthorityConfigError(`openid-configuration field ${field} is not a URL.`);
       }
-      if (u.origin !== origin) throw new AuthorityConfigError(`openid-configuration field ${field} points to ${u.origin}, not to the authority host ${origin}; refusing to use it.`);
+      if (u.origin !== origin)
+        throw new AuthorityConfigError(
+          `openid-configuration field ${field} points to ${u.origin}, not to the authority host ${origin}; refusing to use it.`,
+        );
     }
     out[field] = v;
   }

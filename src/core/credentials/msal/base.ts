@@ -9,7 +9,13 @@ import type { ChainProfile, CredentialName, ErrorInfo } from '../../model';
 import { SecretValue } from '../../secret';
 import type { AccessTokenResult, StepContext, TokenRequest } from '../types';
 import { AuthenticationFailedError, CredentialUnavailableError } from '../types';
-import { AuthorityConfigError, invalidTenantMessage, isValidTenantId, resolveAuthorityHost, type ResolvedAuthorityHost } from './authority';
+import {
+  AuthorityConfigError,
+  invalidTenantMessage,
+  isValidTenantId,
+  resolveAuthorityHost,
+  type ResolvedAuthorityHost,
+} from './authority';
 import type { MsalApp } from './app';
 import { mapMsalError } from './errors';
 
@@ -106,7 +112,11 @@ function abortReason(signal: AbortSignal): Error {
 
 export function toTokenResult(r: AuthenticationResult | null, credential: string): MsalTokenResult {
   if (!r || !r.accessToken) {
-    throw new AuthenticationFailedError({ kind: 'parse', message: `${credential}: the authority returned no access token.`, errorCodes: [] });
+    throw new AuthenticationFailedError({
+      kind: 'parse',
+      message: `${credential}: the authority returned no access token.`,
+      errorCodes: [],
+    });
   }
   const expires = r.expiresOn instanceof Date ? r.expiresOn.getTime() : Date.now() + 3600_000;
   const out: MsalTokenResult = {
@@ -118,19 +128,35 @@ export function toTokenResult(r: AuthenticationResult | null, credential: string
     correlationId: r.correlationId,
   };
   if (r.refreshOn instanceof Date) out.refreshOnEpochMs = r.refreshOn.getTime();
-  if (r.idTokenClaims && Object.keys(r.idTokenClaims).length) out.idTokenClaims = r.idTokenClaims as Record<string, unknown>;
-  if (r.account) out.account = { username: r.account.username, homeAccountId: r.account.homeAccountId, tenantId: r.account.tenantId, name: r.account.name };
+  if (r.idTokenClaims && Object.keys(r.idTokenClaims).length)
+    out.idTokenClaims = r.idTokenClaims as Record<string, unknown>;
+  if (r.account)
+    out.account = {
+      username: r.account.username,
+      homeAccountId: r.account.homeAccountId,
+      tenantId: r.account.tenantId,
+      name: r.account.name,
+    };
   return out;
 }
 
 /** Checks the scopes of a request: at least one, each non-empty and printable, bounded. */
 export function validateScopes(scopes: readonly string[], credential: string): string[] {
   const list = scopes.map((s) => (typeof s === 'string' ? s.trim() : '')).filter(Boolean);
-  if (!list.length) throw new AuthenticationFailedError({ kind: 'config', message: `${credential}: at least one scope is required.`, errorCodes: [] });
+  if (!list.length)
+    throw new AuthenticationFailedError({
+      kind: 'config',
+      message: `${credential}: at least one scope is required.`,
+      errorCodes: [],
+    });
   for (const s of list) {
     // eslint-disable-next-line no-control-regex
     if (s.length > 2048 || /[\u0000-\u001f\u007f\s]/.test(s)) {
-      throw new AuthenticationFailedError({ kind: 'config', message: `${credential}: invalid scope ${JSON.stringify(s.slice(0, 80))} (whitespace, control characters or over 2048 characters).`, errorCodes: [] });
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${credential}: invalid scope ${JSON.stringify(s.slice(0, 80))} (whitespace, control characters or over 2048 characters).`,
+        errorCodes: [],
+      });
     }
   }
   return list;
@@ -149,7 +175,11 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     try {
       return resolveAuthorityHost(this.baseOptions.authorityHost ?? ctx.options.authorityHost, ctx.env, ctx.profile);
     } catch (e) {
-      if (e instanceof AuthorityConfigError) throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: ${e.message}`, errorCodes: [] }, { cause: e });
+      if (e instanceof AuthorityConfigError)
+        throw new AuthenticationFailedError(
+          { kind: 'config', message: `${this.name}: ${e.message}`, errorCodes: [] },
+          { cause: e },
+        );
       throw e;
     }
   }
@@ -163,9 +193,18 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     return this.baseOptions.tenantId ?? 'organizations';
   }
 
-  protected abstract createApp(tenant: string, host: ResolvedAuthorityHost, ctx: StepContext): Promise<MsalApp<A>> | MsalApp<A>;
+  protected abstract createApp(
+    tenant: string,
+    host: ResolvedAuthorityHost,
+    ctx: StepContext,
+  ): Promise<MsalApp<A>> | MsalApp<A>;
 
-  protected abstract acquire(app: MsalApp<A>, scopes: string[], request: TokenRequest, ctx: StepContext): Promise<AuthenticationResult | null>;
+  protected abstract acquire(
+    app: MsalApp<A>,
+    scopes: string[],
+    request: TokenRequest,
+    ctx: StepContext,
+  ): Promise<AuthenticationResult | null>;
 
   /** Values this credential holds that must never appear in any output (registered with the run's redactor). */
   protected secretValues(): (string | undefined)[] {
@@ -186,7 +225,12 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     this.validate(ctx);
     const scopes = validateScopes(request.scopes, this.name);
     const configured = this.configuredTenant();
-    if (!isValidTenantId(configured)) throw new AuthenticationFailedError({ kind: 'config', message: `${this.name}: ${invalidTenantMessage(ctx.profile)}`, errorCodes: [] });
+    if (!isValidTenantId(configured))
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: ${invalidTenantMessage(ctx.profile)}`,
+        errorCodes: [],
+      });
     const allowed = this.baseOptions.additionallyAllowedTenants ?? [];
     const tenant = resolveTenant(configured, request.tenantId, allowed, ctx.env, ctx.profile);
     const host = this.authorityHost(ctx);
@@ -221,10 +265,18 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
       const out = toTokenResult(result, this.name);
       ctx.trace.addSecret?.(out.token.reveal());
       if (app.network.lastServerDate) out.serverDate = app.network.lastServerDate;
-      if (out.fromCache) ctx.trace.note('info', `${this.name}: token served from this credential's msal cache (no network call).`);
+      if (out.fromCache)
+        ctx.trace.note('info', `${this.name}: token served from this credential's msal cache (no network call).`);
       return out;
     } catch (e) {
-      throw mapMsalError(e, { credential: this.name, profile: ctx.profile, observed: app.network.lastError, thrown: app.network.lastThrown, signal: ctx.signal, hint: (i) => this.failureHint(i) });
+      throw mapMsalError(e, {
+        credential: this.name,
+        profile: ctx.profile,
+        observed: app.network.lastError,
+        thrown: app.network.lastThrown,
+        signal: ctx.signal,
+        hint: (i) => this.failureHint(i),
+      });
     } finally {
       app.binding.trace = undefined;
     }

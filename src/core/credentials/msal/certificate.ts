@@ -82,18 +82,38 @@ function parsePem(text: string, password: string | undefined, label: string): { 
     if (kind === 'CERTIFICATE') certs.push(m[0]);
     else if (/PRIVATE KEY$/.test(kind)) keys.push(m[0]);
   }
-  if (!keys.length && !certs.length) throw new CertificateError(`${label} contains no PEM blocks (expected a private key and a certificate).`, 'not-a-certificate');
-  if (!keys.length) throw new CertificateError(`${label} contains ${certs.length} certificate(s) but no private key; the PEM file must hold the private key too.`, 'no-private-key');
-  if (!certs.length) throw new CertificateError(`${label} contains a private key but no certificate.`, 'no-certificate');
-  if (keys.length > 1) throw new CertificateError(`${label} contains ${keys.length} private keys; expected exactly one.`, 'malformed');
+  if (!keys.length && !certs.length)
+    throw new CertificateError(
+      `${label} contains no PEM blocks (expected a private key and a certificate).`,
+      'not-a-certificate',
+    );
+  if (!keys.length)
+    throw new CertificateError(
+      `${label} contains ${certs.length} certificate(s) but no private key; the PEM file must hold the private key too.`,
+      'no-private-key',
+    );
+  if (!certs.length)
+    throw new CertificateError(`${label} contains a private key but no certificate.`, 'no-certificate');
+  if (keys.length > 1)
+    throw new CertificateError(`${label} contains ${keys.length} private keys; expected exactly one.`, 'malformed');
   const keyPem = keys[0]!;
   const encrypted = /ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(keyPem);
-  if (encrypted && !password) throw new CertificateError(`The private key in ${label} is encrypted and no password was given.`, 'password-required');
+  if (encrypted && !password)
+    throw new CertificateError(
+      `The private key in ${label} is encrypted and no password was given.`,
+      'password-required',
+    );
   let key: KeyObject;
   try {
-    key = createPrivateKey(encrypted ? { key: keyPem, format: 'pem', passphrase: password } : { key: keyPem, format: 'pem' });
+    key = createPrivateKey(
+      encrypted ? { key: keyPem, format: 'pem', passphrase: password } : { key: keyPem, format: 'pem' },
+    );
   } catch (e) {
-    if (encrypted) throw new CertificateError(`The private key in ${label} could not be decrypted: the password is wrong.`, 'wrong-password');
+    if (encrypted)
+      throw new CertificateError(
+        `The private key in ${label} could not be decrypted: the password is wrong.`,
+        'wrong-password',
+      );
     throw new CertificateError(`The private key in ${label} is malformed (${(e as Error).message}).`, 'malformed');
   }
   for (const c of certs) {
@@ -115,12 +135,17 @@ function parsePkcs12(der: Buffer, password: string | undefined, label: string): 
     const msg = (e as Error).message ?? '';
     if (/Invalid password|MAC could not be verified/i.test(msg)) {
       throw new CertificateError(
-        password ? `The PKCS#12 file ${label} could not be opened: the password is wrong.` : `The PKCS#12 file ${label} is password-protected and no password was given.`,
+        password
+          ? `The PKCS#12 file ${label} could not be opened: the password is wrong.`
+          : `The PKCS#12 file ${label} is password-protected and no password was given.`,
         password ? 'wrong-password' : 'password-required',
       );
     }
     if (/Too few bytes|not enough|Unparsed DER|ASN\.1|invalid/i.test(msg)) {
-      throw new CertificateError(`${label} is neither a PEM file nor a valid PKCS#12 (.pfx) file.`, 'not-a-certificate');
+      throw new CertificateError(
+        `${label} is neither a PEM file nor a valid PKCS#12 (.pfx) file.`,
+        'not-a-certificate',
+      );
     }
     throw new CertificateError(`The PKCS#12 file ${label} could not be read (${msg.slice(0, 200)}).`, 'malformed');
   }
@@ -131,7 +156,11 @@ function parsePkcs12(der: Buffer, password: string | undefined, label: string): 
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
   const keyBag = keyBags.find((b) => b.key);
   if (!keyBag?.key) {
-    if (keyBags.length) throw new CertificateError(`The private key in ${label} uses an algorithm that cannot be read (only RSA keys are supported in PKCS#12 files).`, 'malformed');
+    if (keyBags.length)
+      throw new CertificateError(
+        `The private key in ${label} uses an algorithm that cannot be read (only RSA keys are supported in PKCS#12 files).`,
+        'malformed',
+      );
     throw new CertificateError(`The PKCS#12 file ${label} contains no private key.`, 'no-private-key');
   }
   const certs = certBags.filter((b) => b.cert).map((b) => forge.pki.certificateToPem(b.cert!));
@@ -144,14 +173,26 @@ function parsePkcs12(der: Buffer, password: string | undefined, label: string): 
  * Parses a client certificate file's bytes. `label` names the file in messages (a path; never the contents).
  * Throws CertificateError with a precise reason.
  */
-export function parseClientCertificate(data: Buffer, password: string | undefined, label: string, now = Date.now()): ParsedClientCertificate {
+export function parseClientCertificate(
+  data: Buffer,
+  password: string | undefined,
+  label: string,
+  now = Date.now(),
+): ParsedClientCertificate {
   if (data.length === 0) throw new CertificateError(`${label} is empty.`, 'empty');
-  if (data.length > MAX_CERTIFICATE_BYTES) throw new CertificateError(`${label} is ${data.length} bytes; a certificate file is at most ${MAX_CERTIFICATE_BYTES} bytes.`, 'too-large');
+  if (data.length > MAX_CERTIFICATE_BYTES)
+    throw new CertificateError(
+      `${label} is ${data.length} bytes; a certificate file is at most ${MAX_CERTIFICATE_BYTES} bytes.`,
+      'too-large',
+    );
   const text = data.toString('utf8');
   const isPem = text.includes('-----BEGIN ');
   const { key, certs } = isPem ? parsePem(text, password, label) : parsePkcs12(data, password, label);
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new CertificateError(`The private key in ${label} is ${key.asymmetricKeyType ?? 'of an unknown type'}; msal-node signs client assertions with RSA keys only.`, 'malformed');
+    throw new CertificateError(
+      `The private key in ${label} is ${key.asymmetricKeyType ?? 'of an unknown type'}; msal-node signs client assertions with RSA keys only.`,
+      'malformed',
+    );
   }
   // The leaf is the certificate whose public key matches the private key (as the Go SDK selects it).
   const leafIndex = certs.findIndex((c) => samePublicKey(key, c));

@@ -6,7 +6,12 @@
  */
 import type { ChainProfile, ErrorInfo } from '../../model';
 import { classifyError } from '../../errors/classify';
-import { AuthenticationFailedError, type CredentialUnavailableError, isAuthenticationFailed, isCredentialUnavailable } from '../types';
+import {
+  AuthenticationFailedError,
+  type CredentialUnavailableError,
+  isAuthenticationFailed,
+  isCredentialUnavailable,
+} from '../types';
 import type { ObservedError } from './network';
 
 interface MsalLikeError {
@@ -24,12 +29,30 @@ interface MsalLikeError {
 }
 
 const TROUBLESHOOT: Record<string, Partial<Record<ChainProfile, string>>> = {
-  ClientSecretCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#client-secret', js: 'https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot' },
-  ClientCertificateCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#client-cert', js: 'https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot' },
-  EnvironmentCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#env', js: 'https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot' },
-  WorkloadIdentityCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#workload', js: 'https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot' },
-  ClientAssertionCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#apc', js: 'https://aka.ms/azsdk/js/identity/troubleshoot' },
-  UsernamePasswordCredential: { go: 'https://aka.ms/azsdk/go/identity/troubleshoot#username-password', js: 'https://aka.ms/azsdk/js/identity/usernamepasswordcredential/troubleshoot' },
+  ClientSecretCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#client-secret',
+    js: 'https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot',
+  },
+  ClientCertificateCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#client-cert',
+    js: 'https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot',
+  },
+  EnvironmentCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#env',
+    js: 'https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot',
+  },
+  WorkloadIdentityCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#workload',
+    js: 'https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot',
+  },
+  ClientAssertionCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#apc',
+    js: 'https://aka.ms/azsdk/js/identity/troubleshoot',
+  },
+  UsernamePasswordCredential: {
+    go: 'https://aka.ms/azsdk/go/identity/troubleshoot#username-password',
+    js: 'https://aka.ms/azsdk/js/identity/usernamepasswordcredential/troubleshoot',
+  },
 };
 
 export function troubleshootLink(credential: string, profile: ChainProfile): string | undefined {
@@ -49,7 +72,9 @@ export function firstLine(description: string): string {
 /** Builds ErrorInfo from an Entra error body as it was on the wire. */
 export function errorInfoFromBody(observed: ObservedError): ErrorInfo {
   const b = observed.body;
-  const codes = Array.isArray(b.error_codes) ? b.error_codes.filter((c): c is number => typeof c === 'number' && Number.isInteger(c)) : [];
+  const codes = Array.isArray(b.error_codes)
+    ? b.error_codes.filter((c): c is number => typeof c === 'number' && Number.isInteger(c))
+    : [];
   const description = str(b.error_description) ?? str(b.message) ?? '';
   if (!codes.length) {
     for (const m of description.matchAll(/AADSTS(\d{4,8})/g)) codes.push(Number(m[1]));
@@ -111,7 +136,11 @@ export function mapMsalError(e: unknown, ctx: MapContext): AuthenticationFailedE
   let info: ErrorInfo;
   if (isAbort(e, ctx.signal)) {
     const reason = ctx.signal?.reason as { message?: string } | undefined;
-    info = { kind: 'aborted', message: `${ctx.credential}: the operation was cancelled${reason?.message ? ` (${reason.message})` : ''}.`, errorCodes: [] };
+    info = {
+      kind: 'aborted',
+      message: `${ctx.credential}: the operation was cancelled${reason?.message ? ` (${reason.message})` : ''}.`,
+      errorCodes: [],
+    };
     return new AuthenticationFailedError(info, { cause: e });
   }
   const own = ownCause(e) ?? ctx.thrown;
@@ -134,10 +163,19 @@ export function mapMsalError(e: unknown, ctx: MapContext): AuthenticationFailedE
   const link = troubleshootLink(ctx.credential, ctx.profile);
   const hint = ctx.hint?.(info);
   // Go: "<Cred> authentication failed."; JS EnvironmentCredential: "EnvironmentCredential authentication failed."; other JS credentials prefix with "<Cred>:".
-  const prefix = ctx.profile === 'go' || ctx.credential === 'EnvironmentCredential' ? `${ctx.credential} authentication failed.` : `${ctx.credential}: authentication failed.`;
+  const prefix =
+    ctx.profile === 'go' || ctx.credential === 'EnvironmentCredential'
+      ? `${ctx.credential} authentication failed.`
+      : `${ctx.credential}: authentication failed.`;
   info = {
     ...info,
-    message: [prefix, info.message, sub && sub !== info.oauthError ? `(suberror: ${sub})` : undefined, hint, link ? `To troubleshoot, visit ${link}` : undefined]
+    message: [
+      prefix,
+      info.message,
+      sub && sub !== info.oauthError ? `(suberror: ${sub})` : undefined,
+      hint,
+      link ? `To troubleshoot, visit ${link}` : undefined,
+    ]
       .filter(Boolean)
       .join(' '),
   };

@@ -28,8 +28,13 @@ export class NonJsonResponseError extends Error {
 /** A host outside the allowed set was requested: the request is refused before it leaves the process. */
 export class DisallowedHostError extends Error {
   readonly kind = 'config' as const;
-  constructor(readonly url: string, readonly allowed: readonly string[]) {
-    super(`msal-node tried to reach ${safeOrigin(url)}, which is not the configured authority host (${allowed.join(', ')}); the request was refused.`);
+  constructor(
+    readonly url: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(
+      `msal-node tried to reach ${safeOrigin(url)}, which is not the configured authority host (${allowed.join(', ')}); the request was refused.`,
+    );
     this.name = 'DisallowedHostError';
   }
 }
@@ -77,16 +82,27 @@ export class TracedNetworkModule implements INetworkModule {
     return this.#send<T>('POST', url, options);
   }
 
-  async #send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async #send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     try {
       return await this.#sendInner<T>(method, url, options, timeout);
     } catch (e) {
-      if (e && typeof e === 'object' && typeof (e as { kind?: unknown }).kind === 'string') this.lastThrown = e as Error & { kind: string };
+      if (e && typeof e === 'object' && typeof (e as { kind?: unknown }).kind === 'string')
+        this.lastThrown = e as Error & { kind: string };
       throw e;
     }
   }
 
-  async #sendInner<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async #sendInner<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     this.requested.push(url);
     let host: string;
     try {
@@ -120,7 +136,8 @@ export class TracedNetworkModule implements INetworkModule {
     const obj = body as Record<string, unknown>;
     // Device-code polling answers authorization_pending / slow_down until the user acts: expected, not the failure.
     const pending = obj.error === 'authorization_pending' || obj.error === 'slow_down';
-    if ((res.status >= 400 || typeof obj.error === 'string') && !pending) this.lastError = { status: res.status, body: obj, url };
+    if ((res.status >= 400 || typeof obj.error === 'string') && !pending)
+      this.lastError = { status: res.status, body: obj, url };
     else if (res.status < 300 && obj.error === undefined) this.lastError = undefined;
     return { headers: { ...res.headers }, body: body as T, status: res.status };
   }

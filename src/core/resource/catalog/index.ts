@@ -35,4 +35,6 @@ export interface ResourceErrorEntry {
 
 export const RESOURCE_ERROR_FILES = { arm, graph, keyvault, storage, servicebus } as const;
 
-export const resourceErrorEntries: ResourceErrorEntry[] = Object.values(RESOURCE_ERROR_FILES).flatMap((f) => f.entries as ResourceErrorEntry[]);
+export const resourceErrorEntries: ResourceErrorEntry[] = Object.values(RESOURCE_ERROR_FILES).flatMap(
+  (f) => f.entries as ResourceErrorEntry[],
+);
