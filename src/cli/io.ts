@@ -30,6 +30,8 @@ export interface CliIo {
 export interface CliCommand {
   summary: string;
   usage: string;
+  /** Every option the command accepts, by name without `--` (the parser's own table; docs/cli.md is checked against it). */
+  options: Readonly<Record<string, { type: 'string' | 'boolean' }>>;
   run(argv: string[], io: CliIo): Promise<number>;
 }
 

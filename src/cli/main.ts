@@ -5,7 +5,8 @@
 import { quoteValue, terminalSafe } from '../core/text/terminal';
 import { endOpenLines, EXIT_USAGE, safeIo, UsageError, writeJson, type CliCommand, type CliIo } from './io';
 
-const commands: Record<string, () => Promise<CliCommand>> = {
+/** Every sub-command, loaded on first use (help, dispatch and the docs test read this one table). */
+export const commands: Record<string, () => Promise<CliCommand>> = {
   chain: async () => (await import('./commands/chain')).command,
   token: async () => (await import('./commands/token')).command,
   discover: async () => (await import('./commands/discover')).command,

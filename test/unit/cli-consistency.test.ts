@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { endOpenLines, parseDuration, safeIo, UsageError, withProgress, wrapLine } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { commands, main } from '../../src/cli/main';
 import { captureIo } from './cli-io';
 
 const COMMANDS = ['call', 'chain', 'token', 'discover', 'decode', 'explain', 'where', 'sandbox'];
@@ -101,6 +101,17 @@ describe('azauth: one way to do each thing on every command', () => {
     }
     const bad = await azauth(['chain', '--json', '--timeout', 'soon']);
     assert.equal(JSON.parse(bad.out).error.kind, 'usage');
+  });
+
+  it("every option a command accepts is named in its own usage (the parser's table and the help cannot drift)", async function () {
+    this.timeout(60000); // loads every command module
+    const missing: string[] = [];
+    for (const [name, load] of Object.entries(commands)) {
+      const c = await load();
+      for (const option of Object.keys(c.options))
+        if (!new RegExp(`--${option}(?![\\w-])`).test(c.usage)) missing.push(`azauth ${name} --${option}`);
+    }
+    assert.deepEqual(missing, []);
   });
 
   it('azauth help CMD shows that command; help for an unknown one is a usage error', async () => {

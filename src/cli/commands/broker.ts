@@ -35,24 +35,27 @@ function splitAtCommand(argv: string[]): { options: string[]; command: string[] 
   return i === -1 ? { options: argv, command: [] } : { options: argv.slice(0, i), command: argv.slice(i + 1) };
 }
 
+const OPTIONS = {
+  credential: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret-env': { type: 'string' },
+  certificate: { type: 'string' },
+  'authority-host': { type: 'string' },
+  ca: { type: 'string' },
+  sandbox: { type: 'boolean' },
+  port: { type: 'string' },
+  json: { type: 'boolean' },
+  'env-file': { type: 'string' },
+} as const;
+
 export const command: CliCommand = {
   summary: 'serve managed-identity tokens on loopback (App Service protocol) to your app, tracing each request',
   usage,
+  options: OPTIONS,
   async run(argv, io) {
     const { options, command: cmd } = splitAtCommand(argv);
-    const { values } = parse(options, {
-      credential: { type: 'string' },
-      tenant: { type: 'string' },
-      'client-id': { type: 'string' },
-      'client-secret-env': { type: 'string' },
-      certificate: { type: 'string' },
-      'authority-host': { type: 'string' },
-      ca: { type: 'string' },
-      sandbox: { type: 'boolean' },
-      port: { type: 'string' },
-      json: { type: 'boolean' },
-      'env-file': { type: 'string' },
-    });
+    const { values } = parse(options, OPTIONS);
     if (!cmd.length && !values['env-file']) throw new UsageError('give a command after -- or --env-file FILE');
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)

@@ -50,6 +50,7 @@ Token (never printed unless --show-token):
   --token-from chain     run DefaultAzureCredential's chain for the preset's (or --scope's) scope
   --token-from flow      run one credential: --credential NAME (same names as azauth token), with --tenant,
                          --client-id, --client-secret-env VAR, --certificate FILE
+  --authority-host H     for chain / flow: Entra authority host (https URL, or public / china / usgov)
   --scope S              scope for chain / flow (default: the preset's, or the URL's API + /.default)
 
 Request:
@@ -115,6 +116,7 @@ function scopeForUrl(url: string): string | undefined {
 export const command: CliCommand = {
   summary: 'send one request with a token to an Azure API and explain its 401 / 403 against the token',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     for (const a of argv)
       if (/^--(token|access-token|client-secret|password)(=|$)/.test(a))

@@ -265,6 +265,7 @@ function renderExplanation(io: Pick<CliIo, 'color'>, text: string): string[] {
 export const command: CliCommand = {
   summary: 'run DefaultAzureCredential step by step: who wins, why the others did not, and what to fix',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, true);
     // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).

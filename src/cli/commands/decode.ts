@@ -176,6 +176,7 @@ function renderHuman(
 export const command: CliCommand = {
   summary: 'Decode a token, explain every claim, check expiry and validate it',
   usage,
+  options,
   async run(argv, io) {
     const { values, positionals } = parse(argv, options, true);
     const json = Boolean(values.json);

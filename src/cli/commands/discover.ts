@@ -32,17 +32,20 @@ Examples:
 
 Exit codes: 0 discovered, 1 discovery failed (unknown tenant, network, not JSON), 2 bad usage or input.`;
 
+const OPTIONS = {
+  tenant: { type: 'string' },
+  'authority-host': { type: 'string' },
+  ca: { type: 'string' },
+  verbose: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 export const command: CliCommand = {
   summary: "fetch and check a tenant's OpenID Connect metadata and signing keys",
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values: v } = parse(argv, {
-      tenant: { type: 'string' },
-      'authority-host': { type: 'string' },
-      ca: { type: 'string' },
-      verbose: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values: v } = parse(argv, OPTIONS);
     if (!v.tenant) throw new UsageError('--tenant is required');
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const sink = {

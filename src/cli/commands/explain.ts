@@ -105,6 +105,7 @@ function renderHuman(io: CliIo, x: Explanation): void {
 export const command: CliCommand = {
   summary: 'Explain an AADSTS code or any authentication error, offline',
   usage,
+  options,
   async run(argv, io) {
     const { values, positionals } = parse(argv, options, true);
     const json = Boolean(values.json);

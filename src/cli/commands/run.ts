@@ -25,6 +25,13 @@ Options:
   --json             print the trace as one JSON object on stdout after the program's output
 `;
 
+/** The options before `--` (read by hand below: everything after the first non-option is the program's). */
+const OPTIONS = {
+  profile: { type: 'string' },
+  verbose: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 interface Parsed {
   sdks?: SdkId[];
   json: boolean;
@@ -44,6 +51,9 @@ function parseRunArgs(argv: string[], isSdk: (s: string) => s is SdkId): Parsed 
       i++;
       break;
     }
+    // One table says which options exist (the docs are checked against it), whatever the branches below read.
+    if (a.startsWith('--') && !Object.hasOwn(OPTIONS, a.slice(2).split('=')[0]!))
+      throw new UsageError(`unknown option ${JSON.stringify(a)} (put the program after --)`);
     if (a === '--json') json = true;
     else if (a === '--verbose') verbose = true;
     else if (a === '--profile' || a.startsWith('--profile=')) {
@@ -71,6 +81,7 @@ function parseRunArgs(argv: string[], isSdk: (s: string) => s is SdkId): Parsed 
 export const command: CliCommand = {
   summary: 'run your program and show the credential chain its own Azure SDK logged',
   usage,
+  options: OPTIONS,
   async run(argv, io) {
     const core = await import('../../core/index');
     const opts = parseRunArgs(argv, core.isSdkId);

@@ -98,11 +98,14 @@ function untilStopped(io: CliIo): Promise<void> {
   });
 }
 
+const OPTIONS = { port: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } as const;
+
 export const command: CliCommand = {
   summary: 'run the local sandbox tenant (Entra ID + managed identity emulator on loopback)',
   usage,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values } = parse(argv, { port: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parse(argv, OPTIONS);
     let port: number | undefined;
     if (values.port !== undefined) {
       if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535)

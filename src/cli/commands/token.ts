@@ -212,6 +212,7 @@ export const command: CliCommand & {
 } = {
   summary: 'run one credential (explicit Entra flow or chain member) with a full trace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     refuseSecretFlags(argv);
     const { values } = parse(argv, OPTIONS);

@@ -114,16 +114,19 @@ export function renderWhere(
   return lines(out);
 }
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  root: { type: 'string' },
+  profile: { type: 'string' },
+  ...PID_OPTION,
+} as const;
+
 export const command: CliCommand = {
   summary: 'which hosting environment this is, with evidence, and what each credential will do here',
   usage,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values } = parse(argv, {
-      json: { type: 'boolean' },
-      root: { type: 'string' },
-      profile: { type: 'string' },
-      ...PID_OPTION,
-    });
+    const { values } = parse(argv, OPTIONS);
     const profile = (values.profile ?? 'go') as ChainProfile;
     if (!PROFILES.includes(profile))
       throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (got ${shown(profile, 20)})`);
