@@ -1,0 +1,164 @@
+/**
+ * The documents stay true to the project: every relative link and #anchor in README.md, CONTRIBUTING.md, CHANGELOG.md
+ * and docs/ resolves (files exist; anchors match a heading by GitHub's slug rules), external links are well-formed
+ * (never fetched: tests stay on loopback), README.md stays within 300 lines, and docs/cli.md names every azauth command and every flag the CLI's own
+ * option tables accept, so a new flag without documentation fails here.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { commands } from '../../../src/cli/main';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+/** The documents whose links are checked: the top-level ones and every Markdown file under docs/ and media/. */
+function documents(): string[] {
+  const found = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md'].filter((f) => existsSync(path.join(root, f)));
+  const walk = (dir: string) => {
+    if (!existsSync(path.join(root, dir))) return;
+    for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.posix.join(dir, e.name);
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith('.md')) found.push(rel);
+    }
+  };
+  walk('docs');
+  walk('media');
+  return found;
+}
+
+/** The text outside fenced code blocks, with inline code spans blanked (a link inside code is not a link). */
+export function prose(markdown: string): string {
+  let fence: string | undefined;
+  const out: string[] = [];
+  for (const line of markdown.split('\n')) {
+    const m = /^\s*(```+|~~~+)/.exec(line);
+    if (m) {
+      if (!fence) fence = m[1]!.slice(0, 3);
+      else if (m[1]!.startsWith(fence)) fence = undefined;
+      out.push('');
+      continue;
+    }
+    out.push(fence ? '' : line.replace(/(`+)[^`]*?\1/g, (s) => ' '.repeat(s.length)));
+  }
+  return out.join('\n');
+}
+
+/** GitHub's heading anchors: the heading's text, lower-cased, punctuation dropped, each space a hyphen, repeats numbered. */
+export function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    const h = fence ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!h) continue;
+    const text = h[1]!
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // a link or image: its text
+      .replace(/<[^>]+>/g, '') // inline HTML tags
+      .replace(/[`*]/g, ''); // code and emphasis markers
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
+      .replace(/ /g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+interface Link {
+  file: string;
+  line: number;
+  target: string;
+}
+
+function links(file: string): Link[] {
+  const text = prose(readFileSync(path.join(root, file), 'utf8'));
+  const found: Link[] = [];
+  text.split('\n').forEach((line, i) => {
+    for (const m of line.matchAll(/!?\[(?:[^\]]|\][^(])*?\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      found.push({ file, line: i + 1, target: m[1]! });
+    for (const m of line.matchAll(/<(?:a|img)\s[^>]*(?:href|src)="([^"]+)"/g))
+      found.push({ file, line: i + 1, target: m[1]! });
+  });
+  return found;
+}
+
+function problem(link: Link): string | undefined {
+  const { target } = link;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+    if (/^mailto:[^@\s]+@[^@\s]+$/.test(target)) return undefined;
+    if (!/^https?:\/\//.test(target)) return 'not an http(s), mailto or relative link';
+    try {
+      const u = new URL(target);
+      return u.hostname.includes('.') ? undefined : 'no host name';
+    } catch {
+      return 'not a well-formed URL';
+    }
+  }
+  const [rel, anchor] = target.split('#', 2) as [string, string | undefined];
+  const file =
+    rel === '' ? link.file : path.posix.normalize(path.posix.join(path.posix.dirname(link.file), decodeURI(rel)));
+  if (file.startsWith('..')) return 'points outside the repository';
+  const abs = path.join(root, file);
+  if (!existsSync(abs)) return `${file} does not exist`;
+  if (anchor === undefined) return undefined;
+  if (!file.endsWith('.md') || !statSync(abs).isFile()) return `#${anchor} on a file that is not Markdown`;
+  return anchors(readFileSync(abs, 'utf8')).has(anchor) ? undefined : `no heading in ${file} has the anchor #${anchor}`;
+}
+
+/** The section of docs/cli.md about one command: from its `## azauth NAME` heading to the next level-2 heading. */
+function cliSection(cli: string, name: string): string | undefined {
+  const start = cli.search(new RegExp(`^## \`azauth ${name}\``, 'm'));
+  if (start < 0) return undefined;
+  const next = cli.slice(start + 3).search(/^## /m);
+  return next < 0 ? cli.slice(start) : cli.slice(start, start + 3 + next);
+}
+
+describe('documentation', () => {
+  it('GitHub slugs: the anchor rules the link check relies on', () => {
+    assert.deepEqual(
+      [...anchors("# `azauth call` — try a token\n## Tests\n## Tests\n### `--pid PID`: another process's identity\n")],
+      ['azauth-call--try-a-token', 'tests', 'tests-1', '--pid-pid-another-processs-identity'],
+    );
+    assert.deepEqual(
+      [...anchors('```\n# not a heading\n```\n## AZURE_TOKEN_CREDENTIALS\n')],
+      ['azure_token_credentials'],
+    );
+  });
+
+  it('every relative link and #anchor resolves, and every external link is a well-formed http(s) URL', () => {
+    const docs = documents();
+    assert.ok(docs.includes('README.md') && docs.includes('docs/cli.md'), docs.join(', '));
+    const all = docs.flatMap(links);
+    assert.ok(all.length > 20, `${all.length} links found`);
+    const broken = all.flatMap((l) => {
+      const p = problem(l);
+      return p ? [`${l.file}:${l.line}: (${l.target}) ${p}`] : [];
+    });
+    assert.deepEqual(broken, []);
+  });
+
+  it('README.md stays a page users read in five minutes: at most 300 lines', () => {
+    const lines = readFileSync(path.join(root, 'README.md'), 'utf8').trimEnd().split('\n').length;
+    assert.ok(lines <= 300, `README.md has ${lines} lines: move engineers' material to docs/ or CONTRIBUTING.md`);
+  });
+
+  it('docs/cli.md has a section for every azauth command naming every flag the command accepts', async function () {
+    this.timeout(60000); // loads every command module (and the engine behind them)
+    const cli = readFileSync(path.join(root, 'docs', 'cli.md'), 'utf8');
+    const missing: string[] = [];
+    for (const [name, load] of Object.entries(commands)) {
+      const section = cliSection(cli, name);
+      if (!section) {
+        missing.push(`no "## \`azauth ${name}\`" section`);
+        continue;
+      }
+      for (const option of Object.keys((await load()).options))
+        if (!new RegExp(`--${option}(?![\\w-])`).test(section)) missing.push(`azauth ${name} --${option}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+});
