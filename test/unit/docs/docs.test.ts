@@ -146,6 +146,37 @@ describe('documentation', () => {
     assert.ok(lines <= 300, `README.md has ${lines} lines: move engineers' material to docs/ or CONTRIBUTING.md`);
   });
 
+  it('README.md documents every contributed setting, every palette command and every SDK release the parity suite runs', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      contributes: {
+        configuration: { properties: Record<string, unknown> };
+        commands: { command: string; title: string }[];
+        menus: { commandPalette: { command: string; when?: string }[] };
+      };
+      devDependencies: Record<string, string>;
+    };
+    const nls = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const missing: string[] = [];
+    for (const key of Object.keys(pkg.contributes.configuration.properties))
+      if (!readme.includes(`| \`${key}\` |`)) missing.push(`setting ${key}`);
+    const hidden = new Set(
+      pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command),
+    );
+    for (const c of pkg.contributes.commands) {
+      if (hidden.has(c.command)) continue;
+      const title = nls[c.title.replace(/^%|%$/g, '')] ?? c.title;
+      if (!readme.includes(`**${title}`)) missing.push(`command ${title}`);
+    }
+    const releases = Object.values(pkg.devDependencies).flatMap((spec) => {
+      const m = /^npm:@azure\/identity@\^?(\d+\.\d+\.\d+)$/.exec(spec);
+      return m ? [m[1]!] : [];
+    });
+    assert.ok(releases.length >= 6, `parity releases in devDependencies: ${releases.join(', ')}`);
+    for (const r of releases) if (!readme.includes(r)) missing.push(`parity release @azure/identity ${r}`);
+    assert.deepEqual(missing, []);
+  });
+
   it('docs/cli.md has a section for every azauth command naming every flag the command accepts', async function () {
     this.timeout(60000); // loads every command module (and the engine behind them)
     const cli = readFileSync(path.join(root, 'docs', 'cli.md'), 'utf8');
