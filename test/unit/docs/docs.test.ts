@@ -174,7 +174,11 @@ describe('documentation', () => {
     });
     assert.ok(releases.length >= 6, `parity releases in devDependencies: ${releases.join(', ')}`);
     for (const r of releases) if (!readme.includes(r)) missing.push(`parity release @azure/identity ${r}`);
-    assert.deepEqual(missing, []);
+    assert.deepEqual(
+      missing,
+      [],
+      "README.md's Commands / Settings tables and its SDK-release paragraph need a line each",
+    );
   });
 
   it('docs/cli.md has a section for every azauth command naming every flag the command accepts', async function () {
