@@ -141,6 +141,20 @@ describe('documentation', () => {
     assert.deepEqual(broken, []);
   });
 
+  it('every repository path the documents name in code spans exists (a moved file leaves no stale pointer)', () => {
+    const generated = /^(bench\/results\.json|test-results\/|dist\/|out\/)/;
+    const stale: string[] = [];
+    for (const doc of documents()) {
+      const text = readFileSync(path.join(root, doc), 'utf8');
+      for (const m of text.matchAll(/`((?:src|test|scripts|bench|webview-ui|media|docs)\/[\w./-]+)`/g)) {
+        const p = m[1]!.replace(/\/$/, '');
+        if (generated.test(p) || p.includes('..')) continue;
+        if (!existsSync(path.join(root, p))) stale.push(`${doc}: ${p}`);
+      }
+    }
+    assert.deepEqual([...new Set(stale)], [], 'update the document where a file moved');
+  });
+
   it('README.md stays a page users read in five minutes: at most 300 lines', () => {
     const lines = readFileSync(path.join(root, 'README.md'), 'utf8').trimEnd().split('\n').length;
     assert.ok(lines <= 300, `README.md has ${lines} lines: move engineers' material to docs/ or CONTRIBUTING.md`);
