@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { commands } from '../../../src/cli/main';
+import { commands, main } from '../../../src/cli/main';
+import { captureIo } from '../cli-io';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -204,6 +205,36 @@ describe('documentation', () => {
       [],
       "a row in README.md's Commands / Settings tables (or on a docs/ page README.md links to), and each release in its SDK-release paragraph",
     );
+  });
+
+  it("docs/cli.md's JSON contracts name every field azauth prints with --json (chain, decode, explain, where)", async function () {
+    this.timeout(60000);
+    const cli = readFileSync(path.join(root, 'docs', 'cli.md'), 'utf8');
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = [
+      b64({ alg: 'RS256', typ: 'JWT', kid: 'k' }),
+      b64({ aud: 'api://x', exp: now + 3600, iat: now }),
+      'c2ln',
+    ];
+    const runs: [string, string[]][] = [
+      // Nothing configured, IMDS on a closed loopback port, no tools on PATH: every step settles at once.
+      ['chain', ['chain', '--json', '--imds-endpoint', 'http://127.0.0.1:1', '--timeout', '10']],
+      ['decode', ['decode', token.join('.'), '--json']],
+      ['explain', ['explain', 'AADSTS7000215: Invalid client secret provided.', '--json']],
+      ['where', ['where', '--json']],
+    ];
+    const missing: string[] = [];
+    for (const [name, argv] of runs) {
+      const io = captureIo({ env: { PATH: '' } });
+      await main(argv, io);
+      const out = JSON.parse(io.out()) as Record<string, unknown> & { steps?: Record<string, unknown>[] };
+      const keys = [...Object.keys(out), ...(out.steps ?? []).flatMap((s) => Object.keys(s))];
+      const section = cliSection(cli, name) ?? '';
+      for (const key of new Set(keys))
+        if (!new RegExp(`["\`.]${key}["\`?]`).test(section)) missing.push(`azauth ${name} --json: ${key}`);
+    }
+    assert.deepEqual(missing, []);
   });
 
   it('docs/cli.md has a section for every azauth command naming every flag the command accepts', async function () {
