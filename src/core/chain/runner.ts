@@ -21,7 +21,9 @@ import {
 } from '../credentials/types';
 import { getCredentialFactory } from '../credentials/registry';
 import { placeholderCredential } from './placeholders';
-import { PROFILES, checkRequired, sdkLabel, selectCredentials } from './profiles';
+import { checkRequired, sdkLabel, selectCredentials } from './profiles';
+import { chainError, type ChainOutcome } from './outcome';
+import { DIAGNOSE_PROCESS_DELAY_MS, runDiagnose } from './diagnose';
 import { newestRelease, resolveProfile, type ResolvedRelease } from '../sdk/releases';
 import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
@@ -230,57 +232,73 @@ function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: numb
   return { result };
 }
 
-function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
-  const spell = (n: string) => PROFILES[profile].spelling[n as CredentialName] ?? n;
-  switch (profile) {
-    case 'go':
-      return `DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n${steps.map((s) => `\t${s.credential}: ${s.message}`).join('\n')}`;
-    case 'js':
-      // AggregateAuthenticationError: one `${error.name}: ${error.message}` line per thrown error, in chain order.
-      return `ChainedTokenCredential authentication failed.\n${steps.map((s) => `${s.error?.sdkErrorName ?? 'CredentialUnavailableError'}: ${s.message}`).join('\n')}`;
-    case 'python':
-      return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n${steps.map((s) => `\t${spell(s.credential)}: ${s.message}`).join('\n')}`;
-    case 'dotnet':
-      return `DefaultAzureCredential failed to retrieve a token from the included credentials. See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/defaultazurecredential/troubleshoot\n${steps.map((s) => `- ${s.message}`).join('\n')}`;
-  }
+/** A release the engine does not model: say so (naming the nearest) instead of guessing another release's rules. */
+function unmodelledRelease(
+  request: ChainRequest,
+  message: string,
+  mode: ChainMode,
+  scope: string,
+  chainTrace: ReturnType<Tracer['forStep']>,
+  startedAt: number,
+  now: () => number,
+): ChainRun {
+  const guess = String(request.profile ?? '')
+    .split('@')[0]
+    .trim()
+    .toLowerCase();
+  const profile: ChainProfile = guess === 'js' || guess === 'python' || guess === 'dotnet' ? guess : 'go';
+  const error: ErrorInfo = { kind: 'config', message, errorCodes: [] };
+  chainTrace.start(`DefaultAzureCredential, ${mode} mode, scope ${scope}`);
+  chainTrace.outcome({ outcome: 'failed', message, durationMs: now() - startedAt });
+  return {
+    mode,
+    profile,
+    scope,
+    selection: { source: 'default', credentials: [], reason: `no chain: ${message}` },
+    startedAt: new Date(startedAt).toISOString(),
+    winner: null,
+    steps: [],
+    token: null,
+    error,
+    durationMs: now() - startedAt,
+  };
 }
 
-/** Credentials whose step starts a child process (az, azd, pwsh). */
-const SPAWNS_PROCESS = new Set(['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential']);
-
-/**
- * In diagnose mode, how long the in-process steps (environment, workload identity, managed identity: HTTP only) run
- * alone before the child-process steps start. Starting az, azd and pwsh at once on a small machine slows down the
- * in-process step that decides, so diagnose's verdict came after the SDK's; the child processes wait until the
- * verdict is known, every earlier step has settled, or this much time has passed with the earlier steps unresolved
- * (an IMDS probe that will time out), whichever comes first.
- */
-export const DIAGNOSE_PROCESS_DELAY_MS = 50;
-
-/** Opens once the chain's verdict is decided by the settled steps, every in-process step has settled, or after `delayMs`. */
-function processGate(names: string[], settled: (StepRun | undefined)[], delayMs: number) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let done = false;
-  const release = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    open();
-  };
-  const timer = setTimeout(release, delayMs);
-  const check = () => {
-    if (done) return;
-    // Decided: the first step in chain order that is not "unavailable" has settled (success or a stopping error).
-    for (let i = 0; i < names.length; i++) {
-      const r = settled[i];
-      if (!r) break;
-      if (r.result.outcome !== 'unavailable') return release();
+/** DefaultAzureCredential's own order: unavailable → next; success → stop; any other error → stop with it. */
+async function runSequential(names: string[], stepArgs: (name: string) => StepArgs): Promise<ChainOutcome> {
+  const runs: StepRun[] = [];
+  let winner: string | null = null;
+  let stopper: StepRun | undefined;
+  for (const name of names) {
+    const r = await runStep(stepArgs(name));
+    runs.push(r);
+    if (r.result.outcome === 'success') {
+      winner = name;
+      break;
     }
-    if (names.every((n, i) => SPAWNS_PROCESS.has(n) || settled[i])) release();
-  };
-  check();
-  return { opened, check, dispose: release };
+    if (r.result.outcome === 'failed') {
+      stopper = r;
+      r.result.note =
+        r.result.error?.kind === 'aborted'
+          ? 'the run was cancelled here'
+          : `DefaultAzureCredential stops here: this is an error, not "unavailable", so the credentials after it are never tried`;
+      break;
+    }
+    r.result.note = r.result.placeholder
+      ? 'the SDK could not construct this credential: DefaultAzureCredential skips it and never names it in its error'
+      : 'unavailable: DefaultAzureCredential moves on to the next credential';
+  }
+  for (const name of names.slice(runs.length)) {
+    const note = winner
+      ? `not tried: ${winner} already returned a token`
+      : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
+    runs.push({
+      result: { credential: name, outcome: 'skipped', message: note, durationMs: 0, errorCodes: [], events: [], note },
+    });
+  }
+  if (winner)
+    runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
+  return { runs, winner, stopper };
 }
 
 /** Runs the chain per the request; never throws (errors are in the result). */
@@ -298,29 +316,7 @@ export async function runChainWith(
   const options = run.options ?? {};
   const tracer = new Tracer({ sink: run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
-  if (!resolved.ok) {
-    // A release the engine does not model: say so (naming the nearest) instead of guessing another release's rules.
-    const guess = String(request.profile ?? '')
-      .split('@')[0]
-      .trim()
-      .toLowerCase();
-    const profile: ChainProfile = guess === 'js' || guess === 'python' || guess === 'dotnet' ? guess : 'go';
-    const error: ErrorInfo = { kind: 'config', message: resolved.message, errorCodes: [] };
-    chainTrace.start(`DefaultAzureCredential, ${mode} mode, scope ${scope}`);
-    chainTrace.outcome({ outcome: 'failed', message: resolved.message, durationMs: now() - startedAt });
-    return {
-      mode,
-      profile,
-      scope,
-      selection: { source: 'default', credentials: [], reason: `no chain: ${resolved.message}` },
-      startedAt: new Date(startedAt).toISOString(),
-      winner: null,
-      steps: [],
-      token: null,
-      error,
-      durationMs: now() - startedAt,
-    };
-  }
+  if (!resolved.ok) return unmodelledRelease(request, resolved.message, mode, scope, chainTrace, startedAt, now);
   const release = resolved.release;
   const profile = release.sdk;
   chainTrace.start(`DefaultAzureCredential (${sdkLabel(release)}), ${mode} mode, scope ${scope}`);
@@ -372,126 +368,46 @@ export async function runChainWith(
     now,
   });
   const names = sel.selection.credentials;
-  const runs: StepRun[] = [];
-  let winner: string | null = null;
-  let stopper: StepRun | undefined;
-  let verdictAt = startedAt;
+  const outcome =
+    mode === 'sequential'
+      ? await runSequential(names, stepArgs)
+      : await runDiagnose(
+          names,
+          (name) => runStep(stepArgs(name)),
+          options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS,
+          startedAt,
+          now,
+        );
+  return finishChain({ ...base, names, outcome, fp, env, options, chainTrace, startedAt, now });
+}
 
-  if (mode === 'sequential') {
-    for (const name of names) {
-      const r = await runStep(stepArgs(name));
-      runs.push(r);
-      if (r.result.outcome === 'success') {
-        winner = name;
-        break;
-      }
-      if (r.result.outcome === 'failed') {
-        stopper = r;
-        r.result.note =
-          r.result.error?.kind === 'aborted'
-            ? 'the run was cancelled here'
-            : `DefaultAzureCredential stops here: this is an error, not "unavailable", so the credentials after it are never tried`;
-        break;
-      }
-      r.result.note = r.result.placeholder
-        ? 'the SDK could not construct this credential: DefaultAzureCredential skips it and never names it in its error'
-        : 'unavailable: DefaultAzureCredential moves on to the next credential';
-    }
-    for (const name of names.slice(runs.length)) {
-      const note = winner
-        ? `not tried: ${winner} already returned a token`
-        : `not tried: the chain stopped at ${stopper?.result.credential}'s error`;
-      runs.push({
-        result: {
-          credential: name,
-          outcome: 'skipped',
-          message: note,
-          durationMs: 0,
-          errorCodes: [],
-          events: [],
-          note,
-        },
-      });
-    }
-    if (winner)
-      runs.find((r) => r.result.credential === winner)!.result.note = 'DefaultAzureCredential returns this token';
-  } else {
-    const settledAt: number[] = [];
-    const settled: (StepRun | undefined)[] = [];
-    const gate = processGate(names, settled, options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS);
-    const all = await Promise.all(
-      names.map((name, i) =>
-        (SPAWNS_PROCESS.has(name) ? gate.opened.then(() => runStep(stepArgs(name))) : runStep(stepArgs(name))).then(
-          (r) => {
-            settledAt[i] = now();
-            settled[i] = r;
-            gate.check();
-            return r;
-          },
-        ),
-      ),
-    );
-    gate.dispose();
-    let decided = false;
-    for (const [i, r] of all.entries()) {
-      runs.push(r);
-      // The verdict is known once every step up to the deciding one has settled (later ones only add detail).
-      if (!decided) verdictAt = Math.max(verdictAt, settledAt[i] ?? now());
-      const s = r.result;
-      if (decided) {
-        s.note = winner
-          ? `DefaultAzureCredential would not try this: ${winner} succeeds first`
-          : `DefaultAzureCredential would not reach this: ${stopper?.result.credential} fails first and stops the chain`;
-      } else if (s.outcome === 'success') {
-        winner = s.credential;
-        decided = true;
-        s.note = 'DefaultAzureCredential would pick this credential';
-      } else if (s.outcome === 'unavailable') {
-        s.note = s.placeholder
-          ? 'did not win: the SDK could not construct it, so DefaultAzureCredential would skip it without naming it'
-          : 'did not win: unavailable, so DefaultAzureCredential would move on to the next credential';
-      } else {
-        stopper = r;
-        decided = true;
-        s.note = `did not win: it fails with an error, and DefaultAzureCredential would stop here and report it`;
-      }
-    }
-  }
-
+/** Settles predictions, the chain's error and its trace outcome, and builds the result. */
+function finishChain(c: {
+  mode: ChainMode;
+  profile: ChainProfile;
+  release: string;
+  scope: string;
+  selection: ChainRun['selection'];
+  startedAt: number;
+  names: string[];
+  outcome: ChainOutcome;
+  fp: ReturnType<typeof fingerprintForRun>;
+  env: Readonly<Record<string, string | undefined>>;
+  options: EngineOptions;
+  chainTrace: ReturnType<Tracer['forStep']>;
+  now: () => number;
+}): ChainRun {
+  const { mode, profile, fp, outcome } = c;
+  const { runs, winner } = outcome;
   attachPredictions(
     runs.map((r) => r.result),
     fp,
-    { env, profile, mode, options },
+    { env: c.env, profile, mode, options: c.options },
   );
   const winRun = winner ? runs.find((r) => r.result.credential === winner) : undefined;
-  let error: ErrorInfo | null = null;
-  if (!winRun) {
-    if (stopper?.result.error) {
-      const m = stopper.result.error.message;
-      error = {
-        ...stopper.result.error,
-        message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}`,
-      };
-    } else {
-      // Members the SDK could not construct are placeholders: never named in its combined error (js-construction.ts).
-      const tried = runs
-        .filter((r) => r.result.outcome === 'unavailable' && !r.result.placeholder)
-        .map((r) => r.result);
-      const allPlaceholders = names.length > 0 && tried.length === 0 && runs.some((r) => r.result.placeholder);
-      error = {
-        kind: 'credential-unavailable',
-        // JS ChainedTokenCredential: no member threw, none returned a token → CredentialUnavailableError.
-        message: allPlaceholders
-          ? 'Failed to retrieve a valid token'
-          : names.length
-            ? aggregateMessage(profile, tried)
-            : 'no credential is selected',
-        errorCodes: [...new Set(tried.flatMap((s) => s.errorCodes))],
-      };
-    }
-  }
-  const durationMs = now() - startedAt;
-  chainTrace.outcome(
+  const error = winRun ? null : chainError(profile, c.names, outcome);
+  const durationMs = c.now() - c.startedAt;
+  c.chainTrace.outcome(
     winRun
       ? {
           outcome: 'success',
@@ -501,13 +417,18 @@ export async function runChainWith(
       : { outcome: 'failed', message: error?.message ?? 'failed', durationMs, errorCodes: error?.errorCodes },
   );
   const result: ChainRun = {
-    ...base,
+    mode,
+    profile,
+    release: c.release,
+    scope: c.scope,
+    selection: c.selection,
+    startedAt: new Date(c.startedAt).toISOString(),
     winner,
     steps: runs.map((r) => r.result),
     token: winRun?.result.token ?? null,
     error,
     durationMs,
-    verdictMs: mode === 'diagnose' ? verdictAt - startedAt : durationMs,
+    verdictMs: mode === 'diagnose' ? (outcome.verdictAt ?? c.startedAt) - c.startedAt : durationMs,
   };
   if (fp) result.hosting = hostingSummary(fp.fingerprint);
   if (winRun?.token)
