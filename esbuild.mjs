@@ -1,7 +1,8 @@
 // One build script, one esbuild context per target: the extension (activation bundle), the engine (loaded lazily
 // by the extension), the azauth CLI, the extension-host test suite and the Token Inspector webview.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,51 @@ const node = {
   logLevel: 'warning',
   legalComments: 'none',
 };
+
+/**
+ * `azauth run` starts before the user's program, so its start-up is paid on every traced run: dist/cli.js holds only
+ * the dispatcher and `run` (the app-trace readers, redaction, terminal-safe text). Every other command and the AADSTS
+ * catalog are in dist/cli-commands.js, loaded the first time one is imported; dist/cli-io.js is the one copy of the
+ * output layer both load (its colour markers carry a per-process nonce, so two copies would not understand each
+ * other). The single-file CLI (dist/azauth: the npm package and the single executable) stays one bundle.
+ */
+const LAZY_CLI_MODULES = Object.fromEntries([
+  ...readdirSync('src/cli/commands')
+    .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+    .map((f) => [path.resolve('src/cli/commands', f), `command:${f.slice(0, -3)}`]),
+  [path.resolve('src/core/errors/index.ts'), 'errors'],
+]);
+const CLI_IO = path.resolve('src/cli/io.ts');
+
+/** Resolves a relative import of a TypeScript source the way the bundler will (file.ts or folder/index.ts). */
+function sourceFile(args) {
+  const target = path.resolve(args.resolveDir, args.path);
+  for (const candidate of [target, `${target}.ts`, path.join(target, 'index.ts')])
+    if (candidate.endsWith('.ts') && (candidate === CLI_IO || LAZY_CLI_MODULES[candidate])) return candidate;
+  return undefined;
+}
+
+/** @param {{ lazy: boolean }} o @returns {import('esbuild').Plugin} */
+function cliSplit({ lazy }) {
+  return {
+    name: 'cli-split',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/cli-(io|commands)\.js$/ }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const file = sourceFile(args);
+        if (file === CLI_IO) return { path: './cli-io.js', external: true };
+        if (lazy && file && args.kind === 'dynamic-import')
+          return { path: LAZY_CLI_MODULES[file], namespace: 'cli-lazy' };
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'cli-lazy' }, (args) => ({
+        contents: `module.exports = require('./cli-commands.js')[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 const targets = {
   extension: {
@@ -48,6 +94,26 @@ const targets = {
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
     define: cliVersion,
+    plugins: [cliSplit({ lazy: true })],
+  },
+  'cli-commands': {
+    ...node,
+    stdin: {
+      contents: `module.exports = {\n${Object.entries(LAZY_CLI_MODULES)
+        .map(([file, key]) => `  get ${JSON.stringify(key)}() { return require(${JSON.stringify(file)}); },`)
+        .join('\n')}\n};\n`,
+      resolveDir: '.',
+      sourcefile: 'cli-commands.js',
+      loader: 'js',
+    },
+    outfile: 'dist/cli-commands.js',
+    define: cliVersion,
+    plugins: [cliSplit({ lazy: false })],
+  },
+  'cli-io': {
+    ...node,
+    entryPoints: { 'cli-io': 'src/cli/io.ts' },
+    outdir: 'dist',
   },
   // The CLI on its own for the npm package and the single executable (scripts/pack-cli.mjs, scripts/build-sea.mjs):
   // every dependency inside, minified, no source map. Built only when named (--only=azauth).

@@ -40,6 +40,8 @@ if (want('sizes')) {
     'dist/extension.js': size('dist/extension.js'),
     'dist/engine.js': size('dist/engine.js'),
     'dist/cli.js': size('dist/cli.js'),
+    'dist/cli-commands.js': size('dist/cli-commands.js'),
+    'dist/cli-io.js': size('dist/cli-io.js'),
     'dist/webview/main.js': size('dist/webview/main.js'),
     'dist/azure-auth-debugger.vsix': size('dist/azure-auth-debugger.vsix'),
   };

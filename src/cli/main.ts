@@ -45,9 +45,9 @@ function flags(argv: string[]): string[] {
  * mistake, then where to read more (never the whole help). With --json the same error also goes to stdout as JSON.
  */
 async function usageError(io: CliIo, name: string | undefined, message: string, json: boolean): Promise<number> {
-  // A usage message can echo an argument (it may be a pasted secret): redact it. Loaded only on this path, so that
-  // `azauth --help` never loads the engine.
-  const { redactText } = await import('../core/index');
+  // A usage message can echo an argument (it may be a pasted secret): redact it (the redaction module alone, so
+  // that no mistake loads the engine).
+  const { redactText } = await import('../core/trace/redact');
   const text = redactText(message);
   const help = name ? `azauth help ${name}` : 'azauth help';
   io.stderr.write(`azauth${name ? ` ${name}` : ''}: ${terminalSafe(text)}\nSee "${help}".\n`);
@@ -110,7 +110,7 @@ async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<numbe
     if (e instanceof UsageError || (e as { kind?: string }).kind === 'usage')
       return usageError(io, first, (e as Error).message, json);
     // An unexpected error's text is foreign (library messages, response excerpts): scrub it like any other output.
-    const { redactText } = await import('../core/index');
+    const { redactText } = await import('../core/trace/redact');
     const message = redactText((e as Error).message ?? String(e));
     io.stderr.write(`azauth ${first}: unexpected error: ${redactText((e as Error).stack ?? String(e))}\n`);
     if (json) writeJson(io, { error: { kind: 'internal', message } });

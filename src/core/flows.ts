@@ -5,7 +5,7 @@
  * registry. Never throws for authentication problems: the outcome is in `result`.
  */
 import { raceAbort } from './abort';
-import type { ChainProfile, CredentialName, ErrorInfo, StepResult } from './model';
+import type { ChainProfile, ErrorInfo, StepResult } from './model';
 import type { EngineOptions } from './options';
 import type { TraceSink } from './trace/events';
 import { type SecretValue } from './secret';
@@ -41,87 +41,15 @@ export const DEFAULT_FLOW_SCOPE = 'https://management.azure.com/.default';
 export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 15 * 60_000;
 export const DEFAULT_FLOW_TIMEOUT_MS = 30_000;
 
-export const EXPLICIT_FLOWS = [
-  'ClientSecretCredential',
-  'ClientCertificateCredential',
-  'ClientAssertionCredential',
-  'DeviceCodeCredential',
-  'InteractiveBrowserCredential',
-  'UsernamePasswordCredential',
-  'OnBehalfOfCredential',
-  'RefreshTokenCredential',
-] as const satisfies readonly CredentialName[];
-export type ExplicitFlowName = (typeof EXPLICIT_FLOWS)[number];
+import {
+  CHAIN_CREDENTIALS,
+  EXPLICIT_FLOWS,
+  isExplicitFlow,
+  resolveCredentialName,
+  type ExplicitFlowName,
+} from './credentials/names';
 
-/** Chain members the facade can run on their own. */
-export const CHAIN_CREDENTIALS = [
-  'EnvironmentCredential',
-  'WorkloadIdentityCredential',
-  'ManagedIdentityCredential',
-  'AzureCLICredential',
-  'AzureDeveloperCLICredential',
-  'AzurePowerShellCredential',
-  // Federated CI credentials (not DefaultAzureCredential members, but run the same way, from the environment).
-  'GitHubActionsCredential',
-  'AzurePipelinesCredential',
-] as const satisfies readonly CredentialName[];
-
-const ALIASES: Record<string, CredentialName> = {
-  secret: 'ClientSecretCredential',
-  clientsecret: 'ClientSecretCredential',
-  certificate: 'ClientCertificateCredential',
-  cert: 'ClientCertificateCredential',
-  clientcertificate: 'ClientCertificateCredential',
-  assertion: 'ClientAssertionCredential',
-  clientassertion: 'ClientAssertionCredential',
-  devicecode: 'DeviceCodeCredential',
-  device: 'DeviceCodeCredential',
-  interactive: 'InteractiveBrowserCredential',
-  interactivebrowser: 'InteractiveBrowserCredential',
-  browser: 'InteractiveBrowserCredential',
-  usernamepassword: 'UsernamePasswordCredential',
-  ropc: 'UsernamePasswordCredential',
-  onbehalfof: 'OnBehalfOfCredential',
-  obo: 'OnBehalfOfCredential',
-  refreshtoken: 'RefreshTokenCredential',
-  environment: 'EnvironmentCredential',
-  env: 'EnvironmentCredential',
-  workloadidentity: 'WorkloadIdentityCredential',
-  workload: 'WorkloadIdentityCredential',
-  managedidentity: 'ManagedIdentityCredential',
-  mi: 'ManagedIdentityCredential',
-  azurecli: 'AzureCLICredential',
-  az: 'AzureCLICredential',
-  cli: 'AzureCLICredential',
-  azuredevelopercli: 'AzureDeveloperCLICredential',
-  azd: 'AzureDeveloperCLICredential',
-  azurepowershell: 'AzurePowerShellCredential',
-  powershell: 'AzurePowerShellCredential',
-  pwsh: 'AzurePowerShellCredential',
-  githubactions: 'GitHubActionsCredential',
-  github: 'GitHubActionsCredential',
-  azurepipelines: 'AzurePipelinesCredential',
-  pipelines: 'AzurePipelinesCredential',
-};
-
-/** Accepts Go spellings, JS spellings (AzureCliCredential), and short names (secret, device-code, obo, az, …), any case. */
-export function resolveCredentialName(
-  input: string,
-): ExplicitFlowName | (typeof CHAIN_CREDENTIALS)[number] | undefined {
-  const n = input
-    .trim()
-    .toLowerCase()
-    .replace(/[-_\s]/g, '');
-  const all = [...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS] as string[];
-  const exact = all.find((c) => c.toLowerCase() === n || c.toLowerCase() === `${n}credential`);
-  if (exact) return exact as ExplicitFlowName;
-  const alias = ALIASES[n.replace(/credential$/, '')];
-  return alias && all.includes(alias) ? (alias as ExplicitFlowName) : undefined;
-}
-
-export function isExplicitFlow(name: string): name is ExplicitFlowName {
-  return (EXPLICIT_FLOWS as readonly string[]).includes(name);
-}
+export { CHAIN_CREDENTIALS, EXPLICIT_FLOWS, isExplicitFlow, resolveCredentialName, type ExplicitFlowName };
 
 export interface FlowRequest {
   /** An explicit flow name or a chain credential name (see resolveCredentialName for accepted spellings). */

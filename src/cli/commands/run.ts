@@ -3,8 +3,18 @@
  * switched on, passes its output through unchanged, then prints the credential chain the SDK logged (and what the
  * AADSTS codes in it mean). The exit code is the program's.
  */
-import type * as CoreModule from '../../core/index';
-import type { AppTrace, ObservedRun, RunTracedResult, SdkId } from '../../core/index';
+// Only the app-trace readers, redaction and terminal-safe text: `azauth run` starts before the user's program, so
+// it loads none of the engine (the AADSTS catalog is loaded only when the trace holds a code).
+import {
+  isSdkId,
+  runTraced,
+  type AppTrace,
+  type ObservedRun,
+  type RunTracedResult,
+  type SdkId,
+} from '../../core/apptrace/index';
+import { redactText } from '../../core/trace/redact';
+import { terminalSafe as safe } from '../../core/text/terminal';
 import { passThrough, UsageError, paint, type CliCommand, type CliIo } from '../io';
 
 const usage = `Usage: azauth run [--profile <sdk>[,<sdk>…]] [--verbose] [--json] -- <command> [args…]
@@ -83,9 +93,8 @@ export const command: CliCommand = {
   usage,
   options: OPTIONS,
   async run(argv, io) {
-    const core = await import('../../core/index');
-    const opts = parseRunArgs(argv, core.isSdkId);
-    const result = await core.runTraced({
+    const opts = parseRunArgs(argv, isSdkId);
+    const result = await runTraced({
       command: opts.command,
       args: opts.args,
       env: io.env,
@@ -97,7 +106,7 @@ export const command: CliCommand = {
       signal: io.signal,
       stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
     });
-    const explanations = explain(core, result.trace);
+    const explanations = await explain(result.trace);
     if (opts.json) {
       await drain(io.stdout);
       io.stdout.write(
@@ -105,7 +114,7 @@ export const command: CliCommand = {
           ...result.trace,
           exitCode: result.exitCode,
           signal: result.signal,
-          ...(result.spawnError ? { spawnError: core.redactText(result.spawnError) } : {}),
+          ...(result.spawnError ? { spawnError: redactText(result.spawnError) } : {}),
           interrupted: io.signal.aborted,
           durationMs: result.durationMs,
           loggingSwitches: Object.keys(result.added),
@@ -114,13 +123,11 @@ export const command: CliCommand = {
       );
     } else {
       await drain(io.stderr);
-      io.stderr.write(render(core, io, result, explanations));
+      io.stderr.write(render(io, result, explanations));
     }
     return exitCode(result);
   },
 };
-
-type Core = typeof CoreModule;
 
 interface CodeExplanation {
   code: number;
@@ -130,10 +137,12 @@ interface CodeExplanation {
   docsUrl: string;
 }
 
-function explain(core: Core, trace: AppTrace): CodeExplanation[] {
+async function explain(trace: AppTrace): Promise<CodeExplanation[]> {
   const out: CodeExplanation[] = [];
+  if (!trace.aadstsCodes.length) return out;
+  const { explainText, aadstsDocsUrl } = await import('../../core/errors/index');
   for (const code of trace.aadstsCodes.slice(0, 10)) {
-    const e = core.explainText(`AADSTS${code}`).codes[0];
+    const e = explainText(`AADSTS${code}`).codes[0];
     if (e) out.push({ code: e.code, name: e.name, meaning: e.meaning, fixes: e.fixes.slice(0, 3), docsUrl: e.docsUrl });
     else
       out.push({
@@ -141,7 +150,7 @@ function explain(core: Core, trace: AppTrace): CodeExplanation[] {
         name: 'unknown',
         meaning: 'not in the offline catalog',
         fixes: [],
-        docsUrl: core.aadstsDocsUrl(code),
+        docsUrl: aadstsDocsUrl(code),
       });
   }
   return out;
@@ -165,13 +174,12 @@ function drain(stream: NodeJS.WritableStream): Promise<void> {
 const ICON: Record<string, string> = { success: '✔', unavailable: '–', failed: '✖', skipped: '·' };
 const COLOUR = { success: 'green', unavailable: 'yellow', failed: 'red', skipped: 'gray' } as const;
 
-function render(core: Core, io: CliIo, result: RunTracedResult, explanations: CodeExplanation[]): string {
-  const safe = core.terminalSafe;
+function render(io: CliIo, result: RunTracedResult, explanations: CodeExplanation[]): string {
   const t = result.trace;
   const lines: string[] = [''];
   lines.push(paint(io, 'bold', `── azauth run: ${safe(t.label)} ──`));
   if (result.spawnError)
-    lines.push(paint(io, 'red', `could not start ${safe(t.app ?? '')}: ${safe(core.redactText(result.spawnError))}`));
+    lines.push(paint(io, 'red', `could not start ${safe(t.app ?? '')}: ${safe(redactText(result.spawnError))}`));
   if (!t.runs.length) {
     lines.push(
       t.sdk
@@ -179,7 +187,7 @@ function render(core: Core, io: CliIo, result: RunTracedResult, explanations: Co
         : 'No Azure SDK log lines were seen. Does the program use an Azure SDK? (.NET apps print theirs only with AzureEventSourceListener.CreateConsoleLogger().)',
     );
   }
-  t.runs.forEach((run, i) => lines.push(...renderRun(core, io, run, i + 1, t.runs.length)));
+  t.runs.forEach((run, i) => lines.push(...renderRun(io, run, i + 1, t.runs.length)));
   if (t.notUnderstood.count) {
     lines.push(
       paint(
@@ -210,8 +218,7 @@ function render(core: Core, io: CliIo, result: RunTracedResult, explanations: Co
   return lines.join('\n') + '\n';
 }
 
-function renderRun(core: Core, io: CliIo, run: ObservedRun, n: number, of: number): string[] {
-  const safe = core.terminalSafe;
+function renderRun(io: CliIo, run: ObservedRun, n: number, of: number): string[] {
   const head = run.winner
     ? `→ ${run.winner}`
     : run.complete

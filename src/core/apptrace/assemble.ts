@@ -6,7 +6,7 @@
 import type { StepOutcome, StepResult } from '../model';
 import type { TraceEvent } from '../trace/events';
 import type { Redactor } from '../trace/redact';
-import { resolveCredentialName } from '../flows';
+import { resolveCredentialName } from '../credentials/names';
 import type { Observation, ObservedRun, SdkId } from './types';
 
 /** Credentials an SDK runs inside another one: their lines belong to the outer step while it is open. */

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
@@ -87,7 +88,7 @@ describe('packaged extension (.vsix)', function () {
       /^readme\.md$/i,
       /^changelog\.md$/i,
       /^LICENSE(\.txt)?$/,
-      /^dist\/(extension|engine|cli|sandbox)\.js$/,
+      /^dist\/(extension|engine|cli|cli-commands|cli-io|sandbox)\.js$/,
       /^dist\/webview\/(main\.js|main\.css|codicon\.css|codicon\.ttf)$/,
       /^media\/[\w./-]+\.(svg|png)$/,
     ];
@@ -108,6 +109,9 @@ describe('packaged extension (.vsix)', function () {
       'dist/engine.js',
       'dist/sandbox.js',
       'dist/cli.js',
+      // azauth run loads only cli.js (and the output layer); the other commands load cli-commands.js when used.
+      'dist/cli-commands.js',
+      'dist/cli-io.js',
       'media/activity.svg',
     ]) {
       assert.ok(files().includes(need), `${need} is packaged`);
@@ -136,6 +140,34 @@ describe('packaged extension (.vsix)', function () {
     assert.match(text, /require\(["']\.\/engine\.js["']\)/);
     assert.doesNotMatch(text, /msal-node|@azure\/msal|ConfidentialClientApplication/);
     assert.doesNotMatch(text, /AADSTS7000215/, 'no AADSTS catalog in the activation bundle');
+  });
+
+  it('starts azauth run without the engine: cli.js is the dispatcher and run, the other commands load when used', () => {
+    const cli = file('dist/cli.js').toString('utf8');
+    assert.ok(cli.length <= 150 * 1024, `dist/cli.js is ${(cli.length / 1024).toFixed(1)} KB`);
+    assert.match(cli, /require\(["']\.\/cli-commands\.js["']\)/);
+    assert.doesNotMatch(cli, /msal-node|acquireTokenByClientCredential/, 'no msal-node in the azauth run path');
+    assert.doesNotMatch(cli, /AADSTS7000215/, 'no AADSTS catalog in the azauth run path');
+    // The packaged files work together: a traced program, a lazily loaded command, and colour markers understood
+    // across the two bundles (they share the one output layer, cli-io.js).
+    const dir = mkdtempSync(path.join(tmpdir(), 'azauth-vsix-cli-'));
+    try {
+      for (const f of ['cli.js', 'cli-commands.js', 'cli-io.js']) writeFileSync(path.join(dir, f), file(`dist/${f}`));
+      const node = (args: string[], env: Record<string, string> = {}) =>
+        spawnSync(process.execPath, [path.join(dir, 'cli.js'), ...args], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', ...env },
+        });
+      const run = node(['run', '--profile', 'js', '--', process.execPath, '-e', 'console.log("from the app")']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, 'from the app\n');
+      const explain = node(['explain', 'AADSTS7000215']);
+      assert.equal(explain.status, 0, explain.stderr);
+      assert.match(explain.stdout, /^AADSTS7000215 {2}InvalidClientSecretProvided/);
+      assert.doesNotMatch(explain.stdout, /\u{f0000}/u, 'no colour marker leaks as text');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has a manifest whose entry point, icons and localized strings resolve inside the package', () => {
