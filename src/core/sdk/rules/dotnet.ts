@@ -1,0 +1,200 @@
+import {
+  e,
+  NET_LOG,
+  ENV,
+  WI,
+  MI,
+  CLI,
+  AZD,
+  PS,
+  VSC,
+  VS,
+  STC,
+  BROKER,
+  NO_TOKEN_CREDENTIALS,
+  type RuleEntry,
+} from './types';
+
+// ---------------------------------------------------------------------------------------------------------------
+// .NET (Azure.Identity). Entries up to 1.16.0-beta.1 read in the CHANGELOG.
+// ---------------------------------------------------------------------------------------------------------------
+const NET_NAMES_115 = [
+  'VisualStudioCredential',
+  'VisualStudioCodeCredential',
+  'AzureCliCredential',
+  'AzurePowerShellCredential',
+  'AzureDeveloperCliCredential',
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'InteractiveBrowserCredential',
+];
+
+export const NET: RuleEntry[] = [
+  e('order', '1.12.0', [ENV, WI, MI, STC, VS, CLI, PS, AZD], {
+    file: NET_LOG,
+    entry: '1.9.0-beta.2 (2023-02-21)',
+    says: 'WorkloadIdentityCredential and AzureDeveloperCliCredential added to the DefaultAzureCredential flow (VisualStudioCodeCredential excluded by default).',
+    checked: 'changelog',
+  }),
+  e('order', '1.15.0-beta.1', [ENV, WI, MI, STC, VS, VSC, CLI, PS, AZD], {
+    file: NET_LOG,
+    entry: '1.15.0-beta.1 (2025-07-17)',
+    says: 'Re-introduced VisualStudioCodeCredential (broker SSO with Azure.Identity.Broker) and included it in the DefaultAzureCredential flow.',
+    checked: 'changelog',
+  }),
+  e('order', '1.15.0', [ENV, WI, MI, VS, VSC, CLI, PS, AZD], {
+    file: NET_LOG,
+    entry: '1.15.0 (2025-08-11)',
+    says: 'SharedTokenCacheCredential deprecated and no longer included in the DefaultAzureCredential authentication flow.',
+    checked: 'changelog',
+  }),
+  e('order', '1.16.0', [ENV, WI, MI, VS, VSC, CLI, PS, AZD, BROKER], {
+    file: NET_LOG,
+    entry: '1.16.0',
+    says: 'BrokerCredential is always the last member of the chain (it needs Azure.Identity.Broker to authenticate).',
+    checked: 'notes',
+  }),
+  e('tokenCredentials', '1.12.0', NO_TOKEN_CREDENTIALS, {
+    file: NET_LOG,
+    entry: '1.14.0 (2025-05-13)',
+    says: 'AZURE_TOKEN_CREDENTIALS is read from 1.14.0 on.',
+    checked: 'changelog',
+  }),
+  e(
+    'tokenCredentials',
+    '1.14.0',
+    {
+      support: 'dev-prod',
+      dev: [STC, VS, CLI, PS, AZD],
+      names: [],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.14.0 (2025-05-13)',
+      says: "Added AZURE_TOKEN_CREDENTIALS: 'dev' for developer tools, 'prod' for deployed service.",
+      checked: 'changelog',
+    },
+  ),
+  e(
+    'tokenCredentials',
+    '1.15.0-beta.1',
+    {
+      support: 'names',
+      dev: [STC, VS, VSC, CLI, PS, AZD],
+      names: [...NET_NAMES_115, 'BrokerAuthenticationCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.15.0-beta.1 (2025-07-17)',
+      says: 'AZURE_TOKEN_CREDENTIALS accepts any credential name of the default chain (VisualStudioCredential, VisualStudioCodeCredential, AzureCliCredential, AzurePowerShellCredential, AzureDeveloperCliCredential, EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential, InteractiveBrowserCredential, BrokerAuthenticationCredential).',
+      checked: 'changelog',
+    },
+  ),
+  e(
+    'tokenCredentials',
+    '1.15.0',
+    {
+      support: 'names',
+      dev: [VS, VSC, CLI, PS, AZD],
+      names: [...NET_NAMES_115, 'BrokerCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.15.0 (2025-08-11)',
+      says: 'BrokerAuthenticationCredential renamed BrokerCredential; SharedTokenCacheCredential left the chain.',
+      checked: 'changelog',
+    },
+  ),
+  e(
+    'tokenCredentials',
+    '1.16.0',
+    {
+      support: 'names',
+      dev: [VS, VSC, CLI, PS, AZD, BROKER],
+      names: [...NET_NAMES_115, 'BrokerCredential'],
+      match: 'trim-lower',
+      blank: 'full-chain',
+      wording: 'dotnet',
+    },
+    {
+      file: NET_LOG,
+      entry: '1.16.0-beta.1',
+      says: 'BrokerCredential is included in the chain when AZURE_TOKEN_CREDENTIALS is "dev" (and Azure.Identity.Broker is installed).',
+      checked: 'changelog',
+    },
+  ),
+  e('probeWhenMiAlone', '1.12.0', true, {
+    file: NET_LOG,
+    entry: '1.16.0',
+    says: 'Before 1.16.0 the probe is sent whatever selects managed identity.',
+    checked: 'notes',
+  }),
+  e('probeWhenMiAlone', '1.16.0', false, {
+    file: NET_LOG,
+    entry: '1.16.0',
+    says: 'When AZURE_TOKEN_CREDENTIALS selects ManagedIdentityCredential alone, DefaultAzureCredential skips the probe.',
+    checked: 'notes',
+  }),
+  e('constructorFailure', '1.12.0', 'reported', {
+    file: NET_LOG,
+    entry: '1.13.2 (2025-01-14)',
+    says: 'Credentials in DefaultAzureCredential fall through to the next one on construction and authentication exceptions (CredentialUnavailableException).',
+    checked: 'changelog',
+  }),
+  e(
+    'imdsRetry',
+    '1.12.0',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 0 },
+    {
+      file: NET_LOG,
+      entry: '1.15.0-beta.1 (2025-07-17)',
+      says: 'Before 1.15.0-beta.1, 410 responses were retried with the same short exponential backoff as other status codes.',
+      checked: 'changelog',
+    },
+  ),
+  e(
+    'imdsRetry',
+    '1.15.0-beta.1',
+    { maxRetries: 5, baseDelayMs: 800, jitter: 'half', retry410: true, min410DelayMs: 3000 },
+    {
+      file: NET_LOG,
+      entry: '1.15.0-beta.1 (2025-07-17)',
+      says: 'ManagedIdentityCredential now retries 410 status responses for at least 70 seconds total duration, as the IMDS documentation requires (#50724).',
+      checked: 'changelog',
+    },
+  ),
+  e('require', '1.12.0', null, {
+    file: NET_LOG,
+    entry: '1.16.0-beta.1',
+    says: '.NET has no "require the variable" switch; 1.16.0-beta.1 added a constructor taking another variable name for the same selection.',
+    checked: 'changelog',
+  }),
+  e('miTokenExchange', '1.12.0', true, {
+    file: NET_LOG,
+    entry: '1.9.0 (2023-04-11)',
+    says: 'ManagedIdentityCredential has a TokenExchangeManagedIdentitySource (workload identity) that DefaultAzureCredential selects when the workload-identity variables are set; ExcludeWorkloadIdentityCredential excludes it too.',
+    checked: 'changelog',
+  }),
+  e('regionalAuthority', '1.12.0', true, {
+    file: NET_LOG,
+    entry: '1.12.0',
+    says: 'Confidential clients honour AZURE_REGIONAL_AUTHORITY_NAME (MSAL.NET WithAzureRegion), so EnvironmentCredential does.',
+    checked: 'notes',
+  }),
+  e('windowsOnly', '1.12.0', [], {
+    file: NET_LOG,
+    entry: '1.9.0-beta.2 (2023-02-21)',
+    says: 'VisualStudioCredential is allowed on non-Windows platforms: the .NET chain is the same everywhere.',
+    checked: 'changelog',
+  }),
+];
