@@ -36,7 +36,8 @@ export function chainError(profile: ChainProfile, names: string[], { runs, stopp
     const m = stopper.result.error.message;
     return {
       ...stopper.result.error,
-      message: m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}`,
+      // @azure/identity rethrows the member's own error as it is (Node's ENOENT text included).
+      message: profile === 'js' || m.startsWith(stopper.result.credential) ? m : `${stopper.result.credential}: ${m}`,
     };
   }
   // Members the SDK could not construct are placeholders: never named in its combined error (js-construction.ts).

@@ -21,6 +21,7 @@ import {
 } from '../credentials/types';
 import { getCredentialFactory } from '../credentials/registry';
 import { placeholderCredential } from './placeholders';
+import { fatalConstructionError } from '../credentials/js-construction';
 import { checkRequired, sdkLabel, selectCredentials } from './profiles';
 import { chainError, type ChainOutcome } from './outcome';
 import { DIAGNOSE_PROCESS_DELAY_MS, runDiagnose } from './diagnose';
@@ -338,7 +339,10 @@ export async function runChainWith(
     selection: sel.selection,
     startedAt: new Date(startedAt).toISOString(),
   };
-  const ctorError = checkRequired(release, env, request.required ?? []) ?? sel.error;
+  const ctorError =
+    checkRequired(release, env, request.required ?? []) ??
+    sel.error ??
+    fatalConstructionError(release, env, options, sel.selection.credentials);
   if (ctorError) {
     chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
     return { ...base, winner: null, steps: [], token: null, error: ctorError, durationMs: now() - startedAt };

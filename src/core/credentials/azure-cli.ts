@@ -152,7 +152,7 @@ export function devToolFailure(
   const codes = aadstsCodes(r.stderr);
   if (ctx.profile === 'js') {
     // @azure/identity's own words (its chain shows them); the engine's reading of the failure goes to the trace.
-    const sdk = jsDevToolMessage(tool, cls, r, text);
+    const sdk = jsDevToolMessage(tool, cls, r, text, ctx.release?.rules.pwshOutput);
     if (sdk !== undefined && sdk !== message) {
       ctx.trace.note('info', `${tool}: ${message}`);
       message = sdk;
@@ -177,7 +177,13 @@ const JS_PWSH_TROUBLESHOOT =
  * anything else that left no JSON is az's raw stderr; PowerShell failures are `${error}. To troubleshoot, …`.
  * undefined: keep the engine's wording (no SDK text known for this case).
  */
-function jsDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult, text: FailureText): string | undefined {
+function jsDevToolMessage(
+  tool: string,
+  cls: DevToolClass,
+  r: ProcessResult,
+  text: FailureText,
+  pwshOutput: 'json' | 'token-search' = 'token-search',
+): string | undefined {
   if (cls === 'not-installed') {
     return tool === 'pwsh'
       ? `Error: Unable to execute PowerShell. Ensure that it is installed in your system. ${JS_PWSH_TROUBLESHOOT}`
@@ -191,8 +197,12 @@ function jsDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult, tex
   if (tool === 'azd' && cls === 'not-logged-in') {
     return `${text.notLoggedIn.js} For more information, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.`;
   }
-  if (tool === 'pwsh' && cls === 'no-module')
-    return `Error: No access token found in the output. Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
+  if (tool === 'pwsh' && cls === 'no-module') {
+    // Before 4.4.1 the whole output is parsed as JSON (src/core/sdk/rules/js.ts, pwshOutput).
+    const said =
+      pwshOutput === 'json' ? 'Unable to parse the output of PowerShell.' : 'No access token found in the output.';
+    return `Error: ${said} Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
+  }
   return undefined;
 }
 

@@ -17,6 +17,8 @@
  */
 import { invalidTenantMessage, isValidTenantId } from './msal/authority';
 import { CredentialUnavailableError, type StepContext } from './types';
+import type { ErrorInfo } from '../model';
+import type { ResolvedRelease } from '../sdk/releases';
 
 /** True where a constructor failure becomes a silent placeholder: @azure/identity's DefaultAzureCredential. */
 export function jsChainConstruction(ctx: StepContext): boolean {
@@ -43,4 +45,54 @@ export function checkJsConstruction(ctx: StepContext, o: { tenantId?: string; id
   if (o.tenantId && !isValidTenantId(o.tenantId)) throw constructorFailed(invalidTenantMessage('js'));
   const authority = o.identityClient ? jsAuthorityHostProblem(ctx) : undefined;
   if (authority) throw constructorFailed(authority);
+}
+
+/**
+ * Before 4.1.0 (rules.constructorFailure 'fatal') DefaultAzureCredential builds every member in its own constructor
+ * with no try/catch, so the first member whose constructor throws makes `new DefaultAzureCredential()` itself throw
+ * (read in 3.4.2 and 4.0.1, defaultAzureCredential.js). Returns that error's message, in construction order
+ * (EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential; the developer tools' constructors
+ * check nothing DefaultAzureCredential passes them), or undefined when every member can be built.
+ */
+export function jsFatalConstruction(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { authorityHost?: string },
+  members: readonly string[],
+): string | undefined {
+  const host = options.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com';
+  const insecure = host.startsWith('https:') ? undefined : "The authorityHost address must use the 'https' protocol.";
+  const tenant = env.AZURE_TENANT_ID;
+  const badTenant = tenant && !isValidTenantId(tenant) ? invalidTenantMessage('js') : undefined;
+  const clientId = env.AZURE_CLIENT_ID;
+  for (const m of members) {
+    if (m === 'EnvironmentCredential') {
+      // environmentCredential.js: checkTenantId whenever AZURE_TENANT_ID is set, then the inner credential's
+      // msal client (and its IdentityClient) when one of the three configurations is complete.
+      if (badTenant) return badTenant;
+      const inner =
+        tenant &&
+        clientId &&
+        (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH || (env.AZURE_USERNAME && env.AZURE_PASSWORD));
+      if (inner && insecure) return insecure;
+    } else if (m === 'WorkloadIdentityCredential') {
+      if (badTenant) return badTenant;
+      if (tenant && clientId && env.AZURE_FEDERATED_TOKEN_FILE && insecure) return insecure;
+    } else if (m === 'ManagedIdentityCredential') {
+      // Its constructor always builds an IdentityClient.
+      if (insecure) return insecure;
+    }
+  }
+  return undefined;
+}
+
+/** The chain-level error for a release whose DefaultAzureCredential cannot be built (see jsFatalConstruction). */
+export function fatalConstructionError(
+  release: ResolvedRelease,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { authorityHost?: string },
+  members: readonly string[],
+): ErrorInfo | undefined {
+  if (release.sdk !== 'js' || release.rules.constructorFailure !== 'fatal') return undefined;
+  const message = jsFatalConstruction(env, options, members);
+  return message ? { kind: 'config', message, errorCodes: [] } : undefined;
 }

@@ -48,6 +48,17 @@ function unavailableMessage(profile: string, missing: 'clientId' | 'tenantId' | 
   return `WorkloadIdentityCredential: is unavailable. ${param} is a required parameter. In DefaultAzureCredential and ManagedIdentityCredential, this can be provided as an environment variable - "${envVar}".\n        See the troubleshooting guide for more information: ${JS_TSG}`;
 }
 
+/**
+ * @azure/identity before 4.5.0 (rules.wiMissingParameters 'named'): one message for any missing parameter, thrown by
+ * getToken, so DefaultAzureCredential names it. Verbatim from workloadIdentityCredential.js, spaces and breaks included.
+ */
+const JS_NAMED_MISSING = `WorkloadIdentityCredential: is unavailable. tenantId, clientId, and federatedTokenFilePath are required parameters. \n      In DefaultAzureCredential and ManagedIdentityCredential, these can be provided as environment variables - \n      "AZURE_TENANT_ID",\n      "AZURE_CLIENT_ID",\n      "AZURE_FEDERATED_TOKEN_FILE". See the troubleshooting guide for more information: ${JS_TSG}  `;
+
+/** The release's JS rule, or the newest behaviour where the release (or SDK) has none. */
+function jsRule<K extends 'wiMissingParameters' | 'wiTokenFile'>(ctx: StepContext, key: K) {
+  return ctx.profile === 'js' ? ctx.release?.rules[key] : undefined;
+}
+
 export class WorkloadIdentityCredential implements Credential {
   readonly name = 'WorkloadIdentityCredential' as const;
   #inner: ClientAssertionCredential | undefined;
@@ -160,6 +171,7 @@ export class WorkloadIdentityCredential implements Credential {
     const missing = (v: string | undefined) => (ctx.profile === 'go' ? v === undefined : !v?.trim());
     for (const k of order) {
       if (!missing(values[k])) continue;
+      if (jsRule(ctx, 'wiMissingParameters') === 'named') throw new CredentialUnavailableError(JS_NAMED_MISSING);
       const message = unavailableMessage(ctx.profile, k);
       throw jsChain ? constructorFailed(message) : new CredentialUnavailableError(message);
     }
@@ -185,14 +197,28 @@ export class WorkloadIdentityCredential implements Credential {
       });
       this.#innerKey = key;
     }
+    return this.#exchange(request, ctx, path, jsChain);
+  }
+
+  /** Reads the token file and exchanges it, with the failure classes of the profile's release. */
+  async #exchange(request: TokenRequest, ctx: StepContext, path: string, jsChain: boolean): Promise<AccessTokenResult> {
+    const inner = this.#inner!;
     if (!jsChain) {
       // Read once up front so an empty / missing file is reported before any network call.
       await this.#readTokenFile(path, ctx);
-      return this.#inner.getToken(request, ctx);
+      return inner.getToken(request, ctx);
+    }
+    if (jsRule(ctx, 'wiTokenFile') === 'direct') {
+      // Before 4.4.0 the file is read before msal is called: its failures reach the chain as they are.
+      try {
+        await this.#readTokenFile(path, ctx);
+      } catch (e) {
+        throw isAuthenticationFailed(e) ? nodeFileFailure(e) : e;
+      }
     }
     try {
       await this.#readTokenFile(path, ctx);
-      return await this.#inner.getToken(request, ctx);
+      return await inner.getToken(request, ctx);
     } catch (e) {
       throw asAuthenticationRequired(e, ctx);
     }
@@ -208,21 +234,27 @@ export class WorkloadIdentityCredential implements Credential {
  */
 function asAuthenticationRequired(e: unknown, ctx: StepContext): unknown {
   if (ctx.signal.aborted) return e;
-  let message = (e as Error)?.message ?? String(e);
-  if (isAuthenticationFailed(e)) {
-    // msal's ServerError text, or Node's own message for the file (the SDK reads it with readFile: "open", not "stat").
-    let cur: unknown = (e as { cause?: unknown }).cause;
-    for (let depth = 0; cur instanceof Error && depth < 5; depth++, cur = (cur as { cause?: unknown }).cause) {
-      const c = cur as Error & { errorCode?: unknown; syscall?: unknown };
-      if (typeof c.errorCode === 'string' || typeof c.syscall === 'string') {
-        message = c.message.replace(/, (stat|lstat|fstat) '/, ", open '");
-        break;
-      }
-    }
-  }
+  const message = isAuthenticationFailed(e) ? (innerMessage(e) ?? e.message) : ((e as Error)?.message ?? String(e));
   ctx.trace.note(
     'info',
     `WorkloadIdentityCredential: @azure/identity reports this as AuthenticationRequiredError, so DefaultAzureCredential moves on: ${(e as Error)?.message ?? String(e)}`,
   );
   return new CredentialUnavailableError(message, { cause: e, sdkErrorName: 'AuthenticationRequiredError' });
+}
+
+/** msal's ServerError text, or Node's own message for the file (the SDK reads it with readFile: "open", not "stat"). */
+function innerMessage(e: unknown): string | undefined {
+  let cur: unknown = (e as { cause?: unknown }).cause;
+  for (let depth = 0; cur instanceof Error && depth < 5; depth++, cur = (cur as { cause?: unknown }).cause) {
+    const c = cur as Error & { errorCode?: unknown; syscall?: unknown };
+    if (typeof c.errorCode === 'string' || typeof c.syscall === 'string')
+      return c.message.replace(/, (stat|lstat|fstat) '/, ", open '");
+  }
+  return undefined;
+}
+
+/** A token file @azure/identity before 4.4.0 could not read: Node's error, which stops DefaultAzureCredential. */
+function nodeFileFailure(e: AuthenticationFailedError): AuthenticationFailedError {
+  const message = innerMessage(e) ?? e.message;
+  return new AuthenticationFailedError({ ...e.info, message, sdkErrorName: 'Error' }, { cause: e });
 }

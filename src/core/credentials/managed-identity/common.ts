@@ -2,6 +2,7 @@
  * Shared pieces of the managed-identity sources: which identity was asked for, how a response becomes a token,
  * and how a failure becomes "unavailable" or "failed" the way each SDK decides it.
  */
+import { jsLegacyImdsError, jsLegacyMi, jsMiNetworkError } from './js-wording';
 import { SecretValue } from '../../secret';
 import type { ErrorInfo } from '../../model';
 import type { HttpResponse, RetryPolicy } from '../../http/types';
@@ -102,7 +103,7 @@ export function miNetworkError(ctx: StepContext, endpoint: string, e: unknown): 
     // @azure/identity (msal-node) says "network_error" for all of these; what happened goes to the trace and to
     // error.networkFailure.
     ctx.trace.note('info', `no usable answer from the ${endpoint} endpoint${attempts} (${text})`);
-    return Object.assign(new CredentialUnavailableError(JS_MI_NETWORK_ERROR), { networkFailure: failure });
+    return Object.assign(new CredentialUnavailableError(jsMiNetworkError(ctx)), { networkFailure: failure });
   }
   const err = miError(
     ctx,
@@ -115,18 +116,14 @@ export function miNetworkError(ctx: StepContext, endpoint: string, e: unknown): 
   return Object.assign(err, { networkFailure: failure });
 }
 
-/** msal-node's wording for a failed managed-identity answer, as @azure/identity 4.10+ prints it (JS profile). */
-export const JS_MI_NETWORK_ERROR =
-  'ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details';
-
 /**
  * What @azure/identity (4.10+, managed identity through msal-node) says for a non-200 answer: a JSON error body
  * becomes msal's ServerError text wrapped by ManagedIdentityCredential ("Authentication failed. Message …"); a body
  * that is not JSON (HTML, truncated, IMDS 410's text) fails msal's parsing, which it reports as a network error.
  */
-export function jsMiFailureMessage(r: HttpResponse): string {
+export function jsMiFailureMessage(ctx: StepContext, r: HttpResponse): string {
   const j = r.json as Record<string, unknown> | undefined;
-  if (!j || typeof j !== 'object') return JS_MI_NETWORK_ERROR;
+  if (!j || typeof j !== 'object') return jsMiNetworkError(ctx);
   const e = j.error;
   const code =
     typeof e === 'string'
@@ -204,13 +201,14 @@ export function tokenFromResponse(ctx: StepContext, r: HttpResponse, source: MiS
   const j = r.json;
   if (!j || typeof j !== 'object' || Array.isArray(j)) {
     const html = /^\s*<(!doctype|html)/i.test(r.bodyText);
+    if (jsLegacyMi(ctx)) throw jsLegacyImdsError(ctx, r);
     if (ctx.profile === 'js') {
-      // msal-node fails to parse the body and reports a network error (@azure/identity 4.10+).
+      // msal-node fails to parse the body and reports a network error (@azure/identity 4.4.1+).
       ctx.trace.note(
         'info',
         `${source} answered ${r.status} with ${html ? 'an HTML page' : 'a body that is not JSON'} (${JSON.stringify(r.bodyText.slice(0, 100))}): something other than the managed-identity endpoint answered (a proxy?)`,
       );
-      throw new CredentialUnavailableError(JS_MI_NETWORK_ERROR);
+      throw new CredentialUnavailableError(jsMiNetworkError(ctx));
     }
     throw miError(
       ctx,

@@ -19,6 +19,7 @@ import {
   type UserAssigned,
 } from './common';
 import { newestRelease } from '../../sdk/releases';
+import { JS_LEGACY_NO_MSI, jsLegacyImdsError, jsLegacyMi } from './js-wording';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
 export const IMDS_PATH = '/metadata/identity/oauth2/token';
@@ -107,7 +108,9 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
       );
       throw Object.assign(
         new CredentialUnavailableError(
-          'ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.',
+          jsLegacyMi(ctx)
+            ? JS_LEGACY_NO_MSI
+            : 'ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.',
         ),
         {
           networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network',
@@ -175,12 +178,13 @@ export async function imdsToken(
   }
   if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
   const { text, codes, oauthError } = errorText(r);
+  if (jsLegacyMi(ctx) && !((r.status === 404 || r.status === 410) && diagnose)) throw jsLegacyImdsError(ctx, r);
   if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose')) {
     ctx.trace.note(
       'info',
       `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`,
     );
-    throw new CredentialUnavailableError(jsMiFailureMessage(r));
+    throw new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
   }
   if ((r.status === 404 || r.status === 410) && diagnose) {
     throw miError(

@@ -95,7 +95,7 @@ function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAss
   const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
   if (ctx.profile === 'js') {
     ctx.trace.note('info', `${source} answered HTTP ${r.status}${after}: ${text}`);
-    throw new CredentialUnavailableError(jsMiFailureMessage(r));
+    throw new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
   }
   if (r.status === 400 && id) {
     throw miError(

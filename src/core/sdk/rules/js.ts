@@ -160,4 +160,77 @@ export const JS: RuleEntry[] = [
     says: 'Every member of the JS chain is added on every platform (BrokerCredential reports unavailable without the plugin).',
     checked: 'source',
   }),
+  // Read in the published packages (npm tarballs): 3.4.2, 4.0.1, 4.1.0, 4.2.1, 4.3.0, 4.4.0, 4.4.1, 4.5.0.
+  e('wiMissingParameters', '3.2.3', 'named', {
+    file: JS_LOG,
+    entry: '3.2.3 (2023-06-20)',
+    says: "WorkloadIdentityCredential's constructor builds its client only when tenantId, clientId and federatedTokenFilePath are all set; getToken then throws CredentialUnavailableError 'tenantId, clientId, and federatedTokenFilePath are required parameters' (workloadIdentityCredential.js, through 4.4.1).",
+    checked: 'source',
+  }),
+  e('wiMissingParameters', '4.5.0', 'constructor', {
+    file: JS_LOG,
+    entry: '4.5.0',
+    says: "WorkloadIdentityCredential's constructor throws CredentialUnavailableError for each missing parameter ('clientId is a required parameter…'), so DefaultAzureCredential keeps a silent placeholder (read in 4.5.0, absent in 4.4.1).",
+    checked: 'source',
+  }),
+  e('wiTokenFile', '3.2.3', 'direct', {
+    file: JS_LOG,
+    entry: '3.2.3 (2023-06-20)',
+    says: "The token file is read before msal is called (msalClientAssertion.js, then clientAssertionCredential.js from 4.2.0): a missing file surfaces as Node's ENOENT error and stops the chain; an empty one as CredentialUnavailableError.",
+    checked: 'source',
+  }),
+  e('wiTokenFile', '4.4.0', 'through-msal', {
+    file: JS_LOG,
+    entry: '4.4.0',
+    says: 'ClientAssertionCredential passes getAssertion to msal (msalClient.getTokenByClientAssertion), so a token-file failure goes through handleMsalError and becomes AuthenticationRequiredError (read in 4.4.0/4.4.1; 4.3.0 still awaits getAssertion itself).',
+    checked: 'source',
+  }),
+  e('miImplementation', '3.2.3', 'identity-client', {
+    file: JS_LOG,
+    entry: '3.2.3 (2023-06-20)',
+    says: "ManagedIdentityCredential uses the SDK's own sources (imdsMsi.js: probe, then 404 retried three times from 800 ms) and its own error wording ('No MSI credential available', AuthenticationError for other statuses).",
+    checked: 'source',
+  }),
+  e('miImplementation', '4.4.1', 'msal', {
+    file: JS_LOG,
+    entry: '4.4.1',
+    says: "ManagedIdentityCredential delegates to msal-node's ManagedIdentityApplication (msalMsiProvider.js); 4.4.0 still ships LegacyMsiProvider as its implementation.",
+    checked: 'source',
+  }),
+  e('msalNodeMajor', '3.2.3', 2, {
+    file: JS_LOG,
+    entry: '3.4.0',
+    says: 'Depends on @azure/msal-node ^2 (package.json, through 4.6.0): msal-node 2 words network_error "Network request failed".',
+    checked: 'source',
+  }),
+  e('msalNodeMajor', '4.7.0', 3, {
+    file: JS_LOG,
+    entry: '4.7.0',
+    says: 'Depends on @azure/msal-node ^3 (package.json, 4.7.0 through 4.13.0), same network_error wording as msal-node 2.',
+    checked: 'source',
+  }),
+  e('msalNodeMajor', '4.13.1', 5, {
+    file: JS_LOG,
+    entry: '4.13.1',
+    says: 'Depends on @azure/msal-node ^5.1.0: msal-node 5 replaced its error messages by "See https://aka.ms/msal.js.errors#<code> for details".',
+    checked: 'source',
+  }),
+  e('msalNodeMajor', '4.13.3', 6, {
+    file: JS_LOG,
+    entry: '4.13.3',
+    says: "Depends on @azure/msal-node ^6.0.0 (^7.1.0 from 4.14.1), with msal-node 5's wording.",
+    checked: 'source',
+  }),
+  e('pwshOutput', '3.2.3', 'json', {
+    file: JS_LOG,
+    entry: '3.2.3 (2023-06-20)',
+    says: "AzurePowerShellCredential parses PowerShell's whole output as JSON: 'Unable to parse the output of PowerShell. Received output: …' (read through 4.4.0).",
+    checked: 'source',
+  }),
+  e('pwshOutput', '4.4.1', 'token-search', {
+    file: JS_LOG,
+    entry: '4.4.1',
+    says: "AzurePowerShellCredential looks for the JSON object holding Token in the output: 'No access token found in the output. Received output: …' (read in 4.4.1 and 4.5.0).",
+    checked: 'source',
+  }),
 ];

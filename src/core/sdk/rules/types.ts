@@ -68,6 +68,25 @@ export interface RuleValues {
   regionalAuthority: boolean;
   /** Members of `order` the SDK adds on Windows only. */
   windowsOnly: CredentialName[];
+  // JavaScript only (undefined for the other SDKs): how @azure/identity's own code paths changed between releases.
+  /**
+   * WorkloadIdentityCredential without a client id, tenant id or token file: 'named' — its getToken throws one
+   * CredentialUnavailableError naming all three, which the combined error lists; 'constructor' — its constructor
+   * throws per missing parameter, so DefaultAzureCredential keeps a silent placeholder (constructorFailure).
+   */
+  wiMissingParameters?: 'named' | 'constructor';
+  /**
+   * How a token-file failure surfaces: 'direct' — read outside msal, so a missing file is Node's own error, which
+   * stops the chain, and an empty one is CredentialUnavailableError; 'through-msal' — read by msal's assertion
+   * callback, so handleMsalError turns both into AuthenticationRequiredError (the chain moves on).
+   */
+  wiTokenFile?: 'direct' | 'through-msal';
+  /** ManagedIdentityCredential's implementation: 'identity-client' (the SDK's own IMDS code) or 'msal' (msal-node's). */
+  miImplementation?: 'identity-client' | 'msal';
+  /** The major version of msal-node the release's dependency range resolves to (its error wording follows it). */
+  msalNodeMajor?: number;
+  /** AzurePowerShellCredential's output parsing: 'json' (the whole output) or 'token-search' (the JSON holding Token). */
+  pwshOutput?: 'json' | 'token-search';
 }
 
 export type RuleKey = keyof RuleValues;
