@@ -13,8 +13,8 @@ export interface EngineOptions {
   /** Time limit for az / azd / pwsh (default 10 s). */
   processTimeoutMs?: number;
   /**
-   * Diagnose mode: how long az / azd / pwsh wait for the in-process steps before starting while nothing is decided
-   * (default 50 ms; see DIAGNOSE_PROCESS_DELAY_MS in src/core/chain/runner.ts).
+   * Diagnose mode: how long az / azd / pwsh wait for a managed-identity probe that has had no answer before starting
+   * (default 50 ms; other in-process steps are waited for up to 100 ms; see src/core/chain/diagnose.ts).
    */
   diagnoseProcessDelayMs?: number;
   /** Overrides for executables (absolute paths), e.g. { az: '/opt/az/bin/az' }. */

@@ -3,6 +3,7 @@
  * (az, azd, pwsh) wait behind a gate, so that on a small machine their start-up does not slow down the in-process
  * step that decides the verdict. The settled steps are then read in chain order, as DefaultAzureCredential would.
  */
+import type { TraceSink } from '../trace/events';
 import type { ChainOutcome } from './outcome';
 import type { StepRun } from './runner';
 
@@ -10,26 +11,71 @@ import type { StepRun } from './runner';
 const SPAWNS_PROCESS = new Set(['AzureCLICredential', 'AzureDeveloperCLICredential', 'AzurePowerShellCredential']);
 
 /**
- * In diagnose mode, how long the in-process steps (environment, workload identity, managed identity: HTTP only) run
- * alone before the child-process steps start. Starting az, azd and pwsh at once on a small machine slows down the
- * in-process step that decides, so diagnose's verdict came after the SDK's; the child processes wait until the
- * verdict is known, every earlier step has settled, or this much time has passed with the earlier steps unresolved
- * (an IMDS probe that will time out), whichever comes first.
+ * Diagnose mode's grace for a managed-identity step that has had no answer yet: its IMDS probe may be waiting for
+ * its 1 s time limit (a developer machine), so az, azd and pwsh start after this long rather than after the probe.
+ * Any other in-process step that is still running (a configured environment or workload identity asking the
+ * authority) will decide the verdict itself — success or a stopping error — so the child processes wait for it
+ * (up to DIAGNOSE_PROCESS_MAX_DELAY_MS): started beside it they only slow it down (on two cores, diagnose's verdict
+ * came ×1.7 after the SDK's with a wrong environment secret when they started at 50 ms). A managed identity whose
+ * endpoint has answered is deciding too, and is waited for in the same way.
  */
 export const DIAGNOSE_PROCESS_DELAY_MS = 50;
 
-/** Opens once the chain's verdict is decided by the settled steps, every in-process step has settled, or after `delayMs`. */
-function processGate(names: string[], settled: (StepRun | undefined)[], delayMs: number) {
+/**
+ * The longest az, azd and pwsh wait for a deciding in-process step: a tenth of the IMDS probe's 1 s time limit, the
+ * slowest step on a developer machine, so that the full report still ends within 10 % of its slowest step; and an
+ * authority that never answers does not hold the rest of the report for the step's whole time limit.
+ */
+export const DIAGNOSE_PROCESS_MAX_DELAY_MS = 100;
+
+/**
+ * Which steps wait behind the gate: the child-process steps and every step after the first of them in chain order
+ * (in JS, VisualStudioCodeCredential and BrokerCredential come after az): they cannot decide before az does, and
+ * their work, however small, competes with the step that decides.
+ */
+function held(names: string[], i: number): boolean {
+  const first = names.findIndex((n) => SPAWNS_PROCESS.has(n));
+  return first >= 0 && i >= first;
+}
+
+/** The one in-process step whose wait can be a time limit rather than work: the managed-identity probe. */
+const MAY_WAIT_FOR_A_TIME_LIMIT = 'ManagedIdentityCredential';
+
+/** Steps whose endpoint has answered over HTTP (read from the trace as it is written): they are deciding, not waiting. */
+export function answerWatch(): { sink: TraceSink; answered: ReadonlySet<string> } {
+  const answered = new Set<string>();
+  return {
+    answered,
+    sink: {
+      emit(e) {
+        if (e.kind === 'http' && e.status !== undefined) answered.add(e.step);
+      },
+    },
+  };
+}
+
+interface GateTimes {
+  graceMs: number;
+  maxMs: number;
+  answered: ReadonlySet<string>;
+}
+
+/**
+ * Opens once the verdict is decided by the settled steps, every in-process step has settled, the grace has passed
+ * with only an unanswered managed-identity step still running, or at the latest after `maxMs`.
+ */
+function processGate(names: string[], settled: (StepRun | undefined)[], t: GateTimes) {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   let done = false;
+  let graceOver = false;
   const release = () => {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    clearTimeout(grace);
+    clearTimeout(cap);
     open();
   };
-  const timer = setTimeout(release, delayMs);
   const check = () => {
     if (done) return;
     // Decided: the first step in chain order that is not "unavailable" has settled (success or a stopping error).
@@ -38,26 +84,32 @@ function processGate(names: string[], settled: (StepRun | undefined)[], delayMs:
       if (!r) break;
       if (r.result.outcome !== 'unavailable') return release();
     }
-    if (names.every((n, i) => SPAWNS_PROCESS.has(n) || settled[i])) release();
+    const waiting = (n: string) => graceOver && n === MAY_WAIT_FOR_A_TIME_LIMIT && !t.answered.has(n);
+    if (names.every((n, i) => held(names, i) || settled[i] || waiting(n))) release();
   };
+  const grace = setTimeout(() => {
+    graceOver = true;
+    check();
+  }, t.graceMs);
+  const cap = setTimeout(release, Math.max(t.maxMs, t.graceMs));
   check();
   return { opened, check, dispose: release };
 }
 
-/** Every member at once (child-process steps behind the gate), then read in chain order as the SDK would. */
+/** Every member at once (the child-process steps and those after them behind the gate), read in chain order as the SDK would. */
 export async function runDiagnose(
   names: string[],
   start: (name: string) => Promise<StepRun>,
-  delayMs: number,
+  times: GateTimes,
   startedAt: number,
   now: () => number,
 ): Promise<ChainOutcome> {
   const settledAt: number[] = [];
   const settled: (StepRun | undefined)[] = [];
-  const gate = processGate(names, settled, delayMs);
+  const gate = processGate(names, settled, times);
   const all = await Promise.all(
     names.map((name, i) =>
-      (SPAWNS_PROCESS.has(name) ? gate.opened.then(() => start(name)) : start(name)).then((r) => {
+      (held(names, i) ? gate.opened.then(() => start(name)) : start(name)).then((r) => {
         settledAt[i] = now();
         settled[i] = r;
         gate.check();

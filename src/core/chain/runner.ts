@@ -24,7 +24,8 @@ import { placeholderCredential } from './placeholders';
 import { fatalConstructionError } from '../credentials/js-construction';
 import { checkRequired, sdkLabel, selectCredentials } from './profiles';
 import { chainError, type ChainOutcome } from './outcome';
-import { DIAGNOSE_PROCESS_DELAY_MS, runDiagnose } from './diagnose';
+import { DIAGNOSE_PROCESS_DELAY_MS, DIAGNOSE_PROCESS_MAX_DELAY_MS, answerWatch, runDiagnose } from './diagnose';
+import { fanOut } from '../trace/sinks';
 import { newestRelease, resolveProfile, type ResolvedRelease } from '../sdk/releases';
 import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cache';
 import { summarizeToken } from '../token/summary';
@@ -315,7 +316,9 @@ export async function runChainWith(
   const scope = request.scope ?? DEFAULT_SCOPE;
   const env = run.env ?? process.env;
   const options = run.options ?? {};
-  const tracer = new Tracer({ sink: run.sink, env, now });
+  // Diagnose reads its own trace as it is written: which steps' endpoints have answered (its scheduling needs it).
+  const watch = mode === 'diagnose' ? answerWatch() : undefined;
+  const tracer = new Tracer({ sink: watch ? fanOut(run.sink, watch.sink) : run.sink, env, now });
   const chainTrace = tracer.forStep('chain');
   if (!resolved.ok) return unmodelledRelease(request, resolved.message, mode, scope, chainTrace, startedAt, now);
   const release = resolved.release;
@@ -378,7 +381,11 @@ export async function runChainWith(
       : await runDiagnose(
           names,
           (name) => runStep(stepArgs(name)),
-          options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS,
+          {
+            graceMs: options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS,
+            maxMs: DIAGNOSE_PROCESS_MAX_DELAY_MS,
+            answered: watch!.answered,
+          },
           startedAt,
           now,
         );
