@@ -68,31 +68,32 @@ async function inProcess() {
   return ms;
 }
 
-const bare = [];
-const logging = [];
-const traced = [];
-const cli = [];
-await timed(process.execPath, [app]); // warm the file cache
-for (let i = 0; i < reps; i++) {
-  bare.push(await timed(process.execPath, [app]));
+const azauthRun = [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app];
+const sides = {
+  bare: () => timed(process.execPath, [app]),
   // The SDK's own logging switched on, its output read by nobody: what the SDK itself costs.
-  logging.push(await timed(process.execPath, [app], { AZURE_LOG_LEVEL: 'info' }));
-  traced.push(await inProcess());
-  cli.push(
-    await timed(process.execPath, [
-      path.join(root, 'dist/cli.js'),
-      'run',
-      '--profile',
-      'js',
-      '--json',
-      '--',
-      process.execPath,
-      app,
-    ]),
-  );
+  logging: () => timed(process.execPath, [app], { AZURE_LOG_LEVEL: 'info' }),
+  traced: inProcess,
+  // The whole `azauth run` process, from its own start (Node, the CLI bundle) to the program's end and the trace.
+  cli: () => timed(process.execPath, azauthRun),
+};
+const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+await timed(process.execPath, [app]); // warm the file cache
+await timed(process.execPath, azauthRun);
+// Interleaved, the order reversed every other repetition, so a drift in the machine's load hits every side alike.
+for (let i = 0; i < reps; i++) {
+  const order = i % 2 ? Object.keys(sides).reverse() : Object.keys(sides);
+  for (const k of order) times[k].push(await sides[k]());
 }
+const bare = times.bare;
+const logging = times.logging;
+const traced = times.traced;
+const cli = times.cli;
+/** The ratio of each repetition's traced run to the bare run of the same repetition: the median of those. */
+const pairedRatio = (xs) => median(xs.map((x, i) => x / bare[i]));
+const spread = (xs) => ({ min: Math.min(...xs), max: Math.max(...xs) });
 console.log(
-  `  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms`,
+  `  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms (×${(median(cli) / median(bare)).toFixed(3)}; paired ×${pairedRatio(cli).toFixed(3)})`,
 );
 
 // Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
@@ -167,6 +168,10 @@ console.log(
       cliMs: median(cli),
       ratioTraced: median(traced) / median(bare),
       ratioCli: median(cli) / median(bare),
+      pairedRatioCli: pairedRatio(cli),
+      pairedRatioTraced: pairedRatio(traced),
+      spreads: { bare: spread(bare), logging: spread(logging), traced: spread(traced), cli: spread(cli) },
+      runs: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, xs.map((x) => Math.round(x))])),
       brokerCachedMs: median(b),
       loopbackMs: median(p),
       ratioBroker: median(b) / median(p),

@@ -218,17 +218,19 @@ function renderTable(r) {
       '| figure | value | ratio |',
       '|---|---|---|',
     );
+    const sp = (k) => (a.spreads?.[k] ? ` (${fmt(a.spreads[k].min)}–${fmt(a.spreads[k].max)})` : '');
+    const paired = (x) => (Number.isFinite(x) ? `; paired ×${x.toFixed(3)}` : '');
     lines.push(
-      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}) | ${fmt(a.bareMs)} | baseline |`,
+      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}, min–max) | ${fmt(a.bareMs)}${sp('bare')} | baseline |`,
     );
     lines.push(
-      `| the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody | ${fmt(a.loggingMs)} | ×${a.ratioLogging.toFixed(3)} |`,
+      `| the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody | ${fmt(a.loggingMs)}${sp('logging')} | ×${a.ratioLogging.toFixed(3)} |`,
     );
     lines.push(
-      `| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)} | ×${a.ratioTraced.toFixed(3)} (×${a.ratioTracedOverLogging.toFixed(3)} of logging alone) |`,
+      `| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)}${sp('traced')} | ×${a.ratioTraced.toFixed(3)}${paired(a.pairedRatioTraced)} (×${a.ratioTracedOverLogging.toFixed(3)} of logging alone) |`,
     );
     lines.push(
-      `| the same through the \`azauth run\` CLI process (adds its own start-up) | ${fmt(a.cliMs)} | ×${a.ratioCli.toFixed(3)} |`,
+      `| the whole \`azauth run --json -- node app.mjs\` process (its own start-up included) | ${fmt(a.cliMs)}${sp('cli')} | ×${a.ratioCli.toFixed(3)}${paired(a.pairedRatioCli)} |`,
     );
     lines.push(
       `| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`,
