@@ -5,7 +5,6 @@
  * "Please run: az login" stays an AADSTS error (the SDKs call it "not logged in" and lose the cause).
  */
 import type { CredentialName } from '../model';
-import { SecretValue } from '../secret';
 import {
   AuthenticationFailedError,
   CredentialUnavailableError,
@@ -23,12 +22,12 @@ import {
   isValidDevToolScope,
   isValidSubscription,
   isValidTenantId,
-  parseToolExpiry,
   scopeToResource,
   stderrExcerpt,
   type DevToolClass,
 } from '../process/classify';
 import type { ProcessResult } from '../process/types';
+import { runDevTool, toolToken } from './dev-tool';
 import { pathUnderRoot } from '../target/process';
 
 export const DEV_TOOL_TIMEOUT_MS = 10_000;
@@ -97,7 +96,7 @@ export function devToolEnv(
   return { env, note: `process ${ctx.options.target!.pid}'s ${dir}, read as ${env[variable]}` };
 }
 
-interface FailureText {
+export interface FailureText {
   notInstalled: Record<'go' | 'js', string>;
   notLoggedIn: Record<'go' | 'js', string>;
 }
@@ -277,25 +276,16 @@ export class AzureCLICredential implements Credential {
       ],
       settings: { timeoutMs, tenant: request.tenantId ?? null, subscription: subscription ?? null },
     });
-    const r = await ctx.proc.run({
-      command: ctx.options.executables?.az ?? 'az',
-      args,
-      env: tool.env,
-      cwd: devToolCwd(),
-      timeoutMs,
-      signal: ctx.signal,
-      hideStdout: true,
-      classify: (res) => classifyAz(res),
-    });
-    const cls = classifyAz(r);
-    if (cls !== 'ok') {
-      throw devToolFailure(
-        this.name,
-        'az',
-        cls,
-        r,
-        ctx,
-        {
+    const j = await runDevTool(
+      {
+        credential: this.name,
+        tool: 'az',
+        command: ctx.options.executables?.az ?? 'az',
+        args,
+        env: tool.env,
+        timeoutMs,
+        classify: classifyAz,
+        text: {
           notInstalled: {
             go: 'Azure CLI not found on path',
             js: "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
@@ -305,16 +295,18 @@ export class AzureCLICredential implements Credential {
             js: "Please run 'az login' from a command prompt to authenticate before using this credential.",
           },
         },
-        timeoutMs,
-      );
-    }
-    const j = parseToolJson('az', r, ctx);
-    const token = j.accessToken;
-    if (typeof token !== 'string' || !token) throw badField('Azure CLI', 'accessToken', token, ctx);
-    ctx.trace.addSecret?.(token);
+      },
+      ctx,
+    );
     // Newer az prints expires_on (POSIX seconds); 2.45 only expiresOn (local time without offset).
-    const exp = parseToolExpiry(j.expires_on) ?? parseToolExpiry(j.expiresOn);
-    if (exp === undefined) throw badField('Azure CLI', 'expiresOn', j.expiresOn, ctx);
+    const result = toolToken(
+      'Azure CLI',
+      j,
+      'accessToken',
+      ['expires_on', 'expiresOn'],
+      ctx,
+      typeof j.tokenType === 'string' ? j.tokenType : 'Bearer',
+    );
     ctx.trace.note(
       'info',
       `az answered for tenant ${String(j.tenant ?? '?')}${j.subscription ? `, subscription ${String(j.subscription)}` : ''}`,
@@ -327,10 +319,6 @@ export class AzureCLICredential implements Credential {
             : undefined,
       },
     );
-    return {
-      token: new SecretValue(token),
-      expiresOnEpochMs: exp,
-      tokenType: typeof j.tokenType === 'string' ? j.tokenType : 'Bearer',
-    };
+    return result;
   }
 }

@@ -2,7 +2,6 @@
  * AzureDeveloperCLICredential: `azd auth token --output json --no-prompt --scope S… [--tenant-id T] [--claims B64]`
  * (Go spells `-o json`), execFile with the 10 s limit; azd's JSON or text stderr classified.
  */
-import { SecretValue } from '../secret';
 import {
   CredentialUnavailableError,
   type AccessTokenResult,
@@ -10,16 +9,9 @@ import {
   type StepContext,
   type TokenRequest,
 } from './types';
-import { classifyAzd, parseToolExpiry } from '../process/classify';
-import {
-  DEV_TOOL_TIMEOUT_MS,
-  badField,
-  devToolCwd,
-  devToolEnv,
-  devToolFailure,
-  parseToolJson,
-  validateDevToolRequest,
-} from './azure-cli';
+import { classifyAzd } from '../process/classify';
+import { DEV_TOOL_TIMEOUT_MS, devToolEnv, validateDevToolRequest } from './azure-cli';
+import { runDevTool, toolToken } from './dev-tool';
 
 export class AzureDeveloperCLICredential implements Credential {
   readonly name = 'AzureDeveloperCLICredential' as const;
@@ -52,25 +44,16 @@ export class AzureDeveloperCLICredential implements Credential {
       ],
       settings: { timeoutMs },
     });
-    const r = await ctx.proc.run({
-      command: ctx.options.executables?.azd ?? 'azd',
-      args,
-      env: tool.env,
-      cwd: devToolCwd(),
-      timeoutMs,
-      signal: ctx.signal,
-      hideStdout: true,
-      classify: (res) => classifyAzd(res),
-    });
-    const cls = classifyAzd(r);
-    if (cls !== 'ok') {
-      throw devToolFailure(
-        this.name,
-        'azd',
-        cls,
-        r,
-        ctx,
-        {
+    const j = await runDevTool(
+      {
+        credential: this.name,
+        tool: 'azd',
+        command: ctx.options.executables?.azd ?? 'azd',
+        args,
+        env: tool.env,
+        timeoutMs,
+        classify: classifyAzd,
+        text: {
           notInstalled: {
             go: 'Azure Developer CLI not found on path',
             js: "Azure Developer CLI couldn't be found. To mitigate this issue, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot.",
@@ -80,15 +63,9 @@ export class AzureDeveloperCLICredential implements Credential {
             js: "Please run 'azd auth login' from a command prompt to authenticate before using this credential.",
           },
         },
-        timeoutMs,
-      );
-    }
-    const j = parseToolJson('azd', r, ctx);
-    const token = j.token;
-    if (typeof token !== 'string' || !token) throw badField('Azure Developer CLI', 'token', token, ctx);
-    ctx.trace.addSecret?.(token);
-    const exp = parseToolExpiry(j.expiresOn);
-    if (exp === undefined) throw badField('Azure Developer CLI', 'expiresOn', j.expiresOn, ctx);
-    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: 'Bearer' };
+      },
+      ctx,
+    );
+    return toolToken('Azure Developer CLI', j, 'token', ['expiresOn'], ctx);
   }
 }

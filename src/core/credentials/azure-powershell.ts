@@ -4,17 +4,10 @@
  * for 2.17 <= Az.Accounts < 5, converted back inside the script). Resource and tenant are validated before they are
  * placed in the script, so the script never carries user-controlled syntax.
  */
-import { SecretValue } from '../secret';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
-import { classifyPwsh, parseToolExpiry, scopeToResource } from '../process/classify';
-import {
-  DEV_TOOL_TIMEOUT_MS,
-  badField,
-  devToolCwd,
-  devToolFailure,
-  parseToolJson,
-  validateDevToolRequest,
-} from './azure-cli';
+import { classifyPwsh, scopeToResource } from '../process/classify';
+import { DEV_TOOL_TIMEOUT_MS, validateDevToolRequest } from './azure-cli';
+import { runDevTool, toolToken } from './dev-tool';
 
 export function powerShellScript(resource: string, tenantId: string | undefined): string {
   return [
@@ -44,25 +37,16 @@ export class AzurePowerShellCredential implements Credential {
     const command = ctx.options.executables?.pwsh ?? (process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
     const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
     ctx.trace.note('debug', 'PowerShell script (sent with -EncodedCommand)', { script });
-    const r = await ctx.proc.run({
-      command,
-      args: ['-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', encoded],
-      env: { ...ctx.env },
-      cwd: devToolCwd(),
-      timeoutMs,
-      signal: ctx.signal,
-      hideStdout: true,
-      classify: (res) => classifyPwsh(res),
-    });
-    const cls = classifyPwsh(r);
-    if (cls !== 'ok') {
-      throw devToolFailure(
-        this.name,
-        'pwsh',
-        cls,
-        r,
-        ctx,
-        {
+    const j = await runDevTool(
+      {
+        credential: this.name,
+        tool: 'pwsh',
+        command,
+        args: ['-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', encoded],
+        env: { ...ctx.env },
+        timeoutMs,
+        classify: classifyPwsh,
+        text: {
           notInstalled: {
             go: 'PowerShell (pwsh) not found on path',
             js: 'Failed to acquire token using PowerShell: PowerShell (pwsh) is not installed or not on PATH.',
@@ -72,15 +56,9 @@ export class AzurePowerShellCredential implements Credential {
             js: "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.",
           },
         },
-        timeoutMs,
-      );
-    }
-    const j = parseToolJson('pwsh', r, ctx);
-    const token = j.Token;
-    if (typeof token !== 'string' || !token) throw badField('Azure PowerShell', 'Token', token, ctx);
-    ctx.trace.addSecret?.(token);
-    const exp = parseToolExpiry(j.ExpiresOn);
-    if (exp === undefined) throw badField('Azure PowerShell', 'ExpiresOn', j.ExpiresOn, ctx);
-    return { token: new SecretValue(token), expiresOnEpochMs: exp, tokenType: 'Bearer' };
+      },
+      ctx,
+    );
+    return toolToken('Azure PowerShell', j, 'Token', ['ExpiresOn'], ctx);
   }
 }
