@@ -6,13 +6,12 @@
  * sets (AZURESUBSCRIPTION_CLIENT_ID / _TENANT_ID / _SERVICE_CONNECTION_ID), falling back to AZURE_CLIENT_ID /
  * AZURE_TENANT_ID; SYSTEM_ACCESSTOKEN must be mapped into the step explicitly.
  */
-import type { HttpResponse } from '../http/types';
 import { ClientAssertionCredential } from './client-assertion';
 import { assertionClaims, secretOf, type AssertionClaims, type SecretInput } from './msal/common';
 import { parseAllowedTenants } from './msal/base';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
-import { ciFailureHint, oidcField, oidcRequestFailure, withHint, type FederatedCiOptions } from './github-actions';
+import { ciFailureHint, ciTimeout, fetchCiOidcToken, withHint, type FederatedCiOptions } from './github-actions';
 
 export const PIPELINES_OIDC_API_VERSION = '7.1';
 
@@ -57,9 +56,9 @@ export class AzurePipelinesCredential implements Credential {
       });
     }
     ctx.trace.note('debug', `${this.name}: requesting an OIDC token for service connection ${serviceConnectionId}`);
-    let res: HttpResponse;
-    try {
-      res = await ctx.http.send({
+    const token = await fetchCiOidcToken(ctx, {
+      credential: this.name,
+      request: {
         method: 'POST',
         url: target,
         // X-TFS-FedAuthRedirect: Suppress makes a refused token answer 401 instead of a 302/203 sign-in page.
@@ -69,53 +68,28 @@ export class AzurePipelinesCredential implements Credential {
           'x-tfs-fedauthredirect': 'Suppress',
         },
         body: '',
-        timeoutMs: this.options.oidcTimeoutMs ?? Math.min(10_000, ctx.options.stepTimeoutMs ?? 10_000),
-        signal: ctx.signal,
-        retry: {
-          maxRetries: 2,
-          statusCodes: [429, 500, 502, 503, 504],
-          baseDelayMs: 500,
-          maxDelayMs: 4000,
-          maxTotalMs: 20_000,
-          retryNetworkErrors: true,
-        },
-      });
-    } catch (e) {
-      throw oidcRequestFailure(this.name, "agent's OIDC endpoint (SYSTEM_OIDCREQUESTURI)", e);
-    }
-    const ids = [
-      res.headers['x-vss-e2eid'] && `x-vss-e2eid ${res.headers['x-vss-e2eid']}`,
-      res.headers['x-msedge-ref'] && `x-msedge-ref ${res.headers['x-msedge-ref']}`,
-    ].filter(Boolean);
-    const idText = ids.length ? ` (${ids.join(', ')})` : '';
-    if (res.status !== 200) {
-      const why =
-        res.status === 401
+      },
+      timeoutMs: ciTimeout(ctx, this.options),
+      endpoint: "agent's OIDC endpoint (SYSTEM_OIDCREQUESTURI)",
+      answered: 'the OIDC request',
+      field: 'oidcToken',
+      fieldSource: 'OIDC request',
+      why: (status) =>
+        status === 401
           ? ' SYSTEM_ACCESSTOKEN was refused: map it into the step (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)) — it is not available to scripts otherwise.'
-          : res.status === 404
+          : status === 404
             ? ` Service connection ${serviceConnectionId} was not found, or this pipeline is not authorized to use it.`
-            : res.status === 400
+            : status === 400
               ? ' The request was rejected; check the service connection id.'
-              : '';
-      const msg =
-        typeof (res.json as { message?: unknown })?.message === 'string'
-          ? ` ${String((res.json as { message: string }).message).slice(0, 300)}`
-          : '';
-      throw new AuthenticationFailedError({
-        kind: 'http',
-        httpStatus: res.status,
-        message: `${this.name}: the OIDC request answered HTTP ${res.status}${idText}.${msg}${why}`,
-        errorCodes: [],
-      });
-    }
-    const token = oidcField(
-      this.name,
-      'OIDC request',
-      res,
-      'oidcToken',
-      idText ? ` Identifiers for a support request:${idText}.` : '',
-    );
-    ctx.trace.addSecret?.(token);
+              : '',
+      ids: (res) => {
+        const ids = [
+          res.headers['x-vss-e2eid'] && `x-vss-e2eid ${res.headers['x-vss-e2eid']}`,
+          res.headers['x-msedge-ref'] && `x-msedge-ref ${res.headers['x-msedge-ref']}`,
+        ].filter(Boolean);
+        return ids.length ? ` (${ids.join(', ')})` : '';
+      },
+    });
     this.#lastClaims = assertionClaims(token);
     return token;
   }

@@ -6,7 +6,7 @@
  * against the OIDC token's issuer, subject and audience.
  */
 import type { ErrorInfo } from '../model';
-import type { HttpResponse } from '../http/types';
+import type { HttpRequest, HttpResponse } from '../http/types';
 import { isHttpRequestError } from '../http/client';
 import { ClientAssertionCredential } from './client-assertion';
 import { assertionClaims, type AssertionClaims } from './msal/common';
@@ -136,8 +136,66 @@ export function withHint(e: unknown, hint: string | undefined): unknown {
   return new AuthenticationFailedError({ ...e.info, message: `${e.info.message} ${hint}` }, { cause: e });
 }
 
-function ciTimeout(ctx: StepContext, o: FederatedCiOptions): number {
+export function ciTimeout(ctx: StepContext, o: FederatedCiOptions): number {
   return o.oidcTimeoutMs ?? Math.min(10_000, ctx.options.stepTimeoutMs ?? 10_000);
+}
+
+/** One CI platform's OIDC exchange: where it goes and how its answers are worded. */
+export interface CiOidcExchange {
+  credential: string;
+  request: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'body'>;
+  timeoutMs: number;
+  /** The endpoint, for a request that got no answer ("runner's OIDC endpoint"). */
+  endpoint: string;
+  /** What answered, for a refusal ("the runner's OIDC endpoint", "the OIDC request"). */
+  answered: string;
+  /** The JSON field that holds the token, and how the field check names the source. */
+  field: string;
+  fieldSource: string;
+  /** Why a refusal with this status usually happens ('' when there is nothing to add). */
+  why: (status: number) => string;
+  /** Request identifiers the platform sent back, for a support request (' (x-vss-e2eid …)' or ''). */
+  ids?: (res: HttpResponse) => string;
+}
+
+/**
+ * Requests a CI job's OIDC token with the CI retry policy, turns a refusal into a precise error (the platform's own
+ * message, capped, and why), and returns the token field, which joins the trace's secrets at once.
+ */
+export async function fetchCiOidcToken(ctx: StepContext, x: CiOidcExchange): Promise<string> {
+  let res: HttpResponse;
+  try {
+    res = await ctx.http.send({
+      ...x.request,
+      timeoutMs: x.timeoutMs,
+      signal: ctx.signal,
+      retry: {
+        maxRetries: 2,
+        statusCodes: [429, 500, 502, 503, 504],
+        baseDelayMs: 500,
+        maxDelayMs: 4000,
+        maxTotalMs: 20_000,
+        retryNetworkErrors: true,
+      },
+    });
+  } catch (e) {
+    throw oidcRequestFailure(x.credential, x.endpoint, e);
+  }
+  const idText = x.ids?.(res) ?? '';
+  if (res.status !== 200) {
+    const body = (res.json as { message?: unknown } | undefined)?.message;
+    const msg = typeof body === 'string' ? ` ${body.slice(0, 300)}` : '';
+    throw new AuthenticationFailedError({
+      kind: 'http',
+      httpStatus: res.status,
+      message: `${x.credential}: ${x.answered} answered HTTP ${res.status}${idText}.${msg}${x.why(res.status)}`,
+      errorCodes: [],
+    });
+  }
+  const extra = idText ? ` Identifiers for a support request:${idText}.` : '';
+  const token = oidcField(x.credential, x.fieldSource, res, x.field, extra);
+  ctx.trace.addSecret?.(token);
+  return token;
 }
 
 export class GitHubActionsCredential implements Credential {
@@ -169,46 +227,25 @@ export class GitHubActionsCredential implements Credential {
       });
     }
     ctx.trace.note('debug', `${this.name}: requesting the job's OIDC token from the runner (audience ${audience})`);
-    let res: HttpResponse;
-    try {
-      res = await ctx.http.send({
+    const token = await fetchCiOidcToken(ctx, {
+      credential: this.name,
+      request: {
         method: 'GET',
         url: target,
         headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json; api-version=2.0' },
-        timeoutMs: ciTimeout(ctx, this.options),
-        signal: ctx.signal,
-        retry: {
-          maxRetries: 2,
-          statusCodes: [429, 500, 502, 503, 504],
-          baseDelayMs: 500,
-          maxDelayMs: 4000,
-          maxTotalMs: 20_000,
-          retryNetworkErrors: true,
-        },
-      });
-    } catch (e) {
-      throw oidcRequestFailure(this.name, "runner's OIDC endpoint", e);
-    }
-    if (res.status !== 200) {
-      const why =
-        res.status === 401 || res.status === 403
+      },
+      timeoutMs: ciTimeout(ctx, this.options),
+      endpoint: "runner's OIDC endpoint",
+      answered: "the runner's OIDC endpoint",
+      field: 'value',
+      fieldSource: "runner's OIDC endpoint",
+      why: (status) =>
+        status === 401 || status === 403
           ? ' The request token was refused: ACTIONS_ID_TOKEN_REQUEST_TOKEN is only valid inside the job that received it.'
-          : res.status === 404
+          : status === 404
             ? ' ACTIONS_ID_TOKEN_REQUEST_URL does not point at a runner token endpoint.'
-            : '';
-      const msg =
-        typeof (res.json as { message?: unknown })?.message === 'string'
-          ? ` ${String((res.json as { message: string }).message).slice(0, 300)}`
-          : '';
-      throw new AuthenticationFailedError({
-        kind: 'http',
-        httpStatus: res.status,
-        message: `${this.name}: the runner's OIDC endpoint answered HTTP ${res.status}.${msg}${why}`,
-        errorCodes: [],
-      });
-    }
-    const token = oidcField(this.name, "runner's OIDC endpoint", res, 'value');
-    ctx.trace.addSecret?.(token);
+            : '',
+    });
     this.#lastClaims = assertionClaims(token);
     return token;
   }
