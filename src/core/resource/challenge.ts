@@ -32,6 +32,39 @@ function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n';
 }
 
+/**
+ * token68 after a scheme at `i`: one blob (optionally '='-padded) and nothing else before ',' or the end. The index
+ * after it, or undefined when what follows is not a token68.
+ */
+function token68End(s: string, i: number): number | undefined {
+  const n = s.length;
+  let t = i;
+  while (t < n && /[A-Za-z0-9\-._~+/]/.test(s[t]!)) t++;
+  const blobEnd = t;
+  while (t < n && s[t] === '=') t++;
+  let after = t;
+  while (after < n && isSpace(s[after])) after++;
+  return blobEnd > i && (after >= n || s[after] === ',') ? t : undefined;
+}
+
+/** A quoted-string's content from `i` (just after the opening quote), backslash escapes undone. */
+function readQuoted(s: string, i: number): { value: string; end: number; closed: boolean } {
+  const n = s.length;
+  let out = '';
+  while (i < n) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < n) {
+      out += s[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === '"') return { value: out, end: i + 1, closed: true };
+    out += c;
+    i++;
+  }
+  return { value: out, end: i, closed: false };
+}
+
 export function parseWwwAuthenticate(header: string | undefined): ParsedChallenges {
   const problems: string[] = [];
   const challenges: AuthChallenge[] = [];
@@ -79,15 +112,9 @@ export function parseWwwAuthenticate(header: string | undefined): ParsedChalleng
       current = { scheme: name, params: {} };
       challenges.push(current);
       i = end;
-      // token68: the scheme followed by one blob (optionally '='-padded) and nothing else before ',' or the end.
       skipSpaces();
-      let t = i;
-      while (t < n && /[A-Za-z0-9\-._~+/]/.test(s[t]!)) t++;
-      const blobEnd = t;
-      while (t < n && s[t] === '=') t++;
-      let after = t;
-      while (after < n && isSpace(s[after])) after++;
-      if (blobEnd > i && (after >= n || s[after] === ',')) {
+      const t = token68End(s, i);
+      if (t !== undefined) {
         current.token68 = s.slice(i, t);
         i = t;
       }
@@ -98,26 +125,10 @@ export function parseWwwAuthenticate(header: string | undefined): ParsedChalleng
     skipSpaces();
     let value: string;
     if (s[i] === '"') {
-      i++;
-      let out = '';
-      let closed = false;
-      while (i < n) {
-        const c = s[i]!;
-        if (c === '\\' && i + 1 < n) {
-          out += s[i + 1];
-          i += 2;
-          continue;
-        }
-        if (c === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        out += c;
-        i++;
-      }
-      if (!closed) problems.push(`the quoted value of ${name} is not terminated`);
-      value = out;
+      const q = readQuoted(s, i + 1);
+      if (!q.closed) problems.push(`the quoted value of ${name} is not terminated`);
+      value = q.value;
+      i = q.end;
     } else {
       const v0 = i;
       while (i < n && s[i] !== ',' && !isSpace(s[i])) i++;
