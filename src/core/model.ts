@@ -101,7 +101,7 @@ export interface Prediction {
 
 export interface CredentialSelection {
   /** Where the chain's membership came from. */
-  source: 'default' | 'AZURE_TOKEN_CREDENTIALS' | 'option';
+  source: 'default' | 'AZURE_TOKEN_CREDENTIALS' | 'option' | 'observed';
   value?: string;
   credentials: string[];
   reason: string;
@@ -126,6 +126,23 @@ export interface ChainResult {
   verdictMs?: number;
   /** Where the run happened: the hosting fingerprint (local facts only, secret-free), set by the chain runner. */
   hosting?: HostingSummary;
+  /** Set when the run was read from the user's own app (its SDK's log), not run by the engine. */
+  observed?: ObservedSource;
+}
+
+/** Where an observed run came from: the app, its SDK release and how its output was read. */
+export interface ObservedSource {
+  /** "observed in your app: @azure/identity 4.13.0" (the release when the SDK named it). */
+  label: string;
+  sdk: 'js' | 'python' | 'go' | 'dotnet' | 'java';
+  release: string | null;
+  /** The program: a debug configuration's name, a terminal command line (redacted). */
+  app?: string;
+  via: 'debug-session' | 'terminal' | 'azauth-run';
+  /** The SDK reported how the chain ended (its winner or its failure); false while it runs or when it was cut off. */
+  complete: boolean;
+  /** Lines shaped like the SDK's log whose message no reader knows (a newer release?), so far. */
+  notUnderstood: number;
 }
 
 /** The hosting-environment fingerprint as it travels with a run (src/core/fingerprint has the full facts). */

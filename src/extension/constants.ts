@@ -23,6 +23,8 @@ export const Commands = {
   showLog: 'azureAuthDebugger.showLog',
   refreshViews: 'azureAuthDebugger.refreshViews',
   tryToken: 'azureAuthDebugger.tryToken',
+  enableAppTrace: 'azureAuthDebugger.enableAppTrace',
+  disableAppTrace: 'azureAuthDebugger.disableAppTrace',
   // Item commands (context menus; hidden from the palette).
   acquireWithCredential: 'azureAuthDebugger.acquireWithCredential',
   showStepTrace: 'azureAuthDebugger.showStepTrace',
@@ -42,6 +44,7 @@ export const ContextKeys = {
   hasRun: 'azureAuthDebugger.hasRun',
   hasTokens: 'azureAuthDebugger.hasTokens',
   sandboxRunning: 'azureAuthDebugger.sandboxRunning',
+  appTraceOn: 'azureAuthDebugger.appTraceOn',
 } as const;
 
 /** Tree item contextValues (used in package.json `view/item/context` menus). */
@@ -50,6 +53,7 @@ export const ItemContext = {
   stepWithTrace: 'credentialStep.trace',
   vscodeAccount: 'vscodeAccount',
   sandbox: 'sandbox',
+  observed: 'observedRun',
   detail: 'detail',
   token: 'token',
   tokenRefreshable: 'token.refreshable',

@@ -164,6 +164,19 @@ export class RunStore implements vscode.Disposable {
   }
 
   /**
+   * Replaces a run's result in place (a live run observed in the user's app, refreshed as its output arrives). The
+   * selection stays where the user put it. False when the run is no longer in the store.
+   */
+  replaceRun(id: string, result: ChainResult): boolean {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) return false;
+    run.result = JSON.parse(JSON.stringify(result)) as ChainResult;
+    run.at = Date.now();
+    this.changed.fire();
+    return true;
+  }
+
+  /**
    * Adds a token and selects it. An acquired token (or the VS Code account's) becomes the status-bar token, and a
    * later success retires the last error. A decoded token never takes over the status bar (the user can pin it), and
    * decoding a token the session already holds selects that entry instead of adding a copy.

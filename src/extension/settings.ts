@@ -35,7 +35,15 @@ export interface Settings {
   sandboxPort: number;
   /** Start the sandbox tenant when the extension activates (demo and training workspaces). */
   sandboxStartOnActivation: boolean;
+  /** "Trace Azure authentication": switch the SDK logs on in debug sessions and terminals, and read them. */
+  appTraceEnabled: boolean;
+  /** The token source of the per-session managed-identity broker ('off': no broker unless a launch config asks). */
+  appTraceBroker: BrokerSourceSetting;
 }
+
+export const BROKER_SOURCES = ['sandbox', 'azureCli', 'vscodeAccount', 'servicePrincipal'] as const;
+export type BrokerSource = (typeof BROKER_SOURCES)[number];
+export type BrokerSourceSetting = 'off' | 'ask' | BrokerSource;
 
 export const SettingKeys = {
   profile: 'chain.profile',
@@ -53,6 +61,8 @@ export const SettingKeys = {
   httpBodies: 'trace.httpBodies',
   sandboxPort: 'sandbox.port',
   sandboxStartOnActivation: 'sandbox.startOnActivation',
+  appTraceEnabled: 'appTrace.enabled',
+  appTraceBroker: 'appTrace.broker',
 } as const satisfies Record<keyof Settings, string>;
 
 /** The settings that can send credentials or tokens elsewhere: restricted in untrusted workspaces. */
@@ -62,6 +72,7 @@ export const RESTRICTED_SETTINGS = [
   SettingKeys.imdsEndpoint,
   SettingKeys.environment,
   SettingKeys.sandboxStartOnActivation,
+  SettingKeys.appTraceBroker,
 ].map((k) => `${CONFIG_SECTION}.${k}`);
 
 /** The SecretStorage key of a chain environment secret (any variable the core's isSecretName calls secret). */
@@ -136,6 +147,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     httpBodies: oneOf(c.get(SettingKeys.httpBodies), ['none', 'redacted'] as const, 'redacted'),
     sandboxPort: Math.max(0, Math.min(65535, Math.floor(Number(c.get(SettingKeys.sandboxPort) ?? 0)) || 0)),
     sandboxStartOnActivation: c.get(SettingKeys.sandboxStartOnActivation) === true,
+    appTraceEnabled: c.get(SettingKeys.appTraceEnabled) === true,
+    appTraceBroker: oneOf(c.get(SettingKeys.appTraceBroker), ['off', 'ask', ...BROKER_SOURCES] as const, 'off'),
   };
 }
 

@@ -4,7 +4,17 @@
  * state. In Production and Development mode activate() returns undefined, so no other extension can reach a token.
  */
 import * as vscode from 'vscode';
+import type { AppTraceParts } from './apptrace/register';
+import type { AcquireCommand } from './commands/acquire';
+import { SECRET_KEYS_KEY } from './commands/acquire';
+import type { CommandRunner } from './commandRunner';
+import { isEngineLoaded } from './engine';
+import type { Host } from './host';
+import type { Logger } from './log';
 import type { RunStore } from './runStore';
+import type { ChainTreeProvider } from './views/chainTree';
+import type { TokenStatusBar } from './views/statusBar';
+import type { TokensTreeProvider } from './views/tokensTree';
 
 export interface ExtensionApi {
   store: RunStore;
@@ -33,6 +43,74 @@ export interface ExtensionApi {
   savedSecretCount(): Promise<number>;
   /** How long activate() took, in ms (the benchmark reads it from the integration run). */
   activationMs(): number;
+  /** "Trace Azure authentication": the AADSTS offer's counts, traced sessions still running, brokers running. */
+  appTrace(): {
+    notifications: number;
+    loggedCodes: number[];
+    liveSessions: number;
+    terminalCommands: number;
+    brokers: { endpoint: string; source: string; requests: number }[];
+  };
+}
+
+export interface TestApiParts {
+  context: vscode.ExtensionContext;
+  activationMs: number;
+  host: Host;
+  log: Logger;
+  runner: CommandRunner;
+  acquire: AcquireCommand;
+  appTrace: AppTraceParts;
+  views: { chainTree: ChainTreeProvider; tokensTree: TokensTreeProvider; statusBar: TokenStatusBar };
+}
+
+/** The test API over the extension's parts (built only in ExtensionMode.Test, see testApi). */
+export function buildTestApi(p: TestApiParts): ExtensionApi {
+  const { chainTree, tokensTree, statusBar } = p.views;
+  return {
+    activationMs: () => p.activationMs,
+    store: p.host.store,
+    statusBarText: () => statusBar.text,
+    statusBarState: () => statusBar.state,
+    tick: () => {
+      statusBar.update();
+      tokensTree.refresh();
+    },
+    lastDeviceCode: () => p.acquire.lastDeviceCode,
+    lastBrowserUrl: () => p.acquire.lastBrowserUrl,
+    chainTreeItems: () =>
+      chainTree.getChildren().map((n) => ({
+        label: n.label,
+        description: n.description,
+        children: (n.children ?? []).map((c) => c.label),
+        details: (n.children ?? []).map((c) => ({ label: c.label, description: c.description })),
+      })),
+    tokenTreeItems: () =>
+      tokensTree.getChildren().map((t) => {
+        const item = tokensTree.getTreeItem(t);
+        return {
+          label: String(item.label),
+          description: typeof item.description === 'string' ? item.description : undefined,
+        };
+      }),
+    logLines: () => p.log.lines(),
+    lastCommandError: () => p.runner.lastError,
+    lastEnvironmentWarning: () => p.host.lastEnvironmentWarning,
+    engineLoaded: isEngineLoaded,
+    savedSecretCount: async () => {
+      let n = 0;
+      for (const k of p.context.globalState.get<string[]>(SECRET_KEYS_KEY, []))
+        if ((await p.context.secrets.get(k)) !== undefined) n += 1;
+      return n;
+    },
+    appTrace: () => ({
+      notifications: p.appTrace.offer.stats.notifications,
+      loggedCodes: [...p.appTrace.offer.stats.logged],
+      liveSessions: p.appTrace.tracker.live.size,
+      terminalCommands: p.appTrace.terminals.traced,
+      brokers: p.appTrace.brokers.list(),
+    }),
+  };
 }
 
 /** The test API in ExtensionMode.Test, otherwise undefined (`build` is not even called). */

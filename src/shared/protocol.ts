@@ -173,6 +173,8 @@ export interface RunTimeline {
   /** One-line result, e.g. "AzureCLICredential won after 3 steps". */
   summary: string;
   steps: TimelineStep[];
+  /** Set when the run was read from the user's app: "observed in your app: @azure/identity 4.13.0 · Launch app". */
+  observed?: string;
 }
 
 /** Everything the panel shows. Complete on every post; contains no raw token and no secret. */

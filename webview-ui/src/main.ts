@@ -558,6 +558,7 @@ function timelineView(run: RunTimeline): HTMLElement {
   const inner = h(
     'div',
     { id: 'timeline', attrs: { 'data-mode': run.mode, 'data-winner': run.winner ?? '' } },
+    run.observed ? h('p', { id: 'timeline-observed', class: 'observed' }, icon('eye'), ' ', run.observed) : null,
     h('p', { id: 'timeline-summary' }, run.summary, ` · ${run.mode} · ${run.scope} · ${formatMs(run.durationMs)}`),
     axis,
     rows,

@@ -266,6 +266,17 @@ export class RunAssembler {
     return this.#runs.filter((r) => r.steps.length > 0).map((r) => this.#result(r));
   }
 
+  /**
+   * The runs so far without closing anything, for a live view while the app still runs: the open run is closed and
+   * assembled on a copy, so later lines still land in it.
+   */
+  peek(): ObservedRun[] {
+    const copy = structuredClone(this.#runs);
+    const last = copy[copy.length - 1];
+    if (last && !last.closed) this.#close(last);
+    return copy.filter((r) => r.steps.length > 0).map((r) => this.#result(r));
+  }
+
   #ensureRun(at: number): RunBuilder {
     if (!this.#run || this.#run.closed) {
       this.#run = {

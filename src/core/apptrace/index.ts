@@ -10,5 +10,6 @@ export {
   type LoggingEnvOptions,
 } from './logging-env';
 export { canonicalCredential } from './assemble';
+export { observedChainResult } from './observed';
 export { LineSplitter, isBinary, type SplitLine, type LineStats } from './lines';
 export { SDK_PACKAGES, type AppTrace, type ObservedRun, type SdkId, type Observation } from './types';

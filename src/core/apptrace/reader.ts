@@ -147,6 +147,18 @@ export class AppTraceReader {
     if (!this.#ended) for (const s of Object.values(this.#splitters)) s.end();
     for (const stream of ['stdout', 'stderr'] as Stream[]) this.#flush(stream);
     this.#ended = true;
+    return this.#trace(this.#assembler.finish());
+  }
+
+  /**
+   * The trace so far while the program still runs (a live view): nothing is closed, and a record still open (its
+   * continuation lines may follow) shows once the next line of its stream or the end arrives.
+   */
+  peek(): AppTrace {
+    return this.#trace(this.#assembler.peek());
+  }
+
+  #trace(runs: AppTrace['runs']): AppTrace {
     const stats = { lines: 0, bytes: 0, truncatedLines: 0, binaryLines: 0 };
     for (const s of Object.values(this.#splitters)) {
       stats.lines += s.stats.lines;
@@ -160,7 +172,7 @@ export class AppTraceReader {
       release: this.#release,
       label: this.label,
       ...(this.#app !== undefined ? { app: this.#app } : {}),
-      runs: this.#assembler.finish(),
+      runs,
       notUnderstood: { count: this.#notUnderstood, samples: [...this.#samples] },
       stats: {
         ...stats,

@@ -4,9 +4,10 @@
  * tagged as observed in the user's app rather than simulated.
  */
 import type { TraceLevel } from '../trace/events';
-import type { ErrorInfo, StepResult } from '../model';
+import type { ErrorInfo, ObservedSource, StepResult } from '../model';
 
-export type SdkId = 'js' | 'python' | 'go' | 'dotnet' | 'java';
+/** The SDKs whose logs are read (the model's ObservedSource names the same set). */
+export type SdkId = ObservedSource['sdk'];
 
 export const SDK_PACKAGES: Record<SdkId, string> = {
   js: '@azure/identity',

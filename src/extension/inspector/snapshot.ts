@@ -443,7 +443,16 @@ export function runTimeline(run: StoredRun): RunTimeline {
       ? `DefaultAzureCredential would pick ${winner} (${steps.length} credentials checked)`
       : `${winner} succeeded after ${steps.length} step${steps.length === 1 ? '' : 's'}`
     : `No credential succeeded (${steps.length} step${steps.length === 1 ? '' : 's'})`;
+  const o = r.observed;
   return {
+    ...(o
+      ? {
+          observed: text(
+            `${o.label}${o.app ? ` · ${o.app}` : ''}${o.complete ? '' : ' · chain end not logged (yet)'}`,
+            300,
+          ),
+        }
+      : {}),
     id: text(run.id, 128),
     mode: r.mode === 'diagnose' ? 'diagnose' : 'sequential',
     profile: text(r.profile, 20),

@@ -4,7 +4,7 @@
  * Projects the run store; holds no state of its own beyond the VS Code account probe.
  */
 import * as vscode from 'vscode';
-import type { Explanation, HostingSummary, StepResult, TraceEvent } from '../../core/index';
+import type { Explanation, HostingSummary, ObservedSource, StepResult, TraceEvent } from '../../core/index';
 import { aadstsMarkdown, codeSpan, mdEscape, parseInline, plainText } from '../markdown';
 import { Commands, ItemContext } from '../constants';
 import type { RunStore, RunStoreSnapshot } from '../runStore';
@@ -240,6 +240,44 @@ export function environmentNode(h: HostingSummary, runId: string): ChainNode {
   };
 }
 
+const VIA: Record<ObservedSource['via'], string> = {
+  'debug-session': 'debug session',
+  terminal: 'terminal',
+  'azauth-run': 'azauth run',
+};
+
+/** "observed in your app: @azure/identity 4.13.0": the run was read from the app's own SDK log, not simulated. */
+export function observedNode(o: ObservedSource, runId: string): ChainNode {
+  const id = `${runId}/observed`;
+  const state = o.complete ? '' : ' · chain end not logged (yet)';
+  const children: ChainNode[] = [];
+  if (o.notUnderstood)
+    children.push({
+      kind: 'detail',
+      id: `${id}/unknown`,
+      label: `${o.notUnderstood} SDK log record${o.notUnderstood === 1 ? '' : 's'} not understood`,
+      description: 'a newer SDK release? (samples in the log)',
+      icon: new vscode.ThemeIcon('question'),
+      contextValue: ItemContext.detail,
+    });
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${mdEscape(o.label)}**\n\n`);
+  md.appendText(
+    `Read from the ${VIA[o.via]} output of ${o.app ?? 'your app'}: what the SDK itself logged, not a simulation.`,
+  );
+  return {
+    kind: 'detail',
+    id,
+    label: o.label,
+    description: `${o.app ?? ''} (${VIA[o.via]})${state}`,
+    tooltip: md,
+    icon: new vscode.ThemeIcon('eye'),
+    contextValue: ItemContext.observed,
+    copyText: o.label,
+    children,
+  };
+}
+
 /**
  * The running sandbox tenant, with its URL, Stop and Copy. (Before anything has run the tree is empty and its welcome
  * view says the sandbox is running instead.)
@@ -290,6 +328,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       stepNode(s, run.id, explanation, run.result.winner, run.fromSecretStorage),
     );
     if (run.result.hosting) nodes.unshift(environmentNode(run.result.hosting, run.id));
+    if (run.result.observed) nodes.unshift(observedNode(run.result.observed, run.id));
     nodes.push(this.account.node());
     const sandbox = sandboxNode(snap.sandbox);
     if (sandbox) nodes.push(sandbox);
