@@ -125,6 +125,43 @@ suite('Trace Azure authentication: debug sessions', function () {
     assert.ok(a.logLines().some((l) => l.includes('"burst-one.mjs": 1 SDK log record(s) not understood')));
   });
 
+  test('an integrated terminal: the logging switches in its environment, a command’s chain run read through shell integration', async () => {
+    const a = await api();
+    const terminal = vscode.window.createTerminal({
+      name: 'Traced terminal',
+      shellPath: '/bin/bash',
+      cwd: extensionPath(),
+      env: {
+        NODE_EXTRA_CA_CERTS: sandbox.caFile!,
+        AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+        AZURE_TENANT_ID: sandbox.tenantId!,
+        AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT,
+        AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET,
+      },
+    });
+    try {
+      const shell = await waitFor('shell integration in the terminal', () => terminal.shellIntegration, 30000);
+      const before = a.appTrace().terminalCommands;
+      shell.executeCommand('node test/fixtures/apptrace/app.mjs');
+      const label = `observed in your app: @azure/identity ${identityRelease()}`;
+      await waitFor(
+        'the terminal command’s observed run',
+        () => {
+          const o = a.store.latestRun()?.result.observed;
+          return o?.via === 'terminal' && o.complete && o.label === label;
+        },
+        60000,
+      );
+      assert.equal(a.appTrace().terminalCommands - before, 1);
+      const run = a.store.latestRun()!.result;
+      assert.equal(run.winner, 'EnvironmentCredential');
+      assert.equal(run.observed?.app, 'node test/fixtures/apptrace/app.mjs');
+      assert.ok(!JSON.stringify(a.store.snapshot()).includes(CONFIDENTIAL_SECRET));
+    } finally {
+      terminal.dispose();
+    }
+  });
+
   test('an opt-in managed-identity broker for the session: the app’s ManagedIdentityCredential gets its token there', async () => {
     const a = await api();
     const out = path.join(scratch, 'broker-env.json');
