@@ -12,9 +12,6 @@ import type {
   FailureView,
   InspectorSnapshot,
   OtherExplanationView,
-  RunTimeline,
-  TimelineOutcome,
-  TimelineStep,
   TokenDetail,
   TokenListItem,
   ValidationVerdict,
@@ -23,15 +20,19 @@ import type {
 import type { RichText, TokenVerdictView } from '../../shared/protocol';
 import { parseInline } from '../markdown';
 import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
+import { EXPIRING_SOON_MS, MAX_CLAIMS, MAX_LIST_ITEMS, displayText, finiteOr, num, text } from './bounded';
+import { runTimeline } from './timeline';
 
-/** Longest value shown for one claim; longer values are cut and flagged `truncated`. */
-export const MAX_VALUE_CHARS = 4000;
-/** Longest meaning / interpretation / reason / message text. */
-export const MAX_TEXT_CHARS = 2000;
-export const MAX_CLAIMS = 300;
-export const MAX_LIST_ITEMS = 50;
-export const MAX_STEPS = 100;
-export const EXPIRING_SOON_MS = 5 * 60 * 1000;
+export {
+  EXPIRING_SOON_MS,
+  MAX_CLAIMS,
+  MAX_LIST_ITEMS,
+  MAX_STEPS,
+  MAX_TEXT_CHARS,
+  MAX_VALUE_CHARS,
+  displayText,
+} from './bounded';
+export { runTimeline } from './timeline';
 
 /** The engine's results for one token, as returned (shapes owned by src/core/token). */
 export interface TokenAnalysisInput {
@@ -55,36 +56,6 @@ export interface BuildInput {
   now?: number;
 }
 
-// ---------- bounded text ----------
-
-function cap(s: string, max: number): { text: string; truncated: boolean } {
-  if (s.length <= max) return { text: s, truncated: false };
-  return { text: `${s.slice(0, max)}…`, truncated: true };
-}
-
-/** Any value → bounded display text. Objects and arrays become JSON (errors in stringify give a marker). */
-export function displayText(v: unknown, max = MAX_VALUE_CHARS): { text: string; truncated: boolean } {
-  let s: string;
-  if (v === null) s = 'null';
-  else if (v === undefined) s = '';
-  else if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
-  else {
-    try {
-      s = JSON.stringify(v) ?? '';
-    } catch {
-      s = '[unprintable value]';
-    }
-  }
-  return cap(s, max);
-}
-
-function text(v: unknown, max = MAX_TEXT_CHARS): string {
-  if (typeof v === 'string') return cap(v, max).text;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return '';
-}
-
 function textList(v: unknown): string[] {
   if (typeof v === 'string') return v ? [text(v)] : [];
   if (!Array.isArray(v)) return [];
@@ -105,14 +76,6 @@ function richList(v: unknown): RichText[] {
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-function finiteOr(v: unknown, fallback: number): number {
-  return num(v) ?? fallback;
 }
 
 // ---------- tokens ----------
@@ -396,73 +359,6 @@ export function failureView(err: StoredError, fallbackExplanation?: unknown): Fa
   if (correlationId) view.correlationId = correlationId;
   if (timestamp) view.timestamp = timestamp;
   return view;
-}
-
-// ---------- chain run timeline ----------
-
-const OUTCOMES: readonly TimelineOutcome[] = ['success', 'unavailable', 'failed', 'skipped'];
-
-export function runTimeline(run: StoredRun): RunTimeline {
-  const r = run.result;
-  const startedAt = Date.parse(r.startedAt);
-  const t0 = Number.isFinite(startedAt) ? startedAt : run.at - finiteOr(r.durationMs, 0);
-  const steps: TimelineStep[] = [];
-  let cursor = 0;
-  const stepsIn = Array.isArray(r.steps) ? r.steps.slice(0, MAX_STEPS) : [];
-  stepsIn.forEach((s, index) => {
-    const duration = Math.max(0, finiteOr(s.durationMs, 0));
-    // Prefer the step's own start event; without one, sequential steps follow each other and diagnose steps
-    // start together (they run concurrently).
-    const startEvent = Array.isArray(s.events) ? s.events.find((e) => e && e.kind === 'step-start') : undefined;
-    let start =
-      startEvent && num(startEvent.at) !== undefined ? startEvent.at - t0 : r.mode === 'diagnose' ? 0 : cursor;
-    if (!Number.isFinite(start) || start < 0) start = r.mode === 'diagnose' ? 0 : cursor;
-    const outcome = OUTCOMES.includes(s.outcome) ? s.outcome : 'failed';
-    const step: TimelineStep = {
-      index,
-      credential: text(s.credential, 200),
-      outcome,
-      startMs: start,
-      endMs: start + duration,
-      durationMs: duration,
-      message: text(s.message),
-      errorCodes: (Array.isArray(s.errorCodes) ? s.errorCodes : [])
-        .filter((c) => Number.isInteger(c))
-        .slice(0, MAX_LIST_ITEMS),
-      winner: r.winner !== null && s.credential === r.winner,
-    };
-    // The note adds to the message; when the engine repeats the message as the note, show it once.
-    if (s.note && !step.message.includes(s.note)) step.note = text(s.note);
-    steps.push(step);
-    cursor = Math.max(cursor, start + duration);
-  });
-  const total = Math.max(finiteOr(r.durationMs, 0), cursor);
-  const winner = typeof r.winner === 'string' ? text(r.winner, 200) : null;
-  const summary = winner
-    ? r.mode === 'diagnose'
-      ? `DefaultAzureCredential would pick ${winner} (${steps.length} credentials checked)`
-      : `${winner} succeeded after ${steps.length} step${steps.length === 1 ? '' : 's'}`
-    : `No credential succeeded (${steps.length} step${steps.length === 1 ? '' : 's'})`;
-  const o = r.observed;
-  return {
-    ...(o
-      ? {
-          observed: text(
-            `${o.label}${o.app ? ` · ${o.app}` : ''}${o.complete ? '' : ' · chain end not logged (yet)'}`,
-            300,
-          ),
-        }
-      : {}),
-    id: text(run.id, 128),
-    mode: r.mode === 'diagnose' ? 'diagnose' : 'sequential',
-    profile: text(r.profile, 20),
-    scope: text(r.scope, 500),
-    startedAtEpochMs: t0,
-    durationMs: total,
-    winner,
-    summary,
-    steps,
-  };
 }
 
 // ---------- the whole snapshot ----------
