@@ -91,6 +91,7 @@ describe('packaged extension (.vsix)', function () {
       /^dist\/(extension|engine|cli|cli-commands|cli-io|sandbox)\.js$/,
       /^dist\/webview\/(main\.js|main\.css|codicon\.css|codicon\.ttf)$/,
       /^media\/[\w./-]+\.(svg|png)$/,
+      /^media\/walkthrough\/[\w-]+\.md$/,
     ];
     const unexpected = files().filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, []);
@@ -185,6 +186,26 @@ describe('packaged extension (.vsix)', function () {
     assert.deepEqual(
       keys.filter((k) => !(k in nls)),
       [],
+    );
+  });
+
+  it("ships the walkthrough: every step's Markdown is in the package, and nothing else under media/walkthrough", () => {
+    const pkg = JSON.parse(file('package.json').toString('utf8')) as {
+      contributes: { walkthroughs: { steps: { id: string; media: { markdown?: string } }[] }[] };
+    };
+    const steps = pkg.contributes.walkthroughs.flatMap((w) => w.steps);
+    assert.ok(steps.length >= 5, `${steps.length} walkthrough steps`);
+    const media = steps.map((s) => s.media.markdown ?? '');
+    for (const [i, m] of media.entries()) {
+      assert.match(m, /^media\/walkthrough\/[\w-]+\.md$/, steps[i]!.id);
+      assert.ok(files().includes(m), `${m} is packaged`);
+      assert.ok(file(m).toString('utf8').startsWith('# '), `${m} is the step's Markdown`);
+    }
+    assert.deepEqual(
+      files()
+        .filter((f) => f.startsWith('media/walkthrough/'))
+        .sort(),
+      [...new Set(media)].sort(),
     );
   });
 
