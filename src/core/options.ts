@@ -8,6 +8,11 @@ export interface EngineOptions {
   imdsEndpoint?: string;
   /** Per-step time limit in ms (default 30 s; dev tools 10 s as the Go SDK). */
   stepTimeoutMs?: number;
+  /**
+   * Where the JS profile's instance discovery asks about an authority host msal-node does not know (msal-node asks
+   * https://login.microsoftonline.com; a loopback authority host is asked itself). See msal/instance-discovery.ts.
+   */
+  instanceDiscoveryHost?: string;
   /** IMDS probe time limit (default 1000 ms as the SDKs). */
   imdsProbeTimeoutMs?: number;
   /** Time limit for az / azd / pwsh (default 10 s). */

@@ -9,6 +9,7 @@ import { isUserFileError, readUserFile } from '../fs/read';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
 import { checkJsConstruction, constructorFailed, jsChainConstruction } from './js-construction';
+import { isEndpointsResolution } from './msal/instance-discovery';
 import { ClientAssertionCredential } from './client-assertion';
 import { parseAllowedTenants } from './msal/base';
 import { pathUnderRoot } from '../target/process';
@@ -20,6 +21,8 @@ export interface WorkloadIdentityCredentialOptions {
   authorityHost?: string;
   additionallyAllowedTenants?: string[];
   authorityMetadata?: string;
+  /** Skip msal's instance discovery (@azure/identity's ManagedIdentityCredential token exchange does). */
+  disableInstanceDiscovery?: boolean;
 }
 
 /** A projected token is a few KB; anything much bigger is not one. */
@@ -191,6 +194,7 @@ export class WorkloadIdentityCredential implements Credential {
         clientId: (clientId ?? '').trim(),
         authorityHost,
         authorityMetadata: this.options.authorityMetadata,
+        disableInstanceDiscovery: this.options.disableInstanceDiscovery,
         additionallyAllowedTenants:
           this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
         getAssertion: () => this.#readTokenFile(path, this.#ctx ?? ctx),
@@ -233,7 +237,8 @@ export class WorkloadIdentityCredential implements Credential {
  * text (for a server error: "invalid_request: Error(s): 70021 - Timestamp: … - Description: …").
  */
 function asAuthenticationRequired(e: unknown, ctx: StepContext): unknown {
-  if (ctx.signal.aborted) return e;
+  // endpoints_resolution_error is mapped to CredentialUnavailableError itself (handleMsalError).
+  if (ctx.signal.aborted || isEndpointsResolution(e)) return e;
   const message = isAuthenticationFailed(e) ? (innerMessage(e) ?? e.message) : ((e as Error)?.message ?? String(e));
   ctx.trace.note(
     'info',

@@ -135,7 +135,8 @@ export class ManagedIdentityCredential implements Credential {
       'info',
       'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint',
     );
-    this.#exchange ??= new WorkloadIdentityCredential({ clientId });
+    // tokenExchangeMsi.js passes disableInstanceDiscovery: true.
+    this.#exchange ??= new WorkloadIdentityCredential({ clientId, disableInstanceDiscovery: true });
     try {
       return await this.#exchange.getToken(request, ctx);
     } catch (e) {

@@ -3,6 +3,7 @@
  * (so each credential instance has its own token cache), binding the per-call tracer / HTTP client / signal, cancellation,
  * error mapping and converting msal's AuthenticationResult into the engine's AccessTokenResult.
  */
+import { jsDiscoveryNeeded, jsInstanceDiscovery } from './instance-discovery';
 import type { AccountInfo, AuthenticationResult, PublicClientApplication } from '@azure/msal-node';
 import { raceAbort as raceSignal } from '../../abort';
 import type { ChainProfile, CredentialName, ErrorInfo } from '../../model';
@@ -36,6 +37,8 @@ export interface MsalCredentialOptions {
   additionallyAllowedTenants?: string[];
   /** openid-configuration subset for msal (from discovery.ts); built from templates when absent. */
   authorityMetadata?: string;
+  /** @azure/identity's disableInstanceDiscovery (ManagedIdentityCredential's token exchange sets it). */
+  disableInstanceDiscovery?: boolean;
   /** The name messages and traces use (EnvironmentCredential wraps the secret / certificate / password credentials). */
   reportAs?: CredentialName;
 }
@@ -237,6 +240,8 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     const key = `${host.url}|${tenant}`;
     let app = this.#apps.get(key);
     if (!app) {
+      if (jsDiscoveryNeeded(ctx, host, this.baseOptions.disableInstanceDiscovery === true))
+        await jsInstanceDiscovery(ctx, host, tenant);
       app = await this.createApp(tenant, host, ctx);
       this.#apps.set(key, app);
     }
