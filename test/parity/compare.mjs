@@ -74,10 +74,14 @@ export function shape(r) {
     stoppedBy: canonical(r.stoppedBy ?? null),
     attempts: attempts.join(' → '),
   };
-  if (verdict === 'aggregate') {
-    // One entry per unavailable credential: lines that start an error ("XError: …"), the first line is the headline.
-    const lines = String(r.message ?? '').split('\n');
-    const entries = lines.slice(1).filter((l) => /^\w*Error: /.test(l));
+  const message = String(r.message ?? '');
+  // Python (and Go) list what the chain asked under "Attempted credentials:", one tab-indented line per member, and
+  // Python does so for an error that stopped the chain too: there the list is the structure to compare.
+  const attempted = /\nAttempted credentials:\n/.test(message);
+  if (verdict === 'aggregate' || (verdict === 'error' && attempted)) {
+    // One entry per credential: JS starts each with its error's name ("XError: …"), Python and Go with a tab.
+    const lines = message.split('\n');
+    const entries = lines.slice(1).filter((l) => (attempted ? /^\t\S/.test(l) : /^\w*Error: /.test(l)));
     s.named = entries
       .map(credentialOfLine)
       .map((n) => n ?? '?')
@@ -85,7 +89,7 @@ export function shape(r) {
     s.wording = normaliseText(r.message);
   }
   if (verdict === 'crash' || verdict === 'hang') s.headline = String(r.message ?? '').slice(0, 300);
-  if (verdict === 'error' || verdict === 'construct-error') {
+  if ((verdict === 'error' && !attempted) || verdict === 'construct-error') {
     // The headline an application prints: the message's first sentence.
     s.headline = normaliseText(
       String(r.message ?? '')

@@ -75,8 +75,19 @@ const id = (s) =>
     .filter(Boolean)
     .join(' ');
 
+// Every scenario also runs on the real Python azure-identity (test/parity/py-oracle.py): its inputs are plain
+// environment, files, tools and endpoints, which mean the same to Python (a release that ignores a variable, such as
+// AZURE_TOKEN_CREDENTIALS before Python 1.23, is itself a behaviour worth proving). `python: false` would opt out.
 function scenario(o) {
-  const s = { env: 'none', tokenCredentials: undefined, authority: 'sandbox', imds: 'silent', tools: 'none', ...o };
+  const s = {
+    env: 'none',
+    tokenCredentials: undefined,
+    authority: 'sandbox',
+    imds: 'silent',
+    tools: 'none',
+    python: true,
+    ...o,
+  };
   return { ...s, id: id(s), group: s.imds };
 }
 

@@ -4,7 +4,9 @@
 // process with identical inputs, inside loopback-only network namespaces (one per managed-identity behaviour, so
 // groups run side by side without sharing 169.254.169.254:80). Prints a parity table and fails on any difference
 // that test/parity/allowlist.json does not list with a reason — and on allow-list entries that no longer match.
-//   node test/parity/run.mjs [--only=SUBSTRING] [--releases=4.13,4.5] [--json=FILE]
+// The real Python azure-identity (Debian's python3-azure, test/parity/py-oracle.py) runs every scenario too, compared
+// with the engine's python@<its release> profile.
+//   node test/parity/run.mjs [--only=SUBSTRING] [--releases=4.13,4.5,python] [--json=FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,21 +49,40 @@ const wantReleases = arg('releases')?.split(',');
 const releases = RELEASES.filter(
   (r) => !wantReleases || wantReleases.some((w) => r.endsWith(`-${w.replace('.', '-')}`)),
 ).map((alias) => ({
+  sdk: 'js',
+  side: alias,
   alias,
   version: require(`${alias}/package.json`).version,
 }));
-// Each release is compared with the engine profile named after it (js@<version>); a release the engine does not
-// model is a setup error, not a silent fallback to the newest profile.
+if (!wantReleases || wantReleases.some((w) => w === 'python' || w === 'py')) releases.push(pythonRelease());
+// Each release is compared with the engine profile named after it (js@<version>, python@<version>); a release the
+// engine does not model is a setup error, not a silent fallback to the newest profile.
 for (const r of releases) {
-  const resolved = engine.resolveProfile(`js@${r.version}`);
+  const resolved = engine.resolveProfile(`${r.sdk}@${r.version}`);
   if (!resolved.ok) {
-    console.error(`parity: the engine does not model @azure/identity ${r.version}: ${resolved.message}`);
+    console.error(`parity: the engine does not model ${r.sdk} ${r.version}: ${resolved.message}`);
     process.exit(1);
   }
-  r.profile = `js@${r.version}`;
+  r.profile = `${r.sdk}@${r.version}`;
 }
 const engineSides = [...new Set(releases.map((r) => `engine:${r.profile}`))];
-const sides = [...releases.map((r) => r.alias), ...engineSides];
+const sides = [...releases.map((r) => r.side), ...engineSides];
+
+/** Debian's python3-azure: the azure-identity release /usr/bin/python3 imports (a missing one fails the suite). */
+function pythonRelease() {
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-c', 'from azure.identity._version import VERSION; import msal; print(VERSION)'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    console.error(
+      `parity: /usr/bin/python3 cannot import azure.identity and msal (install python3-azure and python3-msal: scripts/install-deps.sh): ${(r.stderr ?? r.error?.message ?? '').slice(-500)}`,
+    );
+    process.exit(1);
+  }
+  return { sdk: 'python', side: 'python', version: r.stdout.trim() };
+}
 
 const only = arg('only');
 const all = scenarios().filter((s) => !only || s.id.includes(only));
@@ -129,9 +150,12 @@ await Promise.all(
 // Every (entry, release, scenario, field) the allow-list names must be met by a difference in this run.
 const used = new Set();
 const key = (i, release, scenarioId, field) => JSON.stringify([i, release, scenarioId, field]);
-function allowed(scenarioId, release, field) {
+// An entry names its SDK ("sdk": "python"); entries without one are about @azure/identity.
+const sdkOf = (e) => e.sdk ?? 'js';
+function allowed(scenarioId, r, field) {
+  const release = r.version;
   const i = allow.entries.findIndex(
-    (e) => e.releases.includes(release) && (e.differences[scenarioId] ?? []).includes(field),
+    (e) => sdkOf(e) === r.sdk && e.releases.includes(release) && (e.differences[scenarioId] ?? []).includes(field),
   );
   if (i < 0) return null;
   used.add(key(i, release, scenarioId, field));
@@ -139,30 +163,32 @@ function allowed(scenarioId, release, field) {
 }
 
 const rows = [];
-let agreed = 0;
-let listed = 0;
-let differ = 0;
-let missing = 0;
+// Tallies per SDK (js, python): agree, allowed, DIFFER, missing.
+const tally = Object.fromEntries(
+  [...new Set(releases.map((r) => r.sdk))].map((k) => [k, { agree: 0, allowed: 0, DIFFER: 0, missing: 0 }]),
+);
 for (const s of all) {
   const bySide = results.get(s.id) ?? new Map();
   const row = { scenario: s.id, cells: [] };
   for (const r of releases) {
-    const sdk = bySide.get(r.alias);
-    const eng = bySide.get(`engine:${r.profile}`);
-    if (!sdk || !eng) {
-      missing++;
-      row.cells.push({ release: r.version, status: 'missing' });
+    const cell = { language: r.sdk, release: r.version, profile: r.profile };
+    if (r.sdk === 'python' && !s.python) {
+      row.cells.push({ ...cell, status: 'not-run' });
       continue;
     }
-    const diffs = differences(sdk, eng).map((d) => ({ ...d, allowedBy: allowed(s.id, r.version, d.field) }));
+    const sdk = bySide.get(r.side);
+    const eng = bySide.get(`engine:${r.profile}`);
+    if (!sdk || !eng) {
+      tally[r.sdk].missing++;
+      row.cells.push({ ...cell, status: 'missing' });
+      continue;
+    }
+    const diffs = differences(sdk, eng).map((d) => ({ ...d, allowedBy: allowed(s.id, r, d.field) }));
     const open = diffs.filter((d) => !d.allowedBy);
     const status = diffs.length === 0 ? 'agree' : open.length === 0 ? 'allowed' : 'DIFFER';
-    if (status === 'agree') agreed++;
-    else if (status === 'allowed') listed++;
-    else differ++;
+    tally[r.sdk][status]++;
     row.cells.push({
-      release: r.version,
-      profile: r.profile,
+      ...cell,
       status,
       diffs,
       sdk: shape(sdk),
@@ -177,32 +203,38 @@ for (const s of all) {
 const ran = new Set(all.map((s) => s.id));
 const unused = allow.entries.flatMap((e, i) =>
   e.releases
-    .filter((rel) => releases.some((r) => r.version === rel))
+    .filter((rel) => releases.some((r) => r.sdk === sdkOf(e) && r.version === rel))
     .flatMap((rel) =>
       Object.entries(e.differences)
         .filter(([sc]) => ran.has(sc))
         .flatMap(([sc, fields]) =>
           fields
             .filter((f) => !used.has(key(i, rel, sc, f)))
-            .map((f) => ({ release: rel, scenario: sc, field: f, reason: e.reason.slice(0, 80) })),
+            .map((f) => ({ sdk: sdkOf(e), release: rel, scenario: sc, field: f, reason: e.reason.slice(0, 80) })),
         ),
     ),
 );
 
 // The parity table: one line per scenario, one column per release.
-const mark = { agree: '=', allowed: '~', DIFFER: 'X', missing: '?' };
-console.log(`\nParity table (= agrees, ~ allow-listed difference, X difference, ? no result)\n`);
-console.log(`${'release'.padEnd(12)} ${releases.map((r) => r.version.padEnd(7)).join(' ')}  scenario`);
-console.log(`${'profile'.padEnd(12)} ${releases.map((r) => r.profile.padEnd(7)).join(' ')}`);
+const mark = { agree: '=', allowed: '~', DIFFER: 'X', missing: '?', 'not-run': '-' };
+const width = Math.max(...releases.map((r) => r.profile.length));
+const columns = (f) => releases.map((r) => f(r).padEnd(width)).join(' ');
+console.log(`\nParity table (= agrees, ~ allow-listed difference, X difference, ? no result, - not run)\n`);
+console.log(
+  `${'sdk'.padEnd(12)} ${columns((r) => (r.sdk === 'js' ? '@azure/identity' : 'azure-identity').slice(0, width))}`,
+);
+console.log(`${'release'.padEnd(12)} ${columns((r) => r.version)}  scenario`);
+console.log(`${'profile'.padEnd(12)} ${columns((r) => r.profile)}`);
 for (const row of rows)
-  console.log(`${''.padEnd(12)} ${row.cells.map((c) => mark[c.status].padEnd(7)).join(' ')}  ${row.scenario}`);
+  console.log(`${''.padEnd(12)} ${row.cells.map((c) => mark[c.status].padEnd(width)).join(' ')}  ${row.scenario}`);
 const open = rows.flatMap((row) =>
   row.cells.filter((c) => c.status === 'DIFFER').map((c) => ({ scenario: row.scenario, ...c })),
 );
 if (open.length) {
   console.log(`\nDifferences not in test/parity/allowlist.json:`);
   for (const c of open) {
-    console.log(`\n  ${c.scenario}  [@azure/identity ${c.release} vs engine ${c.profile}]`);
+    const pkg = c.language === 'python' ? 'azure-identity (Python)' : '@azure/identity';
+    console.log(`\n  ${c.scenario}  [${pkg} ${c.release} vs engine ${c.profile}]`);
     for (const d of c.diffs.filter((x) => !x.allowedBy))
       console.log(
         `    ${d.field}:\n      sdk:    ${String(d.sdk).replace(/\n/g, '\n              ')}\n      engine: ${String(d.engine).replace(/\n/g, '\n              ')}`,
@@ -217,7 +249,23 @@ for (const w of workerErrors) console.log(`\nworker for group ${w.group} failed:
 const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 const file = arg('json');
 if (file) writeFileSync(file, JSON.stringify({ releases, scenarios: all.length, rows }, null, 1));
+const counted = (t) => `${t.agree} agree, ${t.allowed} allow-listed, ${t.DIFFER} differ, ${t.missing} missing`;
+const sum = (k) => Object.values(tally).reduce((n, t) => n + t[k], 0);
+const total = { agree: sum('agree'), allowed: sum('allowed'), DIFFER: sum('DIFFER'), missing: sum('missing') };
+const jsReleases = releases.filter((r) => r.sdk === 'js');
+const py = releases.find((r) => r.sdk === 'python');
+const pyRuns = py ? all.filter((s) => s.python).length : 0;
+const parts = [
+  jsReleases.length ? `${all.length} scenarios × ${jsReleases.length} @azure/identity releases` : '',
+  py ? `${pyRuns} on Python azure-identity ${py.version}` : '',
+].filter(Boolean);
+const bySdk =
+  Object.keys(tally).length > 1
+    ? ` (${Object.entries(tally)
+        .map(([k, t]) => `${k}: ${counted(t)}`)
+        .join('; ')})`
+    : '';
 console.log(
-  `\nparity: ${all.length} scenarios × ${releases.length} releases = ${all.length * releases.length} comparisons: ${agreed} agree, ${listed} allow-listed, ${differ} differ, ${missing} missing; ${unused.length} stale allow-list entries; ${seconds} s`,
+  `\nparity: ${parts.join(' + ')} = ${all.length * jsReleases.length + pyRuns} comparisons: ${counted(total)}${bySdk}; ${unused.length} stale allow-list entries; ${seconds} s`,
 );
-process.exit(differ || missing || unused.length || workerErrors.length ? 1 : 0);
+process.exit(total.DIFFER || total.missing || unused.length || workerErrors.length ? 1 : 0);

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertLoopbackOnly } from '../../bench/netns-guard.mjs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { redactText } from '../../src/core/trace/redact';
 import { startDiscoveryProxy, type DiscoveryProxy } from '../unit/real-az/discovery-proxy';
 import { AzHarness } from '../unit/real-az/az-harness';
 import { scenarios as allScenarios, TOOLS, type Scenario } from './matrix.mjs';
@@ -62,57 +63,49 @@ function startImds(kind: string, sb: Sandbox): Promise<() => void> {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
   };
-  let server: net.Server;
-  if (kind === 'refused') return Promise.resolve(() => {});
-  if (kind === 'silent') {
-    server = net.createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-    });
-  } else {
-    server = http.createServer((req, res) => {
-      // The probe (no Metadata header) is answered here, as IMDS answers it, without a hop to the sandbox.
-      if (req.headers.metadata !== 'true')
-        return json(res, 400, {
-          error: 'invalid_request',
-          error_description: 'Required metadata header not specified',
-        });
-      if (kind === 'success') return forward(req, res);
-      // Slow: the probe passes, the token takes 3 s (longer than the probe's 1 s limit, shorter than any request's).
-      if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
-      switch (kind) {
-        case '400':
-          return json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
-        case '404':
-          return json(res, 404, { error: 'not_found', error_description: 'Identity not found' });
-        case '410':
-          res.writeHead(410, { 'content-type': 'text/plain' });
-          return res.end('Gone: IMDS is being upgraded');
-        case '429':
-          return json(
-            res,
-            429,
-            { error: 'too_many_requests', error_description: 'Too many requests' },
-            { 'retry-after': '1' },
-          );
-        case '500':
-          return json(res, 500, { error: 'unknown', error_description: 'Internal error' });
-        case 'html':
-          res.writeHead(200, { 'content-type': 'text/html' });
-          return res.end('<html><body><h1>Proxy login required</h1></body></html>');
-        case 'truncated':
-          res.writeHead(200, { 'content-type': 'application/json' });
-          return res.end('{"access_token":"eyJ0eXAiOiJKV1QiLCJhbGciOi","expires_in":"86');
-        default:
-          return json(res, 500, { error: `unknown stand-in ${kind}` });
-      }
-    });
-    server.on('connection', (s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-    });
-  }
+  // Refused: nothing listens. Silent: main() routed the address into a black hole, so nothing listens either.
+  if (kind === 'refused' || kind === 'silent') return Promise.resolve(() => {});
+  const server = http.createServer((req, res) => {
+    // The probe (no Metadata header) is answered here, as IMDS answers it, without a hop to the sandbox.
+    if (req.headers.metadata !== 'true')
+      return json(res, 400, {
+        error: 'invalid_request',
+        error_description: 'Required metadata header not specified',
+      });
+    if (kind === 'success') return forward(req, res);
+    // Slow: the probe passes, the token takes 3 s (longer than the probe's 1 s limit, shorter than any request's).
+    if (kind === 'slow') return void setTimeout(() => forward(req, res), 3000);
+    switch (kind) {
+      case '400':
+        return json(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
+      case '404':
+        return json(res, 404, { error: 'not_found', error_description: 'Identity not found' });
+      case '410':
+        res.writeHead(410, { 'content-type': 'text/plain' });
+        return res.end('Gone: IMDS is being upgraded');
+      case '429':
+        return json(
+          res,
+          429,
+          { error: 'too_many_requests', error_description: 'Too many requests' },
+          { 'retry-after': '1' },
+        );
+      case '500':
+        return json(res, 500, { error: 'unknown', error_description: 'Internal error' });
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>Proxy login required</h1></body></html>');
+      case 'truncated':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"access_token":"eyJ0eXAiOiJKV1QiLCJhbGciOi","expires_in":"86');
+      default:
+        return json(res, 500, { error: `unknown stand-in ${kind}` });
+    }
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   return new Promise((resolve) =>
     server.listen(80, '169.254.169.254', () =>
       resolve(() => {
@@ -328,6 +321,11 @@ function environment(w: World, s: Scenario, runDir: string): Record<string, stri
   return env;
 }
 
+function scrub(r: { message?: string; attempts?: { message?: string }[] }): void {
+  if (r.message !== undefined) r.message = redactText(String(r.message)).slice(0, 8000);
+  for (const a of r.attempts ?? []) if (a.message) a.message = redactText(String(a.message));
+}
+
 function runSide(
   side: string,
   env: Record<string, string>,
@@ -364,7 +362,12 @@ function runSide(
         /* already gone */
       }
       const line = out.split('\n').find((l) => l.startsWith('PARITY-RESULT '));
-      if (line) return resolve({ ...JSON.parse(line.slice('PARITY-RESULT '.length)), wallMs: Date.now() - t0 });
+      if (line) {
+        const result = JSON.parse(line.slice('PARITY-RESULT '.length));
+        // The Python oracle cannot load the product's one redaction module: its foreign text is scrubbed here.
+        if (side === 'python') scrub(result);
+        return resolve({ ...result, wallMs: Date.now() - t0 });
+      }
       resolve({
         verdict: killed ? 'hang' : 'crash',
         message: `${killed ? `no answer within ${RUN_LIMIT_MS} ms` : `exit ${code}`}: ${err.slice(-1500)}`,
@@ -378,7 +381,11 @@ function runSide(
 async function main(): Promise<void> {
   assertLoopbackOnly('parity worker');
   sh('ip', ['link', 'set', 'lo', 'up']);
-  sh('ip', ['addr', 'add', '169.254.169.254/32', 'dev', 'lo']);
+  // Silent IMDS is a black hole, as on a machine where nothing answers there: a route through `lo` to an address no
+  // interface has, so every packet (the SYN included) is dropped and a connection neither opens nor is refused. (A
+  // server that accepts and never answers is another state: Python's 1.13 probe then waits for its 300 s read limit.)
+  if (group === 'silent') sh('ip', ['route', 'add', '169.254.169.254/32', 'dev', 'lo']);
+  else sh('ip', ['addr', 'add', '169.254.169.254/32', 'dev', 'lo']);
   const scs = allScenarios().filter((s) => s.group === group && (!only || s.id.includes(only)));
   const { world, close } = await buildWorld(scs);
   const closeImds = await startImds(group, world.sb);
