@@ -24,7 +24,8 @@ function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
       // AggregateAuthenticationError: one `${error.name}: ${error.message}` line per thrown error, in chain order.
       return `ChainedTokenCredential authentication failed.\n${steps.map((s) => `${s.error?.sdkErrorName ?? 'CredentialUnavailableError'}: ${s.message}`).join('\n')}`;
     case 'python':
-      return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n${steps.map((s) => `\t${spell(s.credential)}: ${s.message}`).join('\n')}`;
+      // ChainedTokenCredential's one ClientAuthenticationError (azure/identity/_credentials/chained.py).
+      return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n${steps.map((s) => `\t${spell(s.credential)}: ${s.message}`).join('\n')}\nTo mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.`;
     case 'dotnet':
       return `DefaultAzureCredential failed to retrieve a token from the included credentials. See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/defaultazurecredential/troubleshoot\n${steps.map((s) => `- ${s.message}`).join('\n')}`;
   }
@@ -34,6 +35,11 @@ function aggregateMessage(profile: ChainProfile, steps: StepResult[]): string {
 export function chainError(profile: ChainProfile, names: string[], { runs, stopper }: ChainOutcome): ErrorInfo {
   if (stopper?.result.error) {
     const m = stopper.result.error.message;
+    // Python's chain raises its combined error either way: every member it asked, the failing one last.
+    if (profile === 'python') {
+      const asked = runs.filter((r) => r.result.outcome === 'unavailable' || r === stopper).map((r) => r.result);
+      return { ...stopper.result.error, message: aggregateMessage(profile, asked) };
+    }
     return {
       ...stopper.result.error,
       // @azure/identity rethrows the member's own error as it is (Node's ENOENT text included).

@@ -149,9 +149,12 @@ export function devToolFailure(
       message = stderr || `${tool} exited with code ${r.exitCode ?? `signal ${r.signal}`} and no error text`;
   }
   const codes = aadstsCodes(r.stderr);
-  if (ctx.profile === 'js') {
-    // @azure/identity's own words (its chain shows them); the engine's reading of the failure goes to the trace.
-    const sdk = jsDevToolMessage(tool, cls, r, text, ctx.release?.rules.pwshOutput);
+  if (ctx.profile === 'js' || ctx.profile === 'python') {
+    // The SDK's own words (its chain shows them); the engine's reading of the failure goes to the trace.
+    const sdk =
+      ctx.profile === 'js'
+        ? jsDevToolMessage(tool, cls, r, text, ctx.release?.rules.pwshOutput)
+        : pyDevToolMessage(tool, cls, r);
     if (sdk !== undefined && sdk !== message) {
       ctx.trace.note('info', `${tool}: ${message}`);
       message = sdk;
@@ -201,6 +204,25 @@ function jsDevToolMessage(
     const said =
       pwshOutput === 'json' ? 'Unable to parse the output of PowerShell.' : 'No access token found in the output.';
     return `Error: ${said} Received output: ${r.stdout}. ${JS_PWSH_TROUBLESHOOT}`;
+  }
+  return undefined;
+}
+
+/**
+ * What Python's azure-identity says for a failed developer tool (read in 1.13.0b2: azure/identity/_credentials/
+ * azure_cli.py CLI_NOT_FOUND, NOT_LOGGED_IN and its 10 s limit; azure_powershell.py raise_for_error).
+ * undefined: keep the engine's wording.
+ */
+function pyDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult): string | undefined {
+  if (tool === 'az') {
+    if (cls === 'not-installed') return 'Azure CLI not found on path';
+    if (cls === 'timeout') return 'Failed to invoke the Azure CLI';
+    if (/az login|az account set/.test(r.stderr)) return "Please run 'az login' to set up an account";
+  }
+  if (tool === 'pwsh') {
+    if (cls === 'not-installed') return 'PowerShell is not installed';
+    if (cls === 'no-module') return 'Az.Account module >= 2.2.0 is not installed';
+    if (/Run Connect-AzAccount to login/.test(r.stderr)) return 'Please run "Connect-AzAccount" to set up account';
   }
   return undefined;
 }

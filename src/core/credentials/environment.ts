@@ -14,6 +14,7 @@ import { UsernamePasswordCredential } from './username-password';
 import { parseAllowedTenants } from './msal/base';
 import { resolveAuthorityHost, AuthorityConfigError } from './msal/authority';
 import { checkJsConstruction } from './js-construction';
+import { compareVersions } from '../sdk/version';
 
 export const ENVIRONMENT_VARIABLES = [
   'AZURE_TENANT_ID',
@@ -36,6 +37,15 @@ const PY_UNAVAILABLE =
   'EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\nVisit https://aka.ms/azsdk/python/identity/environmentcredential/troubleshoot to troubleshoot this issue.';
 const NET_UNAVAILABLE =
   'EnvironmentCredential authentication unavailable. Environment variables are not fully configured. See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/environmentcredential/troubleshoot';
+
+/**
+ * Python up to 1.13.0b2 (read in that release's environment.py) joins two string literals without a space: "…to
+ * troubleshoot." "this issue." Later releases read as PY_UNAVAILABLE.
+ */
+function releaseWording(text: string, ctx: StepContext): string {
+  if (ctx.profile !== 'python' || compareVersions(ctx.release?.version ?? '99', '1.13.0b2') > 0) return text;
+  return text.replace('to troubleshoot this issue.', 'to troubleshoot.this issue.');
+}
 
 export type EnvironmentSelection = 'secret' | 'certificate' | 'username-password';
 
@@ -86,7 +96,7 @@ export class EnvironmentCredential implements Credential {
       })),
     });
     const sel = selectFromEnvironment(env, ctx.profile);
-    if ('unavailable' in sel) throw new CredentialUnavailableError(sel.unavailable);
+    if ('unavailable' in sel) throw new CredentialUnavailableError(releaseWording(sel.unavailable, ctx));
     ctx.trace.note(
       'info',
       `EnvironmentCredential: using ${sel.kind === 'secret' ? 'a client secret (AZURE_CLIENT_SECRET)' : sel.kind === 'certificate' ? 'a client certificate (AZURE_CLIENT_CERTIFICATE_PATH)' : 'username and password (AZURE_USERNAME / AZURE_PASSWORD)'}.`,

@@ -357,6 +357,17 @@ class TracedHttpClient implements HttpClient {
         } else resolve(value!);
       };
       const onAbort = () => finish(new HttpRequestError('aborted', 'the request was cancelled', { url: req.url }));
+      // A connection limit apart from the response limit (Python's IMDS probe: 0.3 s to connect, then it waits).
+      const onSocket = (s: net.Socket) => {
+        sockets.push(s);
+        const limit = req.connectTimeoutMs;
+        if (limit === undefined || !s.connecting) return;
+        const t = setTimeout(() => {
+          const message = `no connection within ${limit} ms`;
+          finish(new HttpRequestError('timeout', message, { url: req.url, code: 'ETIMEDOUT' }));
+        }, limit);
+        s.once('connect', () => clearTimeout(t)).once('close', () => clearTimeout(t));
+      };
       req.signal?.addEventListener('abort', onAbort, { once: true });
       state.timer = setTimeout(
         () =>
@@ -424,7 +435,7 @@ class TracedHttpClient implements HttpClient {
         } else {
           r = http.request({ ...common, agent: false });
         }
-        r.on('socket', (s) => sockets.push(s));
+        r.on('socket', onSocket);
         r.on('response', onResponse);
         r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
         if (bodyText !== undefined) r.write(bodyText);
@@ -451,7 +462,7 @@ class TracedHttpClient implements HttpClient {
           agent: false,
           ca,
         });
-        r.on('socket', (s) => sockets.push(s));
+        r.on('socket', onSocket);
         r.on('response', onResponse);
         r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
         if (bodyText !== undefined) r.write(bodyText);

@@ -27,6 +27,8 @@ export interface HttpRequest {
   body?: URLSearchParams | string;
   /** Per-attempt time limit. */
   timeoutMs?: number;
+  /** Time limit for the TCP connection alone (direct and plain-HTTP-proxy requests); `timeoutMs` still applies. */
+  connectTimeoutMs?: number;
   signal?: AbortSignal;
   retry?: RetryPolicy;
   /**

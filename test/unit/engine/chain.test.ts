@@ -161,6 +161,24 @@ describe('engine: chain runner', () => {
       /^DefaultAzureCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:/,
     );
   });
+  it("Python's chain ends a failure with its one combined error: every member asked, the failing one last", async () => {
+    const py = await createEngine().runChain(
+      { credentials: [unavailable, throwsString, good], profile: 'python' },
+      { env: {} },
+    );
+    assert.equal(py.steps[1]!.outcome, 'failed');
+    assert.equal(
+      py.error?.message,
+      'DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n' +
+        `\tTestUnavailable: not here\n\tTestThrowsString: ${py.steps[1]!.message}\n` +
+        'To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.',
+    );
+    const go = await createEngine().runChain(
+      { credentials: [unavailable, throwsString, good], profile: 'go' },
+      { env: {} },
+    );
+    assert.match(go.error!.message, /^TestThrowsString: /, "other SDKs raise the failing member's own error");
+  });
 });
 
 describe('engine: diagnose mode starts child processes after the in-process steps', () => {

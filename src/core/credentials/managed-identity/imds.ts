@@ -20,6 +20,7 @@ import {
 } from './common';
 import { newestRelease } from '../../sdk/releases';
 import { JS_LEGACY_NO_MSI, jsLegacyImdsError, jsLegacyMi } from './js-wording';
+import { compareVersions } from '../../sdk/version';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
 export const IMDS_PATH = '/metadata/identity/oauth2/token';
@@ -73,11 +74,24 @@ export function imdsRetrySpanSeconds(ctx: StepContext, status = 404): number {
   return Math.round(total / 100) / 10;
 }
 
+/**
+ * Python's probe limits the connection only (azure/identity/_credentials/imds.py, read in 1.13.0b2:
+ * connection_timeout=0.3, then azure-core's 300 s read timeout), so an endpoint that accepts is waited for; the other
+ * SDKs limit the whole request. CHANGELOG 1.15.0b1: "This probe request timeout has been increased to 1 second from
+ * 0.3 seconds".
+ */
+function pyProbeConnectMs(ctx: StepContext): number {
+  return compareVersions(ctx.release?.version ?? '99', '1.15.0b1') >= 0 ? 1000 : 300;
+}
+
 async function probe(ctx: StepContext, base: string): Promise<void> {
-  const timeoutMs = ctx.options.imdsProbeTimeoutMs ?? 1000;
+  const py = ctx.profile === 'python';
+  const timeoutMs = py ? (ctx.options.stepTimeoutMs ?? 30_000) : (ctx.options.imdsProbeTimeoutMs ?? 1000);
+  const connectMs = py ? pyProbeConnectMs(ctx) : undefined;
+  const limit = py ? `${connectMs} ms to connect` : `${timeoutMs} ms limit`;
   ctx.trace.note(
     'info',
-    `probing IMDS (DefaultAzureCredential only): GET without Metadata header, ${timeoutMs} ms limit, no retries`,
+    `probing IMDS (DefaultAzureCredential only): GET without Metadata header, ${limit}, no retries`,
   );
   let r: HttpResponse;
   try {
@@ -86,6 +100,7 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
       url: `${base}${IMDS_PATH}`,
       headers: { Accept: 'application/json' },
       timeoutMs,
+      ...(py ? { connectTimeoutMs: connectMs } : {}),
       signal: ctx.signal,
     });
   } catch (e) {
@@ -99,6 +114,16 @@ async function probe(ctx: StepContext, base: string): Promise<void> {
         : ctx.profile === 'js'
           ? `ManagedIdentityCredential: Attempted to use the IMDS endpoint, but it is not available. (${(e as Error).message})`
           : `ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint. (${(e as Error).message})`;
+    if (py) {
+      // The SDK's own words; the engine's reason goes to the trace and to error.networkFailure.
+      ctx.trace.note('info', `IMDS probe: ${(e as Error).message}: not an Azure VM, or IMDS blocked/slow`);
+      throw Object.assign(
+        new CredentialUnavailableError(
+          'ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint.',
+        ),
+        { networkFailure: isHttpRequestError(e) ? classifyRequestFailure(e) : 'network' },
+      );
+    }
     if (ctx.profile === 'js') {
       // @azure/identity's own words (its probe's CredentialUnavailableError, re-wrapped by ManagedIdentityCredential's
       // catch-all); the engine's reason goes to the trace and to error.networkFailure.

@@ -131,6 +131,11 @@ export class ManagedIdentityCredential implements Credential {
     const clientId = ctx.options.managedIdentityClientId || ctx.env.AZURE_CLIENT_ID;
     if (!rules.miTokenExchange || !clientId || !ctx.env.AZURE_TENANT_ID || !ctx.env.AZURE_FEDERATED_TOKEN_FILE)
       return undefined;
+    // Python (managed_identity.py, read in 1.13.0b2): only after the App Service / Arc / Cloud Shell / Azure ML
+    // variables, and only with AZURE_AUTHORITY_HOST set too (EnvironmentVariables.TOKEN_EXCHANGE_VARS).
+    const env = ctx.env;
+    if (ctx.profile === 'python' && (!env.AZURE_AUTHORITY_HOST || env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT))
+      return undefined;
     ctx.trace.note(
       'info',
       'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint',
