@@ -361,5 +361,11 @@ export const aad = {
     e('unauthorized_client', 400, 700025, `The client '${clientId}' is not allowed to use the grant type '${grant}'.`),
   responseTypeUnsupported: (rt: string) =>
     e('unsupported_response_type', 400, 700054, `response_type '${rt}' is not enabled for the application.`),
+  responseModeUnsupported: (mode: string) =>
+    e('invalid_request', 400, 900144, `The 'response_mode' parameter value '${mode}' is not supported.`),
+  pkceMethodUnsupported: (method: string) =>
+    e('invalid_request', 400, 501491, `Invalid code_challenge_method '${method}'. Supported: S256, plain.`),
+  pkceChallengeSize: () => e('invalid_request', 400, 501491, 'Invalid size of Code_Challenge parameter.'),
+  loginRequired: () => e('login_required', 400, 50058, 'A silent sign-in request was sent but no user is signed in.'),
   internalError: () => e('server_error', 500, 90033, 'A transient error has occurred. Please try again.'),
 };
