@@ -416,6 +416,76 @@ describe('sandbox: configuration', () => {
     for (const bad of [null, [], 'x', 42]) assert.equal(validateSandboxConfig(bad).ok, false);
   });
 
+  it('names nested fields precisely: hosting sources, device code, the index of a bad entry', () => {
+    const cases: [unknown, string, string][] = [
+      [
+        { managedIdentity: { appService: { identityHeader: 7 } } },
+        'managedIdentity.appService.identityHeader',
+        'must be a string',
+      ],
+      [{ deviceCode: { intervalSec: 61 } }, 'deviceCode.intervalSec', 'must be an integer from 0 to 60'],
+      [
+        { apps: [{ clientId: DEMO.publicClientId, kind: 'public', redirectUris: ['', 'not a url'] }] },
+        'apps[0].redirectUris[1]',
+        'must be an absolute URL',
+      ],
+      [
+        { managedIdentity: { cloudShell: { username: 'nobody@sandbox.onmicrosoft.com' } } },
+        'managedIdentity.cloudShell.username',
+        'names no user in users[] ("nobody@sandbox.onmicrosoft.com")',
+      ],
+      [
+        { resources: [{ appId: DEMO.apiClientId, identifierUris: ['api://x'], accessTokenVersion: 3 }] },
+        'resources[0].accessTokenVersion',
+        'must be 1 or 2',
+      ],
+      [
+        { apps: [{ clientId: DEMO.publicClientId, kind: 'nope' }] },
+        'apps[0].kind',
+        'must be "confidential" or "public"',
+      ],
+    ];
+    for (const [input, pathName, message] of cases) {
+      const v = validateSandboxConfig(input);
+      assert.equal(v.ok, false, JSON.stringify(input));
+      if (!v.ok)
+        assert.deepEqual(
+          v.errors.find((x) => x.path === pathName),
+          { path: pathName, message },
+          JSON.stringify(v.errors),
+        );
+    }
+  });
+
+  it('hostile documents: huge, deeply nested, __proto__ keys', () => {
+    const huge = validateSandboxConfig({ apps: Array.from({ length: 30_000 }, () => ({ clientId: 'x' })) });
+    assert.equal(huge.ok, false);
+    if (!huge.ok) assert.equal(huge.errors.length, 200, 'errors stop counting at 200');
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 200_000; i++) deep = i % 2 ? [deep] : { apps: deep };
+    const nested = validateSandboxConfig({ apps: [{ clientId: DEMO.publicClientId, kind: 'public', secrets: deep }] });
+    assert.equal(nested.ok, false);
+    const proto = validateSandboxConfig(JSON.parse('{"__proto__": {"polluted": true}, "apps": [{"__proto__": 1}]}'));
+    assert.equal(proto.ok, false);
+    if (!proto.ok) {
+      assert.ok(proto.errors.some((e) => e.path === '__proto__' && /unknown field/.test(e.message)));
+      assert.ok(proto.errors.some((e) => e.path === 'apps[0].__proto__' && /unknown field/.test(e.message)));
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('the defaults are data: each call gets its own copy, and a validated config shares nothing with them', () => {
+    const a = defaultSandboxConfig();
+    a.apps[0]!.redirectUris!.push('http://changed');
+    assert.ok(!defaultSandboxConfig().apps[0]!.redirectUris!.includes('http://changed'));
+    const v = validateSandboxConfig({});
+    assert.ok(v.ok);
+    if (v.ok) {
+      v.config.managedIdentity.imds.userAssigned.push('x');
+      assert.equal(defaultSandboxConfig().managedIdentity.imds.userAssigned.length, 2);
+    }
+  });
+
   it('startSandbox refuses an invalid config and non-loopback hosts; update() refuses an invalid change and keeps the old config', async () => {
     await assert.rejects(startSandbox({ config: { tokenLifetimeSec: -1 } as never }), /tokenLifetimeSec/);
     await assert.rejects(startSandbox({ host: '0.0.0.0' }), /loopback/);
