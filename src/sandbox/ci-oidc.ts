@@ -12,123 +12,38 @@
  * The sandbox's federated-credential check trusts these issuers through `issuers()` (issuer URL + JWKS).
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { send, type Route } from './http';
+import type {
+  GitHubJobConfig,
+  PipelinesJobConfig,
+  CiOidcFault,
+  CiSigner,
+  CiOidcOptions,
+  CiIssuer,
+  CiRequest,
+  CiResponse,
+  CiOidc,
+} from './ci-oidc-types';
 import { signFederatedToken } from './issuers';
 import type { SandboxImpl } from './sandbox';
+
+export type {
+  GitHubJobConfig,
+  PipelinesJobConfig,
+  CiOidcFault,
+  CiSigner,
+  CiOidcOptions,
+  CiIssuer,
+  CiRequest,
+  CiResponse,
+  CiOidc,
+} from './ci-oidc-types';
 
 export const CI_OIDC_PREFIX = '/ci';
 export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 const MAX_BODY = 64 * 1024;
 const MAX_URL = 8 * 1024;
-
-export interface GitHubJobConfig {
-  repository: string;
-  /** refs/heads/main; used in the subject unless `environment` or `pullRequest` is set. */
-  ref: string;
-  environment?: string;
-  pullRequest?: boolean;
-  /** Overrides the computed subject (to produce subject mismatches on purpose). */
-  subject?: string;
-  runnerEnvironment: 'github-hosted' | 'self-hosted';
-  /** The job's request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN). Sandbox fixture, not a secret. */
-  requestToken: string;
-}
-
-export interface PipelinesJobConfig {
-  organization: string;
-  organizationId: string;
-  project: string;
-  /** serviceConnectionId → service connection name. */
-  serviceConnections: Record<string, string>;
-  /** The job's System.AccessToken. Sandbox fixture, not a secret. */
-  systemAccessToken: string;
-  /** Overrides the computed subject. */
-  subject?: string;
-}
-
-export interface CiOidcFault {
-  /** Answer every token request with this status and body (e.g. 500, or 200 with HTML). */
-  status: number;
-  body: string;
-  contentType?: string;
-}
-
-/**
- * Who signs the CI tokens and which issuer they name. The default signs with keys of its own under /ci/<kind>; the
- * sandbox mount signs with the sandbox's hosted external issuers so its federated-credential check trusts them.
- */
-export interface CiSigner {
-  issuer(kind: 'github' | 'pipelines', baseUrl: string): string;
-  /** Signs `claims` (without iss/iat/nbf/exp, which the signer sets) for `lifetimeSec`. */
-  sign(
-    kind: 'github' | 'pipelines',
-    claims: Record<string, unknown>,
-    lifetimeSec: number,
-    baseUrl: string,
-  ): Promise<string>;
-}
-
-export interface CiOidcOptions {
-  signer?: CiSigner;
-  github?: Partial<GitHubJobConfig>;
-  pipelines?: Partial<PipelinesJobConfig>;
-  /** Token lifetime in seconds (default 300, as GitHub's). */
-  lifetimeSec?: number;
-  now?: () => number;
-}
-
-export interface CiIssuer {
-  name: 'github-actions' | 'azure-pipelines';
-  issuer: string;
-  jwksUri: string;
-  jwks: { keys: Record<string, unknown>[] };
-}
-
-/** A request as any HTTP front end sees it (the sandbox's dispatcher or a bare node:http server). */
-export interface CiRequest {
-  method: string;
-  /** Path with query, e.g. /ci/github/idtoken?api-version=2.0&audience=… */
-  url: string;
-  headers: IncomingHttpHeaders;
-  /** Size of the request body (its content is not used). */
-  bodyBytes: number;
-}
-
-export interface CiResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface CiOidc {
-  /** Answers a request whose path starts with /ci/; null for other paths. Transport-agnostic (mount it anywhere). */
-  respond(req: CiRequest, baseUrl: string): Promise<CiResponse | null>;
-  /** For a bare node:http(s) server: reads the (bounded) body, answers, returns false for paths it does not own. */
-  handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<boolean>;
-  github: GitHubJobConfig;
-  pipelines: PipelinesJobConfig;
-  /** Faults by endpoint, for tests. */
-  faults: { github?: CiOidcFault; pipelines?: CiOidcFault };
-  /** The default signer's issuers with their keys (not used when a signer is given). */
-  issuers(baseUrl: string): CiIssuer[];
-  /** The variables a job would see, pointing at this sandbox. */
-  githubEnv(baseUrl: string): Record<string, string>;
-  pipelinesEnv(baseUrl: string): Record<string, string>;
-  /** The subject each issuer puts in its tokens (for registering federated credentials). */
-  githubSubject(): string;
-  pipelinesSubject(serviceConnectionId?: string): string;
-  githubIssuer(baseUrl: string): string;
-  pipelinesIssuer(baseUrl: string): string;
-  /** Every token request seen (no tokens recorded). */
-  readonly requests: {
-    endpoint: 'github' | 'pipelines';
-    method: string;
-    status: number;
-    audience?: string;
-    serviceConnectionId?: string;
-  }[];
-}
 
 interface Signer {
   kid: string;
@@ -179,14 +94,258 @@ function safeEqual(a: string, b: string): boolean {
   return x.equals(y);
 }
 
+const trimBase = (base: string) => base.replace(/\/+$/, '');
+
+function discovery(issuer: string) {
+  return {
+    issuer,
+    jwks_uri: `${issuer}/.well-known/jwks`,
+    subject_types_supported: ['public', 'pairwise'],
+    response_types_supported: ['id_token'],
+    claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: ['openid'],
+  };
+}
+
+function faultResponse(f: CiOidcFault): CiResponse {
+  return { status: f.status, headers: { 'content-type': f.contentType ?? 'text/html; charset=utf-8' }, body: f.body };
+}
+
+const PIPELINES_TOKEN_PATH =
+  /^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/;
+
+type Kind = 'github' | 'pipelines';
+type Recorded = CiOidc['requests'][number];
+
+/** The GitHub Actions runner's and the Azure Pipelines agent's token endpoints, and the default signer's issuers. */
+class CiOidcEndpoints implements CiOidc {
+  readonly faults: CiOidc['faults'] = {};
+  readonly requests: Recorded[] = [];
+  private readonly keys: Partial<Record<Kind, Signer>> = {};
+  private readonly signer: CiSigner;
+
+  constructor(
+    readonly github: GitHubJobConfig,
+    readonly pipelines: PipelinesJobConfig,
+    private readonly lifetime: number,
+    now: () => number,
+    signer: CiSigner | undefined,
+  ) {
+    const own = this.ownIssuer.bind(this);
+    const key = this.key.bind(this);
+    this.signer = signer ?? {
+      issuer: (kind, base) => own(kind, base),
+      async sign(kind, claims, lifetimeSec, base) {
+        const iat = Math.floor(now() / 1000);
+        const payload = { ...claims, iss: this.issuer(kind, base), nbf: iat - 5, iat, exp: iat + lifetimeSec };
+        return signJwt(key(kind), payload);
+      },
+    };
+  }
+
+  /** Keys are generated on first use (a mounted sandbox signs with its own issuers and never needs them). */
+  private key(kind: Kind): Signer {
+    return (this.keys[kind] ??= newSigner());
+  }
+
+  private ownIssuer(kind: Kind, base: string): string {
+    const b = trimBase(base);
+    return kind === 'github'
+      ? `${b}${CI_OIDC_PREFIX}/github`
+      : `${b}${CI_OIDC_PREFIX}/pipelines/${this.pipelines.organizationId}`;
+  }
+
+  githubIssuer = (base: string) => this.signer.issuer('github', base);
+  pipelinesIssuer = (base: string) => this.signer.issuer('pipelines', base);
+
+  githubSubject = (): string => {
+    const g = this.github;
+    if (g.subject != null) return g.subject;
+    if (g.environment) return `repo:${g.repository}:environment:${g.environment}`;
+    return g.pullRequest ? `repo:${g.repository}:pull_request` : `repo:${g.repository}:ref:${g.ref}`;
+  };
+
+  private firstConnection(): string {
+    return Object.keys(this.pipelines.serviceConnections)[0] ?? '';
+  }
+
+  pipelinesSubject = (id = this.firstConnection()): string => {
+    const p = this.pipelines;
+    return p.subject ?? `sc://${p.organization}/${p.project}/${p.serviceConnections[id] ?? id}`;
+  };
+
+  /** Records a token request (the last 1,000) and answers it: JSON with the endpoint's headers, or the set fault. */
+  private recorder(kind: Kind, req: CiRequest, headers: Record<string, string> = {}) {
+    const rec: Recorded = { endpoint: kind, method: req.method, status: 0 };
+    this.requests.push(rec);
+    if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000);
+    return {
+      rec,
+      done: (status: number, body: unknown): CiResponse => {
+        rec.status = status;
+        return json(status, body, headers);
+      },
+      /** The fault set for this endpoint, if any, answered in place of a token. */
+      fault: (): CiResponse | undefined => {
+        const f = this.faults[kind];
+        if (!f) return undefined;
+        rec.status = f.status;
+        return faultResponse(f);
+      },
+    };
+  }
+
+  private async githubToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
+    const { rec, done, fault } = this.recorder('github', req);
+    if (req.method !== 'GET') return done(405, { message: 'Method not allowed: the runner serves ID tokens on GET' });
+    const token = bearer(req);
+    if (!token || !safeEqual(token, this.github.requestToken))
+      return done(401, { message: 'Unauthorized: ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or wrong' });
+    const audience = url.searchParams.get('audience') ?? undefined;
+    rec.audience = audience?.slice(0, 200);
+    if (audience !== undefined && (audience.length === 0 || audience.length > 512))
+      return done(400, { message: 'Bad audience' });
+    const faulted = fault();
+    if (faulted) return faulted;
+    const value = await this.signer.sign('github', this.githubClaims(audience), this.lifetime, base);
+    return done(200, { count: 1, value });
+  }
+
+  private githubClaims(audience: string | undefined): Record<string, unknown> {
+    const g = this.github;
+    const repoOwner = g.repository.split('/')[0] ?? '';
+    return {
+      jti: randomUUID(),
+      sub: this.githubSubject(),
+      aud: audience ?? `https://github.com/${repoOwner}`,
+      ref: g.ref,
+      sha: createHash('sha1').update(g.ref).digest('hex'),
+      repository: g.repository,
+      repository_owner: repoOwner,
+      run_id: '1001',
+      run_number: '7',
+      run_attempt: '1',
+      actor: 'octocat',
+      workflow: 'deploy',
+      event_name: g.pullRequest ? 'pull_request' : 'push',
+      ref_type: 'branch',
+      environment: g.environment,
+      job_workflow_ref: `${g.repository}/.github/workflows/deploy.yml@${g.ref}`,
+      runner_environment: g.runnerEnvironment,
+    };
+  }
+
+  private async pipelinesToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
+    const e2e = randomUUID();
+    const { rec, done, fault } = this.recorder('pipelines', req, {
+      'x-vss-e2eid': e2e,
+      'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}`,
+    });
+    const typed = (status: number, message: string, typeName: string) => done(status, { message, typeName });
+    if (req.method !== 'POST')
+      return typed(
+        405,
+        `The requested resource does not support http method ${req.method.slice(0, 10)}.`,
+        'HttpMethodNotAllowed',
+      );
+    if (req.bodyBytes > MAX_BODY) return done(413, { message: 'Request body too large' });
+    const token = bearer(req);
+    if (!token || !safeEqual(token, this.pipelines.systemAccessToken))
+      return typed(
+        401,
+        'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?',
+        'UnauthorizedRequestException',
+      );
+    const id = url.searchParams.get('serviceConnectionId');
+    rec.serviceConnectionId = id?.slice(0, 100);
+    if (!id) return typed(400, 'serviceConnectionId is required', 'ArgumentNullException');
+    if (!Object.hasOwn(this.pipelines.serviceConnections, id))
+      return typed(
+        404,
+        `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`,
+        'ServiceEndpointNotFoundException',
+      );
+    const faulted = fault();
+    if (faulted) return faulted;
+    const claims = { jti: randomUUID(), sub: this.pipelinesSubject(id), aud: EXCHANGE_AUDIENCE };
+    return done(200, { oidcToken: await this.signer.sign('pipelines', claims, this.lifetime, base) });
+  }
+
+  async respond(req: CiRequest, baseUrl: string): Promise<CiResponse | null> {
+    const raw = req.url || '/';
+    if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return null;
+    if (raw.length > MAX_URL) return json(414, { message: 'URI too long' });
+    let url: URL;
+    try {
+      url = new URL(raw, 'http://sandbox.invalid');
+    } catch {
+      return json(400, { message: 'Bad request URL' });
+    }
+    const path = url.pathname;
+    if (path === `${this.ownIssuer('github', '')}/idtoken`) return this.githubToken(req, url, baseUrl);
+    if (PIPELINES_TOKEN_PATH.test(path)) return this.pipelinesToken(req, url, baseUrl);
+    // Discovery and keys of the default signer's issuers (a mounted sandbox publishes its own under /external/…).
+    for (const kind of ['github', 'pipelines'] as const) {
+      const issuerPath = this.ownIssuer(kind, '');
+      if (path === `${issuerPath}/.well-known/openid-configuration`)
+        return json(200, discovery(this.ownIssuer(kind, baseUrl)));
+      if (path === `${issuerPath}/.well-known/jwks`) return json(200, { keys: [this.key(kind).jwk] });
+    }
+    return json(404, { message: 'Not found' });
+  }
+
+  issuers(base: string): CiIssuer[] {
+    const names = { github: 'github-actions', pipelines: 'azure-pipelines' } as const;
+    return (['github', 'pipelines'] as const).map((kind) => ({
+      name: names[kind],
+      issuer: this.ownIssuer(kind, base),
+      jwksUri: `${this.ownIssuer(kind, base)}/.well-known/jwks`,
+      jwks: { keys: [this.key(kind).jwk] },
+    }));
+  }
+
+  githubEnv(base: string): Record<string, string> {
+    const g = this.github;
+    return {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: g.repository,
+      GITHUB_REF: g.ref,
+      RUNNER_ENVIRONMENT: g.runnerEnvironment,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${trimBase(base)}${CI_OIDC_PREFIX}/github/idtoken?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: g.requestToken,
+    };
+  }
+
+  pipelinesEnv(base: string): Record<string, string> {
+    const p = this.pipelines;
+    const org = `${trimBase(base)}${CI_OIDC_PREFIX}/pipelines/${p.organization}`;
+    return {
+      TF_BUILD: 'True',
+      SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${org}/`,
+      SYSTEM_TEAMPROJECT: p.project,
+      SYSTEM_OIDCREQUESTURI: `${org}/${p.project}/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken`,
+      SYSTEM_ACCESSTOKEN: p.systemAccessToken,
+      AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: this.firstConnection(),
+    };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<boolean> {
+    if (!(req.url ?? '/').startsWith(`${CI_OIDC_PREFIX}/`)) return false;
+    const bodyBytes = await drain(req);
+    const ciReq = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes };
+    const r = (await this.respond(ciReq, baseUrl))!;
+    res.writeHead(r.status, {
+      ...r.headers,
+      'content-length': String(Buffer.byteLength(r.body)),
+      ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}),
+    });
+    res.end(r.body);
+    return true;
+  }
+}
+
 export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
-  const now = options.now ?? Date.now;
-  const lifetime = options.lifetimeSec ?? 300;
-  // Keys are generated on first use (a mounted sandbox signs with its own issuers and never needs them).
-  let ghKey: Signer | undefined;
-  let apKey: Signer | undefined;
-  const ghSigner = () => (ghKey ??= newSigner());
-  const apSigner = () => (apKey ??= newSigner());
   const github: GitHubJobConfig = {
     repository: 'contoso/webapp',
     ref: 'refs/heads/main',
@@ -202,237 +361,7 @@ export function createCiOidc(options: CiOidcOptions = {}): CiOidc {
     systemAccessToken: 'sandbox-system-access-token-' + randomBytes(6).toString('hex'),
     ...options.pipelines,
   };
-  const faults: CiOidc['faults'] = {};
-  const requests: CiOidc['requests'] = [];
-
-  const ownGithubIssuer = (base: string) => `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github`;
-  const ownPipelinesIssuer = (base: string) =>
-    `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/pipelines/${pipelines.organizationId}`;
-  const signer: CiSigner = options.signer ?? {
-    issuer: (kind, base) => (kind === 'github' ? ownGithubIssuer(base) : ownPipelinesIssuer(base)),
-    async sign(kind, claims, lifetimeSec, base) {
-      const iat = Math.floor(now() / 1000);
-      return signJwt(kind === 'github' ? ghSigner() : apSigner(), {
-        ...claims,
-        iss: this.issuer(kind, base),
-        nbf: iat - 5,
-        iat,
-        exp: iat + lifetimeSec,
-      });
-    },
-  };
-  const githubIssuer = (base: string) => signer.issuer('github', base);
-  const pipelinesIssuer = (base: string) => signer.issuer('pipelines', base);
-  const githubSubject = () =>
-    github.subject ??
-    (github.environment
-      ? `repo:${github.repository}:environment:${github.environment}`
-      : github.pullRequest
-        ? `repo:${github.repository}:pull_request`
-        : `repo:${github.repository}:ref:${github.ref}`);
-  const firstConnection = () => Object.keys(pipelines.serviceConnections)[0] ?? '';
-  const pipelinesSubject = (id = firstConnection()) =>
-    pipelines.subject ??
-    `sc://${pipelines.organization}/${pipelines.project}/${pipelines.serviceConnections[id] ?? id}`;
-
-  function discovery(issuer: string) {
-    return {
-      issuer,
-      jwks_uri: `${issuer}/.well-known/jwks`,
-      subject_types_supported: ['public', 'pairwise'],
-      response_types_supported: ['id_token'],
-      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid'],
-    };
-  }
-
-  function fault(f: CiOidcFault): CiResponse {
-    return { status: f.status, headers: { 'content-type': f.contentType ?? 'text/html; charset=utf-8' }, body: f.body };
-  }
-
-  async function githubToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
-    const rec: CiOidc['requests'][number] = { endpoint: 'github', method: req.method, status: 0 };
-    requests.push(rec);
-    if (requests.length > 1000) requests.splice(0, requests.length - 1000);
-    const done = (status: number, body: unknown) => {
-      rec.status = status;
-      return json(status, body);
-    };
-    if (req.method !== 'GET') return done(405, { message: 'Method not allowed: the runner serves ID tokens on GET' });
-    const token = bearer(req);
-    if (!token || !safeEqual(token, github.requestToken))
-      return done(401, { message: 'Unauthorized: ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or wrong' });
-    const audience = url.searchParams.get('audience') ?? undefined;
-    rec.audience = audience?.slice(0, 200);
-    if (audience !== undefined && (audience.length === 0 || audience.length > 512))
-      return done(400, { message: 'Bad audience' });
-    if (faults.github) {
-      rec.status = faults.github.status;
-      return fault(faults.github);
-    }
-    const repoOwner = github.repository.split('/')[0] ?? '';
-    const value = await signer.sign(
-      'github',
-      {
-        jti: randomUUID(),
-        sub: githubSubject(),
-        aud: audience ?? `https://github.com/${repoOwner}`,
-        ref: github.ref,
-        sha: createHash('sha1').update(github.ref).digest('hex'),
-        repository: github.repository,
-        repository_owner: repoOwner,
-        run_id: '1001',
-        run_number: '7',
-        run_attempt: '1',
-        actor: 'octocat',
-        workflow: 'deploy',
-        event_name: github.pullRequest ? 'pull_request' : 'push',
-        ref_type: 'branch',
-        environment: github.environment,
-        job_workflow_ref: `${github.repository}/.github/workflows/deploy.yml@${github.ref}`,
-        runner_environment: github.runnerEnvironment,
-      },
-      lifetime,
-      base,
-    );
-    return done(200, { count: 1, value });
-  }
-
-  async function pipelinesToken(req: CiRequest, url: URL, base: string): Promise<CiResponse> {
-    const rec: CiOidc['requests'][number] = { endpoint: 'pipelines', method: req.method, status: 0 };
-    requests.push(rec);
-    if (requests.length > 1000) requests.splice(0, requests.length - 1000);
-    const e2e = randomUUID();
-    const done = (status: number, body: unknown) => {
-      rec.status = status;
-      return json(status, body, { 'x-vss-e2eid': e2e, 'x-msedge-ref': `Ref A: ${e2e.slice(0, 8)}` });
-    };
-    if (req.method !== 'POST')
-      return done(405, {
-        message: `The requested resource does not support http method ${req.method.slice(0, 10)}.`,
-        typeName: 'HttpMethodNotAllowed',
-      });
-    if (req.bodyBytes > MAX_BODY) return done(413, { message: 'Request body too large' });
-    const token = bearer(req);
-    if (!token || !safeEqual(token, pipelines.systemAccessToken))
-      return done(401, {
-        message:
-          'TF400813: The user is not authorized to access this resource. Is SYSTEM_ACCESSTOKEN mapped into the step?',
-        typeName: 'UnauthorizedRequestException',
-      });
-    const id = url.searchParams.get('serviceConnectionId');
-    rec.serviceConnectionId = id?.slice(0, 100);
-    if (!id) return done(400, { message: 'serviceConnectionId is required', typeName: 'ArgumentNullException' });
-    if (!Object.hasOwn(pipelines.serviceConnections, id))
-      return done(404, {
-        message: `Service connection ${id.slice(0, 100)} was not found or is not authorized for this pipeline.`,
-        typeName: 'ServiceEndpointNotFoundException',
-      });
-    if (faults.pipelines) {
-      rec.status = faults.pipelines.status;
-      return fault(faults.pipelines);
-    }
-    const oidcToken = await signer.sign(
-      'pipelines',
-      { jti: randomUUID(), sub: pipelinesSubject(id), aud: EXCHANGE_AUDIENCE },
-      lifetime,
-      base,
-    );
-    return done(200, { oidcToken });
-  }
-
-  async function respond(req: CiRequest, baseUrl: string): Promise<CiResponse | null> {
-    const raw = req.url || '/';
-    if (!raw.startsWith(`${CI_OIDC_PREFIX}/`)) return null;
-    if (raw.length > MAX_URL) return json(414, { message: 'URI too long' });
-    let url: URL;
-    try {
-      url = new URL(raw, 'http://sandbox.invalid');
-    } catch {
-      return json(400, { message: 'Bad request URL' });
-    }
-    const path = url.pathname;
-    const gh = ownGithubIssuer('');
-    const ap = ownPipelinesIssuer('');
-    // Discovery and keys of the default signer's issuers (a mounted sandbox publishes its own under /external/…).
-    if (path === `${gh}/.well-known/openid-configuration`) return json(200, discovery(ownGithubIssuer(baseUrl)));
-    if (path === `${gh}/.well-known/jwks`) return json(200, { keys: [ghSigner().jwk] });
-    if (path === `${gh}/idtoken`) return githubToken(req, url, baseUrl);
-    if (path === `${ap}/.well-known/openid-configuration`) return json(200, discovery(ownPipelinesIssuer(baseUrl)));
-    if (path === `${ap}/.well-known/jwks`) return json(200, { keys: [apSigner().jwk] });
-    if (
-      /^\/ci\/pipelines\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/build\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/.test(
-        path,
-      )
-    )
-      return pipelinesToken(req, url, baseUrl);
-    return json(404, { message: 'Not found' });
-  }
-
-  return {
-    github,
-    pipelines,
-    faults,
-    requests,
-    githubSubject,
-    pipelinesSubject,
-    githubIssuer,
-    pipelinesIssuer,
-    issuers(base) {
-      return [
-        {
-          name: 'github-actions',
-          issuer: ownGithubIssuer(base),
-          jwksUri: `${ownGithubIssuer(base)}/.well-known/jwks`,
-          jwks: { keys: [ghSigner().jwk] },
-        },
-        {
-          name: 'azure-pipelines',
-          issuer: ownPipelinesIssuer(base),
-          jwksUri: `${ownPipelinesIssuer(base)}/.well-known/jwks`,
-          jwks: { keys: [apSigner().jwk] },
-        },
-      ];
-    },
-    githubEnv(base) {
-      return {
-        GITHUB_ACTIONS: 'true',
-        GITHUB_REPOSITORY: github.repository,
-        GITHUB_REF: github.ref,
-        RUNNER_ENVIRONMENT: github.runnerEnvironment,
-        ACTIONS_ID_TOKEN_REQUEST_URL: `${base.replace(/\/+$/, '')}${CI_OIDC_PREFIX}/github/idtoken?api-version=2.0`,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.requestToken,
-      };
-    },
-    pipelinesEnv(base) {
-      const b = base.replace(/\/+$/, '');
-      return {
-        TF_BUILD: 'True',
-        SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${b}${CI_OIDC_PREFIX}/pipelines/${pipelines.organization}/`,
-        SYSTEM_TEAMPROJECT: pipelines.project,
-        SYSTEM_OIDCREQUESTURI: `${b}${CI_OIDC_PREFIX}/pipelines/${pipelines.organization}/${pipelines.project}/_apis/distributedtask/hubs/build/plans/p1/jobs/j1/oidctoken`,
-        SYSTEM_ACCESSTOKEN: pipelines.systemAccessToken,
-        AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: firstConnection(),
-      };
-    },
-    respond,
-    async handle(req, res, baseUrl) {
-      if (!(req.url ?? '/').startsWith(`${CI_OIDC_PREFIX}/`)) return false;
-      const bodyBytes = await drain(req);
-      const r = (await respond(
-        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes },
-        baseUrl,
-      ))!;
-      res.writeHead(r.status, {
-        ...r.headers,
-        'content-length': String(Buffer.byteLength(r.body)),
-        ...(bodyBytes > MAX_BODY ? { connection: 'close' } : {}),
-      });
-      res.end(r.body);
-      return true;
-    },
-  };
+  return new CiOidcEndpoints(github, pipelines, options.lifetimeSec ?? 300, options.now ?? Date.now, options.signer);
 }
 
 // ------------------------------------------------------------------------------------------------ sandbox mount
