@@ -198,7 +198,8 @@ export function createDispatcher(h: DispatcherHooks): (req: IncomingMessage, res
   };
 }
 
-async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The request context and its record (already listed in the request log). */
+function newContext(h: DispatcherHooks, req: IncomingMessage, res: ServerResponse): Ctx {
   const method = (req.method ?? 'GET').toUpperCase();
   let url: URL;
   try {
@@ -239,13 +240,12 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
     nowMs: h.nowMs,
   };
   h.record(record);
+  return ctx;
+}
 
-  if (!(req.url ?? '/').startsWith('/')) {
-    await drain(req, h.maxBodyBytes());
-    sendJson(ctx, 400, { error: 'invalid_request', error_description: 'Malformed request target.' });
-    return;
-  }
-
+/** The first route whose pattern and method match (its captures become ctx.params); whether any path matched. */
+function matchRoute(h: DispatcherHooks, ctx: Ctx): { route?: Route; pathMatched: boolean } {
+  const { url, method } = ctx;
   let route: Route | undefined;
   let pathMatched = false;
   for (const r of h.routes()) {
@@ -264,6 +264,12 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
     break;
   }
 
+  return { route, pathMatched };
+}
+
+/** Reads the body into ctx (form fields, or the redacted text for the record); false when answered already. */
+async function readRequestBody(h: DispatcherHooks, ctx: Ctx, route: Route | undefined): Promise<boolean> {
+  const { req, res, record } = ctx;
   let body: Buffer;
   try {
     body = await readBody(req, h.maxBodyBytes());
@@ -278,10 +284,10 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
       );
       // Stop reading: the client may still be sending.
       setImmediate(() => req.destroy());
-      return;
+      return false;
     }
     res.destroy();
-    return;
+    return false;
   }
   ctx.bodyText = body.toString('utf8');
   const ctype = String(req.headers['content-type'] ?? '').toLowerCase();
@@ -295,74 +301,92 @@ async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerRes
     record.body = redactJsonText(t);
   }
 
-  if (!route) {
-    if (pathMatched) {
-      const allowed = [
-        ...new Set(
-          h
-            .routes()
-            .filter((r) => r.pattern.test(url.pathname))
-            .flatMap((r) => r.methods),
-        ),
-      ];
-      sendJson(
+  return true;
+}
+
+/** 405 with the methods the path allows, or 404. */
+function noRoute(h: DispatcherHooks, ctx: Ctx, pathMatched: boolean): void {
+  const { url, method } = ctx;
+  if (pathMatched) {
+    const allowed = [
+      ...new Set(
+        h
+          .routes()
+          .filter((r) => r.pattern.test(url.pathname))
+          .flatMap((r) => r.methods),
+      ),
+    ];
+    sendJson(
+      ctx,
+      405,
+      {
+        error: 'method_not_allowed',
+        error_description: `${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`,
+      },
+      { allow: allowed.join(', ') },
+    );
+  } else notFound(ctx);
+}
+
+/** Applies a fault; true when it answered (or hung, or reset) in place of the endpoint. */
+async function applyFault(h: DispatcherHooks, ctx: Ctx, fault: FaultConfig): Promise<boolean> {
+  const { req, record } = ctx;
+  record.fault = describeFault(fault);
+  if (fault.delayMs) await h.sleep(fault.delayMs);
+  if (fault.hang) return true; // the socket stays open until the client gives up or the sandbox closes
+  if (fault.reset) {
+    try {
+      req.socket.resetAndDestroy();
+    } catch {
+      req.socket.destroy();
+    }
+    return true;
+  }
+  if (fault.status !== undefined || fault.body !== undefined) {
+    const status = fault.status ?? 200;
+    const headers: Record<string, string> = {};
+    if (fault.retryAfterSec !== undefined) headers['retry-after'] = String(fault.retryAfterSec);
+    if (fault.body === 'malformed')
+      send(ctx, status, '{"access_token":"eyJ0eXAiOiJKV1Qi', {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+      });
+    else if (fault.body === 'html')
+      sendHtml(
         ctx,
-        405,
-        {
-          error: 'method_not_allowed',
-          error_description: `${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`,
-        },
-        { allow: allowed.join(', ') },
+        status,
+        `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The proxy could not reach the service.</p></body></html>`,
+        headers,
       );
-    } else notFound(ctx);
+    else if (fault.body === 'empty') send(ctx, status, '', headers);
+    else if (fault.body !== undefined)
+      send(ctx, status, fault.body, {
+        ...headers,
+        'content-type': fault.body.trimStart().startsWith('{')
+          ? 'application/json; charset=utf-8'
+          : 'text/plain; charset=utf-8',
+      });
+    else sendJson(ctx, status, h.faultBody(ctx, fault), headers);
+    return true;
+  }
+  // Delay only (or Retry-After only): continue normally.
+  return false;
+}
+
+async function dispatch(h: DispatcherHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = newContext(h, req, res);
+  if (!(req.url ?? '/').startsWith('/')) {
+    await drain(req, h.maxBodyBytes());
+    sendJson(ctx, 400, { error: 'invalid_request', error_description: 'Malformed request target.' });
     return;
   }
+  const { route, pathMatched } = matchRoute(h, ctx);
+  if (!(await readRequestBody(h, ctx, route))) return;
+  if (!route) return noRoute(h, ctx, pathMatched);
   ctx.endpoint = route.endpoint;
-  record.endpoint = route.endpoint;
-
+  ctx.record.endpoint = route.endpoint;
   const fault = h.takeFault(route.endpoint);
-  if (fault) {
-    record.fault = describeFault(fault);
-    if (fault.delayMs) await h.sleep(fault.delayMs);
-    if (fault.hang) return; // the socket stays open until the client gives up or the sandbox closes
-    if (fault.reset) {
-      try {
-        req.socket.resetAndDestroy();
-      } catch {
-        req.socket.destroy();
-      }
-      return;
-    }
-    if (fault.status !== undefined || fault.body !== undefined) {
-      const status = fault.status ?? 200;
-      const headers: Record<string, string> = {};
-      if (fault.retryAfterSec !== undefined) headers['retry-after'] = String(fault.retryAfterSec);
-      if (fault.body === 'malformed')
-        send(ctx, status, '{"access_token":"eyJ0eXAiOiJKV1Qi', {
-          ...headers,
-          'content-type': 'application/json; charset=utf-8',
-        });
-      else if (fault.body === 'html')
-        sendHtml(
-          ctx,
-          status,
-          `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The proxy could not reach the service.</p></body></html>`,
-          headers,
-        );
-      else if (fault.body === 'empty') send(ctx, status, '', headers);
-      else if (fault.body !== undefined)
-        send(ctx, status, fault.body, {
-          ...headers,
-          'content-type': fault.body.trimStart().startsWith('{')
-            ? 'application/json; charset=utf-8'
-            : 'text/plain; charset=utf-8',
-        });
-      else sendJson(ctx, status, h.faultBody(ctx, fault), headers);
-      return;
-    }
-    // Delay only (or Retry-After only): continue normally.
-  }
-
+  if (fault && (await applyFault(h, ctx, fault))) return;
   try {
     await route.handler(ctx);
   } catch (e) {
