@@ -28,17 +28,7 @@ import type {
 import { signFederatedToken } from './issuers';
 import type { SandboxImpl } from './sandbox';
 
-export type {
-  GitHubJobConfig,
-  PipelinesJobConfig,
-  CiOidcFault,
-  CiSigner,
-  CiOidcOptions,
-  CiIssuer,
-  CiRequest,
-  CiResponse,
-  CiOidc,
-} from './ci-oidc-types';
+export type * from './ci-oidc-types';
 
 export const CI_OIDC_PREFIX = '/ci';
 export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';

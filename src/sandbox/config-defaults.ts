@@ -5,6 +5,9 @@
  */
 import type { SandboxConfig } from './config';
 
+/** The managed-identity hosting sources, each on a listener of its own. */
+export const MI_SOURCES = ['imds', 'appService', 'cloudShell', 'arc', 'serviceFabric', 'azureMl'] as const;
+
 /** Endpoint names a fault can target ('*' for all). */
 export const FAULT_ENDPOINTS = [
   '*',
@@ -19,12 +22,7 @@ export const FAULT_ENDPOINTS = [
   'userrealm',
   'arm',
   'external-issuer',
-  'imds',
-  'appService',
-  'cloudShell',
-  'arc',
-  'serviceFabric',
-  'azureMl',
+  ...MI_SOURCES,
 ] as const;
 
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';

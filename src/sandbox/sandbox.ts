@@ -1,6 +1,7 @@
 /**
- * The sandbox: listeners, state and the in-process API. Route logic lives in entra.ts (Entra ID), mi.ts (managed
- * identity sources), arm.ts (the Resource Manager stand-in) and issuers.ts (external OIDC issuers).
+ * The sandbox: listeners, state and the in-process API. Route logic lives in entra.ts and entra/ (Entra ID), mi.ts
+ * (managed identity sources), arm.ts, resources/ (the Azure API stand-ins), issuers.ts (external OIDC issuers) and
+ * ci-oidc.ts (CI runners' OIDC endpoints); the shapes of its state and public API are in types.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -9,13 +10,13 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MI_SOURCES } from './config-defaults';
 import { aadErrorBody, aad } from './errors';
 import {
   defaultSandboxConfig,
   validateSandboxConfig,
   type FaultConfig,
   type SandboxConfig,
-  type SandboxConfigInput,
   type UserConfig,
   type AppConfig,
 } from './config';
@@ -34,89 +35,17 @@ import { getPki, namedKey, toPfx, tryParseCertificate, type CertificateMaterial,
 import { entraRoutes } from './entra';
 import { miRoutes, miFaultBody } from './mi';
 import { armRoutes } from './arm';
-import { issuerRoutes, signFederatedToken, type FederatedTokenOptions } from './issuers';
+import { issuerRoutes, signFederatedToken } from './issuers';
 import { ciOidcRoutes } from './ci-oidc';
 import { resourceRoutes } from './resources/routes';
-import { sandboxResources, type SandboxResources } from './resources/state';
-import { signIn, type SignInOptions, type SignInResult } from './signin';
-import type { SandboxContract, SandboxUrls } from './contract';
+import { sandboxResources } from './resources/state';
+import { signIn } from './signin';
 import { buildContract, buildUrls } from './contract';
+import type { StartOptions, DeviceCodeEntry, AuthCodeEntry, RefreshTokenEntry, AuthorizeTxn, Sandbox } from './types';
 
-export interface StartOptions {
-  config?: SandboxConfigInput;
-  /** Port of the HTTPS authority host (default: any free port). */
-  port?: number;
-  /** Loopback address to bind (default 127.0.0.1). */
-  host?: string;
-  /** More HTTPS ports serving the same authority (e.g. 443 for MSAL Python's user-realm call). */
-  extraHttpsPorts?: number[];
-  /** Fixed ports for the managed-identity listeners (default: any free port). */
-  managedIdentityPorts?: Partial<Record<Exclude<ListenerName, 'authority'>, number>>;
-}
+export type { StartOptions, DeviceCodeEntry, AuthCodeEntry, RefreshTokenEntry, AuthorizeTxn, Sandbox } from './types';
 
-export interface DeviceCodeEntry {
-  deviceCode: string;
-  userCode: string;
-  clientId: string;
-  tenantSegment: string;
-  tenantId?: string;
-  scope: string;
-  v1Resource?: string;
-  expiresAt: number;
-  interval: number;
-  state: 'pending' | 'approved' | 'declined';
-  username?: string;
-  mfaDone?: boolean;
-  lastPoll?: number;
-}
-
-export interface AuthCodeEntry {
-  code: string;
-  clientId: string;
-  redirectUri: string;
-  scope: string;
-  nonce?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: string;
-  username: string;
-  tenantId: string;
-  mfaDone: boolean;
-  expiresAt: number;
-  used: boolean;
-}
-
-export interface RefreshTokenEntry {
-  token: string;
-  clientId: string;
-  username: string;
-  tenantId: string;
-  scope: string;
-  mfaDone: boolean;
-  issuedAt: number;
-  expiresAt: number;
-  revoked: boolean;
-  used: boolean;
-}
-
-export interface AuthorizeTxn {
-  id: string;
-  tenantSegment: string;
-  tenantId?: string;
-  params: Record<string, string>;
-  createdAt: number;
-  username?: string;
-  passwordOk?: boolean;
-  mfaDone?: boolean;
-}
-
-const LISTENERS: Exclude<ListenerName, 'authority'>[] = [
-  'imds',
-  'appService',
-  'cloudShell',
-  'arc',
-  'serviceFabric',
-  'azureMl',
-];
+const LISTENERS: Exclude<ListenerName, 'authority'>[] = [...MI_SOURCES];
 
 interface Listener {
   name: ListenerName;
@@ -479,39 +408,6 @@ export class SandboxImpl {
   newId(bytes = 24): string {
     return randomBytes(bytes).toString('base64url');
   }
-}
-
-// ------------------------------------------------------------------------------------------------ public API
-
-export interface Sandbox {
-  /** https://127.0.0.1:PORT */
-  readonly authorityHost: string;
-  /** PEM file of the CA that signed the sandbox's TLS certificate (removed on close). */
-  readonly caFile: string;
-  readonly caPem: string;
-  /** The first tenant's id. */
-  readonly tenantId: string;
-  /** Exactly what `azauth sandbox --json` prints. */
-  readonly contract: SandboxContract;
-  readonly urls: SandboxUrls;
-  /** The current effective configuration (a copy; change it with update()). */
-  readonly config: SandboxConfig;
-  /** Recorded wire traffic (secrets redacted), oldest first. */
-  readonly requests: readonly RecordedRequest[];
-  clearRequests(): void;
-  /** Changes the configuration; throws when the result is invalid. */
-  update(mutator: (cfg: SandboxConfig) => void): Promise<SandboxConfig>;
-  approveDeviceCode(userCode: string, username: string): void;
-  declineDeviceCode(userCode: string): void;
-  /** Marks every refresh token (of one user, or all) revoked: redeeming answers AADSTS50173. */
-  revokeRefreshTokens(username?: string): number;
-  /** A JWT from a sandbox-hosted external OIDC issuer (workload identity federation). */
-  issueFederatedToken(options: FederatedTokenOptions): Promise<string>;
-  /** Drives the authorize page like a browser: GET the page, POST the form, deliver the redirect. */
-  signIn(authorizeUrl: string, username: string, password: string, options?: SignInOptions): Promise<SignInResult>;
-  /** Loopback stand-ins for ARM, Graph, Key Vault, Storage and Service Bus (see resources/routes.ts). */
-  readonly resources: SandboxResources;
-  close(): Promise<void>;
 }
 
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {

@@ -69,6 +69,8 @@ export function graphRoutes(sb: SandboxImpl): Route[] {
         const c = r.claims!;
         const scp = typeof c.scp === 'string' ? c.scp.split(' ') : [];
         const roles = Array.isArray(c.roles) ? (c.roles as string[]) : [];
+        const insufficient = () =>
+          graphError(sb, ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
         if (ctx.params.what === 'me') {
           if (!scp.length)
             return graphError(
@@ -78,14 +80,7 @@ export function graphRoutes(sb: SandboxImpl): Route[] {
               'BadRequest',
               '/me request is only valid with delegated authentication flow.',
             );
-          if (!scp.some((s) => ['User.Read', 'User.Read.All', 'Directory.Read.All'].includes(s)))
-            return graphError(
-              sb,
-              ctx,
-              403,
-              'Authorization_RequestDenied',
-              'Insufficient privileges to complete the operation.',
-            );
+          if (!scp.some((s) => ['User.Read', 'User.Read.All', 'Directory.Read.All'].includes(s))) return insufficient();
           return sendJson(ctx, 200, {
             '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
             id: c.oid,
@@ -96,14 +91,7 @@ export function graphRoutes(sb: SandboxImpl): Route[] {
         const ok = [...scp, ...roles].some((s) =>
           ['Organization.Read.All', 'Directory.Read.All', 'User.Read'].includes(s),
         );
-        if (!ok)
-          return graphError(
-            sb,
-            ctx,
-            403,
-            'Authorization_RequestDenied',
-            'Insufficient privileges to complete the operation.',
-          );
+        if (!ok) return insufficient();
         const t = sb.config.tenants.find((x) => x.id === c.tid);
         sendJson(ctx, 200, {
           value: [
