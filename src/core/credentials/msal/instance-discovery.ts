@@ -11,8 +11,9 @@
  *
  * The engine's own msal apps are pinned to the configured host (authority.ts), so this check stands in for msal's.
  * Where it asks: a loopback authority host (the sandbox, or a stand-in) is asked itself — the sandbox answers as Entra
- * does, and nothing on loopback is the public cloud; any other host that msal does not know is asked about at
- * login.microsoftonline.com, as the SDK does (or at options.instanceDiscoveryHost).
+ * does, and nothing on loopback is the public cloud; for any other host that msal does not know, the SDK would ask
+ * login.microsoftonline.com — the engine predicts Entra's invalid_instance answer offline instead (or asks
+ * options.instanceDiscoveryHost when it is set), so a custom authority's name never goes to the public cloud.
  */
 import { isHttpRequestError } from '../../http/client';
 import { CredentialUnavailableError, type StepContext } from '../types';
@@ -77,7 +78,20 @@ export async function jsInstanceDiscovery(
   tenant: string,
 ): Promise<void> {
   const u = new URL(host.url);
-  const base = ctx.options.instanceDiscoveryHost ?? (isLoopback(u.hostname) ? host.url : PUBLIC_DISCOVERY);
+  const base = ctx.options.instanceDiscoveryHost ?? (isLoopback(u.hostname) ? host.url : undefined);
+  if (base === undefined) {
+    // The SDK would ask login.microsoftonline.com, which answers invalid_instance for every host it does not know
+    // (msal's known hosts never get here). The engine predicts that answer instead of sending a custom authority's
+    // name to the public cloud: it works offline, and it never contacts a host the user did not point it at.
+    ctx.trace.note(
+      'info',
+      `instance discovery: @azure/identity's msal-node would ask ${new URL(PUBLIC_DISCOVERY).host} about ${u.host}, a host it does not know; Entra answers invalid_instance for such hosts, so the engine predicts that without asking (set instanceDiscoveryHost to ask a discovery endpoint)`,
+    );
+    throw endpointsResolutionError(
+      ctx,
+      `instance discovery would refuse the authority host ${u.host} (invalid_instance)`,
+    );
+  }
   const authorize = `${host.url}/${tenant}/oauth2/v2.0/authorize`;
   const url = `${base.replace(/\/+$/, '')}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorize)}`;
   ctx.trace.note(
