@@ -1,6 +1,6 @@
 /** Export Trace rendering: the store snapshot as redacted Markdown (support tickets) or JSON (chain --json shape). */
 import type { RunStoreSnapshot } from './runStore';
-import { duration } from './views/format';
+import { formatElapsed } from '../shared/expiry';
 
 /** JSON export: the store snapshot (already redacted by the engine; tokens only as summaries and fingerprints). */
 export function exportJson(snap: RunStoreSnapshot): string {
@@ -23,7 +23,7 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
     out.push(
       `## Chain run ${res.startedAt} (${res.mode}, ${res.profile})`,
       '',
-      `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${duration(res.durationMs)}`,
+      `Scope \`${res.scope}\` · winner: **${res.winner ?? 'none'}** · ${formatElapsed(res.durationMs)}`,
       '',
     );
     // Where the run happened (the hosting fingerprint, evidence included).
@@ -40,7 +40,7 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
     }
     out.push('| # | Credential | Outcome | Duration | Message |', '|---|---|---|---|---|');
     res.steps.forEach((s, i) =>
-      out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${duration(s.durationMs)} | ${cell(s.message)} |`),
+      out.push(`| ${i + 1} | ${s.credential} | ${s.outcome} | ${formatElapsed(s.durationMs)} | ${cell(s.message)} |`),
     );
     out.push('');
     for (const s of res.steps) {
@@ -54,9 +54,9 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
       out.push('```');
       for (const e of s.events) {
         if (e.kind === 'http')
-          out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${duration(e.durationMs)})`);
+          out.push(`${e.method} ${e.url} -> ${e.error ?? e.status ?? '?'} (${formatElapsed(e.durationMs)})`);
         else if (e.kind === 'process')
-          out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${duration(e.durationMs)})`);
+          out.push(`$ ${e.command} ${e.args.join(' ')} -> exit ${e.exitCode ?? '?'} (${formatElapsed(e.durationMs)})`);
         else if (e.kind === 'outcome') out.push(`outcome ${e.outcome}: ${e.message}`);
         else if (e.kind === 'note') out.push(`${e.level}: ${e.message}`);
         else if (e.kind === 'config') {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { loadEngine } from './engine';
 import { aadstsMarkdown, codeSpan, mdEscape } from './markdown';
-import { remaining } from './views/format';
+import { remaining } from '../shared/expiry';
 
 const JWT_AT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const AADSTS_AT = /AADSTS\d{4,8}/g;
@@ -53,10 +53,7 @@ export class AuthHoverProvider implements vscode.HoverProvider {
     });
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.decodeToken] };
-    const left = remaining(exp);
-    md.appendMarkdown(
-      `**$(key) JWT** — ${exp ? (left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`) : 'no expiry'}\n\n`,
-    );
+    md.appendMarkdown(`**$(key) JWT** — ${mdEscape(remaining(exp, Date.now()).text)}\n\n`);
     const rows: [string, unknown][] = [
       ['Audience', s.audience],
       ['Issuer', s.issuer],

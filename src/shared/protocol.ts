@@ -15,9 +15,6 @@ export type InspectorProtocolVersion = 1;
 /** Outcome of one credential step (mirrors the engine's StepOutcome). */
 export type TimelineOutcome = 'success' | 'unavailable' | 'failed' | 'skipped';
 
-/** Freshness of a token, computed again every second by the webview from `expiresOnEpochMs`. */
-export type ExpiryState = 'fresh' | 'expiring' | 'expired' | 'not-yet-valid';
-
 /** One row of the token list. */
 export interface TokenListItem {
   /** Store id of the token (session-scoped). */
@@ -190,8 +187,6 @@ export interface InspectorSnapshot {
   run: RunTimeline | null;
   /** Which section the store last focused ('token' | 'run' | 'error'), so the panel can scroll to it. */
   focus: 'token' | 'run' | 'error' | null;
-  /** Tokens within this many ms of expiry count as 'expiring'. */
-  expiringSoonMs: number;
 }
 
 /** Host → webview. */

@@ -169,7 +169,6 @@ function snapshot(overrides = {}) {
       ],
     },
     focus: 'token',
-    expiringSoonMs: 300_000,
     ...overrides,
   };
 }
@@ -301,6 +300,9 @@ test('the countdown ticks by itself every second, without the host', { skip }, a
   await send({ type: 'snapshot', snapshot: snapshot() });
   const before = await page.textContent('#countdown');
   assert.match(before, /^(59m|1h 00m) \d\ds left$|^\d+m \d\ds left$/);
+  // The list says what the Tokens tree and the status bar say (whole minutes); only the countdown shows seconds.
+  assert.match(await page.textContent('#token-list [data-token-id="tok-1"] .token-remaining'), /^(59m|1h 00m) left$/);
+  assert.match(await page.textContent('#token-list [data-token-id="tok-2"] .token-remaining'), /^expired 1m ago$/);
   const postsBefore = (await posted()).length;
   await page.waitForFunction((t) => document.getElementById('countdown')?.textContent !== t, before, { timeout: 5000 });
   assert.notEqual(await page.textContent('#countdown'), before);

@@ -74,7 +74,7 @@ suite('commands against the sandbox', function () {
       items.some((i) => i.label === 'VS Code account (Microsoft)'),
       'VS Code account is listed as a credential',
     );
-    assert.match(a.statusBarText(), /^\$\(key\) ARM token · (\d+m|\d+h \d\dm)$/);
+    assert.match(a.statusBarText(), /^\$\(key\) ARM token · (\d+m|\d+h \d\dm) left$/);
     const tokens = a.tokenTreeItems();
     assert.equal(tokens[0]?.label, 'ARM token');
     assert.match(tokens[0]?.description ?? '', /left · ManagedIdentityCredential · active/);

@@ -7,7 +7,11 @@ import * as vscode from 'vscode';
 import { exportJson, exportMarkdown } from '../../src/extension/exportTrace';
 import { RunStore, audienceLabel } from '../../src/extension/runStore';
 import { readSettings, authorityHostOf, splitSecretVariables } from '../../src/extension/settings';
-import { duration, findJwt, remaining, span } from '../../src/extension/views/format';
+import { findJwt } from '../../src/extension/findJwt';
+import { remaining } from '../../src/shared/expiry';
+import { tokenTreeItem } from '../../src/extension/views/tokensTree';
+import { TokenStatusBar } from '../../src/extension/views/statusBar';
+import { buildSnapshot } from '../../src/extension/inspector/snapshot';
 import { mdEscape } from '../../src/extension/markdown';
 import { Commands } from '../../src/extension/constants';
 import { engine, setSetting } from './helpers';
@@ -47,18 +51,40 @@ suite('host-side units', () => {
     assert.equal(audienceLabel({ audience: '', scope: 'api://x/.default' }), 'x token');
   });
 
-  test('remaining time and durations', () => {
-    const now = 1_000_000_000_000;
-    assert.deepEqual(remaining(now + 52 * 60_000 + 5000, now), { text: '52m', ms: 52 * 60_000 + 5000, expired: false });
-    assert.equal(remaining(now + 45_000, now).text, '45s');
-    assert.equal(remaining(now + 65 * 60_000, now).text, '1h 05m');
-    assert.equal(remaining(now - 3 * 60_000, now).text, 'expired 3m ago');
-    assert.equal(remaining(0, now).text, 'unknown expiry');
-    assert.equal(remaining(Number.NaN, now).text, 'unknown expiry');
-    assert.equal(span(3 * 86_400_000), '3d');
-    assert.equal(duration(12.4), '12 ms');
-    assert.equal(duration(1234), '1.23 s');
-    assert.equal(duration(undefined), '');
+  test('one token reads the same on every face: CLI (decode, chain), Tokens tree, status bar and inspector list', () => {
+    const store = new RunStore();
+    const bar = new TokenStatusBar(store);
+    try {
+      // Half a minute from a minute boundary, so the faces rendered a few milliseconds apart agree.
+      for (const [offset, expected] of [
+        [52 * 60_000 + 30_000, '52m left'],
+        [2 * 60_000 + 30_000, '2m left'],
+        [26 * 3_600_000 + 30_000, '1d 02h left'],
+      ] as const) {
+        const now = Date.now();
+        const exp = Math.floor((now + offset) / 1000) * 1000;
+        const id = store.addToken(
+          'acquired',
+          summary({ expiresOnEpochMs: exp, fingerprint: `f${offset}` }),
+          secret('x'),
+        );
+        const info = store.token(id)!;
+        const texts = {
+          shared: remaining(exp, now).text,
+          cli: engine().tokenExpiry({ exp: exp / 1000 }, { now }).remainingText,
+          tree: String(tokenTreeItem(info, true, now).description).split(' · ')[0],
+          statusBar: (bar.update(now), bar.text.split(' · ').slice(1).join(' · ')),
+          inspectorList: remaining(
+            buildSnapshot({ store: store.snapshot(), now }).tokens.find((t) => t.id === id)!.expiresOnEpochMs,
+            now,
+          ).text,
+        };
+        assert.deepEqual(new Set(Object.values(texts)), new Set([expected]), JSON.stringify(texts));
+      }
+    } finally {
+      bar.dispose();
+      store.dispose();
+    }
   });
 
   test('Markdown escaping keeps untrusted claim text inert', () => {

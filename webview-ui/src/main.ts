@@ -21,7 +21,8 @@ import type {
   WebviewToHost,
 } from '../../src/shared/protocol';
 import { clear, h, icon, type Child } from './dom';
-import { formatDuration, formatMs, remaining, utc } from './time';
+import { formatDuration, formatElapsed, remaining, type Remaining } from '../../src/shared/expiry';
+import { utc } from './time';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -123,12 +124,12 @@ function button(
 
 function tokenList(s: InspectorSnapshot): HTMLElement {
   const list = h('ul', { id: 'token-list', attrs: { 'aria-label': 'Tokens acquired this session' } });
-  for (const t of s.tokens) list.appendChild(tokenItem(t, t.id === s.selectedTokenId, s.expiringSoonMs));
+  for (const t of s.tokens) list.appendChild(tokenItem(t, t.id === s.selectedTokenId));
   return section('tokens-section', 'tokens', 'Tokens', String(s.tokens.length), list);
 }
 
-function tokenItem(t: TokenListItem, selected: boolean, soon: number): HTMLElement {
-  const r = remaining(t.expiresOnEpochMs, Date.now(), soon);
+function tokenItem(t: TokenListItem, selected: boolean): HTMLElement {
+  const r = remaining(t.expiresOnEpochMs, Date.now());
   const b = h(
     'button',
     {
@@ -160,8 +161,8 @@ function tokenItem(t: TokenListItem, selected: boolean, soon: number): HTMLEleme
 
 // ---------- selected token ----------
 
-function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElement {
-  const r = remaining(d.expiresOnEpochMs, Date.now(), soon, d.notBeforeEpochMs);
+function tokenSummary(d: TokenDetail, active: boolean): HTMLElement {
+  const r = countdownOf(d, Date.now());
   const dl = h('dl', { id: 'token-summary', class: 'facts' });
   const fact = (term: string, ...value: Child[]) => dl.append(h('dt', null, term), h('dd', null, ...value));
   fact('Credential', d.credential);
@@ -170,7 +171,7 @@ function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElemen
   fact('Fingerprint', h('code', null, d.fingerprint));
   fact('Expires', utc(d.expiresOnEpochMs));
   if (d.issuedAtEpochMs !== undefined) fact('Issued', utc(d.issuedAtEpochMs));
-  if (d.lifetimeMs !== undefined) fact('Lifetime', formatDuration(d.lifetimeMs));
+  if (d.lifetimeMs !== undefined) fact('Lifetime', formatDuration(d.lifetimeMs, { seconds: true }));
   const countdown = h(
     'div',
     {
@@ -193,7 +194,7 @@ function tokenSummary(d: TokenDetail, soon: number, active: boolean): HTMLElemen
         'refresh',
         `Acquire ${d.label} again with ${d.credential}`,
         () => post({ type: 'refresh', id: d.id }),
-        r.state !== 'expired' && r.state !== 'expiring',
+        r.state !== 'expired' && r.state !== 'expiring-soon',
       )
     : null;
   // The status bar shows acquired tokens by itself; any other token gets there only when the user pins it.
@@ -353,7 +354,6 @@ function detailView(s: InspectorSnapshot, d: TokenDetail): HTMLElement {
   const parts: Child[] = [
     tokenSummary(
       d,
-      s.expiringSoonMs,
       s.tokens.some((t) => t.id === d.id && t.active),
     ),
     verdictBanner(d),
@@ -507,7 +507,7 @@ function timelineView(run: RunTimeline): HTMLElement {
       vars: { '--start': pct(s.startMs), '--width': `max(2px, ${pct(s.durationMs)})` },
       attrs: { 'aria-hidden': 'true' },
     });
-    const label = `${s.credential}: ${s.outcome}${s.winner ? ' (winner)' : ''}, ${formatMs(s.durationMs)}, from ${formatMs(s.startMs)} to ${formatMs(s.endMs)}`;
+    const label = `${s.credential}: ${s.outcome}${s.winner ? ' (winner)' : ''}, ${formatElapsed(s.durationMs)}, from ${formatElapsed(s.startMs)} to ${formatElapsed(s.endMs)}`;
     rows.appendChild(
       h(
         'li',
@@ -536,7 +536,7 @@ function timelineView(run: RunTimeline): HTMLElement {
             : null,
         ),
         h('div', { class: 'track' }, bar),
-        h('div', { class: 'step-duration' }, formatMs(s.durationMs)),
+        h('div', { class: 'step-duration' }, formatElapsed(s.durationMs)),
         h(
           'div',
           { class: 'step-message' },
@@ -553,13 +553,13 @@ function timelineView(run: RunTimeline): HTMLElement {
     'div',
     { class: 'axis', attrs: { 'aria-hidden': 'true' } },
     h('span', null, '0'),
-    h('span', null, formatMs(run.durationMs)),
+    h('span', null, formatElapsed(run.durationMs)),
   );
   const inner = h(
     'div',
     { id: 'timeline', attrs: { 'data-mode': run.mode, 'data-winner': run.winner ?? '' } },
     run.observed ? h('p', { id: 'timeline-observed', class: 'observed' }, icon('eye'), ' ', run.observed) : null,
-    h('p', { id: 'timeline-summary' }, run.summary, ` · ${run.mode} · ${run.scope} · ${formatMs(run.durationMs)}`),
+    h('p', { id: 'timeline-summary' }, run.summary, ` · ${run.mode} · ${run.scope} · ${formatElapsed(run.durationMs)}`),
     axis,
     rows,
   );
@@ -635,6 +635,11 @@ function restoreFocus(target: HTMLElement | null): void {
   if (pending.length) void Promise.all(pending).then(() => requestAnimationFrame(apply));
 }
 
+/** The detail's countdown: to the second, since it ticks every second (the list, like the tree, shows minutes). */
+function countdownOf(d: TokenDetail, now: number): Remaining {
+  return remaining(d.expiresOnEpochMs, now, { seconds: true, notBeforeEpochMs: d.notBeforeEpochMs });
+}
+
 /** Once a second: update the countdown and the list's remaining times in place (no host round-trip). */
 function tick(): void {
   if (!snapshot) return;
@@ -642,12 +647,12 @@ function tick(): void {
   const cd = document.getElementById('countdown');
   const d = snapshot.detail;
   if (cd && d) {
-    const r = remaining(d.expiresOnEpochMs, now, snapshot.expiringSoonMs, d.notBeforeEpochMs);
+    const r = countdownOf(d, now);
     cd.textContent = r.text;
     cd.setAttribute('data-state', r.state);
   }
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('.token-remaining'))) {
-    const r = remaining(Number(el.getAttribute('data-expires')), now, snapshot.expiringSoonMs);
+    const r = remaining(Number(el.getAttribute('data-expires')), now);
     el.textContent = r.text;
     el.setAttribute('data-state', r.state);
   }

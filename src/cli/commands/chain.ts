@@ -7,6 +7,7 @@ import {
   resolveAuthorityHost,
   createEngine,
   explainText,
+  remaining,
   formatEvent,
   resolveProfile,
   sdkLabel,
@@ -157,13 +158,6 @@ function ms(n: number): string {
   return n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 }
 
-function relative(epochMs: number): string {
-  const d = epochMs - Date.now();
-  if (d <= 0) return 'expired';
-  const min = Math.round(d / 60_000);
-  return min >= 120 ? `in ${Math.round(min / 60)} h` : `in ${min} min`;
-}
-
 /** Human rendering: header, one aligned line per step with a timing column, the verdict, the explanation. */
 export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
   const out: string[] = [];
@@ -200,7 +194,7 @@ export function renderChain(io: Pick<CliIo, 'color'>, r: ChainRun): string {
       `  token for ${t.audience ?? r.scope}${who ? ` as ${who}` : ''}${t.identityType && t.identityType !== 'unknown' ? ` (${t.identityType})` : ''}${t.tenantId ? `, tenant ${t.tenantId}` : ''}`,
     );
     out.push(
-      `  expires ${t.expiresOn} (${relative(t.expiresOnEpochMs)})${t.fromCache ? ', from the engine cache' : ''}, fingerprint ${t.fingerprint}`,
+      `  expires ${t.expiresOn} (${remaining(t.expiresOnEpochMs, Date.now()).text})${t.fromCache ? ', from the engine cache' : ''}, fingerprint ${t.fingerprint}`,
     );
     const slow = r.steps.filter((s) => s.credential !== r.winner && s.outcome !== 'skipped' && s.durationMs >= 1000);
     if (slow.length && r.mode === 'sequential')

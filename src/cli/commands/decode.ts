@@ -153,7 +153,7 @@ function renderHuman(
   }
   out.push(
     '',
-    `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingMs >= 0 ? `${formatDuration(expiry.remainingMs)} left` : `${formatDuration(expiry.remainingMs)} ago`})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`,
+    `${paint(io, 'bold', 'Expiry')}  ${paint(io, STATE_COLOUR[expiry.state], expiry.state)}${expiry.expiresAt ? ` · expires ${expiry.expiresAt}` : ''}${expiry.remainingMs !== undefined ? ` (${expiry.remainingText})` : ''}${expiry.lifetimeMs !== undefined ? ` · lifetime ${formatDuration(expiry.lifetimeMs)}` : ''}`,
   );
   if (expiry.skew.warning) out.push(`        ${paint(io, 'yellow', expiry.skew.warning)}`);
   const [vmark, vcolour] = VERDICT_OF_TOKEN[validation.verdict];

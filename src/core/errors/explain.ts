@@ -5,6 +5,7 @@
 import { aadstsDocsUrl, lookupAadsts, type AadstsEntry } from './catalog';
 import { extract, type ErrorContext } from './extract';
 import { redactText } from '../trace/redact';
+import { formatDuration } from '../../shared/expiry';
 
 export type ExplainedCode = Pick<
   AadstsEntry,
@@ -153,12 +154,11 @@ export function explainText(input: string | object): Explanation {
     const server = Date.parse(window[1]);
     const from = Date.parse(window[2]);
     const until = Date.parse(window[3]);
-    const minutes = (ms: number) => `${Math.round(Math.abs(ms) / 60000)} min`;
     let meaning = '';
     if (Number.isFinite(server) && Number.isFinite(from) && from > server)
-      meaning = `The assertion becomes valid ${minutes(from - server)} after Entra's current time: the clock of the machine that created it is ahead.`;
+      meaning = `The assertion becomes valid ${formatDuration(from - server)} after Entra's current time: the clock of the machine that created it is ahead.`;
     else if (Number.isFinite(server) && Number.isFinite(until) && until <= server)
-      meaning = `The assertion expired ${minutes(server - until)} before Entra's current time: it was reused too long, or the clock of the machine that created it is behind.`;
+      meaning = `The assertion expired ${formatDuration(server - until)} before Entra's current time: it was reused too long, or the clock of the machine that created it is behind.`;
     if (meaning) {
       other.push({
         id: 'assertion-clock',

@@ -16,6 +16,7 @@ import { parseErrorBody, type ResourceErrorBody } from './body';
 import { lookupResourceError, type ResourceErrorClass, type ResourceErrorEntry } from './catalog';
 import { audienceAccepted, type ServiceInfo } from './services';
 import type { TokenVerdict } from '../token/validate';
+import { formatDuration } from '../../shared/expiry';
 
 export interface ResponseLike {
   status: number;
@@ -81,13 +82,6 @@ function between(text: string, before: string, after: string, max = 600): string
 
 function iso(sec: number): string {
   return new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function fmtDuration(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
 }
 
 function tenantOfIssuer(iss: string | undefined): string | undefined {
@@ -230,9 +224,9 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
     const ref = Number.isFinite(serverDate) ? serverDate : now;
     const skewText =
       skewMs !== undefined && Math.abs(skewMs) >= 60_000
-        ? ` This machine's clock is ${fmtDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).`
+        ? ` This machine's clock is ${formatDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).`
         : skewMs !== undefined
-          ? ` Clock skew against the server: ${fmtDuration(skewMs)}.`
+          ? ` Clock skew against the server: ${formatDuration(skewMs)}.`
           : '';
     const exp = typeof p.exp === 'number' ? p.exp : undefined;
     const nbf = typeof p.nbf === 'number' ? p.nbf : undefined;
@@ -240,7 +234,7 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
       findings.push({
         check: 'time',
         verdict: 'problem',
-        message: `The token expired at ${iso(exp)}, ${fmtDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}`,
+        message: `The token expired at ${iso(exp)}, ${formatDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}`,
       });
       fixes.push(
         skewMs !== undefined && skewMs < -300_000
@@ -251,14 +245,14 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
       findings.push({
         check: 'time',
         verdict: 'problem',
-        message: `The token is not valid before ${iso(nbf)} (${fmtDuration(nbf * 1000 - ref)} from now).${skewText}`,
+        message: `The token is not valid before ${iso(nbf)} (${formatDuration(nbf * 1000 - ref)} from now).${skewText}`,
       });
       fixes.push('Check the clock of the machine that issued or requested the token; then request a new token.');
     } else if (exp !== undefined) {
       findings.push({
         check: 'time',
         verdict: skewMs !== undefined && Math.abs(skewMs) >= 300_000 ? 'note' : 'ok',
-        message: `Valid until ${iso(exp)} (${fmtDuration(exp * 1000 - ref)} left).${skewText}`,
+        message: `Valid until ${iso(exp)} (${formatDuration(exp * 1000 - ref)} left).${skewText}`,
       });
     }
   }

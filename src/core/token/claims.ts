@@ -4,6 +4,7 @@
  */
 import { isDecodedJwt, type DecodeResult, type JsonObject } from './decode';
 import { directoryRoleName, externalIssuerName, isGuid, lookupApp, lookupTenant, parseIssuer } from './wellknown';
+import { formatDuration, relativeTime } from '../../shared/expiry';
 
 export interface ClaimExplanation {
   name: string;
@@ -47,19 +48,7 @@ export function knownClaimNames(): { header: string[]; payload: string[] } {
 
 const pad = (n: number, w = 2) => String(Math.trunc(Math.abs(n))).padStart(w, '0');
 
-/** "42 s", "5 min", "3 h 5 min", "12 days 4 h". */
-export function formatDuration(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return `${d} days ${h % 24} h`;
-}
-
-/** "2026-01-01 10:00:00 UTC · 11:00:00 local (UTC+01:00) · 5 min ago". */
+/** "2026-01-01 10:00:00 UTC · 11:00:00 local (UTC+01:00) · 5m ago". */
 export function describeTime(seconds: number, now: number): string {
   const ms = seconds * 1000;
   const d = new Date(ms);
@@ -67,10 +56,7 @@ export function describeTime(seconds: number, now: number): string {
   const utc = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
   const off = -d.getTimezoneOffset();
   const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} local (UTC${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)})`;
-  const delta = ms - now;
-  const rel =
-    Math.abs(delta) < 1000 ? 'now' : delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
-  return `${utc} · ${local} · ${rel}`;
+  return `${utc} · ${local} · ${relativeTime(ms, now)}`;
 }
 
 const AMR: Record<string, string> = {

@@ -3,13 +3,11 @@
  * disagrees with the issuer (iat) or with the server's Date header.
  */
 import { isDecodedJwt, type DecodeResult, type JsonObject } from './decode';
+import { formatDuration, remaining, type ExpiryState } from '../../shared/expiry';
 
-/** Below this remaining lifetime a token counts as "expiring soon" (the SDKs refresh about 5 minutes before expiry). */
-export const EXPIRING_SOON_MS = 5 * 60 * 1000;
+export { EXPIRING_SOON_MS, formatDuration, remaining, type ExpiryState } from '../../shared/expiry';
 /** Clock differences above this are worth a warning (Entra tolerates about 5 minutes of skew). */
 export const SKEW_WARNING_MS = 5 * 60 * 1000;
-
-export type ExpiryState = 'fresh' | 'expiring-soon' | 'expired' | 'not-yet-valid' | 'no-expiry';
 
 export interface TokenExpiry {
   state: ExpiryState;
@@ -19,6 +17,8 @@ export interface TokenExpiry {
   issuedAt?: string;
   /** exp - now (negative once expired). */
   remainingMs?: number;
+  /** What every face says about the remaining lifetime ("52m left", "expired 3m ago"): src/shared/expiry.ts. */
+  remainingText: string;
   /** exp - iat. */
   lifetimeMs?: number;
   skew: { iatVsLocalMs?: number; serverVsLocalMs?: number; warning?: string };
@@ -30,11 +30,6 @@ function seconds(v: unknown): number | undefined {
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
-function human(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
-}
-
 export function tokenExpiry(
   payload: JsonObject | DecodeResult,
   opts: { now: number; serverDate?: string },
@@ -44,7 +39,10 @@ export function tokenExpiry(
   const exp = seconds(p.exp);
   const nbf = seconds(p.nbf);
   const iat = seconds(p.iat);
-  const out: TokenExpiry = { state: 'no-expiry', skew: {} };
+  const left = remaining(exp === undefined ? undefined : exp * 1000, now, {
+    notBeforeEpochMs: nbf === undefined ? undefined : nbf * 1000,
+  });
+  const out: TokenExpiry = { state: left.state, remainingText: left.text, skew: {} };
   if (exp !== undefined) {
     out.expiresAt = iso(exp);
     out.remainingMs = exp * 1000 - now;
@@ -53,12 +51,6 @@ export function tokenExpiry(
   if (iat !== undefined) out.issuedAt = iso(iat);
   if (exp !== undefined && iat !== undefined) out.lifetimeMs = (exp - iat) * 1000;
 
-  if (nbf !== undefined && now < nbf * 1000) out.state = 'not-yet-valid';
-  else if (exp === undefined) out.state = 'no-expiry';
-  else if (now >= exp * 1000) out.state = 'expired';
-  else if (exp * 1000 - now <= EXPIRING_SOON_MS) out.state = 'expiring-soon';
-  else out.state = 'fresh';
-
   const warnings: string[] = [];
   // iat is the issuer's clock at issue time. A token "issued in the future" means the local clock is behind.
   if (iat !== undefined) {
@@ -66,7 +58,7 @@ export function tokenExpiry(
     out.skew.iatVsLocalMs = d;
     if (d > SKEW_WARNING_MS)
       warnings.push(
-        `The token was issued ${human(d)} in the future by the local clock: this machine's clock is probably behind.`,
+        `The token was issued ${formatDuration(d)} in the future by the local clock: this machine's clock is probably behind.`,
       );
   }
   if (opts.serverDate) {
@@ -76,7 +68,7 @@ export function tokenExpiry(
       out.skew.serverVsLocalMs = d;
       if (Math.abs(d) > SKEW_WARNING_MS)
         warnings.push(
-          `The server's Date header differs from the local clock by ${human(d)} (local clock ${d > 0 ? 'behind' : 'ahead'}). Client assertions and token lifetimes are checked against the server's time: fix the local clock (NTP).`,
+          `The server's Date header differs from the local clock by ${formatDuration(d)} (local clock ${d > 0 ? 'behind' : 'ahead'}). Client assertions and token lifetimes are checked against the server's time: fix the local clock (NTP).`,
         );
     }
   }

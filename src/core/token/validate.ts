@@ -4,8 +4,7 @@
  */
 import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
-import { tokenExpiry } from './expiry';
-import { formatDuration } from './claims';
+import { formatDuration, tokenExpiry } from './expiry';
 import {
   appIdOfResource,
   isGraphAudience,
@@ -208,7 +207,11 @@ function checkTime(p: JsonObject, now: number): Verdict {
   const skew = e.skew.warning ? ` ${e.skew.warning}` : '';
   switch (e.state) {
     case 'no-expiry':
-      return { check: 'time', verdict: 'fail', reason: `The token has no exp claim; Entra always sets one.${skew}` };
+      return {
+        check: 'time',
+        verdict: 'fail',
+        reason: `The token has no usable exp claim (absent, or not a time after 1970); Entra always sets one.${skew}`,
+      };
     case 'expired':
       return {
         check: 'time',

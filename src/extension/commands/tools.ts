@@ -10,7 +10,7 @@ import { loadEngine, loadSandbox, redact, redactIfLoaded } from '../engine';
 import type { Host, SandboxHandle } from '../host';
 import type { StoredTokenInfo } from '../runStore';
 import { exportJson, exportMarkdown } from '../exportTrace';
-import { findJwt } from '../views/format';
+import { findJwt } from '../findJwt';
 import { SECRET_KEYS_KEY, type AcquireCommand } from './acquire';
 import { clearChainSecrets } from './chainSecrets';
 

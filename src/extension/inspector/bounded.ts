@@ -7,7 +7,6 @@ export const MAX_TEXT_CHARS = 2000;
 export const MAX_CLAIMS = 300;
 export const MAX_LIST_ITEMS = 50;
 export const MAX_STEPS = 100;
-export const EXPIRING_SOON_MS = 5 * 60 * 1000;
 
 // ---------- bounded text ----------
 

@@ -20,11 +20,10 @@ import type {
 import type { RichText, TokenVerdictView } from '../../shared/protocol';
 import { parseInline } from '../markdown';
 import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
-import { EXPIRING_SOON_MS, MAX_CLAIMS, MAX_LIST_ITEMS, displayText, finiteOr, num, text } from './bounded';
+import { MAX_CLAIMS, MAX_LIST_ITEMS, displayText, finiteOr, num, text } from './bounded';
 import { runTimeline } from './timeline';
 
 export {
-  EXPIRING_SOON_MS,
   MAX_CLAIMS,
   MAX_LIST_ITEMS,
   MAX_STEPS,
@@ -417,6 +416,5 @@ export function buildSnapshot(input: BuildInput): InspectorSnapshot {
     failure: failure ? failureView(failure, input.failureExplanation) : null,
     run: run ? runTimeline(run) : null,
     focus: sel ? sel.kind : null,
-    expiringSoonMs: EXPIRING_SOON_MS,
   };
 }

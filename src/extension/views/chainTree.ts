@@ -9,7 +9,7 @@ import { aadstsMarkdown, codeSpan, mdEscape, parseInline, plainText } from '../m
 import { Commands, ItemContext } from '../constants';
 import type { RunStore, RunStoreSnapshot } from '../runStore';
 import type { VsCodeAccount } from '../vscodeAccount';
-import { duration } from './format';
+import { formatElapsed } from '../../shared/expiry';
 
 export interface ChainNode {
   kind: 'step' | 'detail' | 'account' | 'sandbox';
@@ -172,7 +172,7 @@ export function stepNode(
   }
   const md = new vscode.MarkdownString();
   md.appendMarkdown(
-    `**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${duration(step.durationMs)}\n\n`,
+    `**${step.credential}** — ${step.outcome}${winner === step.credential ? ' (picked)' : ''} in ${formatElapsed(step.durationMs)}\n\n`,
   );
   md.appendText(step.message);
   const id = `${runId}/${step.credential}`;
@@ -181,7 +181,7 @@ export function stepNode(
     kind: 'step',
     id,
     label: step.credential,
-    description: `${step.outcome}${winner === step.credential ? ' ★' : ''} · ${duration(step.durationMs)}`,
+    description: `${step.outcome}${winner === step.credential ? ' ★' : ''} · ${formatElapsed(step.durationMs)}`,
     tooltip: md,
     icon: OUTCOME_ICON[step.outcome] ?? new vscode.ThemeIcon('circle-outline'),
     contextValue: step.events.length ? ItemContext.stepWithTrace : ItemContext.step,

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { RunStore } from '../runStore';
 import { mdEscape } from '../markdown';
-import { EXPIRING_MS, remaining } from './format';
+import { remaining } from '../../shared/expiry';
 
 export class TokenStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -51,22 +51,20 @@ export class TokenStatusBar implements vscode.Disposable {
       return;
     }
     const left = remaining(t.summary.expiresOnEpochMs, now);
-    const expiring = !left.expired && left.ms < EXPIRING_MS;
-    this.item.text = left.expired ? `$(error) ${t.label} · expired` : `$(key) ${t.label} · ${left.text}`;
-    this.item.backgroundColor = left.expired
+    const expired = left.state === 'expired';
+    this.item.text = expired ? `$(error) ${t.label} · expired` : `$(key) ${t.label} · ${left.text}`;
+    this.item.backgroundColor = expired
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : expiring
+      : left.state === 'expiring-soon'
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
     this.item.command =
-      left.expired && t.request
+      expired && t.request
         ? { command: Commands.refreshToken, title: 'Refresh token', arguments: [{ tokenId: t.id }] }
         : { command: Commands.showInspector, title: 'Show Token Inspector', arguments: [{ tokenId: t.id }] };
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.showInspector, Commands.refreshToken] };
-    md.appendMarkdown(
-      `**${mdEscape(t.label)}** — ${left.expired ? mdEscape(left.text) : `expires in ${mdEscape(left.text)}`}\n\n`,
-    );
+    md.appendMarkdown(`**${mdEscape(t.label)}** — ${mdEscape(left.text)}\n\n`);
     if (t.summary.audience) md.appendMarkdown(`Audience: ${mdEscape(t.summary.audience)}  \n`);
     md.appendMarkdown(`Credential: ${mdEscape(t.summary.credential)}  \n`);
     if (t.summary.upn ?? t.summary.appId)

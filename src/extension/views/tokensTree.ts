@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands, ItemContext } from '../constants';
 import type { RunStore, StoredTokenInfo } from '../runStore';
 import { mdEscape } from '../markdown';
-import { EXPIRING_MS, remaining } from './format';
+import { remaining } from '../../shared/expiry';
 
 export class TokensTreeProvider implements vscode.TreeDataProvider<StoredTokenInfo>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -37,12 +37,14 @@ export function tokenTreeItem(t: StoredTokenInfo, active: boolean, now = Date.no
   const left = remaining(t.summary.expiresOnEpochMs, now);
   const item = new vscode.TreeItem(t.label, vscode.TreeItemCollapsibleState.None);
   item.id = t.id;
-  item.description = `${left.expired ? left.text : `${left.text} left`} · ${t.origin === 'decoded' ? 'decoded' : t.summary.credential}${active ? ' · active' : ''}`;
-  const color = left.expired ? 'testing.iconFailed' : left.ms < EXPIRING_MS ? 'editorWarning.foreground' : undefined;
-  item.iconPath = new vscode.ThemeIcon(
-    left.expired ? 'error' : 'key',
-    color ? new vscode.ThemeColor(color) : undefined,
-  );
+  item.description = `${left.text} · ${t.origin === 'decoded' ? 'decoded' : t.summary.credential}${active ? ' · active' : ''}`;
+  const expired = left.state === 'expired';
+  const color = expired
+    ? 'testing.iconFailed'
+    : left.state === 'expiring-soon'
+      ? 'editorWarning.foreground'
+      : undefined;
+  item.iconPath = new vscode.ThemeIcon(expired ? 'error' : 'key', color ? new vscode.ThemeColor(color) : undefined);
   item.contextValue =
     (t.request ? ItemContext.tokenRefreshable : ItemContext.token) + (active ? '' : ItemContext.unpinnedSuffix);
   const md = new vscode.MarkdownString();
