@@ -122,9 +122,18 @@ export class ToolCommands {
     return explanation;
   }
 
-  private tokenFrom(arg: unknown): StoredTokenInfo | undefined {
+  /**
+   * The token a command argument names: `{ tokenId }` (inspector, status bar, palette arguments) or a Tokens tree item
+   * (a StoredTokenInfo, which carries `id`); undefined when the argument names none.
+   */
+  private tokenIdOf(arg: unknown): string | undefined {
     const a = arg as { tokenId?: string; id?: string } | undefined;
-    const id = a?.tokenId ?? a?.id;
+    return a?.tokenId || a?.id || undefined;
+  }
+
+  /** The token the argument names, else the status-bar token. */
+  private tokenFrom(arg: unknown): StoredTokenInfo | undefined {
+    const id = this.tokenIdOf(arg);
     return id ? this.host.store.token(id) : this.host.store.activeToken();
   }
 
@@ -142,10 +151,8 @@ export class ToolCommands {
 
   /** "Pin to Status Bar": the one way a decoded token becomes the status-bar token (any token can be pinned). */
   async pin(arg?: unknown): Promise<string> {
-    let t =
-      (arg as { tokenId?: string; id?: string } | undefined)?.tokenId || (arg as { id?: string } | undefined)?.id
-        ? this.tokenFrom(arg)
-        : undefined;
+    const named = this.tokenIdOf(arg);
+    let t = named ? this.host.store.token(named) : undefined;
     if (!t) {
       const tokens = this.host.store.snapshot().tokens;
       if (!tokens.length) throw new Error('No token yet: run "Azure Auth: Acquire Token…" or "Decode Token" first');
