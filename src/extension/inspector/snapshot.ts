@@ -23,14 +23,7 @@ import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '
 import { MAX_CLAIMS, MAX_LIST_ITEMS, displayText, finiteOr, num, text } from './bounded';
 import { runTimeline } from './timeline';
 
-export {
-  MAX_CLAIMS,
-  MAX_LIST_ITEMS,
-  MAX_STEPS,
-  MAX_TEXT_CHARS,
-  MAX_VALUE_CHARS,
-  displayText,
-} from './bounded';
+export { MAX_CLAIMS, MAX_LIST_ITEMS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUE_CHARS, displayText } from './bounded';
 export { runTimeline } from './timeline';
 
 /** The engine's results for one token, as returned (shapes owned by src/core/token). */
