@@ -56,4 +56,17 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
+  // Modules that say what they are: no source file over 500 lines, and in the parts already brought under it, no
+  // function over 80. The files listed are the open remainder of issue 14; shrink the list, never grow it.
+  {
+    files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
+    ignores: [
+      'src/core/http/client.ts',
+      'src/core/fingerprint/predict.ts',
+      'src/core/fingerprint/detect.ts',
+      'webview-ui/src/main.ts',
+    ],
+    rules: { 'max-lines': ['error', { max: 500 }] },
+  },
+  { files: ['src/sandbox/**/*.ts'], rules: { 'max-lines-per-function': ['error', { max: 80 }] } },
 );

@@ -240,8 +240,8 @@ describe('--pid: another process as the subject of where, chain and token', func
       new RegExp(`no process with pid ${gone.pid}`),
     );
     assertBadPid(await azauth(['chain', '--pid', '12ab']), 'bad-pid', /--pid needs a process id/);
-    // `sleep 0 &` ends at once; its parent execs sleep 30 and never reaps it, so it stays a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // `sleep 0 &` ends at once; its parent execs sleep 600 and never reaps it (30 s ran out on a loaded machine before azauth looked), so it stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 600'], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(parent);
     const zombie = Number(
       await new Promise<string>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(d.toString()))),
