@@ -2,6 +2,7 @@
  * `azauth broker`: a managed-identity endpoint on loopback (App Service protocol) that answers with tokens from a
  * credential you choose, so your app's own ManagedIdentityCredential runs its production path on your machine.
  */
+import { CREDENTIAL_OPTIONS } from '../credential-options';
 import { writeFileSync } from 'node:fs';
 import type { BrokerRequestRecord, FlowRequest, EngineOptions } from '../../core/index';
 import { readCaOption } from '../files';
@@ -36,13 +37,7 @@ function splitAtCommand(argv: string[]): { options: string[]; command: string[] 
 }
 
 const OPTIONS = {
-  credential: { type: 'string' },
-  tenant: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret-env': { type: 'string' },
-  certificate: { type: 'string' },
-  'authority-host': { type: 'string' },
-  ca: { type: 'string' },
+  ...CREDENTIAL_OPTIONS,
   sandbox: { type: 'boolean' },
   port: { type: 'string' },
   json: { type: 'boolean' },

@@ -3,6 +3,7 @@
  * against the token: status, headers, body (token redacted), the WWW-Authenticate challenge, the error code, the
  * cross-checks and the fix. The token comes from standard input (default), the credential chain or one flow.
  */
+import { CREDENTIAL_OPTIONS } from '../credential-options';
 import { readCaOption } from '../files';
 import { secretFromEnv } from '../secrets';
 import {
@@ -77,12 +78,7 @@ Exit codes: 0 the API accepted the token (2xx), 1 it refused it or the call fail
 const OPTIONS = {
   'token-from': { type: 'string' },
   scope: { type: 'string' },
-  credential: { type: 'string' },
-  tenant: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret-env': { type: 'string' },
-  certificate: { type: 'string' },
-  'authority-host': { type: 'string' },
+  ...CREDENTIAL_OPTIONS,
   preset: { type: 'string' },
   endpoint: { type: 'string' },
   service: { type: 'string' },
@@ -92,7 +88,6 @@ const OPTIONS = {
   namespace: { type: 'string' },
   entity: { type: 'string' },
   header: { type: 'string', multiple: true },
-  ca: { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   'show-token': { type: 'boolean' },

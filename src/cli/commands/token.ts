@@ -2,6 +2,7 @@
  * `azauth token`: runs one credential — an explicit Entra flow or a chain member on its own — and prints the traced
  * result. Secrets come only from environment variables, files or an interactive prompt, never from argv.
  */
+import { CREDENTIAL_OPTIONS } from '../credential-options';
 import { execFile } from 'node:child_process';
 import { readCaOption, readOptionFile } from '../files';
 import {
@@ -89,12 +90,8 @@ Examples:
 Exit codes: 0 token acquired, 1 authentication failed or credential unavailable, 2 bad usage or input.`;
 
 const OPTIONS = {
-  credential: { type: 'string' },
+  ...CREDENTIAL_OPTIONS,
   scope: { type: 'string' },
-  tenant: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret-env': { type: 'string' },
-  certificate: { type: 'string' },
   'certificate-password-env': { type: 'string' },
   'send-certificate-chain': { type: 'boolean' },
   username: { type: 'string' },
@@ -102,8 +99,6 @@ const OPTIONS = {
   'assertion-file': { type: 'string' },
   'refresh-token-env': { type: 'string' },
   'user-assertion-env': { type: 'string' },
-  'authority-host': { type: 'string' },
-  ca: { type: 'string' },
   'discover-authority': { type: 'boolean' },
   'imds-endpoint': { type: 'string' },
   profile: { type: 'string' },
