@@ -4,10 +4,12 @@
  * up, and which HTTP exchanges happened. This turns those into StepResults with trace events, redacted on the way in.
  */
 import type { StepOutcome, StepResult } from '../model';
-import type { TraceEvent } from '../trace/events';
+import type { TraceEvent, TraceLevel } from '../trace/events';
 import type { Redactor } from '../trace/redact';
 import { resolveCredentialName } from '../credentials/names';
 import type { Observation, ObservedRun, SdkId } from './types';
+
+type Of<K extends Observation['kind']> = Extract<Observation, { kind: K }>;
 
 /** Credentials an SDK runs inside another one: their lines belong to the outer step while it is open. */
 const INNER: Record<string, string> = {
@@ -104,160 +106,149 @@ export class RunAssembler {
     switch (o.kind) {
       case 'release':
         return;
-      case 'attempt': {
-        const run = this.#ensureRun(at);
-        const existing = this.#find(run, o.credential);
-        if (existing?.outcome && !existing.provisional && !INNER[o.credential]) {
-          // The same credential tried again after it finished: the app asked for another token.
-          this.#close(run);
-          const next = this.#ensureRun(at);
-          this.#start(this.#stepFor(next, o.credential, at), o.detail, at);
-          return;
-        }
-        this.#start(this.#stepFor(run, o.credential, at), o.detail, at);
-        return;
-      }
-      case 'config': {
-        const run = this.#ensureRun(at);
-        const step = this.#stepFor(run, o.credential, at);
-        this.#push(run, step, { kind: 'config', at, step: step.credential, settings: { ...o.settings } });
-        if (o.message)
-          this.#push(run, step, { kind: 'note', at, step: step.credential, level: 'info', message: o.message });
-        return;
-      }
-      case 'success': {
-        const run = this.#ensureRun(at);
-        if (o.scope && !run.scope) run.scope = o.scope;
-        const step = this.#stepFor(run, o.credential, at);
-        if (step.credential !== canonicalCredential(o.credential)) {
-          this.#push(run, step, {
-            kind: 'note',
-            at,
-            step: step.credential,
-            level: 'info',
-            message: o.message ?? `${o.credential} returned a token`,
-          });
-          return;
-        }
-        this.#settle(run, step, 'success', o.message ?? 'returned a token', at, false);
-        return;
-      }
-      case 'failure': {
-        const run = this.#ensureRun(at);
-        if (o.scope && !run.scope) run.scope = o.scope;
-        const step = this.#stepFor(run, o.credential, at);
-        if (step.credential !== canonicalCredential(o.credential)) {
-          this.#push(run, step, {
-            kind: 'note',
-            at,
-            step: step.credential,
-            level: 'warn',
-            message: `${o.credential}: ${o.message}`,
-          });
-          for (const c of aadstsCodes(o.message)) step.errorCodes.add(c);
-          if (o.outcome === 'failed') this.#settle(run, step, 'failed', o.message, at, false);
-          return;
-        }
-        this.#settle(run, step, o.outcome ?? 'unavailable', o.message, at, o.outcome === undefined);
-        return;
-      }
-      case 'winner': {
-        let run = this.#ensureRun(at);
-        const name = canonicalCredential(o.credential);
-        const found = this.#find(run, name);
-        if (run.winner || (found?.outcome && found.outcome !== 'success' && !found.provisional)) {
-          this.#close(run);
-          run = this.#ensureRun(at);
-        }
-        if (o.scope && !run.scope) run.scope = o.scope;
-        const step = this.#stepFor(run, name, at);
-        if (step.outcome !== 'success') this.#settle(run, step, 'success', 'returned a token', at, false);
-        run.winner = step.credential;
-        this.#close(run);
-        return;
-      }
-      case 'chain-failed': {
-        const run = this.#ensureRun(at);
-        for (const a of o.attempted ?? []) {
-          // An entry whose message names no credential belongs to the step that logged the same error.
-          const head = a.message.split('\n')[0]!.slice(0, 60);
-          const credential = a.credential || run.steps.find((s) => s.message.startsWith(head))?.credential;
-          if (!credential) continue;
-          const step = this.#stepFor(run, credential, at);
-          // The chain's own list is what the app's error says: its message wins; the credential's earlier line stays as a note.
-          if (step.message && step.message !== a.message)
-            this.#push(run, step, {
-              kind: 'note',
-              at: step.endAt ?? at,
-              step: step.credential,
-              level: 'info',
-              message: step.message,
-            });
-          if (!step.outcome || step.provisional)
-            this.#settle(
-              run,
-              step,
-              a.outcome ?? step.outcome ?? 'unavailable',
-              a.message,
-              step.endAt ?? at,
-              a.outcome === undefined,
-            );
-          else step.message = a.message;
-        }
-        const lastFailed = o.lastFailed
-          ? [...run.steps]
-              .filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable')
-              .sort((a, b) => (a.endAt ?? 0) - (b.endAt ?? 0))
-              .pop()
-          : undefined;
-        const failed = o.failed ?? lastFailed?.credential;
-        if (failed) {
-          const step = this.#stepFor(run, failed, at);
-          // The chain's message may say more than the credential's own line did (Java's has only placeholders).
-          const richer = !step.message || (aadstsCodes(o.message).length > 0 && aadstsCodes(step.message).length === 0);
-          this.#settle(run, step, 'failed', richer ? o.message : step.message, step.endAt ?? at, false);
-        }
-        run.failure = { message: o.message };
-        this.#close(run);
-        return;
-      }
-      case 'http-request': {
-        const run = this.#ensureRun(at);
-        const step = this.#current(run);
-        run.requests.push({ at, method: o.method, url: o.url, attempt: o.attempt, step });
-        return;
-      }
-      case 'http-response': {
-        const run = this.#ensureRun(at);
-        const i = findLastIndex(run.requests, (r) => (o.url ? r.url === o.url : true));
-        const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
-        const step = req?.step ?? this.#current(run);
-        this.#push(run, step, {
-          kind: 'http',
-          at: req?.at ?? at,
-          step: step?.credential ?? 'chain',
-          method: req?.method ?? o.method ?? 'GET',
-          url: req?.url ?? o.url ?? '(not logged)',
-          status: o.status,
-          error: o.error,
-          durationMs: Math.max(0, Math.round(o.durationMs ?? at - (req?.at ?? at))),
-          attempt: req?.attempt,
-        });
-        return;
-      }
+      case 'attempt':
+        return this.#attempt(o, at);
+      case 'config':
+        return this.#config(o, at);
+      case 'success':
+        return this.#success(o, at);
+      case 'failure':
+        return this.#failure(o, at);
+      case 'winner':
+        return this.#winner(o, at);
+      case 'chain-failed':
+        return this.#chainFailed(o, at);
+      case 'http-request':
+        return this.#httpRequest(o, at);
+      case 'http-response':
+        return this.#httpResponse(o, at);
       case 'note': {
         const run = this.#ensureRun(at);
         const step = o.credential ? this.#stepFor(run, o.credential, at) : this.#current(run);
-        this.#push(run, step, {
-          kind: 'note',
-          at,
-          step: step?.credential ?? 'chain',
-          level: o.level,
-          message: o.message,
-        });
-        return;
+        return this.#note(run, step, at, o.level, o.message);
       }
     }
+  }
+
+  #attempt(o: Of<'attempt'>, at: number): void {
+    const run = this.#ensureRun(at);
+    const existing = this.#find(run, o.credential);
+    if (existing?.outcome && !existing.provisional && !INNER[o.credential]) {
+      // The same credential tried again after it finished: the app asked for another token.
+      this.#close(run);
+      const next = this.#ensureRun(at);
+      this.#start(this.#stepFor(next, o.credential, at), o.detail, at);
+      return;
+    }
+    this.#start(this.#stepFor(run, o.credential, at), o.detail, at);
+  }
+
+  #config(o: Of<'config'>, at: number): void {
+    const run = this.#ensureRun(at);
+    const step = this.#stepFor(run, o.credential, at);
+    this.#push(run, step, { kind: 'config', at, step: step.credential, settings: { ...o.settings } });
+    if (o.message) this.#note(run, step, at, 'info', o.message);
+  }
+
+  /** The step a success or failure line belongs to; `inner` when the line is an inner credential's inside it. */
+  #outcomeStep(o: { credential: string; scope?: string }, at: number) {
+    const run = this.#ensureRun(at);
+    if (o.scope && !run.scope) run.scope = o.scope;
+    const step = this.#stepFor(run, o.credential, at);
+    return { run, step, inner: step.credential !== canonicalCredential(o.credential) };
+  }
+
+  #success(o: Of<'success'>, at: number): void {
+    const { run, step, inner } = this.#outcomeStep(o, at);
+    if (inner) return this.#note(run, step, at, 'info', o.message ?? `${o.credential} returned a token`);
+    this.#settle(step, 'success', o.message ?? 'returned a token', at, false);
+  }
+
+  #failure(o: Of<'failure'>, at: number): void {
+    const { run, step, inner } = this.#outcomeStep(o, at);
+    if (!inner) return this.#settle(step, o.outcome ?? 'unavailable', o.message, at, o.outcome === undefined);
+    this.#note(run, step, at, 'warn', `${o.credential}: ${o.message}`);
+    for (const c of aadstsCodes(o.message)) step.errorCodes.add(c);
+    if (o.outcome === 'failed') this.#settle(step, 'failed', o.message, at, false);
+  }
+
+  #winner(o: Of<'winner'>, at: number): void {
+    let run = this.#ensureRun(at);
+    const name = canonicalCredential(o.credential);
+    const found = this.#find(run, name);
+    if (run.winner || (found?.outcome && found.outcome !== 'success' && !found.provisional)) {
+      this.#close(run);
+      run = this.#ensureRun(at);
+    }
+    if (o.scope && !run.scope) run.scope = o.scope;
+    const step = this.#stepFor(run, name, at);
+    if (step.outcome !== 'success') this.#settle(step, 'success', 'returned a token', at, false);
+    run.winner = step.credential;
+    this.#close(run);
+  }
+
+  #chainFailed(o: Of<'chain-failed'>, at: number): void {
+    const run = this.#ensureRun(at);
+    for (const a of o.attempted ?? []) this.#attempted(run, a, at);
+    const lastFailed = o.lastFailed
+      ? [...run.steps]
+          .filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable')
+          .sort((a, b) => (a.endAt ?? 0) - (b.endAt ?? 0))
+          .pop()
+      : undefined;
+    const failed = o.failed ?? lastFailed?.credential;
+    if (failed) {
+      const step = this.#stepFor(run, failed, at);
+      // The chain's message may say more than the credential's own line did (Java's has only placeholders).
+      const richer = !step.message || (aadstsCodes(o.message).length > 0 && aadstsCodes(step.message).length === 0);
+      this.#settle(step, 'failed', richer ? o.message : step.message, step.endAt ?? at, false);
+    }
+    run.failure = { message: o.message };
+    this.#close(run);
+  }
+
+  /** One entry of the list a failed chain gives of what it tried. */
+  #attempted(run: RunBuilder, a: NonNullable<Of<'chain-failed'>['attempted']>[number], at: number): void {
+    // An entry whose message names no credential belongs to the step that logged the same error.
+    const head = a.message.split('\n')[0]!.slice(0, 60);
+    const credential = a.credential || run.steps.find((s) => s.message.startsWith(head))?.credential;
+    if (!credential) return;
+    const step = this.#stepFor(run, credential, at);
+    // The chain's own list is what the app's error says: its message wins; the credential's earlier line stays as a note.
+    if (step.message && step.message !== a.message) this.#note(run, step, step.endAt ?? at, 'info', step.message);
+    if (!step.outcome || step.provisional)
+      this.#settle(
+        step,
+        a.outcome ?? step.outcome ?? 'unavailable',
+        a.message,
+        step.endAt ?? at,
+        a.outcome === undefined,
+      );
+    else step.message = a.message;
+  }
+
+  #httpRequest(o: Of<'http-request'>, at: number): void {
+    const run = this.#ensureRun(at);
+    const step = this.#current(run);
+    run.requests.push({ at, method: o.method, url: o.url, attempt: o.attempt, step });
+  }
+
+  #httpResponse(o: Of<'http-response'>, at: number): void {
+    const run = this.#ensureRun(at);
+    const i = findLastIndex(run.requests, (r) => (o.url ? r.url === o.url : true));
+    const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
+    const step = req?.step ?? this.#current(run);
+    this.#push(run, step, {
+      kind: 'http',
+      at: req?.at ?? at,
+      step: step?.credential ?? 'chain',
+      method: req?.method ?? o.method ?? 'GET',
+      url: req?.url ?? o.url ?? '(not logged)',
+      status: o.status,
+      error: o.error,
+      durationMs: Math.max(0, Math.round(o.durationMs ?? at - (req?.at ?? at))),
+      attempt: req?.attempt,
+    });
   }
 
   /** Every run so far; the open one is closed as it stands (complete: false when the chain had not said how it ended). */
@@ -360,21 +351,17 @@ export class RunAssembler {
     }
   }
 
-  #settle(
-    run: RunBuilder,
-    step: StepBuilder,
-    outcome: StepOutcome,
-    message: string,
-    at: number,
-    provisional: boolean,
-  ): void {
+  #settle(step: StepBuilder, outcome: StepOutcome, message: string, at: number, provisional: boolean): void {
     if (step.outcome && !step.provisional && provisional) return;
     step.outcome = outcome;
     step.provisional = provisional;
     step.message = message;
     step.endAt = at;
     for (const c of aadstsCodes(message)) step.errorCodes.add(c);
-    void run;
+  }
+
+  #note(run: RunBuilder, step: StepBuilder | null, at: number, level: TraceLevel, message: string): void {
+    this.#push(run, step, { kind: 'note', at, step: step?.credential ?? 'chain', level, message });
   }
 
   #push(run: RunBuilder, step: StepBuilder | null, event: TraceEvent): void {
@@ -387,78 +374,16 @@ export class RunAssembler {
 
   #result(run: RunBuilder): ObservedRun {
     const { sdk, release, label } = this.describe();
-    // An inner credential logged before its outer one was named (Go logs ClientSecretCredential, then
-    // "authenticated with EnvironmentCredential"): its lines belong to the outer step.
-    for (const inner of [...run.steps]) {
-      const outer = run.steps.find((s) => s.credential === INNER[inner.credential]);
-      if (!outer) continue;
-      outer.events.push(...inner.events.map((e) => ({ ...e, step: outer.credential })));
-      outer.events.sort((a, b) => a.at - b.at);
-      outer.startAt = Math.min(outer.startAt, inner.startAt);
-      for (const c of inner.errorCodes) outer.errorCodes.add(c);
-      if (!outer.outcome && inner.outcome) {
-        outer.outcome = inner.outcome;
-        outer.message = inner.message;
-        outer.endAt = inner.endAt;
-      }
-      run.steps.splice(run.steps.indexOf(inner), 1);
-    }
-    const order = (c: string) => {
-      const i = CHAIN_ORDER.indexOf(c);
-      return i === -1 ? CHAIN_ORDER.length : i;
-    };
-    const sorted = run.steps
-      .map((s, i) => ({ s, i }))
-      .sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i)
-      .map((x) => x.s);
+    foldInner(run);
+    const sorted = inChainOrder(run.steps);
     let winner = run.winner;
     if (!winner && !run.failure) winner = sorted.find((s) => s.outcome === 'success')?.credential ?? null;
     // Where the chain stopped: credentials before it without a line of their own were passed over (unavailable —
     // some SDKs log nothing for that); credentials after it were never tried.
     const decider = winner ?? sorted.find((s) => s.outcome === 'failed' && !s.provisional)?.credential ?? null;
     const deciderIndex = decider ? sorted.findIndex((s) => s.credential === decider) : -1;
-    const steps: StepResult[] = sorted.map((s, i) => {
-      const passedOver = !s.outcome && deciderIndex > i;
-      const outcome: StepOutcome = s.outcome ?? (passedOver ? 'unavailable' : 'skipped');
-      const message = this.redactor.text(
-        s.outcome
-          ? s.message
-          : passedOver
-            ? `unavailable: the chain went on to ${decider} without a line from this credential`
-            : winner || run.failure
-              ? 'not tried: the chain had ended before this credential'
-              : 'no outcome logged',
-      );
-      const durationMs = Math.max(0, Math.round((s.endAt ?? s.startAt) - s.startAt));
-      const events = [
-        ...s.events,
-        this.redactor.event({
-          kind: 'outcome',
-          at: s.endAt ?? s.startAt,
-          step: s.credential,
-          outcome,
-          message,
-          durationMs,
-          errorCodes: [...s.errorCodes],
-        }),
-      ];
-      const result: StepResult = {
-        credential: s.credential,
-        outcome,
-        message,
-        durationMs,
-        errorCodes: [...s.errorCodes],
-        events,
-      };
-      if (outcome === 'failed' || outcome === 'unavailable') {
-        result.error = {
-          kind: s.errorCodes.size ? 'aadsts' : outcome === 'unavailable' ? 'credential-unavailable' : 'authentication',
-          message,
-          errorCodes: [...s.errorCodes],
-        };
-      }
-      return result;
-    });
+    const ended = Boolean(winner || run.failure);
+    const steps = sorted.map((s, i) => this.#stepResult(s, !s.outcome && deciderIndex > i, decider, ended));
     const errorCodes = [...new Set(steps.flatMap((s) => s.errorCodes))];
     const failure = run.failure ? this.redactor.text(run.failure.message) : null;
     return {
@@ -475,6 +400,83 @@ export class RunAssembler {
       complete: Boolean(run.winner || run.failure),
     };
   }
+
+  /** One step as the model shows it; `passedOver` when the chain went past it without a line from it. */
+  #stepResult(s: StepBuilder, passedOver: boolean, decider: string | null, ended: boolean): StepResult {
+    const outcome: StepOutcome = s.outcome ?? (passedOver ? 'unavailable' : 'skipped');
+    const message = this.redactor.text(
+      s.outcome
+        ? s.message
+        : passedOver
+          ? `unavailable: the chain went on to ${decider} without a line from this credential`
+          : ended
+            ? 'not tried: the chain had ended before this credential'
+            : 'no outcome logged',
+    );
+    const durationMs = Math.max(0, Math.round((s.endAt ?? s.startAt) - s.startAt));
+    const errorCodes = [...s.errorCodes];
+    const events = [
+      ...s.events,
+      this.redactor.event({
+        kind: 'outcome',
+        at: s.endAt ?? s.startAt,
+        step: s.credential,
+        outcome,
+        message,
+        durationMs,
+        errorCodes,
+      }),
+    ];
+    const result: StepResult = {
+      credential: s.credential,
+      outcome,
+      message,
+      durationMs,
+      errorCodes: [...s.errorCodes],
+      events,
+    };
+    if (outcome === 'failed' || outcome === 'unavailable') {
+      result.error = {
+        kind: s.errorCodes.size ? 'aadsts' : outcome === 'unavailable' ? 'credential-unavailable' : 'authentication',
+        message,
+        errorCodes: [...s.errorCodes],
+      };
+    }
+    return result;
+  }
+}
+
+/**
+ * An inner credential logged before its outer one was named (Go logs ClientSecretCredential, then "authenticated
+ * with EnvironmentCredential"): its lines belong to the outer step.
+ */
+function foldInner(run: RunBuilder): void {
+  for (const inner of [...run.steps]) {
+    const outer = run.steps.find((s) => s.credential === INNER[inner.credential]);
+    if (!outer) continue;
+    outer.events.push(...inner.events.map((e) => ({ ...e, step: outer.credential })));
+    outer.events.sort((a, b) => a.at - b.at);
+    outer.startAt = Math.min(outer.startAt, inner.startAt);
+    for (const c of inner.errorCodes) outer.errorCodes.add(c);
+    if (!outer.outcome && inner.outcome) {
+      outer.outcome = inner.outcome;
+      outer.message = inner.message;
+      outer.endAt = inner.endAt;
+    }
+    run.steps.splice(run.steps.indexOf(inner), 1);
+  }
+}
+
+/** Steps in DefaultAzureCredential's order; unknown credentials last, in the order they were seen. */
+function inChainOrder(steps: StepBuilder[]): StepBuilder[] {
+  const order = (c: string) => {
+    const i = CHAIN_ORDER.indexOf(c);
+    return i === -1 ? CHAIN_ORDER.length : i;
+  };
+  return steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i)
+    .map((x) => x.s);
 }
 
 function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {
