@@ -160,15 +160,13 @@ export function scopeOf(resource: string): string {
   return /\/\.default$/.test(resource) ? resource : `${resource.replace(/\/+$/, '')}/.default`;
 }
 
-export async function startBroker(options: BrokerOptions): Promise<Broker> {
-  const now = options.now ?? Date.now;
-  const secret = randomBytes(32).toString('hex');
-  const records: BrokerRequestRecord[] = [];
+type TokenFetcher = (request: BrokerTokenRequest) => Promise<{ token: BrokerToken; cached: boolean }>;
+
+/** Tokens from the source, cached per resource and identity until shortly before they expire; one fetch at a time. */
+function tokenFetcher(options: BrokerOptions, closed: AbortSignal, now: () => number): TokenFetcher {
   const cache = new Map<string, BrokerToken>();
   const inflight = new Map<string, Promise<BrokerToken>>();
-  const controller = new AbortController();
-
-  const fetchToken = (request: BrokerTokenRequest): Promise<{ token: BrokerToken; cached: boolean }> => {
+  return (request) => {
     const key = JSON.stringify([
       request.resource.replace(/\/+$/, ''),
       request.clientId ?? '',
@@ -180,7 +178,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     let p = inflight.get(key);
     if (!p) {
       const limit = AbortSignal.timeout(options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS);
-      p = options.source(request, AbortSignal.any([controller.signal, limit])).finally(() => inflight.delete(key));
+      p = options.source(request, AbortSignal.any([closed, limit])).finally(() => inflight.delete(key));
       inflight.set(key, p);
     }
     return p.then((token) => {
@@ -188,87 +186,115 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       return { token, cached: false };
     });
   };
+}
 
-  const server = http.createServer((req, res) => {
-    const t0 = now();
-    const d = decide({
-      method: req.method,
-      url: req.url,
-      headers: req.headers,
-      remoteAddress: req.socket.remoteAddress,
-      secret,
-    });
-    const finish = (status: number, body: unknown, extra: Partial<BrokerRequestRecord>) => {
-      const payload = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(payload),
-        'cache-control': 'no-store',
-      });
-      res.end(payload);
-      const record = {
-        ...d.record,
-        ...extra,
-        at: new Date(t0).toISOString(),
-        status,
-        durationMs: now() - t0,
-      } as BrokerRequestRecord;
-      records.push(record);
-      try {
-        options.onRequest?.(record);
-      } catch {
-        /* a failing observer never breaks the broker */
-      }
-    };
-    if (d.kind === 'refuse') {
-      if (d.status === 403) {
-        // Not for a non-loopback peer: no body, just the door.
-        res.writeHead(403, { connection: 'close' }).end();
-        const record = {
-          ...d.record,
-          at: new Date(t0).toISOString(),
-          status: 403,
-          answer: 'refused',
-          reason: d.reason,
-          durationMs: now() - t0,
-        } as BrokerRequestRecord;
-        records.push(record);
-        options.onRequest?.(record);
-        return;
-      }
-      finish(d.status, { statusCode: d.status, message: d.reason }, { answer: 'refused', reason: d.reason });
-      return;
-    }
-    fetchToken(d.request).then(
-      ({ token, cached }) => {
-        const value = token.token.reveal();
-        finish(
-          200,
-          {
-            access_token: value,
-            expires_on: String(Math.floor(token.expiresOnEpochMs / 1000)),
-            resource: d.request.resource,
-            token_type: 'Bearer',
-            ...((token.clientId ?? d.request.clientId) ? { client_id: token.clientId ?? d.request.clientId } : {}),
-          },
-          {
-            answer: cached ? 'cached-token' : 'token',
-            fingerprint: tokenFingerprint(value),
-            expiresOn: new Date(token.expiresOnEpochMs).toISOString(),
-          },
-        );
-      },
-      (e: unknown) => {
-        const reason = redactText((e as Error)?.message ?? String(e)).slice(0, 2000);
-        // 400 as App Service answers a token request Entra refused (5xx would make every SDK retry for a minute).
-        finish(
-          400,
-          { statusCode: 400, message: `the broker's token source failed: ${reason}` },
-          { answer: 'error', reason },
-        );
-      },
-    );
+interface Session {
+  secret: string;
+  now: () => number;
+  fetchToken: TokenFetcher;
+  records: BrokerRequestRecord[];
+  onRequest?: (record: BrokerRequestRecord) => void;
+}
+
+/** One request: decided, answered (a token, or why not) and recorded. */
+function serve(req: http.IncomingMessage, res: http.ServerResponse, session: Session): void {
+  const { now, records, onRequest } = session;
+  const t0 = now();
+  const d = decide({
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    remoteAddress: req.socket.remoteAddress,
+    secret: session.secret,
   });
+  const finish = (status: number, body: unknown, extra: Partial<BrokerRequestRecord>) => {
+    const payload = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+      'cache-control': 'no-store',
+    });
+    res.end(payload);
+    const record = {
+      ...d.record,
+      ...extra,
+      at: new Date(t0).toISOString(),
+      status,
+      durationMs: now() - t0,
+    } as BrokerRequestRecord;
+    records.push(record);
+    try {
+      onRequest?.(record);
+    } catch {
+      /* a failing observer never breaks the broker */
+    }
+  };
+  if (d.kind === 'token') return answerToken(d, session.fetchToken, finish);
+  if (d.status !== 403)
+    return finish(d.status, { statusCode: d.status, message: d.reason }, { answer: 'refused', reason: d.reason });
+  // Not for a non-loopback peer: no body, just the door.
+  res.writeHead(403, { connection: 'close' }).end();
+  const record = {
+    ...d.record,
+    at: new Date(t0).toISOString(),
+    status: 403,
+    answer: 'refused',
+    reason: d.reason,
+    durationMs: now() - t0,
+  } as BrokerRequestRecord;
+  records.push(record);
+  onRequest?.(record);
+}
+
+function answerToken(
+  d: Extract<BrokerDecision, { kind: 'token' }>,
+  fetchToken: TokenFetcher,
+  finish: (status: number, body: unknown, extra: Partial<BrokerRequestRecord>) => void,
+): void {
+  fetchToken(d.request).then(
+    ({ token, cached }) => {
+      const value = token.token.reveal();
+      finish(
+        200,
+        {
+          access_token: value,
+          expires_on: String(Math.floor(token.expiresOnEpochMs / 1000)),
+          resource: d.request.resource,
+          token_type: 'Bearer',
+          ...((token.clientId ?? d.request.clientId) ? { client_id: token.clientId ?? d.request.clientId } : {}),
+        },
+        {
+          answer: cached ? 'cached-token' : 'token',
+          fingerprint: tokenFingerprint(value),
+          expiresOn: new Date(token.expiresOnEpochMs).toISOString(),
+        },
+      );
+    },
+    (e: unknown) => {
+      const reason = redactText((e as Error)?.message ?? String(e)).slice(0, 2000);
+      // 400 as App Service answers a token request Entra refused (5xx would make every SDK retry for a minute).
+      finish(
+        400,
+        { statusCode: 400, message: `the broker's token source failed: ${reason}` },
+        { answer: 'error', reason },
+      );
+    },
+  );
+}
+
+export async function startBroker(options: BrokerOptions): Promise<Broker> {
+  const now = options.now ?? Date.now;
+  const secret = randomBytes(32).toString('hex');
+  const records: BrokerRequestRecord[] = [];
+  const controller = new AbortController();
+  const session: Session = {
+    secret,
+    now,
+    fetchToken: tokenFetcher(options, controller.signal, now),
+    records,
+    onRequest: options.onRequest,
+  };
+  const server = http.createServer((req, res) => serve(req, res, session));
   server.headersTimeout = 10_000;
   server.requestTimeout = 90_000;
   await new Promise<void>((resolve, reject) => {
