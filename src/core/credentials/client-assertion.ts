@@ -6,9 +6,9 @@
 import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import type { CredentialName, ErrorInfo } from '../model';
 import type { StepContext, TokenRequest } from './types';
-import { createConfidentialApp, type MsalApp } from './msal/app';
-import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import type { ClientCredentialConfig, MsalApp } from './msal/app';
+import type { MsalCredentialOptions } from './msal/base';
+import { ConfidentialClientCredential } from './msal/clients';
 import {
   assertionClaims,
   assertionHint,
@@ -28,7 +28,7 @@ export interface ClientAssertionCredentialOptions extends MsalCredentialOptions 
   assertion?: SecretInput;
 }
 
-export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialClientApplication> {
+export class ClientAssertionCredential extends ConfidentialClientCredential {
   readonly name: CredentialName;
   /** Claims of the last assertion handed to msal-node. */
   lastAssertion: AssertionClaims | undefined;
@@ -44,9 +44,7 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
     return [secretOf(this.options.assertion)];
   }
 
-  protected override validate(): void {
-    requireValue(this.options.tenantId, 'tenantId', this.name);
-    requireValue(this.options.clientId, 'clientId', this.name);
+  protected override validateProof(): void {
     if (!this.options.getAssertion) requireValue(secretOf(this.options.assertion), 'assertion', this.name);
   }
 
@@ -61,16 +59,12 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
     return assertion;
   }
 
-  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<ConfidentialClientApplication> {
-    return createConfidentialApp(
-      {
-        clientId: this.options.clientId,
-        tenantId: tenant,
-        authorityHost: host,
-        authorityMetadata: this.metadataFor(tenant),
-      },
-      { kind: 'assertion', getAssertion: () => this.nextAssertion() },
-    );
+  protected override clientCredential(): ClientCredentialConfig {
+    return { kind: 'assertion', getAssertion: () => this.nextAssertion() };
+  }
+
+  protected override grantKind(): string {
+    return 'client_assertion';
   }
 
   protected override failureHint(info: ErrorInfo): string | undefined {
@@ -85,7 +79,6 @@ export class ClientAssertionCredential extends MsalCredentialBase<ConfidentialCl
   ): Promise<AuthenticationResult | null> {
     this.#ctx = ctx;
     this.#now = ctx.now;
-    ctx.trace.note('debug', `${this.name}: client credentials grant (client_assertion) for ${scopes.join(' ')}`);
-    return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
+    return super.acquire(app, scopes, request, ctx);
   }
 }

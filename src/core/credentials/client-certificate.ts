@@ -5,11 +5,10 @@
  */
 import { isUserFileError, readUserFile } from '../fs/read';
 import type { CredentialName } from '../model';
-import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
-import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
-import { createConfidentialApp, type MsalApp } from './msal/app';
-import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { AuthenticationFailedError, type StepContext } from './types';
+import type { ClientCredentialConfig } from './msal/app';
+import type { MsalCredentialOptions } from './msal/base';
+import { ConfidentialClientCredential } from './msal/clients';
 import {
   CertificateError,
   MAX_CERTIFICATE_BYTES,
@@ -49,7 +48,7 @@ export async function readCertificateFile(path: string, root?: string): Promise<
   }
 }
 
-export class ClientCertificateCredential extends MsalCredentialBase<ConfidentialClientApplication> {
+export class ClientCertificateCredential extends ConfidentialClientCredential {
   readonly name: CredentialName;
   parsed: ParsedClientCertificate | undefined;
 
@@ -62,9 +61,7 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
     return [secretOf(this.options.certificatePassword)];
   }
 
-  protected override validate(): void {
-    requireValue(this.options.tenantId, 'tenantId', this.name);
-    requireValue(this.options.clientId, 'clientId', this.name);
+  protected override validateProof(): void {
     if (!this.options.certificatePath && !this.options.certificate)
       requireValue(undefined, 'certificatePath', this.name);
   }
@@ -118,42 +115,21 @@ export class ClientCertificateCredential extends MsalCredentialBase<Confidential
     }
   }
 
-  protected override async createApp(
-    tenant: string,
-    host: ResolvedAuthorityHost,
-    ctx: StepContext,
-  ): Promise<MsalApp<ConfidentialClientApplication>> {
+  protected override async clientCredential(ctx: StepContext): Promise<ClientCredentialConfig> {
     // Already read in this getToken (EnvironmentCredential checks it first in the Go chain): don't trace it twice.
     const parsed = this.parsed ?? (await this.loadCertificate(ctx));
     const useSha256 = (this.options.thumbprintAlgorithm ?? (ctx.profile === 'js' ? 'sha256' : 'sha1')) === 'sha256';
-    return createConfidentialApp(
-      {
-        clientId: this.options.clientId,
-        tenantId: tenant,
-        authorityHost: host,
-        authorityMetadata: this.metadataFor(tenant),
-      },
-      {
-        kind: 'certificate',
-        privateKeyPem: parsed.privateKeyPem,
-        thumbprintSha1: parsed.leaf.thumbprintSha1,
-        thumbprintSha256: parsed.leaf.thumbprintSha256,
-        x5cPem: this.options.sendCertificateChain ? parsed.x5cPem : undefined,
-        useSha256,
-      },
-    );
+    return {
+      kind: 'certificate',
+      privateKeyPem: parsed.privateKeyPem,
+      thumbprintSha1: parsed.leaf.thumbprintSha1,
+      thumbprintSha256: parsed.leaf.thumbprintSha256,
+      x5cPem: this.options.sendCertificateChain ? parsed.x5cPem : undefined,
+      useSha256,
+    };
   }
 
-  protected override acquire(
-    app: MsalApp<ConfidentialClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
-    ctx.trace.note(
-      'debug',
-      `${this.name}: client credentials grant (certificate assertion${this.options.sendCertificateChain ? ' with x5c' : ''}) for ${scopes.join(' ')}`,
-    );
-    return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
+  protected override grantKind(): string {
+    return `certificate assertion${this.options.sendCertificateChain ? ' with x5c' : ''}`;
   }
 }

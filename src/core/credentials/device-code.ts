@@ -5,10 +5,9 @@
 import type { AuthenticationResult, DeviceCodeRequest, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
 import type { StepContext, TokenRequest } from './types';
-import { createPublicApp, type MsalApp } from './msal/app';
-import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
-import { DEVELOPER_SIGN_ON_CLIENT_ID } from './msal/common';
+import type { MsalApp } from './msal/app';
+import { PublicClientCredential } from './msal/clients';
+import { trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
 
 export interface DeviceCodeInfo {
   userCode: string;
@@ -28,28 +27,12 @@ export interface DeviceCodeCredentialOptions extends MsalCredentialOptions {
   timeoutSeconds?: number;
 }
 
-export class DeviceCodeCredential extends MsalCredentialBase<PublicClientApplication> {
+export class DeviceCodeCredential extends PublicClientCredential {
   readonly name: CredentialName;
 
   constructor(private readonly options: DeviceCodeCredentialOptions = {}) {
-    super({ ...options, clientId: options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID });
+    super(options);
     this.name = options.reportAs ?? 'DeviceCodeCredential';
-  }
-
-  protected override configuredTenant(): string {
-    return (
-      this.options.tenantId ??
-      (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common')
-    );
-  }
-
-  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({
-      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
-      tenantId: tenant,
-      authorityHost: host,
-      authorityMetadata: this.metadataFor(tenant),
-    });
   }
 
   protected override async acquire(

@@ -6,10 +6,9 @@
 import type { AuthenticationResult, InteractiveRequest, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
 import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
-import { createPublicApp, type MsalApp } from './msal/app';
-import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
-import { DEVELOPER_SIGN_ON_CLIENT_ID } from './msal/common';
+import type { MsalApp } from './msal/app';
+import { PublicClientCredential } from './msal/clients';
+import { trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
 
 export interface InteractiveBrowserCredentialOptions extends MsalCredentialOptions {
   tenantId?: string;
@@ -42,19 +41,12 @@ export function describeAuthorizeUrl(url: string): Record<string, string | null>
   }
 }
 
-export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClientApplication> {
+export class InteractiveBrowserCredential extends PublicClientCredential {
   readonly name: CredentialName;
 
   constructor(private readonly options: InteractiveBrowserCredentialOptions = {}) {
-    super({ ...options, clientId: options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID });
+    super(options);
     this.name = options.reportAs ?? 'InteractiveBrowserCredential';
-  }
-
-  protected override configuredTenant(): string {
-    return (
-      this.options.tenantId ??
-      (!this.options.clientId || this.options.clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? 'organizations' : 'common')
-    );
   }
 
   protected override validate(): void {
@@ -65,15 +57,6 @@ export class InteractiveBrowserCredential extends MsalCredentialBase<PublicClien
         errorCodes: [],
       });
     }
-  }
-
-  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({
-      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
-      tenantId: tenant,
-      authorityHost: host,
-      authorityMetadata: this.metadataFor(tenant),
-    });
   }
 
   protected override async acquire(

@@ -57,12 +57,7 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
     host: ResolvedAuthorityHost,
     ctx: StepContext,
   ): Promise<MsalApp<ConfidentialClientApplication>> {
-    const cfg = {
-      clientId: this.options.clientId,
-      tenantId: tenant,
-      authorityHost: host,
-      authorityMetadata: this.metadataFor(tenant),
-    };
+    const cfg = this.appConfig(tenant, host);
     const secret = secretOf(this.options.clientSecret);
     if (secret) return createConfidentialApp(cfg, { kind: 'secret', secret });
     const loader = new ClientCertificateCredential({ ...this.options, reportAs: this.name });

@@ -42,12 +42,7 @@ export class RefreshTokenCredential extends MsalCredentialBase<App> {
   }
 
   protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<App> {
-    const cfg = {
-      clientId: this.options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID,
-      tenantId: tenant,
-      authorityHost: host,
-      authorityMetadata: this.metadataFor(tenant),
-    };
+    const cfg = this.appConfig(tenant, host);
     const secret = secretOf(this.options.clientSecret);
     return secret ? createConfidentialApp(cfg, { kind: 'secret', secret }) : createPublicApp(cfg);
   }

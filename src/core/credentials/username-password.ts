@@ -5,9 +5,9 @@
 import type { AuthenticationResult, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
 import type { StepContext, TokenRequest } from './types';
-import { createPublicApp, type MsalApp } from './msal/app';
-import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, trySilent, type MsalCredentialOptions } from './msal/base';
+import type { MsalApp } from './msal/app';
+import { PublicClientCredential } from './msal/clients';
+import { trySilent, type MsalCredentialOptions } from './msal/base';
 import { requireValue, secretOf, type SecretInput } from './msal/common';
 
 export interface UsernamePasswordCredentialOptions extends MsalCredentialOptions {
@@ -17,7 +17,7 @@ export interface UsernamePasswordCredentialOptions extends MsalCredentialOptions
   password: SecretInput;
 }
 
-export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientApplication> {
+export class UsernamePasswordCredential extends PublicClientCredential {
   readonly name: CredentialName;
 
   constructor(private readonly options: UsernamePasswordCredentialOptions) {
@@ -34,15 +34,6 @@ export class UsernamePasswordCredential extends MsalCredentialBase<PublicClientA
     requireValue(this.options.clientId, 'clientId', this.name);
     requireValue(this.options.username, 'username', this.name);
     requireValue(secretOf(this.options.password), 'password', this.name);
-  }
-
-  protected override createApp(tenant: string, host: ResolvedAuthorityHost): MsalApp<PublicClientApplication> {
-    return createPublicApp({
-      clientId: this.options.clientId,
-      tenantId: tenant,
-      authorityHost: host,
-      authorityMetadata: this.metadataFor(tenant),
-    });
   }
 
   protected override async acquire(

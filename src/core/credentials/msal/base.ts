@@ -17,7 +17,7 @@ import {
   resolveAuthorityHost,
   type ResolvedAuthorityHost,
 } from './authority';
-import type { MsalApp } from './app';
+import type { MsalApp, MsalAppConfig } from './app';
 import { mapMsalError } from './errors';
 
 /** The engine's token result plus what user flows return besides the access token. */
@@ -194,6 +194,16 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
 
   protected configuredTenant(): string {
     return this.baseOptions.tenantId ?? 'organizations';
+  }
+
+  /** The app configuration every credential starts from: its client id, the tenant, the host and the tenant's endpoints. */
+  protected appConfig(tenant: string, host: ResolvedAuthorityHost): MsalAppConfig {
+    return {
+      clientId: this.baseOptions.clientId!,
+      tenantId: tenant,
+      authorityHost: host,
+      authorityMetadata: this.metadataFor(tenant),
+    };
   }
 
   protected abstract createApp(
