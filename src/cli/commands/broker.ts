@@ -5,6 +5,7 @@
 import { CREDENTIAL_OPTIONS } from '../credential-options';
 import { writeFileSync } from 'node:fs';
 import type { BrokerRequestRecord, FlowRequest, EngineOptions } from '../../core/index';
+import type * as CoreModule from '../../core/index';
 import { readCaOption } from '../files';
 import { secretFromEnv } from '../secrets';
 import { paint, parse, UsageError, type CliCommand, type CliIo } from '../io';
@@ -44,6 +45,81 @@ const OPTIONS = {
   'env-file': { type: 'string' },
 } as const;
 
+type BrokerValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+/** The engine, loaded only once the options are read (`azauth broker --help` must not load it). */
+type Core = typeof CoreModule;
+
+/** Where the tokens come from: the sandbox's demo app (--sandbox, started here) or the credential the flags name. */
+async function tokenSource(io: CliIo, values: BrokerValues, core: Core) {
+  const engine: EngineOptions = {
+    authorityHost: values['authority-host'],
+    ca: values.ca === undefined ? undefined : await readCaOption(values.ca),
+  };
+  if (values.sandbox) {
+    const { startSandbox, DEMO } = await import('../../sandbox/index');
+    const sb = await startSandbox();
+    const request: Omit<FlowRequest, 'scope'> = {
+      credential: 'ClientSecretCredential',
+      tenantId: sb.tenantId,
+      clientId: DEMO.confidentialClientId,
+      clientSecret: new core.SecretValue(DEMO.confidentialSecret),
+    };
+    engine.authorityHost = sb.authorityHost;
+    engine.ca = sb.caPem;
+    return { request, engine, closeSandbox: () => sb.close() };
+  }
+  const secret = secretFromEnv(io, values['client-secret-env'], '--client-secret-env');
+  const request: Omit<FlowRequest, 'scope'> = {
+    credential: values.credential ?? 'az',
+    tenantId: values.tenant,
+    clientId: values['client-id'],
+    ...(secret ? { clientSecret: new core.SecretValue(secret) } : {}),
+    ...(values.certificate ? { certificatePath: values.certificate } : {}),
+  };
+  if (!core.resolveCredentialName(request.credential))
+    throw new UsageError(`--credential: unknown credential ${JSON.stringify(request.credential)}`);
+  return { request, engine, closeSandbox: undefined };
+}
+
+/** Runs the user's command with the broker's two variables added; its exit code is passed through. */
+async function runCommand(io: CliIo, cmd: string[], environment: Record<string, string>, core: Core) {
+  const result = await core.runTraced({
+    command: cmd[0]!,
+    args: cmd.slice(1),
+    env: { ...io.env, ...environment },
+    sdks: [],
+    stdout: (b) => io.stdout.write(b),
+    stderr: (b) => io.stderr.write(b),
+    signal: io.signal,
+    stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
+  });
+  if (result.spawnError) {
+    io.stderr.write(
+      `azauth broker: could not start ${core.terminalSafe(cmd[0]!)}: ${core.redactText(result.spawnError)}\n`,
+    );
+    return 127;
+  }
+  return result.exitCode ?? 128 + (result.signal === 'SIGINT' ? 2 : result.signal === 'SIGTERM' ? 15 : 1);
+}
+
+/** Writes the broker's two variables to FILE (mode 0600) and serves until Ctrl+C. */
+async function serveForEnvFile(io: CliIo, file: string, environment: Record<string, string>, core: Core) {
+  writeFileSync(
+    file,
+    `IDENTITY_ENDPOINT=${environment.IDENTITY_ENDPOINT}\nIDENTITY_HEADER=${environment.IDENTITY_HEADER}\n`,
+    {
+      mode: 0o600,
+    },
+  );
+  io.stderr.write(
+    `IDENTITY_ENDPOINT and IDENTITY_HEADER written to ${core.terminalSafe(file)} (mode 0600); Ctrl+C to stop\n`,
+  );
+  await new Promise<void>((resolve) =>
+    io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  return 0;
+}
+
 export const command: CliCommand = {
   summary: 'serve managed-identity tokens on loopback (App Service protocol) to your app, tracing each request',
   usage,
@@ -56,37 +132,7 @@ export const command: CliCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be a port number (got ${JSON.stringify(values.port)})`);
     const core = await import('../../core/index');
-
-    let request: Omit<FlowRequest, 'scope'>;
-    const engine: EngineOptions = {
-      authorityHost: values['authority-host'],
-      ca: values.ca === undefined ? undefined : await readCaOption(values.ca),
-    };
-    let closeSandbox: (() => Promise<void>) | undefined;
-    if (values.sandbox) {
-      const { startSandbox, DEMO } = await import('../../sandbox/index');
-      const sb = await startSandbox();
-      closeSandbox = () => sb.close();
-      request = {
-        credential: 'ClientSecretCredential',
-        tenantId: sb.tenantId,
-        clientId: DEMO.confidentialClientId,
-        clientSecret: new core.SecretValue(DEMO.confidentialSecret),
-      };
-      engine.authorityHost = sb.authorityHost;
-      engine.ca = sb.caPem;
-    } else {
-      const secret = secretFromEnv(io, values['client-secret-env'], '--client-secret-env');
-      request = {
-        credential: values.credential ?? 'az',
-        tenantId: values.tenant,
-        clientId: values['client-id'],
-        ...(secret ? { clientSecret: new core.SecretValue(secret) } : {}),
-        ...(values.certificate ? { certificatePath: values.certificate } : {}),
-      };
-      if (!core.resolveCredentialName(request.credential))
-        throw new UsageError(`--credential: unknown credential ${JSON.stringify(request.credential)}`);
-    }
+    const { request, engine, closeSandbox } = await tokenSource(io, values, core);
 
     const report = (r: BrokerRequestRecord) =>
       io.stderr.write(values.json ? `${JSON.stringify(r)}\n` : line(core.terminalSafe, io, r));
@@ -109,37 +155,9 @@ export const command: CliCommand = {
       `${paint(io, 'green', '●')} managed-identity broker on ${broker.endpoint} (App Service, api-version ${core.BROKER_API_VERSION}); tokens from ${values.sandbox ? 'the sandbox' : core.resolveCredentialName(request.credential)}\n`,
     );
     try {
-      if (cmd.length) {
-        const result = await core.runTraced({
-          command: cmd[0]!,
-          args: cmd.slice(1),
-          env: { ...io.env, ...broker.environment() },
-          sdks: [],
-          stdout: (b) => io.stdout.write(b),
-          stderr: (b) => io.stderr.write(b),
-          signal: io.signal,
-          stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
-        });
-        if (result.spawnError) {
-          io.stderr.write(
-            `azauth broker: could not start ${core.terminalSafe(cmd[0]!)}: ${core.redactText(result.spawnError)}\n`,
-          );
-          return 127;
-        }
-        return result.exitCode ?? 128 + (result.signal === 'SIGINT' ? 2 : result.signal === 'SIGTERM' ? 15 : 1);
-      }
-      const file = values['env-file']!;
-      const env = broker.environment();
-      writeFileSync(file, `IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT}\nIDENTITY_HEADER=${env.IDENTITY_HEADER}\n`, {
-        mode: 0o600,
-      });
-      io.stderr.write(
-        `IDENTITY_ENDPOINT and IDENTITY_HEADER written to ${core.terminalSafe(file)} (mode 0600); Ctrl+C to stop\n`,
-      );
-      await new Promise<void>((resolve) =>
-        io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
-      return 0;
+      return cmd.length
+        ? await runCommand(io, cmd, broker.environment(), core)
+        : await serveForEnvFile(io, values['env-file']!, broker.environment(), core);
     } finally {
       await broker.close();
       await closeSandbox?.();

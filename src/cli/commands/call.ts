@@ -22,7 +22,6 @@ import {
   formatEvent,
   SecretValue,
   Tracer,
-  type ResourceCallResult,
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
@@ -37,6 +36,7 @@ import {
   UsageError,
   writeJson,
   type CliCommand,
+  type CliIo,
 } from '../io';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
@@ -108,6 +108,152 @@ function scopeForUrl(url: string): string | undefined {
   return undefined;
 }
 
+type CallValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+/** What to send: the method and URL (from a preset or the arguments), the API it is, extra headers and the scope. */
+interface CallTarget {
+  method: ResourceMethod;
+  url: string;
+  service: string | undefined;
+  headers: Record<string, string>;
+  scope: string | undefined;
+}
+
+function requestFromPreset(v: CallValues, preset: string, positionals: string[]): CallTarget {
+  if (positionals.length) throw new UsageError('give either --preset or METHOD URL, not both');
+  const p = findPreset(preset);
+  if (!p)
+    throw new UsageError(
+      `unknown preset ${shown(preset, 40)}; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`,
+    );
+  let url: string;
+  try {
+    url = presetUrl(
+      p,
+      { subscription: v.subscription, vault: v.vault, account: v.account, namespace: v.namespace, entity: v.entity },
+      v.endpoint,
+    );
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return {
+    method: p.method,
+    url,
+    service: v.service ?? p.service,
+    headers: { ...(p.headers ?? {}) },
+    scope: v.scope ?? p.scope,
+  };
+}
+
+function requestFromArguments(v: CallValues, positionals: string[]): CallTarget {
+  if (positionals.length !== 2) throw new UsageError('give METHOD and URL (or --preset NAME)');
+  const m = positionals[0]!.toUpperCase();
+  if (!(RESOURCE_METHODS as readonly string[]).includes(m))
+    throw new UsageError(`METHOD must be one of ${RESOURCE_METHODS.join(', ')}`);
+  const url = positionals[1]!;
+  return { method: m as ResourceMethod, url, service: v.service, headers: {}, scope: v.scope ?? scopeForUrl(url) };
+}
+
+function callRequest(v: CallValues, positionals: string[]): CallTarget {
+  if (v.service !== undefined && !isResourceService(v.service))
+    throw new UsageError('--service must be one of arm, graph, keyvault, storage, servicebus');
+  const request = v.preset ? requestFromPreset(v, v.preset, positionals) : requestFromArguments(v, positionals);
+  for (const h of v.header ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header must be "Name: value", got ${shown(h)}`);
+    request.headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return request;
+}
+
+type Sink = { emit(e: TraceEvent): void } | undefined;
+
+/**
+ * The access token from the credential chain or one flow (--token-from chain | flow); a number is the exit code when
+ * none came (the reason already on stderr).
+ */
+async function acquiredToken(
+  io: CliIo,
+  v: CallValues,
+  scope: string,
+  sink: Sink,
+  ca: string | undefined,
+): Promise<string | number> {
+  const options = { authorityHost: v['authority-host'], ca };
+  if (v['token-from'] === 'chain') {
+    const run = await createEngine().runChain(
+      { scope, tenantId: v.tenant },
+      { signal: io.signal, sink, env: io.env, options },
+    );
+    if (!run.accessToken) {
+      io.stderr.write(
+        `azauth call: the credential chain found no token for ${scope}${run.error ? `: ${terminalSafe(run.error.message)}` : ''} (azauth chain shows why)\n`,
+      );
+      return EXIT_AUTH_FAILED;
+    }
+    return run.accessToken.reveal();
+  }
+  if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
+  const name = resolveCredentialName(v.credential);
+  if (!name) throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
+  const secret = secretFromEnv(io, v['client-secret-env'], '--client-secret-env');
+  const run = await acquireToken(
+    {
+      credential: name,
+      scope,
+      tenantId: v.tenant,
+      clientId: v['client-id'],
+      clientSecret: secret ? new SecretValue(secret) : undefined,
+      certificatePath: v.certificate,
+    },
+    { signal: io.signal, sink, env: io.env, options },
+  );
+  if (!run.accessToken) {
+    io.stderr.write(`azauth call: ${run.result.credential} got no token: ${terminalSafe(run.result.message)}\n`);
+    return EXIT_AUTH_FAILED;
+  }
+  return run.accessToken.reveal();
+}
+
+/** The token: piped in on standard input (the default), or acquired here; a number is the exit code when none came. */
+async function callToken(io: CliIo, v: CallValues, scope: string | undefined, sink: Sink, ca: string | undefined) {
+  if ((v['token-from'] ?? 'stdin') === 'stdin') {
+    const token = (await readStdin(io, 1024 * 1024)).trim();
+    if (!token) throw new UsageError('no token on standard input (pipe one in, or use --token-from chain|flow)');
+    return token;
+  }
+  if (!scope)
+    throw new UsageError('--scope is needed to get a token for this URL (its host does not name a known API)');
+  return acquiredToken(io, v, scope, sink, ca);
+}
+
+/** Sends the request; a refusal before anything was sent (a bad URL, token or header) is bad usage. */
+async function send(
+  io: CliIo,
+  v: CallValues,
+  req: CallTarget,
+  token: string,
+  { sink, ca, deadlineMs }: { sink: Sink; ca: string | undefined; deadlineMs: number },
+) {
+  const trace = new Tracer(sink ? { sink, env: io.env } : { env: io.env }).forStep('call');
+  const { method, url, headers, service } = req;
+  try {
+    return await callResource(
+      { method, url, token, headers, ...(service && isResourceService(service) ? { service } : {}) },
+      { trace, ca, deadlineMs, signal: io.signal, env: io.env },
+    );
+  } catch (e) {
+    if (isResourceCallError(e)) {
+      if (e.kind === 'bad-url' || e.kind === 'insecure-url' || e.kind === 'bad-token' || e.kind === 'bad-header')
+        throw new UsageError(e.message);
+      if (v.json) writeJson(io, { error: { kind: e.kind, message: e.message } });
+      else io.stderr.write(`azauth call: ${terminalSafe(e.message)} (${e.kind})\n`);
+      return EXIT_AUTH_FAILED;
+    }
+    throw e;
+  }
+}
+
 export const command: CliCommand = {
   summary: 'send one request with a token to an Azure API and explain its 401 / 403 against the token',
   usage: USAGE,
@@ -119,55 +265,9 @@ export const command: CliCommand = {
           `${a.split('=')[0]} is refused: a token or secret on the command line ends up in shell history; pipe it in (--token-from stdin)`,
         );
     const { values: v, positionals } = parse(argv, OPTIONS, true);
-    const from = v['token-from'] ?? 'stdin';
-    if (!['stdin', 'chain', 'flow'].includes(from)) throw new UsageError('--token-from must be stdin, chain or flow');
-    let method: ResourceMethod;
-    let url: string;
-    let service = v.service;
-    const headers: Record<string, string> = {};
-    let scope = v.scope;
-    if (service !== undefined && !isResourceService(service))
-      throw new UsageError('--service must be one of arm, graph, keyvault, storage, servicebus');
-    if (v.preset) {
-      if (positionals.length) throw new UsageError('give either --preset or METHOD URL, not both');
-      const p = findPreset(v.preset);
-      if (!p)
-        throw new UsageError(
-          `unknown preset ${shown(v.preset, 40)}; presets: ${RESOURCE_PRESETS.map((x) => x.id).join(', ')}`,
-        );
-      try {
-        url = presetUrl(
-          p,
-          {
-            subscription: v.subscription,
-            vault: v.vault,
-            account: v.account,
-            namespace: v.namespace,
-            entity: v.entity,
-          },
-          v.endpoint,
-        );
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      method = p.method;
-      Object.assign(headers, p.headers ?? {});
-      service ??= p.service;
-      scope ??= p.scope;
-    } else {
-      if (positionals.length !== 2) throw new UsageError('give METHOD and URL (or --preset NAME)');
-      const m = positionals[0]!.toUpperCase();
-      if (!(RESOURCE_METHODS as readonly string[]).includes(m))
-        throw new UsageError(`METHOD must be one of ${RESOURCE_METHODS.join(', ')}`);
-      method = m as ResourceMethod;
-      url = positionals[1]!;
-      scope ??= scopeForUrl(url);
-    }
-    for (const h of v.header ?? []) {
-      const i = h.indexOf(':');
-      if (i <= 0) throw new UsageError(`--header must be "Name: value", got ${shown(h)}`);
-      headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-    }
+    if (!['stdin', 'chain', 'flow'].includes(v['token-from'] ?? 'stdin'))
+      throw new UsageError('--token-from must be stdin, chain or flow');
+    const req = callRequest(v, positionals);
     const deadlineMs = v.timeout === undefined ? 30_000 : parseDuration('--timeout', v.timeout, { maxSeconds: 600 });
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
     const verbose = Boolean(v.verbose) && !v.json;
@@ -181,70 +281,10 @@ export const command: CliCommand = {
             ),
         }
       : undefined;
-
-    // --- the token
-    let token: string;
-    if (from === 'stdin') {
-      token = (await readStdin(io, 1024 * 1024)).trim();
-      if (!token) throw new UsageError('no token on standard input (pipe one in, or use --token-from chain|flow)');
-    } else {
-      if (!scope)
-        throw new UsageError('--scope is needed to get a token for this URL (its host does not name a known API)');
-      const options = { authorityHost: v['authority-host'], ca };
-      if (from === 'chain') {
-        const run = await createEngine().runChain(
-          { scope, tenantId: v.tenant },
-          { signal: io.signal, sink, env: io.env, options },
-        );
-        if (!run.accessToken) {
-          io.stderr.write(
-            `azauth call: the credential chain found no token for ${scope}${run.error ? `: ${terminalSafe(run.error.message)}` : ''} (azauth chain shows why)\n`,
-          );
-          return EXIT_AUTH_FAILED;
-        }
-        token = run.accessToken.reveal();
-      } else {
-        if (!v.credential) throw new UsageError('--token-from flow needs --credential NAME');
-        const name = resolveCredentialName(v.credential);
-        if (!name)
-          throw new UsageError(`unknown credential ${shown(v.credential, 40)} (the list is in "azauth help token")`);
-        const secret = secretFromEnv(io, v['client-secret-env'], '--client-secret-env');
-        const run = await acquireToken(
-          {
-            credential: name,
-            scope,
-            tenantId: v.tenant,
-            clientId: v['client-id'],
-            clientSecret: secret ? new SecretValue(secret) : undefined,
-            certificatePath: v.certificate,
-          },
-          { signal: io.signal, sink, env: io.env, options },
-        );
-        if (!run.accessToken) {
-          io.stderr.write(`azauth call: ${run.result.credential} got no token: ${terminalSafe(run.result.message)}\n`);
-          return EXIT_AUTH_FAILED;
-        }
-        token = run.accessToken.reveal();
-      }
-    }
-
-    const trace = new Tracer(sink ? { sink, env: io.env } : { env: io.env }).forStep('call');
-    let result: ResourceCallResult;
-    try {
-      result = await callResource(
-        { method, url, token, headers, ...(service && isResourceService(service) ? { service } : {}) },
-        { trace, ca, deadlineMs, signal: io.signal, env: io.env },
-      );
-    } catch (e) {
-      if (isResourceCallError(e)) {
-        if (e.kind === 'bad-url' || e.kind === 'insecure-url' || e.kind === 'bad-token' || e.kind === 'bad-header')
-          throw new UsageError(e.message);
-        if (v.json) writeJson(io, { error: { kind: e.kind, message: e.message } });
-        else io.stderr.write(`azauth call: ${terminalSafe(e.message)} (${e.kind})\n`);
-        return EXIT_AUTH_FAILED;
-      }
-      throw e;
-    }
+    const token = await callToken(io, v, req.scope, sink, ca);
+    if (typeof token === 'number') return token;
+    const result = await send(io, v, req, token, { sink, ca, deadlineMs });
+    if (typeof result === 'number') return result;
     if (v.json) {
       writeJson(io, { ...result, ...(v['show-token'] ? { accessToken: token } : {}) });
     } else {

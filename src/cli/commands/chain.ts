@@ -256,86 +256,102 @@ function renderExplanation(io: Pick<CliIo, 'color'>, text: string): string[] {
   return out;
 }
 
+/** `--detect [DIR]`: the SDK release the project uses, the JSON for it and the lines that say so above the report. */
+async function detectProfile(io: CliIo, folder: string) {
+  const d = await detectSdk(folder);
+  const detectLines: string[] = [];
+  for (const p of d.problems)
+    detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
+  if (!d.found.length) {
+    const read = d.scanned.length
+      ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}`
+      : 'no lock or manifest file there';
+    throw new UsageError(
+      `--detect: no Azure Identity package found in ${terminalSafe(folder)} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`,
+    );
+  }
+  const [first, ...others] = d.found;
+  detectLines.unshift(`${paint(io, 'bold', 'Detected')} ${terminalSafe(describeDetection(first))}`);
+  if (others.length)
+    detectLines.push(
+      paint(
+        io,
+        'yellow',
+        `  this folder also uses ${others.map((o) => `${o.profile} (${terminalSafe(`${o.file}:${o.line}`)})`).join(', ')}: pick one with --profile`,
+      ),
+    );
+  return { profile: first.profile, detected: detectedJson(first, others, d.problems), detectLines };
+}
+
+type ChainValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+/** The engine options the flags set: authority host, IMDS endpoint, CA, per-credential time limit. */
+async function engineOptions(values: ChainValues, stepTimeoutMs: number | undefined): Promise<EngineOptions> {
+  const options: EngineOptions = {};
+  if (values['authority-host']) {
+    // A bad flag is bad usage (exit 2), as for `azauth token`; a bad AZURE_AUTHORITY_HOST stays the chain's business.
+    try {
+      resolveAuthorityHost(values['authority-host'], {});
+    } catch (e) {
+      throw new UsageError(`--authority-host: ${(e as Error).message}`);
+    }
+    options.authorityHost = values['authority-host'];
+  }
+  if (values['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', values['imds-endpoint']);
+  if (values.ca !== undefined) options.ca = await readCaOption(values.ca);
+  if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
+  return options;
+}
+
+/** `--require VARS`: the variable names, or undefined when the flag is not given. */
+function requiredVariables(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const required = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (!required.length || required.some((v) => !/^[A-Za-z_][A-Za-z0-9_]{0,100}$/.test(v)))
+    throw new UsageError('--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)');
+  return required;
+}
+
+/** The flags that choose the run, checked before anything runs: mode and the SDK release (named or detected). */
+function checkArguments(values: ChainValues, positionals: string[]): ChainMode {
+  // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).
+  if (positionals.length && !values.detect)
+    throw new UsageError(
+      `unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`,
+    );
+  if (positionals.length > 1) throw new UsageError('--detect takes one folder');
+  if (values.detect && values.profile !== undefined)
+    throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
+  const mode = (values.mode ?? 'sequential') as ChainMode;
+  if (mode !== 'sequential' && mode !== 'diagnose')
+    throw new UsageError(`--mode must be sequential or diagnose (got ${shown(mode, 20)})`);
+  return mode;
+}
+
 export const command: CliCommand = {
   summary: 'run DefaultAzureCredential step by step: who wins, why the others did not, and what to fix',
   usage: USAGE,
   options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS, true);
-    // Not echoed: a stray argument is often something pasted by mistake (a token, a secret).
-    if (positionals.length && !values.detect)
-      throw new UsageError(
-        `unexpected argument (${positionals[0].length} characters, not shown): azauth chain takes a folder only after --detect`,
-      );
-    if (positionals.length > 1) throw new UsageError('--detect takes one folder');
-    if (values.detect && values.profile !== undefined)
-      throw new UsageError('--detect and --profile both choose the SDK release: give one of them');
-    const mode = (values.mode ?? 'sequential') as ChainMode;
-    if (mode !== 'sequential' && mode !== 'diagnose')
-      throw new UsageError(`--mode must be sequential or diagnose (got ${shown(mode, 20)})`);
-    let profile = values.profile ?? 'go';
-    let detected: ReturnType<typeof detectedJson> | undefined;
-    const detectLines: string[] = [];
-    if (values.detect) {
-      const folder = positionals[0] ?? '.';
-      const d = await detectSdk(folder);
-      const folderShown = terminalSafe(folder);
-      for (const p of d.problems)
-        detectLines.push(paint(io, 'yellow', `  ! ${terminalSafe(p.file)}: ${terminalSafe(p.message)}`));
-      if (!d.found.length) {
-        const read = d.scanned.length
-          ? `read ${d.scanned.map((f) => terminalSafe(f)).join(', ')}`
-          : 'no lock or manifest file there';
-        throw new UsageError(
-          `--detect: no Azure Identity package found in ${folderShown} (${read}); name the SDK with --profile instead${detectLines.length ? `\n${detectLines.join('\n')}` : ''}`,
-        );
-      }
-      const [first, ...others] = d.found;
-      profile = first.profile;
-      detected = detectedJson(first, others, d.problems);
-      detectLines.unshift(`${paint(io, 'bold', 'Detected')} ${terminalSafe(describeDetection(first))}`);
-      if (others.length)
-        detectLines.push(
-          paint(
-            io,
-            'yellow',
-            `  this folder also uses ${others.map((o) => `${o.profile} (${terminalSafe(`${o.file}:${o.line}`)})`).join(', ')}: pick one with --profile`,
-          ),
-        );
-    }
+    const mode = checkArguments(values, positionals);
+    const { profile, detected, detectLines } = values.detect
+      ? await detectProfile(io, positionals[0] ?? '.')
+      : { profile: values.profile ?? 'go', detected: undefined, detectLines: [] };
     const resolved = resolveProfile(profile);
     if (!resolved.ok) throw new UsageError(`--profile: ${resolved.message}`);
     const stepTimeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
     if (values.scope !== undefined && !values.scope.trim()) throw new UsageError('--scope needs a value');
-    const options: EngineOptions = {};
-    if (values['authority-host']) {
-      // A bad flag is bad usage (exit 2), as for `azauth token`; a bad AZURE_AUTHORITY_HOST stays the chain's business.
-      try {
-        resolveAuthorityHost(values['authority-host'], {});
-      } catch (e) {
-        throw new UsageError(`--authority-host: ${(e as Error).message}`);
-      }
-      options.authorityHost = values['authority-host'];
-    }
-    if (values['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', values['imds-endpoint']);
-    if (values.ca !== undefined) options.ca = await readCaOption(values.ca);
-    if (stepTimeoutMs !== undefined) options.stepTimeoutMs = stepTimeoutMs;
+    const options = await engineOptions(values, stepTimeoutMs);
 
     const verbose = Boolean(values.verbose) && !values.json;
     const sink = verbose
       ? { emit: (e: TraceEvent) => io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'dim', l)))) }
       : undefined;
-    const required =
-      values.require === undefined
-        ? undefined
-        : values.require
-            .split(',')
-            .map((v) => v.trim())
-            .filter(Boolean);
-    if (required && (!required.length || required.some((v) => !/^[A-Za-z_][A-Za-z0-9_]{0,100}$/.test(v))))
-      throw new UsageError(
-        '--require needs environment variable names, comma-separated (e.g. AZURE_TOKEN_CREDENTIALS)',
-      );
+    const required = requiredVariables(values.require);
     return withTarget(io, 'chain', values.pid, async (io, target) => {
       const run = await withProgress(
         io,

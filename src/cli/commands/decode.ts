@@ -173,6 +173,106 @@ function renderHuman(
   io.stdout.write(lines(out));
 }
 
+type DecodeValues = ReturnType<typeof parse<typeof options>>['values'];
+type Decoded = ReturnType<typeof decodeToken>;
+
+/** The token: the argument, or standard input for "-" or none (never a terminal waiting for it). */
+async function readTokenInput(io: CliIo, positionals: string[]): Promise<string> {
+  const input = positionals[0];
+  if (input !== undefined && input !== '-') return input;
+  if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY)
+    throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
+  return readStdin(io);
+}
+
+/** A token that is not a signed JWT (encrypted or opaque): what can be said about it. */
+function writeNotJwt(io: CliIo, json: boolean, d: Extract<Decoded, { kind: 'jwe' | 'opaque' }>): void {
+  if (json)
+    writeJson(io, {
+      kind: d.kind,
+      header: d.header ?? {},
+      payload: null,
+      claims: [],
+      expiry: null,
+      validation: null,
+      warnings: [d.reason],
+      fingerprint: tokenFingerprint(d.raw),
+    });
+  else
+    io.stdout.write(
+      lines([
+        `${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}`,
+        '',
+        d.reason,
+      ]),
+    );
+}
+
+/** Where the signing keys come from: a JWKS file, a JWKS URL, the issuer's OpenID configuration (--discover), or none. */
+async function keySource(
+  io: CliIo,
+  values: DecodeValues,
+): Promise<{ jwks?: JSONWebKeySet; fetchJwks?: (issuer: string) => Promise<JSONWebKeySet> }> {
+  const timeoutMs =
+    values.timeout === undefined ? DEFAULT_KEY_FETCH_TIMEOUT_MS : parseDuration('--timeout', values.timeout);
+  const ca = values.ca === undefined ? undefined : await readCaOption(values.ca);
+  const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
+  if (values.jwks && /^https?:\/\//i.test(values.jwks)) {
+    const url = values.jwks;
+    return { fetchJwks: () => fetchJwksUrl(url, fetchOptions).catch((e: unknown) => Promise.reject(withHint(e))) };
+  }
+  if (values.jwks) return { jwks: await loadJwksFile(values.jwks) };
+  if (values.discover) {
+    const authorityHost = values['authority-host'] ?? io.env.AZURE_AUTHORITY_HOST;
+    return {
+      fetchJwks: (issuer) =>
+        discoverJwksBounded(issuer, { ...fetchOptions, ...(authorityHost ? { authorityHost } : {}) }).catch(
+          (e: unknown) => Promise.reject(withHint(e)),
+        ),
+    };
+  }
+  return {};
+}
+
+/** The JSON contract of `azauth decode --json` for a JWT. */
+function decodeJson(
+  d: Extract<Decoded, { kind: 'jwt' }>,
+  claims: ClaimExplanation[],
+  expiry: TokenExpiry,
+  validation: Validation,
+  warnings: string[],
+) {
+  return {
+    kind: 'jwt',
+    tokenKind: guessTokenKind(d.payload),
+    fingerprint: tokenFingerprint(d.raw),
+    header: d.header,
+    payload: d.payload,
+    claims: claims.map((c) => ({
+      name: c.name,
+      value: c.value,
+      meaning: c.meaning,
+      interpretation: c.interpretation,
+      known: c.known,
+      location: c.location,
+      tokenKinds: c.tokenKinds,
+    })),
+    expiry,
+    validation,
+    warnings,
+  };
+}
+
+/** The first line of the human report: which kind of token this is. */
+function kindLine(kind: ReturnType<typeof guessTokenKind>, raw: string): string {
+  const [k, v] = kind.split('-');
+  const what =
+    kind === 'federated'
+      ? 'federated token (external issuer, for workload identity federation)'
+      : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
+  return `JWT · ${what} · fingerprint ${tokenFingerprint(raw)}`;
+}
+
 export const command: CliCommand = {
   summary: 'Decode a token, explain every claim, check expiry and validate it',
   usage,
@@ -183,55 +283,14 @@ export const command: CliCommand = {
     if (positionals.length > 1) throw new UsageError('give one token (or "-" to read it from standard input)');
     if (values.version !== undefined && values.version !== '1.0' && values.version !== '2.0')
       throw new UsageError('--version must be 1.0 or 2.0');
-    let input = positionals[0];
-    if (input === undefined || input === '-') {
-      if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY)
-        throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
-      input = await readStdin(io);
-    }
-    const d = decodeToken(input);
+    const d = decodeToken(await readTokenInput(io, positionals));
     if (!d.ok) return fail(io, json, d.error.kind, d.error.message, d.error.segment);
     const now = Date.now();
     if (d.kind !== 'jwt') {
-      const header = d.header ?? {};
-      if (json)
-        writeJson(io, {
-          kind: d.kind,
-          header,
-          payload: null,
-          claims: [],
-          expiry: null,
-          validation: null,
-          warnings: [d.reason],
-          fingerprint: tokenFingerprint(d.raw),
-        });
-      else
-        io.stdout.write(
-          lines([
-            `${paint(io, 'bold', 'Token')}  ${d.kind === 'jwe' ? 'encrypted (JWE)' : 'opaque'} · fingerprint ${tokenFingerprint(d.raw)}`,
-            '',
-            d.reason,
-          ]),
-        );
+      writeNotJwt(io, json, d);
       return EXIT_OK;
     }
-    const timeoutMs =
-      values.timeout === undefined ? DEFAULT_KEY_FETCH_TIMEOUT_MS : parseDuration('--timeout', values.timeout);
-    const ca = values.ca === undefined ? undefined : await readCaOption(values.ca);
-    const fetchOptions = { timeoutMs, signal: io.signal, env: io.env, ...(ca ? { ca } : {}) };
-    let jwks: JSONWebKeySet | undefined;
-    let fetchJwks: ((issuer: string) => Promise<JSONWebKeySet>) | undefined;
-    if (values.jwks && /^https?:\/\//i.test(values.jwks)) {
-      const url = values.jwks;
-      fetchJwks = () => fetchJwksUrl(url, fetchOptions).catch((e: unknown) => Promise.reject(withHint(e)));
-    } else if (values.jwks) jwks = await loadJwksFile(values.jwks);
-    else if (values.discover) {
-      const authorityHost = values['authority-host'] ?? io.env.AZURE_AUTHORITY_HOST;
-      fetchJwks = (issuer) =>
-        discoverJwksBounded(issuer, { ...fetchOptions, ...(authorityHost ? { authorityHost } : {}) }).catch(
-          (e: unknown) => Promise.reject(withHint(e)),
-        );
-    }
+    const { jwks, fetchJwks } = await keySource(io, values);
     const claims = explainClaims(d.payload, d.header, { now });
     const expiry = tokenExpiry(d.payload, { now });
     const validation = await withProgress(
@@ -249,35 +308,8 @@ export const command: CliCommand = {
     );
     const warnings = [...d.warnings];
     if (expiry.skew.warning) warnings.push(expiry.skew.warning);
-    const kind = guessTokenKind(d.payload);
-    if (json) {
-      writeJson(io, {
-        kind: 'jwt',
-        tokenKind: kind,
-        fingerprint: tokenFingerprint(d.raw),
-        header: d.header,
-        payload: d.payload,
-        claims: claims.map((c) => ({
-          name: c.name,
-          value: c.value,
-          meaning: c.meaning,
-          interpretation: c.interpretation,
-          known: c.known,
-          location: c.location,
-          tokenKinds: c.tokenKinds,
-        })),
-        expiry,
-        validation,
-        warnings,
-      });
-    } else {
-      const [k, v] = kind.split('-');
-      const what =
-        kind === 'federated'
-          ? 'federated token (external issuer, for workload identity federation)'
-          : `${k === 'id' ? 'ID' : 'access'} token ${v === 'v1' ? 'v1.0' : 'v2.0'}`;
-      renderHuman(io, `JWT · ${what} · fingerprint ${tokenFingerprint(d.raw)}`, claims, expiry, validation, warnings);
-    }
+    if (json) writeJson(io, decodeJson(d, claims, expiry, validation, warnings));
+    else renderHuman(io, kindLine(guessTokenKind(d.payload), d.raw), claims, expiry, validation, warnings);
     if (validation.verdict === 'invalid') return EXIT_AUTH_FAILED;
     const requested = Boolean(
       values.scope || values.resource || values.tenant || values.version || values.jwks || values.discover,

@@ -201,6 +201,131 @@ function exitFor(outcome: string, kind: string | undefined): number {
 }
 
 type TokenValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+type CredentialName = NonNullable<ReturnType<typeof resolveCredentialName>>;
+
+/** What the flags ask for: the credential, its inputs (secrets from the environment, files or a prompt), its limits. */
+async function flowRequest(
+  v: TokenValues,
+  io: CliIo,
+  name: CredentialName,
+  limits: Pick<FlowRequest, 'profile' | 'timeoutMs'>,
+): Promise<FlowRequest> {
+  const request: FlowRequest = {
+    credential: name,
+    scope: v.scope,
+    tenantId: v.tenant,
+    clientId: v['client-id'],
+    clientSecret: fromEnv(io, v['client-secret-env'], '--client-secret-env'),
+    certificatePath: v.certificate,
+    certificatePassword: fromEnv(io, v['certificate-password-env'], '--certificate-password-env'),
+    sendCertificateChain: v['send-certificate-chain'],
+    username: v.username,
+    password: fromEnv(io, v['password-env'], '--password-env'),
+    refreshToken: fromEnv(io, v['refresh-token-env'], '--refresh-token-env'),
+    userAssertion: fromEnv(io, v['user-assertion-env'], '--user-assertion-env'),
+    ...limits,
+    discoverAuthority: v['discover-authority'],
+  };
+  if (v['assertion-file']) {
+    const file = v['assertion-file'];
+    const read = async () => (await readOptionFile(file, '--assertion-file', MAX_ASSERTION_BYTES)).trim();
+    const first = await read();
+    if (!first) throw new UsageError(`--assertion-file ${shown(file, 120)} is empty`);
+    request.getAssertion = read;
+  }
+  return request;
+}
+
+/** Asks for what is missing when a person is at the terminal. */
+async function promptMissing(io: CliIo, request: FlowRequest): Promise<void> {
+  const name = request.credential;
+  if (name === 'ClientSecretCredential' && !request.clientSecret)
+    request.clientSecret = await promptSecret(io, 'Client secret');
+  if (name === 'UsernamePasswordCredential' && !request.password)
+    request.password = await promptSecret(io, `Password for ${request.username ?? 'the user'}`);
+  if (name === 'RefreshTokenCredential' && !request.refreshToken)
+    request.refreshToken = await promptSecret(io, 'Refresh token');
+  if (name === 'OnBehalfOfCredential' && !request.userAssertion)
+    request.userAssertion = await promptSecret(io, 'User assertion (access token)');
+}
+
+/** The sign-in a person does on stderr: the device code to enter, the URL to open (and the browser, unless told not). */
+function signInOnStderr(io: CliIo, request: FlowRequest, noBrowser: boolean | undefined): void {
+  request.onDeviceCode = (info: DeviceCodeInfo) => {
+    io.stderr.write(
+      lines([
+        '',
+        `${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}`,
+        `(expires ${info.expiresOn})`,
+        '',
+      ]),
+    );
+  };
+  request.openBrowser = async (url: string) => {
+    io.stderr.write(lines(['', 'Sign in at:', url, '']));
+    if (!noBrowser) await openSystemBrowser(url);
+  };
+}
+
+type TokenRun = Awaited<ReturnType<typeof acquireToken>>;
+
+/** The JSON contract of `azauth token --json`: shaped like a chain step. */
+function tokenJson(run: TokenRun, showToken: boolean | undefined, target: ProcessTarget | undefined) {
+  const r = run.result;
+  const out: Record<string, unknown> = {
+    credential: r.credential,
+    outcome: r.outcome,
+    message: r.message,
+    durationMs: r.durationMs,
+    errorCodes: r.errorCodes,
+    events: r.events,
+    token: r.token ?? null,
+    error: r.error ?? null,
+    ...(r.prediction ? { prediction: r.prediction } : {}), // fingerprint verdict
+    ...targetJson(target),
+  };
+  if (showToken && run.accessToken) out.accessToken = run.accessToken.reveal();
+  return out;
+}
+
+/** Human rendering: the requests and warnings (unless --verbose printed them already), the outcome and the token. */
+function renderToken(io: CliIo, run: TokenRun, v: TokenValues): string[] {
+  const r = run.result;
+  const out: string[] = [];
+  if (!v.verbose) {
+    for (const e of r.events) {
+      if (e.kind === 'http')
+        out.push(
+          `${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}`,
+        );
+      if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error'))
+        out.push(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}`);
+    }
+  }
+  const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
+  out.push(
+    `${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}`,
+    `  ${r.message}`,
+  );
+  if (r.prediction)
+    out.push(
+      `  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}`,
+    );
+  if (r.errorCodes.length)
+    out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
+  if (r.error?.correlationId || r.error?.traceId)
+    out.push(
+      `  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}`,
+    );
+  if (r.token) {
+    const t = r.token;
+    out.push(
+      `  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}`,
+    );
+  }
+  if (v['show-token'] && run.accessToken) out.push(run.accessToken.reveal());
+  return out;
+}
 
 export const command: CliCommand & {
   runFor(v: TokenValues, io: CliIo, target: ProcessTarget | undefined): Promise<number>;
@@ -227,55 +352,9 @@ export const command: CliCommand & {
       ...(target ? { target: targetOption(target) } : {}),
     };
     if (v['imds-endpoint']) options.imdsEndpoint = parseHttpUrl('--imds-endpoint', v['imds-endpoint']);
-
-    const request: FlowRequest = {
-      credential: name,
-      scope: v.scope,
-      tenantId: v.tenant,
-      clientId: v['client-id'],
-      clientSecret: fromEnv(io, v['client-secret-env'], '--client-secret-env'),
-      certificatePath: v.certificate,
-      certificatePassword: fromEnv(io, v['certificate-password-env'], '--certificate-password-env'),
-      sendCertificateChain: v['send-certificate-chain'],
-      username: v.username,
-      password: fromEnv(io, v['password-env'], '--password-env'),
-      refreshToken: fromEnv(io, v['refresh-token-env'], '--refresh-token-env'),
-      userAssertion: fromEnv(io, v['user-assertion-env'], '--user-assertion-env'),
-      profile,
-      timeoutMs,
-      discoverAuthority: v['discover-authority'],
-    };
-    if (v['assertion-file']) {
-      const file = v['assertion-file'];
-      const read = async () => (await readOptionFile(file, '--assertion-file', MAX_ASSERTION_BYTES)).trim();
-      const first = await read();
-      if (!first) throw new UsageError(`--assertion-file ${shown(file, 120)} is empty`);
-      request.getAssertion = read;
-    }
-    // Ask for what is missing when a person is at the terminal.
-    if (name === 'ClientSecretCredential' && !request.clientSecret)
-      request.clientSecret = await promptSecret(io, 'Client secret');
-    if (name === 'UsernamePasswordCredential' && !request.password)
-      request.password = await promptSecret(io, `Password for ${request.username ?? 'the user'}`);
-    if (name === 'RefreshTokenCredential' && !request.refreshToken)
-      request.refreshToken = await promptSecret(io, 'Refresh token');
-    if (name === 'OnBehalfOfCredential' && !request.userAssertion)
-      request.userAssertion = await promptSecret(io, 'User assertion (access token)');
-
-    request.onDeviceCode = (info: DeviceCodeInfo) => {
-      io.stderr.write(
-        lines([
-          '',
-          `${paint(io, 'bold', 'To sign in')}, open ${paint(io, 'cyan', info.verificationUri)} and enter the code ${paint(io, 'bold', info.userCode)}`,
-          `(expires ${info.expiresOn})`,
-          '',
-        ]),
-      );
-    };
-    request.openBrowser = async (url: string) => {
-      io.stderr.write(lines(['', 'Sign in at:', url, '']));
-      if (!v['no-browser']) await openSystemBrowser(url);
-    };
+    const request = await flowRequest(v, io, name, { profile, timeoutMs });
+    await promptMissing(io, request);
+    signInOnStderr(io, request, v['no-browser']);
 
     const events: TraceEvent[] = [];
     const sink = {
@@ -289,60 +368,13 @@ export const command: CliCommand & {
       `waiting for ${name}`,
       acquireToken(request, { signal: io.signal, sink, env: io.env, options }),
     );
-    const r = run.result;
-    const code = exitFor(r.outcome, r.error?.kind);
+    const code = exitFor(run.result.outcome, run.result.error?.kind);
     if (v.json) {
-      const out: Record<string, unknown> = {
-        credential: r.credential,
-        outcome: r.outcome,
-        message: r.message,
-        durationMs: r.durationMs,
-        errorCodes: r.errorCodes,
-        events: r.events,
-        token: r.token ?? null,
-        error: r.error ?? null,
-        ...(r.prediction ? { prediction: r.prediction } : {}), // fingerprint verdict
-        ...targetJson(target),
-      };
-      if (v['show-token'] && run.accessToken) out.accessToken = run.accessToken.reveal();
-      writeJson(io, out);
+      writeJson(io, tokenJson(run, v['show-token'], target));
       return code;
     }
     io.stdout.write(targetHeader(io, target));
-    const out: string[] = [];
-    if (!v.verbose) {
-      for (const e of r.events) {
-        if (e.kind === 'http')
-          out.push(
-            `${paint(io, 'gray', `  ${e.method} ${e.url} → ${e.status ?? e.error ?? '?'}`)}${paint(io, 'dim', ` ${e.durationMs} ms`)}`,
-          );
-        if (e.kind === 'note' && (e.level === 'warn' || e.level === 'error'))
-          out.push(`  ${paint(io, 'yellow', `${e.level}:`)} ${e.message}`);
-      }
-    }
-    const colour = r.outcome === 'success' ? 'green' : r.outcome === 'unavailable' ? 'yellow' : 'red';
-    out.push(
-      `${paint(io, colour, r.outcome.toUpperCase().padEnd(11))} ${r.credential}  ${paint(io, 'dim', `${r.durationMs} ms`)}`,
-      `  ${r.message}`,
-    );
-    if (r.prediction)
-      out.push(
-        `  ${paint(io, r.prediction.agrees === false ? 'yellow' : 'dim', `predicted ${r.prediction.verdict}: ${r.prediction.reason}`)}`,
-      );
-    if (r.errorCodes.length)
-      out.push(`  AADSTS codes: ${r.errorCodes.join(', ')}  (azauth explain AADSTS${r.errorCodes[0]})`);
-    if (r.error?.correlationId || r.error?.traceId)
-      out.push(
-        `  ${paint(io, 'dim', `correlation id ${r.error.correlationId ?? '-'}  trace id ${r.error.traceId ?? '-'}`)}`,
-      );
-    if (r.token) {
-      const t = r.token;
-      out.push(
-        `  token: ${t.identityType ?? 'unknown'} ${t.upn ?? t.appId ?? t.objectId ?? ''} tenant ${t.tenantId ?? '?'} aud ${t.audience ?? '?'} expires ${t.expiresOn} fingerprint ${t.fingerprint}`,
-      );
-    }
-    if (v['show-token'] && run.accessToken) out.push(run.accessToken.reveal());
-    io.stdout.write(lines(out));
+    io.stdout.write(lines(renderToken(io, run, v)));
     return code;
   },
 };
