@@ -5,10 +5,12 @@
 import type { TraceSink } from './trace/events';
 import type { EngineOptions } from './options';
 import type { SecretValue } from './secret';
-import type { ChainProfile, StepResult } from './model';
+import type { StepResult } from './model';
 import { TokenCache } from './cache';
 import { runChainWith, runCredentialWith } from './chain/runner';
-import type { ChainRequest, ChainRun } from './chain/types';
+import type { ChainRequest, ChainRun, CredentialRequest } from './chain/types';
+
+export type { CredentialRequest } from './chain/types';
 
 export interface EngineRunOptions {
   signal?: AbortSignal;
@@ -16,15 +18,6 @@ export interface EngineRunOptions {
   /** The environment the credentials see (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   options?: EngineOptions;
-}
-
-export interface CredentialRequest {
-  scope?: string;
-  tenantId?: string;
-  claims?: string;
-  forceRefresh?: boolean;
-  profile?: ChainProfile;
-  stepTimeoutMs?: number;
 }
 
 export interface CredentialRun {

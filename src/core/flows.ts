@@ -13,7 +13,7 @@ import { Tracer, type StepTracerImpl } from './trace/tracer';
 import { createHttpClient } from './http/client';
 import { createProcessRunner } from './process/runner';
 import { classifyError } from './errors/classify';
-import { summarizeToken } from './token/summary';
+import { succeeded } from './chain/acquired';
 import { getCredentialFactory } from './credentials/registry';
 import {
   isAuthenticationFailed,
@@ -320,29 +320,8 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
       controller.signal,
       abortError,
     )) as MsalTokenResult;
-    const raw = tok.token.reveal();
-    trace.addSecret(raw);
-    const summary = summarizeToken(raw, {
-      credential: stepName,
-      scope,
-      fromCache: Boolean(tok.fromCache),
-      expiresOnEpochMs: tok.expiresOnEpochMs,
-      tokenType: tok.tokenType,
-    });
-    const durationMs = now() - t0;
-    const who = summary.upn ?? summary.appId ?? summary.objectId;
-    const message = `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}`;
-    trace.outcome({ outcome: 'success', message, durationMs });
     const out: FlowRun = {
-      result: {
-        credential: stepName,
-        outcome: 'success',
-        message,
-        durationMs,
-        errorCodes: [],
-        events: [...trace.events],
-        token: summary,
-      },
+      result: succeeded(trace, stepName, scope, tok, () => now() - t0),
       accessToken: tok.token,
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;

@@ -96,10 +96,6 @@ export function selectCredentials(
   platform: NodeJS.Platform = process.platform,
 ): SelectionResult {
   const rel = asRelease(profile);
-  const sdk = sdkLabel(rel);
-  const order = chainOrder(rel, platform);
-  const tc = rel.rules.tokenCredentials;
-  const spell = (n: CredentialName) => SPELLING[rel.sdk][n] ?? n;
   if (explicit && explicit.length) {
     const credentials = explicit.map((n) => engineName(n) ?? (n as CredentialName));
     return {
@@ -111,17 +107,13 @@ export function selectCredentials(
       imdsProbe: true,
     };
   }
+  const order = chainOrder(rel, platform);
+  const tc = rel.rules.tokenCredentials;
   const raw = env.AZURE_TOKEN_CREDENTIALS;
-  const fullChain = (why: string): SelectionResult => ({
-    selection: {
-      source: 'default',
-      credentials: [...order],
-      reason: `${why}: the full ${sdk} DefaultAzureCredential chain`,
-    },
-    imdsProbe: true,
-  });
   if (tc.support === 'none')
     return fullChain(
+      rel,
+      order,
       raw === undefined
         ? 'AZURE_TOKEN_CREDENTIALS is not set'
         : `AZURE_TOKEN_CREDENTIALS="${raw}" is ignored by ${rel.label} (the variable arrived later)`,
@@ -129,73 +121,97 @@ export function selectCredentials(
   const blank = tc.match === 'go' ? raw === '' : raw !== undefined && raw.trim() === '';
   if (raw === undefined || (blank && tc.blank === 'full-chain'))
     return fullChain(
+      rel,
+      order,
       raw === undefined ? 'AZURE_TOKEN_CREDENTIALS is not set' : 'AZURE_TOKEN_CREDENTIALS is set but blank',
     );
+  return (!blank && fromValue(rel, order, raw)) || rejected(rel, raw, blank);
+}
+
+/** Every member of the release's default chain. */
+function fullChain(rel: ResolvedRelease, order: CredentialName[], why: string): SelectionResult {
+  return {
+    selection: {
+      source: 'default',
+      credentials: [...order],
+      reason: `${why}: the full ${sdkLabel(rel)} DefaultAzureCredential chain`,
+    },
+    imdsProbe: true,
+  };
+}
+
+/** "dev", "prod" or one credential's name, as the release matches them; undefined when the value is none of them. */
+function fromValue(rel: ResolvedRelease, order: CredentialName[], raw: string): SelectionResult | undefined {
+  const tc = rel.rules.tokenCredentials;
+  const sdk = sdkLabel(rel);
   const keyword = tc.match === 'go' ? raw : raw.trim().toLowerCase();
   const name = tc.match === 'go' ? raw.toLowerCase() : keyword;
-  const how =
-    tc.match === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively';
-  if (!blank && keyword === 'dev') {
-    return {
-      selection: {
-        source: 'AZURE_TOKEN_CREDENTIALS',
-        value: raw,
-        credentials: order.filter((n) => tc.dev.includes(n)),
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the developer-tool credentials only (${sdk})`,
-      },
-      imdsProbe: true,
-    };
-  }
-  if (!blank && keyword === 'prod') {
+  const chosen = (credentials: CredentialName[], what: string, imdsProbe = true): SelectionResult => ({
+    selection: {
+      source: 'AZURE_TOKEN_CREDENTIALS',
+      value: raw,
+      credentials,
+      reason: `AZURE_TOKEN_CREDENTIALS="${raw}" ${what}`,
+    },
+    imdsProbe,
+  });
+  if (keyword === 'dev')
+    return chosen(
+      order.filter((n) => tc.dev.includes(n)),
+      `selects the developer-tool credentials only (${sdk})`,
+    );
+  if (keyword === 'prod') {
     const prod: CredentialName[] = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'];
-    return {
-      selection: {
-        source: 'AZURE_TOKEN_CREDENTIALS',
-        value: raw,
-        credentials: order.filter((n) => prod.includes(n)),
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects the deployed-service credentials only (${sdk})`,
-      },
-      imdsProbe: true,
-    };
+    return chosen(
+      order.filter((n) => prod.includes(n)),
+      `selects the deployed-service credentials only (${sdk})`,
+    );
   }
   const accepted = tc.support === 'names' ? tc.names.find((n) => n.toLowerCase() === name) : undefined;
   const single = accepted ? engineName(accepted) : undefined;
-  if (single && !blank) {
-    const noProbe = single === 'ManagedIdentityCredential' && !rel.rules.probeWhenMiAlone;
-    return {
-      selection: {
-        source: 'AZURE_TOKEN_CREDENTIALS',
-        value: raw,
-        credentials: [single],
-        reason: `AZURE_TOKEN_CREDENTIALS="${raw}" selects ${spell(single)} alone (${how})${noProbe ? `; ${rel.label} then skips the IMDS probe and uses normal retries` : ''}`,
-      },
-      imdsProbe: !noProbe,
-    };
-  }
-  let why =
-    tc.support === 'dev-prod'
-      ? `${rel.label} accepts only "dev" or "prod"`
-      : 'it is neither "dev", "prod" nor a credential name this release accepts';
-  const lowered = raw.trim().toLowerCase();
-  if (blank) why = `${rel.label} reads the variable with os.LookupEnv: set but empty is a value, and not a valid one`;
-  else if (tc.match === 'go' && (lowered === 'dev' || lowered === 'prod'))
-    why = `Go compares "dev" and "prod" exactly: case and spaces matter`;
-  else if (tc.match === 'go' && tc.names.some((n) => n.toLowerCase() === lowered))
-    why = 'Go does not trim the value: remove the surrounding spaces';
-  else if (engineName(lowered) && tc.support === 'names')
-    why = `that credential is not part of the ${sdk} default chain`;
-  else if (engineName(lowered) && tc.support === 'dev-prod')
-    why = `${rel.label} accepts only "dev" or "prod" (single credential names came in a later release)`;
+  if (!single) return undefined;
+  const how =
+    tc.match === 'go' ? 'names match case-insensitively, without trimming' : 'trimmed and matched case-insensitively';
+  const noProbe = single === 'ManagedIdentityCredential' && !rel.rules.probeWhenMiAlone;
+  const spelled = SPELLING[rel.sdk][single] ?? single;
+  return chosen(
+    [single],
+    `selects ${spelled} alone (${how})${noProbe ? `; ${rel.label} then skips the IMDS probe and uses normal retries` : ''}`,
+    !noProbe,
+  );
+}
+
+/** A value the release rejects: DefaultAzureCredential cannot be constructed, with the SDK's own error. */
+function rejected(rel: ResolvedRelease, raw: string, blank: boolean): SelectionResult {
+  const tc = rel.rules.tokenCredentials;
   return {
     selection: {
       source: 'AZURE_TOKEN_CREDENTIALS',
       value: raw,
       credentials: [],
-      reason: `AZURE_TOKEN_CREDENTIALS="${raw}" is rejected: ${why}`,
+      reason: `AZURE_TOKEN_CREDENTIALS="${raw}" is rejected: ${rejectionReason(rel, raw, blank)}`,
     },
     error: { kind: 'config', message: invalidValueMessage(tc, raw), errorCodes: [] },
     imdsProbe: true,
   };
+}
+
+/** Why the value is rejected, naming the near miss (Go's exact matching, a credential outside the chain, …). */
+function rejectionReason(rel: ResolvedRelease, raw: string, blank: boolean): string {
+  const tc = rel.rules.tokenCredentials;
+  const lowered = raw.trim().toLowerCase();
+  if (blank) return `${rel.label} reads the variable with os.LookupEnv: set but empty is a value, and not a valid one`;
+  if (tc.match === 'go' && (lowered === 'dev' || lowered === 'prod'))
+    return `Go compares "dev" and "prod" exactly: case and spaces matter`;
+  if (tc.match === 'go' && tc.names.some((n) => n.toLowerCase() === lowered))
+    return 'Go does not trim the value: remove the surrounding spaces';
+  if (engineName(lowered) && tc.support === 'names')
+    return `that credential is not part of the ${sdkLabel(rel)} default chain`;
+  if (engineName(lowered) && tc.support === 'dev-prod')
+    return `${rel.label} accepts only "dev" or "prod" (single credential names came in a later release)`;
+  return tc.support === 'dev-prod'
+    ? `${rel.label} accepts only "dev" or "prod"`
+    : 'it is neither "dev", "prod" nor a credential name this release accepts';
 }
 
 /**

@@ -28,9 +28,9 @@ import { DIAGNOSE_PROCESS_DELAY_MS, DIAGNOSE_PROCESS_MAX_DELAY_MS, answerWatch, 
 import { fanOut } from '../trace/sinks';
 import { newestRelease, resolveProfile, type ResolvedRelease } from '../sdk/releases';
 import { cacheKey, externalStateKey, identityKey, type TokenCache } from '../cache';
-import { summarizeToken } from '../token/summary';
+import { succeeded } from './acquired';
 import { classifyError } from '../errors/classify';
-import { DEFAULT_SCOPE, type ChainRequest, type ChainRun } from './types';
+import { DEFAULT_SCOPE, type ChainRequest, type ChainRun, type CredentialRequest } from './types';
 import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report';
 import { targetNote } from '../target/process';
 
@@ -159,34 +159,16 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
 }
 
 function finishSuccess(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: number, tok: AccessTokenResult): StepRun {
-  const raw = tok.token.reveal();
-  trace.addSecret(raw);
-  const scope = a.request.scopes.join(' ');
-  const summary = summarizeToken(raw, {
-    credential: a.name,
-    scope,
-    fromCache: Boolean(tok.fromCache),
-    expiresOnEpochMs: tok.expiresOnEpochMs,
-    tokenType: tok.tokenType,
-  });
-  const durationMs = a.now() - t0;
-  const who = summary.upn ?? summary.appId ?? summary.objectId;
-  const message = a.tracer.redactor.text(
-    `acquired a token for ${scope}${who ? ` as ${who}` : ''}${summary.tenantId ? ` in tenant ${summary.tenantId}` : ''}, expires ${summary.expiresOn || 'at an unknown time'}${tok.fromCache ? ' (from the engine cache)' : ''}`,
+  const cached = tok.fromCache ? ' (from the engine cache)' : '';
+  const result = succeeded(
+    trace,
+    a.name,
+    a.request.scopes.join(' '),
+    tok,
+    () => a.now() - t0,
+    (m) => a.tracer.redactor.text(`${m}${cached}`),
   );
-  trace.outcome({ outcome: 'success', message, durationMs });
-  return {
-    result: {
-      credential: a.name,
-      outcome: 'success',
-      message,
-      durationMs,
-      errorCodes: [],
-      events: [...trace.events],
-      token: summary,
-    },
-    token: tok,
-  };
+  return { result, token: tok };
 }
 
 function finishError(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: number, e: unknown): StepRun {
@@ -303,6 +285,33 @@ async function runSequential(names: string[], stepArgs: (name: string) => StepAr
   return { runs, winner, stopper };
 }
 
+/** The arguments each member of a chain runs with: one token request, one tracer, one cache, one time limit. */
+function chainStepArgs(
+  request: ChainRequest,
+  run: RunOptions,
+  c: Pick<StepArgs, 'env' | 'options' | 'profile' | 'release' | 'mode' | 'imdsProbe' | 'tracer' | 'cache' | 'now'> & {
+    predictions?: Record<string, { verdict: string; reason: string }>;
+  },
+): (name: string) => StepArgs {
+  const stepTimeoutMs = request.stepTimeoutMs ?? c.options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const tokenRequest: TokenRequest = {
+    scopes: [request.scope ?? DEFAULT_SCOPE],
+    tenantId: request.tenantId,
+    claims: request.claims,
+    forceRefresh: request.forceRefresh,
+  };
+  const { predictions, ...shared } = c;
+  return (name) => ({
+    ...shared,
+    name,
+    request: tokenRequest,
+    inChain: true,
+    ...(predictions?.[name] ? { prediction: predictions[name] } : {}),
+    signal: run.signal,
+    stepTimeoutMs,
+  });
+}
+
 /** Runs the chain per the request; never throws (errors are in the result). */
 export async function runChainWith(
   cache: TokenCache,
@@ -350,27 +359,15 @@ export async function runChainWith(
     chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
     return { ...base, winner: null, steps: [], token: null, error: ctorError, durationMs: now() - startedAt };
   }
-  const stepTimeoutMs = request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  const tokenRequest: TokenRequest = {
-    scopes: [scope],
-    tenantId: request.tenantId,
-    claims: request.claims,
-    forceRefresh: request.forceRefresh,
-  };
-  const stepArgs = (name: string): StepArgs => ({
-    name,
-    request: tokenRequest,
+  const stepArgs = chainStepArgs(request, run, {
     env,
     options,
     profile,
     release,
     mode,
-    inChain: true,
     imdsProbe: sel.imdsProbe,
-    ...(fp?.predictions[name] ? { prediction: fp.predictions[name] } : {}),
-    signal: run.signal,
+    predictions: fp?.predictions,
     tracer,
-    stepTimeoutMs,
     cache,
     now,
   });
@@ -451,14 +448,7 @@ function finishChain(c: {
 export async function runCredentialWith(
   cache: TokenCache,
   name: string,
-  request: {
-    scope?: string;
-    tenantId?: string;
-    claims?: string;
-    forceRefresh?: boolean;
-    profile?: ChainProfile;
-    stepTimeoutMs?: number;
-  },
+  request: CredentialRequest,
   run: RunOptions,
   now: () => number = Date.now,
 ): Promise<StepRun & { accessToken?: SecretValue }> {

@@ -28,6 +28,16 @@ export interface ChainRequest {
   claims?: string;
 }
 
+/** What a face asks when it runs one credential by name, outside the chain. */
+export interface CredentialRequest {
+  scope?: string;
+  tenantId?: string;
+  claims?: string;
+  forceRefresh?: boolean;
+  profile?: ChainProfile;
+  stepTimeoutMs?: number;
+}
+
 /** A chain run: the serialisable ChainResult, plus the token itself (not enumerable: JSON never includes it). */
 export interface ChainRun extends ChainResult {
   accessToken?: SecretValue;
