@@ -79,11 +79,8 @@ export function exportMarkdown(snap: RunStoreSnapshot): string {
   }
   if (snap.lastError) {
     out.push('## Last error', '', '```', snap.lastError.source, '```', '');
-    const codes =
-      (snap.lastError.explanation as { codes?: { code: number; meaning?: string; fixes?: string[] }[] } | undefined)
-        ?.codes ?? [];
-    for (const c of codes)
-      out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes?.[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
+    for (const c of snap.lastError.explanation?.codes ?? [])
+      out.push(`- **AADSTS${c.code}**: ${cell(c.meaning)}${c.fixes[0] ? ` — fix: ${cell(c.fixes[0])}` : ''}`);
     out.push('');
   }
   return out.join('\n');

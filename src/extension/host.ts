@@ -9,11 +9,13 @@ import type {
   DeviceCodeInfo,
   EngineOptions,
   ErrorInfo,
+  Explanation,
   SecretValue,
   TokenSummary,
   TraceEvent,
   TraceSink,
 } from '../core/index';
+import type { SandboxContract } from '../sandbox/index';
 import { CancelledError } from './commandRunner';
 import { autoProfile } from './autoProfile';
 import { Commands } from './constants';
@@ -29,7 +31,7 @@ export interface SandboxHandle {
   tenantId?: string;
   caFile?: string;
   caPem?: string;
-  contract?: { managedIdentity?: { imds?: string } };
+  contract: Pick<SandboxContract, 'managedIdentity' | 'subscriptions'>;
   close(): Promise<void> | void;
 }
 
@@ -88,7 +90,7 @@ export class Host implements vscode.Disposable {
     if (proxy) o.proxy = proxy;
     if (this.sandbox) {
       o.authorityHost = this.sandbox.authorityHost;
-      const imds = this.sandbox.contract?.managedIdentity?.imds;
+      const imds = this.sandbox.contract.managedIdentity.imds;
       if (imds) o.imdsEndpoint = imds;
       if (this.sandboxCa) o.ca = this.sandboxCa;
     }
@@ -263,7 +265,7 @@ export class Host implements vscode.Disposable {
 
   /** Explains an ErrorInfo with the engine and stores it as the last error. */
   recordError(error: ErrorInfo, source: string, runId?: string): void {
-    let explanation: unknown;
+    let explanation: Explanation | undefined;
     try {
       explanation = loadEngine().explainText(error.message);
     } catch (e) {

@@ -76,7 +76,7 @@ export class AuthHoverProvider implements vscode.HoverProvider {
 
   private codeHover(text: string, range: vscode.Range): vscode.Hover | undefined {
     const ex = loadEngine().explainText(text);
-    const c = ex.codes?.[0];
+    const c = ex.codes[0];
     if (!c) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(aadstsMarkdown(c)), range);
   }

@@ -7,7 +7,7 @@
  * that the user invoked to copy or reveal it call that.
  */
 import * as vscode from 'vscode';
-import type { ChainResult, ErrorInfo, SecretValue, TokenSummary } from '../core/index';
+import type { ChainResult, ErrorInfo, Explanation, SecretValue, TokenSummary } from '../core/index';
 
 /** Where a token in the store came from. */
 export type TokenOrigin = 'acquired' | 'decoded' | 'vscode-account';
@@ -56,8 +56,8 @@ export interface StoredError {
   /** What was explained: the command's input text (redacted by the engine) or a short description. */
   source: string;
   error?: ErrorInfo;
-  /** The engine's explanation object (JSON-safe; shape owned by src/core/errors). */
-  explanation?: unknown;
+  /** The engine's explainText() of the error (JSON-safe). */
+  explanation?: Explanation;
   runId?: string;
 }
 

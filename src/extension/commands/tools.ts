@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
 import { ContextKeys, EXTENSION_ID } from '../constants';
 import { loadEngine, loadSandbox, redact, redactIfLoaded } from '../engine';
-import type { Host, SandboxHandle } from '../host';
+import type { Explanation } from '../../core/index';
+import type { AcquireOutcome, Host, SandboxHandle } from '../host';
 import type { StoredTokenInfo } from '../runStore';
 import { exportJson, exportMarkdown } from '../exportTrace';
 import { findJwt } from '../findJwt';
@@ -38,7 +39,7 @@ export class ToolCommands {
     private readonly openInspector: (sel: { tokenId?: string; runId?: string; errorId?: string }) => void,
   ) {}
 
-  async runChain(mode: 'sequential' | 'diagnose', args: ChainArgs = {}): Promise<unknown> {
+  async runChain(mode: 'sequential' | 'diagnose', args: ChainArgs = {}): Promise<AcquireOutcome> {
     const scope = args.scope ?? this.host.settings().defaultScope;
     return vscode.window.withProgress(
       {
@@ -96,7 +97,7 @@ export class ToolCommands {
     return { tokenId, kind: decoded.kind };
   }
 
-  async explain(args: TextArgs = {}): Promise<unknown> {
+  async explain(args: TextArgs = {}): Promise<Explanation> {
     let text = args.text ?? selectionText();
     text ??= await vscode.window.showInputBox({
       title: 'Explain Error',
@@ -109,9 +110,7 @@ export class ToolCommands {
     const codes = explanation.codes;
     this.host.log.info(
       'explain',
-      codes.length
-        ? codes.map((c) => `AADSTS${c.code}: ${c.meaning ?? c.name ?? ''}`).join(' | ')
-        : 'no AADSTS code recognised',
+      codes.length ? codes.map((c) => `AADSTS${c.code}: ${c.meaning}`).join(' | ') : 'no AADSTS code recognised',
     );
     const errorId = this.host.store.setError({
       source,
@@ -173,7 +172,7 @@ export class ToolCommands {
     return t.id;
   }
 
-  async refresh(arg?: unknown): Promise<unknown> {
+  async refresh(arg?: unknown): Promise<AcquireOutcome | undefined> {
     const t = this.tokenFrom(arg);
     if (!t) throw new Error('No token to refresh');
     const req = t.request;
@@ -228,7 +227,7 @@ export class ToolCommands {
     );
     this.host.setSandbox(handle);
     await vscode.commands.executeCommand('setContext', ContextKeys.sandboxRunning, true);
-    const imds = handle.contract?.managedIdentity?.imds;
+    const imds = handle.contract.managedIdentity.imds;
     this.host.log.info(
       'sandbox',
       `sandbox tenant running at ${handle.authorityHost}${imds ? `, IMDS ${imds}` : ''}; the engine now talks to it`,

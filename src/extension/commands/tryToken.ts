@@ -147,7 +147,6 @@ export class TryTokenCommand {
   }
 
   private sandboxSubscription(): string | undefined {
-    const c = this.host.sandbox?.contract as { subscriptions?: { id: string }[] } | undefined;
-    return c?.subscriptions?.[0]?.id;
+    return this.host.sandbox?.contract.subscriptions[0]?.id;
   }
 }

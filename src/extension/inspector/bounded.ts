@@ -32,16 +32,16 @@ export function displayText(v: unknown, max = MAX_VALUE_CHARS): { text: string; 
   return cap(s, max);
 }
 
-export function text(v: unknown, max = MAX_TEXT_CHARS): string {
-  if (typeof v === 'string') return cap(v, max).text;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return '';
+/** Bounded text: strings from tokens and error bodies can be any length. */
+export function text(v: string | undefined, max = MAX_TEXT_CHARS): string {
+  return v === undefined ? '' : cap(v, max).text;
 }
 
+/** A claim value (any JSON) that should be a number: only a finite one counts. */
 export function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-export function finiteOr(v: unknown, fallback: number): number {
+export function finiteOr(v: number | undefined, fallback: number): number {
   return num(v) ?? fallback;
 }

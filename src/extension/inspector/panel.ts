@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { HostToWebview, InspectorSnapshot, InspectorUiState, WebviewToHost } from '../../shared/protocol';
 import { Commands } from '../constants';
 import type { CoreModule } from '../engine';
+import type { Explanation } from '../../core/index';
 import type { RunStore, RunStoreSnapshot, StoreSelection } from '../runStore';
 import { inspectorHtml, makeNonce } from './html';
 import { isAadstsDocsUrl, parseUiState, parseWebviewMessage } from './messages';
@@ -126,7 +127,7 @@ export class InspectorPanel implements vscode.Disposable {
   /** How many `ready` handshakes the webview sent (diagnostics and tests: one per load of the HTML). */
   readyCount = 0;
   private readonly analyses = new Map<string, { at: number; analysis: TokenAnalysisInput }>();
-  private readonly explanations = new Map<string, unknown>();
+  private readonly explanations = new Map<string, Explanation | undefined>();
   /** The nonce of the currently loaded HTML (a new one for every load). */
   nonce = '';
 
@@ -326,7 +327,7 @@ export class InspectorPanel implements vscode.Disposable {
       const analysis = await this.analyse(id, store);
       if (analysis) analyses.set(id, analysis);
     }
-    let failureExplanation: unknown;
+    let failureExplanation: Explanation | undefined;
     const err = shownFailure(store);
     if (err && err.explanation === undefined)
       failureExplanation = this.explainError(err.id, err.error?.message ?? err.source);
@@ -345,9 +346,9 @@ export class InspectorPanel implements vscode.Disposable {
     }
   }
 
-  private explainError(id: string, text: string): unknown {
+  private explainError(id: string, text: string): Explanation | undefined {
     if (this.explanations.has(id)) return this.explanations.get(id);
-    let result: unknown;
+    let result: Explanation | undefined;
     try {
       result = text ? this.engine()?.explainText(text) : undefined;
     } catch {

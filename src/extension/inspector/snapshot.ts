@@ -2,9 +2,10 @@
  * Builds the Token Inspector's snapshot from the run store's snapshot and the engine's decode / explain results.
  * Pure functions, no vscode import (tested in plain node).
  *
- * Everything from the engine arrives as `unknown` and is read defensively: only the fields the protocol names are
- * copied, every value becomes bounded plain text, and nothing else (in particular the decoder's `raw` field) can
- * travel into the snapshot. The snapshot therefore never contains a raw token.
+ * The engine's results arrive with the core's own types (a rename in the core breaks this build, not the panel). Only
+ * the fields the protocol names are copied, every string becomes bounded plain text (claims and error bodies are
+ * attacker-controlled), and nothing else (in particular the decoder's `raw` field) can travel into the snapshot. The
+ * snapshot therefore never contains a raw token.
  */
 import type {
   AadstsExplanation,
@@ -18,6 +19,17 @@ import type {
   VerdictStatus,
 } from '../../shared/protocol';
 import type { RichText, TokenVerdictView } from '../../shared/protocol';
+import type {
+  ClaimExplanation,
+  DecodeResult,
+  Explanation,
+  ExplainedCode,
+  JsonObject,
+  OtherExplanation,
+  TokenExpiry,
+  Validation,
+  VerdictValue,
+} from '../../core/index';
 import { parseInline } from '../markdown';
 import type { RunStoreSnapshot, StoredError, StoredRun, StoredTokenInfo } from '../runStore';
 import { MAX_CLAIMS, MAX_LIST_ITEMS, displayText, finiteOr, num, text } from './bounded';
@@ -26,16 +38,14 @@ import { runTimeline } from './timeline';
 export { MAX_CLAIMS, MAX_LIST_ITEMS, MAX_STEPS, MAX_TEXT_CHARS, MAX_VALUE_CHARS, displayText } from './bounded';
 export { runTimeline } from './timeline';
 
-/** The engine's results for one token, as returned (shapes owned by src/core/token). */
+/** The engine's results for one token (each absent when the engine could not produce it). */
 export interface TokenAnalysisInput {
-  /** decodeToken(raw) */
-  decoded: unknown;
-  /** explainClaims(...) — rows of { name, value, meaning, interpretation }, or undefined when not available. */
-  claims?: unknown;
-  /** validateToken(...) — verdicts, or undefined when not run. */
-  validation?: unknown;
-  /** tokenExpiry(...) — lifetime and clock-skew warnings, or undefined. */
-  expiry?: unknown;
+  decoded?: DecodeResult;
+  claims?: ClaimExplanation[];
+  /** Offline validation (the panel fetches no keys by itself). */
+  validation?: Validation;
+  /** Lifetime and clock-skew warnings. */
+  expiry?: TokenExpiry;
 }
 
 export interface BuildInput {
@@ -43,14 +53,12 @@ export interface BuildInput {
   /** Engine results for the selected token (keyed by store token id). Other tokens only appear in the list. */
   analyses?: ReadonlyMap<string, TokenAnalysisInput>;
   /** Explanation of the last error when the store did not carry one (explainText of its message). */
-  failureExplanation?: unknown;
+  failureExplanation?: Explanation;
   /** Host clock (epoch ms); defaults to the store snapshot's `now`. */
   now?: number;
 }
 
-function textList(v: unknown): string[] {
-  if (typeof v === 'string') return v ? [text(v)] : [];
-  if (!Array.isArray(v)) return [];
+function textList(v: readonly string[]): string[] {
   return v
     .slice(0, MAX_LIST_ITEMS)
     .map((x) => text(x))
@@ -58,18 +66,15 @@ function textList(v: unknown): string[] {
 }
 
 /** Catalog prose → bounded pieces (text, code, link) that the panel renders without markup characters. */
-function rich(v: unknown): RichText {
+function rich(v: string): RichText {
   return parseInline(text(v));
 }
 
-function richList(v: unknown): RichText[] {
+function richList(v: readonly string[]): RichText[] {
   return textList(v).map((t) => parseInline(t));
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
+/** A claim value (any JSON) that should be a number: only a finite one counts. */
 // ---------- tokens ----------
 
 function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
@@ -91,7 +96,7 @@ function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
 }
 
 /** Header or payload object → rows with empty meanings (used for the header, and for claims when the catalog is absent). */
-function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
+function plainRows(o: JsonObject | undefined): ClaimRow[] {
   if (!o) return [];
   return Object.keys(o)
     .slice(0, MAX_CLAIMS)
@@ -109,105 +114,51 @@ function plainRows(o: Record<string, unknown> | undefined): ClaimRow[] {
 }
 
 /**
- * Rows from explainClaims(): accepts an array of rows or an object with a `claims` array. Rows carry a `location`
- * ('header' | 'payload'); `location` picks which of the two tables is built (rows without one count as payload).
+ * Rows from explainClaims() for one table: `location` picks the header's or the payload's rows. Without the catalog's
+ * rows (explainClaims failed), the decoded object's own fields, with empty meanings.
  */
 export function claimRows(
-  explained: unknown,
-  payload: Record<string, unknown> | undefined,
-  location: 'header' | 'payload' = 'payload',
+  explained: readonly ClaimExplanation[] | undefined,
+  fields: JsonObject | undefined,
+  location: ClaimExplanation['location'] = 'payload',
 ): ClaimRow[] {
-  const arr = Array.isArray(explained)
-    ? explained
-    : Array.isArray(obj(explained)?.claims)
-      ? (obj(explained)!.claims as unknown[])
-      : undefined;
-  if (!arr) return plainRows(payload);
-  const rows: ClaimRow[] = [];
-  for (const r of arr) {
-    if (rows.length >= MAX_CLAIMS) break;
-    const o = obj(r);
-    if (!o || typeof o.name !== 'string') continue;
-    if ((o.location === 'header' ? 'header' : 'payload') !== location) continue;
-    const raw = o.value !== undefined ? o.value : payload?.[o.name];
-    const v = displayText(raw);
-    const meaning = text(o.meaning);
-    const interpretation = text(o.interpretation ?? o.interpreted ?? o.description);
-    rows.push({
-      name: text(o.name, 200),
-      value: v.text,
-      truncated: v.truncated,
-      meaning,
-      interpretation,
-      known: typeof o.known === 'boolean' ? o.known : meaning.length > 0,
+  if (!explained) return plainRows(fields);
+  return explained
+    .filter((c) => c.location === location)
+    .slice(0, MAX_CLAIMS)
+    .map((c) => {
+      const v = displayText(c.value);
+      return {
+        name: text(c.name, 200),
+        value: v.text,
+        truncated: v.truncated,
+        meaning: text(c.meaning),
+        interpretation: text(c.interpretation),
+        known: c.known,
+      };
     });
-  }
-  return rows;
 }
 
-const STATUS_WORDS: Record<string, VerdictStatus> = {
+/** The core's verdict words → the panel's (exhaustive: a new core verdict breaks the build until it is mapped). */
+const VERDICT_STATUS: Record<VerdictValue, VerdictStatus> = {
   pass: 'pass',
-  passed: 'pass',
-  ok: 'pass',
-  valid: 'pass',
-  success: 'pass',
   fail: 'fail',
-  failed: 'fail',
-  invalid: 'fail',
-  error: 'fail',
   warn: 'warn',
-  warning: 'warn',
-  skip: 'skip',
   skipped: 'skip',
-  unknown: 'skip',
-  'not-checked': 'skip',
-  unchecked: 'skip',
-  info: 'info',
 };
 
-function verdictStatus(o: Record<string, unknown>): VerdictStatus {
-  for (const key of ['status', 'verdict', 'result', 'outcome']) {
-    const s = o[key];
-    if (typeof s === 'string' && STATUS_WORDS[s.toLowerCase()]) return STATUS_WORDS[s.toLowerCase()];
-  }
-  if (typeof o.ok === 'boolean') return o.ok ? 'pass' : 'fail';
-  if (typeof o.valid === 'boolean') return o.valid ? 'pass' : 'fail';
-  return 'info';
+/** The checks of validateToken(), in its order. */
+export function verdicts(validation: Validation | undefined): ValidationVerdict[] {
+  return (validation?.verdicts ?? []).slice(0, MAX_LIST_ITEMS).map((v) => ({
+    check: text(v.check, 100),
+    status: VERDICT_STATUS[v.verdict],
+    reason: text(v.reason),
+  }));
 }
 
-/** Verdicts from validateToken(): an array, or an object with `checks` / `verdicts` / `results`, or a map name → verdict. */
-export function verdicts(validation: unknown): ValidationVerdict[] {
-  const o = obj(validation);
-  let arr: unknown[] | undefined;
-  if (Array.isArray(validation)) arr = validation;
-  else if (o) {
-    for (const k of ['checks', 'verdicts', 'results']) if (Array.isArray(o[k])) arr = o[k] as unknown[];
-    if (!arr) {
-      arr = Object.entries(o)
-        .filter(([, v]) => obj(v))
-        .map(([k, v]) => ({ check: k, ...(v as Record<string, unknown>) }));
-    }
-  }
-  if (!arr) return [];
-  const out: ValidationVerdict[] = [];
-  for (const r of arr.slice(0, MAX_LIST_ITEMS)) {
-    const v = obj(r);
-    if (!v) continue;
-    const check = text(v.check ?? v.name ?? v.kind ?? v.id, 100);
-    if (!check) continue;
-    out.push({ check, status: verdictStatus(v), reason: text(v.reason ?? v.message ?? v.detail) });
-  }
-  return out;
-}
-
-const TOKEN_VERDICTS: readonly TokenVerdictView['verdict'][] = ['verified', 'invalid', 'unverified'];
-
-/** The overall verdict of validateToken(), or undefined when there is none. */
-export function tokenVerdict(validation: unknown): TokenVerdictView | undefined {
-  const o = obj(validation);
-  const v = o?.verdict;
-  if (typeof v !== 'string' || !(TOKEN_VERDICTS as readonly string[]).includes(v)) return undefined;
-  return { verdict: v as TokenVerdictView['verdict'], summary: text(o?.summary) };
+/** The overall verdict of validateToken(), or undefined when the token was not validated. */
+export function tokenVerdict(validation: Validation | undefined): TokenVerdictView | undefined {
+  return validation ? { verdict: validation.verdict, summary: text(validation.summary) } : undefined;
 }
 
 function epochFromSeconds(v: unknown): number | undefined {
@@ -235,118 +186,110 @@ export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | u
     validation: [],
     warnings: [],
   };
-  const d = obj(analysis?.decoded);
+  const d = analysis?.decoded;
   if (!d) {
     detail.notice = 'The token could not be decoded here.';
     return detail;
   }
-  if (d.ok === false) {
-    const err = obj(d.error);
-    detail.notice = text(err?.message) || 'The token could not be decoded.';
+  if (!d.ok) {
+    detail.notice = text(d.error.message) || 'The token could not be decoded.';
     return detail;
   }
-  const header = obj(d.header);
-  detail.header = plainRows(header);
-  const explainedHeader = Array.isArray(analysis?.claims) ? claimRows(analysis?.claims, header, 'header') : [];
+  detail.header = plainRows(d.header);
+  const explainedHeader = analysis?.claims ? claimRows(analysis.claims, d.header, 'header') : [];
   if (explainedHeader.length) detail.header = explainedHeader;
-  if (d.kind === 'jwe' || d.kind === 'opaque') {
+  if (d.kind !== 'jwt') {
     detail.kind = d.kind;
     detail.notice = text(d.reason) || (d.kind === 'jwe' ? 'This token is encrypted (JWE).' : 'This token is opaque.');
     return detail;
   }
-  const payload = obj(d.payload);
-  detail.kind = 'jwt';
-  detail.claims = claimRows(analysis?.claims, payload);
-  detail.validation = verdicts(analysis?.validation);
-  const verdict = tokenVerdict(analysis?.validation);
-  if (verdict) detail.verdict = verdict;
-  detail.warnings = textList(d.warnings);
-  const expiry = obj(analysis?.expiry);
-  const lifetime = num(expiry?.lifetimeMs);
-  if (lifetime !== undefined) detail.lifetimeMs = lifetime;
-  const skew = text(obj(expiry?.skew)?.warning);
-  if (skew) detail.warnings.push(skew);
-  const iat = epochFromSeconds(payload?.iat);
-  const nbf = epochFromSeconds(payload?.nbf);
-  if (iat !== undefined) detail.issuedAtEpochMs = iat;
-  if (nbf !== undefined) detail.notBeforeEpochMs = nbf;
+  Object.assign(detail, jwtDetail(d.payload, d.warnings, analysis));
   return detail;
+}
+
+/** What a readable JWT adds: claims, verdicts, warnings (the decoder's and the clock's), lifetime, iat / nbf. */
+function jwtDetail(
+  payload: JsonObject,
+  warnings: readonly string[],
+  analysis: TokenAnalysisInput | undefined,
+): Partial<TokenDetail> {
+  const out: Partial<TokenDetail> = {
+    kind: 'jwt',
+    claims: claimRows(analysis?.claims, payload),
+    validation: verdicts(analysis?.validation),
+    warnings: textList(warnings),
+  };
+  const verdict = tokenVerdict(analysis?.validation);
+  if (verdict) out.verdict = verdict;
+  const expiry = analysis?.expiry;
+  const lifetime = num(expiry?.lifetimeMs);
+  if (lifetime !== undefined) out.lifetimeMs = lifetime;
+  const skew = text(expiry?.skew.warning);
+  if (skew) out.warnings!.push(skew);
+  const iat = epochFromSeconds(payload.iat);
+  const nbf = epochFromSeconds(payload.nbf);
+  if (iat !== undefined) out.issuedAtEpochMs = iat;
+  if (nbf !== undefined) out.notBeforeEpochMs = nbf;
+  return out;
 }
 
 // ---------- failures ----------
 
 const DOCS = /^https:\/\/login\.microsoftonline\.com\/error\?code=\d{1,9}$/;
 
-function explanationCodes(v: unknown): AadstsExplanation[] {
-  const o = obj(v);
-  const arr = Array.isArray(o?.codes) ? (o!.codes as unknown[]) : Array.isArray(v) ? v : [];
-  const out: AadstsExplanation[] = [];
-  for (const r of arr.slice(0, MAX_LIST_ITEMS)) {
-    const c = obj(r);
-    const code = num(c?.code);
-    if (!c || code === undefined || !Number.isInteger(code) || code < 0) continue;
-    // The link is rebuilt from the number, so a catalog entry cannot smuggle another URL into the panel.
-    const docsUrl = `https://login.microsoftonline.com/error?code=${code}`;
-    out.push({
-      code,
-      name: text(c.name, 200),
-      meaning: rich(c.meaning),
-      causes: richList(c.causes),
-      fixes: richList(c.fixes),
-      category: text(c.category, 100),
-      docsUrl: DOCS.test(docsUrl) ? docsUrl : '',
+function explanationCodes(codes: readonly ExplainedCode[]): AadstsExplanation[] {
+  return codes
+    .filter((c) => Number.isInteger(c.code) && c.code >= 0)
+    .slice(0, MAX_LIST_ITEMS)
+    .map((c) => {
+      // The link is rebuilt from the number, so a catalog entry cannot smuggle another URL into the panel.
+      const docsUrl = `https://login.microsoftonline.com/error?code=${c.code}`;
+      return {
+        code: c.code,
+        name: text(c.name, 200),
+        meaning: rich(c.meaning),
+        causes: richList(c.causes),
+        fixes: richList(c.fixes),
+        category: text(c.category, 100),
+        docsUrl: DOCS.test(docsUrl) ? docsUrl : '',
+      };
     });
-  }
-  return out;
 }
 
-function otherExplanations(v: unknown): OtherExplanationView[] {
-  if (!Array.isArray(v)) return [];
-  const out: OtherExplanationView[] = [];
-  for (const r of v.slice(0, MAX_LIST_ITEMS)) {
-    const o = obj(r);
-    if (!o) continue;
-    const title = text(o.title, 300);
-    const meaning = text(o.meaning);
-    if (!title && !meaning) continue;
-    out.push({
+function otherExplanations(other: readonly OtherExplanation[]): OtherExplanationView[] {
+  return other
+    .filter((o) => o.title || o.meaning)
+    .slice(0, MAX_LIST_ITEMS)
+    .map((o) => ({
       id: text(o.id, 100),
       kind: text(o.kind, 60),
-      title,
-      meaning: parseInline(meaning),
+      title: text(o.title, 300),
+      meaning: rich(o.meaning),
       fixes: richList(o.fixes),
-    });
-  }
-  return out;
+    }));
 }
 
-export function failureView(err: StoredError, fallbackExplanation?: unknown): FailureView {
-  const explanation = err.explanation !== undefined ? err.explanation : fallbackExplanation;
-  const ex = obj(explanation);
-  const ctx = obj(ex?.context);
+export function failureView(err: StoredError, fallbackExplanation?: Explanation): FailureView {
+  const ex = err.explanation ?? fallbackExplanation;
   const info = err.error;
-  const unknownCodes = (Array.isArray(ex?.unknownCodes) ? (ex!.unknownCodes as unknown[]) : [])
-    .map((c) => num(c))
-    .filter((c): c is number => c !== undefined && Number.isInteger(c))
-    .slice(0, MAX_LIST_ITEMS);
   const view: FailureView = {
     id: text(err.id, 128),
     atEpochMs: finiteOr(err.at, 0),
     message: text(info?.message) || text(ex?.message) || text(err.source),
     kind: text(info?.kind, 60) || 'error',
     source: text(err.source),
-    codes: explanationCodes(explanation),
-    unknownCodes,
-    other: otherExplanations(ex?.other),
+    codes: explanationCodes(ex?.codes ?? []),
+    unknownCodes: (ex?.unknownCodes ?? []).filter((c) => Number.isInteger(c)).slice(0, MAX_LIST_ITEMS),
+    other: otherExplanations(ex?.other ?? []),
   };
   // Codes the classification saw but the explanation did not cover are listed as unknown, not dropped.
   for (const c of info?.errorCodes ?? []) {
     if (Number.isInteger(c) && !view.codes.some((x) => x.code === c) && !view.unknownCodes.includes(c))
       view.unknownCodes.push(c);
   }
-  const traceId = text(ctx?.traceId ?? info?.traceId, 100);
-  const correlationId = text(ctx?.correlationId ?? info?.correlationId, 100);
-  const timestamp = text(ctx?.timestamp ?? info?.timestamp, 100);
+  const traceId = text(ex?.context.traceId ?? info?.traceId, 100);
+  const correlationId = text(ex?.context.correlationId ?? info?.correlationId, 100);
+  const timestamp = text(ex?.context.timestamp ?? info?.timestamp, 100);
   if (traceId) view.traceId = traceId;
   if (correlationId) view.correlationId = correlationId;
   if (timestamp) view.timestamp = timestamp;

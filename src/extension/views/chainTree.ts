@@ -109,10 +109,9 @@ function detected(events: readonly TraceEvent[], fromSecretStorage: readonly str
   return out;
 }
 
-function explanationNode(explanation: unknown): ChainNode | undefined {
-  const codes = (explanation as Partial<Explanation> | undefined)?.codes;
-  if (!Array.isArray(codes) || codes.length === 0) return undefined;
-  const c = codes[0];
+function explanationNode(explanation: Explanation | undefined): ChainNode | undefined {
+  const c = explanation?.codes[0];
+  if (!c) return undefined;
   const fix = c.fixes[0] ? plainText(parseInline(c.fixes[0])) : undefined;
   return {
     kind: 'detail',
@@ -128,7 +127,7 @@ function explanationNode(explanation: unknown): ChainNode | undefined {
 export function stepNode(
   step: StepResult,
   runId: string,
-  explanation: unknown,
+  explanation: Explanation | undefined,
   winner: string | null,
   fromSecretStorage: readonly string[] = [],
 ): ChainNode {

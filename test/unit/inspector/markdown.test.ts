@@ -107,7 +107,7 @@ describe('the one Markdown helper (hovers, tooltips, inspector explanations)', (
         id: 'e',
         at: 0,
         source: 's',
-        explanation: { codes: [], unknownCodes: [], other: [x] },
+        explanation: { codes: [], unknownCodes: [], other: [x], context: {}, message: '' },
       });
       assert.deepEqual(view.other[0]?.fixes.map(unparse), x.fixes, x.id);
       assert.equal(unparse(view.other[0]?.meaning ?? []), x.meaning, x.id);

@@ -21,10 +21,17 @@ import {
 } from '../../../src/extension/inspector/snapshot';
 import { armV1Payload, jwt, makeSigner, NOW as TOKEN_NOW } from '../token/helpers';
 import type { StoredRun } from '../../../src/extension/runStore';
-import type { ChainResult, StepResult } from '../../../src/core/index';
+import type {
+  ChainResult,
+  ClaimExplanation,
+  ExplainedCode,
+  Explanation,
+  StepResult,
+  Validation,
+} from '../../../src/core/index';
 import { armPayload, makeJwt, NOW, storeWith, tokenInfo } from './fixtures';
 
-function analysisOf(raw: string, claims?: unknown, validation?: unknown) {
+function analysisOf(raw: string, claims?: ClaimExplanation[], validation?: Validation) {
   return { decoded: decodeToken(raw), claims, validation };
 }
 
@@ -67,7 +74,7 @@ describe('inspector snapshot builder', () => {
     assert.equal((decoded as { raw?: string }).raw, raw, 'precondition: the decoder returns the raw token');
     const snap = buildSnapshot({
       store: storeWith([t]),
-      analyses: new Map([[t.id, { decoded, claims: [{ name: 'aud', meaning: 'audience' }] }]]),
+      analyses: new Map([[t.id, { decoded, claims: explainClaims(decoded, { now: NOW }) }]]),
     });
     const json = JSON.stringify(snap);
     const [h, p, s] = raw.split('.');
@@ -75,11 +82,7 @@ describe('inspector snapshot builder', () => {
     assert.ok(!json.includes(p), 'the payload segment must not appear');
     assert.ok(!json.includes(s), 'the signature segment must not appear');
     assert.ok(!json.includes('"raw"'), 'no raw field');
-    assert.equal(
-      snap.detail?.claims[0].value,
-      'https://management.azure.com',
-      'the value comes from the payload when the row has none',
-    );
+    assert.equal(snap.detail?.claims.find((r) => r.name === 'aud')?.value, 'https://management.azure.com');
   });
 
   it('keeps hostile claim values as plain text and caps huge ones', () => {
@@ -134,23 +137,29 @@ describe('inspector snapshot builder', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it('takes meanings and interpretations from the claims catalog rows and marks unknown claims', () => {
-    const raw = makeJwt(armPayload({ custom: 'x' }));
+  it('takes meanings and interpretations from the claims catalog rows, one table per location', () => {
+    const row = (over: Partial<ClaimExplanation>): ClaimExplanation => ({
+      name: 'x',
+      value: 'x',
+      meaning: '',
+      interpretation: '',
+      known: false,
+      tokenKinds: [],
+      location: 'payload',
+      ...over,
+    });
     const explained = [
-      {
+      row({
         name: 'aud',
         value: 'https://management.azure.com',
         meaning: 'Who the token is for',
         interpretation: 'Azure Resource Manager',
-      },
-      { name: 'custom', value: 'x', meaning: '', interpretation: '' },
-      { value: 'row without a name is dropped' },
-      'not an object',
+        known: true,
+      }),
+      row({ name: 'custom' }),
+      row({ name: 'alg', value: 'RS256', location: 'header', known: true, meaning: 'Signing algorithm' }),
     ];
-    const rows = claimRows(
-      explained,
-      decodeToken(raw).ok ? (decodeToken(raw) as { payload: Record<string, unknown> }).payload : undefined,
-    );
+    const rows = claimRows(explained, undefined);
     assert.equal(rows.length, 2);
     assert.deepEqual(rows[0], {
       name: 'aud',
@@ -161,8 +170,15 @@ describe('inspector snapshot builder', () => {
       known: true,
     });
     assert.equal(rows[1].known, false);
-    // Also accepts { claims: [...] }.
-    assert.equal(claimRows({ claims: explained }, undefined).length, 2);
+    assert.deepEqual(
+      claimRows(explained, undefined, 'header').map((r) => r.name),
+      ['alg'],
+    );
+    // Without the catalog's rows, the decoded fields themselves, with empty meanings.
+    assert.deepEqual(claimRows(undefined, { aud: 'a', n: 1 }), [
+      { name: 'aud', value: 'a', truncated: false, meaning: '', interpretation: '', known: false },
+      { name: 'n', value: '1', truncated: false, meaning: '', interpretation: '', known: false },
+    ]);
   });
 
   it('splits the real explainClaims output into the header and claims tables, with meanings', () => {
@@ -195,11 +211,8 @@ describe('inspector snapshot builder', () => {
       detail.warnings.some((w) => /clock/.test(w)),
       detail.warnings.join(' | '),
     );
-    const fine = tokenDetail(tokenInfo(makeJwt(armPayload())), {
-      decoded: decodeToken(makeJwt(armPayload())),
-      expiry: { lifetimeMs: 'x', skew: 5 },
-    });
-    assert.equal(fine.lifetimeMs, undefined);
+    const fine = tokenDetail(tokenInfo(makeJwt(armPayload())), { decoded: decodeToken(makeJwt(armPayload())) });
+    assert.equal(fine.lifetimeMs, undefined, 'no expiry analysis, no lifetime');
     assert.deepEqual(fine.warnings, []);
   });
 
@@ -219,22 +232,36 @@ describe('inspector snapshot builder', () => {
     assert.equal(byCheck.get('signature'), 'skip', 'no keys were given: the signature is not checked');
   });
 
-  it('normalises validation verdicts of several shapes and ignores junk', () => {
-    assert.deepEqual(verdicts([{ check: 'audience', status: 'pass', reason: 'matches' }]), [
-      { check: 'audience', status: 'pass', reason: 'matches' },
-    ]);
-    assert.deepEqual(verdicts({ checks: [{ name: 'issuer', ok: false, message: 'wrong tenant' }] }), [
-      { check: 'issuer', status: 'fail', reason: 'wrong tenant' },
-    ]);
-    assert.deepEqual(verdicts({ lifetime: { verdict: 'warning', reason: 'expires soon' } }), [
-      { check: 'lifetime', status: 'warn', reason: 'expires soon' },
-    ]);
-    assert.deepEqual(verdicts({ signature: { status: 'SKIPPED', reason: 'offline' } }), [
-      { check: 'signature', status: 'skip', reason: 'offline' },
-    ]);
-    assert.deepEqual(verdicts('nonsense'), []);
-    assert.deepEqual(verdicts([null, 1, { status: 'pass' }]), []);
-    assert.equal(verdicts(Array.from({ length: 10_000 }, (_, i) => ({ check: `c${i}`, ok: true }))).length, 50);
+  it('maps every verdict word of the core, and caps the list', () => {
+    const validation = (verdicts: Validation['verdicts']): Validation => ({
+      verdict: 'invalid',
+      summary: 's',
+      valid: false,
+      verdicts,
+    });
+    assert.deepEqual(
+      verdicts(
+        validation([
+          { check: 'audience', verdict: 'pass', reason: 'matches' },
+          { check: 'issuer', verdict: 'fail', reason: 'wrong tenant' },
+          { check: 'time', verdict: 'warn', reason: 'expires soon' },
+          { check: 'signature', verdict: 'skipped', reason: 'offline' },
+        ]),
+      ),
+      [
+        { check: 'audience', status: 'pass', reason: 'matches' },
+        { check: 'issuer', status: 'fail', reason: 'wrong tenant' },
+        { check: 'time', status: 'warn', reason: 'expires soon' },
+        { check: 'signature', status: 'skip', reason: 'offline' },
+      ],
+    );
+    assert.deepEqual(verdicts(undefined), []);
+    const many = Array.from({ length: 10_000 }, () => ({
+      check: 'time' as const,
+      verdict: 'pass' as const,
+      reason: '',
+    }));
+    assert.equal(verdicts(validation(many)).length, 50);
   });
 
   it('explains opaque, encrypted and malformed tokens instead of claims', () => {
@@ -293,20 +320,39 @@ describe('inspector snapshot builder', () => {
     assert.ok(view.unknownCodes.includes(9999999));
     assert.equal(view.correlationId, '11111111-2222-3333-4444-555555555555');
 
+    const code = (over: Partial<ExplainedCode>): ExplainedCode => ({
+      code: 50076,
+      name: 'x',
+      meaning: '',
+      causes: [],
+      fixes: [],
+      category: 'x',
+      docsUrl: 'javascript:alert(1)',
+      ...over,
+    });
+    const explanation = (codes: ExplainedCode[]): Explanation => ({
+      codes,
+      unknownCodes: [],
+      context: {},
+      other: [],
+      message: '',
+    });
     const evil = failureView({
       id: 'e',
       at: 0,
       source: 's',
-      explanation: {
-        codes: [{ code: 50076, name: 'x', docsUrl: 'javascript:alert(1)', causes: ['<b>c</b>'], fixes: 'not-a-list' }],
-      },
+      explanation: explanation([code({ causes: ['<b>c</b>'], fixes: ['[x](command:evil)'] })]),
     });
     assert.equal(evil.codes[0].docsUrl, 'https://login.microsoftonline.com/error?code=50076');
     assert.deepEqual(evil.codes[0].causes, [[{ kind: 'text', text: '<b>c</b>' }]]);
-    assert.deepEqual(evil.codes[0].fixes, [[{ kind: 'text', text: 'not-a-list' }]]);
+    assert.deepEqual(evil.codes[0].fixes, [[{ kind: 'text', text: '[x](command:evil)' }]], 'a link stays text');
     assert.deepEqual(
-      failureView({ id: 'e', at: 0, source: 's', explanation: { codes: [{ code: -1 }, { code: 1.5 }, { code: 'x' }] } })
-        .codes,
+      failureView({
+        id: 'e',
+        at: 0,
+        source: 's',
+        explanation: explanation([code({ code: -1 }), code({ code: 1.5 })]),
+      }).codes,
       [],
     );
   }
@@ -487,7 +533,6 @@ describe('inspector snapshot builder', () => {
       assert.equal(detail.verdict?.verdict, want);
       assert.ok((detail.verdict?.summary.length ?? 0) > 10, want);
     }
-    assert.equal(tokenVerdict({ verdict: 'valid' }), undefined, 'only the three verdicts pass');
     assert.equal(tokenVerdict(undefined), undefined);
   });
 });
