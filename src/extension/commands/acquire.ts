@@ -104,6 +104,17 @@ export const CREDENTIAL_CHOICES: CredentialChoice[] = [
   },
 ];
 
+/** What the prompts gathered for one request (the secret to save only if the request gets a token). */
+interface AppInputs {
+  tenantId?: string;
+  clientId?: string;
+  username?: string;
+  certificatePath?: string;
+  secret?: SecretValue;
+  certificatePassword?: SecretValue;
+  secretToSave?: { key: string; value: string };
+}
+
 const RECENT_SCOPES_KEY = 'azureAuthDebugger.recentScopes';
 const LAST_APP_KEY = 'azureAuthDebugger.lastApp';
 export const SECRET_KEYS_KEY = 'azureAuthDebugger.secretKeys';
@@ -173,6 +184,33 @@ export class AcquireCommand {
   }
 
   async run(args: AcquireArgs = {}): Promise<AcquireOutcome | undefined> {
+    const choice = await this.pickCredential(args);
+    const scope = await this.pickScope(args);
+    await this.rememberScope(scope);
+    const inputs: AppInputs = choice.needsApp
+      ? await this.askAppInputs(choice, args)
+      : {
+          tenantId: args.tenantId,
+          clientId: args.clientId,
+          username: args.username,
+          certificatePath: args.certificatePath,
+        };
+    const outcome = await this.acquireWithProgress(choice, scope, inputs, args);
+    if (outcome.tokenId && inputs.secretToSave) await this.offerToSave(inputs.secretToSave, args);
+    if (outcome.error && !args.quiet) {
+      void vscode.window
+        .showWarningMessage(`Azure Auth: no token — ${outcome.error.message.split(/\r?\n/)[0]}`, 'Explain', 'Show Log')
+        .then((c) => {
+          if (c === 'Show Log') this.host.log.show();
+          if (c === 'Explain') this.openInspector({ runId: outcome.runId });
+        });
+    }
+    if (!args.noInspector && (outcome.tokenId || outcome.runId))
+      this.openInspector({ tokenId: outcome.tokenId, runId: outcome.tokenId ? undefined : outcome.runId });
+    return outcome;
+  }
+
+  private async pickCredential(args: AcquireArgs): Promise<CredentialChoice> {
     let credential = args.credential;
     if (!credential) {
       const pick = abortIfUndefined(
@@ -188,24 +226,53 @@ export class AcquireCommand {
       );
       credential = pick.id;
     }
-    const choice = CREDENTIAL_CHOICES.find((c) => c.id === credential) ?? {
-      id: credential,
-      label: credential,
-      detail: '',
-    };
-    const scope = await this.pickScope(args);
-    await this.rememberScope(scope);
+    return CREDENTIAL_CHOICES.find((c) => c.id === credential) ?? { id: credential, label: credential, detail: '' };
+  }
 
-    let tenantId = args.tenantId;
-    let clientId = args.clientId;
-    let secret: SecretValue | undefined;
-    let username = args.username;
-    let certificatePath = args.certificatePath;
-    let certificatePassword: SecretValue | undefined;
-    let secretToSave: { key: string; value: string } | undefined;
-    if (choice.needsApp) {
-      const last = this.state.get<{ tenantId?: string; clientId?: string }>(LAST_APP_KEY, {});
-      tenantId ??= abortIfUndefined(
+  /** Step 3 for an app registration: tenant and client id, then what its kind of secret needs (in this order). */
+  private async askAppInputs(choice: CredentialChoice, args: AcquireArgs): Promise<AppInputs> {
+    const { tenantId, clientId } = await this.askApp(args);
+    await this.state.update(LAST_APP_KEY, { tenantId, clientId });
+    const SecretCtor = loadEngine().SecretValue;
+    const inputs: AppInputs = { tenantId, clientId, username: args.username, certificatePath: args.certificatePath };
+    if (choice.secret === 'password') {
+      inputs.username ??= abortIfUndefined(
+        await vscode.window.showInputBox({
+          title: 'Acquire Token: username',
+          prompt: 'User principal name',
+          ignoreFocusOut: true,
+        }),
+      ).trim();
+    }
+    if (choice.secret === 'certificate') {
+      if (!inputs.certificatePath) inputs.certificatePath = await this.askCertificateFile();
+      const pw =
+        args.certificatePassword ??
+        abortIfUndefined(
+          await vscode.window.showInputBox({
+            title: 'Acquire Token: certificate password',
+            prompt: 'Leave empty when the private key is not encrypted. Used for this request only.',
+            password: true,
+            ignoreFocusOut: true,
+          }),
+        );
+      if (pw) inputs.certificatePassword = new SecretCtor(pw);
+    }
+    if (choice.secret === 'client-secret' || choice.secret === 'password') {
+      const kind = choice.secret;
+      const key = secretKey(tenantId, kind === 'password' ? inputs.username : clientId, kind);
+      const { value, fromStorage } = await this.askSecret(kind, key, args);
+      if (!fromStorage) inputs.secretToSave = { key, value };
+      inputs.secret = new SecretCtor(value);
+    }
+    return inputs;
+  }
+
+  private async askApp(args: AcquireArgs): Promise<{ tenantId: string; clientId: string }> {
+    const last = this.state.get<{ tenantId?: string; clientId?: string }>(LAST_APP_KEY, {});
+    const tenantId =
+      args.tenantId ??
+      abortIfUndefined(
         await vscode.window.showInputBox({
           title: 'Acquire Token (3/3): tenant',
           prompt: 'Tenant id or domain',
@@ -215,7 +282,9 @@ export class AcquireCommand {
             /^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'A tenant id (GUID) or domain',
         }),
       ).trim();
-      clientId ??= abortIfUndefined(
+    const clientId =
+      args.clientId ??
+      abortIfUndefined(
         await vscode.window.showInputBox({
           title: 'Acquire Token (3/3): client id',
           prompt: 'Application (client) id',
@@ -224,73 +293,56 @@ export class AcquireCommand {
           validateInput: (v) => (/^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'The application (client) id'),
         }),
       ).trim();
-      await this.state.update(LAST_APP_KEY, { tenantId, clientId });
-      const SecretCtor = loadEngine().SecretValue;
-      if (choice.secret === 'password') {
-        username ??= abortIfUndefined(
-          await vscode.window.showInputBox({
-            title: 'Acquire Token: username',
-            prompt: 'User principal name',
-            ignoreFocusOut: true,
-          }),
-        ).trim();
-      }
-      if (choice.secret === 'certificate') {
-        if (!certificatePath) {
-          const uris = abortIfUndefined(
-            await vscode.window.showOpenDialog({
-              title: 'Certificate (PEM or PKCS#12 with private key)',
-              canSelectMany: false,
-              filters: { Certificate: ['pem', 'crt', 'key', 'pfx', 'p12'] },
-            }),
-          );
-          certificatePath = abortIfUndefined(uris[0]).fsPath;
-        }
-        const pw =
-          args.certificatePassword ??
-          abortIfUndefined(
-            await vscode.window.showInputBox({
-              title: 'Acquire Token: certificate password',
-              prompt: 'Leave empty when the private key is not encrypted. Used for this request only.',
-              password: true,
-              ignoreFocusOut: true,
-            }),
-          );
-        if (pw) certificatePassword = new SecretCtor(pw);
-      }
-      if (choice.secret === 'client-secret' || choice.secret === 'password') {
-        const kind = choice.secret;
-        const key = secretKey(tenantId, kind === 'password' ? username : clientId, kind);
-        let value = args.secret;
-        let fromStorage = false;
-        if (value === undefined) {
-          const saved = await this.host.context.secrets.get(key);
-          if (saved !== undefined) {
-            const use = await vscode.window.showQuickPick(['Use the saved value', 'Enter a new value'], {
-              title: `A ${kind === 'password' ? 'password' : 'client secret'} is saved for this app`,
-              ignoreFocusOut: true,
-            });
-            if (use === undefined) throw new CancelledError();
-            if (use === 'Use the saved value') {
-              value = saved;
-              fromStorage = true;
-            }
-          }
-        }
-        value ??= abortIfUndefined(
-          await vscode.window.showInputBox({
-            title: `Acquire Token: ${kind === 'password' ? 'password' : 'client secret'}`,
-            prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage',
-            password: true,
-            ignoreFocusOut: true,
-          }),
-        );
-        if (!fromStorage) secretToSave = { key, value };
-        secret = new SecretCtor(value);
-      }
-    }
+    return { tenantId, clientId };
+  }
 
-    const outcome = await vscode.window.withProgress(
+  private async askCertificateFile(): Promise<string> {
+    const uris = abortIfUndefined(
+      await vscode.window.showOpenDialog({
+        title: 'Certificate (PEM or PKCS#12 with private key)',
+        canSelectMany: false,
+        filters: { Certificate: ['pem', 'crt', 'key', 'pfx', 'p12'] },
+      }),
+    );
+    return abortIfUndefined(uris[0]).fsPath;
+  }
+
+  /** The client secret or password: the argument, else the saved value if the user wants it, else typed in. */
+  private async askSecret(
+    kind: 'client-secret' | 'password',
+    key: string,
+    args: AcquireArgs,
+  ): Promise<{ value: string; fromStorage: boolean }> {
+    const what = kind === 'password' ? 'password' : 'client secret';
+    if (args.secret !== undefined) return { value: args.secret, fromStorage: false };
+    const saved = await this.host.context.secrets.get(key);
+    if (saved !== undefined) {
+      const use = await vscode.window.showQuickPick(['Use the saved value', 'Enter a new value'], {
+        title: `A ${what} is saved for this app`,
+        ignoreFocusOut: true,
+      });
+      if (use === undefined) throw new CancelledError();
+      if (use === 'Use the saved value') return { value: saved, fromStorage: true };
+    }
+    const value = abortIfUndefined(
+      await vscode.window.showInputBox({
+        title: `Acquire Token: ${what}`,
+        prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage',
+        password: true,
+        ignoreFocusOut: true,
+      }),
+    );
+    return { value, fromStorage: false };
+  }
+
+  private acquireWithProgress(
+    choice: CredentialChoice,
+    scope: string,
+    inputs: AppInputs,
+    args: AcquireArgs,
+  ): Thenable<AcquireOutcome> {
+    const { tenantId, clientId } = inputs;
+    return vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `Azure Auth: acquiring a token (${choice.id === 'chain' ? 'default chain' : choice.id})`,
@@ -308,65 +360,40 @@ export class AcquireCommand {
           }
           if (choice.id === VSCODE_ACCOUNT) return await this.viaVsCodeAccount(scope, tenantId, clientId, signal);
           progress.report({ message: choice.label });
-          return await this.host.acquireWithFlow(
-            {
-              credential: choice.id,
-              scope,
-              tenantId,
-              clientId,
-              secret,
-              username,
-              certificatePath,
-              certificatePassword,
-            },
-            signal,
-            {
-              onDeviceCode: (info) => void this.showDeviceCode(info),
-              openBrowser: async (url) => {
-                this.lastBrowserUrl = url;
-                this.host.log.info('interactive', 'opening the sign-in page in the browser');
-                const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
-                if (!opened)
-                  this.host.log.warn(
-                    'interactive',
-                    'the browser did not open: run the command again, or use the device code flow',
-                  );
-              },
-            },
-          );
+          const { secretToSave: _notSent, ...request } = inputs;
+          return await this.host.acquireWithFlow({ credential: choice.id, scope, ...request }, signal, {
+            onDeviceCode: (info) => void this.showDeviceCode(info),
+            openBrowser: (url) => this.openBrowser(url),
+          });
         } finally {
           dispose();
         }
       },
     );
+  }
 
-    if (outcome.tokenId && secretToSave) {
-      const save =
-        args.saveSecret ??
-        (await vscode.window.showInformationMessage(
-          'Save this secret in VS Code’s secret storage for next time?',
-          'Save',
-          'Don’t save',
-        )) === 'Save';
-      if (save) {
-        await this.host.context.secrets.store(secretToSave.key, secretToSave.value);
-        const keys = new Set(this.state.get<string[]>(SECRET_KEYS_KEY, []));
-        keys.add(secretToSave.key);
-        await this.state.update(SECRET_KEYS_KEY, [...keys]);
-        this.host.log.info('secrets', 'saved a secret in SecretStorage (value not logged)');
-      }
-    }
-    if (outcome.error && !args.quiet) {
-      void vscode.window
-        .showWarningMessage(`Azure Auth: no token — ${outcome.error.message.split(/\r?\n/)[0]}`, 'Explain', 'Show Log')
-        .then((c) => {
-          if (c === 'Show Log') this.host.log.show();
-          if (c === 'Explain') this.openInspector({ runId: outcome.runId });
-        });
-    }
-    if (!args.noInspector && (outcome.tokenId || outcome.runId))
-      this.openInspector({ tokenId: outcome.tokenId, runId: outcome.tokenId ? undefined : outcome.runId });
-    return outcome;
+  private async openBrowser(url: string): Promise<void> {
+    this.lastBrowserUrl = url;
+    this.host.log.info('interactive', 'opening the sign-in page in the browser');
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    if (!opened)
+      this.host.log.warn('interactive', 'the browser did not open: run the command again, or use the device code flow');
+  }
+
+  private async offerToSave(secret: { key: string; value: string }, args: AcquireArgs): Promise<void> {
+    const save =
+      args.saveSecret ??
+      (await vscode.window.showInformationMessage(
+        'Save this secret in VS Code’s secret storage for next time?',
+        'Save',
+        'Don’t save',
+      )) === 'Save';
+    if (!save) return;
+    await this.host.context.secrets.store(secret.key, secret.value);
+    const keys = new Set(this.state.get<string[]>(SECRET_KEYS_KEY, []));
+    keys.add(secret.key);
+    await this.state.update(SECRET_KEYS_KEY, [...keys]);
+    this.host.log.info('secrets', 'saved a secret in SecretStorage (value not logged)');
   }
 
   async viaVsCodeAccount(

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { CancelledError, toAbortSignal, type CommandOptions } from '../commandRunner';
 import { loadEngine } from '../engine';
 import type { Host } from '../host';
+import type { StoredTokenInfo } from '../runStore';
 import type { ResourceCallResult, ResourcePreset } from '../../core/index';
 
 export interface TryTokenArgs extends CommandOptions {
@@ -22,6 +23,14 @@ export interface TryTokenArgs extends CommandOptions {
   url?: string;
   /** Tests: do not open the result document. */
   noDocument?: boolean;
+}
+
+/** The request to send: a preset's or the user's (no URL only when a test passes neither). */
+interface ResourceRequest {
+  method: string;
+  url?: string;
+  headers: Record<string, string>;
+  service?: ResourcePreset['service'];
 }
 
 /** Sandbox defaults for preset parameters (the built-in world's names). */
@@ -44,78 +53,91 @@ export class TryTokenCommand {
   constructor(private readonly host: Host) {}
 
   async run(args: TryTokenArgs = {}): Promise<ResourceCallResult> {
-    const core = loadEngine();
     const id = args.tokenId ?? args.id;
     const t = id ? this.host.store.token(id) : this.host.store.activeToken();
     if (!t) throw new Error('No token yet: run "Azure Auth: Acquire Token…" or "Decode Token…" first');
     const raw = this.host.store.revealToken(t.id);
     if (!raw) throw new Error('The token is no longer held');
-    const sandbox = this.host.sandbox;
+    const target = await this.pickTarget(t, args);
+    const request = target.preset ? await this.presetRequest(target.preset, args) : { ...target, headers: {} };
+    return this.call(t, raw, request, args);
+  }
 
-    let method = (args.method ?? 'GET').toUpperCase();
-    let url = args.url;
-    let preset: ResourcePreset | undefined = args.preset ? core.findPreset(args.preset) : undefined;
+  /** A preset (named in the argument or picked), else the METHOD and URL in the argument or typed in. */
+  private async pickTarget(
+    t: StoredTokenInfo,
+    args: TryTokenArgs,
+  ): Promise<{ preset?: ResourcePreset; method: string; url?: string }> {
+    const core = loadEngine();
+    const sandbox = this.host.sandbox;
+    const preset: ResourcePreset | undefined = args.preset ? core.findPreset(args.preset) : undefined;
     if (args.preset && !preset) throw new Error(`Unknown preset "${args.preset}"`);
-    if (!preset && !url) {
-      const items: (vscode.QuickPickItem & { preset?: ResourcePreset })[] = [
-        ...core.RESOURCE_PRESETS.map((p) => ({
-          label: p.title,
-          description: p.id,
-          detail: sandbox ? `${p.method} — against the sandbox's stand-in` : `${p.method} ${p.url}`,
-          preset: p,
-        })),
-        { label: 'Enter a URL…', description: 'GET (or another method) to any https URL' },
-      ];
-      const pick = await vscode.window.showQuickPick(items, {
-        title: `Try ${t.label} against…`,
-        placeHolder: 'A read-only request, or your own URL',
-        ignoreFocusOut: true,
-      });
-      if (!pick) throw new CancelledError();
-      preset = pick.preset;
-      if (!preset) {
-        const typed = await vscode.window.showInputBox({
-          title: 'Try Token Against Resource',
-          prompt: 'METHOD URL (GET when no method is given); plain http only for loopback',
-          placeHolder: 'GET https://management.azure.com/subscriptions?api-version=2022-12-01',
-          ignoreFocusOut: true,
-        });
-        if (!typed?.trim()) throw new CancelledError();
-        const m = /^\s*(GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\S+)\s*$/i.exec(typed);
-        method = m ? m[1]!.toUpperCase() : 'GET';
-        url = m ? m[2]! : typed.trim();
-      }
+    const method = (args.method ?? 'GET').toUpperCase();
+    if (preset || args.url) return { preset, method, url: args.url };
+    const items: (vscode.QuickPickItem & { preset?: ResourcePreset })[] = [
+      ...core.RESOURCE_PRESETS.map((p) => ({
+        label: p.title,
+        description: p.id,
+        detail: sandbox ? `${p.method} — against the sandbox's stand-in` : `${p.method} ${p.url}`,
+        preset: p,
+      })),
+      { label: 'Enter a URL…', description: 'GET (or another method) to any https URL' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `Try ${t.label} against…`,
+      placeHolder: 'A read-only request, or your own URL',
+      ignoreFocusOut: true,
+    });
+    if (!pick) throw new CancelledError();
+    if (pick.preset) return { preset: pick.preset, method };
+    const typed = await vscode.window.showInputBox({
+      title: 'Try Token Against Resource',
+      prompt: 'METHOD URL (GET when no method is given); plain http only for loopback',
+      placeHolder: 'GET https://management.azure.com/subscriptions?api-version=2022-12-01',
+      ignoreFocusOut: true,
+    });
+    if (!typed?.trim()) throw new CancelledError();
+    const m = /^\s*(GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\S+)\s*$/i.exec(typed);
+    return m ? { method: m[1]!.toUpperCase(), url: m[2]! } : { method: 'GET', url: typed.trim() };
+  }
+
+  /** A preset's request: its parameters from the argument, the sandbox's world or the user; its URL and headers. */
+  private async presetRequest(preset: ResourcePreset, args: TryTokenArgs): Promise<ResourceRequest> {
+    const sandbox = this.host.sandbox;
+    const params: Record<string, string> = { ...(args.params ?? {}) };
+    for (const name of preset.params) {
+      if (params[name]) continue;
+      const fallback = sandbox
+        ? name === 'subscription'
+          ? this.sandboxSubscription()
+          : SANDBOX_PARAMS[name]
+        : undefined;
+      const v =
+        fallback ??
+        (await vscode.window.showInputBox({ title: preset.title, prompt: `The ${name} name`, ignoreFocusOut: true }));
+      if (!v) throw new CancelledError();
+      params[name] = v;
     }
-    const headers: Record<string, string> = {};
-    let service: ResourcePreset['service'] | undefined;
-    if (preset) {
-      const params: Record<string, string> = { ...(args.params ?? {}) };
-      for (const name of preset.params) {
-        if (params[name]) continue;
-        const fallback = sandbox
-          ? name === 'subscription'
-            ? this.sandboxSubscription()
-            : SANDBOX_PARAMS[name]
-          : undefined;
-        const v =
-          fallback ??
-          (await vscode.window.showInputBox({ title: preset.title, prompt: `The ${name} name`, ignoreFocusOut: true }));
-        if (!v) throw new CancelledError();
-        params[name] = v;
-      }
-      url = core.presetUrl(
-        preset,
-        params,
-        sandbox ? `${sandbox.authorityHost}/resources/${SERVICE_PATH[preset.service]}` : undefined,
-      );
-      method = preset.method;
-      Object.assign(headers, preset.headers ?? {});
-      service = preset.service;
-    }
+    const url = loadEngine().presetUrl(
+      preset,
+      params,
+      sandbox ? `${sandbox.authorityHost}/resources/${SERVICE_PATH[preset.service]}` : undefined,
+    );
+    return { method: preset.method, url, headers: { ...(preset.headers ?? {}) }, service: preset.service };
+  }
+
+  private call(
+    t: StoredTokenInfo,
+    raw: string,
+    req: ResourceRequest,
+    args: TryTokenArgs,
+  ): Thenable<ResourceCallResult> {
+    const core = loadEngine();
+    const sandbox = this.host.sandbox;
     const ca = sandbox
       ? (sandbox.caPem ?? (sandbox.caFile ? readFileSync(sandbox.caFile, 'utf8') : undefined))
       : undefined;
-
+    const { method, url, headers, service } = req;
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Azure Auth: ${method} ${url}`, cancellable: true },
       async (_p, token) => {

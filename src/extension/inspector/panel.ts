@@ -47,6 +47,11 @@ export interface InspectorDeps {
   executeCommand?: (command: string, ...args: unknown[]) => Thenable<unknown>;
 }
 
+/** A handler for each message the webview may send, taking that message's own shape. */
+type MessageHandlers = {
+  [K in WebviewToHost['type']]: (message: Extract<WebviewToHost, { type: K }>) => Promise<void> | void;
+};
+
 /** How long a token's decoded analysis (with its time-dependent verdicts) is reused. */
 const ANALYSIS_TTL_MS = 30_000;
 
@@ -212,102 +217,103 @@ export class InspectorPanel implements vscode.Disposable {
     return true;
   }
 
+  /** One handler per message type of the protocol (a new message type breaks the build until it is handled here). */
+  private readonly handlers: MessageHandlers = {
+    ready: () => this.onReady(),
+    // The webview keeps its UI state itself (setState); VS Code hands it to the serializer after a reload.
+    uiState: () => undefined,
+    select: (m) => {
+      if (this.deps.store.token(m.id)) this.deps.store.select({ kind: 'token', id: m.id });
+    },
+    reveal: (m) => this.revealToken(m.id),
+    copy: (m) => this.copyToken(m.id),
+    refresh: (m) => this.refreshToken(m.id),
+    pin: (m) => this.pinToken(m.id),
+    openDocs: (m) => this.openDocs(m.url),
+  };
+
   private async dispatch(m: WebviewToHost): Promise<void> {
-    const store = this.deps.store;
-    switch (m.type) {
-      case 'ready': {
-        this.ready = true;
-        this.readyCount += 1;
-        const fp = this.restoreFingerprint;
-        this.restoreFingerprint = undefined;
-        if (fp) {
-          // After a window reload, go back to the token the user had selected if it is still in this session.
-          const snap = store.snapshot();
-          const t = snap.tokens.find((x) => x.summary.fingerprint === fp);
-          if (t && selectedTokenId(snap) !== t.id) store.select({ kind: 'token', id: t.id });
-        }
-        await this.postSnapshot();
-        return;
-      }
-      case 'uiState':
-        // The webview keeps its UI state itself (setState); VS Code hands it to the serializer after a reload.
-        return;
-      case 'select':
-        if (store.token(m.id)) store.select({ kind: 'token', id: m.id });
-        return;
-      case 'reveal': {
-        const info = store.token(m.id);
-        const raw = info ? store.revealToken(m.id) : undefined;
-        if (!info || raw === undefined) {
-          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
-          return;
-        }
-        this.deps.log?.info(
-          'webview',
-          `raw token revealed in the Token Inspector at the user's request (fingerprint ${info.summary.fingerprint})`,
-        );
-        await this.post({ type: 'rawToken', id: info.id, fingerprint: info.summary.fingerprint, token: raw });
-        return;
-      }
-      case 'copy': {
-        const info = store.token(m.id);
-        const raw = info ? store.revealToken(m.id) : undefined;
-        if (!info || raw === undefined) {
-          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
-          return;
-        }
-        await (this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t)))(raw);
-        this.deps.log?.info(
-          'webview',
-          `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`,
-        );
-        await this.post({ type: 'copied', id: info.id, fingerprint: info.summary.fingerprint });
-        return;
-      }
-      case 'refresh': {
-        const info = store.token(m.id);
-        if (!info?.request || info.origin === 'decoded') {
-          void this.post({
-            type: 'notice',
-            level: 'error',
-            text: 'This token cannot be refreshed from here: the request that produced it is not known.',
-          });
-          return;
-        }
-        await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(
-          Commands.refreshToken,
-          { tokenId: info.id },
-        );
-        return;
-      }
-      case 'pin': {
-        const info = store.token(m.id);
-        if (!info) {
-          void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
-          return;
-        }
-        store.pin(info.id);
-        this.deps.log?.info(
-          'webview',
-          `${info.label} (fingerprint ${info.summary.fingerprint}) pinned to the status bar`,
-        );
-        return;
-      }
-      case 'openDocs': {
-        // Checked by the parser already; checked again on the parsed URI so nothing but the lookup page opens.
-        const uri = vscode.Uri.parse(m.url, true);
-        if (
-          !isAadstsDocsUrl(uri.toString(true)) ||
-          uri.scheme !== 'https' ||
-          uri.authority !== 'login.microsoftonline.com'
-        ) {
-          this.deps.log?.warn('webview', 'refused to open a documentation link that is not an Entra error lookup');
-          return;
-        }
-        await (this.deps.openExternal ?? ((u: vscode.Uri) => vscode.env.openExternal(u)))(uri);
-        return;
-      }
+    // The table is keyed by `type`, so the handler found takes exactly this message's shape.
+    await (this.handlers[m.type] as (message: WebviewToHost) => Promise<void> | void)(m);
+  }
+
+  private async onReady(): Promise<void> {
+    this.ready = true;
+    this.readyCount += 1;
+    const fp = this.restoreFingerprint;
+    this.restoreFingerprint = undefined;
+    if (fp) {
+      // After a window reload, go back to the token the user had selected if it is still in this session.
+      const store = this.deps.store;
+      const snap = store.snapshot();
+      const t = snap.tokens.find((x) => x.summary.fingerprint === fp);
+      if (t && selectedTokenId(snap) !== t.id) store.select({ kind: 'token', id: t.id });
     }
+    await this.postSnapshot();
+  }
+
+  private tokenGone(): void {
+    void this.post({ type: 'notice', level: 'error', text: 'That token is no longer in this session.' });
+  }
+
+  private async revealToken(id: string): Promise<void> {
+    const info = this.deps.store.token(id);
+    const raw = info ? this.deps.store.revealToken(id) : undefined;
+    if (!info || raw === undefined) return this.tokenGone();
+    this.deps.log?.info(
+      'webview',
+      `raw token revealed in the Token Inspector at the user's request (fingerprint ${info.summary.fingerprint})`,
+    );
+    await this.post({ type: 'rawToken', id: info.id, fingerprint: info.summary.fingerprint, token: raw });
+  }
+
+  private async copyToken(id: string): Promise<void> {
+    const info = this.deps.store.token(id);
+    const raw = info ? this.deps.store.revealToken(id) : undefined;
+    if (!info || raw === undefined) return this.tokenGone();
+    await (this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t)))(raw);
+    this.deps.log?.info(
+      'webview',
+      `raw token copied to the clipboard from the Token Inspector (fingerprint ${info.summary.fingerprint})`,
+    );
+    await this.post({ type: 'copied', id: info.id, fingerprint: info.summary.fingerprint });
+  }
+
+  private async refreshToken(id: string): Promise<void> {
+    const info = this.deps.store.token(id);
+    if (!info?.request || info.origin === 'decoded') {
+      void this.post({
+        type: 'notice',
+        level: 'error',
+        text: 'This token cannot be refreshed from here: the request that produced it is not known.',
+      });
+      return;
+    }
+    await (this.deps.executeCommand ?? ((c: string, ...a: unknown[]) => vscode.commands.executeCommand(c, ...a)))(
+      Commands.refreshToken,
+      { tokenId: info.id },
+    );
+  }
+
+  private pinToken(id: string): void {
+    const info = this.deps.store.token(id);
+    if (!info) return this.tokenGone();
+    this.deps.store.pin(info.id);
+    this.deps.log?.info('webview', `${info.label} (fingerprint ${info.summary.fingerprint}) pinned to the status bar`);
+  }
+
+  private async openDocs(url: string): Promise<void> {
+    // Checked by the parser already; checked again on the parsed URI so nothing but the lookup page opens.
+    const uri = vscode.Uri.parse(url, true);
+    if (
+      !isAadstsDocsUrl(uri.toString(true)) ||
+      uri.scheme !== 'https' ||
+      uri.authority !== 'login.microsoftonline.com'
+    ) {
+      this.deps.log?.warn('webview', 'refused to open a documentation link that is not an Entra error lookup');
+      return;
+    }
+    await (this.deps.openExternal ?? ((u: vscode.Uri) => vscode.env.openExternal(u)))(uri);
   }
 
   /** Builds the full snapshot (decoding the selected token host-side) and posts it. Later calls win. */
