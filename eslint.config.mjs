@@ -60,12 +60,7 @@ export default tseslint.config(
   // function over 80. The files listed are the open remainder of issue 14; shrink the list, never grow it.
   {
     files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
-    ignores: [
-      'src/core/http/client.ts',
-      'src/core/fingerprint/predict.ts',
-      'src/core/fingerprint/detect.ts',
-      'webview-ui/src/main.ts',
-    ],
+    ignores: ['src/core/http/client.ts', 'src/core/fingerprint/predict.ts', 'src/core/fingerprint/detect.ts'],
     rules: { 'max-lines': ['error', { max: 500 }] },
   },
   { files: ['src/sandbox/**/*.ts', 'src/cli/**/*.ts'], rules: { 'max-lines-per-function': ['error', { max: 80 }] } },
