@@ -5,9 +5,9 @@
  */
 import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import type { CredentialName, ErrorInfo } from '../model';
-import type { StepContext, TokenRequest } from './types';
-import type { ClientCredentialConfig, MsalApp } from './msal/app';
-import type { MsalCredentialOptions } from './msal/base';
+import type { StepContext } from './types';
+import type { ClientCredentialConfig } from './msal/app';
+import type { AcquireCall, MsalCredentialOptions } from './msal/base';
 import { ConfidentialClientCredential } from './msal/clients';
 import {
   assertionClaims,
@@ -72,13 +72,10 @@ export class ClientAssertionCredential extends ConfidentialClientCredential {
   }
 
   protected override async acquire(
-    app: MsalApp<ConfidentialClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
+    call: AcquireCall<ConfidentialClientApplication>,
   ): Promise<AuthenticationResult | null> {
-    this.#ctx = ctx;
-    this.#now = ctx.now;
-    return super.acquire(app, scopes, request, ctx);
+    this.#ctx = call.ctx;
+    this.#now = call.ctx.now;
+    return super.acquire(call);
   }
 }

@@ -4,10 +4,8 @@
  */
 import type { AuthenticationResult, DeviceCodeRequest, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
-import type { StepContext, TokenRequest } from './types';
-import type { MsalApp } from './msal/app';
 import { PublicClientCredential } from './msal/clients';
-import { trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
+import { trySilent, raceAbort, type AcquireCall, type MsalCredentialOptions } from './msal/base';
 
 export interface DeviceCodeInfo {
   userCode: string;
@@ -35,13 +33,9 @@ export class DeviceCodeCredential extends PublicClientCredential {
     this.name = options.reportAs ?? 'DeviceCodeCredential';
   }
 
-  protected override async acquire(
-    app: MsalApp<PublicClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
-    const cached = await trySilent(app, scopes, request);
+  protected override async acquire(call: AcquireCall<PublicClientApplication>): Promise<AuthenticationResult | null> {
+    const { app, scopes, request, ctx } = call;
+    const cached = await trySilent(call);
     if (cached) return cached;
     const req: DeviceCodeRequest = {
       scopes,

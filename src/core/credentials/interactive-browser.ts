@@ -5,10 +5,9 @@
  */
 import type { AuthenticationResult, InteractiveRequest, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
-import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
-import type { MsalApp } from './msal/app';
+import { AuthenticationFailedError } from './types';
 import { PublicClientCredential } from './msal/clients';
-import { trySilent, raceAbort, type MsalCredentialOptions } from './msal/base';
+import { trySilent, raceAbort, type AcquireCall, type MsalCredentialOptions } from './msal/base';
 
 export interface InteractiveBrowserCredentialOptions extends MsalCredentialOptions {
   tenantId?: string;
@@ -59,13 +58,9 @@ export class InteractiveBrowserCredential extends PublicClientCredential {
     }
   }
 
-  protected override async acquire(
-    app: MsalApp<PublicClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
-    const cached = await trySilent(app, scopes, request);
+  protected override async acquire(call: AcquireCall<PublicClientApplication>): Promise<AuthenticationResult | null> {
+    const { app, scopes, request, ctx } = call;
+    const cached = await trySilent(call);
     if (cached) return cached;
     let pending: { redirectUri: string; state: string } | undefined;
     const req: InteractiveRequest = {

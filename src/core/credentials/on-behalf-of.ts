@@ -4,10 +4,10 @@
  */
 import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
-import { AuthenticationFailedError, type StepContext, type TokenRequest } from './types';
+import { AuthenticationFailedError, type StepContext } from './types';
 import { createConfidentialApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { MsalCredentialBase, type AcquireCall, type MsalCredentialOptions } from './msal/base';
 import { assertionClaims, requireValue, secretOf, traceAssertion, type SecretInput } from './msal/common';
 import { ClientCertificateCredential } from './client-certificate';
 
@@ -72,12 +72,8 @@ export class OnBehalfOfCredential extends MsalCredentialBase<ConfidentialClientA
     });
   }
 
-  protected override acquire(
-    app: MsalApp<ConfidentialClientApplication>,
-    scopes: string[],
-    _request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
+  protected override acquire(call: AcquireCall<ConfidentialClientApplication>): Promise<AuthenticationResult | null> {
+    const { app, scopes, ctx } = call;
     const assertion = secretOf(this.options.userAssertion)!.trim();
     traceAssertion(ctx, `${this.name}: incoming user assertion`, assertionClaims(assertion));
     return app.app.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes });

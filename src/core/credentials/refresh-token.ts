@@ -5,10 +5,9 @@
  */
 import type { AuthenticationResult, ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
-import type { StepContext, TokenRequest } from './types';
 import { createConfidentialApp, createPublicApp, type MsalApp } from './msal/app';
 import type { ResolvedAuthorityHost } from './msal/authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './msal/base';
+import { MsalCredentialBase, type AcquireCall, type MsalCredentialOptions } from './msal/base';
 import { DEVELOPER_SIGN_ON_CLIENT_ID, requireValue, secretOf, type SecretInput } from './msal/common';
 
 export interface RefreshTokenCredentialOptions extends MsalCredentialOptions {
@@ -47,12 +46,8 @@ export class RefreshTokenCredential extends MsalCredentialBase<App> {
     return secret ? createConfidentialApp(cfg, { kind: 'secret', secret }) : createPublicApp(cfg);
   }
 
-  protected override async acquire(
-    app: MsalApp<App>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
+  protected override async acquire(call: AcquireCall<App>): Promise<AuthenticationResult | null> {
+    const { app, scopes, request, ctx } = call;
     ctx.trace.note('debug', `${this.name}: refresh_token grant for ${scopes.join(' ')}`);
     return app.app.acquireTokenByRefreshToken({
       scopes,

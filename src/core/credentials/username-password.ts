@@ -4,10 +4,8 @@
  */
 import type { AuthenticationResult, PublicClientApplication } from '@azure/msal-node';
 import type { CredentialName } from '../model';
-import type { StepContext, TokenRequest } from './types';
-import type { MsalApp } from './msal/app';
 import { PublicClientCredential } from './msal/clients';
-import { trySilent, type MsalCredentialOptions } from './msal/base';
+import { trySilent, type AcquireCall, type MsalCredentialOptions } from './msal/base';
 import { requireValue, secretOf, type SecretInput } from './msal/common';
 
 export interface UsernamePasswordCredentialOptions extends MsalCredentialOptions {
@@ -36,20 +34,14 @@ export class UsernamePasswordCredential extends PublicClientCredential {
     requireValue(secretOf(this.options.password), 'password', this.name);
   }
 
-  protected override async acquire(
-    app: MsalApp<PublicClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null> {
+  protected override async acquire(call: AcquireCall<PublicClientApplication>): Promise<AuthenticationResult | null> {
+    const { app, scopes, request, ctx } = call;
     ctx.trace.note(
       'warn',
       `${this.name}: the username/password (ROPC) flow is deprecated and fails for accounts that need MFA or Conditional Access (AADSTS50076, 50079, 53003). See https://aka.ms/azsdk/identity/mfa`,
     );
     const user = this.options.username.toLowerCase();
-    const cached = await trySilent(app, scopes, request, (accounts) =>
-      accounts.find((a) => a.username.toLowerCase() === user),
-    );
+    const cached = await trySilent(call, (accounts) => accounts.find((a) => a.username.toLowerCase() === user));
     if (cached) return cached;
     return app.app.acquireTokenByUsernamePassword({
       scopes,

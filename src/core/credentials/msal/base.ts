@@ -43,6 +43,14 @@ export interface MsalCredentialOptions {
   reportAs?: CredentialName;
 }
 
+/** One token request as a credential's acquire step sees it: the tenant's app, the checked scopes, the request, the step. */
+export interface AcquireCall<A> {
+  app: MsalApp<A>;
+  scopes: string[];
+  request: TokenRequest;
+  ctx: StepContext;
+}
+
 /** Multi-tenant guard wording per SDK. */
 export function tenantNotAllowedMessage(tenant: string, profile: ChainProfile): string {
   return profile === 'go'
@@ -91,9 +99,7 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /** A token from the app's own cache for `account` (or its first account), or null when a fresh sign-in is needed. */
 export async function trySilent(
-  app: MsalApp<PublicClientApplication>,
-  scopes: string[],
-  request: TokenRequest,
+  { app, scopes, request }: AcquireCall<PublicClientApplication>,
   pick: (accounts: AccountInfo[]) => AccountInfo | undefined = (a) => a[0],
 ): Promise<AuthenticationResult | null> {
   if (request.forceRefresh) return null;
@@ -166,7 +172,7 @@ export function validateScopes(scopes: readonly string[], credential: string): s
 }
 
 /**
- * Base class of the msal-backed credentials. Subclasses implement `createApp(tenant, ctx)` and `acquire(app, scopes, request, ctx)`.
+ * Base class of the msal-backed credentials. Subclasses implement `createApp(tenant, host, ctx)` and `acquire(call)`.
  */
 export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }> {
   abstract readonly name: CredentialName;
@@ -212,12 +218,7 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     ctx: StepContext,
   ): Promise<MsalApp<A>> | MsalApp<A>;
 
-  protected abstract acquire(
-    app: MsalApp<A>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
-  ): Promise<AuthenticationResult | null>;
+  protected abstract acquire(call: AcquireCall<A>): Promise<AuthenticationResult | null>;
 
   /** Values this credential holds that must never appear in any output (registered with the run's redactor). */
   protected secretValues(): (string | undefined)[] {
@@ -276,7 +277,7 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
     app.network.lastError = undefined;
     app.network.lastThrown = undefined;
     try {
-      const result = await this.acquire(app, scopes, request, ctx);
+      const result = await this.acquire({ app, scopes, request, ctx });
       const out = toTokenResult(result, this.name);
       ctx.trace.addSecret?.(out.token.reveal());
       if (app.network.lastServerDate) out.serverDate = app.network.lastServerDate;

@@ -4,10 +4,10 @@
  * app's identity (secret, certificate, assertion), so the app, the tenant / client id checks and the grant live here.
  */
 import type { AuthenticationResult, ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
-import type { StepContext, TokenRequest } from '../types';
+import type { StepContext } from '../types';
 import { createConfidentialApp, createPublicApp, type ClientCredentialConfig, type MsalApp } from './app';
 import type { ResolvedAuthorityHost } from './authority';
-import { MsalCredentialBase, type MsalCredentialOptions } from './base';
+import { MsalCredentialBase, type AcquireCall, type MsalCredentialOptions } from './base';
 import { DEVELOPER_SIGN_ON_CLIENT_ID, requireValue } from './common';
 
 export abstract class PublicClientCredential extends MsalCredentialBase<PublicClientApplication> {
@@ -52,11 +52,9 @@ export abstract class ConfidentialClientCredential extends MsalCredentialBase<Co
   }
 
   protected override async acquire(
-    app: MsalApp<ConfidentialClientApplication>,
-    scopes: string[],
-    request: TokenRequest,
-    ctx: StepContext,
+    call: AcquireCall<ConfidentialClientApplication>,
   ): Promise<AuthenticationResult | null> {
+    const { app, scopes, request, ctx } = call;
     ctx.trace.note('debug', `${this.name}: client credentials grant (${this.grantKind()}) for ${scopes.join(' ')}`);
     return app.app.acquireTokenByClientCredential({ scopes, claims: request.claims, skipCache: request.forceRefresh });
   }
