@@ -11,7 +11,7 @@ import { assertionClaims, secretOf, type AssertionClaims, type SecretInput } fro
 import { parseAllowedTenants } from './msal/base';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
-import { ciFailureHint, ciTimeout, fetchCiOidcToken, withHint, type FederatedCiOptions } from './github-actions';
+import { ciFailureHint, ciTimeout, fetchCiOidcToken, withHint, type FederatedCiOptions } from './ci-oidc';
 
 export const PIPELINES_OIDC_API_VERSION = '7.1';
 
