@@ -6,12 +6,10 @@
  * sets (AZURESUBSCRIPTION_CLIENT_ID / _TENANT_ID / _SERVICE_CONNECTION_ID), falling back to AZURE_CLIENT_ID /
  * AZURE_TENANT_ID; SYSTEM_ACCESSTOKEN must be mapped into the step explicitly.
  */
-import { ClientAssertionCredential } from './client-assertion';
-import { assertionClaims, secretOf, type AssertionClaims, type SecretInput } from './msal/common';
-import { parseAllowedTenants } from './msal/base';
+import { secretOf, type SecretInput } from './msal/common';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
-import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
-import { ciFailureHint, ciTimeout, fetchCiOidcToken, withHint, type FederatedCiOptions } from './ci-oidc';
+import { CredentialUnavailableError } from './types';
+import { ciTimeout, FederatedCiCredential, fetchCiOidcToken, type FederatedCiOptions } from './ci-oidc';
 
 export const PIPELINES_OIDC_API_VERSION = '7.1';
 
@@ -26,14 +24,12 @@ function first(...values: (string | undefined)[]): string | undefined {
   return undefined;
 }
 
-export class AzurePipelinesCredential implements Credential {
+export class AzurePipelinesCredential extends FederatedCiCredential implements Credential {
   readonly name = 'AzurePipelinesCredential' as const;
-  #inner: ClientAssertionCredential | undefined;
-  #key = '';
-  #lastClaims: AssertionClaims | undefined;
-  #ctx: StepContext | undefined;
 
-  constructor(private readonly options: AzurePipelinesCredentialOptions = {}) {}
+  constructor(private readonly options: AzurePipelinesCredentialOptions = {}) {
+    super(options);
+  }
 
   async requestOidcToken(
     ctx: StepContext,
@@ -41,20 +37,11 @@ export class AzurePipelinesCredential implements Credential {
     serviceConnectionId: string,
     accessToken: string,
   ): Promise<string> {
-    let target: string;
-    try {
-      const u = new URL(oidcUri);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+    const target = this.oidcUrl(oidcUri, 'SYSTEM_OIDCREQUESTURI', (u) => {
       u.searchParams.set('api-version', PIPELINES_OIDC_API_VERSION);
       u.searchParams.set('serviceConnectionId', serviceConnectionId);
-      target = u.toString();
-    } catch {
-      throw new AuthenticationFailedError({
-        kind: 'config',
-        message: `${this.name}: SYSTEM_OIDCREQUESTURI is not an http(s) URL.`,
-        errorCodes: [],
-      });
-    }
+      return u.toString();
+    });
     ctx.trace.note('debug', `${this.name}: requesting an OIDC token for service connection ${serviceConnectionId}`);
     const token = await fetchCiOidcToken(ctx, {
       credential: this.name,
@@ -90,12 +77,11 @@ export class AzurePipelinesCredential implements Credential {
         return ids.length ? ` (${ids.join(', ')})` : '';
       },
     });
-    this.#lastClaims = assertionClaims(token);
     return token;
   }
 
   async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
-    this.#ctx = ctx;
+    this.enterStep(ctx);
     const env = ctx.env;
     const o = this.options;
     const clientId = first(o.clientId, env.AZURESUBSCRIPTION_CLIENT_ID, env.AZURE_CLIENT_ID);
@@ -146,30 +132,12 @@ export class AzurePipelinesCredential implements Credential {
     ].filter(Boolean) as string[];
     if (missing.length)
       throw new CredentialUnavailableError(`${this.name}: is unavailable. Missing ${missing.join(', ')}.`);
-    const authorityHost = o.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
-    const key = `${clientId}|${tenantId}|${serviceConnectionId}|${authorityHost ?? ''}`;
-    if (!this.#inner || this.#key !== key) {
-      this.#inner = new ClientAssertionCredential({
-        reportAs: this.name,
-        tenantId: tenantId!,
-        clientId: clientId!,
-        authorityHost,
-        authorityMetadata: o.authorityMetadata,
-        additionallyAllowedTenants:
-          o.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
-        getAssertion: () => this.requestOidcToken(this.#ctx ?? ctx, oidcUri, serviceConnectionId!, accessToken!),
-      });
-      this.#key = key;
-    }
-    try {
-      return await this.#inner.getToken(request, ctx);
-    } catch (e) {
-      throw withHint(
-        e,
-        isAuthenticationFailed(e)
-          ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'pipelines')
-          : undefined,
-      );
-    }
+    return this.exchange(request, ctx, {
+      clientId: clientId!,
+      tenantId: tenantId!,
+      keyParts: [serviceConnectionId!],
+      platform: 'pipelines',
+      requestToken: (step) => this.requestOidcToken(step, oidcUri, serviceConnectionId!, accessToken!),
+    });
   }
 }

@@ -6,8 +6,10 @@
 import type { ErrorInfo } from '../model';
 import type { HttpRequest, HttpResponse } from '../http/types';
 import { isHttpRequestError } from '../http/client';
-import type { AssertionClaims } from './msal/common';
-import type { StepContext } from './types';
+import { ClientAssertionCredential } from './client-assertion';
+import { parseAllowedTenants } from './msal/base';
+import { assertionClaims, type AssertionClaims } from './msal/common';
+import type { AccessTokenResult, StepContext, TokenRequest } from './types';
 import { AuthenticationFailedError, isAuthenticationFailed } from './types';
 
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -187,4 +189,83 @@ export async function fetchCiOidcToken(ctx: StepContext, x: CiOidcExchange): Pro
   const token = oidcField(x.credential, x.fieldSource, res, x.field, extra);
   ctx.trace.addSecret?.(token);
   return token;
+}
+
+/** One CI token exchange: the app it signs in as, and how a fresh OIDC token is requested. */
+export interface CiExchange {
+  clientId: string;
+  tenantId: string;
+  /** What else the token request depends on (the service connection), so a change builds a new inner credential. */
+  keyParts?: string[];
+  platform: 'github' | 'pipelines';
+  /** Requests the job's OIDC token in the step that needs it (one traced HTTP exchange). */
+  requestToken: (ctx: StepContext) => Promise<string>;
+}
+
+/**
+ * The exchange both CI credentials run: the job's OIDC token, requested afresh whenever msal-node needs an assertion
+ * (CI tokens live minutes), presented to Entra ID through one ClientAssertionCredential per configuration, and a
+ * refusal explained against the claims of the token that was presented.
+ */
+export abstract class FederatedCiCredential {
+  abstract readonly name: 'GitHubActionsCredential' | 'AzurePipelinesCredential';
+  #inner: ClientAssertionCredential | undefined;
+  #key = '';
+  #lastClaims: AssertionClaims | undefined;
+  #ctx: StepContext | undefined;
+
+  protected constructor(private readonly ciOptions: FederatedCiOptions) {}
+
+  /** `raw` as the OIDC request's URL (built by `build`), or the config failure that names `variable`. */
+  protected oidcUrl(raw: string, variable: string, build: (u: URL) => string): string {
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+      return build(u);
+    } catch {
+      throw new AuthenticationFailedError({
+        kind: 'config',
+        message: `${this.name}: ${variable} is not an http(s) URL.`,
+        errorCodes: [],
+      });
+    }
+  }
+
+  /** The step this credential runs in now (the inner credential's assertion callback outlives a step). */
+  protected enterStep(ctx: StepContext): void {
+    this.#ctx = ctx;
+  }
+
+  protected async exchange(request: TokenRequest, ctx: StepContext, x: CiExchange): Promise<AccessTokenResult> {
+    const o = this.ciOptions;
+    const authorityHost = o.authorityHost ?? ctx.options.authorityHost ?? ctx.env.AZURE_AUTHORITY_HOST;
+    const key = [x.clientId, x.tenantId, ...(x.keyParts ?? []), authorityHost ?? ''].join('|');
+    if (!this.#inner || this.#key !== key) {
+      this.#inner = new ClientAssertionCredential({
+        reportAs: this.name,
+        tenantId: x.tenantId,
+        clientId: x.clientId,
+        authorityHost,
+        authorityMetadata: o.authorityMetadata,
+        additionallyAllowedTenants:
+          o.additionallyAllowedTenants ?? parseAllowedTenants(ctx.env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        getAssertion: async () => {
+          const token = await x.requestToken(this.#ctx ?? ctx);
+          this.#lastClaims = assertionClaims(token);
+          return token;
+        },
+      });
+      this.#key = key;
+    }
+    try {
+      return await this.#inner.getToken(request, ctx);
+    } catch (e) {
+      throw withHint(
+        e,
+        isAuthenticationFailed(e)
+          ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, x.platform)
+          : undefined,
+      );
+    }
+  }
 }

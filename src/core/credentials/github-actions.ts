@@ -5,17 +5,13 @@
  * the msal flows' ClientAssertionCredential. Both exchanges are traced; AADSTS70021-family failures are explained
  * against the OIDC token's issuer, subject and audience.
  */
-import { ClientAssertionCredential } from './client-assertion';
-import { assertionClaims, type AssertionClaims } from './msal/common';
-import { parseAllowedTenants } from './msal/base';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
-import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
+import { CredentialUnavailableError } from './types';
 import {
-  ciFailureHint,
   ciTimeout,
+  FederatedCiCredential,
   fetchCiOidcToken,
   TOKEN_EXCHANGE_AUDIENCE,
-  withHint,
   type FederatedCiOptions,
 } from './ci-oidc';
 
@@ -24,14 +20,12 @@ export interface GitHubActionsCredentialOptions extends FederatedCiOptions {
   audience?: string;
 }
 
-export class GitHubActionsCredential implements Credential {
+export class GitHubActionsCredential extends FederatedCiCredential implements Credential {
   readonly name = 'GitHubActionsCredential' as const;
-  #inner: ClientAssertionCredential | undefined;
-  #key = '';
-  #lastClaims: AssertionClaims | undefined;
-  #ctx: StepContext | undefined;
 
-  constructor(private readonly options: GitHubActionsCredentialOptions = {}) {}
+  constructor(private readonly options: GitHubActionsCredentialOptions = {}) {
+    super(options);
+  }
 
   /** Requests the job's OIDC token from the runner (one traced HTTP exchange). */
   async requestOidcToken(ctx: StepContext): Promise<string> {
@@ -40,18 +34,11 @@ export class GitHubActionsCredential implements Credential {
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!.trim();
     ctx.trace.addSecret?.(requestToken);
     const audience = this.options.audience ?? TOKEN_EXCHANGE_AUDIENCE;
-    let target: string;
-    try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
-      target = `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
-    } catch {
-      throw new AuthenticationFailedError({
-        kind: 'config',
-        message: `${this.name}: ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL.`,
-        errorCodes: [],
-      });
-    }
+    const target = this.oidcUrl(
+      url,
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      () => `${url}${url.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`,
+    );
     ctx.trace.note('debug', `${this.name}: requesting the job's OIDC token from the runner (audience ${audience})`);
     const token = await fetchCiOidcToken(ctx, {
       credential: this.name,
@@ -72,12 +59,11 @@ export class GitHubActionsCredential implements Credential {
             ? ' ACTIONS_ID_TOKEN_REQUEST_URL does not point at a runner token endpoint.'
             : '',
     });
-    this.#lastClaims = assertionClaims(token);
     return token;
   }
 
   async getToken(request: TokenRequest, ctx: StepContext): Promise<AccessTokenResult> {
-    this.#ctx = ctx;
+    this.enterStep(ctx);
     const env = ctx.env;
     const clientId = (this.options.clientId ?? env.AZURE_CLIENT_ID)?.trim();
     const tenantId = (this.options.tenantId ?? env.AZURE_TENANT_ID)?.trim();
@@ -116,31 +102,12 @@ export class GitHubActionsCredential implements Credential {
         `${this.name}: no client id: set AZURE_CLIENT_ID (the app registration or user-assigned identity with the federated credential).`,
       );
     if (!tenantId) throw new CredentialUnavailableError(`${this.name}: no tenant id: set AZURE_TENANT_ID.`);
-    const authorityHost = this.options.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
-    const key = `${clientId}|${tenantId}|${authorityHost ?? ''}`;
-    if (!this.#inner || this.#key !== key) {
-      this.#inner = new ClientAssertionCredential({
-        reportAs: this.name,
-        tenantId,
-        clientId,
-        authorityHost,
-        authorityMetadata: this.options.authorityMetadata,
-        additionallyAllowedTenants:
-          this.options.additionallyAllowedTenants ?? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
-        // A fresh OIDC token whenever msal-node needs an assertion: runner tokens live minutes.
-        getAssertion: () => this.requestOidcToken(this.#ctx ?? ctx),
-      });
-      this.#key = key;
-    }
-    try {
-      return await this.#inner.getToken(request, ctx);
-    } catch (e) {
-      throw withHint(
-        e,
-        isAuthenticationFailed(e)
-          ? ciFailureHint(e.info, this.#lastClaims ?? this.#inner.lastAssertion, 'github')
-          : undefined,
-      );
-    }
+    return this.exchange(request, ctx, {
+      clientId,
+      tenantId,
+      platform: 'github',
+      // A fresh OIDC token whenever msal-node needs an assertion: runner tokens live minutes.
+      requestToken: (step) => this.requestOidcToken(step),
+    });
   }
 }
