@@ -8,6 +8,7 @@
  */
 import { secretOf, type SecretInput } from './msal/common';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { optionVariable } from './variables';
 import { CredentialUnavailableError } from './types';
 import { ciTimeout, FederatedCiCredential, fetchCiOidcToken, type FederatedCiOptions } from './ci-oidc';
 
@@ -99,12 +100,7 @@ export class AzurePipelinesCredential extends FederatedCiCredential implements C
           set: Boolean(env.SYSTEM_ACCESSTOKEN),
           note: o.systemAccessToken ? 'overridden by option; secret' : 'secret: value not shown',
         },
-        {
-          name: 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID',
-          set: Boolean(env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID),
-          value: env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID,
-          note: o.serviceConnectionId ? 'overridden by option' : undefined,
-        },
+        optionVariable(env, 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID', o.serviceConnectionId),
         {
           name: 'AZURESUBSCRIPTION_CLIENT_ID',
           set: Boolean(env.AZURESUBSCRIPTION_CLIENT_ID),

@@ -6,6 +6,7 @@
  * against the OIDC token's issuer, subject and audience.
  */
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { optionVariable } from './variables';
 import { CredentialUnavailableError } from './types';
 import {
   ciTimeout,
@@ -74,18 +75,8 @@ export class GitHubActionsCredential extends FederatedCiCredential implements Cr
         { name: 'GITHUB_ACTIONS', set: Boolean(env.GITHUB_ACTIONS), value: env.GITHUB_ACTIONS },
         { name: 'ACTIONS_ID_TOKEN_REQUEST_URL', set: Boolean(url), value: url },
         { name: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', set: Boolean(reqToken), note: 'secret: value not shown' },
-        {
-          name: 'AZURE_CLIENT_ID',
-          set: Boolean(env.AZURE_CLIENT_ID),
-          value: env.AZURE_CLIENT_ID,
-          note: this.options.clientId ? 'overridden by option' : undefined,
-        },
-        {
-          name: 'AZURE_TENANT_ID',
-          set: Boolean(env.AZURE_TENANT_ID),
-          value: env.AZURE_TENANT_ID,
-          note: this.options.tenantId ? 'overridden by option' : undefined,
-        },
+        optionVariable(env, 'AZURE_CLIENT_ID', this.options.clientId),
+        optionVariable(env, 'AZURE_TENANT_ID', this.options.tenantId),
       ],
     });
     if (reqToken) ctx.trace.addSecret?.(reqToken);

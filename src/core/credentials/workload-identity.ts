@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { isUserFileError, readUserFile } from '../fs/read';
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
+import { optionVariable } from './variables';
 import { AuthenticationFailedError, CredentialUnavailableError, isAuthenticationFailed } from './types';
 import { checkJsConstruction, constructorFailed, jsChainConstruction } from './js-construction';
 import { isEndpointsResolution } from './msal/instance-discovery';
@@ -142,24 +143,9 @@ export class WorkloadIdentityCredential implements Credential {
     const authorityHost = this.options.authorityHost ?? ctx.options.authorityHost ?? env.AZURE_AUTHORITY_HOST;
     ctx.trace.config({
       variables: [
-        {
-          name: 'AZURE_CLIENT_ID',
-          set: Boolean(env.AZURE_CLIENT_ID),
-          value: env.AZURE_CLIENT_ID,
-          note: this.options.clientId ? 'overridden by option' : undefined,
-        },
-        {
-          name: 'AZURE_TENANT_ID',
-          set: Boolean(env.AZURE_TENANT_ID),
-          value: env.AZURE_TENANT_ID,
-          note: this.options.tenantId ? 'overridden by option' : undefined,
-        },
-        {
-          name: 'AZURE_FEDERATED_TOKEN_FILE',
-          set: Boolean(env.AZURE_FEDERATED_TOKEN_FILE),
-          value: env.AZURE_FEDERATED_TOKEN_FILE,
-          note: this.options.tokenFilePath ? 'overridden by option' : undefined,
-        },
+        optionVariable(env, 'AZURE_CLIENT_ID', this.options.clientId),
+        optionVariable(env, 'AZURE_TENANT_ID', this.options.tenantId),
+        optionVariable(env, 'AZURE_FEDERATED_TOKEN_FILE', this.options.tokenFilePath),
         { name: 'AZURE_AUTHORITY_HOST', set: Boolean(env.AZURE_AUTHORITY_HOST), value: env.AZURE_AUTHORITY_HOST },
       ],
     });
