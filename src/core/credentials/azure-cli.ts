@@ -27,7 +27,8 @@ import {
   type DevToolClass,
 } from '../process/classify';
 import type { ProcessResult } from '../process/types';
-import { runDevTool, toolToken } from './dev-tool';
+import { devToolTimeout, runDevTool, toolToken } from './dev-tool';
+import type { TracedVariable } from './variables';
 import { pathUnderRoot } from '../target/process';
 
 export const DEV_TOOL_TIMEOUT_MS = 10_000;
@@ -87,13 +88,16 @@ export function devToolEnv(
   ctx: StepContext,
   variable: 'AZURE_CONFIG_DIR' | 'AZD_CONFIG_DIR',
   folder: '.azure' | '.azd',
-): { env: Record<string, string | undefined>; note?: string } {
+  about?: string,
+): { env: Record<string, string | undefined>; variable: TracedVariable } {
   const env = { ...ctx.env };
+  const traced = { name: variable, set: Boolean(ctx.env[variable]), value: ctx.env[variable], note: about };
   const root = ctx.options.target?.root;
   const dir = ctx.env[variable] || (ctx.env.HOME ? `${ctx.env.HOME}/${folder}` : undefined);
-  if (!root || !dir) return { env };
+  if (!root || !dir) return { env, variable: traced };
   env[variable] = pathUnderRoot(root, dir);
-  return { env, note: `process ${ctx.options.target!.pid}'s ${dir}, read as ${env[variable]}` };
+  traced.note = `process ${ctx.options.target!.pid}'s ${dir}, read as ${env[variable]}`;
+  return { env, variable: traced };
 }
 
 export interface FailureText {
@@ -285,24 +289,16 @@ export class AzureCLICredential implements Credential {
     const args = ['account', 'get-access-token', '--output', 'json', '--resource', scopeToResource(scope)];
     if (request.tenantId) args.push('--tenant', request.tenantId);
     if (subscription) args.push('--subscription', subscription);
-    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
-    const tool = devToolEnv(ctx, 'AZURE_CONFIG_DIR', '.azure');
+    const timeoutMs = devToolTimeout(ctx);
+    const tool = devToolEnv(ctx, 'AZURE_CONFIG_DIR', '.azure', 'where az keeps its login (default ~/.azure)');
     ctx.trace.config({
-      variables: [
-        {
-          name: 'AZURE_CONFIG_DIR',
-          set: Boolean(ctx.env.AZURE_CONFIG_DIR),
-          value: ctx.env.AZURE_CONFIG_DIR,
-          note: tool.note ?? 'where az keeps its login (default ~/.azure)',
-        },
-      ],
+      variables: [tool.variable],
       settings: { timeoutMs, tenant: request.tenantId ?? null, subscription: subscription ?? null },
     });
     const j = await runDevTool(
       {
         credential: this.name,
         tool: 'az',
-        command: ctx.options.executables?.az ?? 'az',
         args,
         env: tool.env,
         timeoutMs,

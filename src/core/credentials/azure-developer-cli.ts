@@ -2,16 +2,11 @@
  * AzureDeveloperCLICredential: `azd auth token --output json --no-prompt --scope S… [--tenant-id T] [--claims B64]`
  * (Go spells `-o json`), execFile with the 10 s limit; azd's JSON or text stderr classified.
  */
-import {
-  CredentialUnavailableError,
-  type AccessTokenResult,
-  type Credential,
-  type StepContext,
-  type TokenRequest,
-} from './types';
+import { CredentialUnavailableError } from './types';
+import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { classifyAzd } from '../process/classify';
-import { DEV_TOOL_TIMEOUT_MS, devToolEnv, validateDevToolRequest } from './azure-cli';
-import { runDevTool, toolToken } from './dev-tool';
+import { devToolEnv, validateDevToolRequest } from './azure-cli';
+import { devToolTimeout, runDevTool, toolToken } from './dev-tool';
 
 export class AzureDeveloperCLICredential implements Credential {
   readonly name = 'AzureDeveloperCLICredential' as const;
@@ -25,16 +20,11 @@ export class AzureDeveloperCLICredential implements Credential {
     for (const s of request.scopes) args.push('--scope', s);
     if (request.tenantId) args.push('--tenant-id', request.tenantId);
     if (request.claims) args.push('--claims', Buffer.from(request.claims).toString('base64'));
-    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+    const timeoutMs = devToolTimeout(ctx);
     const tool = devToolEnv(ctx, 'AZD_CONFIG_DIR', '.azd');
     ctx.trace.config({
       variables: [
-        {
-          name: 'AZD_CONFIG_DIR',
-          set: Boolean(ctx.env.AZD_CONFIG_DIR),
-          value: ctx.env.AZD_CONFIG_DIR,
-          note: tool.note,
-        },
+        tool.variable,
         {
           name: 'AZD_DEBUG',
           set: Boolean(ctx.env.AZD_DEBUG),
@@ -48,7 +38,6 @@ export class AzureDeveloperCLICredential implements Credential {
       {
         credential: this.name,
         tool: 'azd',
-        command: ctx.options.executables?.azd ?? 'azd',
         args,
         env: tool.env,
         timeoutMs,

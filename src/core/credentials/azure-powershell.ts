@@ -6,8 +6,8 @@
  */
 import type { AccessTokenResult, Credential, StepContext, TokenRequest } from './types';
 import { classifyPwsh, scopeToResource } from '../process/classify';
-import { DEV_TOOL_TIMEOUT_MS, validateDevToolRequest } from './azure-cli';
-import { runDevTool, toolToken } from './dev-tool';
+import { validateDevToolRequest } from './azure-cli';
+import { devToolTimeout, runDevTool, toolToken } from './dev-tool';
 
 export function powerShellScript(resource: string, tenantId: string | undefined): string {
   return [
@@ -34,17 +34,15 @@ export class AzurePowerShellCredential implements Credential {
     const resource = scopeToResource(request.scopes[0]!);
     const script = powerShellScript(resource, request.tenantId);
     const encoded = Buffer.from(script, 'utf16le').toString('base64');
-    const command = ctx.options.executables?.pwsh ?? (process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
-    const timeoutMs = ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
     ctx.trace.note('debug', 'PowerShell script (sent with -EncodedCommand)', { script });
     const j = await runDevTool(
       {
         credential: this.name,
         tool: 'pwsh',
-        command,
+        defaultCommand: process.platform === 'win32' ? 'pwsh.exe' : 'pwsh',
         args: ['-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', encoded],
         env: { ...ctx.env },
-        timeoutMs,
+        timeoutMs: devToolTimeout(ctx),
         classify: classifyPwsh,
         text: {
           notInstalled: {

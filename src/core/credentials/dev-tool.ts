@@ -9,12 +9,20 @@ import { parseToolExpiry } from '../process/classify';
 import type { ProcessResult } from '../process/types';
 import { SecretValue } from '../secret';
 import type { AccessTokenResult, StepContext } from './types';
-import { badField, devToolCwd, devToolFailure, parseToolJson, type FailureText } from './azure-cli';
+import {
+  badField,
+  DEV_TOOL_TIMEOUT_MS,
+  devToolCwd,
+  devToolFailure,
+  parseToolJson,
+  type FailureText,
+} from './azure-cli';
 
 export interface DevToolRun {
   credential: CredentialName;
   tool: 'az' | 'azd' | 'pwsh';
-  command: string;
+  /** What runs unless EngineOptions.executables names the tool (default: the tool's name). */
+  defaultCommand?: string;
   args: string[];
   env: Record<string, string | undefined>;
   timeoutMs: number;
@@ -23,10 +31,15 @@ export interface DevToolRun {
   text: FailureText;
 }
 
+/** How long a tool may run: the caller's process limit, else the SDKs' 10 s. */
+export function devToolTimeout(ctx: StepContext): number {
+  return ctx.options.processTimeoutMs ?? DEV_TOOL_TIMEOUT_MS;
+}
+
 /** Runs the tool and returns its JSON answer, or throws the failure the chain sees. */
 export async function runDevTool(run: DevToolRun, ctx: StepContext): Promise<Record<string, unknown>> {
   const r = await ctx.proc.run({
-    command: run.command,
+    command: ctx.options.executables?.[run.tool] ?? run.defaultCommand ?? run.tool,
     args: run.args,
     env: run.env,
     cwd: devToolCwd(),
