@@ -202,17 +202,22 @@ export async function imdsToken(
     throw miNetworkError(ctx, 'IMDS', e);
   }
   if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
+  throw imdsFailure(ctx, r, id, diagnose);
+}
+
+/** The error for an IMDS answer that is not a token, as the run's SDK words and classes it. */
+function imdsFailure(ctx: StepContext, r: HttpResponse, id: UserAssigned | undefined, diagnose: boolean): Error {
   const { text, codes, oauthError } = errorText(r);
-  if (jsLegacyMi(ctx) && !((r.status === 404 || r.status === 410) && diagnose)) throw jsLegacyImdsError(ctx, r);
+  if (jsLegacyMi(ctx) && !((r.status === 404 || r.status === 410) && diagnose)) return jsLegacyImdsError(ctx, r);
   if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose')) {
     ctx.trace.note(
       'info',
       `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`,
     );
-    throw new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
+    return new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
   }
   if ((r.status === 404 || r.status === 410) && diagnose) {
-    throw miError(
+    return miError(
       ctx,
       'unavailable',
       `identity not available yet: IMDS answered ${r.status} (${text}); the SDK would keep retrying for about ${imdsRetrySpanSeconds(ctx, r.status)} s before giving up`,
@@ -221,7 +226,7 @@ export async function imdsToken(
   }
   if (r.status === 400) {
     if (id) {
-      throw miError(
+      return miError(
         ctx,
         'go-failed',
         `the requested identity isn't assigned to this resource: IMDS answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`,
@@ -233,7 +238,7 @@ export async function imdsToken(
       );
     }
     const multiple = /multiple user assigned identities/i.test(text);
-    throw miError(
+    return miError(
       ctx,
       'unavailable',
       multiple
@@ -243,7 +248,7 @@ export async function imdsToken(
     );
   }
   const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
-  throw miError(ctx, 'failed', `IMDS answered HTTP ${r.status}${after}: ${text}`, {
+  return miError(ctx, 'failed', `IMDS answered HTTP ${r.status}${after}: ${text}`, {
     httpStatus: r.status,
     errorCodes: codes,
     oauthError,
