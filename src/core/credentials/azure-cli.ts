@@ -30,6 +30,7 @@ import type { ProcessResult } from '../process/types';
 import { devToolTimeout, runDevTool, toolToken } from './dev-tool';
 import type { TracedVariable } from './variables';
 import { pathUnderRoot } from '../target/process';
+import { redactText } from '../trace/redact';
 
 export const DEV_TOOL_TIMEOUT_MS = 10_000;
 
@@ -164,6 +165,8 @@ export function devToolFailure(
       message = sdk;
     }
   }
+  if (ctx.profile === 'python' && pyAzFailureStops(tool, cls, r))
+    return new AuthenticationFailedError({ kind: codes.length ? 'aadsts' : 'process', message, errorCodes: codes });
   if (ctx.inChain || cls === 'not-installed' || (flavour === 'js' && cls === 'not-logged-in') || cls === 'no-module') {
     return new CredentialUnavailableError(message, { errorCodes: codes });
   }
@@ -222,6 +225,10 @@ function pyDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult): st
     if (cls === 'not-installed') return 'Azure CLI not found on path';
     if (cls === 'timeout') return 'Failed to invoke the Azure CLI';
     if (/az login|az account set/.test(r.stderr)) return "Please run 'az login' to set up an account";
+    if (pyAzFailureStops(tool, cls, r))
+      return r.stderr
+        ? redactText(r.stderr.replace(/"accessToken": "(.*?)("|$)/g, '****'))
+        : 'Failed to invoke Azure CLI';
   }
   if (tool === 'pwsh') {
     if (cls === 'not-installed') return 'PowerShell is not installed';
@@ -229,6 +236,32 @@ function pyDevToolMessage(tool: string, cls: DevToolClass, r: ProcessResult): st
     if (/Run Connect-AzAccount to login/.test(r.stderr)) return 'Please run "Connect-AzAccount" to set up account';
   }
   return undefined;
+}
+
+/**
+ * Python's AzureCliCredential when az's output is not a token (azure_cli.py parse_token returns None on KeyError or
+ * ValueError): ClientAuthenticationError, which stops the chain, with the output as az printed it (sanitize_output
+ * masks an accessToken; the one redaction module scrubs the rest).
+ */
+export function pyAzUnexpectedOutput(r: ProcessResult, ctx: StepContext, reading: string): AuthenticationFailedError {
+  ctx.trace.note('info', reading);
+  const sanitized = redactText(r.stdout.replace(/"accessToken": "(.*?)("|$)/g, '****'));
+  return new AuthenticationFailedError({
+    kind: 'parse',
+    message: `Unexpected output from Azure CLI: '${sanitized}'. \nTo mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity/azclicredential/troubleshoot.`,
+    errorCodes: [],
+    sdkErrorName: 'ClientAuthenticationError',
+  });
+}
+
+/**
+ * Python's _run_command (azure_cli.py): az exiting with an error that is not "not found" (127) and does not mention
+ * "az login" or "az account set" raises ClientAuthenticationError with az's stderr, which stops the chain.
+ */
+function pyAzFailureStops(tool: string, cls: DevToolClass, r: ProcessResult): boolean {
+  if (tool !== 'az' || cls === 'not-installed' || cls === 'timeout' || cls === 'aborted') return false;
+  if (r.exitCode === 0 || r.exitCode === 127 || r.exitCode === null) return false;
+  return !/az login|az account set/.test(r.stderr) && !r.stderr.startsWith("'az' is not recognized");
 }
 
 /** Parses a tool's JSON stdout; non-JSON output becomes a precise "unexpected output" error. */
@@ -254,6 +287,7 @@ export function parseToolJson(tool: string, r: ProcessResult, ctx: StepContext):
           }
         })();
     }
+    if (ctx.profile === 'python' && tool === 'az') throw pyAzUnexpectedOutput(r, ctx, msg);
     throw ctx.inChain
       ? new CredentialUnavailableError(msg)
       : new AuthenticationFailedError({ kind: 'parse', message: msg, errorCodes: [] });

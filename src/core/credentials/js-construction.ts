@@ -19,6 +19,7 @@ import { invalidTenantMessage, isValidTenantId } from './msal/authority';
 import { CredentialUnavailableError, type StepContext } from './types';
 import type { ErrorInfo } from '../model';
 import type { ResolvedRelease } from '../sdk/releases';
+import { pyFatalConstruction } from './py-construction';
 
 /** True where a constructor failure becomes a silent placeholder: @azure/identity's DefaultAzureCredential. */
 export function jsChainConstruction(ctx: StepContext): boolean {
@@ -85,14 +86,22 @@ export function jsFatalConstruction(
   return undefined;
 }
 
-/** The chain-level error for a release whose DefaultAzureCredential cannot be built (see jsFatalConstruction). */
+/**
+ * The chain-level error for a release whose DefaultAzureCredential cannot be built (rules.constructorFailure 'fatal'):
+ * @azure/identity before 4.1.0 (jsFatalConstruction) and Python azure-identity (py-construction.ts).
+ */
 export function fatalConstructionError(
   release: ResolvedRelease,
   env: Readonly<Record<string, string | undefined>>,
-  options: { authorityHost?: string },
+  options: { authorityHost?: string; managedIdentityClientId?: string },
   members: readonly string[],
 ): ErrorInfo | undefined {
-  if (release.sdk !== 'js' || release.rules.constructorFailure !== 'fatal') return undefined;
-  const message = jsFatalConstruction(env, options, members);
+  if (release.rules.constructorFailure !== 'fatal') return undefined;
+  const message =
+    release.sdk === 'js'
+      ? jsFatalConstruction(env, options, members)
+      : release.sdk === 'python'
+        ? pyFatalConstruction(env, options, members)
+        : undefined;
   return message ? { kind: 'config', message, errorCodes: [] } : undefined;
 }

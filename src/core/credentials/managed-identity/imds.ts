@@ -21,6 +21,7 @@ import {
 import { newestRelease } from '../../sdk/releases';
 import { JS_LEGACY_NO_MSI, jsLegacyImdsError, jsLegacyMi } from './js-wording';
 import { compareVersions } from '../../sdk/version';
+import { pyImdsProblem } from './py-wording';
 
 export const IMDS_DEFAULT = 'http://169.254.169.254';
 export const IMDS_PATH = '/metadata/identity/oauth2/token';
@@ -201,7 +202,11 @@ export async function imdsToken(
   } catch (e) {
     throw miNetworkError(ctx, 'IMDS', e);
   }
-  if (r.status === 200) return tokenFromResponse(ctx, r, 'Imds');
+  // Python reads every answer as a token response, whatever its status (py-wording.ts); diagnose keeps its 404 / 410.
+  const pyReads = ctx.profile === 'python' && !((r.status === 404 || r.status === 410) && diagnose);
+  const pyProblem = pyReads ? pyImdsProblem(ctx, r, ctx.inChain || id !== undefined) : undefined;
+  if (pyProblem) throw pyProblem;
+  if (r.status === 200 || pyReads) return tokenFromResponse(ctx, r, 'Imds');
   throw imdsFailure(ctx, r, id, diagnose);
 }
 

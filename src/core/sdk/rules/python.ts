@@ -90,7 +90,7 @@ export const PY: RuleEntry[] = [
   e('constructorFailure', '1.11.0', 'fatal', {
     file: PY_LOG,
     entry: '1.13.0b2',
-    says: 'DefaultAzureCredential.__init__ constructs each credential directly: a constructor error propagates (only SharedTokenCacheCredential is wrapped, and left out with an info log).',
+    says: 'DefaultAzureCredential.__init__ (azure/identity/_credentials/default.py) constructs each credential directly: a constructor error propagates (only SharedTokenCacheCredential is wrapped, and left out with an info log), so DefaultAzureCredential() itself raises ValueError or OSError (src/core/credentials/py-construction.ts). Proven by the parity suite against the real package.',
     checked: 'source',
   }),
   e(
