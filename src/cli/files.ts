@@ -3,7 +3,8 @@
  * reader: regular files only, capped, and a problem is bad usage (exit 2) with a message naming the option.
  */
 import { isUserFileError, readUserText } from '../core/index';
-import { shown, UsageError } from './io';
+import { UsageError } from './io';
+import { shown } from './options';
 
 /** A CA bundle is a handful of PEM certificates (a whole system bundle is about 200 KB). */
 export const MAX_CA_BYTES = 1024 * 1024;

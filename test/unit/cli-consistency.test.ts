@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { endOpenLines, parseDuration, safeIo, UsageError, withProgress, wrapLine } from '../../src/cli/io';
+import { endOpenLines, safeIo, UsageError, withProgress, wrapLine } from '../../src/cli/io';
+import { parseDuration } from '../../src/cli/options';
 import { commands, main } from '../../src/cli/main';
 import { captureIo } from './cli-io';
 

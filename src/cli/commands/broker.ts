@@ -8,7 +8,8 @@ import type { BrokerRequestRecord, FlowRequest, EngineOptions } from '../../core
 import type * as CoreModule from '../../core/index';
 import { readCaOption } from '../files';
 import { secretFromEnv } from '../secrets';
-import { paint, parse, UsageError, type CliCommand, type CliIo } from '../io';
+import { paint, UsageError, type CliCommand, type CliIo } from '../io';
+import { parse } from '../options';
 
 const usage = `Usage: azauth broker [options] -- <command> [args…]
        azauth broker [options] --env-file FILE

@@ -25,19 +25,8 @@ import {
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
-import {
-  EXIT_AUTH_FAILED,
-  EXIT_OK,
-  paint,
-  parse,
-  parseDuration,
-  readStdin,
-  shown,
-  UsageError,
-  writeJson,
-  type CliCommand,
-  type CliIo,
-} from '../io';
+import { EXIT_AUTH_FAILED, EXIT_OK, paint, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { parse, parseDuration, shown } from '../options';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
 azauth call [options] --preset NAME [--subscription S | --vault V | --account A | --namespace N --entity E]

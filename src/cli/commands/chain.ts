@@ -27,10 +27,6 @@ import {
   EXIT_USAGE,
   lines,
   paint,
-  parse,
-  parseDuration,
-  parseHttpUrl,
-  shown,
   UsageError,
   withProgress,
   writeJson,
@@ -38,6 +34,7 @@ import {
   type CliIo,
   type Colour,
 } from '../io';
+import { parse, parseDuration, parseHttpUrl, shown } from '../options';
 import { PID_HELP, PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
 const USAGE = `azauth chain [options]

@@ -8,16 +8,14 @@ import {
   EXIT_USAGE,
   lines,
   paint,
-  parse,
-  parseDuration,
   readStdin,
-  shown,
   UsageError,
   withProgress,
   writeJson,
   type CliCommand,
   type CliIo,
 } from '../io';
+import { parse, parseDuration, shown } from '../options';
 import { readCaOption, readOptionFile } from '../files';
 import {
   decodeToken,

@@ -7,12 +7,12 @@ import {
   EXIT_USAGE,
   lines,
   paint,
-  parse,
   UsageError,
   withProgress,
   writeJson,
   type CliCommand,
 } from '../io';
+import { parse } from '../options';
 
 const USAGE = `azauth discover --tenant T [--authority-host H] [--ca FILE] [--verbose] [--json]
 

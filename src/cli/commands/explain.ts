@@ -7,13 +7,13 @@ import {
   EXIT_USAGE,
   lines,
   paint,
-  parse,
   readStdin,
   UsageError,
   writeJson,
   type CliCommand,
   type CliIo,
 } from '../io';
+import { parse } from '../options';
 import { explainText, redactText, type Explanation } from '../../core/index';
 
 const usage = `azauth explain [TEXT|CODE|-] [--json]

@@ -1,15 +1,6 @@
 import { readOptionFile } from '../files';
-import {
-  EXIT_OK,
-  EXIT_USAGE,
-  lines as safeLines,
-  paint,
-  parse,
-  shown,
-  UsageError,
-  type CliCommand,
-  type CliIo,
-} from '../io';
+import { EXIT_OK, EXIT_USAGE, lines as safeLines, paint, UsageError, type CliCommand, type CliIo } from '../io';
+import { parse, shown } from '../options';
 import { startSandbox, validateSandboxConfig, type Sandbox, type SandboxContract } from '../../sandbox/index';
 
 /** A sandbox configuration lists a few tenants, apps and users: kilobytes, not megabytes. */

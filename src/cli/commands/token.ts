@@ -25,16 +25,13 @@ import {
   EXIT_USAGE,
   lines,
   paint,
-  parse,
-  parseDuration,
-  parseHttpUrl,
-  shown,
   UsageError,
   withProgress,
   writeJson,
   type CliCommand,
   type CliIo,
 } from '../io';
+import { parse, parseDuration, parseHttpUrl, shown } from '../options';
 import { secretFromEnv } from '../secrets';
 import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 

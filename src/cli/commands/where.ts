@@ -2,18 +2,8 @@
  * `azauth where`: which hosting environment this process runs in (from local facts only, in milliseconds) and what
  * that predicts for each credential of the chain, before anything runs.
  */
-import {
-  EXIT_OK,
-  lines,
-  paint,
-  parse,
-  shown,
-  UsageError,
-  writeJson,
-  type CliCommand,
-  type CliIo,
-  type Colour,
-} from '../io';
+import { EXIT_OK, lines, paint, UsageError, writeJson, type CliCommand, type CliIo, type Colour } from '../io';
+import { parse, shown } from '../options';
 import {
   fingerprint,
   predictCredentials,
