@@ -14,6 +14,15 @@ export const EXIT_OK = 0;
 export const EXIT_AUTH_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/**
+ * The exit code of a command that ran the engine: 0 when it produced what was asked for, 2 when the request itself was
+ * wrong (a usage or configuration mistake), 1 for every other failure.
+ */
+export function exitCodeFor(ok: boolean, errorKind: string | undefined): number {
+  if (ok) return EXIT_OK;
+  return errorKind === 'usage' || errorKind === 'config' ? EXIT_USAGE : EXIT_AUTH_FAILED;
+}
+
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -229,6 +238,16 @@ export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>
 }
 
 // ── input ────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A command's one input: the argument, or standard input when it is "-" or not given. A terminal is never waited on:
+ * with no argument and stdin a terminal, `nothing` is the usage error.
+ */
+export async function argumentOrStdin(io: CliIo, argument: string | undefined, nothing: string): Promise<string> {
+  if (argument !== undefined && argument !== '-') return argument;
+  if (argument === undefined && (io.stdin as { isTTY?: boolean }).isTTY) throw new UsageError(nothing);
+  return readStdin(io);
+}
 
 /** Reads all of stdin (for `-` arguments), bounded so a runaway pipe cannot exhaust memory. */
 export async function readStdin(io: CliIo, maxBytes = 8 * 1024 * 1024): Promise<string> {

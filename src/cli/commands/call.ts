@@ -19,13 +19,13 @@ import {
   resolveCredentialName,
   terminalSafe,
   renderResourceCall,
-  formatEvent,
   SecretValue,
   Tracer,
   type ResourceMethod,
   type TraceEvent,
 } from '../../core/index';
 import { EXIT_AUTH_FAILED, EXIT_OK, paint, readStdin, UsageError, writeJson, type CliCommand, type CliIo } from '../io';
+import { verboseSink } from '../verbose';
 import { parse, parseDuration, shown } from '../options';
 
 const USAGE = `azauth call [options] <METHOD> <URL>
@@ -259,17 +259,7 @@ export const command: CliCommand = {
     const req = callRequest(v, positionals);
     const deadlineMs = v.timeout === undefined ? 30_000 : parseDuration('--timeout', v.timeout, { maxSeconds: 600 });
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
-    const verbose = Boolean(v.verbose) && !v.json;
-    const sink = verbose
-      ? {
-          emit: (e: TraceEvent) =>
-            io.stderr.write(
-              formatEvent(e)
-                .map((l) => paint(io, 'dim', terminalSafe(l)))
-                .join('\n') + '\n',
-            ),
-        }
-      : undefined;
+    const sink = verboseSink(io, Boolean(v.verbose) && !v.json, 'dim');
     const token = await callToken(io, v, req.scope, sink, ca);
     if (typeof token === 'number') return token;
     const result = await send(io, v, req, token, { sink, ca, deadlineMs });

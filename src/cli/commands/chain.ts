@@ -8,7 +8,6 @@ import {
   createEngine,
   explainText,
   remaining,
-  formatEvent,
   resolveProfile,
   sdkLabel,
   detectSdk,
@@ -19,21 +18,9 @@ import {
   type ChainRun,
   type EngineOptions,
   type StepResult,
-  type TraceEvent,
 } from '../../core/index';
-import {
-  EXIT_AUTH_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  lines,
-  paint,
-  UsageError,
-  withProgress,
-  writeJson,
-  type CliCommand,
-  type CliIo,
-  type Colour,
-} from '../io';
+import { exitCodeFor, lines, paint, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
+import { verboseSink } from '../verbose';
 import { parse, parseDuration, parseHttpUrl, shown } from '../options';
 import { PID_HELP, PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
 
@@ -139,12 +126,13 @@ export function chainJson(r: ChainRun, detected?: ReturnType<typeof detectedJson
   };
 }
 
-const MARK: Record<StepResult['outcome'], { mark: string; colour: Colour }> = {
+/** A step's mark and colour, by outcome. */
+const MARK = {
   success: { mark: '✓', colour: 'green' },
   unavailable: { mark: '–', colour: 'yellow' },
   failed: { mark: '✗', colour: 'red' },
   skipped: { mark: '·', colour: 'gray' },
-};
+} as const satisfies Record<StepResult['outcome'], { mark: string; colour: string }>;
 
 function firstLine(s: string, max = 110): string {
   const l = (s.split('\n').find((x) => x.trim()) ?? '').trim();
@@ -344,10 +332,7 @@ export const command: CliCommand = {
     if (values.scope !== undefined && !values.scope.trim()) throw new UsageError('--scope needs a value');
     const options = await engineOptions(values, stepTimeoutMs);
 
-    const verbose = Boolean(values.verbose) && !values.json;
-    const sink = verbose
-      ? { emit: (e: TraceEvent) => io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'dim', l)))) }
-      : undefined;
+    const sink = verboseSink(io, Boolean(values.verbose) && !values.json, 'dim');
     const required = requiredVariables(values.require);
     return withTarget(io, 'chain', values.pid, async (io, target) => {
       const run = await withProgress(
@@ -368,9 +353,8 @@ export const command: CliCommand = {
         io.stdout.write(
           targetHeader(io, target) + (detectLines.length ? `${detectLines.join('\n')}\n\n` : '') + renderChain(io, run),
         );
-      if (run.winner) return EXIT_OK;
-      if (run.steps.length === 0 && run.error?.kind === 'config') return EXIT_USAGE;
-      return EXIT_AUTH_FAILED;
+      // A chain with no steps could not be created (AZURE_TOKEN_CREDENTIALS, a required variable): a usage mistake.
+      return exitCodeFor(Boolean(run.winner), run.steps.length === 0 ? run.error?.kind : undefined);
     });
   },
 };

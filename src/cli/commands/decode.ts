@@ -3,12 +3,12 @@
  * Offline by default: keys are fetched only when --jwks names a URL or --discover is given.
  */
 import {
+  argumentOrStdin,
   EXIT_AUTH_FAILED,
   EXIT_OK,
   EXIT_USAGE,
   lines,
   paint,
-  readStdin,
   UsageError,
   withProgress,
   writeJson,
@@ -174,15 +174,6 @@ function renderHuman(
 type DecodeValues = ReturnType<typeof parse<typeof options>>['values'];
 type Decoded = ReturnType<typeof decodeToken>;
 
-/** The token: the argument, or standard input for "-" or none (never a terminal waiting for it). */
-async function readTokenInput(io: CliIo, positionals: string[]): Promise<string> {
-  const input = positionals[0];
-  if (input !== undefined && input !== '-') return input;
-  if (input === undefined && (io.stdin as { isTTY?: boolean }).isTTY)
-    throw new UsageError('no token given (pass it as an argument, or pipe it in: ... | azauth decode -)');
-  return readStdin(io);
-}
-
 /** A token that is not a signed JWT (encrypted or opaque): what can be said about it. */
 function writeNotJwt(io: CliIo, json: boolean, d: Extract<Decoded, { kind: 'jwe' | 'opaque' }>): void {
   if (json)
@@ -281,7 +272,12 @@ export const command: CliCommand = {
     if (positionals.length > 1) throw new UsageError('give one token (or "-" to read it from standard input)');
     if (values.version !== undefined && values.version !== '1.0' && values.version !== '2.0')
       throw new UsageError('--version must be 1.0 or 2.0');
-    const d = decodeToken(await readTokenInput(io, positionals));
+    const input = await argumentOrStdin(
+      io,
+      positionals[0],
+      'no token given (pass it as an argument, or pipe it in: ... | azauth decode -)',
+    );
+    const d = decodeToken(input);
     if (!d.ok) return fail(io, json, d.error.kind, d.error.message, d.error.segment);
     const now = Date.now();
     if (d.kind !== 'jwt') {

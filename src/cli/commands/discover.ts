@@ -1,17 +1,8 @@
 /** `azauth discover`: the tenant's OpenID Connect metadata and signing keys, fetched and checked (traced). */
 import { readCaOption } from '../files';
-import { formatEvent, runDiscovery, type TraceEvent } from '../../core/index';
-import {
-  EXIT_AUTH_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  lines,
-  paint,
-  UsageError,
-  withProgress,
-  writeJson,
-  type CliCommand,
-} from '../io';
+import { runDiscovery } from '../../core/index';
+import { exitCodeFor, lines, paint, UsageError, withProgress, writeJson, type CliCommand } from '../io';
+import { verboseSink } from '../verbose';
 import { parse } from '../options';
 
 const USAGE = `azauth discover --tenant T [--authority-host H] [--ca FILE] [--verbose] [--json]
@@ -48,11 +39,7 @@ export const command: CliCommand = {
     const { values: v } = parse(argv, OPTIONS);
     if (!v.tenant) throw new UsageError('--tenant is required');
     const ca = v.ca === undefined ? undefined : await readCaOption(v.ca);
-    const sink = {
-      emit(e: TraceEvent) {
-        if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
-      },
-    };
+    const sink = verboseSink(io, Boolean(v.verbose) && !v.json, 'gray');
     const run = await withProgress(
       io,
       'fetching the OpenID configuration',
@@ -62,7 +49,7 @@ export const command: CliCommand = {
       ),
     );
     const r = run.result;
-    const code = r.outcome === 'success' ? EXIT_OK : r.error?.kind === 'config' ? EXIT_USAGE : EXIT_AUTH_FAILED;
+    const code = exitCodeFor(r.outcome === 'success', r.error?.kind);
     if (v.json) {
       const d = run.discovery;
       writeJson(io, { result: r, discovery: d ? { ...d, authorityMetadata: undefined } : null });

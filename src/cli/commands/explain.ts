@@ -2,17 +2,7 @@
  * `azauth explain`: explain AADSTS codes and other authentication failures, offline.
  * Accepts a code, an Entra error body, an SDK / msal-node error dump, az / azd stderr or any log snippet.
  */
-import {
-  EXIT_OK,
-  EXIT_USAGE,
-  lines,
-  paint,
-  readStdin,
-  UsageError,
-  writeJson,
-  type CliCommand,
-  type CliIo,
-} from '../io';
+import { argumentOrStdin, EXIT_OK, EXIT_USAGE, lines, paint, writeJson, type CliCommand, type CliIo } from '../io';
 import { parse } from '../options';
 import { explainText, redactText, type Explanation } from '../../core/index';
 
@@ -109,14 +99,12 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, options, true);
     const json = Boolean(values.json);
-    let input: string;
-    if (positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-')) {
-      if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY)
-        throw new UsageError('nothing to explain (pass a code or text, or pipe it in with "-")');
-      input = await readStdin(io);
-    } else {
-      input = positionals.join(' ');
-    }
+    // Several words are one text (an unquoted message); "-" alone reads standard input.
+    const input = await argumentOrStdin(
+      io,
+      positionals.length ? positionals.join(' ') : undefined,
+      'nothing to explain (pass a code or text, or pipe it in with "-")',
+    );
     if (!input.trim()) {
       const message = 'nothing to explain: the input is empty';
       if (json) writeJson(io, { error: { kind: 'empty', message } });

@@ -9,7 +9,6 @@ import {
   acquireToken,
   CHAIN_CREDENTIALS,
   EXPLICIT_FLOWS,
-  formatEvent,
   resolveCredentialName,
   SecretValue,
   type ChainProfile,
@@ -17,20 +16,9 @@ import {
   type EngineOptions,
   type FlowRequest,
   type ProcessTarget,
-  type TraceEvent,
 } from '../../core/index';
-import {
-  EXIT_AUTH_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  lines,
-  paint,
-  UsageError,
-  withProgress,
-  writeJson,
-  type CliCommand,
-  type CliIo,
-} from '../io';
+import { exitCodeFor, lines, paint, UsageError, withProgress, writeJson, type CliCommand, type CliIo } from '../io';
+import { verboseSink } from '../verbose';
 import { parse, parseDuration, parseHttpUrl, shown } from '../options';
 import { secretFromEnv } from '../secrets';
 import { PID_OPTION, targetHeader, targetJson, targetOption, withTarget } from '../target';
@@ -191,12 +179,6 @@ function parseProfile(v: string | undefined): ChainProfile {
   throw new UsageError(`--profile must be go, js, python or dotnet (got ${shown(v, 20)})`);
 }
 
-function exitFor(outcome: string, kind: string | undefined): number {
-  if (outcome === 'success') return EXIT_OK;
-  if (kind === 'usage' || kind === 'config') return EXIT_USAGE;
-  return EXIT_AUTH_FAILED;
-}
-
 type TokenValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 type CredentialName = NonNullable<ReturnType<typeof resolveCredentialName>>;
 
@@ -353,19 +335,13 @@ export const command: CliCommand & {
     await promptMissing(io, request);
     signInOnStderr(io, request, v['no-browser']);
 
-    const events: TraceEvent[] = [];
-    const sink = {
-      emit(e: TraceEvent) {
-        events.push(e);
-        if (v.verbose && !v.json) io.stderr.write(lines(formatEvent(e).map((l) => paint(io, 'gray', l))));
-      },
-    };
+    const sink = verboseSink(io, Boolean(v.verbose) && !v.json, 'gray');
     const run = await withProgress(
       io,
       `waiting for ${name}`,
       acquireToken(request, { signal: io.signal, sink, env: io.env, options }),
     );
-    const code = exitFor(run.result.outcome, run.result.error?.kind);
+    const code = exitCodeFor(run.result.outcome === 'success', run.result.error?.kind);
     if (v.json) {
       writeJson(io, tokenJson(run, v['show-token'], target));
       return code;
