@@ -33,6 +33,7 @@ import { classifyError } from '../errors/classify';
 import { DEFAULT_SCOPE, type ChainRequest, type ChainRun, type CredentialRequest } from './types';
 import { attachPredictions, fingerprintForRun, hostingSummary } from '../fingerprint/report';
 import { targetNote } from '../target/process';
+import { deferredFingerprint, type DeferredFingerprint, type RunFingerprint } from './hosting';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -58,8 +59,9 @@ interface StepArgs {
   mode?: ChainMode;
   inChain: boolean;
   imdsProbe: boolean;
-  /** The fingerprint's prediction for this credential (e.g. no managed-identity endpoint exists here). */
-  prediction?: { verdict: string; reason: string };
+  /** The fingerprint's prediction for this credential (e.g. no managed-identity endpoint exists here), read when the
+   * credential asks for it. */
+  prediction?: () => { verdict: string; reason: string } | undefined;
   signal?: AbortSignal;
   tracer: Tracer;
   stepTimeoutMs: number;
@@ -135,8 +137,9 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     now: a.now,
     mode: a.mode,
     imdsProbe: a.imdsProbe,
-    ...(a.prediction ? { prediction: a.prediction } : {}),
   };
+  // Read on demand: the chain reads its fingerprint off the verdict path (hosting.ts).
+  if (a.prediction) Object.defineProperty(ctx, 'prediction', { get: a.prediction, enumerable: true });
   try {
     const factory = getCredentialFactory(a.name);
     const cred = factory ? factory() : placeholderCredential(a.name as CredentialName);
@@ -290,7 +293,7 @@ function chainStepArgs(
   request: ChainRequest,
   run: RunOptions,
   c: Pick<StepArgs, 'env' | 'options' | 'profile' | 'release' | 'mode' | 'imdsProbe' | 'tracer' | 'cache' | 'now'> & {
-    predictions?: Record<string, { verdict: string; reason: string }>;
+    hosting: DeferredFingerprint;
   },
 ): (name: string) => StepArgs {
   const stepTimeoutMs = request.stepTimeoutMs ?? c.options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
@@ -300,13 +303,13 @@ function chainStepArgs(
     claims: request.claims,
     forceRefresh: request.forceRefresh,
   };
-  const { predictions, ...shared } = c;
+  const { hosting, ...shared } = c;
   return (name) => ({
     ...shared,
     name,
     request: tokenRequest,
     inChain: true,
-    ...(predictions?.[name] ? { prediction: predictions[name] } : {}),
+    prediction: () => hosting.prediction(name),
     signal: run.signal,
     stepTimeoutMs,
   });
@@ -335,9 +338,6 @@ export async function runChainWith(
   chainTrace.start(`DefaultAzureCredential (${sdkLabel(release)}), ${mode} mode, scope ${scope}`);
   if (release.note) chainTrace.note('info', release.note);
   if (options.target) chainTrace.note('info', targetNote(options.target), { ...options.target });
-  // The hosting fingerprint heads the trace; its per-credential predictions are settled after the steps.
-  const fp = fingerprintForRun(env, profile, options);
-  if (fp) chainTrace.note(fp.note.level, fp.note.message, fp.note.data);
   const sel = selectCredentials(release, env, request.credentials);
   chainTrace.note('info', `selection: ${sel.selection.reason}`, {
     credentials: sel.selection.credentials,
@@ -355,7 +355,10 @@ export async function runChainWith(
     checkRequired(release, env, request.required ?? []) ??
     sel.error ??
     fatalConstructionError(release, env, options, sel.selection.credentials);
+  // The hosting fingerprint is read once the members wait; its per-credential predictions are settled after them.
+  const hosting = deferredFingerprint(env, profile, options, chainTrace);
   if (ctorError) {
+    hosting.read();
     chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
     return { ...base, winner: null, steps: [], token: null, error: ctorError, durationMs: now() - startedAt };
   }
@@ -366,7 +369,7 @@ export async function runChainWith(
     release,
     mode,
     imdsProbe: sel.imdsProbe,
-    predictions: fp?.predictions,
+    hosting,
     tracer,
     cache,
     now,
@@ -386,7 +389,7 @@ export async function runChainWith(
           startedAt,
           now,
         );
-  return finishChain({ ...base, names, outcome, fp, env, options, chainTrace, startedAt, now });
+  return finishChain({ ...base, names, outcome, fp: hosting.read(), env, options, chainTrace, startedAt, now });
 }
 
 /** Settles predictions, the chain's error and its trace outcome, and builds the result. */
@@ -399,7 +402,7 @@ function finishChain(c: {
   startedAt: number;
   names: string[];
   outcome: ChainOutcome;
-  fp: ReturnType<typeof fingerprintForRun>;
+  fp: RunFingerprint;
   env: Readonly<Record<string, string | undefined>>;
   options: EngineOptions;
   chainTrace: ReturnType<Tracer['forStep']>;
@@ -471,7 +474,7 @@ export async function runCredentialWith(
     release: newestRelease(request.profile ?? 'go'),
     inChain: false,
     imdsProbe: false,
-    ...(prediction ? { prediction } : {}),
+    ...(prediction ? { prediction: () => prediction } : {}),
     signal: run.signal,
     tracer,
     stepTimeoutMs: request.stepTimeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,

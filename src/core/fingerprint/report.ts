@@ -27,7 +27,7 @@ export function hostingSummary(fp: Fingerprint): HostingSummary {
   };
 }
 
-/** The note event the chain emits on step 'chain' before any credential runs. */
+/** The note event the chain emits on step 'chain' (once its members have started: src/core/chain/hosting.ts). */
 export function fingerprintNote(fp: Fingerprint, predictions?: Predictions): FingerprintNote {
   const data: Record<string, unknown> = {
     fingerprint: {

@@ -1,6 +1,6 @@
 /**
- * The chain runner attaches each step's prediction and settles it against the outcome; the fingerprint heads the
- * trace. Against the sandbox over loopback (run inside `unshare -n`).
+ * The chain runner attaches each step's prediction and settles it against the outcome; the fingerprint's note joins
+ * the chain's trace once the members have started (it is read off the verdict path). Against the sandbox over loopback (run inside `unshare -n`).
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -30,7 +30,7 @@ describe('chain runner × fingerprint predictions', function () {
     imdsProbeTimeoutMs: 200,
   });
 
-  it('diagnose mode: the fingerprint note comes first and every step carries a settled prediction', async () => {
+  it('diagnose mode: the fingerprint note comes after the members start, and every step carries a settled prediction', async () => {
     const events: TraceEvent[] = [];
     const env = {
       PATH: '',
@@ -45,11 +45,13 @@ describe('chain runner × fingerprint predictions', function () {
     );
     const chainEvents = events.filter((e) => e.step === 'chain');
     assert.equal(chainEvents[0]?.kind, 'step-start');
-    assert.ok(
-      chainEvents[1]?.kind === 'note' && /^Hosting environment: /.test(chainEvents[1].message),
-      'fingerprint right after the start',
-    );
-    assert.ok((chainEvents[1] as { data?: { fingerprint?: unknown } }).data?.fingerprint);
+    const isFingerprint = (e: TraceEvent) => e.kind === 'note' && /^Hosting environment: /.test(e.message);
+    const at = events.findIndex((e) => e.step === 'chain' && isFingerprint(e));
+    assert.equal(chainEvents.filter(isFingerprint).length, 1, 'one fingerprint note');
+    assert.ok((events[at] as { data?: { fingerprint?: unknown } }).data?.fingerprint);
+    const firstMember = events.findIndex((e) => e.kind === 'step-start' && e.step !== 'chain');
+    assert.ok(firstMember >= 0 && firstMember < at, 'the members start before the fingerprint is read');
+    assert.equal(chainEvents.at(-1)?.kind, 'outcome', 'and it is read before the chain ends');
     for (const s of run.steps) assert.ok(s.prediction, `${s.credential} has a prediction`);
     assert.ok(
       run.hosting && run.hosting.summary.length > 0 && run.hosting.environments.length > 0,
