@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import http from 'node:http';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -98,7 +98,7 @@ function startImds(kind, sandboxImds) {
  * keep answering while the child runs (spawnSync would freeze them). */
 function runOnce(side, env) {
   const script = side === 'sdk' ? 'sdk-runner.mjs' : 'engine-runner.mjs';
-  const mode = side === 'diagnose' ? 'diagnose' : 'sequential';
+  const mode = side === 'sdk' ? 'sequential' : side;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(here, script)], {
       env: { ...env, BENCH_MODE: mode, BENCH_PROFILE: 'js' },
@@ -186,9 +186,11 @@ export async function runLatency() {
   for (const sc of scenarios.filter((x) => !only || x.name.includes(only))) {
     const imds = await startImds(sc.imds, contract.managedIdentity.imds);
     const sides = { sdk: [], sequential: [], diagnose: [], diagnoseVerdict: [] };
+    const sdkCtorMs = [];
     const fingerprintMs = [];
     const last = {};
     const imdsRequests = {};
+    const load = [loadavg()[0]];
     const orders = [
       ['sdk', 'sequential', 'diagnose'],
       ['diagnose', 'sequential', 'sdk'],
@@ -202,9 +204,14 @@ export async function runLatency() {
         if (sc.imds === '404') (imdsRequests[side] ??= []).push(imds.counter.requests - before);
         sides[side].push(r.ms);
         if (side === 'diagnose') sides.diagnoseVerdict.push(Number.isFinite(r.verdictMs) ? r.verdictMs : r.ms);
+        if (side === 'sdk' && Number.isFinite(r.ctorMs)) sdkCtorMs.push(r.ctorMs);
         last[side] = r;
-        if (Number.isFinite(r.fingerprint?.ms)) fingerprintMs.push(r.fingerprint.ms);
       }
+      // The fingerprint's verdict, cold in a process of its own (after the sides, so it never delays them).
+      const fp = await runOnce('fingerprint', sc.env);
+      if (Number.isFinite(fp.ms)) fingerprintMs.push(fp.ms);
+      last.fingerprint = fp;
+      load.push(loadavg()[0]);
     }
     imds.close();
     const stat = (xs) => ({
@@ -233,21 +240,28 @@ export async function runLatency() {
     };
     // How soon the fingerprint says what ManagedIdentityCredential will do, as a ratio of the SDK's time.
     if (fingerprintMs.length) {
-      const fp = last.sequential?.fingerprint ?? last.diagnose?.fingerprint ?? {};
+      const fp = last.fingerprint ?? {};
       row.fingerprint = { ...stat(fingerprintMs), verdict: fp.verdict, reason: fp.reason };
       row.ratioFingerprint = row.fingerprint.median / row.sdk.median;
     }
+    row.sdkConstructorMs = stat(sdkCtorMs);
+    row.loadAverage = { min: Math.min(...load), max: Math.max(...load) };
     if (sc.imds === '404') row.imdsRequests = imdsRequests; // requests each run sent to the 404 responder (probe + tries)
     row.ratioSequential = row.sequential.median / row.sdk.median;
     row.ratioDiagnose = row.diagnose.median / row.sdk.median;
     row.diagnoseVerdict = stat(sides.diagnoseVerdict);
     row.ratioDiagnoseVerdict = row.diagnoseVerdict.median / row.sdk.median;
+    // Repetition i's sides ran back to back under the same load: the median of their ratios is steadier than the
+    // ratio of medians when the machine's load changes during the run.
+    const perRep = (xs) => median(xs.map((x, i) => x / sides.sdk[i]));
+    row.pairedSequential = perRep(sides.sequential);
+    row.pairedDiagnoseVerdict = perRep(sides.diagnoseVerdict);
     const slowest = Math.max(0, ...(last.diagnose.steps ?? []).map((s) => s.durationMs));
     row.diagnoseSlowestStepMs = slowest;
     row.diagnoseOverSlowest = slowest ? row.diagnose.median / slowest : null;
     results.push(row);
     console.log(
-      `  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}), diagnose ${Math.round(row.diagnose.median)} ms (×${row.ratioDiagnose.toFixed(2)})${row.fingerprint ? `, fingerprint verdict for ManagedIdentityCredential ${row.fingerprint.median.toFixed(2)} ms (×${row.ratioFingerprint.toFixed(4)} of the SDK)` : ''}`,
+      `  ${sc.name}: sdk ${Math.round(row.sdk.median)} ms, sequential ${Math.round(row.sequential.median)} ms (×${row.ratioSequential.toFixed(2)}, per repetition ×${row.pairedSequential.toFixed(2)}), diagnose verdict ${Math.round(row.diagnoseVerdict.median)} ms (×${row.ratioDiagnoseVerdict.toFixed(2)}, per repetition ×${row.pairedDiagnoseVerdict.toFixed(2)}), load ${row.loadAverage.min.toFixed(1)}–${row.loadAverage.max.toFixed(1)}${row.fingerprint ? `, fingerprint verdict for ManagedIdentityCredential ${row.fingerprint.median.toFixed(2)} ms (×${row.ratioFingerprint.toFixed(4)} of the SDK)` : ''}`,
     );
   }
   sandbox.kill('SIGTERM');

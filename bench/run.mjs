@@ -137,10 +137,16 @@ const table = renderTable(results);
 console.log('\n' + table);
 if (args.includes('--write')) {
   const md = readFileSync('BENCHMARKS.md', 'utf8');
-  const next = md.replace(
-    /<!-- results:start -->[\s\S]*<!-- results:end -->/,
-    `<!-- results:start -->\n${table}\n<!-- results:end -->`,
-  );
+  // A partial run (--only=latency) refreshes only the latency table, between its own markers, and leaves the other
+  // sections' figures (from earlier full runs) as they are.
+  const latencyMarks = /<!-- latency:start -->[\s\S]*<!-- latency:end -->/;
+  const next =
+    only && results.latency && latencyMarks.test(md)
+      ? md.replace(latencyMarks, () => renderLatency(results))
+      : md.replace(
+          /<!-- results:start -->[\s\S]*<!-- results:end -->/,
+          () => `<!-- results:start -->\n${table}\n<!-- results:end -->`,
+        );
   writeFileSync('BENCHMARKS.md', next);
   console.log('BENCHMARKS.md updated');
 }
@@ -165,39 +171,7 @@ function renderTable(r) {
     `Measured ${r.date.slice(0, 10)} on ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}, with \`npm run bench\`.`,
     '',
   );
-  if (Array.isArray(r.latency)) {
-    lines.push('### Chain verdict latency (median of runs, min–max)', '');
-    lines.push(
-      '| scenario | SDK DefaultAzureCredential | engine sequential | ratio | engine diagnose: verdict | ratio | diagnose: full report | ratio | full report / slowest step |',
-    );
-    lines.push('|---|---|---|---|---|---|---|---|---|');
-    for (const x of r.latency) {
-      lines.push(
-        `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ${ratio(x.ratioSequential)} | ${fmt(x.diagnoseVerdict?.median)} | ${ratio(x.ratioDiagnoseVerdict)} | ${fmt(x.diagnose.median)} | ${ratio(x.ratioDiagnose)} | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} |`,
-      );
-    }
-    lines.push('', 'Verdicts (last run):', '');
-    for (const x of r.latency)
-      lines.push(
-        `- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`,
-      );
-    // The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
-    if (r.latency.some((x) => x.fingerprint)) {
-      lines.push(
-        '',
-        "Fingerprint verdict for ManagedIdentityCredential before anything runs (median; ratio to the SDK's time in the same scenario):",
-        '',
-      );
-      for (const x of r.latency)
-        if (x.fingerprint)
-          lines.push(
-            `- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`,
-          );
-    }
-    lines.push('');
-  } else if (r.latency) {
-    lines.push(`Latency: ${JSON.stringify(r.latency)}`, '');
-  }
+  if (r.latency) lines.push(renderLatency(r), '');
   if (r.cache && !r.cache.error && !r.cache.skipped) {
     lines.push('### Token cache', '', '| figure | value |', '|---|---|');
     lines.push(`| first acquisition | ${fmt(r.cache.firstMs)} (${r.cache.firstRequests} HTTP requests) |`);
@@ -290,5 +264,64 @@ function renderTable(r) {
       `msal-node in the activation bundle: ${r.lazy.extensionBundleContainsMsal ? 'YES (regression)' : 'no'}; AADSTS catalog in the activation bundle: ${r.lazy.extensionBundleContainsCatalogs ? 'YES (regression)' : 'no'}.`,
     );
   }
+  return lines.join('\n');
+}
+
+/** The chain-latency section, between markers so that `--only=latency --write` can refresh it alone. */
+function renderLatency(r) {
+  const lines = ['<!-- latency:start -->'];
+  if (!Array.isArray(r.latency)) {
+    lines.push(`Latency: ${JSON.stringify(r.latency)}`, '<!-- latency:end -->');
+    return lines.join('\n');
+  }
+  const load = r.latency.map((x) => x.loadAverage).filter(Boolean);
+  const loadText = load.length
+    ? `, load average ${Math.min(...load.map((l) => l.min)).toFixed(1)}–${Math.max(...load.map((l) => l.max)).toFixed(1)}`
+    : '';
+  lines.push(
+    `### Chain verdict latency — ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.latency[0]?.sdk.runs.length ?? '?'} interleaved repetitions per side${loadText}`,
+    '',
+    'Medians (min–max). Both clocks start after the modules are loaded: the SDK\'s includes `new DefaultAzureCredential()`, the engine\'s the whole `runChain` call. "per rep." is the median of the ratios of the sides that ran back to back in the same repetition.',
+    '',
+    '| scenario | SDK DefaultAzureCredential | engine sequential | ratio | per rep. | engine diagnose: verdict | ratio | per rep. | diagnose: full report | full report / slowest step | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const x of r.latency) {
+    lines.push(
+      `| ${x.scenario} | ${fmt(x.sdk.median)} (${fmt(x.sdk.min)}–${fmt(x.sdk.max)}) | ${fmt(x.sequential.median)} | ${ratio(x.ratioSequential)} | ${ratio(x.pairedSequential)} | ${fmt(x.diagnoseVerdict?.median)} | ${ratio(x.ratioDiagnoseVerdict)} | ${ratio(x.pairedDiagnoseVerdict)} | ${fmt(x.diagnose.median)} (${ratio(x.ratioDiagnose)}) | ${x.diagnoseOverSlowest ? '×' + x.diagnoseOverSlowest.toFixed(2) : '–'} | ${x.loadAverage ? `${x.loadAverage.min.toFixed(1)}–${x.loadAverage.max.toFixed(1)}` : '–'} |`,
+    );
+  }
+  lines.push('', 'Per-repetition times (ms, in the order run; the sides alternate order every repetition):', '');
+  for (const x of r.latency)
+    lines.push(
+      `- **${x.scenario}** — SDK ${x.sdk.runs.join(', ')} (of which \`new DefaultAzureCredential()\` ${x.sdkConstructorMs?.runs?.join(', ') ?? '–'}); sequential ${x.sequential.runs.join(', ')}; diagnose verdict ${x.diagnoseVerdict?.runs?.join(', ') ?? '–'}`,
+    );
+  const counted = r.latency.filter((x) => x.imdsRequests);
+  for (const x of counted)
+    lines.push(
+      '',
+      `Requests each run sent to the IMDS 404 responder (${x.scenario}): ${Object.entries(x.imdsRequests)
+        .map(([side, n]) => `${side} ${n.join(', ')}`)
+        .join('; ')}.`,
+    );
+  lines.push('', 'Verdicts (last run):', '');
+  for (const x of r.latency)
+    lines.push(
+      `- **${x.scenario}** — SDK: ${x.sdk.verdict} · engine: ${x.sequential.verdict} · diagnose winner: ${x.diagnose.winner ?? 'none'}${x.diagnose.managedIdentity ? ` · ManagedIdentityCredential: ${x.diagnose.managedIdentity.outcome} (${fmt(x.diagnose.managedIdentity.durationMs)}): ${x.diagnose.managedIdentity.message}` : ''}`,
+    );
+  // The fingerprint's instant verdict, as a ratio of the SDK's time in the same scenario.
+  if (r.latency.some((x) => x.fingerprint)) {
+    lines.push(
+      '',
+      "Fingerprint verdict for ManagedIdentityCredential, cold in a process of its own (median; ratio to the SDK's time in the same scenario):",
+      '',
+    );
+    for (const x of r.latency)
+      if (x.fingerprint)
+        lines.push(
+          `- **${x.scenario}** — ${x.fingerprint.median.toFixed(2)} ms (×${x.ratioFingerprint.toFixed(4)}, ${(x.ratioFingerprint * 100).toFixed(2)} % of the SDK): ${x.fingerprint.verdict} — ${x.fingerprint.reason}`,
+        );
+  }
+  lines.push('<!-- latency:end -->');
   return lines.join('\n');
 }
