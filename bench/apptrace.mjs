@@ -1,10 +1,14 @@
 // Issue 12 figures, inside a private network namespace made by bench/run.mjs (unshare -n):
 // 1. tracing overhead: a real @azure/identity program asking 100 tokens, run bare vs traced (runTraced in-process,
-//    the core of `azauth run`, and the whole `azauth run` CLI process), medians of alternating runs;
+//    the core of `azauth run`, and the whole `azauth run` CLI process) — each with the Node hook reading the SDK's
+//    records inside the program, and with the readers reading them from stderr (the way before the hook, and still
+//    the way when the user switched AZURE_LOG_LEVEL on) — interleaved repetitions, the median of each side and the
+//    median of the per-repetition ratios to the bare run, the load average before and after;
 // 2. the managed-identity broker answering a cached token vs a bare loopback HTTP round trip, same client.
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { assertLoopbackOnly } from './netns-guard.mjs';
 
@@ -51,12 +55,12 @@ function timed(cmd, args, extraEnv = {}) {
   });
 }
 
-async function inProcess() {
+async function inProcess(extraEnv = {}) {
   const t0 = performance.now();
   const r = await core.runTraced({
     command: process.execPath,
     args: [app],
-    env,
+    env: { ...env, ...extraEnv },
     stdin: 'ignore',
     sdks: ['js'],
     stdout: () => {},
@@ -69,32 +73,50 @@ async function inProcess() {
 }
 
 const azauthRun = [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app];
+// The user's own AZURE_LOG_LEVEL turns the hook off: the SDK prints to stderr and the readers read it there.
+const userLogging = { AZURE_LOG_LEVEL: 'info' };
+// Any Node parent's floor: a process that starts, spawns the program with inherited stdio and waits for it.
+const wrapper = [
+  '-e',
+  "require('child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }).on('close', (c) => process.exit(c))",
+  process.execPath,
+  app,
+];
 const sides = {
   bare: () => timed(process.execPath, [app]),
   // The SDK's own logging switched on, its output read by nobody: what the SDK itself costs.
-  logging: () => timed(process.execPath, [app], { AZURE_LOG_LEVEL: 'info' }),
-  traced: inProcess,
+  logging: () => timed(process.execPath, [app], userLogging),
+  wrapper: () => timed(process.execPath, wrapper),
+  traced: () => inProcess(),
+  tracedStderr: () => inProcess(userLogging),
   // The whole `azauth run` process, from its own start (Node, the CLI bundle) to the program's end and the trace.
   cli: () => timed(process.execPath, azauthRun),
+  cliStderr: () => timed(process.execPath, azauthRun, userLogging),
 };
 const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 await timed(process.execPath, [app]); // warm the file cache
 await timed(process.execPath, azauthRun);
+const loadBefore = loadavg()[0];
 // Interleaved, the order reversed every other repetition, so a drift in the machine's load hits every side alike.
 for (let i = 0; i < reps; i++) {
   const order = i % 2 ? Object.keys(sides).reverse() : Object.keys(sides);
   for (const k of order) times[k].push(await sides[k]());
 }
+const loadAfter = loadavg()[0];
 const bare = times.bare;
-const logging = times.logging;
-const traced = times.traced;
-const cli = times.cli;
-/** The ratio of each repetition's traced run to the bare run of the same repetition: the median of those. */
+/** The ratio of each repetition's run to the bare run of the same repetition: the median of those. */
 const pairedRatio = (xs) => median(xs.map((x, i) => x / bare[i]));
 const spread = (xs) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+const medians = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
+const ratios = Object.fromEntries(Object.keys(times).map((k) => [k, medians[k] / medians.bare]));
+const paired = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, pairedRatio(xs)]));
 console.log(
-  `  100 tokens: bare ${median(bare).toFixed(0)} ms, SDK logging on ${median(logging).toFixed(0)} ms, traced in-process ${median(traced).toFixed(0)} ms, azauth run ${median(cli).toFixed(0)} ms (×${(median(cli) / median(bare)).toFixed(3)}; paired ×${pairedRatio(cli).toFixed(3)})`,
+  `  ${TOKENS} tokens, ${reps} repetitions, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}:`,
 );
+for (const k of Object.keys(times))
+  console.log(
+    `    ${k.padEnd(13)} ${medians[k].toFixed(0).padStart(6)} ms  ×${ratios[k].toFixed(3)} (paired ×${paired[k].toFixed(3)})`,
+  );
 
 // Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
 const broker = await core.startBroker({
@@ -160,17 +182,25 @@ console.log(
     JSON.stringify({
       tokens: TOKENS,
       reps,
-      bareMs: median(bare),
-      loggingMs: median(logging),
-      ratioLogging: median(logging) / median(bare),
-      ratioTracedOverLogging: median(traced) / median(logging),
-      tracedMs: median(traced),
-      cliMs: median(cli),
-      ratioTraced: median(traced) / median(bare),
-      ratioCli: median(cli) / median(bare),
-      pairedRatioCli: pairedRatio(cli),
-      pairedRatioTraced: pairedRatio(traced),
-      spreads: { bare: spread(bare), logging: spread(logging), traced: spread(traced), cli: spread(cli) },
+      loadAverage: { before: loadBefore, after: loadAfter },
+      bareMs: medians.bare,
+      loggingMs: medians.logging,
+      wrapperMs: medians.wrapper,
+      tracedMs: medians.traced,
+      tracedStderrMs: medians.tracedStderr,
+      cliMs: medians.cli,
+      cliStderrMs: medians.cliStderr,
+      ratioLogging: ratios.logging,
+      ratioWrapper: ratios.wrapper,
+      ratioTraced: ratios.traced,
+      ratioTracedStderr: ratios.tracedStderr,
+      ratioCli: ratios.cli,
+      ratioCliStderr: ratios.cliStderr,
+      ratioTracedOverLogging: medians.traced / medians.logging,
+      paired,
+      pairedRatioCli: paired.cli,
+      pairedRatioTraced: paired.traced,
+      spreads: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, spread(xs)])),
       runs: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, xs.map((x) => Math.round(x))])),
       brokerCachedMs: median(b),
       loopbackMs: median(p),

@@ -194,18 +194,19 @@ function renderTable(r) {
     );
     const sp = (k) => (a.spreads?.[k] ? ` (${fmt(a.spreads[k].min)}–${fmt(a.spreads[k].max)})` : '');
     const paired = (x) => (Number.isFinite(x) ? `; paired ×${x.toFixed(3)}` : '');
+    const row = (label, k, extra = '') =>
+      lines.push(
+        `| ${label} | ${fmt(a[`${k}Ms`])}${sp(k)} | ×${a[`ratio${k[0].toUpperCase()}${k.slice(1)}`].toFixed(3)}${paired(a.paired?.[k])}${extra} |`,
+      );
     lines.push(
-      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}, min–max) | ${fmt(a.bareMs)}${sp('bare')} | baseline |`,
+      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}, min–max; load average ${a.loadAverage.before.toFixed(1)} → ${a.loadAverage.after.toFixed(1)}) | ${fmt(a.bareMs)}${sp('bare')} | baseline |`,
     );
-    lines.push(
-      `| the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody | ${fmt(a.loggingMs)}${sp('logging')} | ×${a.ratioLogging.toFixed(3)} |`,
-    );
-    lines.push(
-      `| the same, traced in-process (logging on + reading: the core of azauth run) | ${fmt(a.tracedMs)}${sp('traced')} | ×${a.ratioTraced.toFixed(3)}${paired(a.pairedRatioTraced)} (×${a.ratioTracedOverLogging.toFixed(3)} of logging alone) |`,
-    );
-    lines.push(
-      `| the whole \`azauth run --json -- node app.mjs\` process (its own start-up included) | ${fmt(a.cliMs)}${sp('cli')} | ×${a.ratioCli.toFixed(3)}${paired(a.pairedRatioCli)} |`,
-    );
+    row("the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody", 'logging');
+    row('the same started by a bare Node parent (spawn, inherited stdio, wait): any Node wrapper’s floor', 'wrapper');
+    row('traced in-process (`runTraced`, the core of azauth run): the Node hook, records over the channel', 'traced');
+    row('traced in-process, the readers reading stderr (no hook: the user set AZURE_LOG_LEVEL)', 'tracedStderr');
+    row('the whole `azauth run --json -- node app.mjs` process (its own start-up included), the hook', 'cli');
+    row('the whole `azauth run` process, the readers reading stderr', 'cliStderr');
     lines.push(
       `| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`,
       '',

@@ -28,6 +28,8 @@ What is switched on (nothing else in the environment changes):
   js      AZURE_LOG_LEVEL=info (@azure/identity)          go      AZURE_SDK_GO_LOGGING=all (azidentity)
   python  a logging hook on PYTHONPATH (azure.identity)   java    AZURE_LOG_LEVEL=info (azure-identity)
   dotnet  nothing to switch: the app's own AzureEventSourceListener.CreateConsoleLogger() output is read
+Node programs: a hook on NODE_OPTIONS reads @azure/identity's records inside the program and hands them over on an
+inherited pipe (fd 3) instead of stderr; not when you set AZURE_LOG_LEVEL yourself (then its lines stay on stderr).
 
 Options:
   --profile <list>   the SDKs to switch on and read (default: all): js, python, go, dotnet, java

@@ -142,6 +142,23 @@ export class AppTraceReader {
     this.#open[stream] = { reader, record: { stream, at, lines: [text] }, chars: text.length };
   }
 
+  /**
+   * One complete SDK record handed over from inside the program (the Node hook's channel, ./node-hook.ts): its lines
+   * are known, so nothing is split or guessed; it is read as the same record on stderr would be.
+   */
+  record(text: string, at: number = this.#now()): void {
+    if (this.#ended) return;
+    const lines = text.split('\n', MAX_RECORD_LINES);
+    this.#lines += lines.length;
+    if (text.includes('AADSTS') && this.#codes.size < MAX_AADSTS) for (const c of aadstsCodes(text)) this.#codes.add(c);
+    const reader = this.#readerFor(lines[0]!);
+    if (!reader) {
+      this.#passthrough += lines.length;
+      return;
+    }
+    this.#read({ reader, record: { stream: 'stderr', at, lines }, chars: text.length });
+  }
+
   /** Closes open records and returns the trace so far. Safe to call more than once (Ctrl+C, then exit). */
   end(): AppTrace {
     if (!this.#ended) for (const s of Object.values(this.#splitters)) s.end();
@@ -202,6 +219,10 @@ export class AppTraceReader {
     const open = this.#open[stream];
     if (!open) return;
     delete this.#open[stream];
+    this.#read(open);
+  }
+
+  #read(open: Open): void {
     this.#sdkRecords++;
     let observations;
     try {

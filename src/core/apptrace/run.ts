@@ -3,10 +3,13 @@
  * bytes go to the caller untouched and in order within each stream; the reader sees a copy. No shell: the command
  * and its arguments are handed to spawn as given.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { LineSplitter } from './lines';
+import { NODE_CHANNEL_FD, nodeHookEnvironment, parseChannelLine, writeNodeHook } from './node-hook';
 import { AppTraceReader } from './reader';
 import { loggingEnvironment, writePythonHook, ALL_SDKS } from './logging-env';
 import type { AppTrace, SdkId } from './types';
@@ -41,30 +44,45 @@ export interface RunTracedResult {
   durationMs: number;
 }
 
+/** The switches for the program and, for Node, the in-process channel (./node-hook.ts). */
+function prepare(
+  base: Readonly<Record<string, string | undefined>>,
+  sdks: readonly SdkId[],
+  level?: 'info' | 'verbose',
+) {
+  // Not when the user switched the SDK's logging on themselves: they expect its lines on stderr (read there).
+  const channel = sdks.includes('js') && !base.AZURE_LOG_LEVEL;
+  const python = sdks.includes('python');
+  const hookDir = python || channel ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
+  if (hookDir && python) writePythonHook(hookDir);
+  const added = loggingEnvironment(base, { sdks, pythonHookDir: python ? hookDir : undefined, level });
+  if (hookDir && channel) Object.assign(added, nodeHookEnvironment(base, writeNodeHook(hookDir)));
+  return { hookDir, added, channel };
+}
+
 export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
   const base = options.env ?? process.env;
   const sdks = options.sdks ?? ALL_SDKS;
-  const hookDir = sdks.includes('python') ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
-  if (hookDir) writePythonHook(hookDir);
-  const added = loggingEnvironment(base, { sdks, pythonHookDir: hookDir, level: options.level });
+  const { hookDir, added, channel } = prepare(base, sdks, options.level);
   const env = { ...base, ...added };
-  const reader = new AppTraceReader({
-    sdks: [...sdks],
-    env: base,
-    app: [options.command, ...(options.args ?? [])].join(' '),
-    maxLineBytes: options.maxLineBytes,
-  });
   const started = Date.now();
-  const cleanup = () => {
-    if (hookDir) rmSync(hookDir, { recursive: true, force: true });
-  };
+  // Made once the program runs (its output arrives on a later turn of the event loop): the program does not wait for
+  // the readers and the redactor to be set up.
+  let reader: AppTraceReader;
+  const newReader = () =>
+    new AppTraceReader({
+      sdks: [...sdks],
+      env: base,
+      app: [options.command, ...(options.args ?? [])].join(' '),
+      maxLineBytes: options.maxLineBytes,
+    });
 
   return new Promise((resolve) => {
     let settled = false;
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => {
       if (settled) return;
       settled = true;
-      cleanup();
+      if (hookDir) rmSync(hookDir, { recursive: true, force: true });
       options.signal?.removeEventListener('abort', onAbort);
       resolve({
         exitCode,
@@ -75,18 +93,20 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
         durationMs: Date.now() - started,
       });
     };
-    let child: ReturnType<typeof spawn>;
+    let child: ChildProcess;
     try {
       child = spawn(options.command, [...(options.args ?? [])], {
         env,
         cwd: options.cwd,
-        stdio: [options.stdin ?? 'inherit', 'pipe', 'pipe'],
+        stdio: [options.stdin ?? 'inherit', 'pipe', 'pipe', ...(channel ? (['pipe'] as const) : [])],
         shell: false,
       });
     } catch (e) {
+      reader = newReader();
       finish(null, null, (e as Error).message);
       return;
     }
+    reader = newReader();
     let killTimer: NodeJS.Timeout | undefined;
     const running = () => child.exitCode === null && child.signalCode === null;
     function onAbort() {
@@ -101,19 +121,35 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
     }
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout!.on('data', (b: Buffer) => {
-      options.stdout?.(b);
-      reader.write('stdout', b);
-    });
-    child.stderr!.on('data', (b: Buffer) => {
-      options.stderr?.(b);
-      reader.write('stderr', b);
-    });
+    readOutput(child, reader, options);
     child.on('error', (e: NodeJS.ErrnoException) => finish(null, null, `${e.code ?? 'error'}: ${e.message}`));
-    // 'close' comes after both pipes have ended, so every byte has been passed through and read.
+    // 'close' comes after every pipe has ended, so every byte has been passed through and read.
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer);
       finish(code, sig);
     });
   });
+}
+
+/** The program's output to the caller byte for byte and to the reader; the Node hook's records to the reader. */
+function readOutput(child: ChildProcess, reader: AppTraceReader, options: RunTracedOptions): void {
+  child.stdout!.on('data', (b: Buffer) => {
+    options.stdout?.(b);
+    reader.write('stdout', b);
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    options.stderr?.(b);
+    reader.write('stderr', b);
+  });
+  const channel = child.stdio[NODE_CHANNEL_FD] as Readable | null | undefined;
+  if (!channel) return;
+  const lines = new LineSplitter(
+    (l) => {
+      const r = parseChannelLine(l.text);
+      if (r) reader.record(r.text, r.at);
+    },
+    { maxLineBytes: 2 * 1024 * 1024 },
+  );
+  channel.on('data', (b: Buffer) => lines.push(b));
+  channel.on('end', () => lines.end());
 }
