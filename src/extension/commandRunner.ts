@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands, type CommandId } from './constants';
 import { redactLoadingEngine } from './engine';
 import type { Logger } from './log';
+import type { TestRecorder } from './testRecord';
 
 export class CancelledError extends Error {
   readonly kind = 'aborted' as const;
@@ -52,10 +53,11 @@ function firstLine(text: string): string {
 }
 
 export class CommandRunner {
-  constructor(private readonly log: Logger) {}
-
-  /** The last error a command reported (read by the test API only, in ExtensionMode.Test). */
-  lastError: string | undefined;
+  constructor(
+    private readonly log: Logger,
+    /** Keeps the last error a command reported for the test API (nothing outside ExtensionMode.Test). */
+    private readonly record: TestRecorder = () => undefined,
+  ) {}
 
   register<A extends unknown[]>(id: CommandId, handler: (...args: A) => unknown): vscode.Disposable {
     return vscode.commands.registerCommand(id, async (...args: A) => {
@@ -71,7 +73,7 @@ export class CommandRunner {
           return undefined;
         }
         // An error message can carry what the user typed or what a tool printed (a secret, a token): everything that
-        // leaves this handler — the log, the notification, lastError and the text handed to "Explain" — goes through
+        // leaves this handler — the log, the notification, the test record and the text handed to "Explain" — goes through
         // the engine's one redaction module, loaded here if no command has loaded it yet.
         const detail = redactLoadingEngine(
           e instanceof Error
@@ -81,7 +83,7 @@ export class CommandRunner {
         this.log.error('command', `${id} failed: ${detail}`);
         const message = redactLoadingEngine(e instanceof Error ? e.message : String(e));
         const line = firstLine(message);
-        this.lastError = line;
+        this.record({ lastCommandError: line });
         void vscode.window.showErrorMessage(`Azure Auth: ${line}`, 'Show Log', 'Explain').then((choice) => {
           if (choice === 'Show Log') this.log.show();
           if (choice === 'Explain') void vscode.commands.executeCommand(Commands.explainError, { text: message });

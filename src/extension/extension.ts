@@ -9,6 +9,7 @@ import { registerCommands } from './commands/register';
 import { CommandRunner } from './commandRunner';
 import { Commands, ContextKeys, Views } from './constants';
 import { buildTestApi, testApi, type ExtensionApi } from './testApi';
+import { testRecorder } from './testRecord';
 import { Host } from './host';
 import { AuthHoverProvider } from './hovers';
 import { inspectorOpener, registerInspector } from './inspector/index';
@@ -24,15 +25,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const activateStart = performance.now();
   const log = new Logger();
   const store = new RunStore();
-  const host = new Host(context, store, log);
+  const { record, recorded } = testRecorder(context.extensionMode);
+  const host = new Host(context, store, log, record);
   const account = new VsCodeAccount();
-  const runner = new CommandRunner(log);
+  const runner = new CommandRunner(log, record);
   context.subscriptions.push(log, store, host, account);
 
   const inspector = inspectorOpener(context, store, log);
   context.subscriptions.push(...registerInspector(context, store, log));
   const views = registerViews(context, store, account, log);
-  const { acquire, disposables } = registerCommands({ host, account, runner, log, inspector, views });
+  const { disposables } = registerCommands({ host, account, runner, log, inspector, views });
   context.subscriptions.push(...disposables);
   const appTrace = registerAppTrace(context, host, account, runner);
 
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
   // Other extensions get nothing: the API below reaches the store (raw tokens) and exists for the in-host tests only.
   return testApi(context.extensionMode, () =>
-    buildTestApi({ context, activationMs, host, log, runner, acquire, appTrace, views }),
+    buildTestApi({ context, activationMs, host, log, recorded, appTrace, views }),
   );
 }
 

@@ -17,6 +17,7 @@ import type {
 } from '../core/index';
 import type { SandboxContract } from '../sandbox/index';
 import { CancelledError } from './commandRunner';
+import type { TestRecorder } from './testRecord';
 import { autoProfile } from './autoProfile';
 import { Commands } from './constants';
 import { isSecretName, loadEngine } from './engine';
@@ -70,6 +71,8 @@ export class Host implements vscode.Disposable {
     readonly context: vscode.ExtensionContext,
     readonly store: RunStore,
     readonly log: Logger,
+    /** Where the parts report what only the in-host tests read (keeps nothing outside ExtensionMode.Test). */
+    readonly record: TestRecorder = () => undefined,
   ) {}
 
   settings(): Settings {
@@ -97,8 +100,6 @@ export class Host implements vscode.Disposable {
     return o;
   }
 
-  /** The last warning about secret-named variables in chain.environment (test API). */
-  lastEnvironmentWarning: string | undefined;
   /** The ignored names the one notification was shown for (a new set of names gets a new notification). */
   private notifiedIgnored = '';
 
@@ -127,7 +128,7 @@ export class Host implements vscode.Disposable {
   private warnIgnoredSecrets(ignored: string[]): void {
     const names = ignored.join(', ');
     const message = `The setting azureAuthDebugger.chain.environment sets ${names}: values of secret-named variables are ignored there, because settings.json is plain text. Remove ${ignored.length === 1 ? 'it' : 'them'} from settings and store the secret with "Azure Auth: Set Chain Environment Secret…" (kept in VS Code's SecretStorage).`;
-    this.lastEnvironmentWarning = message;
+    this.record({ lastEnvironmentWarning: message });
     this.log.warn('settings', message);
     if (this.notifiedIgnored === names) return;
     this.notifiedIgnored = names;

@@ -1,17 +1,17 @@
 /**
  * What activate() returns, and only when VS Code runs the extension for its integration tests
- * (ExtensionMode.Test): the run store (whose revealToken gives raw tokens), the last command error and the views'
- * state. In Production and Development mode activate() returns undefined, so no other extension can reach a token.
+ * (ExtensionMode.Test): the run store (whose revealToken gives raw tokens), the test record (the last command error,
+ * device code, sign-in page and environment warning: testRecord.ts, kept only in that mode) and the views' state. In
+ * Production and Development mode activate() returns undefined, so no other extension can reach a token.
  */
 import * as vscode from 'vscode';
 import type { AppTraceParts } from './apptrace/register';
-import type { AcquireCommand } from './commands/acquire';
 import { SECRET_KEYS_KEY } from './commands/acquire';
-import type { CommandRunner } from './commandRunner';
 import { isEngineLoaded } from './engine';
 import type { Host } from './host';
 import type { Logger } from './log';
 import type { RunStore } from './runStore';
+import type { TestRecord } from './testRecord';
 import type { ChainTreeProvider } from './views/chainTree';
 import type { TokenStatusBar } from './views/statusBar';
 import type { TokensTreeProvider } from './views/tokensTree';
@@ -58,8 +58,7 @@ export interface TestApiParts {
   activationMs: number;
   host: Host;
   log: Logger;
-  runner: CommandRunner;
-  acquire: AcquireCommand;
+  recorded: Readonly<TestRecord>;
   appTrace: AppTraceParts;
   views: { chainTree: ChainTreeProvider; tokensTree: TokensTreeProvider; statusBar: TokenStatusBar };
 }
@@ -76,8 +75,8 @@ export function buildTestApi(p: TestApiParts): ExtensionApi {
       statusBar.update();
       tokensTree.refresh();
     },
-    lastDeviceCode: () => p.acquire.lastDeviceCode,
-    lastBrowserUrl: () => p.acquire.lastBrowserUrl,
+    lastDeviceCode: () => p.recorded.lastDeviceCode,
+    lastBrowserUrl: () => p.recorded.lastBrowserUrl,
     chainTreeItems: () =>
       chainTree.getChildren().map((n) => ({
         label: n.label,
@@ -94,8 +93,8 @@ export function buildTestApi(p: TestApiParts): ExtensionApi {
         };
       }),
     logLines: () => p.log.lines(),
-    lastCommandError: () => p.runner.lastError,
-    lastEnvironmentWarning: () => p.host.lastEnvironmentWarning,
+    lastCommandError: () => p.recorded.lastCommandError,
+    lastEnvironmentWarning: () => p.recorded.lastEnvironmentWarning,
     engineLoaded: isEngineLoaded,
     savedSecretCount: async () => {
       let n = 0;

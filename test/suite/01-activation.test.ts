@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, OUTPUT_CHANNEL_NAME, Views } from '../../src/extension/constants';
 import { RESTRICTED_SETTINGS } from '../../src/extension/settings';
 import { testApi } from '../../src/extension/testApi';
+import { testRecorder } from '../../src/extension/testRecord';
 import { api, extensionPath } from './helpers';
 
 interface Manifest {
@@ -56,6 +57,28 @@ suite('activation and manifest', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.equal(typeof (await ext?.activate()), 'object');
     assert.equal(typeof ext?.exports, 'object');
+  });
+
+  test('the test record keeps the last command error, device code and sign-in page only in ExtensionMode.Test', () => {
+    const entry = {
+      lastCommandError: 'Azure Auth: no token',
+      lastBrowserUrl: 'https://127.0.0.1/authorize',
+      lastEnvironmentWarning: 'ignored AZURE_CLIENT_SECRET',
+      lastDeviceCode: {
+        userCode: 'ABCD-EFGH',
+        verificationUri: 'https://127.0.0.1/devicelogin',
+        message: 'm',
+        expiresOn: '2026-12-06T04:00:00Z',
+      },
+    };
+    for (const mode of [vscode.ExtensionMode.Production, vscode.ExtensionMode.Development]) {
+      const { record, recorded } = testRecorder(mode);
+      record(entry);
+      assert.deepEqual(recorded, {}, `mode ${mode} kept what only the tests read`);
+    }
+    const { record, recorded } = testRecorder(vscode.ExtensionMode.Test);
+    record(entry);
+    assert.deepEqual(recorded, entry);
   });
 
   test('every contributed command is registered, and every registered command is contributed', async () => {

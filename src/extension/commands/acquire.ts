@@ -129,11 +129,6 @@ export function secretKey(tenantId: string | undefined, clientId: string | undef
 }
 
 export class AcquireCommand {
-  /** The last device code shown to the user (what the notification says; part of the test API). */
-  lastDeviceCode: DeviceCodeInfo | undefined;
-  /** The last sign-in page opened for interactive sign-in (test API; holds no secret: PKCE keeps the verifier here). */
-  lastBrowserUrl: string | undefined;
-
   constructor(
     private readonly host: Host,
     private readonly account: VsCodeAccount,
@@ -373,7 +368,8 @@ export class AcquireCommand {
   }
 
   private async openBrowser(url: string): Promise<void> {
-    this.lastBrowserUrl = url;
+    // The test API reads the sign-in page (no secret: PKCE keeps the verifier here).
+    this.host.record({ lastBrowserUrl: url });
     this.host.log.info('interactive', 'opening the sign-in page in the browser');
     const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
     if (!opened)
@@ -438,7 +434,7 @@ export class AcquireCommand {
   }
 
   private async showDeviceCode(info: DeviceCodeInfo): Promise<void> {
-    this.lastDeviceCode = info;
+    this.host.record({ lastDeviceCode: info });
     this.host.log.info('deviceCode', `device code issued; verification at ${info.verificationUri}`);
     const choice = await vscode.window.showInformationMessage(
       `To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`,
