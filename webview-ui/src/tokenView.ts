@@ -200,6 +200,13 @@ function validationList(d: TokenDetail): HTMLElement {
   );
 }
 
+/** The header's or the payload's table in its own section. */
+function claimSection(key: 'header' | 'claims', rows: ClaimRow[]): HTMLElement {
+  const header = key === 'header';
+  const table = claimTable(key, rows, header ? 'data-header' : 'data-claim', header ? 'Token header' : 'Token claims');
+  return section(`${key}-section`, key, header ? 'Header' : 'Claims', String(rows.length), table);
+}
+
 export function detailView(s: InspectorSnapshot, d: TokenDetail, raw: RawTokenState): HTMLElement {
   const parts: Child[] = [
     tokenSummary(
@@ -213,28 +220,8 @@ export function detailView(s: InspectorSnapshot, d: TokenDetail, raw: RawTokenSt
   for (const w of d.warnings)
     parts.push(h('p', { class: 'warning', attrs: { 'data-warning': '' } }, icon('warning'), ' ', w));
   parts.push(rawSection(d, raw));
-  if (d.header.length)
-    parts.push(
-      section(
-        'header-section',
-        'header',
-        'Header',
-        String(d.header.length),
-        claimTable('header', d.header, 'data-header', 'Token header'),
-      ),
-    );
-  if (d.kind === 'jwt') {
-    parts.push(
-      section(
-        'claims-section',
-        'claims',
-        'Claims',
-        String(d.claims.length),
-        claimTable('claims', d.claims, 'data-claim', 'Token claims'),
-      ),
-    );
-    parts.push(validationList(d));
-  }
+  if (d.header.length) parts.push(claimSection('header', d.header));
+  if (d.kind === 'jwt') parts.push(claimSection('claims', d.claims), validationList(d));
   return h(
     'section',
     { id: 'token-detail', attrs: { 'aria-labelledby': 'token-title', 'data-token-id': d.id } },

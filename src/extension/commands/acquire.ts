@@ -124,6 +124,11 @@ function abortIfUndefined<T>(v: T | undefined): T {
   return v;
 }
 
+/** One input box of the Acquire Token steps: kept open when focus moves away; Escape cancels the command. */
+async function ask(options: vscode.InputBoxOptions): Promise<string> {
+  return abortIfUndefined(await vscode.window.showInputBox({ ignoreFocusOut: true, ...options }));
+}
+
 export function secretKey(tenantId: string | undefined, clientId: string | undefined, kind: string): string {
   return `azureAuthDebugger.secret:${kind}:${tenantId ?? 'common'}:${clientId ?? ''}`;
 }
@@ -167,14 +172,13 @@ export class AcquireCommand {
       }),
     );
     if (pick.scope) return pick.scope;
-    return abortIfUndefined(
-      await vscode.window.showInputBox({
+    return (
+      await ask({
         title: 'Acquire Token: custom scope',
         prompt: 'A scope such as https://management.azure.com/.default or api://<app id>/.default',
         value: def,
-        ignoreFocusOut: true,
         validateInput: (v) => (/^\S{3,2000}$/.test(v.trim()) ? undefined : 'Enter one scope without spaces'),
-      }),
+      })
     ).trim();
   }
 
@@ -231,26 +235,22 @@ export class AcquireCommand {
     const SecretCtor = loadEngine().SecretValue;
     const inputs: AppInputs = { tenantId, clientId, username: args.username, certificatePath: args.certificatePath };
     if (choice.secret === 'password') {
-      inputs.username ??= abortIfUndefined(
-        await vscode.window.showInputBox({
+      inputs.username ??= (
+        await ask({
           title: 'Acquire Token: username',
           prompt: 'User principal name',
-          ignoreFocusOut: true,
-        }),
+        })
       ).trim();
     }
     if (choice.secret === 'certificate') {
       if (!inputs.certificatePath) inputs.certificatePath = await this.askCertificateFile();
       const pw =
         args.certificatePassword ??
-        abortIfUndefined(
-          await vscode.window.showInputBox({
-            title: 'Acquire Token: certificate password',
-            prompt: 'Leave empty when the private key is not encrypted. Used for this request only.',
-            password: true,
-            ignoreFocusOut: true,
-          }),
-        );
+        (await ask({
+          title: 'Acquire Token: certificate password',
+          prompt: 'Leave empty when the private key is not encrypted. Used for this request only.',
+          password: true,
+        }));
       if (pw) inputs.certificatePassword = new SecretCtor(pw);
     }
     if (choice.secret === 'client-secret' || choice.secret === 'password') {
@@ -267,26 +267,24 @@ export class AcquireCommand {
     const last = this.state.get<{ tenantId?: string; clientId?: string }>(LAST_APP_KEY, {});
     const tenantId =
       args.tenantId ??
-      abortIfUndefined(
-        await vscode.window.showInputBox({
+      (
+        await ask({
           title: 'Acquire Token (3/3): tenant',
           prompt: 'Tenant id or domain',
           value: last.tenantId ?? this.host.sandbox?.tenantId ?? '',
-          ignoreFocusOut: true,
           validateInput: (v) =>
             /^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'A tenant id (GUID) or domain',
-        }),
+        })
       ).trim();
     const clientId =
       args.clientId ??
-      abortIfUndefined(
-        await vscode.window.showInputBox({
+      (
+        await ask({
           title: 'Acquire Token (3/3): client id',
           prompt: 'Application (client) id',
           value: last.clientId ?? '',
-          ignoreFocusOut: true,
           validateInput: (v) => (/^[A-Za-z0-9.\-_]{1,256}$/.test(v.trim()) ? undefined : 'The application (client) id'),
-        }),
+        })
       ).trim();
     return { tenantId, clientId };
   }
@@ -319,14 +317,11 @@ export class AcquireCommand {
       if (use === undefined) throw new CancelledError();
       if (use === 'Use the saved value') return { value: saved, fromStorage: true };
     }
-    const value = abortIfUndefined(
-      await vscode.window.showInputBox({
-        title: `Acquire Token: ${what}`,
-        prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage',
-        password: true,
-        ignoreFocusOut: true,
-      }),
-    );
+    const value = await ask({
+      title: `Acquire Token: ${what}`,
+      prompt: 'Kept in memory for this request only, unless you choose to save it in VS Code’s secret storage',
+      password: true,
+    });
     return { value, fromStorage: false };
   }
 

@@ -77,9 +77,12 @@ function richList(v: readonly string[]): RichText[] {
 /** A claim value (any JSON) that should be a number: only a finite one counts. */
 // ---------- tokens ----------
 
-function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
+/** What the list and the detail both say of a token, bounded. */
+function tokenFacts(
+  t: StoredTokenInfo,
+): Pick<TokenDetail, 'id' | 'fingerprint' | 'label' | 'credential' | 'scope' | 'origin' | 'expiresOnEpochMs'> {
   const s = t.summary;
-  const item: TokenListItem = {
+  return {
     id: t.id,
     fingerprint: text(s.fingerprint, 64),
     label: text(t.label, 200),
@@ -87,6 +90,13 @@ function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
     scope: text(s.scope, 500),
     origin: t.origin,
     expiresOnEpochMs: finiteOr(s.expiresOnEpochMs, 0),
+  };
+}
+
+function listItem(t: StoredTokenInfo, activeId: string | null): TokenListItem {
+  const s = t.summary;
+  const item: TokenListItem = {
+    ...tokenFacts(t),
     fromCache: s.fromCache === true,
     active: t.id === activeId,
   };
@@ -170,14 +180,8 @@ function epochFromSeconds(v: unknown): number | undefined {
 export function tokenDetail(t: StoredTokenInfo, analysis: TokenAnalysisInput | undefined): TokenDetail {
   const s = t.summary;
   const detail: TokenDetail = {
-    id: t.id,
-    fingerprint: text(s.fingerprint, 64),
-    label: text(t.label, 200),
-    credential: text(s.credential, 200),
-    scope: text(s.scope, 500),
+    ...tokenFacts(t),
     tokenType: text(s.tokenType, 40) || 'Bearer',
-    origin: t.origin,
-    expiresOnEpochMs: finiteOr(s.expiresOnEpochMs, 0),
     rawLength: finiteOr(t.rawLength, 0),
     refreshable: t.origin !== 'decoded' && t.request !== undefined,
     kind: 'error',
