@@ -47,6 +47,15 @@ function releaseWording(text: string, ctx: StepContext): string {
   return text.replace('to troubleshoot this issue.', 'to troubleshoot.this issue.');
 }
 
+/**
+ * Python up to 1.13.0b2 reads no AZURE_ADDITIONALLY_ALLOWED_TENANTS (no module of that release names it: only the
+ * additionally_allowed_tenants argument widens the tenants, CHANGELOG 1.11.0), so another tenant is refused whatever
+ * the variable says. Later Python releases are not verified here and keep the variable.
+ */
+function readsAllowedTenants(ctx: StepContext): boolean {
+  return ctx.profile !== 'python' || compareVersions(ctx.release?.version ?? '99', '1.13.0b2') > 0;
+}
+
 export type EnvironmentSelection = 'secret' | 'certificate' | 'username-password';
 
 /** Which underlying credential the environment selects (or why none), without touching the network. */
@@ -131,7 +140,9 @@ export class EnvironmentCredential implements Credential {
         reportAs: 'EnvironmentCredential' as const,
         tenantId: env.AZURE_TENANT_ID!,
         clientId: env.AZURE_CLIENT_ID!,
-        additionallyAllowedTenants: parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS),
+        additionallyAllowedTenants: readsAllowedTenants(ctx)
+          ? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS)
+          : [],
       };
       if (sel.kind === 'secret')
         this.#inner = new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });

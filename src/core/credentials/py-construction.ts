@@ -13,7 +13,7 @@
  * - ManagedIdentityCredential (_credentials/managed_identity.py) for token exchange needs a client id.
  */
 import { closeSync, openSync, statSync } from 'node:fs';
-import { pyRepr } from './py-repr';
+import { pyOsError } from './py-wording';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -40,23 +40,9 @@ function validTenant(tenant: string): boolean {
   return /^[0-9A-Za-z.-]+$/.test(tenant);
 }
 
-/** open()'s OSError text for the errno values a certificate path meets. */
-const ERRNO: Record<string, [number, string]> = {
-  ENOENT: [2, 'No such file or directory'],
-  EACCES: [13, 'Permission denied'],
-  EPERM: [1, 'Operation not permitted'],
-  ENOTDIR: [20, 'Not a directory'],
-  EISDIR: [21, 'Is a directory'],
-  ENAMETOOLONG: [36, 'File name too long'],
-  ELOOP: [40, 'Too many levels of symbolic links'],
-};
-
 /** What Python's open(path, "rb") raises, or undefined when it opens (the contents are checked later, by the step). */
 export function pyOpenError(path: string): string | undefined {
-  const osError = (code: string | undefined): string | undefined => {
-    const known = code ? ERRNO[code] : undefined;
-    return known ? `[Errno ${known[0]}] ${known[1]}: ${pyRepr(path)}` : undefined;
-  };
+  const osError = (code: string | undefined) => pyOsError(code, path);
   try {
     // Node opens a directory for reading where Python's open() raises IsADirectoryError.
     if (statSync(path).isDirectory()) return osError('EISDIR');

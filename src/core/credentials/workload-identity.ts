@@ -14,6 +14,7 @@ import { isEndpointsResolution } from './msal/instance-discovery';
 import { ClientAssertionCredential } from './client-assertion';
 import { parseAllowedTenants } from './msal/base';
 import { pathUnderRoot } from '../target/process';
+import { pyOsError } from './py-wording';
 
 export interface WorkloadIdentityCredentialOptions {
   tenantId?: string;
@@ -97,10 +98,13 @@ export class WorkloadIdentityCredential implements Credential {
       if (!isUserFileError(e)) throw e;
       ctx.trace.config({ files: [{ path, exists: e.kind !== 'not-found', note: e.detail }] });
       const detail = e.kind === 'too-large' ? `${e.detail} (too large for a service-account token)` : e.detail;
+      // Python's token file reader is a bare open(): its OSError is the chain's text (token_exchange.py).
+      const py =
+        ctx.profile === 'python' ? pyOsError(e.code ?? (/directory/.test(e.detail) ? 'EISDIR' : ''), path) : '';
       throw new AuthenticationFailedError(
         {
           kind: 'config',
-          message: `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`,
+          message: py || `WorkloadIdentityCredential: failed to read the federated token file "${path}": ${detail}.`,
           errorCodes: [],
         },
         { cause: e },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createEngine } from '../../../src/core/engine';
 import { pyRepr } from '../../../src/core/credentials/py-repr';
 import { FIXTURE_BIN, json, stub, type Stub, tempDir } from './helpers';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index';
 
 const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
@@ -157,5 +158,65 @@ describe('Python 1.13.0b2: what IMDS and az answer', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     assert.ok(pyRepr(deep).startsWith('[[[['));
+  });
+});
+
+describe('Python 1.13.0b2: what Entra answers, in Python words (against the sandbox)', function () {
+  this.timeout(60_000);
+  let sb: Sandbox;
+  before(async () => {
+    sb = await startSandbox();
+  });
+  after(async () => {
+    await sb?.close();
+  });
+  const chain = (env: Record<string, string>, credentials: string[], tenantId?: string) =>
+    createEngine().runChain(
+      { profile: PY, mode: 'sequential', stepTimeoutMs: 20_000, credentials, ...(tenantId ? { tenantId } : {}) },
+      { env: { PATH: '/nonexistent', ...env }, options: { authorityHost: sb.authorityHost, ca: sb.caPem } },
+    );
+
+  it("a service principal's failure is MSAL's 'Authentication failed:' with Entra's whole description", async () => {
+    const app = sb.contract.apps[0]!;
+    const env = { AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: 'wrong-secret' };
+    const step = (await chain(env, ['EnvironmentCredential'])).steps[0]!;
+    assert.equal(step.outcome, 'failed');
+    assert.match(step.message, /^Authentication failed: AADSTS7000215: Invalid client secret provided\./);
+    assert.match(step.message, /\r?\nTrace ID: [0-9a-f-]+\r?\nCorrelation ID: /);
+    // 1.13.0b2 reads no AZURE_ADDITIONALLY_ALLOWED_TENANTS: another tenant is refused in its words.
+    const other = sb.contract.tenants[1]!.id;
+    const ok = { ...env, AZURE_CLIENT_SECRET: app.clientSecret!, AZURE_ADDITIONALLY_ALLOWED_TENANTS: '*' };
+    const refused = (await chain(ok, ['EnvironmentCredential'], other)).steps[0]!;
+    assert.equal(refused.outcome, 'failed');
+    assert.equal(
+      refused.message,
+      `The current credential is not configured to acquire tokens for tenant ${other}. To enable acquiring tokens for this tenant add it to the additionally_allowed_tenants when creating the credential, or add "*" to additionally_allowed_tenants to allow acquiring tokens for any tenant.`,
+    );
+  });
+
+  it("token exchange speaks as AadClient: Entra's error with the body as a Content line, open()'s OSError", async () => {
+    const wiApp = sb.contract.apps.find((a) => a.federatedCredentials?.length)!;
+    const fic = wiApp.federatedCredentials![0]!;
+    const dir = tempDir('py-te-');
+    const wrong = path.join(dir, 'wrong.jwt');
+    writeFileSync(
+      wrong,
+      await sb.issueFederatedToken({ subject: 'system:serviceaccount:x:y', audience: fic.audiences }),
+    );
+    const env = {
+      AZURE_AUTHORITY_HOST: sb.authorityHost,
+      AZURE_TENANT_ID: sb.tenantId,
+      AZURE_CLIENT_ID: wiApp.clientId,
+      AZURE_FEDERATED_TOKEN_FILE: wrong,
+    };
+    const step = (await chain(env, ['ManagedIdentityCredential'])).steps[0]!;
+    assert.equal(step.outcome, 'failed');
+    assert.match(step.message, /^Azure Active Directory error '\(invalid_request\) AADSTS70021: No matching federated/);
+    assert.match(step.message, /'\nContent: \{"error":"invalid_request","error_description":"AADSTS70021/);
+    const missing = path.join(dir, 'none', 'token');
+    const gone = (await chain({ ...env, AZURE_FEDERATED_TOKEN_FILE: missing }, ['ManagedIdentityCredential']))
+      .steps[0]!;
+    assert.equal(gone.outcome, 'failed');
+    assert.equal(gone.message, `[Errno 2] No such file or directory: '${missing}'`);
   });
 });

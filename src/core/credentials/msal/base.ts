@@ -19,6 +19,7 @@ import {
 } from './authority';
 import type { MsalApp, MsalAppConfig } from './app';
 import { mapMsalError } from './errors';
+import { pyTenantNotAllowed } from '../py-wording';
 
 /** The engine's token result plus what user flows return besides the access token. */
 export interface MsalTokenResult extends AccessTokenResult {
@@ -53,6 +54,7 @@ export interface AcquireCall<A> {
 
 /** Multi-tenant guard wording per SDK. */
 export function tenantNotAllowedMessage(tenant: string, profile: ChainProfile): string {
+  if (profile === 'python') return pyTenantNotAllowed(tenant);
   return profile === 'go'
     ? `the current credential is not configured to acquire tokens for tenant ${tenant}. To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to AdditionallyAllowedTenants to allow acquiring tokens for any tenant`
     : `The current credential is not configured to acquire tokens for tenant ${tenant}. To enable acquiring tokens for this tenant add it to the AdditionallyAllowedTenants on the credential options, or add "*" to AdditionallyAllowedTenants to allow acquiring tokens for any tenant.`;

@@ -13,6 +13,7 @@ import {
   isCredentialUnavailable,
 } from '../types';
 import type { ObservedError } from './network';
+import { pyEntraFailure } from '../py-wording';
 
 interface MsalLikeError {
   name?: string;
@@ -159,6 +160,12 @@ export function mapMsalError(e: unknown, ctx: MapContext): AuthenticationFailedE
     if (typeof m.status === 'number' && info.httpStatus === undefined) info.httpStatus = m.status;
     info.message = describeMsalError(m) ?? info.message;
   }
+  // Python prints Entra's answer its own way, the description's trace lines included (py-wording.ts).
+  if (ctx.profile === 'python' && ctx.observed && !own)
+    return new AuthenticationFailedError(
+      { ...info, message: pyEntraFailure(ctx.credential, ctx.observed.body, ctx.observed.text) },
+      { cause: e },
+    );
   const sub = str(m.subError);
   const link = troubleshootLink(ctx.credential, ctx.profile);
   const hint = ctx.hint?.(info);

@@ -60,6 +60,8 @@ export interface ObservedError {
   status: number;
   body: Record<string, unknown>;
   url: string;
+  /** The body as it came (Python's AadClient errors print it). */
+  text?: string;
 }
 
 export class TracedNetworkModule implements INetworkModule {
@@ -137,7 +139,7 @@ export class TracedNetworkModule implements INetworkModule {
     // Device-code polling answers authorization_pending / slow_down until the user acts: expected, not the failure.
     const pending = obj.error === 'authorization_pending' || obj.error === 'slow_down';
     if ((res.status >= 400 || typeof obj.error === 'string') && !pending)
-      this.lastError = { status: res.status, body: obj, url };
+      this.lastError = { status: res.status, body: obj, url, text: res.bodyText };
     else if (res.status < 300 && obj.error === undefined) this.lastError = undefined;
     return { headers: { ...res.headers }, body: body as T, status: res.status };
   }
