@@ -12,6 +12,14 @@ const captureIo = (env: NodeJS.ProcessEnv = {}) => captureIoShared({ env });
 /** Flushes the PassThrough streams so out()/err() see everything written. */
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** Runs `azauth ARGV` with ENV and waits until its output has arrived: the exit code and the captured streams. */
+async function azauth(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const io = captureIo(env);
+  const code = await main(argv, io);
+  await tick();
+  return { code, io };
+}
+
 describe('azauth token / azauth discover', () => {
   let sb: Sandbox;
   let dir: string;
@@ -29,24 +37,22 @@ describe('azauth token / azauth discover', () => {
   beforeEach(() => sb.clearRequests());
 
   const common = () => ['--tenant', sb.tenantId, '--authority-host', sb.authorityHost, '--ca', sb.caFile];
+  /** `azauth token --credential CREDENTIAL` against the sandbox, for the app CLIENT_ID, with MORE flags. */
+  const token = (credential: string, clientId: string, ...more: string[]) => [
+    'token',
+    '--credential',
+    credential,
+    ...common(),
+    '--client-id',
+    clientId,
+    ...more,
+  ];
+  /** The confidential app's secret, handed over in MY_SECRET (the only way the CLI takes it). */
+  const SECRET_ENV = { MY_SECRET: DEMO.confidentialSecret };
+  const secretFlags = ['--client-secret-env', 'MY_SECRET'];
 
   it('client secret from an env var: JSON shaped like one chain step, exit 0, no secret or token printed', async () => {
-    const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-    const code = await main(
-      [
-        'token',
-        '--credential',
-        'secret',
-        ...common(),
-        '--client-id',
-        DEMO.confidentialClientId,
-        '--client-secret-env',
-        'MY_SECRET',
-        '--json',
-      ],
-      io,
-    );
-    await tick();
+    const { code, io } = await azauth(token('secret', DEMO.confidentialClientId, ...secretFlags, '--json'), SECRET_ENV);
     assert.equal(code, 0, io.err());
     const out = JSON.parse(io.out()) as Record<string, unknown>;
     assert.deepEqual(
@@ -61,22 +67,10 @@ describe('azauth token / azauth discover', () => {
   });
 
   it('--show-token prints the token only when asked; human output names the outcome and the requests', async () => {
-    const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-    const code = await main(
-      [
-        'token',
-        '--credential',
-        'ClientSecretCredential',
-        ...common(),
-        '--client-id',
-        DEMO.confidentialClientId,
-        '--client-secret-env',
-        'MY_SECRET',
-        '--show-token',
-      ],
-      io,
+    const { code, io } = await azauth(
+      token('ClientSecretCredential', DEMO.confidentialClientId, ...secretFlags, '--show-token'),
+      SECRET_ENV,
     );
-    await tick();
     assert.equal(code, 0, io.err());
     assert.match(io.out(), /SUCCESS\s+ClientSecretCredential/);
     assert.match(io.out(), /POST https:\/\/127\.0\.0\.1:\d+\/.*\/oauth2\/v2\.0\/token/);
@@ -85,22 +79,9 @@ describe('azauth token / azauth discover', () => {
   });
 
   it('a wrong secret exits 1 with the AADSTS code; --verbose shows redacted request bodies', async () => {
-    const io = captureIo({ MY_SECRET: 'wrong-cli-secret' });
-    const code = await main(
-      [
-        'token',
-        '--credential',
-        'secret',
-        ...common(),
-        '--client-id',
-        DEMO.confidentialClientId,
-        '--client-secret-env',
-        'MY_SECRET',
-        '--verbose',
-      ],
-      io,
-    );
-    await tick();
+    const { code, io } = await azauth(token('secret', DEMO.confidentialClientId, ...secretFlags, '--verbose'), {
+      MY_SECRET: 'wrong-cli-secret',
+    });
     assert.equal(code, 1);
     assert.match(io.out(), /FAILED/);
     assert.match(io.out(), /AADSTS codes: 7000215/);
@@ -146,24 +127,10 @@ describe('azauth token / azauth discover', () => {
 
   it('a hostile scope is refused before any request (exit 2)', async () => {
     for (const scope of ['https://x/.default openid', 'a\u0000b', 'x'.repeat(5000)]) {
-      const io = captureIo({ MY_SECRET: DEMO.confidentialSecret });
-      const code = await main(
-        [
-          'token',
-          '--credential',
-          'secret',
-          ...common(),
-          '--client-id',
-          DEMO.confidentialClientId,
-          '--client-secret-env',
-          'MY_SECRET',
-          '--scope',
-          scope,
-          '--json',
-        ],
-        io,
+      const { code, io } = await azauth(
+        token('secret', DEMO.confidentialClientId, ...secretFlags, '--scope', scope, '--json'),
+        SECRET_ENV,
       );
-      await tick();
       assert.equal(code, 2, scope.slice(0, 30));
       assert.match((JSON.parse(io.out()) as { message: string }).message, /invalid scope/);
     }
@@ -173,35 +140,16 @@ describe('azauth token / azauth discover', () => {
   it('a malformed certificate exits 2 with the precise reason', async () => {
     const junk = path.join(dir, 'junk.pem');
     writeFileSync(junk, 'garbage');
-    const io = captureIo();
-    const code = await main(
-      [
-        'token',
-        '--credential',
-        'certificate',
-        ...common(),
-        '--client-id',
-        DEMO.confidentialClientId,
-        '--certificate',
-        junk,
-      ],
-      io,
-    );
-    await tick();
+    const { code, io } = await azauth(token('certificate', DEMO.confidentialClientId, '--certificate', junk));
     assert.equal(code, 2);
     assert.match(io.out(), /neither a PEM file nor a valid PKCS#12/);
   });
 
   it('certificate PFX with --certificate-password-env and --send-certificate-chain', async () => {
     const app = sb.contract.apps.find((a) => a.clientId === DEMO.confidentialClientId)!;
-    const io = captureIo({ PFX_PW: app.certificatePassword! });
-    const code = await main(
-      [
-        'token',
-        '--credential',
+    const { code, io } = await azauth(
+      token(
         'certificate',
-        ...common(),
-        '--client-id',
         DEMO.confidentialClientId,
         '--certificate',
         app.certificatePfxFile!,
@@ -209,58 +157,26 @@ describe('azauth token / azauth discover', () => {
         'PFX_PW',
         '--send-certificate-chain',
         '--json',
-      ],
-      io,
+      ),
+      { PFX_PW: app.certificatePassword! },
     );
-    await tick();
     assert.equal(code, 0, io.out());
     assert.ok(!io.out().includes(app.certificatePassword!));
   });
 
   it('--assertion-file (re-read per request) for a federated credential', async () => {
     const f = path.join(dir, 'assertion.jwt');
-    const token = await sb.issueFederatedToken({
+    const assertion = await sb.issueFederatedToken({
       subject: DEMO.workloadSubject,
       audience: 'api://AzureADTokenExchange',
     });
-    writeFileSync(f, token);
-    const io = captureIo();
-    const code = await main(
-      [
-        'token',
-        '--credential',
-        'assertion',
-        ...common(),
-        '--client-id',
-        DEMO.workloadClientId,
-        '--assertion-file',
-        f,
-        '--json',
-      ],
-      io,
-    );
-    await tick();
+    writeFileSync(f, assertion);
+    const { code, io } = await azauth(token('assertion', DEMO.workloadClientId, '--assertion-file', f, '--json'));
     assert.equal(code, 0, io.out());
-    assert.ok(!io.out().includes(token));
+    assert.ok(!io.out().includes(assertion));
     const empty = path.join(dir, 'empty.jwt');
     writeFileSync(empty, '');
-    const io2 = captureIo();
-    assert.equal(
-      await main(
-        [
-          'token',
-          '--credential',
-          'assertion',
-          ...common(),
-          '--client-id',
-          DEMO.workloadClientId,
-          '--assertion-file',
-          empty,
-        ],
-        io2,
-      ),
-      2,
-    );
+    assert.equal((await azauth(token('assertion', DEMO.workloadClientId, '--assertion-file', empty))).code, 2);
   });
 
   it('device code prints the code and the URL to stderr, and finishes after approval', async () => {
@@ -297,19 +213,7 @@ describe('azauth token / azauth discover', () => {
       }
     }, 20);
     try {
-      const code = await main(
-        [
-          'token',
-          '--credential',
-          'interactive',
-          ...common(),
-          '--client-id',
-          DEMO.publicClientId,
-          '--no-browser',
-          '--json',
-        ],
-        io,
-      );
+      const code = await main(token('interactive', DEMO.publicClientId, '--no-browser', '--json'), io);
       await signIn;
       await tick();
       assert.equal(code, 0, io.out());

@@ -65,13 +65,20 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import forge from 'node-forge';
 import assertModule from 'node:assert/strict';
 
-/** A self-signed RSA certificate nobody registered (AADSTS700027 when presented). PEM key + cert, and a PFX. */
+/**
+ * A self-signed RSA certificate nobody registered (AADSTS700027 when presented): PEM key + cert, the key encrypted
+ * with `pemPassword`, and a PFX under `password`.
+ */
 export function makeCertificate(
   cn = 'unregistered-test-cert',
   password = 'pfx-pass-1',
-): { pem: string; keyPem: string; certPem: string; pfx: Buffer; password: string } {
+  pemPassword = 'pem-pass-1',
+): { pem: string; keyPem: string; encKeyPem: string; certPem: string; pfx: Buffer; password: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const encKeyPem = privateKey
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassword })
+    .toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
   cert.serialNumber = '0a' + randomUUID().replace(/-/g, '').slice(0, 14);
@@ -85,7 +92,7 @@ export function makeCertificate(
   const certPem = forge.pki.certificateToPem(cert);
   const p12 = forge.pkcs12.toPkcs12Asn1(fkey, [cert], password, { algorithm: '3des' });
   const pfx = Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
-  return { pem: keyPem + certPem, keyPem, certPem, pfx, password };
+  return { pem: keyPem + certPem, keyPem, encKeyPem, certPem, pfx, password };
 }
 
 /** The invariants every sandbox flow test checks: only the sandbox was contacted, no secret reached any sink. */

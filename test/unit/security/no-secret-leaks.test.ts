@@ -10,13 +10,11 @@ import { captureIo as captureIoShared } from '../cli-io';
  * issued access / refresh / id tokens, device codes, authorization codes, PKCE verifiers, assertions).
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import https from 'node:https';
-import forge from 'node-forge';
 import {
   acquireToken,
   createEngine,
@@ -32,6 +30,7 @@ import {
 } from '../../../src/core/index';
 import { main } from '../../../src/cli/main';
 import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
+import { makeCertificate, rawTokenRequest } from '../flows/helpers';
 import { assertNoLeak, captureProcessOutput, installWireCapture, type WireCapture } from './capture';
 
 const tag = randomBytes(6).toString('hex');
@@ -54,51 +53,6 @@ const S = {
 const LEAK_APP = 'feedface-0000-4000-8000-00000000beef';
 const LEAK_USER = `leak-user-${tag}@sandbox.onmicrosoft.com`;
 const WI_SUBJECT = `system:serviceaccount:leaks:sa-${tag}`;
-
-function makeCert(password: string, pemPassword: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const encKeyPem = privateKey
-    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassword })
-    .toString();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = '0b' + randomUUID().replace(/-/g, '').slice(0, 14);
-  cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + 365 * 86400_000);
-  const attrs = [{ name: 'commonName', value: `leak-test-${tag}` }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  const fkey = forge.pki.privateKeyFromPem(keyPem);
-  cert.sign(fkey, forge.md.sha256.create());
-  const certPem = forge.pki.certificateToPem(cert);
-  const p12 = forge.pkcs12.toPkcs12Asn1(fkey, [cert], password, { algorithm: '3des' });
-  const pfx = Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
-  return { keyPem, encKeyPem, certPem, pfx };
-}
-
-/** A raw form POST to the sandbox token endpoint (to obtain a refresh token and an OBO user assertion). */
-function rawToken(sb: Sandbox, form: Record<string, string>): Promise<Record<string, unknown>> {
-  const url = new URL(`${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`);
-  const data = new URLSearchParams(form).toString();
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method: 'POST',
-        ca: sb.caPem,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 /** Every sink the product has, fanned out, plus what each would print. */
 function allSinks() {
@@ -141,7 +95,7 @@ describe('security: no secret reaches any output (engine API and CLI, against th
   let sb: Sandbox;
   let wire: WireCapture;
   let dir: string;
-  let cert: ReturnType<typeof makeCert>;
+  let cert: ReturnType<typeof makeCertificate>;
   let files: { pem: string; encPem: string; pfx: string; tokenFile: string; assertionFile: string; pathDir: string };
   let federated: string;
   let clientAssertion: string;
@@ -159,9 +113,32 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     return m;
   }
 
+  /** The leak-test user's tokens for SCOPE, from a raw password grant (a refresh token, an OBO user assertion). */
+  async function userTokens(scope: string): Promise<Record<string, unknown>> {
+    const form = {
+      grant_type: 'password',
+      client_id: DEMO.publicClientId,
+      username: LEAK_USER,
+      password: S.userPassword,
+    };
+    return (await rawTokenRequest(sb, { ...form, scope })).body;
+  }
+  /** Every secret variable a chain member reads, set at once (and an empty PATH: no real developer tool runs). */
+  const chainEnv = () => ({
+    AZURE_TENANT_ID: sb.tenantId,
+    AZURE_CLIENT_ID: LEAK_APP,
+    AZURE_AUTHORITY_HOST: sb.authorityHost,
+    AZURE_CLIENT_SECRET: S.clientSecret,
+    AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
+    AZURE_PASSWORD: S.userPassword,
+    IDENTITY_HEADER: S.identityHeader,
+    PATH: files.pathDir,
+  });
+
   before(async () => {
     wire = installWireCapture();
-    cert = makeCert(S.pfxPassword, S.pemPassword);
+    cert = makeCertificate(`leak-test-${tag}`, S.pfxPassword, S.pemPassword);
     dir = mkdtempSync(path.join(tmpdir(), 'azauth-leaks-'));
     files = {
       pem: path.join(dir, 'sp.pem'),
@@ -269,6 +246,9 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     );
     return run;
   }
+  /** A flow that must fail (wrong secret, garbage assertion, …), checked the same way: nothing it saw is printed. */
+  const failingFlow = (name: string, request: FlowRequest, env: Record<string, string | undefined> = {}) =>
+    flow(name, request, env, 'failed');
 
   describe('acquireToken: every explicit flow', () => {
     it('ClientSecretCredential: right and wrong secret; with --discover-authority', async () => {
@@ -286,17 +266,12 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         discoverAuthority: true,
         forceRefresh: true,
       });
-      const bad = await flow(
-        'wrong secret',
-        {
-          credential: 'secret',
-          tenantId: sb.tenantId,
-          clientId: LEAK_APP,
-          clientSecret: new SecretValue(S.wrongSecret),
-        },
-        {},
-        'failed',
-      );
+      const bad = await failingFlow('wrong secret', {
+        credential: 'secret',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        clientSecret: new SecretValue(S.wrongSecret),
+      });
       assert.deepEqual(bad.result.errorCodes, [7000215]);
     });
 
@@ -324,18 +299,13 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         certificatePassword: new SecretValue(S.pfxPassword),
         forceRefresh: true,
       });
-      await flow(
-        'cert pfx wrong password',
-        {
-          credential: 'cert',
-          tenantId: sb.tenantId,
-          clientId: LEAK_APP,
-          certificatePath: files.pfx,
-          certificatePassword: new SecretValue(S.wrongPfxPassword),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('cert pfx wrong password', {
+        credential: 'cert',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        certificatePath: files.pfx,
+        certificatePassword: new SecretValue(S.wrongPfxPassword),
+      });
     });
 
     it('ClientAssertionCredential: a federated assertion, then a garbage one', async () => {
@@ -345,17 +315,12 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         clientId: LEAK_APP,
         assertion: new SecretValue(clientAssertion),
       });
-      await flow(
-        'garbage assertion',
-        {
-          credential: 'assertion',
-          tenantId: sb.tenantId,
-          clientId: LEAK_APP,
-          assertion: new SecretValue(S.garbageAssertion),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('garbage assertion', {
+        credential: 'assertion',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        assertion: new SecretValue(S.garbageAssertion),
+      });
     });
 
     it('secrets with quotes, backslashes, &, =, +, % and non-ASCII: right and wrong, every spelling checked', async () => {
@@ -366,17 +331,12 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         clientSecret: new SecretValue(S.oddSecret),
         forceRefresh: true,
       });
-      await flow(
-        'odd secret wrong',
-        {
-          credential: 'secret',
-          tenantId: sb.tenantId,
-          clientId: LEAK_APP,
-          clientSecret: new SecretValue(`${S.oddSecret}-nope`),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('odd secret wrong', {
+        credential: 'secret',
+        tenantId: sb.tenantId,
+        clientId: LEAK_APP,
+        clientSecret: new SecretValue(`${S.oddSecret}-nope`),
+      });
       await flow('odd password', {
         credential: 'ropc',
         tenantId: sb.tenantId,
@@ -384,18 +344,13 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         username: `odd-${LEAK_USER}`,
         password: new SecretValue(S.oddPassword),
       });
-      await flow(
-        'odd password wrong',
-        {
-          credential: 'ropc',
-          tenantId: sb.tenantId,
-          clientId: DEMO.publicClientId,
-          username: `odd-${LEAK_USER}`,
-          password: new SecretValue(`x${S.oddPassword}`),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('odd password wrong', {
+        credential: 'ropc',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: `odd-${LEAK_USER}`,
+        password: new SecretValue(`x${S.oddPassword}`),
+      });
       await flow(
         'odd env secret',
         { credential: 'environment' },
@@ -417,28 +372,17 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         username: LEAK_USER,
         password: new SecretValue(S.userPassword),
       });
-      await flow(
-        'ropc wrong',
-        {
-          credential: 'ropc',
-          tenantId: sb.tenantId,
-          clientId: DEMO.publicClientId,
-          username: LEAK_USER,
-          password: new SecretValue(S.wrongUserPassword),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('ropc wrong', {
+        credential: 'ropc',
+        tenantId: sb.tenantId,
+        clientId: DEMO.publicClientId,
+        username: LEAK_USER,
+        password: new SecretValue(S.wrongUserPassword),
+      });
     });
 
     it('RefreshTokenCredential and OnBehalfOfCredential with tokens the sandbox issued', async () => {
-      const withRt = await rawToken(sb, {
-        grant_type: 'password',
-        client_id: DEMO.publicClientId,
-        username: LEAK_USER,
-        password: S.userPassword,
-        scope: 'https://graph.microsoft.com/.default offline_access',
-      });
+      const withRt = await userTokens('https://graph.microsoft.com/.default offline_access');
       const rt = String(withRt.refresh_token ?? '');
       assert.ok(rt.length > 8, 'the sandbox issued a refresh token');
       forbid('refresh token given to RefreshTokenCredential', rt);
@@ -449,13 +393,7 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         refreshToken: new SecretValue(rt),
         scope: 'https://graph.microsoft.com/.default',
       });
-      const user = await rawToken(sb, {
-        grant_type: 'password',
-        client_id: DEMO.publicClientId,
-        username: LEAK_USER,
-        password: S.userPassword,
-        scope: `api://${DEMO.apiClientId}/.default`,
-      });
+      const user = await userTokens(`api://${DEMO.apiClientId}/.default`);
       const userToken = String(user.access_token ?? '');
       assert.ok(userToken.startsWith('eyJ'), JSON.stringify(Object.keys(user)));
       forbid('OBO user assertion', userToken);
@@ -467,18 +405,13 @@ describe('security: no secret reaches any output (engine API and CLI, against th
         userAssertion: new SecretValue(userToken),
         scope: 'https://graph.microsoft.com/.default',
       });
-      await flow(
-        'obo garbage user assertion',
-        {
-          credential: 'obo',
-          tenantId: sb.tenantId,
-          clientId: DEMO.apiClientId,
-          clientSecret: new SecretValue(S.apiSecret),
-          userAssertion: new SecretValue(S.garbageAssertion),
-        },
-        {},
-        'failed',
-      );
+      await failingFlow('obo garbage user assertion', {
+        credential: 'obo',
+        tenantId: sb.tenantId,
+        clientId: DEMO.apiClientId,
+        clientSecret: new SecretValue(S.apiSecret),
+        userAssertion: new SecretValue(S.garbageAssertion),
+      });
     });
 
     it('DeviceCodeCredential and InteractiveBrowserCredential (device code, auth code, PKCE verifier, issued refresh tokens)', async () => {
@@ -555,17 +488,6 @@ describe('security: no secret reaches any output (engine API and CLI, against th
   });
 
   describe('runChain / runCredential', () => {
-    const chainEnv = () => ({
-      AZURE_TENANT_ID: sb.tenantId,
-      AZURE_CLIENT_ID: LEAK_APP,
-      AZURE_AUTHORITY_HOST: sb.authorityHost,
-      AZURE_CLIENT_SECRET: S.clientSecret,
-      AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
-      AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
-      AZURE_PASSWORD: S.userPassword,
-      IDENTITY_HEADER: S.identityHeader,
-      PATH: files.pathDir,
-    });
     for (const mode of ['sequential', 'diagnose'] as const) {
       for (const profile of ['go', 'js'] as const) {
         it(`runChain ${mode} (${profile}) with every secret in the environment`, async () => {
@@ -683,16 +605,7 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     }
 
     it('azauth chain --json and --verbose (sequential and diagnose)', async () => {
-      const env = {
-        AZURE_TENANT_ID: sb.tenantId,
-        AZURE_CLIENT_ID: LEAK_APP,
-        AZURE_AUTHORITY_HOST: sb.authorityHost,
-        AZURE_CLIENT_SECRET: S.clientSecret,
-        AZURE_FEDERATED_TOKEN_FILE: files.tokenFile,
-        AZURE_CLIENT_CERTIFICATE_PASSWORD: S.pfxPassword,
-        IDENTITY_HEADER: S.identityHeader,
-        PATH: files.pathDir,
-      };
+      const env = chainEnv();
       const base = ['chain', '--authority-host', sb.authorityHost, '--ca', sb.caFile, '--imds-endpoint', sb.urls.imds];
       for (const extra of [
         ['--json'],
@@ -715,89 +628,28 @@ describe('security: no secret reaches any output (engine API and CLI, against th
     });
 
     it('azauth token --json for every flow', async () => {
-      const withRt = await rawToken(sb, {
-        grant_type: 'password',
-        client_id: DEMO.publicClientId,
-        username: LEAK_USER,
-        password: S.userPassword,
-        scope: 'https://graph.microsoft.com/.default offline_access',
-      });
-      const userTok = await rawToken(sb, {
-        grant_type: 'password',
-        client_id: DEMO.publicClientId,
-        username: LEAK_USER,
-        password: S.userPassword,
-        scope: `api://${DEMO.apiClientId}/.default`,
-      });
+      const withRt = await userTokens('https://graph.microsoft.com/.default offline_access');
+      const userTok = await userTokens(`api://${DEMO.apiClientId}/.default`);
       const env = { ...cliEnv(), RT: String(withRt.refresh_token), UA: String(userTok.access_token) };
+      /** `--credential CREDENTIAL --client-id CLIENT_ID` and the flags that hand over its proof. */
+      const as = (credential: string, clientId: string, ...more: string[]) => [
+        '--credential',
+        credential,
+        '--client-id',
+        clientId,
+        ...more,
+      ];
+      const graph = ['--scope', 'https://graph.microsoft.com/.default'];
       const cases: [string, string[], NodeJS.ProcessEnv?][] = [
-        ['secret', ['--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', 'SP_SECRET']],
-        [
-          'cert pem',
-          [
-            '--credential',
-            'certificate',
-            '--client-id',
-            LEAK_APP,
-            '--certificate',
-            files.pem,
-            '--send-certificate-chain',
-          ],
-        ],
-        [
-          'cert pfx',
-          [
-            '--credential',
-            'certificate',
-            '--client-id',
-            LEAK_APP,
-            '--certificate',
-            files.pfx,
-            '--certificate-password-env',
-            'PFX_PW',
-          ],
-        ],
-        ['assertion', ['--credential', 'assertion', '--client-id', LEAK_APP, '--assertion-file', files.assertionFile]],
-        [
-          'ropc',
-          [
-            '--credential',
-            'ropc',
-            '--client-id',
-            DEMO.publicClientId,
-            '--username',
-            LEAK_USER,
-            '--password-env',
-            'USER_PW',
-          ],
-        ],
-        [
-          'refresh token',
-          [
-            '--credential',
-            'refresh-token',
-            '--client-id',
-            DEMO.publicClientId,
-            '--refresh-token-env',
-            'RT',
-            '--scope',
-            'https://graph.microsoft.com/.default',
-          ],
-        ],
+        ['secret', as('secret', LEAK_APP, '--client-secret-env', 'SP_SECRET')],
+        ['cert pem', as('certificate', LEAK_APP, '--certificate', files.pem, '--send-certificate-chain')],
+        ['cert pfx', as('certificate', LEAK_APP, '--certificate', files.pfx, '--certificate-password-env', 'PFX_PW')],
+        ['assertion', as('assertion', LEAK_APP, '--assertion-file', files.assertionFile)],
+        ['ropc', as('ropc', DEMO.publicClientId, '--username', LEAK_USER, '--password-env', 'USER_PW')],
+        ['refresh token', as('refresh-token', DEMO.publicClientId, '--refresh-token-env', 'RT', ...graph)],
         [
           'obo',
-          [
-            '--credential',
-            'obo',
-            '--client-id',
-            DEMO.apiClientId,
-            '--client-secret-env',
-            'API_SECRET',
-            '--user-assertion-env',
-            'UA',
-            '--scope',
-            'https://graph.microsoft.com/.default',
-          ],
+          as('obo', DEMO.apiClientId, '--client-secret-env', 'API_SECRET', '--user-assertion-env', 'UA', ...graph),
         ],
         [
           'environment',
@@ -882,40 +734,19 @@ describe('security: no secret reaches any output (engine API and CLI, against th
       assert.equal(c.code, 2);
       assert.match(c.err, /environment variable MY_SP_SECRET is not set or empty/);
       // azauth call and azauth broker take the same option and follow the same rule (they echoed the argument).
-      for (const argv of [
-        [
-          'call',
-          '--token-from',
-          'flow',
-          '--credential',
-          'secret',
-          '--client-id',
-          LEAK_APP,
-          '--scope',
-          'https://management.azure.com/.default',
-          '--client-secret-env',
-          pasted,
-          'GET',
-          'https://127.0.0.1:9/x',
-        ],
-        [
-          'call',
-          '--token-from',
-          'flow',
-          '--credential',
-          'secret',
-          '--client-id',
-          LEAK_APP,
-          '--scope',
-          'https://management.azure.com/.default',
-          '--client-secret-env',
-          identLike,
-          'GET',
-          'https://127.0.0.1:9/x',
-        ],
-        ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', pasted, '--', 'true'],
-        ['broker', '--credential', 'secret', '--client-id', LEAK_APP, '--client-secret-env', identLike, '--', 'true'],
-      ]) {
+      const secretFlags = (name: string) => [
+        '--credential',
+        'secret',
+        '--client-id',
+        LEAK_APP,
+        '--client-secret-env',
+        name,
+      ];
+      const scope = ['--scope', 'https://management.azure.com/.default'];
+      for (const argv of [pasted, identLike].flatMap((name) => [
+        ['call', '--token-from', 'flow', ...secretFlags(name), ...scope, 'GET', 'https://127.0.0.1:9/x'],
+        ['broker', ...secretFlags(name), '--', 'true'],
+      ])) {
         const r = await azauth(argv, {});
         assert.equal(r.code, 2, `${argv[0]}: ${r.err}`);
         assert.match(r.err, /not an environment variable name|is not set or empty/);
