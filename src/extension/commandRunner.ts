@@ -2,6 +2,10 @@
  * The one error-handling wrapper every command goes through: full detail to the log, one line to the user with
  * "Show Log" / "Explain", silence on cancel.
  * Also turns VS Code cancellation into an AbortSignal for the engine.
+ *
+ * Any extension can run our commands with executeCommand and read what they return, and a handler's result can hold
+ * a token summary, a sandbox handle with its fixture secrets or a saved secret's name. So results are handed back
+ * only in ExtensionMode.Test, where the in-host tests read them; everywhere else every command returns undefined.
  */
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from './constants';
@@ -57,6 +61,8 @@ export class CommandRunner {
     private readonly log: Logger,
     /** Keeps the last error a command reported for the test API (nothing outside ExtensionMode.Test). */
     private readonly record: TestRecorder = () => undefined,
+    /** True only in ExtensionMode.Test: see the header. */
+    private readonly handBackResults = false,
   ) {}
 
   register<A extends unknown[]>(id: CommandId, handler: (...args: A) => unknown): vscode.Disposable {
@@ -66,7 +72,7 @@ export class CommandRunner {
       try {
         const result = await handler(...args);
         this.log.debug('command', `${id} finished in ${Date.now() - started} ms`);
-        return result;
+        return this.handBackResults ? result : undefined;
       } catch (e) {
         if (isCancellation(e)) {
           this.log.info('command', `${id} cancelled after ${Date.now() - started} ms`);

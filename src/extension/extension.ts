@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const { record, recorded } = testRecorder(context.extensionMode);
   const host = new Host(context, store, log, record);
   const account = new VsCodeAccount();
-  const runner = new CommandRunner(log, record);
+  const runner = new CommandRunner(log, record, context.extensionMode === vscode.ExtensionMode.Test);
   context.subscriptions.push(log, store, host, account);
 
   const inspector = inspectorOpener(context, store, log);

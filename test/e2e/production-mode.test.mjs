@@ -9,7 +9,7 @@ import { haveToolchain, packagedVsix, root, runExtensionTests } from './harness.
 const probe = path.join(root, 'test/e2e/fixtures/production-probe');
 
 test(
-  'installed from the .vsix (production mode), activate() exports nothing to other extensions',
+  'installed from the .vsix (production mode), activate() and the commands hand nothing to other extensions',
   { skip: !haveToolchain() && 'code-server/Chromium missing', timeout: 300000 },
   async () => {
     const { code, log } = await runExtensionTests({
@@ -30,5 +30,7 @@ test(
     assert.ok(report.commands >= 15, `its commands are registered (${report.commands})`);
     assert.equal(report.activateReturned, 'undefined', 'activate() returned something in production mode');
     assert.equal(report.exports, 'undefined', 'extension.exports is set in production mode');
+    assert.equal(report.startSandboxReturned, 'undefined', 'a command handed its result to another extension');
+    assert.equal(report.stopSandboxReturned, 'undefined', 'a command handed its result to another extension');
   },
 );
