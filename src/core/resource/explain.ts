@@ -17,6 +17,8 @@ import { lookupResourceError, type ResourceErrorClass, type ResourceErrorEntry }
 import { audienceAccepted, type ServiceInfo } from './services';
 import type { TokenVerdict } from '../token/validate';
 import { formatDuration } from '../../shared/expiry';
+import { checkPermissions } from './permissions';
+import { between, type Reading } from './reading';
 
 export interface ResponseLike {
   status: number;
@@ -71,15 +73,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Text between the first `before` and the next `after`, bounded (indexOf, no backtracking). */
-function between(text: string, before: string, after: string, max = 600): string | undefined {
-  const a = text.indexOf(before);
-  if (a < 0) return undefined;
-  const b = text.indexOf(after, a + before.length);
-  if (b < 0 || b - a - before.length > max) return undefined;
-  return text.slice(a + before.length, b);
-}
-
 function iso(sec: number): string {
   return new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
 }
@@ -94,33 +87,26 @@ function tenantOfIssuer(iss: string | undefined): string | undefined {
   }
 }
 
-/** Role to suggest for an ARM action (a read needs Reader; anything else a role that includes it). */
-function armRoleFor(action: string): string {
-  return /\/read$/i.test(action) ? 'Reader' : 'Contributor';
-}
-
-function keyVaultRoleFor(action: string): string {
-  const a = action.toLowerCase();
-  const write = /\/(write|delete|setsecret|purge|backup|restore|recover|import|create|update)/.test(a);
-  if (a.includes('/keys/')) return write ? 'Key Vault Crypto Officer' : 'Key Vault Crypto User';
-  if (a.includes('/certificates/')) return write ? 'Key Vault Certificates Officer' : 'Key Vault Certificate User';
-  return write ? 'Key Vault Secrets Officer' : 'Key Vault Secrets User';
-}
-
-function storageAccountOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    const m = /^([a-z0-9]{3,24})\.(blob|queue|file|table|dfs)\./.exec(u.hostname);
-    return m?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
 export function explainResourceResponse(input: ExplainInput): ResourceExplanation {
-  const { response, service, now } = input;
-  const claims = input.claims;
+  const r = read(input);
+  for (const check of CHECKS) check(r);
+  return r.out;
+}
+
+/** The checks in the order their findings are listed. */
+const CHECKS: ((r: Reading) => void)[] = [
+  checkAudience,
+  checkTenant,
+  checkTime,
+  checkSignature,
+  checkPrincipal,
+  checkPermissions,
+  checkClaimsChallenge,
+  catalogFixes,
+];
+
+function read(input: ExplainInput): Reading {
+  const { response, service } = input;
   const status = response.status;
   const outcome: ResourceExplanation['outcome'] =
     status >= 200 && status < 300 ? 'authorized' : status === 401 || status === 403 ? 'denied' : 'other';
@@ -128,8 +114,6 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
   const bearer = bearerChallenge(parsed);
   const body = parseErrorBody(response.bodyText, response.headers, response.json);
   const text = `${body.message ?? ''}\n${body.detail ?? ''}`;
-  const findings: Finding[] = [];
-  const fixes: string[] = [];
   const out: ResourceExplanation = {
     status,
     outcome,
@@ -137,17 +121,33 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
     challengeProblems: parsed.problems,
     body,
     classification: 'none',
-    findings,
-    fixes,
+    findings: [],
+    fixes: [],
   };
   if (input.tokenVerdict) out.tokenVerdict = input.tokenVerdict;
-
   if (bearer) {
     out.challenge = { ...bearer };
     if (bearer.claimsJson !== undefined) out.challenge.wants = describeClaimsChallenge(bearer.claimsJson);
   }
+  const entry = lookupCode(out, service, text);
+  const token = readToken(input.claims, text);
+  return {
+    input,
+    out,
+    service,
+    bearer,
+    text,
+    code: body.code,
+    entry,
+    ...token,
+    findings: out.findings,
+    fixes: out.fixes,
+  };
+}
 
-  // --- the code, from the catalog (unknown codes are reported as unknown, never guessed)
+/** The code, from the catalog (unknown codes are reported as unknown, never guessed), and the classification. */
+function lookupCode(out: ResourceExplanation, service: ServiceInfo, text: string): ResourceErrorEntry | undefined {
+  const { body, outcome } = out;
   let entry: ResourceErrorEntry | undefined;
   if (outcome !== 'authorized' && body.code) {
     entry = lookupResourceError(service.service, body.code, body.innerCode, text);
@@ -158,256 +158,197 @@ export function explainResourceResponse(input: ExplainInput): ResourceExplanatio
       out.unknownCode = { code: body.code, ...(body.innerCode ? { innerCode: body.innerCode } : {}), lookupUrl };
     }
   }
-  if (bearer?.claims && outcome !== 'authorized') out.classification = 'claims-challenge';
+  if (out.challenge?.claims && outcome !== 'authorized') out.classification = 'claims-challenge';
   else if (entry) out.classification = entry.class;
   else if (out.unknownCode) out.classification = 'unknown';
+  return entry;
+}
 
-  // --- cross-checks with the token
+/** What the token says about its principal and permissions, and the principal the error names. */
+function readToken(
+  claims: Record<string, unknown> | undefined,
+  text: string,
+): Pick<
+  Reading,
+  'claims' | 'haveToken' | 'tokenOid' | 'tokenTid' | 'roles' | 'scp' | 'carries' | 'namedOid' | 'assignee'
+> {
   const p = claims ?? {};
-  const haveToken = claims !== undefined;
   const tokenOid = str(p.oid)?.toLowerCase();
   const tokenTid = (str(p.tid) ?? tenantOfIssuer(str(p.iss)))?.toLowerCase();
+  const roles = Array.isArray(p.roles) ? (p.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  const scp = typeof p.scp === 'string' ? p.scp.split(' ').filter(Boolean) : [];
+  const carries = `The token carries ${roles.length ? `roles: ${roles.join(', ')}` : 'no app roles'}; ${scp.length ? `scp: ${scp.join(' ')}` : 'no delegated scopes (scp)'}.`;
+  const namedOid = (between(text, "with object id '", "'") ?? between(text, 'oid=', ';'))?.trim().toLowerCase();
+  const assignee = (tokenOid ?? namedOid ?? '<object-id>').toLowerCase();
+  return { claims: p, haveToken: claims !== undefined, tokenOid, tokenTid, roles, scp, carries, namedOid, assignee };
+}
 
-  if (haveToken && service.service !== 'unknown') {
-    const aud = p.aud as string | string[] | undefined;
-    const audText = Array.isArray(aud) ? aud.join(', ') : (aud ?? '(none)');
-    if (audienceAccepted(service, aud))
-      findings.push({
-        check: 'audience',
-        verdict: 'ok',
-        message: `aud ${audText} is accepted by ${service.displayName}.`,
-      });
-    else {
-      findings.push({
-        check: 'audience',
-        verdict: 'problem',
-        message: `aud ${audText} is not an audience ${service.displayName} accepts (${service.audiences.filter((a) => !GUID.test(a)).join(', ')}): the token was requested for another API.`,
-      });
-      fixes.push(
-        `Request a token for ${service.resource}: scope ${service.resource}/.default (for example \`az account get-access-token --resource ${service.resource}\`).`,
-      );
-    }
+function checkAudience(r: Reading): void {
+  const { service } = r;
+  if (!r.haveToken || service.service === 'unknown') return;
+  const aud = r.claims.aud as string | string[] | undefined;
+  const audText = Array.isArray(aud) ? aud.join(', ') : (aud ?? '(none)');
+  if (audienceAccepted(service, aud)) {
+    r.findings.push({
+      check: 'audience',
+      verdict: 'ok',
+      message: `aud ${audText} is accepted by ${service.displayName}.`,
+    });
+    return;
   }
+  r.findings.push({
+    check: 'audience',
+    verdict: 'problem',
+    message: `aud ${audText} is not an audience ${service.displayName} accepts (${service.audiences.filter((a) => !GUID.test(a)).join(', ')}): the token was requested for another API.`,
+  });
+  r.fixes.push(
+    `Request a token for ${service.resource}: scope ${service.resource}/.default (for example \`az account get-access-token --resource ${service.resource}\`).`,
+  );
+}
 
+function checkTenant(r: Reading): void {
+  const { bearer, tokenTid, haveToken } = r;
   const wantTenant = bearer?.tenant && GUID.test(bearer.tenant) ? bearer.tenant.toLowerCase() : undefined;
   // ARM names the subscription's tenant in the message: "It must match the tenant 'https://sts.windows.net/<tid>/'".
-  const msgTenant = tenantOfIssuer(between(text, "must match the tenant '", "'"));
+  const msgTenant = tenantOfIssuer(between(r.text, "must match the tenant '", "'"));
   const expectedTenant = msgTenant ?? wantTenant;
   if (haveToken && tokenTid && expectedTenant) {
     if (tokenTid === expectedTenant)
-      findings.push({
+      r.findings.push({
         check: 'tenant',
         verdict: 'ok',
         message: `The token's tenant ${tokenTid} is the one the API names.`,
       });
     else {
-      findings.push({
+      r.findings.push({
         check: 'tenant',
         verdict: 'problem',
         message: `The token comes from tenant ${tokenTid}, but the API wants tenant ${expectedTenant}${msgTenant ? ' (named in the error)' : " (the challenge's authorization_uri)"}.`,
       });
-      fixes.push(
+      r.fixes.push(
         `Request the token from tenant ${expectedTenant}: \`az login --tenant ${expectedTenant}\` (or tenantId on the credential).`,
       );
     }
   } else if (bearer?.tenant && !wantTenant && haveToken) {
-    findings.push({
+    r.findings.push({
       check: 'tenant',
       verdict: 'note',
       message: `The challenge names "${bearer.tenant}" rather than a tenant id; the token is from ${tokenTid ?? 'an unknown tenant'}.`,
     });
   }
+}
 
-  if (haveToken) {
-    const serverDate = response.headers['date'] ? Date.parse(response.headers['date']) : NaN;
-    const skewMs = Number.isFinite(serverDate) ? now - serverDate : undefined;
-    const ref = Number.isFinite(serverDate) ? serverDate : now;
-    const skewText =
-      skewMs !== undefined && Math.abs(skewMs) >= 60_000
-        ? ` This machine's clock is ${formatDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).`
-        : skewMs !== undefined
-          ? ` Clock skew against the server: ${formatDuration(skewMs)}.`
-          : '';
-    const exp = typeof p.exp === 'number' ? p.exp : undefined;
-    const nbf = typeof p.nbf === 'number' ? p.nbf : undefined;
-    if (exp !== undefined && exp * 1000 <= ref) {
-      findings.push({
-        check: 'time',
-        verdict: 'problem',
-        message: `The token expired at ${iso(exp)}, ${formatDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}`,
-      });
-      fixes.push(
-        skewMs !== undefined && skewMs < -300_000
-          ? "Correct this machine's clock (it is behind), then request a new token."
-          : 'Request a new token (tokens live about an hour; a copied token does not refresh itself).',
-      );
-    } else if (nbf !== undefined && nbf * 1000 > ref + 300_000) {
-      findings.push({
-        check: 'time',
-        verdict: 'problem',
-        message: `The token is not valid before ${iso(nbf)} (${formatDuration(nbf * 1000 - ref)} from now).${skewText}`,
-      });
-      fixes.push('Check the clock of the machine that issued or requested the token; then request a new token.');
-    } else if (exp !== undefined) {
-      findings.push({
-        check: 'time',
-        verdict: skewMs !== undefined && Math.abs(skewMs) >= 300_000 ? 'note' : 'ok',
-        message: `Valid until ${iso(exp)} (${formatDuration(exp * 1000 - ref)} left).${skewText}`,
-      });
-    }
-  }
-
-  if (input.tokenVerdict === 'invalid')
-    findings.push({
-      check: 'signature',
+/** exp / nbf against the server's Date (the local clock when it sent none), with the skew between the two. */
+function checkTime(r: Reading): void {
+  if (!r.haveToken) return;
+  const { now, response } = r.input;
+  const serverDate = response.headers['date'] ? Date.parse(response.headers['date']) : NaN;
+  const skewMs = Number.isFinite(serverDate) ? now - serverDate : undefined;
+  const ref = Number.isFinite(serverDate) ? serverDate : now;
+  const skewText =
+    skewMs !== undefined && Math.abs(skewMs) >= 60_000
+      ? ` This machine's clock is ${formatDuration(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} the server's (Date header).`
+      : skewMs !== undefined
+        ? ` Clock skew against the server: ${formatDuration(skewMs)}.`
+        : '';
+  const exp = typeof r.claims.exp === 'number' ? r.claims.exp : undefined;
+  const nbf = typeof r.claims.nbf === 'number' ? r.claims.nbf : undefined;
+  if (exp !== undefined && exp * 1000 <= ref) {
+    r.findings.push({
+      check: 'time',
       verdict: 'problem',
-      message: 'Local validation found the token invalid (see the token checks): fix that first.',
+      message: `The token expired at ${iso(exp)}, ${formatDuration(ref - exp * 1000)} before the ${Number.isFinite(serverDate) ? "server's" : 'local'} time.${skewText}`,
     });
-  else if (input.tokenVerdict === 'unverified')
-    findings.push({
-      check: 'signature',
-      verdict: 'note',
-      message:
-        "The token's signature was not verified here (no signing keys checked); the API's own verdict is the answer above.",
+    r.fixes.push(
+      skewMs !== undefined && skewMs < -300_000
+        ? "Correct this machine's clock (it is behind), then request a new token."
+        : 'Request a new token (tokens live about an hour; a copied token does not refresh itself).',
+    );
+  } else if (nbf !== undefined && nbf * 1000 > ref + 300_000) {
+    r.findings.push({
+      check: 'time',
+      verdict: 'problem',
+      message: `The token is not valid before ${iso(nbf)} (${formatDuration(nbf * 1000 - ref)} from now).${skewText}`,
     });
-  else if (input.tokenVerdict === 'verified')
-    findings.push({
-      check: 'signature',
+    r.fixes.push('Check the clock of the machine that issued or requested the token; then request a new token.');
+  } else if (exp !== undefined) {
+    r.findings.push({
+      check: 'time',
+      verdict: skewMs !== undefined && Math.abs(skewMs) >= 300_000 ? 'note' : 'ok',
+      message: `Valid until ${iso(exp)} (${formatDuration(exp * 1000 - ref)} left).${skewText}`,
+    });
+  }
+}
+
+const SIGNATURE_FINDINGS: Record<TokenVerdict, Finding> = {
+  invalid: {
+    check: 'signature',
+    verdict: 'problem',
+    message: 'Local validation found the token invalid (see the token checks): fix that first.',
+  },
+  unverified: {
+    check: 'signature',
+    verdict: 'note',
+    message:
+      "The token's signature was not verified here (no signing keys checked); the API's own verdict is the answer above.",
+  },
+  verified: {
+    check: 'signature',
+    verdict: 'ok',
+    message: "The token's signature verified against the issuer's keys.",
+  },
+};
+
+function checkSignature(r: Reading): void {
+  const verdict = r.input.tokenVerdict;
+  if (verdict) r.findings.push({ ...SIGNATURE_FINDINGS[verdict] });
+}
+
+/** The principal the error names against the token's oid. */
+function checkPrincipal(r: Reading): void {
+  const { namedOid, tokenOid } = r;
+  if (!namedOid || !GUID.test(namedOid) || !tokenOid) return;
+  if (namedOid === tokenOid)
+    r.findings.push({
+      check: 'principal',
       verdict: 'ok',
-      message: "The token's signature verified against the issuer's keys.",
+      message: `The error names object id ${namedOid}: the token's principal (oid).`,
     });
+  else
+    r.findings.push({
+      check: 'principal',
+      verdict: 'problem',
+      message: `The error names object id ${namedOid}, but the token's oid is ${tokenOid}: the request was made with another identity than this token's.`,
+    });
+}
 
-  // --- the principal and the permission the error names
-  const roles = Array.isArray(p.roles) ? (p.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-  const scp = typeof p.scp === 'string' ? p.scp.split(' ').filter(Boolean) : [];
-  const carries = `The token carries ${roles.length ? `roles: ${roles.join(', ')}` : 'no app roles'}; ${scp.length ? `scp: ${scp.join(' ')}` : 'no delegated scopes (scp)'}.`;
-  const namedOid = (between(text, "with object id '", "'") ?? between(text, 'oid=', ';'))?.trim().toLowerCase();
-  if (namedOid && GUID.test(namedOid) && tokenOid) {
-    if (namedOid === tokenOid)
-      findings.push({
-        check: 'principal',
-        verdict: 'ok',
-        message: `The error names object id ${namedOid}: the token's principal (oid).`,
-      });
-    else
-      findings.push({
-        check: 'principal',
-        verdict: 'problem',
-        message: `The error names object id ${namedOid}, but the token's oid is ${tokenOid}: the request was made with another identity than this token's.`,
-      });
-  }
-  const assignee = (tokenOid ?? namedOid ?? '<object-id>').toLowerCase();
-  const code = body.code;
+function checkClaimsChallenge(r: Reading): void {
+  const { bearer, out } = r;
+  if (!bearer?.claims || out.outcome === 'authorized') return;
+  const wants = out.challenge?.wants ?? [];
+  r.findings.push({
+    check: 'claims',
+    verdict: 'problem',
+    message:
+      bearer.claimsJson !== undefined
+        ? `The API sent a claims challenge (Continuous Access Evaluation or Conditional Access): it wants ${wants.map((w) => w.meaning).join('; ') || 'the claims shown'}.`
+        : `The API sent a claims challenge that could not be decoded (${bearer.claimsProblem}).`,
+  });
+  r.fixes.unshift(
+    `Acquire a new token with these claims (MSAL: acquireToken({ claims }); Azure SDK: getToken(scopes, { claims })); with the Azure CLI: \`az logout\`, then \`az login --claims-challenge "${bearer.claims.length <= 400 ? bearer.claims : '<claims>'}"\`.`,
+  );
+}
 
-  if (service.service === 'arm' && code === 'AuthorizationFailed') {
-    const action = between(text, "perform action '", "'");
-    const scope = between(text, "over scope '", "'");
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The API needs the action ${action ?? '(not named)'} on ${scope ?? 'the scope'}; no role assignment of the principal grants it. ${carries}`,
-    });
-    fixes.unshift(
-      `\`az role assignment create --assignee ${assignee} --role "${action ? armRoleFor(action) : '<role>'}" --scope "${scope ?? '<scope>'}"\`${action && !/\/read$/i.test(action) ? ` (or a narrower role that includes ${action})` : ''}`,
-    );
-  } else if (service.service === 'arm' && code === 'LinkedAuthorizationFailed') {
-    const linkedAction =
-      between(text, "does not have permission to perform action '", "'") ?? between(text, "perform action(s) '", "'");
-    const linkedScope = between(text, "on the linked scope(s) '", "'");
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The linked action ${linkedAction ?? '(not named)'} on ${linkedScope ?? 'a linked scope'} is not granted.`,
-    });
-    fixes.unshift(
-      `\`az role assignment create --assignee ${assignee} --role "${linkedAction ? armRoleFor(linkedAction) : '<role>'}" --scope "${linkedScope ?? '<linked scope>'}"\`${linkedAction && !/\/read$/i.test(linkedAction) ? ` (or a narrower role that includes ${linkedAction})` : ''}`,
-    );
-  } else if (service.service === 'keyvault' && body.innerCode === 'ForbiddenByRbac') {
-    const action = between(text, "Action: '", "'");
-    const resource = between(text, "Resource: '", "'");
-    const vaultScope = resource ? resource.replace(/\/(secrets|keys|certificates)(\/.*)?$/i, '') : undefined;
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The vault uses Azure RBAC; the caller has no data role with ${action ?? 'this data action'}. ${carries}`,
-    });
-    fixes.unshift(
-      `\`az role assignment create --assignee ${assignee} --role "${action ? keyVaultRoleFor(action) : 'Key Vault Secrets User'}" --scope "${vaultScope ?? '<vault resource id>'}"\``,
-    );
-  } else if (service.service === 'keyvault' && body.innerCode === 'AccessDenied') {
-    const perm = between(text, 'does not have ', ' permission on key vault');
-    const vault = between(text, "permission on key vault '", ';') ?? '<vault>';
-    const [kind, op] = (perm ?? 'secrets get').split(' ');
-    const flag =
-      kind === 'keys'
-        ? '--key-permissions'
-        : kind === 'certificates'
-          ? '--certificate-permissions'
-          : '--secret-permissions';
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The vault uses access policies; no policy gives this caller ${perm ?? 'the permission'}.`,
-    });
-    fixes.unshift(`\`az keyvault set-policy --name ${vault} --object-id ${assignee} ${flag} ${op ?? 'get'}\``);
-  } else if (service.service === 'storage' && code === 'AuthorizationPermissionMismatch') {
-    const account = storageAccountOf(input.url) ?? '<account>';
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The principal has no Storage data role for this operation (management roles such as Owner do not grant data access). ${carries}`,
-    });
-    fixes.unshift(
-      `\`az role assignment create --assignee ${assignee} --role "Storage Blob Data Reader" --scope "$(az storage account show --name ${account} --query id -o tsv)"\` (Storage Blob Data Contributor to write)`,
-    );
-  } else if (service.service === 'servicebus' && text.includes('claim(s) are required')) {
-    const right = between(text, "'", "' claim(s)") ?? 'Listen';
-    const entity = between(text, "Resource: '", "'");
-    const role = right === 'Send' ? 'Data Sender' : right === 'Manage' ? 'Data Owner' : 'Data Receiver';
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message: `The operation needs the ${right} right${entity ? ` on ${entity}` : ''}. ${carries}`,
-    });
-    fixes.unshift(
-      `\`az role assignment create --assignee ${assignee} --role "Azure Service Bus ${role}" --scope <namespace resource id>\` (Event Hubs: "Azure Event Hubs ${role}")`,
-    );
-  } else if (service.service === 'graph' && code === 'Authorization_RequestDenied') {
-    findings.push({
-      check: 'permissions',
-      verdict: 'problem',
-      message:
-        `${carries} ${roles.length ? 'This is an app-only token: the app needs an application permission (roles) for this call, with admin consent.' : scp.length ? 'This is a delegated token: the app needs a delegated permission (scp) for this call, and the user needs a directory role that allows it.' : ''}`.trim(),
-    });
-  } else if (outcome === 'denied' && status === 403 && haveToken) {
-    findings.push({ check: 'permissions', verdict: 'note', message: carries });
-  }
-
-  // --- the claims challenge
-  if (bearer?.claims && outcome !== 'authorized') {
-    const wants = out.challenge?.wants ?? [];
-    findings.push({
-      check: 'claims',
-      verdict: 'problem',
-      message:
-        bearer.claimsJson !== undefined
-          ? `The API sent a claims challenge (Continuous Access Evaluation or Conditional Access): it wants ${wants.map((w) => w.meaning).join('; ') || 'the claims shown'}.`
-          : `The API sent a claims challenge that could not be decoded (${bearer.claimsProblem}).`,
-    });
-    fixes.unshift(
-      `Acquire a new token with these claims (MSAL: acquireToken({ claims }); Azure SDK: getToken(scopes, { claims })); with the Azure CLI: \`az logout\`, then \`az login --claims-challenge "${bearer.claims.length <= 400 ? bearer.claims : '<claims>'}"\`.`,
-    );
-  }
-
-  // --- the catalog's own fixes, after the ones built from this error
+/** The catalog's own fixes, after the ones built from this error. */
+function catalogFixes(r: Reading): void {
+  const { entry, out, bearer, fixes } = r;
   if (entry) for (const f of entry.fixes) if (!fixes.includes(f)) fixes.push(f);
   if (out.unknownCode) fixes.push(`This code is not in this tool's catalog; look it up: ${out.unknownCode.lookupUrl}`);
-  if (outcome === 'denied' && !entry && !out.unknownCode && !bearer?.claims && fixes.length === 0) {
+  if (out.outcome === 'denied' && !entry && !out.unknownCode && !bearer?.claims && fixes.length === 0) {
     fixes.push(
       bearer?.errorDescription
         ? `The API says: ${bearer.errorDescription.slice(0, 300)}`
-        : `The API answered ${status} without an error code; check the token against the findings above.`,
+        : `The API answered ${out.status} without an error code; check the token against the findings above.`,
     );
   }
-  return out;
 }
