@@ -126,128 +126,11 @@ export async function callResource(
   options: ResourceCallOptions = {},
 ): Promise<ResourceCallResult> {
   const now = options.now ?? Date.now;
-  if (!(RESOURCE_METHODS as readonly string[]).includes(req.method))
-    throw new ResourceCallError(
-      'bad-url',
-      `unsupported method ${String(req.method).slice(0, 20)} (use ${RESOURCE_METHODS.join(', ')})`,
-    );
-  let url = checkResourceUrl(req.url);
-  const decoded = decodeToken(req.token ?? '');
-  const raw = decoded.ok ? decoded.raw : '';
-  if (!raw)
-    throw new ResourceCallError(
-      'bad-token',
-      decoded.ok ? 'no token was given' : `the token cannot be sent: ${decoded.error.message}`,
-    );
-  if (!/^[\x21-\x7e]+$/.test(raw))
-    throw new ResourceCallError('bad-token', 'the token contains characters that cannot go into an HTTP header');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers ?? {})) {
-    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) || /[\r\n\0]/.test(v))
-      throw new ResourceCallError('bad-header', `header ${JSON.stringify(k.slice(0, 60))} is not a valid HTTP header`);
-    if (k.toLowerCase() === 'authorization')
-      throw new ResourceCallError(
-        'bad-header',
-        'the Authorization header is set from the token; do not pass it as a header',
-      );
-    headers[k] = v;
-  }
-  headers.authorization = `Bearer ${raw}`;
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'accept'))
-    headers.accept = 'application/json, application/xml;q=0.9, */*;q=0.8';
-
+  const { url: first, decoded, raw, headers } = checkRequest(req);
   const redactor = new Redactor();
   redactor.addSecret(raw);
   options.trace?.addSecret?.(raw);
-
-  const deadlineMs = options.deadlineMs ?? 30_000;
-  const started = now();
-  const timer = AbortSignal.timeout(deadlineMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
-  const client = createHttpClient({
-    trace: options.trace,
-    ca: options.ca,
-    proxy: options.proxy,
-    env: options.env,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    now,
-  });
-  const redirects: RedirectNote[] = [];
-  let res: HttpResponse;
-  for (let hop = 0; ; hop++) {
-    const remaining = deadlineMs - (now() - started);
-    const httpReq: HttpRequest = {
-      method: req.method as HttpRequest['method'],
-      url: url.toString(),
-      headers,
-      timeoutMs: Math.max(1, remaining),
-      signal,
-    };
-    if (req.body !== undefined) httpReq.body = req.body;
-    try {
-      res = await client.send(httpReq);
-    } catch (e) {
-      if (timer.aborted && !options.signal?.aborted)
-        throw new ResourceCallError('timeout', `no answer from ${url.host} within ${deadlineMs} ms`, { cause: e });
-      if (isHttpRequestError(e)) {
-        const kind =
-          e.kind === 'aborted'
-            ? 'aborted'
-            : e.kind === 'timeout'
-              ? 'timeout'
-              : e.kind === 'too-large'
-                ? 'too-large'
-                : e.kind === 'bad-url'
-                  ? 'bad-url'
-                  : 'network';
-        throw new ResourceCallError(
-          kind,
-          kind === 'timeout' ? `no answer from ${url.host} within ${deadlineMs} ms` : redactor.text(e.message),
-          { cause: e },
-        );
-      }
-      throw e;
-    }
-    const location = res.status >= 300 && res.status < 400 ? res.headers['location'] : undefined;
-    if (!location) break;
-    let next: URL | undefined;
-    try {
-      next = new URL(location, url);
-    } catch {
-      next = undefined;
-    }
-    const shown = redactor.text(location.slice(0, 500));
-    if (!next) {
-      redirects.push({
-        status: res.status,
-        location: shown,
-        followed: false,
-        reason: 'the Location header is not a URL',
-      });
-      break;
-    }
-    if (!sameOrigin(url, next)) {
-      redirects.push({
-        status: res.status,
-        location: shown,
-        followed: false,
-        reason: `it points to another origin (${next.protocol}//${next.host}); the token is never sent there`,
-      });
-      break;
-    }
-    if (hop + 1 > MAX_REDIRECTS) {
-      redirects.push({
-        status: res.status,
-        location: shown,
-        followed: false,
-        reason: `more than ${MAX_REDIRECTS} redirects`,
-      });
-      break;
-    }
-    redirects.push({ status: res.status, location: shown, followed: true, reason: 'same origin' });
-    url = next;
-  }
-
+  const { res, url, redirects } = await sendFollowingRedirects(req, first, headers, redactor, options, now);
   const service: ServiceInfo = req.service ? serviceInfo(req.service, req.resource) : serviceForUrl(url);
   const verdict = options.tokenVerdict ?? options.validation?.verdict;
   const claims = decoded.ok && decoded.kind === 'jwt' ? decoded.payload : undefined;
@@ -276,4 +159,136 @@ export async function callResource(
     explanation,
     tokenDecoded: claims !== undefined,
   };
+}
+
+/** Checks the method, URL, token and headers before anything is sent; the headers come back with the token in them. */
+function checkRequest(req: ResourceCallRequest): {
+  url: URL;
+  decoded: ReturnType<typeof decodeToken>;
+  raw: string;
+  headers: Record<string, string>;
+} {
+  if (!(RESOURCE_METHODS as readonly string[]).includes(req.method))
+    throw new ResourceCallError(
+      'bad-url',
+      `unsupported method ${String(req.method).slice(0, 20)} (use ${RESOURCE_METHODS.join(', ')})`,
+    );
+  const url = checkResourceUrl(req.url);
+  const decoded = decodeToken(req.token ?? '');
+  const raw = decoded.ok ? decoded.raw : '';
+  if (!raw)
+    throw new ResourceCallError(
+      'bad-token',
+      decoded.ok ? 'no token was given' : `the token cannot be sent: ${decoded.error.message}`,
+    );
+  if (!/^[\x21-\x7e]+$/.test(raw))
+    throw new ResourceCallError('bad-token', 'the token contains characters that cannot go into an HTTP header');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) || /[\r\n\0]/.test(v))
+      throw new ResourceCallError('bad-header', `header ${JSON.stringify(k.slice(0, 60))} is not a valid HTTP header`);
+    if (k.toLowerCase() === 'authorization')
+      throw new ResourceCallError(
+        'bad-header',
+        'the Authorization header is set from the token; do not pass it as a header',
+      );
+    headers[k] = v;
+  }
+  headers.authorization = `Bearer ${raw}`;
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'accept'))
+    headers.accept = 'application/json, application/xml;q=0.9, */*;q=0.8';
+  return { url, decoded, raw, headers };
+}
+
+/** Sends the request under one deadline for every hop, following same-origin redirects (at most MAX_REDIRECTS). */
+async function sendFollowingRedirects(
+  req: ResourceCallRequest,
+  first: URL,
+  headers: Record<string, string>,
+  redactor: Redactor,
+  options: ResourceCallOptions,
+  now: () => number,
+): Promise<{ res: HttpResponse; url: URL; redirects: RedirectNote[] }> {
+  const deadlineMs = options.deadlineMs ?? 30_000;
+  const started = now();
+  const timer = AbortSignal.timeout(deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
+  const client = createHttpClient({
+    trace: options.trace,
+    ca: options.ca,
+    proxy: options.proxy,
+    env: options.env,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    now,
+  });
+  const redirects: RedirectNote[] = [];
+  let url = first;
+  for (let hop = 0; ; hop++) {
+    const remaining = deadlineMs - (now() - started);
+    const httpReq: HttpRequest = {
+      method: req.method as HttpRequest['method'],
+      url: url.toString(),
+      headers,
+      timeoutMs: Math.max(1, remaining),
+      signal,
+    };
+    if (req.body !== undefined) httpReq.body = req.body;
+    let res: HttpResponse;
+    try {
+      res = await client.send(httpReq);
+    } catch (e) {
+      if (timer.aborted && !options.signal?.aborted)
+        throw new ResourceCallError('timeout', `no answer from ${url.host} within ${deadlineMs} ms`, { cause: e });
+      throw sendFailure(e, url, deadlineMs, redactor);
+    }
+    const next = nextHop(res, url, hop, redactor);
+    if (next.note) redirects.push(next.note);
+    if (!next.url) return { res, url, redirects };
+    url = next.url;
+  }
+}
+
+/** A failed send as a ResourceCallError with the client's kind and a redacted message (other errors unchanged). */
+function sendFailure(e: unknown, url: URL, deadlineMs: number, redactor: Redactor): unknown {
+  if (!isHttpRequestError(e)) return e;
+  const kind =
+    e.kind === 'aborted'
+      ? 'aborted'
+      : e.kind === 'timeout'
+        ? 'timeout'
+        : e.kind === 'too-large'
+          ? 'too-large'
+          : e.kind === 'bad-url'
+            ? 'bad-url'
+            : 'network';
+  return new ResourceCallError(
+    kind,
+    kind === 'timeout' ? `no answer from ${url.host} within ${deadlineMs} ms` : redactor.text(e.message),
+    { cause: e },
+  );
+}
+
+/** Where a redirect leads (only the same origin, at most MAX_REDIRECTS hops), and the note that says so. */
+function nextHop(res: HttpResponse, url: URL, hop: number, redactor: Redactor): { url?: URL; note?: RedirectNote } {
+  const location = res.status >= 300 && res.status < 400 ? res.headers['location'] : undefined;
+  if (!location) return {};
+  let next: URL | undefined;
+  try {
+    next = new URL(location, url);
+  } catch {
+    next = undefined;
+  }
+  const note = (followed: boolean, reason: string): RedirectNote => ({
+    status: res.status,
+    location: redactor.text(location.slice(0, 500)),
+    followed,
+    reason,
+  });
+  if (!next) return { note: note(false, 'the Location header is not a URL') };
+  if (!sameOrigin(url, next))
+    return {
+      note: note(false, `it points to another origin (${next.protocol}//${next.host}); the token is never sent there`),
+    };
+  if (hop + 1 > MAX_REDIRECTS) return { note: note(false, `more than ${MAX_REDIRECTS} redirects`) };
+  return { url: next, note: note(true, 'same origin') };
 }
