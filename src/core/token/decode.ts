@@ -181,6 +181,25 @@ function opaqueReason(s: string): string | undefined {
 }
 
 export function decodeToken(input: string): DecodeResult {
+  const s = sizedInput(input);
+  if (typeof s !== 'string') return s;
+  const parts = s.split('.');
+  if (parts.length === 5) return encryptedToken(s, parts[0]);
+  if (parts.length !== 3) {
+    const opaque = opaqueReason(s);
+    if (opaque) return { ok: true, kind: 'opaque', raw: s, reason: opaque };
+    return fail(
+      'not-three-parts',
+      `A JWT has three parts separated by "." (header.payload.signature); this input has ${parts.length}.`,
+    );
+  }
+  // Entra refresh tokens ("0.A…") can contain dots; recognise them before treating the input as a JWT.
+  if (/^[01]\.A[A-Za-z0-9_-]{20,}/.test(s)) return { ok: true, kind: 'opaque', raw: s, reason: opaqueReason(s) ?? '' };
+  return decodeJwt(parts as [string, string, string]);
+}
+
+/** The input without whitespace, quotes and "Bearer ", or the failure that says it is empty or too large. */
+function sizedInput(input: string): string | DecodeResult {
   if (typeof input !== 'string') return fail('empty', 'No token was given.');
   if (input.length > MAX_TOKEN_CHARS * 2)
     return fail(
@@ -195,33 +214,27 @@ export function decodeToken(input: string): DecodeResult {
       'too-large',
       `The token is larger than ${MAX_TOKEN_CHARS} characters; real tokens are a few kilobytes.`,
     );
+  return s;
+}
 
-  const parts = s.split('.');
-  if (parts.length === 5) {
-    const header = tryHeader(parts[0]);
-    const alg = header && typeof header.alg === 'string' ? header.alg : undefined;
-    const enc = header && typeof header.enc === 'string' ? header.enc : undefined;
-    return {
-      ok: true,
-      kind: 'jwe',
-      raw: s,
-      ...(header ? { header } : {}),
-      reason:
-        `This is an encrypted token (JWE, five parts${alg || enc ? `; alg ${alg ?? '?'}, enc ${enc ?? '?'}` : ''}). Its claims are encrypted for the application that receives it, ` +
-        'so only that application (holding the token-encryption private key) can read them. Entra issues these when the resource app has a token encryption key configured (SAML/OIDC apps with "tokenEncryptionKeyId").',
-    };
-  }
-  if (parts.length !== 3) {
-    const opaque = opaqueReason(s);
-    if (opaque) return { ok: true, kind: 'opaque', raw: s, reason: opaque };
-    return fail(
-      'not-three-parts',
-      `A JWT has three parts separated by "." (header.payload.signature); this input has ${parts.length}.`,
-    );
-  }
-  // Entra refresh tokens ("0.A…") can contain dots; recognise them before treating the input as a JWT.
-  if (/^[01]\.A[A-Za-z0-9_-]{20,}/.test(s)) return { ok: true, kind: 'opaque', raw: s, reason: opaqueReason(s) ?? '' };
+/** A five-part token: a JWE, whose claims only the receiving application can read. */
+function encryptedToken(s: string, headerSegment: string): DecodeResult {
+  const header = tryHeader(headerSegment);
+  const alg = header && typeof header.alg === 'string' ? header.alg : undefined;
+  const enc = header && typeof header.enc === 'string' ? header.enc : undefined;
+  return {
+    ok: true,
+    kind: 'jwe',
+    raw: s,
+    ...(header ? { header } : {}),
+    reason:
+      `This is an encrypted token (JWE, five parts${alg || enc ? `; alg ${alg ?? '?'}, enc ${enc ?? '?'}` : ''}). Its claims are encrypted for the application that receives it, ` +
+      'so only that application (holding the token-encryption private key) can read them. Entra issues these when the resource app has a token encryption key configured (SAML/OIDC apps with "tokenEncryptionKeyId").',
+  };
+}
 
+/** A three-part token: each segment checked, header and payload decoded as objects, nesting bounded, warnings added. */
+function decodeJwt(parts: [string, string, string]): DecodeResult {
   const h = checkJsonSegment(parts[0], 'header');
   if ('error' in h) return h.error;
   const p = checkJsonSegment(parts[1], 'payload');
@@ -248,32 +261,42 @@ export function decodeToken(input: string): DecodeResult {
       'The payload is JSON but not an object (a JWT payload is a JSON object of claims).',
       'payload',
     );
-
-  const warnings: string[] = [];
   // Claims nested past any real token's depth would overflow recursive renderers and blow up indented JSON.
   const h2 = limitJsonDepth<JsonObject>(header, MAX_CLAIM_DEPTH);
   const p2 = limitJsonDepth<JsonObject>(payload, MAX_CLAIM_DEPTH);
-  const [safeHeader, safePayload] = [h2.value, p2.value];
-  if (h2.truncated || p2.truncated) {
+  const warnings = jwtWarnings(h2.value, p2.value, sig, h2.truncated, p2.truncated);
+  return { ok: true, kind: 'jwt', header: h2.value, payload: p2.value, signature: sig, raw: canonical, warnings };
+}
+
+/** What a decoded JWT shows that a reader must know: crafted nesting, Graph's nonce, no signature, a stray enc. */
+function jwtWarnings(
+  header: JsonObject,
+  payload: JsonObject,
+  sig: string,
+  headerTruncated: boolean,
+  payloadTruncated: boolean,
+): string[] {
+  const warnings: string[] = [];
+  if (headerTruncated || payloadTruncated) {
     warnings.push(
-      `The ${h2.truncated ? (p2.truncated ? 'header and payload nest' : 'header nests') : 'payload nests'} objects or arrays more than ${MAX_CLAIM_DEPTH} levels deep; deeper levels are not shown. Entra never nests claims like that: this token was crafted.`,
+      `The ${headerTruncated ? (payloadTruncated ? 'header and payload nest' : 'header nests') : 'payload nests'} objects or arrays more than ${MAX_CLAIM_DEPTH} levels deep; deeper levels are not shown. Entra never nests claims like that: this token was crafted.`,
     );
   }
-  if (typeof safeHeader.nonce === 'string' && isGraphAudience(safePayload.aud)) {
+  if (typeof header.nonce === 'string' && isGraphAudience(payload.aud)) {
     warnings.push(
       'The header carries a "nonce": this is a Microsoft Graph access token. Graph hashes the nonce before it checks the signature, so the signature does not verify with the published keys — only Graph itself can validate it. Do not validate Graph tokens in your own API; request a token for your own API instead.',
     );
-  } else if (typeof safeHeader.nonce === 'string') {
+  } else if (typeof header.nonce === 'string') {
     warnings.push(
       'The header carries a "nonce" as Microsoft Graph tokens do, but the audience is not Microsoft Graph: the "only Graph can verify it" exception does not apply, and the signature must verify like any other.',
     );
   }
-  if ((typeof safeHeader.alg === 'string' && safeHeader.alg.toLowerCase() === 'none') || sig.length === 0) {
+  if ((typeof header.alg === 'string' && header.alg.toLowerCase() === 'none') || sig.length === 0) {
     warnings.push(
       'The token is unsigned (alg "none" or an empty signature): anyone could have written it. Entra never issues unsigned access tokens.',
     );
   }
-  if (typeof safeHeader.enc === 'string')
+  if (typeof header.enc === 'string')
     warnings.push('The header has an "enc" member but the token has three parts: it is malformed as a JWE.');
-  return { ok: true, kind: 'jwt', header: safeHeader, payload: safePayload, signature: sig, raw: canonical, warnings };
+  return warnings;
 }
