@@ -2,18 +2,11 @@
  * Token validation with verdicts and reasons: audience, issuer, time, signature (jose, against the tenant's JWKS)
  * and version. This is a diagnostic: it says *why* an API would accept or reject the token.
  */
-import { compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { decodeToken, isDecodedJwt, type DecodeError, type DecodeResult, type JsonObject } from './decode';
 import { formatDuration, tokenExpiry } from './expiry';
-import {
-  appIdOfResource,
-  isGraphAudience,
-  isGuid,
-  lookupApp,
-  normalizeResource,
-  parseIssuer,
-  resourceUrisOf,
-} from './wellknown';
+import { checkSignature } from './signature';
+import { appIdOfResource, isGuid, lookupApp, normalizeResource, parseIssuer, resourceUrisOf } from './wellknown';
 
 export { isGraphAudience, MICROSOFT_GRAPH_APP_ID } from './wellknown';
 
@@ -248,120 +241,6 @@ function checkVersion(p: JsonObject, expected: '1.0' | '2.0' | undefined): Verdi
     check: 'version',
     verdict: 'fail',
     reason: `The token is v${ver ?? '?'} but the API expects v${expected}. The version follows the API's app registration (manifest: accessTokenAcceptedVersion / requestedAccessTokenVersion = ${expected === '2.0' ? 2 : 'null or 1'}), not the endpoint the client used.`,
-  };
-}
-
-const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
-
-function pickKeys(jwks: JSONWebKeySet, header: JsonObject): JWK[] {
-  const keys = Array.isArray(jwks?.keys) ? jwks.keys : [];
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
-  if (kid) {
-    const byKid = keys.filter((k) => k.kid === kid);
-    if (byKid.length) return byKid;
-  }
-  if (x5t) {
-    const byX5t = keys.filter((k) => (k as { x5t?: string }).x5t === x5t || k.kid === x5t);
-    if (byX5t.length) return byX5t;
-  }
-  return kid || x5t ? [] : keys.filter((k) => k.use === undefined || k.use === 'sig');
-}
-
-interface SignatureOutcome {
-  verdict: Verdict;
-  unverified?: UnverifiedReason;
-  keyFetchError?: KeyFetchFailure;
-}
-
-async function checkSignature(
-  raw: string,
-  header: JsonObject,
-  p: JsonObject,
-  opts: ValidateOptions,
-): Promise<SignatureOutcome> {
-  const alg = typeof header.alg === 'string' ? header.alg : '';
-  const sig = (check: VerdictValue, reason: string): Verdict => ({ check: 'signature', verdict: check, reason });
-  // First, whatever else the header says: an unsigned token proves nothing, and a nonce must not excuse it.
-  if (alg.toLowerCase() === 'none' || !raw.split('.')[2])
-    return {
-      verdict: sig('fail', 'The token is unsigned (alg "none" or an empty signature): anyone could have written it.'),
-    };
-  if (typeof header.nonce === 'string' && isGraphAudience(p.aud)) {
-    return {
-      verdict: sig(
-        'skipped',
-        'Microsoft Graph token (nonce in the header): Graph changes the nonce before checking the signature, so only Graph can validate it. That is expected, not a defect.',
-      ),
-      unverified: 'graph-token',
-    };
-  }
-  if (!ASYMMETRIC.test(alg))
-    return {
-      verdict: sig(
-        'fail',
-        `alg "${alg}" is not a public-key algorithm; Entra signs with RS256, so this token cannot be verified against a JWKS.`,
-      ),
-    };
-  let jwks = opts.jwks;
-  if (!jwks && opts.fetchJwks && typeof p.iss === 'string') {
-    try {
-      jwks = await opts.fetchJwks(p.iss);
-    } catch (e) {
-      const kind = typeof (e as { kind?: unknown })?.kind === 'string' ? (e as { kind: string }).kind : 'error';
-      const message = (e as Error)?.message ?? String(e);
-      return {
-        verdict: sig(
-          'skipped',
-          `Could not get the issuer's signing keys, so the signature was not checked: ${message}`,
-        ),
-        unverified: 'key-fetch-failed',
-        keyFetchError: { kind, message },
-      };
-    }
-  }
-  if (!jwks)
-    return {
-      verdict: sig(
-        'skipped',
-        'No signing keys available, so the signature was not checked (give a JWKS file or URL, or allow OIDC discovery).',
-      ),
-      unverified: 'no-keys',
-    };
-  const candidates = pickKeys(jwks, header);
-  const keyName =
-    typeof header.kid === 'string'
-      ? `kid ${header.kid}`
-      : typeof header.x5t === 'string'
-        ? `x5t ${header.x5t}`
-        : 'no kid';
-  if (candidates.length === 0) {
-    return {
-      verdict: sig(
-        'fail',
-        `No key with ${keyName} in the key set (${jwks.keys?.length ?? 0} keys). Wrong tenant or cloud, keys rotated, or an app-specific signing key (apps with a custom signing key publish it at jwks_uri?appid=<client id>).`,
-      ),
-    };
-  }
-  let lastError = '';
-  for (const jwk of candidates) {
-    try {
-      const key = await importJWK({ ...jwk, alg: jwk.alg ?? alg }, alg);
-      await compactVerify(raw, key, { algorithms: [alg] });
-      return { verdict: sig('pass', `Signature verified with ${keyName} (${alg}).`) };
-    } catch (e) {
-      lastError = (e as Error)?.message ?? String(e);
-    }
-  }
-  const nonce =
-    typeof header.nonce === 'string'
-      ? ' The header carries a nonce, but the audience is not Microsoft Graph, so the Graph exception does not apply.'
-      : '';
-  return {
-    verdict: sig(
-      'fail',
-      `The signature does not verify with ${keyName}: ${lastError}. The token was altered, or signed by another key with the same id.${nonce}`,
-    ),
   };
 }
 
