@@ -13,9 +13,17 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { HttpClient, HttpRequest, HttpResponse, RetryPolicy } from './types';
+import type { HttpClient, HttpRequest, HttpResponse } from './types';
 import type { StepTracer } from '../trace/tracer';
 import { limitJsonDepth } from '../json/depth';
+import { HttpRequestError, abortError, netError } from './errors';
+import { proxyAuthHeader, selectProxy, type ProxyDecision } from './proxy';
+import { NETWORK_RETRY_CODES, backoffMs, retryAfterMs, sleep } from './retry';
+
+// The pieces callers have always imported from here.
+export { HttpRequestError, isHttpRequestError, type HttpErrorKind } from './errors';
+export { selectProxy, type ProxyDecision } from './proxy';
+export { retryAfterMs, backoffMs } from './retry';
 
 export interface HttpClientOptions {
   trace?: StepTracer;
@@ -34,36 +42,6 @@ export interface HttpClientOptions {
   now?: () => number;
 }
 
-export type HttpErrorKind = 'network' | 'timeout' | 'aborted' | 'too-large' | 'proxy' | 'bad-url';
-
-/** A request that produced no HTTP response. `kind` says why; `code` carries the socket error code when there is one. */
-export class HttpRequestError extends Error {
-  readonly kind: HttpErrorKind;
-  readonly code?: string;
-  readonly attempts: number;
-  readonly url: string;
-  constructor(
-    kind: HttpErrorKind,
-    message: string,
-    opts: { code?: string; attempts?: number; url: string; cause?: unknown },
-  ) {
-    super(message, { cause: opts.cause });
-    this.name = kind === 'aborted' ? 'AbortError' : 'HttpRequestError';
-    this.kind = kind;
-    this.code = opts.code;
-    this.attempts = opts.attempts ?? 1;
-    this.url = opts.url;
-  }
-}
-
-export function isHttpRequestError(e: unknown): e is HttpRequestError {
-  return (
-    e instanceof Error &&
-    (e.name === 'HttpRequestError' || e.name === 'AbortError') &&
-    typeof (e as { kind?: unknown }).kind === 'string'
-  );
-}
-
 const TRACED_RESPONSE_HEADERS = [
   'content-type',
   'content-length',
@@ -79,105 +57,6 @@ const TRACED_RESPONSE_HEADERS = [
   'location',
   'server',
 ];
-
-const NETWORK_RETRY_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ESOCKETTIMEDOUT',
-]);
-
-/** Parses Retry-After style headers into a delay in ms, or undefined. */
-export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
-  for (const h of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const v = headers[h];
-    if (v !== undefined && /^\d+(\.\d+)?$/.test(v.trim())) return Math.max(0, Math.round(Number(v)));
-  }
-  const ra = headers['retry-after'];
-  if (ra === undefined) return undefined;
-  const t = ra.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.max(0, Math.round(Number(t) * 1000));
-  const date = Date.parse(t);
-  if (!Number.isNaN(date)) return Math.max(0, date - now);
-  return undefined;
-}
-
-/** Exponential backoff: base * 2^(retry-1), capped; with 'half' jitter, a random point in its upper half. */
-export function backoffMs(
-  policy: RetryPolicy,
-  retry: number,
-  random: () => number = Math.random,
-  status?: number,
-): number {
-  const base = (status !== undefined ? policy.baseDelayByStatusMs?.[status] : undefined) ?? policy.baseDelayMs;
-  const d = Math.min(policy.maxDelayMs, base * 2 ** Math.max(0, retry - 1));
-  return policy.jitter === 'half' ? Math.round(d / 2 + random() * (d / 2)) : d;
-}
-
-// ------------------------------------------------------------------------------------------------ proxies
-
-export interface ProxyDecision {
-  proxy: string | null;
-  reason: string;
-}
-
-function hostMatchesNoProxy(host: string, port: string, noProxy: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    const [rawHost, ePort] = entry.startsWith('[')
-      ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]]
-      : entry.split(':');
-    if (ePort && ePort !== port) continue;
-    const eHost = (rawHost ?? '').replace(/^\*?\./, '.');
-    if (eHost.startsWith('.')) {
-      if (h.endsWith(eHost) || h === eHost.slice(1)) return true;
-    } else if (h === eHost || h.endsWith(`.${eHost}`)) return true;
-    // CIDR (IPv4 only) — common in corporate NO_PROXY lists.
-    const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(eHost);
-    if (cidr && net.isIPv4(h)) {
-      const toInt = (ip: string) => ip.split('.').reduce((a, b) => (a << 8) + Number(b), 0) >>> 0;
-      const bits = Number(cidr[2]);
-      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      if ((toInt(h) & mask) === (toInt(cidr[1]!) & mask)) return true;
-    }
-  }
-  return false;
-}
-
-/** Which proxy a request to `url` goes through, and why. */
-export function selectProxy(
-  url: URL,
-  options: { proxy?: string; env?: Readonly<Record<string, string | undefined>> },
-): ProxyDecision {
-  const env = options.env ?? process.env;
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
-  if (options.proxy !== undefined) {
-    if (options.proxy === '' || options.proxy === 'none') return { proxy: null, reason: 'proxy disabled by option' };
-    if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy))
-      return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
-    return { proxy: options.proxy, reason: 'explicit proxy option' };
-  }
-  const name = url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
-  const value = env[name] ?? env[name.toLowerCase()];
-  if (!value) return { proxy: null, reason: `${name} not set` };
-  if (noProxy && hostMatchesNoProxy(url.hostname, port, noProxy))
-    return { proxy: null, reason: `host matches NO_PROXY (${noProxy})` };
-  return { proxy: value, reason: `${name} from the environment` };
-}
-
-function proxyAuthHeader(p: URL): Record<string, string> {
-  if (!p.username) return {};
-  const cred = `${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`;
-  return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
-}
 
 // ------------------------------------------------------------------------------------------------ client
 
@@ -514,26 +393,6 @@ class TracedHttpClient implements HttpClient {
   }
 }
 
-function netError(e: NodeJS.ErrnoException, url: string, proxy?: string): HttpRequestError {
-  const code = e.code;
-  const via = proxy ? ` (via proxy ${proxy})` : '';
-  let msg = e.message;
-  if (code === 'ECONNREFUSED') msg = `connection refused${via}`;
-  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') msg = `host not found${via}`;
-  else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
-    msg = `unreachable ${code === 'ENETUNREACH' ? 'network' : 'host'} (${code})${via}`;
-  else if (code === 'ECONNRESET') msg = `connection reset by the peer (ECONNRESET)${via}`;
-  else if (code?.startsWith('HPE_')) msg = `malformed HTTP response (${code}): ${e.message}${via}`;
-  else if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
-    msg = `TLS certificate problem (${code}): ${e.message}${via}`;
-  else if (code) msg = `${code}: ${e.message}${via}`;
-  return new HttpRequestError('network', msg, { url, code, cause: e });
-}
-
-function abortError(req: HttpRequest, attempts: number): HttpRequestError {
-  return new HttpRequestError('aborted', 'the request was cancelled', { url: req.url, attempts });
-}
-
 function parseJson(r: { headers: Record<string, string>; bodyText: string }): unknown {
   const t = r.bodyText.trimStart();
   if (!t || (t[0] !== '{' && t[0] !== '[')) return undefined;
@@ -543,22 +402,6 @@ function parseJson(r: { headers: Record<string, string>; bodyText: string }): un
   } catch {
     return undefined;
   }
-}
-
-/** Resolves after ms, or rejects when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {

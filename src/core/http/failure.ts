@@ -3,7 +3,7 @@
  * Key fetches (decode --jwks/--discover) and managed identity label their failures with it, so "fetch failed" or
  * "network unreachable" never stands in for a timeout, an untrusted certificate or a refused connection.
  */
-import type { HttpRequestError } from './client';
+import type { HttpRequestError } from './errors';
 
 export type NetworkFailureClass =
   | 'timeout'
