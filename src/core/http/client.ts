@@ -8,16 +8,16 @@
  *   stays within `maxTotalMs`;
  * - proxies: explicit option, else HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case); HTTPS goes through a CONNECT tunnel;
  * - extra CA certificates (the sandbox's) added to Node's roots.
+ *
+ * This file is the loop around the attempts (retry decisions, the trace, the response); one attempt on the wire is
+ * attempt.ts, the proxy choice proxy.ts, the retry timing retry.ts, the error type errors.ts.
  */
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import tls from 'node:tls';
 import type { HttpClient, HttpRequest, HttpResponse } from './types';
 import type { StepTracer } from '../trace/tracer';
 import { limitJsonDepth } from '../json/depth';
-import { HttpRequestError, abortError, netError } from './errors';
-import { proxyAuthHeader, selectProxy, type ProxyDecision } from './proxy';
+import { HttpRequestError, abortError } from './errors';
+import { selectProxy, type ProxyDecision } from './proxy';
+import { attemptOnce, type AttemptResult } from './attempt';
 import { NETWORK_RETRY_CODES, backoffMs, retryAfterMs, sleep } from './retry';
 
 // The pieces callers have always imported from here.
@@ -58,13 +58,23 @@ const TRACED_RESPONSE_HEADERS = [
   'server',
 ];
 
-// ------------------------------------------------------------------------------------------------ client
+/** The URL, refused before any attempt when it is not http(s). */
+function requestUrl(req: HttpRequest): URL {
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch (e) {
+    throw new HttpRequestError('bad-url', `invalid URL: ${req.url}`, { url: req.url, cause: e });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new HttpRequestError('bad-url', `unsupported URL scheme ${url.protocol}`, { url: req.url });
+  return url;
+}
 
-interface AttemptResult {
-  status: number;
-  headers: Record<string, string>;
-  bodyText: string;
-  peerCertificateSha1?: string;
+/** Why the attempt that just ended is worth another, and after how long. */
+interface RetryStep {
+  reason: string;
+  delay: number;
 }
 
 class TracedHttpClient implements HttpClient {
@@ -75,90 +85,107 @@ class TracedHttpClient implements HttpClient {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch (e) {
-      throw new HttpRequestError('bad-url', `invalid URL: ${req.url}`, { url: req.url, cause: e });
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new HttpRequestError('bad-url', `unsupported URL scheme ${url.protocol}`, { url: req.url });
-    const policy = req.retry;
+    const url = requestUrl(req);
     const started = this.now();
     const decision = selectProxy(url, { proxy: this.o.proxy, env: this.o.env });
     let attempt = 0;
-    let retryReason: string | undefined;
-    let retryDelay: number | undefined;
+    let retried: RetryStep | undefined;
     for (;;) {
       attempt++;
       if (req.signal?.aborted) throw abortError(req, attempt);
-      const elapsed = this.now() - started;
-      let timeoutMs = req.timeoutMs ?? this.o.defaultTimeoutMs ?? 30_000;
-      if (policy?.maxTotalMs !== undefined) timeoutMs = Math.max(1, Math.min(timeoutMs, policy.maxTotalMs - elapsed));
+      const timeoutMs = this.attemptTimeoutMs(req, started);
       const t0 = this.now();
       let result: AttemptResult | undefined;
       let failure: HttpRequestError | undefined;
       try {
-        result = await this.attempt(url, req, timeoutMs, decision.proxy);
+        result = await attemptOnce(url, req, decision.proxy, {
+          timeoutMs,
+          maxBodyBytes: this.o.maxBodyBytes ?? 4 * 1024 * 1024,
+          ca: this.o.ca,
+        });
       } catch (e) {
         failure = e as HttpRequestError;
       }
       const durationMs = this.now() - t0;
-      this.traceAttempt(req, url, attempt, durationMs, decision, result, failure, retryReason, retryDelay);
+      this.traceAttempt(req, url, attempt, durationMs, decision, result, failure, retried?.reason, retried?.delay);
       if (failure?.kind === 'aborted') throw failure;
-
-      // Decide whether to retry.
-      let reason: string | undefined;
-      let delay: number | undefined;
-      if (policy && attempt <= policy.maxRetries) {
-        if (result && policy.statusCodes.includes(result.status)) {
-          reason = `HTTP ${result.status}`;
-          const ra = retryAfterMs(result.headers, this.now());
-          delay = ra !== undefined ? ra : backoffMs(policy, attempt, Math.random, result.status);
-          if (ra !== undefined) reason += ` (Retry-After ${ra} ms)`;
-        } else if (failure?.code && policy.retryNetworkErrors && policy.noRetryCodes?.includes(failure.code)) {
-          this.o.trace?.note(
-            'info',
-            `not retrying ${req.method} ${url.origin}${url.pathname} after ${failure.code}${policy.noRetryReason ? `: ${policy.noRetryReason}` : ''}`,
-          );
-        } else if (
-          failure &&
-          policy.retryNetworkErrors &&
-          (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))
-        ) {
-          reason = failure.kind === 'timeout' ? `no response within ${timeoutMs} ms` : `network error ${failure.code}`;
-          delay = backoffMs(policy, attempt);
-        }
-      }
-      if (reason !== undefined && delay !== undefined && policy) {
-        const spent = this.now() - started;
-        if (policy.maxTotalMs !== undefined && spent + delay >= policy.maxTotalMs) {
-          this.o.trace?.note(
-            'debug',
-            `not retrying ${req.method} ${url.origin}${url.pathname} after ${reason}: the next try (in ${delay} ms) would exceed the ${policy.maxTotalMs} ms budget`,
-          );
-        } else {
-          await sleep(delay, req.signal).catch(() => {
-            throw abortError(req, attempt);
-          });
-          retryReason = reason;
-          retryDelay = delay;
-          continue;
-        }
+      const next = this.retryStep(req, url, attempt, result, failure, timeoutMs, started);
+      if (next) {
+        await sleep(next.delay, req.signal).catch(() => {
+          throw abortError(req, attempt);
+        });
+        retried = next;
+        continue;
       }
       if (failure) throw Object.assign(failure, { attempts: attempt });
-      const r = result!;
-      const response: HttpResponse = {
-        status: r.status,
-        headers: r.headers,
-        bodyText: r.bodyText,
-        json: parseJson(r),
-        durationMs: this.now() - started,
-        attempts: attempt,
-      };
-      if (r.peerCertificateSha1) response.peerCertificateSha1 = r.peerCertificateSha1;
-      return response;
+      return this.response(result!, attempt, started);
     }
+  }
+
+  /** The request's own limit (else the client's, else 30 s), never past what is left of the retry budget. */
+  private attemptTimeoutMs(req: HttpRequest, started: number): number {
+    const policy = req.retry;
+    const elapsed = this.now() - started;
+    const timeoutMs = req.timeoutMs ?? this.o.defaultTimeoutMs ?? 30_000;
+    if (policy?.maxTotalMs === undefined) return timeoutMs;
+    return Math.max(1, Math.min(timeoutMs, policy.maxTotalMs - elapsed));
+  }
+
+  /** The next retry per the request's policy, or undefined (with a trace note when the policy itself says no). */
+  private retryStep(
+    req: HttpRequest,
+    url: URL,
+    attempt: number,
+    result: AttemptResult | undefined,
+    failure: HttpRequestError | undefined,
+    timeoutMs: number,
+    started: number,
+  ): RetryStep | undefined {
+    const policy = req.retry;
+    if (!policy || attempt > policy.maxRetries) return undefined;
+    const target = `${req.method} ${url.origin}${url.pathname}`;
+    let step: RetryStep | undefined;
+    if (result && policy.statusCodes.includes(result.status)) {
+      const ra = retryAfterMs(result.headers, this.now());
+      step = {
+        reason: `HTTP ${result.status}${ra !== undefined ? ` (Retry-After ${ra} ms)` : ''}`,
+        delay: ra !== undefined ? ra : backoffMs(policy, attempt, Math.random, result.status),
+      };
+    } else if (failure?.code && policy.retryNetworkErrors && policy.noRetryCodes?.includes(failure.code)) {
+      const why = policy.noRetryReason ? `: ${policy.noRetryReason}` : '';
+      this.o.trace?.note('info', `not retrying ${target} after ${failure.code}${why}`);
+    } else if (
+      failure &&
+      policy.retryNetworkErrors &&
+      (failure.kind === 'timeout' || (failure.code && NETWORK_RETRY_CODES.has(failure.code)))
+    ) {
+      const reason =
+        failure.kind === 'timeout' ? `no response within ${timeoutMs} ms` : `network error ${failure.code}`;
+      step = { reason, delay: backoffMs(policy, attempt) };
+    }
+    if (!step) return undefined;
+    const spent = this.now() - started;
+    if (policy.maxTotalMs !== undefined && spent + step.delay >= policy.maxTotalMs) {
+      this.o.trace?.note(
+        'debug',
+        `not retrying ${target} after ${step.reason}: the next try (in ${step.delay} ms) would exceed the ${policy.maxTotalMs} ms budget`,
+      );
+      return undefined;
+    }
+    return step;
+  }
+
+  private response(r: AttemptResult, attempts: number, started: number): HttpResponse {
+    const response: HttpResponse = {
+      status: r.status,
+      headers: r.headers,
+      bodyText: r.bodyText,
+      json: parseJson(r),
+      durationMs: this.now() - started,
+      attempts,
+    };
+    if (r.peerCertificateSha1) response.peerCertificateSha1 = r.peerCertificateSha1;
+    return response;
   }
 
   private traceAttempt(
@@ -203,192 +230,6 @@ class TracedHttpClient implements HttpClient {
       retryReason,
       retryDelayMs,
       proxy: decision.proxy,
-    });
-  }
-
-  private attempt(url: URL, req: HttpRequest, timeoutMs: number, proxy: string | null): Promise<AttemptResult> {
-    const maxBody = this.o.maxBodyBytes ?? 4 * 1024 * 1024;
-    const isHttps = url.protocol === 'https:';
-    const bodyText = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : req.body.toString();
-    const headers: Record<string, string> = { ...(req.headers ?? {}) };
-    const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
-    if (bodyText !== undefined) {
-      if (!lower.has('content-type'))
-        headers['content-type'] = typeof req.body === 'string' ? 'text/plain' : 'application/x-www-form-urlencoded';
-      headers['content-length'] = String(Buffer.byteLength(bodyText));
-    }
-    const ca = this.o.ca ? [...tls.rootCertificates, this.o.ca] : undefined;
-    const rejectUnauthorized = req.tlsVerify !== 'skip';
-    const port = Number(url.port || (isHttps ? 443 : 80));
-
-    return new Promise<AttemptResult>((resolve, reject) => {
-      let settled = false;
-      const sockets: net.Socket[] = [];
-      const state: { timer?: NodeJS.Timeout } = {};
-      const finish = (err: HttpRequestError | undefined, value?: AttemptResult) => {
-        if (settled) return;
-        settled = true;
-        if (state.timer) clearTimeout(state.timer);
-        req.signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          for (const s of sockets) s.destroy();
-          reject(err);
-        } else resolve(value!);
-      };
-      const onAbort = () => finish(new HttpRequestError('aborted', 'the request was cancelled', { url: req.url }));
-      // A connection limit apart from the response limit (Python's IMDS probe: 0.3 s to connect, then it waits).
-      const onSocket = (s: net.Socket) => {
-        sockets.push(s);
-        const limit = req.connectTimeoutMs;
-        if (limit === undefined || !s.connecting) return;
-        const t = setTimeout(() => {
-          const message = `no connection within ${limit} ms`;
-          finish(new HttpRequestError('timeout', message, { url: req.url, code: 'ETIMEDOUT' }));
-        }, limit);
-        s.once('connect', () => clearTimeout(t)).once('close', () => clearTimeout(t));
-      };
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      state.timer = setTimeout(
-        () =>
-          finish(
-            new HttpRequestError('timeout', `no response within ${timeoutMs} ms`, { url: req.url, code: 'ETIMEDOUT' }),
-          ),
-        timeoutMs,
-      );
-
-      const onResponse = (res: http.IncomingMessage) => {
-        const sock = res.socket as tls.TLSSocket | null;
-        let peerCertificateSha1: string | undefined;
-        try {
-          const fp =
-            typeof sock?.getPeerCertificate === 'function' ? sock.getPeerCertificate()?.fingerprint : undefined;
-          if (fp) peerCertificateSha1 = fp.replace(/:/g, '').toUpperCase();
-        } catch {
-          /* not TLS */
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBody) {
-            res.destroy();
-            finish(new HttpRequestError('too-large', `response body larger than ${maxBody} bytes`, { url: req.url }));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
-        res.on('end', () => {
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            headers: h,
-            bodyText: Buffer.concat(chunks).toString('utf8'),
-            peerCertificateSha1,
-          });
-        });
-      };
-
-      const start = (socketFactory?: () => net.Socket) => {
-        if (settled) return;
-        const common: http.RequestOptions & tls.ConnectionOptions = {
-          method: req.method,
-          host: url.hostname.replace(/^\[|\]$/g, ''),
-          port,
-          path: `${url.pathname}${url.search}`,
-          headers,
-        };
-        let r: http.ClientRequest;
-        if (socketFactory) {
-          r = (isHttps ? https : http).request({ ...common, createConnection: socketFactory as never });
-        } else if (isHttps) {
-          r = https.request({
-            ...common,
-            ca,
-            rejectUnauthorized,
-            agent: false,
-            servername: net.isIP(url.hostname) ? undefined : url.hostname,
-          });
-        } else {
-          r = http.request({ ...common, agent: false });
-        }
-        r.on('socket', onSocket);
-        r.on('response', onResponse);
-        r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url)));
-        if (bodyText !== undefined) r.write(bodyText);
-        r.end();
-      };
-
-      if (!proxy) return start();
-      let p: URL;
-      try {
-        p = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
-      } catch {
-        finish(new HttpRequestError('proxy', `invalid proxy URL ${proxy}`, { url: req.url }));
-        return;
-      }
-      const proxyPort = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
-      if (!isHttps) {
-        // Plain HTTP through a proxy: absolute-form request line to the proxy.
-        const r = (p.protocol === 'https:' ? https : http).request({
-          method: req.method,
-          host: p.hostname,
-          port: proxyPort,
-          path: url.toString(),
-          headers: { ...headers, host: url.host, ...proxyAuthHeader(p) },
-          agent: false,
-          ca,
-        });
-        r.on('socket', onSocket);
-        r.on('response', onResponse);
-        r.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
-        if (bodyText !== undefined) r.write(bodyText);
-        r.end();
-        return;
-      }
-      // HTTPS through a proxy: CONNECT tunnel, then TLS to the target inside it.
-      const c = (p.protocol === 'https:' ? https : http).request({
-        method: 'CONNECT',
-        host: p.hostname,
-        port: proxyPort,
-        path: `${url.hostname}:${port}`,
-        headers: { host: `${url.hostname}:${port}`, ...proxyAuthHeader(p) },
-        agent: false,
-        ca,
-      });
-      c.on('socket', (s) => sockets.push(s));
-      c.on('connect', (res, socket) => {
-        sockets.push(socket);
-        if (res.statusCode !== 200) {
-          finish(
-            new HttpRequestError('proxy', `proxy ${p.host} refused CONNECT to ${url.host}: HTTP ${res.statusCode}`, {
-              url: req.url,
-            }),
-          );
-          return;
-        }
-        start(() => {
-          const t = tls.connect({
-            socket,
-            servername: net.isIP(url.hostname) ? undefined : url.hostname,
-            ca,
-            rejectUnauthorized,
-          });
-          sockets.push(t);
-          return t;
-        });
-      });
-      c.on('response', (res) =>
-        finish(
-          new HttpRequestError('proxy', `proxy ${p.host} answered CONNECT with HTTP ${res.statusCode}`, {
-            url: req.url,
-          }),
-        ),
-      );
-      c.on('error', (e: NodeJS.ErrnoException) => finish(netError(e, req.url, proxy)));
-      c.end();
     });
   }
 }
