@@ -60,11 +60,16 @@ export default tseslint.config(
   // function over 80. The files listed are the open remainder of issue 14; shrink the list, never grow it.
   {
     files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
-    ignores: ['src/core/http/client.ts', 'src/core/fingerprint/predict.ts', 'src/core/fingerprint/detect.ts'],
+    ignores: ['src/core/fingerprint/predict.ts', 'src/core/fingerprint/detect.ts'],
     rules: { 'max-lines': ['error', { max: 500 }] },
   },
   {
     files: ['src/sandbox/**/*.ts', 'src/cli/**/*.ts', 'src/extension/**/*.ts', 'webview-ui/src/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
+  // The engine's parts brought under it so far (issue 14's measure: blank lines and comments not counted).
+  {
+    files: ['src/core/http/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
 );
