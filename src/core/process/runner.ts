@@ -3,7 +3,7 @@
  * child will see (and that PATH traced), a time limit that kills the whole process tree (the child leads its own
  * process group), bounded output, and one `process` trace event per run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
@@ -97,6 +97,125 @@ class BoundedBuffer {
   }
 }
 
+/** The result of a run that started no process: not found on PATH, cancelled first, or refused by spawn. */
+function notStarted(resolvedPath: string | null, spawnError: string, durationMs = 0): ProcessResult {
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs,
+    timedOut: false,
+    resolvedPath,
+    spawnError,
+  };
+}
+
+/**
+ * Starts the child without a shell, in its own process group on POSIX (so a time limit can kill the whole tree), with
+ * only the defined environment entries; a synchronous spawn failure comes back as its error code.
+ */
+function startChild(
+  resolved: string,
+  req: ProcessRequest,
+  env: Record<string, string | undefined>,
+): ChildProcess | string {
+  const cleanEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) cleanEnv[k] = v;
+  try {
+    return spawn(resolved, req.args, {
+      env: cleanEnv,
+      cwd: req.cwd,
+      shell: false,
+      detached: !isWindows,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? 'ESPAWN';
+  }
+}
+
+function lowerPriority(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    setPriority(pid, Math.min(19, getPriority(pid) + 10));
+  } catch {
+    // Not allowed here (or the child already exited): it runs at normal priority.
+  }
+}
+
+/**
+ * Collects the child's bounded output until it exits and its pipes close, it runs out of time or the caller cancels;
+ * settles once, and kills the process group whenever the child may have left something behind.
+ */
+function watchChild(
+  child: ChildProcess,
+  req: ProcessRequest,
+  resolved: string,
+  elapsed: () => number,
+): Promise<ProcessResult> {
+  const max = req.maxOutputBytes ?? 1024 * 1024;
+  const out = new BoundedBuffer(max);
+  const err = new BoundedBuffer(max);
+  return new Promise<ProcessResult>((resolve) => {
+    let settled = false;
+    let timedOut = false;
+    let aborted = false;
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    let closeTimer: NodeJS.Timeout | undefined;
+    const done = (spawnError?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (closeTimer) clearTimeout(closeTimer);
+      req.signal?.removeEventListener('abort', onAbort);
+      // Whatever the child left behind in its group (grandchildren holding pipes) goes too.
+      if (timedOut || aborted || exitCode === null || closeTimer) killTree(child.pid);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve({
+        exitCode,
+        signal: exitSignal,
+        stdout: out.text() + (out.truncated ? `\n… (output truncated at ${max} bytes)` : ''),
+        stderr: err.text() + (err.truncated ? `\n… (output truncated at ${max} bytes)` : ''),
+        durationMs: elapsed(),
+        timedOut,
+        resolvedPath: resolved,
+        spawnError: spawnError ?? (aborted ? 'ABORTED' : undefined),
+      });
+    };
+    const onAbort = () => {
+      aborted = true;
+      killTree(child.pid);
+      done();
+    };
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree(child.pid);
+      done();
+    }, req.timeoutMs);
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'ESPAWN'));
+    child.on('exit', (code, signal) => {
+      exitCode = code;
+      exitSignal = signal;
+      // Give the pipes a moment to drain; a grandchild holding them open must not hold us (Go: WaitDelay).
+      closeTimer = setTimeout(() => done(), 100);
+    });
+    child.on('close', () => {
+      if (closeTimer) {
+        clearTimeout(closeTimer);
+        closeTimer = undefined;
+      }
+      done();
+    });
+  });
+}
+
 class TracedProcessRunner implements ProcessRunner {
   constructor(private readonly o: ProcessRunnerOptions) {}
 
@@ -107,31 +226,9 @@ class TracedProcessRunner implements ProcessRunner {
     this.o.trace?.config({ executables: [{ name: req.command, resolved, searchedPath: searched }] });
     const t0 = now();
     let result: ProcessResult;
-    if (!resolved) {
-      result = {
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        timedOut: false,
-        resolvedPath: null,
-        spawnError: 'ENOENT',
-      };
-    } else if (req.signal?.aborted) {
-      result = {
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        timedOut: false,
-        resolvedPath: resolved,
-        spawnError: 'ABORTED',
-      };
-    } else {
-      result = await this.spawn(req, resolved, env, t0, now);
-    }
+    if (!resolved) result = notStarted(null, 'ENOENT');
+    else if (req.signal?.aborted) result = notStarted(resolved, 'ABORTED');
+    else result = await this.spawn(req, resolved, env, () => now() - t0);
     const classification = req.classify?.(result);
     this.o.trace?.process({
       command: req.command,
@@ -148,104 +245,16 @@ class TracedProcessRunner implements ProcessRunner {
     return result;
   }
 
-  private spawn(
+  private async spawn(
     req: ProcessRequest,
     resolved: string,
     env: Record<string, string | undefined>,
-    t0: number,
-    now: () => number,
+    elapsed: () => number,
   ): Promise<ProcessResult> {
-    const max = req.maxOutputBytes ?? 1024 * 1024;
-    const out = new BoundedBuffer(max);
-    const err = new BoundedBuffer(max);
-    return new Promise<ProcessResult>((resolve) => {
-      let settled = false;
-      let timedOut = false;
-      let aborted = false;
-      let exitCode: number | null = null;
-      let exitSignal: string | null = null;
-      let closeTimer: NodeJS.Timeout | undefined;
-      const cleanEnv: Record<string, string> = {};
-      for (const [k, v] of Object.entries(env)) if (v !== undefined) cleanEnv[k] = v;
-      let child: ReturnType<typeof spawn>;
-      try {
-        child = spawn(resolved, req.args, {
-          env: cleanEnv,
-          cwd: req.cwd,
-          shell: false,
-          detached: !isWindows,
-          windowsHide: true,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-      } catch (e) {
-        resolve({
-          exitCode: null,
-          signal: null,
-          stdout: '',
-          stderr: '',
-          durationMs: now() - t0,
-          timedOut: false,
-          resolvedPath: resolved,
-          spawnError: (e as NodeJS.ErrnoException).code ?? 'ESPAWN',
-        });
-        return;
-      }
-      if (this.o.lowPriority && child.pid) {
-        try {
-          setPriority(child.pid, Math.min(19, getPriority(child.pid) + 10));
-        } catch {
-          // Not allowed here (or the child already exited): it runs at normal priority.
-        }
-      }
-      const done = (spawnError?: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (closeTimer) clearTimeout(closeTimer);
-        req.signal?.removeEventListener('abort', onAbort);
-        // Whatever the child left behind in its group (grandchildren holding pipes) goes too.
-        if (timedOut || aborted || exitCode === null || closeTimer) killTree(child.pid);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolve({
-          exitCode,
-          signal: exitSignal,
-          stdout: out.text() + (out.truncated ? `\n… (output truncated at ${max} bytes)` : ''),
-          stderr: err.text() + (err.truncated ? `\n… (output truncated at ${max} bytes)` : ''),
-          durationMs: now() - t0,
-          timedOut,
-          resolvedPath: resolved,
-          spawnError: spawnError ?? (aborted ? 'ABORTED' : undefined),
-        });
-      };
-      const onAbort = () => {
-        aborted = true;
-        killTree(child.pid);
-        done();
-      };
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killTree(child.pid);
-        done();
-      }, req.timeoutMs);
-      child.stdout?.on('data', (b: Buffer) => out.push(b));
-      child.stderr?.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'ESPAWN'));
-      child.on('exit', (code, signal) => {
-        exitCode = code;
-        exitSignal = signal;
-        // Give the pipes a moment to drain; a grandchild holding them open must not hold us (Go: WaitDelay).
-        closeTimer = setTimeout(() => done(), 100);
-      });
-      child.on('close', () => {
-        if (closeTimer) {
-          clearTimeout(closeTimer);
-          closeTimer = undefined;
-        }
-        done();
-      });
-    });
+    const child = startChild(resolved, req, env);
+    if (typeof child === 'string') return notStarted(resolved, child, elapsed());
+    if (this.o.lowPriority) lowerPriority(child.pid);
+    return watchChild(child, req, resolved, elapsed);
   }
 }
 
