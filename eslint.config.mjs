@@ -60,7 +60,7 @@ export default tseslint.config(
   // function over 80. The files listed are the open remainder of issue 14; shrink the list, never grow it.
   {
     files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
-    ignores: ['src/core/fingerprint/predict.ts', 'src/core/fingerprint/detect.ts'],
+    ignores: ['src/core/fingerprint/predict.ts'],
     rules: { 'max-lines': ['error', { max: 500 }] },
   },
   {
@@ -69,7 +69,7 @@ export default tseslint.config(
   },
   // The engine's parts brought under it so far (issue 14's measure: blank lines and comments not counted).
   {
-    files: ['src/core/http/**/*.ts'],
+    files: ['src/core/http/**/*.ts', 'src/core/process/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
 );
