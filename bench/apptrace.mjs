@@ -8,7 +8,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { loadavg } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { assertLoopbackOnly } from './netns-guard.mjs';
 
@@ -40,18 +41,30 @@ const env = {
   APP_TOKENS: String(TOKENS),
 };
 
-function timed(cmd, args, extraEnv = {}) {
+// GNU time, when present, adds the CPU time (user + system) of the whole process tree it starts (azauth and the
+// program, not the sandbox in this process): the work each side does, which the machine's load disturbs far less
+// than the wall time. Its resolution is 10 ms.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const cpuFile = path.join(tmpdir(), `azauth-bench-cpu-${process.pid}`);
+const cpu = {};
+
+function timed(cmd, args, extraEnv = {}, side) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [c, a] = TIME && side ? [TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
+    const child = spawn(c, a, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.resume();
-    child.on('close', (code) =>
-      code === 0 && out.includes('"ok":true')
-        ? resolve(performance.now() - t0)
-        : reject(new Error(`${cmd} exit ${code}: ${out.slice(-500)}`)),
-    );
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0 || !out.includes('"ok":true')) return reject(new Error(`${cmd} exit ${code}: ${out.slice(-500)}`));
+      if (TIME && side) {
+        const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        (cpu[side] ??= []).push((user + sys) * 1000);
+      }
+      resolve(ms);
+    });
   });
 }
 
@@ -83,15 +96,15 @@ const wrapper = [
   app,
 ];
 const sides = {
-  bare: () => timed(process.execPath, [app]),
+  bare: () => timed(process.execPath, [app], {}, 'bare'),
   // The SDK's own logging switched on, its output read by nobody: what the SDK itself costs.
-  logging: () => timed(process.execPath, [app], userLogging),
-  wrapper: () => timed(process.execPath, wrapper),
+  logging: () => timed(process.execPath, [app], userLogging, 'logging'),
+  wrapper: () => timed(process.execPath, wrapper, {}, 'wrapper'),
   traced: () => inProcess(),
   tracedStderr: () => inProcess(userLogging),
   // The whole `azauth run` process, from its own start (Node, the CLI bundle) to the program's end and the trace.
-  cli: () => timed(process.execPath, azauthRun),
-  cliStderr: () => timed(process.execPath, azauthRun, userLogging),
+  cli: () => timed(process.execPath, azauthRun, {}, 'cli'),
+  cliStderr: () => timed(process.execPath, azauthRun, userLogging, 'cliStderr'),
 };
 const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 await timed(process.execPath, [app]); // warm the file cache
@@ -113,9 +126,10 @@ const paired = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, pai
 console.log(
   `  ${TOKENS} tokens, ${reps} repetitions, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}:`,
 );
+const cpuMedians = Object.fromEntries(Object.entries(cpu).map(([k, xs]) => [k, median(xs)]));
 for (const k of Object.keys(times))
   console.log(
-    `    ${k.padEnd(13)} ${medians[k].toFixed(0).padStart(6)} ms  ×${ratios[k].toFixed(3)} (paired ×${paired[k].toFixed(3)})`,
+    `    ${k.padEnd(13)} ${medians[k].toFixed(0).padStart(6)} ms  ×${ratios[k].toFixed(3)} (paired ×${paired[k].toFixed(3)})${k in cpuMedians ? `  CPU ${cpuMedians[k].toFixed(0)} ms ×${(cpuMedians[k] / cpuMedians.bare).toFixed(3)}` : ''}`,
   );
 
 // Broker: cached token vs a bare loopback server, one keep-alive client, sequential requests.
@@ -198,6 +212,8 @@ console.log(
       ratioCliStderr: ratios.cliStderr,
       ratioTracedOverLogging: medians.traced / medians.logging,
       paired,
+      cpuMs: cpuMedians,
+      cpuRatios: Object.fromEntries(Object.entries(cpuMedians).map(([k, v]) => [k, v / cpuMedians.bare])),
       pairedRatioCli: paired.cli,
       pairedRatioTraced: paired.traced,
       spreads: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, spread(xs)])),

@@ -194,12 +194,15 @@ function renderTable(r) {
     );
     const sp = (k) => (a.spreads?.[k] ? ` (${fmt(a.spreads[k].min)}–${fmt(a.spreads[k].max)})` : '');
     const paired = (x) => (Number.isFinite(x) ? `; paired ×${x.toFixed(3)}` : '');
+    // CPU time of the process tree (GNU time; not for the in-process sides, whose reading shares this process).
+    const cpuOf = (k) =>
+      a.cpuRatios?.[k] !== undefined ? `; CPU ${fmt(a.cpuMs[k])} ×${a.cpuRatios[k].toFixed(3)}` : '';
     const row = (label, k, extra = '') =>
       lines.push(
-        `| ${label} | ${fmt(a[`${k}Ms`])}${sp(k)} | ×${a[`ratio${k[0].toUpperCase()}${k.slice(1)}`].toFixed(3)}${paired(a.paired?.[k])}${extra} |`,
+        `| ${label} | ${fmt(a[`${k}Ms`])}${sp(k)} | ×${a[`ratio${k[0].toUpperCase()}${k.slice(1)}`].toFixed(3)}${paired(a.paired?.[k])}${cpuOf(k)}${extra} |`,
       );
     lines.push(
-      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}, min–max; load average ${a.loadAverage.before.toFixed(1)} → ${a.loadAverage.after.toFixed(1)}) | ${fmt(a.bareMs)}${sp('bare')} | baseline |`,
+      `| @azure/identity program asking ${a.tokens} tokens, bare (median of ${a.reps}, min–max; load average ${a.loadAverage.before.toFixed(1)} → ${a.loadAverage.after.toFixed(1)}) | ${fmt(a.bareMs)}${sp('bare')} | baseline${a.cpuMs?.bare !== undefined ? `; CPU ${fmt(a.cpuMs.bare)}` : ''} |`,
     );
     row("the same with the SDK's logging on (AZURE_LOG_LEVEL=info), output read by nobody", 'logging');
     row('the same started by a bare Node parent (spawn, inherited stdio, wait): any Node wrapper’s floor', 'wrapper');
