@@ -16,15 +16,43 @@ export function isSdkId(s: string): s is SdkId {
 
 /**
  * The hook: configures the azure.identity logger (DEBUG, with tracebacks) and the azure.core HTTP logging policy
- * (INFO) to print to stderr in the format the Python reader expects, names the installed azure-identity once, and
- * then runs any sitecustomize the program had (ours must not hide it).
+ * (INFO) to print in the format the Python reader expects, names the installed azure-identity once, and then runs any
+ * sitecustomize the program had (ours must not hide it). Under `azauth run` (AZAUTH_TRACE_FD names an inherited pipe)
+ * each record goes to that channel as the Node hook's do (./node-hook.ts), whole, instead of stderr; elsewhere (a debug
+ * session) to stderr.
  */
-export const PYTHON_HOOK = `# azauth run: switches on the azure.identity / azure.core loggers of this program (to stderr). Nothing else.
+export const PYTHON_HOOK = `# azauth run: switches on the azure.identity / azure.core loggers of this program (to azauth's pipe or stderr).
 import logging as _l, sys as _s, os as _o
+
+def _azauth_channel():
+    # The pipe azauth run reads (never inherited further: the variable leaves this program's environment).
+    fd = _o.environ.pop('AZAUTH_TRACE_FD', None)
+    try:
+        import stat
+        fd = int(fd)
+        mode = _o.fstat(fd).st_mode
+        return fd if fd >= 3 and (stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode)) else None
+    except Exception:
+        return None
+
+class _AzauthChannel(_l.Handler):
+    def __init__(self, fd):
+        _l.Handler.__init__(self)
+        self.fd = fd
+
+    def emit(self, record):
+        try:
+            import json
+            data = (json.dumps([int(record.created * 1000), self.format(record)]) + '\\n').encode('utf-8', 'replace')
+            while data:
+                data = data[_o.write(self.fd, data):]
+        except Exception:
+            self.handleError(record)
 
 def _azauth_hook():
     fmt = _l.Formatter('%(asctime)s %(name)s %(levelname)s %(message)s')
-    h = _l.StreamHandler(_s.stderr)
+    fd = _azauth_channel()
+    h = _AzauthChannel(fd) if fd is not None else _l.StreamHandler(_s.stderr)
     h.setFormatter(fmt)
     said = []
 

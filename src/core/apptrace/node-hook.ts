@@ -13,8 +13,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The fd the program inherits the channel on (stdio[3] of the spawn). */
-export const NODE_CHANNEL_FD = 3;
+/** The fd the program inherits the channel on (stdio[3] of the spawn); the Python hook writes to it too. */
+export const CHANNEL_FD = 3;
 /** A record longer than this is cut in the app (the reader keeps less of one anyway). */
 const MAX_RECORD_CHARS = 256 * 1024;
 
@@ -134,7 +134,7 @@ export function nodeHookEnvironment(
   const existing = base.NODE_OPTIONS?.trim();
   return {
     NODE_OPTIONS: existing ? `--require ${quoted} ${existing}` : `--require ${quoted}`,
-    AZAUTH_TRACE_FD: String(NODE_CHANNEL_FD),
+    AZAUTH_TRACE_FD: String(CHANNEL_FD),
   };
 }
 

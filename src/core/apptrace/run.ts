@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './lines';
-import { NODE_CHANNEL_FD, nodeHookEnvironment, parseChannelLine, writeNodeHook } from './node-hook';
+import { CHANNEL_FD, nodeHookEnvironment, parseChannelLine, writeNodeHook } from './node-hook';
 import { AppTraceReader } from './reader';
 import { loggingEnvironment, writePythonHook, ALL_SDKS } from './logging-env';
 import type { AppTrace, SdkId } from './types';
@@ -50,14 +50,16 @@ function prepare(
   sdks: readonly SdkId[],
   level?: 'info' | 'verbose',
 ) {
-  // Not when the user switched the SDK's logging on themselves: they expect its lines on stderr (read there).
-  const channel = sdks.includes('js') && !base.AZURE_LOG_LEVEL;
+  // The Node hook: not when the user switched the SDK's logging on themselves (they expect its lines on stderr).
+  const nodeHook = sdks.includes('js') && !base.AZURE_LOG_LEVEL;
   const python = sdks.includes('python');
-  const hookDir = python || channel ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
+  const hookDir = python || nodeHook ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
   if (hookDir && python) writePythonHook(hookDir);
   const added = loggingEnvironment(base, { sdks, pythonHookDir: python ? hookDir : undefined, level });
-  if (hookDir && channel) Object.assign(added, nodeHookEnvironment(base, writeNodeHook(hookDir)));
-  return { hookDir, added, channel };
+  if (hookDir && nodeHook) Object.assign(added, nodeHookEnvironment(base, writeNodeHook(hookDir)));
+  // Both hooks hand their records over on the same inherited pipe.
+  if (hookDir) added.AZAUTH_TRACE_FD = String(CHANNEL_FD);
+  return { hookDir, added, channel: hookDir !== undefined };
 }
 
 export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
@@ -141,7 +143,7 @@ function readOutput(child: ChildProcess, reader: AppTraceReader, options: RunTra
     options.stderr?.(b);
     reader.write('stderr', b);
   });
-  const channel = child.stdio[NODE_CHANNEL_FD] as Readable | null | undefined;
+  const channel = child.stdio[CHANNEL_FD] as Readable | null | undefined;
   if (!channel) return;
   const lines = new LineSplitter(
     (l) => {

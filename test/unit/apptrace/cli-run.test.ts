@@ -118,7 +118,8 @@ describe('azauth run', function () {
       trace.explanations.map((e) => e.code),
       [7000215],
     );
-    assert.deepEqual(trace.loggingSwitches, ['PYTHONPATH']);
+    // The hook on PYTHONPATH, and the pipe it hands the records over on (not stderr).
+    assert.deepEqual(trace.loggingSwitches, ['PYTHONPATH', 'AZAUTH_TRACE_FD']);
     assert.ok(!io.out().includes('a-wrong-secret-value'), 'the secret from the environment is not in the trace');
   });
 

@@ -9,7 +9,7 @@ import { DEMO, startSandbox, type Sandbox } from '../../../src/sandbox/index';
 import { runTraced, type RunTracedResult } from '../../../src/core/index';
 import { nodeHookEnvironment, parseChannelLine } from '../../../src/core/apptrace/node-hook';
 import { loggingEnvironment } from '../../../src/core/apptrace/logging-env';
-import { FIXTURES, JS_APP, appResult, baseEnv, type Env } from './apps';
+import { FIXTURES, JS_APP, PY_APP, PYTHON, appResult, baseEnv, type Env } from './apps';
 
 const CJS_APP = path.join(FIXTURES, 'app.cjs');
 
@@ -43,7 +43,7 @@ function shape(r: RunTracedResult) {
   };
 }
 
-describe('apptrace: the Node hook reads @azure/identity inside the program', function () {
+describe('apptrace: the hooks read the SDK inside the program', function () {
   this.timeout(120_000);
   let sb: Sandbox;
   let env: Env;
@@ -105,6 +105,25 @@ describe('apptrace: the Node hook reads @azure/identity inside the program', fun
     assert.ok(appResult<{ ok: boolean }>(nested.stdout).ok, nested.stdout);
     assert.match(nested.stderr, /^azure:identity:info /m);
     assert.equal(nested.trace.runs[0]!.winner, 'EnvironmentCredential');
+  });
+
+  it('Python: the hook on PYTHONPATH hands its records over the same pipe, tracebacks included, not to stderr', async () => {
+    let stderr = '';
+    const r = await runTraced({
+      command: PYTHON,
+      args: [PY_APP],
+      env: { ...env, AZURE_CLIENT_SECRET: 'a-wrong-secret-value' },
+      sdks: ['python'],
+      stdin: 'ignore',
+      stderr: (b) => (stderr += b.toString('utf8')),
+    });
+    assert.equal(r.exitCode, 0, stderr);
+    assert.doesNotMatch(stderr, /azure\.identity/);
+    assert.equal(r.trace.label, 'observed in your app: azure-identity (Python) 1.13.0b2');
+    const step = r.trace.runs[0]!.steps.find((s) => s.credential === 'EnvironmentCredential')!;
+    assert.equal(step.outcome, 'failed');
+    assert.deepEqual(step.errorCodes, [7000215]);
+    assert.equal(r.trace.notUnderstood.count, 0);
   });
 
   it('NODE_OPTIONS quotes the hook path; channel lines that are not the hook’s are dropped', () => {
