@@ -136,39 +136,7 @@ export class EnvironmentCredential implements Credential {
     }
     const key = ENVIRONMENT_VARIABLES.map((k) => env[k] ?? '').join('\u0000');
     if (!this.#inner || this.#innerKey !== key) {
-      const common = {
-        reportAs: 'EnvironmentCredential' as const,
-        tenantId: env.AZURE_TENANT_ID!,
-        clientId: env.AZURE_CLIENT_ID!,
-        additionallyAllowedTenants: readsAllowedTenants(ctx)
-          ? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS)
-          : [],
-      };
-      if (sel.kind === 'secret')
-        this.#inner = new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
-      else if (sel.kind === 'certificate') {
-        const cert = new ClientCertificateCredential({
-          ...common,
-          certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
-          certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined,
-          sendCertificateChain: truthy(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN),
-        });
-        // Go reads the certificate in the constructor: a bad file is "unavailable" inside DefaultAzureCredential.
-        if (goCtor) {
-          try {
-            await cert.loadCertificate(ctx);
-          } catch (e) {
-            if (isAuthenticationFailed(e)) throw new CredentialUnavailableError(e.message, { cause: e });
-            throw e;
-          }
-        }
-        this.#inner = cert;
-      } else
-        this.#inner = new UsernamePasswordCredential({
-          ...common,
-          username: env.AZURE_USERNAME!,
-          password: env.AZURE_PASSWORD,
-        });
+      this.#inner = await innerCredential(sel.kind, ctx, goCtor);
       this.#innerKey = key;
     }
     if (ctx.profile !== 'js') return this.#inner.getToken(request, ctx);
@@ -178,6 +146,38 @@ export class EnvironmentCredential implements Credential {
       throw jsEnvironmentFailure(e, ctx);
     }
   }
+}
+
+/** The credential the environment selects, built as the profile's SDK builds it. */
+async function innerCredential(kind: EnvironmentSelection, ctx: StepContext, goCtor: boolean): Promise<Credential> {
+  const env = ctx.env;
+  const common = {
+    reportAs: 'EnvironmentCredential' as const,
+    tenantId: env.AZURE_TENANT_ID!,
+    clientId: env.AZURE_CLIENT_ID!,
+    additionallyAllowedTenants: readsAllowedTenants(ctx)
+      ? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS)
+      : [],
+  };
+  if (kind === 'secret') return new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
+  if (kind === 'username-password')
+    return new UsernamePasswordCredential({ ...common, username: env.AZURE_USERNAME!, password: env.AZURE_PASSWORD });
+  const cert = new ClientCertificateCredential({
+    ...common,
+    certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+    certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined,
+    sendCertificateChain: truthy(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN),
+  });
+  // Go reads the certificate in the constructor: a bad file is "unavailable" inside DefaultAzureCredential.
+  if (goCtor) {
+    try {
+      await cert.loadCertificate(ctx);
+    } catch (e) {
+      if (isAuthenticationFailed(e)) throw new CredentialUnavailableError(e.message, { cause: e });
+      throw e;
+    }
+  }
+  return cert;
 }
 
 const JS_FAILED = 'EnvironmentCredential authentication failed.';
