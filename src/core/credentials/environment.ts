@@ -12,7 +12,10 @@ import { ClientSecretCredential } from './client-secret';
 import { ClientCertificateCredential } from './client-certificate';
 import { UsernamePasswordCredential } from './username-password';
 import { parseAllowedTenants } from './msal/base';
-import { resolveAuthorityHost, AuthorityConfigError } from './msal/authority';
+import { resolveAuthorityHost, AuthorityConfigError, buildAuthorityMetadata, tenantEndpoints } from './msal/authority';
+import type { MsalCredentialOptions } from './msal/base';
+import { regionFromEnv, regionalTokenEndpoint } from './regional';
+import { newestRelease } from '../sdk/releases';
 import { checkJsConstruction } from './js-construction';
 import { compareVersions } from '../sdk/version';
 
@@ -27,6 +30,7 @@ export const ENVIRONMENT_VARIABLES = [
   'AZURE_PASSWORD',
   'AZURE_AUTHORITY_HOST',
   'AZURE_ADDITIONALLY_ALLOWED_TENANTS',
+  'AZURE_REGIONAL_AUTHORITY_NAME',
 ] as const;
 
 const JS_UNAVAILABLE =
@@ -148,10 +152,40 @@ export class EnvironmentCredential implements Credential {
   }
 }
 
+/**
+ * The service principal's token endpoint when AZURE_REGIONAL_AUTHORITY_NAME names a region and the release honours
+ * it (rules regionalAuthority): the regional host msal would use (regional.ts), as this tenant's token endpoint.
+ */
+function regionalOptions(ctx: StepContext): Pick<MsalCredentialOptions, 'authorityMetadata' | 'extraHosts'> {
+  const choice = regionFromEnv(ctx.env);
+  if (!(ctx.release ?? newestRelease(ctx.profile)).rules.regionalAuthority) {
+    if (ctx.env.AZURE_REGIONAL_AUTHORITY_NAME)
+      ctx.trace.note('info', 'AZURE_REGIONAL_AUTHORITY_NAME is set, but this release ignores it');
+    return {};
+  }
+  if (choice.invalid)
+    throw new AuthenticationFailedError({
+      kind: 'config',
+      message: `EnvironmentCredential: ${choice.invalid}`,
+      errorCodes: [],
+    });
+  if (choice.note) ctx.trace.note('info', choice.note);
+  if (!choice.region) return {};
+  const host = resolveAuthorityHost(ctx.options.authorityHost, ctx.env, ctx.profile);
+  const tenant = ctx.env.AZURE_TENANT_ID!;
+  const regional = regionalTokenEndpoint(host, tenant, choice.region);
+  ctx.trace.note(
+    'info',
+    `AZURE_REGIONAL_AUTHORITY_NAME=${choice.region}: the token request goes to the regional endpoint ${regional.url}${regional.loopback ? ' (a loopback authority is its own regional host: the sandbox answers as the regional service)' : ''}`,
+  );
+  const endpoints = { ...tenantEndpoints(host, tenant), tokenEndpoint: regional.url };
+  return { authorityMetadata: buildAuthorityMetadata(endpoints), extraHosts: [regional.hostAndPort] };
+}
+
 /** The credential the environment selects, built as the profile's SDK builds it. */
 async function innerCredential(kind: EnvironmentSelection, ctx: StepContext, goCtor: boolean): Promise<Credential> {
   const env = ctx.env;
-  const common = {
+  const common: MsalCredentialOptions & { tenantId: string; clientId: string } = {
     reportAs: 'EnvironmentCredential' as const,
     tenantId: env.AZURE_TENANT_ID!,
     clientId: env.AZURE_CLIENT_ID!,
@@ -159,6 +193,7 @@ async function innerCredential(kind: EnvironmentSelection, ctx: StepContext, goC
       ? parseAllowedTenants(env.AZURE_ADDITIONALLY_ALLOWED_TENANTS)
       : [],
   };
+  if (kind !== 'username-password') Object.assign(common, regionalOptions(ctx));
   if (kind === 'secret') return new ClientSecretCredential({ ...common, clientSecret: env.AZURE_CLIENT_SECRET });
   if (kind === 'username-password')
     return new UsernamePasswordCredential({ ...common, username: env.AZURE_USERNAME!, password: env.AZURE_PASSWORD });

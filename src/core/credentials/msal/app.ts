@@ -37,6 +37,8 @@ export interface MsalAppConfig {
   /** openid-configuration subset (from discovery.ts); built from templates when absent. */
   authorityMetadata?: string;
   clientCapabilities?: string[];
+  /** Hosts besides the authority host msal may reach (a regional token endpoint). */
+  extraHosts?: string[];
 }
 
 /** Mutable binding of the per-call context: the app outlives one getToken call, the tracer and signal do not. */
@@ -71,7 +73,7 @@ function baseConfiguration(
   const endpoints = tenantEndpoints(cfg.authorityHost, cfg.tenantId);
   const network = new TracedNetworkModule({
     http: new BoundHttpClient(binding),
-    allowedHosts: [cfg.authorityHost.hostAndPort],
+    allowedHosts: [cfg.authorityHost.hostAndPort, ...(cfg.extraHosts ?? [])],
   });
   const config: Configuration = {
     auth: {

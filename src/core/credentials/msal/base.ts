@@ -40,6 +40,8 @@ export interface MsalCredentialOptions {
   authorityMetadata?: string;
   /** @azure/identity's disableInstanceDiscovery (ManagedIdentityCredential's token exchange sets it). */
   disableInstanceDiscovery?: boolean;
+  /** Hosts msal may talk to besides the authority host: the regional token endpoint's (regional.ts). */
+  extraHosts?: string[];
   /** The name messages and traces use (EnvironmentCredential wraps the secret / certificate / password credentials). */
   reportAs?: CredentialName;
 }
@@ -211,6 +213,7 @@ export abstract class MsalCredentialBase<A extends { getTokenCache(): unknown }>
       tenantId: tenant,
       authorityHost: host,
       authorityMetadata: this.metadataFor(tenant),
+      extraHosts: this.baseOptions.extraHosts,
     };
   }
 

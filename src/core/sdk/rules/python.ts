@@ -129,9 +129,9 @@ export const PY: RuleEntry[] = [
   }),
   e('regionalAuthority', '1.11.0', true, {
     file: PY_LOG,
-    entry: '1.11.0',
-    says: 'Service-principal credentials honour AZURE_REGIONAL_AUTHORITY_NAME (MSAL azure_region), so EnvironmentCredential does.',
-    checked: 'notes',
+    entry: '1.13.0b2 (2023-02-07)',
+    says: 'MsalCredential (_internal/msal_credentials.py, read in 1.13.0b2) passes AZURE_REGIONAL_AUTHORITY_NAME to MSAL as azure_region, which MSAL uses for the client credentials grant, so EnvironmentCredential with a secret or certificate does; 1.13.0b2 adds "TryAutoDetect". Modelled in src/core/credentials/regional.ts.',
+    checked: 'source',
   }),
   e('windowsOnly', '1.11.0', [], {
     file: PY_LOG,
