@@ -58,6 +58,18 @@ interface GateTimes {
   graceMs: number;
   maxMs: number;
   answered: ReadonlySet<string>;
+  /** Called once, as soon as the settled steps decide the verdict (the chain's after-verdict work starts then). */
+  onVerdict?: () => void;
+}
+
+/** The verdict is known: the first step in chain order that is not "unavailable" has settled, or every step has. */
+function decided(names: string[], settled: (StepRun | undefined)[]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const r = settled[i];
+    if (!r) return false;
+    if (r.result.outcome !== 'unavailable') return true;
+  }
+  return true;
 }
 
 /**
@@ -78,12 +90,7 @@ function processGate(names: string[], settled: (StepRun | undefined)[], t: GateT
   };
   const check = () => {
     if (done) return;
-    // Decided: the first step in chain order that is not "unavailable" has settled (success or a stopping error).
-    for (let i = 0; i < names.length; i++) {
-      const r = settled[i];
-      if (!r) break;
-      if (r.result.outcome !== 'unavailable') return release();
-    }
+    if (decided(names, settled)) return release();
     const waiting = (n: string) => graceOver && n === MAY_WAIT_FOR_A_TIME_LIMIT && !t.answered.has(n);
     if (names.every((n, i) => held(names, i) || settled[i] || waiting(n))) release();
   };
@@ -107,12 +114,17 @@ export async function runDiagnose(
   const settledAt: number[] = [];
   const settled: (StepRun | undefined)[] = [];
   const gate = processGate(names, settled, times);
+  let verdict = false;
   const all = await Promise.all(
     names.map((name, i) =>
       (held(names, i) ? gate.opened.then(() => start(name)) : start(name)).then((r) => {
         settledAt[i] = now();
         settled[i] = r;
         gate.check();
+        if (!verdict && decided(names, settled)) {
+          verdict = true;
+          times.onVerdict?.();
+        }
         return r;
       }),
     ),

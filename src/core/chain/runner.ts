@@ -356,7 +356,7 @@ export async function runChainWith(
     sel.error ??
     fatalConstructionError(release, env, options, sel.selection.credentials);
   // The hosting fingerprint is read once the members wait; its per-credential predictions are settled after them.
-  const hosting = deferredFingerprint(env, profile, options, chainTrace);
+  const hosting = deferredFingerprint(env, profile, options, chainTrace, mode === 'diagnose' ? 'on-read' : 'idle');
   if (ctorError) {
     hosting.read();
     chainTrace.outcome({ outcome: 'failed', message: ctorError.message, durationMs: now() - startedAt });
@@ -385,6 +385,7 @@ export async function runChainWith(
             graceMs: options.diagnoseProcessDelayMs ?? DIAGNOSE_PROCESS_DELAY_MS,
             maxMs: DIAGNOSE_PROCESS_MAX_DELAY_MS,
             answered: watch!.answered,
+            onVerdict: () => void hosting.read(),
           },
           startedAt,
           now,

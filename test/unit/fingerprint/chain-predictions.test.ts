@@ -30,7 +30,7 @@ describe('chain runner × fingerprint predictions', function () {
     imdsProbeTimeoutMs: 200,
   });
 
-  it('diagnose mode: the fingerprint note comes after the members start, and every step carries a settled prediction', async () => {
+  it('diagnose mode: the fingerprint note comes after the verdict, and every step carries a settled prediction', async () => {
     const events: TraceEvent[] = [];
     const env = {
       PATH: '',
@@ -49,8 +49,8 @@ describe('chain runner × fingerprint predictions', function () {
     const at = events.findIndex((e) => e.step === 'chain' && isFingerprint(e));
     assert.equal(chainEvents.filter(isFingerprint).length, 1, 'one fingerprint note');
     assert.ok((events[at] as { data?: { fingerprint?: unknown } }).data?.fingerprint);
-    const firstMember = events.findIndex((e) => e.kind === 'step-start' && e.step !== 'chain');
-    assert.ok(firstMember >= 0 && firstMember < at, 'the members start before the fingerprint is read');
+    const decided = events.findIndex((e) => e.kind === 'outcome' && e.step === 'EnvironmentCredential');
+    assert.ok(decided >= 0 && decided < at, 'diagnose reads the fingerprint once the verdict is decided');
     assert.equal(chainEvents.at(-1)?.kind, 'outcome', 'and it is read before the chain ends');
     for (const s of run.steps) assert.ok(s.prediction, `${s.credential} has a prediction`);
     assert.ok(

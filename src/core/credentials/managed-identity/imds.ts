@@ -43,16 +43,7 @@ export function imdsBase(ctx: StepContext): { base: string; from: string } {
  */
 export function imdsRetry(ctx: StepContext): RetryPolicy {
   const rule = (ctx.release ?? newestRelease(ctx.profile)).rules.imdsRetry;
-  // Retrying an unreachable network is for a VM whose network is still coming up. When the hosting fingerprint
-  // already says no managed-identity endpoint exists here and the address is IMDS's own, ENETUNREACH is the answer.
-  const noEndpoint = ctx.prediction?.verdict === 'unavailable' && imdsBase(ctx).from === 'default';
-  return {
-    ...(noEndpoint
-      ? {
-          noRetryCodes: ['ENETUNREACH', 'EHOSTUNREACH'],
-          noRetryReason: `the hosting fingerprint says no managed-identity endpoint exists here (${ctx.prediction!.reason})`,
-        }
-      : {}),
+  const policy: RetryPolicy = {
     maxRetries: rule.maxRetries,
     statusCodes: rule.retry410 ? IMDS_STATUS : IMDS_STATUS.filter((s) => s !== 410),
     baseDelayMs: rule.baseDelayMs,
@@ -62,6 +53,21 @@ export function imdsRetry(ctx: StepContext): RetryPolicy {
     retryNetworkErrors: true,
     jitter: rule.jitter,
   };
+  // Retrying an unreachable network is for a VM whose network is still coming up. When the hosting fingerprint
+  // already says no managed-identity endpoint exists here and the address is IMDS's own, ENETUNREACH is the answer.
+  // Read only when a network error asks: the chain reads its fingerprint off the verdict path (chain/hosting.ts).
+  const noEndpoint = () =>
+    ctx.prediction?.verdict === 'unavailable' && imdsBase(ctx).from === 'default' ? ctx.prediction : undefined;
+  return Object.defineProperties(policy, {
+    noRetryCodes: { enumerable: true, get: () => (noEndpoint() ? ['ENETUNREACH', 'EHOSTUNREACH'] : undefined) },
+    noRetryReason: {
+      enumerable: true,
+      get: () => {
+        const p = noEndpoint();
+        return p ? `the hosting fingerprint says no managed-identity endpoint exists here (${p.reason})` : undefined;
+      },
+    },
+  });
 }
 
 /** How long the SDK would keep retrying a 404 (or another status: 410 may start later), as the sum of its backoff
@@ -186,8 +192,11 @@ export async function imdsToken(
   const diagnose = ctx.mode === 'diagnose';
   const policy = imdsRetry(ctx);
   // Diagnose mode reports a 404 at once (the identity may still be appearing) and says how long the SDK would wait.
-  const retry = diagnose
-    ? { ...policy, statusCodes: policy.statusCodes.filter((s) => s !== 404 && s !== 410) }
+  const retry: RetryPolicy = diagnose
+    ? Object.defineProperties({} as RetryPolicy, {
+        ...Object.getOwnPropertyDescriptors(policy),
+        statusCodes: { enumerable: true, value: policy.statusCodes.filter((s) => s !== 404 && s !== 410) },
+      })
     : policy;
   let r: HttpResponse;
   try {
