@@ -90,20 +90,20 @@ function jsonObject(res: HttpResponse, what: string, url: string): Record<string
   return body as Record<string, unknown>;
 }
 
+/** What discovery runs with: the engine's client and tracer, the environment, the signal. */
+interface DiscoveryDeps {
+  http: HttpClient;
+  trace: StepTracer;
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  engine?: EngineOptions;
+}
+
 /**
  * Runs discovery with a given client and tracer (the engine's building block). Throws AuthenticationFailedError with a
  * classified ErrorInfo (AADSTS90002 for an unknown tenant, parse errors for HTML pages, network errors, …).
  */
-export async function discoverTenant(
-  opts: DiscoverOptions,
-  deps: {
-    http: HttpClient;
-    trace: StepTracer;
-    env: Readonly<Record<string, string | undefined>>;
-    signal?: AbortSignal;
-    engine?: EngineOptions;
-  },
-): Promise<DiscoveryResult> {
+export async function discoverTenant(opts: DiscoverOptions, deps: DiscoveryDeps): Promise<DiscoveryResult> {
   const profile = opts.profile ?? 'go';
   const tenant = opts.tenantId?.trim() ?? '';
   if (!isValidTenantId(tenant)) fail('config', invalidTenantMessage(profile));
@@ -119,15 +119,54 @@ export async function discoverTenant(
     endpoints: [{ name: 'openid-configuration', url: ep.openIdConfigurationUrl }],
     settings: { authorityHost: host.url, authorityHostSource: host.source, cloud: host.cloud, tenant },
   });
+  const doc = await fetchDocument(deps, ep.openIdConfigurationUrl, tenant, host);
+  const warnings: string[] = [];
+  const origin = new URL(host.url).origin;
+  const fields = documentEndpoints(doc, origin, warnings);
+  const issuerTenantId = readIssuer(fields.issuer, origin, tenant, warnings, deps.trace);
+  let authorityMetadata: string | undefined;
+  try {
+    authorityMetadata = authorityMetadataFromDocument(doc, host);
+  } catch (e) {
+    warnings.push(`Not usable as msal authority metadata: ${(e as Error).message}`);
+  }
+  const keys = await fetchKeys(deps, fields.jwksUri, origin, warnings);
+  for (const w of warnings) deps.trace.note('warn', `discovery: ${w}`);
+  return {
+    tenantId: tenant,
+    authorityHost: host.url,
+    openIdConfigurationUrl: ep.openIdConfigurationUrl,
+    issuer: fields.issuer,
+    issuerTenantId,
+    tokenEndpoint: fields.tokenEndpoint,
+    authorizationEndpoint: fields.authorizationEndpoint,
+    deviceAuthorizationEndpoint: str(doc.device_authorization_endpoint),
+    endSessionEndpoint: str(doc.end_session_endpoint),
+    jwksUri: fields.jwksUri,
+    cloudInstanceName: str(doc.cloud_instance_name),
+    tenantRegionScope: doc.tenant_region_scope === null ? null : str(doc.tenant_region_scope),
+    keys,
+    warnings,
+    authorityMetadata,
+  };
+}
+
+/** The openid-configuration document, or the classified failure (AADSTS90002 names the unknown tenant). */
+async function fetchDocument(
+  deps: DiscoveryDeps,
+  url: string,
+  tenant: string,
+  host: ResolvedAuthorityHost,
+): Promise<Record<string, unknown>> {
   const res = await deps.http.send({
     method: 'GET',
-    url: ep.openIdConfigurationUrl,
+    url,
     headers: { accept: 'application/json' },
     signal: deps.signal,
   });
-  const doc = jsonObject(res, 'The openid-configuration document', ep.openIdConfigurationUrl);
+  const doc = jsonObject(res, 'The openid-configuration document', url);
   if (res.status >= 400 || typeof doc.error === 'string') {
-    const info = errorInfoFromBody({ status: res.status, body: doc, url: ep.openIdConfigurationUrl });
+    const info = errorInfoFromBody({ status: res.status, body: doc, url });
     const unknownTenant = info.errorCodes.includes(90002);
     throw new AuthenticationFailedError({
       ...info,
@@ -136,13 +175,20 @@ export async function discoverTenant(
         : `Discovery for tenant "${tenant}" failed: ${info.message}`,
     });
   }
-  const warnings: string[] = [];
+  return doc;
+}
+
+/** The fields msal-node and validation need; an endpoint on another host than the authority is a warning. */
+function documentEndpoints(
+  doc: Record<string, unknown>,
+  origin: string,
+  warnings: string[],
+): { issuer: string; tokenEndpoint: string; authorizationEndpoint: string; jwksUri: string } {
   const need = (k: string): string => str(doc[k]) ?? fail('parse', `The openid-configuration document has no "${k}".`);
   const issuer = need('issuer');
   const tokenEndpoint = need('token_endpoint');
   const authorizationEndpoint = need('authorization_endpoint');
   const jwksUri = need('jwks_uri');
-  const origin = new URL(host.url).origin;
   for (const [k, v] of Object.entries({
     token_endpoint: tokenEndpoint,
     authorization_endpoint: authorizationEndpoint,
@@ -156,80 +202,76 @@ export async function discoverTenant(
     }
     if (o !== origin) warnings.push(`${k} points to ${o}, not to the authority host ${origin}.`);
   }
-  let issuerTenantId: string | undefined;
+  return { issuer, tokenEndpoint, authorizationEndpoint, jwksUri };
+}
+
+/** The tenant id the issuer names (traced when a domain name resolved to it); an issuer elsewhere is a warning. */
+function readIssuer(
+  issuer: string,
+  origin: string,
+  tenant: string,
+  warnings: string[],
+  trace: StepTracer,
+): string | undefined {
   try {
     const iu = new URL(issuer);
     if (iu.origin !== origin)
       warnings.push(
         `The issuer ${issuer} is on another host than the authority (${origin}); tokens will carry this issuer.`,
       );
-    issuerTenantId = iu.pathname.split('/').filter(Boolean)[0];
+    const issuerTenantId = iu.pathname.split('/').filter(Boolean)[0];
     if (issuerTenantId && issuerTenantId !== tenant && /^[0-9a-f-]{36}$/i.test(issuerTenantId)) {
-      deps.trace.note('info', `discovery: "${tenant}" resolves to tenant id ${issuerTenantId}.`);
+      trace.note('info', `discovery: "${tenant}" resolves to tenant id ${issuerTenantId}.`);
     }
+    return issuerTenantId;
   } catch {
     warnings.push(`The issuer "${issuer.slice(0, 200)}" is not a URL.`);
+    return undefined;
   }
-  let authorityMetadata: string | undefined;
-  try {
-    authorityMetadata = authorityMetadataFromDocument(doc, host);
-  } catch (e) {
-    warnings.push(`Not usable as msal authority metadata: ${(e as Error).message}`);
-  }
-  // JWKS: only fetched from the authority's own origin (a document pointing elsewhere is reported, not followed).
-  let keys: DiscoveredKey[] = [];
-  if (new URL(jwksUri).origin === origin) {
-    const kr = await deps.http.send({
-      method: 'GET',
-      url: jwksUri,
-      headers: { accept: 'application/json' },
-      signal: deps.signal,
-    });
-    const jwks = jsonObject(kr, 'The JWKS', jwksUri);
-    if (kr.status >= 400) fail('http', `The JWKS at ${jwksUri} answered HTTP ${kr.status}.`, { httpStatus: kr.status });
-    if (!Array.isArray(jwks.keys)) fail('parse', `The JWKS at ${jwksUri} has no "keys" array.`);
-    const list = jwks.keys as unknown[];
-    if (list.length > MAX_KEYS)
-      warnings.push(`The JWKS lists ${list.length} keys; only the first ${MAX_KEYS} are shown.`);
-    keys = list.slice(0, MAX_KEYS).flatMap((k): DiscoveredKey[] => {
-      if (!k || typeof k !== 'object') return [];
-      const o = k as Record<string, unknown>;
-      return [
-        {
-          kid: str(o.kid),
-          kty: str(o.kty),
-          use: str(o.use),
-          alg: str(o.alg),
-          x5t: str(o.x5t),
-          x5cCount: Array.isArray(o.x5c) ? o.x5c.length : 0,
-          issuer: str(o.issuer),
-        },
-      ];
-    });
-    if (!keys.length) warnings.push('The JWKS has no keys: tokens from this tenant cannot be validated.');
-    const noKid = keys.filter((k) => !k.kid).length;
-    if (noKid) warnings.push(`${noKid} key(s) in the JWKS have no kid.`);
-  } else {
+}
+
+/** The JWKS's keys: only fetched from the authority's own origin (a document pointing elsewhere is reported, not followed). */
+async function fetchKeys(
+  deps: DiscoveryDeps,
+  jwksUri: string,
+  origin: string,
+  warnings: string[],
+): Promise<DiscoveredKey[]> {
+  if (new URL(jwksUri).origin !== origin) {
     warnings.push(`The JWKS was not fetched because jwks_uri is on another host (${new URL(jwksUri).origin}).`);
+    return [];
   }
-  for (const w of warnings) deps.trace.note('warn', `discovery: ${w}`);
-  return {
-    tenantId: tenant,
-    authorityHost: host.url,
-    openIdConfigurationUrl: ep.openIdConfigurationUrl,
-    issuer,
-    issuerTenantId,
-    tokenEndpoint,
-    authorizationEndpoint,
-    deviceAuthorizationEndpoint: str(doc.device_authorization_endpoint),
-    endSessionEndpoint: str(doc.end_session_endpoint),
-    jwksUri,
-    cloudInstanceName: str(doc.cloud_instance_name),
-    tenantRegionScope: doc.tenant_region_scope === null ? null : str(doc.tenant_region_scope),
-    keys,
-    warnings,
-    authorityMetadata,
-  };
+  const kr = await deps.http.send({
+    method: 'GET',
+    url: jwksUri,
+    headers: { accept: 'application/json' },
+    signal: deps.signal,
+  });
+  const jwks = jsonObject(kr, 'The JWKS', jwksUri);
+  if (kr.status >= 400) fail('http', `The JWKS at ${jwksUri} answered HTTP ${kr.status}.`, { httpStatus: kr.status });
+  if (!Array.isArray(jwks.keys)) fail('parse', `The JWKS at ${jwksUri} has no "keys" array.`);
+  const list = jwks.keys as unknown[];
+  if (list.length > MAX_KEYS)
+    warnings.push(`The JWKS lists ${list.length} keys; only the first ${MAX_KEYS} are shown.`);
+  const keys = list.slice(0, MAX_KEYS).flatMap((k): DiscoveredKey[] => {
+    if (!k || typeof k !== 'object') return [];
+    const o = k as Record<string, unknown>;
+    return [
+      {
+        kid: str(o.kid),
+        kty: str(o.kty),
+        use: str(o.use),
+        alg: str(o.alg),
+        x5t: str(o.x5t),
+        x5cCount: Array.isArray(o.x5c) ? o.x5c.length : 0,
+        issuer: str(o.issuer),
+      },
+    ];
+  });
+  if (!keys.length) warnings.push('The JWKS has no keys: tokens from this tenant cannot be validated.');
+  const noKid = keys.filter((k) => !k.kid).length;
+  if (noKid) warnings.push(`${noKid} key(s) in the JWKS have no kid.`);
+  return keys;
 }
 
 export interface DiscoveryRun {
