@@ -108,6 +108,83 @@ export class FlowUsageError extends Error {
   readonly kind = 'usage' as const;
 }
 
+/** What every explicit flow's credential is built from besides the request. */
+interface FlowBuild {
+  /** Service principals' tenant and client id: the request's, else AZURE_TENANT_ID / AZURE_CLIENT_ID. */
+  spTenant: string;
+  spClient: string;
+  common: { additionallyAllowedTenants?: string[]; authorityMetadata?: string };
+}
+
+/** How each credential the facade builds itself is made from a request; the other chain credentials come from the registry. */
+const FLOW_CREDENTIALS: Partial<
+  Record<NonNullable<ReturnType<typeof resolveCredentialName>>, (r: FlowRequest, b: FlowBuild) => Credential>
+> = {
+  ClientSecretCredential: (r, { common, spTenant, spClient }) =>
+    new ClientSecretCredential({ ...common, tenantId: spTenant, clientId: spClient, clientSecret: r.clientSecret }),
+  ClientCertificateCredential: (r, { common, spTenant, spClient }) =>
+    new ClientCertificateCredential({
+      ...common,
+      tenantId: spTenant,
+      clientId: spClient,
+      certificatePath: r.certificatePath,
+      certificatePassword: r.certificatePassword,
+      sendCertificateChain: r.sendCertificateChain,
+    }),
+  ClientAssertionCredential: (r, { common, spTenant, spClient }) =>
+    new ClientAssertionCredential({
+      ...common,
+      tenantId: spTenant,
+      clientId: spClient,
+      assertion: r.assertion,
+      getAssertion: r.getAssertion,
+    }),
+  DeviceCodeCredential: (r, { common }) =>
+    new DeviceCodeCredential({ ...common, tenantId: r.tenantId, clientId: r.clientId, onDeviceCode: r.onDeviceCode }),
+  InteractiveBrowserCredential: (r, { common }) =>
+    new InteractiveBrowserCredential({
+      ...common,
+      tenantId: r.tenantId,
+      clientId: r.clientId,
+      openBrowser: r.openBrowser,
+      loginHint: r.loginHint,
+    }),
+  UsernamePasswordCredential: (r, { common, spTenant, spClient }) =>
+    new UsernamePasswordCredential({
+      ...common,
+      tenantId: spTenant,
+      clientId: spClient,
+      username: r.username ?? '',
+      password: r.password,
+    }),
+  OnBehalfOfCredential: (r, { common, spTenant, spClient }) =>
+    new OnBehalfOfCredential({
+      ...common,
+      tenantId: spTenant,
+      clientId: spClient,
+      clientSecret: r.clientSecret,
+      certificatePath: r.certificatePath,
+      certificatePassword: r.certificatePassword,
+      sendCertificateChain: r.sendCertificateChain,
+      userAssertion: r.userAssertion,
+    }),
+  RefreshTokenCredential: (r, { common }) =>
+    new RefreshTokenCredential({
+      ...common,
+      tenantId: r.tenantId,
+      clientId: r.clientId,
+      refreshToken: r.refreshToken,
+      clientSecret: r.clientSecret,
+    }),
+  EnvironmentCredential: () => new EnvironmentCredential(),
+  WorkloadIdentityCredential: (r) =>
+    new WorkloadIdentityCredential({
+      tenantId: r.tenantId,
+      clientId: r.clientId,
+      additionallyAllowedTenants: r.additionallyAllowedTenants,
+    }),
+};
+
 /** Builds the credential a request names (exported for tests and for faces that keep a credential between runs). */
 export function createFlowCredential(
   request: FlowRequest,
@@ -119,93 +196,19 @@ export function createFlowCredential(
     throw new FlowUsageError(
       `unknown credential "${request.credential}". Known: ${[...EXPLICIT_FLOWS, ...CHAIN_CREDENTIALS].join(', ')}`,
     );
-  const spTenant = request.tenantId ?? env.AZURE_TENANT_ID ?? '';
-  const spClient = request.clientId ?? env.AZURE_CLIENT_ID ?? '';
-  const common = {
-    additionallyAllowedTenants: request.additionallyAllowedTenants,
-    authorityMetadata: extra.authorityMetadata,
-  };
-  switch (name) {
-    case 'ClientSecretCredential':
-      return new ClientSecretCredential({
-        ...common,
-        tenantId: spTenant,
-        clientId: spClient,
-        clientSecret: request.clientSecret,
-      });
-    case 'ClientCertificateCredential':
-      return new ClientCertificateCredential({
-        ...common,
-        tenantId: spTenant,
-        clientId: spClient,
-        certificatePath: request.certificatePath,
-        certificatePassword: request.certificatePassword,
-        sendCertificateChain: request.sendCertificateChain,
-      });
-    case 'ClientAssertionCredential':
-      return new ClientAssertionCredential({
-        ...common,
-        tenantId: spTenant,
-        clientId: spClient,
-        assertion: request.assertion,
-        getAssertion: request.getAssertion,
-      });
-    case 'DeviceCodeCredential':
-      return new DeviceCodeCredential({
-        ...common,
-        tenantId: request.tenantId,
-        clientId: request.clientId,
-        onDeviceCode: request.onDeviceCode,
-      });
-    case 'InteractiveBrowserCredential':
-      return new InteractiveBrowserCredential({
-        ...common,
-        tenantId: request.tenantId,
-        clientId: request.clientId,
-        openBrowser: request.openBrowser,
-        loginHint: request.loginHint,
-      });
-    case 'UsernamePasswordCredential':
-      return new UsernamePasswordCredential({
-        ...common,
-        tenantId: spTenant,
-        clientId: spClient,
-        username: request.username ?? '',
-        password: request.password,
-      });
-    case 'OnBehalfOfCredential':
-      return new OnBehalfOfCredential({
-        ...common,
-        tenantId: spTenant,
-        clientId: spClient,
-        clientSecret: request.clientSecret,
-        certificatePath: request.certificatePath,
-        certificatePassword: request.certificatePassword,
-        sendCertificateChain: request.sendCertificateChain,
-        userAssertion: request.userAssertion,
-      });
-    case 'RefreshTokenCredential':
-      return new RefreshTokenCredential({
-        ...common,
-        tenantId: request.tenantId,
-        clientId: request.clientId,
-        refreshToken: request.refreshToken,
-        clientSecret: request.clientSecret,
-      });
-    case 'EnvironmentCredential':
-      return new EnvironmentCredential();
-    case 'WorkloadIdentityCredential':
-      return new WorkloadIdentityCredential({
-        tenantId: request.tenantId,
-        clientId: request.clientId,
+  const build = FLOW_CREDENTIALS[name];
+  if (build)
+    return build(request, {
+      spTenant: request.tenantId ?? env.AZURE_TENANT_ID ?? '',
+      spClient: request.clientId ?? env.AZURE_CLIENT_ID ?? '',
+      common: {
         additionallyAllowedTenants: request.additionallyAllowedTenants,
-      });
-    default: {
-      const factory = getCredentialFactory(name);
-      if (!factory) throw new FlowUsageError(`${name} is not available in this build.`);
-      return factory();
-    }
-  }
+        authorityMetadata: extra.authorityMetadata,
+      },
+    });
+  const factory = getCredentialFactory(name);
+  if (!factory) throw new FlowUsageError(`${name} is not available in this build.`);
+  return factory();
 }
 
 function secretsOf(r: FlowRequest): (string | undefined)[] {
