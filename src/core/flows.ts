@@ -217,6 +217,35 @@ function secretsOf(r: FlowRequest): (string | undefined)[] {
   );
 }
 
+/** The run's time limit and cancellation: the user's signal and the limit both abort `signal`; `why` says which. */
+interface FlowDeadline {
+  signal: AbortSignal;
+  limit: number;
+  why: () => 'timeout' | 'aborted';
+  dispose: () => void;
+}
+
+function flowDeadline(limit: number, parent: AbortSignal | undefined): FlowDeadline {
+  const controller = new AbortController();
+  let why: 'timeout' | 'aborted' = 'aborted';
+  const timer = setTimeout(() => {
+    why = 'timeout';
+    controller.abort(new Error(`time limit of ${limit} ms reached`));
+  }, limit);
+  const onParent = () => controller.abort(parent?.reason ?? new Error('cancelled'));
+  if (parent?.aborted) onParent();
+  parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    limit,
+    why: () => why,
+    dispose: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}
+
 /** Runs one credential (explicit flow or chain member, standalone semantics). Never throws for authentication errors. */
 export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {}): Promise<FlowRun> {
   const env = run.env ?? process.env;
@@ -235,82 +264,34 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     `${stepName} for ${scope}${request.tenantId ? `, tenant ${request.tenantId}` : ''}${explicit ? '' : ' (standalone)'}`,
   );
   if (options.target) trace.note('info', targetNote(options.target), { ...options.target });
-
   const interactive = resolved === 'DeviceCodeCredential' || resolved === 'InteractiveBrowserCredential';
-  const limit =
+  const deadline = flowDeadline(
     request.timeoutMs ??
-    (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS));
-  const controller = new AbortController();
-  let why: 'timeout' | 'aborted' = 'aborted';
-  const timer = setTimeout(() => {
-    why = 'timeout';
-    controller.abort(new Error(`time limit of ${limit} ms reached`));
-  }, limit);
-  const onParent = () => controller.abort(run.signal?.reason ?? new Error('cancelled'));
-  if (run.signal?.aborted) onParent();
-  run.signal?.addEventListener('abort', onParent, { once: true });
-
+      (interactive ? DEFAULT_INTERACTIVE_TIMEOUT_MS : (options.stepTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS)),
+    run.signal,
+  );
   // Made before the run so that a step can act on it (managed identity stops retrying ENETUNREACH when no endpoint exists).
   const fp = !explicit && resolved ? fingerprintForRun(env, profile, options) : null;
   const prediction = resolved ? fp?.predictions[resolved] : undefined;
   const ctx: StepContext = {
     env,
-    signal: controller.signal,
+    signal: deadline.signal,
     trace,
     http: createHttpClient({ trace, ca: options.ca, proxy: options.proxy, env, bodies: options.httpBodies, now }),
     proc: createProcessRunner({ trace, env, now }),
     // The run's own limit (request.timeoutMs wins over the options'): budgets inside the credential (managed identity
     // retries, CI OIDC requests) must end before it, or a time-limit error hides the real failure.
-    options: { ...options, stepTimeoutMs: limit },
+    options: { ...options, stepTimeoutMs: deadline.limit },
     inChain: false,
     profile,
     now,
     ...(prediction ? { prediction } : {}),
   };
+  const predicted = { env, profile, inChain: false, options };
   try {
-    if (!explicit && (request.tenantId || request.clientId) && resolved !== 'WorkloadIdentityCredential') {
-      trace.note(
-        'info',
-        `${stepName} reads its configuration from the environment; --tenant asks for a token in that tenant (multi-tenant rules apply).`,
-      );
-    }
-    if (
-      explicit &&
-      !request.tenantId &&
-      env.AZURE_TENANT_ID &&
-      [
-        'ClientSecretCredential',
-        'ClientCertificateCredential',
-        'ClientAssertionCredential',
-        'UsernamePasswordCredential',
-        'OnBehalfOfCredential',
-      ].includes(resolved)
-    ) {
-      trace.note('info', `tenant taken from AZURE_TENANT_ID (${env.AZURE_TENANT_ID}).`);
-    }
-    if (env.AZURE_REGIONAL_AUTHORITY_NAME && explicit) {
-      trace.note(
-        'info',
-        `AZURE_REGIONAL_AUTHORITY_NAME=${env.AZURE_REGIONAL_AUTHORITY_NAME} is set: the SDKs would use a regional endpoint (ESTS-R) for service principals; this run uses the global endpoint.`,
-      );
-    }
-    let authorityMetadata: string | undefined;
-    if (request.discoverAuthority && explicit) {
-      const tenant = request.tenantId ?? env.AZURE_TENANT_ID ?? 'organizations';
-      const d = await raceAbort(
-        discoverTenant(
-          { tenantId: tenant, profile },
-          { http: ctx.http, trace, env, signal: controller.signal, engine: options },
-        ),
-        controller.signal,
-        abortError,
-      );
-      if (d.authorityMetadata) {
-        authorityMetadata = d.authorityMetadata;
-        trace.note('info', `using the discovered endpoints (token endpoint ${d.tokenEndpoint}).`);
-      } else
-        trace.note('warn', 'the discovered document is not usable as msal metadata; using the standard endpoints.');
-    }
+    noteConfiguration(request, ctx, stepName, resolved, explicit);
+    const authorityMetadata =
+      request.discoverAuthority && explicit ? await discoveredMetadata(request, ctx, options) : undefined;
     const credential = createFlowCredential(request, env, { authorityMetadata });
     const tokenRequest = {
       scopes: [scope],
@@ -320,7 +301,7 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     };
     const tok = (await raceAbort(
       credential.getToken(tokenRequest, ctx),
-      controller.signal,
+      deadline.signal,
       abortError,
     )) as MsalTokenResult;
     const out: FlowRun = {
@@ -329,16 +310,71 @@ export async function acquireToken(request: FlowRequest, run: FlowRunOptions = {
     };
     if (tok.idTokenClaims) out.idTokenClaims = tok.idTokenClaims;
     if (tok.account) out.account = tok.account;
-    if (!explicit) attachPredictions([out.result], fp, { env, profile, inChain: false, options });
+    if (!explicit) attachPredictions([out.result], fp, predicted);
     return out;
   } catch (e) {
-    const result = finishError(stepName, trace, now() - t0, e, controller.signal.aborted ? why : undefined, limit);
-    if (!explicit && resolved) attachPredictions([result], fp, { env, profile, inChain: false, options });
+    const aborted = deadline.signal.aborted ? deadline.why() : undefined;
+    const result = finishError(stepName, trace, now() - t0, e, aborted, deadline.limit);
+    if (!explicit && resolved) attachPredictions([result], fp, predicted);
     return { result };
   } finally {
-    clearTimeout(timer);
-    run.signal?.removeEventListener('abort', onParent);
+    deadline.dispose();
   }
+}
+
+/** Service principals whose tenant falls back to AZURE_TENANT_ID. */
+const SP_FLOWS: readonly string[] = [
+  'ClientSecretCredential',
+  'ClientCertificateCredential',
+  'ClientAssertionCredential',
+  'UsernamePasswordCredential',
+  'OnBehalfOfCredential',
+];
+
+/** Notes where the run's configuration comes from (the environment, AZURE_TENANT_ID, a regional authority). */
+function noteConfiguration(
+  request: FlowRequest,
+  { trace, env }: StepContext,
+  stepName: string,
+  resolved: string | undefined,
+  explicit: boolean,
+): void {
+  if (!explicit && (request.tenantId || request.clientId) && resolved !== 'WorkloadIdentityCredential') {
+    trace.note(
+      'info',
+      `${stepName} reads its configuration from the environment; --tenant asks for a token in that tenant (multi-tenant rules apply).`,
+    );
+  }
+  if (explicit && !request.tenantId && env.AZURE_TENANT_ID && SP_FLOWS.includes(resolved!)) {
+    trace.note('info', `tenant taken from AZURE_TENANT_ID (${env.AZURE_TENANT_ID}).`);
+  }
+  if (env.AZURE_REGIONAL_AUTHORITY_NAME && explicit) {
+    trace.note(
+      'info',
+      `AZURE_REGIONAL_AUTHORITY_NAME=${env.AZURE_REGIONAL_AUTHORITY_NAME} is set: the SDKs would use a regional endpoint (ESTS-R) for service principals; this run uses the global endpoint.`,
+    );
+  }
+}
+
+/** The tenant's discovered endpoints as msal metadata (traced in this step), or undefined when they are not usable. */
+async function discoveredMetadata(
+  request: FlowRequest,
+  ctx: StepContext,
+  options: EngineOptions,
+): Promise<string | undefined> {
+  const { env, trace, signal } = ctx;
+  const tenant = request.tenantId ?? env.AZURE_TENANT_ID ?? 'organizations';
+  const d = await raceAbort(
+    discoverTenant({ tenantId: tenant, profile: ctx.profile }, { http: ctx.http, trace, env, signal, engine: options }),
+    signal,
+    abortError,
+  );
+  if (d.authorityMetadata) {
+    trace.note('info', `using the discovered endpoints (token endpoint ${d.tokenEndpoint}).`);
+    return d.authorityMetadata;
+  }
+  trace.note('warn', 'the discovered document is not usable as msal metadata; using the standard endpoints.');
+  return undefined;
 }
 
 function finishError(
