@@ -57,19 +57,15 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
   // Modules that say what they are: no source file over 500 lines, and in the parts already brought under it, no
-  // function over 80. The files listed are the open remainder of issue 14; shrink the list, never grow it.
-  {
-    files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'],
-    ignores: ['src/core/fingerprint/predict.ts'],
-    rules: { 'max-lines': ['error', { max: 500 }] },
-  },
+  // function over 80.
+  { files: ['src/**/*.ts', 'webview-ui/src/**/*.ts'], rules: { 'max-lines': ['error', { max: 500 }] } },
   {
     files: ['src/sandbox/**/*.ts', 'src/cli/**/*.ts', 'src/extension/**/*.ts', 'webview-ui/src/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80 }] },
   },
   // The engine's parts brought under it so far (issue 14's measure: blank lines and comments not counted).
   {
-    files: ['src/core/http/**/*.ts', 'src/core/process/**/*.ts'],
+    files: ['src/core/http/**/*.ts', 'src/core/process/**/*.ts', 'src/core/fingerprint/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
 );
