@@ -118,7 +118,9 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
     env: a.env,
     signal: controller.signal,
     trace,
+    // One step's requests share their connections (closed when the step ends), as the SDK's pipeline does.
     http: createHttpClient({
+      keepAlive: true,
       trace,
       ca: a.options.ca,
       proxy: a.options.proxy,
@@ -158,6 +160,7 @@ async function execute(a: StepArgs, trace: ReturnType<Tracer['forStep']>, t0: nu
   } finally {
     clearTimeout(timer);
     a.signal?.removeEventListener('abort', onParent);
+    ctx.http.close?.();
   }
 }
 

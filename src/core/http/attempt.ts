@@ -24,6 +24,13 @@ export interface AttemptLimits {
   maxBodyBytes: number;
   /** Extra CA certificate(s), PEM, trusted beside Node's roots. */
   ca?: string;
+  /** Keep-alive agents whose connections a direct request may reuse (the client's; none: one connection each). */
+  agents?: Agents;
+}
+
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
 }
 
 /** The request as it goes on the wire, worked out once per attempt. */
@@ -90,6 +97,7 @@ class Attempt {
     private readonly w: WireRequest,
     private readonly req: HttpRequest,
     private readonly maxBody: number,
+    private readonly agents: Agents | undefined,
     private readonly resolve: (r: AttemptResult) => void,
     private readonly reject: (e: HttpRequestError) => void,
   ) {}
@@ -194,11 +202,11 @@ class Attempt {
         ...common,
         ca: this.w.ca,
         rejectUnauthorized: this.w.rejectUnauthorized,
-        agent: false,
+        agent: this.agents?.https ?? false,
         servername: net.isIP(url.hostname) ? undefined : url.hostname,
       });
     } else {
-      r = http.request({ ...common, agent: false });
+      r = http.request({ ...common, agent: this.agents?.http ?? false });
     }
     this.issue(r);
   }
@@ -277,6 +285,6 @@ export function attemptOnce(
 ): Promise<AttemptResult> {
   const w = wireRequest(url, req, limits.ca);
   return new Promise<AttemptResult>((resolve, reject) =>
-    new Attempt(w, req, limits.maxBodyBytes, resolve, reject).run(limits.timeoutMs, proxy),
+    new Attempt(w, req, limits.maxBodyBytes, limits.agents, resolve, reject).run(limits.timeoutMs, proxy),
   );
 }

@@ -17,7 +17,9 @@ import type { StepTracer } from '../trace/tracer';
 import { limitJsonDepth } from '../json/depth';
 import { HttpRequestError, abortError } from './errors';
 import { selectProxy, type ProxyDecision } from './proxy';
-import { attemptOnce, type AttemptResult } from './attempt';
+import http from 'node:http';
+import https from 'node:https';
+import { attemptOnce, type Agents, type AttemptResult } from './attempt';
 import { NETWORK_RETRY_CODES, backoffMs, retryAfterMs, sleep } from './retry';
 
 // The pieces callers have always imported from here.
@@ -35,6 +37,11 @@ export interface HttpClientOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** 'none' keeps bodies out of the trace. */
   bodies?: 'none' | 'redacted';
+  /**
+   * Reuse connections between this client's requests, as the SDKs' HTTP pipelines do (a chain step's instance
+   * discovery and token request share one TLS handshake); whoever sets it calls close() when done with the client.
+   */
+  keepAlive?: boolean;
   /** Default per-attempt time limit (default 30 s). */
   defaultTimeoutMs?: number;
   /** Largest response body kept (default 4 MiB); larger responses fail with kind 'too-large'. */
@@ -78,7 +85,24 @@ interface RetryStep {
 }
 
 class TracedHttpClient implements HttpClient {
+  #agents?: Agents;
+
   constructor(private readonly o: HttpClientOptions) {}
+
+  /** Keep-alive agents, made on the first direct request of a keepAlive client. */
+  private get agents(): Agents | undefined {
+    if (!this.o.keepAlive) return undefined;
+    return (this.#agents ??= {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true }),
+    });
+  }
+
+  close(): void {
+    this.#agents?.http.destroy();
+    this.#agents?.https.destroy();
+    this.#agents = undefined;
+  }
 
   private get now() {
     return this.o.now ?? Date.now;
@@ -102,6 +126,7 @@ class TracedHttpClient implements HttpClient {
           timeoutMs,
           maxBodyBytes: this.o.maxBodyBytes ?? 4 * 1024 * 1024,
           ca: this.o.ca,
+          agents: decision.proxy ? undefined : this.agents,
         });
       } catch (e) {
         failure = e as HttpRequestError;

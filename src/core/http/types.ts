@@ -53,4 +53,6 @@ export interface HttpResponse {
 
 export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /** Ends the connections a keep-alive client holds open (a no-op for one without keepAlive). */
+  close?(): void;
 }
