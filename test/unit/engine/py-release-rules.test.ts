@@ -194,7 +194,7 @@ describe('Python 1.13.0b2: what Entra answers, in Python words (against the sand
     );
   });
 
-  it("token exchange speaks as AadClient: Entra's error with the body as a Content line, open()'s OSError", async () => {
+  it("token exchange is AadClient's own request: Entra's error with the body as a Content line, open()'s OSError, an empty file sent as it is", async () => {
     const wiApp = sb.contract.apps.find((a) => a.federatedCredentials?.length)!;
     const fic = wiApp.federatedCredentials![0]!;
     const dir = tempDir('py-te-');
@@ -218,5 +218,16 @@ describe('Python 1.13.0b2: what Entra answers, in Python words (against the sand
       .steps[0]!;
     assert.equal(gone.outcome, 'failed');
     assert.equal(gone.message, `[Errno 2] No such file or directory: '${missing}'`);
+    // An empty file is sent as it is (no MSAL in between): Entra's answer stops the chain.
+    const empty = path.join(dir, 'empty.jwt');
+    writeFileSync(empty, '');
+    const none = (await chain({ ...env, AZURE_FEDERATED_TOKEN_FILE: empty }, ['ManagedIdentityCredential'])).steps[0]!;
+    assert.equal(none.outcome, 'failed');
+    assert.match(none.message, /^Azure Active Directory error '\(invalid_client\) AADSTS50027: /);
+    // A good one gets its token.
+    const good = path.join(dir, 'good.jwt');
+    writeFileSync(good, await sb.issueFederatedToken({ subject: fic.subject, audience: fic.audiences }));
+    const ok = await chain({ ...env, AZURE_FEDERATED_TOKEN_FILE: good }, ['ManagedIdentityCredential']);
+    assert.equal(ok.winner, 'ManagedIdentityCredential', ok.error?.message);
   });
 });

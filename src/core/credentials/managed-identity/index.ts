@@ -14,6 +14,7 @@ import { describeIdentity, requestedIdentity, scopeToMiResource, type MiSource }
 import { imdsToken } from './imds';
 import { appServiceToken, cloudShellToken, machineLearningToken, serviceFabricToken } from './sources';
 import { checkJsConstruction } from '../js-construction';
+import { pyTokenExchange } from '../py-token-exchange';
 import { WorkloadIdentityCredential } from '../workload-identity';
 import { ARC_DEFAULT_ENDPOINT, arcKeyDirectory, arcToken, himdsExists } from './arc';
 import { isCredentialUnavailable } from '../types';
@@ -79,6 +80,12 @@ export class ManagedIdentityCredential implements Credential {
       'info',
       'managed identity uses token exchange: a client id, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are all set, so the workload-identity assertion is exchanged instead of asking a managed-identity endpoint',
     );
+    if (ctx.profile === 'python')
+      return pyTokenExchange(request, ctx, {
+        clientId,
+        tenantId: env.AZURE_TENANT_ID!,
+        tokenFile: env.AZURE_FEDERATED_TOKEN_FILE!,
+      });
     // tokenExchangeMsi.js passes disableInstanceDiscovery: true.
     this.#exchange ??= new WorkloadIdentityCredential({ clientId, disableInstanceDiscovery: true });
     try {

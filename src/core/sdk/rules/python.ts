@@ -124,7 +124,7 @@ export const PY: RuleEntry[] = [
   e('miTokenExchange', '1.11.0', true, {
     file: PY_LOG,
     entry: '1.13.0b2 (2023-02-07)',
-    says: 'ManagedIdentityCredential exchanges the AZURE_FEDERATED_TOKEN_FILE assertion (TokenExchangeCredential) when AZURE_AUTHORITY_HOST, AZURE_TENANT_ID and the file are set and no App Service, Arc, Cloud Shell or Azure ML variables are (managed_identity.py, TOKEN_EXCHANGE_VARS); the CHANGELOG names no entry for it. Proven by the parity suite against the real package.',
+    says: 'ManagedIdentityCredential exchanges the AZURE_FEDERATED_TOKEN_FILE assertion (TokenExchangeCredential) when AZURE_AUTHORITY_HOST, AZURE_TENANT_ID and the file are set and no App Service, Arc, Cloud Shell or Azure ML variables are (managed_identity.py, TOKEN_EXCHANGE_VARS); the CHANGELOG names no entry for it. The exchange is one POST by AadClient, not MSAL (token_exchange.py, client_assertion.py): the engine sends it the same way (src/core/credentials/py-token-exchange.ts). Proven by the parity suite against the real package.',
     checked: 'source',
   }),
   e('regionalAuthority', '1.11.0', true, {
