@@ -191,6 +191,8 @@ function firstLine(s: string): string {
   return '';
 }
 
+type Fields = Map<string, unknown[]>;
+
 export function extract(input: unknown): Extracted {
   let root: unknown = input;
   let rawText = '';
@@ -202,14 +204,22 @@ export function extract(input: unknown): Extracted {
     root = undefined;
   }
   const { texts, fields } =
-    root === undefined || root === null ? { texts: [], fields: new Map<string, unknown[]>() } : walk(root);
+    root === undefined || root === null ? { texts: [], fields: new Map() as Fields } : walk(root);
   const text = [rawText, ...texts].filter(Boolean).join('\n');
+  const context: ErrorContext = { ...requestContext(fields, text), ...assertionContext(text) };
+  const credential = credentialNamed(fields, text);
+  if (credential) context.credential = credential;
+  const description = firstString(fields, 'errordescription', 'errormessage', 'message');
+  const message = firstLine(description ?? (rawText || text));
+  return { codes: aadstsCodes(rawText, text, fields), context, text, message, names: errorNames(fields) };
+}
 
+/** AADSTS codes in order of first appearance: bare codes, codes in the text, and codes in error-code fields. */
+function aadstsCodes(rawText: string, text: string, fields: Fields): number[] {
   const codes: number[] = [];
   const addCode = (n: number) => {
     if (Number.isSafeInteger(n) && n > 0 && !codes.includes(n)) codes.push(n);
   };
-  // A bare code: "50012", "AADSTS50012".
   // Bare codes: "50012", "AADSTS50012", "50012 70002", "50012,AADSTS70002".
   if (rawText.length < 2000 && /^\s*(?:(?:AADSTS)?[ :]?\d{4,8}(?:[\s,;]+|$))+$/i.test(rawText)) {
     for (const m of rawText.matchAll(/(\d{4,8})/g)) addCode(Number(m[1]));
@@ -227,7 +237,11 @@ export function extract(input: unknown): Extracted {
   }
   for (const m of text.matchAll(RE_ERROR_CODES))
     for (const n of m[1].split(',')) if (n.trim()) addCode(Number(n.trim()));
+  return codes;
+}
 
+/** Trace and correlation ids, the timestamp, the OAuth error word and the HTTP status, each checked for its form. */
+function requestContext(fields: Fields, text: string): ErrorContext {
   const context: ErrorContext = {};
   const traceId = firstString(fields, 'traceid') ?? RE_TRACE.exec(text)?.[1];
   const correlationId = firstString(fields, 'correlationid', 'clientrequestid') ?? RE_CORR.exec(text)?.[1];
@@ -245,8 +259,11 @@ export function extract(input: unknown): Extracted {
   if (oauth && /^[a-z_]{3,60}$/.test(oauth)) context.oauthError = oauth;
   const status = firstNumber(fields, 'statuscode', 'status', 'httpstatus') ?? Number(RE_STATUS.exec(text)?.[1] ?? NaN);
   if (Number.isInteger(status) && status >= 100 && status <= 599) context.httpStatus = status;
+  return context;
+}
 
-  // AADSTS70021 / 700211 / 700212 / 700213: "Assertion Issuer: 'x'. Assertion Subject: 'y'." or "presented assertion subject 'y'".
+/** AADSTS70021 / 700211 / 700212 / 700213: "Assertion Issuer: 'x'. Assertion Subject: 'y'." or "presented assertion subject 'y'". */
+function assertionContext(text: string): ErrorContext {
   const assertion: NonNullable<ErrorContext['assertion']> = {};
   for (const part of ['issuer', 'subject', 'audience'] as const) {
     const m = new RegExp(`(?:Assertion ${part}:\\s*|presented assertion ${part}\\s+)'([^'\\r\\n]{1,500})'`, 'i').exec(
@@ -254,8 +271,11 @@ export function extract(input: unknown): Extracted {
     );
     if (m) assertion[part] = m[1];
   }
-  if (Object.keys(assertion).length) context.assertion = assertion;
+  return Object.keys(assertion).length ? { assertion } : {};
+}
 
+/** The credential the error is about: a field, else the specific credential named last before the first AADSTS code. */
+function credentialNamed(fields: Fields, text: string): string | undefined {
   const credField = firstString(fields, 'credential');
   const credentials = [...text.matchAll(RE_CREDENTIAL)].map((m) => ({
     name: CANONICAL[m[1]] ?? m[1],
@@ -266,15 +286,14 @@ export function extract(input: unknown): Extracted {
     (c) => c.name !== 'DefaultAzureCredential' && c.name !== 'ChainedTokenCredential',
   );
   const beforeCode = firstCodeAt >= 0 ? specific.filter((c) => c.at < firstCodeAt).pop() : undefined;
-  const credential = credField ?? beforeCode?.name ?? specific[0]?.name ?? credentials[0]?.name;
-  if (credential) context.credential = credential;
+  return credField ?? beforeCode?.name ?? specific[0]?.name ?? credentials[0]?.name;
+}
 
+function errorNames(fields: Fields): string[] {
   const names: string[] = [];
   for (const k of ['name', 'code', 'errorcode', 'errortype']) {
     for (const v of fields.get(k) ?? [])
       if (typeof v === 'string' && v.length < 100 && !names.includes(v)) names.push(v);
   }
-  const description = firstString(fields, 'errordescription', 'errormessage', 'message');
-  const message = firstLine(description ?? (rawText || text));
-  return { codes, context, text, message, names };
+  return names;
 }
