@@ -171,6 +171,30 @@ export function errorText(r: HttpResponse): { text: string; codes: number[]; oau
   return { text: `${oauthError ? `${oauthError}: ` : ''}${text || `HTTP ${r.status}`}`, codes, oauthError };
 }
 
+type ErrorFields = ReturnType<typeof errorText>;
+
+/**
+ * The JS SDK turns every answer that is not a token into "unavailable" in its own words; the trace keeps what the
+ * endpoint (`label`: IMDS, AppService, …) said and after how many attempts.
+ */
+export function jsAnswerUnavailable(ctx: StepContext, label: string, r: HttpResponse, text: string): Error {
+  ctx.trace.note(
+    'info',
+    `${label} answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`,
+  );
+  return new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
+}
+
+/** A 400 for a user-assigned identity: it is not assigned to this resource (a hard failure in Go only). */
+export function notAssignedError(ctx: StepContext, label: string, id: UserAssigned, e: ErrorFields): Error {
+  return miError(
+    ctx,
+    'go-failed',
+    `the requested identity isn't assigned to this resource: ${label} answered 400 for the ${describeIdentity(id)} from ${id.from} (${e.text})`,
+    { httpStatus: 400, errorCodes: e.codes, oauthError: e.oauthError },
+  );
+}
+
 /**
  * Expiry as @azure/identity reads it: numeric expires_on (seconds) → ms; numeric string → ms; a date string
  * (App Service 2017 "MM/DD/YYYY HH:MM:SS +00:00", ISO) → Date.parse; else expires_in seconds from now.

@@ -8,11 +8,11 @@ import { isHttpRequestError } from '../../http/client';
 import { classifyRequestFailure } from '../../http/failure';
 import { CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
 import {
-  describeIdentity,
   errorText,
-  jsMiFailureMessage,
+  jsAnswerUnavailable,
   miError,
   miNetworkError,
+  notAssignedError,
   tokenFromResponse,
   totalBudget,
   withQuery,
@@ -223,13 +223,8 @@ export async function imdsToken(
 function imdsFailure(ctx: StepContext, r: HttpResponse, id: UserAssigned | undefined, diagnose: boolean): Error {
   const { text, codes, oauthError } = errorText(r);
   if (jsLegacyMi(ctx) && !((r.status === 404 || r.status === 410) && diagnose)) return jsLegacyImdsError(ctx, r);
-  if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose')) {
-    ctx.trace.note(
-      'info',
-      `IMDS answered HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}: ${text}`,
-    );
-    return new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
-  }
+  if (ctx.profile === 'js' && !((r.status === 404 || r.status === 410) && ctx.mode === 'diagnose'))
+    return jsAnswerUnavailable(ctx, 'IMDS', r, text);
   if ((r.status === 404 || r.status === 410) && diagnose) {
     return miError(
       ctx,
@@ -239,18 +234,7 @@ function imdsFailure(ctx: StepContext, r: HttpResponse, id: UserAssigned | undef
     );
   }
   if (r.status === 400) {
-    if (id) {
-      return miError(
-        ctx,
-        'go-failed',
-        `the requested identity isn't assigned to this resource: IMDS answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`,
-        {
-          httpStatus: 400,
-          errorCodes: codes,
-          oauthError,
-        },
-      );
-    }
+    if (id) return notAssignedError(ctx, 'IMDS', id, { text, codes, oauthError });
     const multiple = /multiple user assigned identities/i.test(text);
     return miError(
       ctx,

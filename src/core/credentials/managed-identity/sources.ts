@@ -5,14 +5,15 @@
  * need more than one request and live apart.
  */
 import type { HttpResponse } from '../../http/types';
-import { CredentialUnavailableError, type AccessTokenResult, type StepContext } from '../types';
+import type { AccessTokenResult, StepContext } from '../types';
 import {
   defaultSourceRetry,
   describeIdentity,
   errorText,
-  jsMiFailureMessage,
+  jsAnswerUnavailable,
   miError,
   miNetworkError,
+  notAssignedError,
   tokenFromResponse,
   withQuery,
   type MiSource,
@@ -45,28 +46,14 @@ async function send(
 
 function answer(ctx: StepContext, source: MiSource, r: HttpResponse, id: UserAssigned | undefined): AccessTokenResult {
   if (r.status === 200) return tokenFromResponse(ctx, r, source);
-  const { text, codes, oauthError } = errorText(r);
+  const e = errorText(r);
+  if (ctx.profile === 'js') throw jsAnswerUnavailable(ctx, source, r, e.text);
+  if (r.status === 400 && id) throw notAssignedError(ctx, source, id, e);
   const after = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
-  if (ctx.profile === 'js') {
-    ctx.trace.note('info', `${source} answered HTTP ${r.status}${after}: ${text}`);
-    throw new CredentialUnavailableError(jsMiFailureMessage(ctx, r));
-  }
-  if (r.status === 400 && id) {
-    throw miError(
-      ctx,
-      'go-failed',
-      `the requested identity isn't assigned to this resource: ${source} answered 400 for the ${describeIdentity(id)} from ${id.from} (${text})`,
-      {
-        httpStatus: 400,
-        errorCodes: codes,
-        oauthError,
-      },
-    );
-  }
-  throw miError(ctx, 'failed', `${source} answered HTTP ${r.status}${after}: ${text}`, {
+  throw miError(ctx, 'failed', `${source} answered HTTP ${r.status}${after}: ${e.text}`, {
     httpStatus: r.status,
-    errorCodes: codes,
-    oauthError,
+    errorCodes: e.codes,
+    oauthError: e.oauthError,
   });
 }
 
