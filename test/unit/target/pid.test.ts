@@ -240,8 +240,16 @@ describe('--pid: another process as the subject of where, chain and token', func
       new RegExp(`no process with pid ${gone.pid}`),
     );
     assertBadPid(await azauth(['chain', '--pid', '12ab']), 'bad-pid', /--pid needs a process id/);
-    // `sleep 0 &` ends at once; its parent execs sleep 600 and never reaps it (30 s ran out on a loaded machine before azauth looked), so it stays a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 600'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The child execs `sleep 0` and ends at once; its parent never calls wait, so it stays a zombie for the parent's
+    // 600 s. (A shell as the parent raced: it could reap `sleep 0 &` on SIGCHLD before its exec.)
+    const forkThenSleep = [
+      'import os, sys, time',
+      'pid = os.fork()',
+      `if pid == 0: os.execv(${JSON.stringify(bin('sleep'))}, ['sleep', '0'])`,
+      'print(pid, flush=True)',
+      'time.sleep(600)',
+    ].join('\n');
+    const parent = spawn(bin('python3'), ['-c', forkThenSleep], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(parent);
     const zombie = Number(
       await new Promise<string>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(d.toString()))),
