@@ -45,6 +45,14 @@ suite('Trace Azure authentication: debug sessions', function () {
   this.timeout(180000);
   let sandbox: SandboxHandle;
   const app = () => path.join(extensionPath(), 'test/fixtures/apptrace/app.mjs');
+  /** The sandbox's service principal as EnvironmentCredential reads it, with the sandbox's CA trusted. */
+  const servicePrincipalEnv = () => ({
+    NODE_EXTRA_CA_CERTS: sandbox.caFile!,
+    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+    AZURE_TENANT_ID: sandbox.tenantId!,
+    AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT,
+    AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET,
+  });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'azauth-apptrace-suite-'));
 
   suiteSetup(async () => {
@@ -67,13 +75,7 @@ suite('Trace Azure authentication: debug sessions', function () {
       request: 'launch',
       name: 'Traced app',
       program: app(),
-      env: {
-        NODE_EXTRA_CA_CERTS: sandbox.caFile!,
-        AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-        AZURE_TENANT_ID: sandbox.tenantId!,
-        AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT,
-        AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET,
-      },
+      env: servicePrincipalEnv(),
     });
     const label = `observed in your app: @azure/identity ${identityRelease()}`;
     const items = await waitFor('the observed run in the Credential Chain tree', () => {
@@ -131,13 +133,7 @@ suite('Trace Azure authentication: debug sessions', function () {
       name: 'Traced terminal',
       shellPath: '/bin/bash',
       cwd: extensionPath(),
-      env: {
-        NODE_EXTRA_CA_CERTS: sandbox.caFile!,
-        AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-        AZURE_TENANT_ID: sandbox.tenantId!,
-        AZURE_CLIENT_ID: CONFIDENTIAL_CLIENT,
-        AZURE_CLIENT_SECRET: CONFIDENTIAL_SECRET,
-      },
+      env: servicePrincipalEnv(),
     });
     try {
       const shell = await waitFor('shell integration in the terminal', () => terminal.shellIntegration, 30000);
