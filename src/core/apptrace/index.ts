@@ -1,6 +1,14 @@
 /** Tracing the user's own app: readers for each Azure SDK's log output, and running a program with them. */
 export { AppTraceReader, type AppTraceReaderOptions, type Stream } from './reader';
-export { runTraced, type RunTracedOptions, type RunTracedResult } from './run';
+export {
+  runTraced,
+  tracedProgramEnvironment,
+  type InstalledHooks,
+  type RunTracedOptions,
+  type RunTracedResult,
+} from './run';
+export { collectTraced, parseLauncherStatus, LAUNCHER_FDS, type CollectTracedOptions } from './collect';
+export { installedHooks, installHooks } from './installed-hooks';
 export {
   loggingEnvironment,
   writePythonHook,

@@ -115,9 +115,12 @@ export const NODE_HOOK = `// azauth run: hands this program's @azure/logger reco
 })();
 `;
 
+/** The hook's file name, in a run's private folder or among the launcher's installed hooks (./installed-hooks.ts). */
+export const NODE_HOOK_FILE = 'azauth-node-hook.cjs';
+
 /** Writes the hook into `dir` (which must exist, private to this run) and returns its path. */
 export function writeNodeHook(dir: string): string {
-  const file = path.join(dir, 'azauth-node-hook.cjs');
+  const file = path.join(dir, NODE_HOOK_FILE);
   writeFileSync(file, NODE_HOOK, { mode: 0o600 });
   return file;
 }

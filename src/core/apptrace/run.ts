@@ -44,28 +44,43 @@ export interface RunTracedResult {
   durationMs: number;
 }
 
-/** The switches for the program and, for Node, the in-process channel (./node-hook.ts). */
-function prepare(
+/** Hook files already in place (the `azauth` launcher's, next to the CLI), instead of a private folder per run. */
+export interface InstalledHooks {
+  /** The Node preload (./node-hook.ts NODE_HOOK). */
+  nodeHook: string;
+  /** The folder holding only the Python hook, sitecustomize.py (PYTHON_HOOK). */
+  pythonDir: string;
+}
+
+/**
+ * The variables a traced program gets: the SDKs' logging switches and, for Node and Python, the hooks that hand the
+ * records over on the inherited channel (fd 3). `hooks` names installed hook files; without it they are written to a
+ * private folder for this run (`hookDir`, removed at the end). `bin/azauth` adds exactly these (a test compares them).
+ */
+export function tracedProgramEnvironment(
   base: Readonly<Record<string, string | undefined>>,
   sdks: readonly SdkId[],
   level?: 'info' | 'verbose',
-) {
+  hooks?: InstalledHooks,
+): { hookDir?: string; added: Record<string, string>; channel: boolean } {
   // The Node hook: not when the user switched the SDK's logging on themselves (they expect its lines on stderr).
   const nodeHook = sdks.includes('js') && !base.AZURE_LOG_LEVEL;
   const python = sdks.includes('python');
-  const hookDir = python || nodeHook ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
+  const hookDir = !hooks && (python || nodeHook) ? mkdtempSync(path.join(tmpdir(), 'azauth-run-')) : undefined;
+  const pythonDir = hooks ? hooks.pythonDir : hookDir;
   if (hookDir && python) writePythonHook(hookDir);
-  const added = loggingEnvironment(base, { sdks, pythonHookDir: python ? hookDir : undefined, level });
-  if (hookDir && nodeHook) Object.assign(added, nodeHookEnvironment(base, writeNodeHook(hookDir)));
+  const added = loggingEnvironment(base, { sdks, pythonHookDir: python ? pythonDir : undefined, level });
+  if (nodeHook) Object.assign(added, nodeHookEnvironment(base, hooks ? hooks.nodeHook : writeNodeHook(hookDir!)));
   // Both hooks hand their records over on the same inherited pipe.
-  if (hookDir) added.AZAUTH_TRACE_FD = String(CHANNEL_FD);
-  return { hookDir, added, channel: hookDir !== undefined };
+  const channel = python || nodeHook;
+  if (channel) added.AZAUTH_TRACE_FD = String(CHANNEL_FD);
+  return { hookDir, added, channel };
 }
 
 export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
   const base = options.env ?? process.env;
   const sdks = options.sdks ?? ALL_SDKS;
-  const { hookDir, added, channel } = prepare(base, sdks, options.level);
+  const { hookDir, added, channel } = tracedProgramEnvironment(base, sdks, options.level);
   const env = { ...base, ...added };
   const started = Date.now();
   // Made once the program runs (its output arrives on a later turn of the event loop): the program does not wait for
@@ -133,17 +148,30 @@ export function runTraced(options: RunTracedOptions): Promise<RunTracedResult> {
   });
 }
 
-/** The program's output to the caller byte for byte and to the reader; the Node hook's records to the reader. */
+/** The program's output to the caller byte for byte and to the reader; the hooks' records to the reader. */
 function readOutput(child: ChildProcess, reader: AppTraceReader, options: RunTracedOptions): void {
-  child.stdout!.on('data', (b: Buffer) => {
+  readStreams(
+    { stdout: child.stdout!, stderr: child.stderr!, channel: child.stdio[CHANNEL_FD] as Readable | null | undefined },
+    reader,
+    options,
+  );
+}
+
+/** The same for streams that are not a child's (the launcher's pipes, ./collect.ts). */
+export function readStreams(
+  streams: { stdout: Readable; stderr: Readable; channel?: Readable | null },
+  reader: AppTraceReader,
+  options: Pick<RunTracedOptions, 'stdout' | 'stderr'>,
+): void {
+  streams.stdout.on('data', (b: Buffer) => {
     options.stdout?.(b);
     reader.write('stdout', b);
   });
-  child.stderr!.on('data', (b: Buffer) => {
+  streams.stderr.on('data', (b: Buffer) => {
     options.stderr?.(b);
     reader.write('stderr', b);
   });
-  const channel = child.stdio[CHANNEL_FD] as Readable | null | undefined;
+  const channel = streams.channel;
   if (!channel) return;
   const lines = new LineSplitter(
     (l) => {
