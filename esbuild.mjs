@@ -2,6 +2,7 @@
 // by the extension), the azauth CLI, the extension-host test suite and the Token Inspector webview.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -90,7 +91,7 @@ const targets = {
   },
   cli: {
     ...node,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', 'run-collector': 'src/cli/run-collector.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
     define: cliVersion,
@@ -150,6 +151,26 @@ const targets = {
   },
 };
 
+/**
+ * The hooks `bin/azauth run` points a program at before any Node process is up (src/core/apptrace/installed-hooks.ts),
+ * written beside the CLI bundle in `outdir` from the same texts the engine uses.
+ */
+async function writeHooks(outdir) {
+  const built = await esbuild.build({
+    ...node,
+    sourcemap: false,
+    write: false,
+    entryPoints: ['src/core/apptrace/installed-hooks.ts'],
+  });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', built.outputFiles[0].text)(
+    mod,
+    mod.exports,
+    createRequire(import.meta.url),
+  );
+  mod.exports.installHooks(outdir);
+}
+
 function copyAssets() {
   mkdirSync('dist/webview', { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) {
@@ -170,3 +191,4 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
 }
+if (names.includes('cli')) await writeHooks(targets.cli.outdir);

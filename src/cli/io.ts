@@ -42,6 +42,32 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+/**
+ * Runs an entry point (`azauth`, the `azauth run` collector) as this process: the real streams and environment, an
+ * abort signal for Ctrl+C, and its result as the exit code.
+ */
+export function startProcess(entry: (argv: string[], io: CliIo) => Promise<number>): void {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    signal: controller.signal,
+  };
+  entry(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`azauth: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}
+
 /** Bad usage or input: exit 2, one line on stderr (plus a pointer to `azauth help CMD`), JSON with --json. */
 export class UsageError extends Error {
   readonly kind = 'usage';

@@ -3,7 +3,16 @@
  * Each sub-command lives in ./commands and is loaded only when used.
  */
 import { quoteValue, terminalSafe } from '../core/text/terminal';
-import { endOpenLines, EXIT_USAGE, safeIo, UsageError, writeJson, type CliCommand, type CliIo } from './io';
+import {
+  endOpenLines,
+  EXIT_USAGE,
+  safeIo,
+  startProcess,
+  UsageError,
+  writeJson,
+  type CliCommand,
+  type CliIo,
+} from './io';
 
 /** Every sub-command, loaded on first use (help, dispatch and the docs test read this one table). */
 export const commands: Record<string, () => Promise<CliCommand>> = {
@@ -118,24 +127,4 @@ async function dispatch(argv: string[], io: CliIo, json: boolean): Promise<numbe
   }
 }
 
-if (require.main === module) {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  const io: CliIo = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-    signal: controller.signal,
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`azauth: ${(e as Error).stack ?? e}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
-}
+if (require.main === module) startProcess(main);

@@ -6,6 +6,8 @@
 // Only the app-trace readers, redaction and terminal-safe text: `azauth run` starts before the user's program, so
 // it loads none of the engine (the AADSTS catalog is loaded only when the trace holds a code).
 import {
+  collectTraced,
+  installedHooks,
   isSdkId,
   runTraced,
   type AppTrace,
@@ -108,28 +110,52 @@ export const command: CliCommand = {
       signal: io.signal,
       stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
     });
-    const explanations = await explain(result.trace);
-    if (opts.json) {
-      await drain(io.stdout);
-      io.stdout.write(
-        JSON.stringify({
-          ...result.trace,
-          exitCode: result.exitCode,
-          signal: result.signal,
-          ...(result.spawnError ? { spawnError: redactText(result.spawnError) } : {}),
-          interrupted: io.signal.aborted,
-          durationMs: result.durationMs,
-          loggingSwitches: Object.keys(result.added),
-          explanations,
-        }) + '\n',
-      );
-    } else {
-      await drain(io.stderr);
-      io.stderr.write(render(io, result, explanations));
-    }
-    return exitCode(result);
+    return report(io, opts, result, io.signal.aborted);
   },
 };
+
+/**
+ * The collector `bin/azauth run` starts beside the program it started itself (dist/run-collector.js, with the hooks
+ * in `bundleDir`/hooks): the same options, the same trace and report, read from the launcher's pipes.
+ */
+export async function collect(argv: string[], io: CliIo, bundleDir: string): Promise<number> {
+  const opts = parseRunArgs(argv, isSdkId);
+  const result = await collectTraced({
+    command: opts.command,
+    args: opts.args,
+    env: io.env,
+    sdks: opts.sdks,
+    level: opts.verbose ? 'verbose' : 'info',
+    hooks: installedHooks(bundleDir),
+    stdout: (b) => passThrough(io.stdout, b),
+    stderr: (b) => passThrough(io.stderr, b),
+  });
+  return report(io, opts, result, result.interrupted || io.signal.aborted);
+}
+
+/** The trace after the program's output: one JSON object on stdout, or the rendered chain on stderr. */
+async function report(io: CliIo, opts: Parsed, result: RunTracedResult, interrupted: boolean): Promise<number> {
+  const explanations = await explain(result.trace);
+  if (opts.json) {
+    await drain(io.stdout);
+    io.stdout.write(
+      JSON.stringify({
+        ...result.trace,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        ...(result.spawnError ? { spawnError: redactText(result.spawnError) } : {}),
+        interrupted,
+        durationMs: result.durationMs,
+        loggingSwitches: Object.keys(result.added),
+        explanations,
+      }) + '\n',
+    );
+  } else {
+    await drain(io.stderr);
+    io.stderr.write(render(io, result, explanations));
+  }
+  return exitCode(result);
+}
 
 interface CodeExplanation {
   code: number;
