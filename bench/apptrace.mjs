@@ -1,6 +1,7 @@
 // Issue 12 figures, inside a private network namespace made by bench/run.mjs (unshare -n):
 // 1. tracing overhead: a real @azure/identity program asking 100 tokens, run bare vs traced (runTraced in-process,
-//    the core of `azauth run`, and the whole `azauth run` CLI process) — each with the Node hook reading the SDK's
+//    the core of `azauth run`, the whole `node dist/cli.js run` process, and `bin/azauth run`, the POSIX launcher
+//    that starts the program from the shell with the collector beside it) — each with the Node hook reading the SDK's
 //    records inside the program, and with the readers reading them from stderr (the way before the hook, and still
 //    the way when the user switched AZURE_LOG_LEVEL on) — interleaved repetitions, the median of each side and the
 //    median of the per-repetition ratios to the bare run, the load average before and after;
@@ -86,6 +87,9 @@ async function inProcess(extraEnv = {}) {
 }
 
 const azauthRun = [path.join(root, 'dist/cli.js'), 'run', '--profile', 'js', '--json', '--', process.execPath, app];
+// The `azauth` bin on POSIX (bin/azauth): the shell starts the program itself and the collector beside it.
+const launcherRun = ['run', '--profile', 'js', '--json', '--', process.execPath, app];
+const LAUNCHER = path.join(root, 'bin/azauth');
 // The user's own AZURE_LOG_LEVEL turns the hook off: the SDK prints to stderr and the readers read it there.
 const userLogging = { AZURE_LOG_LEVEL: 'info' };
 // Any Node parent's floor: a process that starts, spawns the program with inherited stdio and waits for it.
@@ -105,10 +109,13 @@ const sides = {
   // The whole `azauth run` process, from its own start (Node, the CLI bundle) to the program's end and the trace.
   cli: () => timed(process.execPath, azauthRun, {}, 'cli'),
   cliStderr: () => timed(process.execPath, azauthRun, userLogging, 'cliStderr'),
+  launcher: () => timed(LAUNCHER, launcherRun, {}, 'launcher'),
+  launcherStderr: () => timed(LAUNCHER, launcherRun, userLogging, 'launcherStderr'),
 };
 const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 await timed(process.execPath, [app]); // warm the file cache
 await timed(process.execPath, azauthRun);
+await timed(LAUNCHER, launcherRun);
 const loadBefore = loadavg()[0];
 // Interleaved, the order reversed every other repetition, so a drift in the machine's load hits every side alike.
 for (let i = 0; i < reps; i++) {
@@ -204,17 +211,22 @@ console.log(
       tracedStderrMs: medians.tracedStderr,
       cliMs: medians.cli,
       cliStderrMs: medians.cliStderr,
+      launcherMs: medians.launcher,
+      launcherStderrMs: medians.launcherStderr,
       ratioLogging: ratios.logging,
       ratioWrapper: ratios.wrapper,
       ratioTraced: ratios.traced,
       ratioTracedStderr: ratios.tracedStderr,
       ratioCli: ratios.cli,
       ratioCliStderr: ratios.cliStderr,
+      ratioLauncher: ratios.launcher,
+      ratioLauncherStderr: ratios.launcherStderr,
       ratioTracedOverLogging: medians.traced / medians.logging,
       paired,
       cpuMs: cpuMedians,
       cpuRatios: Object.fromEntries(Object.entries(cpuMedians).map(([k, v]) => [k, v / cpuMedians.bare])),
       pairedRatioCli: paired.cli,
+      pairedRatioLauncher: paired.launcher,
       pairedRatioTraced: paired.traced,
       spreads: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, spread(xs)])),
       runs: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, xs.map((x) => Math.round(x))])),

@@ -210,6 +210,13 @@ function renderTable(r) {
     row('traced in-process, the readers reading stderr (no hook: the user set AZURE_LOG_LEVEL)', 'tracedStderr');
     row('the whole `azauth run --json -- node app.mjs` process (its own start-up included), the hook', 'cli');
     row('the whole `azauth run` process, the readers reading stderr', 'cliStderr');
+    if (a.launcherMs !== undefined) {
+      row(
+        '`bin/azauth run --json -- node app.mjs` (the `azauth` bin on POSIX): the shell starts the program, the collector beside it, the hook',
+        'launcher',
+      );
+      row('`bin/azauth run`, the readers reading stderr', 'launcherStderr');
+    }
     lines.push(
       `| broker answering a cached token (median of 500; p95 ${fmt(a.brokerP95Ms)}) | ${fmt(a.brokerCachedMs)} | ×${a.ratioBroker.toFixed(2)} of a bare loopback round trip (${fmt(a.loopbackMs)}) |`,
       '',
