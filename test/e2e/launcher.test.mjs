@@ -176,6 +176,13 @@ test('exit codes pass through; a run it does not take in hand goes to the Node C
   const cobol = await viaLauncher(['run', '--profile', 'cobol', '--', 'true'], env);
   assert.equal(cobol.code, 2);
   assert.match(cobol.err, /unknown SDK "cobol"/);
+  for (const profile of [['--profile='], ['--profile', ''], ['--profile', 'JS,cobol'], ['--profile']]) {
+    const r = await viaLauncher(['run', ...profile, '--', 'true'], env);
+    assert.equal(r.code, 2, `${JSON.stringify(profile)}: ${r.err}`);
+    assert.match(r.err, /^azauth run: /);
+  }
+  // A form only the Node CLI reads (it drops the empty item and lower-cases) is run there, not refused.
+  assert.equal((await viaLauncher(['run', '--profile', 'JS,', '--', 'sh', '-c', 'exit 5'], env)).code, 5);
   const help = await viaLauncher(['run', '--help'], env);
   assert.equal(help.code, 0);
   assert.match(help.out, /^Usage: azauth run/);
