@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { haveToolchain, root, runExtensionTests } from './harness.mjs';
+import { fixtureVsix, haveToolchain, root, runExtensionTests } from './harness.mjs';
 
 const suite = path.join(root, 'out/suite/index.js');
+// The 'debugpy' debug type for the Python debug-session tests: a stand-in for the Python Debugger extension.
+const debugpyAdapter = path.join(root, 'test/e2e/fixtures/debugpy-adapter');
 
 test(
   'integration suite inside the VS Code extension host (code-server)',
@@ -17,9 +19,11 @@ test(
       'out/suite/index.js is missing: run `node esbuild.mjs` (the dev build includes the suite)',
     );
     assert.ok(existsSync(path.join(root, 'dist/extension.js')), 'dist/extension.js is missing: run `node esbuild.mjs`');
+    const adapter = fixtureVsix(debugpyAdapter);
     const { code, log } = await runExtensionTests({
+      vsix: adapter.file,
       onLog: (l) => process.stdout.write(`  │ ${l.replace(/\n/g, '\n  │ ')}\n`),
-    });
+    }).finally(adapter.remove);
     const summary = /extension-host: (\d+) passed, (\d+) failed/.exec(log);
     assert.ok(summary, `no summary line from the extension host:\n${log.slice(-4000)}`);
     assert.equal(Number(summary[2]), 0, 'in-host failures (see above)');

@@ -40,7 +40,7 @@ function xdgEnv() {
 
 /**
  * Starts code-server on a free loopback port with a fresh user-data, extensions and workspace folder.
- * Options: vsix (installed first), workspaceSettings (written to .vscode/settings.json), userSettings, files
+ * Options: vsix (a .vsix or a list of them, installed first), workspaceSettings (written to .vscode/settings.json), userSettings, files
  * ({ relPath: text } put in the workspace), env (extra environment for the server and so the extension host).
  */
 export async function startCodeServer(opts = {}) {
@@ -82,13 +82,13 @@ export async function startCodeServer(opts = {}) {
   }
   const env = { ...process.env, ...xdgEnv(), EXTENSIONS_GALLERY: '{}', TMPDIR: dirs.tmp, ...(opts.env ?? {}) };
   delete env.VSCODE_IPC_HOOK_CLI;
-  if (opts.vsix) {
+  const vsixes = [opts.vsix ?? []].flat();
+  if (vsixes.length) {
     const r = spawnSync(
       process.execPath,
       [
         CODE_SERVER,
-        '--install-extension',
-        opts.vsix,
+        ...vsixes.flatMap((v) => ['--install-extension', v]),
         '--force',
         '--extensions-dir',
         dirs.extensions,
@@ -97,7 +97,7 @@ export async function startCodeServer(opts = {}) {
       ],
       { env, encoding: 'utf8' },
     );
-    if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed: ${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0) throw new Error(`installing ${vsixes.join(', ')} failed: ${r.stdout}\n${r.stderr}`);
   }
   const port = opts.port ?? (await freePort());
   const child = spawn(
@@ -208,7 +208,8 @@ export async function launchBrowser() {
 
 /**
  * Runs the mocha suite inside the extension host (extensionDevelopmentPath + extensionTestsPath through ?payload=).
- * With `vsix`, that package is installed first (it then runs as an installed extension, in ExtensionMode.Production).
+ * With `vsix`, that package (or those) is installed first (it then runs as an installed extension, in
+ * ExtensionMode.Production).
  * Resolves with { code, log } when the runner's promise settles (code 0 = all passed).
  */
 export async function runExtensionTests({
@@ -250,6 +251,21 @@ export async function runExtensionTests({
     await browser.close();
     await server.stop();
   }
+}
+
+/**
+ * A fixture extension (a folder under test/e2e/fixtures) packaged as a .vsix in a scratch folder, for `vsix`: installed,
+ * it runs beside the development extension (the web workbench's payload carries only one extensionDevelopmentPath).
+ * Returns the file and a function that removes it.
+ */
+export function fixtureVsix(dir) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'azvsix-'));
+  const file = path.join(scratch, `${path.basename(dir)}.vsix`);
+  const vsce = path.join(root, 'node_modules/.bin/vsce');
+  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', file];
+  const r = spawnSync(vsce, args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`packaging ${dir} failed: ${r.stdout}\n${r.stderr}`);
+  return { file, remove: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
 /** The packaged extension (dist/azure-auth-debugger.vsix), built with `npm run package` when it is missing. */
