@@ -46,7 +46,10 @@ export interface CliCommand {
  * Runs an entry point (`azauth`, the `azauth run` collector) as this process: the real streams and environment, an
  * abort signal for Ctrl+C, and its result as the exit code.
  */
-export function startProcess(entry: (argv: string[], io: CliIo) => Promise<number>): void {
+export function startProcess(
+  entry: (argv: string[], io: CliIo) => Promise<number>,
+  { whenDone }: { whenDone?: (code: number) => void } = {},
+): void {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
   const io: CliIo = {
@@ -60,6 +63,8 @@ export function startProcess(entry: (argv: string[], io: CliIo) => Promise<numbe
   entry(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
+      // Once both streams have taken the last write.
+      if (whenDone) process.stdout.write('', () => process.stderr.write('', () => whenDone(code)));
     },
     (e) => {
       process.stderr.write(`azauth: ${(e as Error).stack ?? e}\n`);

@@ -1,11 +1,10 @@
 /**
  * The other half of `bin/azauth run` (the POSIX launcher): the shell starts the user's program itself, so no Node
  * process sits in front of it, and starts this collector beside it on pipes it opened before either began — the
- * program's stdout, its stderr, the hooks' channel and the launcher's own status line (the program's exit status, once
- * it ended, in a file the launcher writes before it lets go of the pipes). The collector passes the output through and
- * reads it as runTraced does (./run.ts); only the spawn moved.
+ * program's stdout, its stderr and the hooks' channel, on which the launcher itself writes the program's exit status
+ * once it ended, before it lets go of the pipes. The collector passes the output through and reads it as runTraced
+ * does (./run.ts); only the spawn moved.
  */
-import { closeSync, readSync } from 'node:fs';
 import net from 'node:net';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -14,8 +13,11 @@ import { ALL_SDKS } from './logging-env';
 import { readStreams, tracedProgramEnvironment, type InstalledHooks, type RunTracedResult } from './run';
 import type { SdkId } from './types';
 
-/** The fds the launcher hands the collector: three pipes' read ends and the status file (bin/azauth). */
-export const LAUNCHER_FDS = { stdout: 4, stderr: 5, channel: 6, status: 7 } as const;
+/**
+ * The fds the launcher hands the collector (bin/azauth): the read ends of its three pipes, and the write end of the
+ * pipe the launcher waits on (`done`: closed once the trace is printed).
+ */
+export const LAUNCHER_FDS = { stdout: 4, stderr: 5, channel: 6, done: 3 } as const;
 
 export interface CollectTracedOptions {
   /** The program the launcher started, as it was given (for the label). */
@@ -29,11 +31,11 @@ export interface CollectTracedOptions {
   hooks: InstalledHooks;
   stdout?: (chunk: Buffer) => void;
   stderr?: (chunk: Buffer) => void;
-  fds?: { stdout: number; stderr: number; channel: number; status: number };
+  fds?: { stdout: number; stderr: number; channel: number };
   maxLineBytes?: number;
 }
 
-/** The launcher's status line: `<$?> <1 when it saw SIGINT, else 0>`. */
+/** The launcher's status line on the channel: `["azauth-launcher-status", <$?>, <1 when it saw SIGINT, else 0>]`. */
 interface LauncherStatus {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -44,8 +46,8 @@ interface LauncherStatus {
  * A shell reports a program killed by signal N as 128+N, as it reports `exit 130`: the two cannot be told apart
  * there, so a status over 128 that names a signal is read as that signal (what a terminal user means by it).
  */
-export function parseLauncherStatus(text: string): LauncherStatus | undefined {
-  const m = /^(\d{1,3}) ([01])\n?$/.exec(text);
+export function parseLauncherStatus(line: string): LauncherStatus | undefined {
+  const m = /^\["azauth-launcher-status",(\d{1,3}),([01])\]$/.exec(line);
   if (!m) return undefined;
   const status = Number(m[1]);
   const signal = status > 128 ? signalName(status - 128) : undefined;
@@ -70,11 +72,12 @@ export function collectTraced(options: CollectTracedOptions): Promise<RunTracedR
   const fds = options.fds ?? LAUNCHER_FDS;
   const open = (fd: number): Readable => new net.Socket({ fd, readable: true, writable: false });
   const streams = { stdout: open(fds.stdout), stderr: open(fds.stderr), channel: open(fds.channel) };
-  readStreams(streams, reader, options);
+  let status: LauncherStatus | undefined;
+  readStreams(streams, reader, options, (line) => (status = parseLauncherStatus(line) ?? status));
   const ended = (s: Readable) => new Promise<void>((resolve) => s.once('close', () => resolve()));
   return Promise.all(Object.values(streams).map(ended)).then(() => {
     // No status: the launcher itself was killed before the program ended.
-    const s = parseLauncherStatus(readStatus(fds.status)) ?? { exitCode: null, signal: null, interrupted: true };
+    const s = status ?? { exitCode: null, signal: null, interrupted: true };
     return {
       exitCode: s.exitCode,
       signal: s.signal,
@@ -84,16 +87,4 @@ export function collectTraced(options: CollectTracedOptions): Promise<RunTracedR
       durationMs: Date.now() - started,
     };
   });
-}
-
-/** The status file's first bytes (written before the pipes' last writer let go, so it is complete by now). */
-function readStatus(fd: number): string {
-  try {
-    const buf = Buffer.alloc(64);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    closeSync(fd);
-    return buf.subarray(0, n).toString('latin1');
-  } catch {
-    return '';
-  }
 }

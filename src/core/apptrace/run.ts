@@ -162,6 +162,8 @@ export function readStreams(
   streams: { stdout: Readable; stderr: Readable; channel?: Readable | null },
   reader: AppTraceReader,
   options: Pick<RunTracedOptions, 'stdout' | 'stderr'>,
+  /** A channel line that is not a hook's record (the launcher's status line, or a torn write). */
+  onOtherChannelLine?: (text: string) => void,
 ): void {
   streams.stdout.on('data', (b: Buffer) => {
     options.stdout?.(b);
@@ -177,6 +179,7 @@ export function readStreams(
     (l) => {
       const r = parseChannelLine(l.text);
       if (r) reader.record(r.text, r.at);
+      else onOtherChannelLine?.(l.text);
     },
     { maxLineBytes: 2 * 1024 * 1024 },
   );
