@@ -1,16 +1,21 @@
 /**
  * One traced program (a debug session or a terminal command): its output goes into the core's AppTraceReader, and
  * the chain runs its SDK logged appear in the run store as they happen — a live run replaced in place until the
- * program ends — labelled "observed in your app: <SDK> <release>". Reading is bounded: past MAX_READ_BYTES the
- * output is only counted. The program's output itself is never touched (the reader sees a copy).
+ * program ends — labelled "observed in your app: <SDK> <release>". Reading is bounded: past MAX_READ_BYTES only the
+ * lines that may be an SDK's log are read (./skim.ts), the rest is counted. The program's output itself is never
+ * touched (the reader sees a copy).
  */
-import type { AppTrace, AppTraceReader, ObservedSource } from '../../core/index';
+import type { AppTrace, AppTraceReader, ObservedSource, Stream } from '../../core/index';
 import { loadEngine } from '../engine';
 import type { Logger } from '../log';
 import type { RunStore } from '../runStore';
 import type { AadstsOffer } from './aadstsOffer';
+import { OutputSkim } from './skim';
 
-/** Output read per program; the rest is counted, not parsed (a program printing 100 MB keeps the host responsive). */
+/**
+ * Output read in full per program; past it only lines that may be an SDK's log are read and the rest is counted, not
+ * parsed (a program printing 100 MB keeps the host responsive, and a token it asks after them is still seen).
+ */
 export const MAX_READ_BYTES = 32 * 1024 * 1024;
 /** How often a live run is refreshed in the views while output arrives. */
 const PUBLISH_MS = 400;
@@ -28,6 +33,10 @@ export class SessionTrace {
   private readonly runIds: string[] = [];
   private bytes = 0;
   private unread = 0;
+  /** Set once MAX_READ_BYTES are read: what of the rest is read. */
+  private skim: OutputSkim | undefined;
+  /** The last text read from the stream did not end a line. */
+  private readonly midLine: Partial<Record<Stream, boolean>> = {};
   private timer: NodeJS.Timeout | undefined;
   private ended = false;
 
@@ -42,24 +51,43 @@ export class SessionTrace {
   }
 
   /** Output of one stream, as it arrives (partial lines are kept until their end comes). */
-  write(stream: 'stdout' | 'stderr', text: string): void {
+  write(stream: Stream, text: string): void {
     if (this.ended) return;
     const size = Buffer.byteLength(text);
-    if (this.bytes + size > MAX_READ_BYTES) {
-      if (!this.unread)
-        this.deps.log.warn(
-          'apptrace',
-          `${this.where}: more than ${MAX_READ_BYTES} bytes of output; the rest is not read`,
-        );
-      this.unread += size;
+    if (!this.skim && this.bytes + size > MAX_READ_BYTES) this.skim = this.startSkim();
+    if (!this.skim) {
+      this.read(stream, text, size);
       return;
     }
+    let taken = 0;
+    for (const part of this.skim.take(stream, text)) taken += this.read(stream, part, Buffer.byteLength(part));
+    this.unread += size - taken;
+  }
+
+  private read(stream: Stream, text: string, size: number): number {
     this.bytes += size;
+    this.midLine[stream] = !text.endsWith('\n');
     this.reader.write(stream, text);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       if (!this.ended) this.publish(this.reader.peek());
     }, PUBLISH_MS);
+    return size;
+  }
+
+  /** Past the cap: a line the reader has begun ends where it is, and from there on the output is skimmed. */
+  private startSkim(): OutputSkim {
+    this.deps.log.warn(
+      'apptrace',
+      `${this.where}: more than ${MAX_READ_BYTES} bytes of output; from here on only lines that may be an Azure SDK's log are read, the rest is counted`,
+    );
+    const skim = new OutputSkim();
+    for (const stream of ['stdout', 'stderr'] as const)
+      if (this.midLine[stream]) {
+        this.reader.write(stream, '\n');
+        skim.startMidLine(stream);
+      }
+    return skim;
   }
 
   /** The program ended: the final runs replace the live ones, and each is summarised in the log. */
