@@ -43,11 +43,15 @@ export interface ExtensionApi {
   savedSecretCount(): Promise<number>;
   /** How long activate() took, in ms (the benchmark reads it from the integration run). */
   activationMs(): number;
-  /** "Trace Azure authentication": the AADSTS offer's counts, traced sessions still running, brokers running. */
+  /**
+   * "Trace Azure authentication": the AADSTS offer's counts, traced sessions still running (and the bytes of output
+   * each has read and only counted), brokers running.
+   */
   appTrace(): {
     notifications: number;
     loggedCodes: number[];
     liveSessions: number;
+    live: { where: string; read: number; unread: number }[];
     terminalCommands: number;
     brokers: { endpoint: string; source: string; requests: number }[];
   };
@@ -106,6 +110,7 @@ export function buildTestApi(p: TestApiParts): ExtensionApi {
       notifications: p.appTrace.offer.stats.notifications,
       loggedCodes: [...p.appTrace.offer.stats.logged],
       liveSessions: p.appTrace.tracker.live.size,
+      live: [...p.appTrace.tracker.live.values()].map((t) => ({ where: t.where, ...t.counts() })),
       terminalCommands: p.appTrace.terminals.traced,
       brokers: p.appTrace.brokers.list(),
     }),

@@ -50,6 +50,11 @@ export class SessionTrace {
     this.reader = new (loadEngine().AppTraceReader)({ env });
   }
 
+  /** Bytes of output read so far, and bytes only counted (past MAX_READ_BYTES). */
+  counts(): { read: number; unread: number } {
+    return { read: this.bytes, unread: this.unread };
+  }
+
   /** Output of one stream, as it arrives (partial lines are kept until their end comes). */
   write(stream: Stream, text: string): void {
     if (this.ended) return;
