@@ -109,8 +109,10 @@ const sides = {
   // The whole `azauth run` process, from its own start (Node, the CLI bundle) to the program's end and the trace.
   cli: () => timed(process.execPath, azauthRun, {}, 'cli'),
   cliStderr: () => timed(process.execPath, azauthRun, userLogging, 'cliStderr'),
-  launcher: () => timed(LAUNCHER, launcherRun, {}, 'launcher'),
-  launcherStderr: () => timed(LAUNCHER, launcherRun, userLogging, 'launcherStderr'),
+  // No CPU column: the launcher returns once the collector has printed, without waiting for it, so GNU time would
+  // count the shell and the program but not the collector.
+  launcher: () => timed(LAUNCHER, launcherRun, {}),
+  launcherStderr: () => timed(LAUNCHER, launcherRun, userLogging),
 };
 const times = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 await timed(process.execPath, [app]); // warm the file cache
