@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ import { root } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox, DEMO } = require(path.join(root, 'dist/sandbox.js'));
+const { azConfigIn } = require(path.join(root, 'test/fixtures/apptrace/az-home.cjs'));
+const badOutput = require(path.join(root, 'test/fixtures/apptrace/bad-output.cjs'));
 const engine = require(path.join(root, 'dist/engine.js'));
 const LAUNCHER = path.join(root, 'bin/azauth');
 const DIST = path.join(root, 'dist');
@@ -31,13 +33,8 @@ after(() => sb.close());
 /** A scratch HOME and TMPDIR, trust for the sandbox, an az with an empty config (as test/unit/apptrace/apps.ts). */
 function baseEnv() {
   const home = mkdtempSync(path.join(tmpdir(), 'azauth-launcher-home-'));
-  const azConfig = path.join(home, '.azure');
-  mkdirSync(azConfig, { recursive: true });
+  const azConfig = azConfigIn(home);
   mkdirSync(path.join(home, 'tmp'));
-  writeFileSync(
-    path.join(azConfig, 'versionCheck.json'),
-    JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
-  );
   return {
     PATH: `${NODE_DIR}:/usr/bin:/bin`,
     HOME: home,
@@ -200,36 +197,12 @@ test('exit codes pass through; a run it does not take in hand goes to the Node C
 });
 
 test('100 MB, binary bytes, a 10 MB line and interleaved streams pass through byte for byte; the SDK lines are read', async () => {
-  const program = `
-    const big = Buffer.alloc(1 << 20, 0x61); big[big.length - 1] = 10;
-    const bin = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256));
-    const long = Buffer.alloc(10 * 1024 * 1024, 0x62);
-    const sdk = 'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\\n';
-    (async () => {
-      const w = (s, b) => new Promise((r) => (s.write(b) ? r() : s.once('drain', r)));
-      for (let i = 0; i < 100; i++) { await w(process.stdout, big); if (i % 10 === 0) await w(process.stderr, 'stderr line ' + i + '\\n'); }
-      await w(process.stdout, bin); await w(process.stdout, '\\n');
-      await w(process.stdout, long); await w(process.stdout, '\\n');
-      await w(process.stderr, sdk);
-    })();`;
-  const expectOut = createHash('sha256');
-  const big = Buffer.alloc(1 << 20, 0x61);
-  big[big.length - 1] = 10;
-  for (let i = 0; i < 100; i++) expectOut.update(big);
-  expectOut.update(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256)));
-  expectOut.update('\n');
-  expectOut.update(Buffer.alloc(10 * 1024 * 1024, 0x62));
-  expectOut.update('\n');
-  let expectErr = '';
-  for (let i = 0; i < 100; i += 10) expectErr += `stderr line ${i}\n`;
-  expectErr +=
-    'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n';
-
-  const r = await viaLauncher(['run', '--', process.execPath, '-e', program], baseEnv());
+  const r = await viaLauncher(['run', '--', process.execPath, badOutput.FILE], baseEnv());
+  const expected = badOutput.expected();
   assert.equal(r.code, 0, r.err.slice(-2000));
-  assert.equal(r.outHash, expectOut.digest('hex'), 'stdout changed');
+  assert.equal(r.outHash, expected.stdoutSha256, 'stdout changed');
   const traceAt = r.err.indexOf('\n── azauth run:');
-  assert.equal(r.err.slice(0, traceAt), expectErr, 'stderr changed');
+  assert.equal(r.err.slice(0, traceAt), expected.stderr, 'stderr changed');
   assert.match(r.err, /→ EnvironmentCredential/);
   assert.match(r.err, /; 101 line\(s\) longer than the cap, \d+ binary line\(s\)/);
 });

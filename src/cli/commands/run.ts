@@ -99,14 +99,7 @@ export const command: CliCommand = {
   async run(argv, io) {
     const opts = parseRunArgs(argv, isSdkId);
     const result = await runTraced({
-      command: opts.command,
-      args: opts.args,
-      env: io.env,
-      sdks: opts.sdks,
-      level: opts.verbose ? 'verbose' : 'info',
-      // The program's own output, byte for byte: not azauth's text to escape or wrap.
-      stdout: (b) => passThrough(io.stdout, b),
-      stderr: (b) => passThrough(io.stderr, b),
+      ...programOptions(opts, io),
       signal: io.signal,
       stdin: io.stdin === process.stdin ? 'inherit' : 'ignore',
     });
@@ -120,17 +113,22 @@ export const command: CliCommand = {
  */
 export async function collect(argv: string[], io: CliIo, bundleDir: string): Promise<number> {
   const opts = parseRunArgs(argv, isSdkId);
-  const result = await collectTraced({
+  const result = await collectTraced({ ...programOptions(opts, io), hooks: installedHooks(bundleDir) });
+  return report(io, opts, result, result.interrupted || io.signal.aborted);
+}
+
+/** What both ways of running read the program with: its command line, environment, SDKs and output. */
+function programOptions(opts: Parsed, io: CliIo) {
+  return {
     command: opts.command,
     args: opts.args,
     env: io.env,
     sdks: opts.sdks,
-    level: opts.verbose ? 'verbose' : 'info',
-    hooks: installedHooks(bundleDir),
-    stdout: (b) => passThrough(io.stdout, b),
-    stderr: (b) => passThrough(io.stderr, b),
-  });
-  return report(io, opts, result, result.interrupted || io.signal.aborted);
+    level: opts.verbose ? ('verbose' as const) : ('info' as const),
+    // The program's own output, byte for byte: not azauth's text to escape or wrap.
+    stdout: (b: Buffer) => passThrough(io.stdout, b),
+    stderr: (b: Buffer) => passThrough(io.stderr, b),
+  };
 }
 
 /** The trace after the program's output: one JSON object on stdout, or the rendered chain on stderr. */

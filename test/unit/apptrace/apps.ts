@@ -2,10 +2,12 @@
  * The real SDKs as a user's app runs them, against the sandbox: @azure/identity (the test tier's release) and
  * Debian's Python azure-identity, each in a scratch HOME with an az that is installed but not logged in.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { tempDir } from '../engine/helpers';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { azConfigIn } = require('../../fixtures/apptrace/az-home.cjs') as { azConfigIn: (home: string) => string };
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/apptrace');
 export const JS_APP = path.join(FIXTURES, 'app.mjs');
@@ -18,13 +20,7 @@ export type Env = Record<string, string>;
 /** What every scenario shares: trust for the sandbox, its authority, an az with an empty config, no pwsh/azd. */
 export function baseEnv(sb: Sandbox): Env {
   const home = tempDir('azauth-apptrace-home-');
-  const azConfig = path.join(home, '.azure');
-  mkdirSync(azConfig, { recursive: true });
-  // A fresh config folder makes az check its version online first; this says it already did.
-  writeFileSync(
-    path.join(azConfig, 'versionCheck.json'),
-    JSON.stringify({ versions: { 'azure-cli': { local: '2.45.0' }, core: { local: '2.45.0' } } }),
-  );
+  const azConfig = azConfigIn(home);
   return {
     PATH: '/usr/bin:/bin',
     HOME: home,

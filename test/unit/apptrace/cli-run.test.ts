@@ -12,6 +12,11 @@ import { main } from '../../../src/cli/main';
 import { captureIo } from '../cli-io';
 import { tempDir } from '../engine/helpers';
 import { JS_APP, PY_APP, PYTHON, appResult, baseEnv } from './apps';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const badOutput = require('../../fixtures/apptrace/bad-output.cjs') as {
+  FILE: string;
+  expected(): { stdoutSha256: string; stderr: string };
+};
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
@@ -134,47 +139,18 @@ describe('azauth run', function () {
   });
 
   it('100 MB of output, binary bytes, a 10 MB line and interleaved stdout/stderr pass through byte for byte; the SDK lines among them are still read', async () => {
-    // The program writes deterministic bytes; the expected hashes come from the same generator in this process.
-    const program = `
-      const big = Buffer.alloc(1 << 20, 0x61); big[big.length - 1] = 10;
-      const bin = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256));
-      const long = Buffer.alloc(10 * 1024 * 1024, 0x62);
-      const sdk = 'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\\n';
-      (async () => {
-        const w = (s, b) => new Promise((r) => (s.write(b) ? r() : s.once('drain', r)));
-        for (let i = 0; i < 100; i++) { await w(process.stdout, big); if (i % 10 === 0) await w(process.stderr, 'stderr line ' + i + '\\n'); }
-        await w(process.stdout, bin); await w(process.stdout, '\\n');
-        await w(process.stdout, long); await w(process.stdout, '\\n');
-        await w(process.stderr, sdk);
-      })();`;
-    const expectOut = createHash('sha256');
-    const big = Buffer.alloc(1 << 20, 0x61);
-    big[big.length - 1] = 10;
-    for (let i = 0; i < 100; i++) expectOut.update(big);
-    expectOut.update(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 131) % 256)));
-    expectOut.update('\n');
-    expectOut.update(Buffer.alloc(10 * 1024 * 1024, 0x62));
-    expectOut.update('\n');
-    const expectErr = createHash('sha256');
-    for (let i = 0; i < 100; i += 10) expectErr.update(`stderr line ${i}\n`);
-    expectErr.update(
-      'azure:identity:info ChainedTokenCredential => getToken() => Result for EnvironmentCredential: SUCCESS. Scopes: s.\n',
-    );
-
-    const r = await spawnCli(['run', '--', process.execPath, '-e', program], {
+    // The program's bytes come from the same generator the expectation does (test/fixtures/apptrace/bad-output.cjs).
+    const expected = badOutput.expected();
+    const r = await spawnCli(['run', '--', process.execPath, badOutput.FILE], {
       PATH: process.env.PATH,
       HOME: tempDir('azauth-run-home-'),
     });
     assert.equal(r.code, 0, r.err.slice(-2000));
-    assert.equal(r.stdoutHash, expectOut.digest('hex'), 'stdout changed');
+    assert.equal(r.stdoutHash, expected.stdoutSha256, 'stdout changed');
     // stderr = the program's stderr, then the trace: the program's part is its prefix.
     const traceAt = r.err.indexOf('\n── azauth run:');
     assert.ok(traceAt > 0, r.err.slice(-2000));
-    assert.equal(
-      createHash('sha256').update(r.err.slice(0, traceAt)).digest('hex'),
-      expectErr.digest('hex'),
-      'stderr changed',
-    );
+    assert.equal(r.err.slice(0, traceAt), expected.stderr, 'stderr changed');
     assert.match(r.err, /→ EnvironmentCredential/);
     // 100 lines of 1 MB and the 10 MB one exceed the 64 KB cap; the binary block splits at its own 0x0a bytes.
     assert.match(r.err, /; 101 line\(s\) longer than the cap, \d+ binary line\(s\)/);
