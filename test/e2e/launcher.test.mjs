@@ -14,7 +14,7 @@ import { root } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox, DEMO } = require(path.join(root, 'dist/sandbox.js'));
-const { azConfigIn } = require(path.join(root, 'test/fixtures/apptrace/az-home.cjs'));
+const { appEnv } = require(path.join(root, 'test/fixtures/apptrace/app-env.cjs'));
 const badOutput = require(path.join(root, 'test/fixtures/apptrace/bad-output.cjs'));
 const engine = require(path.join(root, 'dist/engine.js'));
 const LAUNCHER = path.join(root, 'bin/azauth');
@@ -30,22 +30,11 @@ before(async () => {
 });
 after(() => sb.close());
 
-/** A scratch HOME and TMPDIR, trust for the sandbox, an az with an empty config (as test/unit/apptrace/apps.ts). */
+/** The apps' environment (test/fixtures/apptrace/app-env.cjs), with this Node on PATH and a TMPDIR of its own. */
 function baseEnv() {
   const home = mkdtempSync(path.join(tmpdir(), 'azauth-launcher-home-'));
-  const azConfig = azConfigIn(home);
   mkdirSync(path.join(home, 'tmp'));
-  return {
-    PATH: `${NODE_DIR}:/usr/bin:/bin`,
-    HOME: home,
-    TMPDIR: path.join(home, 'tmp'),
-    LANG: 'C.UTF-8',
-    AZURE_CONFIG_DIR: azConfig,
-    AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    NODE_EXTRA_CA_CERTS: sb.caFile,
-    REQUESTS_CA_BUNDLE: sb.caFile,
-    AZURE_AUTHORITY_HOST: sb.authorityHost,
-  };
+  return { ...appEnv(home, sb), PATH: `${NODE_DIR}:/usr/bin:/bin`, TMPDIR: path.join(home, 'tmp') };
 }
 
 const secretEnv = (secret = DEMO.confidentialSecret) => ({

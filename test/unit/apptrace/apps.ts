@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { tempDir } from '../engine/helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { azConfigIn } = require('../../fixtures/apptrace/az-home.cjs') as { azConfigIn: (home: string) => string };
+const { appEnv } = require('../../fixtures/apptrace/app-env.cjs') as { appEnv: (home: string, sb: Sandbox) => Env };
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/apptrace');
 export const JS_APP = path.join(FIXTURES, 'app.mjs');
@@ -19,18 +19,7 @@ export type Env = Record<string, string>;
 
 /** What every scenario shares: trust for the sandbox, its authority, an az with an empty config, no pwsh/azd. */
 export function baseEnv(sb: Sandbox): Env {
-  const home = tempDir('azauth-apptrace-home-');
-  const azConfig = azConfigIn(home);
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    LANG: 'C.UTF-8',
-    AZURE_CONFIG_DIR: azConfig,
-    AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    NODE_EXTRA_CA_CERTS: sb.caFile,
-    REQUESTS_CA_BUNDLE: sb.caFile,
-    AZURE_AUTHORITY_HOST: sb.authorityHost,
-  };
+  return appEnv(tempDir('azauth-apptrace-home-'), sb);
 }
 
 export interface Scenario {
