@@ -53,6 +53,8 @@ export interface ExtensionApi {
     liveSessions: number;
     live: { where: string; read: number; unread: number }[];
     terminalCommands: number;
+    /** Shells of the debug terminals whose program a traced session reads itself (their commands are left to it). */
+    sessionTerminals: number[];
     brokers: { endpoint: string; source: string; requests: number }[];
   };
 }
@@ -112,6 +114,7 @@ export function buildTestApi(p: TestApiParts): ExtensionApi {
       liveSessions: p.appTrace.tracker.live.size,
       live: [...p.appTrace.tracker.live.values()].map((t) => ({ where: t.where, ...t.counts() })),
       terminalCommands: p.appTrace.terminals.traced,
+      sessionTerminals: p.appTrace.debugTerminals.shellPids(),
       brokers: p.appTrace.brokers.list(),
     }),
   };

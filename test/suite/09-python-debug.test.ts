@@ -46,7 +46,7 @@ interface Watched {
  */
 async function debugpyToEnd(
   config: vscode.DebugConfiguration,
-  atEntry?: (w: Watched) => void,
+  atEntry?: (w: Watched) => void | Promise<void>,
   timeoutMs = 90000,
 ): Promise<Watched> {
   const w: Watched = { stdout: '' };
@@ -81,7 +81,7 @@ async function debugpyToEnd(
     assert.ok(started, `the debug session "${String(config.name)}" started`);
     if (atEntry) {
       const thread = await waitFor('the debuggee to stop on entry', () => w.stoppedThread, timeoutMs);
-      atEntry(w);
+      await atEntry(w);
       await w.session!.customRequest('continue', { threadId: thread });
     }
     await Promise.race([
@@ -166,7 +166,9 @@ suite('Trace Azure authentication: Python debug sessions (debugpy)', function ()
         console: 'internalConsole',
         env: { ...servicePrincipalEnv(CONFIDENTIAL_SECRET), PYTHONPATH: userLib },
       },
-      (w) => (debuggeeEnv = processEnv(w.pid!)),
+      (w) => {
+        debuggeeEnv = processEnv(w.pid!);
+      },
     );
     // The debuggee's own environment: the hook's folder first, the user's entry after it.
     const [first, second] = (debuggeeEnv.PYTHONPATH ?? '').split(path.delimiter);
@@ -228,5 +230,47 @@ suite('Trace Azure authentication: Python debug sessions (debugpy)', function ()
     assert.ok(env.errorCodes.includes(7000215), `AADSTS7000215 in ${JSON.stringify(env.errorCodes)}`);
     assert.ok(a.appTrace().loggedCodes.includes(7000215), 'the AADSTS offer saw the code');
     assert.ok(!JSON.stringify(a.store.snapshot()).includes(WRONG_SECRET), 'the secret reached the store');
+  });
+  test('the Python Debugger’s default "console": "integratedTerminal": the output read from the session, once', async () => {
+    const a = await api();
+    const name = 'Python app in its terminal';
+    const before = new Set(a.store.snapshot().runs.map((r) => r.id));
+    const terminalCommands = a.appTrace().terminalCommands;
+    let shell: number | undefined;
+    let owned: number[] = [];
+    const seen = await debugpyToEnd(
+      {
+        type: 'debugpy',
+        request: 'launch',
+        name,
+        program: app(),
+        console: 'integratedTerminal',
+        env: servicePrincipalEnv(CONFIDENTIAL_SECRET),
+      },
+      async () => {
+        // debugpy asked VS Code for a terminal (runInTerminal); its shell is known as the session's while it runs.
+        const terminal = vscode.window.terminals.find((t) => t.name === 'Python Debug Console');
+        shell = await terminal?.processId;
+        owned = a.appTrace().sessionTerminals;
+      },
+    );
+    assert.ok(shell, 'the program ran in the debug terminal');
+    assert.deepEqual(owned, [shell], 'the terminal trace leaves the commands of that shell to the session');
+    assert.deepEqual(a.appTrace().sessionTerminals, [], 'an ordinary terminal again once the session ended');
+    assert.ok(a.logLines().some((l) => l.includes(`"${name}": added`) && l.includes('redirectOutput: true')));
+
+    const own = appResult(seen.stdout);
+    const run = await waitFor('the session’s run', () => {
+      const r = a.store.latestRun()?.result;
+      return r?.observed?.app === name && r.observed.complete && r;
+    });
+    assert.equal(run.winner, engine().canonicalCredential(own.winner!), describeSteps(run.steps));
+    const added = a.store.snapshot().runs.filter((r) => !before.has(r.id) && r.result.observed);
+    assert.deepEqual(
+      added.map((r) => `${r.result.observed!.via}: ${r.result.observed!.app}`),
+      [`debug-session: ${name}`],
+      'one run, read from the session',
+    );
+    assert.equal(a.appTrace().terminalCommands, terminalCommands, 'no terminal command read');
   });
 });

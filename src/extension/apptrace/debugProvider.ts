@@ -53,6 +53,13 @@ export class AppTraceDebugProvider implements vscode.DebugConfigurationProvider 
       config.outputCapture = 'std';
       added.push('outputCapture: std');
     }
+    // debugpy sends the program's output to the session only when it redirects it, which by default it does for the
+    // Debug Console alone; the Python Debugger runs programs in the integrated terminal by default. Redirected, the
+    // output still shows in the terminal (debugpy copies it there). A redirectOutput the user set is theirs.
+    if ((config.type === 'python' || config.type === 'debugpy') && config.redirectOutput === undefined) {
+      config.redirectOutput = true;
+      added.push('redirectOutput: true');
+    }
     const mark: TraceMark = { sdks: [...sdks], added };
     config[TRACE_MARK] = mark;
     this.log.info(

@@ -11,6 +11,7 @@ import { onDidChangeSettings, readSettings, SettingKeys } from '../settings';
 import type { VsCodeAccount } from '../vscodeAccount';
 import { AadstsOffer } from './aadstsOffer';
 import { AppTraceDebugProvider } from './debugProvider';
+import { DebugTerminals } from './debugTerminals';
 import { TRACED_DEBUG_TYPES } from './launchEnv';
 import { PythonHook } from './pythonHook';
 import { SessionBrokers } from './sessionBroker';
@@ -22,6 +23,7 @@ export interface AppTraceParts {
   tracker: AppTraceTrackerFactory;
   brokers: SessionBrokers;
   terminals: TerminalTrace;
+  debugTerminals: DebugTerminals;
 }
 
 /** Sets appTrace.enabled where it is set now (the workspace's value wins over the user's, so that one is changed). */
@@ -47,8 +49,9 @@ export function registerAppTrace(
   const deps = { store: host.store, log, offer };
   const brokers = new SessionBrokers(host, account);
   const provider = new AppTraceDebugProvider(log, brokers, hook);
-  const tracker = new AppTraceTrackerFactory(deps);
-  const terminals = new TerminalTrace(context.environmentVariableCollection, hook, deps);
+  const debugTerminals = new DebugTerminals();
+  const tracker = new AppTraceTrackerFactory(deps, debugTerminals);
+  const terminals = new TerminalTrace(context.environmentVariableCollection, hook, deps, debugTerminals);
   const apply = () => {
     const on = readSettings().appTraceEnabled;
     void vscode.commands.executeCommand('setContext', ContextKeys.appTraceOn, on);
@@ -71,5 +74,5 @@ export function registerAppTrace(
   // The terminals' variables load the engine only when tracing is on (activation stays light otherwise).
   if (readSettings().appTraceEnabled) apply();
   else context.environmentVariableCollection.clear();
-  return { offer, tracker, brokers, terminals };
+  return { offer, tracker, brokers, terminals, debugTerminals };
 }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { loadEngine } from '../engine';
+import type { DebugTerminals } from './debugTerminals';
 import { SessionTrace, type SessionTraceDeps } from './sessionTrace';
 import type { PythonHook } from './pythonHook';
 
@@ -28,8 +29,9 @@ export class TerminalTrace implements vscode.Disposable {
     private readonly collection: vscode.GlobalEnvironmentVariableCollection,
     private readonly hook: PythonHook,
     private readonly deps: SessionTraceDeps,
+    private readonly debugTerminals: DebugTerminals,
   ) {
-    this.subs.push(vscode.window.onDidStartTerminalShellExecution((e) => void this.read(e.execution)));
+    this.subs.push(vscode.window.onDidStartTerminalShellExecution((e) => void this.read(e.execution, e.terminal)));
   }
 
   /** Switches the terminals' logging variables on or off (new terminals get them; VS Code offers to relaunch others). */
@@ -52,13 +54,20 @@ export class TerminalTrace implements vscode.Disposable {
     );
   }
 
-  private async read(execution: vscode.TerminalShellExecution): Promise<void> {
+  private async read(execution: vscode.TerminalShellExecution, terminal: vscode.Terminal): Promise<void> {
     if (!this.enabled) return;
+    // read() sees only what is written after it is called: it is called before anything is awaited.
+    const data = execution.read();
     const line = loadEngine().redactText(execution.commandLine.value.slice(0, 200));
+    if (await this.debugTerminals.owns(terminal.processId)) {
+      this.deps.log.debug('apptrace', `terminal command "${line}": a traced debug session's program, read there`);
+      for await (const _ of data); // drained unread (the stream would keep it otherwise)
+      return;
+    }
     const trace = new SessionTrace(this.deps, `terminal command "${line}"`, { via: 'terminal', app: line });
     this.traced++;
     try {
-      for await (const data of execution.read()) trace.write('stdout', stripTerminalControls(data));
+      for await (const chunk of data) trace.write('stdout', stripTerminalControls(chunk));
     } finally {
       trace.end();
     }

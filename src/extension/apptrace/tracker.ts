@@ -1,10 +1,13 @@
 /**
  * Reads the output events of traced debug sessions (the configurations the provider marked) into a SessionTrace.
  * The tracker only listens: nothing is removed from or added to the Debug Console. js-debug runs the program in a
- * child session, so a child of a traced session is traced too; a session with no SDK output adds nothing.
+ * child session, so a child of a traced session is traced too; a session with no SDK output adds nothing. A session
+ * whose program runs in a terminal but sends its output here too (debugpy, redirected) names that terminal to
+ * DebugTerminals, so that the terminal trace does not read the same program again.
  */
 import type * as vscode from 'vscode';
 import { TRACE_MARK } from './debugProvider';
+import type { DebugTerminals } from './debugTerminals';
 import { SessionTrace, type SessionTraceDeps } from './sessionTrace';
 
 /** The output categories that carry the program's own text (not telemetry or the adapter's 'important' notices). */
@@ -31,11 +34,26 @@ interface OutputMessage {
   body?: { category?: string; output?: unknown };
 }
 
+interface TerminalMessage {
+  type?: string;
+  command?: string;
+  success?: boolean;
+  body?: { shellProcessId?: unknown };
+}
+
+/** debugpy with redirectOutput sends the program's output to the session even when it runs in a terminal. */
+function outputReachesSession(config: vscode.DebugConfiguration): boolean {
+  return (config.type === 'python' || config.type === 'debugpy') && config.redirectOutput === true;
+}
+
 export class AppTraceTrackerFactory implements vscode.DebugAdapterTrackerFactory {
   /** Traces of the sessions still running (by session id); the test API reads how many there are. */
   readonly live = new Map<string, SessionTrace>();
 
-  constructor(private readonly deps: SessionTraceDeps) {}
+  constructor(
+    private readonly deps: SessionTraceDeps,
+    private readonly terminals: DebugTerminals,
+  ) {}
 
   createDebugAdapterTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker | undefined {
     const root = tracedRoot(session);
@@ -44,9 +62,20 @@ export class AppTraceTrackerFactory implements vscode.DebugAdapterTrackerFactory
     const end = () => {
       trace?.end();
       this.live.delete(session.id);
+      this.terminals.ended(session.id);
     };
+    // The program's terminal (if it asks for one) is then the session's: the terminal trace must not read it again.
+    const ownsTerminal = outputReachesSession(session.configuration);
     return {
-      onDidSendMessage: (m: OutputMessage) => {
+      onWillReceiveMessage: (m: TerminalMessage) => {
+        if (ownsTerminal && m?.type === 'response' && m.command === 'runInTerminal') {
+          const pid = m.success && typeof m.body?.shellProcessId === 'number' ? m.body.shellProcessId : undefined;
+          this.terminals.answered(session.id, pid);
+        }
+      },
+      onDidSendMessage: (m: OutputMessage & TerminalMessage) => {
+        if (ownsTerminal && m?.type === 'request' && m.command === 'runInTerminal')
+          this.terminals.requested(session.id);
         if (m?.type !== 'event' || m.event !== 'output' || typeof m.body?.output !== 'string') return;
         const stream = STREAM_OF[m.body.category ?? 'console'];
         if (!stream) return;
