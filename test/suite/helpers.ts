@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { EXTENSION_ID } from '../../src/extension/constants';
+import { Commands, EXTENSION_ID } from '../../src/extension/constants';
 import type { CoreModule } from '../../src/extension/engine';
+import type { SandboxHandle } from '../../src/extension/host';
 import type { ExtensionApi } from '../../src/extension/testApi';
 
 export async function api(): Promise<ExtensionApi> {
@@ -45,4 +46,19 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
     ? vscode.ConfigurationTarget.Workspace
     : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration('azureAuthDebugger').update(key, value, target);
+}
+
+/** For the app-trace suites: the sandbox running (its CA file for the apps) and "Trace Azure authentication" on. */
+export async function startTracedSandbox(): Promise<SandboxHandle> {
+  const sandbox = await vscode.commands.executeCommand<SandboxHandle>(Commands.startSandbox, { port: 0, quiet: true });
+  if (!sandbox?.caFile) throw new Error('the sandbox has no CA file for the apps');
+  await vscode.commands.executeCommand(Commands.enableAppTrace);
+  return sandbox;
+}
+
+/** Undoes startTracedSandbox: tracing off (the setting removed) and the sandbox stopped. */
+export async function stopTracedSandbox(): Promise<void> {
+  await vscode.commands.executeCommand(Commands.disableAppTrace);
+  await setSetting('appTrace.enabled', undefined);
+  await vscode.commands.executeCommand(Commands.stopSandbox);
 }
