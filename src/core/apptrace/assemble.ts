@@ -42,8 +42,21 @@ const CHAIN_ORDER = [
   'BrokerCredential',
 ];
 
+/** Names already resolved: a program logs the same few thousands of times (bounded: the names come from its log). */
+const canonicalNames = new Map<string, string>();
+
 /** The Go spelling the engine's model uses (AzureCliCredential → AzureCLICredential); unknown names stay as given. */
 export function canonicalCredential(name: string): string {
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    canonical = resolveCanonical(name);
+    if (canonicalNames.size >= 256) canonicalNames.clear();
+    canonicalNames.set(name, canonical);
+  }
+  return canonical;
+}
+
+function resolveCanonical(name: string): string {
   const trimmed = name
     .trim()
     .replace(/^Azure\.Identity\./, '')
