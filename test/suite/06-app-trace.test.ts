@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/constants';
 import type { SandboxHandle } from '../../src/extension/host';
-import { api, extensionPath, setSetting, waitFor } from './helpers';
+import { api, extensionPath, startTracedSandbox, stopTracedSandbox, waitFor } from './helpers';
 
 // Sandbox fixtures (documented demo values, not secrets): see src/sandbox/config.ts DEMO.
 const CONFIDENTIAL_CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
@@ -80,15 +80,11 @@ suite('Trace Azure authentication: debug sessions', function () {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'azauth-apptrace-suite-'));
 
   suiteSetup(async () => {
-    sandbox = await vscode.commands.executeCommand<SandboxHandle>(Commands.startSandbox, { port: 0, quiet: true });
-    assert.ok(sandbox?.caFile, 'the sandbox has a CA file for the app');
-    await vscode.commands.executeCommand(Commands.enableAppTrace);
+    sandbox = await startTracedSandbox();
   });
 
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand(Commands.disableAppTrace);
-    await setSetting('appTrace.enabled', undefined);
-    await vscode.commands.executeCommand(Commands.stopSandbox);
+    await stopTracedSandbox();
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
