@@ -10,15 +10,17 @@
  */
 
 // Cc: C0, DEL, C1. Cf: bidi marks/overrides/isolates (U+200E/F, U+202A–E, U+2066–9, U+061C), zero-width (U+200B–D,
-// U+2060, U+FEFF), soft hyphen, tags (invisible "ASCII smuggling"; the whole block U+E0000–E007F, assigned or not), … Zl/Zp: U+2028/U+2029, which some
+// U+2060, U+FEFF), soft hyphen, tags (invisible "ASCII smuggling"; the whole block U+E0000–E007F, assigned or not),
+// the invisible operators and deprecated format controls (the whole block U+2060–U+206F: U+2065 is unassigned, so not
+// Cf today, and a newer Unicode may give it a meaning a terminal acts on), … Zl/Zp: U+2028/U+2029, which some
 // renderers break lines on. Cs: lone surrogates. The explicit list: invisible characters of other categories (combining
 // grapheme joiner, Hangul fillers, Mongolian free variation selectors, supplementary variation selectors).
 const UNSAFE =
   // eslint-disable-next-line no-misleading-character-class -- the combining joiners are listed on purpose, one by one
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u2060-\u206f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 const UNSAFE_BLOCK =
   // eslint-disable-next-line no-misleading-character-class -- as above
-  /\r\n|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+  /\r\n|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034f\u115f\u1160\u3164\uffa0\u180b-\u180f\u2060-\u206f\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -19,6 +19,9 @@ describe('terminal-safe text', () => {
     assert.equal(terminalSafe('x\u{e0041}\u{e0042}'), 'x\\u{e0041}\\u{e0042}', 'invisible tag characters');
     assert.equal(terminalSafe('a\u2028b'), 'a\\u2028b');
     assert.equal(terminalSafe('\u{e0002}'), '\\u{e0002}', 'unassigned tag characters too');
+    // The in-host property test's counterexample (seed -806709132): U+2065, unassigned in the invisible-operator block.
+    assert.equal(terminalSafe('\u2065\u001b[2J'), '\\u2065\\x1b[2J', 'the whole U+2060–U+206F block, assigned or not');
+    assert.equal(terminalSafeBlock('a\u2064\u206fb'), 'a\\u2064\\u206fb');
   });
 
   it('keeps a value on one line; a block keeps its layout newlines', () => {
