@@ -208,8 +208,11 @@ function renderTable(r) {
     row('the same started by a bare Node parent (spawn, inherited stdio, wait): any Node wrapper’s floor', 'wrapper');
     row('traced in-process (`runTraced`, the core of azauth run): the Node hook, records over the channel', 'traced');
     row('traced in-process, the readers reading stderr (no hook: the user set AZURE_LOG_LEVEL)', 'tracedStderr');
-    row('the whole `azauth run --json -- node app.mjs` process (its own start-up included), the hook', 'cli');
-    row('the whole `azauth run` process, the readers reading stderr', 'cliStderr');
+    row(
+      'the whole `node dist/cli.js run --json -- node app.mjs` process (Windows, the single executable; its own start-up included), the hook',
+      'cli',
+    );
+    row('the whole `node dist/cli.js run` process, the readers reading stderr', 'cliStderr');
     if (a.launcherMs !== undefined) {
       row(
         '`bin/azauth run --json -- node app.mjs` (the `azauth` bin on POSIX): the shell starts the program, the collector beside it, the hook',
