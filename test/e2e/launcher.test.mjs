@@ -118,6 +118,19 @@ test('the real Python azure-identity app, a wrong secret: AADSTS7000215 explaine
   assert.deepEqual(outcomes(trace), outcomes(lastJson(node.out)));
 });
 
+test('no Node process in front of the program: its parent is the launcher’s shell, where the Node CLI’s is node', async () => {
+  // The program prints its parent's pid and executable; `launch` resolves with the launcher's own pid.
+  const program = ['sh', '-c', 'echo "$PPID $(readlink /proc/$PPID/exe)"'];
+  let launcherPid;
+  const r = await viaLauncher(['run', '--profile', 'js', '--', ...program], baseEnv(), (c) => (launcherPid = c.pid));
+  assert.equal(r.code, 0, r.err);
+  const [ppid, exe] = r.out.split('\n')[0].split(' ');
+  assert.equal(Number(ppid), launcherPid, 'the shell that runs bin/azauth started the program');
+  assert.doesNotMatch(path.basename(exe), /^node/, exe);
+  const node = await viaNode(['run', '--profile', 'js', '--', ...program], baseEnv());
+  assert.equal(path.basename(node.out.split('\n')[0].split(' ')[1]), path.basename(process.execPath));
+});
+
 /** The environment a program started by the launcher sees (`env` prints it; dash adds PWD only when it is missing). */
 async function programEnvironment(args, env) {
   const r = await viaLauncher(['run', ...args, '--', 'env'], env);
