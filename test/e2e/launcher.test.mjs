@@ -196,6 +196,9 @@ test('exit codes pass through; a run it does not take in hand goes to the Node C
   assert.equal(linked.code, 4, linked.err);
   assert.equal(linked.out.split('\n')[0], 'hi');
   assert.equal(lastJson(linked.out).exitCode, 4);
+  // The run's duration counts from the program's start, not from when the collector's Node was ready (~50 ms later).
+  const slept = await viaLauncher(['run', '--json', '--', 'sleep', '0.3'], env);
+  assert.ok(lastJson(slept.out).durationMs >= 300, `durationMs ${lastJson(slept.out).durationMs}`);
 });
 
 test('100 MB, binary bytes, a 10 MB line and interleaved streams pass through byte for byte; the SDK lines are read', async () => {

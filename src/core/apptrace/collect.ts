@@ -62,7 +62,9 @@ function signalName(n: number): NodeJS.Signals | undefined {
 export function collectTraced(options: CollectTracedOptions): Promise<RunTracedResult & { interrupted: boolean }> {
   const sdks = options.sdks ?? ALL_SDKS;
   const { added } = tracedProgramEnvironment(options.env, sdks, options.level, options.hooks);
-  const started = Date.now();
+  // The program started when this process did (the launcher starts both at once), not when Node was ready here
+  // (~50 ms later): the process's own start is performance.timeOrigin.
+  const started = performance.timeOrigin;
   const reader = new AppTraceReader({
     sdks: [...sdks],
     env: options.env,
@@ -84,7 +86,7 @@ export function collectTraced(options: CollectTracedOptions): Promise<RunTracedR
       interrupted: s.interrupted,
       trace: reader.end(),
       added,
-      durationMs: Date.now() - started,
+      durationMs: Math.round(Date.now() - started),
     };
   });
 }
