@@ -3,7 +3,7 @@
  * arguments are `azauth run`'s; its pipes are the launcher's (src/core/apptrace/collect.ts).
  */
 import { closeSync } from 'node:fs';
-import { LAUNCHER_FDS } from '../core/apptrace/collect';
+import { LAUNCHER_FDS } from '../core/apptrace/index';
 import { collect } from './commands/run';
 import { endOpenLines, safeIo, startProcess, type CliIo } from './io';
 

@@ -7,8 +7,8 @@ export {
   type RunTracedOptions,
   type RunTracedResult,
 } from './run';
-export { collectTraced, parseLauncherStatus, LAUNCHER_FDS, type CollectTracedOptions } from './collect';
-export { installedHooks, installHooks } from './installed-hooks';
+export { collectTraced, LAUNCHER_FDS, type CollectTracedOptions } from './collect';
+export { installedHooks } from './installed-hooks';
 export {
   loggingEnvironment,
   writePythonHook,
