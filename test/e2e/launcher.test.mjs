@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -129,6 +129,22 @@ test('no Node process in front of the program: its parent is the launcher’s sh
   assert.doesNotMatch(path.basename(exe), /^node/, exe);
   const node = await viaNode(['run', '--profile', 'js', '--', ...program], baseEnv());
   assert.equal(path.basename(node.out.split('\n')[0].split(' ')[1]), path.basename(process.execPath));
+});
+
+test('the user’s NODE_OPTIONS are for their program: the collector, azauth’s own Node, runs without them', async () => {
+  // A --require that notes every Node process it is loaded into. Before the launcher cleared them for the collector,
+  // it noted two (the app and dist/run-collector.js); an --inspect-brk there stopped the collector and hung the run.
+  const dir = mkdtempSync(path.join(tmpdir(), 'azauth-launcher-require-'));
+  const noter = path.join(dir, 'note.cjs');
+  const notes = path.join(dir, 'notes.txt');
+  writeFileSync(noter, `require('fs').appendFileSync(${JSON.stringify(notes)}, process.argv[1] + '\\n');\n`);
+  const env = { ...baseEnv(), ...secretEnv(), NODE_OPTIONS: `--require ${noter}` };
+  const r = await viaLauncher(['run', '--json', '--', process.execPath, JS_APP], env);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readFileSync(notes, 'utf8').split('\n').filter(Boolean), [JS_APP]);
+  // The program kept the rest of its environment: the sandbox's CA (NODE_EXTRA_CA_CERTS) let it get its token.
+  assert.equal(appResult(r.out).winner, 'EnvironmentCredential');
+  assert.equal(lastJson(r.out).runs[0].winner, 'EnvironmentCredential');
 });
 
 /** The environment a program started by the launcher sees (`env` prints it; dash adds PWD only when it is missing). */
