@@ -4,7 +4,6 @@
  * progress line), colours through `paint`, and shows progress during long waits through `withProgress`; it reads its
  * options through ./options.
  */
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 // Dependency-free: `azauth --help` must not load the engine, and the output layer is needed before any command runs.
 import { terminalSafe, terminalSafeBlock } from '../core/text/terminal';
@@ -55,7 +54,11 @@ export function startProcess(
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: Node builds process.stdin (and loads its stream classes) only when asked, and most commands,
+    // the `azauth run` collector among them, never read it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     signal: controller.signal,
@@ -86,12 +89,27 @@ export type Colour = keyof typeof codes;
 // Colour travels through the text as a marker only this process can write (a private-use character and a per-process
 // nonce); the output stream turns authentic markers into SGR sequences and escapes every other control character. So a
 // colour can come only from `paint`, never from a server or a token, and text painted with colour off stays plain.
-const NONCE = randomBytes(6).toString('hex');
-const MARK = `\u{f0000}${NONCE}:`;
-const MARKER = new RegExp(`\\u{f0000}${NONCE}:(\\d{1,2});`, 'gu');
+// The nonce is made the first time colour is on (safeIo), not at load: the random source costs the `azauth run`
+// collector a few milliseconds beside the user's program, and until a marker exists there is none to find in the text.
+let marker: { mark: string; pattern: RegExp } | undefined;
+
+function colourMarker(): { mark: string; pattern: RegExp } {
+  if (!marker) {
+    const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex');
+    marker = { mark: `\u{f0000}${nonce}:`, pattern: new RegExp(`\\u{f0000}${nonce}:(\\d{1,2});`, 'gu') };
+  }
+  return marker;
+}
+
+/** Text without its colour markers, or with each turned into what `replace` makes of its SGR code. */
+function replaceMarkers(text: string, replace: (code: string) => string = () => ''): string {
+  return marker ? text.replace(marker.pattern, (_, code: string) => replace(code)) : text;
+}
 
 export function paint(io: Pick<CliIo, 'color'>, colour: Colour, text: string): string {
-  return io.color ? `${MARK}${codes[colour]};${text}${MARK}0;` : text;
+  if (!io.color) return text;
+  const { mark } = colourMarker();
+  return `${mark}${codes[colour]};${text}${mark}0;`;
 }
 
 /** Lines of human output, each a value line: terminal-safe, so a newline inside a value stays visible on its line. */
@@ -108,7 +126,7 @@ export function writeJson(io: CliIo, value: unknown): void {
 /** Visible width of a line: markers do not count, characters do (not UTF-16 units). */
 function visibleLength(s: string): number {
   let n = 0;
-  for (const _ of s.replace(MARKER, '')) n++;
+  for (const _ of replaceMarkers(s)) n++;
   return n;
 }
 
@@ -119,7 +137,7 @@ function visibleLength(s: string): number {
  */
 export function wrapLine(line: string, width: number): string[] {
   if (visibleLength(line) <= width) return [line];
-  const plain = line.replace(MARKER, '');
+  const plain = replaceMarkers(line);
   const lead = /^\s*/.exec(plain)![0].length;
   const column = /^(\s*\S.*?\s{2,})\S/.exec(plain)?.[1]?.length;
   const indent = ' '.repeat(
@@ -187,7 +205,7 @@ class SafeStream extends Writable {
         .split('\n')
         .flatMap((l) => wrapLine(l, this.width!))
         .join('\n');
-    safe = safe.replace(MARKER, (_, code: string) => (this.color ? `\u001b[${code}m` : ''));
+    safe = replaceMarkers(safe, (code) => (this.color ? `\u001b[${code}m` : ''));
     this.last = safe.slice(-1);
     this.raw.write(safe);
     done();
@@ -210,8 +228,14 @@ export function safeIo(io: CliIo, { wrap }: { wrap: boolean }): CliIo {
   const errTty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   const terminal = new Terminal(errTty ? io.stderr : undefined);
   const width = wrap ? outputWidth(io.env, io.stdout) : undefined;
+  if (io.color) colourMarker();
   return {
-    ...io,
+    env: io.env,
+    color: io.color,
+    signal: io.signal,
+    get stdin() {
+      return io.stdin;
+    },
     stdout: new SafeStream(io.stdout, terminal, width, io.color, Boolean((io.stdout as { isTTY?: boolean }).isTTY)),
     stderr: new SafeStream(io.stderr, terminal, width, io.color, errTty),
   };
