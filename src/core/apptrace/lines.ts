@@ -77,20 +77,27 @@ export class LineSplitter {
     if (raw.length && raw[raw.length - 1] === 13) raw = raw.subarray(0, raw.length - 1);
     const truncated = bytes > this.#max;
     if (truncated) this.stats.truncatedLines++;
-    if (isBinary(raw)) {
+    // One decode serves both the binary test and the reader (this runs for every line of the program's output).
+    const text = raw.indexOf(0) === -1 ? raw.toString('utf8') : undefined;
+    if (text === undefined || mostlyUndecodable(text)) {
       this.stats.binaryLines++;
       return;
     }
-    this.#onLine({ text: raw.toString('utf8'), truncated, bytes });
+    this.#onLine({ text, truncated, bytes });
   }
 }
 
 /** NUL bytes, or more than 10 % replacement characters after decoding, mark a line as binary. */
 export function isBinary(raw: Buffer): boolean {
   if (raw.length === 0) return false;
-  if (raw.indexOf(0) !== -1) return true;
-  const text = raw.toString('utf8');
+  return raw.indexOf(0) !== -1 || mostlyUndecodable(raw.toString('utf8'));
+}
+
+function mostlyUndecodable(text: string): boolean {
+  // Most lines have no replacement character at all: one native search answers for them.
+  let at = text.indexOf('\ufffd');
+  if (at === -1) return false;
   let bad = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
-  return bad > 0 && bad * 10 > text.length;
+  for (; at !== -1; at = text.indexOf('\ufffd', at + 1)) bad++;
+  return bad * 10 > text.length;
 }
