@@ -94,7 +94,12 @@ interface RunBuilder {
   winner: string | null;
   failure: { message: string } | null;
   closed: boolean;
+  /** What the run shows, made when it closed: a closed run never changes (later lines open the next run). */
+  shown?: RunBody;
 }
+
+/** A run as shown, less what the SDK's lines may still reveal later (its release, hence its label). */
+type RunBody = Omit<ObservedRun, 'label' | 'sdk' | 'release'>;
 
 const AADSTS_RE = /AADSTS(\d{4,8})/g;
 
@@ -248,7 +253,7 @@ export class RunAssembler {
 
   #httpResponse(o: Of<'http-response'>, at: number): void {
     const run = this.#ensureRun(at);
-    const i = findLastIndex(run.requests, (r) => (o.url ? r.url === o.url : true));
+    const i = run.requests.findLastIndex((r) => (o.url ? r.url === o.url : true));
     const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
     const step = req?.step ?? this.#current(run);
     this.#push(run, step, {
@@ -267,18 +272,22 @@ export class RunAssembler {
   /** Every run so far; the open one is closed as it stands (complete: false when the chain had not said how it ended). */
   finish(): ObservedRun[] {
     if (this.#run && !this.#run.closed) this.#close(this.#run);
-    return this.#runs.filter((r) => r.steps.length > 0).map((r) => this.#result(r));
+    return this.#shown(this.#runs);
   }
 
   /**
    * The runs so far without closing anything, for a live view while the app still runs: the open run is closed and
-   * assembled on a copy, so later lines still land in it.
+   * assembled on a copy, so later lines still land in it; closed runs are shown as made when they closed.
    */
   peek(): ObservedRun[] {
-    const copy = structuredClone(this.#runs);
-    const last = copy[copy.length - 1];
-    if (last && !last.closed) this.#close(last);
-    return copy.filter((r) => r.steps.length > 0).map((r) => this.#result(r));
+    const open = this.#run && !this.#run.closed ? structuredClone(this.#run) : undefined;
+    if (open) this.#close(open);
+    return this.#shown(this.#runs.map((r) => (open && r === this.#run ? open : r)));
+  }
+
+  #shown(runs: RunBuilder[]): ObservedRun[] {
+    const { sdk, release, label } = this.describe();
+    return runs.filter((r) => r.steps.length > 0).map((r) => ({ label, sdk, release, ...(r.shown ?? this.#body(r)) }));
   }
 
   #ensureRun(at: number): RunBuilder {
@@ -314,6 +323,8 @@ export class RunAssembler {
       });
     run.requests = [];
     run.closed = true;
+    // Made now, while the program runs, rather than all at once when it has ended and its user waits for the trace.
+    run.shown = this.#body(run);
   }
 
   #find(run: RunBuilder, credential: string): StepBuilder | undefined {
@@ -385,8 +396,7 @@ export class RunAssembler {
       for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
   }
 
-  #result(run: RunBuilder): ObservedRun {
-    const { sdk, release, label } = this.describe();
+  #body(run: RunBuilder): RunBody {
     foldInner(run);
     const sorted = inChainOrder(run.steps);
     let winner = run.winner;
@@ -400,9 +410,6 @@ export class RunAssembler {
     const errorCodes = [...new Set(steps.flatMap((s) => s.errorCodes))];
     const failure = run.failure ? this.redactor.text(run.failure.message) : null;
     return {
-      label,
-      sdk,
-      release,
       scope: run.scope,
       winner,
       steps,
@@ -490,9 +497,4 @@ function inChainOrder(steps: StepBuilder[]): StepBuilder[] {
     .map((s, i) => ({ s, i }))
     .sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i)
     .map((x) => x.s);
-}
-
-function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {
-  for (let i = a.length - 1; i >= 0; i--) if (f(a[i]!)) return i;
-  return -1;
 }

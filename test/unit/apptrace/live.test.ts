@@ -4,7 +4,7 @@
  * (an explicit `observed` source), and how the logging switches join a launch configuration's env.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppTraceReader, observedChainResult } from '../../../src/core/index';
 import { mergeLaunchEnv } from '../../../src/extension/apptrace/launchEnv';
@@ -19,20 +19,27 @@ function lines(name: string): string[] {
 
 describe('apptrace: live view and observed runs', () => {
   it('peek shows the runs so far without closing anything; the end result is the same as reading without peeks', () => {
-    const all = lines('go-chain-unavailable.txt');
-    const peeked = new AppTraceReader({ now: () => 1000 });
-    const plain = new AppTraceReader({ now: () => 1000 });
-    const seen: number[] = [];
-    all.forEach((l, i) => {
-      peeked.line('stderr', l, 1000 + i);
-      plain.line('stderr', l, 1000 + i);
-      seen.push(peeked.peek().runs.length);
-    });
-    assert.ok(
-      seen.some((n) => n > 0),
-      'the run shows before the program ends',
-    );
-    assert.deepEqual(peeked.end(), plain.end());
+    // Every transcript: go-env-wins.txt has two runs, and its release is logged after the first run began.
+    for (const name of readdirSync(TRANSCRIPTS)) {
+      const all = lines(name);
+      const peeked = new AppTraceReader({ now: () => 1000 });
+      const plain = new AppTraceReader({ now: () => 1000 });
+      const seen: number[] = [];
+      all.forEach((l, i) => {
+        peeked.line('stderr', l, 1000 + i);
+        plain.line('stderr', l, 1000 + i);
+        seen.push(peeked.peek().runs.length);
+      });
+      assert.ok(
+        seen.some((n) => n > 0),
+        `${name}: the run shows before the program ends`,
+      );
+      const end = peeked.end();
+      assert.deepEqual(end, plain.end(), name);
+      // A run closed before the SDK named its release still carries the trace's final label.
+      for (const run of end.runs) assert.deepEqual([run.label, run.release], [end.label, end.release], name);
+      assert.deepEqual(peeked.peek(), end, `${name}: a peek after the end is the end`);
+    }
   });
 
   it('an observed run is a ChainResult with an explicit observed source (label, SDK, release, how it was read)', () => {
