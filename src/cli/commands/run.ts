@@ -213,7 +213,10 @@ function render(io: CliIo, result: RunTracedResult, explanations: CodeExplanatio
         : 'No Azure SDK log lines were seen. Does the program use an Azure SDK? (.NET apps print theirs only with AzureEventSourceListener.CreateConsoleLogger().)',
     );
   }
-  t.runs.forEach((run, i) => lines.push(...renderRun(io, run, i + 1, t.runs.length)));
+  for (const { first, at, repeats } of repeatedRuns(t.runs)) {
+    lines.push(...renderRun(io, first, at, t.runs.length));
+    if (repeats.length) lines.push(paint(io, 'gray', sameAs(at, repeats)));
+  }
   if (t.notUnderstood.count) {
     lines.push(
       paint(
@@ -242,6 +245,50 @@ function render(io: CliIo, result: RunTracedResult, explanations: CodeExplanatio
     ),
   );
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Consecutive runs that went the same way (same credentials, outcomes, messages, requests and ending; only their
+ * timings differ), as one run and its repeats: an app that asks for a token a hundred times gets one line for the 99
+ * it took from its cache, not two hundred. --json keeps every run.
+ */
+function repeatedRuns(runs: readonly ObservedRun[]): { first: ObservedRun; at: number; repeats: ObservedRun[] }[] {
+  const groups: { first: ObservedRun; at: number; repeats: ObservedRun[]; shape: string }[] = [];
+  runs.forEach((run, i) => {
+    const shape = runShape(run);
+    const last = groups[groups.length - 1];
+    if (last?.shape === shape) last.repeats.push(run);
+    else groups.push({ first: run, at: i + 1, repeats: [], shape });
+  });
+  return groups;
+}
+
+function runShape(run: ObservedRun): string {
+  return JSON.stringify([
+    run.winner,
+    run.complete,
+    run.scope,
+    run.error?.message ?? null,
+    run.steps.map((s) => [
+      s.credential,
+      s.outcome,
+      s.message,
+      s.events.map((e) =>
+        e.kind === 'http' ? [e.method, e.url, e.status ?? e.error] : e.kind === 'config' ? e.settings : 0,
+      ),
+    ]),
+  ]);
+}
+
+/** "Run 3: the same as run 2 (1 ms)", "Runs 3–100: the same as run 2, 98 times (0–4 ms each)". */
+function sameAs(at: number, repeats: readonly ObservedRun[]): string {
+  // Not Math.min(...list): a run can repeat more times than a call takes arguments.
+  const lo = repeats.reduce((m, r) => Math.min(m, r.durationMs), Infinity);
+  const hi = repeats.reduce((m, r) => Math.max(m, r.durationMs), 0);
+  const took = lo === hi ? `${lo} ms` : `${lo}–${hi} ms`;
+  return repeats.length === 1
+    ? `Run ${at + 1}: the same as run ${at} (${took})`
+    : `Runs ${at + 1}–${at + repeats.length}: the same as run ${at}, ${repeats.length} times (${took} each)`;
 }
 
 function renderRun(io: CliIo, run: ObservedRun, n: number, of: number): string[] {

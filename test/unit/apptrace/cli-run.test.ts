@@ -86,14 +86,24 @@ describe('azauth run', function () {
       AZURE_TENANT_ID: sb.tenantId,
       AZURE_CLIENT_ID: DEMO.confidentialClientId,
       AZURE_CLIENT_SECRET: DEMO.confidentialSecret,
+      // Four tokens: the first from the sandbox, three from msal's cache, which the SDK logs alike.
+      APP_TOKENS: '4',
     };
     const io = captureIo({ env });
     const code = await main(['run', '--', process.execPath, JS_APP], io);
     assert.equal(code, 0, io.err());
-    assert.equal(appResult<{ winner: string }>(io.out()).winner, 'EnvironmentCredential');
+    const { runs } = appResult<{ runs: { winner: string }[] }>(io.out());
+    assert.deepEqual(
+      runs.map((r) => r.winner),
+      Array(4).fill('EnvironmentCredential'),
+    );
     assert.match(io.err(), /── azauth run: observed in your app: @azure\/identity 4\.13\.0 ──/);
-    assert.match(io.err(), /→ EnvironmentCredential {2}scope https:\/\/management\.azure\.com\/\.default/);
+    assert.match(io.err(), /Run 1: → EnvironmentCredential {2}scope https:\/\/management\.azure\.com\/\.default/);
     assert.match(io.err(), /✔ success {5}EnvironmentCredential/);
+    // Runs that went the same way are one run and a line for its repeats; --json keeps them all (the next test).
+    assert.match(io.err(), /^Run 2: → EnvironmentCredential /m);
+    assert.match(io.err(), /^Runs 3–4: the same as run 2, 2 times \(\d+(–\d+)? ms each\)$/m);
+    assert.doesNotMatch(io.err(), /^Run [34]:/m);
     assert.ok(!io.err().includes(DEMO.confidentialSecret) && !io.out().includes(DEMO.confidentialSecret));
   });
 
