@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StepResult } from '../../src/core/index';
 import type { SandboxHandle } from '../../src/extension/host';
+import { debugToEnd, processEnv } from './debugSessions';
 import { api, engine, extensionPath, startTracedSandbox, stopTracedSandbox, waitFor } from './helpers';
 
 // Sandbox fixtures (documented demo values, not secrets): see src/sandbox/config.ts DEMO.
@@ -29,78 +30,6 @@ interface AppResult {
   winner?: string;
   attempted?: { credential: string; message: string }[];
   chain: string[];
-}
-
-/** What the test sees of one debugpy session through a tracker of its own: the debuggee's pid, output, stops. */
-interface Watched {
-  session?: vscode.DebugSession;
-  pid?: number;
-  stoppedThread?: number;
-  stdout: string;
-}
-
-/**
- * Runs a debugpy launch to its end. With `atEntry` the configuration stops on entry, `atEntry` runs while the
- * debuggee is paused (its process alive), and the session is then continued.
- */
-async function debugpyToEnd(
-  config: vscode.DebugConfiguration,
-  atEntry?: (w: Watched) => void | Promise<void>,
-  timeoutMs = 90000,
-): Promise<Watched> {
-  const w: Watched = { stdout: '' };
-  let ended!: () => void;
-  const done = new Promise<void>((r) => (ended = r));
-  const subs = [
-    vscode.debug.registerDebugAdapterTrackerFactory('debugpy', {
-      createDebugAdapterTracker: (s) =>
-        s.name !== config.name
-          ? undefined
-          : {
-              onDidSendMessage: (m: { type?: string; event?: string; body?: Record<string, unknown> }) => {
-                if (m.type !== 'event' || !m.body) return;
-                if (m.event === 'output' && m.body.category === 'stdout') w.stdout += String(m.body.output);
-                if (m.event === 'process') w.pid = Number(m.body.systemProcessId);
-                if (m.event === 'stopped') w.stoppedThread = Number(m.body.threadId);
-              },
-            },
-    }),
-    vscode.debug.onDidStartDebugSession((s) => {
-      if (s.name === config.name) w.session = s;
-    }),
-    vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.name === config.name) ended();
-    }),
-  ];
-  try {
-    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-      ...config,
-      stopOnEntry: Boolean(atEntry),
-    });
-    assert.ok(started, `the debug session "${String(config.name)}" started`);
-    if (atEntry) {
-      const thread = await waitFor('the debuggee to stop on entry', () => w.stoppedThread, timeoutMs);
-      await atEntry(w);
-      await w.session!.customRequest('continue', { threadId: thread });
-    }
-    await Promise.race([
-      done,
-      new Promise((_, fail) => setTimeout(() => fail(new Error(`"${String(config.name)}" did not end`)), timeoutMs)),
-    ]);
-    return w;
-  } finally {
-    subs.forEach((s) => s.dispose());
-  }
-}
-
-/** The environment of a running process, as the kernel holds it. */
-function processEnv(pid: number): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const kv of fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
-    const eq = kv.indexOf('=');
-    if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return env;
 }
 
 function appResult(stdout: string): AppResult {
@@ -152,7 +81,7 @@ suite('Trace Azure authentication: Python debug sessions (debugpy)', function ()
     const userLib = path.join(scratch, 'user-lib');
     fs.mkdirSync(userLib, { recursive: true });
     let debuggeeEnv: Record<string, string> = {};
-    const seen = await debugpyToEnd(
+    const seen = await debugToEnd(
       {
         type: 'debugpy',
         request: 'launch',
@@ -194,7 +123,7 @@ suite('Trace Azure authentication: Python debug sessions (debugpy)', function ()
 
   test('a wrong client secret: EnvironmentCredential fails as the app says, AADSTS7000215 recognised', async () => {
     const a = await api();
-    const seen = await debugpyToEnd({
+    const seen = await debugToEnd({
       type: 'debugpy',
       request: 'launch',
       name: 'Python app, wrong secret',
@@ -233,7 +162,7 @@ suite('Trace Azure authentication: Python debug sessions (debugpy)', function ()
     const terminalCommands = a.appTrace().terminalCommands;
     let shell: number | undefined;
     let owned: number[] = [];
-    const seen = await debugpyToEnd(
+    const seen = await debugToEnd(
       {
         type: 'debugpy',
         request: 'launch',
