@@ -63,6 +63,29 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     assert.equal(t.notUnderstood.count, 0);
   });
 
+  it('Go, current releases: the construction lines (credentials not built, what EnvironmentCredential wraps) are understood', () => {
+    const t = readTranscript('go-current-env-wins.txt');
+    assert.equal(t.notUnderstood.count, 0, JSON.stringify(t.notUnderstood.samples));
+    assert.equal(t.label, 'observed in your app: azidentity (Go) 1.10.1');
+    assert.equal(t.runs.length, 1);
+    const run = t.runs[0]!;
+    assert.equal(run.winner, 'EnvironmentCredential');
+    assert.equal(run.complete, true);
+    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'success' }, 'a credential not built is not a step');
+    const env = run.steps[0]!;
+    assert.ok(
+      env.events.some((e) => e.kind === 'config' && e.settings?.authenticatesWith === 'ClientSecretCredential'),
+      JSON.stringify(env.events),
+    );
+    const notes = run.steps.flatMap((s) => s.events).filter((e) => e.kind === 'note');
+    assert.ok(
+      notes.some((e) => e.kind === 'note' && /WorkloadIdentityCredential: no token file specified/.test(e.message)),
+      JSON.stringify(run.steps),
+    );
+    const http = env.events.filter((e) => e.kind === 'http');
+    assert.ok(http[0]!.kind === 'http' && http[0]!.status === 200 && http[0]!.durationMs === 120, JSON.stringify(http));
+  });
+
   it('.NET: a wrong secret stops DefaultAzureCredential at EnvironmentCredential (AADSTS7000215, the 401 and its time)', () => {
     const t = readTranscript('dotnet-env-failed.txt', 'stdout');
     assert.equal(t.label, 'observed in your app: Azure.Identity (.NET) 1.13.2');

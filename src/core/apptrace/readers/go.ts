@@ -3,7 +3,10 @@
  * `[<time.StampMicro>] <Classification>: <message>` to stderr; messages may span lines.
  * Messages read (Azure/azure-sdk-for-go): chained_token_credential.go — `Azure Identity => %s authenticated with %s`,
  * `Azure Identity => ERROR: <chain>: failed to acquire a token.\nAttempted credentials:\n\t<error>…`;
- * confidential_client.go — `%s.GetToken() acquired a token for scope %q`; logging.go (older releases) —
+ * confidential_client.go — `%s.GetToken() acquired a token for scope %q`; environment_credential.go —
+ * `EnvironmentCredential will authenticate with ClientSecretCredential` (…Certificate…, …UsernamePassword…);
+ * default_azure_credential.go — `NewDefaultAzureCredential failed to initialize some credentials:\n\t%s` (older:
+ * `Azure Identity => Failed to initialize some credentials on the Default Azure Credential:`); logging.go (older releases) —
  * `Azure Identity => GetToken() result for %T: SUCCESS`, `Azure Identity => ERROR in GetToken() call for %s: %s`,
  * `Azure Identity => Found the following environment variables:`, `Azure Identity => Managed Identity environment: %s`;
  * azcore runtime/policy_logging.go — `==> OUTGOING REQUEST (Try=%d)`, `==> REQUEST/RESPONSE (Try=%d/%v, OpTime=%v) -- RESPONSE RECEIVED|REQUEST ERROR`.
@@ -94,6 +97,12 @@ function readIdentity(text: string): Observation[] | null {
     return [{ kind: 'config', credential: 'EnvironmentCredential', settings: { environmentVariables: m[1]!.trim() } }];
   if ((m = /^Managed Identity environment: (\S+)/.exec(msg)))
     return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[1]! } }];
+  // Current releases log at construction which credential EnvironmentCredential wraps, and which of
+  // DefaultAzureCredential's credentials could not be built (each reports unavailable if the chain reaches it).
+  if ((m = /^(\w+) will authenticate with (\w+)/.exec(msg)))
+    return [{ kind: 'config', credential: m[1]!, settings: { authenticatesWith: m[2]! } }];
+  if (/^(?:NewDefaultAzureCredential failed to initialize|Failed to initialize some credentials on)/.exec(msg))
+    return [{ kind: 'note', level: 'info', message: msg }];
   if ((m = /^(\w+) will use (.+?) managed identity/.exec(msg)))
     return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[2]! } }];
   return null;
