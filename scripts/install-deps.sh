@@ -2,12 +2,14 @@
 # Installs everything the test tiers use, for `npm test` and `.ci/run` alike (one list, one place):
 #   Debian packages: the real Azure CLI (azure-cli), Python's azure-identity and MSAL (python3-azure, python3-msal),
 #   the Python debug adapter (python3-debugpy, started by the in-host tests' stand-in for the Python Debugger),
+#   Go's debugger and toolchain (delve, golang-go: the in-host tests' stand-in for the Go extension starts dlv dap,
+#   which builds the Go debuggee with Debian's Go; no Go module is fetched),
 #   Chromium, libkrb5-dev and ripgrep (for code-server), unshare (util-linux) and ip (iproute2);
 #   code-server 4.100.3 (VS Code 1.100.3, the last release on Node 20) from npm into .vscode-test/.
 # Idempotent and quick when everything is present (one dpkg-query, two file checks). Needs root only to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES=(azure-cli python3-azure python3-msal python3-debugpy chromium libkrb5-dev ripgrep util-linux iproute2)
+PACKAGES=(azure-cli python3-azure python3-msal python3-debugpy delve golang-go chromium libkrb5-dev ripgrep util-linux iproute2)
 VT=.vscode-test
 CS="$VT/code-server/node_modules/code-server/out/node/entry.js"
 RG="$VT/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"

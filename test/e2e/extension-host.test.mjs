@@ -7,8 +7,9 @@ import path from 'node:path';
 import { fixtureVsix, haveToolchain, root, runExtensionTests } from './harness.mjs';
 
 const suite = path.join(root, 'out/suite/index.js');
-// The 'debugpy' debug type for the Python debug-session tests: a stand-in for the Python Debugger extension.
-const debugpyAdapter = path.join(root, 'test/e2e/fixtures/debugpy-adapter');
+// The debug types of the debug-session tests that code-server has no debugger for: 'debugpy' (a stand-in for the
+// Python Debugger extension) and 'go' (a stand-in for the Go extension, with Debian's delve).
+const adapters = ['debugpy-adapter', 'delve-adapter'].map((name) => path.join(root, 'test/e2e/fixtures', name));
 
 test(
   'integration suite inside the VS Code extension host (code-server)',
@@ -19,11 +20,11 @@ test(
       'out/suite/index.js is missing: run `node esbuild.mjs` (the dev build includes the suite)',
     );
     assert.ok(existsSync(path.join(root, 'dist/extension.js')), 'dist/extension.js is missing: run `node esbuild.mjs`');
-    const adapter = fixtureVsix(debugpyAdapter);
+    const packed = adapters.map(fixtureVsix);
     const { code, log } = await runExtensionTests({
-      vsix: adapter.file,
+      vsix: packed.map((p) => p.file),
       onLog: (l) => process.stdout.write(`  │ ${l.replace(/\n/g, '\n  │ ')}\n`),
-    }).finally(adapter.remove);
+    }).finally(() => packed.forEach((p) => p.remove()));
     const summary = /extension-host: (\d+) passed, (\d+) failed/.exec(log);
     assert.ok(summary, `no summary line from the extension host:\n${log.slice(-4000)}`);
     assert.equal(Number(summary[2]), 0, 'in-host failures (see above)');
