@@ -6,71 +6,10 @@
 import type { StepOutcome, StepResult } from '../model';
 import type { TraceEvent, TraceLevel } from '../trace/events';
 import type { Redactor } from '../trace/redact';
-import { resolveCredentialName } from '../credentials/names';
+import { INNER, canonicalCredential, inChainOrder } from './credential-names';
 import type { Observation, ObservedRun, SdkId } from './types';
 
 type Of<K extends Observation['kind']> = Extract<Observation, { kind: K }>;
-
-/** Credentials an SDK runs inside another one: their lines belong to the outer step while it is open. */
-const INNER: Record<string, string> = {
-  ClientSecretCredential: 'EnvironmentCredential',
-  ClientCertificateCredential: 'EnvironmentCredential',
-  UsernamePasswordCredential: 'EnvironmentCredential',
-  ClientAssertionCredential: 'WorkloadIdentityCredential',
-  ImdsCredential: 'ManagedIdentityCredential',
-  AppServiceCredential: 'ManagedIdentityCredential',
-  AzureArcCredential: 'ManagedIdentityCredential',
-  CloudShellCredential: 'ManagedIdentityCredential',
-  ServiceFabricCredential: 'ManagedIdentityCredential',
-  AzureMLCredential: 'ManagedIdentityCredential',
-  TokenExchangeCredential: 'ManagedIdentityCredential',
-  MsiCredential: 'ManagedIdentityCredential',
-};
-
-/** DefaultAzureCredential's members across the SDKs, in chain order (each SDK's chain is a subsequence of this). */
-const CHAIN_ORDER = [
-  'EnvironmentCredential',
-  'WorkloadIdentityCredential',
-  'ManagedIdentityCredential',
-  'SharedTokenCacheCredential',
-  'VisualStudioCredential',
-  'VisualStudioCodeCredential',
-  'AzureCLICredential',
-  'AzurePowerShellCredential',
-  'AzureDeveloperCLICredential',
-  'InteractiveBrowserCredential',
-  'BrokerCredential',
-];
-
-/** Names already resolved: a program logs the same few thousands of times (bounded: the names come from its log). */
-const canonicalNames = new Map<string, string>();
-
-/** The Go spelling the engine's model uses (AzureCliCredential → AzureCLICredential); unknown names stay as given. */
-export function canonicalCredential(name: string): string {
-  let canonical = canonicalNames.get(name);
-  if (canonical === undefined) {
-    canonical = resolveCanonical(name);
-    if (canonicalNames.size >= 256) canonicalNames.clear();
-    canonicalNames.set(name, canonical);
-  }
-  return canonical;
-}
-
-function resolveCanonical(name: string): string {
-  const trimmed = name
-    .trim()
-    .replace(/^Azure\.Identity\./, '')
-    .replace(/^\*?azidentity\./, '')
-    .replace(/^com\.azure\.identity\./, '');
-  if (
-    trimmed === 'VisualStudioCodeCredential' ||
-    trimmed === 'BrokerCredential' ||
-    trimmed === 'SharedTokenCacheCredential'
-  )
-    return trimmed;
-  if (INNER[trimmed]) return trimmed;
-  return resolveCredentialName(trimmed) ?? trimmed;
-}
 
 interface StepBuilder {
   credential: string;
@@ -488,13 +427,3 @@ function foldInner(run: RunBuilder): void {
 }
 
 /** Steps in DefaultAzureCredential's order; unknown credentials last, in the order they were seen. */
-function inChainOrder(steps: StepBuilder[]): StepBuilder[] {
-  const order = (c: string) => {
-    const i = CHAIN_ORDER.indexOf(c);
-    return i === -1 ? CHAIN_ORDER.length : i;
-  };
-  return steps
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => order(a.s.credential) - order(b.s.credential) || a.i - b.i)
-    .map((x) => x.s);
-}

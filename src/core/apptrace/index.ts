@@ -17,7 +17,7 @@ export {
   PYTHON_HOOK,
   type LoggingEnvOptions,
 } from './logging-env';
-export { canonicalCredential } from './assemble';
+export { canonicalCredential } from './credential-names';
 export { observedChainResult } from './observed';
 export { LineSplitter, isBinary, type SplitLine, type LineStats } from './lines';
 export { SDK_PACKAGES, type AppTrace, type ObservedRun, type SdkId, type Observation } from './types';
