@@ -27,6 +27,11 @@ interface RunBuilder {
   steps: StepBuilder[];
   pending: TraceEvent[];
   requests: { at: number; method: string; url: string; attempt?: number; step: StepBuilder | null }[];
+  /**
+   * Exchanges that ended and are not placed yet: each belongs to the credential whose outcome the SDK logs next (an
+   * outcome is logged after its requests), whichever looked current when it began (`hint`, used when none follows).
+   */
+  unplaced: { event: Extract<TraceEvent, { kind: 'http' }>; hint: StepBuilder | null }[];
   startAt: number;
   lastAt: number;
   scope: string | null;
@@ -118,15 +123,15 @@ export class RunAssembler {
   #success(o: Of<'success'>, at: number): void {
     const { run, step, inner } = this.#outcomeStep(o, at);
     if (inner) return this.#note(run, step, at, 'info', o.message ?? `${o.credential} returned a token`);
-    this.#settle(step, 'success', o.message ?? 'returned a token', at, false);
+    this.#settle(run, step, 'success', o.message ?? 'returned a token', at, false);
   }
 
   #failure(o: Of<'failure'>, at: number): void {
     const { run, step, inner } = this.#outcomeStep(o, at);
-    if (!inner) return this.#settle(step, o.outcome ?? 'unavailable', o.message, at, o.outcome === undefined);
+    if (!inner) return this.#settle(run, step, o.outcome ?? 'unavailable', o.message, at, o.outcome === undefined);
     this.#note(run, step, at, 'warn', `${o.credential}: ${o.message}`);
     for (const c of aadstsCodes(o.message)) step.errorCodes.add(c);
-    if (o.outcome === 'failed') this.#settle(step, 'failed', o.message, at, false);
+    if (o.outcome === 'failed') this.#settle(run, step, 'failed', o.message, at, false);
   }
 
   #winner(o: Of<'winner'>, at: number): void {
@@ -139,13 +144,16 @@ export class RunAssembler {
     }
     if (o.scope && !run.scope) run.scope = o.scope;
     const step = this.#stepFor(run, name, at);
-    if (step.outcome !== 'success') this.#settle(step, 'success', 'returned a token', at, false);
+    if (step.outcome !== 'success') this.#settle(run, step, 'success', 'returned a token', at, false);
+    this.#place(run, step);
     run.winner = step.credential;
     this.#close(run);
   }
 
   #chainFailed(o: Of<'chain-failed'>, at: number): void {
     const run = this.#ensureRun(at);
+    // The list below names every credential at once: it says nothing of which made the exchanges not yet placed.
+    this.#place(run, null);
     for (const a of o.attempted ?? []) this.#attempted(run, a, at);
     const lastFailed = o.lastFailed
       ? [...run.steps]
@@ -158,7 +166,7 @@ export class RunAssembler {
       const step = this.#stepFor(run, failed, at);
       // The chain's message may say more than the credential's own line did (Java's has only placeholders).
       const richer = !step.message || (aadstsCodes(o.message).length > 0 && aadstsCodes(step.message).length === 0);
-      this.#settle(step, 'failed', richer ? o.message : step.message, step.endAt ?? at, false);
+      this.#settle(run, step, 'failed', richer ? o.message : step.message, step.endAt ?? at, false);
     }
     run.failure = { message: o.message };
     this.#close(run);
@@ -175,6 +183,7 @@ export class RunAssembler {
     if (step.message && step.message !== a.message) this.#note(run, step, step.endAt ?? at, 'info', step.message);
     if (!step.outcome || step.provisional)
       this.#settle(
+        run,
         step,
         a.outcome ?? step.outcome ?? 'unavailable',
         a.message,
@@ -194,18 +203,30 @@ export class RunAssembler {
     const run = this.#ensureRun(at);
     const i = run.requests.findLastIndex((r) => (o.url ? r.url === o.url : true));
     const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
-    const step = req?.step ?? this.#current(run);
-    this.#push(run, step, {
-      kind: 'http',
-      at: req?.at ?? at,
-      step: step?.credential ?? 'chain',
-      method: req?.method ?? o.method ?? 'GET',
-      url: req?.url ?? o.url ?? '(not logged)',
-      status: o.status,
-      error: o.error,
-      durationMs: Math.max(0, Math.round(o.durationMs ?? at - (req?.at ?? at))),
-      attempt: req?.attempt,
+    const hint = req?.step ?? this.#current(run);
+    run.unplaced.push({
+      hint,
+      event: {
+        kind: 'http',
+        at: req?.at ?? at,
+        step: hint?.credential ?? 'chain',
+        method: req?.method ?? o.method ?? 'GET',
+        url: req?.url ?? o.url ?? '(not logged)',
+        status: o.status,
+        error: o.error,
+        durationMs: Math.max(0, Math.round(o.durationMs ?? at - (req?.at ?? at))),
+        attempt: req?.attempt,
+      },
     });
+  }
+
+  /** The exchanges that ended since the last outcome are `step`'s (null: each goes where it looked to belong). */
+  #place(run: RunBuilder, step: StepBuilder | null): void {
+    for (const { event, hint } of run.unplaced) {
+      const to = step ?? hint;
+      this.#push(run, to, { ...event, step: to?.credential ?? 'chain' });
+    }
+    run.unplaced = [];
   }
 
   /** Every run so far; the open one is closed as it stands (complete: false when the chain had not said how it ended). */
@@ -235,6 +256,7 @@ export class RunAssembler {
         steps: [],
         pending: [],
         requests: [],
+        unplaced: [],
         startAt: at,
         lastAt: at,
         scope: null,
@@ -249,6 +271,7 @@ export class RunAssembler {
   }
 
   #close(run: RunBuilder): void {
+    this.#place(run, null);
     // Requests that never got a logged response still happened.
     for (const r of run.requests)
       this.#push(run, r.step, {
@@ -296,8 +319,9 @@ export class RunAssembler {
   }
 
   #current(run: RunBuilder): StepBuilder | null {
-    for (let i = run.steps.length - 1; i >= 0; i--) if (!run.steps[i]!.outcome) return run.steps[i]!;
-    return run.steps[run.steps.length - 1] ?? null;
+    // A chain tries one credential at a time, in order: the one being tried is the first without an outcome. (Not the
+    // last: @azure/identity names every credential as it builds them, so later ones wait there without an outcome.)
+    return run.steps.find((s) => !s.outcome) ?? run.steps[run.steps.length - 1] ?? null;
   }
 
   #start(step: StepBuilder, detail: string | undefined, at: number): void {
@@ -314,7 +338,15 @@ export class RunAssembler {
     }
   }
 
-  #settle(step: StepBuilder, outcome: StepOutcome, message: string, at: number, provisional: boolean): void {
+  #settle(
+    run: RunBuilder,
+    step: StepBuilder,
+    outcome: StepOutcome,
+    message: string,
+    at: number,
+    provisional: boolean,
+  ): void {
+    this.#place(run, step);
     if (step.outcome && !step.provisional && provisional) return;
     step.outcome = outcome;
     step.provisional = provisional;

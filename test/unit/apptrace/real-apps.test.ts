@@ -52,9 +52,24 @@ function describeRun(r: ObservedRun | undefined): string {
     : '(no run)';
 }
 
+/**
+ * Each HTTP exchange shows under a credential the chain tried: none under one it never reached, and when the app got
+ * its token over the network, the winner holds a request of its own.
+ */
+function assertRequestsPlaced(observed: ObservedRun, context: string): void {
+  const http = (s: StepResult) => s.events.filter((e) => e.kind === 'http');
+  for (const s of observed.steps)
+    if (s.outcome === 'skipped') assert.deepEqual(http(s), [], `${s.credential} was never tried (${context})`);
+  const winner = observed.steps.find((s) => s.credential === observed.winner);
+  const placed = observed.steps.map((s) => `${s.credential}: ${http(s).length}`).join(', ');
+  if (winner && observed.steps.some((s) => http(s).length))
+    assert.ok(http(winner).length > 0, `the winner ${winner.credential} shows no request (${context}; ${placed})`);
+}
+
 /** JS: the winner ChainedTokenCredential returned, or each error of the (aggregate) error with its class. */
 function assertJsAgrees(app: JsOne, observed: ObservedRun | undefined, context: string): void {
   assert.ok(observed, `no run in the trace (${context})`);
+  assertRequestsPlaced(observed, context);
   if (app.ok) {
     assert.equal(observed.winner, canonicalCredential(app.winner!), `winner (${context}): ${describeRun(observed)}`);
     assert.equal(observed.steps.find((s) => s.credential === observed.winner)?.outcome, 'success');
@@ -74,6 +89,7 @@ function assertJsAgrees(app: JsOne, observed: ObservedRun | undefined, context: 
 /** Python: the winner DefaultAzureCredential pinned, or its "Attempted credentials" list (the last one stopped the chain when it ended early). */
 function assertPyAgrees(app: PyOne, chain: string[], observed: ObservedRun | undefined, context: string): void {
   assert.ok(observed, `no run in the trace (${context})`);
+  assertRequestsPlaced(observed, context);
   if (app.ok) {
     assert.equal(observed.winner, canonicalCredential(app.winner!), `winner (${context}): ${describeRun(observed)}`);
     return;
