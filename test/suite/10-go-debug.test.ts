@@ -126,11 +126,15 @@ suite('Trace Azure authentication: Go debug sessions (delve)', function () {
     assert.match(items[0]!.description ?? '', /Traced Go app \(debug session\)$/, 'complete: the chain ended');
     const run = a.store.latestRun()!.result;
     assert.equal(run.winner, own.winner, describeSteps(run.steps));
+    // The chain tried one credential; ManagedIdentityCredential, built (its construction line names IMDS) but never
+    // reached, is "not tried".
     assert.deepEqual(
       run.steps.map((s) => `${s.credential}=${s.outcome}`),
-      ['EnvironmentCredential=success'],
-      'the one credential the chain tried',
+      ['EnvironmentCredential=success', 'ManagedIdentityCredential=skipped'],
     );
+    assert.match(run.steps[1]!.message, /not tried/);
+    const exchanges = run.steps.map((s) => s.events.filter((e) => e.kind === 'http').length);
+    assert.deepEqual(exchanges, [1, 0], 'the token request is EnvironmentCredential’s');
     const { sdk, via, app, complete, notUnderstood } = run.observed ?? {};
     assert.deepEqual(
       { sdk, via, app, complete, notUnderstood },

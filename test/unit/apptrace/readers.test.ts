@@ -71,8 +71,16 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     const run = t.runs[0]!;
     assert.equal(run.winner, 'EnvironmentCredential');
     assert.equal(run.complete, true);
-    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'success' }, 'a credential not built is not a step');
-    const env = run.steps[0]!;
+    // Built but never reached: ManagedIdentityCredential (its IMDS source noted). Not built: no step of its own.
+    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'success', ManagedIdentityCredential: 'skipped' });
+    const mi = run.steps.find((s) => s.credential === 'ManagedIdentityCredential')!;
+    assert.match(mi.message, /not tried/);
+    assert.ok(!mi.events.some((e) => e.kind === 'http'), 'the token request is not under a credential never reached');
+    assert.ok(
+      mi.events.some((e) => e.kind === 'config' && e.settings?.source === 'IMDS'),
+      JSON.stringify(mi.events),
+    );
+    const env = run.steps.find((s) => s.credential === 'EnvironmentCredential')!;
     assert.ok(
       env.events.some((e) => e.kind === 'config' && e.settings?.authenticatesWith === 'ClientSecretCredential'),
       JSON.stringify(env.events),
