@@ -147,6 +147,7 @@ suite('Trace Azure authentication: Go debug sessions (delve)', function () {
     assert.ok(a.logLines().some((l) => l.includes('"Traced Go app"') && l.includes('added AZURE_SDK_GO_LOGGING')));
     assert.equal(a.appTrace().liveSessions, 0, 'the session trace ended with the session');
   });
+
   test('a wrong client secret: the 401 in the run, AADSTS7000215 recognised, the chain’s end not logged (azidentity logs none)', async () => {
     const a = await api();
     const name = 'Go app, wrong secret';
