@@ -374,10 +374,17 @@ export class RunAssembler {
     if (!winner && !run.failure) winner = sorted.find((s) => s.outcome === 'success')?.credential ?? null;
     // Where the chain stopped: credentials before it without a line of their own were passed over (unavailable —
     // some SDKs log nothing for that); credentials after it were never tried.
-    const decider = winner ?? sorted.find((s) => s.outcome === 'failed' && !s.provisional)?.credential ?? null;
-    const deciderIndex = decider ? sorted.findIndex((s) => s.credential === decider) : -1;
     const ended = Boolean(winner || run.failure);
-    const steps = sorted.map((s, i) => this.#stepResult(s, !s.outcome && deciderIndex > i, decider, ended));
+    const refused = ended ? undefined : refusedLast(sorted);
+    const decider =
+      winner ??
+      sorted.find((s) => s.outcome === 'failed' && !s.provisional)?.credential ??
+      refused?.step.credential ??
+      null;
+    const deciderIndex = decider ? sorted.findIndex((s) => s.credential === decider) : -1;
+    const steps = sorted.map((s, i) =>
+      this.#stepResult(s, !s.outcome && deciderIndex > i, decider, ended, refused?.step === s ? refused : undefined),
+    );
     const errorCodes = [...new Set(steps.flatMap((s) => s.errorCodes))];
     const failure = run.failure ? this.redactor.text(run.failure.message) : null;
     return {
@@ -393,16 +400,24 @@ export class RunAssembler {
   }
 
   /** One step as the model shows it; `passedOver` when the chain went past it without a line from it. */
-  #stepResult(s: StepBuilder, passedOver: boolean, decider: string | null, ended: boolean): StepResult {
-    const outcome: StepOutcome = s.outcome ?? (passedOver ? 'unavailable' : 'skipped');
+  #stepResult(
+    s: StepBuilder,
+    passedOver: boolean,
+    decider: string | null,
+    ended: boolean,
+    refused?: Refusal,
+  ): StepResult {
+    const outcome: StepOutcome = s.outcome ?? (refused ? 'failed' : passedOver ? 'unavailable' : 'skipped');
     const message = this.redactor.text(
       s.outcome
         ? s.message
-        : passedOver
-          ? `unavailable: the chain went on to ${decider} without a line from this credential`
-          : ended
-            ? 'not tried: the chain had ended before this credential'
-            : 'no outcome logged',
+        : refused
+          ? `failed, as its last request says (HTTP ${refused.status}${s.errorCodes.size ? `, AADSTS${[...s.errorCodes].join(', AADSTS')}` : ''}): the SDK logged no outcome after it`
+          : passedOver
+            ? `unavailable: the chain went on to ${decider} without a line from this credential`
+            : ended
+              ? 'not tried: the chain had ended before this credential'
+              : 'no outcome logged',
     );
     const durationMs = Math.max(0, Math.round((s.endAt ?? s.startAt) - s.startAt));
     const errorCodes = [...s.errorCodes];
@@ -459,3 +474,22 @@ function foldInner(run: RunBuilder): void {
 }
 
 /** Steps in DefaultAzureCredential's order; unknown credentials last, in the order they were seen. */
+
+interface Refusal {
+  step: StepBuilder;
+  status: number;
+}
+
+/**
+ * A log that stops after a refused request, with no outcome from the credential that made it: azidentity logs none
+ * when an authentication failure ends its chain. The refusal is that credential's failure, said as read from it.
+ */
+function refusedLast(steps: StepBuilder[]): Refusal | undefined {
+  let last: { step: StepBuilder; at: number; status?: number } | undefined;
+  for (const step of steps)
+    for (const e of step.events)
+      if (e.kind === 'http' && (!last || e.at >= last.at)) last = { step, at: e.at, status: e.status };
+  return last && !last.step.outcome && last.status !== undefined && last.status >= 400
+    ? { step: last.step, status: last.status }
+    : undefined;
+}

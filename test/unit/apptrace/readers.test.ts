@@ -94,6 +94,24 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     assert.ok(http[0]!.kind === 'http' && http[0]!.status === 200 && http[0]!.durationMs === 120, JSON.stringify(http));
   });
 
+  it('Go, a refused secret: azidentity logs no outcome when that ends the chain, so the refusal is the credential’s failure', () => {
+    // The same run as go-current-env-wins.txt, answered 401, after which current releases log nothing more.
+    const r = new AppTraceReader();
+    let t = 1_000;
+    for (const line of readFileSync(path.join(TRANSCRIPTS, 'go-current-env-wins.txt'), 'utf8').split('\n')) {
+      if (line.startsWith('#! ') || line === '' || /acquired a token|authenticated with/.test(line)) continue;
+      r.line('stderr', line.replace('RESPONSE Status: 200 OK', 'RESPONSE Status: 401 Unauthorized'), (t += 10));
+    }
+    const run = r.end().runs[0]!;
+    assert.deepEqual([run.winner, run.complete], [null, false]);
+    assert.deepEqual(outcomes(run), { EnvironmentCredential: 'failed', ManagedIdentityCredential: 'skipped' });
+    const env = run.steps.find((s) => s.credential === 'EnvironmentCredential')!;
+    assert.match(env.message, /^failed, as its last request says \(HTTP 401\): the SDK logged no outcome after it$/);
+    assert.equal(env.error?.kind, 'authentication');
+    // A request still open, or answered 200, decides nothing: only a refusal that ends the log does.
+    assert.equal(outcomes(readTranscript('go-current-env-wins.txt').runs[0]).EnvironmentCredential, 'success');
+  });
+
   it('.NET: a wrong secret stops DefaultAzureCredential at EnvironmentCredential (AADSTS7000215, the 401 and its time)', () => {
     const t = readTranscript('dotnet-env-failed.txt', 'stdout');
     assert.equal(t.label, 'observed in your app: Azure.Identity (.NET) 1.13.2');
