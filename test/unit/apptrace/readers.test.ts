@@ -94,6 +94,24 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     assert.ok(http[0]!.kind === 'http' && http[0]!.status === 200 && http[0]!.durationMs === 120, JSON.stringify(http));
   });
 
+  it('Go, earlier releases: "Managed Identity Credential will use IMDS managed identity" is the same config line', () => {
+    // managed_identity_client.go before the name lost its spaces: log.Writef(EventAuthentication, "Managed Identity
+    // Credential will use %s managed identity", env).
+    const r = new AppTraceReader();
+    r.line(
+      'stderr',
+      '[Dec  6 08:00:00.000150] Authentication: Managed Identity Credential will use IMDS managed identity',
+      1,
+    );
+    const t = r.end();
+    assert.equal(t.notUnderstood.count, 0, JSON.stringify(t.notUnderstood.samples));
+    const mi = t.runs[0]?.steps.find((s) => s.credential === 'ManagedIdentityCredential');
+    assert.ok(
+      mi?.events.some((e) => e.kind === 'config' && e.settings?.source === 'IMDS'),
+      JSON.stringify(t.runs),
+    );
+  });
+
   it('Go, a refused secret: azidentity logs no outcome when that ends the chain, so the refusal is the credential’s failure', () => {
     // The same run as go-current-env-wins.txt, answered 401, after which current releases log nothing more.
     const r = new AppTraceReader();

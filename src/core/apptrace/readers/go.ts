@@ -103,7 +103,8 @@ function readIdentity(text: string): Observation[] | null {
     return [{ kind: 'config', credential: m[1]!, settings: { authenticatesWith: m[2]! } }];
   if (/^(?:NewDefaultAzureCredential failed to initialize|Failed to initialize some credentials on)/.exec(msg))
     return [{ kind: 'note', level: 'info', message: msg }];
-  if ((m = /^(\w+) will use (.+?) managed identity/.exec(msg)))
-    return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[2]! } }];
+  // "ManagedIdentityCredential will use …" today; releases before spelled it "Managed Identity Credential".
+  if ((m = /^(?:\w+|Managed Identity Credential) will use (.+?) managed identity/.exec(msg)))
+    return [{ kind: 'config', credential: 'ManagedIdentityCredential', settings: { source: m[1]! } }];
   return null;
 }
