@@ -12,10 +12,16 @@ import { createGoReader } from './readers/go';
 import { createJavaReader } from './readers/java';
 import { createJsReader } from './readers/js';
 import { createPythonReader } from './readers/python';
-import { SDK_PACKAGES, type AppTrace, type LogRecord, type SdkId, type SdkReader } from './types';
+import {
+  MAX_RECORD_CHARS,
+  MAX_RECORD_LINES,
+  SDK_PACKAGES,
+  type AppTrace,
+  type LogRecord,
+  type SdkId,
+  type SdkReader,
+} from './types';
 
-const MAX_RECORD_LINES = 400;
-const MAX_RECORD_CHARS = 256 * 1024;
 const MAX_SAMPLES = 5;
 const MAX_SAMPLE_CHARS = 200;
 const MAX_AADSTS = 100;

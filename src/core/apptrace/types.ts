@@ -38,6 +38,10 @@ export type Observation =
   | { kind: 'http-response'; status?: number; url?: string; method?: string; durationMs?: number; error?: string }
   | { kind: 'note'; credential?: string; level: TraceLevel; message: string };
 
+/** The most of one record a reader is handed: lines (its first included), and characters while it has fewer. */
+export const MAX_RECORD_LINES = 400;
+export const MAX_RECORD_CHARS = 256 * 1024;
+
 /** One log record (a first line and its continuation lines) as a reader sees it. */
 export interface LogRecord {
   stream: 'stdout' | 'stderr';
