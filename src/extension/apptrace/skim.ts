@@ -1,22 +1,49 @@
 /**
- * What a session still reads of a program's output once it has read its share in full (MAX_READ_BYTES): the whole
- * lines that may be an Azure SDK's log record or carry an AADSTS code, found by a plain substring search, so that a
- * token the app asks after 100 MB of its own output is still seen; everything else is only counted. The text handed
- * on is whole lines (ending in '\n'), so the reader's own line splitting stays in step.
+ * What a session still reads of a program's output once it has read its share in full (MAX_READ_BYTES): every SDK log
+ * record the readers take something from, whole, found by a plain substring search, so that a token the app asks
+ * after 100 MB of its own output is still seen with its HTTP exchanges; everything else is only counted. The text
+ * handed on is whole lines (ending in '\n'), so the reader's own line splitting stays in step.
+ *
+ * A record is kept by its first line: each SDK reader exports the marks one of which is in the first line of every
+ * record it reads (the cheap half of its `starts`), and a line holding one is kept with the lines after it, up to as
+ * many as the reader puts in one record (MAX_RECORD_LINES, MAX_RECORD_CHARS). So a record's continuation lines that
+ * name nothing (Go's method and URL under "==> OUTGOING REQUEST" and its "RESPONSE Status:", the "url" and "method" of
+ * @azure/identity's "Request: {", Python's "Request method:", a message's later lines) reach the reader with it, in
+ * order and without a gap: the reader builds from them what it builds when it reads everything. Lines past that
+ * stretch that hold no mark are dropped; the reader would take nothing from them but AADSTS codes, and a line with
+ * one is kept (marked) too.
  */
 
 import type { Stream } from '../../core/index';
+import { DOTNET_RECORD_MARKS } from '../../core/apptrace/readers/dotnet';
+import { GO_RECORD_MARKS } from '../../core/apptrace/readers/go';
+import { JAVA_RECORD_MARKS } from '../../core/apptrace/readers/java';
+import { JS_RECORD_MARKS } from '../../core/apptrace/readers/js';
+import { PYTHON_RECORD_MARKS } from '../../core/apptrace/readers/python';
+import { MAX_RECORD_CHARS, MAX_RECORD_LINES } from '../../core/apptrace/types';
 
-/**
- * Every SDK's record names Azure (azure:identity, azure.identity, Azure-Identity, com.azure, AZURE_…), a credential
- * or an identity; an SDK's HTTP record that names none of them (Go's "Request: ==> OUTGOING REQUEST") is not read.
- */
-const MARKERS = ['zure', 'AZURE', 'redential', 'dentity', 'AADSTS'];
+/** The readers' marks, and AADSTS: the trace lists every code seen on any line (the reader scans each one). */
+const MARKS: readonly string[] = [
+  ...new Set([
+    ...JS_RECORD_MARKS,
+    ...PYTHON_RECORD_MARKS,
+    ...GO_RECORD_MARKS,
+    ...DOTNET_RECORD_MARKS,
+    ...JAVA_RECORD_MARKS,
+    'AADSTS',
+  ]),
+];
 /** The head of a line kept while its end has not arrived (the reader keeps no more of a line either). */
 const MAX_LINE_CHARS = 64 * 1024;
 
-export function mayBeSdkText(text: string): boolean {
-  return MARKERS.some((m) => text.includes(m));
+/** Where the first mark in text[from, to) is, or -1. */
+function firstMark(text: string, from = 0, to = text.length): number {
+  let at = -1;
+  for (const m of MARKS) {
+    const i = text.indexOf(m, from);
+    if (i !== -1 && i + m.length <= to && (at === -1 || i < at)) at = i;
+  }
+  return at;
 }
 
 interface Pending {
@@ -24,6 +51,9 @@ interface Pending {
   head: string;
   /** The line began before skimming did (the reader has its start): its rest is dropped. */
   skip: boolean;
+  /** Lines and characters still kept after the last marked line: the rest of a record it may open. */
+  lines: number;
+  chars: number;
 }
 
 export class OutputSkim {
@@ -31,30 +61,73 @@ export class OutputSkim {
 
   /** The reader holds the start of the stream's current line: the skim drops the rest of that line. */
   startMidLine(stream: Stream): void {
-    this.pending[stream] = { head: '', skip: true };
+    this.state(stream).skip = true;
   }
 
   /** The parts of one piece of output to read, each whole lines; most pieces give none. */
   take(stream: Stream, text: string): string[] {
-    const p = this.pending[stream] ?? { head: '', skip: false };
+    const p = this.state(stream);
     const first = text.indexOf('\n');
     if (first === -1) {
       if (!p.skip && p.head.length < MAX_LINE_CHARS) p.head += text.slice(0, MAX_LINE_CHARS - p.head.length);
-      this.pending[stream] = p;
       return [];
     }
     const out: string[] = [];
     if (!p.skip) {
       const line = p.head + text.slice(0, Math.min(first, Math.max(0, MAX_LINE_CHARS - p.head.length)));
-      if (mayBeSdkText(line)) out.push(`${line}\n`);
+      if (keepLine(p, line, firstMark(line) !== -1)) out.push(`${line}\n`);
     }
     const last = text.lastIndexOf('\n');
-    if (last > first) {
-      // The whole lines in between go together: a record's continuation lines come with its first line.
-      const block = text.slice(first + 1, last + 1);
-      if (mayBeSdkText(block)) out.push(block);
-    }
-    this.pending[stream] = { head: text.slice(last + 1, last + 1 + MAX_LINE_CHARS), skip: false };
+    if (last > first) keepWhole(p, text, first + 1, last + 1, out);
+    p.head = text.slice(last + 1, last + 1 + MAX_LINE_CHARS);
+    p.skip = false;
     return out;
+  }
+
+  /**
+   * A new skim may start inside a record the reader has open (the cap falls anywhere): the lines after the cap are
+   * kept as the rest of a record would be.
+   */
+  private state(stream: Stream): Pending {
+    return (this.pending[stream] ??= { head: '', skip: false, lines: MAX_RECORD_LINES, chars: MAX_RECORD_CHARS });
+  }
+}
+
+/** Whether one line is kept: it holds a mark (the record it opens is kept from here), or a kept record goes on. */
+function keepLine(p: Pending, line: string, marked: boolean): boolean {
+  if (marked) {
+    p.lines = MAX_RECORD_LINES - 1;
+    p.chars = MAX_RECORD_CHARS - line.length;
+    return true;
+  }
+  if (p.lines <= 0 || p.chars <= 0) return false;
+  p.lines--;
+  p.chars -= line.length;
+  return true;
+}
+
+/**
+ * The whole lines text[from, to) (to is just past a '\n'): the rest of a kept record line by line, then a substring
+ * search for the next mark over all that is left, and from the line holding it, line by line again.
+ */
+function keepWhole(p: Pending, text: string, from: number, to: number, out: string[]): void {
+  let at = from;
+  while (at < to) {
+    let marked = -1;
+    if (p.lines <= 0 || p.chars <= 0) {
+      const mark = firstMark(text, at, to);
+      if (mark === -1) return;
+      at = text.lastIndexOf('\n', mark) + 1;
+      marked = at;
+    }
+    const start = at;
+    // Most of the lines in a kept stretch are not marked: one search per line, only while the stretch lasts.
+    while (at < to) {
+      const end = text.indexOf('\n', at);
+      const line = text.slice(at, Math.min(end, at + MAX_LINE_CHARS));
+      if (!keepLine(p, line, at === marked || firstMark(line) !== -1)) break;
+      at = end + 1;
+    }
+    if (at > start) out.push(text.slice(start, at));
   }
 }

@@ -1,12 +1,19 @@
 /**
- * What a debug session still reads past its read-in-full share (src/extension/apptrace/skim.ts): each SDK's chain
- * runs, in output cut anywhere among the program's own lines, come out as when everything is read; the program's own
- * lines are only counted; a line the reader had begun is not resumed.
+ * What a debug session still reads past its read-in-full share (src/extension/apptrace/skim.ts): each SDK transcript
+ * (test/fixtures/apptrace/transcripts), after or among the program's own lines and cut anywhere, gives the trace it
+ * gives alone, HTTP exchanges included; each reader's marks are in every record's first line it reads; the program's
+ * own lines are only counted (past one record's stretch after a mark); a line the reader had begun is not resumed.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppTraceReader, type AppTrace } from '../../../src/core/index';
+import { createDotnetReader, DOTNET_RECORD_MARKS } from '../../../src/core/apptrace/readers/dotnet';
+import { createGoReader, GO_RECORD_MARKS } from '../../../src/core/apptrace/readers/go';
+import { createJavaReader, JAVA_RECORD_MARKS } from '../../../src/core/apptrace/readers/java';
+import { createJsReader, JS_RECORD_MARKS } from '../../../src/core/apptrace/readers/js';
+import { createPythonReader, PYTHON_RECORD_MARKS } from '../../../src/core/apptrace/readers/python';
+import { MAX_RECORD_LINES } from '../../../src/core/apptrace/types';
 import { OutputSkim } from '../../../src/extension/apptrace/skim';
 
 const TRANSCRIPTS = path.resolve(__dirname, '../../fixtures/apptrace/transcripts');
@@ -41,6 +48,42 @@ function cut(text: string): string[] {
   return pieces;
 }
 
+/** A transcript as the program printed it: its lines (citations "#! …" removed) with their line ends. */
+function printed(name: string): string {
+  return readFileSync(path.join(TRANSCRIPTS, name), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('#! '))
+    .join('\n');
+}
+
+/**
+ * 2 MB of a program's own output: plain lines, indented ones (a stack trace, pretty-printed JSON), lines that mention
+ * Azure or a URL in passing — nothing an SDK's reader reads.
+ */
+function ownOutput(): string {
+  const shapes = [
+    (i: number) => `worker ${i}: processed batch, nothing to report`,
+    (i: number) => `    at handler (/srv/app/worker.js:${i}:7)`,
+    (i: number) => `  "item": ${i},`,
+    (i: number) => `GET http://127.0.0.1:8080/health ${i} 200`,
+  ];
+  let out = '';
+  for (let i = 0; out.length < 2 * 1024 * 1024; i++)
+    out +=
+      i % 1000 === 999 ? `uploaded report ${i} to our Azure storage account\n` : `${shapes[i % shapes.length]!(i)}\n`;
+  return out;
+}
+
+/** The trace without its counts of what was read (lines, bytes): the runs, the SDK and release, codes, not understood. */
+function traceOf(t: AppTrace): unknown {
+  const { stats, ...rest } = t;
+  void stats;
+  return rest;
+}
+
+const httpExchanges = (t: AppTrace) =>
+  t.runs.flatMap((r) => r.steps.flatMap((s) => s.events)).filter((e) => e.kind === 'http').length;
+
 function outcomes(t: AppTrace): unknown {
   return t.runs.map((r) => ({ winner: r.winner, steps: r.steps.map((s) => [s.credential, s.outcome]) }));
 }
@@ -73,13 +116,72 @@ describe('apptrace: what is read past the cap', () => {
       const expected = outcomes(full.end());
       assert.ok((expected as unknown[]).length > 0, 'the transcript has a run');
       assert.deepEqual(outcomes(skimmed.end()), expected);
-      assert.ok(read < records.length + 20000, `${read} of ${output.length} characters read`);
+      // The records, and a record's stretch of lines after the cap (the reader may have one open) and after them.
+      assert.ok(read < records.length + 2 * MAX_RECORD_LINES * 60, `${read} of ${output.length} characters read`);
     });
 
-  it("the program's own lines give nothing to read; a line with an AADSTS code is read whole", () => {
+  const own = ownOutput();
+  /** Two ways output arrives: cut anywhere, or a line per piece (a logger's writes, as a debug adapter forwards them). */
+  const cuttings: [string, (text: string) => string[]][] = [
+    ['cut anywhere', cut],
+    ['a line per piece', (text) => text.split(/(?<=\n)/)],
+  ];
+  for (const name of readdirSync(TRANSCRIPTS).filter((f) => f.endsWith('.txt')))
+    for (const [how, pieces] of cuttings)
+      it(`${name} after 2 MB of the program's own output, ${how}: the trace of the transcript alone, HTTP included`, () => {
+        const text = printed(name);
+        const alone = new AppTraceReader({ now: () => 1000 });
+        alone.write('stderr', text);
+        const expected = alone.end();
+        assert.ok(expected.runs.length > 0, 'the transcript has a run');
+        const skimmed = new AppTraceReader({ now: () => 1000 });
+        const skim = new OutputSkim();
+        let read = 0;
+        for (const piece of pieces(own + text))
+          for (const part of skim.take('stderr', piece)) {
+            read += part.length;
+            skimmed.write('stderr', part);
+          }
+        const got = skimmed.end();
+        assert.equal(httpExchanges(got), httpExchanges(expected), 'HTTP exchanges');
+        assert.deepEqual(traceOf(got), traceOf(expected));
+        // Of the program's own output, only the stretch after the cap (a record the reader may have open goes on there).
+        assert.ok(read < text.length + MAX_RECORD_LINES * 60, `${read} of ${own.length + text.length} characters read`);
+      });
+
+  it('each reader marks the first line of every record of its own in the transcripts (the skim keeps what they open)', () => {
+    const readers = [
+      [createJsReader(), JS_RECORD_MARKS],
+      [createPythonReader(), PYTHON_RECORD_MARKS],
+      [createGoReader(), GO_RECORD_MARKS],
+      [createDotnetReader(), DOTNET_RECORD_MARKS],
+      [createJavaReader(), JAVA_RECORD_MARKS],
+    ] as const;
+    let starts = 0;
+    for (const name of readdirSync(TRANSCRIPTS).filter((f) => f.endsWith('.txt')))
+      for (const line of printed(name).split('\n'))
+        for (const [reader, marks] of readers)
+          if (reader.starts(line)) {
+            starts++;
+            assert.ok(
+              marks.some((m) => line.includes(m)),
+              `${name}: ${reader.sdk} reads a record opened by a line without its marks: ${line}`,
+            );
+          }
+    assert.ok(starts > 100, `${starts} records`);
+  });
+
+  it("past a record's stretch after the cap, the program's own lines give nothing to read; an AADSTS line is read whole", () => {
     const skim = new OutputSkim();
+    // The reader may have a record open when the cap comes: its rest is kept, as many lines as a record holds.
+    assert.equal(
+      cut(ownLines(5000, 'own'))
+        .flatMap((p) => skim.take('stdout', p))
+        .join(''),
+      ownLines(MAX_RECORD_LINES, 'own'),
+    );
     assert.deepEqual(
-      cut(ownLines(5000, 'own')).flatMap((p) => skim.take('stdout', p)),
+      cut(ownLines(5000, 'more')).flatMap((p) => skim.take('stdout', p)),
       [],
     );
     assert.deepEqual(

@@ -16,6 +16,17 @@ const PREFIX_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[[^\]]*\] \[(TRACE|DE
 const CHAIN_EXCEPTION_RE =
   /^(?:Exception in thread "[^"]*" )?com\.azure\.core\.exception\.ClientAuthenticationException: (\w+) authentication failed\. ---> (\w+) authentication failed\. Error Details: (.*)$/;
 
+/**
+ * Every record this reader takes something from opens with a line holding one of these (PREFIX_RE with a com.azure
+ * class path, CHAIN_EXCEPTION_RE).
+ * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
+ * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
+ */
+export const JAVA_RECORD_MARKS: readonly string[] = [
+  '] com.azure.',
+  'com.azure.core.exception.ClientAuthenticationException: ',
+];
+
 export function createJavaReader(): SdkReader {
   return {
     sdk: 'java',

@@ -8,6 +8,12 @@ import { credentialFromMessage, releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^azure:([a-z][\w-]*(?: [\w-]+)?):(info|verbose|warning|error) /;
 const CHAINS = new Set(['ChainedTokenCredential', 'DefaultAzureCredential']);
+/**
+ * Every record this reader reads opens with a line holding this (the `azure:` of PREFIX_RE).
+ * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
+ * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
+ */
+export const JS_RECORD_MARKS: readonly string[] = ['azure:'];
 
 export function createJsReader(): SdkReader {
   return {

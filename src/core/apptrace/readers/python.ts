@@ -11,6 +11,13 @@ const HOOK_RE =
   /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ((?:azure|azauth)\.[\w.]+) (DEBUG|INFO|WARNING|ERROR|CRITICAL) /;
 const BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):((?:azure|azauth)\.[\w.]+):/;
 
+/**
+ * Every record this reader reads opens with a line holding one of these (the logger of HOOK_RE or BASIC_RE).
+ * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
+ * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
+ */
+export const PYTHON_RECORD_MARKS: readonly string[] = [' azure.', ' azauth.', ':azure.', ':azauth.'];
+
 /** The logger the import hook uses for its one line naming the installed releases. */
 export const PYTHON_HOOK_LOGGER = 'azauth.apptrace';
 
