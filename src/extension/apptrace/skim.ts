@@ -10,8 +10,9 @@
  * name nothing (Go's method and URL under "==> OUTGOING REQUEST" and its "RESPONSE Status:", the "url" and "method" of
  * @azure/identity's "Request: {", Python's "Request method:", a message's later lines) reach the reader with it, in
  * order and without a gap: the reader builds from them what it builds when it reads everything. Lines past that
- * stretch that hold no mark are dropped; the reader would take nothing from them but AADSTS codes, and a line with
- * one is kept (marked) too.
+ * stretch that hold no mark are dropped: the reader would take nothing from them but AADSTS codes (a line with one is
+ * kept too), and a record of the SDK's that opens there reads as nothing (Go's Retry, a Java class outside com.azure)
+ * and cannot hold a marked line in (by the time the stretch ends, a marked record is closed: it is full).
  */
 
 import type { Stream } from '../../core/index';
@@ -89,15 +90,21 @@ export class OutputSkim {
    * kept as the rest of a record would be.
    */
   private state(stream: Stream): Pending {
-    return (this.pending[stream] ??= { head: '', skip: false, lines: MAX_RECORD_LINES, chars: MAX_RECORD_CHARS });
+    return (this.pending[stream] ??= {
+      head: '',
+      skip: false,
+      lines: MAX_RECORD_LINES,
+      chars: MAX_RECORD_CHARS + MAX_LINE_CHARS,
+    });
   }
 }
 
 /** Whether one line is kept: it holds a mark (the record it opens is kept from here), or a kept record goes on. */
 function keepLine(p: Pending, line: string, marked: boolean): boolean {
   if (marked) {
-    p.lines = MAX_RECORD_LINES - 1;
-    p.chars = MAX_RECORD_CHARS - line.length;
+    // A line more than the record can hold: the reader counts a line without its '\r', in bytes up to its cap.
+    p.lines = MAX_RECORD_LINES;
+    p.chars = MAX_RECORD_CHARS + MAX_LINE_CHARS;
     return true;
   }
   if (p.lines <= 0 || p.chars <= 0) return false;

@@ -8,18 +8,14 @@
  * credential selected: {0}`, the IMDS probe events; of "Azure-Core" (AzureCoreEventSource.cs): `Request [{0}] {1} {2}\r\n{3}client
  * assembly: {4}`, `Response [{0}] {1} {2} ({4:00.0}s)\r\n{3}`, `Error response [{0}] …`, `Request [{0}] exception {1}`.
  */
-import type { Observation, SdkReader } from '../types';
+import type { Observation, RecordMarks, SdkReader } from '../types';
 import { releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^\[(LogAlways|Critical|Error|Warning|Informational|Verbose)\] (Azure-[\w.-]+): /;
 const CHAINS = new Set(['DefaultAzureCredential', 'ChainedTokenCredential']);
 
-/**
- * Every record this reader reads opens with a line holding this (PREFIX_RE's event source).
- * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
- * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
- */
-export const DOTNET_RECORD_MARKS: readonly string[] = ['] Azure-'];
+/** Record marks (types.ts): the level's end and the event source of PREFIX_RE. */
+export const DOTNET_RECORD_MARKS: RecordMarks = ['] Azure-'];
 
 export function createDotnetReader(): SdkReader {
   return {

@@ -11,24 +11,14 @@
  * `Azure Identity => Found the following environment variables:`, `Azure Identity => Managed Identity environment: %s`;
  * azcore runtime/policy_logging.go — `==> OUTGOING REQUEST (Try=%d)`, `==> REQUEST/RESPONSE (Try=%d/%v, OpTime=%v) -- RESPONSE RECEIVED|REQUEST ERROR`.
  */
-import type { Observation, SdkReader } from '../types';
+import type { Observation, RecordMarks, SdkReader } from '../types';
 import { releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^\[[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d{6}\] ([A-Za-z]+): /;
 const METHOD_URL_RE = /^\s*(GET|POST|PUT|PATCH|DELETE|HEAD) (\S+)/m;
 
-/**
- * Every record this reader takes something from opens with a line holding one of these (PREFIX_RE's classification;
- * the others read as nothing).
- * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
- * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
- */
-export const GO_RECORD_MARKS: readonly string[] = [
-  '] Request: ',
-  '] Response: ',
-  '] Authentication: ',
-  '] Credential: ',
-];
+/** Record marks (types.ts): the end of PREFIX_RE with the classifications read below (the others read as nothing). */
+export const GO_RECORD_MARKS: RecordMarks = ['] Request: ', '] Response: ', '] Authentication: ', '] Credential: '];
 
 export function createGoReader(): SdkReader {
   return {

@@ -8,7 +8,7 @@
  * failed. Error Details: <message>`. Per-credential results (implementation/util/LoggingUtil.java): `Azure Identity => getToken() result for scopes
  * [{}]: SUCCESS`, `Azure Identity => ERROR in getToken() call for scopes [{}]: {}`, logged by the credential's own class.
  */
-import type { Observation, SdkReader } from '../types';
+import type { Observation, RecordMarks, SdkReader } from '../types';
 import { releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[[^\]]*\] \[(TRACE|DEBUG|INFO|WARN|ERROR)\] ([\w.$]+) - /;
@@ -16,16 +16,8 @@ const PREFIX_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[[^\]]*\] \[(TRACE|DE
 const CHAIN_EXCEPTION_RE =
   /^(?:Exception in thread "[^"]*" )?com\.azure\.core\.exception\.ClientAuthenticationException: (\w+) authentication failed\. ---> (\w+) authentication failed\. Error Details: (.*)$/;
 
-/**
- * Every record this reader takes something from opens with a line holding one of these (PREFIX_RE with a com.azure
- * class path, CHAIN_EXCEPTION_RE).
- * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
- * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
- */
-export const JAVA_RECORD_MARKS: readonly string[] = [
-  '] com.azure.',
-  'com.azure.core.exception.ClientAuthenticationException: ',
-];
+/** Record marks (types.ts): PREFIX_RE's level and a com.azure class path (the others read as nothing), the chain's exception. */
+export const JAVA_RECORD_MARKS: RecordMarks = ['] com.azure.', 'ClientAuthenticationException: '];
 
 export function createJavaReader(): SdkReader {
   return {

@@ -3,17 +3,13 @@
  * `azure:<namespace>:<level> <message>`, continuation lines unprefixed. Identity messages read `<Source> => <text>`.
  * Shapes learned from the real @azure/identity 4.13.0 against the sandbox (test/unit/apptrace has the transcripts).
  */
-import type { Observation, SdkReader } from '../types';
+import type { Observation, RecordMarks, SdkReader } from '../types';
 import { credentialFromMessage, releaseFromUserAgent } from './common';
 
 const PREFIX_RE = /^azure:([a-z][\w-]*(?: [\w-]+)?):(info|verbose|warning|error) /;
 const CHAINS = new Set(['ChainedTokenCredential', 'DefaultAzureCredential']);
-/**
- * Every record this reader reads opens with a line holding this (the `azure:` of PREFIX_RE).
- * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
- * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
- */
-export const JS_RECORD_MARKS: readonly string[] = ['azure:'];
+/** Record marks (types.ts): the `azure:` that opens PREFIX_RE, without its common first letter. */
+export const JS_RECORD_MARKS: RecordMarks = ['zure:'];
 
 export function createJsReader(): SdkReader {
   return {

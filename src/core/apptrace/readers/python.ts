@@ -4,22 +4,22 @@
  * Tracebacks (exc_info at DEBUG) are continuation lines; their last exception line tells "unavailable" from "failed".
  * Shapes learned from Debian's python3-azure (azure-identity 1.13.0b2, azure-core 1.26.3) against the sandbox.
  */
-import type { LogRecord, Observation, SdkReader } from '../types';
+import type { LogRecord, Observation, RecordMarks, SdkReader } from '../types';
 import { releaseFromUserAgent } from './common';
 
 const HOOK_RE =
   /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ((?:azure|azauth)\.[\w.]+) (DEBUG|INFO|WARNING|ERROR|CRITICAL) /;
 const BASIC_RE = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):((?:azure|azauth)\.[\w.]+):/;
 
-/**
- * Every record this reader reads opens with a line holding one of these (the logger of HOOK_RE or BASIC_RE).
- * The cheap half of `starts`, one source for what a debug session still reads past its read-in-full share
- * (src/extension/apptrace/skim.ts keeps the lines holding one, and the record lines after them).
- */
-export const PYTHON_RECORD_MARKS: readonly string[] = [' azure.', ' azauth.', ':azure.', ':azauth.'];
-
 /** The logger the import hook uses for its one line naming the installed releases. */
 export const PYTHON_HOOK_LOGGER = 'azauth.apptrace';
+
+/** Record marks (types.ts): the loggers read below (HOOK_RE or BASIC_RE), without their common first letter. */
+export const PYTHON_RECORD_MARKS: RecordMarks = [
+  'zure.identity',
+  'zure.core.pipeline.policies.http_logging_policy',
+  PYTHON_HOOK_LOGGER.slice(1),
+];
 
 function parseFirst(line: string): { logger: string; level: string; rest: string } | undefined {
   let m = HOOK_RE.exec(line);
