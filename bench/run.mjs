@@ -80,6 +80,10 @@ if (want('throughput')) {
   step('decode / explain throughput (ratio to JSON.parse of the same payloads)');
   results.throughput = child('throughput.mjs');
 }
+if (want('skim')) {
+  step("a debug session's skim past 32 MB (ratios to the skim before the readers' marks and to reading everything)");
+  results.skim = child('skim.mjs');
+}
 if (want('activation')) {
   step('activation bundle load (ratio to an empty bundle of the same kind)');
   results.activation = child('activation.mjs');
@@ -236,6 +240,7 @@ function renderTable(r) {
       lines.push(`| ${t.name} | ${Math.round(t.perSecond).toLocaleString('en-US')} | ×${t.ratio.toFixed(2)} slower |`);
     lines.push('');
   }
+  if (r.skim && !r.skim.error) lines.push(renderSkim(r.skim), '');
   if (r.activation && !r.activation.error) {
     lines.push('### Activation', '', '| figure | value |', '|---|---|');
     lines.push(
@@ -338,4 +343,23 @@ function renderLatency(r) {
   }
   lines.push('<!-- latency:end -->');
   return lines.join('\n');
+}
+
+function renderSkim(s) {
+  const rows = [
+    '### Debug session output past 32 MB (the skim)',
+    '',
+    `64 MB of a program's own output in 64 KB pieces, an @azure/identity chain run with its HTTP records every 8 MB.`,
+    '',
+    '| output | skim | skim / skim before | skim / one indexOf | skim + reading / skim before + reading | skim + reading / reading everything | read of 64 MB |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const [label, x] of [
+    ['no line names Azure', s.plain],
+    ['a line names Azure every 1,000', s.mentions],
+  ])
+    rows.push(
+      `| ${label} | ${Math.round(x.skimMbPerSecond)} MB/s | ${ratio(x.skimToBefore)} | ${ratio(x.skimToIndexOf)} | ${ratio(x.skimAndReadToBeforeAndRead)} | ${ratio(x.skimAndReadToReadAll)} | ${(x.kept.skim.handed / 1024).toFixed(0)} KB (before: ${(x.kept.before.handed / 1024).toFixed(0)} KB); ${x.kept.skim.http} of ${x.kept.all.http} HTTP exchanges |`,
+    );
+  return rows.join('\n');
 }
