@@ -9,10 +9,12 @@
  * many as the reader puts in one record (MAX_RECORD_LINES, MAX_RECORD_CHARS). So a record's continuation lines that
  * name nothing (Go's method and URL under "==> OUTGOING REQUEST" and its "RESPONSE Status:", the "url" and "method" of
  * @azure/identity's "Request: {", Python's "Request method:", a message's later lines) reach the reader with it, in
- * order and without a gap: the reader builds from them what it builds when it reads everything. Lines past that
- * stretch that hold no mark are dropped: the reader would take nothing from them but AADSTS codes (a line with one is
- * kept too), and a record of the SDK's that opens there reads as nothing (Go's Retry, a Java class outside com.azure)
- * and cannot hold a marked line in (by the time the stretch ends, a marked record is closed: it is full).
+ * order and without a gap: the reader builds from them what it builds when it reads everything. Past that stretch,
+ * lines without a mark are dropped: the reader takes nothing from them but AADSTS codes (a line with one is marked).
+ * No marked record is still open across such a gap (by the end of its stretch a line has ended it or it is full); a
+ * record an unmarked line opened just before (Go's Retry, a Java class outside com.azure: they read as nothing) may
+ * take in the next kept line, which changes nothing, as a marked line gives the reader nothing outside a marked
+ * record but its AADSTS codes. The cost is a search per mark over each piece, and a search per line in a stretch.
  */
 
 import type { Stream } from '../../core/index';
@@ -86,16 +88,11 @@ export class OutputSkim {
   }
 
   /**
-   * A new skim may start inside a record the reader has open (the cap falls anywhere): the lines after the cap are
-   * kept as the rest of a record would be.
+   * Past the cap the program's own lines are only counted, from the first one on: a record the reader had open when
+   * the cap came ends there, as a line it had begun does (its later lines are read only if they hold a mark).
    */
   private state(stream: Stream): Pending {
-    return (this.pending[stream] ??= {
-      head: '',
-      skip: false,
-      lines: MAX_RECORD_LINES,
-      chars: MAX_RECORD_CHARS + MAX_LINE_CHARS,
-    });
+    return (this.pending[stream] ??= { head: '', skip: false, lines: 0, chars: 0 });
   }
 }
 
