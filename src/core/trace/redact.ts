@@ -108,6 +108,8 @@ export interface RedactorOptions {
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** The secrets longest first, kept until one is added: text() runs for every line a traced program logs. */
+  #ordered: string[] | undefined;
 
   constructor(options: RedactorOptions = {}) {
     for (const s of options.secrets ?? []) this.addSecret(s);
@@ -124,6 +126,7 @@ export class Redactor {
     ]) {
       if (v.length >= 4) this.#secrets.add(v);
     }
+    this.#ordered = undefined;
   }
 
   /** Adds the values of every secret environment variable in env. */
@@ -136,26 +139,32 @@ export class Redactor {
     if (!input) return input;
     let s = input;
     // Longest first so that a secret containing another is removed whole.
-    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+    for (const secret of (this.#ordered ??= [...this.#secrets].sort((a, b) => b.length - a.length))) {
       if (s.includes(secret)) s = s.split(secret).join(REDACTED);
     }
-    s = s.replace(PEM_RE, (_m, label: string) =>
-      /CERTIFICATE/.test(label) && !/PRIVATE/.test(label)
-        ? `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`
-        : `[REDACTED ${label.trim() || 'PEM'}]`,
-    );
+    // Each pattern below cannot match without the text tested before it (PEM's header, the ':' or '=' after a label,
+    // a JWT's "eyJ", a JSON string's quote, a pair's '='), so a line without it is left as it is, unscanned.
+    if (s.includes('-----BEGIN'))
+      s = s.replace(PEM_RE, (_m, label: string) =>
+        /CERTIFICATE/.test(label) && !/PRIVATE/.test(label)
+          ? `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`
+          : `[REDACTED ${label.trim() || 'PEM'}]`,
+      );
     // Labelled values before JWT shapes: a secret followed by a JWT in one run of characters must go whole.
-    s = s.replace(LABEL_RE, (m, label: string, sep: string, q: string, value: string) =>
-      value.includes('REDACTED') ? m : `${label}${sep}${q}${REDACTED}${q}`,
-    );
-    s = s.replace(JWT_RE, '[REDACTED JWT]');
+    if (s.includes(':') || s.includes('='))
+      s = s.replace(LABEL_RE, (m, label: string, sep: string, q: string, value: string) =>
+        value.includes('REDACTED') ? m : `${label}${sep}${q}${REDACTED}${q}`,
+      );
+    if (s.includes('eyJ')) s = s.replace(JWT_RE, '[REDACTED JWT]');
     s = s.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-    s = s.replace(JSON_PAIR_RE, (m, prefix: string, name: string) =>
-      isSecretName(name) ? `${prefix}"${REDACTED}"` : m,
-    );
-    s = s.replace(KV_RE, (m, lead: string, name: string, value: string) =>
-      isSecretName(name) || isFormSecretName(name, value) ? `${lead}${name}=${REDACTED}` : m,
-    );
+    if (s.includes('"'))
+      s = s.replace(JSON_PAIR_RE, (m, prefix: string, name: string) =>
+        isSecretName(name) ? `${prefix}"${REDACTED}"` : m,
+      );
+    if (s.includes('='))
+      s = s.replace(KV_RE, (m, lead: string, name: string, value: string) =>
+        isSecretName(name) || isFormSecretName(name, value) ? `${lead}${name}=${REDACTED}` : m,
+      );
     return s;
   }
 
