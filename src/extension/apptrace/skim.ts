@@ -8,9 +8,10 @@
  * record it reads (the cheap half of its `starts`), and a line holding one is kept with the lines after it, up to as
  * many as the reader puts in one record (MAX_RECORD_LINES, MAX_RECORD_CHARS). So a record's continuation lines that
  * name nothing (Go's method and URL under "==> OUTGOING REQUEST" and its "RESPONSE Status:", the "url" and "method" of
- * @azure/identity's "Request: {", Python's "Request method:", a message's later lines) reach the reader with it, in
- * order and without a gap: the reader builds from them what it builds when it reads everything. Past that stretch,
- * lines without a mark are dropped: the reader takes nothing from them but AADSTS codes (a line with one is marked).
+ * @azure/identity's "Request: {", Python's "Request method:", the headers under .NET's "Request [id] POST …" with
+ * the User-Agent that names the release, a message's later lines) reach the reader with it, in order and without a
+ * gap: the reader builds from them what it builds when it reads everything. Past that stretch, lines without a mark
+ * are dropped: the reader takes nothing from them but AADSTS codes (a line with one is marked).
  * No marked record is still open across such a gap (by the end of its stretch a line has ended it or it is full); a
  * record an unmarked line opened just before (Go's Retry, a Java class outside com.azure: they read as nothing) may
  * take in the next kept line, which changes nothing, as a marked line gives the reader nothing outside a marked
@@ -99,7 +100,8 @@ export class OutputSkim {
 /** Whether one line is kept: it holds a mark (the record it opens is kept from here), or a kept record goes on. */
 function keepLine(p: Pending, line: string, marked: boolean): boolean {
   if (marked) {
-    // A line more than the record can hold: the reader counts a line without its '\r', in bytes up to its cap.
+    // A line's worth more than a record holds: the reader counts a line without its '\r', and cut in bytes, not
+    // characters, so the stretch never ends before the record does.
     p.lines = MAX_RECORD_LINES;
     p.chars = MAX_RECORD_CHARS + MAX_LINE_CHARS;
     return true;
