@@ -7,43 +7,10 @@ import type { StepOutcome, StepResult } from '../model';
 import type { TraceEvent, TraceLevel } from '../trace/events';
 import type { Redactor } from '../trace/redact';
 import { INNER, canonicalCredential, inChainOrder } from './credential-names';
+import { foldInner, refusedLast, type Refusal, type RunBody, type RunBuilder, type StepBuilder } from './run-builder';
 import type { Observation, ObservedRun, SdkId } from './types';
 
 type Of<K extends Observation['kind']> = Extract<Observation, { kind: K }>;
-
-interface StepBuilder {
-  credential: string;
-  events: TraceEvent[];
-  startAt: number;
-  endAt?: number;
-  outcome?: StepOutcome;
-  /** The outcome came from a line that cannot tell "unavailable" from "failed"; the chain's end may correct it. */
-  provisional?: boolean;
-  message: string;
-  errorCodes: Set<number>;
-}
-
-interface RunBuilder {
-  steps: StepBuilder[];
-  pending: TraceEvent[];
-  requests: { at: number; method: string; url: string; attempt?: number; step: StepBuilder | null }[];
-  /**
-   * Exchanges that ended and are not placed yet: each belongs to the credential whose outcome the SDK logs next (an
-   * outcome is logged after its requests), whichever looked current when it began (`hint`, used when none follows).
-   */
-  unplaced: { event: Extract<TraceEvent, { kind: 'http' }>; hint: StepBuilder | null }[];
-  startAt: number;
-  lastAt: number;
-  scope: string | null;
-  winner: string | null;
-  failure: { message: string } | null;
-  closed: boolean;
-  /** What the run shows, made when it closed: a closed run never changes (later lines open the next run). */
-  shown?: RunBody;
-}
-
-/** A run as shown, less what the SDK's lines may still reveal later (its release, hence its label). */
-type RunBody = Omit<ObservedRun, 'label' | 'sdk' | 'release'>;
 
 const AADSTS_RE = /AADSTS(\d{4,8})/g;
 
@@ -450,46 +417,4 @@ export class RunAssembler {
     }
     return result;
   }
-}
-
-/**
- * An inner credential logged before its outer one was named (Go logs ClientSecretCredential, then "authenticated
- * with EnvironmentCredential"): its lines belong to the outer step.
- */
-function foldInner(run: RunBuilder): void {
-  for (const inner of [...run.steps]) {
-    const outer = run.steps.find((s) => s.credential === INNER[inner.credential]);
-    if (!outer) continue;
-    outer.events.push(...inner.events.map((e) => ({ ...e, step: outer.credential })));
-    outer.events.sort((a, b) => a.at - b.at);
-    outer.startAt = Math.min(outer.startAt, inner.startAt);
-    for (const c of inner.errorCodes) outer.errorCodes.add(c);
-    if (!outer.outcome && inner.outcome) {
-      outer.outcome = inner.outcome;
-      outer.message = inner.message;
-      outer.endAt = inner.endAt;
-    }
-    run.steps.splice(run.steps.indexOf(inner), 1);
-  }
-}
-
-/** Steps in DefaultAzureCredential's order; unknown credentials last, in the order they were seen. */
-
-interface Refusal {
-  step: StepBuilder;
-  status: number;
-}
-
-/**
- * A log that stops after a refused request, with no outcome from the credential that made it: azidentity logs none
- * when an authentication failure ends its chain. The refusal is that credential's failure, said as read from it.
- */
-function refusedLast(steps: StepBuilder[]): Refusal | undefined {
-  let last: { step: StepBuilder; at: number; status?: number } | undefined;
-  for (const step of steps)
-    for (const e of step.events)
-      if (e.kind === 'http' && (!last || e.at >= last.at)) last = { step, at: e.at, status: e.status };
-  return last && !last.step.outcome && last.status !== undefined && last.status >= 400
-    ? { step: last.step, status: last.status }
-    : undefined;
 }
