@@ -10,6 +10,7 @@ import {
   installedHooks,
   isSdkId,
   runTraced,
+  RUNS_KEPT,
   type AppTrace,
   type ObservedRun,
   type RunTracedResult,
@@ -213,10 +214,7 @@ function render(io: CliIo, result: RunTracedResult, explanations: CodeExplanatio
         : 'No Azure SDK log lines were seen. Does the program use an Azure SDK? (.NET apps print theirs only with AzureEventSourceListener.CreateConsoleLogger().)',
     );
   }
-  for (const { first, at, repeats } of repeatedRuns(t.runs)) {
-    lines.push(...renderRun(io, first, at, t.runs.length));
-    if (repeats.length) lines.push(paint(io, 'gray', sameAs(at, repeats)));
-  }
+  lines.push(...renderRuns(io, t));
   if (t.notUnderstood.count) {
     lines.push(
       paint(
@@ -247,18 +245,46 @@ function render(io: CliIo, result: RunTracedResult, explanations: CodeExplanatio
   return lines.join('\n') + '\n';
 }
 
+/** Each run, repeats as one line, and where the runs a long-running program logged were not all kept. */
+function renderRuns(io: CliIo, t: AppTrace): string[] {
+  const lines: string[] = [];
+  const total = t.runs.length + t.runsNotKept;
+  for (const { first, at, repeats, afterGap } of repeatedRuns(t.runs, t.runsNotKept)) {
+    if (afterGap)
+      lines.push(
+        paint(
+          io,
+          'gray',
+          `… ${t.runsNotKept} runs not kept: a trace keeps the first ${RUNS_KEPT.first} and the newest, ${RUNS_KEPT.all} in all`,
+        ),
+      );
+    lines.push(...renderRun(io, first, at, total));
+    if (repeats.length) lines.push(paint(io, 'gray', sameAs(at, repeats)));
+  }
+  return lines;
+}
+
 /**
  * Consecutive runs that went the same way (same credentials, outcomes, messages, requests and ending; only their
  * timings differ), as one run and its repeats: an app that asks for a token a hundred times gets one line for the 99
  * it took from its cache, not two hundred. --json keeps every run.
  */
-function repeatedRuns(runs: readonly ObservedRun[]): { first: ObservedRun; at: number; repeats: ObservedRun[] }[] {
-  const groups: { first: ObservedRun; at: number; repeats: ObservedRun[]; shape: string }[] = [];
+function repeatedRuns(runs: readonly ObservedRun[], notKept: number) {
+  const groups: { first: ObservedRun; at: number; repeats: ObservedRun[]; shape: string; afterGap: boolean }[] = [];
   runs.forEach((run, i) => {
     const shape = runShape(run);
     const last = groups[groups.length - 1];
-    if (last?.shape === shape) last.repeats.push(run);
-    else groups.push({ first: run, at: i + 1, repeats: [], shape });
+    // The runs not kept came between the first ones and the rest: a group never spans them, and numbers skip them.
+    const afterGap = notKept > 0 && i === RUNS_KEPT.first;
+    if (last?.shape === shape && !afterGap) last.repeats.push(run);
+    else
+      groups.push({
+        first: run,
+        at: i + 1 + (notKept > 0 && i >= RUNS_KEPT.first ? notKept : 0),
+        repeats: [],
+        shape,
+        afterGap,
+      });
   });
   return groups;
 }

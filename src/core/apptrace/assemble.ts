@@ -12,6 +12,9 @@ import type { Observation, ObservedRun, SdkId } from './types';
 
 type Of<K extends Observation['kind']> = Extract<Observation, { kind: K }>;
 
+/** How many runs a trace keeps: the first ones (how the chain chose when the app started) and the newest. */
+export const RUNS_KEPT = { first: 50, all: 500 } as const;
+
 const AADSTS_RE = /AADSTS(\d{4,8})/g;
 
 export function aadstsCodes(text: string): number[] {
@@ -22,6 +25,7 @@ export function aadstsCodes(text: string): number[] {
 
 export class RunAssembler {
   readonly #runs: RunBuilder[] = [];
+  #notKept = 0;
   #run: RunBuilder | null = null;
   /** Inner credential → the outer one it ran under before (a later getToken logs only the inner one's lines). */
   readonly #learned = new Map<string, string>();
@@ -30,6 +34,11 @@ export class RunAssembler {
     private readonly redactor: Redactor,
     private readonly describe: () => { sdk: SdkId; release: string | null; label: string },
   ) {}
+
+  /** Runs dropped to keep RUNS_KEPT (see AppTrace.runsNotKept). */
+  get notKept(): number {
+    return this.#notKept;
+  }
 
   observe(o: Observation, at: number): void {
     switch (o.kind) {
@@ -231,6 +240,11 @@ export class RunAssembler {
         failure: null,
         closed: false,
       };
+      // The oldest run past the first ones makes room (closed: only the newest run is ever open).
+      if (this.#runs.length >= RUNS_KEPT.all) {
+        this.#runs.splice(RUNS_KEPT.first, 1);
+        this.#notKept++;
+      }
       this.#runs.push(this.#run);
     }
     this.#run.lastAt = Math.max(this.#run.lastAt, at);

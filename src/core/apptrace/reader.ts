@@ -196,6 +196,7 @@ export class AppTraceReader {
       label: this.label,
       ...(this.#app !== undefined ? { app: this.#app } : {}),
       runs,
+      runsNotKept: this.#assembler.notKept,
       notUnderstood: { count: this.#notUnderstood, samples: [...this.#samples] },
       stats: {
         ...stats,

@@ -100,6 +100,11 @@ export interface AppTrace {
   /** The command that ran (arguments redacted), when known. */
   app?: string;
   runs: ObservedRun[];
+  /**
+   * Runs the SDK logged that are not in `runs`: a program that asks for tokens all day is read in fixed memory, so
+   * only the first RUNS_KEPT.first and the newest up to RUNS_KEPT.all are kept; these came between the two.
+   */
+  runsNotKept: number;
   /** Lines shaped like the SDK's log whose message no reader knows (a newer release?). */
   notUnderstood: { count: number; samples: string[] };
   stats: {

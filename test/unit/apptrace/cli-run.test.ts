@@ -138,6 +138,32 @@ describe('azauth run', function () {
     assert.ok(!io.out().includes('a-wrong-secret-value'), 'the secret from the environment is not in the trace');
   });
 
+  it('a program that asks for tokens all day: the first runs and the newest are kept, repeats are one line each side of the gap', async () => {
+    // Prints go-current-env-wins.txt's lines with its getToken repeated 600 times (Go's records go to stderr); the first
+    // run also holds what DefaultAzureCredential logged as it was built.
+    const transcript = path.join(ROOT, 'test/fixtures/apptrace/transcripts/go-current-env-wins.txt');
+    const program = `const l = require('fs').readFileSync(process.argv[1], 'utf8').split('\\n')
+      .filter((x) => x && !x.startsWith('#! ') && !x.startsWith('the program'));
+    const i = l.findIndex((x) => x.includes('OUTGOING REQUEST'));
+    const out = [...l.slice(0, i)]; for (let n = 0; n < 600; n++) out.push(...l.slice(i));
+    process.stderr.write(out.join('\\n') + '\\n');`;
+    const io = captureIo({ env: baseEnv(sb) });
+    assert.equal(await main(['run', '--profile', 'go', '--', process.execPath, '-e', program, transcript], io), 0);
+    const trace = io.err().slice(io.err().indexOf('── azauth run'));
+    const shown = trace.split('\n').filter((l) => /^(Runs? \d|… )/.test(l));
+    assert.deepEqual(
+      shown.map((l) => l.replace(/ {2}scope .*$| \(.*\)$/, '')),
+      [
+        'Run 1: → EnvironmentCredential',
+        'Run 2: → EnvironmentCredential',
+        'Runs 3–50: the same as run 2, 48 times',
+        '… 100 runs not kept: a trace keeps the first 50 and the newest, 500 in all',
+        'Run 151: → EnvironmentCredential',
+        'Runs 152–600: the same as run 151, 449 times',
+      ],
+    );
+  });
+
   it('passes the exit code through; 127 when the program cannot start; 2 for bad usage', async () => {
     const io = captureIo({ env: { PATH: process.env.PATH } });
     assert.equal(await main(['run', '--', process.execPath, '-e', 'process.exit(3)'], io), 3);

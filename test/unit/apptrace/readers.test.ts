@@ -5,7 +5,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppTraceReader, LineSplitter, type AppTrace, type ObservedRun, type Stream } from '../../../src/core/index';
+import {
+  AppTraceReader,
+  LineSplitter,
+  RUNS_KEPT,
+  type AppTrace,
+  type ObservedRun,
+  type Stream,
+} from '../../../src/core/index';
 
 const TRANSCRIPTS = path.resolve(__dirname, '../../fixtures/apptrace/transcripts');
 
@@ -180,6 +187,37 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     assert.equal(outcomes(run).EnvironmentCredential, 'failed');
     assert.match(run.error!.message, /AADSTS7000215/);
     assert.deepEqual(run.errorCodes, [7000215]);
+  });
+});
+
+/** go-current-env-wins.txt with its token lines repeated `n` times, each getToken for a scope of its own. */
+function manyGoRuns(n: number): string[] {
+  const lines = readFileSync(path.join(TRANSCRIPTS, 'go-current-env-wins.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('#! ') && l !== '' && !l.startsWith('the program'));
+  const start = lines.findIndex((l) => l.includes('OUTGOING REQUEST'));
+  const built = lines.slice(0, start);
+  const token = lines.slice(start);
+  const out = [...built];
+  for (let i = 0; i < n; i++)
+    out.push(...token.map((l) => l.replace('management.azure.com/.default', `x/${i}/.default`)));
+  return out;
+}
+
+describe('apptrace readers: a program that asks for tokens all day', () => {
+  it(`keeps the first ${RUNS_KEPT.first} runs and the newest, ${RUNS_KEPT.all} in all, and counts the rest`, () => {
+    const r = new AppTraceReader();
+    manyGoRuns(RUNS_KEPT.all + 100).forEach((l, i) => r.line('stderr', l, 1_000 + i));
+    const t = r.end();
+    assert.equal(t.runs.length, RUNS_KEPT.all);
+    assert.equal(t.runsNotKept, 100);
+    const scope = (i: number) => t.runs[i]!.scope;
+    assert.equal(scope(0), 'https://x/0/.default');
+    assert.equal(scope(RUNS_KEPT.first - 1), `https://x/${RUNS_KEPT.first - 1}/.default`);
+    assert.equal(scope(RUNS_KEPT.first), `https://x/${RUNS_KEPT.first + 100}/.default`);
+    assert.equal(scope(RUNS_KEPT.all - 1), `https://x/${RUNS_KEPT.all + 99}/.default`);
+    assert.ok(t.runs.every((run) => run.winner === 'EnvironmentCredential'));
+    assert.equal(new AppTraceReader().end().runsNotKept, 0);
   });
 });
 
