@@ -161,12 +161,15 @@ suite('Trace Azure authentication: Go debug sessions (delve)', function () {
       return r?.observed?.app === name && a.appTrace().liveSessions === 0 && r;
     });
     // Current azidentity releases log nothing when the chain stops at an authentication failure: the run shows
-    // EnvironmentCredential's exchange and its 401, and says the chain's end was not logged.
+    // EnvironmentCredential's exchange and its 401, that credential failed, and the chain's end not logged.
     assert.equal(run.winner, null, describeSteps(run.steps));
     assert.equal(run.observed?.complete, false);
     const env = run.steps.find((s) => s.credential === 'EnvironmentCredential');
     const statuses = (env?.events ?? []).flatMap((e) => (e.kind === 'http' && e.status ? [e.status] : []));
     assert.deepEqual(statuses, [401], JSON.stringify(env?.events));
+    // The refusal is the credential's failure, as the app says, read from its exchange rather than from a line.
+    assert.equal(env?.outcome, 'failed', describeSteps(run.steps));
+    assert.match(env?.message ?? '', /as its last request says \(HTTP 401\)/);
     assert.match(a.chainTreeItems()[0]?.description ?? '', /chain end not logged/);
     assert.ok(a.appTrace().loggedCodes.includes(7000215), 'the AADSTS offer saw the code');
     assert.ok(!JSON.stringify(a.store.snapshot()).includes(WRONG_SECRET), 'the secret reached the store');

@@ -10,6 +10,7 @@ import {
   installedHooks,
   isSdkId,
   runTraced,
+  MAX_RUN_EVENTS,
   RUNS_KEPT,
   type AppTrace,
   type ObservedRun,
@@ -295,12 +296,19 @@ function runShape(run: ObservedRun): string {
     run.complete,
     run.scope,
     run.error?.message ?? null,
+    run.eventsNotKept ?? 0,
     run.steps.map((s) => [
       s.credential,
       s.outcome,
       s.message,
       s.events.map((e) =>
-        e.kind === 'http' ? [e.method, e.url, e.status ?? e.error] : e.kind === 'config' ? e.settings : 0,
+        e.kind === 'http'
+          ? [e.method, e.url, e.status ?? e.error]
+          : e.kind === 'config'
+            ? e.settings
+            : e.kind === 'note'
+              ? e.message
+              : 0,
       ),
     ]),
   ]);
@@ -352,5 +360,9 @@ function renderRun(io: CliIo, run: ObservedRun, n: number, of: number): string[]
   }
   if (run.error && !run.winner)
     lines.push(`  ${paint(io, 'red', 'chain error:')} ${safe(run.error.message.split('\n')[0] ?? '')}`);
+  if (run.eventsNotKept)
+    lines.push(
+      paint(io, 'gray', `  … ${run.eventsNotKept} more events of this run not kept (a run keeps ${MAX_RUN_EVENTS})`),
+    );
   return lines;
 }

@@ -14,6 +14,8 @@ type Of<K extends Observation['kind']> = Extract<Observation, { kind: K }>;
 
 /** How many runs a trace keeps: the first ones (how the chain chose when the app started) and the newest. */
 export const RUNS_KEPT = { first: 50, all: 500 } as const;
+/** How many events one run keeps (an app's own Azure calls log HTTP exchanges too); the rest are counted. */
+export const MAX_RUN_EVENTS = 200;
 
 const AADSTS_RE = /AADSTS(\d{4,8})/g;
 
@@ -75,10 +77,17 @@ export class RunAssembler {
       // The same credential tried again after it finished: the app asked for another token.
       this.#close(run);
       const next = this.#ensureRun(at);
-      this.#start(this.#stepFor(next, o.credential, at), o.detail, at);
+      this.#begin(next, this.#stepFor(next, o.credential, at), o.detail, at);
       return;
     }
-    this.#start(this.#stepFor(run, o.credential, at), o.detail, at);
+    this.#begin(run, this.#stepFor(run, o.credential, at), o.detail, at);
+  }
+
+  /** The SDK says it tries `step` now: exchanges still waiting belong to what it tried before (their hints). */
+  #begin(run: RunBuilder, step: StepBuilder, detail: string | undefined, at: number): void {
+    if (run.active !== step) this.#place(run, null);
+    run.active = step;
+    this.#start(step, detail, at);
   }
 
   #config(o: Of<'config'>, at: number): void {
@@ -130,7 +139,8 @@ export class RunAssembler {
     const run = this.#ensureRun(at);
     // The list below names every credential at once: it says nothing of which made the exchanges not yet placed.
     this.#place(run, null);
-    for (const a of o.attempted ?? []) this.#attempted(run, a, at);
+    const matched = new Set<StepBuilder>();
+    for (const a of o.attempted ?? []) this.#attempted(run, a, at, matched);
     const lastFailed = o.lastFailed
       ? [...run.steps]
           .filter((s) => s.outcome === 'failed' || s.outcome === 'unavailable')
@@ -149,12 +159,29 @@ export class RunAssembler {
   }
 
   /** One entry of the list a failed chain gives of what it tried. */
-  #attempted(run: RunBuilder, a: NonNullable<Of<'chain-failed'>['attempted']>[number], at: number): void {
-    // An entry whose message names no credential belongs to the step that logged the same error.
+  #attempted(
+    run: RunBuilder,
+    a: NonNullable<Of<'chain-failed'>['attempted']>[number],
+    at: number,
+    matched: Set<StepBuilder>,
+  ): void {
+    // The list is in chain order. An entry whose message names no credential belongs to the first step after the
+    // last one matched that logged the same error, or that logged none but was tried (it holds an exchange): two
+    // credentials can fail alike (workload and managed identity on one federated token) and only one says so itself.
     const head = a.message.split('\n')[0]!.slice(0, 60);
-    const credential = a.credential || run.steps.find((s) => s.message.startsWith(head))?.credential;
+    const order = inChainOrder(run.steps);
+    const from = Math.max(0, ...[...matched].map((m) => order.indexOf(m) + 1));
+    const credential =
+      a.credential ||
+      order
+        .slice(from)
+        .find(
+          (s) =>
+            !matched.has(s) && (s.message.startsWith(head) || (!s.outcome && s.events.some((e) => e.kind === 'http'))),
+        )?.credential;
     if (!credential) return;
     const step = this.#stepFor(run, credential, at);
+    matched.add(step);
     // The chain's own list is what the app's error says: its message wins; the credential's earlier line stays as a note.
     if (step.message && step.message !== a.message) this.#note(run, step, step.endAt ?? at, 'info', step.message);
     if (!step.outcome || step.provisional)
@@ -171,7 +198,8 @@ export class RunAssembler {
 
   #httpRequest(o: Of<'http-request'>, at: number): void {
     const run = this.#ensureRun(at);
-    const step = this.#current(run);
+    if (run.requests.length >= MAX_RUN_EVENTS) return void run.notKept++;
+    const step = this.#owner(run, o.url, at);
     run.requests.push({ at, method: o.method, url: o.url, attempt: o.attempt, step });
   }
 
@@ -179,7 +207,8 @@ export class RunAssembler {
     const run = this.#ensureRun(at);
     const i = run.requests.findLastIndex((r) => (o.url ? r.url === o.url : true));
     const req = i >= 0 ? run.requests.splice(i, 1)[0] : undefined;
-    const hint = req?.step ?? this.#current(run);
+    const hint = req?.step ?? this.#owner(run, req?.url ?? o.url, at);
+    if (run.unplaced.length >= MAX_RUN_EVENTS) return void run.notKept++;
     run.unplaced.push({
       hint,
       event: {
@@ -233,6 +262,9 @@ export class RunAssembler {
         pending: [],
         requests: [],
         unplaced: [],
+        active: null,
+        kept: 0,
+        notKept: 0,
         startAt: at,
         lastAt: at,
         scope: null,
@@ -266,6 +298,9 @@ export class RunAssembler {
       });
     run.requests = [];
     run.closed = true;
+    // A run that closes without a step is never shown: it does not take a place among the runs kept.
+    const index = run.steps.length ? -1 : this.#runs.indexOf(run);
+    if (index >= 0) this.#runs.splice(index, 1);
     // Made now, while the program runs, rather than all at once when it has ended and its user waits for the trace.
     run.shown = this.#body(run);
   }
@@ -299,9 +334,17 @@ export class RunAssembler {
     return step;
   }
 
+  /** The step an exchange looks to belong to: managed identity's for its endpoint's path, else the current one. */
+  #owner(run: RunBuilder, url: string | undefined, at: number): StepBuilder | null {
+    return url?.includes('/metadata/identity/')
+      ? this.#stepFor(run, 'ManagedIdentityCredential', at)
+      : this.#current(run);
+  }
+
   #current(run: RunBuilder): StepBuilder | null {
-    // A chain tries one credential at a time, in order: the one being tried is the first without an outcome. (Not the
-    // last: @azure/identity names every credential as it builds them, so later ones wait there without an outcome.)
+    if (run.active && !run.active.outcome) return run.active;
+    // Else, as a chain tries one credential at a time in order, the first without an outcome. (Not the last:
+    // @azure/identity names every credential as it builds them, so later ones wait there without an outcome.)
     return run.steps.find((s) => !s.outcome) ?? run.steps[run.steps.length - 1] ?? null;
   }
 
@@ -341,11 +384,13 @@ export class RunAssembler {
   }
 
   #push(run: RunBuilder, step: StepBuilder | null, event: TraceEvent): void {
+    if (event.kind === 'note' || event.kind === 'http')
+      for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
+    if (run.kept >= MAX_RUN_EVENTS) return void run.notKept++;
+    run.kept++;
     const clean = this.redactor.event(event);
     if (step) step.events.push(clean);
     else run.pending.push(clean);
-    if (event.kind === 'note' || event.kind === 'http')
-      for (const c of aadstsCodes(JSON.stringify(event))) step?.errorCodes.add(c);
   }
 
   #body(run: RunBuilder): RunBody {
@@ -377,6 +422,7 @@ export class RunAssembler {
       startedAt: new Date(run.startAt).toISOString(),
       durationMs: Math.max(0, Math.round(run.lastAt - run.startAt)),
       complete: Boolean(run.winner || run.failure),
+      ...(run.notKept ? { eventsNotKept: run.notKept } : {}),
     };
   }
 

@@ -18,7 +18,7 @@ export {
   type LoggingEnvOptions,
 } from './logging-env';
 export { canonicalCredential } from './credential-names';
-export { RUNS_KEPT } from './assemble';
+export { MAX_RUN_EVENTS, RUNS_KEPT } from './assemble';
 export { observedChainResult } from './observed';
 export { LineSplitter, isBinary, type SplitLine, type LineStats } from './lines';
 export { SDK_PACKAGES, type AppTrace, type ObservedRun, type SdkId, type Observation } from './types';

@@ -21,6 +21,11 @@ export interface StepBuilder {
 
 export interface RunBuilder {
   steps: StepBuilder[];
+  /** The credential the SDK last said it was trying (an attempt line), while it has no outcome. */
+  active: StepBuilder | null;
+  /** Events kept, and those past MAX_RUN_EVENTS only counted (an app's own Azure calls log exchanges too). */
+  kept: number;
+  notKept: number;
   pending: TraceEvent[];
   requests: { at: number; method: string; url: string; attempt?: number; step: StepBuilder | null }[];
   /**
@@ -76,7 +81,9 @@ export function refusedLast(steps: StepBuilder[]): Refusal | undefined {
   for (const step of steps)
     for (const e of step.events)
       if (e.kind === 'http' && (!last || e.at >= last.at)) last = { step, at: e.at, status: e.status };
-  return last && !last.step.outcome && last.status !== undefined && last.status >= 400
-    ? { step: last.step, status: last.status }
-    : undefined;
+  // 401/403, or an error that names an AADSTS code: the authority refused. Not any 4xx: IMDS answers 400 when a VM
+  // has no identity, which the SDKs read as unavailable and go on.
+  const refused =
+    last?.status !== undefined && (last.status === 401 || last.status === 403 || last.step.errorCodes.size > 0);
+  return last && refused && !last.step.outcome ? { step: last.step, status: last.status! } : undefined;
 }

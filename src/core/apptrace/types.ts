@@ -90,6 +90,8 @@ export interface ObservedRun {
   durationMs: number;
   /** True when the chain itself reported its end (winner or failure); false when the run was cut off. */
   complete: boolean;
+  /** Events of this run past the MAX_RUN_EVENTS it keeps (absent when none were dropped). */
+  eventsNotKept?: number;
 }
 
 export interface AppTrace {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startSandbox, DEMO, type Sandbox } from '../../../src/sandbox/index';
 import { main } from '../../../src/cli/main';
+import type { AppTrace } from '../../../src/core/index';
 import { captureIo } from '../cli-io';
 import { tempDir } from '../engine/helpers';
 import { JS_APP, PY_APP, PYTHON, appResult, baseEnv } from './apps';
@@ -162,6 +163,20 @@ describe('azauth run', function () {
         'Runs 152–600: the same as run 151, 449 times',
       ],
     );
+  });
+
+  it('a run that logs the app’s own Azure calls by the thousand says how many of its events were not kept', async () => {
+    const program = `const w = (m) => process.stderr.write('[Dec  6 08:00:00.000000] ' + m + '\\n');
+    w('Authentication: EnvironmentCredential will authenticate with ClientSecretCredential');
+    for (let i = 0; i < 1000; i++) { w('Request: ==> OUTGOING REQUEST (Try=1)'); process.stderr.write('   GET https://a.blob.core.windows.net/c/' + i + '\\n'); }`;
+    const io = captureIo({ env: baseEnv(sb) });
+    assert.equal(await main(['run', '--profile', 'go', '--', process.execPath, '-e', program], io), 0);
+    assert.match(io.err(), /^ {2}… \d+ more events of this run not kept \(a run keeps 200\)$/m);
+    const json = captureIo({ env: baseEnv(sb) });
+    assert.equal(await main(['run', '--json', '--profile', 'go', '--', process.execPath, '-e', program], json), 0);
+    const run = (JSON.parse(json.out().trimEnd().split('\n').pop()!) as AppTrace).runs[0]!;
+    assert.ok(run.eventsNotKept! >= 800, String(run.eventsNotKept));
+    assert.ok(run.steps.flatMap((s) => s.events).length <= 201);
   });
 
   it('passes the exit code through; 127 when the program cannot start; 2 for bad usage', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   AppTraceReader,
   LineSplitter,
+  MAX_RUN_EVENTS,
   RUNS_KEPT,
   type AppTrace,
   type ObservedRun,
@@ -53,6 +54,8 @@ describe('apptrace readers: Go, .NET and Java transcripts', () => {
     const http = run.steps.flatMap((s) => s.events).filter((e) => e.kind === 'http');
     assert.equal(http.length, 1);
     assert.equal(http[0]!.kind === 'http' && http[0]!.error, 'request error (no response)');
+    // The IMDS probe is managed identity's, though no credential had a line of its own when it was made.
+    assert.equal(http[0]!.step, 'ManagedIdentityCredential');
     assert.equal(t.notUnderstood.count, 0);
     assert.equal(t.stats.passthroughLines, 1, 'the program’s own line is not the SDK’s');
   });
@@ -203,6 +206,49 @@ function manyGoRuns(n: number): string[] {
     out.push(...token.map((l) => l.replace('management.azure.com/.default', `x/${i}/.default`)));
   return out;
 }
+
+describe('apptrace readers: where each HTTP exchange shows', () => {
+  const exchanges = (run: ObservedRun) =>
+    Object.fromEntries(run.steps.map((s) => [s.credential, s.events.filter((e) => e.kind === 'http').length]));
+
+  it('@azure/identity, the chain failing: workload identity keeps its own exchanges, though only managed identity logged the error they share', () => {
+    const run = readTranscript('js-chain-failed.txt').runs[0]!;
+    assert.equal(exchanges(run).WorkloadIdentityCredential, 2, JSON.stringify(exchanges(run)));
+    assert.equal(exchanges(run).ManagedIdentityCredential, 2, JSON.stringify(exchanges(run)));
+    assert.equal(outcomes(run).WorkloadIdentityCredential, 'unavailable', 'it was tried: it is in the chain’s list');
+  });
+
+  it('a log that ends on IMDS answering 400 (no identity on the VM) infers nothing: the SDKs go on from it', () => {
+    const r = new AppTraceReader();
+    let t = 1_000;
+    for (const line of readFileSync(path.join(TRANSCRIPTS, 'go-chain-unavailable.txt'), 'utf8').split('\n')) {
+      if (line.startsWith('#! ') || line === '') continue;
+      if (line.includes('Authentication:')) break;
+      r.line('stderr', line.replace('-- REQUEST ERROR', '-- RESPONSE RECEIVED'), (t += 10));
+    }
+    r.line('stderr', '   --------------------------------------------------------------------------------', (t += 10));
+    r.line('stderr', '   RESPONSE Status: 400 Bad Request', (t += 10));
+    const run = r.end().runs[0]!;
+    const http = run.steps.flatMap((s) => s.events).find((e) => e.kind === 'http');
+    assert.equal(http?.kind === 'http' && http.status, 400, 'the 400 was read');
+    assert.notEqual(outcomes(run).ManagedIdentityCredential, 'failed', JSON.stringify(run.steps));
+  });
+
+  it(`one run keeps ${MAX_RUN_EVENTS} events; the app's own Azure calls past them are counted, not kept`, () => {
+    const r = new AppTraceReader();
+    let t = 1_000;
+    const go = (cls: string, msg: string) => r.line('stderr', `[Dec  6 08:00:00.000000] ${cls}: ${msg}`, (t += 1));
+    go('Authentication', 'EnvironmentCredential will authenticate with ClientSecretCredential');
+    for (let i = 0; i < MAX_RUN_EVENTS + 150; i++) {
+      go('Request', '==> OUTGOING REQUEST (Try=1)');
+      r.line('stderr', `   GET https://account.blob.core.windows.net/c/blob-${i}`, (t += 1));
+    }
+    const run = r.end().runs[0]!;
+    const kept = run.steps.flatMap((s) => s.events).length;
+    assert.ok(kept <= MAX_RUN_EVENTS + run.steps.length, `${kept} events kept`);
+    assert.ok((run.eventsNotKept ?? 0) >= 150, String(run.eventsNotKept));
+  });
+});
 
 describe('apptrace readers: a program that asks for tokens all day', () => {
   it(`keeps the first ${RUNS_KEPT.first} runs and the newest, ${RUNS_KEPT.all} in all, and counts the rest`, () => {
